@@ -1,0 +1,243 @@
+//! Contracts, users and imports on DynamoDB.
+
+use super::items::*;
+use super::{db_error, failed_condition, DynamoStore, TxOutcome};
+use crate::domain::*;
+use crate::ports::*;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+
+/// Pages a directory search reads at most; the USERS partition is searched by prefix first.
+const MAX_SEARCH_PAGES: usize = 20;
+
+impl DynamoStore {
+    /// All items of a GSI1 partition, page by page.
+    async fn gsi1_all(&self, partition: &str) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .index_name(GSI1)
+                .key_condition_expression("gsi1pk = :p")
+                .expression_attribute_values(":p", s(partition))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(db_error)?;
+            items.extend(out.items().iter().cloned());
+            start = out.last_evaluated_key().cloned();
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client()
+            .get_item()
+            .table_name(self.table())
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(out.item().cloned())
+    }
+}
+
+fn put(table: &str, item: Item, condition: Option<&str>) -> TransactWriteItem {
+    TransactWriteItem::builder()
+        .put(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .set_condition_expression(condition.map(str::to_owned))
+                .build()
+                .expect("put is complete"),
+        )
+        .build()
+}
+
+#[async_trait]
+impl DirectoryStore for DynamoStore {
+    /// Writes a contract whole, counters included: for seeding and administration tools, not
+    /// for changes while invitations are being made.
+    async fn put_contract(&self, contract: &Contract) -> Result<(), StoreError> {
+        self.client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(contract_item(contract)))
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn get_contract(&self, id: &ContractId) -> Result<Option<Contract>, StoreError> {
+        Ok(self
+            .get(contract_pk(id), CONTRACT_SK)
+            .await?
+            .as_ref()
+            .map(contract_from)
+            .transpose()?)
+    }
+
+    async fn list_contracts(&self) -> Result<Vec<Contract>, StoreError> {
+        Ok(self
+            .gsi1_all(CONTRACTS_GSI1PK)
+            .await?
+            .iter()
+            .map(contract_from)
+            .collect::<Result<_, _>>()?)
+    }
+
+    async fn put_user(&self, user: &User) -> Result<bool, StoreError> {
+        let items = vec![
+            put(
+                self.table(),
+                user_item(user),
+                Some("attribute_not_exists(pk)"),
+            ),
+            put(
+                self.table(),
+                user_email_item(user),
+                Some("attribute_not_exists(pk)"),
+            ),
+        ];
+        match self.transact(items).await? {
+            TxOutcome::Done => Ok(true),
+            TxOutcome::Cancelled(reasons) if failed_condition(reasons.get(1)) => Ok(false),
+            TxOutcome::Cancelled(_) => Err(StoreError::Database(format!(
+                "user id {} is taken",
+                user.id
+            ))),
+        }
+    }
+
+    async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError> {
+        Ok(self
+            .get(user_pk(id), USER_SK)
+            .await?
+            .as_ref()
+            .map(user_from)
+            .transpose()?)
+    }
+
+    async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError> {
+        let Some(pointer) = self.get(user_email_pk(identity), USER_EMAIL_SK).await? else {
+            return Ok(None);
+        };
+        let id = Reader(&pointer).id("user_id", UserId::parse)?;
+        self.get_user(&id).await
+    }
+
+    async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError> {
+        let q = query.trim().to_lowercase();
+        let limit = limit.clamp(1, 200);
+        let mut users = Vec::new();
+        let mut start = None;
+        for _ in 0..MAX_SEARCH_PAGES {
+            let mut request = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .index_name(GSI1)
+                .key_condition_expression("gsi1pk = :p")
+                .expression_attribute_values(":p", s(USERS_GSI1PK))
+                .set_exclusive_start_key(start);
+            if !q.is_empty() {
+                request = request
+                    .filter_expression("begins_with(gsi1sk, :q) OR contains(name_lc, :q)")
+                    .expression_attribute_values(":q", s(&q));
+            }
+            let out = request.send().await.map_err(db_error)?;
+            for item in out.items() {
+                users.push(user_from(item)?);
+                if users.len() == limit {
+                    return Ok(users);
+                }
+            }
+            start = out.last_evaluated_key().cloned();
+            if start.is_none() {
+                break;
+            }
+        }
+        Ok(users)
+    }
+}
+
+#[async_trait]
+impl ImportStore for DynamoStore {
+    async fn create_import(&self, import: &Import) -> Result<bool, StoreError> {
+        let result = self
+            .client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(import_item(import)))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(PutItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(db_error(err)),
+        }
+    }
+
+    async fn save_import(&self, import: &Import) -> Result<(), StoreError> {
+        self.client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(import_item(import)))
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn get_import(
+        &self,
+        contract: &ContractId,
+        id: &ImportId,
+    ) -> Result<Option<Import>, StoreError> {
+        Ok(self
+            .get(contract_pk(contract), &import_sk(id))
+            .await?
+            .as_ref()
+            .map(import_from)
+            .transpose()?)
+    }
+
+    async fn list_imports(&self, contract: &ContractId) -> Result<Vec<Import>, StoreError> {
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+            .expression_attribute_values(":pk", s(contract_pk(contract)))
+            .expression_attribute_values(":p", s(IMPORT_SK_PREFIX))
+            .scan_index_forward(false)
+            .limit(100)
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(out
+            .items()
+            .iter()
+            .map(import_from)
+            .collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,364 @@
+//! The table's item layout: keys, and conversion between items and domain values.
+//!
+//! | item        | pk                | sk                    | gsi1pk                     | gsi1sk          |
+//! |-------------|-------------------|-----------------------|----------------------------|-----------------|
+//! | contract    | `CONTRACT#<id>`   | `CONTRACT`            | `CONTRACTS`                | `<name>#<id>`   |
+//! | invitation  | `CONTRACT#<id>`   | `INVITE#<email id>`   | `INVITES#<id>#<status>`    | `<email id>`    |
+//! | import      | `CONTRACT#<id>`   | `IMPORT#<import id>`  |                            |                 |
+//! | audit       | `CONTRACT#<id>`   | `AUDIT#<ms>#<rand>`   |                            |                 |
+//! | user        | `USER#<id>`       | `USER`                | `USERS`                    | `<email id>`    |
+//! | user email  | `USEREMAIL#<eid>` | `USEREMAIL`           |                            |                 |
+//!
+//! GSI `by_invitation_id` (hash key `invitation_id`, keys only) finds an invitation from a link.
+//! Times are epoch milliseconds.
+
+use crate::domain::*;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, TimeZone, Utc};
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+pub const GSI1: &str = "gsi1";
+pub const BY_INVITATION_ID: &str = "by_invitation_id";
+
+pub fn contract_pk(id: &ContractId) -> String {
+    format!("CONTRACT#{id}")
+}
+pub const CONTRACT_SK: &str = "CONTRACT";
+pub const CONTRACTS_GSI1PK: &str = "CONTRACTS";
+pub fn invite_sk(identity: &str) -> String {
+    format!("INVITE#{identity}")
+}
+pub const INVITE_SK_PREFIX: &str = "INVITE#";
+pub fn invites_gsi1pk(id: &ContractId, status: InvitationStatus) -> String {
+    format!("INVITES#{id}#{}", status.as_str())
+}
+pub fn import_sk(id: &ImportId) -> String {
+    format!("IMPORT#{id}")
+}
+pub const IMPORT_SK_PREFIX: &str = "IMPORT#";
+pub fn audit_sk(at: DateTime<Utc>) -> String {
+    let rand = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    format!("AUDIT#{:013}#{rand}", at.timestamp_millis())
+}
+pub const AUDIT_SK_PREFIX: &str = "AUDIT#";
+pub fn user_pk(id: &UserId) -> String {
+    format!("USER#{id}")
+}
+pub const USER_SK: &str = "USER";
+pub const USERS_GSI1PK: &str = "USERS";
+pub fn user_email_pk(identity: &str) -> String {
+    format!("USEREMAIL#{identity}")
+}
+pub const USER_EMAIL_SK: &str = "USEREMAIL";
+
+// ---- attribute values ----
+
+pub fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+pub fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+pub fn ms(t: DateTime<Utc>) -> AttributeValue {
+    n(t.timestamp_millis())
+}
+pub fn list_s<T: ToString>(values: &[T]) -> AttributeValue {
+    AttributeValue::L(values.iter().map(|v| s(v.to_string())).collect())
+}
+
+/// Why an item could not be read back: the table holds something this code did not write.
+#[derive(Debug, thiserror::Error)]
+#[error("stored item is not valid: {0}")]
+pub struct CorruptItem(pub String);
+
+/// Typed reads of an item's attributes with errors that name the attribute.
+pub struct Reader<'a>(pub &'a Item);
+
+impl<'a> Reader<'a> {
+    pub fn opt_s(&self, name: &str) -> Option<&'a str> {
+        match self.0.get(name) {
+            Some(AttributeValue::S(v)) => Some(v.as_str()),
+            _ => None,
+        }
+    }
+    pub fn s(&self, name: &str) -> Result<&'a str, CorruptItem> {
+        self.opt_s(name)
+            .ok_or_else(|| CorruptItem(format!("missing string {name}")))
+    }
+    pub fn opt_n<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, CorruptItem> {
+        match self.0.get(name) {
+            Some(AttributeValue::N(v)) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| CorruptItem(format!("bad number {name}"))),
+            _ => Ok(None),
+        }
+    }
+    pub fn n<T: std::str::FromStr>(&self, name: &str) -> Result<T, CorruptItem> {
+        self.opt_n(name)?
+            .ok_or_else(|| CorruptItem(format!("missing number {name}")))
+    }
+    pub fn opt_time(&self, name: &str) -> Result<Option<DateTime<Utc>>, CorruptItem> {
+        match self.opt_n::<i64>(name)? {
+            None => Ok(None),
+            Some(v) => Utc
+                .timestamp_millis_opt(v)
+                .single()
+                .map(Some)
+                .ok_or_else(|| CorruptItem(format!("bad time {name}"))),
+        }
+    }
+    pub fn time(&self, name: &str) -> Result<DateTime<Utc>, CorruptItem> {
+        self.opt_time(name)?
+            .ok_or_else(|| CorruptItem(format!("missing time {name}")))
+    }
+    pub fn strings(&self, name: &str) -> Vec<String> {
+        match self.0.get(name) {
+            Some(AttributeValue::L(values)) => values
+                .iter()
+                .filter_map(|v| v.as_s().ok().cloned())
+                .collect(),
+            Some(AttributeValue::Ss(values)) => values.clone(),
+            _ => Vec::new(),
+        }
+    }
+    pub fn id<T>(
+        &self,
+        name: &str,
+        parse: fn(&str) -> Result<T, InvalidId>,
+    ) -> Result<T, CorruptItem> {
+        parse(self.s(name)?).map_err(|e| CorruptItem(format!("{name}: {e}")))
+    }
+    pub fn opt_id<T>(
+        &self,
+        name: &str,
+        parse: fn(&str) -> Result<T, InvalidId>,
+    ) -> Result<Option<T>, CorruptItem> {
+        self.opt_s(name)
+            .map(|v| parse(v).map_err(|e| CorruptItem(format!("{name}: {e}"))))
+            .transpose()
+    }
+    pub fn ids<T>(
+        &self,
+        name: &str,
+        parse: fn(&str) -> Result<T, InvalidId>,
+    ) -> Result<Vec<T>, CorruptItem> {
+        self.strings(name)
+            .iter()
+            .map(|v| parse(v).map_err(|e| CorruptItem(format!("{name}: {e}"))))
+            .collect()
+    }
+    pub fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<T, CorruptItem> {
+        serde_json::from_str(self.s(name)?).map_err(|e| CorruptItem(format!("{name}: {e}")))
+    }
+}
+
+// ---- contracts ----
+
+pub fn contract_item(c: &Contract) -> Item {
+    let mut item = Item::from([
+        ("pk".into(), s(contract_pk(&c.id))),
+        ("sk".into(), s(CONTRACT_SK)),
+        ("gsi1pk".into(), s(CONTRACTS_GSI1PK)),
+        (
+            "gsi1sk".into(),
+            s(format!("{}#{}", c.name.to_lowercase(), c.id)),
+        ),
+        ("type".into(), s("contract")),
+        ("id".into(), s(c.id.as_str())),
+        ("name".into(), s(&c.name)),
+        (
+            "kind".into(),
+            s(match c.kind {
+                ContractKind::Subscription => "subscription",
+                ContractKind::Voucher => "voucher",
+            }),
+        ),
+        (
+            "activities".into(),
+            s(serde_json::to_string(&c.activities).expect("activities serialise")),
+        ),
+        ("admins".into(), list_s(&c.admins)),
+        ("starts_at".into(), ms(c.starts_at)),
+        ("ends_at".into(), ms(c.ends_at)),
+        (
+            "invitation_lifetime_days".into(),
+            n(c.invitation_lifetime_days),
+        ),
+        ("pending".into(), n(c.counts.pending)),
+        ("enrolled".into(), n(c.counts.enrolled)),
+        ("revoked".into(), n(c.counts.revoked)),
+        ("seats_used".into(), n(c.counts.seats_used())),
+    ]);
+    if let Some(limit) = c.seat_limit {
+        item.insert("seat_limit".into(), n(limit));
+    }
+    item
+}
+
+pub fn contract_from(item: &Item) -> Result<Contract, CorruptItem> {
+    let r = Reader(item);
+    Ok(Contract {
+        id: r.id("id", ContractId::parse)?,
+        name: r.s("name")?.to_owned(),
+        kind: match r.s("kind")? {
+            "subscription" => ContractKind::Subscription,
+            "voucher" => ContractKind::Voucher,
+            other => return Err(CorruptItem(format!("kind {other}"))),
+        },
+        activities: r.json("activities")?,
+        admins: r.ids("admins", UserId::parse)?,
+        seat_limit: r.opt_n("seat_limit")?,
+        starts_at: r.time("starts_at")?,
+        ends_at: r.time("ends_at")?,
+        invitation_lifetime_days: r.n("invitation_lifetime_days")?,
+        counts: StatusCounts {
+            pending: r.opt_n("pending")?.unwrap_or(0),
+            enrolled: r.opt_n("enrolled")?.unwrap_or(0),
+            revoked: r.opt_n("revoked")?.unwrap_or(0),
+        },
+    })
+}
+
+// ---- users ----
+
+pub fn user_item(u: &User) -> Item {
+    Item::from([
+        ("pk".into(), s(user_pk(&u.id))),
+        ("sk".into(), s(USER_SK)),
+        ("gsi1pk".into(), s(USERS_GSI1PK)),
+        ("gsi1sk".into(), s(u.email.identity())),
+        ("type".into(), s("user")),
+        ("id".into(), s(u.id.as_str())),
+        ("email".into(), s(u.email.as_entered())),
+        ("name".into(), s(&u.name)),
+        ("name_lc".into(), s(u.name.to_lowercase())),
+        ("created_at".into(), ms(u.created_at)),
+    ])
+}
+
+pub fn user_email_item(u: &User) -> Item {
+    Item::from([
+        ("pk".into(), s(user_email_pk(u.email.identity()))),
+        ("sk".into(), s(USER_EMAIL_SK)),
+        ("type".into(), s("user_email")),
+        ("user_id".into(), s(u.id.as_str())),
+    ])
+}
+
+pub fn user_from(item: &Item) -> Result<User, CorruptItem> {
+    let r = Reader(item);
+    Ok(User {
+        id: r.id("id", UserId::parse)?,
+        email: EmailAddress::parse(r.s("email")?)
+            .map_err(|e| CorruptItem(format!("email: {e}")))?,
+        name: r.s("name")?.to_owned(),
+        created_at: r.time("created_at")?,
+    })
+}
+
+// ---- invitations ----
+
+pub fn invitation_from(item: &Item) -> Result<Invitation, CorruptItem> {
+    let r = Reader(item);
+    let status =
+        InvitationStatus::parse(r.s("status")?).ok_or_else(|| CorruptItem("status".into()))?;
+    let source = match r.opt_s("import_id") {
+        Some(import) => Source::Import {
+            import_id: ImportId::parse(import).map_err(|e| CorruptItem(e.to_string()))?,
+            line: r.opt_n("import_line")?.unwrap_or(0),
+        },
+        None => Source::Manual,
+    };
+    let delivery = match r.s("delivery")? {
+        "queued" => Delivery::Queued,
+        "sending" => Delivery::Sending {
+            since: r.time("delivery_since")?,
+        },
+        "sent" => Delivery::Sent {
+            at: r.time("last_sent_at")?,
+        },
+        "failed" => Delivery::Failed {
+            reason: r.opt_s("delivery_error").unwrap_or("unknown").to_owned(),
+        },
+        other => return Err(CorruptItem(format!("delivery {other}"))),
+    };
+    Ok(Invitation {
+        id: r.id("invitation_id", InvitationId::parse)?,
+        contract_id: r.id("contract_id", ContractId::parse)?,
+        email: EmailAddress::parse(r.s("email")?)
+            .map_err(|e| CorruptItem(format!("email: {e}")))?,
+        status,
+        activities: r.ids("activities", ActivityId::parse)?,
+        user_id: r.opt_id("user_id", UserId::parse)?,
+        name: r.opt_s("name").map(str::to_owned),
+        invited_by: r.id("invited_by", UserId::parse)?,
+        invited_at: r.time("invited_at")?,
+        source,
+        token_version: r.n("token_version")?,
+        expires_at: r.time("expires_at")?,
+        send_count: r.n("send_count")?,
+        last_queued_at: r.time("last_queued_at")?,
+        last_sent_at: r.opt_time("last_sent_at")?,
+        delivery,
+        enrolled_at: r.opt_time("enrolled_at")?,
+        revoked_by: r.opt_id("revoked_by", UserId::parse)?,
+        revoked_at: r.opt_time("revoked_at")?,
+    })
+}
+
+// ---- imports ----
+
+pub fn import_item(i: &Import) -> Item {
+    let mut item = Item::from([
+        ("pk".into(), s(contract_pk(&i.contract_id))),
+        ("sk".into(), s(import_sk(&i.id))),
+        ("type".into(), s("import")),
+        (
+            "import".into(),
+            s(serde_json::to_string(i).expect("import serialises")),
+        ),
+    ]);
+    item.insert("updated_at".into(), ms(i.updated_at));
+    item
+}
+
+pub fn import_from(item: &Item) -> Result<Import, CorruptItem> {
+    Reader(item).json("import")
+}
+
+// ---- audit ----
+
+pub fn audit_item(contract: &ContractId, record: &AuditRecord) -> Item {
+    let mut item = Item::from([
+        ("pk".into(), s(contract_pk(contract))),
+        ("sk".into(), s(audit_sk(record.at))),
+        ("type".into(), s("audit")),
+        ("at".into(), ms(record.at)),
+        (
+            "action".into(),
+            s(serde_json::to_value(record.action)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()),
+        ),
+        ("subjects".into(), list_s(&record.subjects)),
+    ]);
+    if let Some(actor) = &record.actor {
+        item.insert("actor".into(), s(actor.as_str()));
+    }
+    item
+}
+
+pub fn audit_from(item: &Item) -> Result<AuditRecord, CorruptItem> {
+    let r = Reader(item);
+    Ok(AuditRecord {
+        at: r.time("at")?,
+        actor: r.opt_id("actor", UserId::parse)?,
+        action: serde_json::from_value(serde_json::Value::String(r.s("action")?.to_owned()))
+            .map_err(|e| CorruptItem(format!("action: {e}")))?,
+        subjects: r.strings("subjects"),
+    })
+}

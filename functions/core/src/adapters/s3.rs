@@ -1,0 +1,120 @@
+//! Blobs on S3: the imports bucket.
+
+use crate::ports::{BlobError, BlobInfo, Blobs};
+use async_trait::async_trait;
+use aws_sdk_s3::error::DisplayErrorContext;
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::Client;
+use bytes::Bytes;
+use futures::stream::BoxStream;
+use futures::StreamExt;
+
+#[derive(Clone, Debug)]
+pub struct S3Blobs {
+    client: Client,
+    bucket: String,
+}
+
+impl S3Blobs {
+    pub fn new(client: Client, bucket: impl Into<String>) -> Self {
+        Self {
+            client,
+            bucket: bucket.into(),
+        }
+    }
+
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+}
+
+fn storage<E: std::error::Error + 'static, R: std::fmt::Debug>(
+    err: aws_sdk_s3::error::SdkError<E, R>,
+) -> BlobError {
+    BlobError::Storage(DisplayErrorContext(&err).to_string())
+}
+
+#[async_trait]
+impl Blobs for S3Blobs {
+    async fn head(&self, key: &str) -> Result<BlobInfo, BlobError> {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(BlobInfo {
+                size: out.content_length().unwrap_or(0).max(0) as u64,
+                metadata: out.metadata().cloned().unwrap_or_default(),
+            }),
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_not_found()) => {
+                Err(BlobError::NotFound)
+            }
+            Err(err) => Err(storage(err)),
+        }
+    }
+
+    async fn read(
+        &self,
+        key: &str,
+    ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
+        let out = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return Err(BlobError::NotFound)
+            }
+            Err(err) => return Err(storage(err)),
+        };
+        let chunks = futures::stream::unfold(out.body, |mut body: ByteStream| async move {
+            match body.try_next().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), body)),
+                Ok(None) => None,
+                Err(err) => Some((Err(BlobError::Storage(err.to_string())), body)),
+            }
+        });
+        Ok(chunks.boxed())
+    }
+
+    async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
+    async fn presigned_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<String, BlobError> {
+        let config = PresigningConfig::expires_in(expires_in)
+            .map_err(|e| BlobError::Storage(e.to_string()))?;
+        let request = self
+            .client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .presigned(config)
+            .await
+            .map_err(storage)?;
+        Ok(request.uri().to_string())
+    }
+}

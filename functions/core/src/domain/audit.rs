@@ -1,0 +1,25 @@
+//! Audit records: who did what, to whom, when. Written in the same transaction as the change.
+
+use super::ids::UserId;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Invite,
+    Resend,
+    Revoke,
+    Enrol,
+    Import,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub at: DateTime<Utc>,
+    /// The admin, or the student for an enrolment.
+    pub actor: Option<UserId>,
+    pub action: AuditAction,
+    /// The email identities the action touched.
+    pub subjects: Vec<String>,
+}

@@ -1,0 +1,277 @@
+//! Email addresses, parsed once.
+//!
+//! The identity of an address is its trimmed, lower-cased form: `Ann@Example.COM` and
+//! `ann@example.com` are one person. The form as entered is kept for display.
+
+use std::fmt;
+
+/// The longest address SMTP can carry (RFC 5321: 254 octets in a path).
+pub const MAX_LENGTH: usize = 254;
+const MAX_LOCAL_LENGTH: usize = 64;
+const MAX_LABEL_LENGTH: usize = 63;
+
+#[derive(Debug, Clone)]
+pub struct EmailAddress {
+    entered: String,
+    identity: String,
+}
+
+/// Why a piece of text is not an email address, in words a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    #[error("is empty")]
+    Empty,
+    #[error("is longer than {MAX_LENGTH} characters")]
+    TooLong,
+    #[error("contains a space")]
+    ContainsSpace,
+    #[error("missing @")]
+    MissingAt,
+    #[error("has more than one @")]
+    MoreThanOneAt,
+    #[error("nothing before the @")]
+    EmptyLocalPart,
+    #[error("the part before the @ is longer than {MAX_LOCAL_LENGTH} characters")]
+    LocalPartTooLong,
+    #[error("nothing after the @")]
+    EmptyDomain,
+    #[error("domain has no dot")]
+    DomainHasNoDot,
+    #[error("has two dots in a row, or a dot at the start or end of a part")]
+    MisplacedDot,
+    #[error("domain part \"{0}\" is not valid")]
+    InvalidDomainLabel(String),
+    #[error("contains the character '{0}', which is not allowed")]
+    InvalidCharacter(char),
+}
+
+impl EmailAddress {
+    pub fn parse(input: &str) -> Result<Self, EmailError> {
+        let entered = input.trim();
+        if entered.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if entered.chars().count() > MAX_LENGTH {
+            return Err(EmailError::TooLong);
+        }
+        if entered.chars().any(char::is_whitespace) {
+            return Err(EmailError::ContainsSpace);
+        }
+        let (local, domain) = match entered.split_once('@') {
+            None => return Err(EmailError::MissingAt),
+            Some((_, rest)) if rest.contains('@') => return Err(EmailError::MoreThanOneAt),
+            Some(parts) => parts,
+        };
+        check_local_part(local)?;
+        check_domain(domain)?;
+        Ok(Self {
+            entered: entered.to_owned(),
+            identity: entered.to_lowercase(),
+        })
+    }
+
+    /// The address as the person typed it (trimmed), for display and for sending.
+    pub fn as_entered(&self) -> &str {
+        &self.entered
+    }
+
+    /// The case-insensitive identity: the key of an invitation within a contract.
+    pub fn identity(&self) -> &str {
+        &self.identity
+    }
+}
+
+fn check_local_part(local: &str) -> Result<(), EmailError> {
+    if local.is_empty() {
+        return Err(EmailError::EmptyLocalPart);
+    }
+    if local.len() > MAX_LOCAL_LENGTH {
+        return Err(EmailError::LocalPartTooLong);
+    }
+    if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
+        return Err(EmailError::MisplacedDot);
+    }
+    // The dot-atom form of RFC 5322; quoted local parts are legal but nobody types them into a CSV.
+    const SPECIALS: &str = "!#$%&'*+-/=?^_`{|}~.";
+    match local
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || SPECIALS.contains(*c)))
+    {
+        Some(c) => Err(EmailError::InvalidCharacter(c)),
+        None => Ok(()),
+    }
+}
+
+fn check_domain(domain: &str) -> Result<(), EmailError> {
+    if domain.is_empty() {
+        return Err(EmailError::EmptyDomain);
+    }
+    if let Some(c) = domain
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || *c == '-' || *c == '.'))
+    {
+        return Err(EmailError::InvalidCharacter(c));
+    }
+    if !domain.contains('.') {
+        return Err(EmailError::DomainHasNoDot);
+    }
+    if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+        return Err(EmailError::MisplacedDot);
+    }
+    for label in domain.split('.') {
+        if label.chars().count() > MAX_LABEL_LENGTH
+            || label.starts_with('-')
+            || label.ends_with('-')
+        {
+            return Err(EmailError::InvalidDomainLabel(label.to_owned()));
+        }
+    }
+    let tld = domain.rsplit('.').next().unwrap_or_default();
+    if tld.chars().all(|c| c.is_ascii_digit()) {
+        return Err(EmailError::InvalidDomainLabel(tld.to_owned()));
+    }
+    Ok(())
+}
+
+impl PartialEq for EmailAddress {
+    fn eq(&self, other: &Self) -> bool {
+        self.identity == other.identity
+    }
+}
+impl Eq for EmailAddress {}
+
+impl std::hash::Hash for EmailAddress {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.identity.hash(state)
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.entered)
+    }
+}
+
+impl AsRef<str> for EmailAddress {
+    fn as_ref(&self) -> &str {
+        &self.entered
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn keeps_the_entered_form_and_lowercases_the_identity() {
+        let email = EmailAddress::parse("  Ann.Lee@Example.COM ").unwrap();
+        assert_eq!(email.as_entered(), "Ann.Lee@Example.COM");
+        assert_eq!(email.identity(), "ann.lee@example.com");
+        assert_eq!(email, EmailAddress::parse("ann.lee@example.com").unwrap());
+    }
+
+    #[test]
+    fn gives_a_reason_for_each_kind_of_mistake() {
+        let cases = [
+            ("", EmailError::Empty),
+            ("   ", EmailError::Empty),
+            ("ann.example.com", EmailError::MissingAt),
+            ("ann@b@example.com", EmailError::MoreThanOneAt),
+            ("@example.com", EmailError::EmptyLocalPart),
+            ("ann@", EmailError::EmptyDomain),
+            ("ann@localhost", EmailError::DomainHasNoDot),
+            ("ann lee@example.com", EmailError::ContainsSpace),
+            ("ann..lee@example.com", EmailError::MisplacedDot),
+            ("ann@example..com", EmailError::MisplacedDot),
+            (
+                "ann@-example.com",
+                EmailError::InvalidDomainLabel("-example".into()),
+            ),
+            (
+                "ann@example.123",
+                EmailError::InvalidDomainLabel("123".into()),
+            ),
+            ("ann,lee@example.com", EmailError::InvalidCharacter(',')),
+            ("ann@exa_mple.com", EmailError::InvalidCharacter('_')),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(
+                EmailAddress::parse(input).unwrap_err(),
+                expected,
+                "{input:?}"
+            );
+        }
+        assert_eq!(EmailError::MissingAt.to_string(), "missing @");
+        assert_eq!(EmailError::DomainHasNoDot.to_string(), "domain has no dot");
+        assert_eq!(EmailError::ContainsSpace.to_string(), "contains a space");
+    }
+
+    #[test]
+    fn accepts_real_world_addresses() {
+        for ok in [
+            "a@b.co",
+            "first.last+tag@sub.example.org",
+            "o'connor@example.ie",
+            "user@xn--bcher-kva.example",
+            "jörg@bücher.de",
+        ] {
+            assert!(EmailAddress::parse(ok).is_ok(), "{ok}");
+        }
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        assert_eq!(
+            EmailAddress::parse(&long_local).unwrap_err(),
+            EmailError::LocalPartTooLong
+        );
+        let too_long = format!("a@{}.com", "b.".repeat(130));
+        assert_eq!(
+            EmailAddress::parse(&too_long).unwrap_err(),
+            EmailError::TooLong
+        );
+    }
+
+    fn valid_address() -> impl Strategy<Value = String> {
+        (
+            "[a-zA-Z0-9]([a-zA-Z0-9+_-]{0,10}[a-zA-Z0-9])?",
+            proptest::collection::vec("[a-zA-Z0-9]([a-zA-Z0-9-]{0,8}[a-zA-Z0-9])?", 1..3),
+            "[a-zA-Z]{2,6}",
+        )
+            .prop_map(|(local, labels, tld)| format!("{local}@{}.{tld}", labels.join(".")))
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics(input in "\\PC{0,300}") {
+            let _ = EmailAddress::parse(&input);
+        }
+
+        #[test]
+        fn valid_addresses_parse_and_identity_ignores_case_and_padding(addr in valid_address(), pad in "[ \t]{0,3}") {
+            let padded = format!("{pad}{addr}{pad}");
+            let parsed = EmailAddress::parse(&padded).unwrap();
+            prop_assert_eq!(parsed.as_entered(), addr.as_str());
+            let upper = EmailAddress::parse(&addr.to_uppercase()).unwrap();
+            prop_assert_eq!(parsed.identity(), upper.identity());
+        }
+
+        #[test]
+        fn identity_is_stable_under_reparsing(input in "\\PC{0,80}") {
+            if let Ok(parsed) = EmailAddress::parse(&input) {
+                let again = EmailAddress::parse(parsed.identity()).unwrap();
+                prop_assert_eq!(again.identity(), parsed.identity());
+            }
+        }
+
+        #[test]
+        fn anything_with_a_space_inside_is_refused(a in valid_address(), cut in 1usize..5) {
+            let cut = cut.min(a.len() - 1);
+            let spaced = format!("{} {}", &a[..cut], &a[cut..]);
+            prop_assert_eq!(EmailAddress::parse(&spaced).unwrap_err(), EmailError::ContainsSpace);
+        }
+
+        #[test]
+        fn anything_without_an_at_is_refused(a in "[a-z0-9.]{1,30}") {
+            prop_assert_eq!(EmailAddress::parse(&a).unwrap_err(), EmailError::MissingAt);
+        }
+    }
+}

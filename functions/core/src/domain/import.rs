@@ -1,0 +1,121 @@
+//! Imports: one CSV file of addresses becoming invitations.
+
+use super::ids::{ActivityId, ContractId, ImportId, UserId};
+use super::invitation::InviteOutcome;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How many bad rows an import keeps on its record; the full list is in the report file.
+pub const FIRST_BAD_ROWS: usize = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ImportStatus {
+    /// Announced (upload URL handed out) but the file has not arrived.
+    Queued,
+    Running,
+    Done,
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub invited: u64,
+    pub reinvited: u64,
+    pub already_invited: u64,
+    pub already_enrolled: u64,
+    pub invalid_email: u64,
+    pub duplicate: u64,
+    pub over_seat_limit: u64,
+}
+
+impl ImportCounts {
+    pub fn add(&mut self, outcome: &InviteOutcome) {
+        match outcome {
+            InviteOutcome::Invited { .. } => self.invited += 1,
+            InviteOutcome::Reinvited { .. } => self.reinvited += 1,
+            InviteOutcome::AlreadyInvited { .. } => self.already_invited += 1,
+            InviteOutcome::AlreadyEnrolled { .. } => self.already_enrolled += 1,
+            InviteOutcome::InvalidEmail { .. } | InviteOutcome::UnknownUser => {
+                self.invalid_email += 1
+            }
+            InviteOutcome::Duplicate { .. } => self.duplicate += 1,
+            InviteOutcome::OverSeatLimit => self.over_seat_limit += 1,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.invited
+            + self.reinvited
+            + self.already_invited
+            + self.already_enrolled
+            + self.invalid_email
+            + self.duplicate
+            + self.over_seat_limit
+    }
+}
+
+/// A row that was not invited, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadRow {
+    pub line: u64,
+    /// The cell as found, cut to a readable length.
+    pub value: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Import {
+    pub id: ImportId,
+    pub contract_id: ContractId,
+    pub status: ImportStatus,
+    pub activities: Vec<ActivityId>,
+    pub created_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub file_name: Option<String>,
+    pub rows_read: u64,
+    pub counts: ImportCounts,
+    pub first_bad_rows: Vec<BadRow>,
+    pub report_key: Option<String>,
+}
+
+/// Shortens a cell for display in a report, on a character boundary.
+pub fn shorten(value: &str, max_chars: usize) -> String {
+    if value.chars().count() <= max_chars {
+        value.to_owned()
+    } else {
+        let mut s: String = value.chars().take(max_chars.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_cuts_on_characters() {
+        assert_eq!(shorten("abc", 5), "abc");
+        assert_eq!(shorten("ééééééé", 4), "ééé…");
+    }
+
+    #[test]
+    fn counts_add_up() {
+        let mut c = ImportCounts::default();
+        c.add(&InviteOutcome::OverSeatLimit);
+        c.add(&InviteOutcome::Duplicate {
+            first_line: Some(1),
+        });
+        c.add(&InviteOutcome::InvalidEmail {
+            reason: "missing @".into(),
+        });
+        assert_eq!(
+            (c.over_seat_limit, c.duplicate, c.invalid_email, c.total()),
+            (1, 1, 1, 3)
+        );
+    }
+}

@@ -1,0 +1,444 @@
+//! Invitations and their state machine.
+//!
+//! The store enforces every transition with a DynamoDB condition. The functions here say what
+//! each transition requires; the store calls them on the item a failed condition hands back, to
+//! tell the caller *why* it was refused. One rule book, used twice.
+
+use super::email::EmailAddress;
+use super::ids::{ActivityId, ContractId, ImportId, InvitationId, UserId};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A resend within this long of the previous send is refused (429), so a double click or an
+/// impatient admin cannot flood someone's inbox.
+pub const RESEND_MIN_INTERVAL: Duration = Duration::seconds(60);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    Pending,
+    Enrolled,
+    Revoked,
+}
+
+impl InvitationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Enrolled => "enrolled",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "enrolled" => Some(Self::Enrolled),
+            "revoked" => Some(Self::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// What an admin sees: Expired is a Pending invitation past its expiry, not a stored state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShownStatus {
+    Pending,
+    Expired,
+    Enrolled,
+    Revoked,
+}
+
+impl ShownStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "expired" => Some(Self::Expired),
+            "enrolled" => Some(Self::Enrolled),
+            "revoked" => Some(Self::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// Where the invitation's latest mail is. Every invite and resend sets Queued; the mailer takes it
+/// from there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Delivery {
+    Queued,
+    /// The mailer has claimed this send; a claim older than a few minutes is stale (the mailer
+    /// died) and may be taken over.
+    Sending {
+        since: DateTime<Utc>,
+    },
+    Sent {
+        at: DateTime<Utc>,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// Added through the API: typed addresses or picked from the directory.
+    Manual,
+    /// A row of an imported CSV file.
+    Import { import_id: ImportId, line: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub contract_id: ContractId,
+    pub email: EmailAddress,
+    pub status: InvitationStatus,
+    pub activities: Vec<ActivityId>,
+    /// The directory user the address belongs to, if any; set on enrolment for a new person.
+    pub user_id: Option<UserId>,
+    pub name: Option<String>,
+    pub invited_by: UserId,
+    pub invited_at: DateTime<Utc>,
+    pub source: Source,
+    /// Bumped by every invite, re-invite and resend: a link carries the version it was made for,
+    /// so only the newest link works.
+    pub token_version: u32,
+    pub expires_at: DateTime<Utc>,
+    pub send_count: u32,
+    pub last_queued_at: DateTime<Utc>,
+    pub last_sent_at: Option<DateTime<Utc>>,
+    pub delivery: Delivery,
+    pub enrolled_at: Option<DateTime<Utc>>,
+    pub revoked_by: Option<UserId>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The answer for one person of an invite request or an imported row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum InviteOutcome {
+    Invited {
+        invitation_id: InvitationId,
+    },
+    /// Was revoked, now pending again with a new link.
+    Reinvited {
+        invitation_id: InvitationId,
+    },
+    AlreadyInvited {
+        invitation_id: InvitationId,
+    },
+    AlreadyEnrolled {
+        invitation_id: InvitationId,
+    },
+    InvalidEmail {
+        reason: String,
+    },
+    /// The same address earlier in the same request or file.
+    Duplicate {
+        first_line: Option<u64>,
+    },
+    OverSeatLimit,
+    UnknownUser,
+}
+
+impl InviteOutcome {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Invited { .. } => "invited",
+            Self::Reinvited { .. } => "reinvited",
+            Self::AlreadyInvited { .. } => "already_invited",
+            Self::AlreadyEnrolled { .. } => "already_enrolled",
+            Self::InvalidEmail { .. } => "invalid_email",
+            Self::Duplicate { .. } => "duplicate",
+            Self::OverSeatLimit => "over_seat_limit",
+            Self::UnknownUser => "unknown_user",
+        }
+    }
+
+    /// Whether this person now has a pending invitation they did not have before.
+    pub fn is_new_invitation(&self) -> bool {
+        matches!(self, Self::Invited { .. } | Self::Reinvited { .. })
+    }
+
+    /// A sentence for reports and the admin screen.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Invited { .. } => "invited".into(),
+            Self::Reinvited { .. } => "invited again (the earlier invitation was revoked)".into(),
+            Self::AlreadyInvited { .. } => "already invited".into(),
+            Self::AlreadyEnrolled { .. } => "already enrolled".into(),
+            Self::InvalidEmail { reason } => format!("invalid email address: {reason}"),
+            Self::Duplicate {
+                first_line: Some(l),
+            } => format!("duplicate of line {l}"),
+            Self::Duplicate { first_line: None } => "duplicate in this request".into(),
+            Self::OverSeatLimit => "over the contract's seat limit".into(),
+            Self::UnknownUser => "no such user in the directory".into(),
+        }
+    }
+}
+
+/// What creating an invitation for an address means, given what is stored for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InviteDecision {
+    Create,
+    /// Revoked before: write it Pending again, bumping the version the store last saw.
+    Reinvite {
+        seen_version: u32,
+    },
+    AlreadyInvited,
+    AlreadyEnrolled,
+}
+
+pub fn decide_invite(existing: Option<&Invitation>) -> InviteDecision {
+    match existing {
+        None => InviteDecision::Create,
+        Some(inv) => match inv.status {
+            InvitationStatus::Pending => InviteDecision::AlreadyInvited,
+            InvitationStatus::Enrolled => InviteDecision::AlreadyEnrolled,
+            InvitationStatus::Revoked => InviteDecision::Reinvite {
+                seen_version: inv.token_version,
+            },
+        },
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResendRefused {
+    #[error("{0} has already enrolled; there is nothing to resend")]
+    AlreadyEnrolled(String),
+    #[error("the invitation for {0} was revoked; invite them again instead")]
+    Revoked(String),
+    #[error(
+        "the invitation was sent less than a minute ago; try again in {retry_after_seconds} s"
+    )]
+    TooSoon { retry_after_seconds: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeDecision {
+    Revoke,
+    /// Revoking twice is a no-op, not an error.
+    AlreadyRevoked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RevokeRefused {
+    #[error("{0} has already enrolled, so the invitation can no longer be revoked")]
+    AlreadyEnrolled(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrolDecision {
+    Enrol,
+    /// The same person following a valid link again: the answer is the same, nothing changes.
+    AlreadyEnrolled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EnrolRefused {
+    #[error("this invitation was revoked by the contract's administrator")]
+    Revoked,
+    #[error("a newer invitation link was sent to this address; please use the latest email")]
+    Superseded,
+    #[error("this invitation has expired; ask the administrator to send it again")]
+    Expired,
+}
+
+impl Invitation {
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.status == InvitationStatus::Pending && now >= self.expires_at
+    }
+
+    pub fn shown_status(&self, now: DateTime<Utc>) -> ShownStatus {
+        match self.status {
+            InvitationStatus::Pending if self.is_expired(now) => ShownStatus::Expired,
+            InvitationStatus::Pending => ShownStatus::Pending,
+            InvitationStatus::Enrolled => ShownStatus::Enrolled,
+            InvitationStatus::Revoked => ShownStatus::Revoked,
+        }
+    }
+
+    /// Resend: Pending (expired or not) only, and not twice within [`RESEND_MIN_INTERVAL`].
+    pub fn check_resend(&self, now: DateTime<Utc>) -> Result<(), ResendRefused> {
+        match self.status {
+            InvitationStatus::Enrolled => {
+                Err(ResendRefused::AlreadyEnrolled(self.email.to_string()))
+            }
+            InvitationStatus::Revoked => Err(ResendRefused::Revoked(self.email.to_string())),
+            InvitationStatus::Pending => {
+                let next_allowed = self.last_queued_at + RESEND_MIN_INTERVAL;
+                if now < next_allowed {
+                    let wait = (next_allowed - now).num_milliseconds();
+                    Err(ResendRefused::TooSoon {
+                        retry_after_seconds: (wait + 999) / 1000,
+                    })
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Revoke: Pending only; once enrolled, never.
+    pub fn check_revoke(&self) -> Result<RevokeDecision, RevokeRefused> {
+        match self.status {
+            InvitationStatus::Pending => Ok(RevokeDecision::Revoke),
+            InvitationStatus::Revoked => Ok(RevokeDecision::AlreadyRevoked),
+            InvitationStatus::Enrolled => {
+                Err(RevokeRefused::AlreadyEnrolled(self.email.to_string()))
+            }
+        }
+    }
+
+    /// Enrol with a link made for `link_version`.
+    pub fn check_enrol(
+        &self,
+        link_version: u32,
+        now: DateTime<Utc>,
+    ) -> Result<EnrolDecision, EnrolRefused> {
+        match self.status {
+            InvitationStatus::Enrolled => Ok(EnrolDecision::AlreadyEnrolled),
+            InvitationStatus::Revoked => Err(EnrolRefused::Revoked),
+            _ if link_version != self.token_version => Err(EnrolRefused::Superseded),
+            InvitationStatus::Pending if self.is_expired(now) => Err(EnrolRefused::Expired),
+            InvitationStatus::Pending => Ok(EnrolDecision::Enrol),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    pub fn pending(now: DateTime<Utc>) -> Invitation {
+        Invitation {
+            id: InvitationId::random(),
+            contract_id: ContractId::parse("c1").unwrap(),
+            email: EmailAddress::parse("Ann@Example.com").unwrap(),
+            status: InvitationStatus::Pending,
+            activities: vec![],
+            user_id: None,
+            name: None,
+            invited_by: UserId::parse("admin-a").unwrap(),
+            invited_at: now,
+            source: Source::Manual,
+            token_version: 1,
+            expires_at: now + Duration::days(14),
+            send_count: 1,
+            last_queued_at: now,
+            last_sent_at: None,
+            delivery: Delivery::Queued,
+            enrolled_at: None,
+            revoked_by: None,
+            revoked_at: None,
+        }
+    }
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn invite_creates_reinvites_or_reports() {
+        let now = t0();
+        assert_eq!(decide_invite(None), InviteDecision::Create);
+        let mut inv = pending(now);
+        assert_eq!(decide_invite(Some(&inv)), InviteDecision::AlreadyInvited);
+        inv.status = InvitationStatus::Enrolled;
+        assert_eq!(decide_invite(Some(&inv)), InviteDecision::AlreadyEnrolled);
+        inv.status = InvitationStatus::Revoked;
+        inv.token_version = 3;
+        assert_eq!(
+            decide_invite(Some(&inv)),
+            InviteDecision::Reinvite { seen_version: 3 }
+        );
+    }
+
+    #[test]
+    fn revoke_only_until_enrolment_and_twice_is_a_no_op() {
+        let mut inv = pending(t0());
+        assert_eq!(inv.check_revoke(), Ok(RevokeDecision::Revoke));
+        inv.status = InvitationStatus::Revoked;
+        assert_eq!(inv.check_revoke(), Ok(RevokeDecision::AlreadyRevoked));
+        inv.status = InvitationStatus::Enrolled;
+        let refused = inv.check_revoke().unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "Ann@Example.com has already enrolled, so the invitation can no longer be revoked"
+        );
+    }
+
+    #[test]
+    fn resend_is_for_pending_and_at_most_once_a_minute() {
+        let now = t0();
+        let mut inv = pending(now);
+        assert_eq!(
+            inv.check_resend(now + Duration::seconds(20)),
+            Err(ResendRefused::TooSoon {
+                retry_after_seconds: 40
+            })
+        );
+        assert_eq!(inv.check_resend(now + Duration::seconds(60)), Ok(()));
+        // Expired invitations can be resent: that is how they get a fresh expiry.
+        assert_eq!(inv.check_resend(now + Duration::days(30)), Ok(()));
+        inv.status = InvitationStatus::Enrolled;
+        assert!(matches!(
+            inv.check_resend(now + Duration::days(1)),
+            Err(ResendRefused::AlreadyEnrolled(_))
+        ));
+        inv.status = InvitationStatus::Revoked;
+        assert!(matches!(
+            inv.check_resend(now + Duration::days(1)),
+            Err(ResendRefused::Revoked(_))
+        ));
+    }
+
+    #[test]
+    fn enrol_needs_the_newest_link_a_pending_invitation_and_time_left() {
+        let now = t0();
+        let mut inv = pending(now);
+        inv.token_version = 2;
+        assert_eq!(inv.check_enrol(2, now), Ok(EnrolDecision::Enrol));
+        assert_eq!(inv.check_enrol(1, now), Err(EnrolRefused::Superseded));
+        assert_eq!(
+            inv.check_enrol(2, inv.expires_at),
+            Err(EnrolRefused::Expired)
+        );
+        inv.status = InvitationStatus::Revoked;
+        assert_eq!(inv.check_enrol(2, now), Err(EnrolRefused::Revoked));
+        inv.status = InvitationStatus::Enrolled;
+        assert_eq!(inv.check_enrol(2, now), Ok(EnrolDecision::AlreadyEnrolled));
+    }
+
+    #[test]
+    fn expired_is_shown_but_not_stored() {
+        let now = t0();
+        let inv = pending(now);
+        assert_eq!(inv.shown_status(now), ShownStatus::Pending);
+        assert_eq!(inv.shown_status(inv.expires_at), ShownStatus::Expired);
+        assert_eq!(inv.status, InvitationStatus::Pending);
+    }
+
+    #[test]
+    fn outcomes_have_stable_codes_and_sentences() {
+        let o = InviteOutcome::InvalidEmail {
+            reason: "missing @".into(),
+        };
+        assert_eq!(o.code(), "invalid_email");
+        assert_eq!(o.describe(), "invalid email address: missing @");
+        assert_eq!(
+            InviteOutcome::Duplicate {
+                first_line: Some(3)
+            }
+            .describe(),
+            "duplicate of line 3"
+        );
+        let json = serde_json::to_value(&o).unwrap();
+        assert_eq!(json["outcome"], "invalid_email");
+    }
+}

@@ -1,0 +1,25 @@
+//! The product's rules, in plain Rust: no AWS types here.
+
+pub mod audit;
+pub mod caller;
+pub mod contract;
+pub mod email;
+pub mod ids;
+pub mod import;
+pub mod invitation;
+pub mod token;
+pub mod user;
+
+pub use audit::{AuditAction, AuditRecord};
+pub use caller::{Caller, SYSTEM_ADMIN_GROUP};
+pub use contract::{Activity, ActivityChoiceError, Contract, ContractKind, Phase, StatusCounts};
+pub use email::{EmailAddress, EmailError};
+pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId};
+pub use import::{BadRow, Import, ImportCounts, ImportStatus};
+pub use invitation::{
+    decide_invite, Delivery, EnrolDecision, EnrolRefused, Invitation, InvitationStatus,
+    InviteDecision, InviteOutcome, ResendRefused, RevokeDecision, RevokeRefused, ShownStatus,
+    Source,
+};
+pub use token::{LinkKey, LinkToken, TokenError};
+pub use user::User;

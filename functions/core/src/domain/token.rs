@@ -1,0 +1,168 @@
+//! Invitation links.
+//!
+//! A link carries `invitation id | token version | HMAC-SHA256(key, id | version)` (truncated to
+//! 128 bits), base64url-encoded. Nothing secret is stored: the table keeps only the version, and
+//! the mailer recomputes the link from it. Every resend bumps the version, so older links stop
+//! working. The MAC is checked, in constant time, before the table is ever asked.
+
+use super::ids::InvitationId;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Domain separation: a MAC made for links can never be mistaken for one made for anything else.
+const PURPOSE: &[u8] = b"learning-contract-invitation-link/v1";
+const MAC_LEN: usize = 16;
+const TOKEN_LEN: usize = 16 + 4 + MAC_LEN;
+/// Keys shorter than this are refused: a guessable key makes every link forgeable.
+pub const MIN_KEY_BYTES: usize = 32;
+
+#[derive(Clone)]
+pub struct LinkKey(Vec<u8>);
+
+impl std::fmt::Debug for LinkKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LinkKey(..)")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LinkKeyError {
+    #[error("the link signing key is not valid base64")]
+    NotBase64,
+    #[error("the link signing key must be at least {MIN_KEY_BYTES} bytes")]
+    TooShort,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// Cut short, padded, or not a token at all: most often a link broken across lines.
+    #[error(
+        "this link is incomplete or damaged; open it straight from the email, or copy all of it"
+    )]
+    Malformed,
+    /// Well-formed but not made by us (or made with another key).
+    #[error("this link is not one we sent")]
+    Unknown,
+}
+
+/// What a verified link says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkToken {
+    pub invitation_id: InvitationId,
+    pub version: u32,
+}
+
+impl LinkKey {
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<Self, LinkKeyError> {
+        if bytes.len() < MIN_KEY_BYTES {
+            return Err(LinkKeyError::TooShort);
+        }
+        Ok(Self(bytes))
+    }
+
+    pub fn from_base64(text: &str) -> Result<Self, LinkKeyError> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|_| LinkKeyError::NotBase64)?;
+        Self::from_bytes(bytes)
+    }
+
+    fn mac(&self, id: &[u8; 16], version: u32) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        mac.update(PURPOSE);
+        mac.update(id);
+        mac.update(&version.to_be_bytes());
+        mac
+    }
+
+    /// The token for a link to `id` at `version`. Ids this system did not generate have no token.
+    pub fn sign(&self, id: &InvitationId, version: u32) -> Option<String> {
+        let id_bytes = id.to_bytes()?;
+        let tag = self.mac(&id_bytes, version).finalize().into_bytes();
+        let mut raw = Vec::with_capacity(TOKEN_LEN);
+        raw.extend_from_slice(&id_bytes);
+        raw.extend_from_slice(&version.to_be_bytes());
+        raw.extend_from_slice(&tag[..MAC_LEN]);
+        Some(URL_SAFE_NO_PAD.encode(raw))
+    }
+
+    pub fn verify(&self, token: &str) -> Result<LinkToken, TokenError> {
+        let raw = URL_SAFE_NO_PAD
+            .decode(token.trim())
+            .map_err(|_| TokenError::Malformed)?;
+        if raw.len() != TOKEN_LEN {
+            return Err(TokenError::Malformed);
+        }
+        let id: [u8; 16] = raw[..16].try_into().expect("length checked");
+        let version = u32::from_be_bytes(raw[16..20].try_into().expect("length checked"));
+        // verify_truncated_left compares in constant time.
+        self.mac(&id, version)
+            .verify_truncated_left(&raw[20..])
+            .map_err(|_| TokenError::Unknown)?;
+        Ok(LinkToken {
+            invitation_id: InvitationId::from_bytes(id),
+            version,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(byte: u8) -> LinkKey {
+        LinkKey::from_bytes(vec![byte; 32]).unwrap()
+    }
+
+    #[test]
+    fn a_signed_link_verifies_to_its_id_and_version() {
+        let id = InvitationId::random();
+        let token = key(7).sign(&id, 3).unwrap();
+        assert_eq!(token.len(), 48);
+        assert_eq!(
+            key(7).verify(&token),
+            Ok(LinkToken {
+                invitation_id: id,
+                version: 3
+            })
+        );
+    }
+
+    #[test]
+    fn tampering_or_another_key_is_unknown_and_truncation_is_malformed() {
+        let id = InvitationId::random();
+        let token = key(7).sign(&id, 1).unwrap();
+        assert_eq!(key(8).verify(&token), Err(TokenError::Unknown));
+
+        // Claim a newer version with the old MAC: refused.
+        let mut raw = URL_SAFE_NO_PAD.decode(&token).unwrap();
+        raw[19] = 2;
+        assert_eq!(
+            key(7).verify(&URL_SAFE_NO_PAD.encode(&raw)),
+            Err(TokenError::Unknown)
+        );
+        assert_eq!(key(7).verify(&token[..40]), Err(TokenError::Malformed));
+        assert_eq!(key(7).verify("not a token!"), Err(TokenError::Malformed));
+        assert_eq!(key(7).verify(""), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn short_or_garbled_keys_are_refused() {
+        assert_eq!(
+            LinkKey::from_bytes(vec![1; 31]).unwrap_err(),
+            LinkKeyError::TooShort
+        );
+        assert_eq!(
+            LinkKey::from_base64("%%%").unwrap_err(),
+            LinkKeyError::NotBase64
+        );
+        assert!(
+            LinkKey::from_base64(&base64::engine::general_purpose::STANDARD.encode([9u8; 32]))
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,242 @@
+//! Ports: what the handlers need from the outside world. The AWS adapters in `adapters/`
+//! implement them; handlers hold them as trait objects built once per cold start.
+
+use crate::domain::*;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database call failed: {0}")]
+    Database(String),
+    #[error("the paging cursor is not one this service handed out")]
+    BadCursor,
+    #[error("too many concurrent changes to the same contract; try again")]
+    Contended,
+    #[error(transparent)]
+    Corrupt(#[from] crate::adapters::dynamo::CorruptItem),
+}
+
+/// One person to invite: already parsed, already unique within the request.
+#[derive(Debug, Clone)]
+pub struct Invitee {
+    pub email: EmailAddress,
+    pub user_id: Option<UserId>,
+    pub name: Option<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvitations<'a> {
+    pub contract: &'a Contract,
+    pub activities: &'a [ActivityId],
+    pub invited_by: &'a UserId,
+    pub now: DateTime<Utc>,
+    pub invitees: &'a [Invitee],
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("the contract does not exist")]
+    ContractNotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InvitationQuery {
+    /// Lower-cased email prefix.
+    pub email_prefix: String,
+    pub status: Option<ShownStatus>,
+    pub cursor: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct InvitationPage {
+    pub invitations: Vec<Invitation>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError<R> {
+    #[error("no such invitation in this contract")]
+    NotFound,
+    #[error(transparent)]
+    Refused(R),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnrolError {
+    #[error("this link is not one we sent")]
+    NotFound,
+    #[error(transparent)]
+    Refused(EnrolRefused),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Who enrols: the registered user the address belongs to, or a new person giving a name.
+#[derive(Debug, Clone)]
+pub enum Enrolee {
+    Registered(UserId),
+    New { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryResult {
+    Sent,
+    Failed { reason: String },
+}
+
+#[async_trait]
+pub trait DirectoryStore: Send + Sync {
+    async fn put_contract(&self, contract: &Contract) -> Result<(), StoreError>;
+    async fn get_contract(&self, id: &ContractId) -> Result<Option<Contract>, StoreError>;
+    /// Every contract, by name. Contract counts are small next to invitations.
+    async fn list_contracts(&self) -> Result<Vec<Contract>, StoreError>;
+    /// Registers a user; false when the address already belongs to someone.
+    async fn put_user(&self, user: &User) -> Result<bool, StoreError>;
+    async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError>;
+    async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError>;
+    /// Directory search: email prefix or a part of the name, case-insensitive.
+    async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError>;
+}
+
+#[async_trait]
+pub trait InvitationStore: Send + Sync {
+    /// Invites everyone in `new.invitees` (unique identities), in transactions of up to 100
+    /// items, and answers with one outcome per invitee in the same order.
+    async fn create_invitations(
+        &self,
+        new: NewInvitations<'_>,
+    ) -> Result<Vec<InviteOutcome>, CreateError>;
+    async fn get_invitation(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+    ) -> Result<Option<Invitation>, StoreError>;
+    async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError>;
+    async fn list_invitations(
+        &self,
+        contract: &ContractId,
+        query: &InvitationQuery,
+        now: DateTime<Utc>,
+    ) -> Result<InvitationPage, StoreError>;
+    async fn resend(
+        &self,
+        contract: &Contract,
+        id: &InvitationId,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Invitation, ChangeError<ResendRefused>>;
+    async fn revoke(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<RevokeDecision, ChangeError<RevokeRefused>>;
+    async fn enrol(
+        &self,
+        link: &LinkToken,
+        who: Enrolee,
+        now: DateTime<Utc>,
+    ) -> Result<(Invitation, EnrolDecision), EnrolError>;
+    /// Takes the queued send of `token_version` for mailing; None when it is no longer due
+    /// (already sent or being sent, superseded, or the invitation is not pending).
+    async fn claim_send(
+        &self,
+        contract: &ContractId,
+        identity: &str,
+        token_version: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Invitation>, StoreError>;
+    async fn record_delivery(
+        &self,
+        invitation: &Invitation,
+        result: DeliveryResult,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn list_audit(
+        &self,
+        contract: &ContractId,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Creates the import record; false when one with this id exists already.
+    async fn create_import(&self, import: &Import) -> Result<bool, StoreError>;
+    async fn save_import(&self, import: &Import) -> Result<(), StoreError>;
+    async fn get_import(
+        &self,
+        contract: &ContractId,
+        id: &ImportId,
+    ) -> Result<Option<Import>, StoreError>;
+    async fn list_imports(&self, contract: &ContractId) -> Result<Vec<Import>, StoreError>;
+}
+
+/// Everything the functions ask of the table.
+pub trait Store: DirectoryStore + InvitationStore + ImportStore {}
+impl<T: DirectoryStore + InvitationStore + ImportStore> Store for T {}
+
+/// A mail ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// Worth retrying: throttling, a network blip, the service being unavailable.
+    #[error("mail service busy or unreachable: {0}")]
+    Transient(String),
+    /// Retrying will not help: a rejected address, an unverified sender, a bad message.
+    #[error("mail rejected: {0}")]
+    Permanent(String),
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("no such object")]
+    NotFound,
+    #[error("storage call failed: {0}")]
+    Storage(String),
+}
+
+/// Object metadata that matters for imports.
+#[derive(Debug, Clone, Default)]
+pub struct BlobInfo {
+    pub size: u64,
+    pub metadata: std::collections::HashMap<String, String>,
+}
+
+#[async_trait]
+pub trait Blobs: Send + Sync {
+    async fn head(&self, key: &str) -> Result<BlobInfo, BlobError>;
+    /// The object as a stream of byte chunks, so memory stays flat whatever its size.
+    async fn read(
+        &self,
+        key: &str,
+    ) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, BlobError>>, BlobError>;
+    async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError>;
+    /// A URL a browser can PUT the object to, valid for `expires_in`.
+    async fn presigned_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<String, BlobError>;
+}

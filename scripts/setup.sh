@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what the tests and the local stack need into ignored folders of the repo:
+# the Rust components, moto server + cfn-lint in .venv, aws-ses-v2-local in .tools.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MOTO_VERSION=5.2.5
+CFN_LINT_VERSION=1.*
+SES_LOCAL_VERSION=2.10.2
+
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import moto, cfnlint" 2>/dev/null; then
+  echo "setup: installing moto server and cfn-lint into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}" "cfn-lint==${CFN_LINT_VERSION}"
+fi
+
+if [ ! -f .tools/node_modules/aws-ses-v2-local/dist/cli.js ]; then
+  echo "setup: installing aws-ses-v2-local into .tools"
+  mkdir -p .tools
+  npm install --silent --no-audit --no-fund --prefix .tools "aws-ses-v2-local@${SES_LOCAL_VERSION}"
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test: formatting, lints, unit tests and the integration tests against the emulators.
+# Installs what it needs first (scripts/setup.sh). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+
+# Compiled dependencies live outside the clone so that repeated runs on one machine reuse them.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/learning-contract-invitations/target}"
+export RUST_BACKTRACE=0
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# One moto server and one SES emulator for all test binaries; every test makes its own table,
+# bucket and mail addresses, so they share them safely. Stopped on exit.
+source scripts/emulators.sh
+start_emulators
+trap stop_emulators EXIT
+
+echo "== cargo test"
+cargo test --workspace --locked
