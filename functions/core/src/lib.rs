@@ -8,6 +8,7 @@
 pub mod adapters;
 pub mod config;
 pub mod domain;
+pub mod http;
 pub mod ports;
 pub mod telemetry;
 

@@ -160,6 +160,9 @@ pub trait InvitationStore: Send + Sync {
         result: DeliveryResult,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// Gives a claimed send back to the queue (the mail service was busy), so a retry of the
+    /// same stream record can claim it again at once.
+    async fn release_claim(&self, invitation: &Invitation) -> Result<(), StoreError>;
     async fn list_audit(
         &self,
         contract: &ContractId,
@@ -239,4 +242,11 @@ pub trait Blobs: Send + Sync {
         content_type: &str,
         expires_in: std::time::Duration,
     ) -> Result<String, BlobError>;
+}
+
+/// The time, injected so tests can move it (expiry, resend limits) without waiting.
+pub type Clock = std::sync::Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    std::sync::Arc::new(Utc::now)
 }

@@ -884,6 +884,38 @@ impl InvitationStore for DynamoStore {
         }
     }
 
+    async fn release_claim(&self, invitation: &Invitation) -> Result<(), StoreError> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(invitation_key(
+                &invitation.contract_id,
+                invitation.email.identity(),
+            )))
+            .update_expression("SET delivery = :queued REMOVE delivery_since")
+            .condition_expression("token_version = :ver AND delivery = :sending")
+            .set_expression_attribute_values(Some(HashMap::from([
+                (":ver".to_owned(), n(invitation.token_version)),
+                (":sending".to_owned(), s("sending")),
+                (":queued".to_owned(), s("queued")),
+            ])))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(db_error(err)),
+        }
+    }
+
     async fn list_audit(
         &self,
         contract: &ContractId,

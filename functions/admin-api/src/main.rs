@@ -1,0 +1,19 @@
+use admin_api::{handle, App};
+use invitations_core::adapters::DynamoStore;
+use invitations_core::{config, ports, telemetry};
+use lambda_http::{run, service_fn, Error};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init();
+    let sdk = config::aws().await;
+    let app = App {
+        store: Arc::new(DynamoStore::new(
+            config::dynamodb(&sdk),
+            config::required("TABLE_NAME")?,
+        )),
+        clock: ports::system_clock(),
+    };
+    run(service_fn(|req| handle(&app, req))).await
+}

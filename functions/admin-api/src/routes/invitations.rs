@@ -1,0 +1,420 @@
+//! A contract's invitations: list/search, add, resend, revoke.
+
+use crate::views::InvitationView;
+use crate::{managed_contract, App};
+use futures::StreamExt;
+use invitations_core::domain::*;
+use invitations_core::http::{self, Problem};
+use invitations_core::ports::*;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// People per add request. Bigger lists go through a CSV import.
+pub const MAX_PEOPLE_PER_REQUEST: usize = 1000;
+
+// ---------- GET /contracts/{id}/invitations?q=&status=&cursor=&limit= ----------
+
+#[derive(Serialize)]
+struct InvitationList {
+    invitations: Vec<InvitationView>,
+    next_cursor: Option<String>,
+    counts: StatusCounts,
+}
+
+pub async fn list(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let q = http::query(req, "q").unwrap_or_default();
+    if q.chars().count() > email::MAX_LENGTH {
+        return Err(Problem::bad_request(
+            "invalid_query",
+            "The search text is too long.",
+        ));
+    }
+    let status = match http::query(req, "status").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(ShownStatus::parse(&s).ok_or_else(|| {
+            Problem::bad_request(
+                "invalid_status",
+                "status must be one of pending, expired, enrolled, revoked.",
+            )
+        })?),
+    };
+    let limit = match http::query(req, "limit") {
+        None => 50,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=200).contains(l))
+            .ok_or_else(|| {
+                Problem::bad_request("invalid_limit", "limit must be a number from 1 to 200.")
+            })?,
+    };
+    let query = InvitationQuery {
+        email_prefix: q.trim().to_lowercase(),
+        status,
+        cursor: http::query(req, "cursor").filter(|c| !c.is_empty()),
+        limit,
+    };
+    let now = (app.clock)();
+    let page = app
+        .store
+        .list_invitations(&contract.id, &query, now)
+        .await?;
+    Ok(http::json(
+        StatusCode::OK,
+        &InvitationList {
+            invitations: page
+                .invitations
+                .iter()
+                .map(|i| InvitationView::new(i, &contract, now))
+                .collect(),
+            next_cursor: page.next_cursor,
+            counts: contract.counts,
+        },
+    ))
+}
+
+// ---------- POST /contracts/{id}/invitations ----------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddInvitations {
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+    #[serde(default)]
+    pub activities: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PersonResult {
+    /// What was sent: the address or the user id.
+    pub input: String,
+    pub email: Option<String>,
+    #[serde(flatten)]
+    pub outcome: InviteOutcome,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize)]
+struct AddResult {
+    results: Vec<PersonResult>,
+    summary: HashMap<&'static str, usize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AddError {
+    #[error("Add at least one email address or user.")]
+    Empty,
+    #[error("At most {MAX_PEOPLE_PER_REQUEST} people can be invited at once; upload a CSV file for more.")]
+    TooMany,
+    #[error("This learning contract has expired; no more invitations can be sent for it.")]
+    ContractExpired,
+    #[error("{0}")]
+    Activities(#[from] ActivityChoiceError),
+    #[error("{0}")]
+    BadActivityId(InvalidId),
+}
+
+impl From<AddError> for Problem {
+    fn from(err: AddError) -> Self {
+        let code = match err {
+            AddError::Empty => "no_people",
+            AddError::TooMany => "too_many_people",
+            AddError::ContractExpired => {
+                return Problem::conflict("contract_expired", err.to_string())
+            }
+            AddError::Activities(_) | AddError::BadActivityId(_) => "invalid_activities",
+        };
+        Problem::bad_request(code, err.to_string())
+    }
+}
+
+pub async fn add(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let body: AddInvitations = http::body(req)?;
+    let now = (app.clock)();
+    let people = body.emails.len() + body.user_ids.len();
+    if people == 0 {
+        return Err(AddError::Empty.into());
+    }
+    if people > MAX_PEOPLE_PER_REQUEST {
+        return Err(AddError::TooMany.into());
+    }
+    if contract.phase(now) == Phase::Expired {
+        return Err(AddError::ContractExpired.into());
+    }
+    let chosen = body
+        .activities
+        .iter()
+        .map(|a| ActivityId::parse(a))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(AddError::BadActivityId)?;
+    let activities = contract
+        .resolve_activities(&chosen)
+        .map_err(AddError::from)?;
+
+    // Directory users: their addresses, looked up a few at a time.
+    let users: Vec<Option<User>> = futures::stream::iter(body.user_ids.clone())
+        .map(|uid| {
+            let store = app.store.clone();
+            async move {
+                match UserId::parse(&uid) {
+                    Ok(uid) => store.get_user(&uid).await,
+                    Err(_) => Ok(None),
+                }
+            }
+        })
+        .buffered(16)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+
+    // Each person once, whatever the case of their address; the first mention wins.
+    let mut results: Vec<PersonResult> = Vec::with_capacity(people);
+    let mut invitees: Vec<Invitee> = Vec::new();
+    let mut invitee_of_result: Vec<Option<usize>> = Vec::new();
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    let candidates = body
+        .emails
+        .iter()
+        .map(|e| {
+            (
+                e.clone(),
+                EmailAddress::parse(e)
+                    .map(|a| (a, None, None))
+                    .map_err(|e| InviteOutcome::InvalidEmail {
+                        reason: e.to_string(),
+                    }),
+            )
+        })
+        .chain(body.user_ids.iter().zip(users).map(|(uid, user)| {
+            (
+                uid.clone(),
+                user.map(|u| (u.email, Some(u.id), Some(u.name)))
+                    .ok_or(InviteOutcome::UnknownUser),
+            )
+        }));
+    for (input, parsed) in candidates {
+        let (outcome, email, invitee) = match parsed {
+            Err(outcome) => (Some(outcome), None, None),
+            Ok((address, user_id, name)) => {
+                let shown = address.to_string();
+                if first_seen.contains_key(address.identity()) {
+                    (
+                        Some(InviteOutcome::Duplicate { first_line: None }),
+                        Some(shown),
+                        None,
+                    )
+                } else {
+                    first_seen.insert(address.identity().to_owned(), invitees.len());
+                    let invitee = Invitee {
+                        email: address,
+                        user_id,
+                        name,
+                        source: Source::Manual,
+                    };
+                    (None, Some(shown), Some(invitee))
+                }
+            }
+        };
+        invitee_of_result.push(invitee.as_ref().map(|_| invitees.len()));
+        if let Some(invitee) = invitee {
+            invitees.push(invitee);
+        }
+        results.push(PersonResult {
+            input,
+            email,
+            detail: outcome
+                .as_ref()
+                .map(InviteOutcome::describe)
+                .unwrap_or_default(),
+            outcome: outcome.unwrap_or(InviteOutcome::UnknownUser),
+        });
+    }
+
+    // Typed addresses that belong to directory users are linked to them.
+    let unlinked: Vec<Option<String>> = invitees
+        .iter()
+        .map(|i| i.user_id.is_none().then(|| i.email.identity().to_owned()))
+        .collect();
+    let lookups: Vec<Option<User>> = futures::stream::iter(unlinked)
+        .map(|identity| {
+            let store = app.store.clone();
+            async move {
+                match identity {
+                    Some(identity) => store.find_user_by_email(&identity).await,
+                    None => Ok(None),
+                }
+            }
+        })
+        .buffered(16)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    for (invitee, user) in invitees.iter_mut().zip(lookups) {
+        if let Some(user) = user {
+            invitee.user_id = Some(user.id);
+            invitee.name = Some(user.name);
+        }
+    }
+
+    let outcomes = app
+        .store
+        .create_invitations(NewInvitations {
+            contract: &contract,
+            activities: &activities,
+            invited_by: &caller.user_id,
+            now,
+            invitees: &invitees,
+        })
+        .await
+        .map_err(|e| match e {
+            CreateError::ContractNotFound => {
+                Problem::not_found("contract_not_found", "There is no such learning contract.")
+            }
+            CreateError::Store(e) => e.into(),
+        })?;
+    for (result, index) in results.iter_mut().zip(invitee_of_result) {
+        if let Some(i) = index {
+            result.outcome = outcomes[i].clone();
+            result.detail = outcomes[i].describe();
+        }
+    }
+    let mut summary: HashMap<&'static str, usize> = HashMap::new();
+    for r in &results {
+        *summary.entry(r.outcome.code()).or_default() += 1;
+    }
+    Ok(http::json(StatusCode::OK, &AddResult { results, summary }))
+}
+
+// ---------- POST .../{invitationId}/resend and .../revoke ----------
+
+#[derive(Serialize)]
+struct Changed {
+    invitation: InvitationView,
+    /// False when the request changed nothing (revoking a revoked invitation).
+    changed: bool,
+}
+
+fn invitation_not_found() -> Problem {
+    Problem::not_found(
+        "invitation_not_found",
+        "There is no such invitation in this learning contract.",
+    )
+}
+
+fn parse_invitation_id(id: &str) -> Result<InvitationId, Problem> {
+    InvitationId::parse(id).map_err(|_| invitation_not_found())
+}
+
+fn resend_problem(err: ChangeError<ResendRefused>) -> Problem {
+    {
+        match err {
+            ChangeError::NotFound => invitation_not_found(),
+            ChangeError::Store(e) => e.into(),
+            ChangeError::Refused(r) => match r {
+                ResendRefused::AlreadyEnrolled(_) => {
+                    Problem::conflict("already_enrolled", r.to_string())
+                }
+                ResendRefused::Revoked(_) => Problem::conflict("revoked", r.to_string()),
+                ResendRefused::TooSoon {
+                    retry_after_seconds,
+                } => {
+                    let mut p = Problem::new(
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "resent_too_recently",
+                        r.to_string(),
+                    );
+                    p.retry_after_seconds = Some(retry_after_seconds);
+                    p
+                }
+            },
+        }
+    }
+}
+
+fn revoke_problem(err: ChangeError<RevokeRefused>) -> Problem {
+    {
+        match err {
+            ChangeError::NotFound => invitation_not_found(),
+            ChangeError::Store(e) => e.into(),
+            ChangeError::Refused(r @ RevokeRefused::AlreadyEnrolled(_)) => {
+                Problem::conflict("already_enrolled", r.to_string())
+            }
+        }
+    }
+}
+
+async fn view_of(
+    app: &App,
+    contract: &Contract,
+    id: &InvitationId,
+) -> Result<InvitationView, Problem> {
+    let inv = app
+        .store
+        .get_invitation(&contract.id, id)
+        .await?
+        .ok_or_else(invitation_not_found)?;
+    Ok(InvitationView::new(&inv, contract, (app.clock)()))
+}
+
+pub async fn resend(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    invitation: &str,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let invitation = parse_invitation_id(invitation)?;
+    let now = (app.clock)();
+    let inv = app
+        .store
+        .resend(&contract, &invitation, &caller.user_id, now)
+        .await
+        .map_err(resend_problem)?;
+    Ok(http::json(
+        StatusCode::OK,
+        &Changed {
+            invitation: InvitationView::new(&inv, &contract, now),
+            changed: true,
+        },
+    ))
+}
+
+pub async fn revoke(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    invitation: &str,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let invitation = parse_invitation_id(invitation)?;
+    let decision = app
+        .store
+        .revoke(&contract.id, &invitation, &caller.user_id, (app.clock)())
+        .await
+        .map_err(revoke_problem)?;
+    Ok(http::json(
+        StatusCode::OK,
+        &Changed {
+            invitation: view_of(app, &contract, &invitation).await?,
+            changed: decision == RevokeDecision::Revoke,
+        },
+    ))
+}

@@ -1,0 +1,5 @@
+//! One module per resource; one error type per route where the route has its own refusals.
+
+pub mod contracts;
+pub mod invitations;
+pub mod users;

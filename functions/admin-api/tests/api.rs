@@ -1,0 +1,665 @@
+//! The admin API in-process, with real API Gateway v2 events, against the emulators.
+
+use admin_api::{handle, App, ROUTES};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use invitations_core::domain::*;
+use invitations_core::ports::*;
+use invitations_core::testkit::{api_request, read_response, As, TestEnv};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+struct World {
+    env: TestEnv,
+    app: App,
+    time: Arc<Mutex<DateTime<Utc>>>,
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+fn contract(
+    id: &str,
+    admin: &str,
+    kind: ContractKind,
+    activities: &[&str],
+    seat_limit: Option<u64>,
+) -> Contract {
+    Contract {
+        id: ContractId::parse(id).unwrap(),
+        name: format!("Contract {id}"),
+        kind,
+        activities: activities
+            .iter()
+            .map(|a| Activity {
+                id: ActivityId::parse(a).unwrap(),
+                name: format!("Course {a}"),
+            })
+            .collect(),
+        admins: vec![UserId::parse(admin).unwrap()],
+        seat_limit,
+        starts_at: t0() - Duration::days(10),
+        ends_at: t0() + Duration::days(100),
+        invitation_lifetime_days: 14,
+        counts: StatusCounts::default(),
+    }
+}
+
+impl World {
+    async fn new() -> Self {
+        let env = TestEnv::new().await;
+        let time = Arc::new(Mutex::new(t0()));
+        let clock_time = time.clone();
+        let app = App {
+            store: Arc::new(env.store.clone()),
+            clock: Arc::new(move || *clock_time.lock().unwrap()),
+        };
+        let store = &env.store;
+        store
+            .put_contract(&contract(
+                "A",
+                "admin-a",
+                ContractKind::Voucher,
+                &["a1", "a2", "a3"],
+                None,
+            ))
+            .await
+            .unwrap();
+        store
+            .put_contract(&contract(
+                "B",
+                "admin-b",
+                ContractKind::Subscription,
+                &["b1"],
+                None,
+            ))
+            .await
+            .unwrap();
+        let mut expired = contract("OLD", "admin-a", ContractKind::Subscription, &["o1"], None);
+        expired.ends_at = t0() - Duration::days(1);
+        store.put_contract(&expired).await.unwrap();
+        for (id, local, name) in [
+            ("u1", "ursula", "Ursula Le Guin"),
+            ("u2", "victor", "Victor Hugo"),
+        ] {
+            let user = User {
+                id: UserId::parse(id).unwrap(),
+                email: EmailAddress::parse(&env.email(local)).unwrap(),
+                name: name.into(),
+                created_at: t0(),
+            };
+            assert!(store.put_user(&user).await.unwrap());
+        }
+        Self { env, app, time }
+    }
+
+    fn advance(&self, by: Duration) {
+        *self.time.lock().unwrap() += by;
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>, who: &As) -> (u16, Value) {
+        let response = handle(&self.app, api_request(method, path, body.as_ref(), who))
+            .await
+            .unwrap();
+        let (status, body, content_type) = read_response(response).await;
+        if status >= 400 {
+            assert_eq!(
+                content_type, "application/problem+json",
+                "{method} {path}: {body}"
+            );
+            assert!(
+                body["code"].is_string() && body["detail"].is_string(),
+                "{body}"
+            );
+        } else {
+            assert_eq!(content_type, "application/json");
+        }
+        (status, body)
+    }
+
+    async fn invite(
+        &self,
+        contract: &str,
+        emails: &[String],
+        activities: &[&str],
+        who: &As,
+    ) -> Value {
+        let (status, body) = self
+            .call(
+                "POST",
+                &format!("/contracts/{contract}/invitations"),
+                Some(json!({"emails": emails, "activities": activities})),
+                who,
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+}
+
+const ADMIN_A: As = As::User("admin-a");
+const SYSADMIN: As = As::SystemAdmin("root");
+
+fn ids(body: &Value) -> Vec<String> {
+    body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["invitation_id"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
+    let w = World::new().await;
+    // One pending invitation in each contract, made by its own admin.
+    let a_inv = ids(&w.invite("A", &[w.env.email("pa")], &["a1"], &ADMIN_A).await)[0].clone();
+    let b_inv = ids(&w
+        .invite("B", &[w.env.email("pb")], &[], &As::User("admin-b"))
+        .await)[0]
+        .clone();
+    w.advance(Duration::minutes(2));
+
+    let paths = |c: &str, inv: &str| {
+        vec![
+            ("GET", format!("/contracts/{c}"), None),
+            ("GET", format!("/contracts/{c}/invitations"), None),
+            (
+                "POST",
+                format!("/contracts/{c}/invitations"),
+                Some(
+                    json!({"emails": ["someone@example.com"], "activities": if c == "A" { vec!["a1"] } else { vec![] }}),
+                ),
+            ),
+            (
+                "POST",
+                format!("/contracts/{c}/invitations/{inv}/resend"),
+                None,
+            ),
+            (
+                "POST",
+                format!("/contracts/{c}/invitations/{inv}/revoke"),
+                None,
+            ),
+        ]
+    };
+    assert_eq!(
+        paths("A", "x").len() + 2,
+        ROUTES.len(),
+        "every route is in this matrix"
+    );
+    for (method, path, body) in paths("A", &a_inv).into_iter().chain(paths("B", &b_inv)) {
+        let (status, problem) = w.call(method, &path, body.clone(), &As::Anonymous).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (401, Some("unauthenticated")),
+            "anonymous {method} {path}"
+        );
+    }
+    for (method, path, body) in paths("B", &b_inv) {
+        let (status, problem) = w.call(method, &path, body, &ADMIN_A).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (403, Some("forbidden")),
+            "admin of A on {method} {path}"
+        );
+    }
+    for (method, path, body) in paths("A", &a_inv) {
+        let (status, body) = w.call(method, &path, body, &ADMIN_A).await;
+        assert_eq!(status, 200, "admin of A on {method} {path}: {body}");
+    }
+    for (method, path, body) in paths("B", &b_inv) {
+        let (status, body) = w.call(method, &path, body, &SYSADMIN).await;
+        assert_eq!(status, 200, "system admin on {method} {path}: {body}");
+    }
+    // The other admin's invitation id under one's own contract is not found, not touched.
+    let (status, _) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/invitations/{b_inv}/revoke"),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 404);
+
+    // Lists: a contract admin sees theirs only; the system admin sees all.
+    let (_, mine) = w.call("GET", "/contracts", None, &ADMIN_A).await;
+    let names: Vec<&str> = mine["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["A", "OLD"], "active first, then expired");
+    let (_, all) = w.call("GET", "/contracts", None, &SYSADMIN).await;
+    assert_eq!(all["contracts"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        w.call("GET", "/contracts", None, &As::Anonymous).await.0,
+        401
+    );
+
+    // The directory: contract admins and system admins, nobody else.
+    assert_eq!(w.call("GET", "/users?q=urs", None, &ADMIN_A).await.0, 200);
+    assert_eq!(w.call("GET", "/users?q=urs", None, &SYSADMIN).await.0, 200);
+    assert_eq!(
+        w.call("GET", "/users?q=urs", None, &As::User("nobody"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        w.call("GET", "/users?q=urs", None, &As::Anonymous).await.0,
+        401
+    );
+}
+
+#[tokio::test]
+async fn adding_people_answers_for_each_person() {
+    let w = World::new().await;
+    let e = |l: &str| w.env.email(l);
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations",
+            Some(json!({
+                "emails": [e("Amy"), e("amy"), "not-an-email", e("bo"), "x y@example.com"],
+                "user_ids": ["u1", "nobody-here"],
+                "activities": ["a1", "a3"],
+            })),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let outcomes: Vec<&str> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "invited",
+            "duplicate",
+            "invalid_email",
+            "invited",
+            "invalid_email",
+            "invited",
+            "unknown_user"
+        ]
+    );
+    assert_eq!(
+        body["results"][2]["detail"],
+        "invalid email address: missing @"
+    );
+    assert_eq!(
+        body["results"][4]["detail"],
+        "invalid email address: contains a space"
+    );
+    assert_eq!(body["summary"]["invited"], 3);
+
+    let (_, list) = w
+        .call("GET", "/contracts/A/invitations", None, &ADMIN_A)
+        .await;
+    let rows = list["invitations"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let ursula = rows.iter().find(|r| r["email"] == e("ursula")).unwrap();
+    assert_eq!(
+        (ursula["registered"].as_bool(), ursula["name"].as_str()),
+        (Some(true), Some("Ursula Le Guin"))
+    );
+    assert_eq!(
+        ursula["activities"],
+        json!([{"id": "a1", "name": "Course a1"}, {"id": "a3", "name": "Course a3"}])
+    );
+    assert_eq!(ursula["delivery"]["state"], "queued");
+    assert_eq!(list["counts"]["pending"], 3);
+
+    // Again: already invited; and a typed address of a directory user links to that user.
+    let again = w
+        .invite("A", &[e("AMY"), e("victor")], &["a2"], &ADMIN_A)
+        .await;
+    let outcomes: Vec<&str> = again["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["already_invited", "invited"]);
+}
+
+#[tokio::test]
+async fn activity_choice_follows_the_contract_kind() {
+    let w = World::new().await;
+    let one = vec![w.env.email("k")];
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations",
+            Some(json!({"emails": one})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_activities"))
+    );
+    assert_eq!(
+        body["detail"],
+        "choose at least one of the voucher's activities"
+    );
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations",
+            Some(json!({"emails": one, "activities": ["zz"]})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, body["detail"].as_str()),
+        (400, Some("activity zz is not part of this contract"))
+    );
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/B/invitations",
+            Some(json!({"emails": one, "activities": ["b1"]})),
+            &SYSADMIN,
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_activities"))
+    );
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/OLD/invitations",
+            Some(json!({"emails": one})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("contract_expired"))
+    );
+}
+
+#[tokio::test]
+async fn a_thousand_people_in_one_request_and_no_more() {
+    let w = World::new().await;
+    let emails: Vec<String> = (0..1000)
+        .map(|i| w.env.email(&format!("m{i:04}")))
+        .collect();
+    let body = w.invite("A", &emails, &["a2"], &ADMIN_A).await;
+    assert_eq!(body["summary"]["invited"], 1000);
+    let (_, c) = w.call("GET", "/contracts/A", None, &ADMIN_A).await;
+    assert_eq!(c["counts"]["pending"], 1000);
+    let too_many: Vec<String> = (0..1001).map(|i| format!("n{i}@example.com")).collect();
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations",
+            Some(json!({"emails": too_many, "activities": ["a1"]})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("too_many_people"))
+    );
+}
+
+#[tokio::test]
+async fn the_seat_limit_is_reported_per_person() {
+    let w = World::new().await;
+    w.env
+        .store
+        .put_contract(&contract(
+            "S",
+            "admin-a",
+            ContractKind::Subscription,
+            &["s1"],
+            Some(2),
+        ))
+        .await
+        .unwrap();
+    let emails: Vec<String> = (0..4).map(|i| w.env.email(&format!("seat{i}"))).collect();
+    let body = w.invite("S", &emails, &[], &ADMIN_A).await;
+    let outcomes: Vec<&str> = body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["invited", "invited", "over_seat_limit", "over_seat_limit"]
+    );
+    let (_, c) = w.call("GET", "/contracts/S", None, &ADMIN_A).await;
+    assert_eq!(
+        (c["seats_used"].as_u64(), c["seats_left"].as_u64()),
+        (Some(2), Some(0))
+    );
+}
+
+#[tokio::test]
+async fn search_filter_and_page_through_invitations() {
+    let w = World::new().await;
+    let emails: Vec<String> = (0..25)
+        .map(|i| {
+            w.env
+                .email(&format!("{}{i:02}", if i < 15 { "sam" } else { "tom" }))
+        })
+        .collect();
+    let body = w.invite("A", &emails, &["a1"], &ADMIN_A).await;
+    let tom = ids(&body)[20].clone();
+    w.call(
+        "POST",
+        &format!("/contracts/A/invitations/{tom}/revoke"),
+        None,
+        &ADMIN_A,
+    )
+    .await;
+
+    let mut seen = 0;
+    let mut path = "/contracts/A/invitations?q=SAM&limit=4".to_owned();
+    loop {
+        let (status, page) = w.call("GET", &path, None, &ADMIN_A).await;
+        assert_eq!(status, 200, "{page}");
+        seen += page["invitations"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(cursor) => {
+                path = format!("/contracts/A/invitations?q=SAM&limit=4&cursor={cursor}")
+            }
+            None => break,
+        }
+    }
+    assert_eq!(seen, 15);
+    let (_, revoked) = w
+        .call(
+            "GET",
+            "/contracts/A/invitations?status=revoked",
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(revoked["invitations"].as_array().unwrap().len(), 1);
+    assert_eq!(revoked["invitations"][0]["can_revoke"], false);
+    w.advance(Duration::days(15));
+    let (_, expired) = w
+        .call(
+            "GET",
+            "/contracts/A/invitations?status=expired",
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(expired["invitations"].as_array().unwrap().len(), 24);
+    assert_eq!(expired["invitations"][0]["status"], "expired");
+
+    for (path, code) in [
+        ("/contracts/A/invitations?status=lost", "invalid_status"),
+        ("/contracts/A/invitations?limit=0", "invalid_limit"),
+        ("/contracts/A/invitations?limit=abc", "invalid_limit"),
+        ("/contracts/A/invitations?cursor=%21%21", "invalid_cursor"),
+    ] {
+        let (status, body) = w.call("GET", path, None, &ADMIN_A).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some(code)), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn resend_makes_a_new_link_at_most_once_a_minute_and_only_while_pending() {
+    let w = World::new().await;
+    let id = ids(&w
+        .invite("A", &[w.env.email("rita")], &["a1"], &ADMIN_A)
+        .await)[0]
+        .clone();
+    let path = format!("/contracts/A/invitations/{id}/resend");
+    w.advance(Duration::seconds(15));
+    let response = handle(&w.app, api_request("POST", &path, None, &ADMIN_A))
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 429);
+    assert_eq!(response.headers().get("retry-after").unwrap(), "45");
+
+    w.advance(Duration::minutes(1));
+    let (status, body) = w.call("POST", &path, None, &ADMIN_A).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (
+            body["invitation"]["send_count"].as_u64(),
+            body["invitation"]["delivery"]["state"].as_str()
+        ),
+        (Some(2), Some("queued"))
+    );
+    let stored = w
+        .env
+        .store
+        .get_invitation(
+            &ContractId::parse("A").unwrap(),
+            &InvitationId::parse(&id).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.token_version, 2);
+
+    w.call(
+        "POST",
+        &format!("/contracts/A/invitations/{id}/revoke"),
+        None,
+        &ADMIN_A,
+    )
+    .await;
+    w.advance(Duration::minutes(2));
+    let (status, body) = w.call("POST", &path, None, &ADMIN_A).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("revoked")));
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations/0123456789abcdef0123456789abcdef/resend",
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("invitation_not_found"))
+    );
+}
+
+#[tokio::test]
+async fn revoke_until_enrolment_twice_is_a_no_op_then_reinvite() {
+    let w = World::new().await;
+    let emails = [w.env.email("pat"), w.env.email("quinn")];
+    let invited = ids(&w.invite("A", &emails, &["a1"], &ADMIN_A).await);
+    let revoke = |id: &str| format!("/contracts/A/invitations/{id}/revoke");
+
+    let (status, body) = w.call("POST", &revoke(&invited[0]), None, &ADMIN_A).await;
+    assert_eq!(
+        (
+            status,
+            body["changed"].as_bool(),
+            body["invitation"]["status"].as_str()
+        ),
+        (200, Some(true), Some("revoked"))
+    );
+    let (status, body) = w.call("POST", &revoke(&invited[0]), None, &ADMIN_A).await;
+    assert_eq!((status, body["changed"].as_bool()), (200, Some(false)));
+    let again = w.invite("A", &emails[..1], &["a2"], &ADMIN_A).await;
+    assert_eq!(again["results"][0]["outcome"], "reinvited");
+
+    // Enrol quinn, then revoke must fail with a clear message.
+    let quinn = w
+        .env
+        .store
+        .get_invitation(
+            &ContractId::parse("A").unwrap(),
+            &InvitationId::parse(&invited[1]).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let token = LinkToken {
+        invitation_id: quinn.id.clone(),
+        version: quinn.token_version,
+    };
+    w.env
+        .store
+        .enrol(
+            &token,
+            Enrolee::New {
+                name: "Quinn".into(),
+            },
+            t0(),
+        )
+        .await
+        .unwrap();
+    let (status, body) = w.call("POST", &revoke(&invited[1]), None, &ADMIN_A).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("already_enrolled"))
+    );
+    assert_eq!(
+        body["detail"],
+        format!(
+            "{} has already enrolled, so the invitation can no longer be revoked",
+            emails[1]
+        )
+    );
+    let (_, c) = w.call("GET", "/contracts/A", None, &ADMIN_A).await;
+    assert_eq!(
+        c["counts"],
+        json!({"pending": 1, "enrolled": 1, "revoked": 0})
+    );
+}
+
+#[tokio::test]
+async fn malformed_requests_get_clear_errors_never_a_500() {
+    let w = World::new().await;
+    let bad: Vec<(&str, &str, Option<Value>, u16)> = vec![
+        ("GET", "/nowhere", None, 404),
+        ("DELETE", "/contracts/A", None, 405),
+        ("GET", "/contracts/%ZZ", None, 404),
+        ("GET", "/contracts/a%23b/invitations", None, 404),
+        ("GET", "/contracts/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", None, 404),
+        ("POST", "/contracts/A/invitations", None, 400),
+        ("POST", "/contracts/A/invitations", Some(json!("just a string")), 400),
+        ("POST", "/contracts/A/invitations", Some(json!({"emails": "a@b.co"})), 400),
+        ("POST", "/contracts/A/invitations", Some(json!({"emails": [1, 2]})), 400),
+        ("POST", "/contracts/A/invitations", Some(json!({"mails": ["a@b.co"]})), 400),
+        ("POST", "/contracts/A/invitations", Some(json!({})), 400),
+        ("POST", "/contracts/A/invitations", Some(json!({"emails": ["a@b.co"], "activities": ["bad#id"]})), 400),
+        ("POST", "/contracts/A/invitations/not%20an%20id/revoke", None, 404),
+        ("POST", "/contracts/A/invitations//revoke", None, 404),
+        ("GET", "/users?limit=100000", None, 400),
+    ];
+    for (method, path, body, expected) in bad {
+        let (status, problem) = w.call(method, path, body, &ADMIN_A).await;
+        assert_eq!(status, expected, "{method} {path}: {problem}");
+    }
+}

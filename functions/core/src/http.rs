@@ -1,0 +1,308 @@
+//! HTTP helpers for the API functions (API Gateway HTTP API, payload v2): errors as
+//! `application/problem+json`, the verified caller from the request context, bodies, routing.
+
+use crate::domain::{Caller, UserId, SYSTEM_ADMIN_GROUP};
+use lambda_http::http::{header, Method, StatusCode};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// An error answer (RFC 9457): a stable machine `code` and a sentence for people in `detail`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: String,
+    pub retry_after_seconds: Option<i64>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            detail: detail.into(),
+            retry_after_seconds: None,
+        }
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    pub fn not_found(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, detail)
+    }
+
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, detail)
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Sign in to use this page.",
+        )
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    /// For failures of the service itself; the cause is logged, never shown.
+    pub fn internal(cause: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "request failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "Something went wrong on our side. Please try again in a moment.",
+        )
+    }
+
+    pub fn busy() -> Self {
+        let mut p = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Many changes are being made to this contract right now. Please try again.",
+        );
+        p.retry_after_seconds = Some(1);
+        p
+    }
+
+    pub fn into_response(self) -> Response<Body> {
+        let body = serde_json::json!({
+            "type": format!("about:blank#{}", self.code),
+            "title": self.status.canonical_reason().unwrap_or("Error"),
+            "status": self.status.as_u16(),
+            "code": self.code,
+            "detail": self.detail,
+        });
+        let mut builder = Response::builder()
+            .status(self.status)
+            .header(header::CONTENT_TYPE, "application/problem+json");
+        if let Some(seconds) = self.retry_after_seconds {
+            builder = builder.header(header::RETRY_AFTER, seconds.max(1).to_string());
+        }
+        builder
+            .body(Body::Text(body.to_string()))
+            .expect("static response parts are valid")
+    }
+}
+
+impl From<crate::ports::StoreError> for Problem {
+    fn from(err: crate::ports::StoreError) -> Self {
+        match err {
+            crate::ports::StoreError::Contended => Problem::busy(),
+            crate::ports::StoreError::BadCursor => Problem::bad_request(
+                "invalid_cursor",
+                "The page cursor is not valid; start again from the first page.",
+            ),
+            other => Problem::internal(&other),
+        }
+    }
+}
+
+pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::Text(
+            serde_json::to_string(value).expect("response serialises"),
+        ))
+        .expect("static response parts are valid")
+}
+
+pub fn respond<T: Serialize>(result: Result<T, Problem>) -> Response<Body> {
+    match result {
+        Ok(value) => json(StatusCode::OK, &value),
+        Err(problem) => problem.into_response(),
+    }
+}
+
+/// The caller, from the claims API Gateway's JWT authorizer verified and put in the request
+/// context. No claims (or no subject) means the request is anonymous.
+pub fn caller(req: &Request) -> Result<Caller, Problem> {
+    let Some(RequestContext::ApiGatewayV2(ctx)) = req.request_context_ref() else {
+        return Err(Problem::unauthenticated());
+    };
+    let claims = ctx
+        .authorizer
+        .as_ref()
+        .and_then(|a| a.jwt.as_ref())
+        .map(|jwt| &jwt.claims)
+        .ok_or_else(Problem::unauthenticated)?;
+    let user_id = claims
+        .get("sub")
+        .and_then(|sub| UserId::parse(sub).ok())
+        .ok_or_else(Problem::unauthenticated)?;
+    let groups = claims
+        .get("cognito:groups")
+        .map(String::as_str)
+        .unwrap_or("");
+    Ok(Caller {
+        user_id,
+        email: claims.get("email").cloned(),
+        system_admin: parse_groups(groups).any(|g| g == SYSTEM_ADMIN_GROUP),
+    })
+}
+
+/// HTTP APIs pass an array claim as text: `[a b]`, `["a","b"]` or `a,b` depending on the issuer.
+fn parse_groups(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split([',', ' ', '[', ']'])
+        .map(|g| g.trim_matches('"'))
+        .filter(|g| !g.is_empty())
+}
+
+/// The JSON body, or a 400 that names what is wrong with it.
+pub fn body<T: DeserializeOwned>(req: &Request) -> Result<T, Problem> {
+    let bytes: &[u8] = match req.body() {
+        Body::Empty => b"",
+        Body::Text(t) => t.as_bytes(),
+        Body::Binary(b) => b,
+        _ => b"",
+    };
+    if bytes.is_empty() {
+        return Err(Problem::bad_request(
+            "invalid_body",
+            "The request needs a JSON body.",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        Problem::bad_request(
+            "invalid_body",
+            format!("The request body is not valid: {e}."),
+        )
+    })
+}
+
+pub fn query(req: &Request, name: &str) -> Option<String> {
+    req.query_string_parameters_ref()
+        .and_then(|q| q.first(name).map(str::to_owned))
+}
+
+/// Path parameters by name, e.g. `("id", "c1")`.
+pub type PathParams = Vec<(&'static str, String)>;
+
+/// A route as the SAM template declares it, e.g. `POST /contracts/{id}/invitations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+}
+
+impl Route {
+    pub const fn new(method: &'static str, path: &'static str) -> Self {
+        Self { method, path }
+    }
+
+    pub fn key(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// Path parameters when `method` and `path` match this route.
+    pub fn matches(&self, method: &Method, path: &str) -> Option<PathParams> {
+        if method.as_str() != self.method {
+            return None;
+        }
+        let want: Vec<&str> = self.path.trim_matches('/').split('/').collect();
+        let got: Vec<&str> = path.trim_matches('/').split('/').collect();
+        if want.len() != got.len() {
+            return None;
+        }
+        let mut params = Vec::new();
+        for (w, g) in want.iter().zip(&got) {
+            if let Some(name) = w.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
+                let value = percent_encoding::percent_decode_str(g).decode_utf8().ok()?;
+                params.push((name, value.into_owned()));
+            } else if w != g {
+                return None;
+            }
+        }
+        Some(params)
+    }
+}
+
+/// Finds the route for a request: the matched route and its path parameters, 404 for an unknown
+/// path, 405 for a known path with another method.
+pub fn route<'r>(routes: &'r [Route], req: &Request) -> Result<(&'r Route, PathParams), Problem> {
+    let path = req.raw_http_path();
+    let path = if path.is_empty() {
+        req.uri().path()
+    } else {
+        path
+    };
+    for r in routes {
+        if let Some(params) = r.matches(req.method(), path) {
+            return Ok((r, params));
+        }
+    }
+    let any_method = routes.iter().any(|r| {
+        r.matches(
+            &Method::from_bytes(r.method.as_bytes()).expect("valid"),
+            path,
+        )
+        .is_some()
+    });
+    if any_method {
+        Err(Problem::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "This address does not accept that method.",
+        ))
+    } else {
+        Err(Problem::not_found(
+            "not_found",
+            "There is nothing at this address.",
+        ))
+    }
+}
+
+pub fn param<'a>(params: &'a [(&'static str, String)], name: &str) -> &'a str {
+    params
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default()
+}
+
+/// The student's link: the token goes in the fragment, so it never reaches a server log.
+pub fn enrol_link(site_url: &str, token: &str) -> String {
+    format!("{}/enrol#token={token}", site_url.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_match_with_parameters_and_decode_them() {
+        let r = Route::new("POST", "/contracts/{id}/invitations/{invitationId}/revoke");
+        let params = r
+            .matches(&Method::POST, "/contracts/c%2D1/invitations/abc/revoke")
+            .unwrap();
+        assert_eq!(
+            params,
+            vec![("id", "c-1".to_owned()), ("invitationId", "abc".to_owned())]
+        );
+        assert!(r
+            .matches(&Method::GET, "/contracts/c1/invitations/abc/revoke")
+            .is_none());
+        assert!(r
+            .matches(&Method::POST, "/contracts/c1/invitations/abc")
+            .is_none());
+    }
+
+    #[test]
+    fn group_claims_parse_in_every_shape_issuers_use() {
+        for raw in [
+            "[system-admins other]",
+            "[\"other\",\"system-admins\"]",
+            "other,system-admins",
+        ] {
+            assert!(parse_groups(raw).any(|g| g == "system-admins"), "{raw}");
+        }
+        assert!(!parse_groups("[system-admins-not]").any(|g| g == "system-admins"));
+    }
+}

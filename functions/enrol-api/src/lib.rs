@@ -1,0 +1,207 @@
+//! The public HTTP API behind the link in the invitation email. The link's token is the
+//! credential: it is verified (HMAC, constant time) before the table is asked anything.
+//! `GET /invitation` only reads; `POST /enrol` is the one thing that enrols.
+
+use chrono::{DateTime, Utc};
+use invitations_core::domain::*;
+use invitations_core::http::{self, Problem, Route};
+use invitations_core::ports::{Clock, EnrolError, Enrolee, Store};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Error, Request, Response};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub link_key: LinkKey,
+    pub clock: Clock,
+}
+
+pub const ROUTES: &[Route] = &[
+    Route::new("GET", "/invitation"),
+    Route::new("POST", "/enrol"),
+];
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+    let result = match http::route(ROUTES, &req) {
+        Err(problem) => Err(problem),
+        Ok((route, _)) if route.method == "GET" => show(app, &req).await,
+        Ok(_) => enrol(app, &req).await,
+    };
+    Ok(match result {
+        Ok(response) => response,
+        Err(problem) => problem.into_response(),
+    })
+}
+
+/// Why a link does not work, as the student page explains it.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    #[error("{0}")]
+    Token(#[from] TokenError),
+    #[error("This invitation link is not one we sent. Please check that you opened the link from your email.")]
+    NotFound,
+    #[error("{0}")]
+    Refused(#[from] EnrolRefused),
+}
+
+impl From<LinkError> for Problem {
+    fn from(err: LinkError) -> Self {
+        let detail = err.to_string();
+        match err {
+            LinkError::Token(TokenError::Malformed) => {
+                Problem::bad_request("malformed_link", detail)
+            }
+            LinkError::Token(TokenError::Unknown) | LinkError::NotFound => {
+                Problem::not_found("unknown_link", detail)
+            }
+            LinkError::Refused(r) => Problem::new(
+                StatusCode::GONE,
+                match r {
+                    EnrolRefused::Revoked => "revoked",
+                    EnrolRefused::Superseded => "superseded",
+                    EnrolRefused::Expired => "expired",
+                },
+                detail,
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct InvitationPage {
+    pub email: String,
+    /// Whether the address belongs to a registered user; if not, enrolling asks for a name.
+    pub registered: bool,
+    /// `pending` (ready to enrol) or `enrolled` (already done).
+    pub status: &'static str,
+    pub contract: ContractSummary,
+    pub activities: Vec<String>,
+    pub invited_by: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContractSummary {
+    pub name: String,
+    pub kind: &'static str,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+struct Opened {
+    invitation: Invitation,
+    token: LinkToken,
+    decision: EnrolDecision,
+}
+
+/// Verifies the token, loads the invitation and says whether it can be enrolled in now.
+async fn open(app: &App, token: &str) -> Result<Opened, Problem> {
+    let token = app.link_key.verify(token).map_err(LinkError::from)?;
+    let invitation = app
+        .store
+        .find_invitation(&token.invitation_id)
+        .await?
+        .ok_or(LinkError::NotFound)?;
+    let decision = invitation
+        .check_enrol(token.version, (app.clock)())
+        .map_err(LinkError::from)?;
+    Ok(Opened {
+        invitation,
+        token,
+        decision,
+    })
+}
+
+async fn page(
+    app: &App,
+    inv: &Invitation,
+    status: &'static str,
+) -> Result<InvitationPage, Problem> {
+    let contract = app
+        .store
+        .get_contract(&inv.contract_id)
+        .await?
+        .ok_or(LinkError::NotFound)?;
+    let registered = match &inv.user_id {
+        Some(_) => true,
+        None => app
+            .store
+            .find_user_by_email(inv.email.identity())
+            .await?
+            .is_some(),
+    };
+    let invited_by = match app.store.get_user(&inv.invited_by).await? {
+        Some(user) => user.name,
+        None => format!("The administrator of {}", contract.name),
+    };
+    Ok(InvitationPage {
+        email: inv.email.to_string(),
+        registered,
+        status,
+        activities: contract.activity_names(&inv.activities),
+        contract: ContractSummary {
+            name: contract.name.clone(),
+            kind: match contract.kind {
+                ContractKind::Subscription => "subscription",
+                ContractKind::Voucher => "voucher",
+            },
+            starts_at: contract.starts_at,
+            ends_at: contract.ends_at,
+        },
+        invited_by,
+        expires_at: inv.expires_at,
+    })
+}
+
+fn status_of(decision: EnrolDecision) -> &'static str {
+    match decision {
+        EnrolDecision::Enrol => "pending",
+        EnrolDecision::AlreadyEnrolled => "enrolled",
+    }
+}
+
+/// `GET /invitation?token=`: what the link is for. Changes nothing.
+async fn show(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
+    let token = http::query(req, "token").unwrap_or_default();
+    let opened = open(app, &token).await?;
+    let page = page(app, &opened.invitation, status_of(opened.decision)).await?;
+    Ok(http::json(StatusCode::OK, &page))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EnrolRequest {
+    token: String,
+    name: Option<String>,
+}
+
+/// `POST /enrol`: enrols; a second time with the same link answers the same.
+async fn enrol(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
+    let body: EnrolRequest = http::body(req)?;
+    let opened = open(app, &body.token).await?;
+    let inv = &opened.invitation;
+    let who = match &inv.user_id {
+        Some(id) => Enrolee::Registered(id.clone()),
+        None => match app.store.find_user_by_email(inv.email.identity()).await? {
+            Some(user) => Enrolee::Registered(user.id),
+            None => {
+                let name = user::parse_name(body.name.as_deref().unwrap_or(""))
+                    .map_err(|e| Problem::bad_request("name_required", e.to_string()))?;
+                Enrolee::New { name }
+            }
+        },
+    };
+    let (enrolled, _) = app
+        .store
+        .enrol(&opened.token, who, (app.clock)())
+        .await
+        .map_err(|e| match e {
+            EnrolError::NotFound => Problem::from(LinkError::NotFound),
+            EnrolError::Refused(r) => LinkError::Refused(r).into(),
+            EnrolError::Store(e) => e.into(),
+        })?;
+    let page = page(app, &enrolled, "enrolled").await?;
+    Ok(http::json(StatusCode::OK, &page))
+}

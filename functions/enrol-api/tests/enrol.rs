@@ -1,0 +1,321 @@
+//! The student routes in-process, with real API Gateway v2 events, against the emulators.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use enrol_api::{handle, App};
+use invitations_core::domain::*;
+use invitations_core::ports::*;
+use invitations_core::testkit::{api_request, read_response, As, TestEnv};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+struct World {
+    env: TestEnv,
+    app: App,
+    time: Arc<Mutex<DateTime<Utc>>>,
+    contract: Contract,
+}
+
+impl World {
+    async fn new() -> Self {
+        let env = TestEnv::new().await;
+        let time = Arc::new(Mutex::new(t0()));
+        let t = time.clone();
+        let app = App {
+            store: Arc::new(env.store.clone()),
+            link_key: env.link_key.clone(),
+            clock: Arc::new(move || *t.lock().unwrap()),
+        };
+        let contract = Contract {
+            id: ContractId::parse("V").unwrap(),
+            name: "Safety Academy".into(),
+            kind: ContractKind::Voucher,
+            activities: vec![
+                Activity {
+                    id: ActivityId::parse("a1").unwrap(),
+                    name: "Fire safety".into(),
+                },
+                Activity {
+                    id: ActivityId::parse("a2").unwrap(),
+                    name: "First aid".into(),
+                },
+            ],
+            admins: vec![UserId::parse("admin-a").unwrap()],
+            seat_limit: None,
+            starts_at: t0() - Duration::days(1),
+            ends_at: t0() + Duration::days(90),
+            invitation_lifetime_days: 14,
+            counts: StatusCounts::default(),
+        };
+        env.store.put_contract(&contract).await.unwrap();
+        let admin = User {
+            id: UserId::parse("admin-a").unwrap(),
+            email: EmailAddress::parse(&env.email("admin")).unwrap(),
+            name: "Alice Admin".into(),
+            created_at: t0(),
+        };
+        env.store.put_user(&admin).await.unwrap();
+        Self {
+            env,
+            app,
+            time,
+            contract,
+        }
+    }
+
+    /// Invites `local` and returns the token of their link.
+    async fn invite(&self, local: &str) -> (Invitation, String) {
+        let invitee = Invitee {
+            email: EmailAddress::parse(&self.env.email(local)).unwrap(),
+            user_id: None,
+            name: None,
+            source: Source::Manual,
+        };
+        let outcomes = self
+            .env
+            .store
+            .create_invitations(NewInvitations {
+                contract: &self.contract,
+                activities: &[ActivityId::parse("a2").unwrap()],
+                invited_by: &UserId::parse("admin-a").unwrap(),
+                now: t0(),
+                invitees: &[invitee],
+            })
+            .await
+            .unwrap();
+        let InviteOutcome::Invited { invitation_id } = &outcomes[0] else {
+            panic!("{outcomes:?}")
+        };
+        let inv = self
+            .env
+            .store
+            .find_invitation(invitation_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let token = self.env.link_key.sign(&inv.id, inv.token_version).unwrap();
+        (inv, token)
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let response = handle(
+            &self.app,
+            api_request(method, path, body.as_ref(), &As::Anonymous),
+        )
+        .await
+        .unwrap();
+        let (status, body, content_type) = read_response(response).await;
+        if status >= 400 {
+            assert_eq!(content_type, "application/problem+json", "{body}");
+        }
+        (status, body)
+    }
+
+    async fn show(&self, token: &str) -> (u16, Value) {
+        self.call("GET", &format!("/invitation?token={token}"), None)
+            .await
+    }
+
+    async fn enrol(&self, token: &str, name: Option<&str>) -> (u16, Value) {
+        self.call(
+            "POST",
+            "/enrol",
+            Some(json!({"token": token, "name": name})),
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn the_link_shows_what_it_is_for_without_changing_anything() {
+    let w = World::new().await;
+    let (inv, token) = w.invite("nina").await;
+    let (status, page) = w.show(&token).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["email"], w.env.email("nina"));
+    assert_eq!(page["registered"], false);
+    assert_eq!(page["status"], "pending");
+    assert_eq!(page["contract"]["name"], "Safety Academy");
+    assert_eq!(page["activities"], json!(["First aid"]));
+    assert_eq!(page["invited_by"], "Alice Admin");
+    assert_eq!(page["expires_at"], json!(t0() + Duration::days(14)));
+    let after = w.env.store.find_invitation(&inv.id).await.unwrap().unwrap();
+    assert_eq!(after, inv, "GET changes nothing");
+}
+
+#[tokio::test]
+async fn an_external_person_enrols_with_a_name_and_is_registered_once() {
+    let w = World::new().await;
+    let (inv, token) = w.invite("omar").await;
+    let (status, body) = w.enrol(&token, None).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("name_required"))
+    );
+    let (status, body) = w.enrol(&token, Some("   ")).await;
+    assert_eq!(
+        (status, body["detail"].as_str()),
+        (400, Some("please give your name"))
+    );
+
+    let (status, body) = w.enrol(&token, Some("Omar Khayyam")).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("enrolled")),
+        "{body}"
+    );
+    let user = w
+        .env
+        .store
+        .find_user_by_email(inv.email.identity())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.name, "Omar Khayyam");
+
+    // Idempotent: the same link again answers the same and registers nobody new.
+    let (status, again) = w.enrol(&token, Some("Someone Else")).await;
+    assert_eq!(
+        (
+            status,
+            again["status"].as_str(),
+            again["registered"].as_bool()
+        ),
+        (200, Some("enrolled"), Some(true))
+    );
+    assert_eq!(
+        w.env
+            .store
+            .find_user_by_email(inv.email.identity())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        user.id
+    );
+    let (_, page) = w.show(&token).await;
+    assert_eq!(page["status"], "enrolled");
+    let contract = w
+        .env
+        .store
+        .get_contract(&w.contract.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        contract.counts,
+        StatusCounts {
+            pending: 0,
+            enrolled: 1,
+            revoked: 0
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_registered_person_enrols_without_giving_a_name() {
+    let w = World::new().await;
+    let user = User {
+        id: UserId::parse("u-pia").unwrap(),
+        email: EmailAddress::parse(&w.env.email("pia")).unwrap(),
+        name: "Pia".into(),
+        created_at: t0(),
+    };
+    w.env.store.put_user(&user).await.unwrap();
+    let (inv, token) = w.invite("PIA").await;
+    let (_, page) = w.show(&token).await;
+    assert_eq!(page["registered"], true);
+    let (status, body) = w.enrol(&token, None).await;
+    assert_eq!(status, 200, "{body}");
+    let stored = w.env.store.find_invitation(&inv.id).await.unwrap().unwrap();
+    assert_eq!(stored.user_id, Some(user.id));
+}
+
+#[tokio::test]
+async fn each_kind_of_dead_link_gets_its_own_answer() {
+    let w = World::new().await;
+    let (revoked, revoked_token) = w.invite("rev").await;
+    w.env
+        .store
+        .revoke(
+            &w.contract.id,
+            &revoked.id,
+            &UserId::parse("admin-a").unwrap(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let (resent, old_token) = w.invite("res").await;
+    w.env
+        .store
+        .resend(
+            &w.contract,
+            &resent.id,
+            &UserId::parse("admin-a").unwrap(),
+            t0() + Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+    let (_, expiring) = w.invite("exp").await;
+    let forged = LinkKey::from_bytes(vec![1; 32])
+        .unwrap()
+        .sign(&InvitationId::random(), 1)
+        .unwrap();
+    let unknown = w.env.link_key.sign(&InvitationId::random(), 1).unwrap();
+
+    let cases = [
+        (revoked_token.as_str(), 410, "revoked"),
+        (old_token.as_str(), 410, "superseded"),
+        (forged.as_str(), 404, "unknown_link"),
+        (unknown.as_str(), 404, "unknown_link"),
+        ("abc", 400, "malformed_link"),
+        ("", 400, "malformed_link"),
+        (&old_token[..30], 400, "malformed_link"),
+    ];
+    for (token, status, code) in cases {
+        let (got, body) = w.show(token).await;
+        assert_eq!(
+            (got, body["code"].as_str()),
+            (status, Some(code)),
+            "show {token:?}: {body}"
+        );
+        let (got, body) = w.enrol(token, Some("Someone")).await;
+        assert_eq!(
+            (got, body["code"].as_str()),
+            (status, Some(code)),
+            "enrol {token:?}: {body}"
+        );
+    }
+    *w.time.lock().unwrap() = t0() + Duration::days(15);
+    let (status, body) = w.enrol(&expiring, Some("Late")).await;
+    assert_eq!((status, body["code"].as_str()), (410, Some("expired")));
+    assert_eq!(
+        body["detail"],
+        "this invitation has expired; ask the administrator to send it again"
+    );
+}
+
+#[tokio::test]
+async fn malformed_requests_are_refused_cleanly() {
+    let w = World::new().await;
+    for (method, path, body, status) in [
+        ("POST", "/enrol", None, 400),
+        ("POST", "/enrol", Some(json!({"name": "x"})), 400),
+        ("POST", "/enrol", Some(json!({"token": 5})), 400),
+        (
+            "POST",
+            "/enrol",
+            Some(json!({"token": "x", "extra": 1})),
+            400,
+        ),
+        ("GET", "/invitation", None, 400),
+        ("PUT", "/enrol", None, 405),
+        ("GET", "/contracts", None, 404),
+    ] {
+        let (got, problem) = w.call(method, path, body).await;
+        assert_eq!(got, status, "{method} {path}: {problem}");
+    }
+}
