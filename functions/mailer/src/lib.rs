@@ -1,1 +1,398 @@
-//! The mailer function: in progress.
+//! The mailer: the table's DynamoDB stream handler, and the only place invitation mail is sent.
+//!
+//! Every invite, re-invite and resend writes the invitation with `delivery = queued` and a new
+//! token version. For each such stream record, in order, the mailer
+//!
+//! 1. claims the send (`queued -> sending`, conditional on the version and a pending status);
+//!    no claim means it is not due any more (sent already, superseded, revoked, enrolled), so a
+//!    duplicate or replayed record never sends twice;
+//! 2. renders the mail (contract, activities, inviter, expiry, the signed link);
+//! 3. sends it within the send rate, retrying a busy mail service with exponential backoff;
+//! 4. records `sent`, or `failed` with the reason when the service refuses the mail for good.
+//!
+//! When the mail service stays busy, the claim is given back and the record is reported in
+//! `batchItemFailures`, so Lambda delivers it again; the rest of the batch is not tried (it
+//! would only meet the same throttling) and is reported with it. A store error reports its
+//! record; the batch goes on.
+
+pub mod limit;
+pub mod render;
+
+use aws_lambda_events::event::dynamodb::{Event, EventRecord};
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use chrono::{DateTime, Utc};
+use invitations_core::adapters::dynamo::items::{invitation_from, Item, Reader};
+use invitations_core::adapters::dynamo::CorruptItem;
+use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
+use invitations_core::http::enrol_link;
+use invitations_core::ports::{
+    DeliveryResult, DirectoryStore, InvitationStore, MailError, Mailer, StoreError,
+};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use limit::{InvalidRate, RateLimiter};
+
+/// Mails per second when `MAIL_SEND_RATE` is not set (well within a production SES account).
+pub const DEFAULT_SEND_RATE: f64 = 10.0;
+
+/// What the mailer needs of the table.
+pub trait MailStore: InvitationStore + DirectoryStore {}
+impl<T: InvitationStore + DirectoryStore + ?Sized> MailStore for T {}
+
+/// The time, from outside: tests fix it.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// How often a busy mail service is tried for one mail, and how long to wait in between
+/// (`first_delay`, doubling each time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Sends tried in all, at least one.
+    pub attempts: u32,
+    pub first_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Four tries, 0.25 s, 0.5 s and 1 s apart.
+    fn default() -> Self {
+        Self {
+            attempts: 4,
+            first_delay: Duration::from_millis(250),
+        }
+    }
+}
+
+/// What became of one stream record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Not a queued invitation send (another item type, a removal, a delivery update).
+    Ignored,
+    /// Nothing to send: already sent or being sent, superseded by a newer send, or the
+    /// invitation is no longer pending.
+    NotDue,
+    Sent,
+    /// The mail service refused the mail for good; the reason is on the invitation.
+    Rejected(String),
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RecordError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The mail service stayed busy through every retry; the claim was given back.
+    #[error("the mail service is busy: {0}")]
+    Busy(String),
+}
+
+/// The stream handler, built once per cold start.
+pub struct App {
+    store: Arc<dyn MailStore>,
+    mailer: Arc<dyn Mailer>,
+    link_key: LinkKey,
+    site_url: String,
+    limiter: RateLimiter,
+    retry: RetryPolicy,
+    clock: Clock,
+}
+
+/// Lookups cached for one invocation: a batch usually holds many invitations to one contract.
+#[derive(Default)]
+struct Cache {
+    contracts: HashMap<ContractId, Option<Contract>>,
+    inviters: HashMap<UserId, Option<String>>,
+}
+
+impl App {
+    /// A mailer at [`DEFAULT_SEND_RATE`], with the system clock and the default retries.
+    pub fn new(
+        store: Arc<dyn MailStore>,
+        mailer: Arc<dyn Mailer>,
+        link_key: LinkKey,
+        site_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            store,
+            mailer,
+            link_key,
+            site_url: site_url.into(),
+            limiter: RateLimiter::per_second(DEFAULT_SEND_RATE).expect("the default rate is valid"),
+            retry: RetryPolicy::default(),
+            clock: Arc::new(Utc::now),
+        }
+    }
+
+    pub fn with_send_rate(mut self, per_second: f64) -> Result<Self, InvalidRate> {
+        self.limiter = RateLimiter::per_second(per_second)?;
+        Ok(self)
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = RetryPolicy {
+            attempts: retry.attempts.max(1),
+            ..retry
+        };
+        self
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Handles one batch of stream records, in order. Records to deliver again are reported
+    /// by sequence number; an error (the whole batch again) only when such a record has none.
+    pub async fn handle(
+        &self,
+        event: Event,
+    ) -> Result<DynamoDbEventResponse, lambda_runtime::Error> {
+        let mut cache = Cache::default();
+        let mut failed: Vec<&EventRecord> = Vec::new();
+        for (index, record) in event.records.iter().enumerate() {
+            let sequence = record.change.sequence_number.as_deref().unwrap_or("?");
+            match self.process(record, &mut cache).await {
+                Ok(outcome) => {
+                    tracing::debug!(sequence, ?outcome, "stream record done");
+                }
+                Err(RecordError::Store(err)) => {
+                    tracing::error!(sequence, error = %err, "stream record failed; it will be delivered again");
+                    failed.push(record);
+                }
+                Err(err @ RecordError::Busy(_)) => {
+                    tracing::warn!(
+                        sequence,
+                        error = %err,
+                        remaining = event.records.len() - index - 1,
+                        "mail service busy; the rest of the batch will be delivered again"
+                    );
+                    failed.extend(&event.records[index..]);
+                    break;
+                }
+            }
+        }
+        let mut response = DynamoDbEventResponse::default();
+        for record in failed {
+            let Some(sequence) = record.change.sequence_number.clone() else {
+                return Err("a failed stream record has no sequence number".into());
+            };
+            let mut failure = DynamoDbBatchItemFailure::default();
+            failure.item_identifier = Some(sequence);
+            response.batch_item_failures.push(failure);
+        }
+        Ok(response)
+    }
+
+    async fn process(
+        &self,
+        record: &EventRecord,
+        cache: &mut Cache,
+    ) -> Result<Outcome, RecordError> {
+        let invitation = match queued_invitation(record) {
+            None => return Ok(Outcome::Ignored),
+            Some(Ok(invitation)) => invitation,
+            Some(Err(err)) => {
+                // Retrying cannot mend it, and failing would hold up the shard: log and go on.
+                tracing::error!(
+                    sequence = record.change.sequence_number.as_deref().unwrap_or("?"),
+                    error = %err,
+                    "queued invitation in the stream cannot be read; skipped"
+                );
+                return Ok(Outcome::Ignored);
+            }
+        };
+        let claimed = self
+            .store
+            .claim_send(
+                &invitation.contract_id,
+                invitation.email.identity(),
+                invitation.token_version,
+                (self.clock)(),
+            )
+            .await?;
+        let Some(claimed) = claimed else {
+            tracing::info!(
+                invitation = %invitation.id,
+                version = invitation.token_version,
+                "send no longer due; skipped"
+            );
+            return Ok(Outcome::NotDue);
+        };
+        match self.deliver(&claimed, cache).await {
+            Ok(outcome) => Ok(outcome),
+            Err(err) => {
+                // Give the send back, so the record's next delivery can claim it at once.
+                if let Err(release) = self.store.release_claim(&claimed).await {
+                    tracing::error!(
+                        invitation = %claimed.id,
+                        error = %release,
+                        "could not give back the claim; the send stays claimed until it is stale"
+                    );
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Renders, sends and records the mail for a claimed invitation.
+    async fn deliver(&self, inv: &Invitation, cache: &mut Cache) -> Result<Outcome, RecordError> {
+        let Some(contract) = self.contract(&inv.contract_id, cache).await? else {
+            return self
+                .refused(inv, "the learning contract no longer exists".into())
+                .await;
+        };
+        let Some(token) = self.link_key.sign(&inv.id, inv.token_version) else {
+            return self
+                .refused(
+                    inv,
+                    format!("invitation id {} cannot be put in a link", inv.id),
+                )
+                .await;
+        };
+        let link = enrol_link(&self.site_url, &token);
+        let activities = contract.activity_names(&inv.activities);
+        let inviter = self.inviter_name(&inv.invited_by, cache).await;
+        let mail = render::render(&render::InvitationMail {
+            to: inv.email.as_entered(),
+            recipient_name: inv.name.as_deref(),
+            contract_name: &contract.name,
+            activities: &activities,
+            inviter_name: inviter.as_deref(),
+            expires_at: inv.expires_at,
+            link: &link,
+        });
+
+        let mut attempt = 0;
+        let result = loop {
+            self.limiter.acquire().await;
+            match self.mailer.send(&mail).await {
+                Err(MailError::Transient(reason)) if attempt + 1 < self.retry.attempts => {
+                    let wait = self.retry.first_delay * 2u32.pow(attempt.min(16));
+                    tracing::warn!(invitation = %inv.id, attempt, error = %reason, ?wait, "mail service busy; retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => break other,
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.store
+                    .record_delivery(inv, DeliveryResult::Sent, (self.clock)())
+                    .await?;
+                tracing::info!(invitation = %inv.id, version = inv.token_version, "invitation mail sent");
+                Ok(Outcome::Sent)
+            }
+            Err(MailError::Permanent(reason)) => self.refused(inv, reason).await,
+            Err(MailError::Transient(reason)) => Err(RecordError::Busy(reason)),
+        }
+    }
+
+    async fn refused(&self, inv: &Invitation, reason: String) -> Result<Outcome, RecordError> {
+        tracing::warn!(invitation = %inv.id, %reason, "invitation mail not sent");
+        self.store
+            .record_delivery(
+                inv,
+                DeliveryResult::Failed {
+                    reason: reason.clone(),
+                },
+                (self.clock)(),
+            )
+            .await?;
+        Ok(Outcome::Rejected(reason))
+    }
+
+    async fn contract(
+        &self,
+        id: &ContractId,
+        cache: &mut Cache,
+    ) -> Result<Option<Contract>, StoreError> {
+        if let Some(found) = cache.contracts.get(id) {
+            return Ok(found.clone());
+        }
+        let found = self.store.get_contract(id).await?;
+        cache.contracts.insert(id.clone(), found.clone());
+        Ok(found)
+    }
+
+    /// The inviter's name from the directory; a failed lookup only loses the name.
+    async fn inviter_name(&self, id: &UserId, cache: &mut Cache) -> Option<String> {
+        if let Some(found) = cache.inviters.get(id) {
+            return found.clone();
+        }
+        match self.store.get_user(id).await {
+            Ok(user) => {
+                let name = user.map(|u| u.name);
+                cache.inviters.insert(id.clone(), name.clone());
+                name
+            }
+            Err(err) => {
+                tracing::warn!(user = %id, error = %err, "inviter lookup failed; mailing without the name");
+                None
+            }
+        }
+    }
+}
+
+/// The invitation a stream record queues a send for: None when the record is anything else
+/// (another item type, a removal, an invitation whose delivery is not `queued`).
+pub fn queued_invitation(record: &EventRecord) -> Option<Result<Invitation, CorruptItem>> {
+    if record.event_name == "REMOVE" {
+        return None;
+    }
+    let item: Item = record.change.new_image.clone().into();
+    let reader = Reader(&item);
+    if reader.opt_s("type") != Some("invitation") || reader.opt_s("delivery") != Some("queued") {
+        return None;
+    }
+    Some(invitation_from(&item))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example() -> Event {
+        serde_json::from_str(include_str!("../events/stream.json")).expect("example event parses")
+    }
+
+    #[test]
+    fn the_example_event_queues_one_send() {
+        let event = example();
+        let inv = queued_invitation(&event.records[0]).unwrap().unwrap();
+        assert_eq!(inv.token_version, 1);
+        assert_eq!(inv.email.identity(), "ann.lee@example.com");
+    }
+
+    #[test]
+    fn removals_other_items_and_other_deliveries_are_ignored() {
+        let base = example().records.remove(0);
+
+        let mut removed = base.clone();
+        removed.event_name = "REMOVE".into();
+        assert!(queued_invitation(&removed).is_none());
+
+        for (name, value) in [
+            ("delivery", "sent"),
+            ("delivery", "sending"),
+            ("type", "audit"),
+        ] {
+            let mut record = base.clone();
+            record
+                .change
+                .new_image
+                .insert(name.into(), serde_dynamo::AttributeValue::S(value.into()));
+            assert!(queued_invitation(&record).is_none(), "{name} = {value}");
+        }
+
+        let mut empty = base.clone();
+        empty.change.new_image = Default::default();
+        assert!(queued_invitation(&empty).is_none());
+    }
+
+    #[test]
+    fn a_damaged_queued_invitation_is_reported_as_such() {
+        let mut record = example().records.remove(0);
+        record.change.new_image.remove("token_version");
+        assert!(matches!(queued_invitation(&record), Some(Err(_))));
+    }
+}

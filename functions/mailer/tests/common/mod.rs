@@ -1,0 +1,204 @@
+//! Fixtures for the mailer's tests: a contract, an inviter in the directory, real stream events.
+#![allow(dead_code)]
+
+use async_trait::async_trait;
+use aws_lambda_events::event::dynamodb::Event;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use invitations_core::adapters::SesMailer;
+use invitations_core::domain::*;
+use invitations_core::ports::*;
+use invitations_core::testkit::TestEnv;
+use mailer::{App, Clock, RetryPolicy};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub const SITE_URL: &str = "https://learn.example.com";
+pub const MAIL_FROM: &str = "invitations@example.com";
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+pub fn admin() -> UserId {
+    UserId::parse("admin-a").unwrap()
+}
+
+pub fn contract() -> Contract {
+    Contract {
+        id: ContractId::parse("c1").unwrap(),
+        name: "Leadership & Safety 2026".into(),
+        kind: ContractKind::Voucher,
+        activities: vec![
+            Activity {
+                id: ActivityId::parse("a1").unwrap(),
+                name: "Safety basics".into(),
+            },
+            Activity {
+                id: ActivityId::parse("a2").unwrap(),
+                name: "First aid".into(),
+            },
+        ],
+        admins: vec![admin()],
+        seat_limit: None,
+        starts_at: now() - Duration::days(30),
+        ends_at: now() + Duration::days(300),
+        invitation_lifetime_days: 14,
+        counts: StatusCounts::default(),
+    }
+}
+
+/// A fresh table with the contract and its admin (the inviter) in the directory.
+pub async fn setup() -> (TestEnv, Contract) {
+    let env = TestEnv::new().await;
+    let c = contract();
+    env.store.put_contract(&c).await.unwrap();
+    let inviter = User {
+        id: admin(),
+        email: EmailAddress::parse(&env.email("ada")).unwrap(),
+        name: "Ada Admin".into(),
+        created_at: now() - Duration::days(100),
+    };
+    assert!(env.store.put_user(&inviter).await.unwrap());
+    (env, c)
+}
+
+/// Invites `emails` to both activities at `at`; returns the invitation ids in order.
+pub async fn invite(
+    env: &TestEnv,
+    c: &Contract,
+    emails: &[String],
+    at: DateTime<Utc>,
+) -> Vec<InvitationId> {
+    let invitees: Vec<Invitee> = emails
+        .iter()
+        .map(|e| Invitee {
+            email: EmailAddress::parse(e).unwrap(),
+            user_id: None,
+            name: None,
+            source: Source::Manual,
+        })
+        .collect();
+    let activities = vec![
+        ActivityId::parse("a1").unwrap(),
+        ActivityId::parse("a2").unwrap(),
+    ];
+    env.store
+        .create_invitations(NewInvitations {
+            contract: c,
+            activities: &activities,
+            invited_by: &admin(),
+            now: at,
+            invitees: &invitees,
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| match o {
+            InviteOutcome::Invited { invitation_id }
+            | InviteOutcome::Reinvited { invitation_id } => invitation_id,
+            other => panic!("expected a new invitation, got {other:?}"),
+        })
+        .collect()
+}
+
+/// A clock the test moves.
+#[derive(Clone)]
+pub struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl TestClock {
+    pub fn at(t: DateTime<Utc>) -> Self {
+        Self(Arc::new(Mutex::new(t)))
+    }
+    pub fn set(&self, t: DateTime<Utc>) {
+        *self.0.lock().unwrap() = t;
+    }
+    pub fn clock(&self) -> Clock {
+        let inner = self.0.clone();
+        Arc::new(move || *inner.lock().unwrap())
+    }
+}
+
+pub fn ses(env: &TestEnv) -> Arc<SesMailer> {
+    Arc::new(SesMailer::new(env.sesv2.clone(), MAIL_FROM, None))
+}
+
+/// The mailer on the test's table, fast (no real waiting) and on the test's clock.
+pub fn app(env: &TestEnv, mail: Arc<dyn Mailer>, clock: &TestClock) -> App {
+    App::new(
+        Arc::new(env.store.clone()),
+        mail,
+        env.link_key.clone(),
+        SITE_URL,
+    )
+    .with_send_rate(1000.0)
+    .unwrap()
+    .with_retry(RetryPolicy {
+        attempts: 3,
+        first_delay: std::time::Duration::from_millis(1),
+    })
+    .with_clock(clock.clock())
+}
+
+/// The table's stream so far, read from moto and shaped as AWS Lambda delivers it.
+pub async fn stream_event(env: &TestEnv) -> Event {
+    serde_json::from_value(env.stream_event().await).expect("a Lambda DynamoDB stream event")
+}
+
+/// The token of the enrolment link in a text body.
+pub fn token_in(text: &str) -> String {
+    let prefix = format!("{SITE_URL}/enrol#token=");
+    let start = text
+        .find(&prefix)
+        .unwrap_or_else(|| panic!("no link in {text}"))
+        + prefix.len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
+
+/// Mail sent to `address` (case-insensitive).
+pub fn mail_to(env: &TestEnv, address: &str) -> Vec<invitations_core::testkit::SentMail> {
+    env.sent_mail()
+        .into_iter()
+        .filter(|m| {
+            m.destination
+                .to
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(address))
+        })
+        .collect()
+}
+
+/// A mail service that refuses every mail for good.
+pub struct Refusing(pub String, pub AtomicU32);
+
+#[async_trait]
+impl Mailer for Refusing {
+    async fn send(&self, _mail: &OutgoingMail) -> Result<(), MailError> {
+        self.1.fetch_add(1, Ordering::SeqCst);
+        Err(MailError::Permanent(self.0.clone()))
+    }
+}
+
+/// A mail service that is busy for the first `busy` sends, then passes mail on to SES.
+pub struct Busy {
+    pub busy: AtomicU32,
+    pub calls: AtomicU32,
+    pub inner: Arc<SesMailer>,
+}
+
+#[async_trait]
+impl Mailer for Busy {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let left = self.busy.load(Ordering::SeqCst);
+        if left > 0 {
+            self.busy.store(left - 1, Ordering::SeqCst);
+            return Err(MailError::Transient(
+                "TooManyRequestsException: maximum sending rate exceeded".into(),
+            ));
+        }
+        self.inner.send(mail).await
+    }
+}
