@@ -20,7 +20,7 @@ pub mod render;
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use invitations_core::adapters::dynamo::items::{invitation_from, Item, Reader};
 use invitations_core::adapters::dynamo::CorruptItem;
 use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
@@ -41,8 +41,7 @@ pub const DEFAULT_SEND_RATE: f64 = 10.0;
 pub trait MailStore: InvitationStore + DirectoryStore {}
 impl<T: InvitationStore + DirectoryStore + ?Sized> MailStore for T {}
 
-/// The time, from outside: tests fix it.
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+pub use invitations_core::ports::Clock;
 
 /// How often a busy mail service is tried for one mail, and how long to wait in between
 /// (`first_delay`, doubling each time).
