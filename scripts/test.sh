@@ -13,6 +13,9 @@ export RUST_BACKTRACE=0
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
+echo "== cfn-lint infra/template.yaml"
+bash scripts/lint-template.sh
+
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

@@ -7,7 +7,7 @@ pub mod views;
 
 use invitations_core::domain::{Caller, Contract, ContractId};
 use invitations_core::http::{self, Problem, Route};
-use invitations_core::ports::{Clock, Store};
+use invitations_core::ports::{Blobs, Clock, Store};
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
 
@@ -15,6 +15,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn Store>,
+    /// The imports bucket: upload URLs for CSV files, download URLs for reports.
+    pub blobs: Arc<dyn Blobs>,
     pub clock: Clock,
 }
 
@@ -27,6 +29,9 @@ pub const ROUTES: &[Route] = &[
     Route::new("POST", "/contracts/{id}/invitations"),
     Route::new("POST", "/contracts/{id}/invitations/{invitationId}/resend"),
     Route::new("POST", "/contracts/{id}/invitations/{invitationId}/revoke"),
+    Route::new("POST", "/contracts/{id}/imports"),
+    Route::new("GET", "/contracts/{id}/imports"),
+    Route::new("GET", "/contracts/{id}/imports/{importId}"),
 ];
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
@@ -53,6 +58,11 @@ async fn dispatch(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         }
         ("POST", "/contracts/{id}/invitations/{invitationId}/revoke") => {
             invitations::revoke(app, &caller, id(), invitation()).await
+        }
+        ("POST", "/contracts/{id}/imports") => imports::create(app, &caller, id(), req).await,
+        ("GET", "/contracts/{id}/imports") => imports::list(app, &caller, id()).await,
+        ("GET", "/contracts/{id}/imports/{importId}") => {
+            imports::get(app, &caller, id(), http::param(&params, "importId")).await
         }
         _ => Err(Problem::not_found(
             "not_found",

@@ -1,5 +1,5 @@
 use admin_api::{handle, App};
-use invitations_core::adapters::DynamoStore;
+use invitations_core::adapters::{DynamoStore, S3Blobs};
 use invitations_core::{config, ports, telemetry};
 use lambda_http::{run, service_fn, Error};
 use std::sync::Arc;
@@ -12,6 +12,10 @@ async fn main() -> Result<(), Error> {
         store: Arc::new(DynamoStore::new(
             config::dynamodb(&sdk),
             config::required("TABLE_NAME")?,
+        )),
+        blobs: Arc::new(S3Blobs::new(
+            config::s3(&sdk),
+            config::required("IMPORTS_BUCKET")?,
         )),
         clock: ports::system_clock(),
     };

@@ -2,6 +2,7 @@
 
 use admin_api::{handle, App, ROUTES};
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use invitations_core::adapters::S3Blobs;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
 use invitations_core::testkit::{api_request, read_response, As, TestEnv};
@@ -52,6 +53,7 @@ impl World {
         let clock_time = time.clone();
         let app = App {
             store: Arc::new(env.store.clone()),
+            blobs: Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket)),
             clock: Arc::new(move || *clock_time.lock().unwrap()),
         };
         let store = &env.store;
@@ -158,10 +160,45 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
         .invite("B", &[w.env.email("pb")], &[], &As::User("admin-b"))
         .await)[0]
         .clone();
+    let (_, a_import) = w
+        .call(
+            "POST",
+            "/contracts/A/imports",
+            Some(json!({"activities": ["a1"]})),
+            &ADMIN_A,
+        )
+        .await;
+    let (_, b_import) = w
+        .call(
+            "POST",
+            "/contracts/B/imports",
+            Some(json!({})),
+            &As::User("admin-b"),
+        )
+        .await;
+    let import_of = |c: &str| {
+        let created = if c == "A" { &a_import } else { &b_import };
+        created["import"]["id"]
+            .as_str()
+            .expect("an import id")
+            .to_owned()
+    };
     w.advance(Duration::minutes(2));
 
     let paths = |c: &str, inv: &str| {
+        let activities = if c == "A" { vec!["a1"] } else { vec![] };
         vec![
+            (
+                "POST",
+                format!("/contracts/{c}/imports"),
+                Some(json!({"activities": activities, "file_name": "list.csv"})),
+            ),
+            ("GET", format!("/contracts/{c}/imports"), None),
+            (
+                "GET",
+                format!("/contracts/{c}/imports/{}", import_of(c)),
+                None,
+            ),
             ("GET", format!("/contracts/{c}"), None),
             ("GET", format!("/contracts/{c}/invitations"), None),
             (
@@ -206,11 +243,21 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
     }
     for (method, path, body) in paths("A", &a_inv) {
         let (status, body) = w.call(method, &path, body, &ADMIN_A).await;
-        assert_eq!(status, 200, "admin of A on {method} {path}: {body}");
+        let expected = if method == "POST" && path.ends_with("/imports") {
+            201
+        } else {
+            200
+        };
+        assert_eq!(status, expected, "admin of A on {method} {path}: {body}");
     }
     for (method, path, body) in paths("B", &b_inv) {
         let (status, body) = w.call(method, &path, body, &SYSADMIN).await;
-        assert_eq!(status, 200, "system admin on {method} {path}: {body}");
+        let expected = if method == "POST" && path.ends_with("/imports") {
+            201
+        } else {
+            200
+        };
+        assert_eq!(status, expected, "system admin on {method} {path}: {body}");
     }
     // The other admin's invitation id under one's own contract is not found, not touched.
     let (status, _) = w

@@ -235,6 +235,28 @@ pub trait Blobs: Send + Sync {
         key: &str,
     ) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, BlobError>>, BlobError>;
     async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError>;
+    /// A URL a browser can GET the object from, valid for `expires_in`.
+    async fn presigned_get(
+        &self,
+        key: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<String, BlobError>;
+    /// Multipart upload, for objects written as they are produced (import reports).
+    async fn start_upload(&self, key: &str, content_type: &str) -> Result<String, BlobError>;
+    async fn upload_part(
+        &self,
+        key: &str,
+        upload_id: &str,
+        part_number: i32,
+        body: Vec<u8>,
+    ) -> Result<String, BlobError>;
+    async fn finish_upload(
+        &self,
+        key: &str,
+        upload_id: &str,
+        parts: Vec<(i32, String)>,
+    ) -> Result<(), BlobError>;
+    async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), BlobError>;
     /// A URL a browser can PUT the object to, valid for `expires_in`.
     async fn presigned_put(
         &self,
@@ -249,4 +271,65 @@ pub type Clock = std::sync::Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 pub fn system_clock() -> Clock {
     std::sync::Arc::new(Utc::now)
+}
+
+/// Writes an object part by part as bytes arrive, holding at most one part in memory.
+pub struct StreamingUpload {
+    blobs: std::sync::Arc<dyn Blobs>,
+    key: String,
+    upload_id: String,
+    buffer: Vec<u8>,
+    parts: Vec<(i32, String)>,
+}
+
+impl StreamingUpload {
+    /// S3's smallest part (but the last).
+    pub const PART_SIZE: usize = 5 * 1024 * 1024;
+
+    pub async fn start(
+        blobs: std::sync::Arc<dyn Blobs>,
+        key: &str,
+        content_type: &str,
+    ) -> Result<Self, BlobError> {
+        let upload_id = blobs.start_upload(key, content_type).await?;
+        Ok(Self {
+            blobs,
+            key: key.to_owned(),
+            upload_id,
+            buffer: Vec::with_capacity(Self::PART_SIZE),
+            parts: Vec::new(),
+        })
+    }
+
+    pub async fn write(&mut self, bytes: &[u8]) -> Result<(), BlobError> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= Self::PART_SIZE {
+            self.flush_part().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush_part(&mut self) -> Result<(), BlobError> {
+        let number = self.parts.len() as i32 + 1;
+        let body = std::mem::replace(&mut self.buffer, Vec::with_capacity(Self::PART_SIZE));
+        let etag = self
+            .blobs
+            .upload_part(&self.key, &self.upload_id, number, body)
+            .await?;
+        self.parts.push((number, etag));
+        Ok(())
+    }
+
+    pub async fn finish(mut self) -> Result<(), BlobError> {
+        if !self.buffer.is_empty() || self.parts.is_empty() {
+            self.flush_part().await?;
+        }
+        self.blobs
+            .finish_upload(&self.key, &self.upload_id, std::mem::take(&mut self.parts))
+            .await
+    }
+
+    pub async fn abort(self) -> Result<(), BlobError> {
+        self.blobs.abort_upload(&self.key, &self.upload_id).await
+    }
 }

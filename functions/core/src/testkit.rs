@@ -584,3 +584,39 @@ impl TestEnv {
         lambda_stream_event(&arn, &records)
     }
 }
+
+/// moto's S3 notification leaves out fields AWS always sends (and `aws_lambda_events` requires);
+/// this fills them in, so handlers see the event as AWS delivers it.
+pub fn s3_event_as_aws_sends_it(body: &str) -> serde_json::Value {
+    let mut event: serde_json::Value = serde_json::from_str(body).expect("an S3 notification");
+    if let Some(records) = event["Records"].as_array_mut() {
+        for record in records {
+            let defaults = [
+                ("eventVersion", serde_json::json!("2.1")),
+                ("eventSource", serde_json::json!("aws:s3")),
+                ("userIdentity", serde_json::json!({"principalId": "local"})),
+                (
+                    "requestParameters",
+                    serde_json::json!({"sourceIPAddress": "127.0.0.1"}),
+                ),
+                (
+                    "responseElements",
+                    serde_json::json!({"x-amz-request-id": "local", "x-amz-id-2": "local"}),
+                ),
+            ];
+            for (name, value) in defaults {
+                if record.get(name).is_none() {
+                    record[name] = value;
+                }
+            }
+            let s3 = &mut record["s3"];
+            if s3.get("s3SchemaVersion").is_none() {
+                s3["s3SchemaVersion"] = serde_json::json!("1.0");
+            }
+            if s3["bucket"].get("ownerIdentity").is_none() {
+                s3["bucket"]["ownerIdentity"] = serde_json::json!({"principalId": "local"});
+            }
+        }
+    }
+    event
+}

@@ -206,6 +206,35 @@ pub fn decide_invite(existing: Option<&Invitation>) -> InviteDecision {
     }
 }
 
+/// Within one import, an address that is already there because of this same import: the row
+/// itself seen again (the import was re-run after a crash, so it counts as invited, whatever
+/// happened to it since) or the same address on another line of the file (a duplicate).
+/// This is how imports dedupe without holding every address of the file in memory.
+pub fn import_replay(existing: &Invitation, source: &Source) -> Option<InviteOutcome> {
+    let Source::Import { import_id, line } = source else {
+        return None;
+    };
+    let Source::Import {
+        import_id: first_import,
+        line: first_line,
+    } = &existing.source
+    else {
+        return None;
+    };
+    if first_import != import_id {
+        return None;
+    }
+    Some(if first_line == line {
+        InviteOutcome::Invited {
+            invitation_id: existing.id.clone(),
+        }
+    } else {
+        InviteOutcome::Duplicate {
+            first_line: Some(*first_line),
+        }
+    })
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResendRefused {
     #[error("{0} has already enrolled; there is nothing to resend")]
@@ -413,6 +442,40 @@ pub(crate) mod tests {
         assert_eq!(inv.check_enrol(2, now), Err(EnrolRefused::Revoked));
         inv.status = InvitationStatus::Enrolled;
         assert_eq!(inv.check_enrol(2, now), Ok(EnrolDecision::AlreadyEnrolled));
+    }
+
+    #[test]
+    fn an_import_recognises_its_own_rows_and_duplicates() {
+        let import_id = ImportId::parse("imp1").unwrap();
+        let mut inv = pending(t0());
+        inv.source = Source::Import {
+            import_id: import_id.clone(),
+            line: 4,
+        };
+        inv.status = InvitationStatus::Revoked;
+        let same_row = Source::Import {
+            import_id: import_id.clone(),
+            line: 4,
+        };
+        assert_eq!(
+            import_replay(&inv, &same_row),
+            Some(InviteOutcome::Invited {
+                invitation_id: inv.id.clone()
+            })
+        );
+        let other_line = Source::Import { import_id, line: 9 };
+        assert_eq!(
+            import_replay(&inv, &other_line),
+            Some(InviteOutcome::Duplicate {
+                first_line: Some(4)
+            })
+        );
+        let other_import = Source::Import {
+            import_id: ImportId::parse("imp2").unwrap(),
+            line: 4,
+        };
+        assert_eq!(import_replay(&inv, &other_import), None);
+        assert_eq!(import_replay(&inv, &Source::Manual), None);
     }
 
     #[test]

@@ -17,9 +17,9 @@ pub use email::{EmailAddress, EmailError};
 pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId};
 pub use import::{BadRow, Import, ImportCounts, ImportStatus};
 pub use invitation::{
-    decide_invite, Delivery, EnrolDecision, EnrolRefused, Invitation, InvitationStatus,
-    InviteDecision, InviteOutcome, ResendRefused, RevokeDecision, RevokeRefused, ShownStatus,
-    Source,
+    decide_invite, import_replay, Delivery, EnrolDecision, EnrolRefused, Invitation,
+    InvitationStatus, InviteDecision, InviteOutcome, ResendRefused, RevokeDecision, RevokeRefused,
+    ShownStatus, Source,
 };
 pub use token::{LinkKey, LinkToken, TokenError};
 pub use user::User;

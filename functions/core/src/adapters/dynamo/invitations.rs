@@ -290,15 +290,8 @@ impl DynamoStore {
                     continue;
                 };
                 let old = invitation_from(old).map_err(StoreError::from)?;
-                let who = &new.invitees[i];
-                // A re-run of the same import finds its own rows: they were invited by it.
-                if old.status == InvitationStatus::Pending
-                    && old.source == who.source
-                    && who.source != Source::Manual
-                {
-                    outcomes[i] = Some(InviteOutcome::Invited {
-                        invitation_id: old.id,
-                    });
+                if let Some(outcome) = import_replay(&old, &new.invitees[i].source) {
+                    outcomes[i] = Some(outcome);
                     continue;
                 }
                 match decide_invite(Some(&old)) {

@@ -1,0 +1,207 @@
+//! End-to-end import benchmark on the local emulators (a command, not a test):
+//!
+//!     cargo run --release -p import --example import_bench -- [ROWS]
+//!
+//! Generates a CSV of ROWS addresses (default 100,000; ~1% invalid, ~1% duplicates), puts it in
+//! a moto bucket, runs the import handler on its S3 event, and prints rows per second, DynamoDB
+//! write requests per 1,000 invited (counted on the wire), the import's peak memory, and, for
+//! comparison in the same run, the same import of a file a tenth the size (memory must not grow
+//! with the file). moto applies about 200 writes a second, so rows/s here measures moto far
+//! more than this code; the request count and memory are the figures that carry over to AWS.
+
+use ::import::{handle, App};
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
+use chrono::{Duration, Utc};
+use invitations_core::adapters::{DynamoStore, S3Blobs};
+use invitations_core::domain::*;
+use invitations_core::ports::*;
+use invitations_core::testkit::TestEnv;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// Counts DynamoDB requests by operation, from the `x-amz-target` header of each request sent.
+#[derive(Debug, Default, Clone)]
+struct RequestCounter(Arc<Mutex<BTreeMap<String, u64>>>);
+
+impl Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "RequestCounter"
+    }
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let target = context
+            .request()
+            .headers()
+            .get("x-amz-target")
+            .unwrap_or("unknown")
+            .rsplit('.')
+            .next()
+            .unwrap_or("unknown")
+            .to_owned();
+        *self.0.lock().unwrap().entry(target).or_default() += 1;
+        Ok(())
+    }
+}
+
+const WRITES: [&str; 5] = [
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+];
+
+/// Peak resident memory since the last reset (Linux: VmHWM, reset through clear_refs).
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_memory_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn generate(rows: usize, tag: &str) -> Vec<u8> {
+    let mut csv = String::with_capacity(rows * 40);
+    csv.push_str("Email,Name\r\n");
+    for i in 0..rows {
+        if i % 100 == 37 {
+            csv.push_str("not an address,Somebody\r\n");
+        } else if i % 100 == 71 {
+            csv.push_str(&format!(
+                "User{:06}@Bench-{tag}.example.com,Again\r\n",
+                i - 1
+            ));
+        } else {
+            csv.push_str(&format!(
+                "user{i:06}@bench-{tag}.example.com,Person {i}\r\n"
+            ));
+        }
+    }
+    csv.into_bytes()
+}
+
+struct Figures {
+    rows: usize,
+    seconds: f64,
+    invited: u64,
+    writes: u64,
+    by_operation: BTreeMap<String, u64>,
+    peak_mb: f64,
+}
+
+async fn run(rows: usize) -> Figures {
+    let env = TestEnv::new().await;
+    let counter = RequestCounter::default();
+    let dynamodb = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(&env.sdk)
+            .interceptor(counter.clone())
+            .build(),
+    );
+    let store = DynamoStore::new(dynamodb, &env.table);
+    let now = Utc::now();
+    let contract = Contract {
+        id: ContractId::parse("bench").unwrap(),
+        name: "Benchmark".into(),
+        kind: ContractKind::Subscription,
+        activities: vec![Activity {
+            id: ActivityId::parse("a1").unwrap(),
+            name: "Course".into(),
+        }],
+        admins: vec![],
+        seat_limit: None,
+        starts_at: now - Duration::days(1),
+        ends_at: now + Duration::days(30),
+        invitation_lifetime_days: 14,
+        counts: StatusCounts::default(),
+    };
+    store.put_contract(&contract).await.unwrap();
+    let key = "imports/bench/generated.csv";
+    {
+        let body = generate(rows, &env.tag);
+        env.s3
+            .put_object()
+            .bucket(&env.bucket)
+            .key(key)
+            .body(body.into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let app = App {
+        store: Arc::new(store),
+        blobs: Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket)),
+        clock: system_clock(),
+        max_file_bytes: ::import::MAX_FILE_BYTES,
+    };
+    let event: aws_lambda_events::event::s3::S3Event =
+        serde_json::from_value(serde_json::json!({"Records": [{
+            "eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",
+            "s3": {"bucket": {"name": env.bucket}, "object": {"key": key, "sequencer": "01"}}
+        }]}))
+        .unwrap();
+    counter.0.lock().unwrap().clear();
+    reset_peak_memory();
+    let started = Instant::now();
+    handle(&app, event).await.unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    let peak_mb = peak_memory_mb();
+    let import = &app.store.list_imports(&contract.id).await.unwrap()[0];
+    assert_eq!(import.status, ImportStatus::Done, "{import:?}");
+    let by_operation = counter.0.lock().unwrap().clone();
+    let writes = WRITES
+        .iter()
+        .map(|w| by_operation.get(*w).copied().unwrap_or(0))
+        .sum();
+    Figures {
+        rows,
+        seconds,
+        invited: import.counts.invited,
+        writes,
+        by_operation,
+        peak_mb,
+    }
+}
+
+fn print(f: &Figures) {
+    println!(
+        "{:>8} rows | {:>7.1} s | {:>7.0} rows/s | {:>6} invited | {:>5.1} writes per 1,000 invited | peak {:>6.1} MB | {:?}",
+        f.rows,
+        f.seconds,
+        f.rows as f64 / f.seconds,
+        f.invited,
+        f.writes as f64 * 1000.0 / f.invited.max(1) as f64,
+        f.peak_mb,
+        f.by_operation,
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let rows: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
+    println!("import benchmark on moto (DynamoDB, S3) — aims: <= 15 writes per 1,000 invited, peak < 64 MB");
+    let baseline = run((rows / 10).max(1000)).await;
+    print(&baseline);
+    let full = run(rows).await;
+    print(&full);
+    println!(
+        "memory growth from {} to {} rows: {:+.1} MB",
+        baseline.rows,
+        full.rows,
+        full.peak_mb - baseline.peak_mb
+    );
+}

@@ -1,0 +1,27 @@
+use import::{handle, App, MAX_FILE_BYTES};
+use invitations_core::adapters::{DynamoStore, S3Blobs};
+use invitations_core::{config, ports, telemetry};
+use lambda_runtime::{run, service_fn, Error, LambdaEvent};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init();
+    let sdk = config::aws().await;
+    let app = App {
+        store: Arc::new(DynamoStore::new(
+            config::dynamodb(&sdk),
+            config::required("TABLE_NAME")?,
+        )),
+        blobs: Arc::new(S3Blobs::new(
+            config::s3(&sdk),
+            config::required("IMPORTS_BUCKET")?,
+        )),
+        clock: ports::system_clock(),
+        max_file_bytes: MAX_FILE_BYTES,
+    };
+    run(service_fn(|event: LambdaEvent<_>| {
+        handle(&app, event.payload)
+    }))
+    .await
+}

@@ -1,0 +1,732 @@
+//! Streaming CSV reading of the files people really make: rows with a line number and an address.
+//!
+//! [`read_rows`] reads the first 64 KiB, decides how the file is written, then streams the rest:
+//!
+//! - **Encoding.** A byte order mark decides (UTF-8, UTF-16LE as Excel's "Unicode text" writes it,
+//!   UTF-16BE); without one the file is UTF-8 when its first 64 KiB are valid UTF-8, else
+//!   Windows-1252 (what Excel's plain "CSV" writes in Western locales). UTF-16 and Windows-1252
+//!   are transcoded to UTF-8 while streaming.
+//! - **Not text.** A NUL or another control character (other than tab, line feed, carriage return,
+//!   vertical tab, form feed and ^Z) in the first 64 KiB, once decoded, refuses the file:
+//!   [`FileError::NotText`]. Later bytes never refuse it: an invalid sequence further on becomes a
+//!   row whose address is refused for its `�`.
+//! - **Line ends.** CRLF, LF and lone CR all end a line. Line numbers are the physical lines a
+//!   person sees in a text editor, 1-based, blank lines included; a row whose quoted cell spans
+//!   lines has the number of its first line.
+//! - **Delimiter.** `,`, `;` or tab: the one whose split of the first rows gives the most rows
+//!   holding a valid address, then the largest share of rows with the usual number of cells,
+//!   then the most cells (ties go to `,`).
+//! - **Header.** A first row with no `@` and a cell naming an address column ("Email",
+//!   "E-mail address", "email_address", "Work email", "Address", ...) is skipped.
+//! - **Address column.** The header's column if it names one that holds `@`s, else the column in
+//!   which most of the first rows' cells contain `@`.
+//! - **Values.** A row's value is its address cell trimmed of spaces; the address is parsed from
+//!   it without one layer of surrounding quotes, and from `Name <address>` or `mailto:` forms.
+//!   Blank rows (every cell empty) are skipped; the same address twice gives two rows (the caller
+//!   dedupes).
+//! - **No address.** An empty file, or one whose first 64 KiB hold no cell with `@`:
+//!   [`FileError::NoAddresses`].
+//!
+//! Memory stays flat: the input is read in 32 KiB chunks, records are read into one reused
+//! buffer, and no row can grow without bound. A physical line longer than 64 KiB is cut there,
+//! and a quote that is still open after 100 lines or 64 KiB is taken as a stray character: it is
+//! dropped and the lines after it are read again as ordinary lines.
+
+use csv::{ByteRecord, Terminator};
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+use invitations_core::domain::{EmailAddress, EmailError};
+use std::io::{self, Chain, Cursor, Read};
+
+/// How much of the file decides its encoding, delimiter, header and address column.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+/// At most this many rows of the sniffed prefix are looked at.
+const SNIFF_RECORDS: usize = 1000;
+/// The delimiters tried, in order of preference on a tie.
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+/// A longer physical line is cut: the rest of it up to its line end is dropped.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+/// A quote still open after this many bytes ...
+const MAX_QUOTED_BYTES: usize = 64 * 1024;
+/// ... or line ends is taken as a stray character, not the start of a quoted cell.
+const MAX_QUOTED_LINES: usize = 100;
+/// The size of the chunks read from the input.
+const CHUNK: usize = 32 * 1024;
+
+/// One row of the file that is not blank and not the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The physical line the row starts on, 1-based, as a text editor numbers lines.
+    pub line: u64,
+    /// The address cell as found, trimmed of spaces (empty when the row has no such cell).
+    pub value: String,
+    pub email: Result<EmailAddress, EmailError>,
+}
+
+/// Why a file is refused as a whole, in sentences a person reads.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FileError {
+    #[error(
+        "the file is not text (it looks like a spreadsheet, an image or another binary file); \
+         save it as CSV or as text and upload it again"
+    )]
+    NotText,
+    #[error("the file holds no email address: no cell in it contains an @")]
+    NoAddresses,
+    #[error("the file could not be read: {0}")]
+    Io(String),
+}
+
+impl From<io::Error> for FileError {
+    fn from(err: io::Error) -> Self {
+        FileError::Io(err.to_string())
+    }
+}
+
+/// How a file is written, as [`read_rows`] found it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// "UTF-8", "UTF-16LE", "UTF-16BE" or "windows-1252".
+    pub encoding: &'static str,
+    pub delimiter: char,
+    /// The first row names the columns and is skipped.
+    pub header: bool,
+    /// The address column, 0-based.
+    pub column: usize,
+}
+
+/// The input after its first bytes were read: decoded to UTF-8, then its prefix and the rest.
+type Decoded<R> = Chain<Cursor<Vec<u8>>, DecodeReaderBytes<Chain<Cursor<Vec<u8>>, R>, Vec<u8>>>;
+
+/// The rows of a file, read as they are needed. Ends after the first error.
+pub struct RowReader<R: Read> {
+    csv: csv::Reader<LineEnds<Decoded<R>>>,
+    record: ByteRecord,
+    shape: Shape,
+    header_pending: bool,
+    last_line: u64,
+    done: bool,
+}
+
+/// Reads the start of `input` to learn how it is written, then returns its rows one by one.
+///
+/// Refuses a file that is not text or holds no address. Never reads the whole input at once.
+pub fn read_rows<R: Read>(mut input: R) -> Result<RowReader<R>, FileError> {
+    let mut raw = Vec::with_capacity(SNIFF_BYTES);
+    (&mut input)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut raw)?;
+    if raw.is_empty() {
+        return Err(FileError::NoAddresses);
+    }
+    let raw_complete = raw.len() < SNIFF_BYTES;
+    let encoding = detect_encoding(&raw, raw_complete);
+    let legacy = (encoding == WINDOWS_1252).then_some(WINDOWS_1252);
+    let mut decoder = DecodeReaderBytesBuilder::new()
+        .encoding(legacy)
+        .bom_sniffing(true)
+        .strip_bom(true)
+        .utf8_passthru(true)
+        .build(Cursor::new(raw).chain(input));
+
+    let mut text = Vec::with_capacity(SNIFF_BYTES);
+    (&mut decoder)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut text)?;
+    let complete = text.len() < SNIFF_BYTES;
+    if text.iter().any(|&b| is_binary_control(b)) {
+        return Err(FileError::NotText);
+    }
+    // The sniffed lines, read as the rows will be (but before the delimiter is known).
+    let mut sample = Vec::with_capacity(text.len() + 1);
+    LineEnds::new(&text[..], None).read_to_end(&mut sample)?;
+    // Only whole lines are looked at, unless the prefix is the whole file.
+    if !complete {
+        if let Some(end) = memchr::memrchr(b'\n', &sample) {
+            sample.truncate(end + 1);
+        }
+    }
+    let (delimiter, records) = sniff_delimiter(&sample);
+    drop(sample);
+    let (header, column) = find_column(&records)?;
+
+    let lines = LineEnds::new(Cursor::new(text).chain(decoder), Some(delimiter));
+    let csv = reader_builder(delimiter)
+        .buffer_capacity(CHUNK)
+        .from_reader(lines);
+    Ok(RowReader {
+        csv,
+        record: ByteRecord::new(),
+        shape: Shape {
+            encoding: encoding.name(),
+            delimiter: delimiter as char,
+            header,
+            column,
+        },
+        header_pending: header,
+        last_line: 0,
+        done: false,
+    })
+}
+
+impl<R: Read> RowReader<R> {
+    /// How the file is written.
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
+}
+
+impl<R: Read> Iterator for RowReader<R> {
+    type Item = Result<Row, FileError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done {
+            match self.csv.read_byte_record(&mut self.record) {
+                Ok(true) => {}
+                Ok(false) => self.done = true,
+                Err(err) => {
+                    self.done = true;
+                    return Some(Err(FileError::Io(err.to_string())));
+                }
+            }
+            if self.done || is_blank(&self.record) {
+                continue;
+            }
+            if std::mem::take(&mut self.header_pending) {
+                continue;
+            }
+            // Every record ends with a line feed (the reader adds one at the end of the file),
+            // so the record started that line feed, and those inside its quoted cells, earlier.
+            let inside = self
+                .record
+                .as_slice()
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count() as u64;
+            // (Rows only go down the file, should the count ever be off.)
+            let line = (self.csv.position().line() - 1)
+                .saturating_sub(inside)
+                .max(self.last_line + 1);
+            self.last_line = line;
+            let cell = self.record.get(self.shape.column).unwrap_or_default();
+            let value = match std::str::from_utf8(cell) {
+                Ok(text) => clean(text).to_owned(),
+                Err(_) => clean(&String::from_utf8_lossy(cell)).to_owned(),
+            };
+            let email = EmailAddress::parse(address_part(&value));
+            return Some(Ok(Row { line, value, email }));
+        }
+        None
+    }
+}
+
+fn reader_builder(delimiter: u8) -> csv::ReaderBuilder {
+    let mut builder = csv::ReaderBuilder::new();
+    builder
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .terminator(Terminator::Any(b'\n'))
+        .quoting(true)
+        .double_quote(true);
+    builder
+}
+
+/// The encoding of a file from its first bytes: a BOM, else UTF-8 if they are valid UTF-8
+/// (a sequence cut by the end of an incomplete prefix counts as valid), else Windows-1252.
+fn detect_encoding(raw: &[u8], complete: bool) -> &'static Encoding {
+    if let Some((encoding, _)) = Encoding::for_bom(raw) {
+        return encoding;
+    }
+    match std::str::from_utf8(raw) {
+        Ok(_) => UTF_8,
+        Err(err) if err.error_len().is_none() && !complete => UTF_8,
+        Err(_) => WINDOWS_1252,
+    }
+}
+
+/// Control characters that text files do not hold (tab, LF, VT, FF, CR and ^Z are allowed).
+fn is_binary_control(b: u8) -> bool {
+    matches!(b, 0x00..=0x08 | 0x0E..=0x19 | 0x1B..=0x1F)
+}
+
+fn is_blank(record: &ByteRecord) -> bool {
+    record.iter().all(|cell| {
+        // Most cells hold a visible ASCII character; only the others need decoding.
+        !cell
+            .iter()
+            .any(|&b| b.is_ascii() && !b.is_ascii_whitespace())
+            && clean(&String::from_utf8_lossy(cell)).is_empty()
+    })
+}
+
+/// A cell without surrounding spaces (and byte order marks or zero-width spaces).
+fn clean(cell: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+    if visible(cell.as_bytes().first()) && visible(cell.as_bytes().last()) {
+        return cell;
+    }
+    cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}')
+}
+
+/// The address in a (cleaned) value: without one layer of surrounding quotes, and the part in
+/// angle brackets of `Name <address>`, without a `mailto:`.
+fn address_part(value: &str) -> &str {
+    let mut text = value;
+    // Most values are a bare address; only one that starts or ends otherwise can be wrapped.
+    let plain = |b: Option<&u8>| b.is_some_and(u8::is_ascii_alphanumeric);
+    if !(plain(text.as_bytes().first()) && plain(text.as_bytes().last())) {
+        for (open, close) in [('"', '"'), ('\'', '\''), ('“', '”'), ('‘', '’'), ('<', '>')]
+        {
+            if text.len() >= 2 {
+                if let Some(inner) = text.strip_prefix(open).and_then(|t| t.strip_suffix(close)) {
+                    text = clean(inner);
+                    break;
+                }
+            }
+        }
+        if let Some(start) = text.rfind('<') {
+            if let Some(inner) = text[start + 1..].strip_suffix('>') {
+                text = clean(inner);
+            }
+        }
+    }
+    if text.len() > 7 && text.as_bytes()[..7].eq_ignore_ascii_case(b"mailto:") {
+        text = clean(&text[7..]);
+    }
+    text
+}
+
+/// Records of the sniffed sample, as cleaned cells.
+type Records = Vec<Vec<String>>;
+
+/// The non-blank records of the sample, as cleaned cells.
+fn sample_records(sample: &[u8], delimiter: u8) -> Records {
+    let mut reader = reader_builder(delimiter).from_reader(sample);
+    let mut record = ByteRecord::new();
+    let mut records = Vec::new();
+    while records.len() < SNIFF_RECORDS && reader.read_byte_record(&mut record).unwrap_or(false) {
+        if is_blank(&record) {
+            continue;
+        }
+        records.push(
+            record
+                .iter()
+                .map(|cell| clean(&String::from_utf8_lossy(cell)).to_owned())
+                .collect(),
+        );
+    }
+    records
+}
+
+/// The delimiter whose split gives the most rows with a valid address, then the largest share of
+/// rows with the usual number of cells, then the most cells; and the sample's records split by it.
+fn sniff_delimiter(sample: &[u8]) -> (u8, Records) {
+    let mut best: Option<((usize, usize, usize), u8, Records)> = None;
+    for delimiter in DELIMITERS {
+        let records = sample_records(sample, delimiter);
+        let with_address = records
+            .iter()
+            .filter(|r| {
+                r.iter()
+                    .any(|c| EmailAddress::parse(address_part(c)).is_ok())
+            })
+            .count();
+        let mut widths: Vec<usize> = records.iter().map(Vec::len).collect();
+        widths.sort_unstable();
+        let (usual, consistent) = mode(&widths);
+        // The share of rows with the usual number of cells, in millionths.
+        let consistency = consistent * 1_000_000 / records.len().max(1);
+        let score = (with_address, consistency, usual);
+        if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+            best = Some((score, delimiter, records));
+        }
+    }
+    let (_, delimiter, records) = best.expect("at least one delimiter is tried");
+    (delimiter, records)
+}
+
+/// The most frequent value of a sorted list, and how often it occurs (the larger on a tie).
+fn mode(sorted: &[usize]) -> (usize, usize) {
+    let mut best = (0, 0);
+    for run in sorted.chunk_by(|a, b| a == b) {
+        if run.len() >= best.1 {
+            best = (run[0], run.len());
+        }
+    }
+    best
+}
+
+/// How surely a header cell names the address column: 2 for "...mail...", 1 for words such as
+/// "Address" or "Login", 0 for anything else (or anything that looks like a value).
+fn header_rank(cell: &str) -> u8 {
+    if cell.is_empty() || cell.len() > 40 || cell.contains(['@', '.']) {
+        return 0;
+    }
+    let name: String = cell
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if name.contains("mail") || name.contains("courriel") {
+        2
+    } else if matches!(
+        name.as_str(),
+        "address"
+            | "addresses"
+            | "recipient"
+            | "recipients"
+            | "login"
+            | "username"
+            | "user"
+            | "contact"
+    ) {
+        1
+    } else {
+        0
+    }
+}
+
+/// Whether the first record is a header, and the address column.
+fn find_column(records: &[Vec<String>]) -> Result<(bool, usize), FileError> {
+    let Some(first) = records.first() else {
+        return Err(FileError::NoAddresses);
+    };
+    let header = first.iter().all(|c| !c.contains('@')) && first.iter().any(|c| header_rank(c) > 0);
+    let data = &records[usize::from(header)..];
+    let width = data.iter().map(Vec::len).max().unwrap_or(0);
+    let mut ats = vec![0usize; width];
+    for record in data {
+        for (count, cell) in ats.iter_mut().zip(record) {
+            *count += usize::from(cell.contains('@'));
+        }
+    }
+    // The leftmost of the columns with the most `@`s.
+    let by_ats = (0..width)
+        .rev()
+        .max_by_key(|&i| ats[i])
+        .filter(|&i| ats[i] > 0);
+    let Some(by_ats) = by_ats else {
+        return Err(FileError::NoAddresses);
+    };
+    let named = header
+        .then(|| {
+            (0..first.len())
+                .rev()
+                .filter(|&i| header_rank(&first[i]) > 0 && ats.get(i).is_some_and(|&n| n > 0))
+                .max_by_key(|&i| (header_rank(&first[i]), ats[i]))
+        })
+        .flatten();
+    Ok((header, named.unwrap_or(by_ats)))
+}
+
+/// A reader that ends every line with `\n` (CRLF and lone CR become LF), ends the input with one,
+/// and keeps every record bounded: a physical line is cut after [`MAX_LINE_BYTES`], and a quote
+/// still open after [`MAX_QUOTED_LINES`] lines or [`MAX_QUOTED_BYTES`] is dropped as a stray
+/// character (the bytes after it are read again). It never adds or removes a line feed, so the
+/// CSV reader's line count stays the text editor's.
+///
+/// It follows quotes as the CSV reader does: a quote opens a quoted cell only at the start of a
+/// cell, a doubled quote inside one is a quote, and any other quote is an ordinary character.
+struct LineEnds<R> {
+    inner: R,
+    chunk: Box<[u8]>,
+    /// Processed bytes, handed out from `out_pos`.
+    out: Vec<u8>,
+    out_pos: usize,
+    /// The cell delimiter, or (for sniffing) none: any of [`DELIMITERS`].
+    delimiter: Option<u8>,
+    quoting: Quoting,
+    /// The bytes from an open quote on, kept back until it closes.
+    held: Vec<u8>,
+    held_lines: usize,
+    /// Bytes on the current line so far (outside quotes).
+    line_len: usize,
+    /// Dropping the rest of an overlong line.
+    cutting: bool,
+    /// The previous byte was a CR, so an LF right after it is the same line end.
+    after_cr: bool,
+    /// The last byte handed on, to end the input with a line feed.
+    last: Option<u8>,
+    finished: bool,
+}
+
+/// Where the next byte falls, as the CSV reader sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    CellStart,
+    InCell,
+    InQuotes,
+    /// Right after a closing quote: another quote makes it a doubled quote.
+    AfterQuotes,
+}
+
+impl<R: Read> LineEnds<R> {
+    /// With no delimiter, any of [`DELIMITERS`] ends a cell.
+    fn new(inner: R, delimiter: Option<u8>) -> Self {
+        LineEnds {
+            inner,
+            chunk: vec![0; CHUNK].into_boxed_slice(),
+            out: Vec::with_capacity(CHUNK + 2),
+            out_pos: 0,
+            delimiter,
+            quoting: Quoting::CellStart,
+            held: Vec::new(),
+            held_lines: 0,
+            line_len: 0,
+            cutting: false,
+            after_cr: false,
+            last: None,
+            finished: false,
+        }
+    }
+
+    fn is_delimiter(&self, b: u8) -> bool {
+        match self.delimiter {
+            Some(d) => b == d,
+            None => DELIMITERS.contains(&b),
+        }
+    }
+
+    fn emit(&mut self, bytes: &[u8]) {
+        if let Some(&b) = bytes.last() {
+            self.out.extend_from_slice(bytes);
+            self.last = Some(b);
+        }
+    }
+
+    fn process(&mut self, mut data: &[u8]) {
+        while !data.is_empty() {
+            if std::mem::take(&mut self.after_cr) && data[0] == b'\n' {
+                data = &data[1..];
+                continue;
+            }
+            let (run, special) = match memchr::memchr3(b'\n', b'\r', b'"', data) {
+                Some(i) => (&data[..i], Some(data[i])),
+                None => (data, None),
+            };
+            data = &data[run.len() + usize::from(special.is_some())..];
+            self.text(run);
+            match special {
+                Some(b'"') => self.quote(),
+                Some(b'\r') => {
+                    self.after_cr = true;
+                    self.newline();
+                }
+                Some(_) => self.newline(),
+                None => {}
+            }
+        }
+    }
+
+    fn text(&mut self, run: &[u8]) {
+        let Some(&last) = run.last() else { return };
+        if self.cutting {
+            return;
+        }
+        if self.quoting == Quoting::InQuotes {
+            self.held.extend_from_slice(run);
+            if self.held.len() > MAX_QUOTED_BYTES {
+                self.recover();
+            }
+            return;
+        }
+        self.quoting = if self.is_delimiter(last) {
+            Quoting::CellStart
+        } else {
+            Quoting::InCell
+        };
+        let room = MAX_LINE_BYTES.saturating_sub(self.line_len);
+        if run.len() > room {
+            self.emit(&run[..room]);
+            self.line_len = MAX_LINE_BYTES;
+            self.cutting = true;
+        } else {
+            self.emit(run);
+            self.line_len += run.len();
+        }
+    }
+
+    fn quote(&mut self) {
+        if self.cutting {
+            return;
+        }
+        match self.quoting {
+            Quoting::InQuotes => {
+                self.held.push(b'"');
+                self.quoting = Quoting::AfterQuotes;
+                let held = std::mem::take(&mut self.held);
+                self.line_len = match memchr::memrchr(b'\n', &held) {
+                    Some(i) => held.len() - i - 1,
+                    None => self.line_len + held.len(),
+                };
+                self.emit(&held);
+                self.held = held;
+                self.held.clear();
+            }
+            Quoting::CellStart | Quoting::AfterQuotes => {
+                self.quoting = Quoting::InQuotes;
+                self.held.push(b'"');
+                self.held_lines = 0;
+            }
+            Quoting::InCell => self.text(b"\""),
+        }
+    }
+
+    fn newline(&mut self) {
+        self.cutting = false;
+        if self.quoting == Quoting::InQuotes {
+            self.held.push(b'\n');
+            self.held_lines += 1;
+            if self.held_lines > MAX_QUOTED_LINES {
+                self.recover();
+            }
+        } else {
+            self.quoting = Quoting::CellStart;
+            self.emit(b"\n");
+            self.line_len = 0;
+        }
+    }
+
+    /// The open quote was a stray character: drop it and read what followed it again (there is
+    /// no quote in it: the first one would have closed it).
+    fn recover(&mut self) {
+        self.quoting = Quoting::CellStart;
+        let held = std::mem::take(&mut self.held);
+        let after_cr = std::mem::take(&mut self.after_cr);
+        self.process(&held[1..]);
+        self.after_cr = after_cr;
+    }
+
+    fn finish(&mut self) {
+        if self.quoting == Quoting::InQuotes {
+            self.recover();
+        }
+        if self.last.is_some_and(|b| b != b'\n') {
+            self.emit(b"\n");
+        }
+    }
+}
+
+impl<R: Read> Read for LineEnds<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.out_pos == self.out.len() {
+            self.out.clear();
+            self.out_pos = 0;
+            if self.finished {
+                return Ok(0);
+            }
+            let n = loop {
+                match self.inner.read(&mut self.chunk) {
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other?,
+                }
+            };
+            if n == 0 {
+                self.finished = true;
+                self.finish();
+            } else {
+                let chunk = std::mem::take(&mut self.chunk);
+                self.process(&chunk[..n]);
+                self.chunk = chunk;
+            }
+        }
+        let n = buf.len().min(self.out.len() - self.out_pos);
+        buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalise(input: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        LineEnds::new(input, Some(b','))
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn line_ends_become_lf_and_the_input_ends_with_one() {
+        assert_eq!(normalise(b"a\r\nb\rc\n\r\nd"), b"a\nb\nc\n\nd\n");
+        assert_eq!(normalise(b"a\r"), b"a\n");
+        assert_eq!(normalise(b""), b"");
+        assert_eq!(normalise(b"\"x\r\ny\",z\r\n"), b"\"x\ny\",z\n");
+    }
+
+    #[test]
+    fn an_overlong_line_is_cut_and_the_next_line_is_kept() {
+        let mut input = vec![b'a'; MAX_LINE_BYTES + 10];
+        input.extend_from_slice(b"\nb@c.de\n");
+        let out = normalise(&input);
+        assert_eq!(out.len(), MAX_LINE_BYTES + 8);
+        assert!(out.ends_with(b"a\nb@c.de\n"));
+    }
+
+    #[test]
+    fn a_quote_that_never_closes_is_dropped() {
+        let mut input = b"\"a@b.co\n".to_vec();
+        for i in 0..150 {
+            input.extend_from_slice(format!("x{i}@b.co\n").as_bytes());
+        }
+        let out = normalise(&input);
+        assert_eq!(&out[..b"a@b.co\nx0@b.co\n".len()], b"a@b.co\nx0@b.co\n");
+        assert_eq!(out.len(), input.len() - 1);
+        assert_eq!(normalise(b"a\n\"b@c.de"), b"a\nb@c.de\n");
+    }
+
+    #[test]
+    fn quoted_cells_are_kept_whole() {
+        assert_eq!(
+            normalise(b"\"a,\"\"b\"\"\nc\",d\n"),
+            b"\"a,\"\"b\"\"\nc\",d\n"
+        );
+    }
+
+    #[test]
+    fn the_address_is_found_inside_quotes_and_brackets() {
+        assert_eq!(address_part("\"a@b.co\""), "a@b.co");
+        assert_eq!(address_part("' a@b.co '"), "a@b.co");
+        assert_eq!(address_part("Ann Lee <a@b.co>"), "a@b.co");
+        assert_eq!(address_part("<a@b.co>"), "a@b.co");
+        assert_eq!(address_part("mailto:a@b.co"), "a@b.co");
+        assert_eq!(address_part("a@b.co"), "a@b.co");
+        assert_eq!(address_part("\""), "\"");
+        assert_eq!(address_part("MAILTO:a@b.co"), "a@b.co");
+        for odd in [
+            "mailtoé@b.co",
+            "mailto:",
+            "«a@b.co»",
+            "<",
+            ">",
+            "“",
+            "'",
+            "é",
+            "",
+        ] {
+            assert_eq!(address_part(odd), odd);
+        }
+    }
+
+    #[test]
+    fn header_cells_are_recognised_but_values_are_not() {
+        for name in [
+            "Email",
+            "E-mail address",
+            "email_address",
+            "Work email",
+            "EMAIL",
+            "Courriel",
+            "Address",
+        ] {
+            assert!(header_rank(name) > 0, "{name}");
+        }
+        for value in ["ann.gmail.com", "a@b.co", "Name", "", "Phone"] {
+            assert_eq!(header_rank(value), 0, "{value}");
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! One import, start to finish.
+
+use crate::rows::{self, FileError, Row};
+use crate::{report, report_key, App, ImportObject};
+use bytes::Bytes;
+use futures::StreamExt;
+use invitations_core::domain::import::FIRST_BAD_ROWS;
+use invitations_core::domain::*;
+use invitations_core::ports::*;
+use std::collections::HashMap;
+use std::io::Read;
+use tokio::sync::mpsc;
+
+/// Larger files are refused: at ~30 bytes a row this is well over a million addresses.
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+/// Rows invited per round: ten full transactions, then the import's progress is saved.
+const ROWS_PER_ROUND: usize = 980;
+/// Object metadata (`x-amz-meta-activities`) naming a voucher's activities for a dropped file.
+pub const ACTIVITIES_METADATA: &str = "activities";
+
+/// Why an import ends as failed, with nothing invited. Recorded on the import for people.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    #[error("there is no learning contract {0}")]
+    ContractNotFound(ContractId),
+    #[error("the learning contract has expired; no more invitations can be sent for it")]
+    ContractExpired,
+    #[error("{0}")]
+    Activities(#[from] ActivityChoiceError),
+    #[error("the activities metadata is not valid: {0}")]
+    BadActivities(InvalidId),
+    #[error("the file is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("the file was removed before it could be read")]
+    Missing,
+    #[error("{0}")]
+    File(FileError),
+}
+
+/// What stops a run: a failure to record, or a fault worth retrying (the whole event again).
+enum Stop {
+    Failed(ImportFailure),
+    Retry(lambda_runtime::Error),
+}
+
+impl<E: Into<lambda_runtime::Error>> From<E> for Stop {
+    fn from(err: E) -> Self {
+        Stop::Retry(err.into())
+    }
+}
+
+pub async fn run_import(app: &App, object: &ImportObject) -> Result<(), lambda_runtime::Error> {
+    let mut import = load_or_create(app, object).await?;
+    if matches!(
+        import.status,
+        ImportStatus::Done | ImportStatus::Failed { .. }
+    ) {
+        tracing::info!(import = %import.id, "import already finished; duplicate delivery ignored");
+        return Ok(());
+    }
+    import.status = ImportStatus::Running;
+    import
+        .file_name
+        .get_or_insert_with(|| object.file_name.clone());
+    import.updated_at = crate::now(app);
+    app.store.save_import(&import).await?;
+
+    match invite_everyone(app, object, &mut import).await {
+        Ok(()) => import.status = ImportStatus::Done,
+        Err(Stop::Failed(failure)) => {
+            tracing::warn!(import = %import.id, reason = %failure, "import failed");
+            import.status = ImportStatus::Failed {
+                reason: failure.to_string(),
+            };
+        }
+        // Left running: the event comes again, and the run starts over safely.
+        Err(Stop::Retry(err)) => return Err(err),
+    }
+    import.updated_at = crate::now(app);
+    app.store.save_import(&import).await?;
+    tracing::info!(import = %import.id, rows = import.rows_read, counts = ?import.counts, "import finished");
+    Ok(())
+}
+
+async fn load_or_create(app: &App, object: &ImportObject) -> Result<Import, StoreError> {
+    if let Some(id) = &object.announced {
+        if let Some(import) = app.store.get_import(&object.contract_id, id).await? {
+            return Ok(import);
+        }
+    }
+    let id = &object.dropped_id;
+    if let Some(import) = app.store.get_import(&object.contract_id, id).await? {
+        return Ok(import);
+    }
+    let now = crate::now(app);
+    let import = Import {
+        id: id.clone(),
+        contract_id: object.contract_id.clone(),
+        status: ImportStatus::Queued,
+        activities: Vec::new(),
+        created_by: None,
+        created_at: now,
+        updated_at: now,
+        file_name: Some(object.file_name.clone()),
+        rows_read: 0,
+        counts: ImportCounts::default(),
+        first_bad_rows: Vec::new(),
+        report_key: None,
+    };
+    if app.store.create_import(&import).await? {
+        return Ok(import);
+    }
+    // Another delivery of the same event created it a moment ago.
+    Ok(app
+        .store
+        .get_import(&object.contract_id, id)
+        .await?
+        .unwrap_or(import))
+}
+
+async fn invite_everyone(
+    app: &App,
+    object: &ImportObject,
+    import: &mut Import,
+) -> Result<(), Stop> {
+    let contract = app
+        .store
+        .get_contract(&object.contract_id)
+        .await?
+        .ok_or_else(|| Stop::Failed(ImportFailure::ContractNotFound(object.contract_id.clone())))?;
+    if contract.phase(crate::now(app)) == Phase::Expired {
+        return Err(Stop::Failed(ImportFailure::ContractExpired));
+    }
+    let info = match app.blobs.head(&object.key).await {
+        Ok(info) => info,
+        Err(BlobError::NotFound) => return Err(Stop::Failed(ImportFailure::Missing)),
+        Err(err) => return Err(err.into()),
+    };
+    if info.size > app.max_file_bytes {
+        return Err(Stop::Failed(ImportFailure::TooLarge {
+            limit: app.max_file_bytes,
+        }));
+    }
+    if object.announced.as_ref() != Some(&import.id) {
+        // A dropped file names its activities in the object's metadata.
+        import.activities = info
+            .metadata
+            .get(ACTIVITIES_METADATA)
+            .map(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(ActivityId::parse)
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()
+            .map_err(|e| Stop::Failed(ImportFailure::BadActivities(e)))?
+            .unwrap_or_default();
+    }
+    let activities = contract
+        .resolve_activities(&import.activities)
+        .map_err(|e| Stop::Failed(e.into()))?;
+
+    // S3 chunks -> a blocking CSV reader -> rows, with bounded channels so memory stays flat.
+    let body = match app.blobs.read(&object.key).await {
+        Ok(body) => body,
+        Err(BlobError::NotFound) => return Err(Stop::Failed(ImportFailure::Missing)),
+        Err(err) => return Err(err.into()),
+    };
+    let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, BlobError>>(4);
+    let feeder = tokio::spawn(async move {
+        let mut body = body;
+        while let Some(chunk) = body.next().await {
+            if chunk_tx.send(chunk).await.is_err() {
+                break;
+            }
+        }
+    });
+    let (row_tx, mut row_rx) = mpsc::channel::<Result<Row, FileError>>(ROWS_PER_ROUND * 2);
+    let reader = tokio::task::spawn_blocking(move || {
+        let input = ChannelReader {
+            chunks: chunk_rx,
+            current: Bytes::new(),
+        };
+        match rows::read_rows(input) {
+            Err(err) => {
+                let _ = row_tx.blocking_send(Err(err));
+            }
+            Ok(rows) => {
+                for row in rows {
+                    if row_tx.blocking_send(row).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+
+    let report_key = report_key(&contract.id, &import.id);
+    let mut upload =
+        StreamingUpload::start(app.blobs.clone(), &report_key, "text/csv; charset=utf-8").await?;
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header
+        .write_record(report::HEADER)
+        .expect("writing to memory cannot fail");
+    upload.write(&header.into_inner().expect("memory")).await?;
+    // A run always starts from the top: rows an earlier run wrote come back as its own.
+    import.rows_read = 0;
+    import.counts = ImportCounts::default();
+    import.first_bad_rows.clear();
+
+    let result = async {
+        let mut round: Vec<Row> = Vec::with_capacity(ROWS_PER_ROUND);
+        loop {
+            let next = row_rx.recv().await;
+            let done = next.is_none();
+            match next {
+                Some(Ok(row)) => {
+                    round.push(row);
+                    if round.len() < ROWS_PER_ROUND {
+                        continue;
+                    }
+                }
+                Some(Err(FileError::Io(err))) => return Err(Stop::Retry(err.into())),
+                Some(Err(err)) if import.rows_read == 0 && round.is_empty() => {
+                    return Err(Stop::Failed(ImportFailure::File(err)))
+                }
+                Some(Err(err)) => return Err(Stop::Retry(err.to_string().into())),
+                None => {}
+            }
+            if !round.is_empty() {
+                let mut writer = csv::Writer::from_writer(Vec::new());
+                invite_round(app, &contract, &activities, import, &round, &mut writer).await?;
+                upload.write(&writer.into_inner().expect("memory")).await?;
+                round.clear();
+                import.updated_at = crate::now(app);
+                app.store.save_import(import).await?;
+            }
+            if done {
+                return Ok(());
+            }
+        }
+    }
+    .await;
+    feeder.abort();
+    drop(row_rx);
+    let _ = reader.await;
+    match result {
+        Ok(()) => {
+            upload.finish().await?;
+            import.report_key = Some(report_key);
+            Ok(())
+        }
+        Err(stop) => {
+            if let Err(err) = upload.abort().await {
+                tracing::warn!(error = %err, "could not abort the report upload");
+            }
+            Err(stop)
+        }
+    }
+}
+
+/// Invites one round of rows and writes their report lines, in file order.
+async fn invite_round(
+    app: &App,
+    contract: &Contract,
+    activities: &[ActivityId],
+    import: &mut Import,
+    round: &[Row],
+    writer: &mut csv::Writer<Vec<u8>>,
+) -> Result<(), Stop> {
+    let mut outcomes: Vec<Option<InviteOutcome>> = vec![None; round.len()];
+    let mut invitees = Vec::new();
+    let mut invitee_rows = Vec::new();
+    // Duplicates within a round are caught here; across rounds the table reports them.
+    let mut first_line: HashMap<&str, u64> = HashMap::new();
+    for (i, row) in round.iter().enumerate() {
+        match &row.email {
+            Err(reason) => {
+                outcomes[i] = Some(InviteOutcome::InvalidEmail {
+                    reason: reason.to_string(),
+                })
+            }
+            Ok(email) => {
+                if let Some(first) = first_line.get(email.identity()) {
+                    outcomes[i] = Some(InviteOutcome::Duplicate {
+                        first_line: Some(*first),
+                    });
+                    continue;
+                }
+                first_line.insert(email.identity(), row.line);
+                invitees.push(Invitee {
+                    email: email.clone(),
+                    user_id: None,
+                    name: None,
+                    source: Source::Import {
+                        import_id: import.id.clone(),
+                        line: row.line,
+                    },
+                });
+                invitee_rows.push(i);
+            }
+        }
+    }
+    let created = app
+        .store
+        .create_invitations(NewInvitations {
+            contract,
+            activities,
+            invited_by: import.created_by.as_ref().unwrap_or(&import_actor()),
+            now: crate::now(app),
+            invitees: &invitees,
+        })
+        .await
+        .map_err(|e| match e {
+            CreateError::ContractNotFound => {
+                Stop::Failed(ImportFailure::ContractNotFound(contract.id.clone()))
+            }
+            CreateError::Store(e) => e.into(),
+        })?;
+    for (row_index, outcome) in invitee_rows.into_iter().zip(created) {
+        outcomes[row_index] = Some(outcome);
+    }
+    for (row, outcome) in round.iter().zip(outcomes) {
+        let outcome = outcome.expect("every row has an outcome");
+        let detail = outcome.describe();
+        report::line(writer, row.line, &row.value, outcome.code(), &detail);
+        import.counts.add(&outcome);
+        if !outcome.is_new_invitation() && import.first_bad_rows.len() < FIRST_BAD_ROWS {
+            import.first_bad_rows.push(BadRow {
+                line: row.line,
+                value: import::shorten(&row.value, 80),
+                reason: detail,
+            });
+        }
+    }
+    import.rows_read += round.len() as u64;
+    Ok(())
+}
+
+/// Files dropped straight into the bucket have no admin behind them in the request.
+fn import_actor() -> UserId {
+    UserId::parse("bucket-import").expect("a valid id")
+}
+
+/// Reads the S3 chunks the feeder task sends, from a blocking thread.
+struct ChannelReader {
+    chunks: mpsc::Receiver<Result<Bytes, BlobError>>,
+    current: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.chunks.blocking_recv() {
+                Some(Ok(chunk)) => self.current = chunk,
+                Some(Err(err)) => return Err(std::io::Error::other(err.to_string())),
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current[..n]);
+        self.current = self.current.slice(n..);
+        Ok(n)
+    }
+}

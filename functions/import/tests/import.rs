@@ -1,0 +1,584 @@
+//! The import function against the emulators: real objects in a moto bucket, real S3 event
+//! JSON, the real table; mail counted by running the mailer over the table's stream.
+
+use ::import::{handle, App};
+use async_trait::async_trait;
+use bytes::Bytes;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use futures::stream::BoxStream;
+use futures::StreamExt;
+use invitations_core::adapters::{S3Blobs, SesMailer};
+use invitations_core::domain::*;
+use invitations_core::ports::*;
+use invitations_core::testkit::TestEnv;
+use std::sync::Arc;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+fn voucher(id: &str, activities: &[&str], seat_limit: Option<u64>) -> Contract {
+    Contract {
+        id: ContractId::parse(id).unwrap(),
+        name: format!("Voucher {id}"),
+        kind: ContractKind::Voucher,
+        activities: activities
+            .iter()
+            .map(|a| Activity {
+                id: ActivityId::parse(a).unwrap(),
+                name: format!("Course {a}"),
+            })
+            .collect(),
+        admins: vec![UserId::parse("admin-a").unwrap()],
+        seat_limit,
+        starts_at: t0() - Duration::days(1),
+        ends_at: t0() + Duration::days(90),
+        invitation_lifetime_days: 14,
+        counts: StatusCounts::default(),
+    }
+}
+
+struct World {
+    env: TestEnv,
+    app: App,
+}
+
+impl World {
+    async fn new() -> Self {
+        let env = TestEnv::new().await;
+        let app = App {
+            store: Arc::new(env.store.clone()),
+            blobs: Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket)),
+            clock: Arc::new(t0),
+            max_file_bytes: ::import::MAX_FILE_BYTES,
+        };
+        env.store
+            .put_contract(&voucher("V1", &["a1"], None))
+            .await
+            .unwrap();
+        env.store
+            .put_contract(&voucher("V3", &["a1", "a2", "a3"], None))
+            .await
+            .unwrap();
+        Self { env, app }
+    }
+
+    async fn put(&self, key: &str, body: Vec<u8>, activities: Option<&str>) {
+        let mut put = self
+            .env
+            .s3
+            .put_object()
+            .bucket(&self.env.bucket)
+            .key(key)
+            .body(body.into());
+        if let Some(a) = activities {
+            put = put.metadata("activities", a);
+        }
+        put.send().await.unwrap();
+    }
+
+    /// The event S3 sends for `key` (URL-encoded as S3 does), with a given sequencer.
+    fn event(&self, key: &str, sequencer: &str) -> aws_lambda_events::event::s3::S3Event {
+        let encoded = key.replace(' ', "+");
+        serde_json::from_value(serde_json::json!({"Records": [{
+            "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+            "eventTime": "2026-03-02T09:00:00.000Z", "eventName": "ObjectCreated:Put",
+            "userIdentity": {"principalId": "AWS:TEST"}, "requestParameters": {"sourceIPAddress": "127.0.0.1"},
+            "responseElements": {"x-amz-request-id": "1", "x-amz-id-2": "2"},
+            "s3": {"s3SchemaVersion": "1.0", "configurationId": "imports",
+                   "bucket": {"name": self.env.bucket, "ownerIdentity": {"principalId": "x"}, "arn": format!("arn:aws:s3:::{}", self.env.bucket)},
+                   "object": {"key": encoded, "size": 1, "eTag": "e", "sequencer": sequencer}}
+        }]}))
+        .unwrap()
+    }
+
+    async fn imports(&self, contract: &str) -> Vec<Import> {
+        self.env
+            .store
+            .list_imports(&ContractId::parse(contract).unwrap())
+            .await
+            .unwrap()
+    }
+
+    async fn report(&self, import: &Import) -> String {
+        let key = import.report_key.as_deref().expect("a report");
+        let out = self
+            .env
+            .s3
+            .get_object()
+            .bucket(&self.env.bucket)
+            .key(key)
+            .send()
+            .await
+            .unwrap();
+        String::from_utf8(out.body.collect().await.unwrap().into_bytes().to_vec()).unwrap()
+    }
+
+    async fn pending(&self, contract: &str) -> u64 {
+        self.env
+            .store
+            .get_contract(&ContractId::parse(contract).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .counts
+            .pending
+    }
+
+    /// Runs the mailer over everything the table's stream holds; returns mails sent in all.
+    async fn mail_all(&self) -> usize {
+        let mailer = mailer::App::new(
+            Arc::new(self.env.store.clone()),
+            Arc::new(SesMailer::new(
+                self.env.sesv2.clone(),
+                "invitations@example.com",
+                None,
+            )),
+            self.env.link_key.clone(),
+            "https://learn.example.com",
+        )
+        .with_send_rate(10_000.0)
+        .unwrap()
+        .with_clock(Arc::new(t0));
+        let event = serde_json::from_value(self.env.stream_event().await).unwrap();
+        assert!(mailer
+            .handle(event)
+            .await
+            .unwrap()
+            .batch_item_failures
+            .is_empty());
+        self.env.sent_mail().len()
+    }
+}
+
+#[tokio::test]
+async fn a_dropped_file_with_bad_rows_imports_the_good_ones_and_reports_each_bad_row() {
+    let w = World::new().await;
+    let e = |l: &str| w.env.email(l);
+    let csv = format!(
+        "Email\r\n{}\r\nnot-an-address\r\n{}\r\n\r\n{}\r\n=HYPERLINK(\"http://x\")\r\n",
+        e("Ann"),
+        e("bob"),
+        e("ANN")
+    );
+    w.put(
+        "imports/V3/spring list.csv",
+        csv.into_bytes(),
+        Some("a1, a3"),
+    )
+    .await;
+    handle(&w.app, w.event("imports/V3/spring list.csv", "01"))
+        .await
+        .unwrap();
+
+    let imports = w.imports("V3").await;
+    assert_eq!(imports.len(), 1);
+    let import = &imports[0];
+    assert_eq!(import.status, ImportStatus::Done);
+    assert_eq!(import.file_name.as_deref(), Some("spring list.csv"));
+    assert_eq!(
+        import.activities,
+        vec![
+            ActivityId::parse("a1").unwrap(),
+            ActivityId::parse("a3").unwrap()
+        ]
+    );
+    assert_eq!(
+        (
+            import.rows_read,
+            import.counts.invited,
+            import.counts.invalid_email,
+            import.counts.duplicate
+        ),
+        (5, 2, 2, 1)
+    );
+    let bad: Vec<(u64, &str)> = import
+        .first_bad_rows
+        .iter()
+        .map(|b| (b.line, b.reason.as_str()))
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (3, "invalid email address: missing @"),
+            (6, "duplicate of line 2"),
+            (7, "invalid email address: missing @")
+        ]
+    );
+    let report = w.report(import).await;
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "line,value,outcome,detail");
+    assert_eq!(lines.len(), 6, "{report}");
+    assert!(
+        lines[5].starts_with("7,\"'=HYPERLINK"),
+        "formula neutralised: {}",
+        lines[5]
+    );
+    assert_eq!(w.pending("V3").await, 2);
+    assert_eq!(w.mail_all().await, 2);
+}
+
+#[tokio::test]
+async fn the_same_event_twice_invites_each_person_once_with_one_mail() {
+    let w = World::new().await;
+    let csv: String = (0..150)
+        .map(|i| format!("{}\n", w.env.email(&format!("dup{i:03}"))))
+        .collect();
+    w.put("imports/V1/list.csv", csv.into_bytes(), None).await;
+    let event = w.event("imports/V1/list.csv", "0A");
+    handle(&w.app, event.clone()).await.unwrap();
+    // A second delivery after it finished is ignored; one during it is safe (below).
+    handle(&w.app, event.clone()).await.unwrap();
+    let (a, b) = tokio::join!(
+        handle(&w.app, w.event("imports/V1/list.csv", "0B")),
+        handle(&w.app, w.event("imports/V1/list.csv", "0B"))
+    );
+    a.unwrap();
+    b.unwrap();
+
+    let imports = w.imports("V1").await;
+    assert_eq!(
+        imports.len(),
+        2,
+        "two distinct uploads (sequencers), each once"
+    );
+    let first = imports
+        .iter()
+        .find(|i| i.counts.invited == 150)
+        .expect("the first upload invited all");
+    assert_eq!(first.status, ImportStatus::Done);
+    let second = imports.iter().find(|i| i.id != first.id).unwrap();
+    assert_eq!(
+        (second.status.clone(), second.counts.already_invited),
+        (ImportStatus::Done, 150)
+    );
+    assert_eq!(w.pending("V1").await, 150);
+    assert_eq!(w.mail_all().await, 150);
+}
+
+/// Blobs whose reads break off after `cut` bytes: a function killed halfway through a file.
+struct BreaksOff {
+    inner: S3Blobs,
+    cut: usize,
+}
+
+#[async_trait]
+impl Blobs for BreaksOff {
+    async fn head(&self, key: &str) -> Result<BlobInfo, BlobError> {
+        self.inner.head(key).await
+    }
+    async fn read(
+        &self,
+        key: &str,
+    ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
+        let body: Vec<Bytes> = self
+            .inner
+            .read(key)
+            .await?
+            .map(|c| c.unwrap())
+            .collect()
+            .await;
+        let all = Bytes::from(body.concat());
+        let cut = all.slice(..self.cut.min(all.len()));
+        Ok(futures::stream::iter(vec![
+            Ok(cut),
+            Err(BlobError::Storage("connection reset".into())),
+        ])
+        .boxed())
+    }
+    async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
+        self.inner.put(key, body, content_type).await
+    }
+    async fn presigned_get(
+        &self,
+        key: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<String, BlobError> {
+        self.inner.presigned_get(key, expires_in).await
+    }
+    async fn start_upload(&self, key: &str, content_type: &str) -> Result<String, BlobError> {
+        self.inner.start_upload(key, content_type).await
+    }
+    async fn upload_part(
+        &self,
+        key: &str,
+        upload_id: &str,
+        n: i32,
+        body: Vec<u8>,
+    ) -> Result<String, BlobError> {
+        self.inner.upload_part(key, upload_id, n, body).await
+    }
+    async fn finish_upload(
+        &self,
+        key: &str,
+        upload_id: &str,
+        parts: Vec<(i32, String)>,
+    ) -> Result<(), BlobError> {
+        self.inner.finish_upload(key, upload_id, parts).await
+    }
+    async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), BlobError> {
+        self.inner.abort_upload(key, upload_id).await
+    }
+    async fn presigned_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        expires_in: std::time::Duration,
+    ) -> Result<String, BlobError> {
+        self.inner
+            .presigned_put(key, content_type, expires_in)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn killed_halfway_and_run_again_ends_with_everyone_invited_once_and_a_correct_report() {
+    let w = World::new().await;
+    let mut csv = String::new();
+    for i in 0..1500 {
+        csv.push_str(&format!(
+            "{},{}\n",
+            w.env.email(&format!("k{i:04}")),
+            "x".repeat(200)
+        ));
+        if i == 1200 {
+            csv.push_str(&format!("{}\n", w.env.email("K0005")));
+        }
+    }
+    let bytes = csv.into_bytes();
+    w.put("imports/V1/big.csv", bytes.clone(), None).await;
+    let event = w.event("imports/V1/big.csv", "0C");
+
+    let broken = App {
+        blobs: Arc::new(BreaksOff {
+            inner: S3Blobs::new(w.env.s3.clone(), &w.env.bucket),
+            cut: bytes.len() * 4 / 5,
+        }),
+        ..w.app.clone()
+    };
+    assert!(
+        handle(&broken, event.clone()).await.is_err(),
+        "the cut-off run fails, to be retried"
+    );
+    let halfway = w.imports("V1").await;
+    assert_eq!(halfway[0].status, ImportStatus::Running);
+    let written = w.pending("V1").await;
+    assert!(
+        written > 0 && written < 1500,
+        "some rounds were written before the cut: {written}"
+    );
+
+    handle(&w.app, event).await.unwrap();
+    let import = &w.imports("V1").await[0];
+    assert_eq!(import.status, ImportStatus::Done);
+    assert_eq!(
+        (
+            import.rows_read,
+            import.counts.invited,
+            import.counts.duplicate
+        ),
+        (1501, 1500, 1)
+    );
+    assert_eq!(import.first_bad_rows.len(), 1);
+    assert_eq!(import.first_bad_rows[0].line, 1202);
+    assert_eq!(import.first_bad_rows[0].reason, "duplicate of line 6");
+    assert_eq!(w.report(import).await.lines().count(), 1502);
+    assert_eq!(w.pending("V1").await, 1500);
+    assert_eq!(w.mail_all().await, 1500);
+}
+
+#[tokio::test]
+async fn files_that_cannot_be_imported_fail_with_a_reason_and_invite_nobody() {
+    let w = World::new().await;
+    let one = format!("{}\n", w.env.email("x"));
+    w.put("imports/NOPE/a.csv", one.clone().into_bytes(), None)
+        .await;
+    w.put("imports/V3/b.csv", one.clone().into_bytes(), None)
+        .await;
+    w.put("imports/V3/c.csv", one.clone().into_bytes(), Some("a1,zz"))
+        .await;
+    w.put(
+        "imports/V1/d.csv",
+        vec![
+            0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R',
+        ],
+        None,
+    )
+    .await;
+    w.put("imports/V1/e.csv", b"name,phone\nAnn,123\n".to_vec(), None)
+        .await;
+    w.put("imports/V1/f.csv", one.repeat(100).into_bytes(), None)
+        .await;
+    let small = App {
+        max_file_bytes: 1000,
+        ..w.app.clone()
+    };
+    for (key, app) in [
+        ("imports/NOPE/a.csv", &w.app),
+        ("imports/V3/b.csv", &w.app),
+        ("imports/V3/c.csv", &w.app),
+        ("imports/V1/d.csv", &w.app),
+        ("imports/V1/e.csv", &w.app),
+        ("imports/V1/f.csv", &small),
+    ] {
+        handle(app, w.event(key, "0D")).await.unwrap();
+    }
+    let reason = |i: &Import| match &i.status {
+        ImportStatus::Failed { reason } => reason.clone(),
+        other => panic!("{:?} is {other:?}", i.file_name),
+    };
+    let nope = &w
+        .env
+        .store
+        .list_imports(&ContractId::parse("NOPE").unwrap())
+        .await
+        .unwrap()[0];
+    assert_eq!(reason(nope), "there is no learning contract NOPE");
+    let mut v3: Vec<(String, String)> = w
+        .imports("V3")
+        .await
+        .iter()
+        .map(|i| (i.file_name.clone().unwrap(), reason(i)))
+        .collect();
+    v3.sort();
+    assert_eq!(
+        v3[0],
+        (
+            "b.csv".into(),
+            "choose at least one of the voucher's activities".into()
+        )
+    );
+    assert_eq!(
+        v3[1],
+        (
+            "c.csv".into(),
+            "activity zz is not part of this contract".into()
+        )
+    );
+    let mut v1: Vec<(String, String)> = w
+        .imports("V1")
+        .await
+        .iter()
+        .map(|i| (i.file_name.clone().unwrap(), reason(i)))
+        .collect();
+    v1.sort();
+    assert_eq!(
+        v1[2],
+        (
+            "f.csv".into(),
+            "the file is larger than the limit of 1000 bytes".into()
+        )
+    );
+    assert!(
+        v1[0].1.contains("not") && v1[0].1.contains("text"),
+        "{:?}",
+        v1[0]
+    );
+    assert!(v1[1].1.contains("address"), "{:?}", v1[1]);
+    assert_eq!(
+        w.pending("V1").await + w.pending("V3").await,
+        0,
+        "nothing invited"
+    );
+    // Objects outside imports/<contract>/ are not imports at all.
+    handle(&w.app, w.event("reports/V1/x.csv", "0E"))
+        .await
+        .unwrap();
+    handle(&w.app, w.event("imports/stray.csv", "0F"))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_upload_through_the_bucket_notification_is_imported() {
+    use aws_sdk_s3::types::{Event, NotificationConfiguration, QueueConfiguration};
+    let w = World::new().await;
+    let sqs = aws_sdk_sqs::Client::new(&w.env.sdk);
+    let queue = sqs
+        .create_queue()
+        .queue_name(format!("imports-{}", w.env.tag))
+        .send()
+        .await
+        .unwrap();
+    let queue_url = queue.queue_url().unwrap().to_owned();
+    let arn = sqs
+        .get_queue_attributes()
+        .queue_url(&queue_url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .unwrap()
+        .attributes()
+        .unwrap()[&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
+        .clone();
+    w.env
+        .s3
+        .put_bucket_notification_configuration()
+        .bucket(&w.env.bucket)
+        .notification_configuration(
+            NotificationConfiguration::builder()
+                .queue_configurations(
+                    QueueConfiguration::builder()
+                        .queue_arn(arn)
+                        .events(Event::S3ObjectCreated)
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let csv = format!("{}\n{}\n", w.env.email("n1"), w.env.email("n2"));
+    w.put(
+        "imports/V1/from the notification.csv",
+        csv.into_bytes(),
+        None,
+    )
+    .await;
+
+    let mut event = None;
+    for _ in 0..20 {
+        let got = sqs
+            .receive_message()
+            .queue_url(&queue_url)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .unwrap();
+        if let Some(message) = got
+            .messages()
+            .iter()
+            .find(|m| m.body().is_some_and(|b| b.contains("ObjectCreated")))
+        {
+            event = Some(
+                serde_json::from_value::<aws_lambda_events::event::s3::S3Event>(
+                    invitations_core::testkit::s3_event_as_aws_sends_it(message.body().unwrap()),
+                )
+                .unwrap(),
+            );
+            break;
+        }
+    }
+    let event = event.expect("S3 sent a notification");
+    assert!(
+        event.records[0]
+            .s3
+            .object
+            .key
+            .as_deref()
+            .unwrap()
+            .contains('+'),
+        "keys arrive URL-encoded"
+    );
+    handle(&w.app, event).await.unwrap();
+    let import = &w.imports("V1").await[0];
+    assert_eq!(
+        (import.status.clone(), import.counts.invited),
+        (ImportStatus::Done, 2)
+    );
+    assert_eq!(
+        import.file_name.as_deref(),
+        Some("from the notification.csv")
+    );
+}

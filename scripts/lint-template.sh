@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Lints the SAM template with cfn-lint (installed into .venv by scripts/setup.sh).
+# Exits non-zero on any error or warning cfn-lint reports.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/cfn-lint ]; then
+  echo "lint-template: .venv/bin/cfn-lint is missing; run scripts/setup.sh first" >&2
+  exit 1
+fi
+
+.venv/bin/cfn-lint infra/template.yaml
+echo "lint-template: infra/template.yaml passes cfn-lint ($(.venv/bin/cfn-lint --version))"

@@ -1,0 +1,631 @@
+//! The SAM template (infra/template.yaml) against the code: every function package has exactly
+//! one function resource, the HTTP API declares exactly the routes the handlers serve (with the
+//! JWT authorizer on every admin route and on no student route), every environment variable a
+//! function reads is set on it, the link key comes from Secrets Manager, and the table and the
+//! administrators group are the ones the code expects.
+//!
+//! The template is read with serde_yaml_ng and turned into CloudFormation's long form as JSON
+//! (`!Ref X` -> `{"Ref": "X"}`, `!GetAtt A.B` -> `{"Fn::GetAtt": ["A", "B"]}`, `!Sub s` ->
+//! `{"Fn::Sub": s}`, ...), with `Globals.Function` merged into every function the way SAM
+//! merges it (maps key by key, the function's own value winning).
+
+use serde_json::{json, Map, Value};
+use serde_yaml_ng::Value as Yaml;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the repository")
+        .to_path_buf()
+}
+
+/// A YAML value in CloudFormation's long form, as JSON.
+fn long_form(value: Yaml) -> Value {
+    match value {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(b),
+        Yaml::Number(n) => serde_json::to_value(&n).expect("number"),
+        Yaml::String(s) => Value::String(s),
+        Yaml::Sequence(items) => Value::Array(items.into_iter().map(long_form).collect()),
+        Yaml::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Yaml::String(s) => s,
+                        other => serde_yaml_ng::to_string(&other)
+                            .expect("key")
+                            .trim()
+                            .to_owned(),
+                    };
+                    (key, long_form(v))
+                })
+                .collect(),
+        ),
+        Yaml::Tagged(tagged) => {
+            let tag = tagged.tag.to_string();
+            let name = tag.trim_start_matches('!');
+            let inner = long_form(tagged.value);
+            match (name, inner) {
+                ("Ref", inner) => json!({ "Ref": inner }),
+                ("GetAtt", Value::String(s)) => {
+                    let (resource, attribute) = s.split_once('.').expect("!GetAtt Resource.Attr");
+                    json!({ "Fn::GetAtt": [resource, attribute] })
+                }
+                (other, inner) => json!({ format!("Fn::{other}"): inner }),
+            }
+        }
+    }
+}
+
+/// SAM's Globals rule: maps merge key by key (the resource's value wins), anything else is
+/// replaced by the resource's value.
+fn merge(global: &Value, local: &Value) -> Value {
+    match (global, local) {
+        (Value::Object(g), Value::Object(l))
+            if !g
+                .keys()
+                .chain(l.keys())
+                .any(|k| k == "Ref" || k.starts_with("Fn::")) =>
+        {
+            let mut out = g.clone();
+            for (k, v) in l {
+                let merged = match g.get(k) {
+                    Some(gv) => merge(gv, v),
+                    None => v.clone(),
+                };
+                out.insert(k.clone(), merged);
+            }
+            Value::Object(out)
+        }
+        _ => local.clone(),
+    }
+}
+
+struct Template {
+    doc: Value,
+}
+
+/// One `AWS::Serverless::Function`, with the Globals merged into its properties.
+struct Function {
+    logical_id: String,
+    binary: String,
+    properties: Value,
+    metadata: Value,
+}
+
+impl Template {
+    fn load() -> Self {
+        let path = repo().join("infra/template.yaml");
+        let text = std::fs::read_to_string(&path).expect("infra/template.yaml");
+        let yaml: Yaml = serde_yaml_ng::from_str(&text).expect("infra/template.yaml is YAML");
+        Self {
+            doc: long_form(yaml),
+        }
+    }
+
+    fn resources(&self) -> &Map<String, Value> {
+        self.doc["Resources"].as_object().expect("Resources")
+    }
+
+    fn of_type<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (&'a String, &'a Value)> {
+        self.resources()
+            .iter()
+            .filter(move |(_, r)| r["Type"] == kind)
+    }
+
+    fn functions(&self) -> Vec<Function> {
+        let globals = &self.doc["Globals"]["Function"];
+        self.of_type("AWS::Serverless::Function")
+            .map(|(id, resource)| {
+                let binary = resource["Metadata"]["BuildProperties"]["Binary"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{id}: Metadata.BuildProperties.Binary"))
+                    .to_owned();
+                Function {
+                    logical_id: id.clone(),
+                    binary,
+                    properties: merge(globals, &resource["Properties"]),
+                    metadata: resource["Metadata"].clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+fn ref_to(value: &Value) -> Option<&str> {
+    value.get("Ref").and_then(Value::as_str)
+}
+
+/// A function package: a directory under functions/ (other than the shared library `core`)
+/// whose Cargo.toml declares a `[[bin]]` or that has src/main.rs. Its binaries are the
+/// `[[bin]]` names, or the package name for src/main.rs.
+fn function_packages() -> BTreeMap<String, PathBuf> {
+    let mut binaries = BTreeMap::new();
+    let dir = repo().join("functions");
+    for entry in std::fs::read_dir(&dir).expect("functions/") {
+        let path = entry.expect("entry").path();
+        let manifest = path.join("Cargo.toml");
+        if path.file_name().is_some_and(|n| n == "core") || !manifest.is_file() {
+            continue;
+        }
+        let toml = std::fs::read_to_string(&manifest).expect("Cargo.toml");
+        let mut section = String::new();
+        let mut package_name = None;
+        let mut bins = Vec::new();
+        for line in toml.lines().map(str::trim) {
+            if line.starts_with('[') {
+                section = line.to_owned();
+                continue;
+            }
+            let Some(value) = line
+                .strip_prefix("name")
+                .map(str::trim_start)
+                .and_then(|rest| rest.strip_prefix('='))
+            else {
+                continue;
+            };
+            let value = value.trim().trim_matches('"').to_owned();
+            match section.as_str() {
+                "[package]" => package_name = Some(value),
+                "[[bin]]" => bins.push(value),
+                _ => {}
+            }
+        }
+        if bins.is_empty() && path.join("src/main.rs").is_file() {
+            bins.push(package_name.expect("[package] name"));
+        }
+        for bin in bins {
+            binaries.insert(bin, path.clone());
+        }
+    }
+    binaries
+}
+
+#[test]
+fn every_function_package_has_exactly_one_function_resource() {
+    let template = Template::load();
+    let packages = function_packages();
+    assert!(
+        packages.len() >= 3,
+        "found only {:?}",
+        packages.keys().collect::<Vec<_>>()
+    );
+    let mut declared: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in template.functions() {
+        declared
+            .entry(f.binary.clone())
+            .or_default()
+            .push(f.logical_id.clone());
+        let p = &f.properties;
+        assert_eq!(
+            f.metadata["BuildMethod"], "rust-cargolambda",
+            "{}",
+            f.logical_id
+        );
+        // SAM's cargo-lambda builder runs `cargo lambda build --bin <Binary>` in CodeUri and
+        // copies target/lambda/<Binary>/bootstrap, so CodeUri is the workspace root.
+        assert_eq!(p["CodeUri"], "..", "{}", f.logical_id);
+        assert_eq!(p["Runtime"], "provided.al2023", "{}", f.logical_id);
+        assert_eq!(p["Architectures"], json!(["arm64"]), "{}", f.logical_id);
+        assert_eq!(p["Handler"], "bootstrap", "{}", f.logical_id);
+        assert_eq!(p["LoggingConfig"]["LogFormat"], "JSON", "{}", f.logical_id);
+        assert!(
+            p["Timeout"].is_u64() && p["MemorySize"].is_u64(),
+            "{}",
+            f.logical_id
+        );
+        // Its own role, not a shared one or SAM's generated role with broad managed policies.
+        let role = p["Role"]["Fn::GetAtt"][0]
+            .as_str()
+            .expect("Role: !GetAtt X.Arn");
+        assert_eq!(template.resources()[role]["Type"], "AWS::IAM::Role");
+        let users = template
+            .functions()
+            .iter()
+            .filter(|g| g.properties["Role"]["Fn::GetAtt"][0] == role)
+            .count();
+        assert_eq!(users, 1, "{role} is shared");
+    }
+    let workspace = std::fs::read_to_string(repo().join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        workspace.contains("[workspace]"),
+        "CodeUri .. is the workspace root"
+    );
+    for (binary, path) in &packages {
+        let ids = declared.get(binary).cloned().unwrap_or_default();
+        assert_eq!(
+            ids.len(),
+            1,
+            "{} (binary {binary}) needs exactly one AWS::Serverless::Function with \
+             BuildProperties.Binary: {binary}, found {ids:?}",
+            path.display()
+        );
+    }
+    for binary in declared.keys() {
+        assert!(
+            packages.contains_key(binary),
+            "the template builds binary {binary}, which no package under functions/ has"
+        );
+    }
+}
+
+/// `(method, path)` of every route a handler serves, with the binary that serves it and
+/// whether it is public.
+fn served_routes() -> BTreeMap<(String, String), (&'static str, bool)> {
+    let mut routes = BTreeMap::new();
+    for (binary, public, list) in [
+        ("admin-api", false, admin_api::ROUTES),
+        ("enrol-api", true, enrol_api::ROUTES),
+    ] {
+        for r in list {
+            let previous =
+                routes.insert((r.method.to_owned(), r.path.to_owned()), (binary, public));
+            assert!(previous.is_none(), "{} is served twice", r.key());
+        }
+    }
+    routes
+}
+
+#[test]
+fn the_http_api_declares_exactly_the_served_routes_with_the_right_authorizer() {
+    let template = Template::load();
+    let apis: Vec<_> = template.of_type("AWS::Serverless::HttpApi").collect();
+    assert_eq!(apis.len(), 1, "one HTTP API");
+    let (api_id, api) = apis[0];
+    let auth = &api["Properties"]["Auth"];
+    let default_authorizer = auth["DefaultAuthorizer"]
+        .as_str()
+        .expect("the HTTP API has a default authorizer, so a new route is never public");
+    let jwt = &auth["Authorizers"][default_authorizer]["JwtConfiguration"];
+    let issuer = jwt["issuer"]["Fn::Sub"].as_str().expect("issuer: !Sub");
+    let pool = issuer
+        .strip_prefix("https://cognito-idp.${AWS::Region}.amazonaws.com/${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .expect("a Cognito issuer");
+    assert_eq!(template.resources()[pool]["Type"], "AWS::Cognito::UserPool");
+    let client = ref_to(&jwt["audience"][0]).expect("audience: the app client");
+    assert_eq!(
+        template.resources()[client]["Type"],
+        "AWS::Cognito::UserPoolClient"
+    );
+
+    let mut declared = BTreeMap::new();
+    for f in template.functions() {
+        let Some(events) = f.properties["Events"].as_object() else {
+            continue;
+        };
+        for (name, event) in events {
+            let kind = event["Type"].as_str().expect("event Type");
+            assert_ne!(
+                kind, "Api",
+                "{name}: REST API events are not used, only HttpApi"
+            );
+            if kind != "HttpApi" {
+                continue;
+            }
+            let p = &event["Properties"];
+            assert_eq!(ref_to(&p["ApiId"]), Some(api_id.as_str()), "{name}: ApiId");
+            let method = p["Method"].as_str().expect("Method").to_uppercase();
+            let path = p["Path"].as_str().expect("Path").to_owned();
+            let authorizer = p["Auth"]["Authorizer"]
+                .as_str()
+                .unwrap_or(default_authorizer);
+            let previous = declared.insert(
+                (method.clone(), path.clone()),
+                (f.binary.clone(), authorizer.to_owned()),
+            );
+            assert!(previous.is_none(), "{method} {path} is declared twice");
+        }
+    }
+
+    let served = served_routes();
+    let declared_keys: BTreeSet<_> = declared.keys().cloned().collect();
+    let served_keys: BTreeSet<_> = served.keys().cloned().collect();
+    assert_eq!(
+        declared_keys, served_keys,
+        "HttpApi events (left) and the handlers' ROUTES (right)"
+    );
+    for (route, (binary, public)) in &served {
+        let (declared_binary, authorizer) = &declared[route];
+        let key = format!("{} {}", route.0, route.1);
+        assert_eq!(declared_binary, binary, "{key} goes to the wrong function");
+        if *public {
+            assert_eq!(authorizer, "NONE", "{key} is a public student route");
+        } else {
+            assert_eq!(authorizer, default_authorizer, "{key} needs the JWT");
+        }
+    }
+
+    let props = &api["Properties"];
+    if let Some(settings) = props["RouteSettings"].as_object() {
+        for key in settings.keys() {
+            let (method, path) = key.split_once(' ').expect("route key");
+            assert!(
+                served_keys.contains(&(method.to_owned(), path.to_owned())),
+                "RouteSettings for {key}, which is not a route"
+            );
+        }
+    }
+    assert!(props["DefaultRouteSettings"]["ThrottlingRateLimit"].is_object());
+    let origins = props["CorsConfiguration"]["AllowOrigins"]
+        .as_array()
+        .expect("CORS origins");
+    assert!(!origins.is_empty() && origins.iter().all(|o| o != "*"));
+}
+
+/// Every `X` in `marker"X"` in `source` (`marker` ends just before the quote).
+fn quoted_after(source: &str, marker: &str) -> Vec<String> {
+    let pattern = format!("{marker}\"");
+    source
+        .match_indices(&pattern)
+        .filter(|(at, _)| {
+            // `required("X")` but not `not_required("X")` or `.required("X")`.
+            let before = source[..*at].chars().next_back();
+            !matches!(before, Some(c) if c.is_alphanumeric() || c == '_' || c == '.')
+                || marker.contains("::")
+        })
+        .filter_map(|(at, _)| {
+            let rest = &source[at + pattern.len()..];
+            rest.find('"').map(|end| rest[..end].to_owned())
+        })
+        .collect()
+}
+
+/// Variables named literally: `required("X")`, `optional("X")` (bare or as `config::...`),
+/// `env::var("X")`, `env::var_os("X")`.
+fn literal_reads(source: &str) -> BTreeSet<String> {
+    ["required(", "optional(", "env::var(", "env::var_os("]
+        .iter()
+        .flat_map(|m| quoted_after(source, m))
+        .collect()
+}
+
+fn calls(source: &str, function: &str) -> bool {
+    let pattern = format!("{function}(");
+    source.match_indices(&pattern).any(|(at, _)| {
+        let before = source[..at].chars().next_back();
+        !matches!(before, Some(c) if c.is_alphanumeric() || c == '_' || c == '.')
+            || source[..at].ends_with("config::")
+    })
+}
+
+fn rust_sources(dir: &Path) -> String {
+    let mut text = String::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("source dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                text.push_str(&std::fs::read_to_string(&path).expect("source"));
+                text.push('\n');
+            }
+        }
+    }
+    text
+}
+
+/// The public helpers of functions/core/src/config.rs and the variables each reads itself
+/// (`link_key` -> LINK_SIGNING_KEY, `s3` -> S3_FORCE_PATH_STYLE), from their bodies.
+fn config_helpers() -> BTreeMap<String, BTreeSet<String>> {
+    let source =
+        std::fs::read_to_string(repo().join("functions/core/src/config.rs")).expect("config.rs");
+    let mut helpers = BTreeMap::new();
+    let starts: Vec<usize> = source.match_indices("pub fn ").map(|(at, _)| at).collect();
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(source.len());
+        let body = &source[start..end];
+        let name: String = body["pub fn ".len()..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        helpers.insert(name, literal_reads(body));
+    }
+    helpers
+}
+
+/// Read in the code, never to be set in AWS: `S3_FORCE_PATH_STYLE=true` is for emulators that
+/// serve every bucket on one host name; in AWS the SDK's default (virtual-hosted) is right.
+const EMULATOR_ONLY: &[&str] = &["S3_FORCE_PATH_STYLE"];
+
+/// The rule: a function reads
+/// - every variable its package's src/**/*.rs names in `required("X")`, `optional("X")`,
+///   `env::var("X")` or `env::var_os("X")`;
+/// - for each helper of core's config.rs it calls (`config::link_key()`, `config::s3(..)`, ...),
+///   the variables that helper's body names the same way (core's other sources, such as the
+///   testkit, are not part of a function);
+/// - RUST_LOG when it calls `telemetry::init()` (tracing's EnvFilter reads it).
+///
+/// Every variable it reads is set on it in the template, except EMULATOR_ONLY ones, which
+/// must not be; and everything set on it is read by it (no stale or misspelt names).
+#[test]
+fn every_environment_variable_a_function_reads_is_set_on_it() {
+    let template = Template::load();
+    let helpers = config_helpers();
+    assert!(
+        helpers
+            .get("link_key")
+            .is_some_and(|v| v.contains("LINK_SIGNING_KEY")),
+        "config::link_key reads LINK_SIGNING_KEY: {helpers:?}"
+    );
+    let telemetry = std::fs::read_to_string(repo().join("functions/core/src/telemetry.rs"))
+        .expect("telemetry.rs");
+    assert!(
+        telemetry.contains("from_default_env"),
+        "telemetry::init reads RUST_LOG"
+    );
+
+    let functions = template.functions();
+    for (binary, dir) in function_packages() {
+        let source = rust_sources(&dir.join("src"));
+        let mut reads = literal_reads(&source);
+        for (helper, vars) in &helpers {
+            if calls(&source, helper) {
+                reads.extend(vars.iter().cloned());
+            }
+        }
+        if source.contains("telemetry::init(") {
+            reads.insert("RUST_LOG".to_owned());
+        }
+        assert!(
+            reads.contains("TABLE_NAME"),
+            "{binary}: scan found {reads:?}"
+        );
+
+        let f = functions
+            .iter()
+            .find(|f| f.binary == binary)
+            .unwrap_or_else(|| panic!("no function resource builds {binary}"));
+        let set: BTreeSet<String> = f.properties["Environment"]["Variables"]
+            .as_object()
+            .map(|vars| vars.keys().cloned().collect())
+            .unwrap_or_default();
+        for var in &reads {
+            if EMULATOR_ONLY.contains(&var.as_str()) {
+                assert!(!set.contains(var), "{binary}: {var} is for emulators only");
+            } else {
+                assert!(
+                    set.contains(var),
+                    "{binary} reads {var}, but {} does not set it (sets {set:?})",
+                    f.logical_id
+                );
+            }
+        }
+        for var in &set {
+            assert!(
+                reads.contains(var),
+                "{} sets {var}, which {binary} never reads (reads {reads:?})",
+                f.logical_id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_link_signing_key_comes_from_secrets_manager_in_a_shape_the_code_accepts() {
+    let template = Template::load();
+    let mut users = 0;
+    for f in template.functions() {
+        let Some(value) = f.properties["Environment"]["Variables"].get("LINK_SIGNING_KEY") else {
+            continue;
+        };
+        users += 1;
+        let text = value["Fn::Sub"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: LINK_SIGNING_KEY is not a literal", f.logical_id));
+        let secret = text
+            .strip_prefix("{{resolve:secretsmanager:${")
+            .and_then(|rest| rest.strip_suffix("}:SecretString}}"))
+            .unwrap_or_else(|| panic!("{}: a secretsmanager dynamic reference", f.logical_id));
+        let resource = &template.resources()[secret];
+        assert_eq!(resource["Type"], "AWS::SecretsManager::Secret");
+        let generate = &resource["Properties"]["GenerateSecretString"];
+        // Only [A-Za-z0-9] (all in the base64 alphabet), in a multiple of 4 characters: the
+        // generated value is standard base64 without padding.
+        assert_eq!(generate["ExcludePunctuation"], true);
+        assert_ne!(generate["IncludeSpace"], true);
+        assert!(
+            generate.get("SecretStringTemplate").is_none(),
+            "a bare string"
+        );
+        let length = generate["PasswordLength"].as_u64().expect("PasswordLength") as usize;
+        assert_eq!(length % 4, 0);
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        for shift in 0..alphabet.len() {
+            let sample: String = alphabet.chars().cycle().skip(shift).take(length).collect();
+            invitations_core::domain::LinkKey::from_base64(&sample).unwrap_or_else(|e| {
+                panic!("a generated key like {sample} is refused: {e}");
+            });
+        }
+    }
+    assert!(users >= 2, "the enrol API and the mailer both use the key");
+}
+
+#[test]
+fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
+    use invitations_core::adapters::dynamo::items::{BY_INVITATION_ID, GSI1};
+    let template = Template::load();
+    let tables: Vec<_> = template.of_type("AWS::DynamoDB::Table").collect();
+    assert_eq!(tables.len(), 1);
+    let (table_id, table) = tables[0];
+    let p = &table["Properties"];
+    let key = |attr: &str, kind: &str| json!({ "AttributeName": attr, "KeyType": kind });
+    assert_eq!(
+        p["KeySchema"],
+        json!([key("pk", "HASH"), key("sk", "RANGE")])
+    );
+    assert_eq!(p["BillingMode"], "PAY_PER_REQUEST");
+    assert_eq!(
+        p["StreamSpecification"]["StreamViewType"],
+        "NEW_AND_OLD_IMAGES"
+    );
+    assert_eq!(
+        p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"],
+        true
+    );
+    assert_eq!(p["SSESpecification"]["SSEEnabled"], true);
+    let indexes: BTreeMap<&str, &Value> = p["GlobalSecondaryIndexes"]
+        .as_array()
+        .expect("indexes")
+        .iter()
+        .map(|i| (i["IndexName"].as_str().expect("IndexName"), i))
+        .collect();
+    assert_eq!(indexes.len(), 2);
+    assert_eq!(
+        indexes[GSI1]["KeySchema"],
+        json!([key("gsi1pk", "HASH"), key("gsi1sk", "RANGE")])
+    );
+    assert_eq!(indexes[GSI1]["Projection"]["ProjectionType"], "ALL");
+    assert_eq!(
+        indexes[BY_INVITATION_ID]["KeySchema"],
+        json!([key("invitation_id", "HASH")])
+    );
+    assert_eq!(
+        indexes[BY_INVITATION_ID]["Projection"]["ProjectionType"],
+        "KEYS_ONLY"
+    );
+
+    let mailer = template
+        .functions()
+        .into_iter()
+        .find(|f| f.binary == "mailer")
+        .expect("the mailer");
+    let streams: Vec<&Value> = mailer.properties["Events"]
+        .as_object()
+        .expect("mailer events")
+        .values()
+        .filter(|e| e["Type"] == "DynamoDB")
+        .collect();
+    assert_eq!(streams.len(), 1);
+    let s = &streams[0]["Properties"];
+    assert_eq!(
+        s["Stream"],
+        json!({ "Fn::GetAtt": [table_id, "StreamArn"] })
+    );
+    assert_eq!(
+        s["FunctionResponseTypes"],
+        json!(["ReportBatchItemFailures"])
+    );
+    assert_eq!(s["BisectBatchOnFunctionError"], true);
+    assert!(s["MaximumRetryAttempts"].is_u64());
+    let queue = s["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+        .as_str()
+        .expect("an on-failure destination");
+    assert_eq!(template.resources()[queue]["Type"], "AWS::SQS::Queue");
+}
+
+#[test]
+fn the_system_administrators_group_is_the_one_the_api_checks() {
+    let template = Template::load();
+    let groups: BTreeSet<&str> = template
+        .of_type("AWS::Cognito::UserPoolGroup")
+        .map(|(_, g)| g["Properties"]["GroupName"].as_str().expect("GroupName"))
+        .collect();
+    assert!(
+        groups.contains(invitations_core::domain::SYSTEM_ADMIN_GROUP),
+        "{groups:?}"
+    );
+}
