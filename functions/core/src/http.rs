@@ -185,6 +185,20 @@ pub fn query(req: &Request, name: &str) -> Option<String> {
 /// Path parameters by name, e.g. `("id", "c1")`.
 pub type PathParams = Vec<(&'static str, String)>;
 
+/// The `limit` query parameter of a list: 1 to 200, 50 when absent.
+pub fn page_limit(req: &Request) -> Result<usize, Problem> {
+    match query(req, "limit") {
+        None => Ok(50),
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=200).contains(l))
+            .ok_or_else(|| {
+                Problem::bad_request("invalid_limit", "limit must be a number from 1 to 200.")
+            }),
+    }
+}
+
 /// A route as the SAM template declares it, e.g. `POST /contracts/{id}/invitations`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {

@@ -594,6 +594,7 @@ pub fn s3_event_as_aws_sends_it(body: &str) -> serde_json::Value {
             let defaults = [
                 ("eventVersion", serde_json::json!("2.1")),
                 ("eventSource", serde_json::json!("aws:s3")),
+                ("eventTime", serde_json::json!("2026-01-01T00:00:00.000Z")),
                 ("userIdentity", serde_json::json!({"principalId": "local"})),
                 (
                     "requestParameters",

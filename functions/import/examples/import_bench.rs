@@ -145,12 +145,14 @@ async fn run(rows: usize) -> Figures {
         clock: system_clock(),
         max_file_bytes: ::import::MAX_FILE_BYTES,
     };
-    let event: aws_lambda_events::event::s3::S3Event =
-        serde_json::from_value(serde_json::json!({"Records": [{
-            "eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",
-            "s3": {"bucket": {"name": env.bucket}, "object": {"key": key, "sequencer": "01"}}
-        }]}))
-        .unwrap();
+    let notification = serde_json::json!({"Records": [{
+        "eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",
+        "s3": {"bucket": {"name": env.bucket}, "object": {"key": key, "sequencer": "01"}}
+    }]});
+    let event: aws_lambda_events::event::s3::S3Event = serde_json::from_value(
+        invitations_core::testkit::s3_event_as_aws_sends_it(&notification.to_string()),
+    )
+    .unwrap();
     counter.0.lock().unwrap().clear();
     reset_peak_memory();
     let started = Instant::now();

@@ -46,16 +46,7 @@ pub async fn list(
             )
         })?),
     };
-    let limit = match http::query(req, "limit") {
-        None => 50,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=200).contains(l))
-            .ok_or_else(|| {
-                Problem::bad_request("invalid_limit", "limit must be a number from 1 to 200.")
-            })?,
-    };
+    let limit = http::page_limit(req)?;
     let query = InvitationQuery {
         email_prefix: q.trim().to_lowercase(),
         status,

@@ -34,16 +34,7 @@ pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Respons
             "The search text is too long.",
         ));
     }
-    let limit = match http::query(req, "limit") {
-        None => 50,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=200).contains(l))
-            .ok_or_else(|| {
-                Problem::bad_request("invalid_limit", "limit must be a number from 1 to 200.")
-            })?,
-    };
+    let limit = http::page_limit(req)?;
     let users = app.store.search_users(&q, limit).await?;
     Ok(http::json(
         StatusCode::OK,
