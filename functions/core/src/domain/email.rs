@@ -51,7 +51,8 @@ impl EmailAddress {
         if entered.is_empty() {
             return Err(EmailError::Empty);
         }
-        if entered.chars().count() > MAX_LENGTH {
+        // Bytes bound characters from above: count characters only when the bytes are over.
+        if entered.len() > MAX_LENGTH && entered.chars().count() > MAX_LENGTH {
             return Err(EmailError::TooLong);
         }
         if entered.chars().any(char::is_whitespace) {
@@ -66,7 +67,11 @@ impl EmailAddress {
         check_domain(domain)?;
         Ok(Self {
             entered: entered.to_owned(),
-            identity: entered.to_lowercase(),
+            identity: if entered.is_ascii() {
+                entered.to_ascii_lowercase()
+            } else {
+                entered.to_lowercase()
+            },
         })
     }
 
