@@ -26,4 +26,4 @@ start_emulators
 trap stop_emulators EXIT
 
 echo "== cargo test"
-cargo test --workspace --locked
+cargo test --workspace --locked --no-fail-fast

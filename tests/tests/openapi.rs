@@ -47,8 +47,8 @@ fn only_the_student_routes_are_public() {
             );
         }
         assert!(
-            responses.contains_key("200"),
-            "{} documents 200",
+            responses.contains_key("200") || responses.contains_key("201"),
+            "{} documents its success",
             route.key()
         );
     }
