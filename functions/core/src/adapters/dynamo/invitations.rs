@@ -849,64 +849,22 @@ impl InvitationStore for DynamoStore {
                 "SET delivery = :failed, delivery_error = :reason, delivery_since = :now"
             }
         };
-        let result = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(invitation_key(
-                &invitation.contract_id,
-                invitation.email.identity(),
-            )))
-            .update_expression(expression)
-            .condition_expression("token_version = :ver AND delivery = :sending")
-            .set_expression_attribute_values(Some(values))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            // A resend superseded this send while it was in flight: its own record stands.
-            Err(err)
-                if matches!(
-                    err.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        self.update_claimed_send(invitation, expression, values)
+            .await
     }
 
     async fn release_claim(&self, invitation: &Invitation) -> Result<(), StoreError> {
-        let result = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(invitation_key(
-                &invitation.contract_id,
-                invitation.email.identity(),
-            )))
-            .update_expression("SET delivery = :queued REMOVE delivery_since")
-            .condition_expression("token_version = :ver AND delivery = :sending")
-            .set_expression_attribute_values(Some(HashMap::from([
-                (":ver".to_owned(), n(invitation.token_version)),
-                (":sending".to_owned(), s("sending")),
-                (":queued".to_owned(), s("queued")),
-            ])))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err)
-                if matches!(
-                    err.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        let values = HashMap::from([
+            (":ver".to_owned(), n(invitation.token_version)),
+            (":sending".to_owned(), s("sending")),
+            (":queued".to_owned(), s("queued")),
+        ]);
+        self.update_claimed_send(
+            invitation,
+            "SET delivery = :queued REMOVE delivery_since",
+            values,
+        )
+        .await
     }
 
     async fn list_audit(
@@ -931,5 +889,43 @@ impl InvitationStore for DynamoStore {
             .iter()
             .map(audit_from)
             .collect::<Result<_, _>>()?)
+    }
+}
+
+impl DynamoStore {
+    /// Changes the delivery of the send this mailer claimed. `values` must bind `:ver` and
+    /// `:sending`. A failed condition means a resend superseded the send while it was in
+    /// flight: the newer send's own record stands, so that is not an error.
+    async fn update_claimed_send(
+        &self,
+        invitation: &Invitation,
+        expression: &str,
+        values: HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(invitation_key(
+                &invitation.contract_id,
+                invitation.email.identity(),
+            )))
+            .update_expression(expression)
+            .condition_expression("token_version = :ver AND delivery = :sending")
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(db_error(err)),
+        }
     }
 }
