@@ -22,3 +22,12 @@ if [ ! -f .tools/node_modules/aws-ses-v2-local/dist/cli.js ]; then
   mkdir -p .tools
   npm install --silent --no-audit --no-fund --prefix .tools "aws-ses-v2-local@${SES_LOCAL_VERSION}"
 fi
+
+# The browser test (tests/tests/browser.rs) drives Debian's Chromium through chromedriver.
+if [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing chromium and chromium-driver with apt-get"
+  sudo_cmd=""
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium chromium-driver
+fi

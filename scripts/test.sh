@@ -19,6 +19,11 @@ bash scripts/lint-template.sh
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+# The browser test drives the built site (this also installs the wasm target).
+echo "== building the site"
+bash scripts/build-site.sh
+cargo clippy -p site --target wasm32-unknown-unknown --locked -- -D warnings
+
 # One moto server and one SES emulator for all test binaries; every test makes its own table,
 # bucket and mail addresses, so they share them safely. Stopped on exit.
 source scripts/emulators.sh

@@ -4,13 +4,11 @@
 //! function reads is set on it, the link key comes from Secrets Manager, and the table and the
 //! administrators group are the ones the code expects.
 //!
-//! The template is read with serde_yaml_ng and turned into CloudFormation's long form as JSON
-//! (`!Ref X` -> `{"Ref": "X"}`, `!GetAtt A.B` -> `{"Fn::GetAtt": ["A", "B"]}`, `!Sub s` ->
-//! `{"Fn::Sub": s}`, ...), with `Globals.Function` merged into every function the way SAM
-//! merges it (maps key by key, the function's own value winning).
+//! The template model (CloudFormation long form, SAM Globals merged) is the local stack's,
+//! so the gateway and these checks read the template the same way.
 
-use serde_json::{json, Map, Value};
-use serde_yaml_ng::Value as Yaml;
+use local_stack::template::Template;
+use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -19,119 +17,6 @@ fn repo() -> PathBuf {
         .parent()
         .expect("tests/ is inside the repository")
         .to_path_buf()
-}
-
-/// A YAML value in CloudFormation's long form, as JSON.
-fn long_form(value: Yaml) -> Value {
-    match value {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => serde_json::to_value(&n).expect("number"),
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(items) => Value::Array(items.into_iter().map(long_form).collect()),
-        Yaml::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = match k {
-                        Yaml::String(s) => s,
-                        other => serde_yaml_ng::to_string(&other)
-                            .expect("key")
-                            .trim()
-                            .to_owned(),
-                    };
-                    (key, long_form(v))
-                })
-                .collect(),
-        ),
-        Yaml::Tagged(tagged) => {
-            let tag = tagged.tag.to_string();
-            let name = tag.trim_start_matches('!');
-            let inner = long_form(tagged.value);
-            match (name, inner) {
-                ("Ref", inner) => json!({ "Ref": inner }),
-                ("GetAtt", Value::String(s)) => {
-                    let (resource, attribute) = s.split_once('.').expect("!GetAtt Resource.Attr");
-                    json!({ "Fn::GetAtt": [resource, attribute] })
-                }
-                (other, inner) => json!({ format!("Fn::{other}"): inner }),
-            }
-        }
-    }
-}
-
-/// SAM's Globals rule: maps merge key by key (the resource's value wins), anything else is
-/// replaced by the resource's value.
-fn merge(global: &Value, local: &Value) -> Value {
-    match (global, local) {
-        (Value::Object(g), Value::Object(l))
-            if !g
-                .keys()
-                .chain(l.keys())
-                .any(|k| k == "Ref" || k.starts_with("Fn::")) =>
-        {
-            let mut out = g.clone();
-            for (k, v) in l {
-                let merged = match g.get(k) {
-                    Some(gv) => merge(gv, v),
-                    None => v.clone(),
-                };
-                out.insert(k.clone(), merged);
-            }
-            Value::Object(out)
-        }
-        _ => local.clone(),
-    }
-}
-
-struct Template {
-    doc: Value,
-}
-
-/// One `AWS::Serverless::Function`, with the Globals merged into its properties.
-struct Function {
-    logical_id: String,
-    binary: String,
-    properties: Value,
-    metadata: Value,
-}
-
-impl Template {
-    fn load() -> Self {
-        let path = repo().join("infra/template.yaml");
-        let text = std::fs::read_to_string(&path).expect("infra/template.yaml");
-        let yaml: Yaml = serde_yaml_ng::from_str(&text).expect("infra/template.yaml is YAML");
-        Self {
-            doc: long_form(yaml),
-        }
-    }
-
-    fn resources(&self) -> &Map<String, Value> {
-        self.doc["Resources"].as_object().expect("Resources")
-    }
-
-    fn of_type<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (&'a String, &'a Value)> {
-        self.resources()
-            .iter()
-            .filter(move |(_, r)| r["Type"] == kind)
-    }
-
-    fn functions(&self) -> Vec<Function> {
-        let globals = &self.doc["Globals"]["Function"];
-        self.of_type("AWS::Serverless::Function")
-            .map(|(id, resource)| {
-                let binary = resource["Metadata"]["BuildProperties"]["Binary"]
-                    .as_str()
-                    .unwrap_or_else(|| panic!("{id}: Metadata.BuildProperties.Binary"))
-                    .to_owned();
-                Function {
-                    logical_id: id.clone(),
-                    binary,
-                    properties: merge(globals, &resource["Properties"]),
-                    metadata: resource["Metadata"].clone(),
-                }
-            })
-            .collect()
-    }
 }
 
 fn ref_to(value: &Value) -> Option<&str> {

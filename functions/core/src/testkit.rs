@@ -76,53 +76,68 @@ fn wait_for(url: &str, path: &str) {
 pub fn emulators() -> &'static Emulators {
     static EMULATORS: OnceLock<Emulators> = OnceLock::new();
     EMULATORS.get_or_init(|| {
-        let root = repo_root();
-        let logs = std::env::temp_dir();
-        let aws = std::env::var("MOTO_ENDPOINT").unwrap_or_else(|_| {
-            let port = free_port();
-            let python = root.join(".venv/bin/python");
-            assert!(
-                python.exists(),
-                "{} is missing: run scripts/setup.sh",
-                python.display()
-            );
-            let launcher = root.join("scripts/moto_serial.py");
-            spawn_watched(
-                python.to_str().expect("utf-8 path"),
-                &[
-                    launcher.to_str().expect("utf-8 path").to_owned(),
-                    "-p".into(),
-                    port.to_string(),
-                ],
-                &format!("{}/moto-{port}.log", logs.display()),
-            );
-            format!("http://127.0.0.1:{port}")
-        });
-        let ses = std::env::var("SES_ENDPOINT").unwrap_or_else(|_| {
-            let port = free_port();
-            let bin = root.join(".tools/node_modules/aws-ses-v2-local/dist/cli.js");
-            assert!(
-                bin.exists(),
-                "{} is missing: run scripts/setup.sh",
-                bin.display()
-            );
-            spawn_watched(
-                "node",
-                &[
-                    bin.to_str().expect("utf-8 path").to_owned(),
-                    "--host".into(),
-                    "127.0.0.1".into(),
-                    "--port".into(),
-                    port.to_string(),
-                ],
-                &format!("{}/ses-{port}.log", logs.display()),
-            );
-            format!("http://127.0.0.1:{port}")
-        });
+        let aws = std::env::var("MOTO_ENDPOINT")
+            .unwrap_or_else(|_| start_moto(free_port(), &std::env::temp_dir()));
+        let ses = std::env::var("SES_ENDPOINT")
+            .unwrap_or_else(|_| start_ses(free_port(), &std::env::temp_dir()));
         wait_for(&aws, "/moto-api/");
         wait_for(&ses, "/health-check");
         Emulators { aws, ses }
     })
+}
+
+/// Starts both emulators on the given loopback ports, logging into `logs`, and waits until
+/// they answer. They stop when this process ends.
+pub fn start_emulators(aws_port: u16, ses_port: u16, logs: &std::path::Path) -> Emulators {
+    let aws = start_moto(aws_port, logs);
+    let ses = start_ses(ses_port, logs);
+    wait_for(&aws, "/moto-api/");
+    wait_for(&ses, "/health-check");
+    Emulators { aws, ses }
+}
+
+fn start_moto(port: u16, logs: &std::path::Path) -> String {
+    let root = repo_root();
+    let python = root.join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run scripts/setup.sh",
+        python.display()
+    );
+    let launcher = root.join("scripts/moto_serial.py");
+    spawn_watched(
+        python.to_str().expect("utf-8 path"),
+        &[
+            launcher.to_str().expect("utf-8 path").to_owned(),
+            "-H".into(),
+            "127.0.0.1".into(),
+            "-p".into(),
+            port.to_string(),
+        ],
+        &format!("{}/moto-{port}.log", logs.display()),
+    );
+    format!("http://127.0.0.1:{port}")
+}
+
+fn start_ses(port: u16, logs: &std::path::Path) -> String {
+    let bin = repo_root().join(".tools/node_modules/aws-ses-v2-local/dist/cli.js");
+    assert!(
+        bin.exists(),
+        "{} is missing: run scripts/setup.sh",
+        bin.display()
+    );
+    spawn_watched(
+        "node",
+        &[
+            bin.to_str().expect("utf-8 path").to_owned(),
+            "--host".into(),
+            "127.0.0.1".into(),
+            "--port".into(),
+            port.to_string(),
+        ],
+        &format!("{}/ses-{port}.log", logs.display()),
+    );
+    format!("http://127.0.0.1:{port}")
 }
 
 /// A tiny HTTP/1.1 client for the emulators' own loopback APIs (mail store, reset).

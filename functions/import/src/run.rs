@@ -273,7 +273,8 @@ async fn invite_round(
     let mut invitees = Vec::new();
     let mut invitee_rows = Vec::new();
     // Duplicates within a round are caught here; across rounds the table reports them.
-    let mut first_line: HashMap<&str, u64> = HashMap::new();
+    let mut first_line: HashMap<&str, u64, rows::IdentityHasher> =
+        HashMap::with_capacity_and_hasher(round.len(), Default::default());
     for (i, row) in round.iter().enumerate() {
         match &row.email {
             Err(reason) => {

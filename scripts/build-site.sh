@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the static site into site/dist/: index.html, style.css, config.json, site.js and
+# site_bg.wasm. Idempotent: installs the wasm target and wasm-bindgen-cli (at exactly the
+# version in Cargo.lock, into .tools/bin) only when missing.
+#
+#   scripts/build-site.sh                      # dist/config.json is the local-stack config
+#   SITE_CONFIG=prod-config.json scripts/build-site.sh   # use this file as dist/config.json
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+dist="$root/site/dist"
+tools="$root/.tools"
+budget_kb=350
+
+rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+
+# wasm-bindgen-cli must match the wasm-bindgen library exactly, or the generated JS is wrong.
+want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ -z "$want" ]; then
+  echo "Cargo.lock has no wasm-bindgen entry; run cargo build -p site once first." >&2
+  exit 1
+fi
+have="$("$tools/bin/wasm-bindgen" --version 2>/dev/null | awk '{ print $2 }' || true)"
+if [ "$have" != "$want" ]; then
+  echo "Installing wasm-bindgen-cli $want into $tools/bin"
+  cargo install wasm-bindgen-cli --version "=$want" --root "$tools"
+fi
+
+cargo build --profile site-release --target wasm32-unknown-unknown -p site
+
+rm -rf "$dist"
+mkdir -p "$dist"
+"$tools/bin/wasm-bindgen" --target web --no-typescript \
+  --remove-name-section --remove-producers-section --out-dir "$dist" --out-name site \
+  "$target_dir/wasm32-unknown-unknown/site-release/site.wasm"
+cp site/static/index.html site/static/style.css "$dist/"
+cp "${SITE_CONFIG:-site/static/config.json}" "$dist/config.json"
+
+# Size against the budget: what a browser downloads, compressed.
+raw_wasm=$(stat -c %s "$dist/site_bg.wasm")
+raw_js=$(stat -c %s "$dist/site.js")
+gz_wasm=$(gzip -9 -c "$dist/site_bg.wasm" | wc -c)
+gz_js=$(gzip -9 -c "$dist/site.js" | wc -c)
+total=$((gz_wasm + gz_js))
+printf 'site_bg.wasm  %8d bytes raw  %8d bytes gzip\n' "$raw_wasm" "$gz_wasm"
+printf 'site.js       %8d bytes raw  %8d bytes gzip\n' "$raw_js" "$gz_js"
+printf 'total gzip    %8d bytes = %d KB (budget %d KB)\n' "$total" $(((total + 1023) / 1024)) "$budget_kb"
+if [ "$total" -gt $((budget_kb * 1024)) ]; then
+  echo "Over the ${budget_kb} KB budget." >&2
+  exit 1
+fi
+echo "Built $dist"

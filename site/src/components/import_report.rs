@@ -1,0 +1,59 @@
+//! One import: its status, counts, the first bad rows and the full report.
+
+use crate::api::{Import, ImportState};
+use crate::format;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ImportReportProps {
+    pub import: Import,
+}
+
+pub fn state_text(import: &Import) -> String {
+    match (&import.status.state, &import.status.reason) {
+        (ImportState::Queued, _) => "Waiting for the file".into(),
+        (ImportState::Running, _) => {
+            format!("Importing: {} rows read", format::count(import.rows_read))
+        }
+        (ImportState::Done, _) => format!("Done: {} rows read", format::count(import.rows_read)),
+        (ImportState::Failed, Some(reason)) if !reason.is_empty() => format!("Failed: {reason}"),
+        (ImportState::Failed, _) => "Failed".into(),
+    }
+}
+
+#[component]
+pub fn ImportReport(props: &ImportReportProps) -> Html {
+    let import = &props.import;
+    html! {
+        <div class="import-report">
+            <p role="status" class={classes!("import-state", format!("{:?}", import.status.state).to_lowercase())}>
+                {state_text(import)}
+            </p>
+            <dl class="counts">
+                { for import.counts.labelled().into_iter().map(|(label, n)| html! {
+                    <div><dt>{label}</dt><dd>{format::count(n)}</dd></div>
+                }) }
+            </dl>
+            if !import.first_bad_rows.is_empty() {
+                <table class="cards bad-rows">
+                    <caption>{"Rows not invited (the first ones; the full report lists all)"}</caption>
+                    <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Value"}</th><th scope="col">{"Reason"}</th></tr></thead>
+                    <tbody>
+                        { for import.first_bad_rows.iter().map(|row| html! {
+                            <tr>
+                                <td data-label="Line">{row.line}</td>
+                                <td data-label="Value">{row.value.clone()}</td>
+                                <td data-label="Reason">{row.reason.clone()}</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+            if let Some(url) = &import.report_url {
+                <p><a class="button" href={url.clone()} download="" id={format!("report-{}", import.id)}>
+                    {"Download the full report"}
+                </a></p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,8 @@
+//! Pieces several pages share. Each takes plain data as props.
+
+pub mod error;
+pub mod import_report;
+pub mod layout;
+pub mod person_results;
+pub mod seat_chart;
+pub mod status;

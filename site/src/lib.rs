@@ -1,0 +1,180 @@
+//! The Learning Contract invitations site: admin screens (sign in, contracts, a contract's
+//! invitations, adding invitations, imports) and the student's enrol page.
+//!
+//! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
+//! `pages/` (one file per screen: a component that loads data, and pure views it renders),
+//! `components/` (pieces several pages share). Views take plain data as props so that
+//! tests/views.rs can render them natively with yew's ServerRenderer.
+
+pub mod api;
+pub mod auth;
+pub mod components;
+pub mod config;
+pub mod format;
+pub mod pages;
+pub mod upload;
+
+use api::{Api, ApiError};
+use auth::{Session, SessionAction, SessionState};
+use config::Config;
+use std::rc::Rc;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// The site's routes. None start with `/api` or `/local`: those belong to the API and the local
+/// stack on the same origin.
+#[derive(Debug, Clone, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/contracts")]
+    Contracts,
+    #[at("/contracts/:id")]
+    Invitations { id: String },
+    #[at("/contracts/:id/add")]
+    AddInvitations { id: String },
+    #[at("/contracts/:id/imports")]
+    Imports { id: String },
+    #[at("/enrol")]
+    Enrol,
+    #[at("/signed-in")]
+    SignedIn,
+    #[not_found]
+    #[at("/not-found")]
+    NotFound,
+}
+
+/// What every page can reach: the settings and who is signed in.
+#[derive(Clone, PartialEq)]
+pub struct AppContext {
+    pub config: Rc<Config>,
+    pub session: UseReducerHandle<SessionState>,
+}
+
+impl AppContext {
+    /// The API, with the signed-in user's token.
+    pub fn api(&self) -> Api {
+        Api::new(
+            &self.config.api_base,
+            self.session.session.as_ref().map(|s| s.token.clone()),
+        )
+    }
+
+    pub fn sign_in(&self, session: Session) {
+        session.save();
+        self.session.dispatch(SessionAction::SignedIn(session));
+    }
+
+    pub fn sign_out(&self) {
+        Session::forget();
+        self.session.dispatch(SessionAction::SignedOut);
+    }
+
+    /// Every failed admin call comes through here: a 401 ends the session, which sends the user
+    /// back to sign-in; anything else is for the page to show.
+    pub fn check(&self, err: ApiError) -> ApiError {
+        if err.is_unauthenticated() {
+            self.sign_out();
+        }
+        err
+    }
+}
+
+/// Loads config.json, then runs the site.
+#[component]
+pub fn App() -> Html {
+    let config = use_state(|| None::<Result<Rc<Config>, String>>);
+    {
+        let config = config.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                config.set(Some(config::load().await.map(Rc::new)));
+            });
+        });
+    }
+    match &*config {
+        None => {
+            html! { <main class="page"><p class="loading" role="status">{"Loading…"}</p></main> }
+        }
+        Some(Err(message)) => html! {
+            <main class="page">
+                <h1>{"The site cannot start"}</h1>
+                <p role="alert" class="error">{message.clone()}</p>
+            </main>
+        },
+        Some(Ok(config)) => html! { <Shell config={config.clone()} /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ShellProps {
+    config: Rc<Config>,
+}
+
+#[component]
+fn Shell(props: &ShellProps) -> Html {
+    let session = use_reducer(|| SessionState {
+        session: Session::load(),
+    });
+    let context = AppContext {
+        config: props.config.clone(),
+        session,
+    };
+    html! {
+        <ContextProvider<AppContext> context={context}>
+            <BrowserRouter>
+                <Switch<Route> render={switch} />
+            </BrowserRouter>
+        </ContextProvider<AppContext>>
+    }
+}
+
+fn switch(route: Route) -> Html {
+    use pages::*;
+    match route {
+        Route::Home => html! { <sign_in::Home /> },
+        Route::SignedIn => html! { <signed_in::SignedIn /> },
+        Route::Enrol => html! { <enrol::EnrolPage /> },
+        Route::Contracts => html! {
+            <AdminPage><contracts::ContractsPage /></AdminPage>
+        },
+        Route::Invitations { id } => html! {
+            <AdminPage><invitations::InvitationsPage {id} /></AdminPage>
+        },
+        Route::AddInvitations { id } => html! {
+            <AdminPage><add::AddInvitationsPage {id} /></AdminPage>
+        },
+        Route::Imports { id } => html! {
+            <AdminPage><imports::ImportsPage {id} /></AdminPage>
+        },
+        Route::NotFound => html! { <not_found::NotFound /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AdminPageProps {
+    children: Html,
+}
+
+/// An admin screen: the header, then the page, or back to sign-in when nobody is signed in.
+#[component]
+fn AdminPage(props: &AdminPageProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext is provided by Shell");
+    let Some(session) = ctx.session.session.clone() else {
+        return html! { <Redirect<Route> to={Route::Home} /> };
+    };
+    let on_sign_out = {
+        let ctx = ctx.clone();
+        Callback::from(move |_| ctx.sign_out())
+    };
+    html! {
+        <>
+            <components::layout::Header
+                name={session.name.clone()}
+                role={session.role.label()}
+                {on_sign_out}
+            />
+            <main id="main" class="page" tabindex="-1">{props.children.clone()}</main>
+        </>
+    }
+}

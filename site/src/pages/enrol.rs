@@ -1,0 +1,192 @@
+//! `/enrol#token=...`: the student's page from the invitation email. Shows the contract and its
+//! activities and an Enrol button (with a name field for an address that has no account), or a
+//! clear page when the link is revoked, superseded, expired or unknown. No sign-in: the link's
+//! token is the credential, and it stays in the fragment so it never reaches a server log.
+
+use crate::api::{ApiError, InvitationPage};
+use crate::auth::query_param;
+use crate::format;
+use crate::AppContext;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Where the student's page stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnrolState {
+    Loading,
+    /// Ready to enrol (or already enrolled, when the page's status says so).
+    Ready(InvitationPage),
+    Enrolling(InvitationPage),
+    /// Enrolling failed for a reason the student can fix or retry (e.g. a missing name).
+    Refused(InvitationPage, ApiError),
+    Enrolled(InvitationPage),
+    /// The link does not work; the problem says why.
+    BadLink(ApiError),
+}
+
+#[component]
+pub fn EnrolPage() -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext");
+    let state = use_state(|| EnrolState::Loading);
+    let token = use_state(String::new);
+    {
+        let (ctx, state, token) = (ctx.clone(), state.clone(), token.clone());
+        use_effect_with((), move |_| {
+            let hash = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            let t = query_param(&hash, "token").unwrap_or_default();
+            token.set(t.clone());
+            yew::platform::spawn_local(async move {
+                if t.is_empty() {
+                    state.set(EnrolState::BadLink(ApiError {
+                        status: 400,
+                        code: "malformed_link".into(),
+                        title: String::new(),
+                        detail: String::new(),
+                    }));
+                    return;
+                }
+                let api = crate::api::Api::new(&ctx.config.api_base, None);
+                state.set(match api.invitation_page(&t).await {
+                    Ok(page) if page.status == "enrolled" => EnrolState::Enrolled(page),
+                    Ok(page) => EnrolState::Ready(page),
+                    Err(e) => EnrolState::BadLink(e),
+                });
+            });
+        });
+    }
+    let on_enrol = {
+        let (ctx, state, token) = (ctx.clone(), state.clone(), token.clone());
+        Callback::from(move |name: Option<String>| {
+            let page = match &*state {
+                EnrolState::Ready(p) | EnrolState::Refused(p, _) => p.clone(),
+                _ => return,
+            };
+            let (ctx, state, token) = (ctx.clone(), state.clone(), (*token).clone());
+            state.set(EnrolState::Enrolling(page.clone()));
+            yew::platform::spawn_local(async move {
+                let api = crate::api::Api::new(&ctx.config.api_base, None);
+                state.set(match api.enrol(&token, name.as_deref()).await {
+                    Ok(done) => EnrolState::Enrolled(done),
+                    Err(e) if e.status == 404 || e.status == 410 => EnrolState::BadLink(e),
+                    Err(e) => EnrolState::Refused(page, e),
+                });
+            });
+        })
+    };
+    html! { <EnrolView state={(*state).clone()} {on_enrol} /> }
+}
+
+/// The heading and sentence for a link that does not work, by the problem's code.
+pub fn bad_link_text(e: &ApiError) -> (&'static str, String) {
+    let (title, fallback) = match e.code.as_str() {
+        "revoked" => ("This invitation has been withdrawn", "The administrator withdrew this invitation, so the link no longer works."),
+        "superseded" => ("This link has been replaced", "A newer invitation was sent to you. Please use the link in the most recent email."),
+        "expired" => ("This invitation has expired", "The link in this email is too old to use."),
+        "unknown_link" | "not_found" => ("We don't recognise this link", "This invitation link is not one we sent."),
+        "malformed_link" => ("This link is incomplete", "The link seems to be cut short. Please open it again from your email, or copy the whole link into the address bar."),
+        _ => ("This invitation cannot be opened", "Something went wrong. Please try again in a moment."),
+    };
+    let detail = if e.detail.is_empty() || e.code == "malformed_link" {
+        fallback.to_owned()
+    } else {
+        e.detail.clone()
+    };
+    (title, detail)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EnrolViewProps {
+    pub state: EnrolState,
+    /// Enrol, with the name typed for an unregistered address.
+    pub on_enrol: Callback<Option<String>>,
+}
+
+#[component]
+pub fn EnrolView(props: &EnrolViewProps) -> Html {
+    let name = use_node_ref();
+    let body = match &props.state {
+        EnrolState::Loading => html! { <p role="status">{"Opening your invitation…"}</p> },
+        EnrolState::BadLink(e) => {
+            let (title, detail) = bad_link_text(e);
+            html! {
+                <section class="bad-link" id={format!("link-{}", if e.code.is_empty() { "error" } else { e.code.as_str() })}>
+                    <h1>{title}</h1>
+                    <p>{detail}</p>
+                    <p class="hint">{"If you still need access, ask the person who invited you to send a new invitation."}</p>
+                </section>
+            }
+        }
+        EnrolState::Enrolled(page) => html! {
+            <section>
+                <h1>{"You are enrolled"}</h1>
+                <p role="status" id="enrolled">{format!("{} is enrolled in {}.", page.email, page.contract.name)}</p>
+                <ContractFacts page={page.clone()} />
+            </section>
+        },
+        EnrolState::Ready(page) | EnrolState::Enrolling(page) | EnrolState::Refused(page, _) => {
+            let enrolling = matches!(props.state, EnrolState::Enrolling(_));
+            let needs_name = !page.registered;
+            let onsubmit = {
+                let (on_enrol, name) = (props.on_enrol.clone(), name.clone());
+                Callback::from(move |e: SubmitEvent| {
+                    e.prevent_default();
+                    let typed = name
+                        .cast::<HtmlInputElement>()
+                        .map(|i| i.value().trim().to_owned());
+                    on_enrol.emit(if needs_name { typed } else { None });
+                })
+            };
+            let error = match &props.state {
+                EnrolState::Refused(_, e) => Some(e.to_string()),
+                _ => None,
+            };
+            html! {
+                <section>
+                    <h1>{"You are invited"}</h1>
+                    <p>{format!("{} invited {} to the learning contract {}.", page.invited_by, page.email, page.contract.name)}</p>
+                    <ContractFacts page={page.clone()} />
+                    <form class="enrol" {onsubmit}>
+                        if needs_name {
+                            <label for="enrol-name">{"Your name"}</label>
+                            <input id="enrol-name" type="text" ref={name} required=true autocomplete="name"
+                                aria-describedby="enrol-name-help" aria-invalid={error.is_some().then_some("true")} />
+                            <p id="enrol-name-help" class="hint">{"You don't have an account yet; enrolling creates one with this name."}</p>
+                        }
+                        if let Some(error) = error {
+                            <p class="error" role="alert" id="enrol-error">{error}</p>
+                        }
+                        <button type="submit" id="enrol" class="primary" disabled={enrolling}>
+                            {if enrolling { "Enrolling…" } else { "Enrol" }}
+                        </button>
+                        <p class="hint">{format!("This invitation expires on {}.", format::date_time(&page.expires_at))}</p>
+                    </form>
+                </section>
+            }
+        }
+    };
+    html! { <main id="main" class="page narrow student">{body}</main> }
+}
+
+#[derive(Properties, PartialEq)]
+struct ContractFactsProps {
+    page: InvitationPage,
+}
+
+#[component]
+fn ContractFacts(props: &ContractFactsProps) -> Html {
+    let p = &props.page;
+    html! {
+        <div class="contract-facts">
+            <h2>{p.contract.name.clone()}</h2>
+            <p class="facts">
+                {p.contract.kind.label()}{" · "}{format::date(&p.contract.starts_at)}{" – "}{format::date(&p.contract.ends_at)}
+            </p>
+            if !p.activities.is_empty() {
+                <h3>{"Activities"}</h3>
+                <ul>{ for p.activities.iter().map(|a| html! { <li>{a.clone()}</li> }) }</ul>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,117 @@
+//! `/contracts/:id/imports`: the contract's CSV imports, newest first, each with its status and
+//! counts; "Show report" loads one import's first bad rows and the link to its full report.
+
+use crate::api::{ApiError, Import};
+use crate::components::error::ErrorMessage;
+use crate::components::import_report::{state_text, ImportReport};
+use crate::components::layout::{ContractHeader, Tab};
+use crate::format;
+use crate::pages::use_contract;
+use crate::AppContext;
+use std::collections::BTreeMap;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ImportsPageProps {
+    pub id: String,
+}
+
+#[component]
+pub fn ImportsPage(props: &ImportsPageProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext");
+    let contract = use_contract(&props.id);
+    let imports = use_state(|| None::<Result<Vec<Import>, ApiError>>);
+    // Reports opened so far, by import id.
+    let reports = use_state(BTreeMap::<String, Result<Import, ApiError>>::new);
+    {
+        let (ctx, imports) = (ctx.clone(), imports.clone());
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.clone();
+            yew::platform::spawn_local(async move {
+                imports.set(Some(ctx.api().imports(&id).await.map_err(|e| ctx.check(e))));
+            });
+        });
+    }
+    let on_open = {
+        let (ctx, reports, id) = (ctx.clone(), reports.clone(), props.id.clone());
+        Callback::from(move |import_id: String| {
+            let (ctx, reports, id) = (ctx.clone(), reports.clone(), id.clone());
+            yew::platform::spawn_local(async move {
+                let result = ctx
+                    .api()
+                    .import(&id, &import_id)
+                    .await
+                    .map_err(|e| ctx.check(e));
+                let mut map = (*reports).clone();
+                map.insert(import_id, result);
+                reports.set(map);
+            });
+        })
+    };
+    html! {
+        <>
+            {match &contract {
+                None => html! { <p role="status">{"Loading the contract…"}</p> },
+                Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> },
+                Some(Ok(c)) => html! { <ContractHeader contract={c.clone()} current={Tab::Imports} /> },
+            }}
+            <h2>{"Imports"}</h2>
+            {match &*imports {
+                None => html! { <p role="status">{"Loading the imports…"}</p> },
+                Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the imports" /> },
+                Some(Ok(list)) => html! { <ImportList imports={list.clone()} reports={(*reports).clone()} {on_open} /> },
+            }}
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ImportListProps {
+    pub imports: Vec<Import>,
+    #[prop_or_default]
+    pub reports: BTreeMap<String, Result<Import, ApiError>>,
+    pub on_open: Callback<String>,
+}
+
+#[component]
+pub fn ImportList(props: &ImportListProps) -> Html {
+    if props.imports.is_empty() {
+        return html! { <p class="empty">{"No CSV files have been imported for this contract yet."}</p> };
+    }
+    html! {
+        <ul class="imports">
+            { for props.imports.iter().map(|import| {
+                let invited = import.counts.invited + import.counts.reinvited;
+                let not_invited = import.counts.labelled().iter().skip(2).map(|(_, n)| n).sum::<u64>();
+                let onclick = {
+                    let (on_open, id) = (props.on_open.clone(), import.id.clone());
+                    Callback::from(move |_: MouseEvent| on_open.emit(id.clone()))
+                };
+                let title = import.file_name.clone().unwrap_or_else(|| "CSV file".into());
+                html! {
+                    <li class="import" id={format!("import-{}", import.id)}>
+                        <h3>{title}</h3>
+                        <p class="facts">
+                            {format!("Uploaded {}", format::date_time(&import.created_at))}
+                            if let Some(by) = &import.created_by { {format!(" by {by}")} }
+                        </p>
+                        <p>
+                            <strong>{state_text(import)}</strong>
+                            {format!(" · {} invited · {} not invited", format::count(invited), format::count(not_invited))}
+                        </p>
+                        {match props.reports.get(&import.id) {
+                            Some(Ok(full)) => html! { <ImportReport import={full.clone()} /> },
+                            Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the report" /> },
+                            None => html! {
+                                <button type="button" id={format!("show-report-{}", import.id)} {onclick}
+                                    aria-label={format!("Show report for {}", import.file_name.clone().unwrap_or_else(|| import.id.clone()))}>
+                                    {"Show report"}
+                                </button>
+                            },
+                        }}
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

@@ -1,0 +1,522 @@
+//! `/contracts/:id`: a contract's Invitations tab. Search by email, filter by status, page
+//! through thousands (the API pages by cursor), and Resend or Revoke each invitation with the
+//! outcome shown in its row.
+
+use crate::api::{
+    ApiError, Invitation, InvitationChange, InvitationList, InvitationQuery, InvitationStatus,
+};
+use crate::components::error::ErrorMessage;
+use crate::components::layout::{ContractHeader, Tab};
+use crate::components::status::{delivery_text, StatusBadge};
+use crate::format;
+use crate::pages::use_contract;
+use crate::{AppContext, Route};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+pub const PAGE_SIZE: u32 = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    Resend,
+    Revoke,
+}
+
+/// Where one row's action stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowState {
+    /// Revoke was pressed; waiting for the admin to confirm.
+    ConfirmRevoke,
+    Working(RowAction),
+    Done(String),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    pub q: String,
+    pub status: Option<InvitationStatus>,
+}
+
+/// The tab's state: the search, the pages visited, the current page and each row's action.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvitationsState {
+    pub search: Search,
+    /// The cursor of every page visited so far; the last is the current page (`None` = first).
+    pub cursors: Vec<Option<String>>,
+    /// `None` while the page loads.
+    pub page: Option<Result<InvitationList, ApiError>>,
+    pub rows: BTreeMap<String, RowState>,
+    /// Bumped by every search, so searching again for the same thing reloads.
+    pub generation: u32,
+}
+
+impl Default for InvitationsState {
+    fn default() -> Self {
+        Self {
+            search: Search::default(),
+            cursors: vec![None],
+            page: None,
+            rows: BTreeMap::new(),
+            generation: 0,
+        }
+    }
+}
+
+impl InvitationsState {
+    pub fn query(&self) -> InvitationQuery {
+        InvitationQuery {
+            q: self.search.q.clone(),
+            status: self.search.status,
+            cursor: self.cursors.last().cloned().flatten(),
+            limit: PAGE_SIZE,
+        }
+    }
+
+    pub fn page_number(&self) -> usize {
+        self.cursors.len()
+    }
+
+    fn next_cursor(&self) -> Option<String> {
+        match &self.page {
+            Some(Ok(list)) => list.next_cursor.clone(),
+            _ => None,
+        }
+    }
+}
+
+pub enum InvitationsAction {
+    Search(Search),
+    /// A page arrived for the query it was asked with (late answers to older queries are dropped).
+    Loaded(InvitationQuery, Result<InvitationList, ApiError>),
+    NextPage,
+    PreviousPage,
+    AskRevoke(String),
+    CancelRevoke(String),
+    Started(String, RowAction),
+    Finished(String, RowAction, Result<InvitationChange, ApiError>),
+}
+
+fn outcome_text(action: RowAction, change: &InvitationChange) -> String {
+    let email = &change.invitation.email;
+    match (action, change.changed) {
+        (RowAction::Resend, true) => format!("Sent again: a new link is on its way to {email}."),
+        (RowAction::Resend, false) => format!("A new link for {email} is already queued."),
+        (RowAction::Revoke, true) => format!("Revoked: the link sent to {email} no longer works."),
+        (RowAction::Revoke, false) => "This invitation was already revoked.".into(),
+    }
+}
+
+impl Reducible for InvitationsState {
+    type Action = InvitationsAction;
+
+    fn reduce(self: Rc<Self>, action: InvitationsAction) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            InvitationsAction::Search(search) => {
+                s = Self {
+                    search,
+                    generation: s.generation.wrapping_add(1),
+                    ..Self::default()
+                };
+            }
+            InvitationsAction::Loaded(query, result) => {
+                if query != s.query() {
+                    return self;
+                }
+                s.page = Some(result);
+            }
+            InvitationsAction::NextPage => {
+                let Some(cursor) = s.next_cursor() else {
+                    return self;
+                };
+                s.cursors.push(Some(cursor));
+                s.page = None;
+                s.rows.clear();
+            }
+            InvitationsAction::PreviousPage => {
+                if s.cursors.len() < 2 {
+                    return self;
+                }
+                s.cursors.pop();
+                s.page = None;
+                s.rows.clear();
+            }
+            InvitationsAction::AskRevoke(id) => {
+                s.rows.insert(id, RowState::ConfirmRevoke);
+            }
+            InvitationsAction::CancelRevoke(id) => {
+                s.rows.remove(&id);
+            }
+            InvitationsAction::Started(id, action) => {
+                s.rows.insert(id, RowState::Working(action));
+            }
+            InvitationsAction::Finished(id, action, result) => match result {
+                Ok(change) => {
+                    s.rows
+                        .insert(id.clone(), RowState::Done(outcome_text(action, &change)));
+                    if let Some(Ok(list)) = &mut s.page {
+                        if let Some(row) = list.invitations.iter_mut().find(|i| i.id == id) {
+                            *row = change.invitation;
+                        }
+                    }
+                }
+                Err(e) => {
+                    s.rows.insert(id, RowState::Failed(e.to_string()));
+                }
+            },
+        }
+        Rc::new(s)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InvitationsPageProps {
+    pub id: String,
+}
+
+#[component]
+pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
+    let ctx = use_context::<AppContext>().expect("AppContext");
+    let contract = use_contract(&props.id);
+    let state = use_reducer(InvitationsState::default);
+    {
+        let (ctx, state_handle, id) = (ctx.clone(), state.clone(), props.id.clone());
+        use_effect_with(
+            (id, state.query(), state.generation),
+            move |(id, query, _)| {
+                let (id, query) = (id.clone(), query.clone());
+                yew::platform::spawn_local(async move {
+                    let result = ctx
+                        .api()
+                        .invitations(&id, &query)
+                        .await
+                        .map_err(|e| ctx.check(e));
+                    state_handle.dispatch(InvitationsAction::Loaded(query, result));
+                });
+            },
+        );
+    }
+    let act = {
+        let (ctx, state, id) = (ctx.clone(), state.clone(), props.id.clone());
+        Callback::from(move |(invitation_id, action): (String, RowAction)| {
+            let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
+            state.dispatch(InvitationsAction::Started(invitation_id.clone(), action));
+            yew::platform::spawn_local(async move {
+                let api = ctx.api();
+                let result = match action {
+                    RowAction::Resend => api.resend(&id, &invitation_id).await,
+                    RowAction::Revoke => api.revoke(&id, &invitation_id).await,
+                };
+                let result = result.map_err(|e| ctx.check(e));
+                state.dispatch(InvitationsAction::Finished(invitation_id, action, result));
+            });
+        })
+    };
+    let dispatch = {
+        let state = state.clone();
+        Callback::from(move |a: InvitationsAction| state.dispatch(a))
+    };
+    html! {
+        <>
+            {match &contract {
+                None => html! { <p role="status">{"Loading the contract…"}</p> },
+                Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> },
+                Some(Ok(c)) => html! { <ContractHeader contract={c.clone()} current={Tab::Invitations} /> },
+            }}
+            <h2 class="visually-hidden">{"Invitations"}</h2>
+            <p>
+                <Link<Route> to={Route::AddInvitations { id: props.id.clone() }} classes="button primary">
+                    <span id="add-invitations">{"Add Invitations"}</span>
+                </Link<Route>>
+            </p>
+            <InvitationSearch search={state.search.clone()} on_search={dispatch.reform(InvitationsAction::Search)} />
+            <InvitationsView state={(*state).clone()} on_action={act} {dispatch} />
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InvitationSearchProps {
+    pub search: Search,
+    pub on_search: Callback<Search>,
+}
+
+/// Search by email and filter by status; the status applies at once, the email on Search.
+#[component]
+pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
+    let email = use_node_ref();
+    let status = use_node_ref();
+    let read = {
+        let (email, status) = (email.clone(), status.clone());
+        move || Search {
+            q: email
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default(),
+            status: status
+                .cast::<HtmlSelectElement>()
+                .and_then(|s| InvitationStatus::parse(&s.value())),
+        }
+    };
+    let onsubmit = {
+        let (read, on_search) = (read.clone(), props.on_search.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_search.emit(read());
+        })
+    };
+    let onchange = {
+        let on_search = props.on_search.clone();
+        Callback::from(move |_: Event| on_search.emit(read()))
+    };
+    html! {
+        <form class="toolbar" role="search" {onsubmit}>
+            <label for="invitation-search">{"Search by email"}</label>
+            <input id="invitation-search" type="search" ref={email} value={props.search.q.clone()}
+                placeholder="Start of an email address" autocomplete="off" />
+            <label for="invitation-status">{"Status"}</label>
+            <select id="invitation-status" ref={status} {onchange}>
+                <option value="" selected={props.search.status.is_none()}>{"All"}</option>
+                { for InvitationStatus::ALL.into_iter().map(|st| html! {
+                    <option value={st.code()} selected={props.search.status == Some(st)}>{st.label()}</option>
+                }) }
+            </select>
+            <button type="submit" id="invitation-search-submit">{"Search"}</button>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InvitationsViewProps {
+    pub state: InvitationsState,
+    pub on_action: Callback<(String, RowAction)>,
+    pub dispatch: Callback<InvitationsAction>,
+}
+
+/// The current page of invitations with paging, or why there is none.
+#[component]
+pub fn InvitationsView(props: &InvitationsViewProps) -> Html {
+    let s = &props.state;
+    let list = match &s.page {
+        None => return html! { <p role="status">{"Loading the invitations…"}</p> },
+        Some(Err(e)) => {
+            return html! { <ErrorMessage error={e.clone()} context="Could not load the invitations" /> }
+        }
+        Some(Ok(list)) => list,
+    };
+    let counts = list.counts;
+    let summary = format!(
+        "{} pending, {} enrolled, {} revoked in this contract",
+        format::count(counts.pending),
+        format::count(counts.enrolled),
+        format::count(counts.revoked)
+    );
+    let pager = {
+        let previous = props
+            .dispatch
+            .reform(|_: MouseEvent| InvitationsAction::PreviousPage);
+        let next = props
+            .dispatch
+            .reform(|_: MouseEvent| InvitationsAction::NextPage);
+        html! {
+            <nav class="pager" aria-label="Pages">
+                <button type="button" id="previous-page" disabled={s.page_number() < 2} onclick={previous}>{"Previous page"}</button>
+                <span>{format!("Page {}", s.page_number())}</span>
+                <button type="button" id="next-page" disabled={list.next_cursor.is_none()} onclick={next}>{"Next page"}</button>
+            </nav>
+        }
+    };
+    html! {
+        <section aria-label="Invitations">
+            <p class="hint">{summary}</p>
+            if list.invitations.is_empty() {
+                <p class="empty" role="status">{"No invitations match."}</p>
+            } else {
+                <InvitationTable invitations={list.invitations.clone()} rows={s.rows.clone()}
+                    on_action={props.on_action.clone()} dispatch={props.dispatch.clone()} />
+            }
+            {pager}
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InvitationTableProps {
+    pub invitations: Vec<Invitation>,
+    #[prop_or_default]
+    pub rows: BTreeMap<String, RowState>,
+    pub on_action: Callback<(String, RowAction)>,
+    pub dispatch: Callback<InvitationsAction>,
+}
+
+#[component]
+pub fn InvitationTable(props: &InvitationTableProps) -> Html {
+    html! {
+        <table class="cards invitations">
+            <thead>
+                <tr>
+                    <th scope="col">{"Email"}</th>
+                    <th scope="col">{"Name"}</th>
+                    <th scope="col">{"Status"}</th>
+                    <th scope="col">{"Activities"}</th>
+                    <th scope="col">{"Invited"}</th>
+                    <th scope="col">{"Delivery"}</th>
+                    <th scope="col">{"Last sent"}</th>
+                    <th scope="col">{"Actions"}</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for props.invitations.iter().map(|inv| html! {
+                    <InvitationRow invitation={inv.clone()} state={props.rows.get(&inv.id).cloned()}
+                        on_action={props.on_action.clone()} dispatch={props.dispatch.clone()} />
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InvitationRowProps {
+    pub invitation: Invitation,
+    pub state: Option<RowState>,
+    pub on_action: Callback<(String, RowAction)>,
+    pub dispatch: Callback<InvitationsAction>,
+}
+
+/// Whether Revoke is offered: never once the student has enrolled.
+pub fn offers_revoke(inv: &Invitation) -> bool {
+    inv.can_revoke && inv.status != InvitationStatus::Enrolled
+}
+
+pub fn offers_resend(inv: &Invitation) -> bool {
+    inv.can_resend
+        && matches!(
+            inv.status,
+            InvitationStatus::Pending | InvitationStatus::Expired
+        )
+}
+
+#[component]
+pub fn InvitationRow(props: &InvitationRowProps) -> Html {
+    let inv = &props.invitation;
+    let id = inv.id.clone();
+    let working = matches!(props.state, Some(RowState::Working(_)));
+    let activities = inv
+        .activities
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let resend = {
+        let (on_action, id) = (props.on_action.clone(), id.clone());
+        Callback::from(move |_: MouseEvent| on_action.emit((id.clone(), RowAction::Resend)))
+    };
+    let ask_revoke = {
+        let id = id.clone();
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| InvitationsAction::AskRevoke(id.clone()))
+    };
+    let actions = match &props.state {
+        Some(RowState::ConfirmRevoke) => {
+            let confirm = {
+                let (on_action, id) = (props.on_action.clone(), id.clone());
+                Callback::from(move |_: ()| on_action.emit((id.clone(), RowAction::Revoke)))
+            };
+            let cancel = {
+                let id = id.clone();
+                props
+                    .dispatch
+                    .reform(move |_: ()| InvitationsAction::CancelRevoke(id.clone()))
+            };
+            html! { <ConfirmRevoke id={id.clone()} email={inv.email.clone()} {confirm} {cancel} /> }
+        }
+        _ => html! {
+            <>
+                if offers_resend(inv) {
+                    <button type="button" id={format!("resend-{id}")} disabled={working} onclick={resend}
+                        aria-label={format!("Resend invitation to {}", inv.email)}>
+                        {if props.state == Some(RowState::Working(RowAction::Resend)) { "Resending…" } else { "Resend" }}
+                    </button>
+                }
+                if offers_revoke(inv) {
+                    <button type="button" class="danger" id={format!("revoke-{id}")} disabled={working} onclick={ask_revoke}
+                        aria-label={format!("Revoke invitation to {}", inv.email)}>
+                        {if props.state == Some(RowState::Working(RowAction::Revoke)) { "Revoking…" } else { "Revoke" }}
+                    </button>
+                }
+            </>
+        },
+    };
+    let outcome = match &props.state {
+        Some(RowState::Done(text)) => {
+            html! { <p class="outcome ok" role="status" id={format!("outcome-{id}")}>{text.clone()}</p> }
+        }
+        Some(RowState::Failed(text)) => {
+            html! { <p class="outcome error" role="alert" id={format!("outcome-{id}")}>{text.clone()}</p> }
+        }
+        _ => html! {},
+    };
+    let invited = format!(
+        "{} · {}",
+        inv.invited_by,
+        format::date_time(&inv.invited_at)
+    );
+    html! {
+        <tr id={format!("invitation-{id}")}>
+            <td data-label="Email" class="email">{inv.email.clone()}</td>
+            <td data-label="Name">{inv.name.clone().unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Status"><StatusBadge status={inv.status} /></td>
+            <td data-label="Activities">{if activities.is_empty() { "All".to_owned() } else { activities }}</td>
+            <td data-label="Invited">{invited}</td>
+            <td data-label="Delivery" class={classes!("delivery", format!("{:?}", inv.delivery.state).to_lowercase())}>{delivery_text(&inv.delivery)}</td>
+            <td data-label="Last sent">{inv.last_sent_at.as_deref().map(format::date_time).unwrap_or_else(|| "Not yet".into())}</td>
+            <td data-label="Actions" class="actions">{actions}{outcome}</td>
+        </tr>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ConfirmRevokeProps {
+    pub id: String,
+    pub email: String,
+    pub confirm: Callback<()>,
+    pub cancel: Callback<()>,
+}
+
+/// The question before a Revoke; focus moves to it so a keyboard user lands on the choice.
+#[component]
+pub fn ConfirmRevoke(props: &ConfirmRevokeProps) -> Html {
+    let yes = use_node_ref();
+    {
+        let yes = yes.clone();
+        use_effect_with((), move |_| {
+            if let Some(button) = yes.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        });
+    }
+    let onkeydown = {
+        let cancel = props.cancel.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                cancel.emit(());
+            }
+        })
+    };
+    html! {
+        <div class="confirm" role="group" aria-labelledby={format!("confirm-{}", props.id)} {onkeydown}>
+            <p id={format!("confirm-{}", props.id)}>
+                {format!("Revoke the invitation to {}? Their link will stop working.", props.email)}
+            </p>
+            <button type="button" class="danger" ref={yes} id={format!("confirm-revoke-{}", props.id)}
+                onclick={props.confirm.reform(|_: MouseEvent| ())}>{"Yes, revoke"}</button>
+            <button type="button" id={format!("cancel-revoke-{}", props.id)}
+                onclick={props.cancel.reform(|_: MouseEvent| ())}>{"Cancel"}</button>
+        </div>
+    }
+}

@@ -1,0 +1,14 @@
+use crate::Route;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+#[component]
+pub fn NotFound() -> Html {
+    html! {
+        <main id="main" class="page narrow">
+            <h1>{"There is no page here"}</h1>
+            <p>{"The address may be mistyped, or the page has moved."}</p>
+            <p><Link<Route> to={Route::Home}>{"Go to the start"}</Link<Route>></p>
+        </main>
+    }
+}

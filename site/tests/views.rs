@@ -1,0 +1,564 @@
+//! Component tests: the views rendered natively with yew's ServerRenderer, asserting on the HTML
+//! a person (or a screen reader) would get.
+
+use site::api::*;
+use site::components::error::ErrorMessage;
+use site::components::import_report::ImportReport;
+use site::components::person_results::PersonResults;
+use site::components::seat_chart::SeatChart;
+use site::pages::add::{AddStep, CsvProgress, CsvProgressView, Method, MethodTabs, UserPicker};
+use site::pages::contracts::{ContractFilter, ContractList};
+use site::pages::enrol::{EnrolState, EnrolView};
+use site::pages::imports::ImportList;
+use site::pages::invitations::{
+    InvitationTable, InvitationsAction, InvitationsState, InvitationsView, RowAction, RowState,
+};
+use site::pages::sign_in::LocalUserList;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use yew::prelude::*;
+use yew::ServerRenderer;
+use yew_router::history::{AnyHistory, MemoryHistory};
+use yew_router::Router;
+
+#[derive(Properties, PartialEq)]
+struct FrameProps {
+    view: Html,
+}
+
+/// Views with links need a router around them.
+#[component]
+fn Frame(props: &FrameProps) -> Html {
+    html! {
+        <Router history={AnyHistory::from(MemoryHistory::new())}>{props.view.clone()}</Router>
+    }
+}
+
+fn render(view: impl FnOnce() -> Html + Send + 'static) -> String {
+    futures::executor::block_on(
+        ServerRenderer::<Frame>::with_props(move || FrameProps { view: view() })
+            .hydratable(false)
+            .render(),
+    )
+}
+
+/// The rendered text without tags, for asserting on what a person reads.
+fn text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The opening tag of the element with this id (attribute order is yew's, so tests look inside).
+fn tag<'a>(html: &'a str, id: &str) -> &'a str {
+    let at = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in {html}"));
+    let start = html[..at].rfind('<').unwrap();
+    let end = at + html[at..].find('>').unwrap();
+    &html[start..=end]
+}
+
+fn invitation(id: &str, status: &str, can_act: bool) -> Invitation {
+    serde_json::from_value(serde_json::json!({
+        "id": id, "email": format!("{id}@example.com"), "name": null, "registered": true,
+        "status": status, "activities": [{"id": "a1", "name": "Anatomy"}],
+        "invited_by": "admin-1", "invited_at": "2025-02-03T09:30:00Z",
+        "expires_at": "2025-02-17T09:30:00Z",
+        "delivery": if id == "bounced" { serde_json::json!({"state": "failed", "reason": "mailbox full"}) }
+                    else { serde_json::json!({"state": "sent", "reason": null}) },
+        "send_count": 1, "last_sent_at": "2025-02-03T09:31:00Z",
+        "can_resend": can_act, "can_revoke": can_act
+    }))
+    .unwrap()
+}
+
+fn contract(kind: &str, activities: usize, phase: &str) -> Contract {
+    let acts: Vec<_> = (1..=activities)
+        .map(|i| serde_json::json!({"id": format!("a{i}"), "name": format!("Activity {i}")}))
+        .collect();
+    serde_json::from_value(serde_json::json!({
+        "id": format!("{kind}-{activities}"), "name": format!("Nursing {kind}"), "kind": kind,
+        "phase": phase, "activities": acts,
+        "needs_activity_choice": kind == "voucher" && activities > 1,
+        "starts_at": "2025-01-01T00:00:00Z", "ends_at": "2025-12-31T00:00:00Z",
+        "seat_limit": 20, "seats_used": 8, "seats_left": 12,
+        "counts": {"pending": 5, "enrolled": 3, "revoked": 2}, "invitation_lifetime_days": 14
+    }))
+    .unwrap()
+}
+
+fn problem(status: u16, code: &str, detail: &str) -> ApiError {
+    ApiError {
+        status,
+        code: code.into(),
+        title: "Gone".into(),
+        detail: detail.into(),
+    }
+}
+
+fn table(invitations: Vec<Invitation>, rows: BTreeMap<String, RowState>) -> String {
+    render(move || {
+        html! {
+            <InvitationTable {invitations} {rows} on_action={Callback::noop()} dispatch={Callback::noop()} />
+        }
+    })
+}
+
+#[test]
+fn invitation_rows_show_status_delivery_and_only_the_actions_allowed() {
+    let html = table(
+        vec![
+            invitation("pending", "pending", true),
+            invitation("enrolled", "enrolled", false),
+            invitation("revoked", "revoked", false),
+            invitation("bounced", "expired", true),
+        ],
+        BTreeMap::new(),
+    );
+    for status in ["Pending", "Enrolled", "Revoked", "Expired"] {
+        assert!(text(&html).contains(status), "{status} shown");
+    }
+    assert!(html.contains("id=\"resend-pending\""));
+    assert!(html.contains("id=\"revoke-pending\""));
+    // Once enrolled, Revoke is not offered (nor Resend).
+    assert!(!html.contains("id=\"revoke-enrolled\""));
+    assert!(!html.contains("id=\"resend-enrolled\""));
+    assert!(!html.contains("id=\"revoke-revoked\""));
+    assert!(text(&html).contains("Failed: mailbox full"));
+    assert!(text(&html).contains("admin-1 · 3 Feb 2025, 09:30 UTC"));
+    assert!(html.contains("aria-label=\"Revoke invitation to pending@example.com\""));
+}
+
+#[test]
+fn revoke_asks_first_and_every_outcome_is_shown_in_its_row() {
+    let rows = BTreeMap::from([
+        ("a".to_owned(), RowState::ConfirmRevoke),
+        (
+            "b".to_owned(),
+            RowState::Done("Sent again: a new link is on its way to b@example.com.".into()),
+        ),
+        (
+            "c".to_owned(),
+            RowState::Failed("This invitation was sent less than a minute ago.".into()),
+        ),
+    ]);
+    let html = table(
+        vec![
+            invitation("a", "pending", true),
+            invitation("b", "pending", true),
+            invitation("c", "pending", true),
+        ],
+        rows,
+    );
+    let t = text(&html);
+    assert!(t.contains("Revoke the invitation to a@example.com? Their link will stop working."));
+    assert!(html.contains("id=\"confirm-revoke-a\""));
+    assert!(html.contains("id=\"cancel-revoke-a\""));
+    assert!(
+        !html.contains("id=\"revoke-a\""),
+        "the question replaces the button"
+    );
+    assert!(t.contains("Sent again: a new link is on its way to b@example.com."));
+    assert!(html.contains("role=\"alert\""));
+    assert!(t.contains("This invitation was sent less than a minute ago."));
+}
+
+#[test]
+fn the_reducer_applies_outcomes_pages_and_drops_late_answers() {
+    let list = InvitationList {
+        invitations: vec![invitation("a", "pending", true)],
+        next_cursor: Some("next".into()),
+        counts: StatusCounts::default(),
+    };
+    let state = Rc::new(InvitationsState::default());
+    let query = state.query();
+    let state = state.reduce(InvitationsAction::Loaded(query.clone(), Ok(list)));
+    // Revoked: the row changes in place and says so.
+    let mut revoked = invitation("a", "revoked", false);
+    revoked.revoked_at = Some("2025-02-04T00:00:00Z".into());
+    let state = state.reduce(InvitationsAction::Finished(
+        "a".into(),
+        RowAction::Revoke,
+        Ok(InvitationChange {
+            invitation: revoked,
+            changed: true,
+        }),
+    ));
+    assert_eq!(
+        state.rows["a"],
+        RowState::Done("Revoked: the link sent to a@example.com no longer works.".into())
+    );
+    let Some(Ok(page)) = &state.page else {
+        panic!()
+    };
+    assert_eq!(page.invitations[0].status, InvitationStatus::Revoked);
+    // Next page, then an answer for the first page arrives late: ignored.
+    let state = state.reduce(InvitationsAction::NextPage);
+    assert_eq!(state.page_number(), 2);
+    assert_eq!(state.query().cursor.as_deref(), Some("next"));
+    let state = state.reduce(InvitationsAction::Loaded(query, Err(ApiError::network())));
+    assert_eq!(state.page, None);
+    let state = state.reduce(InvitationsAction::PreviousPage);
+    assert_eq!(state.page_number(), 1);
+}
+
+#[test]
+fn invitation_list_errors_read_as_words_not_codes() {
+    let state = InvitationsState {
+        page: Some(Err(problem(
+            403,
+            "forbidden",
+            "You do not administer this learning contract.",
+        ))),
+        ..Default::default()
+    };
+    let html = render(move || {
+        html! { <InvitationsView {state} on_action={Callback::noop()} dispatch={Callback::noop()} /> }
+    });
+    let t = text(&html);
+    assert!(
+        t.contains("Could not load the invitations. You do not administer this learning contract.")
+    );
+    assert!(!t.contains("forbidden"));
+}
+
+#[test]
+fn invitation_view_pages_through_results() {
+    let state = InvitationsState {
+        page: Some(Ok(InvitationList {
+            invitations: vec![invitation("a", "pending", true)],
+            next_cursor: Some("c2".into()),
+            counts: StatusCounts {
+                pending: 1200,
+                enrolled: 30,
+                revoked: 4,
+            },
+        })),
+        ..Default::default()
+    };
+    let html = render(move || {
+        html! { <InvitationsView {state} on_action={Callback::noop()} dispatch={Callback::noop()} /> }
+    });
+    let t = text(&html);
+    assert!(t.contains("1,200 pending, 30 enrolled, 4 revoked in this contract"));
+    assert!(t.contains("Page 1"));
+    assert!(html.contains("id=\"next-page\""));
+    assert!(tag(&html, "previous-page").contains(" disabled"));
+    assert!(!tag(&html, "next-page").contains(" disabled"));
+}
+
+fn add_step(c: Contract, people: Option<&str>, chosen: Vec<String>) -> String {
+    let people = people.map(String::from);
+    render(move || {
+        html! {
+            <AddStep contract={c} {people} {chosen} on_toggle_activity={Callback::noop()}
+                on_all={Callback::noop()} on_add={Callback::noop()} />
+        }
+    })
+}
+
+#[test]
+fn step_2_of_2_appears_only_for_a_voucher_with_several_activities() {
+    let multi = add_step(
+        contract("voucher", 3, "active"),
+        Some("2 people selected"),
+        vec![],
+    );
+    let t = text(&multi);
+    assert!(t.contains("Step 2 of 2"));
+    assert!(t.contains("Activity 1") && t.contains("Activity 3") && t.contains("All activities"));
+    assert!(
+        tag(&multi, "add-users").contains(" disabled"),
+        "no activity chosen yet"
+    );
+
+    let chosen = add_step(
+        contract("voucher", 3, "active"),
+        Some("2 people selected"),
+        vec!["a2".into()],
+    );
+    assert!(!tag(&chosen, "add-users").contains(" disabled"));
+    assert!(tag(&chosen, "activity-a2").contains(" checked"));
+    assert!(!tag(&chosen, "activity-a1").contains(" checked"));
+
+    for c in [
+        contract("subscription", 2, "active"),
+        contract("voucher", 1, "active"),
+    ] {
+        let html = add_step(c, Some("2 people selected"), vec![]);
+        assert!(!text(&html).contains("Step 2 of 2"));
+        assert!(!html.contains("activity-picker"));
+        assert!(text(&html).contains("Add Users"));
+    }
+    let sub = add_step(
+        contract("subscription", 2, "active"),
+        Some("2 people selected"),
+        vec![],
+    );
+    assert!(
+        text(&sub).contains("Invite 2 people selected to the subscription Nursing subscription.")
+    );
+    // Nothing to add until people are chosen.
+    assert!(!text(&add_step(contract("voucher", 3, "active"), None, vec![])).contains("Add Users"));
+}
+
+#[test]
+fn the_two_ways_to_add_people_are_labelled() {
+    let html =
+        render(|| html! { <MethodTabs method={Method::Directory} on_change={Callback::noop()} /> });
+    assert!(text(&html).contains("Upload CSV"));
+    assert!(text(&html).contains("Select individual users"));
+    assert!(tag(&html, "method-users").contains("aria-selected=\"true\""));
+    assert!(tag(&html, "method-csv").contains("aria-selected=\"false\""));
+}
+
+#[test]
+fn the_user_picker_ticks_users_and_submits_the_selection() {
+    let users: Vec<User> = vec![
+        User {
+            id: "u1".into(),
+            email: "ann@example.com".into(),
+            name: "Ann".into(),
+        },
+        User {
+            id: "u2".into(),
+            email: "bo@example.com".into(),
+            name: "Bo".into(),
+        },
+    ];
+    let selected = vec![users[1].clone()];
+    let html = render(move || {
+        html! {
+            <UserPicker found={Some(Ok(users))} {selected} submitted={false} on_search={Callback::noop()}
+                on_toggle={Callback::noop()} on_submit={Callback::noop()} />
+        }
+    });
+    assert!(html.contains("<label for=\"user-u1\">Ann"));
+    assert!(tag(&html, "user-u2").contains(" checked"));
+    assert!(!tag(&html, "user-u1").contains(" checked"));
+    assert!(text(&html).contains("1 person selected"));
+    assert!(!tag(&html, "submit-users").contains(" disabled"));
+    assert!(text(&html).contains("Submit"));
+
+    let none = render(|| {
+        html! {
+            <UserPicker found={Some(Ok(vec![]))} selected={vec![]} submitted={false} on_search={Callback::noop()}
+                on_toggle={Callback::noop()} on_submit={Callback::noop()} />
+        }
+    });
+    assert!(tag(&none, "submit-users").contains(" disabled"));
+    assert!(text(&none).contains("No users match."));
+}
+
+#[test]
+fn results_per_person_are_in_words() {
+    let result: AddResult = serde_json::from_value(serde_json::json!({
+        "results": [
+            {"input": "u1", "email": "ann@example.com", "outcome": "invited", "invitation_id": "i1", "detail": "invited"},
+            {"input": "not-an-email", "email": null, "outcome": "invalid_email", "reason": "missing @", "detail": "invalid email address: missing @"},
+            {"input": "u3", "email": "cy@example.com", "outcome": "already_enrolled", "invitation_id": "i3", "detail": "already enrolled"}
+        ],
+        "summary": {"invited": 1, "invalid_email": 1, "already_enrolled": 1}
+    }))
+    .unwrap();
+    let t = text(&render(move || html! { <PersonResults {result} /> }));
+    assert!(t.contains("1 person invited, 2 not"));
+    assert!(t.contains("Invalid email") && t.contains("invalid email address: missing @"));
+    assert!(t.contains("cy@example.comAlready enrolled"));
+}
+
+#[test]
+fn an_upload_shows_its_progress_and_an_import_its_report() {
+    let html = render(|| html! { <CsvProgressView progress={CsvProgress::Uploading(45)} /> });
+    assert!(html.contains("<progress id=\"upload-progress\" max=\"100\" value=\"45\">"));
+    assert!(text(&html).contains("Uploading the file: 45%"));
+
+    let import: Import = serde_json::from_value(serde_json::json!({
+        "id": "imp1", "contract_id": "c1", "status": {"state": "done"}, "activities": [],
+        "created_by": "admin-1", "created_at": "2025-02-03T09:30:00Z", "updated_at": "2025-02-03T09:31:00Z",
+        "file_name": "spring.csv", "rows_read": 2000,
+        "counts": {"invited": 1990, "reinvited": 0, "already_invited": 3, "already_enrolled": 0,
+                   "invalid_email": 5, "duplicate": 2, "over_seat_limit": 0},
+        "first_bad_rows": [{"line": 7, "value": "bob@", "reason": "invalid email address: no domain"}],
+        "report_key": "reports/c1/imp1.csv", "report_url": "https://s3.example/report?sig=1"
+    }))
+    .unwrap();
+    let finished = import.clone();
+    let html =
+        render(move || html! { <CsvProgressView progress={CsvProgress::Finished(finished)} /> });
+    let t = text(&html);
+    assert!(t.contains("Import finished") && t.contains("Done: 2,000 rows read"));
+    assert!(t.contains("Invited1,990"));
+    assert!(t.contains("bob@") && t.contains("invalid email address: no domain"));
+    assert!(html.contains("href=\"https://s3.example/report?sig=1\""));
+    assert!(t.contains("Download the full report"));
+
+    let html = render(move || html! { <ImportReport {import} /> });
+    assert!(text(&html).contains("Duplicate2"));
+}
+
+#[test]
+fn the_imports_tab_lists_each_import_with_status_and_counts() {
+    let import: Import = serde_json::from_value(serde_json::json!({
+        "id": "imp2", "status": {"state": "failed", "reason": "The file is not a CSV file."},
+        "created_at": "2025-02-03T09:30:00Z", "file_name": "photo.png", "rows_read": 0
+    }))
+    .unwrap();
+    let html =
+        render(move || html! { <ImportList imports={vec![import]} on_open={Callback::noop()} /> });
+    let t = text(&html);
+    assert!(t.contains("photo.png"));
+    assert!(t.contains("Failed: The file is not a CSV file."));
+    assert!(t.contains("0 invited · 0 not invited"));
+    assert!(html.contains("id=\"show-report-imp2\""));
+    let empty = render(|| html! { <ImportList imports={vec![]} on_open={Callback::noop()} /> });
+    assert!(text(&empty).contains("No CSV files have been imported"));
+}
+
+#[test]
+fn contracts_show_phase_type_seats_and_a_seat_chart_and_filter_by_phase() {
+    let contracts = vec![
+        contract("voucher", 3, "active"),
+        contract("subscription", 1, "expired"),
+    ];
+    let all = contracts.clone();
+    let html = render(move || html! { <ContractList contracts={all} /> });
+    let t = text(&html);
+    assert!(t.contains("Nursing voucher") && t.contains("Nursing subscription"));
+    assert!(t.contains("Active") && t.contains("Voucher") && t.contains("8 of 20 seats used"));
+    assert!(html.contains("<svg"));
+    assert!(html.contains(
+        "aria-label=\"Seats of Nursing voucher: 3 enrolled, 5 pending, 2 revoked, 12 seats free\""
+    ));
+
+    let filter = ContractFilter {
+        phase: Some(Phase::Expired),
+        kind: None,
+    };
+    let html = render(move || html! { <ContractList {contracts} {filter} /> });
+    assert!(!text(&html).contains("Nursing voucher"));
+    assert!(text(&html).contains("Nursing subscription"));
+}
+
+#[test]
+fn the_seat_chart_scales_to_the_seat_limit() {
+    let counts = StatusCounts {
+        pending: 5,
+        enrolled: 5,
+        revoked: 0,
+    };
+    let html = render(move || html! { <SeatChart {counts} seat_limit={Some(20)} label="C" /> });
+    // Enrolled 5 of 20 seats: a quarter of the bar, pending the next quarter.
+    assert!(
+        html.contains("<rect x=\"0.00\" y=\"0\" width=\"25.00\" height=\"12\" class=\"enrolled\">")
+    );
+    assert!(
+        html.contains("<rect x=\"25.00\" y=\"0\" width=\"25.00\" height=\"12\" class=\"pending\">")
+    );
+    assert!(text(&html).contains("10 free"));
+}
+
+#[test]
+fn errors_show_the_detail_not_the_code() {
+    let error = problem(
+        409,
+        "contract_expired",
+        "This learning contract has expired; no more invitations can be sent for it.",
+    );
+    let html =
+        render(move || html! { <ErrorMessage {error} context="The invitations were not sent" /> });
+    let t = text(&html);
+    assert!(t.contains("The invitations were not sent. This learning contract has expired"));
+    assert!(!t.contains("contract_expired"));
+    assert!(html.contains("role=\"alert\""));
+}
+
+fn student_page(registered: bool, status: &str) -> InvitationPage {
+    serde_json::from_value(serde_json::json!({
+        "email": "new@example.com", "registered": registered, "status": status,
+        "contract": {"name": "Nursing 2025", "kind": "voucher", "starts_at": "2025-01-01T00:00:00Z", "ends_at": "2025-12-31T00:00:00Z"},
+        "activities": ["Anatomy", "Ethics"], "invited_by": "Ann Admin", "expires_at": "2025-02-17T09:30:00Z"
+    }))
+    .unwrap()
+}
+
+fn enrol_view(state: EnrolState) -> String {
+    render(move || html! { <EnrolView {state} on_enrol={Callback::noop()} /> })
+}
+
+#[test]
+fn the_student_page_shows_the_contract_and_asks_a_name_only_of_unregistered_addresses() {
+    let html = enrol_view(EnrolState::Ready(student_page(false, "pending")));
+    let t = text(&html);
+    assert!(t.contains("Ann Admin invited new@example.com to the learning contract Nursing 2025."));
+    assert!(t.contains("Anatomy") && t.contains("Ethics"));
+    assert!(html.contains("<label for=\"enrol-name\">Your name</label>"));
+    assert!(!tag(&html, "enrol").contains(" disabled"));
+    assert!(text(&html).contains("Enrol"));
+
+    let registered = enrol_view(EnrolState::Ready(student_page(true, "pending")));
+    assert!(!registered.contains("enrol-name"));
+    assert!(text(&registered).contains("Enrol"));
+
+    let refused = enrol_view(EnrolState::Refused(
+        student_page(false, "pending"),
+        problem(400, "name_required", "Please enter your name."),
+    ));
+    assert!(text(&refused).contains("Please enter your name."));
+    assert!(!text(&refused).contains("name_required"));
+
+    let done = enrol_view(EnrolState::Enrolled(student_page(true, "enrolled")));
+    assert!(text(&done).contains("You are enrolled"));
+    assert!(text(&done).contains("new@example.com is enrolled in Nursing 2025."));
+}
+
+#[test]
+fn links_that_do_not_work_get_clear_pages() {
+    let cases = [
+        (410, "revoked", "This invitation has been withdrawn"),
+        (410, "superseded", "This link has been replaced"),
+        (410, "expired", "This invitation has expired"),
+        (404, "unknown_link", "We don't recognise this link"),
+        (400, "malformed_link", "This link is incomplete"),
+    ];
+    for (status, code, heading) in cases {
+        let html = enrol_view(EnrolState::BadLink(problem(
+            status,
+            code,
+            "The server's sentence.",
+        )));
+        assert!(text(&html).contains(heading), "{code}");
+        assert!(html.contains(&format!("id=\"link-{code}\"")), "{code}");
+        assert!(!html.contains("id=\"enrol\""), "{code}: no Enrol button");
+    }
+    let html = enrol_view(EnrolState::BadLink(problem(
+        410,
+        "revoked",
+        "This invitation was revoked by the administrator.",
+    )));
+    assert!(text(&html).contains("This invitation was revoked by the administrator."));
+}
+
+#[test]
+fn local_sign_in_lists_the_seeded_users_by_role() {
+    let users: Vec<LocalUser> = serde_json::from_value(serde_json::json!([
+        {"user_id": "u-sys", "email": "sys@example.com", "name": "Sam System", "role": "system-admin"},
+        {"user_id": "u-ca", "email": "ca@example.com", "name": "Cat Contract", "role": "contract-admin"}
+    ]))
+    .unwrap();
+    let html = render(move || html! { <LocalUserList {users} on_pick={Callback::noop()} /> });
+    let t = text(&html);
+    assert!(t.contains("System administrators") && t.contains("Contract admins"));
+    assert!(!t.contains("Students"));
+    assert!(html.contains("id=\"sign-in-u-ca\""));
+    assert!(html.contains("aria-label=\"Sign in as Cat Contract (ca@example.com)\""));
+}

@@ -1,0 +1,286 @@
+//! The event bridge: what Lambda's triggers do in AWS, done by polling the emulators.
+//!
+//! - Imports: S3 ObjectCreated notifications arrive on an SQS queue (moto cannot invoke a
+//!   function). Each becomes the S3 event JSON AWS sends and goes to `import::handle`. A failure
+//!   is retried like an asynchronous invocation (3 attempts in all, a few seconds apart), then
+//!   logged and parked on the failure queue, never dropped silently.
+//! - Mail: the table's stream is read from LATEST, like the template's event source mapping, in
+//!   batches of up to 25. Each batch becomes the DynamoDB stream event JSON and goes to the
+//!   mailer. Records it reports as failed are delivered again from the first failure on, up to
+//!   10 retries, then logged and parked on the failure queue and skipped.
+
+use aws_lambda_events::event::dynamodb::Event as StreamEvent;
+use aws_lambda_events::event::s3::S3Event;
+use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
+use aws_sdk_sqs::types::MessageSystemAttributeName;
+use invitations_core::testkit::{lambda_stream_event, s3_event_as_aws_sends_it};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// Attempts of an asynchronous invocation: the first and Lambda's two retries.
+pub const IMPORT_ATTEMPTS: i64 = 3;
+/// The template's `MaximumRetryAttempts` for the stream.
+pub const STREAM_RETRIES: u32 = 10;
+/// The template's `BatchSize` for the stream.
+pub const STREAM_BATCH: usize = 25;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+pub struct Bridge {
+    pub sqs: aws_sdk_sqs::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub streams: aws_sdk_dynamodbstreams::Client,
+    pub table: String,
+    pub import_queue_url: String,
+    pub failure_queue_url: String,
+    pub import: Arc<import::App>,
+    pub mailer: Arc<mailer::App>,
+}
+
+impl Bridge {
+    /// Starts both pollers. The stream is positioned at its end before this returns, so every
+    /// write after it is mailed.
+    pub async fn start(self: Arc<Self>) -> Result<Vec<JoinHandle<()>>, BoxError> {
+        let shards = self.stream_shards_at_latest().await?;
+        let imports = tokio::spawn(self.clone().poll_imports());
+        let mail = tokio::spawn(self.clone().poll_stream(shards));
+        Ok(vec![imports, mail])
+    }
+
+    async fn poll_imports(self: Arc<Self>) {
+        loop {
+            match self.import_round().await {
+                Ok(true) => {}
+                Ok(false) => tokio::time::sleep(Duration::from_millis(500)).await,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the import queue failed; trying again");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+
+    /// Handles what is on the queue now; true when there was anything.
+    async fn import_round(&self) -> Result<bool, BoxError> {
+        let got = self
+            .sqs
+            .receive_message()
+            .queue_url(&self.import_queue_url)
+            .max_number_of_messages(10)
+            // No long polling: the emulator serves one request at a time, and a waiting
+            // receive would hold up every other call.
+            .wait_time_seconds(0)
+            .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+            .send()
+            .await?;
+        for message in got.messages() {
+            let body = message.body().unwrap_or_default();
+            let receipt = message.receipt_handle().unwrap_or_default();
+            let attempt: i64 = message
+                .attributes()
+                .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            // S3 sends a test event when the notification is configured; it is not an upload.
+            if !body.contains("\"Records\"") {
+                self.delete(receipt).await?;
+                continue;
+            }
+            let outcome = match serde_json::from_value::<S3Event>(s3_event_as_aws_sends_it(body)) {
+                Err(e) => Err(format!("not an S3 event: {e}")),
+                Ok(event) => {
+                    let keys: Vec<String> = event
+                        .records
+                        .iter()
+                        .filter_map(|r| r.s3.object.key.clone())
+                        .collect();
+                    tracing::info!(?keys, attempt, "import: invoking for an S3 upload");
+                    import::handle(&self.import, event)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+            };
+            match outcome {
+                Ok(()) => self.delete(receipt).await?,
+                Err(e) if attempt < IMPORT_ATTEMPTS => {
+                    tracing::warn!(error = %e, attempt, "import failed; Lambda would retry it");
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, attempt, "import failed for good; parked on the failure queue");
+                    self.park("import", body).await?;
+                    self.delete(receipt).await?;
+                }
+            }
+        }
+        Ok(!got.messages().is_empty())
+    }
+
+    async fn delete(&self, receipt: &str) -> Result<(), BoxError> {
+        self.sqs
+            .delete_message()
+            .queue_url(&self.import_queue_url)
+            .receipt_handle(receipt)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    async fn park(&self, source: &str, body: &str) -> Result<(), BoxError> {
+        self.sqs
+            .send_message()
+            .queue_url(&self.failure_queue_url)
+            .message_body(serde_json::json!({ "source": source, "event": body }).to_string())
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    async fn stream_arn(&self) -> Result<String, BoxError> {
+        Ok(self
+            .dynamodb
+            .describe_table()
+            .table_name(&self.table)
+            .send()
+            .await?
+            .table()
+            .and_then(|t| t.latest_stream_arn())
+            .ok_or("the table has no stream")?
+            .to_owned())
+    }
+
+    /// Every shard of the stream with an iterator at its end.
+    async fn stream_shards_at_latest(&self) -> Result<Vec<Shard>, BoxError> {
+        let arn = self.stream_arn().await?;
+        let described = self
+            .streams
+            .describe_stream()
+            .stream_arn(&arn)
+            .send()
+            .await?;
+        let mut shards = Vec::new();
+        for shard in described
+            .stream_description()
+            .map(|d| d.shards())
+            .unwrap_or_default()
+        {
+            let Some(id) = shard.shard_id() else { continue };
+            let iterator = self
+                .streams
+                .get_shard_iterator()
+                .stream_arn(&arn)
+                .shard_id(id)
+                .shard_iterator_type(ShardIteratorType::Latest)
+                .send()
+                .await?
+                .shard_iterator()
+                .map(str::to_owned);
+            shards.push(Shard {
+                arn: arn.clone(),
+                id: id.to_owned(),
+                iterator,
+                pending: Vec::new(),
+            });
+        }
+        Ok(shards)
+    }
+
+    async fn poll_stream(self: Arc<Self>, mut shards: Vec<Shard>) {
+        loop {
+            let mut idle = true;
+            for shard in &mut shards {
+                match self.stream_round(shard).await {
+                    Ok(worked) => idle &= !worked,
+                    Err(e) => {
+                        tracing::warn!(shard = %shard.id, error = %e, "reading the stream failed; trying again")
+                    }
+                }
+            }
+            if idle {
+                // The template's batching window is 1 s; half of it keeps the demo snappy.
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    }
+
+    /// Reads what is new on one shard and hands it to the mailer in batches. True when it did
+    /// any work.
+    async fn stream_round(&self, shard: &mut Shard) -> Result<bool, BoxError> {
+        if let Some(iterator) = shard.iterator.clone() {
+            let page = self
+                .streams
+                .get_records()
+                .shard_iterator(iterator)
+                .send()
+                .await?;
+            shard.pending.extend(page.records().iter().cloned());
+            shard.iterator = page.next_shard_iterator().map(str::to_owned);
+        }
+        if shard.pending.is_empty() {
+            return Ok(false);
+        }
+        while !shard.pending.is_empty() {
+            let take = shard.pending.len().min(STREAM_BATCH);
+            let batch: Vec<Record> = shard.pending.drain(..take).collect();
+            self.deliver(&shard.arn, batch).await?;
+        }
+        Ok(true)
+    }
+
+    /// One batch to the mailer, with Lambda's stream retry rules.
+    async fn deliver(&self, arn: &str, mut batch: Vec<Record>) -> Result<(), BoxError> {
+        let mut retries = 0;
+        loop {
+            let json = lambda_stream_event(arn, &batch);
+            let event: StreamEvent = serde_json::from_value(json.clone())?;
+            let failed_from = match self.mailer.handle(event).await {
+                Ok(response) => {
+                    let failed: Vec<String> = response
+                        .batch_item_failures
+                        .iter()
+                        .filter_map(|f| f.item_identifier.clone())
+                        .collect();
+                    // Lambda restarts the batch at the lowest failed sequence number.
+                    batch.iter().position(|r| {
+                        r.dynamodb()
+                            .and_then(|d| d.sequence_number())
+                            .is_some_and(|s| failed.iter().any(|f| f == s))
+                    })
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "mailer failed the whole batch");
+                    Some(0)
+                }
+            };
+            let Some(from) = failed_from else {
+                tracing::debug!(records = batch.len(), "mailer batch done");
+                return Ok(());
+            };
+            batch.drain(..from);
+            if retries >= STREAM_RETRIES {
+                tracing::error!(
+                    records = batch.len(),
+                    "stream records failed {} retries; parked on the failure queue and skipped",
+                    STREAM_RETRIES
+                );
+                self.park("stream", &lambda_stream_event(arn, &batch).to_string())
+                    .await?;
+                return Ok(());
+            }
+            retries += 1;
+            tracing::warn!(
+                records = batch.len(),
+                retries,
+                "mailer asked for records again"
+            );
+            tokio::time::sleep(Duration::from_millis(250 * u64::from(retries))).await;
+        }
+    }
+}
+
+struct Shard {
+    arn: String,
+    id: String,
+    iterator: Option<String>,
+    pending: Vec<Record>,
+}

@@ -1,0 +1,346 @@
+//! The local gateway: one port serving the built site, `/config.json`, the local sign-in, and
+//! under `/api` every route infra/template.yaml declares, turned into the API Gateway HTTP API
+//! (payload 2.0) event AWS would send, handled by the functions' own `handle`.
+//!
+//! Like API Gateway, it answers 404 `{"message":"Not Found"}` for a route the template does not
+//! declare and 401 `{"message":"Unauthorized"}` when a JWT route has no valid token, without
+//! calling the function.
+
+use crate::sign_in::{Claims, LocalUser, Signer};
+use crate::template::ApiRoute;
+use axum::body::{to_bytes, Body as AxumBody, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use serde_json::{json, Map, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The largest request body passed on (API Gateway's limit).
+const MAX_BODY: usize = 10 * 1024 * 1024;
+
+pub struct Gateway {
+    pub routes: Vec<ApiRoute>,
+    pub admin: admin_api::App,
+    pub enrol: enrol_api::App,
+    pub signer: Signer,
+    /// Who the sign-in page offers.
+    pub people: Vec<LocalUser>,
+    pub site_dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InvokeError {
+    #[error("no route {0}")]
+    NoRoute(String),
+    #[error("the route needs a signed-in caller")]
+    Unauthorized,
+    #[error("function {0} is not served locally")]
+    UnknownFunction(String),
+    #[error("the function failed: {0}")]
+    Function(String),
+}
+
+impl Gateway {
+    /// Calls the function behind `method path` as API Gateway would, with `claims` as the
+    /// JWT authorizer's output. Used by the HTTP server and by the demo-data seed.
+    pub async fn invoke(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+        claims: Option<&Claims>,
+    ) -> Result<lambda_http::Response<lambda_http::Body>, InvokeError> {
+        let (path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let (route, params) = self
+            .routes
+            .iter()
+            .find_map(|r| r.matches(method, path).map(|p| (r, p)))
+            .ok_or_else(|| InvokeError::NoRoute(format!("{method} {path}")))?;
+        if route.needs_jwt && claims.is_none() {
+            return Err(InvokeError::Unauthorized);
+        }
+        let claims = if route.needs_jwt { claims } else { None };
+        let event = api_gateway_event(route, method, path, query, &params, headers, body, claims);
+        let request = lambda_http::request::from_str(&event.to_string())
+            .map_err(|e| InvokeError::Function(format!("event: {e}")))?;
+        let result = match route.binary.as_str() {
+            "admin-api" => admin_api::handle(&self.admin, request).await,
+            "enrol-api" => enrol_api::handle(&self.enrol, request).await,
+            other => return Err(InvokeError::UnknownFunction(other.to_owned())),
+        };
+        result.map_err(|e| InvokeError::Function(e.to_string()))
+    }
+
+    pub fn router(self: Arc<Self>) -> Router {
+        Router::new()
+            .route("/config.json", get(config))
+            .route("/local/users", get(people))
+            .route("/local/sign-in", post(sign_in))
+            .route("/api", any(api))
+            .route("/api/{*rest}", any(api))
+            .fallback(site)
+            .layer(axum::middleware::from_fn(log_request))
+            .with_state(self)
+    }
+}
+
+/// The API Gateway HTTP API payload 2.0 event for one request.
+#[allow(clippy::too_many_arguments)]
+pub fn api_gateway_event(
+    route: &ApiRoute,
+    method: &str,
+    path: &str,
+    query: &str,
+    params: &[(String, String)],
+    headers: &HeaderMap,
+    body: &[u8],
+    claims: Option<&Claims>,
+) -> Value {
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    // API Gateway joins repeated query parameters and headers with commas.
+    let mut query_params: Map<String, Value> = Map::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let (k, v) = (decode(k), decode(v));
+        match query_params.get_mut(&k) {
+            Some(Value::String(existing)) => {
+                existing.push(',');
+                existing.push_str(&v);
+            }
+            _ => {
+                query_params.insert(k, v.into());
+            }
+        }
+    }
+    let mut header_map: Map<String, Value> = Map::new();
+    let mut cookies = Vec::new();
+    for (name, value) in headers {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        if name == "cookie" {
+            cookies.extend(value.split("; ").map(|c| Value::String(c.to_owned())));
+            continue;
+        }
+        match header_map.get_mut(name.as_str()) {
+            Some(Value::String(existing)) => {
+                existing.push(',');
+                existing.push_str(&value);
+            }
+            _ => {
+                header_map.insert(name.as_str().to_owned(), value.into());
+            }
+        }
+    }
+    let now = chrono::Utc::now();
+    let mut context = json!({
+        "accountId": "000000000000",
+        "apiId": "local",
+        "domainName": "localhost",
+        "domainPrefix": "localhost",
+        "http": {
+            "method": method,
+            "path": path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": "127.0.0.1",
+            "userAgent": header_map.get("user-agent").cloned().unwrap_or_else(|| "".into()),
+        },
+        "requestId": uuid::Uuid::new_v4().to_string(),
+        "routeKey": format!("{} {}", route.method, route.path),
+        "stage": "$default",
+        "time": now.format("%d/%b/%Y:%H:%M:%S +0000").to_string(),
+        "timeEpoch": now.timestamp_millis(),
+    });
+    if let Some(claims) = claims {
+        context["authorizer"] =
+            json!({"jwt": {"claims": claims.as_authorizer_claims(), "scopes": null}});
+    }
+    let mut event = json!({
+        "version": "2.0",
+        "routeKey": format!("{} {}", route.method, route.path),
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": header_map,
+        "requestContext": context,
+        "isBase64Encoded": false,
+    });
+    if !cookies.is_empty() {
+        event["cookies"] = Value::Array(cookies);
+    }
+    if !query_params.is_empty() {
+        event["queryStringParameters"] = Value::Object(query_params);
+    }
+    if !params.is_empty() {
+        event["pathParameters"] = Value::Object(
+            params
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(decode(v))))
+                .collect(),
+        );
+    }
+    if !body.is_empty() {
+        match std::str::from_utf8(body) {
+            Ok(text) => event["body"] = text.into(),
+            Err(_) => {
+                event["body"] = base64::engine::general_purpose::STANDARD
+                    .encode(body)
+                    .into();
+                event["isBase64Encoded"] = true.into();
+            }
+        }
+    }
+    event
+}
+
+fn gateway_message(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "message": message }))).into_response()
+}
+
+async fn api(State(gw): State<Arc<Gateway>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let path_and_query = path_and_query
+        .strip_prefix("/api")
+        .unwrap_or(path_and_query);
+    let path_and_query = if path_and_query.is_empty() || path_and_query.starts_with('?') {
+        format!("/{path_and_query}")
+    } else {
+        path_and_query.to_owned()
+    };
+    let Ok(body) = to_bytes(body, MAX_BODY).await else {
+        return gateway_message(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large");
+    };
+    let claims = bearer(&parts.headers).and_then(|token| {
+        gw.signer
+            .verify(token, chrono::Utc::now())
+            .inspect_err(|e| tracing::info!(error = %e, "token refused"))
+            .ok()
+    });
+    match gw
+        .invoke(
+            parts.method.as_str(),
+            &path_and_query,
+            &parts.headers,
+            &body,
+            claims.as_ref(),
+        )
+        .await
+    {
+        Ok(response) => from_lambda(response),
+        Err(InvokeError::NoRoute(_)) => gateway_message(StatusCode::NOT_FOUND, "Not Found"),
+        Err(InvokeError::Unauthorized) => gateway_message(StatusCode::UNAUTHORIZED, "Unauthorized"),
+        Err(e) => {
+            tracing::error!(error = %e, "function error");
+            gateway_message(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+        }
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+fn from_lambda(response: lambda_http::Response<lambda_http::Body>) -> Response {
+    let (parts, body) = response.into_parts();
+    let body = match body {
+        lambda_http::Body::Text(t) => AxumBody::from(t),
+        lambda_http::Body::Binary(b) => AxumBody::from(b),
+        _ => AxumBody::empty(),
+    };
+    let mut out = Response::new(body);
+    *out.status_mut() = parts.status;
+    *out.headers_mut() = parts.headers;
+    out
+}
+
+async fn config() -> Json<Value> {
+    Json(json!({ "api_base": "/api", "sign_in": { "kind": "local" } }))
+}
+
+async fn people(State(gw): State<Arc<Gateway>>) -> Json<Vec<LocalUser>> {
+    Json(gw.people.clone())
+}
+
+#[derive(serde::Deserialize)]
+struct SignIn {
+    user_id: String,
+}
+
+async fn sign_in(State(gw): State<Arc<Gateway>>, body: Bytes) -> Response {
+    let Ok(SignIn { user_id }) = serde_json::from_slice(&body) else {
+        return gateway_message(StatusCode::BAD_REQUEST, "Send {\"user_id\": \"...\"}");
+    };
+    let Some(user) = gw.people.iter().find(|p| p.user_id == user_id) else {
+        return gateway_message(StatusCode::NOT_FOUND, "No such local user");
+    };
+    let (token, expires_at) = gw.signer.issue(user, chrono::Utc::now());
+    tracing::info!(user = %user.user_id, role = %user.role, "signed in");
+    Json(json!({ "token": token, "expires_at": expires_at.to_rfc3339() })).into_response()
+}
+
+/// The built site; unknown paths are the single-page app's routes and get index.html. Looked
+/// up per request, so a site built after the stack started is served at once.
+async fn site(State(gw): State<Arc<Gateway>>, request: Request) -> Response {
+    use tower::ServiceExt;
+    let index = gw.site_dir.join("index.html");
+    if !index.exists() {
+        return no_site();
+    }
+    match ServeDir::new(&gw.site_dir)
+        .fallback(ServeFile::new(index))
+        .oneshot(request)
+        .await
+    {
+        Ok(response) => response.into_response(),
+        Err(e) => match e {},
+    }
+}
+
+fn no_site() -> Response {
+    let mut response = axum::response::Html(
+        "<!doctype html><title>Site not built</title><p>The site is not built yet: run \
+         <code>scripts/build-site.sh</code>, then reload. The API is at <code>/api</code>.</p>",
+    )
+    .into_response();
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+/// One readable log line per request.
+async fn log_request(request: Request, next: axum::middleware::Next) -> Response {
+    let method: Method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+    let mut response = next.run(request).await;
+    let status = response.status().as_u16();
+    let ms = started.elapsed().as_millis();
+    if path.starts_with("/api") || path.starts_with("/local") {
+        tracing::info!("{method} {path} -> {status} ({ms} ms)");
+    } else {
+        tracing::debug!("{method} {path} -> {status} ({ms} ms)");
+    }
+    // The site and config change between builds: never serve them stale.
+    response
+        .headers_mut()
+        .insert("cache-control", HeaderValue::from_static("no-cache"));
+    response
+}

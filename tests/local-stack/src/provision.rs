@@ -1,0 +1,138 @@
+//! Creates what infra/template.yaml would create, on the emulators: the table with its stream,
+//! the imports bucket (CORS for browser uploads) whose ObjectCreated events go to an SQS queue
+//! (moto cannot invoke a Lambda; the bridge reads the queue instead), and the queues where
+//! events that keep failing end up, like the template's on-failure destinations.
+
+use aws_sdk_s3::types::{
+    CorsConfiguration, CorsRule, Event, FilterRule, FilterRuleName, NotificationConfiguration,
+    NotificationConfigurationFilter, QueueConfiguration, S3KeyFilter,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+use invitations_core::adapters::DynamoStore;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Names of one stack's resources; a prefix keeps parallel stacks (tests) apart.
+#[derive(Debug, Clone)]
+pub struct Names {
+    pub table: String,
+    pub bucket: String,
+    pub import_queue: String,
+    pub failure_queue: String,
+}
+
+impl Names {
+    pub fn with_prefix(prefix: &str) -> Self {
+        Self {
+            table: format!("{prefix}-invitations"),
+            bucket: format!("{prefix}-imports"),
+            import_queue: format!("{prefix}-import-events"),
+            failure_queue: format!("{prefix}-failed-events"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Resources {
+    pub names: Names,
+    pub import_queue_url: String,
+    pub failure_queue_url: String,
+}
+
+/// Creates the resources, or finds them when they already exist.
+pub async fn create(
+    dynamodb: &aws_sdk_dynamodb::Client,
+    s3: &aws_sdk_s3::Client,
+    sqs: &aws_sdk_sqs::Client,
+    names: &Names,
+    site_origin: &str,
+) -> Result<Resources, BoxError> {
+    let existing = dynamodb.list_tables().send().await?;
+    if !existing.table_names().contains(&names.table) {
+        DynamoStore::create_table(dynamodb, &names.table).await?;
+    }
+
+    // A retry of a failed import arrives after this many seconds, as Lambda's async retries do.
+    let import_queue_url = sqs
+        .create_queue()
+        .queue_name(&names.import_queue)
+        .attributes(QueueAttributeName::VisibilityTimeout, "3")
+        .send()
+        .await?
+        .queue_url()
+        .ok_or("no queue url")?
+        .to_owned();
+    let failure_queue_url = sqs
+        .create_queue()
+        .queue_name(&names.failure_queue)
+        .send()
+        .await?
+        .queue_url()
+        .ok_or("no queue url")?
+        .to_owned();
+    let import_queue_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&import_queue_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await?
+        .attributes()
+        .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+        .ok_or("the queue has no ARN")?;
+
+    if s3.head_bucket().bucket(&names.bucket).send().await.is_err() {
+        s3.create_bucket().bucket(&names.bucket).send().await?;
+    }
+    // The site PUTs files straight to the presigned URL, so the bucket must allow its origin.
+    s3.put_bucket_cors()
+        .bucket(&names.bucket)
+        .cors_configuration(
+            CorsConfiguration::builder()
+                .cors_rules(
+                    CorsRule::builder()
+                        .allowed_origins(site_origin)
+                        .allowed_origins(site_origin.replace("127.0.0.1", "localhost"))
+                        .allowed_methods("PUT")
+                        .allowed_methods("GET")
+                        .allowed_headers("*")
+                        .max_age_seconds(600)
+                        .build()?,
+                )
+                .build()?,
+        )
+        .send()
+        .await?;
+    s3.put_bucket_notification_configuration()
+        .bucket(&names.bucket)
+        .notification_configuration(
+            NotificationConfiguration::builder()
+                .queue_configurations(
+                    QueueConfiguration::builder()
+                        .queue_arn(import_queue_arn)
+                        .events(Event::S3ObjectCreated)
+                        .filter(
+                            NotificationConfigurationFilter::builder()
+                                .key(
+                                    S3KeyFilter::builder()
+                                        .filter_rules(
+                                            FilterRule::builder()
+                                                .name(FilterRuleName::Prefix)
+                                                .value(import::IMPORTS_PREFIX)
+                                                .build(),
+                                        )
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build()?,
+                )
+                .build(),
+        )
+        .send()
+        .await?;
+    Ok(Resources {
+        names: names.clone(),
+        import_queue_url,
+        failure_queue_url,
+    })
+}

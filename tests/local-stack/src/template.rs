@@ -1,0 +1,230 @@
+//! infra/template.yaml as data: the local gateway serves exactly the HTTP API routes the
+//! template declares, and tests/tests/template.rs checks the template against the code.
+//!
+//! The template is read with serde_yaml_ng and turned into CloudFormation's long form as JSON
+//! (`!Ref X` -> `{"Ref": "X"}`, `!GetAtt A.B` -> `{"Fn::GetAtt": ["A", "B"]}`, `!Sub s` ->
+//! `{"Fn::Sub": s}`, ...), with `Globals.Function` merged into every function the way SAM
+//! merges it (maps key by key, the function's own value winning).
+
+use serde_json::{json, Map, Value};
+use serde_yaml_ng::Value as Yaml;
+
+/// A YAML value in CloudFormation's long form, as JSON.
+pub fn long_form(value: Yaml) -> Value {
+    match value {
+        Yaml::Null => Value::Null,
+        Yaml::Bool(b) => Value::Bool(b),
+        Yaml::Number(n) => serde_json::to_value(&n).expect("number"),
+        Yaml::String(s) => Value::String(s),
+        Yaml::Sequence(items) => Value::Array(items.into_iter().map(long_form).collect()),
+        Yaml::Mapping(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Yaml::String(s) => s,
+                        other => serde_yaml_ng::to_string(&other)
+                            .expect("key")
+                            .trim()
+                            .to_owned(),
+                    };
+                    (key, long_form(v))
+                })
+                .collect(),
+        ),
+        Yaml::Tagged(tagged) => {
+            let tag = tagged.tag.to_string();
+            let name = tag.trim_start_matches('!');
+            let inner = long_form(tagged.value);
+            match (name, inner) {
+                ("Ref", inner) => json!({ "Ref": inner }),
+                ("GetAtt", Value::String(s)) => {
+                    let (resource, attribute) = s.split_once('.').expect("!GetAtt Resource.Attr");
+                    json!({ "Fn::GetAtt": [resource, attribute] })
+                }
+                (other, inner) => json!({ format!("Fn::{other}"): inner }),
+            }
+        }
+    }
+}
+
+/// SAM's Globals rule: maps merge key by key (the resource's value wins), anything else is
+/// replaced by the resource's value.
+pub fn merge(global: &Value, local: &Value) -> Value {
+    match (global, local) {
+        (Value::Object(g), Value::Object(l))
+            if !g
+                .keys()
+                .chain(l.keys())
+                .any(|k| k == "Ref" || k.starts_with("Fn::")) =>
+        {
+            let mut out = g.clone();
+            for (k, v) in l {
+                let merged = match g.get(k) {
+                    Some(gv) => merge(gv, v),
+                    None => v.clone(),
+                };
+                out.insert(k.clone(), merged);
+            }
+            Value::Object(out)
+        }
+        _ => local.clone(),
+    }
+}
+
+pub struct Template {
+    pub doc: Value,
+}
+
+/// One `AWS::Serverless::Function`, with the Globals merged into its properties.
+pub struct Function {
+    pub logical_id: String,
+    pub binary: String,
+    pub properties: Value,
+    pub metadata: Value,
+}
+
+impl Template {
+    pub fn load() -> Self {
+        let path = invitations_core::testkit::repo_root().join("infra/template.yaml");
+        let text = std::fs::read_to_string(&path).expect("infra/template.yaml");
+        let yaml: Yaml = serde_yaml_ng::from_str(&text).expect("infra/template.yaml is YAML");
+        Self {
+            doc: long_form(yaml),
+        }
+    }
+
+    pub fn resources(&self) -> &Map<String, Value> {
+        self.doc["Resources"].as_object().expect("Resources")
+    }
+
+    pub fn of_type<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = (&'a String, &'a Value)> {
+        self.resources()
+            .iter()
+            .filter(move |(_, r)| r["Type"] == kind)
+    }
+
+    pub fn functions(&self) -> Vec<Function> {
+        let globals = &self.doc["Globals"]["Function"];
+        self.of_type("AWS::Serverless::Function")
+            .map(|(id, resource)| {
+                let binary = resource["Metadata"]["BuildProperties"]["Binary"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{id}: Metadata.BuildProperties.Binary"))
+                    .to_owned();
+                Function {
+                    logical_id: id.clone(),
+                    binary,
+                    properties: merge(globals, &resource["Properties"]),
+                    metadata: resource["Metadata"].clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// One route of the HTTP API, as the template declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiRoute {
+    pub method: String,
+    /// With `{name}` placeholders, e.g. `/contracts/{id}/invitations`.
+    pub path: String,
+    /// The function binary that serves it.
+    pub binary: String,
+    /// False when the route opts out of the JWT authorizer (`Auth.Authorizer: NONE`).
+    pub needs_jwt: bool,
+}
+
+impl ApiRoute {
+    /// The path parameters when `path` (without query) matches this route.
+    pub fn matches(&self, method: &str, path: &str) -> Option<Vec<(String, String)>> {
+        if !self.method.eq_ignore_ascii_case(method) {
+            return None;
+        }
+        let want: Vec<&str> = self.path.trim_matches('/').split('/').collect();
+        let got: Vec<&str> = path.trim_matches('/').split('/').collect();
+        if want.len() != got.len() {
+            return None;
+        }
+        let mut params = Vec::new();
+        for (w, g) in want.iter().zip(&got) {
+            if let Some(name) = w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                if g.is_empty() {
+                    return None;
+                }
+                params.push((name.to_owned(), (*g).to_owned()));
+            } else if w != g {
+                return None;
+            }
+        }
+        Some(params)
+    }
+}
+
+impl Template {
+    /// Every `HttpApi` event of every function. The API's default authorizer applies unless
+    /// the event sets `Auth.Authorizer: NONE`.
+    pub fn api_routes(&self) -> Vec<ApiRoute> {
+        let mut routes = Vec::new();
+        for f in self.functions() {
+            let Some(events) = f.properties["Events"].as_object() else {
+                continue;
+            };
+            for event in events.values().filter(|e| e["Type"] == "HttpApi") {
+                let p = &event["Properties"];
+                routes.push(ApiRoute {
+                    method: p["Method"].as_str().unwrap_or("ANY").to_uppercase(),
+                    path: p["Path"].as_str().unwrap_or("/").to_owned(),
+                    binary: f.binary.clone(),
+                    needs_jwt: p["Auth"]["Authorizer"] != "NONE",
+                });
+            }
+        }
+        routes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn route(path: &str) -> ApiRoute {
+        ApiRoute {
+            method: "POST".into(),
+            path: path.into(),
+            binary: "admin-api".into(),
+            needs_jwt: true,
+        }
+    }
+
+    #[test]
+    fn a_route_matches_its_own_shape_only() {
+        let r = route("/contracts/{id}/invitations/{invitationId}/revoke");
+        assert_eq!(
+            r.matches("post", "/contracts/C1/invitations/I9/revoke"),
+            Some(vec![
+                ("id".into(), "C1".into()),
+                ("invitationId".into(), "I9".into())
+            ])
+        );
+        assert_eq!(
+            r.matches("GET", "/contracts/C1/invitations/I9/revoke"),
+            None
+        );
+        assert_eq!(r.matches("POST", "/contracts/C1/invitations/I9"), None);
+        assert_eq!(r.matches("POST", "/contracts//invitations/I9/revoke"), None);
+    }
+
+    #[test]
+    fn the_repository_template_declares_admin_and_student_routes() {
+        let routes = Template::load().api_routes();
+        let revoke = routes
+            .iter()
+            .find(|r| r.path.ends_with("/revoke"))
+            .expect("a revoke route");
+        assert!(revoke.needs_jwt);
+        assert_eq!(revoke.binary, "admin-api");
+        let enrol = routes.iter().find(|r| r.path == "/enrol").expect("/enrol");
+        assert!(!enrol.needs_jwt);
+        assert_eq!(enrol.binary, "enrol-api");
+    }
+}

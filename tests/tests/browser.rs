@@ -1,0 +1,653 @@
+//! The site end to end in headless Chromium, driven over WebDriver (fantoccini + Debian's
+//! chromedriver) against the local stack on free ports. It walks the issue's flow as a person
+//! would: sign in as a contract admin, open the voucher, upload a CSV with bad rows for two of
+//! its three activities and read the import report, invite two directory users, revoke a pending
+//! invitation, enrol an external person through the mailed link, see them Enrolled without a
+//! Revoke button, and check that another contract admin cannot open the contract.
+//!
+//! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
+//! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
+//! tests/artifacts/browser/ (and `failure.png` when a step fails).
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures::FutureExt;
+use invitations_core::testkit::{emulators, free_port, repo_root, SentMail};
+use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING};
+use local_stack::{Options, Stack};
+use serde_json::{json, Value};
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a step may take to show up on the page (the wasm app's first start included).
+const WAIT: Duration = Duration::from_secs(20);
+/// How long the mailer and the import may take.
+const SLOW_WAIT: Duration = Duration::from_secs(60);
+const POLL: Duration = Duration::from_millis(150);
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// chromedriver (and the Chromium it starts) in a process group of their own, with a fresh
+/// profile: killed and removed on drop, also when the test fails.
+struct Driver {
+    child: Child,
+    url: String,
+    profile: PathBuf,
+}
+
+impl Driver {
+    async fn start() -> Self {
+        for tool in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                Path::new(tool).exists(),
+                "{tool} is missing: run scripts/setup.sh (it installs chromium and chromium-driver with apt-get)"
+            );
+        }
+        use std::os::unix::process::CommandExt;
+        let port = free_port();
+        let profile = std::env::temp_dir().join(format!(
+            "browser-test-profile-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&profile).expect("a profile folder");
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("chromedriver starts");
+        let driver = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            profile,
+        };
+        let http = reqwest::Client::new();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let ready = match http.get(format!("{}/status", driver.url)).send().await {
+                Ok(r) => r
+                    .json::<Value>()
+                    .await
+                    .is_ok_and(|s| s["value"]["ready"] == true),
+                Err(_) => false,
+            };
+            if ready {
+                return driver;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not get ready on {} within {WAIT:?}",
+                driver.url
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    async fn browser(&self) -> Client {
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .chain([format!("--user-data-dir={}", self.profile.display())])
+        .collect::<Vec<_>>();
+        let capabilities = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("chromedriver opens a Chromium session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The whole group: chromedriver and any Chromium it left behind.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// The browser plus where its screenshots go, with waits that poll instead of sleeping.
+struct Page {
+    client: Client,
+    base: String,
+    shots: PathBuf,
+}
+
+impl Page {
+    /// Polls `check` until it answers `Some`, for at most `timeout`; then fails, saying what
+    /// was awaited and what the page showed.
+    async fn until<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut check: impl AsyncFnMut() -> Option<T>,
+    ) -> T {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(value) = check().await {
+                return value;
+            }
+            if Instant::now() >= deadline {
+                let url = self
+                    .client
+                    .current_url()
+                    .await
+                    .map(|u| u.to_string())
+                    .unwrap_or_default();
+                let body = self.body_text().await;
+                panic!("waited {timeout:?} for {what}; at {url} the page shows:\n{body}");
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    async fn body_text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    async fn goto(&self, path: &str) {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        };
+        self.client.goto(&url).await.expect("navigation");
+    }
+
+    /// The element with this id, once it is shown.
+    async fn id(&self, id: &str) -> fantoccini::elements::Element {
+        self.css(&format!("#{id}")).await
+    }
+
+    async fn css(&self, css: &str) -> fantoccini::elements::Element {
+        let client = &self.client;
+        self.until(&format!("`{css}` to be shown"), WAIT, async || {
+            let e = client.find(Locator::Css(css)).await.ok()?;
+            e.is_displayed().await.ok()?.then_some(e)
+        })
+        .await
+    }
+
+    /// Whether an element matches now (no waiting: call it once the page has settled).
+    async fn present(&self, css: &str) -> bool {
+        !self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("find_all")
+            .is_empty()
+    }
+
+    /// Clicks the element with this id once it is shown and enabled.
+    async fn click(&self, id: &str) {
+        let css = format!("#{id}");
+        let client = &self.client;
+        let element = self
+            .until(&format!("`{css}` to be enabled"), WAIT, async || {
+                let e = client.find(Locator::Css(&css)).await.ok()?;
+                (e.is_displayed().await.ok()? && e.is_enabled().await.ok()?).then_some(e)
+            })
+            .await;
+        element.click().await.expect("click");
+    }
+
+    /// Ticks or unticks a checkbox, whatever its state was.
+    async fn set_checked(&self, id: &str, on: bool) {
+        let element = self.id(id).await;
+        if element.is_selected().await.expect("checkbox state") != on {
+            element.click().await.expect("click");
+        }
+        let client = &self.client;
+        let css = format!("#{id}");
+        self.until(&format!("`{css}` to be {on}"), WAIT, async || {
+            let e = client.find(Locator::Css(&css)).await.ok()?;
+            (e.is_selected().await.ok()? == on).then_some(())
+        })
+        .await;
+    }
+
+    /// Waits for the element to hold `needle` in its text, and answers the text.
+    async fn text_with(&self, css: &str, needle: &str) -> String {
+        let client = &self.client;
+        self.until(&format!("`{css}` to read \"{needle}\""), WAIT, async || {
+            let e = client.find(Locator::Css(css)).await.ok()?;
+            let text = e.text().await.ok()?;
+            text.contains(needle).then_some(text)
+        })
+        .await
+    }
+
+    async fn type_into(&self, id: &str, text: &str) {
+        let input = self.id(id).await;
+        input.clear().await.expect("clear");
+        input.send_keys(text).await.expect("typing");
+    }
+
+    /// Runs a script and answers what it returns.
+    async fn js(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.expect("script")
+    }
+
+    async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(self.shots.join(name), png).expect("saving the screenshot");
+    }
+
+    /// The invitation row (its id and text) showing `email`, after searching for it.
+    async fn invitation_row(&self, email: &str) -> (String, String) {
+        self.type_into("invitation-search", email).await;
+        self.click("invitation-search-submit").await;
+        let client = &self.client;
+        self.until(
+            &format!("an invitation row for {email}"),
+            WAIT,
+            async || {
+                let rows = client
+                    .find_all(Locator::Css("tr[id^='invitation-']"))
+                    .await
+                    .ok()?;
+                for row in rows {
+                    let text = row.text().await.ok()?;
+                    if text.contains(email) {
+                        let id = row.attr("id").await.ok()??;
+                        return Some((id.trim_start_matches("invitation-").to_owned(), text));
+                    }
+                }
+                None
+            },
+        )
+        .await
+    }
+}
+
+/// Mail the SES emulator holds for `address`, waiting for at least one.
+async fn mail_for(ses: &str, address: &str) -> Vec<SentMail> {
+    let deadline = Instant::now() + SLOW_WAIT;
+    loop {
+        let store: Value = reqwest::get(format!("{ses}/store"))
+            .await
+            .expect("the mail store answers")
+            .json()
+            .await
+            .expect("mail store JSON");
+        let mine: Vec<SentMail> = store["emails"]
+            .as_array()
+            .expect("emails")
+            .iter()
+            .filter_map(|m| serde_json::from_value::<SentMail>(m.clone()).ok())
+            .filter(|m| {
+                m.destination
+                    .to
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(address))
+            })
+            .collect();
+        if !mine.is_empty() {
+            return mine;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no mail for {address} within {SLOW_WAIT:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// The personal link in an invitation mail.
+fn link_in(mail: &SentMail, site: &str) -> String {
+    let text = mail.body.text.clone().unwrap_or_default();
+    let start = text
+        .find(&format!("{site}/enrol#token="))
+        .unwrap_or_else(|| panic!("no link to {site}/enrol in: {text}"));
+    text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// A CSV file in a folder of its own, removed on drop.
+struct TempCsv {
+    dir: PathBuf,
+    path: PathBuf,
+}
+
+impl TempCsv {
+    fn new(name: &str, contents: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "browser-test-csv-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir_all(&dir).expect("a temp folder");
+        let path = dir.join(name);
+        std::fs::write(&path, contents).expect("writing the CSV");
+        Self { dir, path }
+    }
+}
+
+impl Drop for TempCsv {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
+    let dist = repo_root().join("site/dist/index.html");
+    assert!(
+        dist.exists(),
+        "{} is missing: build the site first with scripts/build-site.sh",
+        dist.display()
+    );
+    let shots = repo_root().join("tests/artifacts/browser");
+    std::fs::create_dir_all(&shots).expect("the screenshot folder");
+
+    let emulators = tokio::task::spawn_blocking(emulators)
+        .await
+        .unwrap()
+        .clone();
+    let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
+    let stack = Stack::start(Options::new(emulators, &format!("web-{tag}")))
+        .await
+        .expect("the local stack starts");
+    let driver = Driver::start().await;
+    let page = Page {
+        client: driver.browser().await,
+        base: stack.url.clone(),
+        shots,
+    };
+
+    let started = Instant::now();
+    let outcome = AssertUnwindSafe(flow(&page, &stack, &tag))
+        .catch_unwind()
+        .await;
+    if outcome.is_err() {
+        let _ = tokio::time::timeout(Duration::from_secs(10), page.screenshot("failure.png")).await;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(10), page.client.clone().close()).await;
+    drop(driver);
+    stack.stop();
+    match outcome {
+        Ok(()) => eprintln!("browser flow passed in {:.1?}", started.elapsed()),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+async fn flow(page: &Page, stack: &Stack, tag: &str) {
+    // Addresses carry the test's tag: the SES emulator is shared with other tests.
+    let robin = format!("robin.{tag}@browser-e2e.example");
+    let kim = format!("kim.{tag}@browser-e2e.example");
+
+    // 1. Sign in as a contract admin.
+    page.goto("/").await;
+    page.id("sign-in-ada-admin").await;
+    page.screenshot("01-sign-in.png").await;
+    page.click("sign-in-ada-admin").await;
+    page.text_with("header.top", "Ada Lovelace").await;
+    // Ada's contracts are listed (her voucher among them), not Grace's onboarding voucher.
+    page.id(&format!("contract-{DATA_SKILLS}")).await;
+    assert!(
+        !page.present(&format!("#contract-{ONBOARDING}")).await,
+        "Ada's list shows Grace's contract"
+    );
+
+    // 2. Open the voucher contract.
+    page.css(&format!("#contract-{DATA_SKILLS} a"))
+        .await
+        .click()
+        .await
+        .expect("click");
+    page.text_with("h1", "Data Skills Voucher").await;
+    page.id("add-invitations").await;
+    page.text_with("section[aria-label='Invitations']", "pending")
+        .await;
+    page.screenshot("02-contract.png").await;
+
+    // 3. Add Invitations → Upload CSV with bad rows, for two of the three activities.
+    page.click("add-invitations").await;
+    page.click("method-csv").await;
+    let csv = TempCsv::new(
+        &format!("team-{tag}.csv"),
+        &format!(
+            "{robin}\nnot-an-address\n{kim}\n{}\n\nada@@broken\n",
+            robin.to_uppercase()
+        ),
+    );
+    page.id("csv-file")
+        .await
+        .send_keys(&csv.path.display().to_string())
+        .await
+        .expect("choosing the file");
+    page.text_with(".drop .chosen", &format!("team-{tag}.csv"))
+        .await;
+    page.text_with("#step-2", "Step 2 of 2").await;
+    assert!(
+        !page.id("add-users").await.is_enabled().await.unwrap(),
+        "Add Users waits for an activity"
+    );
+    page.set_checked("activity-sql-basics", true).await;
+    page.set_checked("activity-python-data", true).await;
+    page.set_checked("activity-dashboards", false).await;
+    page.screenshot("03-csv-step-2.png").await;
+    page.click("add-users").await;
+    let client = &page.client;
+    page.until("the import to finish", SLOW_WAIT, async || {
+        let heading = client.find(Locator::Id("import-heading")).await.ok()?;
+        (heading.text().await.ok()? == "Import finished").then_some(())
+    })
+    .await;
+    let state = page.text_with(".import-report .import-state", "Done").await;
+    let counts = page
+        .js(
+            "return [...document.querySelectorAll('.import-report dl.counts > div')]
+                .map(d => [d.querySelector('dt').textContent, d.querySelector('dd').textContent]);",
+        )
+        .await;
+    let count = |label: &str| -> String {
+        counts
+            .as_array()
+            .expect("counts")
+            .iter()
+            .find(|pair| pair[0] == label)
+            .unwrap_or_else(|| panic!("no count {label} in {counts}"))[1]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        (count("Invited"), count("Invalid email"), count("Duplicate")),
+        ("2".into(), "2".into(), "1".into()),
+        "{state}: {counts}"
+    );
+    let bad_rows = page
+        .js(
+            "return [...document.querySelectorAll('.import-report table.bad-rows tbody tr')]
+                .map(r => [...r.querySelectorAll('td')].map(td => td.textContent));",
+        )
+        .await;
+    let bad: Vec<(String, String)> = bad_rows
+        .as_array()
+        .expect("bad rows")
+        .iter()
+        .map(|r| (r[0].as_str().unwrap().into(), r[1].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        bad,
+        vec![
+            ("2".into(), "not-an-address".into()),
+            ("4".into(), robin.to_uppercase()),
+            ("6".into(), "ada@@broken".into()),
+        ],
+        "the first bad rows, with line numbers: {bad_rows}"
+    );
+    page.screenshot("04-import-report.png").await;
+
+    // 4. Select two users individually: search the directory, tick, Submit, Add Users.
+    page.click("add-more").await;
+    page.click("method-users").await;
+    page.type_into("user-search", "bruno kowalski").await;
+    page.click("user-search-submit").await;
+    page.set_checked("user-u201", true).await;
+    page.type_into("user-search", "chen kowalski").await;
+    page.click("user-search-submit").await;
+    page.text_with(".user-picker", "Chen Kowalski").await;
+    page.set_checked("user-u202", true).await;
+    // The first pick stays listed (and ticked) under "Also selected".
+    assert!(page.id("user-u201").await.is_selected().await.unwrap());
+    page.text_with(".user-picker .selection", "2 people selected")
+        .await;
+    page.click("submit-users").await;
+    page.text_with("#step-2", "Step 2 of 2").await;
+    page.set_checked("activity-sql-basics", true).await;
+    page.set_checked("activity-python-data", false).await;
+    page.set_checked("activity-dashboards", true).await;
+    page.screenshot("05-users-selected.png").await;
+    page.click("add-users").await;
+    let results = page.text_with("#results-heading", "invited").await;
+    assert!(results.starts_with("2 people invited, 0 not"), "{results}");
+    let people = page
+        .js(
+            "return [...document.querySelectorAll('section.results tbody tr')]
+                .map(r => [...r.querySelectorAll('td')].map(td => td.textContent));",
+        )
+        .await;
+    let people = people.as_array().expect("results").clone();
+    assert_eq!(people.len(), 2, "{people:?}");
+    for (user, row) in ["bruno.kowalski.201@", "chen.kowalski.202@"]
+        .iter()
+        .zip(&people)
+    {
+        assert!(
+            row[0].as_str().unwrap().starts_with(user) && row[1] == "Invited",
+            "{user}: {row}"
+        );
+    }
+    page.screenshot("06-user-results.png").await;
+
+    // 5. Revoke one pending invitation (Kim's, from the file), confirming first.
+    page.click("tab-invitations").await;
+    let (robin_id, robin_row) = page.invitation_row(&robin).await;
+    assert!(robin_row.contains("Pending"), "{robin_row}");
+    assert!(
+        page.present(&format!("#revoke-{robin_id}")).await,
+        "a pending invitation offers Revoke"
+    );
+    let (kim_id, kim_row) = page.invitation_row(&kim).await;
+    assert!(kim_row.contains("Pending"), "{kim_row}");
+    assert!(
+        kim_row.contains("SQL Basics") && kim_row.contains("Python for Data"),
+        "the file's two activities: {kim_row}"
+    );
+    page.click(&format!("revoke-{kim_id}")).await;
+    page.text_with(
+        &format!("#invitation-{kim_id} .confirm"),
+        &format!("Revoke the invitation to {kim}?"),
+    )
+    .await;
+    page.screenshot("07-revoke-confirm.png").await;
+    page.click(&format!("confirm-revoke-{kim_id}")).await;
+    let outcome = page
+        .text_with(&format!("#outcome-{kim_id}"), "Revoked")
+        .await;
+    assert_eq!(
+        outcome,
+        format!("Revoked: the link sent to {kim} no longer works.")
+    );
+    page.text_with(&format!("#invitation-{kim_id}"), "Revoked")
+        .await;
+    assert!(
+        !page.present(&format!("#revoke-{kim_id}")).await,
+        "no Revoke once revoked"
+    );
+    page.screenshot("08-revoke-outcome.png").await;
+
+    // 6. The mailed links: Kim's now says it was withdrawn; Robin's enrols an external person.
+    let kim_link = link_in(&mail_for(&stack.emulators.ses, &kim).await[0], &stack.url);
+    page.goto(&kim_link).await;
+    page.text_with("#link-revoked h1", "withdrawn").await;
+    let robin_mail = mail_for(&stack.emulators.ses, &robin).await;
+    assert_eq!(robin_mail.len(), 1, "one mail per invitation");
+    let robin_link = link_in(&robin_mail[0], &stack.url);
+    page.goto(&robin_link).await;
+    page.text_with("main.student", "Data Skills Voucher").await;
+    page.type_into("enrol-name", "Robin External").await;
+    page.screenshot("09-enrol.png").await;
+    page.click("enrol").await;
+    let enrolled = page.text_with("#enrolled", "is enrolled").await;
+    assert_eq!(
+        enrolled,
+        format!("{robin} is enrolled in Data Skills Voucher.")
+    );
+    page.screenshot("10-enrolled.png").await;
+
+    // 7. Back as the admin: Robin is Enrolled, by name, and Revoke is gone.
+    page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
+    page.text_with("header.top", "Ada Lovelace").await;
+    let (id, row) = page.invitation_row(&robin).await;
+    assert_eq!(id, robin_id);
+    assert!(
+        row.contains("Enrolled") && row.contains("Robin External"),
+        "{row}"
+    );
+    assert!(
+        !page.present(&format!("#revoke-{robin_id}")).await,
+        "an enrolled invitation offers no Revoke"
+    );
+    page.screenshot("11-admin-sees-enrolled.png").await;
+
+    // 8. Another contract admin cannot open Ada's contract, nor sees it listed.
+    page.click("sign-out").await;
+    page.click("sign-in-grace-admin").await;
+    page.text_with("header.top", "Grace Hopper").await;
+    page.id(&format!("contract-{ONBOARDING}")).await;
+    assert!(
+        !page.present(&format!("#contract-{DATA_SKILLS}")).await,
+        "Grace's list shows Ada's contract"
+    );
+    page.screenshot("12-other-admin-contracts.png").await;
+    page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
+    let error = page
+        .text_with(
+            "main .error[role='alert']",
+            "Could not load the learning contract",
+        )
+        .await;
+    assert!(
+        error.contains("You are not an administrator of this learning contract."),
+        "{error}"
+    );
+    page.text_with("main", "Could not load the invitations")
+        .await;
+    assert!(
+        !page.present("tr[id^='invitation-']").await,
+        "no invitations of Ada's are shown to Grace"
+    );
+    page.screenshot("13-other-admin-refused.png").await;
+}

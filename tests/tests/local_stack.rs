@@ -1,0 +1,319 @@
+//! The local stack end to end, over HTTP only: it starts on free ports (with its own table,
+//! bucket and queues on the shared emulators) and the test walks the seed's flows through the
+//! gateway as the site would: sign in, invite, upload a CSV through the presigned URL, wait
+//! for the import, read the mail from the SES emulator, enrol through the mailed link, then
+//! revoke (refused once enrolled, allowed while pending).
+
+use invitations_core::testkit::{emulators, http, SentMail};
+use local_stack::seed::contracts::{DATA_SKILLS, LEADERSHIP};
+use local_stack::{Options, Stack};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self.http.request(
+            method.parse().expect("method"),
+            format!("{}{path}", self.base),
+        );
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the gateway answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("a body");
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn signed_in(base: &str, user_id: &str) -> Self {
+        let anonymous = Self {
+            http: reqwest::Client::new(),
+            base: base.to_owned(),
+            token: None,
+        };
+        let (status, body) = anonymous
+            .call(
+                "POST",
+                "/local/sign-in",
+                Some(json!({ "user_id": user_id })),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        Self {
+            token: Some(body["token"].as_str().expect("a token").to_owned()),
+            ..anonymous
+        }
+    }
+}
+
+async fn start_stack() -> (Stack, String) {
+    let emulators = tokio::task::spawn_blocking(emulators)
+        .await
+        .unwrap()
+        .clone();
+    let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
+    let stack = Stack::start(Options::new(emulators, &format!("e2e-{tag}")))
+        .await
+        .expect("the local stack starts");
+    (stack, tag)
+}
+
+/// Mail the SES emulator holds for `address`, waiting for at least `want`.
+async fn mail_for(ses: &str, address: &str, want: usize) -> Vec<SentMail> {
+    #[derive(serde::Deserialize)]
+    struct Store {
+        emails: Vec<SentMail>,
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, body) = http("GET", ses, "/store", None).expect("mail store");
+        assert_eq!(status, 200);
+        let store: Store = serde_json::from_str(&body).expect("mail store JSON");
+        let mine: Vec<SentMail> = store
+            .emails
+            .into_iter()
+            .filter(|m| {
+                m.destination
+                    .to
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(address))
+            })
+            .collect();
+        if mine.len() >= want {
+            return mine;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no mail for {address} within 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// The personal link in an invitation mail, and its token.
+fn link_in(mail: &SentMail, site: &str) -> (String, String) {
+    let text = mail.body.text.clone().unwrap_or_default();
+    let start = text
+        .find(&format!("{site}/enrol#token="))
+        .unwrap_or_else(|| panic!("no link to {site}/enrol in: {text}"));
+    let link: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let token = link.split("#token=").nth(1).expect("token").to_owned();
+    (link, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_seeded_flows_work_through_the_gateway() {
+    let (stack, tag) = start_stack().await;
+    let ada = Client::signed_in(&stack.url, "ada-admin").await;
+    let grace = Client::signed_in(&stack.url, "grace-admin").await;
+    let anonymous = Client {
+        http: reqwest::Client::new(),
+        base: stack.url.clone(),
+        token: None,
+    };
+
+    // The gateway behaves like API Gateway in front of the functions.
+    let (status, config) = anonymous.call("GET", "/config.json", None).await;
+    assert_eq!((status, config["api_base"].clone()), (200, json!("/api")));
+    let (status, body) = anonymous.call("GET", "/api/contracts", None).await;
+    assert_eq!((status, body), (401, json!({"message": "Unauthorized"})));
+    let forged = Client {
+        token: Some(format!("{}x", ada.token.clone().unwrap())),
+        ..Client::signed_in(&stack.url, "ada-admin").await
+    };
+    assert_eq!(forged.call("GET", "/api/contracts", None).await.0, 401);
+    let (status, body) = ada.call("DELETE", "/api/contracts", None).await;
+    assert_eq!((status, body), (404, json!({"message": "Not Found"})));
+    let (status, people) = anonymous.call("GET", "/local/users", None).await;
+    assert_eq!(status, 200);
+    assert!(people
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["role"] == "system-admin"));
+
+    // The seed: Ada sees her contracts (with invitations in every status), not Grace's.
+    let (status, contracts) = ada.call("GET", "/api/contracts", None).await;
+    assert_eq!(status, 200, "{contracts}");
+    let ids: Vec<&str> = contracts["contracts"]
+        .as_array()
+        .expect("contracts")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&DATA_SKILLS) && ids.contains(&LEADERSHIP),
+        "{ids:?}"
+    );
+    assert!(!ids.contains(&"onboarding-voucher"), "{ids:?}");
+    let (status, _) = grace
+        .call("GET", &format!("/api/contracts/{DATA_SKILLS}"), None)
+        .await;
+    assert!(
+        status == 403 || status == 404,
+        "Grace opened Ada's contract: {status}"
+    );
+    for state in ["pending", "expired", "enrolled", "revoked"] {
+        let (status, page) = ada
+            .call(
+                "GET",
+                &format!("/api/contracts/{LEADERSHIP}/invitations?status={state}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            !page["invitations"].as_array().unwrap().is_empty(),
+            "the seed has {state} invitations"
+        );
+    }
+
+    // Invite two directory users to two of the voucher's three activities.
+    let invitations = format!("/api/contracts/{DATA_SKILLS}/invitations");
+    let (status, added) = ada
+        .call(
+            "POST",
+            &invitations,
+            Some(json!({"user_ids": ["u150", "u151"], "activities": ["sql-basics", "dashboards"]})),
+        )
+        .await;
+    assert_eq!(status, 200, "{added}");
+    assert_eq!(added["summary"]["invited"], 2, "{added}");
+
+    // Upload a CSV with bad rows through the presigned URL, and wait for the import.
+    let external = format!("robin@e2e{tag}.example");
+    let other = format!("kim@e2e{tag}.example");
+    let csv = format!(
+        "Email\n{external}\nnot-an-address\n{other}\n{}\n",
+        external.to_uppercase()
+    );
+    let (status, announced) = ada
+        .call(
+            "POST",
+            &format!("/api/contracts/{DATA_SKILLS}/imports"),
+            Some(json!({"activities": ["python-data"], "file_name": "team.csv"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{announced}");
+    let upload = &announced["upload"];
+    let put = reqwest::Client::new()
+        .put(upload["url"].as_str().expect("upload url"))
+        .header(
+            "content-type",
+            upload["content_type"].as_str().unwrap_or("text/csv"),
+        )
+        .body(csv)
+        .send()
+        .await
+        .expect("the bucket takes the upload");
+    assert!(put.status().is_success(), "upload: {}", put.status());
+    let import_path = format!(
+        "/api/contracts/{DATA_SKILLS}/imports/{}",
+        announced["import"]["id"].as_str().expect("import id")
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let import = loop {
+        let (status, import) = ada.call("GET", &import_path, None).await;
+        assert_eq!(status, 200, "{import}");
+        if import["status"]["state"] == "done" || import["status"]["state"] == "failed" {
+            break import;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import did not finish: {import}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert_eq!(import["status"]["state"], "done", "{import}");
+    assert_eq!(import["counts"]["invited"], 2, "{import}");
+    assert_eq!(import["counts"]["invalid_email"], 1, "{import}");
+    assert_eq!(import["counts"]["duplicate"], 1, "{import}");
+    assert_eq!(import["first_bad_rows"][0]["line"], 3, "{import}");
+
+    // The mailed link opens the student's page and enrols an external person.
+    let mail = mail_for(&stack.emulators.ses, &external, 1).await;
+    assert_eq!(mail.len(), 1, "one mail per invitation");
+    let (_, token) = link_in(&mail[0], &stack.url);
+    let (status, page) = anonymous
+        .call("GET", &format!("/api/invitation?token={token}"), None)
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["registered"], false, "{page}");
+    let (status, enrolled) = anonymous
+        .call(
+            "POST",
+            "/api/enrol",
+            Some(json!({"token": token, "name": "Robin External"})),
+        )
+        .await;
+    assert_eq!(
+        (status, enrolled["status"].clone()),
+        (200, json!("enrolled")),
+        "{enrolled}"
+    );
+
+    // Once enrolled, no revoke; a pending one can still be revoked.
+    let find = |email: String| {
+        let ada = &ada;
+        let invitations = invitations.clone();
+        async move {
+            let (status, page) = ada
+                .call(
+                    "GET",
+                    &format!("{invitations}?q={}", email.replace('@', "%40")),
+                    None,
+                )
+                .await;
+            assert_eq!(status, 200, "{page}");
+            page["invitations"][0].clone()
+        }
+    };
+    let robin = find(external.clone()).await;
+    assert_eq!(
+        (robin["status"].clone(), robin["can_revoke"].clone()),
+        (json!("enrolled"), json!(false))
+    );
+    let (status, refused) = ada
+        .call(
+            "POST",
+            &format!("{invitations}/{}/revoke", robin["id"].as_str().unwrap()),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 409, "{refused}");
+    let kim = find(other.clone()).await;
+    assert_eq!(kim["status"], "pending", "{kim}");
+    let (status, revoked) = ada
+        .call(
+            "POST",
+            &format!("{invitations}/{}/revoke", kim["id"].as_str().unwrap()),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 200, "{revoked}");
+    assert_eq!(find(other).await["status"], "revoked");
+
+    // A revoked link shows a clear refusal, not the enrol page.
+    let kim_mail = mail_for(&stack.emulators.ses, &format!("kim@e2e{tag}.example"), 1).await;
+    let (_, kim_token) = link_in(&kim_mail[0], &stack.url);
+    let (status, problem) = anonymous
+        .call("GET", &format!("/api/invitation?token={kim_token}"), None)
+        .await;
+    assert_eq!(status, 410, "{problem}");
+    stack.stop();
+}
