@@ -514,3 +514,45 @@ fn the_system_administrators_group_is_the_one_the_api_checks() {
         "{groups:?}"
     );
 }
+
+#[test]
+fn the_site_config_output_is_a_config_the_site_reads_and_its_redirect_is_a_callback() {
+    let template = Template::load();
+    let sub = &template.doc["Outputs"]["SiteConfig"]["Value"]["Fn::Sub"];
+    let text = sub[0].as_str().expect("SiteConfig: !Sub [text, vars]");
+    // Fill every ${...} the way CloudFormation would, with plausible values.
+    let mut filled = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        filled.push_str(&rest[..start]);
+        let end = rest[start..].find('}').expect("closing brace") + start;
+        let name = &rest[start + 2..end];
+        filled.push_str(match name {
+            "ApiUrl" => "https://abc.execute-api.eu-west-1.amazonaws.com",
+            "SiteDistribution.DomainName" => "d123.cloudfront.net",
+            _ => "x",
+        });
+        rest = &rest[end + 1..];
+    }
+    filled.push_str(rest);
+    let config = site::config::Config::parse(&filled).expect("the site reads SiteConfig");
+    let site::config::SignIn::Cognito(cognito) = config.sign_in else {
+        panic!("production signs in with Cognito")
+    };
+    assert_eq!(
+        cognito.redirect_uri,
+        "https://d123.cloudfront.net/signed-in"
+    );
+    let callbacks =
+        &template.resources()["UserPoolClient"]["Properties"]["CallbackURLs"][0]["Fn::Sub"];
+    assert_eq!(
+        callbacks.as_str(),
+        Some("https://${SiteDistribution.DomainName}/signed-in"),
+        "the app client accepts the site's redirect"
+    );
+    assert_eq!(
+        template.resources()["UserPoolClient"]["Properties"]["GenerateSecret"],
+        json!(false),
+        "a browser app client has no secret (PKCE instead)"
+    );
+}
