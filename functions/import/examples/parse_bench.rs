@@ -113,14 +113,15 @@ fn csv_byte_records(file: &[u8]) -> usize {
     count
 }
 
-/// (b) The import's stage: `read_rows` (sniffing, decoding, line numbers) with
-/// `EmailAddress::parse` on every row, and a dedupe by identity over the whole file (an
+/// (b) The import's stage: `read_rows` (sniffing, decoding, line numbers) read as the import
+/// reads it (`next_row`), with `EmailAddress::parse` on every row, and a dedupe by identity over the whole file (an
 /// [`IdentitySet`]: the import itself dedupes each round of 980 rows in memory, with the same
 /// hasher, and leaves duplicates across rounds to the table).
 fn parse_validate_dedupe(file: &[u8]) -> (usize, usize, usize) {
     let mut seen = IdentitySet::new();
     let (mut invalid, mut duplicates) = (0, 0);
-    for row in read_rows(file).expect("the generated file is accepted") {
+    let mut rows = read_rows(file).expect("the generated file is accepted");
+    while let Some(row) = rows.next_row() {
         match row.expect("the generated file reads").email {
             Ok(email) => {
                 if !seen.insert(email.identity()) {

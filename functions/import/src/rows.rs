@@ -36,9 +36,8 @@ use csv::{ByteRecord, Terminator};
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 use invitations_core::domain::{EmailAddress, EmailError};
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::io::{self, Chain, Cursor, Read};
 
 /// How much of the file decides its encoding, delimiter, header and address column.
@@ -62,13 +61,17 @@ pub type IdentityHasher = foldhash::fast::RandomState;
 
 /// A set of address identities (see [`EmailAddress::identity`]) with no allocation per entry:
 /// the identities are copied end to end into one buffer, and the table holds only a 32-bit hash
-/// and an index for each (8 bytes), so it stays small and growing it never re-reads an identity.
-/// An identity whose hash is already another's is kept apart, so the set is exact.
+/// and an index for each (one 8-byte slot, open addressing), so a lookup touches one slot and
+/// growing the table never re-reads an identity. An identity whose hash is already another's is
+/// kept apart, so the set is exact.
 #[derive(Default)]
 pub struct IdentitySet {
     hasher: IdentityHasher,
-    /// The low 32 bits of an identity's hash -> its index in `ends`.
-    table: HashMap<u32, u32, BuildHasherDefault<Spread>>,
+    /// Linear probing, at most 3/4 full, a power of two long (or empty): each slot is 0 (free) or
+    /// an identity's index in `ends` plus one (high 32 bits) and the low 32 bits of its hash.
+    slots: Vec<u64>,
+    /// How many slots are taken.
+    taken: usize,
     /// The identities, end to end; the i-th ends at `ends[i]`.
     bytes: Vec<u8>,
     ends: Vec<usize>,
@@ -83,30 +86,55 @@ impl IdentitySet {
 
     /// Adds an identity; false when it was already in the set.
     pub fn insert(&mut self, identity: &str) -> bool {
+        if (self.taken + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
         let tag = self.hasher.hash_one(identity) as u32;
-        match self.table.entry(tag) {
-            Entry::Occupied(slot) => {
-                let i = *slot.get() as usize;
-                let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                self.bytes[start..self.ends[i]] != *identity.as_bytes()
-                    && self.collided.insert(identity.into())
+        let mask = self.slots.len() - 1;
+        let mut at = spread(tag) & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                break;
             }
-            Entry::Vacant(slot) => match u32::try_from(self.ends.len()) {
-                Ok(index) => {
-                    self.bytes.extend_from_slice(identity.as_bytes());
-                    self.ends.push(self.bytes.len());
-                    slot.insert(index);
-                    true
-                }
-                // (More than 4 billion identities: keep the rest apart.)
-                Err(_) => self.collided.insert(identity.into()),
-            },
+            if slot as u32 == tag {
+                let i = (slot >> 32) as usize - 1;
+                let start = if i == 0 { 0 } else { self.ends[i - 1] };
+                return self.bytes[start..self.ends[i]] != *identity.as_bytes()
+                    && self.collided.insert(identity.into());
+            }
+            at = (at + 1) & mask;
+        }
+        match u32::try_from(self.ends.len() + 1) {
+            Ok(number) => {
+                self.bytes.extend_from_slice(identity.as_bytes());
+                self.ends.push(self.bytes.len());
+                self.slots[at] = u64::from(number) << 32 | u64::from(tag);
+                self.taken += 1;
+                true
+            }
+            // (More than 4 billion identities: keep the rest apart.)
+            Err(_) => self.collided.insert(identity.into()),
+        }
+    }
+
+    /// Doubles the table, placing each slot again by its hash.
+    fn grow(&mut self) {
+        let len = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![0; len]);
+        let mask = len - 1;
+        for slot in old.into_iter().filter(|&slot| slot != 0) {
+            let mut at = spread(slot as u32) & mask;
+            while self.slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = slot;
         }
     }
 
     /// How many distinct identities the set holds.
     pub fn len(&self) -> usize {
-        self.table.len() + self.collided.len()
+        self.taken + self.collided.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -114,23 +142,10 @@ impl IdentitySet {
     }
 }
 
-/// Hashes a key that is already a random 32-bit hash: multiplied out to 64 bits, so that the
-/// table's use of both the high and the low bits finds them random.
-#[derive(Default)]
-struct Spread(u64);
-
-impl Hasher for Spread {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (u64::from(n) | u64::from(n) << 32).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+/// Where a 32-bit hash goes in a table: multiplied out and its middle bits taken, so that a
+/// table's index (the low bits of this) depends on every bit of the hash.
+fn spread(tag: u32) -> usize {
+    ((u64::from(tag) | u64::from(tag) << 32).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
 }
 
 /// One row of the file that is not blank and not the header.
@@ -141,6 +156,52 @@ pub struct Row {
     /// The address cell as found, trimmed of spaces (empty when the row has no such cell).
     pub value: String,
     pub email: Result<EmailAddress, EmailError>,
+}
+
+/// A [`Row`] as the import reads it ([`RowReader::next_row`]): its value is not copied when it is
+/// the address as entered (most rows), only when it differs (wrapped forms, invalid cells).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddressRow {
+    /// The physical line the row starts on, 1-based, as a text editor numbers lines.
+    pub line: u64,
+    pub email: Result<EmailAddress, EmailError>,
+    /// The value when it is not the address as entered (and not empty).
+    other_value: Option<Box<str>>,
+}
+
+impl AddressRow {
+    /// The address cell as found, trimmed of spaces (empty when the row has no such cell): the
+    /// same text as [`Row::value`].
+    pub fn value(&self) -> &str {
+        match (&self.other_value, &self.email) {
+            (Some(value), _) => value,
+            (None, Ok(email)) => email.as_entered(),
+            (None, Err(_)) => "",
+        }
+    }
+
+    fn new(line: u64, value: &str) -> Self {
+        let email = EmailAddress::parse(address_part(value));
+        let same = match &email {
+            Ok(email) => email.as_entered() == value,
+            Err(_) => value.is_empty(),
+        };
+        AddressRow {
+            line,
+            email,
+            other_value: (!same).then(|| value.into()),
+        }
+    }
+}
+
+impl From<AddressRow> for Row {
+    fn from(row: AddressRow) -> Self {
+        Row {
+            line: row.line,
+            value: row.value().to_owned(),
+            email: row.email,
+        }
+    }
 }
 
 /// Why a file is refused as a whole, in sentences a person reads.
@@ -230,7 +291,7 @@ pub fn read_rows<R: Read>(mut input: R) -> Result<RowReader<R>, FileError> {
     drop(sample);
     let (header, column) = find_column(&records)?;
 
-    let lines = LineEnds::new(Cursor::new(text).chain(decoder), Some(delimiter));
+    let lines = LineEnds::new(Cursor::new(text).chain(decoder), Some(delimiter)).passing_crlf();
     let csv = reader_builder(delimiter)
         .buffer_capacity(CHUNK)
         .from_reader(lines);
@@ -256,10 +317,9 @@ impl<R: Read> RowReader<R> {
     }
 }
 
-impl<R: Read> Iterator for RowReader<R> {
-    type Item = Result<Row, FileError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<R: Read> RowReader<R> {
+    /// The next row, its value copied only when it is not the address as entered.
+    pub fn next_row(&mut self) -> Option<Result<AddressRow, FileError>> {
         while !self.done {
             match self.csv.read_byte_record(&mut self.record) {
                 Ok(true) => {}
@@ -284,14 +344,20 @@ impl<R: Read> Iterator for RowReader<R> {
                 .max(self.last_line + 1);
             self.last_line = line;
             let cell = self.record.get(self.shape.column).unwrap_or_default();
-            let value = match std::str::from_utf8(cell) {
-                Ok(text) => clean(text).to_owned(),
-                Err(_) => clean(&String::from_utf8_lossy(cell)).to_owned(),
-            };
-            let email = EmailAddress::parse(address_part(&value));
-            return Some(Ok(Row { line, value, email }));
+            return Some(Ok(match std::str::from_utf8(cell) {
+                Ok(text) => AddressRow::new(line, clean(text)),
+                Err(_) => AddressRow::new(line, clean(&String::from_utf8_lossy(cell))),
+            }));
         }
         None
+    }
+}
+
+impl<R: Read> Iterator for RowReader<R> {
+    type Item = Result<Row, FileError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_row().map(|row| row.map(Row::from))
     }
 }
 
@@ -505,7 +571,9 @@ fn find_column(records: &[Vec<String>]) -> Result<(bool, usize), FileError> {
 /// cell, a doubled quote inside one is a quote, and any other quote is an ordinary character.
 struct LineEnds<R> {
     inner: R,
-    chunk: Box<[u8]>,
+    /// Hands on the chunks that need no change but CRLF -> LF untouched (see
+    /// [`Self::passing_crlf`]).
+    pass_crlf: bool,
     /// Processed bytes, handed out from `out_pos`.
     out: Vec<u8>,
     out_pos: usize,
@@ -541,7 +609,7 @@ impl<R: Read> LineEnds<R> {
     fn new(inner: R, delimiter: Option<u8>) -> Self {
         LineEnds {
             inner,
-            chunk: vec![0; CHUNK].into_boxed_slice(),
+            pass_crlf: false,
             out: Vec::with_capacity(CHUNK + 2),
             out_pos: 0,
             delimiter,
@@ -554,6 +622,45 @@ impl<R: Read> LineEnds<R> {
             last: None,
             finished: false,
         }
+    }
+
+    /// Hands on unchanged, without a pass over each line, the chunks in which no quote opens, no
+    /// line can be cut and every CR is followed by its LF. The CSV reader then reads the same
+    /// records and counts the same lines, but for a CR at the end of a line's last cell, which
+    /// is blank space to everything that reads cells (they are trimmed).
+    fn passing_crlf(mut self) -> Self {
+        self.pass_crlf = true;
+        self
+    }
+
+    /// Whether `data`, next in the input, can be handed on as it is, and if so takes note of it.
+    fn pass(&mut self, data: &[u8]) -> bool {
+        let Some(&last) = data.last() else {
+            return false;
+        };
+        if !self.pass_crlf
+            || self.after_cr
+            || self.cutting
+            || self.quoting == Quoting::InQuotes
+            || self.line_len + data.len() > MAX_LINE_BYTES
+            || memchr::memchr(b'"', data).is_some()
+            || memchr::memchr_iter(b'\r', data).any(|i| data.get(i + 1) != Some(&b'\n'))
+        {
+            return false;
+        }
+        // As [`Self::process`] would leave it: the last line's length and where its last byte
+        // falls (a CR is never last).
+        self.line_len = match memchr::memrchr(b'\n', data) {
+            Some(i) => data.len() - i - 1,
+            None => self.line_len + data.len(),
+        };
+        self.quoting = if last == b'\n' || self.is_delimiter(last) {
+            Quoting::CellStart
+        } else {
+            Quoting::InCell
+        };
+        self.last = Some(last);
+        true
     }
 
     fn is_delimiter(&self, b: u8) -> bool {
@@ -685,14 +792,19 @@ impl<R: Read> LineEnds<R> {
 
 impl<R: Read> Read for LineEnds<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
         while self.out_pos == self.out.len() {
             self.out.clear();
             self.out_pos = 0;
             if self.finished {
                 return Ok(0);
             }
+            // Read straight into the caller's buffer: most chunks are handed on as they are.
+            let room = buf.len().min(CHUNK);
             let n = loop {
-                match self.inner.read(&mut self.chunk) {
+                match self.inner.read(&mut buf[..room]) {
                     Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                     other => break other?,
                 }
@@ -700,10 +812,10 @@ impl<R: Read> Read for LineEnds<R> {
             if n == 0 {
                 self.finished = true;
                 self.finish();
+            } else if self.pass(&buf[..n]) {
+                return Ok(n);
             } else {
-                let chunk = std::mem::take(&mut self.chunk);
-                self.process(&chunk[..n]);
-                self.chunk = chunk;
+                self.process(&buf[..n]);
             }
         }
         let n = buf.len().min(self.out.len() - self.out_pos);

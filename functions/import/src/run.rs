@@ -1,6 +1,6 @@
 //! One import, start to finish.
 
-use crate::rows::{self, FileError, Row};
+use crate::rows::{self, AddressRow, FileError};
 use crate::{report, report_key, App, ImportObject};
 use bytes::Bytes;
 use futures::StreamExt;
@@ -176,7 +176,7 @@ async fn invite_everyone(
             }
         }
     });
-    let (row_tx, mut row_rx) = mpsc::channel::<Result<Row, FileError>>(ROWS_PER_ROUND * 2);
+    let (row_tx, mut row_rx) = mpsc::channel::<Result<AddressRow, FileError>>(ROWS_PER_ROUND * 2);
     let reader = tokio::task::spawn_blocking(move || {
         let input = ChannelReader {
             chunks: chunk_rx,
@@ -186,8 +186,8 @@ async fn invite_everyone(
             Err(err) => {
                 let _ = row_tx.blocking_send(Err(err));
             }
-            Ok(rows) => {
-                for row in rows {
+            Ok(mut rows) => {
+                while let Some(row) = rows.next_row() {
                     if row_tx.blocking_send(row).is_err() {
                         break;
                     }
@@ -210,7 +210,7 @@ async fn invite_everyone(
     import.first_bad_rows.clear();
 
     let result = async {
-        let mut round: Vec<Row> = Vec::with_capacity(ROWS_PER_ROUND);
+        let mut round: Vec<AddressRow> = Vec::with_capacity(ROWS_PER_ROUND);
         loop {
             let next = row_rx.recv().await;
             let done = next.is_none();
@@ -266,7 +266,7 @@ async fn invite_round(
     contract: &Contract,
     activities: &[ActivityId],
     import: &mut Import,
-    round: &[Row],
+    round: &[AddressRow],
     writer: &mut csv::Writer<Vec<u8>>,
 ) -> Result<(), Stop> {
     let mut outcomes: Vec<Option<InviteOutcome>> = vec![None; round.len()];
@@ -325,12 +325,12 @@ async fn invite_round(
     for (row, outcome) in round.iter().zip(outcomes) {
         let outcome = outcome.expect("every row has an outcome");
         let detail = outcome.describe();
-        report::line(writer, row.line, &row.value, outcome.code(), &detail);
+        report::line(writer, row.line, row.value(), outcome.code(), &detail);
         import.counts.add(&outcome);
         if !outcome.is_new_invitation() && import.first_bad_rows.len() < FIRST_BAD_ROWS {
             import.first_bad_rows.push(BadRow {
                 line: row.line,
-                value: import::shorten(&row.value, 80),
+                value: import::shorten(row.value(), 80),
                 reason: detail,
             });
         }

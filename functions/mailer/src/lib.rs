@@ -343,6 +343,18 @@ pub fn queued_invitation(record: &EventRecord) -> Option<Result<Invitation, Corr
     if reader.opt_s("type") != Some("invitation") || reader.opt_s("delivery") != Some("queued") {
         return None;
     }
+    // A claim given back (sending -> queued, same send) is not a new send: the record that
+    // queued it failed and is delivered again by the trigger's retries. Mailing on both would
+    // add a record per failure while SES is down, each retried in turn.
+    let old: Item = record.change.old_image.clone().into();
+    let before = Reader(&old);
+    let same_send = matches!(
+        (before.opt_n::<u32>("token_version"), reader.opt_n::<u32>("token_version")),
+        (Ok(Some(a)), Ok(Some(b))) if a == b
+    );
+    if before.opt_s("delivery") == Some("sending") && same_send {
+        return None;
+    }
     Some(invitation_from(&item))
 }
 
@@ -386,6 +398,32 @@ mod tests {
         let mut empty = base.clone();
         empty.change.new_image = Default::default();
         assert!(queued_invitation(&empty).is_none());
+    }
+
+    #[test]
+    fn a_claim_given_back_is_not_a_new_send_but_a_resend_is() {
+        use serde_dynamo::AttributeValue as A;
+        let mut released = example().records.remove(0);
+        released.change.old_image = released.change.new_image.clone();
+        released
+            .change
+            .old_image
+            .insert("delivery".into(), A::S("sending".into()));
+        assert!(queued_invitation(&released).is_none());
+
+        let mut resent = released.clone();
+        resent
+            .change
+            .old_image
+            .insert("token_version".into(), A::N("0".into()));
+        assert!(matches!(queued_invitation(&resent), Some(Ok(_))));
+
+        let mut after_sent = released;
+        after_sent
+            .change
+            .old_image
+            .insert("delivery".into(), A::S("sent".into()));
+        assert!(matches!(queued_invitation(&after_sent), Some(Ok(_))));
     }
 
     #[test]

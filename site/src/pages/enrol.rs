@@ -7,6 +7,8 @@ use crate::api::{ApiError, InvitationPage};
 use crate::auth::query_param;
 use crate::format;
 use crate::AppContext;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -29,14 +31,31 @@ pub fn EnrolPage() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let state = use_state(|| EnrolState::Loading);
     let token = use_state(String::new);
+    // Another link opened in the same tab changes only the fragment (no page load): follow it.
+    let hash = use_state(current_hash);
+    {
+        let hash = hash.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || hash.set(current_hash()));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                w.set_onhashchange(Some(listener.as_ref().unchecked_ref()));
+            }
+            move || {
+                if let Some(w) = &window {
+                    w.set_onhashchange(None);
+                }
+                drop(listener);
+            }
+        });
+    }
     {
         let (ctx, state, token) = (ctx.clone(), state.clone(), token.clone());
-        use_effect_with((), move |_| {
-            let hash = web_sys::window()
-                .and_then(|w| w.location().hash().ok())
-                .unwrap_or_default();
+        use_effect_with((*hash).clone(), move |hash| {
+            let hash = hash.clone();
             let t = query_param(&hash, "token").unwrap_or_default();
             token.set(t.clone());
+            state.set(EnrolState::Loading);
             yew::platform::spawn_local(async move {
                 if t.is_empty() {
                     state.set(EnrolState::BadLink(ApiError {
@@ -48,7 +67,11 @@ pub fn EnrolPage() -> Html {
                     return;
                 }
                 let api = crate::api::Api::new(&ctx.config.api_base, None);
-                state.set(match api.invitation_page(&t).await {
+                let answer = api.invitation_page(&t).await;
+                if current_hash() != hash {
+                    return; // another link was opened meanwhile
+                }
+                state.set(match answer {
                     Ok(page) if page.status == "enrolled" => EnrolState::Enrolled(page),
                     Ok(page) => EnrolState::Ready(page),
                     Err(e) => EnrolState::BadLink(e),
@@ -76,6 +99,12 @@ pub fn EnrolPage() -> Html {
         })
     };
     html! { <EnrolView state={(*state).clone()} {on_enrol} /> }
+}
+
+fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 /// The heading and sentence for a link that does not work, by the problem's code.

@@ -220,12 +220,15 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
         let state = state.clone();
         Callback::from(move |a: InvitationsAction| state.dispatch(a))
     };
+    // A contract that cannot be opened (someone else's, or none) gets no tools, only why.
+    if let Some(Err(e)) = &contract {
+        return html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> };
+    }
     html! {
         <>
             {match &contract {
-                None => html! { <p role="status">{"Loading the contract…"}</p> },
-                Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> },
                 Some(Ok(c)) => html! { <ContractHeader contract={c.clone()} current={Tab::Invitations} /> },
+                _ => html! { <p role="status">{"Loading the contract…"}</p> },
             }}
             <h2 class="visually-hidden">{"Invitations"}</h2>
             <p>

@@ -108,7 +108,7 @@ impl Bridge {
                 }
                 Err(e) => {
                     tracing::error!(error = %e, attempt, "import failed for good; parked on the failure queue");
-                    self.park("import", body).await?;
+                    self.park("import", attempt, body).await?;
                     self.delete(receipt).await?;
                 }
             }
@@ -126,11 +126,15 @@ impl Bridge {
         Ok(())
     }
 
-    async fn park(&self, source: &str, body: &str) -> Result<(), BoxError> {
+    /// Puts an event that kept failing on the failure queue, with how often it was tried.
+    async fn park(&self, source: &str, attempts: i64, body: &str) -> Result<(), BoxError> {
         self.sqs
             .send_message()
             .queue_url(&self.failure_queue_url)
-            .message_body(serde_json::json!({ "source": source, "event": body }).to_string())
+            .message_body(
+                serde_json::json!({ "source": source, "attempts": attempts, "event": body })
+                    .to_string(),
+            )
             .send()
             .await?;
         Ok(())
@@ -231,8 +235,7 @@ impl Bridge {
     async fn deliver(&self, arn: &str, mut batch: Vec<Record>) -> Result<(), BoxError> {
         let mut retries = 0;
         loop {
-            let json = lambda_stream_event(arn, &batch);
-            let event: StreamEvent = serde_json::from_value(json.clone())?;
+            let event: StreamEvent = serde_json::from_value(lambda_stream_event(arn, &batch))?;
             let failed_from = match self.mailer.handle(event).await {
                 Ok(response) => {
                     let failed: Vec<String> = response
@@ -263,8 +266,9 @@ impl Bridge {
                     "stream records failed {} retries; parked on the failure queue and skipped",
                     STREAM_RETRIES
                 );
-                self.park("stream", &lambda_stream_event(arn, &batch).to_string())
-                    .await?;
+                let attempts = i64::from(retries) + 1;
+                let event = lambda_stream_event(arn, &batch).to_string();
+                self.park("stream", attempts, &event).await?;
                 return Ok(());
             }
             retries += 1;
@@ -273,7 +277,7 @@ impl Bridge {
                 retries,
                 "mailer asked for records again"
             );
-            tokio::time::sleep(Duration::from_millis(250 * u64::from(retries))).await;
+            tokio::time::sleep(Duration::from_millis(100 * u64::from(retries))).await;
         }
     }
 }
