@@ -36,8 +36,9 @@ use csv::{ByteRecord, Terminator};
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 use invitations_core::domain::{EmailAddress, EmailError};
-use std::collections::HashSet;
-use std::hash::BuildHasher;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::io::{self, Chain, Cursor, Read};
 
 /// How much of the file decides its encoding, delimiter, header and address column.
@@ -61,17 +62,13 @@ pub type IdentityHasher = foldhash::fast::RandomState;
 
 /// A set of address identities (see [`EmailAddress::identity`]) with no allocation per entry:
 /// the identities are copied end to end into one buffer, and the table holds only a 32-bit hash
-/// and an index for each (one 8-byte slot, open addressing), so a lookup touches one slot and
-/// growing the table never re-reads an identity. An identity whose hash is already another's is
-/// kept apart, so the set is exact.
+/// and an index for each (8 bytes), so it stays small and growing it never re-reads an identity.
+/// An identity whose hash is already another's is kept apart, so the set is exact.
 #[derive(Default)]
 pub struct IdentitySet {
     hasher: IdentityHasher,
-    /// Linear probing, at most 3/4 full, a power of two long (or empty): each slot is 0 (free) or
-    /// an identity's index in `ends` plus one (high 32 bits) and the low 32 bits of its hash.
-    slots: Vec<u64>,
-    /// How many slots are taken.
-    taken: usize,
+    /// The low 32 bits of an identity's hash -> its index in `ends`.
+    table: HashMap<u32, u32, BuildHasherDefault<Spread>>,
     /// The identities, end to end; the i-th ends at `ends[i]`.
     bytes: Vec<u8>,
     ends: Vec<usize>,
@@ -86,55 +83,30 @@ impl IdentitySet {
 
     /// Adds an identity; false when it was already in the set.
     pub fn insert(&mut self, identity: &str) -> bool {
-        if (self.taken + 1) * 4 > self.slots.len() * 3 {
-            self.grow();
-        }
         let tag = self.hasher.hash_one(identity) as u32;
-        let mask = self.slots.len() - 1;
-        let mut at = spread(tag) & mask;
-        loop {
-            let slot = self.slots[at];
-            if slot == 0 {
-                break;
-            }
-            if slot as u32 == tag {
-                let i = (slot >> 32) as usize - 1;
+        match self.table.entry(tag) {
+            Entry::Occupied(slot) => {
+                let i = *slot.get() as usize;
                 let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                return self.bytes[start..self.ends[i]] != *identity.as_bytes()
-                    && self.collided.insert(identity.into());
+                self.bytes[start..self.ends[i]] != *identity.as_bytes()
+                    && self.collided.insert(identity.into())
             }
-            at = (at + 1) & mask;
-        }
-        match u32::try_from(self.ends.len() + 1) {
-            Ok(number) => {
-                self.bytes.extend_from_slice(identity.as_bytes());
-                self.ends.push(self.bytes.len());
-                self.slots[at] = u64::from(number) << 32 | u64::from(tag);
-                self.taken += 1;
-                true
-            }
-            // (More than 4 billion identities: keep the rest apart.)
-            Err(_) => self.collided.insert(identity.into()),
-        }
-    }
-
-    /// Doubles the table, placing each slot again by its hash.
-    fn grow(&mut self) {
-        let len = (self.slots.len() * 2).max(64);
-        let old = std::mem::replace(&mut self.slots, vec![0; len]);
-        let mask = len - 1;
-        for slot in old.into_iter().filter(|&slot| slot != 0) {
-            let mut at = spread(slot as u32) & mask;
-            while self.slots[at] != 0 {
-                at = (at + 1) & mask;
-            }
-            self.slots[at] = slot;
+            Entry::Vacant(slot) => match u32::try_from(self.ends.len()) {
+                Ok(index) => {
+                    self.bytes.extend_from_slice(identity.as_bytes());
+                    self.ends.push(self.bytes.len());
+                    slot.insert(index);
+                    true
+                }
+                // (More than 4 billion identities: keep the rest apart.)
+                Err(_) => self.collided.insert(identity.into()),
+            },
         }
     }
 
     /// How many distinct identities the set holds.
     pub fn len(&self) -> usize {
-        self.taken + self.collided.len()
+        self.table.len() + self.collided.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -142,10 +114,23 @@ impl IdentitySet {
     }
 }
 
-/// Where a 32-bit hash goes in a table: multiplied out and its middle bits taken, so that a
-/// table's index (the low bits of this) depends on every bit of the hash.
-fn spread(tag: u32) -> usize {
-    ((u64::from(tag) | u64::from(tag) << 32).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize
+/// Hashes a key that is already a random 32-bit hash: multiplied out to 64 bits, so that the
+/// table's use of both the high and the low bits finds them random.
+#[derive(Default)]
+struct Spread(u64);
+
+impl Hasher for Spread {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (u64::from(n) | u64::from(n) << 32).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 /// One row of the file that is not blank and not the header.
