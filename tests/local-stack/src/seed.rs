@@ -252,8 +252,6 @@ impl Seeder<'_> {
                 json!({"user_ids": users(3..=20)}),
             )
             .await?;
-        self.enrol_some(self.enrol, &lead[..5]).await?;
-        self.revoke_some(ada, LEADERSHIP, &lead[5..7]).await?;
         self.invite(
             self.admin,
             ada,
@@ -271,8 +269,6 @@ impl Seeder<'_> {
                 json!({"user_ids": users(40..=64), "activities": ["sql-basics", "python-data"]}),
             )
             .await?;
-        self.enrol_some(self.enrol, &data[..6]).await?;
-        self.revoke_some(ada, DATA_SKILLS, &data[6..8]).await?;
         self.invite(
             self.admin,
             ada,
@@ -290,8 +286,42 @@ impl Seeder<'_> {
                 json!({"user_ids": users(100..=111)}),
             )
             .await?;
+
+        // People enrol after their mail arrives: let the mailer catch up first, so the demo
+        // shows enrolled invitations as sent, not as still queued.
+        let mailed: Vec<String> = [&lead[..7], &data[..8], &onboarding[..1]].concat();
+        self.wait_for_mail(&mailed).await?;
+        self.enrol_some(self.enrol, &lead[..5]).await?;
+        self.revoke_some(ada, LEADERSHIP, &lead[5..7]).await?;
+        self.enrol_some(self.enrol, &data[..6]).await?;
+        self.revoke_some(ada, DATA_SKILLS, &data[6..8]).await?;
         self.enrol_some(self.enrol, &onboarding[..1]).await?;
         Ok(people)
+    }
+
+    /// Waits until the mailer has dealt with each invitation's mail, for at most 30 s (the
+    /// seed goes on either way; the delivery column then shows what really happened).
+    async fn wait_for_mail(&self, ids: &[String]) -> Result<(), BoxError> {
+        use invitations_core::domain::Delivery;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        for id in ids {
+            let id = InvitationId::parse(id)?;
+            loop {
+                let invitation = self.store.find_invitation(&id).await?;
+                let waiting = invitation.is_some_and(|i| {
+                    matches!(i.delivery, Delivery::Queued | Delivery::Sending { .. })
+                });
+                if !waiting {
+                    break;
+                }
+                if std::time::Instant::now() > deadline {
+                    tracing::warn!("the seed's mail is still queued after 30 s; going on");
+                    return Ok(());
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        }
+        Ok(())
     }
 
     /// Invites through the admin API and answers with the new invitations' ids.
