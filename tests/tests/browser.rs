@@ -9,11 +9,14 @@
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
 //! tests/artifacts/browser/ (and `failure.png` when a step fails).
 
+mod common;
+
+use common::{enrol_link, mail_for, start_stack};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
-use invitations_core::testkit::{emulators, free_port, repo_root, SentMail};
+use invitations_core::testkit::{free_port, repo_root};
 use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING};
-use local_stack::{Options, Stack};
+use local_stack::Stack;
 use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -288,51 +291,6 @@ impl Page {
     }
 }
 
-/// Mail the SES emulator holds for `address`, waiting for at least one.
-async fn mail_for(ses: &str, address: &str) -> Vec<SentMail> {
-    let deadline = Instant::now() + SLOW_WAIT;
-    loop {
-        let store: Value = reqwest::get(format!("{ses}/store"))
-            .await
-            .expect("the mail store answers")
-            .json()
-            .await
-            .expect("mail store JSON");
-        let mine: Vec<SentMail> = store["emails"]
-            .as_array()
-            .expect("emails")
-            .iter()
-            .filter_map(|m| serde_json::from_value::<SentMail>(m.clone()).ok())
-            .filter(|m| {
-                m.destination
-                    .to
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(address))
-            })
-            .collect();
-        if !mine.is_empty() {
-            return mine;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no mail for {address} within {SLOW_WAIT:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-}
-
-/// The personal link in an invitation mail.
-fn link_in(mail: &SentMail, site: &str) -> String {
-    let text = mail.body.text.clone().unwrap_or_default();
-    let start = text
-        .find(&format!("{site}/enrol#token="))
-        .unwrap_or_else(|| panic!("no link to {site}/enrol in: {text}"));
-    text[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect()
-}
-
 /// A CSV file in a folder of its own, removed on drop.
 struct TempCsv {
     dir: PathBuf,
@@ -369,14 +327,7 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
     let shots = repo_root().join("tests/artifacts/browser");
     std::fs::create_dir_all(&shots).expect("the screenshot folder");
 
-    let emulators = tokio::task::spawn_blocking(emulators)
-        .await
-        .unwrap()
-        .clone();
-    let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
-    let stack = Stack::start(Options::new(emulators, &format!("web-{tag}")))
-        .await
-        .expect("the local stack starts");
+    let (stack, tag) = start_stack("web").await;
     let driver = Driver::start().await;
     let page = Page {
         client: driver.browser().await,
@@ -589,12 +540,15 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.screenshot("08-revoke-outcome.png").await;
 
     // 6. The mailed links: Kim's now says it was withdrawn; Robin's enrols an external person.
-    let kim_link = link_in(&mail_for(&stack.emulators.ses, &kim).await[0], &stack.url);
+    let kim_link = enrol_link(
+        &mail_for(&stack.emulators.ses, &kim, 1).await[0],
+        &stack.url,
+    );
     page.goto(&kim_link).await;
     page.text_with("#link-revoked h1", "withdrawn").await;
-    let robin_mail = mail_for(&stack.emulators.ses, &robin).await;
+    let robin_mail = mail_for(&stack.emulators.ses, &robin, 1).await;
     assert_eq!(robin_mail.len(), 1, "one mail per invitation");
-    let robin_link = link_in(&robin_mail[0], &stack.url);
+    let robin_link = enrol_link(&robin_mail[0], &stack.url);
     page.goto(&robin_link).await;
     page.text_with("main.student", "Data Skills Voucher").await;
     page.type_into("enrol-name", "Robin External").await;

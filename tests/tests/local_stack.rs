@@ -4,9 +4,10 @@
 //! for the import, read the mail from the SES emulator, enrol through the mailed link, then
 //! revoke (refused once enrolled, allowed while pending).
 
-use invitations_core::testkit::{emulators, http, SentMail};
+mod common;
+
+use common::{enrol_link, mail_for, start_stack};
 use local_stack::seed::contracts::{DATA_SKILLS, LEADERSHIP};
-use local_stack::{Options, Stack};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -58,67 +59,14 @@ impl Client {
     }
 }
 
-async fn start_stack() -> (Stack, String) {
-    let emulators = tokio::task::spawn_blocking(emulators)
-        .await
-        .unwrap()
-        .clone();
-    let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
-    let stack = Stack::start(Options::new(emulators, &format!("e2e-{tag}")))
-        .await
-        .expect("the local stack starts");
-    (stack, tag)
-}
-
-/// Mail the SES emulator holds for `address`, waiting for at least `want`.
-async fn mail_for(ses: &str, address: &str, want: usize) -> Vec<SentMail> {
-    #[derive(serde::Deserialize)]
-    struct Store {
-        emails: Vec<SentMail>,
-    }
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let (status, body) = http("GET", ses, "/store", None).expect("mail store");
-        assert_eq!(status, 200);
-        let store: Store = serde_json::from_str(&body).expect("mail store JSON");
-        let mine: Vec<SentMail> = store
-            .emails
-            .into_iter()
-            .filter(|m| {
-                m.destination
-                    .to
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(address))
-            })
-            .collect();
-        if mine.len() >= want {
-            return mine;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no mail for {address} within 60 s"
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
-}
-
-/// The personal link in an invitation mail, and its token.
-fn link_in(mail: &SentMail, site: &str) -> (String, String) {
-    let text = mail.body.text.clone().unwrap_or_default();
-    let start = text
-        .find(&format!("{site}/enrol#token="))
-        .unwrap_or_else(|| panic!("no link to {site}/enrol in: {text}"));
-    let link: String = text[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
-    let token = link.split("#token=").nth(1).expect("token").to_owned();
-    (link, token)
+/// The token of an enrol link.
+fn token_of(link: &str) -> String {
+    link.split("#token=").nth(1).expect("a token").to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_seeded_flows_work_through_the_gateway() {
-    let (stack, tag) = start_stack().await;
+    let (stack, tag) = start_stack("e2e").await;
     let ada = Client::signed_in(&stack.url, "ada-admin").await;
     let grace = Client::signed_in(&stack.url, "grace-admin").await;
     let anonymous = Client {
@@ -248,7 +196,7 @@ async fn the_seeded_flows_work_through_the_gateway() {
     // The mailed link opens the student's page and enrols an external person.
     let mail = mail_for(&stack.emulators.ses, &external, 1).await;
     assert_eq!(mail.len(), 1, "one mail per invitation");
-    let (_, token) = link_in(&mail[0], &stack.url);
+    let token = token_of(&enrol_link(&mail[0], &stack.url));
     let (status, page) = anonymous
         .call("GET", &format!("/api/invitation?token={token}"), None)
         .await;
@@ -310,7 +258,7 @@ async fn the_seeded_flows_work_through_the_gateway() {
 
     // A revoked link shows a clear refusal, not the enrol page.
     let kim_mail = mail_for(&stack.emulators.ses, &format!("kim@e2e{tag}.example"), 1).await;
-    let (_, kim_token) = link_in(&kim_mail[0], &stack.url);
+    let kim_token = token_of(&enrol_link(&kim_mail[0], &stack.url));
     let (status, problem) = anonymous
         .call("GET", &format!("/api/invitation?token={kim_token}"), None)
         .await;

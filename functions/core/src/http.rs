@@ -220,22 +220,35 @@ impl Route {
         if method.as_str() != self.method {
             return None;
         }
-        let want: Vec<&str> = self.path.trim_matches('/').split('/').collect();
-        let got: Vec<&str> = path.trim_matches('/').split('/').collect();
-        if want.len() != got.len() {
+        path_segments(self.path, path)?
+            .into_iter()
+            .map(|(name, raw)| {
+                let value = percent_encoding::percent_decode_str(raw)
+                    .decode_utf8()
+                    .ok()?;
+                Some((name, value.into_owned()))
+            })
+            .collect()
+    }
+}
+
+/// When `path` has the shape of `pattern` (`/contracts/{id}`), each `{name}` with the path's
+/// segment in its place, still percent-encoded.
+pub fn path_segments<'p, 'a>(pattern: &'p str, path: &'a str) -> Option<Vec<(&'p str, &'a str)>> {
+    let want: Vec<&str> = pattern.trim_matches('/').split('/').collect();
+    let got: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if want.len() != got.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (w, g) in want.into_iter().zip(got) {
+        if let Some(name) = w.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
+            params.push((name, g));
+        } else if w != g {
             return None;
         }
-        let mut params = Vec::new();
-        for (w, g) in want.iter().zip(&got) {
-            if let Some(name) = w.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
-                let value = percent_encoding::percent_decode_str(g).decode_utf8().ok()?;
-                params.push((name, value.into_owned()));
-            } else if w != g {
-                return None;
-            }
-        }
-        Some(params)
     }
+    Some(params)
 }
 
 /// Finds the route for a request: the matched route and its path parameters, 404 for an unknown

@@ -24,10 +24,16 @@ use tower_http::services::{ServeDir, ServeFile};
 /// The largest request body passed on (API Gateway's limit).
 const MAX_BODY: usize = 10 * 1024 * 1024;
 
-pub struct Gateway {
-    pub routes: Vec<ApiRoute>,
+/// The functions behind the HTTP API.
+#[derive(Clone)]
+pub struct Functions {
     pub admin: admin_api::App,
     pub enrol: enrol_api::App,
+}
+
+pub struct Gateway {
+    pub routes: Vec<ApiRoute>,
+    pub functions: Functions,
     pub signer: Signer,
     /// Who the sign-in page offers.
     pub people: Vec<LocalUser>,
@@ -46,11 +52,12 @@ pub enum InvokeError {
     Function(String),
 }
 
-impl Gateway {
+impl Functions {
     /// Calls the function behind `method path` as API Gateway would, with `claims` as the
     /// JWT authorizer's output. Used by the HTTP server and by the demo-data seed.
     pub async fn invoke(
         &self,
+        routes: &[ApiRoute],
         method: &str,
         path_and_query: &str,
         headers: &HeaderMap,
@@ -60,8 +67,7 @@ impl Gateway {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
-        let (route, params) = self
-            .routes
+        let (route, params) = routes
             .iter()
             .find_map(|r| r.matches(method, path).map(|p| (r, p)))
             .ok_or_else(|| InvokeError::NoRoute(format!("{method} {path}")))?;
@@ -79,7 +85,9 @@ impl Gateway {
         };
         result.map_err(|e| InvokeError::Function(e.to_string()))
     }
+}
 
+impl Gateway {
     pub fn router(self: Arc<Self>) -> Router {
         Router::new()
             .route("/config.json", get(config))
@@ -232,7 +240,9 @@ async fn api(State(gw): State<Arc<Gateway>>, request: Request) -> Response {
             .ok()
     });
     match gw
+        .functions
         .invoke(
+            &gw.routes,
             parts.method.as_str(),
             &path_and_query,
             &parts.headers,

@@ -13,7 +13,7 @@ pub mod sign_in;
 pub mod template;
 
 use crate::bridge::Bridge;
-use crate::gateway::Gateway;
+use crate::gateway::{Functions, Gateway};
 use crate::provision::{BoxError, Names, Resources};
 use crate::sign_in::{LocalUser, Signer};
 use crate::template::Template;
@@ -93,15 +93,17 @@ impl Stack {
         let link_key = LinkKey::from_bytes(random_bytes(32))?;
         let clock = ports::system_clock();
 
-        let admin = admin_api::App {
-            store: shared.clone(),
-            blobs: blobs.clone(),
-            clock: clock.clone(),
-        };
-        let enrol = enrol_api::App {
-            store: shared.clone(),
-            link_key: link_key.clone(),
-            clock: clock.clone(),
+        let functions = Functions {
+            admin: admin_api::App {
+                store: shared.clone(),
+                blobs: blobs.clone(),
+                clock: clock.clone(),
+            },
+            enrol: enrol_api::App {
+                store: shared.clone(),
+                link_key: link_key.clone(),
+                clock: clock.clone(),
+            },
         };
         let mailer = mailer::App::new(
             Arc::new(store.clone()),
@@ -136,21 +138,21 @@ impl Stack {
                 let clock = clock.clone();
                 Arc::new(move || clock() - chrono::Duration::days(30)) as ports::Clock
             };
-            let past = admin_api::App {
-                clock: past_clock.clone(),
-                ..admin.clone()
-            };
-            let enrol_past = enrol_api::App {
-                clock: past_clock,
-                ..enrol.clone()
+            let past = Functions {
+                admin: admin_api::App {
+                    clock: past_clock.clone(),
+                    ..functions.admin.clone()
+                },
+                enrol: enrol_api::App {
+                    clock: past_clock,
+                    ..functions.enrol.clone()
+                },
             };
             seed::Seeder {
                 store: shared.clone(),
                 routes: &routes,
-                admin: &admin,
+                now: &functions,
                 past: &past,
-                enrol: &enrol,
-                enrol_past: &enrol_past,
                 link_key: &link_key,
             }
             .run(clock())
@@ -161,8 +163,7 @@ impl Stack {
 
         let gateway = Arc::new(Gateway {
             routes,
-            admin,
-            enrol,
+            functions,
             signer: Signer::random(),
             people: people.clone(),
             site_dir: options.site_dir,

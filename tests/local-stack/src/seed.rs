@@ -3,7 +3,7 @@
 //! revoked through the functions' own handlers (so counts, audit and mail are real), some of
 //! them with a clock set in the past so that they have expired.
 
-use crate::gateway::api_gateway_event;
+use crate::gateway::Functions;
 use crate::sign_in::{Claims, LocalUser, ISSUER};
 use crate::template::ApiRoute;
 use chrono::{DateTime, Duration, Utc};
@@ -187,14 +187,12 @@ pub fn demo_contracts(now: DateTime<Utc>) -> Vec<Contract> {
     ]
 }
 
-/// Handlers to seed through; the `past` ones run with a clock 30 days behind.
+/// The functions to seed through: `now` as they run, `past` with a clock 30 days behind.
 pub struct Seeder<'a> {
     pub store: Arc<dyn Store>,
     pub routes: &'a [ApiRoute],
-    pub admin: &'a admin_api::App,
-    pub past: &'a admin_api::App,
-    pub enrol: &'a enrol_api::App,
-    pub enrol_past: &'a enrol_api::App,
+    pub now: &'a Functions,
+    pub past: &'a Functions,
     pub link_key: &'a LinkKey,
 }
 
@@ -234,7 +232,7 @@ impl Seeder<'_> {
                 json!({"user_ids": users(200..=207)}),
             )
             .await?;
-        self.enrol_some(self.enrol_past, &old[..3]).await?;
+        self.enrol_some(self.past, &old[..3]).await?;
 
         // Leadership: pending, enrolled, revoked, and expired invitations.
         self.invite(
@@ -246,14 +244,14 @@ impl Seeder<'_> {
         .await?;
         let lead = self
             .invite(
-                self.admin,
+                self.now,
                 ada,
                 LEADERSHIP,
                 json!({"user_ids": users(3..=20)}),
             )
             .await?;
         self.invite(
-            self.admin,
+            self.now,
             ada,
             LEADERSHIP,
             json!({"emails": ["pat.external@partner.example", "lee.contractor@partner.example"]}),
@@ -263,14 +261,14 @@ impl Seeder<'_> {
         // Data skills: two batches covering different activities.
         let data = self
             .invite(
-                self.admin,
+                self.now,
                 ada,
                 DATA_SKILLS,
                 json!({"user_ids": users(40..=64), "activities": ["sql-basics", "python-data"]}),
             )
             .await?;
         self.invite(
-            self.admin,
+            self.now,
             ada,
             DATA_SKILLS,
             json!({"user_ids": users(65..=72), "activities": ["dashboards"]}),
@@ -280,7 +278,7 @@ impl Seeder<'_> {
         // Onboarding (Grace's): a handful, one enrolled.
         let onboarding = self
             .invite(
-                self.admin,
+                self.now,
                 grace,
                 ONBOARDING,
                 json!({"user_ids": users(100..=111)}),
@@ -291,11 +289,11 @@ impl Seeder<'_> {
         // shows enrolled invitations as sent, not as still queued.
         let mailed: Vec<String> = [&lead[..7], &data[..8], &onboarding[..1]].concat();
         self.wait_for_mail(&mailed).await?;
-        self.enrol_some(self.enrol, &lead[..5]).await?;
+        self.enrol_some(self.now, &lead[..5]).await?;
         self.revoke_some(ada, LEADERSHIP, &lead[5..7]).await?;
-        self.enrol_some(self.enrol, &data[..6]).await?;
+        self.enrol_some(self.now, &data[..6]).await?;
         self.revoke_some(ada, DATA_SKILLS, &data[6..8]).await?;
-        self.enrol_some(self.enrol, &onboarding[..1]).await?;
+        self.enrol_some(self.now, &onboarding[..1]).await?;
         Ok(people)
     }
 
@@ -327,13 +325,13 @@ impl Seeder<'_> {
     /// Invites through the admin API and answers with the new invitations' ids.
     async fn invite(
         &self,
-        app: &admin_api::App,
+        functions: &Functions,
         who: &LocalUser,
         contract: &str,
         body: Value,
     ) -> Result<Vec<String>, BoxError> {
         let path = format!("/contracts/{contract}/invitations");
-        let answer = self.admin_call(app, who, "POST", &path, &body).await?;
+        let answer = self.call(functions, Some(who), &path, &body).await?;
         Ok(answer["results"]
             .as_array()
             .into_iter()
@@ -351,14 +349,13 @@ impl Seeder<'_> {
     ) -> Result<(), BoxError> {
         for id in ids {
             let path = format!("/contracts/{contract}/invitations/{id}/revoke");
-            self.admin_call(self.admin, who, "POST", &path, &json!({}))
-                .await?;
+            self.call(self.now, Some(who), &path, &json!({})).await?;
         }
         Ok(())
     }
 
     /// Enrols through the student API with each invitation's current link.
-    async fn enrol_some(&self, app: &enrol_api::App, ids: &[String]) -> Result<(), BoxError> {
+    async fn enrol_some(&self, functions: &Functions, ids: &[String]) -> Result<(), BoxError> {
         for id in ids {
             let id = InvitationId::parse(id)?;
             let invitation = self
@@ -371,20 +368,20 @@ impl Seeder<'_> {
                 .sign(&id, invitation.token_version)
                 .ok_or("cannot sign a link")?;
             let body = json!({ "token": token, "name": "Seeded Student" });
-            self.student_call(app, "POST", "/enrol", &body).await?;
+            self.call(functions, None, "/enrol", &body).await?;
         }
         Ok(())
     }
 
-    async fn admin_call(
+    /// POSTs `body` to `path` as API Gateway would, signed in as `who` (if anyone).
+    async fn call(
         &self,
-        app: &admin_api::App,
-        who: &LocalUser,
-        method: &str,
+        functions: &Functions,
+        who: Option<&LocalUser>,
         path: &str,
         body: &Value,
     ) -> Result<Value, BoxError> {
-        let claims = Claims {
+        let claims = who.map(|who| Claims {
             sub: who.user_id.clone(),
             email: who.email.clone(),
             name: who.name.clone(),
@@ -392,56 +389,24 @@ impl Seeder<'_> {
             iss: ISSUER.into(),
             iat: 0,
             exp: i64::MAX,
-        };
-        let (route, request) = self.request(method, path, body, Some(&claims))?;
-        debug_assert_eq!(route.binary, "admin-api");
-        let response = admin_api::handle(app, request).await?;
-        answer(method, path, response)
-    }
-
-    async fn student_call(
-        &self,
-        app: &enrol_api::App,
-        method: &str,
-        path: &str,
-        body: &Value,
-    ) -> Result<Value, BoxError> {
-        let (route, request) = self.request(method, path, body, None)?;
-        debug_assert_eq!(route.binary, "enrol-api");
-        let response = enrol_api::handle(app, request).await?;
-        answer(method, path, response)
-    }
-
-    fn request(
-        &self,
-        method: &str,
-        path: &str,
-        body: &Value,
-        claims: Option<&Claims>,
-    ) -> Result<(&ApiRoute, lambda_http::Request), BoxError> {
-        let (route, params) = self
-            .routes
-            .iter()
-            .find_map(|r| r.matches(method, path).map(|p| (r, p)))
-            .ok_or_else(|| format!("the template has no route {method} {path}"))?;
+        });
         let mut headers = axum::http::HeaderMap::new();
         headers.insert("content-type", "application/json".parse()?);
-        let event = api_gateway_event(
-            route,
-            method,
-            path,
-            "",
-            &params,
-            &headers,
-            body.to_string().as_bytes(),
-            claims,
-        );
-        Ok((route, lambda_http::request::from_str(&event.to_string())?))
+        let response = functions
+            .invoke(
+                self.routes,
+                "POST",
+                path,
+                &headers,
+                body.to_string().as_bytes(),
+                claims.as_ref(),
+            )
+            .await?;
+        answer(path, response)
     }
 }
 
 fn answer(
-    method: &str,
     path: &str,
     response: lambda_http::Response<lambda_http::Body>,
 ) -> Result<Value, BoxError> {
@@ -452,7 +417,7 @@ fn answer(
         _ => String::new(),
     };
     if !status.is_success() {
-        return Err(format!("seeding {method} {path}: {status} {text}").into());
+        return Err(format!("seeding POST {path}: {status} {text}").into());
     }
     Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
 }

@@ -140,23 +140,11 @@ impl ApiRoute {
         if !self.method.eq_ignore_ascii_case(method) {
             return None;
         }
-        let want: Vec<&str> = self.path.trim_matches('/').split('/').collect();
-        let got: Vec<&str> = path.trim_matches('/').split('/').collect();
-        if want.len() != got.len() {
-            return None;
-        }
-        let mut params = Vec::new();
-        for (w, g) in want.iter().zip(&got) {
-            if let Some(name) = w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
-                if g.is_empty() {
-                    return None;
-                }
-                params.push((name.to_owned(), (*g).to_owned()));
-            } else if w != g {
-                return None;
-            }
-        }
-        Some(params)
+        // API Gateway does not match an empty segment to a path parameter.
+        invitations_core::http::path_segments(&self.path, path)?
+            .into_iter()
+            .map(|(name, value)| (!value.is_empty()).then(|| (name.to_owned(), value.to_owned())))
+            .collect()
     }
 }
 
