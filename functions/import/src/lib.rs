@@ -7,6 +7,7 @@
 //! written by the same import, and a finished import is never run again.
 
 pub mod report;
+pub mod round;
 pub mod rows;
 mod run;
 

@@ -36,9 +36,6 @@ use csv::{ByteRecord, Terminator};
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 use invitations_core::domain::{EmailAddress, EmailError};
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 use std::io::{self, Chain, Cursor, Read};
 
 /// How much of the file decides its encoding, delimiter, header and address column.
@@ -55,83 +52,6 @@ const MAX_QUOTED_BYTES: usize = 64 * 1024;
 const MAX_QUOTED_LINES: usize = 100;
 /// The size of the chunks read from the input.
 const CHUNK: usize = 32 * 1024;
-
-/// The hasher for sets and maps keyed by address identity: foldhash, seeded per process. Several
-/// times faster than the standard SipHash on short keys, which matters at one lookup per row.
-pub type IdentityHasher = foldhash::fast::RandomState;
-
-/// A set of address identities (see [`EmailAddress::identity`]) with no allocation per entry:
-/// the identities are copied end to end into one buffer, and the table holds only a 32-bit hash
-/// and an index for each (8 bytes), so it stays small and growing it never re-reads an identity.
-/// An identity whose hash is already another's is kept apart, so the set is exact.
-#[derive(Default)]
-pub struct IdentitySet {
-    hasher: IdentityHasher,
-    /// The low 32 bits of an identity's hash -> its index in `ends`.
-    table: HashMap<u32, u32, BuildHasherDefault<Spread>>,
-    /// The identities, end to end; the i-th ends at `ends[i]`.
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
-    /// The rare identities whose 32-bit hash was already another's.
-    collided: HashSet<Box<str>, IdentityHasher>,
-}
-
-impl IdentitySet {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds an identity; false when it was already in the set.
-    pub fn insert(&mut self, identity: &str) -> bool {
-        let tag = self.hasher.hash_one(identity) as u32;
-        match self.table.entry(tag) {
-            Entry::Occupied(slot) => {
-                let i = *slot.get() as usize;
-                let start = if i == 0 { 0 } else { self.ends[i - 1] };
-                self.bytes[start..self.ends[i]] != *identity.as_bytes()
-                    && self.collided.insert(identity.into())
-            }
-            Entry::Vacant(slot) => match u32::try_from(self.ends.len()) {
-                Ok(index) => {
-                    self.bytes.extend_from_slice(identity.as_bytes());
-                    self.ends.push(self.bytes.len());
-                    slot.insert(index);
-                    true
-                }
-                // (More than 4 billion identities: keep the rest apart.)
-                Err(_) => self.collided.insert(identity.into()),
-            },
-        }
-    }
-
-    /// How many distinct identities the set holds.
-    pub fn len(&self) -> usize {
-        self.table.len() + self.collided.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// Hashes a key that is already a random 32-bit hash: multiplied out to 64 bits, so that the
-/// table's use of both the high and the low bits finds them random.
-#[derive(Default)]
-struct Spread(u64);
-
-impl Hasher for Spread {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (u64::from(n) | u64::from(n) << 32).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
 
 /// One row of the file that is not blank and not the header.
 #[derive(Debug, Clone, PartialEq)]
@@ -168,7 +88,9 @@ impl AddressRow {
     fn new(line: u64, value: &str) -> Self {
         let email = EmailAddress::parse(address_part(value));
         let same = match &email {
-            Ok(email) => email.as_entered() == value,
+            // The entered form is the address part trimmed, a part of `value`: equal lengths
+            // mean equal text.
+            Ok(email) => email.as_entered().len() == value.len(),
             Err(_) => value.is_empty(),
         };
         AddressRow {
@@ -322,7 +244,11 @@ impl<R: Read> RowReader<R> {
             }
             // Every record ends with a line feed (the reader adds one at the end of the file),
             // so the record started that line feed, and those inside its quoted cells, earlier.
-            let inside = memchr::memchr_iter(b'\n', self.record.as_slice()).count() as u64;
+            // Only a quoted cell can hold one, and most files have no quotes at all.
+            let inside = match self.csv.get_ref().saw_quote {
+                true => memchr::memchr_iter(b'\n', self.record.as_slice()).count() as u64,
+                false => 0,
+            };
             // (Rows only go down the file, should the count ever be off.)
             let line = (self.csv.position().line() - 1)
                 .saturating_sub(inside)
@@ -389,8 +315,13 @@ fn is_blank(record: &ByteRecord) -> bool {
 /// A cell without surrounding spaces (and byte order marks or zero-width spaces).
 fn clean(cell: &str) -> &str {
     let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-    if visible(cell.as_bytes().first()) && visible(cell.as_bytes().last()) {
-        return cell;
+    // Most cells need nothing, or lose only the CR of a CRLF passed on as it was.
+    let bare = match cell.as_bytes().last() {
+        Some(b'\r') => &cell[..cell.len() - 1],
+        _ => cell,
+    };
+    if visible(bare.as_bytes().first()) && visible(bare.as_bytes().last()) {
+        return bare;
     }
     cell.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}' || c == '\u{200b}')
 }
@@ -577,6 +508,9 @@ struct LineEnds<R> {
     /// The last byte handed on, to end the input with a line feed.
     last: Option<u8>,
     finished: bool,
+    /// A quote was read: from here on a record may span lines. (Read ahead of the CSV reader,
+    /// so it is set before any such record is read.)
+    saw_quote: bool,
 }
 
 /// Where the next byte falls, as the CSV reader sees it.
@@ -606,11 +540,12 @@ impl<R: Read> LineEnds<R> {
             after_cr: false,
             last: None,
             finished: false,
+            saw_quote: false,
         }
     }
 
     /// Hands on unchanged, without a pass over each line, the chunks in which no quote opens, no
-    /// line can be cut and every CR is followed by its LF. The CSV reader then reads the same
+    /// line can be cut and every CR is followed by its LF (or ends the chunk). The CSV reader then reads the same
     /// records and counts the same lines, but for a CR at the end of a line's last cell, which
     /// is blank space to everything that reads cells (they are trimmed).
     fn passing_crlf(mut self) -> Self {
@@ -618,26 +553,36 @@ impl<R: Read> LineEnds<R> {
         self
     }
 
-    /// Whether `data`, next in the input, can be handed on as it is, and if so takes note of it.
-    fn pass(&mut self, data: &[u8]) -> bool {
-        let Some(&last) = data.last() else {
-            return false;
-        };
-        if !self.pass_crlf
-            || self.after_cr
-            || self.cutting
-            || self.quoting == Quoting::InQuotes
-            || self.line_len + data.len() > MAX_LINE_BYTES
-            || memchr::memchr(b'"', data).is_some()
-            || memchr::memchr_iter(b'\r', data).any(|i| data.get(i + 1) != Some(&b'\n'))
-        {
-            return false;
+    /// How much of `buf` (just read from the input, `n` bytes) can be handed on as it is, if it
+    /// can, and takes note of it. Two changes are made in place, as [`Self::process`] would
+    /// make them: a CR that ends the chunk becomes an LF, and the LF after it (at the start of
+    /// the next chunk) is dropped, so a CRLF split across two chunks does not stop them passing.
+    fn pass(&mut self, buf: &mut [u8]) -> Option<usize> {
+        if !self.pass_crlf || self.cutting || self.quoting == Quoting::InQuotes {
+            return None;
         }
+        let skip = usize::from(self.after_cr && buf.first() == Some(&b'\n'));
+        let data = &buf[skip..];
+        let (&last, body) = data.split_last()?;
+        if self.line_len + data.len() > MAX_LINE_BYTES
+            || memchr::memchr(b'"', data).is_some()
+            || memchr::memchr_iter(b'\r', body).any(|i| data[i + 1] != b'\n')
+        {
+            return None;
+        }
+        self.after_cr = last == b'\r';
+        let last = if self.after_cr { b'\n' } else { last };
+        let len = data.len();
+        buf[skip + len - 1] = last;
+        if skip > 0 {
+            buf.copy_within(skip.., 0);
+        }
+        let data = &buf[..len];
         // As [`Self::process`] would leave it: the last line's length and where its last byte
-        // falls (a CR is never last).
+        // falls.
         self.line_len = match memchr::memrchr(b'\n', data) {
-            Some(i) => data.len() - i - 1,
-            None => self.line_len + data.len(),
+            Some(i) => len - i - 1,
+            None => self.line_len + len,
         };
         self.quoting = if last == b'\n' || self.is_delimiter(last) {
             Quoting::CellStart
@@ -645,7 +590,7 @@ impl<R: Read> LineEnds<R> {
             Quoting::InCell
         };
         self.last = Some(last);
-        true
+        Some(len)
     }
 
     fn is_delimiter(&self, b: u8) -> bool {
@@ -718,6 +663,7 @@ impl<R: Read> LineEnds<R> {
         if self.cutting {
             return;
         }
+        self.saw_quote = true;
         match self.quoting {
             Quoting::InQuotes => {
                 self.held.push(b'"');
@@ -797,8 +743,8 @@ impl<R: Read> Read for LineEnds<R> {
             if n == 0 {
                 self.finished = true;
                 self.finish();
-            } else if self.pass(&buf[..n]) {
-                return Ok(n);
+            } else if let Some(len) = self.pass(&mut buf[..n]) {
+                return Ok(len);
             } else {
                 self.process(&buf[..n]);
             }
@@ -881,38 +827,6 @@ mod tests {
             "",
         ] {
             assert_eq!(address_part(odd), odd);
-        }
-    }
-
-    #[test]
-    fn the_identity_set_is_exact_even_when_hashes_collide() {
-        // 400,000 identities share their 32-bit hashes in about 19 pairs (the chance of none at
-        // all is below one in a hundred million), so the collision path is taken as well.
-        let n = 400_000;
-        let mut set = IdentitySet::new();
-        for i in 0..n {
-            assert!(set.insert(&format!("user{i}@example.com")), "{i}");
-        }
-        assert!(!set.collided.is_empty());
-        for i in (0..n).step_by(7) {
-            assert!(!set.insert(&format!("user{i}@example.com")), "{i}");
-        }
-        assert_eq!(set.len(), n);
-        assert!(set.insert(""));
-        assert!(!set.insert(""));
-        assert_eq!(set.len(), n + 1);
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn the_identity_set_agrees_with_a_hash_set(items in proptest::collection::vec("[ab]{0,4}|[a-z@.]{0,12}", 0..200)) {
-            let mut set = IdentitySet::new();
-            let mut reference = std::collections::HashSet::new();
-            for item in &items {
-                proptest::prop_assert_eq!(set.insert(item), reference.insert(item.clone()));
-            }
-            proptest::prop_assert_eq!(set.len(), reference.len());
-            proptest::prop_assert_eq!(set.is_empty(), reference.is_empty());
         }
     }
 

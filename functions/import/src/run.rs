@@ -1,5 +1,6 @@
 //! One import, start to finish.
 
+use crate::round::{check_round, Checked, ROWS_PER_ROUND};
 use crate::rows::{self, AddressRow, FileError};
 use crate::{report, report_key, App, ImportObject};
 use bytes::Bytes;
@@ -7,14 +8,11 @@ use futures::StreamExt;
 use invitations_core::domain::import::FIRST_BAD_ROWS;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use std::collections::HashMap;
 use std::io::Read;
 use tokio::sync::mpsc;
 
 /// Larger files are refused: at ~30 bytes a row this is well over a million addresses.
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
-/// Rows invited per round: ten full transactions, then the import's progress is saved.
-const ROWS_PER_ROUND: usize = 980;
 /// Object metadata (`x-amz-meta-activities`) naming a voucher's activities for a dropped file.
 pub const ACTIVITIES_METADATA: &str = "activities";
 
@@ -272,24 +270,19 @@ async fn invite_round(
     let mut outcomes: Vec<Option<InviteOutcome>> = vec![None; round.len()];
     let mut invitees = Vec::new();
     let mut invitee_rows = Vec::new();
-    // Duplicates within a round are caught here; across rounds the table reports them.
-    let mut first_line: HashMap<&str, u64, rows::IdentityHasher> =
-        HashMap::with_capacity_and_hasher(round.len(), Default::default());
-    for (i, row) in round.iter().enumerate() {
-        match &row.email {
-            Err(reason) => {
+    for (i, (row, checked)) in round.iter().zip(check_round(round)).enumerate() {
+        match checked {
+            Checked::Invalid(reason) => {
                 outcomes[i] = Some(InviteOutcome::InvalidEmail {
                     reason: reason.to_string(),
                 })
             }
-            Ok(email) => {
-                if let Some(first) = first_line.get(email.identity()) {
-                    outcomes[i] = Some(InviteOutcome::Duplicate {
-                        first_line: Some(*first),
-                    });
-                    continue;
-                }
-                first_line.insert(email.identity(), row.line);
+            Checked::Duplicate { first_line } => {
+                outcomes[i] = Some(InviteOutcome::Duplicate {
+                    first_line: Some(first_line),
+                })
+            }
+            Checked::Invitee(email) => {
                 invitees.push(Invitee {
                     email: email.clone(),
                     user_id: None,

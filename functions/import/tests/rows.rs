@@ -29,12 +29,13 @@ fn seen(row: Row) -> Seen {
     )
 }
 
-/// A reader that hands out one byte at a time: every boundary falls everywhere once.
-struct Trickle<R>(R);
+/// A reader that hands out at most `.1` bytes at a time: with 1, every boundary falls
+/// everywhere once; with a line's length, a line end is split the same way on every line.
+struct Trickle<R>(R, usize);
 
 impl<R: Read> Read for Trickle<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = buf.len().min(1);
+        let n = buf.len().min(self.1);
         self.0.read(&mut buf[..n])
     }
 }
@@ -48,11 +49,13 @@ fn read_all<R: Read>(input: R) -> Result<(Shape, Vec<Seen>), FileError> {
 
 fn read_bytes(bytes: &[u8]) -> Result<(Shape, Vec<Seen>), FileError> {
     let whole = read_all(bytes);
-    let trickled = read_all(Trickle(bytes));
-    assert_eq!(
-        whole, trickled,
-        "read one byte at a time, the file reads the same"
-    );
+    for size in [1, 31, 32] {
+        assert_eq!(
+            whole,
+            read_all(Trickle(bytes, size)),
+            "read {size} bytes at a time, the file reads the same"
+        );
+    }
     whole
 }
 
