@@ -3,7 +3,8 @@
 //! [`read_rows`] reads the first 64 KiB, decides how the file is written, then streams the rest:
 //!
 //! - **Encoding.** A byte order mark decides (UTF-8, UTF-16LE as Excel's "Unicode text" writes it,
-//!   UTF-16BE); without one the file is UTF-8 when its first 64 KiB are valid UTF-8, else
+//!   UTF-16BE); without one the file is UTF-16 when nine in ten of its first code units have a
+//!   zero byte on one side (ASCII text in UTF-16), else UTF-8 when its first 64 KiB are valid UTF-8, else
 //!   Windows-1252 (what Excel's plain "CSV" writes in Western locales). UTF-16 and Windows-1252
 //!   are transcoded to UTF-8 while streaming.
 //! - **Not text.** A NUL or another control character (other than tab, line feed, carriage return,
@@ -33,7 +34,7 @@
 //! dropped and the lines after it are read again as ordinary lines.
 
 use csv::{ByteRecord, Terminator};
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 use invitations_core::domain::{EmailAddress, EmailError};
 use std::io::{self, Chain, Cursor, Read};
@@ -169,9 +170,10 @@ pub fn read_rows<R: Read>(mut input: R) -> Result<RowReader<R>, FileError> {
     }
     let raw_complete = raw.len() < SNIFF_BYTES;
     let encoding = detect_encoding(&raw, raw_complete);
-    let legacy = (encoding == WINDOWS_1252).then_some(WINDOWS_1252);
+    // Without a BOM, the decoder is told what was found (with one, it finds it itself).
+    let without_bom = (encoding != UTF_8 && Encoding::for_bom(&raw).is_none()).then_some(encoding);
     let mut decoder = DecodeReaderBytesBuilder::new()
-        .encoding(legacy)
+        .encoding(without_bom)
         .bom_sniffing(true)
         .strip_bom(true)
         .utf8_passthru(true)
@@ -290,10 +292,40 @@ fn detect_encoding(raw: &[u8], complete: bool) -> &'static Encoding {
     if let Some((encoding, _)) = Encoding::for_bom(raw) {
         return encoding;
     }
+    if let Some(encoding) = utf16_without_bom(raw) {
+        return encoding;
+    }
     match std::str::from_utf8(raw) {
         Ok(_) => UTF_8,
         Err(err) if err.error_len().is_none() && !complete => UTF_8,
         Err(_) => WINDOWS_1252,
+    }
+}
+
+/// UTF-16 without a byte order mark (some exports write it so): text of addresses is mostly
+/// ASCII, so nine in ten of the first code units have a zero byte on the same side and a
+/// non-zero byte on the other. Binary files do not look like that for long.
+fn utf16_without_bom(raw: &[u8]) -> Option<&'static Encoding> {
+    let units = raw[..raw.len().min(4096)].chunks_exact(2);
+    let total = units.len();
+    if total < 4 {
+        return None;
+    }
+    let (mut little, mut big) = (0, 0);
+    for unit in units {
+        match (unit[0], unit[1]) {
+            (0, 0) => {}
+            (_, 0) => little += 1,
+            (0, _) => big += 1,
+            _ => {}
+        }
+    }
+    if little * 10 >= total * 9 {
+        Some(UTF_16LE)
+    } else if big * 10 >= total * 9 {
+        Some(UTF_16BE)
+    } else {
+        None
     }
 }
 

@@ -160,6 +160,22 @@ fn utf16be_with_a_bom() {
 }
 
 #[test]
+fn utf16_without_a_bom_in_either_byte_order() {
+    let text = "Email\r\nann@example.com\r\nZoë <zoe@example.org>\r\n";
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let little: Vec<u8> = units.iter().flat_map(|u| u.to_le_bytes()).collect();
+    let big: Vec<u8> = units.iter().flat_map(|u| u.to_be_bytes()).collect();
+    let expected = [
+        valid(2, "ann@example.com"),
+        ok(3, "Zoë <zoe@example.org>", "zoe@example.org"),
+    ];
+    let (found, rows) = read_bytes(&little).unwrap();
+    assert_eq!((found.encoding, &rows[..]), ("UTF-16LE", &expected[..]));
+    let (found, rows) = read_bytes(&big).unwrap();
+    assert_eq!((found.encoding, &rows[..]), ("UTF-16BE", &expected[..]));
+}
+
+#[test]
 fn semicolons_and_a_header_naming_the_second_column() {
     let (found, rows) = read_fixture("semicolon_header.csv").unwrap();
     assert_eq!(found, shape("UTF-8", ';', true, 1));
