@@ -193,6 +193,18 @@ pub fn authorize_url(cognito: &Cognito, challenge: &str, state: &str) -> String 
     )
 }
 
+/// Cognito's hosted sign-out: ends the Cognito session too, so the next sign-in asks again.
+pub fn logout_url(cognito: &Cognito) -> Option<String> {
+    let logout_uri = cognito.logout_uri.as_deref()?;
+    let enc = |s: &str| urlencoding::encode(s).into_owned();
+    Some(format!(
+        "{}/logout?client_id={}&logout_uri={}",
+        cognito.domain.trim_end_matches('/'),
+        enc(&cognito.client_id),
+        enc(logout_uri),
+    ))
+}
+
 pub fn token_request_body(cognito: &Cognito, code: &str, verifier: &str) -> String {
     let enc = |s: &str| urlencoding::encode(s).into_owned();
     format!(
@@ -335,8 +347,22 @@ mod tests {
             domain: "https://xyz.auth.eu-west-1.amazoncognito.com/".into(),
             client_id: "abc".into(),
             redirect_uri: "https://site.example/signed-in".into(),
+            logout_uri: Some("https://site.example/".into()),
             scopes: vec!["openid".into(), "email".into()],
         }
+    }
+
+    #[test]
+    fn signing_out_goes_through_cognito_when_a_logout_uri_is_set() {
+        assert_eq!(
+            logout_url(&cognito()).as_deref(),
+            Some("https://xyz.auth.eu-west-1.amazoncognito.com/logout?client_id=abc&logout_uri=https%3A%2F%2Fsite.example%2F")
+        );
+        let without = Cognito {
+            logout_uri: None,
+            ..cognito()
+        };
+        assert_eq!(logout_url(&without), None);
     }
 
     #[test]

@@ -26,6 +26,10 @@ pub struct Cognito {
     pub client_id: String,
     /// The site's `/signed-in` page, exactly as registered with the app client.
     pub redirect_uri: String,
+    /// Where Cognito sends the browser after signing out, one of the app client's LogoutURLs.
+    /// Without it, signing out ends only the site's session.
+    #[serde(default)]
+    pub logout_uri: Option<String>,
     #[serde(default = "default_scopes")]
     pub scopes: Vec<String>,
 }

@@ -16,7 +16,7 @@ pub mod upload;
 
 use api::{Api, ApiError};
 use auth::{Session, SessionAction, SessionState};
-use config::Config;
+use config::{Config, SignIn};
 use std::rc::Rc;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -68,6 +68,17 @@ impl AppContext {
     pub fn sign_out(&self) {
         Session::forget();
         self.session.dispatch(SessionAction::SignedOut);
+    }
+
+    /// The "Sign out" button: the site's session, then Cognito's (when it is configured), so
+    /// that the next person at this browser has to sign in again.
+    pub fn sign_out_everywhere(&self) {
+        self.sign_out();
+        if let SignIn::Cognito(cognito) = &self.config.sign_in {
+            if let (Some(url), Some(window)) = (auth::logout_url(cognito), web_sys::window()) {
+                let _ = window.location().set_href(&url);
+            }
+        }
     }
 
     /// Every failed admin call comes through here: a 401 ends the session, which sends the user
@@ -165,7 +176,7 @@ fn AdminPage(props: &AdminPageProps) -> Html {
     };
     let on_sign_out = {
         let ctx = ctx.clone();
-        Callback::from(move |_| ctx.sign_out())
+        Callback::from(move |_| ctx.sign_out_everywhere())
     };
     html! {
         <>

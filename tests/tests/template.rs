@@ -550,6 +550,17 @@ fn the_site_config_output_is_a_config_the_site_reads_and_its_redirect_is_a_callb
         Some("https://${SiteDistribution.DomainName}/signed-in"),
         "the app client accepts the site's redirect"
     );
+    let logouts = &template.resources()["UserPoolClient"]["Properties"]["LogoutURLs"][0]["Fn::Sub"];
+    assert_eq!(
+        cognito.logout_uri.as_deref(),
+        Some("https://d123.cloudfront.net/"),
+        "signing out ends the Cognito session too"
+    );
+    assert_eq!(
+        logouts.as_str(),
+        Some("https://${SiteDistribution.DomainName}/"),
+        "the app client accepts the site's sign-out address"
+    );
     assert_eq!(
         template.resources()["UserPoolClient"]["Properties"]["GenerateSecret"],
         json!(false),
