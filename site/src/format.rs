@@ -1,5 +1,6 @@
-//! Dates and numbers as people read them. API times are RFC 3339 in UTC; the site shows them in
-//! UTC too, so every admin sees the same figure (and native tests give the same text).
+//! Dates and numbers as people read them. API times are RFC 3339 in UTC. Times of day are shown
+//! in the browser's time zone with its offset named ("10:05 UTC+13"); calendar dates as given.
+//! Outside a browser (native tests, server rendering) the zone is UTC.
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -20,12 +21,93 @@ pub fn date(rfc3339: &str) -> String {
     }
 }
 
-/// `2025-03-01T10:05:00Z` → `1 Mar 2025, 10:05 UTC`.
+/// `2025-03-01T10:05:00Z` → `1 Mar 2025, 23:05 UTC+13` in Auckland, `…, 10:05 UTC` in UTC.
 pub fn date_time(rfc3339: &str) -> String {
-    match rfc3339.get(11..16) {
-        Some(time) if rfc3339.len() >= 16 => format!("{}, {time} UTC", date(rfc3339)),
-        _ => date(rfc3339),
+    date_time_at(rfc3339, local_offset_minutes(rfc3339))
+}
+
+/// The browser's offset from UTC at that instant, in minutes east (daylight saving included).
+#[cfg(target_arch = "wasm32")]
+fn local_offset_minutes(rfc3339: &str) -> i32 {
+    let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    let west = at.get_timezone_offset();
+    if west.is_finite() {
+        -(west as i32)
+    } else {
+        0
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn local_offset_minutes(_rfc3339: &str) -> i32 {
+    0
+}
+
+/// A UTC time shown at `offset` minutes east of UTC. Anything unexpected is shown as given.
+pub fn date_time_at(rfc3339: &str, offset: i32) -> String {
+    let field =
+        |range: std::ops::Range<usize>| rfc3339.get(range).and_then(|t| t.parse::<i64>().ok());
+    let (
+        Some(year),
+        Some(month @ 1..=12),
+        Some(day @ 1..=31),
+        Some(hour @ 0..=23),
+        Some(minute @ 0..=59),
+    ) = (
+        field(0..4),
+        field(5..7),
+        field(8..10),
+        field(11..13),
+        field(14..16),
+    )
+    else {
+        return date(rfc3339);
+    };
+    let minutes = days_from_civil(year, month, day) * 1440 + hour * 60 + minute + i64::from(offset);
+    let (year, month, day) = civil_from_days(minutes.div_euclid(1440));
+    let of_day = minutes.rem_euclid(1440);
+    let zone = match offset {
+        0 => "UTC".to_owned(),
+        _ => {
+            let sign = if offset < 0 { '-' } else { '+' };
+            let (h, m) = (offset.abs() / 60, offset.abs() % 60);
+            match m {
+                0 => format!("UTC{sign}{h}"),
+                _ => format!("UTC{sign}{h}:{m:02}"),
+            }
+        }
+    };
+    format!(
+        "{day} {} {year}, {:02}:{:02} {zone}",
+        MONTHS[(month - 1) as usize],
+        of_day / 60,
+        of_day % 60
+    )
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// The date of a number of days since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// `12345` → `12,345`.
@@ -53,6 +135,29 @@ pub fn people(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_shown_at_the_browsers_offset_across_days_months_and_years() {
+        let at = "2025-12-31T23:59:59Z";
+        assert_eq!(date_time_at(at, 0), "31 Dec 2025, 23:59 UTC");
+        assert_eq!(date_time_at(at, 13 * 60), "1 Jan 2026, 12:59 UTC+13");
+        assert_eq!(date_time_at(at, 5 * 60 + 30), "1 Jan 2026, 05:29 UTC+5:30");
+        assert_eq!(
+            date_time_at("2024-03-01T02:00:00Z", -3 * 60),
+            "29 Feb 2024, 23:00 UTC-3"
+        );
+        assert_eq!(
+            date_time_at("2025-03-01T02:00:00Z", -3 * 60),
+            "28 Feb 2025, 23:00 UTC-3"
+        );
+        assert_eq!(date_time_at("not a time", 60), "not a time");
+        // Every day of 400 years round-trips.
+        for days in -200_000..=200_000 {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+    }
 
     #[test]
     fn dates_and_counts_read_naturally() {
