@@ -6,16 +6,16 @@
 //! ```
 //!
 //! The file is generated in memory: a header, CRLF line ends, ROWS addresses of which ~2% are
-//! invalid and ~2% repeat an earlier address in another case. The stages take turns for 15 rounds
-//! (so that other work on the machine falls on all of them alike); each keeps its best round.
+//! invalid and ~2% repeat an earlier address in another case. The stages take turns for 15 runs
+//! (so that other work on the machine falls on all of them alike); each keeps its best run.
 //!
 //! The stage is the import's own code, as `run_import` calls it, without the S3 stream and the
-//! channel between the reading thread and the rounds: `read_rows`, `next_row` (which parses the
-//! address), rounds of `ROWS_PER_ROUND` rows, and `check_round` (which dedupes a round; a
-//! duplicate in a later round is found by the table's conditional write, counted in the
-//! end-to-end benchmark).
+//! channel that takes each round from the reading thread: `read_rows`, `next_round` (rounds of
+//! `ROWS_PER_ROUND` rows; `next_row` parses each address), and `check_round` (which dedupes a
+//! round; a duplicate in a later round is found by the table's conditional write, counted in
+//! the end-to-end benchmark).
 
-use import::round::{check_round, Checked, ROWS_PER_ROUND};
+use import::round::{check_round, next_round, Checked, ROWS_PER_ROUND};
 use import::rows::{read_rows, AddressRow};
 use invitations_core::domain::EmailAddress;
 use std::time::{Duration, Instant};
@@ -70,7 +70,7 @@ fn generate(rows: usize) -> (Vec<u8>, usize, usize) {
     (file.into_bytes(), invalid, duplicates)
 }
 
-/// The best time of one stage over the rounds, and the result every round must repeat.
+/// The best time of one stage over the runs, and the result every run must repeat.
 struct Best<T> {
     time: Duration,
     result: Option<T>,
@@ -124,26 +124,19 @@ fn csv_byte_records(file: &[u8]) -> usize {
 }
 
 /// (b) The import's stage: `read_rows` (sniffing, decoding, line numbers) read as the import
-/// reads it (`next_row`, which parses each address), in rounds checked by `check_round`.
+/// reads it (`next_round`, whose `next_row` parses each address), each round checked by
+/// `check_round`.
 /// Gives (invitees, invalid, duplicates).
 fn parse_validate_dedupe(file: &[u8]) -> (usize, usize, usize) {
     let mut counts = (0, 0, 0);
     let mut rows = read_rows(file).expect("the generated file is accepted");
-    let mut round = Vec::with_capacity(ROWS_PER_ROUND);
-    loop {
-        let row = rows.next_row();
-        let done = row.is_none();
-        if let Some(row) = row {
-            round.push(row.expect("the generated file reads"));
-        }
-        if round.len() == ROWS_PER_ROUND || (done && !round.is_empty()) {
-            count(&mut counts, &check_round(&round));
-            round.clear();
-        }
-        if done {
-            return counts;
-        }
+    while let Some(round) = next_round(&mut rows) {
+        count(
+            &mut counts,
+            &check_round(&round.expect("the generated file reads")),
+        );
     }
+    counts
 }
 
 fn count(counts: &mut (usize, usize, usize), checked: &[Checked<'_>]) {
@@ -197,14 +190,10 @@ fn main() {
         .skip(1)
         .map(str::to_owned)
         .collect();
-    let mut rounds: Vec<Vec<AddressRow>> = Vec::new();
     let mut reader = read_rows(&file[..]).expect("the generated file is accepted");
-    while let Some(row) = reader.next_row() {
-        match rounds.last_mut() {
-            Some(round) if round.len() < ROWS_PER_ROUND => round.push(row.expect("reads")),
-            _ => rounds.push(vec![row.expect("reads")]),
-        }
-    }
+    let rounds: Vec<Vec<AddressRow>> = std::iter::from_fn(|| next_round(&mut reader))
+        .map(|round| round.expect("the generated file reads"))
+        .collect();
     // The stages take turns, round after round, so that other work on the machine falls on all
     // of them alike; each keeps its best round.
     let (mut a, mut a_fast, mut b, mut c, mut d) = (
@@ -249,10 +238,7 @@ fn main() {
         "(a') csv crate: read_byte_record into one ByteRecord",
         a_fast,
     );
-    show(
-        "(b)  read_rows + next_row (parses) + check_round (dedupes)",
-        b,
-    );
+    show("(b)  read_rows + next_round (parses) + check_round", b);
     println!("  where the time of (b) goes:");
     show("  (c)  EmailAddress::parse alone, on the same values", c);
     show("  (d)  check_round alone, on rows already read", d);

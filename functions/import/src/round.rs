@@ -4,9 +4,10 @@
 //! appears again in a later round is found by the table (the invitation already written by
 //! this import, see `domain::import_replay`), so memory stays flat however long the file is.
 
-use crate::rows::AddressRow;
+use crate::rows::{AddressRow, FileError, RowReader};
 use invitations_core::domain::{EmailAddress, EmailError};
 use std::collections::hash_map::{Entry, HashMap};
+use std::io::Read;
 
 /// The hasher for the round's table of identities: foldhash, seeded per process, several times
 /// faster than the standard SipHash on short keys, which matters at one lookup per row.
@@ -14,6 +15,21 @@ type IdentityHasher = foldhash::fast::RandomState;
 
 /// Rows invited per round: ten full transactions, then the import's progress is saved.
 pub const ROWS_PER_ROUND: usize = 980;
+
+/// The next round of the file: [`ROWS_PER_ROUND`] rows, fewer only at its end; `None` after the
+/// last. An error ends the reading (the rows before it in the round are not handed on: a run
+/// that stops starts again from the top).
+pub fn next_round<R: Read>(rows: &mut RowReader<R>) -> Option<Result<Vec<AddressRow>, FileError>> {
+    let mut round = Vec::with_capacity(ROWS_PER_ROUND);
+    while round.len() < ROWS_PER_ROUND {
+        match rows.next_row() {
+            Some(Ok(row)) => round.push(row),
+            Some(Err(err)) => return Some(Err(err)),
+            None => break,
+        }
+    }
+    (!round.is_empty()).then_some(Ok(round))
+}
 
 /// What a row of a round comes to before anything is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +68,22 @@ pub fn check_round(round: &[AddressRow]) -> Vec<Checked<'_>> {
 mod tests {
     use super::*;
     use crate::rows::read_rows;
+
+    #[test]
+    fn a_file_is_read_in_full_rounds_and_a_last_short_one() {
+        let rows = 2 * ROWS_PER_ROUND + 5;
+        let file: String = (1..=rows).map(|i| format!("p{i}@example.com\n")).collect();
+        let mut reader = read_rows(file.as_bytes()).unwrap();
+        let mut sizes = Vec::new();
+        let mut last_line = 0;
+        while let Some(round) = next_round(&mut reader) {
+            let round = round.unwrap();
+            sizes.push(round.len());
+            last_line = round.last().unwrap().line;
+        }
+        assert_eq!(sizes, [ROWS_PER_ROUND, ROWS_PER_ROUND, 5]);
+        assert_eq!(last_line, rows as u64);
+    }
 
     #[test]
     fn rows_are_invalid_duplicates_of_the_first_line_or_invitees() {

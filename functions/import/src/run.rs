@@ -1,6 +1,6 @@
 //! One import, start to finish.
 
-use crate::round::{check_round, Checked, ROWS_PER_ROUND};
+use crate::round::{check_round, next_round, Checked};
 use crate::rows::{self, AddressRow, FileError};
 use crate::{report, report_key, App, ImportObject};
 use bytes::Bytes;
@@ -174,7 +174,8 @@ async fn invite_everyone(
             }
         }
     });
-    let (row_tx, mut row_rx) = mpsc::channel::<Result<AddressRow, FileError>>(ROWS_PER_ROUND * 2);
+    // Whole rounds cross to the async side: one message per 980 rows, at most two waiting.
+    let (round_tx, mut round_rx) = mpsc::channel::<Result<Vec<AddressRow>, FileError>>(2);
     let reader = tokio::task::spawn_blocking(move || {
         let input = ChannelReader {
             chunks: chunk_rx,
@@ -182,11 +183,12 @@ async fn invite_everyone(
         };
         match rows::read_rows(input) {
             Err(err) => {
-                let _ = row_tx.blocking_send(Err(err));
+                let _ = round_tx.blocking_send(Err(err));
             }
             Ok(mut rows) => {
-                while let Some(row) = rows.next_row() {
-                    if row_tx.blocking_send(row).is_err() {
+                while let Some(round) = next_round(&mut rows) {
+                    let failed = round.is_err();
+                    if round_tx.blocking_send(round).is_err() || failed {
                         break;
                     }
                 }
@@ -208,40 +210,28 @@ async fn invite_everyone(
     import.first_bad_rows.clear();
 
     let result = async {
-        let mut round: Vec<AddressRow> = Vec::with_capacity(ROWS_PER_ROUND);
         loop {
-            let next = row_rx.recv().await;
-            let done = next.is_none();
-            match next {
-                Some(Ok(row)) => {
-                    round.push(row);
-                    if round.len() < ROWS_PER_ROUND {
-                        continue;
-                    }
+            match round_rx.recv().await {
+                None => return Ok(()),
+                Some(Ok(round)) => {
+                    let mut writer = csv::Writer::from_writer(Vec::new());
+                    invite_round(app, &contract, &activities, import, &round, &mut writer).await?;
+                    upload.write(&writer.into_inner().expect("memory")).await?;
+                    import.updated_at = crate::now(app);
+                    app.store.save_import(import).await?;
                 }
                 Some(Err(FileError::Io(err))) => return Err(Stop::Retry(err.into())),
-                Some(Err(err)) if import.rows_read == 0 && round.is_empty() => {
+                // The file as a whole (not text, no address) is refused before any row.
+                Some(Err(err)) if import.rows_read == 0 => {
                     return Err(Stop::Failed(ImportFailure::File(err)))
                 }
                 Some(Err(err)) => return Err(Stop::Retry(err.to_string().into())),
-                None => {}
-            }
-            if !round.is_empty() {
-                let mut writer = csv::Writer::from_writer(Vec::new());
-                invite_round(app, &contract, &activities, import, &round, &mut writer).await?;
-                upload.write(&writer.into_inner().expect("memory")).await?;
-                round.clear();
-                import.updated_at = crate::now(app);
-                app.store.save_import(import).await?;
-            }
-            if done {
-                return Ok(());
             }
         }
     }
     .await;
     feeder.abort();
-    drop(row_rx);
+    drop(round_rx);
     let _ = reader.await;
     match result {
         Ok(()) => {
