@@ -32,6 +32,9 @@ pub const ROUTES: &[Route] = &[
     Route::new("POST", "/contracts/{id}/imports"),
     Route::new("GET", "/contracts/{id}/imports"),
     Route::new("GET", "/contracts/{id}/imports/{importId}"),
+    Route::new("GET", "/contracts/{id}/admins"),
+    Route::new("POST", "/contracts/{id}/admins"),
+    Route::new("POST", "/contracts/{id}/admins/{userId}/remove"),
 ];
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
@@ -63,6 +66,11 @@ async fn dispatch(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         ("GET", "/contracts/{id}/imports") => imports::list(app, &caller, id()).await,
         ("GET", "/contracts/{id}/imports/{importId}") => {
             imports::get(app, &caller, id(), http::param(&params, "importId")).await
+        }
+        ("GET", "/contracts/{id}/admins") => admins::list(app, &caller, id()).await,
+        ("POST", "/contracts/{id}/admins") => admins::add(app, &caller, id(), req).await,
+        ("POST", "/contracts/{id}/admins/{userId}/remove") => {
+            admins::remove(app, &caller, id(), http::param(&params, "userId")).await
         }
         _ => Err(Problem::not_found(
             "not_found",

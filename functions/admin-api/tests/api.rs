@@ -218,8 +218,17 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
                 format!("/contracts/{c}/invitations/{inv}/revoke"),
                 None,
             ),
+            ("GET", format!("/contracts/{c}/admins"), None),
+            (
+                "POST",
+                format!("/contracts/{c}/admins"),
+                Some(json!({"user_id": "u1"})),
+            ),
+            ("POST", format!("/contracts/{c}/admins/u1/remove"), None),
         ]
     };
+    // Choosing a contract's admins is for system administrators, not for its admins.
+    let chooses_admins = |method: &str, path: &str| method == "POST" && path.contains("/admins");
     assert_eq!(
         paths("A", "x").len() + 2,
         ROUTES.len(),
@@ -245,6 +254,8 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
         let (status, body) = w.call(method, &path, body, &ADMIN_A).await;
         let expected = if method == "POST" && path.ends_with("/imports") {
             201
+        } else if chooses_admins(method, &path) {
+            403
         } else {
             200
         };
@@ -709,4 +720,105 @@ async fn malformed_requests_get_clear_errors_never_a_500() {
         let (status, problem) = w.call(method, path, body, &ADMIN_A).await;
         assert_eq!(status, expected, "{method} {path}: {problem}");
     }
+}
+
+#[tokio::test]
+async fn system_admins_choose_a_contracts_admins_and_access_follows_at_once() {
+    let w = World::new().await;
+    let ursula = As::User("u1");
+    let admins = |body: &Value| -> Vec<(String, Option<String>)> {
+        body["admins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["id"].as_str().unwrap().to_owned(),
+                    a["name"].as_str().map(str::to_owned),
+                )
+            })
+            .collect()
+    };
+    // Ursula is in the directory but manages nothing yet.
+    assert_eq!(w.call("GET", "/contracts/A", None, &ursula).await.0, 403);
+
+    let add = |user: &str| Some(json!({ "user_id": user }));
+    let (status, body) = w
+        .call("POST", "/contracts/A/admins", add("u1"), &SYSADMIN)
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        admins(&body),
+        [
+            ("admin-a".to_owned(), None),
+            ("u1".to_owned(), Some("Ursula Le Guin".to_owned()))
+        ],
+        "an admin outside the directory is listed without a name"
+    );
+    // Adding her again changes nothing.
+    let (_, again) = w
+        .call("POST", "/contracts/A/admins", add("u1"), &SYSADMIN)
+        .await;
+    assert_eq!(admins(&again), admins(&body));
+    // Now she manages A (and only A), sees her co-admins, but cannot choose them.
+    assert_eq!(w.call("GET", "/contracts/A", None, &ursula).await.0, 200);
+    assert_eq!(w.call("GET", "/contracts/B", None, &ursula).await.0, 403);
+    let (status, listed) = w.call("GET", "/contracts/A/admins", None, &ursula).await;
+    assert_eq!((status, admins(&listed)), (200, admins(&body)));
+    let (status, problem) = w
+        .call("POST", "/contracts/A/admins/admin-a/remove", None, &ursula)
+        .await;
+    assert_eq!((status, problem["code"].as_str()), (403, Some("forbidden")));
+
+    // Refusals, each with its reason, and nothing changed.
+    for (body, code, status) in [
+        (add("nobody-here"), "user_not_found", 404),
+        (add("not an id!"), "invalid_user_id", 400),
+        (Some(json!({"user": "u1"})), "invalid_body", 400),
+    ] {
+        let (got, problem) = w.call("POST", "/contracts/A/admins", body, &SYSADMIN).await;
+        assert_eq!((got, problem["code"].as_str()), (status, Some(code)));
+    }
+    let (status, problem) = w
+        .call("POST", "/contracts/NOPE/admins", add("u1"), &SYSADMIN)
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (404, Some("contract_not_found"))
+    );
+
+    // Removed, she loses the contract at once; removing again changes nothing.
+    for _ in 0..2 {
+        let (status, body) = w
+            .call("POST", "/contracts/A/admins/u1/remove", None, &SYSADMIN)
+            .await;
+        assert_eq!(
+            (status, admins(&body)),
+            (200, vec![("admin-a".to_owned(), None)])
+        );
+    }
+    assert_eq!(w.call("GET", "/contracts/A", None, &ursula).await.0, 403);
+
+    // Every change is in the contract's audit trail, by whom and to whom.
+    let audit = w
+        .env
+        .store
+        .list_audit(&ContractId::parse("A").unwrap(), 10)
+        .await
+        .unwrap();
+    let mut changes: Vec<(AuditAction, String)> = audit
+        .iter()
+        .map(|a| (a.action, a.subjects.join(",")))
+        .collect();
+    changes.sort_by_key(|(action, _)| *action as u8);
+    assert_eq!(
+        changes,
+        [
+            (AuditAction::AddAdmin, "u1".to_owned()),
+            (AuditAction::RemoveAdmin, "u1".to_owned())
+        ]
+    );
+    assert!(audit
+        .iter()
+        .all(|a| a.actor == Some(UserId::parse("root").unwrap())));
 }

@@ -103,6 +103,24 @@ pub trait DirectoryStore: Send + Sync {
     async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError>;
     /// Directory search: email prefix or a part of the name, case-insensitive.
     async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError>;
+    /// Makes `admin` an administrator of the contract, with an audit record, unless they are
+    /// one already. The contract as it is after; `None` when there is no such contract.
+    async fn add_contract_admin(
+        &self,
+        contract: &ContractId,
+        admin: &UserId,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError>;
+    /// Ends `admin`'s administration of the contract, with an audit record, if they had it.
+    /// The contract as it is after; `None` when there is no such contract.
+    async fn remove_contract_admin(
+        &self,
+        contract: &ContractId,
+        admin: &UserId,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError>;
 }
 
 #[async_trait]

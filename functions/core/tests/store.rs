@@ -733,3 +733,82 @@ async fn contracts_and_imports_round_trip() {
     );
     assert_eq!(env.store.list_imports(&c.id).await.unwrap(), vec![running]);
 }
+
+#[tokio::test]
+async fn admins_are_added_once_removed_once_and_audited() {
+    let (env, c) = setup(None).await;
+    let store = &env.store;
+    let (ann, bob) = (UserId::parse("ann").unwrap(), UserId::parse("bob").unwrap());
+    let sysadmin = UserId::parse("sysadmin").unwrap();
+    let admins = |c: Option<Contract>| -> Vec<String> {
+        c.expect("the contract exists")
+            .admins
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let added = store.add_contract_admin(&c.id, &ann, &sysadmin, now());
+    assert_eq!(admins(added.await.unwrap()), ["admin-a", "ann"]);
+    // Again: nothing changes and nothing is audited.
+    let again = store.add_contract_admin(&c.id, &ann, &sysadmin, now());
+    assert_eq!(admins(again.await.unwrap()), ["admin-a", "ann"]);
+    let first = admin();
+    let removed = store.remove_contract_admin(&c.id, &first, &sysadmin, now());
+    assert_eq!(admins(removed.await.unwrap()), ["ann"]);
+    let not_one = store.remove_contract_admin(&c.id, &bob, &sysadmin, now());
+    assert_eq!(admins(not_one.await.unwrap()), ["ann"]);
+
+    let audit = store.list_audit(&c.id, 10).await.unwrap();
+    let mut seen: Vec<(AuditAction, Vec<String>)> = audit
+        .iter()
+        .map(|a| (a.action, a.subjects.clone()))
+        .collect();
+    seen.sort_by_key(|(action, _)| *action as u8);
+    assert_eq!(
+        seen,
+        [
+            (AuditAction::AddAdmin, vec!["ann".to_owned()]),
+            (AuditAction::RemoveAdmin, vec!["admin-a".to_owned()]),
+        ]
+    );
+    assert!(audit.iter().all(|a| a.actor.as_ref() == Some(&sysadmin)));
+
+    let nowhere = ContractId::parse("no-such-contract").unwrap();
+    let add = store.add_contract_admin(&nowhere, &ann, &sysadmin, now());
+    assert!(add.await.unwrap().is_none());
+    let remove = store.remove_contract_admin(&nowhere, &ann, &sysadmin, now());
+    assert!(remove.await.unwrap().is_none());
+    assert!(store.get_contract(&nowhere).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn admins_changed_at_the_same_time_all_land_and_none_is_lost() {
+    let (env, c) = setup(None).await;
+    let store = Arc::new(env.store.clone());
+    let sysadmin = UserId::parse("sysadmin").unwrap();
+    // Twelve people added at once (each twice), while the first admin is removed.
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (store, id, by) = (store.clone(), c.id.clone(), sysadmin.clone());
+        tasks.push(tokio::spawn(async move {
+            let admin = UserId::parse(&format!("person-{}", i % 12)).unwrap();
+            store.add_contract_admin(&id, &admin, &by, now()).await
+        }));
+    }
+    let (remover, id) = (store.clone(), c.id.clone());
+    tasks.push(tokio::spawn(async move {
+        remover
+            .remove_contract_admin(&id, &admin(), &sysadmin, now())
+            .await
+    }));
+    for task in tasks {
+        task.await.unwrap().unwrap().unwrap();
+    }
+    let after = store.get_contract(&c.id).await.unwrap().unwrap();
+    let got: HashSet<String> = after.admins.iter().map(ToString::to_string).collect();
+    let expected: HashSet<String> = (0..12).map(|i| format!("person-{i}")).collect();
+    assert_eq!(got, expected);
+    assert_eq!(after.admins.len(), 12, "nobody is listed twice");
+    let audit = store.list_audit(&c.id, 100).await.unwrap();
+    assert_eq!(audit.len(), 13, "one record per change that happened");
+}

@@ -12,6 +12,8 @@ pub enum AuditAction {
     Revoke,
     Enrol,
     Import,
+    AddAdmin,
+    RemoveAdmin,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +22,6 @@ pub struct AuditRecord {
     /// The admin, or the student for an enrolment.
     pub actor: Option<UserId>,
     pub action: AuditAction,
-    /// The email identities the action touched.
+    /// The email identities the action touched (user ids for admin changes).
     pub subjects: Vec<String>,
 }

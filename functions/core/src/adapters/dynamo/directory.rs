@@ -1,12 +1,14 @@
 //! Contracts, users and imports on DynamoDB.
 
+use super::invitations::tx_update;
 use super::items::*;
-use super::{db_error, failed_condition, DynamoStore, TxOutcome};
+use super::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use chrono::{DateTime, Utc};
 
 /// Pages a directory search reads at most; the USERS partition is searched by prefix first.
 const MAX_SEARCH_PAGES: usize = 20;
@@ -64,6 +66,38 @@ fn put(table: &str, item: Item, condition: Option<&str>) -> TransactWriteItem {
         .build()
 }
 
+impl DynamoStore {
+    /// One change to a contract's admins, with its audit record, in one transaction.
+    async fn change_admins(
+        &self,
+        contract: &ContractId,
+        update: Update,
+        audit: AuditRecord,
+    ) -> Result<TxOutcome, StoreError> {
+        self.transact(vec![tx_update(update), self.put_audit(contract, audit)])
+            .await
+    }
+
+    fn admins_update(
+        &self,
+        contract: &ContractId,
+    ) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {
+        Update::builder()
+            .table_name(self.table())
+            .key("pk", s(contract_pk(contract)))
+            .key("sk", s(CONTRACT_SK))
+    }
+}
+
+fn admin_audit(action: AuditAction, admin: &UserId, by: &UserId, at: DateTime<Utc>) -> AuditRecord {
+    AuditRecord {
+        at,
+        actor: Some(by.clone()),
+        action,
+        subjects: vec![admin.to_string()],
+    }
+}
+
 #[async_trait]
 impl DirectoryStore for DynamoStore {
     /// Writes a contract whole, counters included: for seeding and administration tools, not
@@ -95,6 +129,60 @@ impl DirectoryStore for DynamoStore {
             .iter()
             .map(contract_from)
             .collect::<Result<_, _>>()?)
+    }
+
+    async fn add_contract_admin(
+        &self,
+        contract: &ContractId,
+        admin: &UserId,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError> {
+        // Appended only if absent, so two admins adding the same person add them once, and
+        // two adding different people both land.
+        let update = self
+            .admins_update(contract)
+            .update_expression("SET admins = list_append(admins, :new)")
+            .condition_expression("attribute_exists(pk) AND NOT contains(admins, :admin)")
+            .expression_attribute_values(":new", list_s(std::slice::from_ref(admin)))
+            .expression_attribute_values(":admin", s(admin.as_str()))
+            .build()
+            .expect("update is complete");
+        let audit = admin_audit(AuditAction::AddAdmin, admin, by, at);
+        // Done, or refused because there is no contract or they are an admin already.
+        self.change_admins(contract, update, audit).await?;
+        self.get_contract(contract).await
+    }
+
+    async fn remove_contract_admin(
+        &self,
+        contract: &ContractId,
+        admin: &UserId,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError> {
+        // A list element is removed by its index: the condition checks it still holds this
+        // admin, and a change in between (another admin added or removed) means read again.
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(current) = self.get_contract(contract).await? else {
+                return Ok(None);
+            };
+            let Some(index) = current.admins.iter().position(|a| a == admin) else {
+                return Ok(Some(current));
+            };
+            let update = self
+                .admins_update(contract)
+                .update_expression(format!("REMOVE admins[{index}]"))
+                .condition_expression(format!("admins[{index}] = :admin"))
+                .expression_attribute_values(":admin", s(admin.as_str()))
+                .build()
+                .expect("update is complete");
+            let audit = admin_audit(AuditAction::RemoveAdmin, admin, by, at);
+            if let TxOutcome::Done = self.change_admins(contract, update, audit).await? {
+                return self.get_contract(contract).await;
+            }
+        }
+        Err(StoreError::Contended)
     }
 
     async fn put_user(&self, user: &User) -> Result<bool, StoreError> {

@@ -64,12 +64,16 @@ fn invitation_key(contract: &ContractId, identity: &str) -> Item {
     key(contract_pk(contract), invite_sk(identity))
 }
 
-fn tx_update(u: Update) -> TransactWriteItem {
+pub(super) fn tx_update(u: Update) -> TransactWriteItem {
     TransactWriteItem::builder().update(u).build()
 }
 
 impl DynamoStore {
-    fn put_audit(&self, contract: &ContractId, record: AuditRecord) -> TransactWriteItem {
+    pub(super) fn put_audit(
+        &self,
+        contract: &ContractId,
+        record: AuditRecord,
+    ) -> TransactWriteItem {
         TransactWriteItem::builder()
             .put(
                 Put::builder()

@@ -1,0 +1,109 @@
+//! A contract's admins: who they are (for anyone who manages the contract), and adding or
+//! removing one (system administrators only). Both changes are idempotent and audited.
+
+use crate::{managed_contract, App};
+use invitations_core::domain::*;
+use invitations_core::http::{self, Problem};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewAdmin {
+    user_id: String,
+}
+
+#[derive(Debug, Serialize)]
+struct AdminView {
+    id: String,
+    /// From the directory; `None` for an admin who is not (or no longer) in it.
+    name: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct AdminList {
+    admins: Vec<AdminView>,
+}
+
+/// `GET /contracts/{id}/admins`.
+pub async fn list(app: &App, caller: &Caller, id: &str) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    admin_list(app, &contract).await
+}
+
+/// `POST /contracts/{id}/admins` with `{"user_id": ...}`: someone from the directory.
+pub async fn add(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
+    let contract = system_admins_only(app, caller, id).await?;
+    let body: NewAdmin = http::body(req)?;
+    let user = UserId::parse(body.user_id.trim())
+        .map_err(|e| Problem::bad_request("invalid_user_id", e.to_string()))?;
+    if app.store.get_user(&user).await?.is_none() {
+        return Err(user_not_found());
+    }
+    let after = app
+        .store
+        .add_contract_admin(&contract.id, &user, &caller.user_id, (app.clock)())
+        .await?
+        .ok_or_else(contract_not_found)?;
+    admin_list(app, &after).await
+}
+
+/// `POST /contracts/{id}/admins/{userId}/remove`: removing someone who is not an admin changes
+/// nothing.
+pub async fn remove(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    user_id: &str,
+) -> Result<Response<Body>, Problem> {
+    let contract = system_admins_only(app, caller, id).await?;
+    let user = UserId::parse(user_id).map_err(|_| user_not_found())?;
+    let after = app
+        .store
+        .remove_contract_admin(&contract.id, &user, &caller.user_id, (app.clock)())
+        .await?
+        .ok_or_else(contract_not_found)?;
+    admin_list(app, &after).await
+}
+
+/// Contract admins may see their co-admins but not choose them: that is the system's call.
+async fn system_admins_only(app: &App, caller: &Caller, id: &str) -> Result<Contract, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    if !caller.system_admin {
+        return Err(Problem::forbidden(
+            "Only system administrators choose a learning contract's admins.",
+        ));
+    }
+    Ok(contract)
+}
+
+async fn admin_list(app: &App, contract: &Contract) -> Result<Response<Body>, Problem> {
+    let mut admins = Vec::with_capacity(contract.admins.len());
+    for id in &contract.admins {
+        let user = app.store.get_user(id).await?;
+        admins.push(AdminView {
+            id: id.to_string(),
+            name: user.as_ref().map(|u| u.name.clone()),
+            email: user.map(|u| u.email.as_entered().to_owned()),
+        });
+    }
+    Ok(http::json(StatusCode::OK, &AdminList { admins }))
+}
+
+fn user_not_found() -> Problem {
+    Problem::not_found(
+        "user_not_found",
+        "There is no such person in the directory.",
+    )
+}
+
+fn contract_not_found() -> Problem {
+    Problem::not_found("contract_not_found", "There is no such learning contract.")
+}
