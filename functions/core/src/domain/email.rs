@@ -61,7 +61,13 @@ impl EmailAddress {
     /// non-ASCII, any mistake), which [`Self::parse_any`] then decides: it gives the same result
     /// for every address this accepts (a property test below holds them to that).
     fn parse_plain_ascii(input: &str) -> Option<Self> {
-        let bytes = input.as_bytes();
+        Self::parse_plain_bytes(input.as_bytes())
+    }
+
+    /// The fast path for a reader that holds bytes not yet decoded (a CSV cell): `Some` only
+    /// for a plain address of printable ASCII that passes every rule, the same address
+    /// [`Self::parse`] gives for the same text. `None` means: decode the bytes and [`Self::parse`].
+    pub fn parse_plain_bytes(bytes: &[u8]) -> Option<Self> {
         if bytes.len() > MAX_LENGTH {
             return None;
         }
@@ -124,6 +130,8 @@ impl EmailAddress {
             return None;
         }
         let upper = classes & UPPER != 0;
+        // Every byte was found in the table, so all are ASCII: this cannot fail.
+        let input = std::str::from_utf8(bytes).ok()?;
         Some(if upper {
             let mut text = String::with_capacity(2 * input.len());
             text.push_str(input);
