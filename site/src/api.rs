@@ -203,6 +203,23 @@ struct ContractList {
     contracts: Vec<Contract>,
 }
 
+/// Someone who administers a contract. `name` and `email` are missing when the user is not (or no
+/// longer) in the directory.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Admin {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// A contract's admins; also the answer to adding or removing one (the list after the change).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct AdminList {
+    admins: Vec<Admin>,
+}
+
 /// What happened for one person of an invite request.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct PersonResult {
@@ -531,6 +548,18 @@ pub fn invitations_path(contract_id: &str, query: &InvitationQuery) -> String {
     )
 }
 
+pub fn admins_path(contract_id: &str) -> String {
+    format!("/contracts/{}/admins", enc(contract_id))
+}
+
+pub fn remove_admin_path(contract_id: &str, user_id: &str) -> String {
+    format!(
+        "/contracts/{}/admins/{}/remove",
+        enc(contract_id),
+        enc(user_id)
+    )
+}
+
 // ---------------------------------------------------------------------------------------------
 // The client
 // ---------------------------------------------------------------------------------------------
@@ -660,6 +689,39 @@ impl Api {
         Ok(self.get::<UserList>(&path).await?.users)
     }
 
+    pub async fn admins(&self, contract_id: &str) -> Result<Vec<Admin>, ApiError> {
+        Ok(self
+            .get::<AdminList>(&admins_path(contract_id))
+            .await?
+            .admins)
+    }
+
+    /// Adding someone who is already an admin changes nothing. System administrators only.
+    pub async fn add_admin(
+        &self,
+        contract_id: &str,
+        user_id: &str,
+    ) -> Result<Vec<Admin>, ApiError> {
+        let body = serde_json::json!({ "user_id": user_id });
+        Ok(self
+            .post::<AdminList>(&admins_path(contract_id), &body)
+            .await?
+            .admins)
+    }
+
+    /// Removing someone who is not an admin changes nothing. System administrators only.
+    pub async fn remove_admin(
+        &self,
+        contract_id: &str,
+        user_id: &str,
+    ) -> Result<Vec<Admin>, ApiError> {
+        let path = remove_admin_path(contract_id, user_id);
+        Ok(self
+            .post::<AdminList>(&path, &serde_json::json!({}))
+            .await?
+            .admins)
+    }
+
     pub async fn announce_import(
         &self,
         contract_id: &str,
@@ -734,6 +796,33 @@ mod tests {
         assert_eq!(
             invitations_path("c-1", &InvitationQuery::default()),
             "/contracts/c-1/invitations"
+        );
+    }
+
+    #[test]
+    fn admin_paths_encode_each_segment() {
+        assert_eq!(admins_path("c 1"), "/contracts/c%201/admins");
+        assert_eq!(
+            remove_admin_path("c-1", "ada/admin"),
+            "/contracts/c-1/admins/ada%2Fadmin/remove"
+        );
+    }
+
+    #[test]
+    fn admins_read_with_or_without_a_directory_entry() {
+        let list: AdminList = serde_json::from_str(
+            r#"{"admins":[{"id":"ada-admin","name":"Ada Lovelace","email":"ada@example.com"},
+                          {"id":"gone","name":null,"email":null}]}"#,
+        )
+        .unwrap();
+        assert_eq!(list.admins[0].email.as_deref(), Some("ada@example.com"));
+        assert_eq!(
+            list.admins[1],
+            Admin {
+                id: "gone".into(),
+                name: None,
+                email: None
+            }
         );
     }
 

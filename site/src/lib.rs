@@ -1,5 +1,5 @@
 //! The Learning Contract invitations site: admin screens (sign in, contracts, a contract's
-//! invitations, adding invitations, imports) and the student's enrol page.
+//! invitations, adding invitations, imports, admins) and the student's enrol page.
 //!
 //! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
 //! `pages/` (one file per screen: a component that loads data, and pure views it renders),
@@ -35,6 +35,8 @@ pub enum Route {
     AddInvitations { id: String },
     #[at("/contracts/:id/imports")]
     Imports { id: String },
+    #[at("/contracts/:id/admins")]
+    Admins { id: String },
     #[at("/enrol")]
     Enrol,
     #[at("/signed-in")]
@@ -58,6 +60,15 @@ impl AppContext {
             &self.config.api_base,
             self.session.session.as_ref().map(|s| s.token.clone()),
         )
+    }
+
+    /// Whether the signed-in person administers every contract. Only for what the site offers:
+    /// the API decides what each person may do.
+    pub fn is_system_admin(&self) -> bool {
+        self.session
+            .session
+            .as_ref()
+            .is_some_and(|s| s.role == auth::Role::SystemAdmin)
     }
 
     pub fn sign_in(&self, session: Session) {
@@ -157,6 +168,9 @@ fn switch(route: Route) -> Html {
         },
         Route::Imports { id } => html! {
             <AdminPage><imports::ImportsPage {id} /></AdminPage>
+        },
+        Route::Admins { id } => html! {
+            <AdminPage><admins::AdminsPage {id} /></AdminPage>
         },
         Route::NotFound => html! { <not_found::NotFound /> },
     }

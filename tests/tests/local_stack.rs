@@ -263,5 +263,32 @@ async fn the_seeded_flows_work_through_the_gateway() {
         .call("GET", &format!("/api/invitation?token={kim_token}"), None)
         .await;
     assert_eq!(status, 410, "{problem}");
+
+    // The system administrator makes Grace an admin of Ada's contract: she can open it at once;
+    // Ada may see who her co-admins are but not choose them.
+    let sam = Client::signed_in(&stack.url, "sam-sysadmin").await;
+    let admins = format!("/api/contracts/{DATA_SKILLS}/admins");
+    let (status, after) = sam
+        .call("POST", &admins, Some(json!({"user_id": "grace-admin"})))
+        .await;
+    assert_eq!(status, 200, "{after}");
+    assert!(after["admins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["id"] == "grace-admin" && a["name"].is_string()));
+    let contract = format!("/api/contracts/{DATA_SKILLS}");
+    assert_eq!(grace.call("GET", &contract, None).await.0, 200);
+    assert_eq!(ada.call("GET", &admins, None).await.0, 200);
+    let remove_grace = format!("{admins}/grace-admin/remove");
+    assert_eq!(
+        ada.call("POST", &remove_grace, Some(json!({}))).await.0,
+        403
+    );
+    assert_eq!(
+        sam.call("POST", &remove_grace, Some(json!({}))).await.0,
+        200
+    );
+    assert_eq!(grace.call("GET", &contract, None).await.0, 403);
     stack.stop();
 }

@@ -35,6 +35,7 @@ pub enum Tab {
     Invitations,
     Add,
     Imports,
+    Admins,
 }
 
 #[derive(Properties, PartialEq)]
@@ -82,6 +83,7 @@ pub fn ContractHeader(props: &ContractHeaderProps) -> Html {
                     {tab(Tab::Invitations, Route::Invitations { id: c.id.clone() }, "Invitations", "tab-invitations")}
                     {tab(Tab::Add, Route::AddInvitations { id: c.id.clone() }, "Add Invitations", "tab-add")}
                     {tab(Tab::Imports, Route::Imports { id: c.id.clone() }, "Imports", "tab-imports")}
+                    {tab(Tab::Admins, Route::Admins { id: c.id.clone() }, "Admins", "tab-admins")}
                 </ul>
             </nav>
         </>

@@ -1,5 +1,6 @@
 //! Pieces several pages share. Each takes plain data as props.
 
+pub mod confirm;
 pub mod error;
 pub mod import_report;
 pub mod layout;

@@ -5,6 +5,7 @@
 use crate::api::{
     ApiError, Invitation, InvitationChange, InvitationList, InvitationQuery, InvitationStatus,
 };
+use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::layout::{ContractHeader, Tab};
 use crate::components::status::{delivery_text, StatusBadge};
@@ -436,7 +437,11 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
                     .dispatch
                     .reform(move |_: ()| InvitationsAction::CancelRevoke(id.clone()))
             };
-            html! { <ConfirmRevoke id={id.clone()} email={inv.email.clone()} {confirm} {cancel} /> }
+            html! {
+                <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-revoke-{id}")}
+                    cancel_id={format!("cancel-revoke-{id}")} yes_label="Yes, revoke" {confirm} {cancel}
+                    question={format!("Revoke the invitation to {}? Their link will stop working.", inv.email)} />
+            }
         }
         _ => html! {
             <>
@@ -480,46 +485,5 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
             <td data-label="Last sent">{inv.last_sent_at.as_deref().map(format::date_time).unwrap_or_else(|| "Not yet".into())}</td>
             <td data-label="Actions" class="actions">{actions}{outcome}</td>
         </tr>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct ConfirmRevokeProps {
-    pub id: String,
-    pub email: String,
-    pub confirm: Callback<()>,
-    pub cancel: Callback<()>,
-}
-
-/// The question before a Revoke; focus moves to it so a keyboard user lands on the choice.
-#[component]
-pub fn ConfirmRevoke(props: &ConfirmRevokeProps) -> Html {
-    let yes = use_node_ref();
-    {
-        let yes = yes.clone();
-        use_effect_with((), move |_| {
-            if let Some(button) = yes.cast::<web_sys::HtmlElement>() {
-                let _ = button.focus();
-            }
-        });
-    }
-    let onkeydown = {
-        let cancel = props.cancel.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                cancel.emit(());
-            }
-        })
-    };
-    html! {
-        <div class="confirm" role="group" aria-labelledby={format!("confirm-{}", props.id)} {onkeydown}>
-            <p id={format!("confirm-{}", props.id)}>
-                {format!("Revoke the invitation to {}? Their link will stop working.", props.email)}
-            </p>
-            <button type="button" class="danger" ref={yes} id={format!("confirm-revoke-{}", props.id)}
-                onclick={props.confirm.reform(|_: MouseEvent| ())}>{"Yes, revoke"}</button>
-            <button type="button" id={format!("cancel-revoke-{}", props.id)}
-                onclick={props.cancel.reform(|_: MouseEvent| ())}>{"Cancel"}</button>
-        </div>
     }
 }

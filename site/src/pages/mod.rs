@@ -2,6 +2,7 @@
 //! components that render given data; the tests render the views.
 
 pub mod add;
+pub mod admins;
 pub mod contracts;
 pub mod enrol;
 pub mod imports;
