@@ -61,78 +61,24 @@ impl EmailAddress {
     /// non-ASCII, any mistake), which [`Self::parse_any`] then decides: it gives the same result
     /// for every address this accepts (a property test below holds them to that).
     fn parse_plain_ascii(input: &str) -> Option<Self> {
-        Self::parse_plain_bytes(input.as_bytes())
+        let upper = plain_ascii_has_upper(input.as_bytes())?;
+        Some(Self::from_plain_ascii(input, upper))
     }
 
     /// The fast path for a reader that holds bytes not yet decoded (a CSV cell): `Some` only
     /// for a plain address of printable ASCII that passes every rule, the same address
     /// [`Self::parse`] gives for the same text. `None` means: decode the bytes and [`Self::parse`].
     pub fn parse_plain_bytes(bytes: &[u8]) -> Option<Self> {
-        if bytes.len() > MAX_LENGTH {
-            return None;
-        }
-        // One pass, one table lookup per byte. The local part: no dot first, last or doubled.
-        let mut classes = 0u8;
-        let mut previous = b'.';
-        let mut at = 0;
-        loop {
-            let b = *bytes.get(at)?;
-            if b == b'@' {
-                break;
-            }
-            if b == b'.' {
-                if previous == b'.' {
-                    return None;
-                }
-            } else {
-                let class = CLASS[usize::from(b)];
-                if class & LOCAL == 0 {
-                    return None;
-                }
-                classes |= class;
-            }
-            previous = b;
-            at += 1;
-        }
-        if previous == b'.' || at > MAX_LOCAL_LENGTH {
-            return None;
-        }
-        // The domain: at least two labels, each non-empty, at most 63 bytes, of letters, digits
-        // and inner hyphens; the last not all digits. (A second `@` is not a label byte.)
-        let mut label_start = at + 1;
-        let mut dots = 0;
-        let mut all_digits = true;
-        previous = b'.';
-        for (i, &b) in bytes.iter().enumerate().skip(at + 1) {
-            if b == b'.' {
-                if previous == b'.' || previous == b'-' || i - label_start > MAX_LABEL_LENGTH {
-                    return None;
-                }
-                dots += 1;
-                label_start = i + 1;
-                all_digits = true;
-            } else {
-                let class = CLASS[usize::from(b)];
-                if class & LABEL == 0 || (b == b'-' && previous == b'.') {
-                    return None;
-                }
-                classes |= class;
-                all_digits &= class & DIGIT != 0;
-            }
-            previous = b;
-        }
-        if previous == b'.'
-            || previous == b'-'
-            || bytes.len() - label_start > MAX_LABEL_LENGTH
-            || dots == 0
-            || all_digits
-        {
-            return None;
-        }
-        let upper = classes & UPPER != 0;
+        let upper = plain_ascii_has_upper(bytes)?;
         // Every byte was found in the table, so all are ASCII: this cannot fail.
         let input = std::str::from_utf8(bytes).ok()?;
-        Some(if upper {
+        Some(Self::from_plain_ascii(input, upper))
+    }
+
+    /// An address the fast path accepted: one allocation for its entered form and, when that
+    /// has upper-case letters, its identity.
+    fn from_plain_ascii(input: &str, upper: bool) -> Self {
+        if upper {
             let mut text = String::with_capacity(2 * input.len());
             text.push_str(input);
             text.push_str(input);
@@ -146,7 +92,7 @@ impl EmailAddress {
                 text: input.to_owned(),
                 identity_at: 0,
             }
-        })
+        }
     }
 
     /// Every rule, in the order that picks the reason a person is told.
@@ -202,6 +148,73 @@ impl EmailAddress {
     pub fn identity(&self) -> &str {
         &self.text[self.identity_at..]
     }
+}
+
+/// The check of the fast path ([`EmailAddress::parse_plain_bytes`]): `Some(has an upper-case
+/// letter)` for a plain address of printable ASCII that passes every rule, else `None`.
+fn plain_ascii_has_upper(bytes: &[u8]) -> Option<bool> {
+    if bytes.len() > MAX_LENGTH {
+        return None;
+    }
+    // One pass, one table lookup per byte. The local part: no dot first, last or doubled.
+    let mut classes = 0u8;
+    let mut previous = b'.';
+    let mut at = 0;
+    loop {
+        let b = *bytes.get(at)?;
+        if b == b'@' {
+            break;
+        }
+        if b == b'.' {
+            if previous == b'.' {
+                return None;
+            }
+        } else {
+            let class = CLASS[usize::from(b)];
+            if class & LOCAL == 0 {
+                return None;
+            }
+            classes |= class;
+        }
+        previous = b;
+        at += 1;
+    }
+    if previous == b'.' || at > MAX_LOCAL_LENGTH {
+        return None;
+    }
+    // The domain: at least two labels, each non-empty, at most 63 bytes, of letters, digits
+    // and inner hyphens; the last not all digits. (A second `@` is not a label byte.)
+    let mut label_start = at + 1;
+    let mut dots = 0;
+    let mut all_digits = true;
+    previous = b'.';
+    for (i, &b) in bytes.iter().enumerate().skip(at + 1) {
+        if b == b'.' {
+            if previous == b'.' || previous == b'-' || i - label_start > MAX_LABEL_LENGTH {
+                return None;
+            }
+            dots += 1;
+            label_start = i + 1;
+            all_digits = true;
+        } else {
+            let class = CLASS[usize::from(b)];
+            if class & LABEL == 0 || (b == b'-' && previous == b'.') {
+                return None;
+            }
+            classes |= class;
+            all_digits &= class & DIGIT != 0;
+        }
+        previous = b;
+    }
+    if previous == b'.'
+        || previous == b'-'
+        || bytes.len() - label_start > MAX_LABEL_LENGTH
+        || dots == 0
+        || all_digits
+    {
+        return None;
+    }
+    Some(classes & UPPER != 0)
 }
 
 /// Byte classes of the fast path: a byte of the dot-atom local part of RFC 5322 other than the
