@@ -604,4 +604,33 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         page.body_text().await
     );
     page.screenshot("13-other-admin-refused.png").await;
+
+    // 9. Grace sees who administers her own contract, but cannot change it.
+    page.goto(&format!("/contracts/{ONBOARDING}/admins")).await;
+    page.id("admin-grace-admin").await;
+    assert!(
+        !page.present("[id^='remove-admin-']").await && !page.present("#admin-search").await,
+        "a contract admin is offered to change the admins"
+    );
+
+    // 10. The system administrator makes Ada an admin of Grace's contract, then removes her.
+    page.click("sign-out").await;
+    page.click("sign-in-sam-sysadmin").await;
+    page.text_with("header.top", "Sam Sysadmin").await;
+    page.goto(&format!("/contracts/{ONBOARDING}/admins")).await;
+    page.id("admin-grace-admin").await;
+    page.type_into("admin-search", "ada").await;
+    page.click("admin-search-submit").await;
+    page.click("add-admin-ada-admin").await;
+    page.text_with("#admin-ada-admin", "Ada Lovelace").await;
+    page.id("admins-outcome").await;
+    page.screenshot("14-admin-added.png").await;
+    page.click("remove-admin-ada-admin").await;
+    page.click("confirm-remove-ada-admin").await;
+    page.until("Ada's row to go", WAIT, async || {
+        (!page.present("#admin-ada-admin").await).then_some(())
+    })
+    .await;
+    page.id("admin-grace-admin").await;
+    page.screenshot("15-admin-removed.png").await;
 }

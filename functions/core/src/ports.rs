@@ -137,6 +137,13 @@ pub trait InvitationStore: Send + Sync {
         id: &InvitationId,
     ) -> Result<Option<Invitation>, StoreError>;
     async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError>;
+    /// The contract's invitations for these email identities, those that exist (in any order):
+    /// an import run again reads what its earlier run wrote instead of trying to write it again.
+    async fn find_invitations_by_email(
+        &self,
+        contract: &ContractId,
+        identities: &[&str],
+    ) -> Result<Vec<Invitation>, StoreError>;
     async fn list_invitations(
         &self,
         contract: &ContractId,

@@ -9,12 +9,14 @@
 use crate::adapters::DynamoStore;
 use crate::domain::LinkKey;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_dynamodb::config::Credentials;
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, RuntimeComponents};
+use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -635,4 +637,60 @@ pub fn s3_event_as_aws_sends_it(body: &str) -> serde_json::Value {
         }
     }
     event
+}
+
+/// Counts DynamoDB requests by operation, from the `x-amz-target` header of each request sent.
+#[derive(Debug, Default, Clone)]
+pub struct RequestCounter(Arc<Mutex<BTreeMap<String, u64>>>);
+
+impl RequestCounter {
+    /// Requests so far, by operation ("TransactWriteItems", "BatchGetItem", ...).
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        self.0.lock().expect("counter").clone()
+    }
+
+    pub fn count(&self, operation: &str) -> u64 {
+        self.counts().get(operation).copied().unwrap_or(0)
+    }
+
+    pub fn reset(&self) {
+        self.0.lock().expect("counter").clear();
+    }
+}
+
+impl Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "RequestCounter"
+    }
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let target = context
+            .request()
+            .headers()
+            .get("x-amz-target")
+            .unwrap_or("unknown")
+            .rsplit('.')
+            .next()
+            .unwrap_or("unknown")
+            .to_owned();
+        *self.0.lock().expect("counter").entry(target).or_default() += 1;
+        Ok(())
+    }
+}
+
+impl TestEnv {
+    /// A store on this test's table whose requests are counted.
+    pub fn counted_store(&self) -> (DynamoStore, RequestCounter) {
+        let counter = RequestCounter::default();
+        let client = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&self.sdk)
+                .interceptor(counter.clone())
+                .build(),
+        );
+        (DynamoStore::new(client, &self.table), counter)
+    }
 }

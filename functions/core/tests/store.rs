@@ -812,3 +812,39 @@ async fn admins_changed_at_the_same_time_all_land_and_none_is_lost() {
     let audit = store.list_audit(&c.id, 100).await.unwrap();
     assert_eq!(audit.len(), 13, "one record per change that happened");
 }
+
+#[tokio::test]
+async fn invitations_are_found_by_email_in_batches_and_only_in_their_contract() {
+    let (env, c) = setup(None).await;
+    let emails: Vec<String> = (0..150).map(|i| env.email(&format!("f{i:03}"))).collect();
+    invite(&env, &c, &emails, now()).await;
+    let mut other = contract("c2", None);
+    other.name = "Another".into();
+    env.store.put_contract(&other).await.unwrap();
+    invite(&env, &other, &[env.email("elsewhere")], now()).await;
+
+    // 150 that exist (over one batch of 100), 10 that do not, one from the other contract.
+    let mut asked: Vec<String> = emails.iter().map(|e| e.to_lowercase()).collect();
+    asked.extend((0..10).map(|i| env.email(&format!("nobody{i}")).to_lowercase()));
+    asked.push(env.email("elsewhere").to_lowercase());
+    let identities: Vec<&str> = asked.iter().map(String::as_str).collect();
+    let found = env
+        .store
+        .find_invitations_by_email(&c.id, &identities)
+        .await
+        .unwrap();
+    let got: HashSet<String> = found
+        .iter()
+        .map(|inv| inv.email.identity().to_owned())
+        .collect();
+    let expected: HashSet<String> = emails.iter().map(|e| e.to_lowercase()).collect();
+    assert_eq!(got, expected);
+    assert_eq!(found.len(), 150);
+    assert!(found.iter().all(|inv| inv.contract_id == c.id));
+    assert!(env
+        .store
+        .find_invitations_by_email(&c.id, &[])
+        .await
+        .unwrap()
+        .is_empty());
+}

@@ -10,44 +10,14 @@
 //! more than this code; the request count and memory are the figures that carry over to AWS.
 
 use ::import::{handle, App};
-use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
-use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use chrono::{Duration, Utc};
-use invitations_core::adapters::{DynamoStore, S3Blobs};
+use invitations_core::adapters::S3Blobs;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
 use invitations_core::testkit::TestEnv;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
-
-/// Counts DynamoDB requests by operation, from the `x-amz-target` header of each request sent.
-#[derive(Debug, Default, Clone)]
-struct RequestCounter(Arc<Mutex<BTreeMap<String, u64>>>);
-
-impl Intercept for RequestCounter {
-    fn name(&self) -> &'static str {
-        "RequestCounter"
-    }
-    fn read_before_transmit(
-        &self,
-        context: &BeforeTransmitInterceptorContextRef<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
-        let target = context
-            .request()
-            .headers()
-            .get("x-amz-target")
-            .unwrap_or("unknown")
-            .rsplit('.')
-            .next()
-            .unwrap_or("unknown")
-            .to_owned();
-        *self.0.lock().unwrap().entry(target).or_default() += 1;
-        Ok(())
-    }
-}
 
 const WRITES: [&str; 5] = [
     "PutItem",
@@ -103,13 +73,7 @@ struct Figures {
 
 async fn run(rows: usize) -> Figures {
     let env = TestEnv::new().await;
-    let counter = RequestCounter::default();
-    let dynamodb = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::config::Builder::from(&env.sdk)
-            .interceptor(counter.clone())
-            .build(),
-    );
-    let store = DynamoStore::new(dynamodb, &env.table);
+    let (store, counter) = env.counted_store();
     let now = Utc::now();
     let contract = Contract {
         id: ContractId::parse("bench").unwrap(),
@@ -153,7 +117,7 @@ async fn run(rows: usize) -> Figures {
         invitations_core::testkit::s3_event_as_aws_sends_it(&notification.to_string()),
     )
     .unwrap();
-    counter.0.lock().unwrap().clear();
+    counter.reset();
     reset_peak_memory();
     let started = Instant::now();
     handle(&app, event).await.unwrap();
@@ -161,7 +125,7 @@ async fn run(rows: usize) -> Figures {
     let peak_mb = peak_memory_mb();
     let import = &app.store.list_imports(&contract.id).await.unwrap()[0];
     assert_eq!(import.status, ImportStatus::Done, "{import:?}");
-    let by_operation = counter.0.lock().unwrap().clone();
+    let by_operation = counter.counts();
     let writes = WRITES
         .iter()
         .map(|w| by_operation.get(*w).copied().unwrap_or(0))

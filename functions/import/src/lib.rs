@@ -80,6 +80,15 @@ pub fn report_key(contract: &ContractId, import: &ImportId) -> String {
 /// Handles one S3 event: each object in turn. An error makes Lambda deliver the event again,
 /// which is safe.
 pub async fn handle(app: &App, event: S3Event) -> Result<(), lambda_runtime::Error> {
+    handle_until(app, event, None).await
+}
+
+/// [`handle`], stopping in time before `deadline` (the invocation's) to let the retry go on.
+pub async fn handle_until(
+    app: &App,
+    event: S3Event,
+    deadline: Option<DateTime<Utc>>,
+) -> Result<(), lambda_runtime::Error> {
     for record in event.records {
         let Some(raw_key) = record.s3.object.key.as_deref() else {
             continue;
@@ -99,7 +108,7 @@ pub async fn handle(app: &App, event: S3Event) -> Result<(), lambda_runtime::Err
             );
             continue;
         };
-        run_import(app, &object).await?;
+        run_import(app, &object, deadline).await?;
     }
     Ok(())
 }

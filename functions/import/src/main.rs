@@ -1,4 +1,4 @@
-use import::{handle, App, MAX_FILE_BYTES};
+use import::{handle_until, App, MAX_FILE_BYTES};
 use invitations_core::adapters::{DynamoStore, S3Blobs};
 use invitations_core::{config, ports, telemetry};
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
@@ -21,7 +21,11 @@ async fn main() -> Result<(), Error> {
         max_file_bytes: MAX_FILE_BYTES,
     };
     run(service_fn(|event: LambdaEvent<_>| {
-        handle(&app, event.payload)
+        // The invocation's deadline, in milliseconds since the epoch.
+        let deadline = i64::try_from(event.context.deadline)
+            .ok()
+            .and_then(chrono::DateTime::from_timestamp_millis);
+        handle_until(&app, event.payload, deadline)
     }))
     .await
 }

@@ -4,15 +4,19 @@ use crate::round::{check_round, next_round, Checked};
 use crate::rows::{self, AddressRow, FileError};
 use crate::{report, report_key, App, ImportObject};
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use invitations_core::domain::import::FIRST_BAD_ROWS;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
+use std::collections::HashMap;
 use std::io::Read;
 use tokio::sync::mpsc;
 
 /// Larger files are refused: at ~30 bytes a row this is well over a million addresses.
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+/// A run stops this long before its deadline: time to abort the report's upload and return.
+const STOP_BEFORE_DEADLINE: chrono::Duration = chrono::Duration::seconds(60);
 /// Object metadata (`x-amz-meta-activities`) naming a voucher's activities for a dropped file.
 pub const ACTIVITIES_METADATA: &str = "activities";
 
@@ -47,7 +51,14 @@ impl<E: Into<lambda_runtime::Error>> From<E> for Stop {
     }
 }
 
-pub async fn run_import(app: &App, object: &ImportObject) -> Result<(), lambda_runtime::Error> {
+/// Runs one import to its end, or, when `deadline` (the function's own) comes near, stops
+/// between rounds with its progress saved and an error, so that Lambda's retry of the event
+/// continues it.
+pub async fn run_import(
+    app: &App,
+    object: &ImportObject,
+    deadline: Option<DateTime<Utc>>,
+) -> Result<(), lambda_runtime::Error> {
     let mut import = load_or_create(app, object).await?;
     if matches!(
         import.status,
@@ -63,7 +74,7 @@ pub async fn run_import(app: &App, object: &ImportObject) -> Result<(), lambda_r
     import.updated_at = crate::now(app);
     app.store.save_import(&import).await?;
 
-    match invite_everyone(app, object, &mut import).await {
+    match invite_everyone(app, object, &mut import, deadline).await {
         Ok(()) => import.status = ImportStatus::Done,
         Err(Stop::Failed(failure)) => {
             tracing::warn!(import = %import.id, reason = %failure, "import failed");
@@ -120,6 +131,7 @@ async fn invite_everyone(
     app: &App,
     object: &ImportObject,
     import: &mut Import,
+    deadline: Option<DateTime<Utc>>,
 ) -> Result<(), Stop> {
     let contract = app
         .store
@@ -204,7 +216,13 @@ async fn invite_everyone(
         .write_record(report::HEADER)
         .expect("writing to memory cannot fail");
     upload.write(&header.into_inner().expect("memory")).await?;
-    // A run always starts from the top: rows an earlier run wrote come back as its own.
+    // A run always starts from the top: rows an earlier run wrote come back as its own. The
+    // rounds that run got through (it saved its progress after each) are read back, not
+    // written again, which is what lets a run that ran out of time be continued by the retry.
+    let replay_until = import.rows_read;
+    if replay_until > 0 {
+        tracing::info!(import = %import.id, rows = replay_until, "an earlier run got this far; reading its rounds back");
+    }
     import.rows_read = 0;
     import.counts = ImportCounts::default();
     import.first_bad_rows.clear();
@@ -214,8 +232,27 @@ async fn invite_everyone(
             match round_rx.recv().await {
                 None => return Ok(()),
                 Some(Ok(round)) => {
+                    if deadline.is_some_and(|d| d - crate::now(app) < STOP_BEFORE_DEADLINE) {
+                        return Err(Stop::Retry(
+                            format!(
+                                "out of time after {} rows; the event's retry goes on from there",
+                                import.rows_read
+                            )
+                            .into(),
+                        ));
+                    }
+                    let replay = import.rows_read + round.len() as u64 <= replay_until;
                     let mut writer = csv::Writer::from_writer(Vec::new());
-                    invite_round(app, &contract, &activities, import, &round, &mut writer).await?;
+                    invite_round(
+                        app,
+                        &contract,
+                        &activities,
+                        import,
+                        &round,
+                        replay,
+                        &mut writer,
+                    )
+                    .await?;
                     upload.write(&writer.into_inner().expect("memory")).await?;
                     import.updated_at = crate::now(app);
                     app.store.save_import(import).await?;
@@ -255,6 +292,7 @@ async fn invite_round(
     activities: &[ActivityId],
     import: &mut Import,
     round: &[AddressRow],
+    replay: bool,
     writer: &mut csv::Writer<Vec<u8>>,
 ) -> Result<(), Stop> {
     let mut outcomes: Vec<Option<InviteOutcome>> = vec![None; round.len()];
@@ -285,6 +323,29 @@ async fn invite_round(
                 invitee_rows.push(i);
             }
         }
+    }
+    if replay {
+        // The rows this import already wrote are its own, whatever happened to them since.
+        let identities: Vec<&str> = invitees.iter().map(|i| i.email.identity()).collect();
+        let written: HashMap<String, Invitation> = app
+            .store
+            .find_invitations_by_email(&contract.id, &identities)
+            .await?
+            .into_iter()
+            .map(|inv| (inv.email.identity().to_owned(), inv))
+            .collect();
+        let mut k = 0;
+        invitees.retain(|invitee| {
+            let row = invitee_rows[k];
+            k += 1;
+            let replayed = written
+                .get(invitee.email.identity())
+                .and_then(|inv| import_replay(inv, &invitee.source));
+            let keep = replayed.is_none();
+            outcomes[row] = replayed;
+            keep
+        });
+        invitee_rows.retain(|&row| outcomes[row].is_none());
     }
     let created = app
         .store

@@ -1,7 +1,7 @@
 //! The import function against the emulators: real objects in a moto bucket, real S3 event
 //! JSON, the real table; mail counted by running the mailer over the table's stream.
 
-use ::import::{handle, App};
+use ::import::{handle, handle_until, App};
 use async_trait::async_trait;
 use bytes::Bytes;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -385,6 +385,68 @@ async fn killed_halfway_and_run_again_ends_with_everyone_invited_once_and_a_corr
     assert_eq!(w.report(import).await.lines().count(), 1502);
     assert_eq!(w.pending("V1").await, 1500);
     assert_eq!(w.mail_all().await, 1500);
+}
+
+#[tokio::test]
+async fn a_run_that_runs_out_of_time_stops_between_rounds_and_the_retry_reads_its_work_back() {
+    let w = World::new().await;
+    let (counted, requests) = w.env.counted_store();
+    let total = 2500;
+    let mut csv = String::from("Email\n");
+    for i in 0..total {
+        csv.push_str(&format!("{}\n", w.env.email(&format!("t{i:04}"))));
+    }
+    w.put("imports/V1/long.csv", csv.into_bytes(), None).await;
+    let event = w.event("imports/V1/long.csv", "0D");
+
+    // A clock that moves a second each time it is read, and a deadline 68 s on: the run must
+    // stop (60 s before it) after a few rounds, with what it did saved.
+    let ticks = Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let clock_ticks = ticks.clone();
+    let hurried = App {
+        store: Arc::new(counted.clone()),
+        clock: Arc::new(move || {
+            t0() + Duration::seconds(clock_ticks.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+        }),
+        ..w.app.clone()
+    };
+    let deadline = t0() + Duration::seconds(68);
+    let stopped = handle_until(&hurried, event.clone(), Some(deadline)).await;
+    let message = stopped
+        .expect_err("out of time, the run fails to be retried")
+        .to_string();
+    assert!(message.contains("out of time"), "{message}");
+    let saved = w.imports("V1").await.remove(0);
+    assert_eq!(saved.status, ImportStatus::Running);
+    assert!(
+        saved.rows_read > 0 && saved.rows_read < total && saved.rows_read % 980 == 0,
+        "whole rounds were done and saved: {}",
+        saved.rows_read
+    );
+    assert_eq!(w.pending("V1").await, saved.rows_read);
+
+    // The retry reads the saved rounds back (no transaction for them) and writes the rest.
+    requests.reset();
+    let retry = App {
+        store: Arc::new(counted),
+        ..w.app.clone()
+    };
+    handle(&retry, event).await.unwrap();
+    let import = w.imports("V1").await.remove(0);
+    assert_eq!(import.status, ImportStatus::Done);
+    assert_eq!((import.rows_read, import.counts.invited), (total, total));
+    let rest = (total - saved.rows_read).div_ceil(98);
+    let rounds_read = saved.rows_read.div_ceil(980);
+    assert_eq!(
+        requests.count("TransactWriteItems"),
+        rest,
+        "one transaction per 98 new invitations, none for the rows read back: {:?}",
+        requests.counts()
+    );
+    assert_eq!(requests.count("BatchGetItem"), rounds_read * 10);
+    assert_eq!(w.report(&import).await.lines().count() as u64, total + 1);
+    assert_eq!(w.pending("V1").await, total);
+    assert_eq!(w.mail_all().await as u64, total);
 }
 
 #[tokio::test]
