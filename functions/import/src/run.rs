@@ -334,17 +334,14 @@ async fn invite_round(
             .into_iter()
             .map(|inv| (inv.email.identity().to_owned(), inv))
             .collect();
-        let mut k = 0;
-        invitees.retain(|invitee| {
-            let row = invitee_rows[k];
-            k += 1;
-            let replayed = written
+        for (invitee, &row) in invitees.iter().zip(&invitee_rows) {
+            outcomes[row] = written
                 .get(invitee.email.identity())
                 .and_then(|inv| import_replay(inv, &invitee.source));
-            let keep = replayed.is_none();
-            outcomes[row] = replayed;
-            keep
-        });
+        }
+        // Only the rows still without an outcome are written.
+        let mut replayed = invitee_rows.iter().map(|&row| outcomes[row].is_some());
+        invitees.retain(|_| !replayed.next().unwrap_or(false));
         invitee_rows.retain(|&row| outcomes[row].is_none());
     }
     let created = app
