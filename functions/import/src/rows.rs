@@ -4,9 +4,9 @@
 //!
 //! - **Encoding.** A byte order mark decides (UTF-8, UTF-16LE as Excel's "Unicode text" writes it,
 //!   UTF-16BE); without one the file is UTF-16 when nine in ten of its first code units have a
-//!   zero byte on one side (ASCII text in UTF-16), else UTF-8 when its first 64 KiB are valid UTF-8, else
-//!   Windows-1252 (what Excel's plain "CSV" writes in Western locales). UTF-16 and Windows-1252
-//!   are transcoded to UTF-8 while streaming.
+//!   zero byte on one side (ASCII text in UTF-16), else UTF-8 when its first 64 KiB are valid
+//!   UTF-8, else Windows-1252 (what Excel's plain "CSV" writes in Western locales). UTF-16 and
+//!   Windows-1252 are transcoded to UTF-8 while streaming.
 //! - **Not text.** A NUL or another control character (other than tab, line feed, carriage return,
 //!   vertical tab, form feed and ^Z) in the first 64 KiB, once decoded, refuses the file:
 //!   [`FileError::NotText`]. Later bytes never refuse it: an invalid sequence further on becomes a
@@ -597,9 +597,9 @@ impl<R: Read> LineEnds<R> {
     }
 
     /// Hands on unchanged, without a pass over each line, the chunks in which no quote opens, no
-    /// line can be cut and every CR is followed by its LF (or ends the chunk). The CSV reader then reads the same
-    /// records and counts the same lines, but for a CR at the end of a line's last cell, which
-    /// is blank space to everything that reads cells (they are trimmed).
+    /// line can be cut and every CR is followed by its LF (or ends the chunk). The CSV reader
+    /// then reads the same records and counts the same lines, but for a CR at the end of a
+    /// line's last cell, which is blank space to everything that reads cells (they are trimmed).
     fn passing_crlf(mut self) -> Self {
         self.pass_crlf = true;
         self
