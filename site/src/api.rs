@@ -325,11 +325,26 @@ pub struct Import {
     /// Only on `GET .../imports/{importId}`, once the report exists.
     #[serde(default)]
     pub report_url: Option<String>,
+    /// Set when the import will not finish by itself.
+    #[serde(default)]
+    pub stalled: Option<Stall>,
+}
+
+/// Why an import that is not finished will not finish by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stall {
+    /// Announced, but the file never arrived (its upload link has expired).
+    UploadNeverArrived,
+    /// Started, then no progress for over 20 minutes.
+    NoProgress,
 }
 
 impl Import {
+    /// Done, failed, or stalled: nothing more will happen to it by itself.
     pub fn is_finished(&self) -> bool {
         matches!(self.status.state, ImportState::Done | ImportState::Failed)
+            || self.stalled.is_some()
     }
 }
 

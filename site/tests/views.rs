@@ -428,6 +428,41 @@ fn the_imports_tab_lists_each_import_with_status_and_counts() {
 }
 
 #[test]
+fn a_stalled_import_says_why_and_what_to_do() {
+    let import = |state: &str, stalled: &str| -> Import {
+        serde_json::from_value(serde_json::json!({
+            "id": "imp3", "status": {"state": state}, "created_at": "2025-02-03T09:30:00Z",
+            "updated_at": "2025-02-03T09:45:00Z", "rows_read": 1960, "stalled": stalled
+        }))
+        .unwrap()
+    };
+    let never = import("queued", "upload_never_arrived");
+    let quiet = import("running", "no_progress");
+    assert!(
+        never.is_finished() && quiet.is_finished(),
+        "nothing to wait for"
+    );
+    let html = render(move || {
+        html! { <ImportList imports={vec![never, quiet]} on_open={Callback::noop()} /> }
+    });
+    let t = text(&html);
+    assert!(
+        t.contains("Stalled: the file never arrived and its upload link has expired. Upload the file again."),
+        "{t}"
+    );
+    assert!(
+        t.contains("Stalled after 1,960 rows: no progress since 3 Feb 2025, 09:45 UTC."),
+        "{t}"
+    );
+    let running: Import = serde_json::from_value(serde_json::json!({
+        "id": "imp4", "status": {"state": "running"}, "created_at": "2025-02-03T09:30:00Z",
+        "rows_read": 980
+    }))
+    .unwrap();
+    assert!(!running.is_finished());
+}
+
+#[test]
 fn contracts_show_phase_type_seats_and_a_seat_chart_and_filter_by_phase() {
     let contracts = vec![
         contract("voucher", 3, "active"),

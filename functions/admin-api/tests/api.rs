@@ -822,3 +822,51 @@ async fn system_admins_choose_a_contracts_admins_and_access_follows_at_once() {
         .iter()
         .all(|a| a.actor == Some(UserId::parse("root").unwrap())));
 }
+
+#[tokio::test]
+async fn an_import_that_will_not_finish_by_itself_says_why() {
+    let w = World::new().await;
+    let (status, created) = w
+        .call(
+            "POST",
+            "/contracts/A/imports",
+            Some(json!({"activities": ["a1"], "file_name": "list.csv"})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["import"]["id"].as_str().unwrap().to_owned();
+    let path = format!("/contracts/A/imports/{id}");
+    let stalled = |body: &Value| body["stalled"].clone();
+
+    w.advance(Duration::minutes(20));
+    let (_, waiting) = w.call("GET", &path, None, &ADMIN_A).await;
+    assert_eq!(
+        stalled(&waiting),
+        Value::Null,
+        "still within the upload's time"
+    );
+    w.advance(Duration::minutes(1));
+    let (_, never) = w.call("GET", &path, None, &ADMIN_A).await;
+    assert_eq!(stalled(&never), json!("upload_never_arrived"));
+    let (_, list) = w.call("GET", "/contracts/A/imports", None, &ADMIN_A).await;
+    assert_eq!(stalled(&list["imports"][0]), json!("upload_never_arrived"));
+
+    // The file came and the import started, then stopped moving.
+    let contract = ContractId::parse("A").unwrap();
+    let mut import = w
+        .env
+        .store
+        .get_import(&contract, &ImportId::parse(&id).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    import.status = ImportStatus::Running;
+    import.updated_at = *w.time.lock().unwrap();
+    w.env.store.save_import(&import).await.unwrap();
+    let (_, running) = w.call("GET", &path, None, &ADMIN_A).await;
+    assert_eq!(stalled(&running), Value::Null);
+    w.advance(Duration::minutes(21));
+    let (_, quiet) = w.call("GET", &path, None, &ADMIN_A).await;
+    assert_eq!(stalled(&quiet), json!("no_progress"));
+}

@@ -1,6 +1,6 @@
 //! One import: its status, counts, the first bad rows and the full report.
 
-use crate::api::{Import, ImportState};
+use crate::api::{Import, ImportState, Stall};
 use crate::format;
 use yew::prelude::*;
 
@@ -10,6 +10,23 @@ pub struct ImportReportProps {
 }
 
 pub fn state_text(import: &Import) -> String {
+    match import.stalled {
+        Some(Stall::UploadNeverArrived) => {
+            return "Stalled: the file never arrived and its upload link has expired. \
+                    Upload the file again."
+                .into()
+        }
+        Some(Stall::NoProgress) => {
+            let since = import.updated_at.as_deref().map(format::date_time);
+            return format!(
+                "Stalled after {} rows: no progress since {}. Upload the file again to finish \
+                 it; people it already invited are reported as already invited, not mailed again.",
+                format::count(import.rows_read),
+                since.unwrap_or_else(|| "a while".into())
+            );
+        }
+        None => {}
+    }
     match (&import.status.state, &import.status.reason) {
         (ImportState::Queued, _) => "Waiting for the file".into(),
         (ImportState::Running, _) => {

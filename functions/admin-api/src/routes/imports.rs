@@ -23,6 +23,8 @@ struct NewImport {
 pub struct ImportView {
     #[serde(flatten)]
     import: Import,
+    /// Set when the import will not finish by itself (see [`Import::stall`]).
+    stalled: Option<Stall>,
     /// A link to the full per-row report, once there is one.
     report_url: Option<String>,
 }
@@ -121,13 +123,24 @@ pub async fn create(
 
 #[derive(Serialize)]
 struct ImportList {
-    imports: Vec<Import>,
+    imports: Vec<ImportView>,
 }
 
 /// `GET /contracts/{id}/imports`: newest first.
 pub async fn list(app: &App, caller: &Caller, id: &str) -> Result<Response<Body>, Problem> {
     let contract = managed_contract(app, caller, id).await?;
-    let imports = app.store.list_imports(&contract.id).await?;
+    let now = (app.clock)();
+    let imports = app
+        .store
+        .list_imports(&contract.id)
+        .await?
+        .into_iter()
+        .map(|import| ImportView {
+            stalled: import.stall(now),
+            import,
+            report_url: None,
+        })
+        .collect();
     Ok(http::json(StatusCode::OK, &ImportList { imports }))
 }
 
@@ -156,6 +169,10 @@ pub async fn get(
     };
     Ok(http::json(
         StatusCode::OK,
-        &ImportView { import, report_url },
+        &ImportView {
+            stalled: import.stall((app.clock)()),
+            import,
+            report_url,
+        },
     ))
 }

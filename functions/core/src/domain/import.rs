@@ -2,7 +2,7 @@
 
 use super::ids::{ActivityId, ContractId, ImportId, UserId};
 use super::invitation::InviteOutcome;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 /// How many bad rows an import keeps on its record; the full list is in the report file.
@@ -82,6 +82,35 @@ pub struct Import {
     pub report_key: Option<String>,
 }
 
+/// An announced upload's URL lasts 15 minutes, and a running import saves its progress after
+/// every round (seconds apart; a retry after running out of time comes within minutes). An
+/// import that has not moved for longer than this has stalled.
+pub const STALL_AFTER: Duration = Duration::minutes(20);
+
+/// Why an import that is not finished will not finish by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stall {
+    /// Announced, but the file never arrived (the upload URL has expired).
+    UploadNeverArrived,
+    /// Started, then stopped moving: its event ran out of retries (it is in the failure queue).
+    NoProgress,
+}
+
+impl Import {
+    /// Whether the import has stalled, seen at `now`.
+    pub fn stall(&self, now: DateTime<Utc>) -> Option<Stall> {
+        if now - self.updated_at <= STALL_AFTER {
+            return None;
+        }
+        match self.status {
+            ImportStatus::Queued => Some(Stall::UploadNeverArrived),
+            ImportStatus::Running => Some(Stall::NoProgress),
+            ImportStatus::Done | ImportStatus::Failed { .. } => None,
+        }
+    }
+}
+
 /// Shortens a cell for display in a report, on a character boundary.
 pub fn shorten(value: &str, max_chars: usize) -> String {
     if value.chars().count() <= max_chars {
@@ -101,6 +130,40 @@ mod tests {
     fn shorten_cuts_on_characters() {
         assert_eq!(shorten("abc", 5), "abc");
         assert_eq!(shorten("ééééééé", 4), "ééé…");
+    }
+
+    #[test]
+    fn an_import_stalls_only_unfinished_and_only_after_twenty_quiet_minutes() {
+        let at = DateTime::from_timestamp(1_770_000_000, 0).unwrap();
+        let import = |status| Import {
+            id: ImportId::new(at),
+            contract_id: ContractId::parse("c1").unwrap(),
+            status,
+            activities: vec![],
+            created_by: None,
+            created_at: at,
+            updated_at: at,
+            file_name: None,
+            rows_read: 0,
+            counts: ImportCounts::default(),
+            first_bad_rows: vec![],
+            report_key: None,
+        };
+        let quiet = at + STALL_AFTER + Duration::seconds(1);
+        assert_eq!(import(ImportStatus::Queued).stall(at + STALL_AFTER), None);
+        assert_eq!(
+            import(ImportStatus::Queued).stall(quiet),
+            Some(Stall::UploadNeverArrived)
+        );
+        assert_eq!(
+            import(ImportStatus::Running).stall(quiet),
+            Some(Stall::NoProgress)
+        );
+        assert_eq!(import(ImportStatus::Done).stall(quiet), None);
+        let failed = ImportStatus::Failed {
+            reason: "no".into(),
+        };
+        assert_eq!(import(failed).stall(quiet), None);
     }
 
     #[test]

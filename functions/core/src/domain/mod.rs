@@ -15,7 +15,7 @@ pub use caller::{Caller, SYSTEM_ADMIN_GROUP};
 pub use contract::{Activity, ActivityChoiceError, Contract, ContractKind, Phase, StatusCounts};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId};
-pub use import::{BadRow, Import, ImportCounts, ImportStatus};
+pub use import::{BadRow, Import, ImportCounts, ImportStatus, Stall};
 pub use invitation::{
     decide_invite, import_replay, Delivery, EnrolDecision, EnrolRefused, Invitation,
     InvitationStatus, InviteDecision, InviteOutcome, ResendRefused, RevokeDecision, RevokeRefused,
