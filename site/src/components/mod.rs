@@ -2,6 +2,7 @@
 
 pub mod confirm;
 pub mod error;
+pub mod form;
 pub mod import_report;
 pub mod layout;
 pub mod person_results;

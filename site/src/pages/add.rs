@@ -5,6 +5,7 @@
 
 use crate::api::{AddResult, ApiError, Contract, Import, NewInvitations, Phase, User};
 use crate::components::error::ErrorMessage;
+use crate::components::form::search_on_submit;
 use crate::components::import_report::ImportReport;
 use crate::components::layout::{ContractHeader, Tab};
 use crate::components::person_results::PersonResults;
@@ -481,18 +482,7 @@ pub struct UserPickerProps {
 #[component]
 pub fn UserPicker(props: &UserPickerProps) -> Html {
     let input = use_node_ref();
-    let onsubmit = {
-        let (input, on_search) = (input.clone(), props.on_search.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            on_search.emit(
-                input
-                    .cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default(),
-            );
-        })
-    };
+    let onsubmit = search_on_submit(&input, &props.on_search);
     let is_selected = |u: &User| props.selected.iter().any(|s| s.id == u.id);
     let row = |u: &User| {
         let onchange = {

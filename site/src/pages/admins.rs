@@ -5,12 +5,12 @@
 use crate::api::{Admin, ApiError, User};
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
+use crate::components::form::search_on_submit;
 use crate::components::layout::{ContractHeader, Tab};
 use crate::pages::use_contract;
 use crate::AppContext;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Where one admin's Remove stands.
@@ -400,18 +400,7 @@ pub struct AddAdminProps {
 #[component]
 pub fn AddAdmin(props: &AddAdminProps) -> Html {
     let input = use_node_ref();
-    let onsubmit = {
-        let (input, on_search) = (input.clone(), props.on_search.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            on_search.emit(
-                input
-                    .cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default(),
-            );
-        })
-    };
+    let onsubmit = search_on_submit(&input, &props.on_search);
     let busy = matches!(props.adding, Adding::Working(_));
     let row = |user: &User| {
         let id = &user.id;
