@@ -4,11 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-fn event_files(function: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../functions")
-        .join(function)
-        .join("events");
+fn functions_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../functions")
+}
+
+/// The event files in `functions/<dir>`, at least one.
+fn event_files(dir: &str) -> Vec<PathBuf> {
+    let dir = functions_dir().join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|entry| entry.expect("dir entry").path())
@@ -17,7 +19,8 @@ fn event_files(function: &str) -> Vec<PathBuf> {
     files.sort();
     assert!(
         !files.is_empty(),
-        "{function} keeps at least one event file"
+        "{} keeps at least one event file",
+        dir.display()
     );
     files
 }
@@ -29,11 +32,21 @@ fn read(path: &Path) -> String {
 #[test]
 fn api_events_reach_a_route_of_their_function() {
     use lambda_http::RequestExt;
-    for (function, routes) in [
-        ("admin-api", admin_api::ROUTES),
-        ("enrol-api", enrol_api::ROUTES),
-    ] {
-        for file in event_files(function) {
+    // The admin package keeps one folder per function binary.
+    let admin = admin_api::FUNCTIONS.iter().filter_map(|f| {
+        let dir = format!("admin-api/events/{}", f.binary);
+        functions_dir()
+            .join(&dir)
+            .is_dir()
+            .then_some((dir, f.binary, f.routes))
+    });
+    let student = [(
+        "enrol-api/events".to_owned(),
+        enrol_api::BINARY,
+        enrol_api::ROUTES,
+    )];
+    for (dir, function, routes) in admin.chain(student) {
+        for file in event_files(&dir) {
             let request = lambda_http::request::from_str(&read(&file))
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             let path = request.raw_http_path().to_owned();
@@ -51,12 +64,12 @@ fn api_events_reach_a_route_of_their_function() {
 
 #[test]
 fn s3_and_stream_events_deserialize_as_the_runtime_would() {
-    for file in event_files("import") {
+    for file in event_files("import/events") {
         let event: aws_lambda_events::event::s3::S3Event = serde_json::from_str(&read(&file))
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert!(!event.records.is_empty(), "{}", file.display());
     }
-    for file in event_files("mailer") {
+    for file in event_files("mailer/events") {
         let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_str(&read(&file))
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert!(!event.records.is_empty(), "{}", file.display());

@@ -50,10 +50,10 @@ async fn revoke_and_enrol_at_the_same_instant_through_the_apis() {
     let store: Arc<dyn Store> = Arc::new(env.store.clone());
     let admin = admin_api::App {
         store: store.clone(),
-        blobs: Arc::new(invitations_core::adapters::S3Blobs::new(
+        blobs: Some(Arc::new(invitations_core::adapters::S3Blobs::new(
             env.s3.clone(),
             &env.bucket,
-        )),
+        ))),
         clock: clock.clone(),
     };
     let student = enrol_api::App {

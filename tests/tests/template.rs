@@ -1,4 +1,4 @@
-//! The SAM template (infra/template.yaml) against the code: every function package has exactly
+//! The SAM template (infra/template.yaml) against the code: every function binary has exactly
 //! one function resource, the HTTP API declares exactly the routes the handlers serve (with the
 //! JWT authorizer on every admin route and on no student route), every environment variable a
 //! function reads is set on it, the link key comes from Secrets Manager, and the table and the
@@ -23,10 +23,31 @@ fn ref_to(value: &Value) -> Option<&str> {
     value.get("Ref").and_then(Value::as_str)
 }
 
-/// A function package: a directory under functions/ (other than the shared library `core`)
-/// whose Cargo.toml declares a `[[bin]]` or that has src/main.rs. Its binaries are the
-/// `[[bin]]` names, or the package name for src/main.rs.
-fn function_packages() -> BTreeMap<String, PathBuf> {
+/// A function binary: a `[[bin]]` of a package under functions/ (its `path`), or the package
+/// itself when it has src/main.rs.
+struct Binary {
+    package: PathBuf,
+    main: PathBuf,
+}
+
+impl Binary {
+    /// The sources that make this binary: its own main file and the package's library (src/
+    /// without src/bin/ and without other binaries' files).
+    fn sources(&self, all: &BTreeMap<String, Binary>) -> String {
+        let mains: BTreeSet<&PathBuf> = all.values().map(|b| &b.main).collect();
+        let mut text = std::fs::read_to_string(&self.main).expect("main source");
+        for (path, source) in rust_files(&self.package.join("src")) {
+            if !mains.contains(&path) {
+                text.push_str(&source);
+                text.push('\n');
+            }
+        }
+        text
+    }
+}
+
+/// Every function binary by name.
+fn function_binaries() -> BTreeMap<String, Binary> {
     let mut binaries = BTreeMap::new();
     let dir = repo().join("functions");
     for entry in std::fs::read_dir(&dir).expect("functions/") {
@@ -38,42 +59,50 @@ fn function_packages() -> BTreeMap<String, PathBuf> {
         let toml = std::fs::read_to_string(&manifest).expect("Cargo.toml");
         let mut section = String::new();
         let mut package_name = None;
-        let mut bins = Vec::new();
+        let mut bins: Vec<(String, Option<String>)> = Vec::new();
         for line in toml.lines().map(str::trim) {
             if line.starts_with('[') {
                 section = line.to_owned();
+                if section == "[[bin]]" {
+                    bins.push((String::new(), None));
+                }
                 continue;
             }
-            let Some(value) = line
-                .strip_prefix("name")
-                .map(str::trim_start)
-                .and_then(|rest| rest.strip_prefix('='))
-            else {
+            let Some((key, value)) = line.split_once('=') else {
                 continue;
             };
             let value = value.trim().trim_matches('"').to_owned();
-            match section.as_str() {
-                "[package]" => package_name = Some(value),
-                "[[bin]]" => bins.push(value),
+            match (section.as_str(), key.trim()) {
+                ("[package]", "name") => package_name = Some(value),
+                ("[[bin]]", "name") => bins.last_mut().expect("[[bin]]").0 = value,
+                ("[[bin]]", "path") => bins.last_mut().expect("[[bin]]").1 = Some(value),
                 _ => {}
             }
         }
         if bins.is_empty() && path.join("src/main.rs").is_file() {
-            bins.push(package_name.expect("[package] name"));
+            bins.push((package_name.expect("[package] name"), None));
         }
-        for bin in bins {
-            binaries.insert(bin, path.clone());
+        for (name, main) in bins {
+            let main = path.join(main.unwrap_or_else(|| "src/main.rs".to_owned()));
+            assert!(main.is_file(), "{}", main.display());
+            binaries.insert(
+                name,
+                Binary {
+                    package: path.clone(),
+                    main,
+                },
+            );
         }
     }
     binaries
 }
 
 #[test]
-fn every_function_package_has_exactly_one_function_resource() {
+fn every_function_binary_has_exactly_one_function_resource() {
     let template = Template::load();
-    let packages = function_packages();
+    let packages = function_binaries();
     assert!(
-        packages.len() >= 3,
+        packages.len() >= 8,
         "found only {:?}",
         packages.keys().collect::<Vec<_>>()
     );
@@ -118,14 +147,14 @@ fn every_function_package_has_exactly_one_function_resource() {
         workspace.contains("[workspace]"),
         "CodeUri .. is the workspace root"
     );
-    for (binary, path) in &packages {
+    for (binary, b) in &packages {
         let ids = declared.get(binary).cloned().unwrap_or_default();
         assert_eq!(
             ids.len(),
             1,
             "{} (binary {binary}) needs exactly one AWS::Serverless::Function with \
              BuildProperties.Binary: {binary}, found {ids:?}",
-            path.display()
+            b.main.display()
         );
     }
     for binary in declared.keys() {
@@ -140,10 +169,11 @@ fn every_function_package_has_exactly_one_function_resource() {
 /// whether it is public.
 fn served_routes() -> BTreeMap<(String, String), (&'static str, bool)> {
     let mut routes = BTreeMap::new();
-    for (binary, public, list) in [
-        ("admin-api", false, admin_api::ROUTES),
-        ("enrol-api", true, enrol_api::ROUTES),
-    ] {
+    let admin = admin_api::FUNCTIONS
+        .iter()
+        .map(|f| (f.binary, false, f.routes));
+    let student = [(enrol_api::BINARY, true, enrol_api::ROUTES)];
+    for (binary, public, list) in admin.chain(student) {
         for r in list {
             let previous =
                 routes.insert((r.method.to_owned(), r.path.to_owned()), (binary, public));
@@ -276,8 +306,9 @@ fn calls(source: &str, function: &str) -> bool {
     })
 }
 
-fn rust_sources(dir: &Path) -> String {
-    let mut text = String::new();
+/// Every .rs file under `dir` with its text.
+fn rust_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).expect("source dir") {
@@ -285,12 +316,12 @@ fn rust_sources(dir: &Path) -> String {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
-                text.push_str(&std::fs::read_to_string(&path).expect("source"));
-                text.push('\n');
+                let text = std::fs::read_to_string(&path).expect("source");
+                files.push((path, text));
             }
         }
     }
-    text
+    files
 }
 
 /// The public helpers of functions/core/src/config.rs and the variables each reads itself
@@ -317,7 +348,7 @@ fn config_helpers() -> BTreeMap<String, BTreeSet<String>> {
 const EMULATOR_ONLY: &[&str] = &["S3_FORCE_PATH_STYLE"];
 
 /// The rule: a function reads
-/// - every variable its package's src/**/*.rs names in `required("X")`, `optional("X")`,
+/// - every variable its main file and its package's library (src/ but other binaries' mains) name in `required("X")`, `optional("X")`,
 ///   `env::var("X")` or `env::var_os("X")`;
 /// - for each helper of core's config.rs it calls (`config::link_key()`, `config::s3(..)`, ...),
 ///   the variables that helper's body names the same way (core's other sources, such as the
@@ -344,8 +375,9 @@ fn every_environment_variable_a_function_reads_is_set_on_it() {
     );
 
     let functions = template.functions();
-    for (binary, dir) in function_packages() {
-        let source = rust_sources(&dir.join("src"));
+    let binaries = function_binaries();
+    for (binary, b) in &binaries {
+        let source = b.sources(&binaries);
         let mut reads = literal_reads(&source);
         for (helper, vars) in &helpers {
             if calls(&source, helper) {

@@ -1,82 +1,78 @@
-//! The admin HTTP API (API Gateway HTTP API, payload v2). Every route needs a signed-in caller,
-//! whose verified JWT claims API Gateway puts in the request context; contract routes also need
-//! the caller to manage that contract.
+//! The admin HTTP API (API Gateway HTTP API, payload v2), as five Lambda functions: one per
+//! action, each with its own binary (`src/bin/`), role and routes (see [`functions`]). Every
+//! route needs a signed-in caller, whose verified JWT claims API Gateway puts in the request
+//! context; contract routes also need the caller to manage that contract.
+//!
+//! The route handlers in [`routes`] are shared; a function's `handle` only reaches its own.
 
+pub mod functions;
 pub mod routes;
 pub mod views;
 
+use invitations_core::adapters::{DynamoStore, S3Blobs};
+use invitations_core::config::{self, SdkConfig};
 use invitations_core::domain::{Caller, Contract, ContractId};
-use invitations_core::http::{self, Problem, Route};
-use invitations_core::ports::{Blobs, Clock, Store};
+use invitations_core::http::{self, PathParams, Problem, Route};
+use invitations_core::ports::{self, Blobs, Clock, Store};
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
+
+pub use functions::FUNCTIONS;
 
 /// Everything a request needs, built once per cold start.
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn Store>,
-    /// The imports bucket: upload URLs for CSV files, download URLs for reports.
-    pub blobs: Arc<dyn Blobs>,
+    /// The imports bucket: upload URLs for CSV files, download URLs for reports. Only the
+    /// functions that serve import routes have it (and `IMPORTS_BUCKET` in their environment).
+    pub blobs: Option<Arc<dyn Blobs>>,
     pub clock: Clock,
 }
 
-/// The routes this function serves, exactly as infra/template.yaml declares them.
-pub const ROUTES: &[Route] = &[
-    Route::new("GET", "/contracts"),
-    Route::new("GET", "/contracts/{id}"),
-    Route::new("GET", "/users"),
-    Route::new("GET", "/contracts/{id}/invitations"),
-    Route::new("POST", "/contracts/{id}/invitations"),
-    Route::new("POST", "/contracts/{id}/invitations/{invitationId}/resend"),
-    Route::new("POST", "/contracts/{id}/invitations/{invitationId}/revoke"),
-    Route::new("POST", "/contracts/{id}/imports"),
-    Route::new("GET", "/contracts/{id}/imports"),
-    Route::new("GET", "/contracts/{id}/imports/{importId}"),
-    Route::new("GET", "/contracts/{id}/admins"),
-    Route::new("POST", "/contracts/{id}/admins"),
-    Route::new("POST", "/contracts/{id}/admins/{userId}/remove"),
-];
+impl App {
+    /// The clients of one function, built once per cold start: the table, and the imports
+    /// bucket for the functions that presign URLs into it. The binaries name the environment
+    /// variables they read (tests/tests/template.rs holds the template to them).
+    pub fn new(sdk: &SdkConfig, table: String, imports_bucket: Option<String>) -> Self {
+        Self {
+            store: Arc::new(DynamoStore::new(config::dynamodb(sdk), table)),
+            blobs: imports_bucket.map(|b| Arc::new(S3Blobs::new(config::s3(sdk), b)) as _),
+            clock: ports::system_clock(),
+        }
+    }
 
-pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
-    Ok(match dispatch(app, &req).await {
-        Ok(response) => response,
-        Err(problem) => problem.into_response(),
-    })
+    /// The imports bucket; a function without one is deployed with a route it cannot serve,
+    /// which `tests/tests/template.rs` rules out.
+    pub fn imports_bucket(&self) -> Result<&Arc<dyn Blobs>, Problem> {
+        self.blobs
+            .as_ref()
+            .ok_or_else(|| Problem::internal(&"this function has no imports bucket configured"))
+    }
 }
 
-async fn dispatch(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
-    let (route, params) = http::route(ROUTES, req)?;
-    let caller = http::caller(req)?;
-    let id = || http::param(&params, "id");
-    let invitation = || http::param(&params, "invitationId");
-    use routes::*;
-    match (route.method, route.path) {
-        ("GET", "/contracts") => contracts::list(app, &caller, req).await,
-        ("GET", "/contracts/{id}") => contracts::get(app, &caller, id()).await,
-        ("GET", "/users") => users::search(app, &caller, req).await,
-        ("GET", "/contracts/{id}/invitations") => invitations::list(app, &caller, id(), req).await,
-        ("POST", "/contracts/{id}/invitations") => invitations::add(app, &caller, id(), req).await,
-        ("POST", "/contracts/{id}/invitations/{invitationId}/resend") => {
-            invitations::resend(app, &caller, id(), invitation()).await
-        }
-        ("POST", "/contracts/{id}/invitations/{invitationId}/revoke") => {
-            invitations::revoke(app, &caller, id(), invitation()).await
-        }
-        ("POST", "/contracts/{id}/imports") => imports::create(app, &caller, id(), req).await,
-        ("GET", "/contracts/{id}/imports") => imports::list(app, &caller, id()).await,
-        ("GET", "/contracts/{id}/imports/{importId}") => {
-            imports::get(app, &caller, id(), http::param(&params, "importId")).await
-        }
-        ("GET", "/contracts/{id}/admins") => admins::list(app, &caller, id()).await,
-        ("POST", "/contracts/{id}/admins") => admins::add(app, &caller, id(), req).await,
-        ("POST", "/contracts/{id}/admins/{userId}/remove") => {
-            admins::remove(app, &caller, id(), http::param(&params, "userId")).await
-        }
-        _ => Err(Problem::not_found(
-            "not_found",
-            "There is nothing at this address.",
-        )),
+/// Every admin route, whichever function serves it: for hosts that run all the admin
+/// functions in one process (the local stack, tests). Lambda calls the function's own handle.
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+    let path = lambda_http::RequestExt::raw_http_path(&req).to_owned();
+    let function = FUNCTIONS.iter().find(|f| {
+        f.routes
+            .iter()
+            .any(|r| r.matches(req.method(), &path).is_some())
+    });
+    match function {
+        Some(f) => (f.handle)(app, req).await,
+        None => Ok(functions::not_found().into_response()),
     }
+}
+
+/// A request to one of `routes`: its route, path parameters and verified caller.
+pub(crate) fn accept<'r>(
+    routes: &'r [Route],
+    req: &Request,
+) -> Result<(&'r Route, PathParams, Caller), Problem> {
+    let (route, params) = http::route(routes, req)?;
+    let caller = http::caller(req)?;
+    Ok((route, params, caller))
 }
 
 /// The contract at `id`, if the caller manages it: 404 when there is none, 403 when it is

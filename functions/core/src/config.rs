@@ -2,7 +2,7 @@
 //! `AWS_ENDPOINT_URL*` variables, so nothing here knows whether it runs locally.
 
 use crate::domain::LinkKey;
-use aws_config::SdkConfig;
+pub use aws_config::SdkConfig;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {

@@ -121,6 +121,14 @@ pub fn respond<T: Serialize>(result: Result<T, Problem>) -> Response<Body> {
     }
 }
 
+/// What a Lambda handler answers: the route's response, or its problem as
+/// `application/problem+json`. Handlers never fail the invocation.
+pub async fn respond_with(
+    route: impl std::future::Future<Output = Result<Response<Body>, Problem>>,
+) -> Result<Response<Body>, lambda_http::Error> {
+    Ok(route.await.unwrap_or_else(Problem::into_response))
+}
+
 /// The caller, from the claims API Gateway's JWT authorizer verified and put in the request
 /// context. No claims (or no subject) means the request is anonymous.
 pub fn caller(req: &Request) -> Result<Caller, Problem> {

@@ -18,6 +18,9 @@ pub struct App {
     pub clock: Clock,
 }
 
+/// The function's binary (`src/bin/enrol.rs`; infra/template.yaml: BuildProperties.Binary).
+pub const BINARY: &str = "enrol";
+
 pub const ROUTES: &[Route] = &[
     Route::new("GET", "/invitation"),
     Route::new("POST", "/enrol"),

@@ -78,10 +78,13 @@ impl Functions {
         let event = api_gateway_event(route, method, path, query, &params, headers, body, claims);
         let request = lambda_http::request::from_str(&event.to_string())
             .map_err(|e| InvokeError::Function(format!("event: {e}")))?;
-        let result = match route.binary.as_str() {
-            "admin-api" => admin_api::handle(&self.admin, request).await,
-            "enrol-api" => enrol_api::handle(&self.enrol, request).await,
-            other => return Err(InvokeError::UnknownFunction(other.to_owned())),
+        // The template names the binary; each function package says which handler it is.
+        let result = if let Some(function) = admin_api::functions::by_binary(&route.binary) {
+            (function.handle)(&self.admin, request).await
+        } else if route.binary == enrol_api::BINARY {
+            enrol_api::handle(&self.enrol, request).await
+        } else {
+            return Err(InvokeError::UnknownFunction(route.binary.clone()));
         };
         result.map_err(|e| InvokeError::Function(e.to_string()))
     }

@@ -96,7 +96,7 @@ impl Stack {
         let functions = Functions {
             admin: admin_api::App {
                 store: shared.clone(),
-                blobs: blobs.clone(),
+                blobs: Some(blobs.clone()),
                 clock: clock.clone(),
             },
             enrol: enrol_api::App {

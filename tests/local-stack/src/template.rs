@@ -179,7 +179,7 @@ mod tests {
         ApiRoute {
             method: "POST".into(),
             path: path.into(),
-            binary: "admin-api".into(),
+            binary: "revoke".into(),
             needs_jwt: true,
         }
     }
@@ -210,9 +210,9 @@ mod tests {
             .find(|r| r.path.ends_with("/revoke"))
             .expect("a revoke route");
         assert!(revoke.needs_jwt);
-        assert_eq!(revoke.binary, "admin-api");
+        assert_eq!(revoke.binary, "revoke");
         let enrol = routes.iter().find(|r| r.path == "/enrol").expect("/enrol");
         assert!(!enrol.needs_jwt);
-        assert_eq!(enrol.binary, "enrol-api");
+        assert_eq!(enrol.binary, "enrol");
     }
 }

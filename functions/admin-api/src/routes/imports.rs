@@ -62,6 +62,7 @@ pub async fn create(
     id: &str,
     req: &Request,
 ) -> Result<Response<Body>, Problem> {
+    let bucket = app.imports_bucket()?;
     let contract = managed_contract(app, caller, id).await?;
     let body: NewImport = http::body(req)?;
     let now = (app.clock)();
@@ -102,8 +103,7 @@ pub async fn create(
         return Err(Problem::busy());
     }
     let key = format!("imports/{}/{}.csv", contract.id, import.id);
-    let url = app
-        .blobs
+    let url = bucket
         .presigned_put(&key, "text/csv", URL_LIFETIME.to_std().expect("positive"))
         .await
         .map_err(storage_problem)?;
@@ -160,7 +160,7 @@ pub async fn get(
         .ok_or_else(import_not_found)?;
     let report_url = match &import.report_key {
         Some(key) => Some(
-            app.blobs
+            app.imports_bucket()?
                 .presigned_get(key, URL_LIFETIME.to_std().expect("positive"))
                 .await
                 .map_err(storage_problem)?,

@@ -1,5 +1,7 @@
-use admin_api::{handle, App};
-use invitations_core::adapters::{DynamoStore, S3Blobs};
+//! The `enrol` function: GET /invitation (what a link is for) and POST /enrol.
+
+use enrol_api::{handle, App};
+use invitations_core::adapters::DynamoStore;
 use invitations_core::{config, ports, telemetry};
 use lambda_http::{run, service_fn, Error};
 use std::sync::Arc;
@@ -13,10 +15,7 @@ async fn main() -> Result<(), Error> {
             config::dynamodb(&sdk),
             config::required("TABLE_NAME")?,
         )),
-        blobs: Arc::new(S3Blobs::new(
-            config::s3(&sdk),
-            config::required("IMPORTS_BUCKET")?,
-        )),
+        link_key: config::link_key()?,
         clock: ports::system_clock(),
     };
     run(service_fn(|req| handle(&app, req))).await

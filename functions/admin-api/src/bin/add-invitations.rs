@@ -1,0 +1,18 @@
+//! The `add-invitations` function: POST /contracts/{id}/invitations and POST /contracts/{id}/imports (a presigned upload
+//! into the imports bucket).
+
+use admin_api::{functions::add_invitations, App};
+use invitations_core::{config, telemetry};
+use lambda_http::{run, service_fn, Error};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init();
+    let sdk = config::aws().await;
+    let app = App::new(
+        &sdk,
+        config::required("TABLE_NAME")?,
+        Some(config::required("IMPORTS_BUCKET")?),
+    );
+    run(service_fn(|req| add_invitations::handle(&app, req))).await
+}

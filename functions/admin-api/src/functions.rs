@@ -1,0 +1,180 @@
+//! The admin Lambda functions, one per action. Each has a binary in `src/bin/` that builds only
+//! the clients it needs and calls its `handle`, which reaches only its own routes, so each
+//! binary links only its own route handlers and each role (infra/template.yaml) allows only
+//! what those handlers call.
+
+use crate::routes::{admins, contracts, imports, invitations, users};
+use crate::{accept, App};
+use futures::future::BoxFuture;
+use invitations_core::http::{param, respond_with, Problem, Route};
+use lambda_http::{Body, Error, Request, Response};
+
+/// One function as the template deploys it: its binary (`BuildProperties.Binary`), the routes
+/// its `HttpApi` events declare, and its handler.
+pub struct Function {
+    pub binary: &'static str,
+    pub routes: &'static [Route],
+    pub handle: for<'a> fn(&'a App, Request) -> BoxFuture<'a, Result<Response<Body>, Error>>,
+}
+
+/// Every admin function. The local gateway looks a route's binary up here.
+pub const FUNCTIONS: &[Function] = &[
+    Function {
+        binary: "add-invitations",
+        routes: add_invitations::ROUTES,
+        handle: |app, req| Box::pin(add_invitations::handle(app, req)),
+    },
+    Function {
+        binary: "resend",
+        routes: resend::ROUTES,
+        handle: |app, req| Box::pin(resend::handle(app, req)),
+    },
+    Function {
+        binary: "revoke",
+        routes: revoke::ROUTES,
+        handle: |app, req| Box::pin(revoke::handle(app, req)),
+    },
+    Function {
+        binary: "admin-read",
+        routes: admin_read::ROUTES,
+        handle: |app, req| Box::pin(admin_read::handle(app, req)),
+    },
+    Function {
+        binary: "contract-admins",
+        routes: contract_admins::ROUTES,
+        handle: |app, req| Box::pin(contract_admins::handle(app, req)),
+    },
+];
+
+/// Every admin route, whichever function serves it.
+pub fn all_routes() -> impl Iterator<Item = &'static Route> {
+    FUNCTIONS.iter().flat_map(|f| f.routes)
+}
+
+/// The function that serves `binary`, if it is an admin function.
+pub fn by_binary(binary: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().find(|f| f.binary == binary)
+}
+
+/// Invites people by address or from the directory, and announces CSV uploads (a presigned
+/// PUT into the imports bucket, which triggers the import function).
+pub mod add_invitations {
+    use super::*;
+
+    pub const ROUTES: &[Route] = &[
+        Route::new("POST", "/contracts/{id}/invitations"),
+        Route::new("POST", "/contracts/{id}/imports"),
+    ];
+
+    pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+        respond_with(async {
+            let (route, params, caller) = accept(ROUTES, &req)?;
+            let id = param(&params, "id");
+            match route.path {
+                "/contracts/{id}/invitations" => invitations::add(app, &caller, id, &req).await,
+                _ => imports::create(app, &caller, id, &req).await,
+            }
+        })
+        .await
+    }
+}
+
+/// Sends an invitation again (a new link; the old one stops working).
+pub mod resend {
+    use super::*;
+
+    pub const ROUTES: &[Route] = &[Route::new(
+        "POST",
+        "/contracts/{id}/invitations/{invitationId}/resend",
+    )];
+
+    pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+        respond_with(async {
+            let (_, params, caller) = accept(ROUTES, &req)?;
+            let (id, invitation) = (param(&params, "id"), param(&params, "invitationId"));
+            invitations::resend(app, &caller, id, invitation).await
+        })
+        .await
+    }
+}
+
+/// Withdraws an invitation, unless the student has enrolled (a condition on the write).
+pub mod revoke {
+    use super::*;
+
+    pub const ROUTES: &[Route] = &[Route::new(
+        "POST",
+        "/contracts/{id}/invitations/{invitationId}/revoke",
+    )];
+
+    pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+        respond_with(async {
+            let (_, params, caller) = accept(ROUTES, &req)?;
+            let (id, invitation) = (param(&params, "id"), param(&params, "invitationId"));
+            invitations::revoke(app, &caller, id, invitation).await
+        })
+        .await
+    }
+}
+
+/// Every read of the admin site: contracts, the directory, invitations (list and search),
+/// imports and their reports, a contract's admins. Its role allows no write.
+pub mod admin_read {
+    use super::*;
+
+    pub const ROUTES: &[Route] = &[
+        Route::new("GET", "/contracts"),
+        Route::new("GET", "/contracts/{id}"),
+        Route::new("GET", "/users"),
+        Route::new("GET", "/contracts/{id}/invitations"),
+        Route::new("GET", "/contracts/{id}/imports"),
+        Route::new("GET", "/contracts/{id}/imports/{importId}"),
+        Route::new("GET", "/contracts/{id}/admins"),
+    ];
+
+    pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+        respond_with(async {
+            let (route, params, caller) = accept(ROUTES, &req)?;
+            let id = || param(&params, "id");
+            match route.path {
+                "/contracts" => contracts::list(app, &caller, &req).await,
+                "/contracts/{id}" => contracts::get(app, &caller, id()).await,
+                "/users" => users::search(app, &caller, &req).await,
+                "/contracts/{id}/invitations" => invitations::list(app, &caller, id(), &req).await,
+                "/contracts/{id}/imports" => imports::list(app, &caller, id()).await,
+                "/contracts/{id}/imports/{importId}" => {
+                    imports::get(app, &caller, id(), param(&params, "importId")).await
+                }
+                "/contracts/{id}/admins" => admins::list(app, &caller, id()).await,
+                _ => Err(not_found()),
+            }
+        })
+        .await
+    }
+}
+
+/// A system administrator chooses a contract's admins (add, remove); audited.
+pub mod contract_admins {
+    use super::*;
+
+    pub const ROUTES: &[Route] = &[
+        Route::new("POST", "/contracts/{id}/admins"),
+        Route::new("POST", "/contracts/{id}/admins/{userId}/remove"),
+    ];
+
+    pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+        respond_with(async {
+            let (route, params, caller) = accept(ROUTES, &req)?;
+            let id = param(&params, "id");
+            match route.path {
+                "/contracts/{id}/admins" => admins::add(app, &caller, id, &req).await,
+                _ => admins::remove(app, &caller, id, param(&params, "userId")).await,
+            }
+        })
+        .await
+    }
+}
+
+pub(crate) fn not_found() -> Problem {
+    Problem::not_found("not_found", "There is nothing at this address.")
+}
