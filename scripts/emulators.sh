@@ -19,7 +19,7 @@ start_emulators() {
   local moto_port ses_port
   moto_port="${MOTO_PORT:-$(free_port)}"
   ses_port="${SES_PORT:-$(free_port)}"
-  .venv/bin/python scripts/moto_serial.py -H 127.0.0.1 -p "$moto_port" >"$log_dir/moto.log" 2>&1 &
+  .venv/bin/python dev/moto_serial.py -H 127.0.0.1 -p "$moto_port" >"$log_dir/moto.log" 2>&1 &
   MOTO_PID=$!
   node .tools/node_modules/aws-ses-v2-local/dist/cli.js --host 127.0.0.1 --port "$ses_port" >"$log_dir/ses.log" 2>&1 &
   SES_PID=$!

@@ -14,7 +14,7 @@ mod common;
 use common::{enrol_link, mail_for, start_stack};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
-use invitations_core::testkit::{free_port, repo_root};
+use testkit::{free_port, repo_root};
 use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING};
 use local_stack::Stack;
 use serde_json::{json, Value};

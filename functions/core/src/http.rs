@@ -1,7 +1,7 @@
 //! HTTP helpers for the API functions (API Gateway HTTP API, payload v2): errors as
 //! `application/problem+json`, the verified caller from the request context, bodies, routing.
 
-use crate::domain::{Caller, UserId, SYSTEM_ADMIN_GROUP};
+use crate::domain::{Caller, InvitationsRefused, UserId, SYSTEM_ADMIN_GROUP};
 use lambda_http::http::{header, Method, StatusCode};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -118,6 +118,17 @@ pub fn respond<T: Serialize>(result: Result<T, Problem>) -> Response<Body> {
     match result {
         Ok(value) => json(StatusCode::OK, &value),
         Err(problem) => problem.into_response(),
+    }
+}
+
+/// A contract that takes no invitations as asked: 409 once it has expired (nothing the caller
+/// can change), 400 for a choice of activities that does not suit it.
+impl From<InvitationsRefused> for Problem {
+    fn from(refused: InvitationsRefused) -> Self {
+        match refused {
+            InvitationsRefused::Expired => Problem::conflict("contract_expired", refused.to_string()),
+            _ => Problem::bad_request("invalid_activities", refused.to_string()),
+        }
     }
 }
 

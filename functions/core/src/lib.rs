@@ -1,16 +1,15 @@
 //! Learning Contract invitations: the library every function shares.
 //!
-//! - [`domain`]: the product's rules in plain Rust (emails, contracts, invitations, links).
+//! - [`domain`]: the product's rules in plain Rust (the `invitations-domain` crate).
 //! - [`ports`]: what the functions need from outside (store, mailer, blobs), as traits.
 //! - [`adapters`]: those ports on DynamoDB, SES v2 and S3.
 //! - [`config`] and [`telemetry`]: environment and logs, set up once per cold start.
 
 pub mod adapters;
 pub mod config;
-pub mod domain;
 pub mod http;
 pub mod ports;
 pub mod telemetry;
 
-#[cfg(feature = "testkit")]
-pub mod testkit;
+/// The product's rules, in their own crate (it builds for the browser too).
+pub use invitations_domain as domain;

@@ -14,8 +14,14 @@ pub enum StoreError {
     #[error("too many concurrent changes to the same contract; try again")]
     Contended,
     #[error(transparent)]
-    Corrupt(#[from] crate::adapters::dynamo::CorruptItem),
+    Corrupt(#[from] CorruptItem),
 }
+
+/// Why a stored record could not be read back: the store holds something this code did not
+/// write.
+#[derive(Debug, thiserror::Error)]
+#[error("stored item is not valid: {0}")]
+pub struct CorruptItem(pub String);
 
 /// One person to invite: already parsed, already unique within the request.
 #[derive(Debug, Clone)]
@@ -150,6 +156,18 @@ pub trait InvitationStore: Send + Sync {
         query: &InvitationQuery,
         now: DateTime<Utc>,
     ) -> Result<InvitationPage, StoreError>;
+    async fn list_audit(
+        &self,
+        contract: &ContractId,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
+/// The conditional transitions of one invitation. Each decides with the domain's rules from
+/// the item as stored and writes under a condition, so two admins (or an admin and the student)
+/// acting at once cannot both win.
+#[async_trait]
+pub trait TransitionStore: Send + Sync {
     async fn resend(
         &self,
         contract: &Contract,
@@ -170,6 +188,11 @@ pub trait InvitationStore: Send + Sync {
         who: Enrolee,
         now: DateTime<Utc>,
     ) -> Result<(Invitation, EnrolDecision), EnrolError>;
+}
+
+/// The mailer's side of an invitation: claim a queued send, record the result, give it back.
+#[async_trait]
+pub trait DeliveryStore: Send + Sync {
     /// Takes the queued send of `token_version` for mailing; None when it is no longer due
     /// (already sent or being sent, superseded, or the invitation is not pending).
     async fn claim_send(
@@ -188,11 +211,6 @@ pub trait InvitationStore: Send + Sync {
     /// Gives a claimed send back to the queue (the mail service was busy), so a retry of the
     /// same stream record can claim it again at once.
     async fn release_claim(&self, invitation: &Invitation) -> Result<(), StoreError>;
-    async fn list_audit(
-        &self,
-        contract: &ContractId,
-        limit: usize,
-    ) -> Result<Vec<AuditRecord>, StoreError>;
 }
 
 #[async_trait]
@@ -209,8 +227,14 @@ pub trait ImportStore: Send + Sync {
 }
 
 /// Everything the functions ask of the table.
-pub trait Store: DirectoryStore + InvitationStore + ImportStore {}
-impl<T: DirectoryStore + InvitationStore + ImportStore> Store for T {}
+pub trait Store:
+    DirectoryStore + InvitationStore + TransitionStore + DeliveryStore + ImportStore
+{
+}
+impl<T> Store for T where
+    T: DirectoryStore + InvitationStore + TransitionStore + DeliveryStore + ImportStore
+{
+}
 
 /// A mail ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]

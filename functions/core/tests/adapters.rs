@@ -3,7 +3,7 @@
 use futures::TryStreamExt;
 use invitations_core::adapters::{S3Blobs, SesMailer};
 use invitations_core::ports::*;
-use invitations_core::testkit::TestEnv;
+use testkit::TestEnv;
 
 #[tokio::test]
 async fn ses_delivers_subject_and_both_bodies() {

@@ -644,7 +644,7 @@ async fn a_queued_send_is_claimed_once_and_its_result_recorded() {
 
 #[tokio::test]
 async fn users_are_unique_by_address_and_searchable() {
-    let env = invitations_core::testkit::TestEnv::new().await;
+    let env = testkit::TestEnv::new().await;
     let make = |id: &str, email: &str, name: &str| User {
         id: UserId::parse(id).unwrap(),
         email: EmailAddress::parse(email).unwrap(),

@@ -14,7 +14,7 @@ use chrono::{Duration, Utc};
 use invitations_core::adapters::S3Blobs;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use invitations_core::testkit::TestEnv;
+use testkit::TestEnv;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -114,7 +114,7 @@ async fn run(rows: usize) -> Figures {
         "s3": {"bucket": {"name": env.bucket}, "object": {"key": key, "sequencer": "01"}}
     }]});
     let event: aws_lambda_events::event::s3::S3Event = serde_json::from_value(
-        invitations_core::testkit::s3_event_as_aws_sends_it(&notification.to_string()),
+        testkit::s3_event_as_aws_sends_it(&notification.to_string()),
     )
     .unwrap();
     counter.reset();

@@ -25,12 +25,8 @@ pub const ACTIVITIES_METADATA: &str = "activities";
 pub enum ImportFailure {
     #[error("there is no learning contract {0}")]
     ContractNotFound(ContractId),
-    #[error("the learning contract has expired; no more invitations can be sent for it")]
-    ContractExpired,
     #[error("{0}")]
-    Activities(#[from] ActivityChoiceError),
-    #[error("the activities metadata is not valid: {0}")]
-    BadActivities(InvalidId),
+    Refused(#[from] InvitationsRefused),
     #[error("the file is larger than the limit of {limit} bytes")]
     TooLarge { limit: u64 },
     #[error("the file was removed before it could be read")]
@@ -138,9 +134,6 @@ async fn invite_everyone(
         .get_contract(&object.contract_id)
         .await?
         .ok_or_else(|| Stop::Failed(ImportFailure::ContractNotFound(object.contract_id.clone())))?;
-    if contract.phase(crate::now(app)) == Phase::Expired {
-        return Err(Stop::Failed(ImportFailure::ContractExpired));
-    }
     let info = match app.blobs.head(&object.key).await {
         Ok(info) => info,
         Err(BlobError::NotFound) => return Err(Stop::Failed(ImportFailure::Missing)),
@@ -164,11 +157,13 @@ async fn invite_everyone(
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()
-            .map_err(|e| Stop::Failed(ImportFailure::BadActivities(e)))?
+            .map_err(|e| Stop::Failed(InvitationsRefused::BadActivityId(e).into()))?
             .unwrap_or_default();
     }
+    // The same rule as the add and upload routes: not for an expired contract, and activities
+    // that suit it.
     let activities = contract
-        .resolve_activities(&import.activities)
+        .accept_invitations(crate::now(app), &import.activities)
         .map_err(|e| Stop::Failed(e.into()))?;
 
     // S3 chunks -> a blocking CSV reader -> rows, with bounded channels so memory stays flat.

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use invitations_core::adapters::{S3Blobs, SesMailer};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use invitations_core::testkit::TestEnv;
+use testkit::TestEnv;
 use std::sync::Arc;
 
 fn t0() -> DateTime<Utc> {
@@ -615,7 +615,7 @@ async fn an_upload_through_the_bucket_notification_is_imported() {
         {
             event = Some(
                 serde_json::from_value::<aws_lambda_events::event::s3::S3Event>(
-                    invitations_core::testkit::s3_event_as_aws_sends_it(message.body().unwrap()),
+                    testkit::s3_event_as_aws_sends_it(message.body().unwrap()),
                 )
                 .unwrap(),
             );

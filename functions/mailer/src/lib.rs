@@ -26,7 +26,7 @@ use invitations_core::adapters::dynamo::CorruptItem;
 use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
 use invitations_core::http::enrol_link;
 use invitations_core::ports::{
-    DeliveryResult, DirectoryStore, InvitationStore, MailError, Mailer, StoreError,
+    DeliveryResult, DeliveryStore, DirectoryStore, InvitationStore, MailError, Mailer, StoreError,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -38,8 +38,8 @@ pub use limit::{InvalidRate, RateLimiter};
 pub const DEFAULT_SEND_RATE: f64 = 10.0;
 
 /// What the mailer needs of the table.
-pub trait MailStore: InvitationStore + DirectoryStore {}
-impl<T: InvitationStore + DirectoryStore + ?Sized> MailStore for T {}
+pub trait MailStore: InvitationStore + DeliveryStore + DirectoryStore {}
+impl<T: InvitationStore + DeliveryStore + DirectoryStore + ?Sized> MailStore for T {}
 
 pub use invitations_core::ports::Clock;
 

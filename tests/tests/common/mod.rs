@@ -1,7 +1,7 @@
 //! What the end-to-end tests (local_stack.rs, browser.rs) share: a local stack of their own on
 //! the shared emulators, and the invitation mail the SES emulator received.
 
-use invitations_core::testkit::{emulators, SentMail};
+use testkit::{emulators, SentMail};
 use local_stack::{Options, Stack};
 use std::time::{Duration, Instant};
 

@@ -66,21 +66,7 @@ pub async fn create(
     let contract = managed_contract(app, caller, id).await?;
     let body: NewImport = http::body(req)?;
     let now = (app.clock)();
-    if contract.phase(now) == Phase::Expired {
-        return Err(Problem::conflict(
-            "contract_expired",
-            "This learning contract has expired; no more invitations can be sent for it.",
-        ));
-    }
-    let chosen = body
-        .activities
-        .iter()
-        .map(|a| ActivityId::parse(a))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| Problem::bad_request("invalid_activities", e.to_string()))?;
-    let activities = contract
-        .resolve_activities(&chosen)
-        .map_err(|e| Problem::bad_request("invalid_activities", e.to_string()))?;
+    let activities = contract.accept_invitations(now, &body.activities)?;
     let file_name = body
         .file_name
         .map(|f| import::shorten(f.trim(), 200))

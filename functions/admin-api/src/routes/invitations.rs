@@ -107,12 +107,8 @@ pub enum AddError {
     Empty,
     #[error("At most {MAX_PEOPLE_PER_REQUEST} people can be invited at once; upload a CSV file for more.")]
     TooMany,
-    #[error("This learning contract has expired; no more invitations can be sent for it.")]
-    ContractExpired,
-    #[error("{0}")]
-    Activities(#[from] ActivityChoiceError),
-    #[error("{0}")]
-    BadActivityId(InvalidId),
+    #[error(transparent)]
+    Refused(#[from] InvitationsRefused),
 }
 
 impl From<AddError> for Problem {
@@ -120,10 +116,7 @@ impl From<AddError> for Problem {
         let code = match err {
             AddError::Empty => "no_people",
             AddError::TooMany => "too_many_people",
-            AddError::ContractExpired => {
-                return Problem::conflict("contract_expired", err.to_string())
-            }
-            AddError::Activities(_) | AddError::BadActivityId(_) => "invalid_activities",
+            AddError::Refused(refused) => return refused.into(),
         };
         Problem::bad_request(code, err.to_string())
     }
@@ -145,17 +138,8 @@ pub async fn add(
     if people > MAX_PEOPLE_PER_REQUEST {
         return Err(AddError::TooMany.into());
     }
-    if contract.phase(now) == Phase::Expired {
-        return Err(AddError::ContractExpired.into());
-    }
-    let chosen = body
-        .activities
-        .iter()
-        .map(|a| ActivityId::parse(a))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(AddError::BadActivityId)?;
     let activities = contract
-        .resolve_activities(&chosen)
+        .accept_invitations(now, &body.activities)
         .map_err(AddError::from)?;
 
     // Directory users: their addresses, looked up a few at a time.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use invitations_core::testkit::TestEnv;
+use testkit::TestEnv;
 
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use invitations_core::adapters::SesMailer;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use invitations_core::testkit::TestEnv;
+use testkit::TestEnv;
 use mailer::{App, Clock, RetryPolicy};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -158,7 +158,7 @@ pub fn token_in(text: &str) -> String {
 }
 
 /// Mail sent to `address` (case-insensitive).
-pub fn mail_to(env: &TestEnv, address: &str) -> Vec<invitations_core::testkit::SentMail> {
+pub fn mail_to(env: &TestEnv, address: &str) -> Vec<testkit::SentMail> {
     env.sent_mail()
         .into_iter()
         .filter(|m| {

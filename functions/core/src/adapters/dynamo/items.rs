@@ -68,10 +68,7 @@ pub fn list_s<T: ToString>(values: &[T]) -> AttributeValue {
     AttributeValue::L(values.iter().map(|v| s(v.to_string())).collect())
 }
 
-/// Why an item could not be read back: the table holds something this code did not write.
-#[derive(Debug, thiserror::Error)]
-#[error("stored item is not valid: {0}")]
-pub struct CorruptItem(pub String);
+pub use crate::ports::CorruptItem;
 
 /// Typed reads of an item's attributes with errors that name the attribute.
 pub struct Reader<'a>(pub &'a Item);

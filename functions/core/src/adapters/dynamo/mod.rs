@@ -10,11 +10,7 @@ pub use items::CorruptItem;
 use crate::ports::StoreError;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, CancellationReason, GlobalSecondaryIndex, KeySchemaElement,
-    KeyType, Projection, ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
-    TransactWriteItem,
-};
+use aws_sdk_dynamodb::types::{CancellationReason, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use std::time::Duration;
 
@@ -120,71 +116,5 @@ impl DynamoStore {
             backoff(attempt).await;
         }
         Err(StoreError::Contended)
-    }
-
-    /// Creates the table with the keys, indexes and stream the code relies on. Production gets
-    /// the same shape from infra/template.yaml; tests and the local stack call this.
-    pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError> {
-        let attr = |name: &str| {
-            AttributeDefinition::builder()
-                .attribute_name(name)
-                .attribute_type(ScalarAttributeType::S)
-                .build()
-                .expect("attribute definition is complete")
-        };
-        let key = |name: &str, kind: KeyType| {
-            KeySchemaElement::builder()
-                .attribute_name(name)
-                .key_type(kind)
-                .build()
-                .expect("key schema is complete")
-        };
-        client
-            .create_table()
-            .table_name(table)
-            .billing_mode(BillingMode::PayPerRequest)
-            .attribute_definitions(attr("pk"))
-            .attribute_definitions(attr("sk"))
-            .attribute_definitions(attr("gsi1pk"))
-            .attribute_definitions(attr("gsi1sk"))
-            .attribute_definitions(attr("invitation_id"))
-            .key_schema(key("pk", KeyType::Hash))
-            .key_schema(key("sk", KeyType::Range))
-            .global_secondary_indexes(
-                GlobalSecondaryIndex::builder()
-                    .index_name(items::GSI1)
-                    .key_schema(key("gsi1pk", KeyType::Hash))
-                    .key_schema(key("gsi1sk", KeyType::Range))
-                    .projection(
-                        Projection::builder()
-                            .projection_type(ProjectionType::All)
-                            .build(),
-                    )
-                    .build()
-                    .expect("index is complete"),
-            )
-            .global_secondary_indexes(
-                GlobalSecondaryIndex::builder()
-                    .index_name(items::BY_INVITATION_ID)
-                    .key_schema(key("invitation_id", KeyType::Hash))
-                    .projection(
-                        Projection::builder()
-                            .projection_type(ProjectionType::KeysOnly)
-                            .build(),
-                    )
-                    .build()
-                    .expect("index is complete"),
-            )
-            .stream_specification(
-                StreamSpecification::builder()
-                    .stream_enabled(true)
-                    .stream_view_type(StreamViewType::NewAndOldImages)
-                    .build()
-                    .expect("stream specification is complete"),
-            )
-            .send()
-            .await
-            .map_err(db_error)?;
-        Ok(())
     }
 }

@@ -4,7 +4,7 @@
 //! (default 8005), `--no-seed`. With MOTO_ENDPOINT and SES_ENDPOINT set, it uses those
 //! emulators instead of starting its own.
 
-use invitations_core::testkit::{start_emulators, Emulators};
+use testkit::{start_emulators, Emulators};
 use local_stack::{Options, Stack};
 use std::process::ExitCode;
 

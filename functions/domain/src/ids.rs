@@ -34,6 +34,12 @@ macro_rules! id_type {
             }
         }
 
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl TryFrom<String> for $name {
             type Error = InvalidId;
             fn try_from(value: String) -> Result<Self, InvalidId> {

@@ -85,7 +85,7 @@ pub struct Function {
 
 impl Template {
     pub fn load() -> Self {
-        let path = invitations_core::testkit::repo_root().join("infra/template.yaml");
+        let path = testkit::repo_root().join("infra/template.yaml");
         let text = std::fs::read_to_string(&path).expect("infra/template.yaml");
         let yaml: Yaml = serde_yaml_ng::from_str(&text).expect("infra/template.yaml is YAML");
         Self {

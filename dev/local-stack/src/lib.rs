@@ -20,7 +20,7 @@ use crate::template::Template;
 use invitations_core::adapters::{DynamoStore, S3Blobs, SesMailer};
 use invitations_core::domain::LinkKey;
 use invitations_core::ports::{self, Store};
-use invitations_core::testkit::{sdk_config, Emulators};
+use testkit::{sdk_config, Emulators};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -47,7 +47,7 @@ impl Options {
             port: 0,
             emulators,
             names: Names::with_prefix(prefix),
-            site_dir: invitations_core::testkit::repo_root().join("site/dist"),
+            site_dir: testkit::repo_root().join("site/dist"),
             seed: true,
             send_rate: 50.0,
         }

@@ -6,8 +6,16 @@
 //! them from the repo's `.venv` and `.tools` folders, with a watchdog that stops them when the
 //! test process exits.
 
-use crate::adapters::DynamoStore;
-use crate::domain::LinkKey;
+use aws_sdk_dynamodb::error::DisplayErrorContext;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+};
+use aws_sdk_dynamodb::Client;
+use invitations_core::adapters::dynamo::items;
+use invitations_core::adapters::DynamoStore;
+use invitations_core::domain::LinkKey;
+use invitations_core::ports::StoreError;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, RuntimeComponents};
@@ -73,7 +81,7 @@ fn wait_for(url: &str, path: &str) {
     panic!("emulator at {url} did not come up within 30 s");
 }
 
-/// The emulators for this process, started once. moto runs under `scripts/moto_serial.py`,
+/// The emulators for this process, started once. moto runs under `dev/moto_serial.py`,
 /// which applies one request at a time as DynamoDB's per-item atomicity requires.
 pub fn emulators() -> &'static Emulators {
     static EMULATORS: OnceLock<Emulators> = OnceLock::new();
@@ -106,7 +114,7 @@ fn start_moto(port: u16, logs: &std::path::Path) -> String {
         "{} is missing: run scripts/setup.sh",
         python.display()
     );
-    let launcher = root.join("scripts/moto_serial.py");
+    let launcher = root.join("dev/moto_serial.py");
     spawn_watched(
         python.to_str().expect("utf-8 path"),
         &[
@@ -259,7 +267,7 @@ impl TestEnv {
                 .endpoint_url(&emulators.ses)
                 .build(),
         );
-        DynamoStore::create_table(&dynamodb, &table)
+        create_table(&dynamodb, &table)
             .await
             .expect("create table");
         s3.create_bucket()
@@ -693,4 +701,71 @@ impl TestEnv {
         );
         (DynamoStore::new(client, &self.table), counter)
     }
+}
+
+/// Creates the table with the keys, indexes and stream the store relies on. Production gets
+/// the same shape from infra/template.yaml (tests/tests/template.rs compares the two); tests
+/// and the local stack call this. It lives here so that no function ships table creation.
+pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError> {
+    let attr = |name: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(name)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .expect("attribute definition is complete")
+    };
+    let key = |name: &str, kind: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build()
+            .expect("key schema is complete")
+    };
+    client
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(attr("pk"))
+        .attribute_definitions(attr("sk"))
+        .attribute_definitions(attr("gsi1pk"))
+        .attribute_definitions(attr("gsi1sk"))
+        .attribute_definitions(attr("invitation_id"))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(items::GSI1)
+                .key_schema(key("gsi1pk", KeyType::Hash))
+                .key_schema(key("gsi1sk", KeyType::Range))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .expect("index is complete"),
+        )
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(items::BY_INVITATION_ID)
+                .key_schema(key("invitation_id", KeyType::Hash))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::KeysOnly)
+                        .build(),
+                )
+                .build()
+                .expect("index is complete"),
+        )
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::NewAndOldImages)
+                .build()
+                .expect("stream specification is complete"),
+        )
+        .send()
+        .await
+        .map_err(|e| StoreError::Database(DisplayErrorContext(e).to_string()))?;
+    Ok(())
 }

@@ -6,7 +6,7 @@ use invitations_core::domain::{Delivery, EmailAddress, LinkKey, Source, UserId};
 use invitations_core::ports::{
     self, DirectoryStore, InvitationQuery, InvitationStore, Invitee, NewInvitations,
 };
-use invitations_core::testkit::{emulators, sdk_config};
+use testkit::{emulators, sdk_config};
 use local_stack::bridge::{Bridge, IMPORT_ATTEMPTS, STREAM_RETRIES};
 use local_stack::provision::{self, Names, Resources};
 use serde_json::Value;

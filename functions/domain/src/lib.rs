@@ -12,7 +12,9 @@ pub mod user;
 
 pub use audit::{AuditAction, AuditRecord};
 pub use caller::{Caller, SYSTEM_ADMIN_GROUP};
-pub use contract::{Activity, ActivityChoiceError, Contract, ContractKind, Phase, StatusCounts};
+pub use contract::{
+    Activity, ActivityChoiceError, Contract, ContractKind, InvitationsRefused, Phase, StatusCounts,
+};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId};
 pub use import::{BadRow, Import, ImportCounts, ImportStatus, Stall};

@@ -1,6 +1,6 @@
 //! Learning Contracts: what an invitation gives access to, and who may invite to it.
 
-use super::ids::{ActivityId, ContractId, UserId};
+use super::ids::{ActivityId, ContractId, InvalidId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -72,7 +72,38 @@ pub enum ActivityChoiceError {
     VoucherWithoutActivities,
 }
 
+/// Why a contract takes no invitations as asked: the one rule book of the add route, the upload
+/// route and the import function ([`Contract::accept_invitations`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvitationsRefused {
+    #[error("This learning contract has expired; no more invitations can be sent for it.")]
+    Expired,
+    #[error("{0}")]
+    BadActivityId(InvalidId),
+    #[error("{0}")]
+    Activities(#[from] ActivityChoiceError),
+}
+
 impl Contract {
+    /// The activities new invitations made at `now` cover, from the ids the inviter chose (as
+    /// typed, or from an S3 object's metadata); refused for an expired contract or a choice
+    /// that does not suit it.
+    pub fn accept_invitations<S: AsRef<str>>(
+        &self,
+        now: DateTime<Utc>,
+        chosen: &[S],
+    ) -> Result<Vec<ActivityId>, InvitationsRefused> {
+        if self.phase(now) == Phase::Expired {
+            return Err(InvitationsRefused::Expired);
+        }
+        let chosen = chosen
+            .iter()
+            .map(|a| ActivityId::parse(a.as_ref()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(InvitationsRefused::BadActivityId)?;
+        Ok(self.resolve_activities(&chosen)?)
+    }
+
     pub fn phase(&self, now: DateTime<Utc>) -> Phase {
         if now < self.starts_at {
             Phase::Future

@@ -49,7 +49,7 @@ pub async fn create(
 ) -> Result<Resources, BoxError> {
     let existing = dynamodb.list_tables().send().await?;
     if !existing.table_names().contains(&names.table) {
-        DynamoStore::create_table(dynamodb, &names.table).await?;
+        testkit::create_table(dynamodb, &names.table).await?;
     }
 
     // A retry of a failed import arrives after this many seconds, as Lambda's async retries do.

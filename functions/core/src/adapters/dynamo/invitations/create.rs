@@ -1,0 +1,253 @@
+//! Invitations in batches: one transaction of up to 98 invitations with the contract's
+//! counters (and its seat limit) and an audit record; a cancelled transaction names the items
+//! that exist, which are answered or re-invited, and the rest go again.
+
+use crate::adapters::dynamo::items::*;
+use crate::adapters::dynamo::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
+use crate::domain::*;
+use crate::ports::*;
+use super::{invitation_key, tx_update, update};
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+
+/// Invitations per transaction: 100 items, less the contract's counters and the audit record.
+pub const INVITATIONS_PER_TRANSACTION: usize = 98;
+
+#[derive(Debug, Clone)]
+enum Plan {
+    /// A new invitation; its id is generated here and written under `attribute_not_exists`.
+    Create(InvitationId),
+    Reinvite {
+        seen_version: u32,
+        id: InvitationId,
+    },
+}
+
+
+impl DynamoStore {
+    fn invite_update(&self, new: &NewInvitations<'_>, who: &Invitee, plan: &Plan) -> Update {
+        let c = new.contract;
+        let mut set = vec![
+            "invitation_id = if_not_exists(invitation_id, :id)", // a re-invite keeps its id
+            "contract_id = :cid",
+            "email = :email",
+            "#status = :pending",
+            "gsi1pk = :g1pk",
+            "gsi1sk = :g1sk",
+            "activities = :acts",
+            "invited_by = :by",
+            "invited_at = :now",
+            "token_version = :ver",
+            "expires_at = :exp",
+            "send_count = if_not_exists(send_count, :zero) + :one",
+            "last_queued_at = :now",
+            "delivery = :queued",
+            "#type = :type",
+        ];
+        let mut remove = vec![
+            "revoked_at",
+            "revoked_by",
+            "enrolled_at",
+            "delivery_since",
+            "delivery_error",
+        ];
+        let (condition, version, fresh_id) = match plan {
+            Plan::Create(id) => ("attribute_not_exists(pk)", 1, id.clone()),
+            Plan::Reinvite { seen_version, id } => (
+                "#status = :revoked AND token_version = :seen",
+                seen_version + 1,
+                id.clone(),
+            ),
+        };
+        let mut values = Item::from([
+            (":id".into(), s(fresh_id.as_str())),
+            (":cid".into(), s(c.id.as_str())),
+            (":email".into(), s(who.email.as_entered())),
+            (":pending".into(), s(InvitationStatus::Pending.as_str())),
+            (
+                ":g1pk".into(),
+                s(invites_gsi1pk(&c.id, InvitationStatus::Pending)),
+            ),
+            (":g1sk".into(), s(who.email.identity())),
+            (":acts".into(), list_s(new.activities)),
+            (":by".into(), s(new.invited_by.as_str())),
+            (":now".into(), ms(new.now)),
+            (":ver".into(), n(version)),
+            (":exp".into(), ms(c.invitation_expiry(new.now))),
+            (":zero".into(), n(0)),
+            (":one".into(), n(1)),
+            (":queued".into(), s("queued")),
+            (":type".into(), s("invitation")),
+        ]);
+        if let Plan::Reinvite { seen_version, .. } = plan {
+            values.insert(":revoked".into(), s(InvitationStatus::Revoked.as_str()));
+            values.insert(":seen".into(), n(seen_version));
+        }
+        match &who.user_id {
+            Some(uid) => {
+                set.push("user_id = :uid");
+                values.insert(":uid".into(), s(uid.as_str()));
+            }
+            None => remove.push("user_id"),
+        }
+        match &who.name {
+            Some(name) => {
+                set.push("#name = :name");
+                values.insert(":name".into(), s(name));
+            }
+            None => remove.push("#name"),
+        }
+        match &who.source {
+            Source::Import { import_id, line } => {
+                set.push("import_id = :imp");
+                set.push("import_line = :line");
+                values.insert(":imp".into(), s(import_id.as_str()));
+                values.insert(":line".into(), n(line));
+            }
+            Source::Manual => {
+                remove.push("import_id");
+                remove.push("import_line");
+            }
+        }
+        let expression = format!("SET {} REMOVE {}", set.join(", "), remove.join(", "));
+        let mut names = vec![("#status", "status"), ("#type", "type")];
+        if expression.contains("#name") {
+            names.push(("#name", "name"));
+        }
+        update(
+            invitation_key(&c.id, who.email.identity()),
+            &expression,
+            condition,
+            &names,
+            values,
+            self.table(),
+        )
+    }
+
+    /// One transaction's worth of invitees. `seats_left` is this call's running estimate of free
+    /// seats; the contract's condition is what actually guards the limit.
+    pub(super) async fn create_chunk(
+        &self,
+        new: &NewInvitations<'_>,
+        indexes: std::ops::Range<usize>,
+        outcomes: &mut [Option<InviteOutcome>],
+        seats_left: &mut Option<u64>,
+    ) -> Result<(), CreateError> {
+        let mut todo: Vec<(usize, Plan)> = indexes
+            .map(|i| (i, Plan::Create(InvitationId::random())))
+            .collect();
+        for _ in 0..MAX_ATTEMPTS {
+            if let Some(free) = *seats_left {
+                let free = usize::try_from(free).unwrap_or(usize::MAX);
+                if todo.len() > free {
+                    for (i, _) in todo.drain(free..) {
+                        outcomes[i] = Some(InviteOutcome::OverSeatLimit);
+                    }
+                }
+            }
+            if todo.is_empty() {
+                return Ok(());
+            }
+            let reinvites = todo
+                .iter()
+                .filter(|(_, p)| matches!(p, Plan::Reinvite { .. }))
+                .count() as i64;
+            let count = todo.len() as i64;
+            let max_before = new.contract.seat_limit.map(|limit| limit as i64 - count);
+            let mut items: Vec<TransactWriteItem> = todo
+                .iter()
+                .map(|(i, plan)| tx_update(self.invite_update(new, &new.invitees[*i], plan)))
+                .collect();
+            items.push(self.count_change(&new.contract.id, (count, 0, -reinvites), max_before));
+            items.push(
+                self.put_audit(
+                    &new.contract.id,
+                    AuditRecord {
+                        at: new.now,
+                        actor: Some(new.invited_by.clone()),
+                        action: AuditAction::Invite,
+                        subjects: todo
+                            .iter()
+                            .map(|(i, _)| new.invitees[*i].email.identity().to_owned())
+                            .collect(),
+                    },
+                ),
+            );
+
+            let reasons = match self.transact(items).await? {
+                TxOutcome::Done => {
+                    for (i, plan) in todo {
+                        outcomes[i] = Some(match plan {
+                            Plan::Create(id) => InviteOutcome::Invited { invitation_id: id },
+                            Plan::Reinvite { id, .. } => {
+                                InviteOutcome::Reinvited { invitation_id: id }
+                            }
+                        });
+                    }
+                    if let Some(free) = seats_left.as_mut() {
+                        *free = free.saturating_sub(count as u64);
+                    }
+                    return Ok(());
+                }
+                TxOutcome::Cancelled(reasons) => reasons,
+            };
+
+            let mut invitation_conflict = false;
+            let mut still = Vec::with_capacity(todo.len());
+            for (k, (i, plan)) in todo.into_iter().enumerate() {
+                let reason = reasons.get(k);
+                if !failed_condition(reason) {
+                    still.push((i, plan));
+                    continue;
+                }
+                invitation_conflict = true;
+                let Some(old) = reason.and_then(|r| r.item()) else {
+                    still.push((i, plan));
+                    continue;
+                };
+                let old = invitation_from(old).map_err(StoreError::from)?;
+                if let Some(outcome) = import_replay(&old, &new.invitees[i].source) {
+                    outcomes[i] = Some(outcome);
+                    continue;
+                }
+                match decide_invite(Some(&old)) {
+                    InviteDecision::AlreadyInvited => {
+                        outcomes[i] = Some(InviteOutcome::AlreadyInvited {
+                            invitation_id: old.id,
+                        })
+                    }
+                    InviteDecision::AlreadyEnrolled => {
+                        outcomes[i] = Some(InviteOutcome::AlreadyEnrolled {
+                            invitation_id: old.id,
+                        })
+                    }
+                    InviteDecision::Reinvite { seen_version } => still.push((
+                        i,
+                        Plan::Reinvite {
+                            seen_version,
+                            id: old.id,
+                        },
+                    )),
+                    InviteDecision::Create => still.push((i, Plan::Create(InvitationId::random()))),
+                }
+            }
+            todo = still;
+
+            let contract_reason = reasons.get(reasons.len().saturating_sub(2));
+            if failed_condition(contract_reason) {
+                let Some(current) = contract_reason.and_then(|r| r.item()) else {
+                    return Err(CreateError::ContractNotFound);
+                };
+                if !invitation_conflict {
+                    let current = contract_from(current).map_err(StoreError::from)?;
+                    let used: u64 =
+                        Reader(contract_reason.and_then(|r| r.item()).expect("checked"))
+                            .opt_n("seats_used")
+                            .map_err(StoreError::from)?
+                            .unwrap_or(current.counts.seats_used());
+                    *seats_left = current.seat_limit.map(|limit| limit.saturating_sub(used));
+                }
+            }
+        }
+        Err(CreateError::Store(StoreError::Contended))
+    }
+}

@@ -1,0 +1,389 @@
+//! Invitations on DynamoDB, by job: creation in batches (`create.rs`), the conditional
+//! transitions resend, revoke and enrol (`transitions.rs`), the mailer's claim and record
+//! (`delivery.rs`), and here the reads and the helpers they share.
+
+mod create;
+mod delivery;
+mod transitions;
+
+use create::INVITATIONS_PER_TRANSACTION;
+
+use super::items::*;
+use super::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
+use crate::domain::*;
+use crate::ports::*;
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{
+    KeysAndAttributes, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+
+/// Query pages read at most per list call, so a sparse filter cannot run away.
+const MAX_PAGES_PER_LIST: usize = 20;
+
+pub(super) fn update(
+    key: Item,
+    update: &str,
+    condition: &str,
+    names: &[(&str, &str)],
+    values: Item,
+    table: &str,
+) -> Update {
+    Update::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .update_expression(update)
+        .condition_expression(condition)
+        .set_expression_attribute_names(Some(
+            names
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ))
+        .set_expression_attribute_values(Some(values))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .expect("update is complete")
+}
+
+pub(super) fn key(pk: String, sk: String) -> Item {
+    Item::from([("pk".into(), s(pk)), ("sk".into(), s(sk))])
+}
+
+pub(super) fn invitation_key(contract: &ContractId, identity: &str) -> Item {
+    key(contract_pk(contract), invite_sk(identity))
+}
+
+pub(super) fn tx_update(u: Update) -> TransactWriteItem {
+    TransactWriteItem::builder().update(u).build()
+}
+
+impl DynamoStore {
+    pub(super) fn put_audit(
+        &self,
+        contract: &ContractId,
+        record: AuditRecord,
+    ) -> TransactWriteItem {
+        TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(self.table())
+                    .set_item(Some(audit_item(contract, &record)))
+                    .build()
+                    .expect("put is complete"),
+            )
+            .build()
+    }
+
+    /// Adds `deltas` (pending, enrolled, revoked) to the contract's counters; seats follow.
+    pub(super) fn count_change(
+        &self,
+        contract: &ContractId,
+        (pending, enrolled, revoked): (i64, i64, i64),
+        seats_at_most_before: Option<i64>,
+    ) -> TransactWriteItem {
+        let mut values = Item::from([
+            (":p".into(), n(pending)),
+            (":e".into(), n(enrolled)),
+            (":r".into(), n(revoked)),
+            (":seats".into(), n(pending + enrolled)),
+        ]);
+        let mut condition = "attribute_exists(pk)".to_owned();
+        if let Some(max) = seats_at_most_before {
+            condition.push_str(" AND seats_used <= :max");
+            values.insert(":max".into(), n(max));
+        }
+        tx_update(update(
+            key(contract_pk(contract), CONTRACT_SK.into()),
+            "ADD pending :p, enrolled :e, revoked :r, seats_used :seats",
+            &condition,
+            &[],
+            values,
+            self.table(),
+        ))
+    }
+}
+
+impl DynamoStore {
+    /// The table key of an invitation, from its id (the link's or the admin route's).
+    async fn invitation_key_by_id(&self, id: &InvitationId) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(BY_INVITATION_ID)
+            .key_condition_expression("invitation_id = :id")
+            .expression_attribute_values(":id", s(id.as_str()))
+            .limit(1)
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(out.items().first().map(|item| {
+            item.iter()
+                .filter(|(k, _)| *k == "pk" || *k == "sk")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        }))
+    }
+
+    async fn get_by_key(&self, key: Item) -> Result<Option<Invitation>, StoreError> {
+        let out = self
+            .client()
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(out.item().map(invitation_from).transpose()?)
+    }
+
+    pub(super) async fn load(
+        &self,
+        contract: Option<&ContractId>,
+        id: &InvitationId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        let Some(key) = self.invitation_key_by_id(id).await? else {
+            return Ok(None);
+        };
+        if let Some(contract) = contract {
+            if key.get("pk").and_then(|v| v.as_s().ok()) != Some(&contract_pk(contract)) {
+                return Ok(None);
+            }
+        }
+        Ok(self.get_by_key(key).await?.filter(|inv| &inv.id == id))
+    }
+}
+
+
+fn encode_cursor(identity: &str) -> String {
+    URL_SAFE_NO_PAD.encode(identity)
+}
+
+fn decode_cursor(cursor: &str) -> Option<String> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .filter(|s| EmailAddress::parse(s).is_ok())
+}
+
+#[async_trait]
+impl InvitationStore for DynamoStore {
+    async fn create_invitations(
+        &self,
+        new: NewInvitations<'_>,
+    ) -> Result<Vec<InviteOutcome>, CreateError> {
+        let mut outcomes: Vec<Option<InviteOutcome>> = vec![None; new.invitees.len()];
+        let mut seats_left = new.contract.seats_left();
+        let mut start = 0;
+        while start < new.invitees.len() {
+            let end = (start + INVITATIONS_PER_TRANSACTION).min(new.invitees.len());
+            self.create_chunk(&new, start..end, &mut outcomes, &mut seats_left)
+                .await?;
+            start = end;
+        }
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.expect("every invitee gets an outcome"))
+            .collect())
+    }
+
+    async fn get_invitation(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+    ) -> Result<Option<Invitation>, StoreError> {
+        self.load(Some(contract), id).await
+    }
+
+    async fn find_invitation(&self, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
+        self.load(None, id).await
+    }
+
+    async fn find_invitations_by_email(
+        &self,
+        contract: &ContractId,
+        identities: &[&str],
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let mut found = Vec::with_capacity(identities.len());
+        // BatchGetItem takes at most 100 keys; keys it could not read come back to ask again.
+        for chunk in identities.chunks(100) {
+            let mut keys: Vec<Item> = chunk
+                .iter()
+                .map(|identity| {
+                    Item::from([
+                        ("pk".into(), s(contract_pk(contract))),
+                        ("sk".into(), s(invite_sk(identity))),
+                    ])
+                })
+                .collect();
+            for attempt in 0.. {
+                if keys.is_empty() {
+                    break;
+                }
+                if attempt == MAX_ATTEMPTS {
+                    return Err(StoreError::Contended);
+                }
+                if attempt > 0 {
+                    super::backoff(attempt).await;
+                }
+                let request = KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut keys)))
+                    .consistent_read(true)
+                    .build()
+                    .expect("keys are set");
+                let out = self
+                    .client()
+                    .batch_get_item()
+                    .request_items(self.table(), request)
+                    .send()
+                    .await
+                    .map_err(db_error)?;
+                for item in out
+                    .responses()
+                    .and_then(|r| r.get(self.table()))
+                    .into_iter()
+                    .flatten()
+                {
+                    found.push(invitation_from(item)?);
+                }
+                if let Some(left) = out.unprocessed_keys().and_then(|u| u.get(self.table())) {
+                    keys = left.keys().to_vec();
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    async fn list_invitations(
+        &self,
+        contract: &ContractId,
+        query: &InvitationQuery,
+        now: DateTime<Utc>,
+    ) -> Result<InvitationPage, StoreError> {
+        let limit = query.limit.clamp(1, 500);
+        let prefix = query.email_prefix.trim().to_lowercase();
+        // A cursor only ever names a position inside this contract's own key range.
+        let mut start_after = match &query.cursor {
+            Some(c) => Some(decode_cursor(c).ok_or(StoreError::BadCursor)?),
+            None => None,
+        };
+        let mut invitations = Vec::new();
+        for _ in 0..MAX_PAGES_PER_LIST {
+            let mut q = self.client().query().table_name(self.table());
+            let mut filter: Option<&str> = None;
+            match query.status {
+                None => {
+                    q = q
+                        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                        .expression_attribute_values(":pk", s(contract_pk(contract)))
+                        .expression_attribute_values(
+                            ":prefix",
+                            s(format!("{INVITE_SK_PREFIX}{prefix}")),
+                        );
+                    if let Some(after) = &start_after {
+                        q = q.set_exclusive_start_key(Some(invitation_key(contract, after)));
+                    }
+                }
+                Some(shown) => {
+                    let stored = match shown {
+                        ShownStatus::Pending | ShownStatus::Expired => InvitationStatus::Pending,
+                        ShownStatus::Enrolled => InvitationStatus::Enrolled,
+                        ShownStatus::Revoked => InvitationStatus::Revoked,
+                    };
+                    q = q
+                        .index_name(GSI1)
+                        .expression_attribute_values(":g", s(invites_gsi1pk(contract, stored)));
+                    // DynamoDB refuses an empty begins_with on a key.
+                    q = if prefix.is_empty() {
+                        q.key_condition_expression("gsi1pk = :g")
+                    } else {
+                        q.key_condition_expression("gsi1pk = :g AND begins_with(gsi1sk, :prefix)")
+                            .expression_attribute_values(":prefix", s(&prefix))
+                    };
+                    match shown {
+                        ShownStatus::Pending => filter = Some("expires_at > :now"),
+                        ShownStatus::Expired => filter = Some("expires_at <= :now"),
+                        _ => {}
+                    }
+                    if filter.is_some() {
+                        q = q.expression_attribute_values(":now", ms(now));
+                    }
+                    if let Some(after) = &start_after {
+                        let mut k = invitation_key(contract, after);
+                        k.insert("gsi1pk".into(), s(invites_gsi1pk(contract, stored)));
+                        k.insert("gsi1sk".into(), s(after));
+                        q = q.set_exclusive_start_key(Some(k));
+                    }
+                }
+            }
+            if let Some(f) = filter {
+                q = q.filter_expression(f);
+            }
+            // One more than needed, to know whether another page exists.
+            let out = q
+                .limit((limit - invitations.len() + 1) as i32)
+                .send()
+                .await
+                .map_err(db_error)?;
+            for item in out.items() {
+                if invitations.len() == limit {
+                    let last: &Invitation = invitations.last().expect("limit is at least 1");
+                    return Ok(InvitationPage {
+                        next_cursor: Some(encode_cursor(last.email.identity())),
+                        invitations,
+                    });
+                }
+                invitations.push(invitation_from(item)?);
+            }
+            start_after = match out.last_evaluated_key() {
+                Some(last) => Some(
+                    Reader(last)
+                        .s("sk")?
+                        .trim_start_matches(INVITE_SK_PREFIX)
+                        .to_owned(),
+                ),
+                None => {
+                    return Ok(InvitationPage {
+                        invitations,
+                        next_cursor: None,
+                    })
+                }
+            };
+        }
+        // Read as many pages as one call may: hand back where to go on from.
+        let next_cursor = start_after.as_deref().map(encode_cursor);
+        Ok(InvitationPage {
+            invitations,
+            next_cursor,
+        })
+    }
+
+    async fn list_audit(
+        &self,
+        contract: &ContractId,
+        limit: usize,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+            .expression_attribute_values(":pk", s(contract_pk(contract)))
+            .expression_attribute_values(":p", s(AUDIT_SK_PREFIX))
+            .scan_index_forward(false)
+            .limit(limit.clamp(1, 1000) as i32)
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(out
+            .items()
+            .iter()
+            .map(audit_from)
+            .collect::<Result<_, _>>()?)
+    }
+}

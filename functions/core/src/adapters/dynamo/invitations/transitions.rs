@@ -1,0 +1,265 @@
+//! The conditional transitions of one invitation: resend, revoke, enrol. Each decides from
+//! the item as last seen (the domain's `check_*`), writes under a condition, and when the
+//! condition fails decides again from the item DynamoDB hands back (ALL_OLD).
+
+use crate::adapters::dynamo::items::*;
+use crate::adapters::dynamo::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
+use crate::domain::*;
+use crate::ports::*;
+use super::{invitation_key, tx_update, update};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{CancellationReason, Put, TransactWriteItem};
+use chrono::{DateTime, Utc};
+
+#[async_trait]
+impl TransitionStore for DynamoStore {
+    async fn resend(
+        &self,
+        contract: &Contract,
+        id: &InvitationId,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Invitation, ChangeError<ResendRefused>> {
+        let mut current = self
+            .load(Some(&contract.id), id)
+            .await?
+            .ok_or(ChangeError::NotFound)?;
+        for _ in 0..MAX_ATTEMPTS {
+            current.check_resend(now).map_err(ChangeError::Refused)?;
+            let expires_at = contract.invitation_expiry(now);
+            let values = Item::from([
+                (":id".into(), s(id.as_str())),
+                (":pending".into(), s(InvitationStatus::Pending.as_str())),
+                (":seen".into(), n(current.token_version)),
+                (":ver".into(), n(current.token_version + 1)),
+                (":exp".into(), ms(expires_at)),
+                (":queued".into(), s("queued")),
+                (":now".into(), ms(now)),
+                (":cutoff".into(), ms(now - invitation::RESEND_MIN_INTERVAL)),
+                (":one".into(), n(1)),
+            ]);
+            let items = vec![
+                tx_update(update(
+                    invitation_key(&contract.id, current.email.identity()),
+                    "SET token_version = :ver, expires_at = :exp, delivery = :queued, \
+                     last_queued_at = :now, send_count = send_count + :one \
+                     REMOVE delivery_since, delivery_error",
+                    "invitation_id = :id AND #status = :pending AND token_version = :seen \
+                     AND last_queued_at <= :cutoff",
+                    &[("#status", "status")],
+                    values,
+                    self.table(),
+                )),
+                self.put_audit(
+                    &contract.id,
+                    AuditRecord {
+                        at: now,
+                        actor: Some(by.clone()),
+                        action: AuditAction::Resend,
+                        subjects: vec![current.email.identity().to_owned()],
+                    },
+                ),
+            ];
+            match self.transact(items).await? {
+                TxOutcome::Done => {
+                    current.token_version += 1;
+                    current.expires_at = expires_at;
+                    current.delivery = Delivery::Queued;
+                    current.last_queued_at = now;
+                    current.send_count += 1;
+                    return Ok(current);
+                }
+                TxOutcome::Cancelled(reasons) => {
+                    current = as_it_is_now(&reasons)?.ok_or(ChangeError::NotFound)?;
+                }
+            }
+        }
+        Err(ChangeError::Store(StoreError::Contended))
+    }
+
+    async fn revoke(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<RevokeDecision, ChangeError<RevokeRefused>> {
+        let mut current = self
+            .load(Some(contract), id)
+            .await?
+            .ok_or(ChangeError::NotFound)?;
+        for _ in 0..MAX_ATTEMPTS {
+            // The read only picks the message; the condition below is what decides.
+            if current.check_revoke().map_err(ChangeError::Refused)?
+                == RevokeDecision::AlreadyRevoked
+            {
+                return Ok(RevokeDecision::AlreadyRevoked);
+            }
+            let values = Item::from([
+                (":id".into(), s(id.as_str())),
+                (":pending".into(), s(InvitationStatus::Pending.as_str())),
+                (":revoked".into(), s(InvitationStatus::Revoked.as_str())),
+                (
+                    ":g1pk".into(),
+                    s(invites_gsi1pk(contract, InvitationStatus::Revoked)),
+                ),
+                (":by".into(), s(by.as_str())),
+                (":now".into(), ms(now)),
+            ]);
+            let items = vec![
+                tx_update(update(
+                    invitation_key(contract, current.email.identity()),
+                    "SET #status = :revoked, gsi1pk = :g1pk, revoked_by = :by, revoked_at = :now",
+                    "invitation_id = :id AND #status = :pending",
+                    &[("#status", "status")],
+                    values,
+                    self.table(),
+                )),
+                self.count_change(contract, (-1, 0, 1), None),
+                self.put_audit(
+                    contract,
+                    AuditRecord {
+                        at: now,
+                        actor: Some(by.clone()),
+                        action: AuditAction::Revoke,
+                        subjects: vec![current.email.identity().to_owned()],
+                    },
+                ),
+            ];
+            match self.transact(items).await? {
+                TxOutcome::Done => return Ok(RevokeDecision::Revoke),
+                TxOutcome::Cancelled(reasons) => {
+                    current = as_it_is_now(&reasons)?.ok_or(ChangeError::NotFound)?;
+                }
+            }
+        }
+        Err(ChangeError::Store(StoreError::Contended))
+    }
+
+    async fn enrol(
+        &self,
+        link: &LinkToken,
+        who: Enrolee,
+        now: DateTime<Utc>,
+    ) -> Result<(Invitation, EnrolDecision), EnrolError> {
+        let mut current = self
+            .load(None, &link.invitation_id)
+            .await?
+            .ok_or(EnrolError::NotFound)?;
+        for _ in 0..MAX_ATTEMPTS {
+            match current
+                .check_enrol(link.version, now)
+                .map_err(EnrolError::Refused)?
+            {
+                EnrolDecision::AlreadyEnrolled => {
+                    return Ok((current, EnrolDecision::AlreadyEnrolled))
+                }
+                EnrolDecision::Enrol => {}
+            }
+            let contract = &current.contract_id;
+            let (user_id, new_user) = match &who {
+                Enrolee::Registered(id) => (id.clone(), None),
+                Enrolee::New { name } => {
+                    match self.find_user_by_email(current.email.identity()).await? {
+                        Some(existing) => (existing.id, None),
+                        None => {
+                            let user = User {
+                                id: UserId::random(),
+                                email: current.email.clone(),
+                                name: name.clone(),
+                                created_at: now,
+                            };
+                            (user.id.clone(), Some(user))
+                        }
+                    }
+                }
+            };
+            let mut values = Item::from([
+                (":id".into(), s(link.invitation_id.as_str())),
+                (":ver".into(), n(link.version)),
+                (":pending".into(), s(InvitationStatus::Pending.as_str())),
+                (":enrolled".into(), s(InvitationStatus::Enrolled.as_str())),
+                (
+                    ":g1pk".into(),
+                    s(invites_gsi1pk(contract, InvitationStatus::Enrolled)),
+                ),
+                (":uid".into(), s(user_id.as_str())),
+                (":now".into(), ms(now)),
+            ]);
+            let mut set =
+                "SET #status = :enrolled, gsi1pk = :g1pk, user_id = :uid, enrolled_at = :now"
+                    .to_owned();
+            let mut names = vec![("#status", "status")];
+            if let Some(user) = &new_user {
+                set.push_str(", #name = :name");
+                values.insert(":name".into(), s(&user.name));
+                names.push(("#name", "name"));
+            }
+            let mut items = vec![
+                tx_update(update(
+                    invitation_key(contract, current.email.identity()),
+                    &set,
+                    "invitation_id = :id AND token_version = :ver AND #status = :pending AND expires_at > :now",
+                    &names,
+                    values,
+                    self.table(),
+                )),
+                self.count_change(contract, (-1, 1, 0), None),
+                self.put_audit(
+                    contract,
+                    AuditRecord {
+                        at: now,
+                        actor: Some(user_id.clone()),
+                        action: AuditAction::Enrol,
+                        subjects: vec![current.email.identity().to_owned()],
+                    },
+                ),
+            ];
+            if let Some(user) = &new_user {
+                for item in [user_item(user), user_email_item(user)] {
+                    items.push(
+                        TransactWriteItem::builder()
+                            .put(
+                                Put::builder()
+                                    .table_name(self.table())
+                                    .set_item(Some(item))
+                                    .condition_expression("attribute_not_exists(pk)")
+                                    .build()
+                                    .expect("put is complete"),
+                            )
+                            .build(),
+                    );
+                }
+            }
+            match self.transact(items).await? {
+                TxOutcome::Done => {
+                    current.status = InvitationStatus::Enrolled;
+                    current.user_id = Some(user_id);
+                    current.enrolled_at = Some(now);
+                    if let Some(user) = new_user {
+                        current.name = Some(user.name);
+                    }
+                    return Ok((current, EnrolDecision::Enrol));
+                }
+                TxOutcome::Cancelled(reasons) => {
+                    if failed_condition(reasons.first()) {
+                        current = as_it_is_now(&reasons)?.ok_or(EnrolError::NotFound)?;
+                    }
+                    // Otherwise the address was registered meanwhile: the next round finds that user.
+                }
+            }
+        }
+        Err(EnrolError::Store(StoreError::Contended))
+    }
+}
+
+/// After a transition's transaction was cancelled: the invitation as DynamoDB handed it back
+/// with its failed condition (ALL_OLD; the caller decides again from it, never from a second
+/// read), or `None` when there is no such item any more.
+fn as_it_is_now(reasons: &[CancellationReason]) -> Result<Option<Invitation>, StoreError> {
+    Ok(reasons
+        .first()
+        .and_then(|r| r.item())
+        .map(invitation_from)
+        .transpose()?)
+}
