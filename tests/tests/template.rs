@@ -394,7 +394,7 @@ fn every_environment_variable_a_function_reads_is_set_on_it() {
 
         let f = functions
             .iter()
-            .find(|f| f.binary == binary)
+            .find(|f| f.binary == *binary)
             .unwrap_or_else(|| panic!("no function resource builds {binary}"));
         let set: BTreeSet<String> = f.properties["Environment"]["Variables"]
             .as_object()
@@ -598,4 +598,76 @@ fn the_site_config_output_is_a_config_the_site_reads_and_its_redirect_is_a_callb
         json!(false),
         "a browser app client has no secret (PKCE instead)"
     );
+}
+
+/// Every action a function's role allows, as `service:Action`.
+fn role_actions(template: &Template, binary: &str) -> BTreeSet<String> {
+    let f = template
+        .functions()
+        .into_iter()
+        .find(|f| f.binary == binary)
+        .unwrap_or_else(|| panic!("no function builds {binary}"));
+    let role = f.properties["Role"]["Fn::GetAtt"][0]
+        .as_str()
+        .expect("role");
+    let mut actions = BTreeSet::new();
+    for policy in template.resources()[role]["Properties"]["Policies"]
+        .as_array()
+        .expect("inline policies")
+    {
+        for statement in policy["PolicyDocument"]["Statement"]
+            .as_array()
+            .expect("statements")
+        {
+            assert_eq!(statement["Effect"], "Allow", "{binary}: {statement}");
+            match &statement["Action"] {
+                Value::String(a) => {
+                    actions.insert(a.clone());
+                }
+                Value::Array(list) => {
+                    actions.extend(list.iter().map(|a| a.as_str().expect("action").to_owned()))
+                }
+                other => panic!("{binary}: Action {other}"),
+            }
+        }
+    }
+    actions
+}
+
+/// Least privilege, as the functions split it: the read function can change nothing, the
+/// functions that change invitations cannot touch the bucket or send mail, and no role
+/// allows a whole service.
+#[test]
+fn each_role_allows_only_what_its_function_does() {
+    let template = Template::load();
+    let reads = [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "s3:GetObject",
+    ];
+    let read = role_actions(&template, "admin-read");
+    assert!(
+        read.iter().all(|a| reads.contains(&a.as_str())),
+        "admin-read may only read: {read:?}"
+    );
+    for binary in ["resend", "revoke", "contract-admins", "enrol"] {
+        let actions = role_actions(&template, binary);
+        assert!(
+            actions
+                .iter()
+                .all(|a| a.starts_with("logs:") || a.starts_with("dynamodb:")),
+            "{binary}: {actions:?}"
+        );
+        assert!(
+            !actions.contains("dynamodb:DeleteItem") && !actions.contains("dynamodb:Scan"),
+            "{binary}: {actions:?}"
+        );
+    }
+    for f in template.functions() {
+        for action in role_actions(&template, &f.binary) {
+            assert!(!action.ends_with(":*"), "{}: {action}", f.binary);
+        }
+    }
 }

@@ -9,12 +9,15 @@ use futures::future::BoxFuture;
 use invitations_core::http::{param, respond_with, Problem, Route};
 use lambda_http::{Body, Error, Request, Response};
 
+/// A function's handler, callable from a table (the gateway and tests look it up by binary).
+pub type Handler = for<'a> fn(&'a App, Request) -> BoxFuture<'a, Result<Response<Body>, Error>>;
+
 /// One function as the template deploys it: its binary (`BuildProperties.Binary`), the routes
 /// its `HttpApi` events declare, and its handler.
 pub struct Function {
     pub binary: &'static str,
     pub routes: &'static [Route],
-    pub handle: for<'a> fn(&'a App, Request) -> BoxFuture<'a, Result<Response<Body>, Error>>,
+    pub handle: Handler,
 }
 
 /// Every admin function. The local gateway looks a route's binary up here.

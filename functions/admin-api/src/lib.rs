@@ -61,7 +61,12 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
     });
     match function {
         Some(f) => (f.handle)(app, req).await,
-        None => Ok(functions::not_found().into_response()),
+        // No function serves it: 404, or 405 when another method has this path.
+        None => {
+            let all: Vec<Route> = functions::all_routes().copied().collect();
+            let problem = http::route(&all, &req).err();
+            Ok(problem.unwrap_or_else(functions::not_found).into_response())
+        }
     }
 }
 
