@@ -14,7 +14,6 @@ mod common;
 use common::{enrol_link, mail_for, start_stack};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
-use testkit::{free_port, repo_root};
 use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING};
 use local_stack::Stack;
 use serde_json::{json, Value};
@@ -22,6 +21,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use testkit::{free_port, repo_root};
 
 /// How long a step may take to show up on the page (the wasm app's first start included).
 const WAIT: Duration = Duration::from_secs(20);

@@ -111,10 +111,7 @@ fn no_function_is_built_from_the_developer_crates() {
     );
     for function in ["admin-api", "enrol-api", "mailer", "import"] {
         let reached: Vec<_> = g.closure(function).intersection(&dev).cloned().collect();
-        assert!(
-            reached.is_empty(),
-            "{function} is built from {reached:?}"
-        );
+        assert!(reached.is_empty(), "{function} is built from {reached:?}");
     }
 }
 
@@ -123,11 +120,14 @@ fn the_rules_and_the_wire_need_no_server_crates() {
     let g = graph();
     for shared in ["invitations-domain", "invitations-wire"] {
         let closure = g.closure(shared);
-        for server in ["tokio", "lambda_http", "aws-config", "aws-sdk-dynamodb", "invitations-core"] {
-            assert!(
-                !closure.contains(server),
-                "{shared} is built from {server}"
-            );
+        for server in [
+            "tokio",
+            "lambda_http",
+            "aws-config",
+            "aws-sdk-dynamodb",
+            "invitations-core",
+        ] {
+            assert!(!closure.contains(server), "{shared} is built from {server}");
         }
     }
 }

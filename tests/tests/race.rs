@@ -5,9 +5,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use invitations_core::adapters::SesMailer;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use testkit::{api_request, read_response, As, TestEnv};
 use serde_json::json;
 use std::sync::Arc;
+use testkit::{api_request, read_response, As, TestEnv};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()

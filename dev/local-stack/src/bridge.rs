@@ -13,9 +13,9 @@ use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use aws_lambda_events::event::s3::S3Event;
 use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
-use testkit::{lambda_stream_event, s3_event_as_aws_sends_it};
 use std::sync::Arc;
 use std::time::Duration;
+use testkit::{lambda_stream_event, s3_event_as_aws_sends_it};
 use tokio::task::JoinHandle;
 
 /// Attempts of an asynchronous invocation: the first and Lambda's two retries.

@@ -20,10 +20,10 @@ use crate::template::Template;
 use invitations_core::adapters::{DynamoStore, S3Blobs, SesMailer};
 use invitations_core::domain::LinkKey;
 use invitations_core::ports::{self, Store};
-use testkit::{sdk_config, Emulators};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use testkit::{sdk_config, Emulators};
 use tokio::task::JoinHandle;
 
 /// Who the demo mail comes from.

@@ -4,9 +4,9 @@
 //! (default 8005), `--no-seed`. With MOTO_ENDPOINT and SES_ENDPOINT set, it uses those
 //! emulators instead of starting its own.
 
-use testkit::{start_emulators, Emulators};
 use local_stack::{Options, Stack};
 use std::process::ExitCode;
+use testkit::{start_emulators, Emulators};
 
 struct Args {
     port: u16,

@@ -8,7 +8,6 @@ use aws_sdk_s3::types::{
     NotificationConfigurationFilter, QueueConfiguration, S3KeyFilter,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
-use invitations_core::adapters::DynamoStore;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

@@ -6,12 +6,12 @@ use invitations_core::domain::{Delivery, EmailAddress, LinkKey, Source, UserId};
 use invitations_core::ports::{
     self, DirectoryStore, InvitationQuery, InvitationStore, Invitee, NewInvitations,
 };
-use testkit::{emulators, sdk_config};
 use local_stack::bridge::{Bridge, IMPORT_ATTEMPTS, STREAM_RETRIES};
 use local_stack::provision::{self, Names, Resources};
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use testkit::{emulators, sdk_config};
 
 struct World {
     sdk: aws_config::SdkConfig,

@@ -6,6 +6,9 @@
 //! them from the repo's `.venv` and `.tools` folders, with a watchdog that stops them when the
 //! test process exits.
 
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::DisplayErrorContext;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
@@ -16,9 +19,6 @@ use invitations_core::adapters::dynamo::items;
 use invitations_core::adapters::DynamoStore;
 use invitations_core::domain::LinkKey;
 use invitations_core::ports::StoreError;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
-use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, RuntimeComponents};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -267,9 +267,7 @@ impl TestEnv {
                 .endpoint_url(&emulators.ses)
                 .build(),
         );
-        create_table(&dynamodb, &table)
-            .await
-            .expect("create table");
+        create_table(&dynamodb, &table).await.expect("create table");
         s3.create_bucket()
             .bucket(&bucket)
             .send()

@@ -6,9 +6,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use invitations_core::adapters::S3Blobs;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use testkit::{api_request, read_response, As, TestEnv};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
+use testkit::{api_request, read_response, As, TestEnv};
 
 struct World {
     env: TestEnv,

@@ -126,7 +126,9 @@ pub fn respond<T: Serialize>(result: Result<T, Problem>) -> Response<Body> {
 impl From<InvitationsRefused> for Problem {
     fn from(refused: InvitationsRefused) -> Self {
         match refused {
-            InvitationsRefused::Expired => Problem::conflict("contract_expired", refused.to_string()),
+            InvitationsRefused::Expired => {
+                Problem::conflict("contract_expired", refused.to_string())
+            }
             _ => Problem::bad_request("invalid_activities", refused.to_string()),
         }
     }

@@ -4,9 +4,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use enrol_api::{handle, App};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use testkit::{api_request, read_response, As, TestEnv};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
+use testkit::{api_request, read_response, As, TestEnv};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()

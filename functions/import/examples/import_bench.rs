@@ -14,10 +14,10 @@ use chrono::{Duration, Utc};
 use invitations_core::adapters::S3Blobs;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use testkit::TestEnv;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
+use testkit::TestEnv;
 
 const WRITES: [&str; 5] = [
     "PutItem",
@@ -113,10 +113,9 @@ async fn run(rows: usize) -> Figures {
         "eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",
         "s3": {"bucket": {"name": env.bucket}, "object": {"key": key, "sequencer": "01"}}
     }]});
-    let event: aws_lambda_events::event::s3::S3Event = serde_json::from_value(
-        testkit::s3_event_as_aws_sends_it(&notification.to_string()),
-    )
-    .unwrap();
+    let event: aws_lambda_events::event::s3::S3Event =
+        serde_json::from_value(testkit::s3_event_as_aws_sends_it(&notification.to_string()))
+            .unwrap();
     counter.reset();
     reset_peak_memory();
     let started = Instant::now();

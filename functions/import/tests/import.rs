@@ -10,8 +10,8 @@ use futures::StreamExt;
 use invitations_core::adapters::{S3Blobs, SesMailer};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use testkit::TestEnv;
 use std::sync::Arc;
+use testkit::TestEnv;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()

@@ -1,9 +1,9 @@
 //! What the end-to-end tests (local_stack.rs, browser.rs) share: a local stack of their own on
 //! the shared emulators, and the invitation mail the SES emulator received.
 
-use testkit::{emulators, SentMail};
 use local_stack::{Options, Stack};
 use std::time::{Duration, Instant};
+use testkit::{emulators, SentMail};
 
 /// A local stack on a free port, with its own table, bucket and queues named `<prefix>-<tag>`.
 /// The tag also makes the test's mail addresses its own (the SES emulator is shared).

@@ -7,10 +7,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use invitations_core::adapters::SesMailer;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use testkit::TestEnv;
 use mailer::{App, Clock, RetryPolicy};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
+use testkit::TestEnv;
 
 pub const SITE_URL: &str = "https://learn.example.com";
 pub const MAIL_FROM: &str = "invitations@example.com";

@@ -2,11 +2,11 @@
 //! counters (and its seat limit) and an audit record; a cancelled transaction names the items
 //! that exist, which are answered or re-invited, and the rest go again.
 
+use super::{invitation_key, tx_update, update};
 use crate::adapters::dynamo::items::*;
-use crate::adapters::dynamo::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
+use crate::adapters::dynamo::{failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
 use crate::domain::*;
 use crate::ports::*;
-use super::{invitation_key, tx_update, update};
 use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 
 /// Invitations per transaction: 100 items, less the contract's counters and the audit record.
@@ -21,7 +21,6 @@ enum Plan {
         id: InvitationId,
     },
 }
-
 
 impl DynamoStore {
     fn invite_update(&self, new: &NewInvitations<'_>, who: &Invitee, plan: &Plan) -> Update {

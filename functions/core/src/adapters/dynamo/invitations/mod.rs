@@ -9,7 +9,7 @@ mod transitions;
 use create::INVITATIONS_PER_TRANSACTION;
 
 use super::items::*;
-use super::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
+use super::{db_error, DynamoStore, MAX_ATTEMPTS};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
@@ -157,7 +157,6 @@ impl DynamoStore {
         Ok(self.get_by_key(key).await?.filter(|inv| &inv.id == id))
     }
 }
-
 
 fn encode_cursor(identity: &str) -> String {
     URL_SAFE_NO_PAD.encode(identity)

@@ -2,11 +2,11 @@
 //! the item as last seen (the domain's `check_*`), writes under a condition, and when the
 //! condition fails decides again from the item DynamoDB hands back (ALL_OLD).
 
+use super::{invitation_key, tx_update, update};
 use crate::adapters::dynamo::items::*;
-use crate::adapters::dynamo::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
+use crate::adapters::dynamo::{failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
 use crate::domain::*;
 use crate::ports::*;
-use super::{invitation_key, tx_update, update};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{CancellationReason, Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
