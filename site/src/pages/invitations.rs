@@ -391,19 +391,6 @@ pub struct InvitationRowProps {
     pub dispatch: Callback<InvitationsAction>,
 }
 
-/// Whether Revoke is offered: never once the student has enrolled.
-pub fn offers_revoke(inv: &Invitation) -> bool {
-    inv.can_revoke && inv.status != InvitationStatus::Enrolled
-}
-
-pub fn offers_resend(inv: &Invitation) -> bool {
-    inv.can_resend
-        && matches!(
-            inv.status,
-            InvitationStatus::Pending | InvitationStatus::Expired
-        )
-}
-
 #[component]
 pub fn InvitationRow(props: &InvitationRowProps) -> Html {
     let inv = &props.invitation;
@@ -445,13 +432,13 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
         }
         _ => html! {
             <>
-                if offers_resend(inv) {
+                if inv.can_resend {
                     <button type="button" id={format!("resend-{id}")} disabled={working} onclick={resend}
                         aria-label={format!("Resend invitation to {}", inv.email)}>
                         {if props.state == Some(RowState::Working(RowAction::Resend)) { "Resending…" } else { "Resend" }}
                     </button>
                 }
-                if offers_revoke(inv) {
+                if inv.can_revoke {
                     <button type="button" class="danger" id={format!("revoke-{id}")} disabled={working} onclick={ask_revoke}
                         aria-label={format!("Revoke invitation to {}", inv.email)}>
                         {if props.state == Some(RowState::Working(RowAction::Revoke)) { "Revoking…" } else { "Revoke" }}
