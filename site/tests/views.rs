@@ -193,10 +193,10 @@ fn the_reducer_applies_outcomes_pages_and_drops_late_answers() {
     let state = state.reduce(InvitationsAction::Finished(
         "a".into(),
         RowAction::Revoke,
-        Ok(InvitationChange {
+        Box::new(Ok(InvitationChange {
             invitation: revoked,
             changed: true,
-        }),
+        })),
     ));
     assert_eq!(
         state.rows["a"],

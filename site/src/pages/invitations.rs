@@ -98,7 +98,8 @@ pub enum InvitationsAction {
     AskRevoke(String),
     CancelRevoke(String),
     Started(String, RowAction),
-    Finished(String, RowAction, Result<InvitationChange, ApiError>),
+    /// Boxed: an invitation is large next to the other actions.
+    Finished(String, RowAction, Box<Result<InvitationChange, ApiError>>),
 }
 
 fn outcome_text(action: RowAction, change: &InvitationChange) -> String {
@@ -155,7 +156,7 @@ impl Reducible for InvitationsState {
             InvitationsAction::Started(id, action) => {
                 s.rows.insert(id, RowState::Working(action));
             }
-            InvitationsAction::Finished(id, action, result) => match result {
+            InvitationsAction::Finished(id, action, result) => match *result {
                 Ok(change) => {
                     s.rows
                         .insert(id.clone(), RowState::Done(outcome_text(action, &change)));
@@ -213,7 +214,11 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                     RowAction::Revoke => api.revoke(&id, &invitation_id).await,
                 };
                 let result = result.map_err(|e| ctx.check(e));
-                state.dispatch(InvitationsAction::Finished(invitation_id, action, result));
+                state.dispatch(InvitationsAction::Finished(
+                    invitation_id,
+                    action,
+                    Box::new(result),
+                ));
             });
         })
     };
