@@ -1,398 +1,18 @@
 //! The one typed client for the HTTP API (functions/openapi.yaml), plus the local sign-in
 //! endpoints of the development stack. Every failure becomes an [`ApiError`] that reads as words.
+//!
+//! What goes over the wire is described once, in the `invitations-wire` crate the server uses
+//! too; it is re-exported here so that pages say `api::Contract`.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
+pub use invitations_wire::*;
+
 // ---------------------------------------------------------------------------------------------
-// What the API answers with
+// The local stack's sign-in (tests/local-stack): development only, not part of the API
 // ---------------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Activity {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct StatusCounts {
-    pub pending: u64,
-    pub enrolled: u64,
-    pub revoked: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContractKind {
-    Subscription,
-    Voucher,
-}
-
-impl ContractKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Subscription => "Subscription",
-            Self::Voucher => "Voucher",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    Active,
-    Future,
-    Expired,
-}
-
-impl Phase {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Active => "Active",
-            Self::Future => "Future",
-            Self::Expired => "Expired",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Contract {
-    pub id: String,
-    pub name: String,
-    pub kind: ContractKind,
-    pub phase: Phase,
-    #[serde(default)]
-    pub activities: Vec<Activity>,
-    #[serde(default)]
-    pub needs_activity_choice: bool,
-    pub starts_at: String,
-    pub ends_at: String,
-    pub seat_limit: Option<u64>,
-    #[serde(default)]
-    pub seats_used: u64,
-    pub seats_left: Option<u64>,
-    #[serde(default)]
-    pub counts: StatusCounts,
-    #[serde(default)]
-    pub invitation_lifetime_days: u32,
-}
-
-impl Contract {
-    /// A voucher with several activities: the inviter picks some ("Step 2 of 2").
-    pub fn asks_for_activities(&self) -> bool {
-        self.needs_activity_choice
-            || (self.kind == ContractKind::Voucher && self.activities.len() > 1)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InvitationStatus {
-    Pending,
-    Expired,
-    Enrolled,
-    Revoked,
-}
-
-impl InvitationStatus {
-    pub const ALL: [Self; 4] = [Self::Pending, Self::Expired, Self::Enrolled, Self::Revoked];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Expired => "Expired",
-            Self::Enrolled => "Enrolled",
-            Self::Revoked => "Revoked",
-        }
-    }
-
-    /// The value of the API's `status` query parameter.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Expired => "expired",
-            Self::Enrolled => "enrolled",
-            Self::Revoked => "revoked",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|st| st.code() == s)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryState {
-    Queued,
-    Sending,
-    Sent,
-    Failed,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Delivery {
-    pub state: DeliveryState,
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Invitation {
-    pub id: String,
-    pub email: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub registered: bool,
-    pub status: InvitationStatus,
-    #[serde(default)]
-    pub activities: Vec<Activity>,
-    pub invited_by: String,
-    pub invited_at: String,
-    pub expires_at: String,
-    pub delivery: Delivery,
-    #[serde(default)]
-    pub send_count: u32,
-    #[serde(default)]
-    pub last_sent_at: Option<String>,
-    #[serde(default)]
-    pub enrolled_at: Option<String>,
-    #[serde(default)]
-    pub revoked_at: Option<String>,
-    #[serde(default)]
-    pub can_resend: bool,
-    #[serde(default)]
-    pub can_revoke: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct InvitationList {
-    pub invitations: Vec<Invitation>,
-    #[serde(default)]
-    pub next_cursor: Option<String>,
-    #[serde(default)]
-    pub counts: StatusCounts,
-}
-
-/// The answer to Resend and Revoke; `changed` is false when nothing needed doing.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct InvitationChange {
-    pub invitation: Invitation,
-    #[serde(default)]
-    pub changed: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct UserList {
-    users: Vec<User>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct ContractList {
-    contracts: Vec<Contract>,
-}
-
-/// Someone who administers a contract. `name` and `email` are missing when the user is not (or no
-/// longer) in the directory.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Admin {
-    pub id: String,
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-}
-
-/// A contract's admins; also the answer to adding or removing one (the list after the change).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct AdminList {
-    admins: Vec<Admin>,
-}
-
-/// What happened for one person of an invite request.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct PersonResult {
-    pub input: String,
-    #[serde(default)]
-    pub email: Option<String>,
-    pub outcome: String,
-    #[serde(default)]
-    pub detail: String,
-}
-
-impl PersonResult {
-    /// Whether this person now has a new pending invitation.
-    pub fn is_invited(&self) -> bool {
-        matches!(self.outcome.as_str(), "invited" | "reinvited")
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct AddResult {
-    pub results: Vec<PersonResult>,
-    #[serde(default)]
-    pub summary: BTreeMap<String, u64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct NewInvitations {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub user_ids: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub activities: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ImportState {
-    Queued,
-    Running,
-    Done,
-    Failed,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ImportStatus {
-    pub state: ImportState,
-    #[serde(default)]
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct ImportCounts {
-    pub invited: u64,
-    pub reinvited: u64,
-    pub already_invited: u64,
-    pub already_enrolled: u64,
-    pub invalid_email: u64,
-    pub duplicate: u64,
-    pub over_seat_limit: u64,
-}
-
-impl ImportCounts {
-    /// Each count with its label, in the order a report lists them.
-    pub fn labelled(&self) -> [(&'static str, u64); 7] {
-        [
-            ("Invited", self.invited),
-            ("Invited again", self.reinvited),
-            ("Already invited", self.already_invited),
-            ("Already enrolled", self.already_enrolled),
-            ("Invalid email", self.invalid_email),
-            ("Duplicate", self.duplicate),
-            ("Over the seat limit", self.over_seat_limit),
-        ]
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct BadRow {
-    pub line: u64,
-    pub value: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Import {
-    pub id: String,
-    pub status: ImportStatus,
-    pub created_at: String,
-    #[serde(default)]
-    pub updated_at: Option<String>,
-    #[serde(default)]
-    pub created_by: Option<String>,
-    #[serde(default)]
-    pub file_name: Option<String>,
-    #[serde(default)]
-    pub rows_read: u64,
-    #[serde(default)]
-    pub counts: ImportCounts,
-    #[serde(default)]
-    pub first_bad_rows: Vec<BadRow>,
-    /// Only on `GET .../imports/{importId}`, once the report exists.
-    #[serde(default)]
-    pub report_url: Option<String>,
-    /// Set when the import will not finish by itself.
-    #[serde(default)]
-    pub stalled: Option<Stall>,
-}
-
-/// Why an import that is not finished will not finish by itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stall {
-    /// Announced, but the file never arrived (its upload link has expired).
-    UploadNeverArrived,
-    /// Started, then no progress for over 20 minutes.
-    NoProgress,
-}
-
-impl Import {
-    /// Done, failed, or stalled: nothing more will happen to it by itself.
-    pub fn is_finished(&self) -> bool {
-        matches!(self.status.state, ImportState::Done | ImportState::Failed)
-            || self.stalled.is_some()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-struct ImportList {
-    imports: Vec<Import>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct UploadTarget {
-    #[serde(default = "put")]
-    pub method: String,
-    pub url: String,
-    pub content_type: String,
-}
-
-fn put() -> String {
-    "PUT".into()
-}
-
-/// The answer to announcing a CSV upload.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct AnnouncedImport {
-    pub import: Import,
-    pub upload: UploadTarget,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct ContractSummary {
-    pub name: String,
-    pub kind: ContractKind,
-    pub starts_at: String,
-    pub ends_at: String,
-}
-
-/// What a student's link is for (`GET /invitation`, `POST /enrol`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct InvitationPage {
-    pub email: String,
-    pub registered: bool,
-    /// `pending` (ready to enrol) or `enrolled`.
-    pub status: String,
-    pub contract: ContractSummary,
-    #[serde(default)]
-    pub activities: Vec<String>,
-    pub invited_by: String,
-    pub expires_at: String,
-}
 
 /// A seeded user of the local stack's sign-in.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -424,16 +44,6 @@ pub struct ApiError {
     pub detail: String,
 }
 
-#[derive(Deserialize)]
-struct ProblemBody {
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    detail: String,
-}
-
 impl ApiError {
     pub fn network() -> Self {
         Self {
@@ -444,17 +54,14 @@ impl ApiError {
         }
     }
 
-    /// From a response that was not a success; the body is used when it is a problem.
+    /// From a response that was not a success; the body is used when it is a problem (not, for
+    /// example, the gateway's own `{"message": ...}`).
     pub fn from_response(status: u16, body: &str) -> Self {
-        match serde_json::from_str::<ProblemBody>(body) {
-            Ok(p) if !p.detail.is_empty() || !p.title.is_empty() => Self {
+        match serde_json::from_str::<Problem>(body) {
+            Ok(p) => Self {
                 status,
                 code: p.code,
-                title: if p.title.is_empty() {
-                    generic_title(status).into()
-                } else {
-                    p.title
-                },
+                title: p.title,
                 detail: p.detail,
             },
             _ => Self {
@@ -661,7 +268,7 @@ impl Api {
     pub async fn invite(
         &self,
         contract_id: &str,
-        people: &NewInvitations,
+        people: &AddInvitations,
     ) -> Result<AddResult, ApiError> {
         self.post(
             &format!("/contracts/{}/invitations", enc(contract_id)),
@@ -717,7 +324,9 @@ impl Api {
         contract_id: &str,
         user_id: &str,
     ) -> Result<Vec<Admin>, ApiError> {
-        let body = serde_json::json!({ "user_id": user_id });
+        let body = NewAdmin {
+            user_id: user_id.to_owned(),
+        };
         Ok(self
             .post::<AdminList>(&admins_path(contract_id), &body)
             .await?
@@ -743,7 +352,10 @@ impl Api {
         file_name: &str,
         activities: &[String],
     ) -> Result<AnnouncedImport, ApiError> {
-        let body = serde_json::json!({ "file_name": file_name, "activities": activities });
+        let body = NewImport {
+            activities: activities.to_vec(),
+            file_name: Some(file_name.to_owned()),
+        };
         self.post(&format!("/contracts/{}/imports", enc(contract_id)), &body)
             .await
     }
@@ -772,7 +384,10 @@ impl Api {
     }
 
     pub async fn enrol(&self, token: &str, name: Option<&str>) -> Result<InvitationPage, ApiError> {
-        let body = serde_json::json!({ "token": token, "name": name });
+        let body = EnrolRequest {
+            token: token.to_owned(),
+            name: name.map(str::to_owned),
+        };
         self.post("/enrol", &body).await
     }
 }
@@ -824,24 +439,6 @@ mod tests {
     }
 
     #[test]
-    fn admins_read_with_or_without_a_directory_entry() {
-        let list: AdminList = serde_json::from_str(
-            r#"{"admins":[{"id":"ada-admin","name":"Ada Lovelace","email":"ada@example.com"},
-                          {"id":"gone","name":null,"email":null}]}"#,
-        )
-        .unwrap();
-        assert_eq!(list.admins[0].email.as_deref(), Some("ada@example.com"));
-        assert_eq!(
-            list.admins[1],
-            Admin {
-                id: "gone".into(),
-                name: None,
-                email: None
-            }
-        );
-    }
-
-    #[test]
     fn problems_keep_their_words_and_other_failures_get_some() {
         let e = ApiError::from_response(
             429,
@@ -858,27 +455,5 @@ mod tests {
             "Something went wrong on our side. Please try again in a moment."
         );
         assert!(ApiError::from_response(401, "").is_unauthenticated());
-    }
-
-    #[test]
-    fn contracts_and_invitations_read_as_the_api_writes_them() {
-        let c: Contract = serde_json::from_str(
-            r#"{"id":"c1","name":"Nursing 2025","kind":"voucher","phase":"active",
-                "activities":[{"id":"a1","name":"Anatomy"},{"id":"a2","name":"Ethics"}],
-                "needs_activity_choice":true,"starts_at":"2025-01-01T00:00:00Z",
-                "ends_at":"2025-12-31T00:00:00Z","seat_limit":10,"seats_used":3,"seats_left":7,
-                "counts":{"pending":2,"enrolled":1,"revoked":4},"invitation_lifetime_days":14}"#,
-        )
-        .unwrap();
-        assert!(c.asks_for_activities());
-        let i: Invitation = serde_json::from_str(
-            r#"{"id":"i1","email":"a@b.c","name":null,"registered":false,"status":"enrolled",
-                "activities":[],"invited_by":"u1","invited_at":"2025-01-01T00:00:00Z",
-                "expires_at":"2025-01-15T00:00:00Z","delivery":{"state":"failed","reason":"bounced"},
-                "send_count":1,"last_sent_at":null,"can_resend":false,"can_revoke":false}"#,
-        )
-        .unwrap();
-        assert_eq!(i.status, InvitationStatus::Enrolled);
-        assert_eq!(i.delivery.reason.as_deref(), Some("bounced"));
     }
 }

@@ -79,6 +79,8 @@ fn invitation(id: &str, status: &str, can_act: bool) -> Invitation {
         "delivery": if id == "bounced" { serde_json::json!({"state": "failed", "reason": "mailbox full"}) }
                     else { serde_json::json!({"state": "sent", "reason": null}) },
         "send_count": 1, "last_sent_at": "2025-02-03T09:31:00Z",
+        "enrolled_at": null, "revoked_at": null, "revoked_by": null,
+        "import_id": null, "import_line": null,
         "can_resend": can_act, "can_revoke": can_act
     }))
     .unwrap()
@@ -191,10 +193,10 @@ fn the_reducer_applies_outcomes_pages_and_drops_late_answers() {
     let state = state.reduce(InvitationsAction::Finished(
         "a".into(),
         RowAction::Revoke,
-        Ok(InvitationChange {
+        Box::new(Ok(InvitationChange {
             invitation: revoked,
             changed: true,
-        }),
+        })),
     ));
     assert_eq!(
         state.rows["a"],
@@ -367,7 +369,7 @@ fn results_per_person_are_in_words() {
     let result: AddResult = serde_json::from_value(serde_json::json!({
         "results": [
             {"input": "u1", "email": "ann@example.com", "outcome": "invited", "invitation_id": "i1", "detail": "invited"},
-            {"input": "not-an-email", "email": null, "outcome": "invalid_email", "reason": "missing @", "detail": "invalid email address: missing @"},
+            {"input": "not-an-email", "email": null, "outcome": "invalid_email", "invitation_id": null, "detail": "invalid email address: missing @"},
             {"input": "u3", "email": "cy@example.com", "outcome": "already_enrolled", "invitation_id": "i3", "detail": "already enrolled"}
         ],
         "summary": {"invited": 1, "invalid_email": 1, "already_enrolled": 1}
@@ -386,13 +388,13 @@ fn an_upload_shows_its_progress_and_an_import_its_report() {
     assert!(text(&html).contains("Uploading the file: 45%"));
 
     let import: Import = serde_json::from_value(serde_json::json!({
-        "id": "imp1", "contract_id": "c1", "status": {"state": "done"}, "activities": [],
+        "id": "imp1", "contract_id": "c1", "status": {"state": "done", "reason": null}, "activities": [],
         "created_by": "admin-1", "created_at": "2025-02-03T09:30:00Z", "updated_at": "2025-02-03T09:31:00Z",
         "file_name": "spring.csv", "rows_read": 2000,
         "counts": {"invited": 1990, "reinvited": 0, "already_invited": 3, "already_enrolled": 0,
                    "invalid_email": 5, "duplicate": 2, "over_seat_limit": 0},
         "first_bad_rows": [{"line": 7, "value": "bob@", "reason": "invalid email address: no domain"}],
-        "report_key": "reports/c1/imp1.csv", "report_url": "https://s3.example/report?sig=1"
+        "stalled": null, "report_url": "https://s3.example/report?sig=1"
     }))
     .unwrap();
     let finished = import.clone();
@@ -409,13 +411,38 @@ fn an_upload_shows_its_progress_and_an_import_its_report() {
     assert!(text(&html).contains("Duplicate2"));
 }
 
+/// An import with nothing read yet.
+fn new_import(id: &str, state: ImportState, reason: Option<&str>) -> Import {
+    Import {
+        id: id.into(),
+        contract_id: "c1".into(),
+        status: ImportStatus {
+            state,
+            reason: reason.map(Into::into),
+        },
+        activities: vec![],
+        created_by: Some("admin-1".into()),
+        created_at: "2025-02-03T09:30:00Z".into(),
+        updated_at: "2025-02-03T09:30:00Z".into(),
+        file_name: None,
+        rows_read: 0,
+        counts: ImportCounts::default(),
+        first_bad_rows: vec![],
+        stalled: None,
+        report_url: None,
+    }
+}
+
 #[test]
 fn the_imports_tab_lists_each_import_with_status_and_counts() {
-    let import: Import = serde_json::from_value(serde_json::json!({
-        "id": "imp2", "status": {"state": "failed", "reason": "The file is not a CSV file."},
-        "created_at": "2025-02-03T09:30:00Z", "file_name": "photo.png", "rows_read": 0
-    }))
-    .unwrap();
+    let import = Import {
+        file_name: Some("photo.png".into()),
+        ..new_import(
+            "imp2",
+            ImportState::Failed,
+            Some("The file is not a CSV file."),
+        )
+    };
     let html =
         render(move || html! { <ImportList imports={vec![import]} on_open={Callback::noop()} /> });
     let t = text(&html);
@@ -429,15 +456,14 @@ fn the_imports_tab_lists_each_import_with_status_and_counts() {
 
 #[test]
 fn a_stalled_import_says_why_and_what_to_do() {
-    let import = |state: &str, stalled: &str| -> Import {
-        serde_json::from_value(serde_json::json!({
-            "id": "imp3", "status": {"state": state}, "created_at": "2025-02-03T09:30:00Z",
-            "updated_at": "2025-02-03T09:45:00Z", "rows_read": 1960, "stalled": stalled
-        }))
-        .unwrap()
+    let import = |state, stalled| Import {
+        updated_at: "2025-02-03T09:45:00Z".into(),
+        rows_read: 1960,
+        stalled: Some(stalled),
+        ..new_import("imp3", state, None)
     };
-    let never = import("queued", "upload_never_arrived");
-    let quiet = import("running", "no_progress");
+    let never = import(ImportState::Queued, Stall::UploadNeverArrived);
+    let quiet = import(ImportState::Running, Stall::NoProgress);
     assert!(
         never.is_finished() && quiet.is_finished(),
         "nothing to wait for"
@@ -454,11 +480,10 @@ fn a_stalled_import_says_why_and_what_to_do() {
         t.contains("Stalled after 1,960 rows: no progress since 3 Feb 2025, 09:45 UTC."),
         "{t}"
     );
-    let running: Import = serde_json::from_value(serde_json::json!({
-        "id": "imp4", "status": {"state": "running"}, "created_at": "2025-02-03T09:30:00Z",
-        "rows_read": 980
-    }))
-    .unwrap();
+    let running = Import {
+        rows_read: 980,
+        ..new_import("imp4", ImportState::Running, None)
+    };
     assert!(!running.is_finished());
 }
 

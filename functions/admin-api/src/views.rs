@@ -1,175 +1,389 @@
-//! What the admin API answers with: JSON views of the domain, in the product's words.
+//! What the admin API answers with: the domain, turned into the wire types the site reads
+//! (functions/wire). Every domain -> wire conversion of the admin routes is here.
 
-use chrono::{DateTime, Utc};
-use invitations_core::domain::*;
-use serde::Serialize;
+use chrono::{DateTime, SecondsFormat, Utc};
+use invitations_core::domain::{self, *};
+use invitations_wire as wire;
 
-#[derive(Debug, Serialize)]
-pub struct ActivityView {
-    pub id: String,
-    pub name: String,
+/// RFC 3339 in UTC with a `Z`, as chrono's serde writes it.
+pub fn timestamp(at: DateTime<Utc>) -> wire::Timestamp {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-#[derive(Debug, Serialize)]
-pub struct ContractView {
-    pub id: String,
-    pub name: String,
-    pub kind: &'static str,
-    pub phase: &'static str,
-    pub activities: Vec<ActivityView>,
-    /// A voucher with several activities: the inviter picks some ("Step 2 of 2").
-    pub needs_activity_choice: bool,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub seat_limit: Option<u64>,
-    pub seats_used: u64,
-    pub seats_left: Option<u64>,
-    pub counts: StatusCounts,
-    pub invitation_lifetime_days: u32,
-}
-
-pub fn kind_name(kind: ContractKind) -> &'static str {
+pub fn kind(kind: ContractKind) -> wire::ContractKind {
     match kind {
-        ContractKind::Subscription => "subscription",
-        ContractKind::Voucher => "voucher",
+        ContractKind::Subscription => wire::ContractKind::Subscription,
+        ContractKind::Voucher => wire::ContractKind::Voucher,
     }
 }
 
-pub fn phase_name(phase: Phase) -> &'static str {
+pub fn phase(phase: Phase) -> wire::Phase {
     match phase {
-        Phase::Future => "future",
-        Phase::Active => "active",
-        Phase::Expired => "expired",
+        Phase::Future => wire::Phase::Future,
+        Phase::Active => wire::Phase::Active,
+        Phase::Expired => wire::Phase::Expired,
     }
 }
 
-impl ContractView {
-    pub fn new(c: &Contract, now: DateTime<Utc>) -> Self {
-        Self {
-            id: c.id.to_string(),
-            name: c.name.clone(),
-            kind: kind_name(c.kind),
-            phase: phase_name(c.phase(now)),
-            activities: c
-                .activities
-                .iter()
-                .map(|a| ActivityView {
-                    id: a.id.to_string(),
-                    name: a.name.clone(),
+fn counts(c: StatusCounts) -> wire::StatusCounts {
+    wire::StatusCounts {
+        pending: c.pending,
+        enrolled: c.enrolled,
+        revoked: c.revoked,
+    }
+}
+
+pub fn contract(c: &Contract, now: DateTime<Utc>) -> wire::Contract {
+    wire::Contract {
+        id: c.id.to_string(),
+        name: c.name.clone(),
+        kind: kind(c.kind),
+        phase: phase(c.phase(now)),
+        activities: c
+            .activities
+            .iter()
+            .map(|a| wire::Activity {
+                id: a.id.to_string(),
+                name: a.name.clone(),
+            })
+            .collect(),
+        needs_activity_choice: c.needs_activity_choice(),
+        starts_at: timestamp(c.starts_at),
+        ends_at: timestamp(c.ends_at),
+        seat_limit: c.seat_limit,
+        seats_used: c.counts.seats_used(),
+        seats_left: c.seats_left(),
+        counts: counts(c.counts),
+        invitation_lifetime_days: c.invitation_lifetime_days,
+    }
+}
+
+pub fn invitation_list(
+    page: &[Invitation],
+    contract: &Contract,
+    next_cursor: Option<String>,
+    now: DateTime<Utc>,
+) -> wire::InvitationList {
+    wire::InvitationList {
+        invitations: page.iter().map(|i| invitation(i, contract, now)).collect(),
+        next_cursor,
+        counts: counts(contract.counts),
+    }
+}
+
+fn shown_status(status: ShownStatus) -> wire::InvitationStatus {
+    match status {
+        ShownStatus::Pending => wire::InvitationStatus::Pending,
+        ShownStatus::Expired => wire::InvitationStatus::Expired,
+        ShownStatus::Enrolled => wire::InvitationStatus::Enrolled,
+        ShownStatus::Revoked => wire::InvitationStatus::Revoked,
+    }
+}
+
+fn delivery(d: &Delivery) -> wire::Delivery {
+    let (state, reason) = match d {
+        Delivery::Queued => (wire::DeliveryState::Queued, None),
+        Delivery::Sending { .. } => (wire::DeliveryState::Sending, None),
+        Delivery::Sent { .. } => (wire::DeliveryState::Sent, None),
+        Delivery::Failed { reason } => (wire::DeliveryState::Failed, Some(reason.clone())),
+    };
+    wire::Delivery { state, reason }
+}
+
+pub fn invitation(inv: &Invitation, contract: &Contract, now: DateTime<Utc>) -> wire::Invitation {
+    let (import_id, import_line) = match &inv.source {
+        Source::Import { import_id, line } => (Some(import_id.to_string()), Some(*line)),
+        Source::Manual => (None, None),
+    };
+    let names = contract.activity_names(&inv.activities);
+    // Resend and revoke act on stored Pending invitations, including those shown as Expired.
+    let pending = inv.status == InvitationStatus::Pending;
+    wire::Invitation {
+        id: inv.id.to_string(),
+        email: inv.email.to_string(),
+        name: inv.name.clone(),
+        registered: inv.user_id.is_some(),
+        status: shown_status(inv.shown_status(now)),
+        activities: inv
+            .activities
+            .iter()
+            .zip(names)
+            .map(|(id, name)| wire::Activity {
+                id: id.to_string(),
+                name,
+            })
+            .collect(),
+        invited_by: inv.invited_by.to_string(),
+        invited_at: timestamp(inv.invited_at),
+        expires_at: timestamp(inv.expires_at),
+        delivery: delivery(&inv.delivery),
+        send_count: inv.send_count,
+        last_sent_at: inv.last_sent_at.map(timestamp),
+        enrolled_at: inv.enrolled_at.map(timestamp),
+        revoked_at: inv.revoked_at.map(timestamp),
+        revoked_by: inv.revoked_by.as_ref().map(ToString::to_string),
+        import_id,
+        import_line,
+        can_resend: pending,
+        can_revoke: pending,
+    }
+}
+
+pub fn outcome(outcome: &InviteOutcome) -> wire::InviteOutcome {
+    match outcome {
+        InviteOutcome::Invited { .. } => wire::InviteOutcome::Invited,
+        InviteOutcome::Reinvited { .. } => wire::InviteOutcome::Reinvited,
+        InviteOutcome::AlreadyInvited { .. } => wire::InviteOutcome::AlreadyInvited,
+        InviteOutcome::AlreadyEnrolled { .. } => wire::InviteOutcome::AlreadyEnrolled,
+        InviteOutcome::InvalidEmail { .. } => wire::InviteOutcome::InvalidEmail,
+        InviteOutcome::Duplicate { .. } => wire::InviteOutcome::Duplicate,
+        InviteOutcome::OverSeatLimit => wire::InviteOutcome::OverSeatLimit,
+        InviteOutcome::UnknownUser => wire::InviteOutcome::UnknownUser,
+    }
+}
+
+/// One person of an add request: what was sent, the address it stands for, and what happened.
+pub fn person_result(
+    input: String,
+    email: Option<String>,
+    result: &InviteOutcome,
+) -> wire::PersonResult {
+    let invitation_id = match result {
+        InviteOutcome::Invited { invitation_id }
+        | InviteOutcome::Reinvited { invitation_id }
+        | InviteOutcome::AlreadyInvited { invitation_id }
+        | InviteOutcome::AlreadyEnrolled { invitation_id } => Some(invitation_id.to_string()),
+        InviteOutcome::InvalidEmail { .. }
+        | InviteOutcome::Duplicate { .. }
+        | InviteOutcome::OverSeatLimit
+        | InviteOutcome::UnknownUser => None,
+    };
+    wire::PersonResult {
+        input,
+        email,
+        outcome: outcome(result),
+        invitation_id,
+        detail: result.describe(),
+    }
+}
+
+/// The results of an add request, with how many had each outcome.
+pub fn add_result(results: Vec<wire::PersonResult>) -> wire::AddResult {
+    let mut summary = std::collections::BTreeMap::new();
+    for r in &results {
+        *summary.entry(r.outcome).or_default() += 1;
+    }
+    wire::AddResult { results, summary }
+}
+
+pub fn user(u: &User) -> wire::User {
+    wire::User {
+        id: u.id.to_string(),
+        email: u.email.to_string(),
+        name: u.name.clone(),
+    }
+}
+
+/// An admin of a contract, with their directory entry if they still have one.
+pub fn admin(id: &UserId, user: Option<&User>) -> wire::Admin {
+    wire::Admin {
+        id: id.to_string(),
+        name: user.map(|u| u.name.clone()),
+        email: user.map(|u| u.email.as_entered().to_owned()),
+    }
+}
+
+/// An import as the admin follows it: the stored record without its storage fields (the report's
+/// key), with whether it has stalled at `now` and, when asked for, a link to the report.
+pub fn import(i: &domain::Import, now: DateTime<Utc>, report_url: Option<String>) -> wire::Import {
+    let (state, reason) = match &i.status {
+        ImportStatus::Queued => (wire::ImportState::Queued, None),
+        ImportStatus::Running => (wire::ImportState::Running, None),
+        ImportStatus::Done => (wire::ImportState::Done, None),
+        ImportStatus::Failed { reason } => (wire::ImportState::Failed, Some(reason.clone())),
+    };
+    let c = &i.counts;
+    wire::Import {
+        id: i.id.to_string(),
+        contract_id: i.contract_id.to_string(),
+        status: wire::ImportStatus { state, reason },
+        activities: i.activities.iter().map(ToString::to_string).collect(),
+        created_by: i.created_by.as_ref().map(ToString::to_string),
+        created_at: timestamp(i.created_at),
+        updated_at: timestamp(i.updated_at),
+        file_name: i.file_name.clone(),
+        rows_read: i.rows_read,
+        counts: wire::ImportCounts {
+            invited: c.invited,
+            reinvited: c.reinvited,
+            already_invited: c.already_invited,
+            already_enrolled: c.already_enrolled,
+            invalid_email: c.invalid_email,
+            duplicate: c.duplicate,
+            over_seat_limit: c.over_seat_limit,
+        },
+        first_bad_rows: i
+            .first_bad_rows
+            .iter()
+            .map(|r| wire::BadRow {
+                line: r.line,
+                value: r.value.clone(),
+                reason: r.reason.clone(),
+            })
+            .collect(),
+        stalled: i.stall(now).map(|s| match s {
+            Stall::UploadNeverArrived => wire::Stall::UploadNeverArrived,
+            Stall::NoProgress => wire::Stall::NoProgress,
+        }),
+        report_url,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The round trip: what these conversions write, the site reads back as the same value.
+
+    use super::*;
+    use chrono::{Duration, TimeZone};
+    use serde::{de::DeserializeOwned, Serialize};
+
+    /// Written as the server writes it, read as the site reads it.
+    fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(value: &T) -> T {
+        let json = serde_json::to_string(value).unwrap();
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
+    }
+
+    fn at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+    }
+
+    fn voucher() -> Contract {
+        Contract {
+            id: ContractId::parse("c1").unwrap(),
+            name: "Nursing 2026".into(),
+            kind: ContractKind::Voucher,
+            activities: ["a1", "a2"]
+                .map(|a| Activity {
+                    id: ActivityId::parse(a).unwrap(),
+                    name: format!("Course {a}"),
                 })
-                .collect(),
-            needs_activity_choice: c.needs_activity_choice(),
-            starts_at: c.starts_at,
-            ends_at: c.ends_at,
-            seat_limit: c.seat_limit,
-            seats_used: c.counts.seats_used(),
-            seats_left: c.seats_left(),
-            counts: c.counts,
-            invitation_lifetime_days: c.invitation_lifetime_days,
+                .into(),
+            admins: vec![UserId::parse("ada").unwrap()],
+            seat_limit: Some(10),
+            starts_at: at() - Duration::days(1),
+            ends_at: at() + Duration::days(300),
+            invitation_lifetime_days: 14,
+            counts: StatusCounts {
+                pending: 2,
+                enrolled: 1,
+                revoked: 4,
+            },
         }
     }
-}
 
-#[derive(Debug, Serialize)]
-pub struct DeliveryView {
-    pub state: &'static str,
-    pub reason: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct InvitationView {
-    pub id: String,
-    pub email: String,
-    pub name: Option<String>,
-    pub registered: bool,
-    pub status: ShownStatus,
-    pub activities: Vec<ActivityView>,
-    pub invited_by: String,
-    pub invited_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    pub delivery: DeliveryView,
-    pub send_count: u32,
-    pub last_sent_at: Option<DateTime<Utc>>,
-    pub enrolled_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub revoked_by: Option<String>,
-    pub import_id: Option<String>,
-    pub import_line: Option<u64>,
-    /// What the admin may do now; the server still decides with its own conditions.
-    pub can_resend: bool,
-    pub can_revoke: bool,
-}
-
-impl InvitationView {
-    pub fn new(inv: &Invitation, contract: &Contract, now: DateTime<Utc>) -> Self {
-        let (import_id, import_line) = match &inv.source {
-            Source::Import { import_id, line } => (Some(import_id.to_string()), Some(*line)),
-            Source::Manual => (None, None),
-        };
-        let delivery = match &inv.delivery {
-            Delivery::Queued => DeliveryView {
-                state: "queued",
-                reason: None,
-            },
-            Delivery::Sending { .. } => DeliveryView {
-                state: "sending",
-                reason: None,
-            },
-            Delivery::Sent { .. } => DeliveryView {
-                state: "sent",
-                reason: None,
-            },
-            Delivery::Failed { reason } => DeliveryView {
-                state: "failed",
-                reason: Some(reason.clone()),
-            },
-        };
-        let names = contract.activity_names(&inv.activities);
-        Self {
-            id: inv.id.to_string(),
-            email: inv.email.to_string(),
-            name: inv.name.clone(),
-            registered: inv.user_id.is_some(),
-            status: inv.shown_status(now),
-            activities: inv
-                .activities
-                .iter()
-                .zip(names)
-                .map(|(id, name)| ActivityView {
-                    id: id.to_string(),
-                    name,
-                })
-                .collect(),
-            invited_by: inv.invited_by.to_string(),
-            invited_at: inv.invited_at,
-            expires_at: inv.expires_at,
-            delivery,
-            send_count: inv.send_count,
-            last_sent_at: inv.last_sent_at,
-            enrolled_at: inv.enrolled_at,
-            revoked_at: inv.revoked_at,
-            revoked_by: inv.revoked_by.as_ref().map(ToString::to_string),
-            import_id,
-            import_line,
-            can_resend: inv.status == InvitationStatus::Pending,
-            can_revoke: inv.status == InvitationStatus::Pending,
-        }
+    #[test]
+    fn a_contract_goes_over_the_wire_unchanged() {
+        let sent = contract(&voucher(), at());
+        assert_eq!(round_trip(&sent), sent);
+        assert_eq!(sent.phase, wire::Phase::Active);
+        assert!(sent.needs_activity_choice);
+        assert_eq!((sent.seats_used, sent.seats_left), (3, Some(7)));
+        assert_eq!(sent.starts_at, "2026-03-01T09:00:00Z");
     }
-}
 
-#[derive(Debug, Serialize)]
-pub struct UserView {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-}
+    #[test]
+    fn an_invitation_goes_over_the_wire_with_what_the_admin_may_do() {
+        let c = voucher();
+        let inv = Invitation {
+            id: InvitationId::random(),
+            contract_id: c.id.clone(),
+            email: EmailAddress::parse("Ann@Example.com").unwrap(),
+            status: InvitationStatus::Pending,
+            activities: vec![ActivityId::parse("a2").unwrap()],
+            user_id: None,
+            name: None,
+            invited_by: UserId::parse("ada").unwrap(),
+            invited_at: at() - Duration::days(20),
+            source: Source::Import {
+                import_id: ImportId::new(at()),
+                line: 7,
+            },
+            token_version: 3,
+            expires_at: at() - Duration::days(6),
+            send_count: 1,
+            last_queued_at: at() - Duration::days(20),
+            last_sent_at: None,
+            delivery: Delivery::Failed {
+                reason: "mailbox full".into(),
+            },
+            enrolled_at: None,
+            revoked_by: None,
+            revoked_at: None,
+        };
+        let sent = invitation_list(std::slice::from_ref(&inv), &c, Some("next".into()), at());
+        assert_eq!(round_trip(&sent), sent);
+        let sent = &sent.invitations[0];
+        // Past its expiry it is shown Expired, and may still be resent or revoked.
+        assert_eq!(sent.status, wire::InvitationStatus::Expired);
+        assert!(sent.can_resend && sent.can_revoke);
+        assert_eq!(sent.delivery.reason.as_deref(), Some("mailbox full"));
+        assert_eq!(sent.activities[0].name, "Course a2");
+        assert_eq!(sent.import_line, Some(7));
+    }
 
-impl From<&User> for UserView {
-    fn from(u: &User) -> Self {
-        Self {
-            id: u.id.to_string(),
-            email: u.email.to_string(),
-            name: u.name.clone(),
-        }
+    #[test]
+    fn outcomes_go_over_the_wire_as_enums_with_a_summary() {
+        let reinvited = InvitationId::random();
+        let results = vec![
+            person_result(
+                "ann@example.com".into(),
+                Some("ann@example.com".into()),
+                &InviteOutcome::Reinvited {
+                    invitation_id: reinvited.clone(),
+                },
+            ),
+            person_result(
+                "bob@".into(),
+                None,
+                &InviteOutcome::InvalidEmail {
+                    reason: "no domain".into(),
+                },
+            ),
+        ];
+        let sent = add_result(results);
+        let read = round_trip(&sent);
+        assert_eq!(read, sent);
+        assert!(read.results[0].is_invited());
+        assert_eq!(read.results[0].invitation_id, Some(reinvited.to_string()));
+        assert_eq!(read.results[1].outcome, wire::InviteOutcome::InvalidEmail);
+        assert_eq!(read.results[1].detail, "invalid email address: no domain");
+        assert_eq!(read.summary[&wire::InviteOutcome::Reinvited], 1);
+    }
+
+    #[test]
+    fn an_import_goes_over_the_wire_without_its_storage_key() {
+        let stored = domain::Import {
+            id: ImportId::new(at()),
+            contract_id: ContractId::parse("c1").unwrap(),
+            status: ImportStatus::Running,
+            activities: vec![],
+            created_by: None,
+            created_at: at(),
+            updated_at: at(),
+            file_name: Some("spring.csv".into()),
+            rows_read: 40,
+            counts: ImportCounts::default(),
+            first_bad_rows: vec![],
+            report_key: Some("reports/c1/secret.csv".into()),
+        };
+        let sent = import(&stored, at() + Duration::hours(1), None);
+        assert_eq!(round_trip(&sent), sent);
+        assert_eq!(sent.stalled, Some(wire::Stall::NoProgress));
+        assert!(sent.is_finished());
+        let json = serde_json::to_string(&sent).unwrap();
+        assert!(
+            !json.contains("report_key") && !json.contains("secret"),
+            "{json}"
+        );
     }
 }

@@ -72,13 +72,13 @@ impl Problem {
     }
 
     pub fn into_response(self) -> Response<Body> {
-        let body = serde_json::json!({
-            "type": format!("about:blank#{}", self.code),
-            "title": self.status.canonical_reason().unwrap_or("Error"),
-            "status": self.status.as_u16(),
-            "code": self.code,
-            "detail": self.detail,
-        });
+        let body = invitations_wire::Problem {
+            kind: format!("about:blank#{}", self.code),
+            title: self.status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: self.status.as_u16(),
+            code: self.code.to_owned(),
+            detail: self.detail,
+        };
         let mut builder = Response::builder()
             .status(self.status)
             .header(header::CONTENT_TYPE, "application/problem+json");
@@ -86,7 +86,9 @@ impl Problem {
             builder = builder.header(header::RETRY_AFTER, seconds.max(1).to_string());
         }
         builder
-            .body(Body::Text(body.to_string()))
+            .body(Body::Text(
+                serde_json::to_string(&body).expect("a problem serialises"),
+            ))
             .expect("static response parts are valid")
     }
 }

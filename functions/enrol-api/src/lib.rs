@@ -2,13 +2,13 @@
 //! credential: it is verified (HMAC, constant time) before the table is asked anything.
 //! `GET /invitation` only reads; `POST /enrol` is the one thing that enrols.
 
-use chrono::{DateTime, Utc};
+use chrono::SecondsFormat;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem, Route};
 use invitations_core::ports::{Clock, EnrolError, Enrolee, Store};
+use invitations_wire::{self as wire, EnrolmentStatus, InvitationPage};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -72,27 +72,6 @@ impl From<LinkError> for Problem {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct InvitationPage {
-    pub email: String,
-    /// Whether the address belongs to a registered user; if not, enrolling asks for a name.
-    pub registered: bool,
-    /// `pending` (ready to enrol) or `enrolled` (already done).
-    pub status: &'static str,
-    pub contract: ContractSummary,
-    pub activities: Vec<String>,
-    pub invited_by: String,
-    pub expires_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ContractSummary {
-    pub name: String,
-    pub kind: &'static str,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-}
-
 struct Opened {
     invitation: Invitation,
     token: LinkToken,
@@ -120,7 +99,7 @@ async fn open(app: &App, token: &str) -> Result<Opened, Problem> {
 async fn page(
     app: &App,
     inv: &Invitation,
-    status: &'static str,
+    status: EnrolmentStatus,
 ) -> Result<InvitationPage, Problem> {
     let contract = app
         .store
@@ -139,29 +118,32 @@ async fn page(
         Some(user) => user.name,
         None => format!("The administrator of {}", contract.name),
     };
+    // RFC 3339 in UTC with a `Z`, as chrono's serde writes it.
+    let timestamp =
+        |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(SecondsFormat::AutoSi, true);
     Ok(InvitationPage {
         email: inv.email.to_string(),
         registered,
         status,
         activities: contract.activity_names(&inv.activities),
-        contract: ContractSummary {
+        contract: wire::ContractSummary {
             name: contract.name.clone(),
             kind: match contract.kind {
-                ContractKind::Subscription => "subscription",
-                ContractKind::Voucher => "voucher",
+                ContractKind::Subscription => wire::ContractKind::Subscription,
+                ContractKind::Voucher => wire::ContractKind::Voucher,
             },
-            starts_at: contract.starts_at,
-            ends_at: contract.ends_at,
+            starts_at: timestamp(contract.starts_at),
+            ends_at: timestamp(contract.ends_at),
         },
         invited_by,
-        expires_at: inv.expires_at,
+        expires_at: timestamp(inv.expires_at),
     })
 }
 
-fn status_of(decision: EnrolDecision) -> &'static str {
+fn status_of(decision: EnrolDecision) -> EnrolmentStatus {
     match decision {
-        EnrolDecision::Enrol => "pending",
-        EnrolDecision::AlreadyEnrolled => "enrolled",
+        EnrolDecision::Enrol => EnrolmentStatus::Pending,
+        EnrolDecision::AlreadyEnrolled => EnrolmentStatus::Enrolled,
     }
 }
 
@@ -173,16 +155,9 @@ async fn show(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
     Ok(http::json(StatusCode::OK, &page))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EnrolRequest {
-    token: String,
-    name: Option<String>,
-}
-
 /// `POST /enrol`: enrols; a second time with the same link answers the same.
 async fn enrol(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
-    let body: EnrolRequest = http::body(req)?;
+    let body: wire::EnrolRequest = http::body(req)?;
     let opened = open(app, &body.token).await?;
     let inv = &opened.invitation;
     let who = match &inv.user_id {
@@ -205,6 +180,6 @@ async fn enrol(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
             EnrolError::Refused(r) => LinkError::Refused(r).into(),
             EnrolError::Store(e) => e.into(),
         })?;
-    let page = page(app, &enrolled, "enrolled").await?;
+    let page = page(app, &enrolled, EnrolmentStatus::Enrolled).await?;
     Ok(http::json(StatusCode::OK, &page))
 }

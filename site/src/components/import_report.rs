@@ -17,12 +17,11 @@ pub fn state_text(import: &Import) -> String {
                 .into()
         }
         Some(Stall::NoProgress) => {
-            let since = import.updated_at.as_deref().map(format::date_time);
             return format!(
                 "Stalled after {} rows: no progress since {}. Upload the file again to finish \
                  it; people it already invited are reported as already invited, not mailed again.",
                 format::count(import.rows_read),
-                since.unwrap_or_else(|| "a while".into())
+                format::date_time(&import.updated_at)
             );
         }
         None => {}

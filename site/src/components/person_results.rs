@@ -9,20 +9,6 @@ pub struct PersonResultsProps {
     pub result: AddResult,
 }
 
-fn outcome_label(outcome: &str) -> &'static str {
-    match outcome {
-        "invited" => "Invited",
-        "reinvited" => "Invited again",
-        "already_invited" => "Already invited",
-        "already_enrolled" => "Already enrolled",
-        "invalid_email" => "Invalid email",
-        "duplicate" => "Duplicate",
-        "over_seat_limit" => "Over the seat limit",
-        "unknown_user" => "Unknown user",
-        _ => "Not invited",
-    }
-}
-
 #[component]
 pub fn PersonResults(props: &PersonResultsProps) -> Html {
     let results = &props.result.results;
@@ -43,7 +29,7 @@ pub fn PersonResults(props: &PersonResultsProps) -> Html {
                         html! {
                             <tr class={classes!(if r.is_invited() { "ok" } else { "not-ok" })}>
                                 <td data-label="Person">{who}</td>
-                                <td data-label="Result">{outcome_label(&r.outcome)}</td>
+                                <td data-label="Result">{r.outcome.label()}</td>
                                 <td data-label="Details">{r.detail.clone()}</td>
                             </tr>
                         }

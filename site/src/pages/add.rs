@@ -3,7 +3,7 @@
 //! activities then asks for them ("Step 2 of 2"). Add Users sends; the results per person (or the
 //! import's progress and report, for a file) are shown here.
 
-use crate::api::{AddResult, ApiError, Contract, Import, NewInvitations, Phase, User};
+use crate::api::{self, AddResult, ApiError, Contract, Import, Phase, User};
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
 use crate::components::import_report::ImportReport;
@@ -165,7 +165,7 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
             });
         })
     };
-    let activities_to_send = if contract.asks_for_activities() {
+    let activities_to_send = if contract.needs_activity_choice {
         (*chosen).clone()
     } else {
         Vec::new()
@@ -182,7 +182,7 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
         let activities = activities_to_send.clone();
         Callback::from(move |_| match method {
             Method::Directory => {
-                let people = NewInvitations {
+                let people = api::AddInvitations {
                     user_ids: selected.iter().map(|u| u.id.clone()).collect(),
                     activities: activities.clone(),
                     ..Default::default()
@@ -562,7 +562,7 @@ pub fn AddStep(props: &AddStepProps) -> Html {
     };
     let c = &props.contract;
     let onclick = props.on_add.reform(|_: MouseEvent| ());
-    if !c.asks_for_activities() {
+    if !c.needs_activity_choice {
         let what = match c.kind {
             crate::api::ContractKind::Subscription => format!("the subscription {}", c.name),
             crate::api::ContractKind::Voucher => c.name.clone(),

@@ -3,7 +3,7 @@
 //! clear page when the link is revoked, superseded, expired or unknown. No sign-in: the link's
 //! token is the credential, and it stays in the fragment so it never reaches a server log.
 
-use crate::api::{ApiError, InvitationPage};
+use crate::api::{ApiError, EnrolmentStatus, InvitationPage};
 use crate::auth::query_param;
 use crate::format;
 use crate::AppContext;
@@ -72,7 +72,9 @@ pub fn EnrolPage() -> Html {
                     return; // another link was opened meanwhile
                 }
                 state.set(match answer {
-                    Ok(page) if page.status == "enrolled" => EnrolState::Enrolled(page),
+                    Ok(page) if page.status == EnrolmentStatus::Enrolled => {
+                        EnrolState::Enrolled(page)
+                    }
                     Ok(page) => EnrolState::Ready(page),
                     Err(e) => EnrolState::BadLink(e),
                 });

@@ -98,7 +98,8 @@ pub enum InvitationsAction {
     AskRevoke(String),
     CancelRevoke(String),
     Started(String, RowAction),
-    Finished(String, RowAction, Result<InvitationChange, ApiError>),
+    /// Boxed: an invitation is large next to the other actions.
+    Finished(String, RowAction, Box<Result<InvitationChange, ApiError>>),
 }
 
 fn outcome_text(action: RowAction, change: &InvitationChange) -> String {
@@ -155,7 +156,7 @@ impl Reducible for InvitationsState {
             InvitationsAction::Started(id, action) => {
                 s.rows.insert(id, RowState::Working(action));
             }
-            InvitationsAction::Finished(id, action, result) => match result {
+            InvitationsAction::Finished(id, action, result) => match *result {
                 Ok(change) => {
                     s.rows
                         .insert(id.clone(), RowState::Done(outcome_text(action, &change)));
@@ -213,7 +214,11 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                     RowAction::Revoke => api.revoke(&id, &invitation_id).await,
                 };
                 let result = result.map_err(|e| ctx.check(e));
-                state.dispatch(InvitationsAction::Finished(invitation_id, action, result));
+                state.dispatch(InvitationsAction::Finished(
+                    invitation_id,
+                    action,
+                    Box::new(result),
+                ));
             });
         })
     };
@@ -391,19 +396,6 @@ pub struct InvitationRowProps {
     pub dispatch: Callback<InvitationsAction>,
 }
 
-/// Whether Revoke is offered: never once the student has enrolled.
-pub fn offers_revoke(inv: &Invitation) -> bool {
-    inv.can_revoke && inv.status != InvitationStatus::Enrolled
-}
-
-pub fn offers_resend(inv: &Invitation) -> bool {
-    inv.can_resend
-        && matches!(
-            inv.status,
-            InvitationStatus::Pending | InvitationStatus::Expired
-        )
-}
-
 #[component]
 pub fn InvitationRow(props: &InvitationRowProps) -> Html {
     let inv = &props.invitation;
@@ -445,13 +437,13 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
         }
         _ => html! {
             <>
-                if offers_resend(inv) {
+                if inv.can_resend {
                     <button type="button" id={format!("resend-{id}")} disabled={working} onclick={resend}
                         aria-label={format!("Resend invitation to {}", inv.email)}>
                         {if props.state == Some(RowState::Working(RowAction::Resend)) { "Resending…" } else { "Resend" }}
                     </button>
                 }
-                if offers_revoke(inv) {
+                if inv.can_revoke {
                     <button type="button" class="danger" id={format!("revoke-{id}")} disabled={working} onclick={ask_revoke}
                         aria-label={format!("Revoke invitation to {}", inv.email)}>
                         {if props.state == Some(RowState::Working(RowAction::Revoke)) { "Revoking…" } else { "Revoke" }}

@@ -1,31 +1,12 @@
 //! A contract's admins: who they are (for anyone who manages the contract), and adding or
 //! removing one (system administrators only). Both changes are idempotent and audited.
 
-use crate::{managed_contract, App};
+use crate::{managed_contract, views, App};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
+use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewAdmin {
-    user_id: String,
-}
-
-#[derive(Debug, Serialize)]
-struct AdminView {
-    id: String,
-    /// From the directory; `None` for an admin who is not (or no longer) in it.
-    name: Option<String>,
-    email: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct AdminList {
-    admins: Vec<AdminView>,
-}
 
 /// `GET /contracts/{id}/admins`.
 pub async fn list(app: &App, caller: &Caller, id: &str) -> Result<Response<Body>, Problem> {
@@ -41,7 +22,7 @@ pub async fn add(
     req: &Request,
 ) -> Result<Response<Body>, Problem> {
     let contract = system_admins_only(app, caller, id).await?;
-    let body: NewAdmin = http::body(req)?;
+    let body: wire::NewAdmin = http::body(req)?;
     let user = UserId::parse(body.user_id.trim())
         .map_err(|e| Problem::bad_request("invalid_user_id", e.to_string()))?;
     if app.store.get_user(&user).await?.is_none() {
@@ -88,13 +69,9 @@ async fn admin_list(app: &App, contract: &Contract) -> Result<Response<Body>, Pr
     let mut admins = Vec::with_capacity(contract.admins.len());
     for id in &contract.admins {
         let user = app.store.get_user(id).await?;
-        admins.push(AdminView {
-            id: id.to_string(),
-            name: user.as_ref().map(|u| u.name.clone()),
-            email: user.map(|u| u.email.as_entered().to_owned()),
-        });
+        admins.push(views::admin(id, user.as_ref()));
     }
-    Ok(http::json(StatusCode::OK, &AdminList { admins }))
+    Ok(http::json(StatusCode::OK, &wire::AdminList { admins }))
 }
 
 fn user_not_found() -> Problem {

@@ -1,17 +1,11 @@
 //! `GET /contracts?q=` and `GET /contracts/{id}`.
 
-use crate::views::ContractView;
-use crate::{managed_contract, App};
+use crate::{managed_contract, views, App};
 use invitations_core::domain::{Caller, Phase};
 use invitations_core::http::{self, Problem};
+use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct ContractList {
-    contracts: Vec<ContractView>,
-}
 
 /// System administrators see every contract; contract admins only theirs. Active first, then
 /// Future, then Expired, by name within each.
@@ -39,11 +33,8 @@ pub async fn list(app: &App, caller: &Caller, req: &Request) -> Result<Response<
     contracts.sort_by_cached_key(|c| (rank(c.phase(now)), c.name.to_lowercase()));
     Ok(http::json(
         StatusCode::OK,
-        &ContractList {
-            contracts: contracts
-                .iter()
-                .map(|c| ContractView::new(c, now))
-                .collect(),
+        &wire::ContractList {
+            contracts: contracts.iter().map(|c| views::contract(c, now)).collect(),
         },
     ))
 }
@@ -52,6 +43,6 @@ pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<Response<Body>,
     let contract = managed_contract(app, caller, id).await?;
     Ok(http::json(
         StatusCode::OK,
-        &ContractView::new(&contract, (app.clock)()),
+        &views::contract(&contract, (app.clock)()),
     ))
 }

@@ -1,47 +1,15 @@
 //! A contract's CSV imports: announce an upload, follow its progress, read its report.
 
-use crate::{managed_contract, App};
-use chrono::{DateTime, Duration, Utc};
+use crate::{managed_contract, views, App};
+use chrono::Duration;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
+use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use serde::{Deserialize, Serialize};
 
 /// How long the browser has to start the upload, and to fetch a report.
 const URL_LIFETIME: Duration = Duration::minutes(15);
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewImport {
-    #[serde(default)]
-    activities: Vec<String>,
-    file_name: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ImportView {
-    #[serde(flatten)]
-    import: Import,
-    /// Set when the import will not finish by itself (see [`Import::stall`]).
-    stalled: Option<Stall>,
-    /// A link to the full per-row report, once there is one.
-    report_url: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct Upload {
-    method: &'static str,
-    url: String,
-    content_type: &'static str,
-    expires_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Serialize)]
-struct Announced {
-    import: Import,
-    upload: Upload,
-}
 
 fn import_not_found() -> Problem {
     Problem::not_found(
@@ -64,7 +32,7 @@ pub async fn create(
 ) -> Result<Response<Body>, Problem> {
     let bucket = app.imports_bucket()?;
     let contract = managed_contract(app, caller, id).await?;
-    let body: NewImport = http::body(req)?;
+    let body: wire::NewImport = http::body(req)?;
     let now = (app.clock)();
     let activities = contract.accept_invitations(now, &body.activities)?;
     let file_name = body
@@ -95,21 +63,16 @@ pub async fn create(
         .map_err(storage_problem)?;
     Ok(http::json(
         StatusCode::CREATED,
-        &Announced {
-            import,
-            upload: Upload {
-                method: "PUT",
+        &wire::AnnouncedImport {
+            import: views::import(&import, now, None),
+            upload: wire::UploadTarget {
+                method: "PUT".into(),
                 url,
-                content_type: "text/csv",
-                expires_at: now + URL_LIFETIME,
+                content_type: "text/csv".into(),
+                expires_at: views::timestamp(now + URL_LIFETIME),
             },
         },
     ))
-}
-
-#[derive(Serialize)]
-struct ImportList {
-    imports: Vec<ImportView>,
 }
 
 /// `GET /contracts/{id}/imports`: newest first.
@@ -121,13 +84,9 @@ pub async fn list(app: &App, caller: &Caller, id: &str) -> Result<Response<Body>
         .list_imports(&contract.id)
         .await?
         .into_iter()
-        .map(|import| ImportView {
-            stalled: import.stall(now),
-            import,
-            report_url: None,
-        })
+        .map(|import| views::import(&import, now, None))
         .collect();
-    Ok(http::json(StatusCode::OK, &ImportList { imports }))
+    Ok(http::json(StatusCode::OK, &wire::ImportList { imports }))
 }
 
 /// `GET /contracts/{id}/imports/{importId}`: status, progress, counts, first bad rows, report.
@@ -155,10 +114,6 @@ pub async fn get(
     };
     Ok(http::json(
         StatusCode::OK,
-        &ImportView {
-            stalled: import.stall((app.clock)()),
-            import,
-            report_url,
-        },
+        &views::import(&import, (app.clock)(), report_url),
     ))
 }

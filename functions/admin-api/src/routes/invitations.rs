@@ -1,27 +1,19 @@
 //! A contract's invitations: list/search, add, resend, revoke.
 
-use crate::views::InvitationView;
-use crate::{managed_contract, App};
+use crate::{managed_contract, views, App};
 use futures::StreamExt;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
 use invitations_core::ports::*;
+use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// People per add request. Bigger lists go through a CSV import.
 pub const MAX_PEOPLE_PER_REQUEST: usize = 1000;
 
 // ---------- GET /contracts/{id}/invitations?q=&status=&cursor=&limit= ----------
-
-#[derive(Serialize)]
-struct InvitationList {
-    invitations: Vec<InvitationView>,
-    next_cursor: Option<String>,
-    counts: StatusCounts,
-}
 
 pub async fn list(
     app: &App,
@@ -60,45 +52,18 @@ pub async fn list(
         .await?;
     Ok(http::json(
         StatusCode::OK,
-        &InvitationList {
-            invitations: page
-                .invitations
-                .iter()
-                .map(|i| InvitationView::new(i, &contract, now))
-                .collect(),
-            next_cursor: page.next_cursor,
-            counts: contract.counts,
-        },
+        &views::invitation_list(&page.invitations, &contract, page.next_cursor, now),
     ))
 }
 
 // ---------- POST /contracts/{id}/invitations ----------
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AddInvitations {
-    #[serde(default)]
-    pub emails: Vec<String>,
-    #[serde(default)]
-    pub user_ids: Vec<String>,
-    #[serde(default)]
-    pub activities: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct PersonResult {
-    /// What was sent: the address or the user id.
-    pub input: String,
-    pub email: Option<String>,
-    #[serde(flatten)]
-    pub outcome: InviteOutcome,
-    pub detail: String,
-}
-
-#[derive(Debug, Serialize)]
-struct AddResult {
-    results: Vec<PersonResult>,
-    summary: HashMap<&'static str, usize>,
+/// One person of an add request while it is worked out: what was sent, the address it stands
+/// for, and (once known) what happened.
+struct Person {
+    input: String,
+    email: Option<String>,
+    outcome: InviteOutcome,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,7 +94,7 @@ pub async fn add(
     req: &Request,
 ) -> Result<Response<Body>, Problem> {
     let contract = managed_contract(app, caller, id).await?;
-    let body: AddInvitations = http::body(req)?;
+    let body: wire::AddInvitations = http::body(req)?;
     let now = (app.clock)();
     let people = body.emails.len() + body.user_ids.len();
     if people == 0 {
@@ -160,7 +125,7 @@ pub async fn add(
         .collect::<Result<_, _>>()?;
 
     // Each person once, whatever the case of their address; the first mention wins.
-    let mut results: Vec<PersonResult> = Vec::with_capacity(people);
+    let mut results: Vec<Person> = Vec::with_capacity(people);
     let mut invitees: Vec<Invitee> = Vec::new();
     let mut invitee_of_result: Vec<Option<usize>> = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
@@ -211,13 +176,10 @@ pub async fn add(
         if let Some(invitee) = invitee {
             invitees.push(invitee);
         }
-        results.push(PersonResult {
+        results.push(Person {
             input,
             email,
-            detail: outcome
-                .as_ref()
-                .map(InviteOutcome::describe)
-                .unwrap_or_default(),
+            // Replaced below by what creating the invitation did.
             outcome: outcome.unwrap_or(InviteOutcome::UnknownUser),
         });
     }
@@ -268,24 +230,16 @@ pub async fn add(
     for (result, index) in results.iter_mut().zip(invitee_of_result) {
         if let Some(i) = index {
             result.outcome = outcomes[i].clone();
-            result.detail = outcomes[i].describe();
         }
     }
-    let mut summary: HashMap<&'static str, usize> = HashMap::new();
-    for r in &results {
-        *summary.entry(r.outcome.code()).or_default() += 1;
-    }
-    Ok(http::json(StatusCode::OK, &AddResult { results, summary }))
+    let results = results
+        .into_iter()
+        .map(|p| views::person_result(p.input, p.email, &p.outcome))
+        .collect();
+    Ok(http::json(StatusCode::OK, &views::add_result(results)))
 }
 
 // ---------- POST .../{invitationId}/resend and .../revoke ----------
-
-#[derive(Serialize)]
-struct Changed {
-    invitation: InvitationView,
-    /// False when the request changed nothing (revoking a revoked invitation).
-    changed: bool,
-}
 
 fn invitation_not_found() -> Problem {
     Problem::not_found(
@@ -340,13 +294,13 @@ async fn view_of(
     app: &App,
     contract: &Contract,
     id: &InvitationId,
-) -> Result<InvitationView, Problem> {
+) -> Result<wire::Invitation, Problem> {
     let inv = app
         .store
         .get_invitation(&contract.id, id)
         .await?
         .ok_or_else(invitation_not_found)?;
-    Ok(InvitationView::new(&inv, contract, (app.clock)()))
+    Ok(views::invitation(&inv, contract, (app.clock)()))
 }
 
 pub async fn resend(
@@ -365,8 +319,8 @@ pub async fn resend(
         .map_err(resend_problem)?;
     Ok(http::json(
         StatusCode::OK,
-        &Changed {
-            invitation: InvitationView::new(&inv, &contract, now),
+        &wire::InvitationChange {
+            invitation: views::invitation(&inv, &contract, now),
             changed: true,
         },
     ))
@@ -387,7 +341,7 @@ pub async fn revoke(
         .map_err(revoke_problem)?;
     Ok(http::json(
         StatusCode::OK,
-        &Changed {
+        &wire::InvitationChange {
             invitation: view_of(app, &contract, &invitation).await?,
             changed: decision == RevokeDecision::Revoke,
         },

@@ -1,17 +1,11 @@
 //! `GET /users?q=`: the directory, for picking people to invite.
 
-use crate::views::UserView;
-use crate::App;
+use crate::{views, App};
 use invitations_core::domain::Caller;
 use invitations_core::http::{self, Problem};
+use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct UserList {
-    users: Vec<UserView>,
-}
 
 /// Open to system administrators and to anyone who administers at least one contract.
 pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Response<Body>, Problem> {
@@ -38,8 +32,8 @@ pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Respons
     let users = app.store.search_users(&q, limit).await?;
     Ok(http::json(
         StatusCode::OK,
-        &UserList {
-            users: users.iter().map(UserView::from).collect(),
+        &wire::UserList {
+            users: users.iter().map(views::user).collect(),
         },
     ))
 }

@@ -1,0 +1,141 @@
+//! CSV imports: announce an upload, follow its progress, read its report.
+
+use crate::Timestamp;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportState {
+    /// Announced; the file has not arrived.
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportStatus {
+    pub state: ImportState,
+    /// Why it failed; `None` unless `state` is `failed`.
+    pub reason: Option<String>,
+}
+
+/// How many rows had each outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportCounts {
+    pub invited: u64,
+    pub reinvited: u64,
+    pub already_invited: u64,
+    pub already_enrolled: u64,
+    pub invalid_email: u64,
+    pub duplicate: u64,
+    pub over_seat_limit: u64,
+}
+
+impl ImportCounts {
+    /// Each count with its label, in the order a report lists them.
+    pub fn labelled(&self) -> [(&'static str, u64); 7] {
+        [
+            ("Invited", self.invited),
+            ("Invited again", self.reinvited),
+            ("Already invited", self.already_invited),
+            ("Already enrolled", self.already_enrolled),
+            ("Invalid email", self.invalid_email),
+            ("Duplicate", self.duplicate),
+            ("Over the seat limit", self.over_seat_limit),
+        ]
+    }
+}
+
+/// A row that was not invited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BadRow {
+    pub line: u64,
+    /// The cell as found, cut to a readable length.
+    pub value: String,
+    pub reason: String,
+}
+
+/// Why an import that is not finished will not finish by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Stall {
+    /// Announced, but the file never arrived (its upload link has expired).
+    UploadNeverArrived,
+    /// Started, then no progress for over 20 minutes.
+    NoProgress,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Import {
+    pub id: String,
+    pub contract_id: String,
+    pub status: ImportStatus,
+    /// The activity ids every invitation of the file gets.
+    pub activities: Vec<String>,
+    pub created_by: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub file_name: Option<String>,
+    pub rows_read: u64,
+    pub counts: ImportCounts,
+    /// The first few; the full list is in the report.
+    pub first_bad_rows: Vec<BadRow>,
+    /// Set when the import will not finish by itself.
+    pub stalled: Option<Stall>,
+    /// A short-lived link to the full per-row report: only from `GET .../imports/{importId}`,
+    /// once the report exists.
+    pub report_url: Option<String>,
+}
+
+impl Import {
+    /// Done, failed, or stalled: nothing more will happen to it by itself.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.status.state, ImportState::Done | ImportState::Failed)
+            || self.stalled.is_some()
+    }
+}
+
+/// `GET /contracts/{id}/imports`: newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportList {
+    pub imports: Vec<Import>,
+}
+
+/// `POST /contracts/{id}/imports`: a CSV upload to come.
+///
+/// `activities` may be left out (`default`); a misspelt field is refused as unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewImport {
+    #[serde(default)]
+    pub activities: Vec<String>,
+    pub file_name: Option<String>,
+}
+
+/// Where and how the browser uploads the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UploadTarget {
+    /// The HTTP method, `PUT`.
+    pub method: String,
+    pub url: String,
+    pub content_type: String,
+    pub expires_at: Timestamp,
+}
+
+/// The answer to `POST /contracts/{id}/imports`: the import starts when the file lands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AnnouncedImport {
+    pub import: Import,
+    pub upload: UploadTarget,
+}

@@ -1,0 +1,194 @@
+//! A contract's invitations: list, add, resend, revoke.
+
+use crate::{Activity, StatusCounts, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// An invitation's status as the admin sees it: a pending invitation past its expiry is
+/// `Expired`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationStatus {
+    Pending,
+    Expired,
+    Enrolled,
+    Revoked,
+}
+
+impl InvitationStatus {
+    pub const ALL: [Self; 4] = [Self::Pending, Self::Expired, Self::Enrolled, Self::Revoked];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Expired => "Expired",
+            Self::Enrolled => "Enrolled",
+            Self::Revoked => "Revoked",
+        }
+    }
+
+    /// The value on the wire, also the `status` query parameter of the invitation list.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Expired => "expired",
+            Self::Enrolled => "enrolled",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.code() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+}
+
+/// Where the invitation email is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Delivery {
+    pub state: DeliveryState,
+    /// Why it failed; `None` unless `state` is `failed`.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Invitation {
+    pub id: String,
+    pub email: String,
+    pub name: Option<String>,
+    /// Whether the address belongs to a directory user.
+    pub registered: bool,
+    pub status: InvitationStatus,
+    pub activities: Vec<Activity>,
+    /// The user id of the admin who invited.
+    pub invited_by: String,
+    pub invited_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub delivery: Delivery,
+    pub send_count: u32,
+    pub last_sent_at: Option<Timestamp>,
+    pub enrolled_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+    pub revoked_by: Option<String>,
+    /// The CSV import (and its line) the invitation came from, if any.
+    pub import_id: Option<String>,
+    pub import_line: Option<u64>,
+    /// Whether Resend is offered now; the server still decides with its own conditions.
+    pub can_resend: bool,
+    /// Whether Revoke is offered now.
+    pub can_revoke: bool,
+}
+
+/// `GET /contracts/{id}/invitations`: one page, sorted by email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct InvitationList {
+    pub invitations: Vec<Invitation>,
+    /// For the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
+    pub counts: StatusCounts,
+}
+
+/// The answer to Resend and Revoke.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct InvitationChange {
+    pub invitation: Invitation,
+    /// False when nothing needed doing (revoking a revoked invitation).
+    pub changed: bool,
+}
+
+/// `POST /contracts/{id}/invitations`: addresses and/or directory users, at most 1,000 people.
+///
+/// The lists may be left out (`default`); a misspelt one is refused as unknown, not ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AddInvitations {
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub user_ids: Vec<String>,
+    /// Activity ids: needed for a voucher with several activities, refused for a subscription.
+    #[serde(default)]
+    pub activities: Vec<String>,
+}
+
+/// What happened for one person of an add request (and for one row of an import).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum InviteOutcome {
+    Invited,
+    /// Was revoked, now pending again with a new link.
+    Reinvited,
+    AlreadyInvited,
+    AlreadyEnrolled,
+    InvalidEmail,
+    /// The same address earlier in the same request.
+    Duplicate,
+    OverSeatLimit,
+    UnknownUser,
+}
+
+impl InviteOutcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Invited => "Invited",
+            Self::Reinvited => "Invited again",
+            Self::AlreadyInvited => "Already invited",
+            Self::AlreadyEnrolled => "Already enrolled",
+            Self::InvalidEmail => "Invalid email",
+            Self::Duplicate => "Duplicate",
+            Self::OverSeatLimit => "Over the seat limit",
+            Self::UnknownUser => "Unknown user",
+        }
+    }
+
+    /// Whether the person now has a pending invitation they did not have before.
+    pub fn is_new_invitation(self) -> bool {
+        matches!(self, Self::Invited | Self::Reinvited)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PersonResult {
+    /// What was sent: the address or the user id.
+    pub input: String,
+    /// The address as understood; `None` when it could not be read or the user is unknown.
+    pub email: Option<String>,
+    pub outcome: InviteOutcome,
+    /// The invitation the outcome is about, when there is one.
+    pub invitation_id: Option<String>,
+    /// The outcome in a sentence, with its reason.
+    pub detail: String,
+}
+
+impl PersonResult {
+    /// Whether this person now has a new pending invitation.
+    pub fn is_invited(&self) -> bool {
+        self.outcome.is_new_invitation()
+    }
+}
+
+/// The answer to `POST /contracts/{id}/invitations`: one result per person, in the order given,
+/// and how many had each outcome (outcomes nobody had are left out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AddResult {
+    pub results: Vec<PersonResult>,
+    pub summary: BTreeMap<InviteOutcome, u64>,
+}
