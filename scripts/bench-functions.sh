@@ -139,7 +139,8 @@ bench_env() {
     # A loopback port nobody listens on: every AWS call would be refused at once.
     closed_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
   fi
-  env AWS_ENDPOINT_URL="http://127.0.0.1:$closed_port" \
+  # Lambda sets no SSL_CERT_FILE / SSL_CERT_DIR: the TLS roots come from the system's bundle.
+  env -u SSL_CERT_FILE -u SSL_CERT_DIR AWS_ENDPOINT_URL="http://127.0.0.1:$closed_port" \
     AWS_REGION=eu-west-1 AWS_DEFAULT_REGION=eu-west-1 \
     AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_SESSION_TOKEN=bench \
     TABLE_NAME="${TABLE_NAME:-bench}" IMPORTS_BUCKET="${IMPORTS_BUCKET:-bench}" \
@@ -179,13 +180,18 @@ if [ "$do_probe" = 1 ]; then
     "+logs+sdk=$rel/probe-full:$http_event" "$first_http=$rel/$first_http:$http_event"
   echo
   echo "bench: start-up steps in-process (probe-steps), median of $runs fresh processes, microseconds"
-  for _ in $(seq "$runs"); do bench_env PROBE_NATIVE_CERTS=1 "$rel/probe-steps" 2>/dev/null; done | python3 -c '
+  for config in functions explicit; do
+    echo "SDK config: $config"
+    for _ in $(seq "$runs"); do
+      bench_env AWS_MAX_ATTEMPTS=1 PROBE_CONFIG=$config PROBE_NATIVE_CERTS=1 "$rel/probe-steps" 2>/dev/null
+    done | python3 -c '
 import json, statistics, sys
 rows = [json.loads(line) for line in sys.stdin if line.strip()]
 for key in rows[0]:
     values = sorted(r[key] for r in rows)
-    print(f"{key:22} median {statistics.median(values):8.0f}   min {values[0]:8.0f}   max {values[-1]:8.0f}")
+    print(f"  {key:22} median {statistics.median(values):8.0f}   min {values[0]:8.0f}   max {values[-1]:8.0f}")
 '
+  done
 fi
 
 if [ "$tool_missing" = 1 ]; then

@@ -1,6 +1,10 @@
 //! Times each start-up step in-process and prints one JSON line (microseconds); no Lambda loop.
 //! Run it many times in fresh processes (BENCHMARKS.md) with the environment of the cold start
-//! bench: AWS_REGION and credentials set, AWS_ENDPOINT_URL at a closed loopback port.
+//! bench: AWS_REGION and credentials set, AWS_ENDPOINT_URL at a closed loopback port,
+//! AWS_MAX_ATTEMPTS=1 (no retries of the refused calls).
+//! PROBE_CONFIG=explicit times a loader given the region and the environment's credentials
+//! (no default provider chains) instead of the functions' `config::aws()`;
+//! PROBE_NATIVE_CERTS=1 also times loading the system's root certificates.
 use std::time::Instant;
 
 fn main() {
@@ -18,7 +22,19 @@ fn main() {
     lap("tokio_runtime", &mut at);
     invitations_core::telemetry::init();
     lap("telemetry_init", &mut at);
-    let sdk = rt.block_on(invitations_core::config::aws());
+    let sdk = if std::env::var("PROBE_CONFIG").is_ok_and(|v| v == "explicit") {
+        let region = std::env::var("AWS_REGION").expect("AWS_REGION");
+        rt.block_on(
+            aws_config::defaults(aws_config::BehaviorVersion::latest())
+                .region(aws_config::Region::new(region))
+                .credentials_provider(
+                    aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+                )
+                .load(),
+        )
+    } else {
+        rt.block_on(invitations_core::config::aws())
+    };
     lap("aws_config_load", &mut at);
     let ddb = invitations_core::config::dynamodb(&sdk);
     let _s3 = invitations_core::config::s3(&sdk);
