@@ -6,7 +6,7 @@ BINARY must keep its symbols: relink only the final crate without stripping, e.g
   cargo rustc --release -p admin-api --bin admin-api -- -C strip=none
 (the dependencies stay as built; the next plain build relinks the stripped binary).
 Sizes are the symbols' sizes (nm -S) in the text and read-only data sections; C code of
-aws-lc-sys shows as "aws-lc (C)"; the rest of the file (relocations, unwind tables, symbol-less
+aws-lc-sys (and libc) shows as "[C: aws-lc, libc]"; the rest of the file (relocations, unwind tables, symbol-less
 data) is the difference to the file size.
 """
 import collections, os, re, subprocess, sys
@@ -22,12 +22,17 @@ for line in out.splitlines():
     size, kind, name = int(parts[1], 16), parts[2], parts[3]
     if kind.lower() not in "trd":
         continue
-    if name.startswith("aws_lc_") or re.match(r"^[a-z0-9_]+_aws_lc", name):
-        crate = "aws-lc (C)"
+    # <aws_sdk_s3::Foo as core::fmt::Debug>::fmt -> aws_sdk_s3; core::ptr::drop_in_place<..> -> core
+    m = re.match(r"^[<&\s]*(?:dyn )?(?:_<)?([A-Za-z_][A-Za-z0-9_]*)::", name)
+    if m:
+        crate = m.group(1)
+    elif name.startswith("<"):
+        crate = "[impls on references and generics]"
+    elif name.startswith("anon."):
+        crate = "[anonymous constants]"
     else:
-        # <aws_sdk_s3::Foo as core::fmt::Debug>::fmt -> aws_sdk_s3; core::ptr::drop_in_place<..> -> core
-        m = re.match(r"^[<&\s]*(?:dyn )?(?:_<)?([A-Za-z_][A-Za-z0-9_]*)::", name)
-        crate = m.group(1) if m else "[C or unnamed]"
+        # No Rust path: C and assembly, nearly all aws-lc (aws_lc_*, s2n-bignum, chacha, ML-DSA)
+        crate = "[C: aws-lc, libc]"
     sizes[crate] += size
 total = sum(sizes.values())
 file_size = os.path.getsize(binary)
