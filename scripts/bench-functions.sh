@@ -40,7 +40,7 @@ while [ $# -gt 0 ]; do
     --coldstart-only) do_size=0; shift ;;
     --probe) do_probe=1; shift ;;
     --probe-only) do_size=0; do_cold=0; do_probe=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "bench: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
