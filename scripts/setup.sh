@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests and the local stack need into ignored folders of the repo:
-# the Rust components, moto server + cfn-lint in .venv, aws-ses-v2-local in .tools.
+# the Rust components, moto server + cfn-lint + cargo-lambda in .venv, aws-ses-v2-local in .tools.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 MOTO_VERSION=5.2.5
 CFN_LINT_VERSION=1.*
 SES_LOCAL_VERSION=2.10.2
+# cargo-lambda from PyPI brings its own zig (the cross linker for `cargo lambda build --arm64`).
+CARGO_LAMBDA_VERSION=1.9.2
 
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
@@ -15,6 +17,13 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import moto, cfnlint" 2>/
   echo "setup: installing moto server and cfn-lint into .venv"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}" "cfn-lint==${CFN_LINT_VERSION}"
+fi
+
+# scripts/bench-functions.sh builds the Lambda binaries with `cargo lambda build --release --arm64`
+# (as `sam build` does); put .venv/bin on PATH to call it as `cargo lambda`.
+if ! .venv/bin/cargo-lambda lambda --version 2>/dev/null | grep -qF "${CARGO_LAMBDA_VERSION}"; then
+  echo "setup: installing cargo-lambda ${CARGO_LAMBDA_VERSION} into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check "cargo-lambda==${CARGO_LAMBDA_VERSION}"
 fi
 
 if [ ! -f .tools/node_modules/aws-ses-v2-local/dist/cli.js ]; then
