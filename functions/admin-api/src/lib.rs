@@ -30,15 +30,21 @@ pub struct App {
 }
 
 impl App {
-    /// The clients of one function, built once per cold start: the table, and the imports
-    /// bucket for the functions that presign URLs into it. The binaries name the environment
-    /// variables they read (tests/tests/template.rs holds the template to them).
-    pub fn new(sdk: &SdkConfig, table: String, imports_bucket: Option<String>) -> Self {
+    /// The clients of one function, built once per cold start: the table. The binaries name
+    /// the environment variables they read (tests/tests/template.rs holds the template to them).
+    pub fn new(sdk: &SdkConfig, table: String) -> Self {
         Self {
             store: Arc::new(DynamoStore::new(config::dynamodb(sdk), table)),
-            blobs: imports_bucket.map(|b| Arc::new(S3Blobs::new(config::s3(sdk), b)) as _),
+            blobs: None,
             clock: ports::system_clock(),
         }
+    }
+
+    /// Adds the imports bucket, for the functions that presign URLs into it. A separate call
+    /// so that only their binaries link the S3 client (about 1 MB of arm64 code).
+    pub fn with_imports_bucket(mut self, sdk: &SdkConfig, bucket: String) -> Self {
+        self.blobs = Some(Arc::new(S3Blobs::new(config::s3(sdk), bucket)));
+        self
     }
 
     /// The imports bucket; a function without one is deployed with a route it cannot serve,

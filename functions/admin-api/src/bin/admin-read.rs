@@ -8,10 +8,7 @@ use lambda_http::{run, service_fn, Error};
 async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
-    let app = App::new(
-        &sdk,
-        config::required("TABLE_NAME")?,
-        Some(config::required("IMPORTS_BUCKET")?),
-    );
+    let app = App::new(&sdk, config::required("TABLE_NAME")?)
+        .with_imports_bucket(&sdk, config::required("IMPORTS_BUCKET")?);
     run(service_fn(|req| admin_read::handle(&app, req))).await
 }

@@ -8,6 +8,6 @@ use lambda_http::{run, service_fn, Error};
 async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
-    let app = App::new(&sdk, config::required("TABLE_NAME")?, None);
+    let app = App::new(&sdk, config::required("TABLE_NAME")?);
     run(service_fn(|req| resend::handle(&app, req))).await
 }
