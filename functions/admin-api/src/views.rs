@@ -1,21 +1,11 @@
 //! What the admin API answers with: the domain, turned into the wire types the site reads
 //! (functions/wire). Every domain -> wire conversion of the admin routes is here.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use invitations_core::domain::{self, *};
 use invitations_wire as wire;
 
-/// RFC 3339 in UTC with a `Z`, as chrono's serde writes it.
-pub fn timestamp(at: DateTime<Utc>) -> wire::Timestamp {
-    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
-}
-
-pub fn kind(kind: ContractKind) -> wire::ContractKind {
-    match kind {
-        ContractKind::Subscription => wire::ContractKind::Subscription,
-        ContractKind::Voucher => wire::ContractKind::Voucher,
-    }
-}
+pub use invitations_core::to_wire::{kind, timestamp};
 
 pub fn phase(phase: Phase) -> wire::Phase {
     match phase {

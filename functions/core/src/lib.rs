@@ -10,6 +10,7 @@ pub mod config;
 pub mod http;
 pub mod ports;
 pub mod telemetry;
+pub mod to_wire;
 
 /// The product's rules, in their own crate (it builds for the browser too).
 pub use invitations_domain as domain;

@@ -2,10 +2,10 @@
 //! credential: it is verified (HMAC, constant time) before the table is asked anything.
 //! `GET /invitation` only reads; `POST /enrol` is the one thing that enrols.
 
-use chrono::SecondsFormat;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem, Route};
 use invitations_core::ports::{Clock, EnrolError, Enrolee, Store};
+use invitations_core::to_wire;
 use invitations_wire::{self as wire, EnrolmentStatus, InvitationPage};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
@@ -118,9 +118,6 @@ async fn page(
         Some(user) => user.name,
         None => format!("The administrator of {}", contract.name),
     };
-    // RFC 3339 in UTC with a `Z`, as chrono's serde writes it.
-    let timestamp =
-        |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(SecondsFormat::AutoSi, true);
     Ok(InvitationPage {
         email: inv.email.to_string(),
         registered,
@@ -128,15 +125,12 @@ async fn page(
         activities: contract.activity_names(&inv.activities),
         contract: wire::ContractSummary {
             name: contract.name.clone(),
-            kind: match contract.kind {
-                ContractKind::Subscription => wire::ContractKind::Subscription,
-                ContractKind::Voucher => wire::ContractKind::Voucher,
-            },
-            starts_at: timestamp(contract.starts_at),
-            ends_at: timestamp(contract.ends_at),
+            kind: to_wire::kind(contract.kind),
+            starts_at: to_wire::timestamp(contract.starts_at),
+            ends_at: to_wire::timestamp(contract.ends_at),
         },
         invited_by,
-        expires_at: timestamp(inv.expires_at),
+        expires_at: to_wire::timestamp(inv.expires_at),
     })
 }
 
