@@ -333,11 +333,13 @@ fn the_user_picker_ticks_users_and_submits_the_selection() {
             id: "u1".into(),
             email: "ann@example.com".into(),
             name: "Ann".into(),
+            system_admin: false,
         },
         User {
             id: "u2".into(),
             email: "bo@example.com".into(),
             name: "Bo".into(),
+            system_admin: false,
         },
     ];
     let selected = vec![users[1].clone()];
@@ -558,6 +560,7 @@ fn user(id: &str, name: &str) -> User {
         id: id.into(),
         email: format!("{id}@example.com"),
         name: name.into(),
+        system_admin: false,
     }
 }
 

@@ -17,7 +17,7 @@ use crate::gateway::{Functions, Gateway};
 use crate::provision::{BoxError, Names, Resources};
 use crate::sign_in::{LocalUser, Signer};
 use crate::template::Template;
-use invitations_core::adapters::{DynamoStore, S3Blobs, SesMailer};
+use invitations_core::adapters::{CognitoAccounts, DynamoStore, S3Blobs, SesMailer};
 use invitations_core::domain::LinkKey;
 use invitations_core::ports::{self, Store};
 use std::net::SocketAddr;
@@ -88,6 +88,12 @@ impl Stack {
         let resources = provision::create(&dynamodb, &s3, &sqs, &options.names, &url).await?;
         let store = DynamoStore::new(dynamodb.clone(), &resources.names.table);
         let shared: Arc<dyn Store> = Arc::new(store.clone());
+        let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+        let pool =
+            testkit::create_user_pool(&cognito, &format!("{}-people", resources.names.table))
+                .await?;
+        let accounts: Arc<dyn ports::Accounts> =
+            Arc::new(CognitoAccounts::new(cognito.clone(), &pool.id));
         let blobs = Arc::new(S3Blobs::new(s3.clone(), &resources.names.bucket));
         // Secrets are made fresh for every run and never written down.
         let link_key = LinkKey::from_bytes(random_bytes(32))?;
@@ -101,6 +107,7 @@ impl Stack {
             },
             enrol: enrol_api::App {
                 store: shared.clone(),
+                accounts: accounts.clone(),
                 link_key: link_key.clone(),
                 clock: clock.clone(),
             },

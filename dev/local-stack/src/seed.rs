@@ -80,6 +80,7 @@ pub fn directory_user(n: usize, now: DateTime<Utc>) -> User {
         email: EmailAddress::parse(&directory_email(n)).expect("valid address"),
         name: directory_name(n),
         created_at: now - Duration::days(400),
+        system_admin: false,
     }
 }
 
@@ -208,6 +209,7 @@ impl Seeder<'_> {
                     email: EmailAddress::parse(&p.email)?,
                     name: p.name.clone(),
                     created_at: now - Duration::days(400),
+                    system_admin: p.groups.iter().any(|g| g == "system-admins"),
                 })
                 .await?;
         }

@@ -16,7 +16,7 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 use invitations_core::adapters::dynamo::items;
-use invitations_core::adapters::DynamoStore;
+use invitations_core::adapters::{CognitoAccounts, DynamoStore};
 use invitations_core::domain::LinkKey;
 use invitations_core::ports::StoreError;
 use std::collections::BTreeMap;
@@ -242,6 +242,10 @@ pub struct TestEnv {
     pub sesv2: aws_sdk_sesv2::Client,
     pub store: DynamoStore,
     pub link_key: LinkKey,
+    /// This test's own user pool, made as infra/template.yaml makes it.
+    pub pool: UserPool,
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
+    pub accounts: CognitoAccounts,
     /// Unique per test: mail addresses built with it are this test's alone.
     pub tag: String,
 }
@@ -275,7 +279,15 @@ impl TestEnv {
             .expect("create bucket");
         let store = DynamoStore::new(dynamodb.clone(), &table);
         let link_key = LinkKey::from_bytes(tag.as_bytes().repeat(3)).expect("36-byte key");
+        let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+        let pool = create_user_pool(&cognito, &format!("people-{tag}"))
+            .await
+            .expect("create user pool");
+        let accounts = CognitoAccounts::new(cognito.clone(), &pool.id);
         Self {
+            pool,
+            cognito,
+            accounts,
             emulators,
             sdk,
             table,
@@ -766,4 +778,64 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
         .await
         .map_err(|e| StoreError::Database(DisplayErrorContext(e).to_string()))?;
     Ok(())
+}
+
+/// A user pool and the site's app client on the Cognito emulator.
+#[derive(Debug, Clone)]
+pub struct UserPool {
+    pub id: String,
+    pub client_id: String,
+}
+
+/// A user pool as infra/template.yaml makes it: people sign in with their email address
+/// (case-insensitive), and a `system-admins` group. The app client allows password sign-in,
+/// which the emulator needs (it has no hosted UI; the template's client uses SRP from it).
+pub async fn create_user_pool(
+    client: &aws_sdk_cognitoidentityprovider::Client,
+    name: &str,
+) -> Result<UserPool, String> {
+    use aws_sdk_cognitoidentityprovider::types::{
+        ExplicitAuthFlowsType, UsernameAttributeType, UsernameConfigurationType,
+    };
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let pool = client
+        .create_user_pool()
+        .pool_name(name)
+        .username_attributes(UsernameAttributeType::Email)
+        .username_configuration(
+            UsernameConfigurationType::builder()
+                .case_sensitive(false)
+                .build()
+                .map_err(|e| err(&e))?,
+        )
+        .send()
+        .await
+        .map_err(|e| err(&DisplayErrorContext(&e)))?;
+    let id = pool
+        .user_pool()
+        .and_then(|p| p.id())
+        .ok_or("no pool id")?
+        .to_owned();
+    client
+        .create_group()
+        .user_pool_id(&id)
+        .group_name(invitations_core::domain::SYSTEM_ADMIN_GROUP)
+        .send()
+        .await
+        .map_err(|e| err(&DisplayErrorContext(&e)))?;
+    let app = client
+        .create_user_pool_client()
+        .user_pool_id(&id)
+        .client_name("site")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .map_err(|e| err(&DisplayErrorContext(&e)))?;
+    let client_id = app
+        .user_pool_client()
+        .and_then(|c| c.client_id())
+        .ok_or("no client id")?
+        .to_owned();
+    Ok(UserPool { id, client_id })
 }

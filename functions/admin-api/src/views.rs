@@ -171,6 +171,7 @@ pub fn user(u: &User) -> wire::User {
         id: u.id.to_string(),
         email: u.email.to_string(),
         name: u.name.clone(),
+        system_admin: u.system_admin,
     }
 }
 

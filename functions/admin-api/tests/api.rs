@@ -90,6 +90,7 @@ impl World {
                 email: EmailAddress::parse(&env.email(local)).unwrap(),
                 name: name.into(),
                 created_at: t0(),
+                system_admin: false,
             };
             assert!(store.put_user(&user).await.unwrap());
         }
@@ -717,6 +718,7 @@ async fn revoke_until_enrolment_twice_is_a_no_op_then_reinvite() {
         .enrol(
             &token,
             Enrolee::New {
+                subject: UserId::random(),
                 name: "Quinn".into(),
             },
             t0(),

@@ -84,11 +84,20 @@ pub enum EnrolError {
     Store(#[from] StoreError),
 }
 
-/// Who enrols: the registered user the address belongs to, or a new person giving a name.
+/// Who enrols: the person the directory already knows under the address, or one it does not
+/// know yet, whose sign-in account the enrol function has just found or made (`subject`: the
+/// identity provider's `sub`, the key of the directory record the enrolment writes).
 #[derive(Debug, Clone)]
 pub enum Enrolee {
     Registered(UserId),
-    New { name: String },
+    New { subject: UserId, name: String },
+}
+
+/// Whether a directory write changed anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncOutcome {
+    Written,
+    Unchanged,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +114,10 @@ pub trait DirectoryStore: Send + Sync {
     async fn list_contracts(&self) -> Result<Vec<Contract>, StoreError>;
     /// Registers a user; false when the address already belongs to someone.
     async fn put_user(&self, user: &User) -> Result<bool, StoreError>;
+    /// Brings a person's directory record in line with their sign-in account (address, name,
+    /// system administration), keyed by the account's subject: creates it, updates it, or leaves
+    /// it alone when it is current. `created_at` is kept from an existing record.
+    async fn sync_user(&self, user: &User) -> Result<SyncOutcome, StoreError>;
     async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError>;
     async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError>;
     /// Directory search: email prefix or a part of the name, case-insensitive.
@@ -313,6 +326,73 @@ pub trait Blobs: Send + Sync {
         content_type: &str,
         expires_in: std::time::Duration,
     ) -> Result<String, BlobError>;
+}
+
+/// A person's sign-in account at the identity provider (a Cognito user pool).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The provider's subject (`sub`): the key of the person's directory record, and the `sub`
+    /// claim of their tokens.
+    pub subject: UserId,
+    pub email: EmailAddress,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub enabled: bool,
+}
+
+impl Account {
+    /// The directory record this account should have.
+    pub fn to_user(&self, system_admin: bool) -> User {
+        User {
+            id: self.subject.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            created_at: self.created_at,
+            system_admin,
+        }
+    }
+}
+
+/// One page of the user pool, for the directory sync.
+#[derive(Debug, Clone, Default)]
+pub struct AccountPage {
+    pub accounts: Vec<Account>,
+    /// Accounts the directory cannot hold (no usable email address), with the reason.
+    pub skipped: Vec<(String, String)>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountsError {
+    #[error("there is no such account")]
+    NotFound,
+    /// The provider refused the request as given (say, an address it does not accept).
+    #[error("{0}")]
+    Refused(String),
+    #[error("the identity provider call failed: {0}")]
+    Provider(String),
+}
+
+/// The identity provider's accounts: who can sign in, and who administers the system.
+#[async_trait]
+pub trait Accounts: Send + Sync {
+    /// The account that signs in with this address: the existing one (matched
+    /// case-insensitively), or a new one with the address marked verified, for which the
+    /// provider mails the person how to sign in. Safe to retry and to race: one address, one
+    /// account. `true` when this call created it.
+    async fn ensure_account(
+        &self,
+        email: &EmailAddress,
+        name: &str,
+    ) -> Result<(Account, bool), AccountsError>;
+    async fn get_account(&self, subject: &UserId) -> Result<Option<Account>, AccountsError>;
+    async fn is_system_admin(&self, subject: &UserId) -> Result<bool, AccountsError>;
+    /// Adds to or removes from the system administrators' group (idempotent).
+    async fn set_system_admin(&self, subject: &UserId, on: bool) -> Result<(), AccountsError>;
+    /// One page of every account in the pool, in the provider's order.
+    async fn list_accounts(&self, page: Option<String>) -> Result<AccountPage, AccountsError>;
+    /// Everyone in the system administrators' group.
+    async fn system_admins(&self) -> Result<std::collections::HashSet<UserId>, AccountsError>;
 }
 
 /// The time, injected so tests can move it (expiry, resend limits) without waiting.

@@ -240,6 +240,7 @@ async fn revoke_after_enrol_is_refused_and_enrol_after_revoke_is_refused() {
         .enrol(
             &link(&dan),
             Enrolee::New {
+                subject: UserId::random(),
                 name: "Dan Brown".into(),
             },
             now(),
@@ -267,7 +268,14 @@ async fn revoke_after_enrol_is_refused_and_enrol_after_revoke_is_refused() {
     // Enrolling again with the same link changes nothing and says so.
     let (_, again) = env
         .store
-        .enrol(&link(&dan), Enrolee::New { name: "Dan".into() }, now())
+        .enrol(
+            &link(&dan),
+            Enrolee::New {
+                subject: UserId::random(),
+                name: "Dan".into(),
+            },
+            now(),
+        )
         .await
         .unwrap();
     assert_eq!(again, EnrolDecision::AlreadyEnrolled);
@@ -278,7 +286,14 @@ async fn revoke_after_enrol_is_refused_and_enrol_after_revoke_is_refused() {
         .unwrap();
     match env
         .store
-        .enrol(&link(&eve), Enrolee::New { name: "Eve".into() }, now())
+        .enrol(
+            &link(&eve),
+            Enrolee::New {
+                subject: UserId::random(),
+                name: "Eve".into(),
+            },
+            now(),
+        )
         .await
     {
         Err(EnrolError::Refused(EnrolRefused::Revoked)) => {}
@@ -322,14 +337,28 @@ async fn resend_supersedes_old_links_refreshes_expiry_and_waits_a_minute() {
 
     match env
         .store
-        .enrol(&link(&old), Enrolee::New { name: "Fay".into() }, later)
+        .enrol(
+            &link(&old),
+            Enrolee::New {
+                subject: UserId::random(),
+                name: "Fay".into(),
+            },
+            later,
+        )
         .await
     {
         Err(EnrolError::Refused(EnrolRefused::Superseded)) => {}
         other => panic!("expected superseded, got {other:?}"),
     }
     env.store
-        .enrol(&link(&resent), Enrolee::New { name: "Fay".into() }, later)
+        .enrol(
+            &link(&resent),
+            Enrolee::New {
+                subject: UserId::random(),
+                name: "Fay".into(),
+            },
+            later,
+        )
         .await
         .unwrap();
     assert!(matches!(
@@ -349,7 +378,10 @@ async fn an_expired_link_cannot_enrol() {
         .store
         .enrol(
             &link(&inv),
-            Enrolee::New { name: "Gus".into() },
+            Enrolee::New {
+                subject: UserId::random(),
+                name: "Gus".into(),
+            },
             inv.expires_at,
         )
         .await;
@@ -363,7 +395,14 @@ async fn an_expired_link_cannot_enrol() {
     };
     assert!(matches!(
         env.store
-            .enrol(&unknown, Enrolee::New { name: "x".into() }, now())
+            .enrol(
+                &unknown,
+                Enrolee::New {
+                    subject: UserId::random(),
+                    name: "x".into()
+                },
+                now()
+            )
             .await,
         Err(EnrolError::NotFound)
     ));
@@ -390,6 +429,7 @@ async fn a_race_of_100_revoke_and_enrol_pairs_ends_with_exactly_one_winner_each(
             s2.enrol(
                 &token,
                 Enrolee::New {
+                    subject: UserId::random(),
                     name: "Racer".into(),
                 },
                 now(),
@@ -650,6 +690,7 @@ async fn users_are_unique_by_address_and_searchable() {
         email: EmailAddress::parse(email).unwrap(),
         name: name.into(),
         created_at: now(),
+        system_admin: false,
     };
     assert!(env
         .store

@@ -1,4 +1,6 @@
-//! People in the directory.
+//! People in the directory: everyone who can sign in, keyed by the identity provider's subject
+//! (Cognito's `sub`), however they arrived (added by a system administrator, signed up or
+//! federated into the user pool, or enrolled through an invitation).
 
 use super::email::EmailAddress;
 use super::ids::UserId;
@@ -10,6 +12,8 @@ pub struct User {
     pub email: EmailAddress,
     pub name: String,
     pub created_at: DateTime<Utc>,
+    /// A member of the identity provider's `system-admins` group (mirrored; the group decides).
+    pub system_admin: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,10 +1,14 @@
 //! The public HTTP API behind the link in the invitation email. The link's token is the
 //! credential: it is verified (HMAC, constant time) before the table is asked anything.
-//! `GET /invitation` only reads; `POST /enrol` is the one thing that enrols.
+//! `GET /invitation` only reads; `POST /enrol` is the one thing that enrols. Someone the
+//! directory does not know yet gets a sign-in account for the address the link proved (or is
+//! matched to the one they have), and their directory record under that account's subject.
 
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem, Route};
-use invitations_core::ports::{Clock, EnrolError, Enrolee, Store};
+use invitations_core::ports::{
+    Account, Accounts, AccountsError, Clock, EnrolError, Enrolee, Store,
+};
 use invitations_core::to_wire;
 use invitations_wire::{self as wire, EnrolmentStatus, InvitationPage};
 use lambda_http::http::StatusCode;
@@ -14,6 +18,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn Store>,
+    /// The user pool: enrolling makes a sign-in account for someone who has none.
+    pub accounts: Arc<dyn Accounts>,
     pub link_key: LinkKey,
     pub clock: Clock,
 }
@@ -149,6 +155,24 @@ async fn show(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
     Ok(http::json(StatusCode::OK, &page))
 }
 
+/// The sign-in account of someone the directory does not know yet: found (an account made
+/// elsewhere, matched case-insensitively) or made now. Idempotent, so a retried or racing
+/// enrolment for the same address ends with the same account.
+async fn account_for(app: &App, email: &EmailAddress, name: &str) -> Result<Account, Problem> {
+    let (account, created) =
+        app.accounts
+            .ensure_account(email, name)
+            .await
+            .map_err(|e| match e {
+                AccountsError::Refused(reason) => Problem::bad_request("account_refused", reason),
+                other => Problem::internal(&other),
+            })?;
+    if created {
+        tracing::info!(user = %account.subject, "made a sign-in account for a new student");
+    }
+    Ok(account)
+}
+
 /// `POST /enrol`: enrols; a second time with the same link answers the same.
 async fn enrol(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
     let body: wire::EnrolRequest = http::body(req)?;
@@ -161,7 +185,11 @@ async fn enrol(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
             None => {
                 let name = user::parse_name(body.name.as_deref().unwrap_or(""))
                     .map_err(|e| Problem::bad_request("name_required", e.to_string()))?;
-                Enrolee::New { name }
+                let account = account_for(app, &inv.email, &name).await?;
+                Enrolee::New {
+                    subject: account.subject,
+                    name: account.name,
+                }
             }
         },
     };

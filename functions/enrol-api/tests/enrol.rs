@@ -26,6 +26,7 @@ impl World {
         let t = time.clone();
         let app = App {
             store: Arc::new(env.store.clone()),
+            accounts: Arc::new(env.accounts.clone()),
             link_key: env.link_key.clone(),
             clock: Arc::new(move || *t.lock().unwrap()),
         };
@@ -56,6 +57,7 @@ impl World {
             email: EmailAddress::parse(&env.email("admin")).unwrap(),
             name: "Alice Admin".into(),
             created_at: t0(),
+            system_admin: false,
         };
         env.store.put_user(&admin).await.unwrap();
         Self {
@@ -223,6 +225,7 @@ async fn a_registered_person_enrols_without_giving_a_name() {
         email: EmailAddress::parse(&w.env.email("pia")).unwrap(),
         name: "Pia".into(),
         created_at: t0(),
+        system_admin: false,
     };
     w.env.store.put_user(&user).await.unwrap();
     let (inv, token) = w.invite("PIA").await;

@@ -79,6 +79,7 @@ async fn each_new_invitation_gets_one_mail_whose_link_enrols() {
             .enrol(
                 &link,
                 Enrolee::New {
+                    subject: UserId::random(),
                     name: "Someone New".into(),
                 },
                 now() + Duration::hours(1),
@@ -195,6 +196,7 @@ async fn a_resend_mails_a_new_link_and_the_old_link_is_superseded() {
 
     let enrol_at = later + Duration::hours(1);
     let who = || Enrolee::New {
+        subject: UserId::random(),
         name: "Resent Person".into(),
     };
     assert!(matches!(

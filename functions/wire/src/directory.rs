@@ -1,13 +1,36 @@
-//! The directory (`GET /users`) and a contract's admins.
+//! The directory (`GET /users`): everyone who can sign in; adding a person and granting system
+//! administration (`POST /users`, `.../system-admin`); a contract's admins.
 
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct User {
+    /// The identity provider's subject (Cognito `sub`).
     pub id: String,
     pub email: String,
     pub name: String,
+    /// A member of the `system-admins` group: manages every contract and the directory.
+    pub system_admin: bool,
+}
+
+/// `POST /users`: a system administrator adds a person, who gets the sign-in service's
+/// invitation (a temporary password) by email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPerson {
+    pub email: String,
+    pub name: String,
+}
+
+/// The answer to `POST /users`: the person's directory entry, and whether this request made
+/// their account (`false`: the address already had one, which is answered as it is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PersonAdded {
+    pub user: User,
+    pub created: bool,
 }
 
 /// `GET /users`.

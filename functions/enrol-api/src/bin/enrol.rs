@@ -1,7 +1,7 @@
 //! The `enrol` function: GET /invitation (what a link is for) and POST /enrol.
 
 use enrol_api::{handle, App};
-use invitations_core::adapters::DynamoStore;
+use invitations_core::adapters::{CognitoAccounts, DynamoStore};
 use invitations_core::{config, ports, telemetry};
 use lambda_http::{run, service_fn, Error};
 use std::sync::Arc;
@@ -14,6 +14,10 @@ async fn main() -> Result<(), Error> {
         store: Arc::new(DynamoStore::new(
             config::dynamodb(&sdk),
             config::required("TABLE_NAME")?,
+        )),
+        accounts: Arc::new(CognitoAccounts::new(
+            config::cognito(&sdk),
+            config::required("USER_POOL_ID")?,
         )),
         link_key: config::link_key()?,
         clock: ports::system_clock(),

@@ -57,6 +57,7 @@ pub async fn setup() -> (TestEnv, Contract) {
         email: EmailAddress::parse(&env.email("ada")).unwrap(),
         name: "Ada Admin".into(),
         created_at: now() - Duration::days(100),
+        system_admin: false,
     };
     assert!(env.store.put_user(&inviter).await.unwrap());
     (env, c)

@@ -7,7 +7,7 @@ use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 
 /// Pages a directory search reads at most; the USERS partition is searched by prefix first.
@@ -51,6 +51,29 @@ impl DynamoStore {
             .map_err(db_error)?;
         Ok(out.item().cloned())
     }
+}
+
+/// A conditional put whose condition names attributes and values.
+fn put_with<const N: usize>(
+    table: &str,
+    item: Item,
+    condition: &str,
+    names: &[(&str, &str)],
+    values: [(&str, AttributeValue); N],
+) -> TransactWriteItem {
+    let mut put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression(condition);
+    for (k, v) in names {
+        put = put.expression_attribute_names(*k, *v);
+    }
+    for (k, v) in values {
+        put = put.expression_attribute_values(k, v);
+    }
+    TransactWriteItem::builder()
+        .put(put.build().expect("put is complete"))
+        .build()
 }
 
 fn put(table: &str, item: Item, condition: Option<&str>) -> TransactWriteItem {
@@ -206,6 +229,107 @@ impl DirectoryStore for DynamoStore {
                 user.id
             ))),
         }
+    }
+
+    async fn sync_user(&self, user: &User) -> Result<SyncOutcome, StoreError> {
+        for _ in 0..MAX_ATTEMPTS {
+            let current = self.get_user(&user.id).await?;
+            let mut wanted = user.clone();
+            if let Some(current) = &current {
+                wanted.created_at = current.created_at;
+                if current == &wanted {
+                    return Ok(SyncOutcome::Unchanged);
+                }
+            }
+            let id = s(wanted.id.as_str());
+            // The record: created if absent, else replaced only as it was read (a concurrent
+            // sync or enrolment makes this round start again from what it wrote).
+            let record = match &current {
+                None => put(self.table(), user_item(&wanted), Some("attribute_not_exists(pk)")),
+                Some(old) => put_with(
+                    self.table(),
+                    user_item(&wanted),
+                    "email = :old_email AND #name = :old_name AND (system_admin = :old_admin OR attribute_not_exists(system_admin))",
+                    &[("#name", "name")],
+                    [
+                        (":old_email", s(old.email.as_entered())),
+                        (":old_name", s(&old.name)),
+                        (":old_admin", AttributeValue::Bool(old.system_admin)),
+                    ],
+                ),
+            };
+            let mut items = vec![record];
+            let moved = current
+                .as_ref()
+                .is_none_or(|old| old.email.identity() != wanted.email.identity());
+            if moved {
+                // The address -> person pointer. An address another record already holds
+                // (two accounts for one address) keeps its first owner; see below.
+                items.push(put_with(
+                    self.table(),
+                    user_email_item(&wanted),
+                    "attribute_not_exists(pk) OR user_id = :id",
+                    &[],
+                    [(":id", id.clone())],
+                ));
+                if let Some(old) = &current {
+                    items.push(
+                        TransactWriteItem::builder()
+                            .delete(
+                                Delete::builder()
+                                    .table_name(self.table())
+                                    .key("pk", s(user_email_pk(old.email.identity())))
+                                    .key("sk", s(USER_EMAIL_SK))
+                                    .condition_expression(
+                                        "attribute_not_exists(pk) OR user_id = :id",
+                                    )
+                                    .expression_attribute_values(":id", id.clone())
+                                    .build()
+                                    .expect("delete is complete"),
+                            )
+                            .build(),
+                    );
+                }
+            }
+            match self.transact(items).await? {
+                TxOutcome::Done => return Ok(SyncOutcome::Written),
+                TxOutcome::Cancelled(reasons) if failed_condition(reasons.first()) => continue,
+                TxOutcome::Cancelled(_) => {
+                    // The address belongs to another record: keep the pointer with its owner
+                    // (enrolments match that one) and keep this person's record current.
+                    tracing::warn!(user = %wanted.id, "the address is held by another directory record");
+                    let record = match &current {
+                        None => self
+                            .client()
+                            .put_item()
+                            .table_name(self.table())
+                            .set_item(Some(user_item(&wanted)))
+                            .condition_expression("attribute_not_exists(pk)"),
+                        Some(old) => self
+                            .client()
+                            .put_item()
+                            .table_name(self.table())
+                            .set_item(Some(user_item(&wanted)))
+                            .condition_expression("email = :old_email AND #name = :old_name")
+                            .expression_attribute_names("#name", "name")
+                            .expression_attribute_values(":old_email", s(old.email.as_entered()))
+                            .expression_attribute_values(":old_name", s(&old.name)),
+                    };
+                    match record.send().await {
+                        Ok(_) => return Ok(SyncOutcome::Written),
+                        Err(e)
+                            if e.as_service_error().is_some_and(
+                                PutItemError::is_conditional_check_failed_exception,
+                            ) =>
+                        {
+                            continue
+                        }
+                        Err(e) => return Err(db_error(e)),
+                    }
+                }
+            }
+        }
+        Err(StoreError::Contended)
     }
 
     async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError> {

@@ -233,6 +233,7 @@ pub fn user_item(u: &User) -> Item {
         ("name".into(), s(&u.name)),
         ("name_lc".into(), s(u.name.to_lowercase())),
         ("created_at".into(), ms(u.created_at)),
+        ("system_admin".into(), AttributeValue::Bool(u.system_admin)),
     ])
 }
 
@@ -253,6 +254,7 @@ pub fn user_from(item: &Item) -> Result<User, CorruptItem> {
             .map_err(|e| CorruptItem(format!("email: {e}")))?,
         name: r.s("name")?.to_owned(),
         created_at: r.time("created_at")?,
+        system_admin: matches!(item.get("system_admin"), Some(AttributeValue::Bool(true))),
     })
 }
 

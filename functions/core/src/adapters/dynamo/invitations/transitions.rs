@@ -159,15 +159,18 @@ impl TransitionStore for DynamoStore {
             let contract = &current.contract_id;
             let (user_id, new_user) = match &who {
                 Enrolee::Registered(id) => (id.clone(), None),
-                Enrolee::New { name } => {
+                Enrolee::New { subject, name } => {
+                    // A racing enrolment for the same person (another contract) may have
+                    // written their record meanwhile: then it is theirs to keep.
                     match self.find_user_by_email(current.email.identity()).await? {
                         Some(existing) => (existing.id, None),
                         None => {
                             let user = User {
-                                id: UserId::random(),
+                                id: subject.clone(),
                                 email: current.email.clone(),
                                 name: name.clone(),
                                 created_at: now,
+                                system_admin: false,
                             };
                             (user.id.clone(), Some(user))
                         }
