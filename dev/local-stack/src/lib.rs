@@ -103,6 +103,7 @@ impl Stack {
             admin: admin_api::App {
                 store: shared.clone(),
                 blobs: Some(blobs.clone()),
+                accounts: Some(accounts.clone()),
                 clock: clock.clone(),
             },
             enrol: enrol_api::App {

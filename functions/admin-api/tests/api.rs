@@ -55,6 +55,7 @@ impl World {
         let app = App {
             store: Arc::new(env.store.clone()),
             blobs: Some(Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket))),
+            accounts: Some(Arc::new(env.accounts.clone())),
             clock: Arc::new(move || *clock_time.lock().unwrap()),
         };
         let store = &env.store;
