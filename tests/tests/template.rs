@@ -463,7 +463,7 @@ fn the_link_signing_key_comes_from_secrets_manager_in_a_shape_the_code_accepts()
 
 #[test]
 fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
-    use invitations_core::adapters::dynamo::items::{BY_INVITATION_ID, GSI1};
+    use invitations_core::adapters::dynamo::items::{BY_INVITATION_ID, BY_SEND_DUE, GSI1};
     let template = Template::load();
     let tables: Vec<_> = template.of_type("AWS::DynamoDB::Table").collect();
     assert_eq!(tables.len(), 1);
@@ -490,7 +490,15 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
         .iter()
         .map(|i| (i["IndexName"].as_str().expect("IndexName"), i))
         .collect();
-    assert_eq!(indexes.len(), 2);
+    assert_eq!(indexes.len(), 3);
+    assert_eq!(
+        indexes[BY_SEND_DUE]["KeySchema"],
+        json!([key("send_shard", "HASH"), key("send_due_at", "RANGE")])
+    );
+    assert_eq!(
+        indexes[BY_SEND_DUE]["Projection"],
+        json!({"ProjectionType": "INCLUDE", "NonKeyAttributes": ["contract_id"]})
+    );
     assert_eq!(
         indexes[GSI1]["KeySchema"],
         json!([key("gsi1pk", "HASH"), key("gsi1sk", "RANGE")])
@@ -527,6 +535,18 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
         json!(["ReportBatchItemFailures"])
     );
     assert_eq!(s["BisectBatchOnFunctionError"], true);
+    // Only writes that queue a mail invoke the mailer.
+    let filters = s["FilterCriteria"]["Filters"]
+        .as_array()
+        .expect("a stream filter");
+    assert_eq!(filters.len(), 1);
+    let pattern: Value =
+        serde_json::from_str(filters[0]["Pattern"].as_str().expect("a pattern")).expect("JSON");
+    assert_eq!(
+        pattern["dynamodb"]["NewImage"],
+        json!({"type": {"S": ["invitation"]}, "delivery": {"S": ["queued"]}})
+    );
+    assert_eq!(pattern["eventName"], json!(["INSERT", "MODIFY"]));
     assert!(s["MaximumRetryAttempts"].is_u64());
     let queue = s["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
         .as_str()
@@ -693,6 +713,7 @@ fn each_role_allows_only_what_its_function_does() {
         "enrol",
         "people",
         "directory-sync",
+        "send-sweeper",
     ] {
         let actions = role_actions(&template, binary);
         assert!(
@@ -714,4 +735,57 @@ fn each_role_allows_only_what_its_function_does() {
             assert!(!action.ends_with(":*"), "{}: {action}", f.binary);
         }
     }
+}
+
+/// Every failure queue has an alarm that tells the operators' topic, and the sweeper that
+/// re-queues stuck sends runs on a schedule with only the index and item calls it makes.
+#[test]
+fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
+    let template = Template::load();
+    let queues: BTreeSet<&str> = template
+        .of_type("AWS::SQS::Queue")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let alarmed: BTreeSet<&str> = template
+        .of_type("AWS::CloudWatch::Alarm")
+        .map(|(_, alarm)| {
+            let p = &alarm["Properties"];
+            assert_eq!(p["MetricName"], "ApproximateNumberOfMessagesVisible");
+            assert_eq!(p["Threshold"], 0);
+            let topic = p["AlarmActions"][0]["Ref"]
+                .as_str()
+                .expect("an alarm action");
+            assert_eq!(template.resources()[topic]["Type"], "AWS::SNS::Topic");
+            p["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+                .as_str()
+                .expect("a queue")
+        })
+        .collect();
+    assert_eq!(alarmed, queues);
+
+    let sweeper = template
+        .functions()
+        .into_iter()
+        .find(|f| f.binary == "send-sweeper")
+        .expect("the send sweeper");
+    let schedules: Vec<&Value> = sweeper.properties["Events"]
+        .as_object()
+        .expect("events")
+        .values()
+        .filter(|e| e["Type"] == "Schedule")
+        .collect();
+    assert_eq!(schedules.len(), 1);
+    assert_eq!(
+        role_actions(&template, "send-sweeper"),
+        [
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents"
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+    );
 }

@@ -700,7 +700,62 @@ impl Intercept for RequestCounter {
     }
 }
 
+/// A DynamoDB outage a test switches on and off: while on, the requests of the client it is
+/// installed in fail before they are sent, as when the table cannot be reached; all of them,
+/// or only those whose body holds a given text (one kind of write).
+#[derive(Debug, Default, Clone)]
+pub struct Outage {
+    on: Arc<std::sync::atomic::AtomicBool>,
+    only_with: Option<&'static str>,
+}
+
+impl Outage {
+    pub fn set(&self, on: bool) {
+        self.on.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Intercept for Outage {
+    fn name(&self) -> &'static str {
+        "Outage"
+    }
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let affected = self.only_with.is_none_or(|needle| {
+            context
+                .request()
+                .body()
+                .bytes()
+                .is_some_and(|body| body.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        });
+        if self.on.load(std::sync::atomic::Ordering::SeqCst) && affected {
+            Err("the table cannot be reached (a test's outage)".into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
 impl TestEnv {
+    /// A store on this test's table that a test can cut off: every request, or (`only_with`)
+    /// those whose body holds that text.
+    pub fn store_with_outage(&self, only_with: Option<&'static str>) -> (DynamoStore, Outage) {
+        let outage = Outage {
+            only_with,
+            ..Outage::default()
+        };
+        let client = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&self.sdk)
+                .interceptor(outage.clone())
+                .build(),
+        );
+        (DynamoStore::new(client, &self.table), outage)
+    }
+
     /// A store on this test's table whose requests are counted.
     pub fn counted_store(&self) -> (DynamoStore, RequestCounter) {
         let counter = RequestCounter::default();
@@ -740,6 +795,14 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
         .attribute_definitions(attr("gsi1pk"))
         .attribute_definitions(attr("gsi1sk"))
         .attribute_definitions(attr("invitation_id"))
+        .attribute_definitions(attr("send_shard"))
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("send_due_at")
+                .attribute_type(ScalarAttributeType::N)
+                .build()
+                .expect("attribute definition is complete"),
+        )
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
         .global_secondary_indexes(
@@ -762,6 +825,20 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
                 .projection(
                     Projection::builder()
                         .projection_type(ProjectionType::KeysOnly)
+                        .build(),
+                )
+                .build()
+                .expect("index is complete"),
+        )
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(items::BY_SEND_DUE)
+                .key_schema(key("send_shard", KeyType::Hash))
+                .key_schema(key("send_due_at", KeyType::Range))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::Include)
+                        .non_key_attributes("contract_id")
                         .build(),
                 )
                 .build()

@@ -34,7 +34,7 @@ fn content(text: &str) -> Content {
 
 #[async_trait]
 impl Mailer for SesMailer {
-    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+    async fn send(&self, mail: &OutgoingMail) -> Result<String, MailError> {
         let message = Message::builder()
             .subject(content(&mail.subject))
             .body(
@@ -54,7 +54,7 @@ impl Mailer for SesMailer {
             .send()
             .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(out) => Ok(out.message_id().unwrap_or_default().to_owned()),
             Err(err) => {
                 let text = DisplayErrorContext(&err).to_string();
                 Err(match err.as_service_error() {

@@ -10,6 +10,9 @@
 //! | user email  | `USEREMAIL#<eid>` | `USEREMAIL`           |                            |                 |
 //!
 //! GSI `by_invitation_id` (hash key `invitation_id`, keys only) finds an invitation from a link.
+//! GSI `by_send_due` (hash `send_shard`, range `send_due_at`) is sparse: only an invitation
+//! whose mail is queued or being sent has the two attributes, `send_due_at` being when the send
+//! counts as stuck; the send sweeper reads it instead of scanning the table.
 //! Times are epoch milliseconds.
 
 use crate::domain::*;
@@ -21,6 +24,24 @@ pub type Item = HashMap<String, AttributeValue>;
 
 pub const GSI1: &str = "gsi1";
 pub const BY_INVITATION_ID: &str = "by_invitation_id";
+pub const BY_SEND_DUE: &str = "by_send_due";
+/// Partitions of `by_send_due`, so that a large import's queued sends spread their index writes.
+pub const SEND_SHARDS: u32 = 8;
+
+/// The `by_send_due` partition of an invitation: a stable hash of its key.
+pub fn send_shard(contract: &ContractId, identity: &str) -> String {
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in contract.as_str().bytes().chain(identity.bytes()) {
+        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+    }
+    format!("SEND#{}", hash % SEND_SHARDS)
+}
+
+/// Every partition of `by_send_due`.
+pub fn send_shards() -> impl Iterator<Item = String> {
+    (0..SEND_SHARDS).map(|n| format!("SEND#{n}"))
+}
 
 pub fn contract_pk(id: &ContractId) -> String {
     format!("CONTRACT#{id}")
