@@ -286,6 +286,7 @@ mod tests {
     fn an_invitation_goes_over_the_wire_with_what_the_admin_may_do() {
         let c = voucher();
         let inv = Invitation {
+            delivery_report: None,
             id: InvitationId::random(),
             contract_id: c.id.clone(),
             email: EmailAddress::parse("Ann@Example.com").unwrap(),

@@ -121,6 +121,18 @@ pub struct DueSend {
     pub due_at: DateTime<Utc>,
 }
 
+/// What a mail report changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportOutcome {
+    /// It is now the invitation's report (its current send, and newer than what was there).
+    Current,
+    /// Kept in the history only: it is about an older send of the invitation (resent since),
+    /// or older than the report the send has.
+    HistoryOnly,
+    /// No such invitation.
+    Unknown,
+}
+
 /// What the sweeper did with a due send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SweepOutcome {
@@ -260,6 +272,15 @@ pub trait DeliveryStore: Send + Sync {
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<DueSend>, StoreError>;
+    /// Records what the mail service reported about the mail with `message_id`: always in the
+    /// invitation's history (once, however often it is delivered), and on the invitation when
+    /// it is about its current send and newer than what it has.
+    async fn record_report(
+        &self,
+        invitation: &InvitationId,
+        message_id: &str,
+        report: &DeliveryReport,
+    ) -> Result<ReportOutcome, StoreError>;
     /// Deals with one due send, conditional on it being as it was found: queues it again, or
     /// gives up on it, or takes it off the index.
     async fn sweep_send(

@@ -64,6 +64,15 @@ pub fn audit_sk(at: DateTime<Utc>) -> String {
     format!("AUDIT#{:013}#{rand}", at.timestamp_millis())
 }
 pub const AUDIT_SK_PREFIX: &str = "AUDIT#";
+/// The sort key of an audit record that must be written once however often its cause is
+/// delivered (a mail report): its time and a stable hash of `what`.
+pub fn audit_sk_once(at: DateTime<Utc>, what: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in what.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("AUDIT#{:013}#{:016x}", at.timestamp_millis(), hash)
+}
 pub fn user_pk(id: &UserId) -> String {
     format!("USER#{id}")
 }
@@ -305,7 +314,17 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, CorruptItem> {
         },
         other => return Err(CorruptItem(format!("delivery {other}"))),
     };
+    let delivery_report = match r.opt_s("report_kind") {
+        None => None,
+        Some(kind) => Some(DeliveryReport {
+            kind: ReportKind::parse(kind)
+                .ok_or_else(|| CorruptItem(format!("report_kind {kind}")))?,
+            at: r.time("report_at")?,
+            detail: r.opt_s("report_detail").unwrap_or_default().to_owned(),
+        }),
+    };
     Ok(Invitation {
+        delivery_report,
         id: r.id("invitation_id", InvitationId::parse)?,
         contract_id: r.id("contract_id", ContractId::parse)?,
         email: EmailAddress::parse(r.s("email")?)
@@ -369,6 +388,9 @@ pub fn audit_item(contract: &ContractId, record: &AuditRecord) -> Item {
     if let Some(actor) = &record.actor {
         item.insert("actor".into(), s(actor.as_str()));
     }
+    if let Some(detail) = &record.detail {
+        item.insert("detail".into(), s(detail));
+    }
     item
 }
 
@@ -380,5 +402,6 @@ pub fn audit_from(item: &Item) -> Result<AuditRecord, CorruptItem> {
         action: serde_json::from_value(serde_json::Value::String(r.s("action")?.to_owned()))
             .map_err(|e| CorruptItem(format!("action: {e}")))?,
         subjects: r.strings("subjects"),
+        detail: r.opt_s("detail").map(str::to_owned),
     })
 }

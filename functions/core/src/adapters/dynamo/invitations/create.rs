@@ -174,6 +174,7 @@ impl DynamoStore {
                             .iter()
                             .map(|(i, _)| new.invitees[*i].email.identity().to_owned())
                             .collect(),
+                        detail: None,
                     },
                 ),
             );

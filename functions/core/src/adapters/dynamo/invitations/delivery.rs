@@ -111,6 +111,98 @@ impl DeliveryStore for DynamoStore {
         .await
     }
 
+    async fn record_report(
+        &self,
+        id: &InvitationId,
+        message_id: &str,
+        report: &DeliveryReport,
+    ) -> Result<ReportOutcome, StoreError> {
+        let Some(invitation) = self.load(None, id).await? else {
+            return Ok(ReportOutcome::Unknown);
+        };
+        let contract = &invitation.contract_id;
+        // The history first, keyed by the report itself, so a redelivered event adds nothing.
+        let detail = if report.detail.is_empty() {
+            report.kind.as_str().to_owned()
+        } else {
+            format!("{}: {}", report.kind.as_str(), report.detail)
+        };
+        let mut audit = audit_item(
+            contract,
+            &AuditRecord {
+                at: report.at,
+                actor: None,
+                action: AuditAction::MailReport,
+                subjects: vec![invitation.email.identity().to_owned()],
+                detail: Some(import::shorten(&detail, 500)),
+            },
+        );
+        audit.insert(
+            "sk".into(),
+            s(audit_sk_once(
+                report.at,
+                &format!("{message_id}|{}", report.kind.as_str()),
+            )),
+        );
+        audit.insert("message_id".into(), s(message_id));
+        let written = self
+            .client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(audit))
+            .condition_expression("attribute_not_exists(sk)")
+            .send()
+            .await;
+        if let Err(err) = written {
+            if !err
+                .as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception())
+            {
+                return Err(db_error(err));
+            }
+        }
+        // Then the invitation: only its current send's report, never an older one over a
+        // newer, and "delayed" never over a final word.
+        let mut condition = "message_id = :mid AND (attribute_not_exists(report_at) OR report_at <= :at)"
+            .to_owned();
+        let mut values = HashMap::from([
+            (":mid".to_owned(), s(message_id)),
+            (":at".to_owned(), ms(report.at)),
+            (":kind".to_owned(), s(report.kind.as_str())),
+            (":detail".to_owned(), s(import::shorten(&report.detail, 500))),
+        ]);
+        if !report.kind.is_final() {
+            condition.push_str(" AND (attribute_not_exists(report_kind) OR report_kind = :kind)");
+        } else {
+            values.insert(":delayed".into(), s(ReportKind::Delayed.as_str()));
+            condition.push_str(
+                " AND (attribute_not_exists(report_kind) OR report_kind = :delayed OR report_at < :at OR report_kind = :kind)",
+            );
+        }
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(invitation_key(contract, invitation.email.identity())))
+            .update_expression("SET report_kind = :kind, report_at = :at, report_detail = :detail")
+            .condition_expression(condition)
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(ReportOutcome::Current),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(ReportOutcome::HistoryOnly)
+            }
+            Err(err) => Err(db_error(err)),
+        }
+    }
+
     async fn due_sends(
         &self,
         shard: &str,

@@ -63,6 +63,7 @@ impl TransitionStore for DynamoStore {
                         actor: Some(by.clone()),
                         action: AuditAction::Resend,
                         subjects: vec![current.email.identity().to_owned()],
+                        detail: None,
                     },
                 ),
             ];
@@ -131,6 +132,7 @@ impl TransitionStore for DynamoStore {
                         actor: Some(by.clone()),
                         action: AuditAction::Revoke,
                         subjects: vec![current.email.identity().to_owned()],
+                        detail: None,
                     },
                 ),
             ];
@@ -225,6 +227,7 @@ impl TransitionStore for DynamoStore {
                         actor: Some(user_id.clone()),
                         action: AuditAction::Enrol,
                         subjects: vec![current.email.identity().to_owned()],
+                        detail: None,
                     },
                 ),
             ];
