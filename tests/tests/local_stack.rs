@@ -1,8 +1,13 @@
-//! The local stack end to end, over HTTP only: it starts on free ports (with its own table,
-//! bucket and queues on the shared emulators) and the test walks the seed's flows through the
-//! gateway as the site would: sign in, invite, upload a CSV through the presigned URL, wait
-//! for the import, read the mail from the SES emulator, enrol through the mailed link, then
-//! revoke (refused once enrolled, allowed while pending).
+//! The local stack end to end, over HTTP only: each test starts one on free ports (with its own
+//! table, bucket, queues and user pool on the shared emulators).
+//!
+//! - The seed's flows through the gateway as the site would walk them: sign in, invite, upload
+//!   a CSV through the presigned URL, wait for the import, read the mail from the SES emulator,
+//!   enrol through the mailed link, then revoke (refused once enrolled, allowed while pending).
+//! - Identity as in AWS: someone created in the user pool reaches the directory through the
+//!   sync and, made a contract admin, manages that contract and no other; an external person
+//!   enrols and signs in with the account the enrolment made; two enrolments racing for one
+//!   address make one account; the gateway refuses tampered, foreign, expired and access tokens.
 
 mod common;
 
@@ -67,8 +72,11 @@ fn token_of(link: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_seeded_flows_work_through_the_gateway() {
     let (stack, tag) = start_stack("e2e").await;
-    let ada = Client::signed_in(&stack.url, "ada-admin").await;
-    let grace = Client::signed_in(&stack.url, "grace-admin").await;
+    let ada_id = stack.person("contract-admin", 0).user_id.clone();
+    let grace_id = stack.person("contract-admin", 1).user_id.clone();
+    let sam_id = stack.person("system-admin", 0).user_id.clone();
+    let ada = Client::signed_in(&stack.url, &ada_id).await;
+    let grace = Client::signed_in(&stack.url, &grace_id).await;
     let anonymous = Client {
         http: reqwest::Client::new(),
         base: stack.url.clone(),
@@ -82,18 +90,30 @@ async fn the_seeded_flows_work_through_the_gateway() {
     assert_eq!((status, body), (401, json!({"message": "Unauthorized"})));
     let forged = Client {
         token: Some(format!("{}x", ada.token.clone().unwrap())),
-        ..Client::signed_in(&stack.url, "ada-admin").await
+        ..Client::signed_in(&stack.url, &ada_id).await
     };
     assert_eq!(forged.call("GET", "/api/contracts", None).await.0, 401);
     let (status, body) = ada.call("DELETE", "/api/contracts", None).await;
     assert_eq!((status, body), (404, json!({"message": "Not Found"})));
+    // The sign-in page lists the whole pool, the seeded sign-in people first.
     let (status, people) = anonymous.call("GET", "/local/users", None).await;
     assert_eq!(status, 200);
-    assert!(people
-        .as_array()
-        .unwrap()
+    let people = people.as_array().unwrap();
+    assert_eq!(people.len(), 3 + local_stack::seed::DIRECTORY_SIZE);
+    let first: Vec<(&str, &str)> = people[..5]
         .iter()
-        .any(|p| p["role"] == "system-admin"));
+        .map(|p| (p["user_id"].as_str().unwrap(), p["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        first,
+        stack
+            .people
+            .iter()
+            .map(|p| (p.user_id.as_str(), p.role.as_str()))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(first[0], (sam_id.as_str(), "system-admin"));
+    assert_eq!(first[1], (ada_id.as_str(), "contract-admin"));
 
     // The seed: Ada sees her contracts (with invitations in every status), not Grace's.
     let (status, contracts) = ada.call("GET", "/api/contracts", None).await;
@@ -137,7 +157,10 @@ async fn the_seeded_flows_work_through_the_gateway() {
         .call(
             "POST",
             &invitations,
-            Some(json!({"user_ids": ["u150", "u151"], "activities": ["sql-basics", "dashboards"]})),
+            Some(json!({
+                "user_ids": [stack.directory[&150], stack.directory[&151]],
+                "activities": ["sql-basics", "dashboards"],
+            })),
         )
         .await;
     assert_eq!(status, 200, "{added}");
@@ -266,21 +289,21 @@ async fn the_seeded_flows_work_through_the_gateway() {
 
     // The system administrator makes Grace an admin of Ada's contract: she can open it at once;
     // Ada may see who her co-admins are but not choose them.
-    let sam = Client::signed_in(&stack.url, "sam-sysadmin").await;
+    let sam = Client::signed_in(&stack.url, &sam_id).await;
     let admins = format!("/api/contracts/{DATA_SKILLS}/admins");
     let (status, after) = sam
-        .call("POST", &admins, Some(json!({"user_id": "grace-admin"})))
+        .call("POST", &admins, Some(json!({ "user_id": grace_id })))
         .await;
     assert_eq!(status, 200, "{after}");
     assert!(after["admins"]
         .as_array()
         .unwrap()
         .iter()
-        .any(|a| a["id"] == "grace-admin" && a["name"].is_string()));
+        .any(|a| a["id"] == grace_id.as_str() && a["name"] == "Grace Hopper"));
     let contract = format!("/api/contracts/{DATA_SKILLS}");
     assert_eq!(grace.call("GET", &contract, None).await.0, 200);
     assert_eq!(ada.call("GET", &admins, None).await.0, 200);
-    let remove_grace = format!("{admins}/grace-admin/remove");
+    let remove_grace = format!("{admins}/{grace_id}/remove");
     assert_eq!(
         ada.call("POST", &remove_grace, Some(json!({}))).await.0,
         403

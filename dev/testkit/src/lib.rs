@@ -829,6 +829,11 @@ pub async fn create_user_pool(
         .client_name("site")
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        // Cognito puts every readable attribute in the id token, and the template's client
+        // leaves them all readable; the emulator puts only those listed here.
+        .read_attributes("email")
+        .read_attributes("email_verified")
+        .read_attributes("name")
         .send()
         .await
         .map_err(|e| err(&DisplayErrorContext(&e)))?;
