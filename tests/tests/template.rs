@@ -652,16 +652,60 @@ fn each_role_allows_only_what_its_function_does() {
         read.iter().all(|a| reads.contains(&a.as_str())),
         "admin-read may only read: {read:?}"
     );
-    for binary in ["resend", "revoke", "contract-admins", "enrol"] {
+    // Only `people` changes the user pool; `enrol` makes a student's account or finds it;
+    // `directory-sync` only reads the pool.
+    let pool_actions = |binary: &str| -> BTreeSet<String> {
+        role_actions(&template, binary)
+            .into_iter()
+            .filter(|a| a.starts_with("cognito-idp:"))
+            .collect()
+    };
+    let set = |list: &[&str]| -> BTreeSet<String> {
+        list.iter().map(|a| format!("cognito-idp:{a}")).collect()
+    };
+    assert_eq!(
+        pool_actions("enrol"),
+        set(&["AdminCreateUser", "AdminGetUser"])
+    );
+    assert_eq!(
+        pool_actions("directory-sync"),
+        set(&["ListUsers", "ListUsersInGroup"])
+    );
+    assert_eq!(
+        pool_actions("people"),
+        set(&[
+            "AdminCreateUser",
+            "AdminGetUser",
+            "AdminListGroupsForUser",
+            "AdminAddUserToGroup",
+            "AdminRemoveUserFromGroup"
+        ])
+    );
+    for f in template.functions() {
+        if !["enrol", "directory-sync", "people"].contains(&f.binary.as_str()) {
+            assert!(pool_actions(&f.binary).is_empty(), "{}", f.binary);
+        }
+    }
+    for binary in [
+        "resend",
+        "revoke",
+        "contract-admins",
+        "enrol",
+        "people",
+        "directory-sync",
+    ] {
         let actions = role_actions(&template, binary);
         assert!(
-            actions
-                .iter()
-                .all(|a| a.starts_with("logs:") || a.starts_with("dynamodb:")),
+            actions.iter().all(|a| a.starts_with("logs:")
+                || a.starts_with("dynamodb:")
+                || a.starts_with("cognito-idp:")),
             "{binary}: {actions:?}"
         );
+        // Deleting is for the directory's address pointers (a person's address changed).
+        let deletes = ["people", "directory-sync"].contains(&binary);
         assert!(
-            !actions.contains("dynamodb:DeleteItem") && !actions.contains("dynamodb:Scan"),
+            (deletes || !actions.contains("dynamodb:DeleteItem"))
+                && !actions.contains("dynamodb:Scan"),
             "{binary}: {actions:?}"
         );
     }
