@@ -7,7 +7,9 @@
 //! - Identity as in AWS: someone created in the user pool reaches the directory through the
 //!   sync and, made a contract admin, manages that contract and no other; an external person
 //!   enrols and signs in with the account the enrolment made; two enrolments racing for one
-//!   address make one account; the gateway refuses tampered, foreign, expired and access tokens.
+//!   address make one account; the gateway refuses tampered, foreign, expired and access tokens;
+//!   a system administrator adds a person (the people function), who signs in at once, and
+//!   grants and withdraws their system administration (in force from their next token).
 
 mod common;
 
@@ -864,5 +866,98 @@ async fn the_gateway_refuses_tampered_foreign_expired_and_access_tokens() {
         .await
         .unwrap();
     assert_eq!(raw.status().as_u16(), 200);
+    stack.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_system_administrator_adds_a_person_who_signs_in_and_is_given_system_administration() {
+    let (stack, tag) = stack_with_contracts("people").await;
+    let sam = Client::signed_in(&stack.url, &stack.person("system-admin", 0).user_id).await;
+    let email = format!("lee.added@people{tag}.example");
+
+    // Added through the people function: an account in the pool and a directory record.
+    let (status, added) = sam
+        .call(
+            "POST",
+            "/api/users",
+            Some(json!({"email": email, "name": "Lee Added"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{added}");
+    let sub = added["user"]["id"].as_str().expect("an id").to_owned();
+    let (status, again) = sam
+        .call(
+            "POST",
+            "/api/users",
+            Some(json!({"email": email, "name": "Lee Added"})),
+        )
+        .await;
+    assert_eq!(
+        (
+            status,
+            again["created"].clone(),
+            again["user"]["id"].clone()
+        ),
+        (200, json!(false), json!(sub))
+    );
+
+    // They can sign in at once, as a student, and administer nothing.
+    let (_, people) = anonymous(&stack).call("GET", "/local/users", None).await;
+    assert!(people
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["user_id"] == sub.as_str() && p["role"] == "student"));
+    let before = Client::signed_in(&stack.url, &sub).await;
+    assert!(listed_contracts(&before).await.is_empty());
+    assert_eq!(before.call("GET", "/api/users?q=lee", None).await.0, 403);
+
+    // Made a system administrator: the group travels in the next token, not the one they hold.
+    let (status, granted) = sam
+        .call("POST", &format!("/api/users/{sub}/system-admin"), None)
+        .await;
+    assert_eq!(
+        (status, granted["system_admin"].clone()),
+        (200, json!(true)),
+        "{granted}"
+    );
+    assert_eq!(before.call("GET", "/api/users?q=lee", None).await.0, 403);
+    let after = Client::signed_in(&stack.url, &sub).await;
+    assert_eq!(
+        payload(after.token.as_deref().unwrap())["cognito:groups"],
+        json!(["system-admins"])
+    );
+    assert_eq!(after.call("GET", "/api/users?q=lee", None).await.0, 200);
+    assert_eq!(listed_contracts(&after).await.len(), 5);
+    let (_, people) = anonymous(&stack).call("GET", "/local/users", None).await;
+    assert!(people
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["user_id"] == sub.as_str() && p["role"] == "system-admin"));
+
+    // Withdrawn again; a system administrator cannot withdraw their own.
+    let (status, withdrawn) = sam
+        .call(
+            "POST",
+            &format!("/api/users/{sub}/system-admin/remove"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, withdrawn["system_admin"].clone()),
+        (200, json!(false))
+    );
+    let sam_id = stack.person("system-admin", 0).user_id.clone();
+    let (status, _) = sam
+        .call(
+            "POST",
+            &format!("/api/users/{sam_id}/system-admin/remove"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 409);
+    let last = Client::signed_in(&stack.url, &sub).await;
+    assert!(listed_contracts(&last).await.is_empty());
     stack.stop();
 }
