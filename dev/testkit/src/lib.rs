@@ -865,14 +865,18 @@ pub struct UserPool {
 }
 
 /// A user pool as infra/template.yaml makes it: people sign in with their email address
-/// (case-insensitive), and a `system-admins` group. The app client allows password sign-in,
-/// which the emulator needs (it has no hosted UI; the template's client uses SRP from it).
+/// (case-insensitive), the template's password policy, and a `system-admins` group. The app
+/// client differs where the emulator needs it to: it allows USER_PASSWORD_AUTH (the template's
+/// client signs in through the hosted UI, code + PKCE, and allows SRP; the emulator has no
+/// hosted UI and does not check SRP proofs), and it lists the attributes its id tokens carry
+/// (Cognito puts every readable one in; the emulator only those listed).
 pub async fn create_user_pool(
     client: &aws_sdk_cognitoidentityprovider::Client,
     name: &str,
 ) -> Result<UserPool, String> {
     use aws_sdk_cognitoidentityprovider::types::{
-        ExplicitAuthFlowsType, UsernameAttributeType, UsernameConfigurationType,
+        ExplicitAuthFlowsType, PasswordPolicyType, UserPoolPolicyType, UsernameAttributeType,
+        UsernameConfigurationType,
     };
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let pool = client
@@ -884,6 +888,21 @@ pub async fn create_user_pool(
                 .case_sensitive(false)
                 .build()
                 .map_err(|e| err(&e))?,
+        )
+        // The template's password policy (the emulator checks passwords against it too).
+        .policies(
+            UserPoolPolicyType::builder()
+                .password_policy(
+                    PasswordPolicyType::builder()
+                        .minimum_length(12)
+                        .require_lowercase(true)
+                        .require_uppercase(true)
+                        .require_numbers(true)
+                        .require_symbols(false)
+                        .temporary_password_validity_days(7)
+                        .build(),
+                )
+                .build(),
         )
         .send()
         .await
@@ -906,6 +925,11 @@ pub async fn create_user_pool(
         .client_name("site")
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        // Cognito puts every readable attribute in the id token, and the template's client
+        // leaves them all readable; the emulator puts only those listed here.
+        .read_attributes("email")
+        .read_attributes("email_verified")
+        .read_attributes("name")
         .send()
         .await
         .map_err(|e| err(&DisplayErrorContext(&e)))?;
