@@ -33,6 +33,9 @@ use tokio::task::JoinHandle;
 /// so that someone added to the pool by hand can be picked within seconds).
 pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How often the send sweeper runs (every 5 minutes in the template).
+pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Who the demo mail comes from.
 pub const MAIL_FROM: &str = "Learning Contracts <invitations@learning.example>";
 
@@ -157,6 +160,7 @@ impl Stack {
             failure_queue_url: resources.failure_queue_url.clone(),
             import: Arc::new(import),
             mailer: Arc::new(mailer),
+            stream_filters: Template::load().stream_filters("mailer"),
         });
         // Before seeding, so the seeded invitations are mailed like any others.
         let mut tasks = bridge.start().await?;
@@ -194,6 +198,19 @@ impl Stack {
             .run(clock())
             .await?;
         }
+        // The send sweeper on its schedule: sends stuck in queued or sending are queued again.
+        let sweeper = send_sweeper::App {
+            store: Arc::new(store.clone()),
+            clock: clock.clone(),
+        };
+        tasks.push(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(SWEEP_EVERY).await;
+                if let Err(e) = send_sweeper::run(&sweeper).await {
+                    tracing::warn!(error = %e, "the send sweep failed; it runs again shortly");
+                }
+            }
+        }));
         // The template's schedule: a pass now and then every SYNC_EVERY.
         let scheduled = sync.clone();
         tasks.push(tokio::spawn(async move {

@@ -78,6 +78,7 @@ impl World {
             max_file_bytes: import::MAX_FILE_BYTES,
         };
         Arc::new(Bridge {
+            stream_filters: local_stack::template::Template::load().stream_filters("mailer"),
             sqs: self.sqs.clone(),
             dynamodb: aws_sdk_dynamodb::Client::new(&self.sdk),
             streams: aws_sdk_dynamodbstreams::Client::new(&self.sdk),

@@ -163,13 +163,17 @@ impl DeliveryStore for DynamoStore {
         }
         // Then the invitation: only its current send's report, never an older one over a
         // newer, and "delayed" never over a final word.
-        let mut condition = "message_id = :mid AND (attribute_not_exists(report_at) OR report_at <= :at)"
-            .to_owned();
+        let mut condition =
+            "message_id = :mid AND (attribute_not_exists(report_at) OR report_at <= :at)"
+                .to_owned();
         let mut values = HashMap::from([
             (":mid".to_owned(), s(message_id)),
             (":at".to_owned(), ms(report.at)),
             (":kind".to_owned(), s(report.kind.as_str())),
-            (":detail".to_owned(), s(import::shorten(&report.detail, 500))),
+            (
+                ":detail".to_owned(),
+                s(import::shorten(&report.detail, 500)),
+            ),
         ]);
         if !report.kind.is_final() {
             condition.push_str(" AND (attribute_not_exists(report_kind) OR report_kind = :kind)");
