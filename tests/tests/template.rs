@@ -789,3 +789,72 @@ fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
         .collect()
     );
 }
+
+/// SES's reports reach the delivery-events function: the configuration set the mailer sends
+/// with publishes them to EventBridge, and the function's rule takes that set's events.
+#[test]
+fn ses_reports_of_the_mailers_configuration_set_reach_the_delivery_events_function() {
+    let template = Template::load();
+    let destinations: Vec<_> = template
+        .of_type("AWS::SES::ConfigurationSetEventDestination")
+        .collect();
+    assert_eq!(destinations.len(), 1);
+    let p = &destinations[0].1["Properties"];
+    assert_eq!(p["ConfigurationSetName"]["Ref"], "MailConfigurationSet");
+    let types: BTreeSet<&str> = p["EventDestination"]["MatchingEventTypes"]
+        .as_array()
+        .expect("event types")
+        .iter()
+        .map(|v| v.as_str().expect("a type"))
+        .collect();
+    assert_eq!(
+        types,
+        BTreeSet::from([
+            "DELIVERY",
+            "BOUNCE",
+            "COMPLAINT",
+            "REJECT",
+            "DELIVERY_DELAY"
+        ])
+    );
+    let mailer = template
+        .functions()
+        .into_iter()
+        .find(|f| f.binary == "mailer")
+        .expect("the mailer");
+    assert_eq!(
+        mailer.properties["Environment"]["Variables"]["SES_CONFIGURATION_SET"]["Ref"],
+        "MailConfigurationSet"
+    );
+    let reports = template
+        .functions()
+        .into_iter()
+        .find(|f| f.binary == "delivery-events")
+        .expect("the delivery-events function");
+    let rule = reports.properties["Events"]
+        .as_object()
+        .expect("events")
+        .values()
+        .find(|e| e["Type"] == "EventBridgeRule")
+        .expect("an EventBridge rule");
+    let pattern = &rule["Properties"]["Pattern"];
+    assert_eq!(pattern["source"], json!(["aws.ses"]));
+    assert_eq!(
+        pattern["detail"]["mail"]["tags"]["ses:configuration-set"],
+        json!([{"Ref": "MailConfigurationSet"}])
+    );
+    let actions = role_actions(&template, "delivery-events");
+    assert!(
+        actions.iter().all(|a| [
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:Query",
+            "sqs:SendMessage"
+        ]
+        .contains(&a.as_str())),
+        "{actions:?}"
+    );
+}

@@ -320,6 +320,9 @@ pub struct OutgoingMail {
     pub subject: String,
     pub html: String,
     pub text: String,
+    /// Tags the mail service hands back with its reports on this mail (SES message tags:
+    /// letters, digits, `_` and `-` only): the invitation's id, so a report finds it.
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]

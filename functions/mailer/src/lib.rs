@@ -42,6 +42,9 @@ pub use limit::{InvalidRate, RateLimiter};
 /// Mails per second when `MAIL_SEND_RATE` is not set (well within a production SES account).
 pub const DEFAULT_SEND_RATE: f64 = 10.0;
 
+/// The SES message tag that names the invitation a mail is for.
+pub const INVITATION_TAG: &str = "invitation";
+
 /// Tries at recording a mail SES accepted (waits double from the retry policy's first delay).
 const RECORD_ATTEMPTS: u32 = 5;
 
@@ -266,7 +269,7 @@ impl App {
         let link = enrol_link(&self.site_url, &token);
         let activities = contract.activity_names(&inv.activities);
         let inviter = self.inviter_name(&inv.invited_by, cache).await;
-        let mail = render::render(&render::InvitationMail {
+        let mut mail = render::render(&render::InvitationMail {
             to: inv.email.as_entered(),
             recipient_name: inv.name.as_deref(),
             contract_name: &contract.name,
@@ -275,6 +278,9 @@ impl App {
             expires_at: inv.expires_at,
             link: &link,
         });
+        // SES's reports on this mail name the invitation (functions/delivery-events).
+        mail.tags
+            .push((INVITATION_TAG.to_owned(), inv.id.as_str().to_owned()));
 
         let mut attempt = 0;
         let result = loop {

@@ -52,6 +52,9 @@ impl DynamoStore {
             "delivery_error",
             "message_id",
             "sweeps",
+            "report_kind",
+            "report_at",
+            "report_detail",
         ];
         let (condition, version, fresh_id) = match plan {
             Plan::Create(id) => ("attribute_not_exists(pk)", 1, id.clone()),

@@ -83,7 +83,8 @@ impl DeliveryStore for DynamoStore {
                 values.insert(":sent".into(), s("sent"));
                 values.insert(":msg".into(), s(message_id));
                 "SET delivery = :sent, last_sent_at = :now, message_id = :msg \
-                 REMOVE delivery_since, delivery_error, send_shard, send_due_at"
+                 REMOVE delivery_since, delivery_error, send_shard, send_due_at, \
+                 report_kind, report_at, report_detail"
             }
             DeliveryResult::Failed { reason } => {
                 values.insert(":failed".into(), s("failed"));

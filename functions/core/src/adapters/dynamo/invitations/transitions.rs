@@ -49,7 +49,8 @@ impl TransitionStore for DynamoStore {
                     "SET token_version = :ver, expires_at = :exp, delivery = :queued, \
                      last_queued_at = :now, send_count = send_count + :one, \
                      send_shard = :shard, send_due_at = :due \
-                     REMOVE delivery_since, delivery_error, message_id, sweeps",
+                     REMOVE delivery_since, delivery_error, message_id, sweeps, \
+                     report_kind, report_at, report_detail",
                     "invitation_id = :id AND #status = :pending AND token_version = :seen \
                      AND last_queued_at <= :cutoff",
                     &[("#status", "status")],
