@@ -800,3 +800,30 @@ fn local_sign_in_lists_the_seeded_users_by_role() {
     assert!(html.contains("id=\"sign-in-u-ca\""));
     assert!(html.contains("aria-label=\"Sign in as Cat Contract (ca@example.com)\""));
 }
+
+#[test]
+fn the_delivery_column_says_what_the_mail_service_reported() {
+    use site::components::status::delivery_text;
+    let sent = |report: Option<MailReport>| Delivery {
+        state: DeliveryState::Sent,
+        reason: None,
+        report,
+    };
+    assert_eq!(delivery_text(&sent(None)), "Sent");
+    let report = |kind, detail: &str| MailReport {
+        kind,
+        at: "2026-03-02T09:00:20Z".into(),
+        detail: detail.into(),
+    };
+    assert_eq!(
+        delivery_text(&sent(Some(report(MailReportKind::Delivered, "")))),
+        "Delivered"
+    );
+    assert_eq!(
+        delivery_text(&sent(Some(report(
+            MailReportKind::BouncedPermanent,
+            "Permanent (General): smtp; 550 5.1.1 user unknown"
+        )))),
+        "Bounced: Permanent (General): smtp; 550 5.1.1 user unknown"
+    );
+}
