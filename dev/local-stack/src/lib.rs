@@ -9,6 +9,7 @@
 pub mod authorizer;
 pub mod bridge;
 pub mod gateway;
+pub mod mail_reports;
 pub mod provision;
 pub mod seed;
 pub mod sign_in;
@@ -198,6 +199,15 @@ impl Stack {
             .run(clock())
             .await?;
         }
+        // SES's mailbox simulator: mail to bounce@/complaint@/success@simulator.amazonses.com
+        // comes back as SES's events, into the delivery-events function.
+        tasks.push(tokio::spawn(mail_reports::run(
+            options.emulators.ses.clone(),
+            link_key.clone(),
+            Arc::new(delivery_events::App {
+                store: Arc::new(store.clone()),
+            }),
+        )));
         // The send sweeper on its schedule: sends stuck in queued or sending are queued again.
         let sweeper = send_sweeper::App {
             store: Arc::new(store.clone()),
