@@ -1048,3 +1048,40 @@ async fn system_admins_add_people_and_grant_or_withdraw_system_administration() 
         (404, Some("user_not_found"))
     );
 }
+
+#[tokio::test]
+async fn an_address_that_bounced_for_good_is_not_sent_again() {
+    let w = World::new().await;
+    let address = w.env.email("bounced");
+    let id = ids(&w
+        .invite("A", std::slice::from_ref(&address), &["a1"], &ADMIN_A)
+        .await)[0]
+        .clone();
+    w.advance(Duration::minutes(2));
+    w.env
+        .store
+        .block_address(&AddressBlock {
+            identity: address.to_lowercase(),
+            kind: ReportKind::BouncedPermanent,
+            detail: "Permanent (General): smtp; 550 5.1.1 user unknown".into(),
+            at: t0(),
+        })
+        .await
+        .unwrap();
+    let (status, problem) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/invitations/{id}/resend"),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("address_blocked"))
+    );
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("Correct the address"));
+}

@@ -281,6 +281,9 @@ pub trait DeliveryStore: Send + Sync {
         message_id: &str,
         report: &DeliveryReport,
     ) -> Result<ReportOutcome, StoreError>;
+    /// Blocks an address (kept as first blocked: a second report changes nothing).
+    async fn block_address(&self, block: &AddressBlock) -> Result<(), StoreError>;
+    async fn address_block(&self, identity: &str) -> Result<Option<AddressBlock>, StoreError>;
     /// Deals with one due send, conditional on it being as it was found: queues it again, or
     /// gives up on it, or takes it off the index.
     async fn sweep_send(

@@ -7,7 +7,9 @@
 //! of a resent invitation changes nothing current; "delayed" never covers a final word).
 
 use chrono::{DateTime, Utc};
-use invitations_core::domain::{DeliveryReport, InvitationId, ReportKind};
+use invitations_core::domain::{
+    AddressBlock, DeliveryReport, EmailAddress, InvitationId, ReportKind,
+};
 use invitations_core::ports::{DeliveryStore, ReportOutcome, StoreError};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -46,6 +48,8 @@ pub struct SesEvent {
 pub struct Mail {
     pub message_id: String,
     pub timestamp: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub destination: Vec<String>,
     #[serde(default)]
     pub tags: HashMap<String, Vec<String>>,
 }
@@ -99,6 +103,8 @@ pub struct MailReport {
     pub invitation: InvitationId,
     pub message_id: String,
     pub report: DeliveryReport,
+    /// The recipient's email identity (lower-cased), when the event names one.
+    pub address: Option<String>,
 }
 
 /// The report an event makes, or `None` for events this product does not record (sends,
@@ -178,8 +184,15 @@ pub fn read(envelope: &Envelope) -> Option<MailReport> {
         }
         _ => return None,
     };
+    let address = event
+        .mail
+        .destination
+        .first()
+        .and_then(|a| EmailAddress::parse(a).ok())
+        .map(|a| a.identity().to_owned());
     Some(MailReport {
         invitation,
+        address,
         message_id: event.mail.message_id.clone(),
         report: DeliveryReport {
             kind,
@@ -200,6 +213,19 @@ pub async fn record(app: &App, envelope: &Envelope) -> Result<Option<ReportOutco
         .store
         .record_report(&report.invitation, &report.message_id, &report.report)
         .await?;
+    // A permanent bounce or a complaint blocks the address itself, whichever send it was about.
+    if report.report.kind.blocks_address() {
+        if let Some(identity) = &report.address {
+            app.store
+                .block_address(&AddressBlock {
+                    identity: identity.clone(),
+                    kind: report.report.kind,
+                    detail: report.report.detail.clone(),
+                    at: report.report.at,
+                })
+                .await?;
+        }
+    }
     tracing::info!(
         invitation = %report.invitation,
         message_id = %report.message_id,

@@ -173,6 +173,37 @@ impl ReportKind {
     pub fn is_final(self) -> bool {
         self != Self::Delayed
     }
+
+    /// Whether the address must not be mailed again (SES's own rule for its account-level
+    /// suppression list: permanent bounces and complaints).
+    pub fn blocks_address(self) -> bool {
+        matches!(self, Self::BouncedPermanent | Self::Complained)
+    }
+}
+
+/// An address no invitation mail goes to any more: it bounced permanently or its owner marked
+/// the mail as spam. Lifted only by an admin (a corrected address, or clearing the block).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressBlock {
+    /// The email identity (lower-cased address).
+    pub identity: String,
+    pub kind: ReportKind,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+impl AddressBlock {
+    /// Why nothing is sent, in words for the admin.
+    pub fn explain(&self) -> String {
+        let what = match self.kind {
+            ReportKind::Complained => "its owner marked our mail as spam",
+            _ => "mail to it bounced for good",
+        };
+        format!(
+            "Not sent: {what} on {}. Correct the address, or clear the block, then send again.",
+            self.at.format("%Y-%m-%d")
+        )
+    }
 }
 
 /// The answer for one person of an invite request or an imported row.

@@ -253,6 +253,10 @@ impl App {
 
     /// Renders, sends and records the mail for a claimed invitation.
     async fn deliver(&self, inv: &Invitation, cache: &mut Cache) -> Result<Outcome, RecordError> {
+        // An address that bounced for good or complained gets no more mail from us.
+        if let Some(block) = self.store.address_block(inv.email.identity()).await? {
+            return self.refused(inv, block.explain()).await;
+        }
         let Some(contract) = self.contract(&inv.contract_id, cache).await? else {
             return self
                 .refused(inv, "the learning contract no longer exists".into())

@@ -14,11 +14,12 @@ use std::sync::Arc;
 use testkit::TestEnv;
 
 /// The example event of the delivery-events function, for this invitation's send.
-fn event(kind: &str, invitation: &InvitationId, message_id: &str, at: &str) -> Envelope {
+fn event(kind: &str, invitation: &InvitationId, message_id: &str, at: &str, to: &str) -> Envelope {
     let mut event: serde_json::Value =
         serde_json::from_str(include_str!("../../delivery-events/events/bounce.json")).unwrap();
     let detail = &mut event["detail"];
     detail["mail"]["messageId"] = message_id.into();
+    detail["mail"]["destination"] = serde_json::json!([to]);
     detail["mail"]["tags"]["invitation"] = serde_json::json!([invitation.as_str()]);
     match kind {
         "Bounce" => detail["bounce"]["timestamp"] = at.into(),
@@ -70,8 +71,8 @@ async fn reports_are_recorded_once_on_the_current_send_and_always_in_the_history
 
     // Delayed, then delivered (twice: EventBridge delivers at least once), then a late
     // "delayed" that must not cover the delivery.
-    let delayed = event("DeliveryDelay", &id, &first, "2026-03-02T09:00:10Z");
-    let delivered = event("Delivery", &id, &first, "2026-03-02T09:00:20Z");
+    let delayed = event("DeliveryDelay", &id, &first, "2026-03-02T09:00:10Z", &to);
+    let delivered = event("Delivery", &id, &first, "2026-03-02T09:00:20Z", &to);
     assert_eq!(
         record(&reports, &delayed).await.unwrap(),
         Some(ReportOutcome::Current)
@@ -82,7 +83,7 @@ async fn reports_are_recorded_once_on_the_current_send_and_always_in_the_history
             Some(ReportOutcome::Current)
         );
     }
-    let late = event("DeliveryDelay", &id, &first, "2026-03-02T09:00:30Z");
+    let late = event("DeliveryDelay", &id, &first, "2026-03-02T09:00:30Z", &to);
     assert_eq!(
         record(&reports, &late).await.unwrap(),
         Some(ReportOutcome::HistoryOnly)
@@ -102,7 +103,7 @@ async fn reports_are_recorded_once_on_the_current_send_and_always_in_the_history
     mailer.handle(stream_event(&env).await).await.unwrap();
     let second = message_id(&env, &c, &to).await;
     assert_ne!(first, second);
-    let old_bounce = event("Bounce", &id, &first, "2026-03-02T09:07:00Z");
+    let old_bounce = event("Bounce", &id, &first, "2026-03-02T09:07:00Z", &to);
     assert_eq!(
         record(&reports, &old_bounce).await.unwrap(),
         Some(ReportOutcome::HistoryOnly)
@@ -112,7 +113,7 @@ async fn reports_are_recorded_once_on_the_current_send_and_always_in_the_history
         inv.delivery_report, None,
         "nothing is known of the new send yet"
     );
-    let bounce = event("Bounce", &id, &second, "2026-03-02T09:08:00Z");
+    let bounce = event("Bounce", &id, &second, "2026-03-02T09:08:00Z", &to);
     assert_eq!(
         record(&reports, &bounce).await.unwrap(),
         Some(ReportOutcome::Current)
@@ -136,12 +137,32 @@ async fn reports_are_recorded_once_on_the_current_send_and_always_in_the_history
         .iter()
         .all(|a| a.subjects == [EmailAddress::parse(&to).unwrap().identity().to_owned()]));
 
+    // The permanent bounce blocked the address: a new send of it is refused by the mailer,
+    // in words, and nothing goes out.
+    let sent_before = mail_to(&env, &to).len();
+    env.store
+        .resend(&c, &id, &admin(), now() + Duration::minutes(10))
+        .await
+        .unwrap();
+    clock.set(now() + Duration::minutes(11));
+    mailer.handle(stream_event(&env).await).await.unwrap();
+    assert_eq!(mail_to(&env, &to).len(), sent_before);
+    let inv = env.store.get_invitation(&c.id, &id).await.unwrap().unwrap();
+    let Delivery::Failed { reason } = &inv.delivery else {
+        panic!("{:?}", inv.delivery)
+    };
+    assert!(
+        reason.starts_with("Not sent: mail to it bounced for good"),
+        "{reason}"
+    );
+
     // A report for an invitation that does not exist is ignored, not an error.
     let unknown = event(
         "Delivery",
         &InvitationId::random(),
         "m-x",
         "2026-03-02T10:00:00Z",
+        &to,
     );
     assert_eq!(
         record(&reports, &unknown).await.unwrap(),

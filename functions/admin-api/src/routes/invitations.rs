@@ -312,6 +312,13 @@ pub async fn resend(
     let contract = managed_contract(app, caller, id).await?;
     let invitation = parse_invitation_id(invitation)?;
     let now = (app.clock)();
+    // Sending again to an address that bounced for good or complained would only hurt the
+    // sender's reputation (the mailer would not send it either).
+    if let Some(current) = app.store.get_invitation(&contract.id, &invitation).await? {
+        if let Some(block) = app.store.address_block(current.email.identity()).await? {
+            return Err(Problem::conflict("address_blocked", block.explain()));
+        }
+    }
     let inv = app
         .store
         .resend(&contract, &invitation, &caller.user_id, now)

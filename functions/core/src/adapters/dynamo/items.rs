@@ -8,6 +8,7 @@
 //! | audit       | `CONTRACT#<id>`   | `AUDIT#<ms>#<rand>`   |                            |                 |
 //! | user        | `USER#<id>`       | `USER`                | `USERS`                    | `<email id>`    |
 //! | user email  | `USEREMAIL#<eid>` | `USEREMAIL`           |                            |                 |
+//! | mail block  | `BLOCK#<eid>`     | `BLOCK`               |                            |                 |
 //!
 //! GSI `by_invitation_id` (hash key `invitation_id`, keys only) finds an invitation from a link.
 //! GSI `by_send_due` (hash `send_shard`, range `send_due_at`) is sparse: only an invitation
@@ -82,6 +83,10 @@ pub fn user_email_pk(identity: &str) -> String {
     format!("USEREMAIL#{identity}")
 }
 pub const USER_EMAIL_SK: &str = "USEREMAIL";
+pub fn block_pk(identity: &str) -> String {
+    format!("BLOCK#{identity}")
+}
+pub const BLOCK_SK: &str = "BLOCK";
 
 // ---- attribute values ----
 

@@ -208,6 +208,60 @@ impl DeliveryStore for DynamoStore {
         }
     }
 
+    async fn block_address(&self, block: &AddressBlock) -> Result<(), StoreError> {
+        let item = Item::from([
+            ("pk".into(), s(block_pk(&block.identity))),
+            ("sk".into(), s(BLOCK_SK)),
+            ("type".into(), s("mail_block")),
+            ("kind".into(), s(block.kind.as_str())),
+            ("detail".into(), s(import::shorten(&block.detail, 500))),
+            ("at".into(), ms(block.at)),
+        ]);
+        let result = self
+            .client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(err) => Err(db_error(err)),
+        }
+    }
+
+    async fn address_block(&self, identity: &str) -> Result<Option<AddressBlock>, StoreError> {
+        let out = self
+            .client()
+            .get_item()
+            .table_name(self.table())
+            .key("pk", s(block_pk(identity)))
+            .key("sk", s(BLOCK_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(db_error)?;
+        let Some(item) = out.item() else {
+            return Ok(None);
+        };
+        let r = Reader(item);
+        let kind = r.s("kind")?;
+        Ok(Some(AddressBlock {
+            identity: identity.to_owned(),
+            kind: ReportKind::parse(kind).ok_or_else(|| CorruptItem(format!("kind {kind}")))?,
+            detail: r.opt_s("detail").unwrap_or_default().to_owned(),
+            at: r.time("at")?,
+        }))
+    }
+
     async fn due_sends(
         &self,
         shard: &str,
