@@ -81,7 +81,7 @@ fn invitation(id: &str, status: &str, can_act: bool) -> Invitation {
         "send_count": 1, "last_sent_at": "2025-02-03T09:31:00Z",
         "enrolled_at": null, "revoked_at": null, "revoked_by": null,
         "import_id": null, "import_line": null,
-        "can_resend": can_act, "can_revoke": can_act
+        "can_resend": can_act, "can_revoke": can_act, "can_correct_address": false
     }))
     .unwrap()
 }

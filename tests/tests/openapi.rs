@@ -90,6 +90,7 @@ fn wire_schemas() -> BTreeMap<String, Json> {
     add::<wire::NewImport>(&mut requests);
     add::<wire::NewAdmin>(&mut requests);
     add::<wire::NewPerson>(&mut requests);
+    add::<wire::CorrectAddress>(&mut requests);
     add::<wire::EnrolRequest>(&mut requests);
     let mut all: BTreeMap<String, Json> = responses.take_definitions(true).into_iter().collect();
     for (name, schema) in requests.take_definitions(true) {

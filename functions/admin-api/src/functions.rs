@@ -48,6 +48,11 @@ pub const FUNCTIONS: &[Function] = &[
         handle: |app, req| Box::pin(contract_admins::handle(app, req)),
     },
     Function {
+        binary: "correct-address",
+        routes: correct_address::ROUTES,
+        handle: |app, req| Box::pin(correct_address::handle(app, req)),
+    },
+    Function {
         binary: "people",
         routes: people_admin::ROUTES,
         handle: |app, req| Box::pin(people_admin::handle(app, req)),
@@ -177,6 +182,36 @@ pub mod contract_admins {
             match route.path {
                 "/contracts/{id}/admins" => admins::add(app, &caller, id, &req).await,
                 _ => admins::remove(app, &caller, id, param(&params, "userId")).await,
+            }
+        })
+        .await
+    }
+}
+
+/// Mends an invitation whose mail bounced: moves it to a corrected address (a new link and a
+/// new send), or lifts the block on its address.
+pub mod correct_address {
+    use super::*;
+
+    pub const ROUTES: &[Route] = &[
+        Route::new(
+            "POST",
+            "/contracts/{id}/invitations/{invitationId}/correct-address",
+        ),
+        Route::new(
+            "POST",
+            "/contracts/{id}/invitations/{invitationId}/clear-block",
+        ),
+    ];
+
+    pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+        respond_with(async {
+            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (id, invitation) = (param(&params, "id"), param(&params, "invitationId"));
+            if route.path.ends_with("/correct-address") {
+                invitations::correct_address(app, &caller, id, invitation, &req).await
+            } else {
+                invitations::clear_block(app, &caller, id, invitation).await
             }
         })
         .await

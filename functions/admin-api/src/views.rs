@@ -132,6 +132,12 @@ pub fn invitation(inv: &Invitation, contract: &Contract, now: DateTime<Utc>) -> 
         import_line,
         can_resend: pending,
         can_revoke: pending,
+        can_correct_address: pending
+            && (matches!(inv.delivery, Delivery::Failed { .. })
+                || inv
+                    .delivery_report
+                    .as_ref()
+                    .is_some_and(|r| r.kind.blocks_address() || r.kind == ReportKind::Rejected)),
     }
 }
 

@@ -233,8 +233,12 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
     // Choosing a contract's admins is for system administrators, not for its admins.
     let chooses_admins = |method: &str, path: &str| method == "POST" && path.contains("/admins");
     assert_eq!(
-        // + GET /contracts and GET /users below; the people routes have their own test.
-        paths("A", "x").len() + 2 + admin_api::functions::people_admin::ROUTES.len(),
+        // + GET /contracts and GET /users below; the people and correct-address routes have
+        // their own tests.
+        paths("A", "x").len()
+            + 2
+            + admin_api::functions::people_admin::ROUTES.len()
+            + admin_api::functions::correct_address::ROUTES.len(),
         all_routes().count(),
         "every route is in this matrix"
     );
@@ -1084,4 +1088,165 @@ async fn an_address_that_bounced_for_good_is_not_sent_again() {
         .as_str()
         .unwrap()
         .contains("Correct the address"));
+}
+
+#[tokio::test]
+async fn a_bounced_address_is_corrected_or_its_block_cleared_by_the_contracts_admins() {
+    let w = World::new().await;
+    let wrong = w.env.email("ann.typo");
+    let right = w.env.email("ann");
+    let id = ids(&w
+        .invite("A", std::slice::from_ref(&wrong), &["a1"], &ADMIN_A)
+        .await)[0]
+        .clone();
+    let before = w
+        .env
+        .store
+        .get_invitation(
+            &ContractId::parse("A").unwrap(),
+            &InvitationId::parse(&id).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let correct = format!("/contracts/A/invitations/{id}/correct-address");
+    let clear = format!("/contracts/A/invitations/{id}/clear-block");
+    let body = Some(json!({"email": right}));
+
+    // Who may: the contract's admins and system administrators, nobody else.
+    assert_eq!(
+        w.call("POST", &correct, body.clone(), &As::Anonymous)
+            .await
+            .0,
+        401
+    );
+    assert_eq!(
+        w.call("POST", &correct, body.clone(), &As::User("admin-b"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        w.call("POST", &clear, None, &As::User("admin-b")).await.0,
+        403
+    );
+    let (status, problem) = w
+        .call("POST", &correct, Some(json!({"email": "nope"})), &ADMIN_A)
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("invalid_email"))
+    );
+    let (status, problem) = w
+        .call(
+            "POST",
+            &correct,
+            Some(json!({"email": wrong.to_uppercase()})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("same_address"))
+    );
+
+    // The address bounced: blocked, so no resend; the admin corrects it.
+    w.env
+        .store
+        .block_address(&AddressBlock {
+            identity: wrong.to_lowercase(),
+            kind: ReportKind::BouncedPermanent,
+            detail: "smtp; 550 user unknown".into(),
+            at: t0(),
+        })
+        .await
+        .unwrap();
+    w.advance(Duration::minutes(2));
+    let (status, changed) = w.call("POST", &correct, body.clone(), &ADMIN_A).await;
+    assert_eq!(status, 200, "{changed}");
+    let inv = &changed["invitation"];
+    assert_eq!(
+        (inv["id"].as_str(), inv["email"].as_str()),
+        (Some(id.as_str()), Some(right.as_str()))
+    );
+    assert_eq!(inv["delivery"]["state"], "queued");
+    let after = w
+        .env
+        .store
+        .get_invitation(
+            &ContractId::parse("A").unwrap(),
+            &InvitationId::parse(&id).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        after.token_version,
+        before.token_version + 1,
+        "the old link stops working"
+    );
+    let contract = w
+        .env
+        .store
+        .get_contract(&ContractId::parse("A").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        contract.counts.pending, 1,
+        "one invitation, moved, not a second one"
+    );
+    // Correcting to an address already invited here is refused.
+    let other = w.env.email("other");
+    w.invite("A", std::slice::from_ref(&other), &["a1"], &ADMIN_A)
+        .await;
+    let (status, problem) = w
+        .call("POST", &correct, Some(json!({"email": other})), &ADMIN_A)
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("already_invited"))
+    );
+
+    // Clearing a block: audited, and clearing again changes nothing.
+    w.env
+        .store
+        .block_address(&AddressBlock {
+            identity: right.to_lowercase(),
+            kind: ReportKind::Complained,
+            detail: "abuse".into(),
+            at: t0(),
+        })
+        .await
+        .unwrap();
+    let (status, cleared) = w.call("POST", &clear, None, &ADMIN_A).await;
+    assert_eq!(
+        (status, &cleared["changed"]),
+        (200, &json!(true)),
+        "{cleared}"
+    );
+    assert!(w
+        .env
+        .store
+        .address_block(&right.to_lowercase())
+        .await
+        .unwrap()
+        .is_none());
+    let (_, again) = w.call("POST", &clear, None, &ADMIN_A).await;
+    assert_eq!(again["changed"], false);
+    let audit = w
+        .env
+        .store
+        .list_audit(&ContractId::parse("A").unwrap(), 50)
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|a| a.action == AuditAction::CorrectAddress
+        && a.subjects == [wrong.to_lowercase(), right.to_lowercase()]));
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.action == AuditAction::ClearBlock)
+            .count(),
+        1
+    );
 }

@@ -241,6 +241,25 @@ pub trait TransitionStore: Send + Sync {
         who: Enrolee,
         now: DateTime<Utc>,
     ) -> Result<(Invitation, EnrolDecision), EnrolError>;
+    /// Moves a pending invitation to a corrected address (same id, a new link, a new send),
+    /// with an audit record: what an admin does when the mail bounced or was mistyped.
+    async fn correct_address(
+        &self,
+        contract: &Contract,
+        id: &InvitationId,
+        to: &EmailAddress,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Invitation, ChangeError<CorrectRefused>>;
+    /// Lifts the block on the invitation's address, with an audit record; false when there was
+    /// none.
+    async fn clear_block(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ChangeError<std::convert::Infallible>>;
 }
 
 /// The mailer's side of an invitation: claim a queued send, record the result, give it back.

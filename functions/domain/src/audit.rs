@@ -16,6 +16,10 @@ pub enum AuditAction {
     RemoveAdmin,
     /// The mail service reported on a sent mail (the record's `detail` says what).
     MailReport,
+    /// An admin moved a pending invitation to a corrected address (subjects: old, new).
+    CorrectAddress,
+    /// An admin lifted the block on an address that bounced or complained.
+    ClearBlock,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -337,6 +337,37 @@ pub enum ResendRefused {
     TooSoon { retry_after_seconds: i64 },
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CorrectRefused {
+    #[error("{0} has already enrolled; the address can no longer be changed")]
+    AlreadyEnrolled(String),
+    #[error("the invitation for {0} was revoked; invite the right address instead")]
+    Revoked(String),
+    #[error("that is the address the invitation already has")]
+    SameAddress,
+    #[error("{0} is already invited to this learning contract")]
+    AlreadyInvited(String),
+}
+
+impl Invitation {
+    /// Whether the address of this invitation may be corrected to `to`; the store's condition
+    /// (pending, same version, no invitation for `to`) is what decides.
+    pub fn check_correct(&self, to: &EmailAddress) -> Result<(), CorrectRefused> {
+        match self.status {
+            InvitationStatus::Enrolled => Err(CorrectRefused::AlreadyEnrolled(
+                self.email.as_entered().to_owned(),
+            )),
+            InvitationStatus::Revoked => {
+                Err(CorrectRefused::Revoked(self.email.as_entered().to_owned()))
+            }
+            InvitationStatus::Pending if to.identity() == self.email.identity() => {
+                Err(CorrectRefused::SameAddress)
+            }
+            InvitationStatus::Pending => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RevokeDecision {
     Revoke,

@@ -126,6 +126,18 @@ pub struct Invitation {
     pub can_resend: bool,
     /// Whether Revoke is offered now.
     pub can_revoke: bool,
+    /// Whether "Correct address" is offered: pending, and the mail bounced, was marked as spam
+    /// or could not be sent.
+    pub can_correct_address: bool,
+}
+
+/// `POST .../invitations/{invitationId}/correct-address`: the address the invitation should
+/// have had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CorrectAddress {
+    pub email: String,
 }
 
 /// `GET /contracts/{id}/invitations`: one page, sorted by email.

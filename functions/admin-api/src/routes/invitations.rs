@@ -333,6 +333,75 @@ pub async fn resend(
     ))
 }
 
+/// `POST .../correct-address` with `{"email"}`: the invitation moves to the corrected
+/// address, with a new link that the mailer sends; the old address's link stops working.
+pub async fn correct_address(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    invitation: &str,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let invitation = parse_invitation_id(invitation)?;
+    let body: wire::CorrectAddress = http::body(req)?;
+    let to = EmailAddress::parse(&body.email)
+        .map_err(|e| Problem::bad_request("invalid_email", e.to_string()))?;
+    let now = (app.clock)();
+    let inv = app
+        .store
+        .correct_address(&contract, &invitation, &to, &caller.user_id, now)
+        .await
+        .map_err(|err| match err {
+            ChangeError::NotFound => invitation_not_found(),
+            ChangeError::Store(e) => e.into(),
+            ChangeError::Refused(r) => {
+                let code = match r {
+                    CorrectRefused::AlreadyEnrolled(_) => "already_enrolled",
+                    CorrectRefused::Revoked(_) => "revoked",
+                    CorrectRefused::SameAddress => "same_address",
+                    CorrectRefused::AlreadyInvited(_) => "already_invited",
+                };
+                Problem::conflict(code, r.to_string())
+            }
+        })?;
+    Ok(http::json(
+        StatusCode::OK,
+        &wire::InvitationChange {
+            invitation: views::invitation(&inv, &contract, now),
+            changed: true,
+        },
+    ))
+}
+
+/// `POST .../clear-block`: the admin knows better than the bounce (the mailbox is fixed);
+/// Resend works again. Clearing when there is no block changes nothing.
+pub async fn clear_block(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    invitation: &str,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let invitation = parse_invitation_id(invitation)?;
+    let cleared = app
+        .store
+        .clear_block(&contract.id, &invitation, &caller.user_id, (app.clock)())
+        .await
+        .map_err(|err| match err {
+            ChangeError::NotFound => invitation_not_found(),
+            ChangeError::Store(e) => e.into(),
+            ChangeError::Refused(never) => match never {},
+        })?;
+    Ok(http::json(
+        StatusCode::OK,
+        &wire::InvitationChange {
+            invitation: view_of(app, &contract, &invitation).await?,
+            changed: cleared,
+        },
+    ))
+}
+
 pub async fn revoke(
     app: &App,
     caller: &Caller,

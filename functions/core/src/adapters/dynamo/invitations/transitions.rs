@@ -4,11 +4,13 @@
 
 use super::{invitation_key, tx_update, update};
 use crate::adapters::dynamo::items::*;
-use crate::adapters::dynamo::{failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
+use crate::adapters::dynamo::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{CancellationReason, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{
+    CancellationReason, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+};
 use chrono::{DateTime, Utc};
 
 #[async_trait]
@@ -267,6 +269,206 @@ impl TransitionStore for DynamoStore {
             }
         }
         Err(EnrolError::Store(StoreError::Contended))
+    }
+
+    async fn correct_address(
+        &self,
+        contract: &Contract,
+        id: &InvitationId,
+        to: &EmailAddress,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Invitation, ChangeError<CorrectRefused>> {
+        self.correct_address_tx(contract, id, to, by, now).await
+    }
+
+    async fn clear_block(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ChangeError<std::convert::Infallible>> {
+        self.clear_block_tx(contract, id, by, now).await
+    }
+}
+
+impl DynamoStore {
+    /// The raw item of an invitation (correcting an address copies it to a new key).
+    async fn raw_invitation(
+        &self,
+        contract: &ContractId,
+        identity: &str,
+    ) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client()
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(invitation_key(contract, identity)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(out.item().cloned())
+    }
+
+    pub(super) async fn correct_address_tx(
+        &self,
+        contract: &Contract,
+        id: &InvitationId,
+        to: &EmailAddress,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Invitation, ChangeError<CorrectRefused>> {
+        for _ in 0..MAX_ATTEMPTS {
+            let current = self
+                .load(Some(&contract.id), id)
+                .await?
+                .ok_or(ChangeError::NotFound)?;
+            current.check_correct(to).map_err(ChangeError::Refused)?;
+            let Some(mut item) = self
+                .raw_invitation(&contract.id, current.email.identity())
+                .await?
+            else {
+                continue;
+            };
+            // The same invitation under the corrected address: a new link (version), queued
+            // for the mailer, nothing left of the old address's mail.
+            for gone in [
+                "delivery_since",
+                "delivery_error",
+                "message_id",
+                "sweeps",
+                "report_kind",
+                "report_at",
+                "report_detail",
+                "last_sent_at",
+            ] {
+                item.remove(gone);
+            }
+            let version = current.token_version + 1;
+            item.insert("sk".into(), s(invite_sk(to.identity())));
+            item.insert("gsi1sk".into(), s(to.identity()));
+            item.insert("email".into(), s(to.as_entered()));
+            item.insert("token_version".into(), n(version));
+            item.insert("expires_at".into(), ms(contract.invitation_expiry(now)));
+            item.insert("delivery".into(), s("queued"));
+            item.insert("last_queued_at".into(), ms(now));
+            item.insert("send_count".into(), n(current.send_count + 1));
+            item.insert(
+                "send_shard".into(),
+                s(send_shard(&contract.id, to.identity())),
+            );
+            item.insert(
+                "send_due_at".into(),
+                ms(now + super::delivery::QUEUED_LIMIT),
+            );
+            let items = vec![
+                TransactWriteItem::builder()
+                    .delete(
+                        Delete::builder()
+                            .table_name(self.table())
+                            .set_key(Some(invitation_key(&contract.id, current.email.identity())))
+                            .condition_expression(
+                                "invitation_id = :id AND #status = :pending AND token_version = :seen",
+                            )
+                            .expression_attribute_names("#status", "status")
+                            .expression_attribute_values(":id", s(id.as_str()))
+                            .expression_attribute_values(
+                                ":pending",
+                                s(InvitationStatus::Pending.as_str()),
+                            )
+                            .expression_attribute_values(":seen", n(current.token_version))
+                            .return_values_on_condition_check_failure(
+                                ReturnValuesOnConditionCheckFailure::AllOld,
+                            )
+                            .build()
+                            .expect("delete is complete"),
+                    )
+                    .build(),
+                TransactWriteItem::builder()
+                    .put(
+                        Put::builder()
+                            .table_name(self.table())
+                            .set_item(Some(item))
+                            .condition_expression("attribute_not_exists(pk)")
+                            .build()
+                            .expect("put is complete"),
+                    )
+                    .build(),
+                self.put_audit(
+                    &contract.id,
+                    AuditRecord {
+                        at: now,
+                        actor: Some(by.clone()),
+                        action: AuditAction::CorrectAddress,
+                        subjects: vec![
+                            current.email.identity().to_owned(),
+                            to.identity().to_owned(),
+                        ],
+                        detail: None,
+                    },
+                ),
+            ];
+            match self.transact(items).await? {
+                TxOutcome::Done => {
+                    return self
+                        .load(Some(&contract.id), id)
+                        .await?
+                        .ok_or(ChangeError::NotFound);
+                }
+                TxOutcome::Cancelled(reasons) => {
+                    if failed_condition(reasons.get(1)) {
+                        return Err(ChangeError::Refused(CorrectRefused::AlreadyInvited(
+                            to.as_entered().to_owned(),
+                        )));
+                    }
+                    // The invitation changed meanwhile: decide again from what it is now.
+                }
+            }
+        }
+        Err(ChangeError::Store(StoreError::Contended))
+    }
+
+    pub(super) async fn clear_block_tx(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, ChangeError<std::convert::Infallible>> {
+        let current = self
+            .load(Some(contract), id)
+            .await?
+            .ok_or(ChangeError::NotFound)?;
+        let identity = current.email.identity();
+        let items = vec![
+            TransactWriteItem::builder()
+                .delete(
+                    Delete::builder()
+                        .table_name(self.table())
+                        .key("pk", s(block_pk(identity)))
+                        .key("sk", s(BLOCK_SK))
+                        .condition_expression("attribute_exists(pk)")
+                        .build()
+                        .expect("delete is complete"),
+                )
+                .build(),
+            self.put_audit(
+                contract,
+                AuditRecord {
+                    at: now,
+                    actor: Some(by.clone()),
+                    action: AuditAction::ClearBlock,
+                    subjects: vec![identity.to_owned()],
+                    detail: None,
+                },
+            ),
+        ];
+        match self.transact(items).await? {
+            TxOutcome::Done => Ok(true),
+            TxOutcome::Cancelled(_) => Ok(false),
+        }
     }
 }
 

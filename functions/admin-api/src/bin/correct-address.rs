@@ -1,0 +1,14 @@
+//! The `correct-address` function: POST .../invitations/{invitationId}/correct-address and
+//! POST .../invitations/{invitationId}/clear-block.
+
+use admin_api::{functions::correct_address, App};
+use invitations_core::{config, telemetry};
+use lambda_http::{run, service_fn, Error};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init();
+    let sdk = config::aws().await;
+    let app = App::new(&sdk, config::required("TABLE_NAME")?);
+    run(service_fn(|req| correct_address::handle(&app, req))).await
+}
