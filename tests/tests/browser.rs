@@ -3,7 +3,10 @@
 //! would: sign in as a contract admin, open the voucher, upload a CSV with bad rows for two of
 //! its three activities and read the import report, invite two directory users, revoke a pending
 //! invitation, enrol an external person through the mailed link, see them Enrolled without a
-//! Revoke button, and check that another contract admin cannot open the contract.
+//! Revoke button, and check that another contract admin cannot open the contract. Then the
+//! system administrator manages a contract's admins, adds a person on the People page, makes
+//! them a system administrator and withdraws it, makes them an admin of one contract, and that
+//! person signs in and sees that contract only.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -14,7 +17,7 @@ mod common;
 use common::{enrol_link, mail_for, start_stack};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
-use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING};
+use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING, SPRING_COHORT};
 use local_stack::Stack;
 use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
@@ -287,6 +290,28 @@ impl Page {
                 None
             },
         )
+        .await
+    }
+
+    /// The People page's row (its user id and text) showing `email`, after searching for it.
+    async fn person_row(&self, email: &str) -> (String, String) {
+        self.type_into("people-search", email).await;
+        self.click("people-search-submit").await;
+        let client = &self.client;
+        self.until(&format!("a person row for {email}"), WAIT, async || {
+            let rows = client
+                .find_all(Locator::Css("tr[id^='person-']"))
+                .await
+                .ok()?;
+            for row in rows {
+                let text = row.text().await.ok()?;
+                if text.contains(email) {
+                    let id = row.attr("id").await.ok()??;
+                    return Some((id.trim_start_matches("person-").to_owned(), text));
+                }
+            }
+            None
+        })
         .await
     }
 }
@@ -633,4 +658,127 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     .await;
     page.id("admin-grace-admin").await;
     page.screenshot("15-admin-removed.png").await;
+
+    // 11. People, from the main navigation: the system administrator's own row offers no
+    //     Withdraw.
+    page.click("nav-people").await;
+    page.text_with("h1", "People").await;
+    page.id("people-count").await;
+    let own = page
+        .until("the signed-in person's own row", WAIT, async || {
+            let own = page
+                .js(
+                    "const you = document.querySelector('tr[id^=\"person-\"] .you');
+                     return you ? you.closest('tr').id : null;",
+                )
+                .await;
+            own.as_str()
+                .map(|id| id.trim_start_matches("person-").to_owned())
+        })
+        .await;
+    assert!(
+        page.present(&format!("#own-sysadmin-{own}")).await
+            && !page.present(&format!("#withdraw-sysadmin-{own}")).await,
+        "a system administrator is offered to withdraw their own: {}",
+        page.text_with(&format!("#person-{own}"), "").await
+    );
+    page.screenshot("16-people.png").await;
+
+    // 12. Add a person: the sign-in service mails them a temporary password.
+    let pat = format!("pat.{tag}@browser-e2e.example");
+    let pat_name = "Pat Newcomer";
+    page.type_into("person-name", pat_name).await;
+    page.type_into("person-email", &pat).await;
+    page.click("add-person").await;
+    let added = page
+        .text_with("#add-person-outcome", "Added Pat Newcomer")
+        .await;
+    assert_eq!(
+        added,
+        "Added Pat Newcomer. They will get an email from the sign-in service with a temporary password."
+    );
+    let (pat_id, row) = page.person_row(&pat).await;
+    assert!(row.contains(pat_name), "{row}");
+    page.screenshot("17-person-added.png").await;
+    // The same address again: it already has an account.
+    page.type_into("person-name", pat_name).await;
+    page.type_into("person-email", &pat.to_uppercase()).await;
+    page.click("add-person").await;
+    page.text_with("#add-person-outcome", "already has an account")
+        .await;
+    // A bad address is refused at its field, in words.
+    page.type_into("person-name", pat_name).await;
+    page.type_into("person-email", "pat@@nowhere").await;
+    page.click("add-person").await;
+    page.id("person-email-error").await;
+    assert_eq!(
+        page.id("person-email")
+            .await
+            .attr("aria-invalid")
+            .await
+            .expect("aria-invalid"),
+        Some("true".into())
+    );
+    page.screenshot("18-person-refused.png").await;
+
+    // 13. Make Pat a system administrator, then withdraw it again (asked first each time).
+    page.click(&format!("grant-sysadmin-{pat_id}")).await;
+    page.text_with(
+        &format!("#person-{pat_id} .confirm"),
+        "Make Pat Newcomer a system administrator?",
+    )
+    .await;
+    page.screenshot("19-grant-confirm.png").await;
+    page.click(&format!("confirm-sysadmin-{pat_id}")).await;
+    page.text_with(
+        &format!("#person-outcome-{pat_id}"),
+        "Pat Newcomer is now a system administrator.",
+    )
+    .await;
+    page.text_with(&format!("#person-{pat_id}"), "System administrator")
+        .await;
+    page.click(&format!("withdraw-sysadmin-{pat_id}")).await;
+    page.click(&format!("confirm-sysadmin-{pat_id}")).await;
+    page.text_with(
+        &format!("#person-outcome-{pat_id}"),
+        "Pat Newcomer is no longer a system administrator.",
+    )
+    .await;
+    page.id(&format!("grant-sysadmin-{pat_id}")).await;
+    page.screenshot("20-sysadmin-withdrawn.png").await;
+
+    // 14. Pat becomes an admin of one contract, on its Admins tab.
+    page.goto(&format!("/contracts/{SPRING_COHORT}/admins"))
+        .await;
+    page.type_into("admin-search", &pat).await;
+    page.click("admin-search-submit").await;
+    page.click(&format!("add-admin-{pat_id}")).await;
+    page.text_with(&format!("#admin-{pat_id}"), pat_name).await;
+    page.screenshot("21-new-person-admin.png").await;
+
+    // 15. Pat signs in on the local sign-in page (everyone in the user pool is listed there) and
+    //     sees that contract, and only that one; no People for them.
+    page.click("sign-out").await;
+    page.css(&format!(
+        "button[aria-label='Sign in as {pat_name} ({pat})']"
+    ))
+    .await
+    .click()
+    .await
+    .expect("click");
+    page.text_with("header.top", pat_name).await;
+    page.id(&format!("contract-{SPRING_COHORT}")).await;
+    let listed = page
+        .js("return [...document.querySelectorAll('.contracts h2[id^=\"contract-\"]')].map(h => h.id);")
+        .await;
+    assert_eq!(
+        listed,
+        json!([format!("contract-{SPRING_COHORT}")]),
+        "Pat administers one contract"
+    );
+    assert!(
+        !page.present("#nav-people").await,
+        "People is offered to someone who is not a system administrator"
+    );
+    page.screenshot("22-new-person-contracts.png").await;
 }
