@@ -580,7 +580,8 @@ pub fn PersonRow(props: &PersonRowProps) -> Html {
                 Change::Withdraw => (format!("withdraw-sysadmin-{id}"), Some("danger")),
             };
             let aria_label = match change {
-                Change::Grant => format!("Make {} a system administrator", user.name),
+                // The visible words first, as said by voice control users.
+                Change::Grant => format!("Make system administrator: {}", user.name),
                 Change::Withdraw => format!("Withdraw system administration from {}", user.name),
             };
             html! {

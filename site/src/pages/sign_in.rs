@@ -128,9 +128,11 @@ pub fn LocalUserList(props: &LocalUserListProps) -> Html {
         let busy = props.busy.as_deref() == Some(user.user_id.as_str());
         html! {
             <li>
+                // Named by what it shows (with "Sign in as" for screen readers), so that voice
+                // control users can say what they see.
                 <button type="button" id={format!("sign-in-{}", user.user_id)} class="user"
-                    disabled={props.busy.is_some()} onclick={on_click}
-                    aria-label={format!("Sign in as {} ({})", user.name, user.email)}>
+                    disabled={props.busy.is_some()} onclick={on_click}>
+                    <span class="visually-hidden">{"Sign in as "}</span>
                     <strong>{user.name.clone()}</strong>
                     <span>{user.email.clone()}</span>
                     if busy { <span role="status">{"Signing in…"}</span> }
