@@ -10,7 +10,9 @@
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
-//! tests/artifacts/browser/ (and `failure.png` when a step fails).
+//! tests/artifacts/browser/ (and `failure.png` when a step fails), and every page it shows is
+//! audited with axe-core (WCAG 2.1 A and AA) at a desktop and a phone width; the audit fails the
+//! test on any violation. axe-core comes from .tools (`scripts/setup.sh`).
 
 mod common;
 
@@ -31,6 +33,9 @@ const WAIT: Duration = Duration::from_secs(20);
 /// How long the mailer and the import may take.
 const SLOW_WAIT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(150);
+/// The window sizes every page is audited at; the screenshots are at the desktop size.
+const DESKTOP: (u32, u32) = (1280, 900);
+const PHONE: (u32, u32) = (390, 844);
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -142,6 +147,8 @@ struct Page {
     client: Client,
     base: String,
     shots: PathBuf,
+    /// axe-core's script (scripts/setup.sh installs it into .tools).
+    axe: String,
 }
 
 impl Page {
@@ -267,6 +274,58 @@ impl Page {
         std::fs::write(self.shots.join(name), png).expect("saving the screenshot");
     }
 
+    /// A step's screenshot, then the page as it is audited with axe-core.
+    async fn snapshot(&self, name: &str) {
+        self.screenshot(name).await;
+        self.audit(name.trim_end_matches(".png")).await;
+    }
+
+    /// Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now, at a desktop and a
+    /// phone width (where tables become cards), and fails naming every violation and where.
+    async fn audit(&self, what: &str) {
+        let loaded = self
+            .client
+            .execute(
+                "if (!window.axe) { (0, eval)(arguments[0]); } return typeof window.axe;",
+                vec![Value::String(self.axe.clone())],
+            )
+            .await
+            .expect("injecting axe-core");
+        assert_eq!(loaded, "object", "axe-core did not load");
+        let mut found = Vec::new();
+        for (width, height) in [PHONE, DESKTOP] {
+            self.client
+                .set_window_size(width, height)
+                .await
+                .expect("resizing the window");
+            let answer = self
+                .client
+                .execute_async(
+                    r#"const done = arguments[arguments.length - 1];
+                     axe.run(document, { runOnly: { type: 'tag',
+                         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                       .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help
+                           + v.nodes.map(n => '\n    ' + n.target.join(' ') + ': '
+                               + (n.failureSummary || '').replace(/\s+/g, ' ')).join(''))))
+                       .catch(e => done(['axe failed: ' + e]));"#,
+                    vec![],
+                )
+                .await
+                .expect("running axe-core");
+            for violation in answer.as_array().expect("axe's violations") {
+                found.push(format!(
+                    "at {width}px: {}",
+                    violation.as_str().unwrap_or_default()
+                ));
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "axe-core finds accessibility violations on {what}:\n{}",
+            found.join("\n")
+        );
+    }
+
     /// The invitation row (its id and text) showing `email`, after searching for it.
     async fn invitation_row(&self, email: &str) -> (String, String) {
         self.type_into("invitation-search", email).await;
@@ -354,10 +413,18 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
 
     let (stack, tag) = start_stack("web").await;
     let driver = Driver::start().await;
+    let axe = repo_root().join(".tools/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run scripts/setup.sh (it installs axe-core with npm)",
+            axe.display()
+        )
+    });
     let page = Page {
         client: driver.browser().await,
         base: stack.url.clone(),
         shots,
+        axe,
     };
 
     let started = Instant::now();
@@ -384,7 +451,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     // 1. Sign in as a contract admin.
     page.goto("/").await;
     page.id("sign-in-ada-admin").await;
-    page.screenshot("01-sign-in.png").await;
+    page.snapshot("01-sign-in.png").await;
     page.click("sign-in-ada-admin").await;
     page.text_with("header.top", "Ada Lovelace").await;
     // Ada's contracts are listed (her voucher among them), not Grace's onboarding voucher.
@@ -393,6 +460,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         !page.present(&format!("#contract-{ONBOARDING}")).await,
         "Ada's list shows Grace's contract"
     );
+    page.audit("the contracts").await;
 
     // 2. Open the voucher contract.
     page.css(&format!("#contract-{DATA_SKILLS} a"))
@@ -404,7 +472,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.id("add-invitations").await;
     page.text_with("section[aria-label='Invitations']", "pending")
         .await;
-    page.screenshot("02-contract.png").await;
+    page.snapshot("02-contract.png").await;
 
     // 3. Add Invitations → Upload CSV with bad rows, for two of the three activities.
     page.click("add-invitations").await;
@@ -431,7 +499,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.set_checked("activity-sql-basics", true).await;
     page.set_checked("activity-python-data", true).await;
     page.set_checked("activity-dashboards", false).await;
-    page.screenshot("03-csv-step-2.png").await;
+    page.snapshot("03-csv-step-2.png").await;
     page.click("add-users").await;
     let client = &page.client;
     page.until("the import to finish", SLOW_WAIT, async || {
@@ -483,7 +551,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         ],
         "the first bad rows, with line numbers: {bad_rows}"
     );
-    page.screenshot("04-import-report.png").await;
+    page.snapshot("04-import-report.png").await;
 
     // 4. Select two users individually: search the directory, tick, Submit, Add Users.
     page.click("add-more").await;
@@ -504,7 +572,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.set_checked("activity-sql-basics", true).await;
     page.set_checked("activity-python-data", false).await;
     page.set_checked("activity-dashboards", true).await;
-    page.screenshot("05-users-selected.png").await;
+    page.snapshot("05-users-selected.png").await;
     page.click("add-users").await;
     let results = page.text_with("#results-heading", "invited").await;
     assert!(results.starts_with("2 people invited, 0 not"), "{results}");
@@ -525,7 +593,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
             "{user}: {row}"
         );
     }
-    page.screenshot("06-user-results.png").await;
+    page.snapshot("06-user-results.png").await;
 
     // 5. Revoke one pending invitation (Kim's, from the file), confirming first.
     page.click("tab-invitations").await;
@@ -547,7 +615,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         &format!("Revoke the invitation to {kim}?"),
     )
     .await;
-    page.screenshot("07-revoke-confirm.png").await;
+    page.snapshot("07-revoke-confirm.png").await;
     page.click(&format!("confirm-revoke-{kim_id}")).await;
     let outcome = page
         .text_with(&format!("#outcome-{kim_id}"), "Revoked")
@@ -562,7 +630,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         !page.present(&format!("#revoke-{kim_id}")).await,
         "no Revoke once revoked"
     );
-    page.screenshot("08-revoke-outcome.png").await;
+    page.snapshot("08-revoke-outcome.png").await;
 
     // 6. The mailed links: Kim's now says it was withdrawn; Robin's enrols an external person.
     let kim_link = enrol_link(
@@ -571,20 +639,21 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     );
     page.goto(&kim_link).await;
     page.text_with("#link-revoked h1", "withdrawn").await;
+    page.audit("a revoked link's page").await;
     let robin_mail = mail_for(&stack.emulators.ses, &robin, 1).await;
     assert_eq!(robin_mail.len(), 1, "one mail per invitation");
     let robin_link = enrol_link(&robin_mail[0], &stack.url);
     page.goto(&robin_link).await;
     page.text_with("main.student", "Data Skills Voucher").await;
     page.type_into("enrol-name", "Robin External").await;
-    page.screenshot("09-enrol.png").await;
+    page.snapshot("09-enrol.png").await;
     page.click("enrol").await;
     let enrolled = page.text_with("#enrolled", "is enrolled").await;
     assert_eq!(
         enrolled,
         format!("{robin} is enrolled in Data Skills Voucher.")
     );
-    page.screenshot("10-enrolled.png").await;
+    page.snapshot("10-enrolled.png").await;
 
     // 7. Back as the admin: Robin is Enrolled, by name, and Revoke is gone.
     page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
@@ -599,7 +668,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         !page.present(&format!("#revoke-{robin_id}")).await,
         "an enrolled invitation offers no Revoke"
     );
-    page.screenshot("11-admin-sees-enrolled.png").await;
+    page.snapshot("11-admin-sees-enrolled.png").await;
 
     // 8. Another contract admin cannot open Ada's contract, nor sees it listed.
     page.click("sign-out").await;
@@ -610,7 +679,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         !page.present(&format!("#contract-{DATA_SKILLS}")).await,
         "Grace's list shows Ada's contract"
     );
-    page.screenshot("12-other-admin-contracts.png").await;
+    page.snapshot("12-other-admin-contracts.png").await;
     page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
     let error = page
         .text_with(
@@ -628,7 +697,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         "Grace is offered Ada's invitations: {}",
         page.body_text().await
     );
-    page.screenshot("13-other-admin-refused.png").await;
+    page.snapshot("13-other-admin-refused.png").await;
 
     // 9. Grace sees who administers her own contract, but cannot change it.
     page.goto(&format!("/contracts/{ONBOARDING}/admins")).await;
@@ -649,7 +718,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.click("add-admin-ada-admin").await;
     page.text_with("#admin-ada-admin", "Ada Lovelace").await;
     page.id("admins-outcome").await;
-    page.screenshot("14-admin-added.png").await;
+    page.snapshot("14-admin-added.png").await;
     page.click("remove-admin-ada-admin").await;
     page.click("confirm-remove-ada-admin").await;
     page.until("Ada's row to go", WAIT, async || {
@@ -657,13 +726,15 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     })
     .await;
     page.id("admin-grace-admin").await;
-    page.screenshot("15-admin-removed.png").await;
+    page.snapshot("15-admin-removed.png").await;
 
     // 11. People, from the main navigation: the system administrator's own row offers no
-    //     Withdraw.
+    //     Withdraw (found by searching the directory).
     page.click("nav-people").await;
     page.text_with("h1", "People").await;
     page.id("people-count").await;
+    page.type_into("people-search", "sam").await;
+    page.click("people-search-submit").await;
     let own = page
         .until("the signed-in person's own row", WAIT, async || {
             let own = page
@@ -682,7 +753,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         "a system administrator is offered to withdraw their own: {}",
         page.text_with(&format!("#person-{own}"), "").await
     );
-    page.screenshot("16-people.png").await;
+    page.snapshot("16-people.png").await;
 
     // 12. Add a person: the sign-in service mails them a temporary password.
     let pat = format!("pat.{tag}@browser-e2e.example");
@@ -699,7 +770,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     );
     let (pat_id, row) = page.person_row(&pat).await;
     assert!(row.contains(pat_name), "{row}");
-    page.screenshot("17-person-added.png").await;
+    page.snapshot("17-person-added.png").await;
     // The same address again: it already has an account.
     page.type_into("person-name", pat_name).await;
     page.type_into("person-email", &pat.to_uppercase()).await;
@@ -719,7 +790,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
             .expect("aria-invalid"),
         Some("true".into())
     );
-    page.screenshot("18-person-refused.png").await;
+    page.snapshot("18-person-refused.png").await;
 
     // 13. Make Pat a system administrator, then withdraw it again (asked first each time).
     page.click(&format!("grant-sysadmin-{pat_id}")).await;
@@ -728,7 +799,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         "Make Pat Newcomer a system administrator?",
     )
     .await;
-    page.screenshot("19-grant-confirm.png").await;
+    page.snapshot("19-grant-confirm.png").await;
     page.click(&format!("confirm-sysadmin-{pat_id}")).await;
     page.text_with(
         &format!("#person-outcome-{pat_id}"),
@@ -745,7 +816,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     )
     .await;
     page.id(&format!("grant-sysadmin-{pat_id}")).await;
-    page.screenshot("20-sysadmin-withdrawn.png").await;
+    page.snapshot("20-sysadmin-withdrawn.png").await;
 
     // 14. Pat becomes an admin of one contract, on its Admins tab.
     page.goto(&format!("/contracts/{SPRING_COHORT}/admins"))
@@ -754,18 +825,23 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.click("admin-search-submit").await;
     page.click(&format!("add-admin-{pat_id}")).await;
     page.text_with(&format!("#admin-{pat_id}"), pat_name).await;
-    page.screenshot("21-new-person-admin.png").await;
+    page.snapshot("21-new-person-admin.png").await;
 
     // 15. Pat signs in on the local sign-in page (everyone in the user pool is listed there) and
     //     sees that contract, and only that one; no People for them.
     page.click("sign-out").await;
-    page.css(&format!(
-        "button[aria-label='Sign in as {pat_name} ({pat})']"
-    ))
-    .await
-    .click()
-    .await
-    .expect("click");
+    let sign_in = page
+        .until(&format!("{pat} on the sign-in page"), WAIT, async || {
+            let script = format!(
+                "const b = [...document.querySelectorAll('ul.users button')]
+                     .find(b => b.textContent.includes({}));
+                 return b ? b.id : null;",
+                json!(pat)
+            );
+            page.js(&script).await.as_str().map(str::to_owned)
+        })
+        .await;
+    page.click(&sign_in).await;
     page.text_with("header.top", pat_name).await;
     page.id(&format!("contract-{SPRING_COHORT}")).await;
     let listed = page
@@ -780,5 +856,5 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         !page.present("#nav-people").await,
         "People is offered to someone who is not a system administrator"
     );
-    page.screenshot("22-new-person-contracts.png").await;
+    page.snapshot("22-new-person-contracts.png").await;
 }
