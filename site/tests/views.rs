@@ -1211,3 +1211,30 @@ fn the_main_navigation_offers_people_to_system_administrators_only() {
     let html = header(false);
     assert!(!html.contains("nav-people") && !html.contains("/people"));
 }
+
+#[test]
+fn the_delivery_column_says_what_the_mail_service_reported() {
+    use site::components::status::delivery_text;
+    let sent = |report: Option<MailReport>| Delivery {
+        state: DeliveryState::Sent,
+        reason: None,
+        report,
+    };
+    assert_eq!(delivery_text(&sent(None)), "Sent");
+    let report = |kind, detail: &str| MailReport {
+        kind,
+        at: "2026-03-02T09:00:20Z".into(),
+        detail: detail.into(),
+    };
+    assert_eq!(
+        delivery_text(&sent(Some(report(MailReportKind::Delivered, "")))),
+        "Delivered"
+    );
+    assert_eq!(
+        delivery_text(&sent(Some(report(
+            MailReportKind::BouncedPermanent,
+            "Permanent (General): smtp; 550 5.1.1 user unknown"
+        )))),
+        "Bounced: Permanent (General): smtp; 550 5.1.1 user unknown"
+    );
+}

@@ -448,11 +448,20 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     let robin = format!("robin.{tag}@browser-e2e.example");
     let kim = format!("kim.{tag}@browser-e2e.example");
 
+    // The seeded people are known by their subs, which the pool chose.
+    let ada = stack.person("contract-admin", 0).user_id.as_str();
+    let grace = stack.person("contract-admin", 1).user_id.as_str();
+    let sam = stack.person("system-admin", 0).user_id.as_str();
+    let (u201, u202) = (
+        stack.directory[&201].as_str(),
+        stack.directory[&202].as_str(),
+    );
+
     // 1. Sign in as a contract admin.
     page.goto("/").await;
-    page.id("sign-in-ada-admin").await;
+    page.id(&format!("sign-in-{ada}")).await;
     page.snapshot("01-sign-in.png").await;
-    page.click("sign-in-ada-admin").await;
+    page.click(&format!("sign-in-{ada}")).await;
     page.text_with("header.top", "Ada Lovelace").await;
     // Ada's contracts are listed (her voucher among them), not Grace's onboarding voucher.
     page.id(&format!("contract-{DATA_SKILLS}")).await;
@@ -558,13 +567,18 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.click("method-users").await;
     page.type_into("user-search", "bruno kowalski").await;
     page.click("user-search-submit").await;
-    page.set_checked("user-u201", true).await;
+    page.set_checked(&format!("user-{u201}"), true).await;
     page.type_into("user-search", "chen kowalski").await;
     page.click("user-search-submit").await;
     page.text_with(".user-picker", "Chen Kowalski").await;
-    page.set_checked("user-u202", true).await;
+    page.set_checked(&format!("user-{u202}"), true).await;
     // The first pick stays listed (and ticked) under "Also selected".
-    assert!(page.id("user-u201").await.is_selected().await.unwrap());
+    assert!(page
+        .id(&format!("user-{u201}"))
+        .await
+        .is_selected()
+        .await
+        .unwrap());
     page.text_with(".user-picker .selection", "2 people selected")
         .await;
     page.click("submit-users").await;
@@ -672,7 +686,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
 
     // 8. Another contract admin cannot open Ada's contract, nor sees it listed.
     page.click("sign-out").await;
-    page.click("sign-in-grace-admin").await;
+    page.click(&format!("sign-in-{grace}")).await;
     page.text_with("header.top", "Grace Hopper").await;
     page.id(&format!("contract-{ONBOARDING}")).await;
     assert!(
@@ -701,7 +715,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
 
     // 9. Grace sees who administers her own contract, but cannot change it.
     page.goto(&format!("/contracts/{ONBOARDING}/admins")).await;
-    page.id("admin-grace-admin").await;
+    page.id(&format!("admin-{grace}")).await;
     assert!(
         !page.present("[id^='remove-admin-']").await && !page.present("#admin-search").await,
         "a contract admin is offered to change the admins"
@@ -709,23 +723,24 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
 
     // 10. The system administrator makes Ada an admin of Grace's contract, then removes her.
     page.click("sign-out").await;
-    page.click("sign-in-sam-sysadmin").await;
+    page.click(&format!("sign-in-{sam}")).await;
     page.text_with("header.top", "Sam Sysadmin").await;
     page.goto(&format!("/contracts/{ONBOARDING}/admins")).await;
-    page.id("admin-grace-admin").await;
+    page.id(&format!("admin-{grace}")).await;
     page.type_into("admin-search", "ada").await;
     page.click("admin-search-submit").await;
-    page.click("add-admin-ada-admin").await;
-    page.text_with("#admin-ada-admin", "Ada Lovelace").await;
+    page.click(&format!("add-admin-{ada}")).await;
+    page.text_with(&format!("#admin-{ada}"), "Ada Lovelace")
+        .await;
     page.id("admins-outcome").await;
     page.snapshot("14-admin-added.png").await;
-    page.click("remove-admin-ada-admin").await;
-    page.click("confirm-remove-ada-admin").await;
+    page.click(&format!("remove-admin-{ada}")).await;
+    page.click(&format!("confirm-remove-{ada}")).await;
     page.until("Ada's row to go", WAIT, async || {
-        (!page.present("#admin-ada-admin").await).then_some(())
+        (!page.present(&format!("#admin-{ada}")).await).then_some(())
     })
     .await;
-    page.id("admin-grace-admin").await;
+    page.id(&format!("admin-{grace}")).await;
     page.snapshot("15-admin-removed.png").await;
 
     // 11. People, from the main navigation: the system administrator's own row offers no
@@ -747,6 +762,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
                 .map(|id| id.trim_start_matches("person-").to_owned())
         })
         .await;
+    assert_eq!(own, sam, "Sam's own row is the one marked (you)");
     assert!(
         page.present(&format!("#own-sysadmin-{own}")).await
             && !page.present(&format!("#withdraw-sysadmin-{own}")).await,

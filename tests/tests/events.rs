@@ -74,4 +74,27 @@ fn s3_and_stream_events_deserialize_as_the_runtime_would() {
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert!(!event.records.is_empty(), "{}", file.display());
     }
+    // SES reports as EventBridge delivers them: each one a report of an invitation mail.
+    for file in event_files("delivery-events/events") {
+        let event: delivery_events::Envelope = serde_json::from_str(&read(&file))
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(
+            delivery_events::read(&event).is_some(),
+            "{}",
+            file.display()
+        );
+    }
+    // Scheduled functions take any event; theirs are EventBridge's scheduled events.
+    for dir in ["directory-sync/events", "send-sweeper/events"] {
+        for file in event_files(dir) {
+            let event: serde_json::Value = serde_json::from_str(&read(&file))
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            assert_eq!(
+                event["detail-type"],
+                "Scheduled Event",
+                "{}",
+                file.display()
+            );
+        }
+    }
 }

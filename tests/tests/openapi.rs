@@ -85,9 +85,11 @@ fn wire_schemas() -> BTreeMap<String, Json> {
     add::<wire::Import>(&mut responses);
     add::<wire::AdminList>(&mut responses);
     add::<wire::InvitationPage>(&mut responses);
+    add::<wire::PersonAdded>(&mut responses);
     add::<wire::AddInvitations>(&mut requests);
     add::<wire::NewImport>(&mut requests);
     add::<wire::NewAdmin>(&mut requests);
+    add::<wire::NewPerson>(&mut requests);
     add::<wire::EnrolRequest>(&mut requests);
     let mut all: BTreeMap<String, Json> = responses.take_definitions(true).into_iter().collect();
     for (name, schema) in requests.take_definitions(true) {

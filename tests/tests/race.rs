@@ -54,6 +54,7 @@ async fn revoke_and_enrol_at_the_same_instant_through_the_apis() {
             env.s3.clone(),
             &env.bucket,
         ))),
+        accounts: Some(Arc::new(env.accounts.clone())),
         clock: clock.clone(),
     };
     let student = enrol_api::App {

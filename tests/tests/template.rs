@@ -463,7 +463,7 @@ fn the_link_signing_key_comes_from_secrets_manager_in_a_shape_the_code_accepts()
 
 #[test]
 fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
-    use invitations_core::adapters::dynamo::items::{BY_INVITATION_ID, GSI1};
+    use invitations_core::adapters::dynamo::items::{BY_INVITATION_ID, BY_SEND_DUE, GSI1};
     let template = Template::load();
     let tables: Vec<_> = template.of_type("AWS::DynamoDB::Table").collect();
     assert_eq!(tables.len(), 1);
@@ -490,7 +490,15 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
         .iter()
         .map(|i| (i["IndexName"].as_str().expect("IndexName"), i))
         .collect();
-    assert_eq!(indexes.len(), 2);
+    assert_eq!(indexes.len(), 3);
+    assert_eq!(
+        indexes[BY_SEND_DUE]["KeySchema"],
+        json!([key("send_shard", "HASH"), key("send_due_at", "RANGE")])
+    );
+    assert_eq!(
+        indexes[BY_SEND_DUE]["Projection"],
+        json!({"ProjectionType": "INCLUDE", "NonKeyAttributes": ["contract_id"]})
+    );
     assert_eq!(
         indexes[GSI1]["KeySchema"],
         json!([key("gsi1pk", "HASH"), key("gsi1sk", "RANGE")])
@@ -527,6 +535,18 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
         json!(["ReportBatchItemFailures"])
     );
     assert_eq!(s["BisectBatchOnFunctionError"], true);
+    // Only writes that queue a mail invoke the mailer.
+    let filters = s["FilterCriteria"]["Filters"]
+        .as_array()
+        .expect("a stream filter");
+    assert_eq!(filters.len(), 1);
+    let pattern: Value =
+        serde_json::from_str(filters[0]["Pattern"].as_str().expect("a pattern")).expect("JSON");
+    assert_eq!(
+        pattern["dynamodb"]["NewImage"],
+        json!({"type": {"S": ["invitation"]}, "delivery": {"S": ["queued"]}})
+    );
+    assert_eq!(pattern["eventName"], json!(["INSERT", "MODIFY"]));
     assert!(s["MaximumRetryAttempts"].is_u64());
     let queue = s["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
         .as_str()
@@ -652,16 +672,61 @@ fn each_role_allows_only_what_its_function_does() {
         read.iter().all(|a| reads.contains(&a.as_str())),
         "admin-read may only read: {read:?}"
     );
-    for binary in ["resend", "revoke", "contract-admins", "enrol"] {
+    // Only `people` changes the user pool; `enrol` makes a student's account or finds it;
+    // `directory-sync` only reads the pool.
+    let pool_actions = |binary: &str| -> BTreeSet<String> {
+        role_actions(&template, binary)
+            .into_iter()
+            .filter(|a| a.starts_with("cognito-idp:"))
+            .collect()
+    };
+    let set = |list: &[&str]| -> BTreeSet<String> {
+        list.iter().map(|a| format!("cognito-idp:{a}")).collect()
+    };
+    assert_eq!(
+        pool_actions("enrol"),
+        set(&["AdminCreateUser", "AdminGetUser"])
+    );
+    assert_eq!(
+        pool_actions("directory-sync"),
+        set(&["ListUsers", "ListUsersInGroup"])
+    );
+    assert_eq!(
+        pool_actions("people"),
+        set(&[
+            "AdminCreateUser",
+            "AdminGetUser",
+            "AdminListGroupsForUser",
+            "AdminAddUserToGroup",
+            "AdminRemoveUserFromGroup"
+        ])
+    );
+    for f in template.functions() {
+        if !["enrol", "directory-sync", "people"].contains(&f.binary.as_str()) {
+            assert!(pool_actions(&f.binary).is_empty(), "{}", f.binary);
+        }
+    }
+    for binary in [
+        "resend",
+        "revoke",
+        "contract-admins",
+        "enrol",
+        "people",
+        "directory-sync",
+        "send-sweeper",
+    ] {
         let actions = role_actions(&template, binary);
         assert!(
-            actions
-                .iter()
-                .all(|a| a.starts_with("logs:") || a.starts_with("dynamodb:")),
+            actions.iter().all(|a| a.starts_with("logs:")
+                || a.starts_with("dynamodb:")
+                || a.starts_with("cognito-idp:")),
             "{binary}: {actions:?}"
         );
+        // Deleting is for the directory's address pointers (a person's address changed).
+        let deletes = ["people", "directory-sync"].contains(&binary);
         assert!(
-            !actions.contains("dynamodb:DeleteItem") && !actions.contains("dynamodb:Scan"),
+            (deletes || !actions.contains("dynamodb:DeleteItem"))
+                && !actions.contains("dynamodb:Scan"),
             "{binary}: {actions:?}"
         );
     }
@@ -670,4 +735,126 @@ fn each_role_allows_only_what_its_function_does() {
             assert!(!action.ends_with(":*"), "{}: {action}", f.binary);
         }
     }
+}
+
+/// Every failure queue has an alarm that tells the operators' topic, and the sweeper that
+/// re-queues stuck sends runs on a schedule with only the index and item calls it makes.
+#[test]
+fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
+    let template = Template::load();
+    let queues: BTreeSet<&str> = template
+        .of_type("AWS::SQS::Queue")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let alarmed: BTreeSet<&str> = template
+        .of_type("AWS::CloudWatch::Alarm")
+        .map(|(_, alarm)| {
+            let p = &alarm["Properties"];
+            assert_eq!(p["MetricName"], "ApproximateNumberOfMessagesVisible");
+            assert_eq!(p["Threshold"], 0);
+            let topic = p["AlarmActions"][0]["Ref"]
+                .as_str()
+                .expect("an alarm action");
+            assert_eq!(template.resources()[topic]["Type"], "AWS::SNS::Topic");
+            p["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+                .as_str()
+                .expect("a queue")
+        })
+        .collect();
+    assert_eq!(alarmed, queues);
+
+    let sweeper = template
+        .functions()
+        .into_iter()
+        .find(|f| f.binary == "send-sweeper")
+        .expect("the send sweeper");
+    let schedules: Vec<&Value> = sweeper.properties["Events"]
+        .as_object()
+        .expect("events")
+        .values()
+        .filter(|e| e["Type"] == "Schedule")
+        .collect();
+    assert_eq!(schedules.len(), 1);
+    assert_eq!(
+        role_actions(&template, "send-sweeper"),
+        [
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents"
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+    );
+}
+
+/// SES's reports reach the delivery-events function: the configuration set the mailer sends
+/// with publishes them to EventBridge, and the function's rule takes that set's events.
+#[test]
+fn ses_reports_of_the_mailers_configuration_set_reach_the_delivery_events_function() {
+    let template = Template::load();
+    let destinations: Vec<_> = template
+        .of_type("AWS::SES::ConfigurationSetEventDestination")
+        .collect();
+    assert_eq!(destinations.len(), 1);
+    let p = &destinations[0].1["Properties"];
+    assert_eq!(p["ConfigurationSetName"]["Ref"], "MailConfigurationSet");
+    let types: BTreeSet<&str> = p["EventDestination"]["MatchingEventTypes"]
+        .as_array()
+        .expect("event types")
+        .iter()
+        .map(|v| v.as_str().expect("a type"))
+        .collect();
+    assert_eq!(
+        types,
+        BTreeSet::from([
+            "DELIVERY",
+            "BOUNCE",
+            "COMPLAINT",
+            "REJECT",
+            "DELIVERY_DELAY"
+        ])
+    );
+    let mailer = template
+        .functions()
+        .into_iter()
+        .find(|f| f.binary == "mailer")
+        .expect("the mailer");
+    assert_eq!(
+        mailer.properties["Environment"]["Variables"]["SES_CONFIGURATION_SET"]["Ref"],
+        "MailConfigurationSet"
+    );
+    let reports = template
+        .functions()
+        .into_iter()
+        .find(|f| f.binary == "delivery-events")
+        .expect("the delivery-events function");
+    let rule = reports.properties["Events"]
+        .as_object()
+        .expect("events")
+        .values()
+        .find(|e| e["Type"] == "EventBridgeRule")
+        .expect("an EventBridge rule");
+    let pattern = &rule["Properties"]["Pattern"];
+    assert_eq!(pattern["source"], json!(["aws.ses"]));
+    assert_eq!(
+        pattern["detail"]["mail"]["tags"]["ses:configuration-set"],
+        json!([{"Ref": "MailConfigurationSet"}])
+    );
+    let actions = role_actions(&template, "delivery-events");
+    assert!(
+        actions.iter().all(|a| [
+            "logs:CreateLogStream",
+            "logs:PutLogEvents",
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:Query",
+            "sqs:SendMessage"
+        ]
+        .contains(&a.as_str())),
+        "{actions:?}"
+    );
 }

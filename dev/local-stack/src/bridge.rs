@@ -36,6 +36,9 @@ pub struct Bridge {
     pub failure_queue_url: String,
     pub import: Arc<import::App>,
     pub mailer: Arc<mailer::App>,
+    /// The mailer trigger's FilterCriteria patterns from infra/template.yaml: records that
+    /// match none never reach the mailer, as in AWS.
+    pub stream_filters: Vec<serde_json::Value>,
 }
 
 impl Bridge {
@@ -217,7 +220,19 @@ impl Bridge {
                 .shard_iterator(iterator)
                 .send()
                 .await?;
-            shard.pending.extend(page.records().iter().cloned());
+            shard.pending.extend(
+                page.records()
+                    .iter()
+                    .filter(|record| {
+                        let shaped = testkit::lambda_stream_record(&shard.arn, record);
+                        self.stream_filters.is_empty()
+                            || self
+                                .stream_filters
+                                .iter()
+                                .any(|p| crate::template::pattern_matches(p, &shaped))
+                    })
+                    .cloned(),
+            );
             shard.iterator = page.next_shard_iterator().map(str::to_owned);
         }
         if shard.pending.is_empty() {

@@ -4,9 +4,11 @@
 //!
 //! Like API Gateway, it answers 404 `{"message":"Not Found"}` for a route the template does not
 //! declare and 401 `{"message":"Unauthorized"}` when a JWT route has no valid token, without
-//! calling the function.
+//! calling the function. Tokens are the user pool's own id tokens, checked as the template's
+//! JWT authorizer checks them (crate::authorizer).
 
-use crate::sign_in::{Claims, LocalUser, Signer};
+use crate::authorizer::{as_authorizer_claims, JwtAuthorizer};
+use crate::sign_in::{LocalSignIn, SignInError};
 use crate::template::ApiRoute;
 use axum::body::{to_bytes, Body as AxumBody, Bytes};
 use axum::extract::{Request, State};
@@ -21,6 +23,9 @@ use std::sync::Arc;
 use std::time::Instant;
 use tower_http::services::{ServeDir, ServeFile};
 
+/// The claims a JWT authorizer passes to the function: names to string values.
+pub type Claims = Map<String, Value>;
+
 /// The largest request body passed on (API Gateway's limit).
 const MAX_BODY: usize = 10 * 1024 * 1024;
 
@@ -34,9 +39,10 @@ pub struct Functions {
 pub struct Gateway {
     pub routes: Vec<ApiRoute>,
     pub functions: Functions,
-    pub signer: Signer,
-    /// Who the sign-in page offers.
-    pub people: Vec<LocalUser>,
+    pub authorizer: JwtAuthorizer,
+    pub sign_in: LocalSignIn,
+    /// Subs of the seeded sign-in people: listed first on the sign-in page.
+    pub featured: Vec<String>,
     pub site_dir: PathBuf,
 }
 
@@ -174,8 +180,7 @@ pub fn api_gateway_event(
         "timeEpoch": now.timestamp_millis(),
     });
     if let Some(claims) = claims {
-        context["authorizer"] =
-            json!({"jwt": {"claims": claims.as_authorizer_claims(), "scopes": null}});
+        context["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
     }
     let mut event = json!({
         "version": "2.0",
@@ -237,10 +242,11 @@ async fn api(State(gw): State<Arc<Gateway>>, request: Request) -> Response {
         return gateway_message(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large");
     };
     let claims = bearer(&parts.headers).and_then(|token| {
-        gw.signer
-            .verify(token, chrono::Utc::now())
+        gw.authorizer
+            .verify(token)
             .inspect_err(|e| tracing::info!(error = %e, "token refused"))
             .ok()
+            .map(|claims| as_authorizer_claims(&claims))
     });
     match gw
         .functions
@@ -264,12 +270,14 @@ async fn api(State(gw): State<Arc<Gateway>>, request: Request) -> Response {
     }
 }
 
+/// The token of the `Authorization` header; API Gateway takes it with or without `Bearer `.
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
+    let value = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()
         .ok()?
-        .strip_prefix("Bearer ")
+        .trim();
+    Some(value.strip_prefix("Bearer ").unwrap_or(value)).filter(|t| !t.is_empty())
 }
 
 fn from_lambda(response: lambda_http::Response<lambda_http::Body>) -> Response {
@@ -289,8 +297,15 @@ async fn config() -> Json<Value> {
     Json(json!({ "api_base": "/api", "sign_in": { "kind": "local" } }))
 }
 
-async fn people(State(gw): State<Arc<Gateway>>) -> Json<Vec<LocalUser>> {
-    Json(gw.people.clone())
+/// Everyone in the user pool, the seeded sign-in people first.
+async fn people(State(gw): State<Arc<Gateway>>) -> Response {
+    match gw.sign_in.people(&gw.featured).await {
+        Ok(people) => Json(people).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "listing the user pool failed");
+            gateway_message(StatusCode::BAD_GATEWAY, "The user pool did not answer")
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -298,16 +313,29 @@ struct SignIn {
     user_id: String,
 }
 
+/// Signs the person in through the user pool and answers its id token.
 async fn sign_in(State(gw): State<Arc<Gateway>>, body: Bytes) -> Response {
     let Ok(SignIn { user_id }) = serde_json::from_slice(&body) else {
         return gateway_message(StatusCode::BAD_REQUEST, "Send {\"user_id\": \"...\"}");
     };
-    let Some(user) = gw.people.iter().find(|p| p.user_id == user_id) else {
-        return gateway_message(StatusCode::NOT_FOUND, "No such local user");
-    };
-    let (token, expires_at) = gw.signer.issue(user, chrono::Utc::now());
-    tracing::info!(user = %user.user_id, role = %user.role, "signed in");
-    Json(json!({ "token": token, "expires_at": expires_at.to_rfc3339() })).into_response()
+    match gw.sign_in.sign_in(&user_id).await {
+        Ok(signed) => {
+            tracing::info!(user = %user_id, "signed in");
+            Json(json!({ "token": signed.token, "expires_at": signed.expires_at.to_rfc3339() }))
+                .into_response()
+        }
+        Err(SignInError::NoSuchUser) => {
+            gateway_message(StatusCode::NOT_FOUND, "No such local user")
+        }
+        Err(SignInError::Refused(why)) => {
+            tracing::info!(user = %user_id, reason = %why, "sign-in refused");
+            gateway_message(StatusCode::FORBIDDEN, &why)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "sign-in failed");
+            gateway_message(StatusCode::BAD_GATEWAY, "The user pool did not answer")
+        }
+    }
 }
 
 /// The built site; unknown paths are the single-page app's routes and get index.html. Looked

@@ -1,10 +1,12 @@
 //! The whole system on one machine, for people and for end-to-end tests: the emulators, the
 //! resources infra/template.yaml declares, a gateway serving the site and the API, the event
-//! bridge that plays Lambda's S3 and stream triggers, and demo data. The functions' code runs
-//! unchanged, in this process.
+//! bridge that plays Lambda's S3 and stream triggers, the directory sync's schedule, and demo
+//! data. The functions' code runs unchanged, in this process. Identity is the user pool's: people
+//! sign in with the emulator's id tokens and the gateway checks them as API Gateway would.
 //!
 //! `Stack::start` is what `local-stack` (the binary) and tests/tests/local_stack.rs call.
 
+pub mod authorizer;
 pub mod bridge;
 pub mod gateway;
 pub mod provision;
@@ -12,10 +14,11 @@ pub mod seed;
 pub mod sign_in;
 pub mod template;
 
+use crate::authorizer::JwtAuthorizer;
 use crate::bridge::Bridge;
 use crate::gateway::{Functions, Gateway};
-use crate::provision::{BoxError, Names, Resources};
-use crate::sign_in::{LocalUser, Signer};
+use crate::provision::{BoxError, Names, Resources, UserPool};
+use crate::sign_in::{LocalSignIn, LocalUser};
 use crate::template::Template;
 use invitations_core::adapters::{CognitoAccounts, DynamoStore, S3Blobs, SesMailer};
 use invitations_core::domain::LinkKey;
@@ -25,6 +28,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use testkit::{sdk_config, Emulators};
 use tokio::task::JoinHandle;
+
+/// How often the directory sync runs (the template's schedule is every 5 minutes; sooner here,
+/// so that someone added to the pool by hand can be picked within seconds).
+pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How often the send sweeper runs (every 5 minutes in the template).
+pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Who the demo mail comes from.
 pub const MAIL_FROM: &str = "Learning Contracts <invitations@learning.example>";
@@ -36,6 +46,7 @@ pub struct Options {
     pub names: Names,
     /// The built site (index.html and the wasm); served when it exists.
     pub site_dir: PathBuf,
+    /// The demo data; without it the pool holds only the sign-in people.
     pub seed: bool,
     /// Mails per second the mailer may send (production reads MAIL_SEND_RATE).
     pub send_rate: f64,
@@ -59,8 +70,16 @@ pub struct Stack {
     pub url: String,
     pub emulators: Emulators,
     pub resources: Resources,
+    /// The user pool and the site's app client.
+    pub pool: UserPool,
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
+    /// The seeded sign-in people (system administrator, contract admins, students), with subs.
     pub people: Vec<LocalUser>,
+    /// The seeded directory users' subs, by number (1..=seed::DIRECTORY_SIZE; 1 and 2 only
+    /// without the demo data).
+    pub directory: std::collections::BTreeMap<usize, String>,
     pub store: DynamoStore,
+    sync: directory_sync::App,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -89,11 +108,16 @@ impl Stack {
         let store = DynamoStore::new(dynamodb.clone(), &resources.names.table);
         let shared: Arc<dyn Store> = Arc::new(store.clone());
         let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
-        let pool =
-            testkit::create_user_pool(&cognito, &format!("{}-people", resources.names.table))
-                .await?;
+        let pool = provision::user_pool(&cognito, &options.names.user_pool).await?;
         let accounts: Arc<dyn ports::Accounts> =
             Arc::new(CognitoAccounts::new(cognito.clone(), &pool.id));
+        let authorizer =
+            JwtAuthorizer::fetch(&options.emulators.aws, &pool.id, &pool.client_id).await?;
+        let sign_in = LocalSignIn::new(cognito.clone(), pool.clone(), shared.clone());
+        let sync = directory_sync::App {
+            accounts: accounts.clone(),
+            store: Arc::new(store.clone()),
+        };
         let blobs = Arc::new(S3Blobs::new(s3.clone(), &resources.names.bucket));
         // Secrets are made fresh for every run and never written down.
         let link_key = LinkKey::from_bytes(random_bytes(32))?;
@@ -103,6 +127,7 @@ impl Stack {
             admin: admin_api::App {
                 store: shared.clone(),
                 blobs: Some(blobs.clone()),
+                accounts: Some(accounts.clone()),
                 clock: clock.clone(),
             },
             enrol: enrol_api::App {
@@ -135,12 +160,17 @@ impl Stack {
             failure_queue_url: resources.failure_queue_url.clone(),
             import: Arc::new(import),
             mailer: Arc::new(mailer),
+            stream_filters: Template::load().stream_filters("mailer"),
         });
         // Before seeding, so the seeded invitations are mailed like any others.
         let mut tasks = bridge.start().await?;
 
         let routes = Template::load().api_routes();
-        let people = if options.seed {
+        // People are made in the pool as an administrator would, and reach the directory
+        // through the sync, as in AWS.
+        let people = seed::create_people(&cognito, &pool.id, options.seed).await?;
+        directory_sync::run(&sync).await?;
+        if options.seed {
             let past_clock = {
                 let clock = clock.clone();
                 Arc::new(move || clock() - chrono::Duration::days(30)) as ports::Clock
@@ -161,18 +191,43 @@ impl Stack {
                 now: &functions,
                 past: &past,
                 link_key: &link_key,
+                people: &people,
+                sign_in: &sign_in,
+                authorizer: &authorizer,
             }
             .run(clock())
-            .await?
-        } else {
-            seed::people()
+            .await?;
+        }
+        // The send sweeper on its schedule: sends stuck in queued or sending are queued again.
+        let sweeper = send_sweeper::App {
+            store: Arc::new(store.clone()),
+            clock: clock.clone(),
         };
+        tasks.push(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(SWEEP_EVERY).await;
+                if let Err(e) = send_sweeper::run(&sweeper).await {
+                    tracing::warn!(error = %e, "the send sweep failed; it runs again shortly");
+                }
+            }
+        }));
+        // The template's schedule: a pass now and then every SYNC_EVERY.
+        let scheduled = sync.clone();
+        tasks.push(tokio::spawn(async move {
+            loop {
+                if let Err(e) = directory_sync::run(&scheduled).await {
+                    tracing::warn!(error = %e, "the directory sync failed; it runs again shortly");
+                }
+                tokio::time::sleep(SYNC_EVERY).await;
+            }
+        }));
 
         let gateway = Arc::new(Gateway {
             routes,
             functions,
-            signer: Signer::random(),
-            people: people.clone(),
+            authorizer,
+            sign_in,
+            featured: people.sign_in.iter().map(|p| p.user_id.clone()).collect(),
             site_dir: options.site_dir,
         });
         let router = gateway.router();
@@ -185,10 +240,31 @@ impl Stack {
             url,
             emulators: options.emulators,
             resources,
-            people,
+            pool,
+            cognito,
+            people: people.sign_in,
+            directory: people.directory,
             store,
+            sync,
             tasks,
         })
+    }
+
+    /// One pass of the directory sync now (it also runs every SYNC_EVERY on its own).
+    pub async fn sync_directory(
+        &self,
+    ) -> Result<directory_sync::SyncReport, directory_sync::SyncError> {
+        directory_sync::run(&self.sync).await
+    }
+
+    /// A seeded sign-in person by role (`system-admin`, `contract-admin`, `student`) and
+    /// position among those of that role.
+    pub fn person(&self, role: &str, nth: usize) -> &LocalUser {
+        self.people
+            .iter()
+            .filter(|p| p.role == role)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("no seeded {role} number {nth}"))
     }
 
     /// The SES emulator's web inbox.

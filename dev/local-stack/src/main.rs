@@ -1,7 +1,8 @@
 //! `local-stack`: runs the whole system on this machine until Ctrl-C. See the README.
 //!
 //! Options: `--port N` (gateway, default 3000), `--moto-port N` (default 4566), `--ses-port N`
-//! (default 8005), `--no-seed`. With MOTO_ENDPOINT and SES_ENDPOINT set, it uses those
+//! (default 8005), `--no-seed` (only the sign-in people: no directory users, contracts or
+//! invitations). With MOTO_ENDPOINT and SES_ENDPOINT set, it uses those
 //! emulators instead of starting its own.
 
 use local_stack::{Options, Stack};
@@ -118,9 +119,16 @@ async fn main() -> ExitCode {
     if !site_built {
         println!("  (site not built: run scripts/build-site.sh; the API works without it)");
     }
+    println!(
+        "  User pool      {}   (app client {}; sign in on the site, or POST /local/sign-in {{\"user_id\": sub}})",
+        stack.pool.id, stack.pool.client_id
+    );
     println!("  Sign in as:");
     for p in &stack.people {
-        println!("    {:<14} {:<16} {}", p.role, p.user_id, p.name);
+        println!(
+            "    {:<14} {:<16} {:<36} {}",
+            p.role, p.name, p.user_id, p.email
+        );
     }
     println!("  Drop a CSV: aws --endpoint-url {} s3 cp list.csv s3://{}/imports/data-skills-voucher/list.csv --metadata activities=sql-basics,dashboards", stack.emulators.aws, stack.resources.names.bucket);
     println!("  Ctrl-C stops everything.");

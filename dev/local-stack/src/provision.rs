@@ -1,13 +1,16 @@
 //! Creates what infra/template.yaml would create, on the emulators: the table with its stream,
 //! the imports bucket (CORS for browser uploads) whose ObjectCreated events go to an SQS queue
 //! (moto cannot invoke a Lambda; the bridge reads the queue instead), and the queues where
-//! events that keep failing end up, like the template's on-failure destinations.
+//! events that keep failing end up, like the template's on-failure destinations; and the user
+//! pool with its `system-admins` group and the site's app client.
 
 use aws_sdk_s3::types::{
     CorsConfiguration, CorsRule, Event, FilterRule, FilterRuleName, NotificationConfiguration,
     NotificationConfigurationFilter, QueueConfiguration, S3KeyFilter,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
+
+pub use testkit::UserPool;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -18,6 +21,7 @@ pub struct Names {
     pub bucket: String,
     pub import_queue: String,
     pub failure_queue: String,
+    pub user_pool: String,
 }
 
 impl Names {
@@ -27,6 +31,7 @@ impl Names {
             bucket: format!("{prefix}-imports"),
             import_queue: format!("{prefix}-import-events"),
             failure_queue: format!("{prefix}-failed-events"),
+            user_pool: format!("{prefix}-people"),
         }
     }
 }
@@ -134,4 +139,51 @@ pub async fn create(
         import_queue_url,
         failure_queue_url,
     })
+}
+
+/// The user pool as infra/template.yaml makes it (testkit::create_user_pool: sign-in by email
+/// address, the `system-admins` group, the site's app client), or the one of that name made by
+/// an earlier run on the same emulator.
+pub async fn user_pool(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    name: &str,
+) -> Result<UserPool, BoxError> {
+    let mut next = None;
+    loop {
+        let page = cognito
+            .list_user_pools()
+            .max_results(60)
+            .set_next_token(next)
+            .send()
+            .await?;
+        if let Some(id) = page
+            .user_pools()
+            .iter()
+            .find(|p| p.name() == Some(name))
+            .and_then(|p| p.id())
+        {
+            let clients = cognito
+                .list_user_pool_clients()
+                .user_pool_id(id)
+                .max_results(60)
+                .send()
+                .await?;
+            if let Some(client_id) = clients
+                .user_pool_clients()
+                .iter()
+                .find(|c| c.client_name() == Some("site"))
+                .and_then(|c| c.client_id())
+            {
+                return Ok(UserPool {
+                    id: id.to_owned(),
+                    client_id: client_id.to_owned(),
+                });
+            }
+        }
+        next = page.next_token().map(str::to_owned);
+        if next.is_none() {
+            break;
+        }
+    }
+    Ok(testkit::create_user_pool(cognito, name).await?)
 }

@@ -1,18 +1,24 @@
-//! Demo data: the people the sign-in page offers, a directory of a few hundred users, contracts
-//! of every kind and phase, and invitations in every status. Invitations are made, enrolled and
-//! revoked through the functions' own handlers (so counts, audit and mail are real), some of
-//! them with a clock set in the past so that they have expired.
+//! Demo data: the people the sign-in page offers and a directory of a few hundred users, all
+//! of them accounts in the user pool (the directory is filled from the pool by the directory
+//! sync, as in AWS); contracts of every kind and phase, administered by the contract admins'
+//! subs; and invitations in every status. Invitations are made, enrolled and revoked through
+//! the functions' own handlers, with the claims of real id tokens (so counts, audit and mail
+//! are real), some of them with a clock set in the past so that they have expired.
 
-use crate::gateway::Functions;
-use crate::sign_in::{Claims, LocalUser, ISSUER};
+use crate::authorizer::{as_authorizer_claims, JwtAuthorizer};
+use crate::gateway::{Claims, Functions};
+use crate::sign_in::{LocalSignIn, LocalUser};
 use crate::template::ApiRoute;
+use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use chrono::{DateTime, Duration, Utc};
 use invitations_core::domain::{
-    Activity, ActivityId, Contract, ContractId, ContractKind, EmailAddress, InvitationId, LinkKey,
-    StatusCounts, User, UserId, SYSTEM_ADMIN_GROUP,
+    Activity, ActivityId, Contract, ContractId, ContractKind, InvitationId, LinkKey, StatusCounts,
+    UserId, SYSTEM_ADMIN_GROUP,
 };
 use invitations_core::ports::Store;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -30,37 +36,38 @@ const LAST: &[&str] = &[
     "Jensen", "Kowalski", "Larsen", "Moreau", "Novak", "Okafor",
 ];
 
-/// The people the local sign-in offers: one of each role, plus two students.
-pub fn people() -> Vec<LocalUser> {
-    let person = |id: &str, name: &str, role: &str, groups: &[&str]| LocalUser {
-        user_id: id.into(),
-        email: format!("{}@{DOMAIN}", id.replace('-', ".")),
+/// Someone the seed puts in the user pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedPerson {
+    pub email: String,
+    pub name: String,
+    /// What they are for on the sign-in page: `system-admin`, `contract-admin` or `student`.
+    pub role: &'static str,
+}
+
+/// The people the local sign-in offers first: one system administrator, two contract admins
+/// and two students (directory users 1 and 2).
+pub fn sign_in_people() -> Vec<SeedPerson> {
+    let person = |local: &str, name: &str, role| SeedPerson {
+        email: format!("{local}@{DOMAIN}"),
         name: name.into(),
-        role: role.into(),
-        groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+        role,
     };
-    let student = |n: usize| LocalUser {
-        user_id: format!("u{n:03}"),
+    let student = |n: usize| SeedPerson {
         email: directory_email(n),
         name: directory_name(n),
-        role: "student".into(),
-        groups: Vec::new(),
+        role: "student",
     };
     vec![
-        person(
-            "sam-sysadmin",
-            "Sam Sysadmin",
-            "system-admin",
-            &[SYSTEM_ADMIN_GROUP],
-        ),
-        person("ada-admin", "Ada Lovelace", "contract-admin", &[]),
-        person("grace-admin", "Grace Hopper", "contract-admin", &[]),
+        person("sam.sysadmin", "Sam Sysadmin", "system-admin"),
+        person("ada.admin", "Ada Lovelace", "contract-admin"),
+        person("grace.admin", "Grace Hopper", "contract-admin"),
         student(1),
         student(2),
     ]
 }
 
-fn directory_name(n: usize) -> String {
+pub fn directory_name(n: usize) -> String {
     format!(
         "{} {}",
         FIRST[n % FIRST.len()],
@@ -68,19 +75,136 @@ fn directory_name(n: usize) -> String {
     )
 }
 
-fn directory_email(n: usize) -> String {
+/// The address of directory user `n` (1..=DIRECTORY_SIZE).
+pub fn directory_email(n: usize) -> String {
     let local = directory_name(n).to_lowercase().replace(' ', ".");
     format!("{local}.{n:03}@{DOMAIN}")
 }
 
-/// The directory user `u{n:03}`.
-pub fn directory_user(n: usize, now: DateTime<Utc>) -> User {
-    User {
-        id: UserId::parse(&format!("u{n:03}")).expect("valid id"),
-        email: EmailAddress::parse(&directory_email(n)).expect("valid address"),
-        name: directory_name(n),
-        created_at: now - Duration::days(400),
-        system_admin: false,
+/// The seeded people with the subs the user pool gave them.
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    /// The sign-in page's people, in the order of [`sign_in_people`].
+    pub sign_in: Vec<LocalUser>,
+    /// Directory user `n` -> their sub.
+    pub directory: BTreeMap<usize, String>,
+}
+
+impl People {
+    pub fn system_admin(&self) -> &LocalUser {
+        &self.sign_in[0]
+    }
+    pub fn ada(&self) -> &LocalUser {
+        &self.sign_in[1]
+    }
+    pub fn grace(&self) -> &LocalUser {
+        &self.sign_in[2]
+    }
+    /// The sub of directory user `n`.
+    pub fn directory_user(&self, n: usize) -> &str {
+        &self.directory[&n]
+    }
+}
+
+/// Puts the sign-in people (and with `directory`, the DIRECTORY_SIZE directory users) into the
+/// user pool as an administrator would (AdminCreateUser, no invitation mail, a verified
+/// address and a name), and the system administrator into `system-admins`. People already
+/// there (an earlier run on the same emulator) are kept.
+pub async fn create_people(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    pool_id: &str,
+    directory: bool,
+) -> Result<People, BoxError> {
+    let mut people = People::default();
+    for p in sign_in_people() {
+        let sub = ensure_person(cognito, pool_id, &p.email, &p.name).await?;
+        if p.role == "system-admin" {
+            cognito
+                .admin_add_user_to_group()
+                .user_pool_id(pool_id)
+                .username(&sub)
+                .group_name(SYSTEM_ADMIN_GROUP)
+                .send()
+                .await
+                .map_err(|e| DisplayErrorContext(e).to_string())?;
+        }
+        people.sign_in.push(LocalUser {
+            user_id: sub,
+            email: p.email,
+            name: p.name,
+            role: p.role.into(),
+            groups: if p.role == "system-admin" {
+                vec![SYSTEM_ADMIN_GROUP.to_owned()]
+            } else {
+                Vec::new()
+            },
+        });
+    }
+    for (n, student) in [(1, 3), (2, 4)] {
+        people
+            .directory
+            .insert(n, people.sign_in[student].user_id.clone());
+    }
+    if directory {
+        for n in 3..=DIRECTORY_SIZE {
+            let sub =
+                ensure_person(cognito, pool_id, &directory_email(n), &directory_name(n)).await?;
+            people.directory.insert(n, sub);
+        }
+    }
+    Ok(people)
+}
+
+/// The sub of the pool's account for `email`, made now if there is none.
+async fn ensure_person(
+    cognito: &aws_sdk_cognitoidentityprovider::Client,
+    pool_id: &str,
+    email: &str,
+    name: &str,
+) -> Result<String, BoxError> {
+    let attribute = |name: &str, value: &str| {
+        AttributeType::builder()
+            .name(name)
+            .value(value)
+            .build()
+            .expect("name is set")
+    };
+    let sub_of = |attributes: &[AttributeType]| {
+        attributes
+            .iter()
+            .find(|a| a.name() == "sub")
+            .and_then(|a| a.value())
+            .map(str::to_owned)
+            .ok_or_else(|| format!("the pool gave {email} no sub"))
+    };
+    let created = cognito
+        .admin_create_user()
+        .user_pool_id(pool_id)
+        .username(email)
+        .message_action(MessageActionType::Suppress)
+        .user_attributes(attribute("email", email))
+        .user_attributes(attribute("email_verified", "true"))
+        .user_attributes(attribute("name", name))
+        .send()
+        .await;
+    match created {
+        Ok(out) => Ok(sub_of(
+            out.user().map(|u| u.attributes()).unwrap_or_default(),
+        )?),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_username_exists_exception()) =>
+        {
+            let user = cognito
+                .admin_get_user()
+                .user_pool_id(pool_id)
+                .username(email)
+                .send()
+                .await
+                .map_err(|e| DisplayErrorContext(e).to_string())?;
+            Ok(sub_of(user.user_attributes())?)
+        }
+        Err(e) => Err(DisplayErrorContext(e).to_string().into()),
     }
 }
 
@@ -124,7 +248,8 @@ fn contract(
     }
 }
 
-pub fn demo_contracts(now: DateTime<Utc>) -> Vec<Contract> {
+/// The demo contracts, administered by Ada (`ada`) and Grace (`grace`): their subs.
+pub fn demo_contracts(now: DateTime<Utc>, ada: &str, grace: &str) -> Vec<Contract> {
     use contracts::*;
     let day = Duration::days(1);
     vec![
@@ -136,7 +261,7 @@ pub fn demo_contracts(now: DateTime<Utc>) -> Vec<Contract> {
                 ("lead-101", "Leading Teams"),
                 ("lead-102", "Difficult Conversations"),
             ],
-            "ada-admin",
+            ada,
             Some(40),
             now - day * 60,
             now + day * 300,
@@ -150,7 +275,7 @@ pub fn demo_contracts(now: DateTime<Utc>) -> Vec<Contract> {
                 ("python-data", "Python for Data"),
                 ("dashboards", "Dashboards that Work"),
             ],
-            "ada-admin",
+            ada,
             Some(200),
             now - day * 30,
             now + day * 335,
@@ -160,7 +285,7 @@ pub fn demo_contracts(now: DateTime<Utc>) -> Vec<Contract> {
             "Onboarding Voucher",
             ContractKind::Voucher,
             &[("welcome", "Welcome to the Company")],
-            "grace-admin",
+            grace,
             None,
             now - day * 90,
             now + day * 275,
@@ -170,7 +295,7 @@ pub fn demo_contracts(now: DateTime<Utc>) -> Vec<Contract> {
             "Spring Cohort 2027",
             ContractKind::Subscription,
             &[("cohort-1", "Cohort Programme")],
-            "grace-admin",
+            grace,
             Some(25),
             now + day * 120,
             now + day * 300,
@@ -180,7 +305,7 @@ pub fn demo_contracts(now: DateTime<Utc>) -> Vec<Contract> {
             "Compliance Training 2025",
             ContractKind::Subscription,
             &[("gdpr", "Data Protection"), ("ethics", "Code of Conduct")],
-            "ada-admin",
+            ada,
             None,
             now - day * 400,
             now - day * 20,
@@ -195,36 +320,40 @@ pub struct Seeder<'a> {
     pub now: &'a Functions,
     pub past: &'a Functions,
     pub link_key: &'a LinkKey,
+    /// Who is who: the people [`create_people`] put in the pool (and the sync in the directory).
+    pub people: &'a People,
+    /// Ada and Grace act through the admin API with the claims of their own id tokens.
+    pub sign_in: &'a LocalSignIn,
+    pub authorizer: &'a JwtAuthorizer,
 }
 
 impl Seeder<'_> {
-    pub async fn run(&self, now: DateTime<Utc>) -> Result<Vec<LocalUser>, BoxError> {
+    /// The claims API Gateway would pass on for this person: a real sign-in, verified.
+    async fn claims_of(&self, who: &LocalUser) -> Result<Claims, BoxError> {
+        let signed = self.sign_in.sign_in(&who.user_id).await?;
+        let claims = self
+            .authorizer
+            .verify(&signed.token)
+            .map_err(|e| format!("the seed's own token was refused: {e}"))?;
+        Ok(as_authorizer_claims(&claims))
+    }
+
+    pub async fn run(&self, now: DateTime<Utc>) -> Result<(), BoxError> {
         use contracts::*;
-        let people = people();
-        // Students among them are directory users, added below.
-        for p in people.iter().filter(|p| p.role != "student") {
-            self.store
-                .put_user(&User {
-                    id: UserId::parse(&p.user_id)?,
-                    email: EmailAddress::parse(&p.email)?,
-                    name: p.name.clone(),
-                    created_at: now - Duration::days(400),
-                    system_admin: p.groups.iter().any(|g| g == "system-admins"),
-                })
-                .await?;
-        }
-        for n in 1..=DIRECTORY_SIZE {
-            self.store.put_user(&directory_user(n, now)).await?;
-        }
-        for c in demo_contracts(now) {
+        let ada = &self.claims_of(self.people.ada()).await?;
+        let grace = &self.claims_of(self.people.grace()).await?;
+        for c in demo_contracts(
+            now,
+            &self.people.ada().user_id,
+            &self.people.grace().user_id,
+        ) {
             self.store.put_contract(&c).await?;
         }
-        let ada = &people[1];
-        let grace = &people[2];
         let users = |range: std::ops::RangeInclusive<usize>| -> Vec<String> {
-            range.map(|n| format!("u{n:03}")).collect()
+            range
+                .map(|n| self.people.directory_user(n).to_owned())
+                .collect()
         };
-
         // The compliance contract ran last year: invited then (long expired), some enrolled.
         let old = self
             .invite(
@@ -296,7 +425,7 @@ impl Seeder<'_> {
         self.enrol_some(self.now, &data[..6]).await?;
         self.revoke_some(ada, DATA_SKILLS, &data[6..8]).await?;
         self.enrol_some(self.now, &onboarding[..1]).await?;
-        Ok(people)
+        Ok(())
     }
 
     /// Waits until the mailer has dealt with each invitation's mail, for at most 30 s (the
@@ -328,7 +457,7 @@ impl Seeder<'_> {
     async fn invite(
         &self,
         functions: &Functions,
-        who: &LocalUser,
+        who: &Claims,
         contract: &str,
         body: Value,
     ) -> Result<Vec<String>, BoxError> {
@@ -345,7 +474,7 @@ impl Seeder<'_> {
 
     async fn revoke_some(
         &self,
-        who: &LocalUser,
+        who: &Claims,
         contract: &str,
         ids: &[String],
     ) -> Result<(), BoxError> {
@@ -375,23 +504,14 @@ impl Seeder<'_> {
         Ok(())
     }
 
-    /// POSTs `body` to `path` as API Gateway would, signed in as `who` (if anyone).
+    /// POSTs `body` to `path` as API Gateway would, with `who`'s claims (if anyone's).
     async fn call(
         &self,
         functions: &Functions,
-        who: Option<&LocalUser>,
+        who: Option<&Claims>,
         path: &str,
         body: &Value,
     ) -> Result<Value, BoxError> {
-        let claims = who.map(|who| Claims {
-            sub: who.user_id.clone(),
-            email: who.email.clone(),
-            name: who.name.clone(),
-            groups: who.groups.clone(),
-            iss: ISSUER.into(),
-            iat: 0,
-            exp: i64::MAX,
-        });
         let mut headers = axum::http::HeaderMap::new();
         headers.insert("content-type", "application/json".parse()?);
         let response = functions
@@ -401,7 +521,7 @@ impl Seeder<'_> {
                 path,
                 &headers,
                 body.to_string().as_bytes(),
-                claims.as_ref(),
+                who,
             )
             .await?;
         answer(path, response)

@@ -216,3 +216,61 @@ mod tests {
         assert_eq!(enrol.binary, "enrol");
     }
 }
+
+impl Template {
+    /// The event patterns of the `FilterCriteria` on `binary`'s DynamoDB stream trigger: Lambda
+    /// invokes it only with records that match one of them.
+    pub fn stream_filters(&self, binary: &str) -> Vec<Value> {
+        let Some(function) = self.functions().into_iter().find(|f| f.binary == binary) else {
+            return Vec::new();
+        };
+        let Some(events) = function.properties["Events"].as_object() else {
+            return Vec::new();
+        };
+        events
+            .values()
+            .filter(|e| e["Type"] == "DynamoDB")
+            .flat_map(|e| {
+                e["Properties"]["FilterCriteria"]["Filters"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter_map(|f| serde_json::from_str(f["Pattern"].as_str()?).ok())
+            .collect()
+    }
+}
+
+/// Whether a record (as Lambda shapes it) matches an event pattern of the subset the template
+/// uses: objects nest, and a list names the values a field may have.
+pub fn pattern_matches(pattern: &Value, record: &Value) -> bool {
+    match pattern {
+        Value::Object(fields) => fields
+            .iter()
+            .all(|(name, p)| record.get(name).is_some_and(|r| pattern_matches(p, r))),
+        Value::Array(allowed) => allowed.contains(record),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_mailers_filter_passes_queued_invitation_writes_only() {
+        let filters = Template::load().stream_filters("mailer");
+        assert_eq!(filters.len(), 1);
+        let record = |event: &str, kind: &str, delivery: &str| {
+            json!({"eventName": event, "dynamodb": {"NewImage": {
+                "type": {"S": kind}, "delivery": {"S": delivery}, "pk": {"S": "CONTRACT#c"}}}})
+        };
+        let passes = |r: &Value| filters.iter().any(|f| pattern_matches(f, r));
+        assert!(passes(&record("INSERT", "invitation", "queued")));
+        assert!(passes(&record("MODIFY", "invitation", "queued")));
+        assert!(!passes(&record("MODIFY", "invitation", "sent")));
+        assert!(!passes(&record("INSERT", "audit", "queued")));
+        assert!(!passes(&json!({"eventName": "REMOVE", "dynamodb": {}})));
+    }
+}

@@ -78,6 +78,7 @@ impl World {
             max_file_bytes: import::MAX_FILE_BYTES,
         };
         Arc::new(Bridge {
+            stream_filters: local_stack::template::Template::load().stream_filters("mailer"),
             sqs: self.sqs.clone(),
             dynamodb: aws_sdk_dynamodb::Client::new(&self.sdk),
             streams: aws_sdk_dynamodbstreams::Client::new(&self.sdk),
@@ -179,7 +180,7 @@ async fn mail_that_keeps_failing_is_retried_then_parked_and_the_send_stays_queue
         .await
         .unwrap();
     let now = chrono::Utc::now();
-    let contract = local_stack::seed::demo_contracts(now).remove(0);
+    let contract = local_stack::seed::demo_contracts(now, "ada-admin", "grace-admin").remove(0);
     w.store.put_contract(&contract).await.unwrap();
     let outcomes = w
         .store

@@ -716,7 +716,62 @@ impl Intercept for RequestCounter {
     }
 }
 
+/// A DynamoDB outage a test switches on and off: while on, the requests of the client it is
+/// installed in fail before they are sent, as when the table cannot be reached; all of them,
+/// or only those whose body holds a given text (one kind of write).
+#[derive(Debug, Default, Clone)]
+pub struct Outage {
+    on: Arc<std::sync::atomic::AtomicBool>,
+    only_with: Option<&'static str>,
+}
+
+impl Outage {
+    pub fn set(&self, on: bool) {
+        self.on.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Intercept for Outage {
+    fn name(&self) -> &'static str {
+        "Outage"
+    }
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), aws_sdk_dynamodb::error::BoxError> {
+        let affected = self.only_with.is_none_or(|needle| {
+            context
+                .request()
+                .body()
+                .bytes()
+                .is_some_and(|body| body.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        });
+        if self.on.load(std::sync::atomic::Ordering::SeqCst) && affected {
+            Err("the table cannot be reached (a test's outage)".into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
 impl TestEnv {
+    /// A store on this test's table that a test can cut off: every request, or (`only_with`)
+    /// those whose body holds that text.
+    pub fn store_with_outage(&self, only_with: Option<&'static str>) -> (DynamoStore, Outage) {
+        let outage = Outage {
+            only_with,
+            ..Outage::default()
+        };
+        let client = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&self.sdk)
+                .interceptor(outage.clone())
+                .build(),
+        );
+        (DynamoStore::new(client, &self.table), outage)
+    }
+
     /// A store on this test's table whose requests are counted.
     pub fn counted_store(&self) -> (DynamoStore, RequestCounter) {
         let counter = RequestCounter::default();
@@ -756,6 +811,14 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
         .attribute_definitions(attr("gsi1pk"))
         .attribute_definitions(attr("gsi1sk"))
         .attribute_definitions(attr("invitation_id"))
+        .attribute_definitions(attr("send_shard"))
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("send_due_at")
+                .attribute_type(ScalarAttributeType::N)
+                .build()
+                .expect("attribute definition is complete"),
+        )
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
         .global_secondary_indexes(
@@ -783,6 +846,20 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
                 .build()
                 .expect("index is complete"),
         )
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(items::BY_SEND_DUE)
+                .key_schema(key("send_shard", KeyType::Hash))
+                .key_schema(key("send_due_at", KeyType::Range))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::Include)
+                        .non_key_attributes("contract_id")
+                        .build(),
+                )
+                .build()
+                .expect("index is complete"),
+        )
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)
@@ -804,14 +881,18 @@ pub struct UserPool {
 }
 
 /// A user pool as infra/template.yaml makes it: people sign in with their email address
-/// (case-insensitive), and a `system-admins` group. The app client allows password sign-in,
-/// which the emulator needs (it has no hosted UI; the template's client uses SRP from it).
+/// (case-insensitive), the template's password policy, and a `system-admins` group. The app
+/// client differs where the emulator needs it to: it allows USER_PASSWORD_AUTH (the template's
+/// client signs in through the hosted UI, code + PKCE, and allows SRP; the emulator has no
+/// hosted UI and does not check SRP proofs), and it lists the attributes its id tokens carry
+/// (Cognito puts every readable one in; the emulator only those listed).
 pub async fn create_user_pool(
     client: &aws_sdk_cognitoidentityprovider::Client,
     name: &str,
 ) -> Result<UserPool, String> {
     use aws_sdk_cognitoidentityprovider::types::{
-        ExplicitAuthFlowsType, UsernameAttributeType, UsernameConfigurationType,
+        ExplicitAuthFlowsType, PasswordPolicyType, UserPoolPolicyType, UsernameAttributeType,
+        UsernameConfigurationType,
     };
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let pool = client
@@ -823,6 +904,21 @@ pub async fn create_user_pool(
                 .case_sensitive(false)
                 .build()
                 .map_err(|e| err(&e))?,
+        )
+        // The template's password policy (the emulator checks passwords against it too).
+        .policies(
+            UserPoolPolicyType::builder()
+                .password_policy(
+                    PasswordPolicyType::builder()
+                        .minimum_length(12)
+                        .require_lowercase(true)
+                        .require_uppercase(true)
+                        .require_numbers(true)
+                        .require_symbols(false)
+                        .temporary_password_validity_days(7)
+                        .build(),
+                )
+                .build(),
         )
         .send()
         .await
@@ -845,6 +941,11 @@ pub async fn create_user_pool(
         .client_name("site")
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
         .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        // Cognito puts every readable attribute in the id token, and the template's client
+        // leaves them all readable; the emulator puts only those listed here.
+        .read_attributes("email")
+        .read_attributes("email_verified")
+        .read_attributes("name")
         .send()
         .await
         .map_err(|e| err(&DisplayErrorContext(&e)))?;

@@ -3,7 +3,7 @@
 //! binary links only its own route handlers and each role (infra/template.yaml) allows only
 //! what those handlers call.
 
-use crate::routes::{admins, contracts, imports, invitations, users};
+use crate::routes::{admins, contracts, imports, invitations, people, users};
 use crate::{accept, App};
 use futures::future::BoxFuture;
 use invitations_core::http::{param, respond_with, Problem, Route};
@@ -46,6 +46,11 @@ pub const FUNCTIONS: &[Function] = &[
         binary: "contract-admins",
         routes: contract_admins::ROUTES,
         handle: |app, req| Box::pin(contract_admins::handle(app, req)),
+    },
+    Function {
+        binary: "people",
+        routes: people_admin::ROUTES,
+        handle: |app, req| Box::pin(people_admin::handle(app, req)),
     },
 ];
 
@@ -172,6 +177,33 @@ pub mod contract_admins {
             match route.path {
                 "/contracts/{id}/admins" => admins::add(app, &caller, id, &req).await,
                 _ => admins::remove(app, &caller, id, param(&params, "userId")).await,
+            }
+        })
+        .await
+    }
+}
+
+/// A system administrator adds people (their sign-in accounts) and grants or withdraws system
+/// administration: the only function allowed to change the user pool.
+pub mod people_admin {
+    use super::*;
+
+    pub const ROUTES: &[Route] = &[
+        Route::new("POST", "/users"),
+        Route::new("POST", "/users/{userId}/system-admin"),
+        Route::new("POST", "/users/{userId}/system-admin/remove"),
+    ];
+
+    pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+        respond_with(async {
+            let (route, params, caller) = accept(ROUTES, &req)?;
+            let user = || param(&params, "userId");
+            match route.path {
+                "/users" => people::add(app, &caller, &req).await,
+                "/users/{userId}/system-admin" => {
+                    people::set_system_admin(app, &caller, user(), true).await
+                }
+                _ => people::set_system_admin(app, &caller, user(), false).await,
             }
         })
         .await

@@ -9,11 +9,11 @@ pub mod functions;
 pub mod routes;
 pub mod views;
 
-use invitations_core::adapters::{DynamoStore, S3Blobs};
+use invitations_core::adapters::{CognitoAccounts, DynamoStore, S3Blobs};
 use invitations_core::config::{self, SdkConfig};
 use invitations_core::domain::{Caller, Contract, ContractId};
 use invitations_core::http::{self, PathParams, Problem, Route};
-use invitations_core::ports::{self, Blobs, Clock, Store};
+use invitations_core::ports::{self, Accounts, Blobs, Clock, Store};
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
 
@@ -26,6 +26,9 @@ pub struct App {
     /// The imports bucket: upload URLs for CSV files, download URLs for reports. Only the
     /// functions that serve import routes have it (and `IMPORTS_BUCKET` in their environment).
     pub blobs: Option<Arc<dyn Blobs>>,
+    /// The user pool: adding people and granting system administration. Only the `people`
+    /// function has it (and `USER_POOL_ID` in its environment).
+    pub accounts: Option<Arc<dyn Accounts>>,
     pub clock: Clock,
 }
 
@@ -36,6 +39,7 @@ impl App {
         Self {
             store: Arc::new(DynamoStore::new(config::dynamodb(sdk), table)),
             blobs: None,
+            accounts: None,
             clock: ports::system_clock(),
         }
     }
@@ -45,6 +49,22 @@ impl App {
     pub fn with_imports_bucket(mut self, sdk: &SdkConfig, bucket: String) -> Self {
         self.blobs = Some(Arc::new(S3Blobs::new(config::s3(sdk), bucket)));
         self
+    }
+
+    /// Adds the user pool, for the function that manages people.
+    pub fn with_user_pool(mut self, sdk: &SdkConfig, pool_id: String) -> Self {
+        self.accounts = Some(Arc::new(CognitoAccounts::new(
+            config::cognito(sdk),
+            pool_id,
+        )));
+        self
+    }
+
+    /// The user pool; like [`App::imports_bucket`], only for the function deployed with it.
+    pub fn user_pool(&self) -> Result<&Arc<dyn Accounts>, Problem> {
+        self.accounts
+            .as_ref()
+            .ok_or_else(|| Problem::internal(&"this function has no user pool configured"))
     }
 
     /// The imports bucket; a function without one is deployed with a route it cannot serve,

@@ -70,14 +70,30 @@ fn shown_status(status: ShownStatus) -> wire::InvitationStatus {
     }
 }
 
-fn delivery(d: &Delivery) -> wire::Delivery {
+fn delivery(d: &Delivery, report: Option<&DeliveryReport>) -> wire::Delivery {
     let (state, reason) = match d {
         Delivery::Queued => (wire::DeliveryState::Queued, None),
         Delivery::Sending { .. } => (wire::DeliveryState::Sending, None),
         Delivery::Sent { .. } => (wire::DeliveryState::Sent, None),
         Delivery::Failed { reason } => (wire::DeliveryState::Failed, Some(reason.clone())),
     };
-    wire::Delivery { state, reason }
+    let report = report.map(|r| wire::MailReport {
+        kind: match r.kind {
+            ReportKind::Delivered => wire::MailReportKind::Delivered,
+            ReportKind::Delayed => wire::MailReportKind::Delayed,
+            ReportKind::BouncedTransient => wire::MailReportKind::BouncedTransient,
+            ReportKind::BouncedPermanent => wire::MailReportKind::BouncedPermanent,
+            ReportKind::Complained => wire::MailReportKind::Complained,
+            ReportKind::Rejected => wire::MailReportKind::Rejected,
+        },
+        at: timestamp(r.at),
+        detail: r.detail.clone(),
+    });
+    wire::Delivery {
+        state,
+        reason,
+        report,
+    }
 }
 
 pub fn invitation(inv: &Invitation, contract: &Contract, now: DateTime<Utc>) -> wire::Invitation {
@@ -106,7 +122,7 @@ pub fn invitation(inv: &Invitation, contract: &Contract, now: DateTime<Utc>) -> 
         invited_by: inv.invited_by.to_string(),
         invited_at: timestamp(inv.invited_at),
         expires_at: timestamp(inv.expires_at),
-        delivery: delivery(&inv.delivery),
+        delivery: delivery(&inv.delivery, inv.delivery_report.as_ref()),
         send_count: inv.send_count,
         last_sent_at: inv.last_sent_at.map(timestamp),
         enrolled_at: inv.enrolled_at.map(timestamp),
@@ -286,6 +302,7 @@ mod tests {
     fn an_invitation_goes_over_the_wire_with_what_the_admin_may_do() {
         let c = voucher();
         let inv = Invitation {
+            delivery_report: None,
             id: InvitationId::random(),
             contract_id: c.id.clone(),
             email: EmailAddress::parse("Ann@Example.com").unwrap(),

@@ -55,6 +55,7 @@ impl World {
         let app = App {
             store: Arc::new(env.store.clone()),
             blobs: Some(Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket))),
+            accounts: Some(Arc::new(env.accounts.clone())),
             clock: Arc::new(move || *clock_time.lock().unwrap()),
         };
         let store = &env.store;
@@ -232,7 +233,8 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
     // Choosing a contract's admins is for system administrators, not for its admins.
     let chooses_admins = |method: &str, path: &str| method == "POST" && path.contains("/admins");
     assert_eq!(
-        paths("A", "x").len() + 2,
+        // + GET /contracts and GET /users below; the people routes have their own test.
+        paths("A", "x").len() + 2 + admin_api::functions::people_admin::ROUTES.len(),
         all_routes().count(),
         "every route is in this matrix"
     );
@@ -917,4 +919,132 @@ async fn an_import_that_will_not_finish_by_itself_says_why() {
     w.advance(Duration::minutes(21));
     let (_, quiet) = w.call("GET", &path, None, &ADMIN_A).await;
     assert_eq!(stalled(&quiet), json!("no_progress"));
+}
+
+/// Adding people and granting system administration: system administrators only, the user pool
+/// decides, and the directory shows the change at once.
+#[tokio::test]
+async fn system_admins_add_people_and_grant_or_withdraw_system_administration() {
+    let w = World::new().await;
+    let email = w.env.email("new.person");
+    let add = |email: &str, name: &str| Some(json!({"email": email, "name": name}));
+
+    for who in [&As::Anonymous, &ADMIN_A] {
+        let (status, _) = w
+            .call("POST", "/users", add(&email, "New Person"), who)
+            .await;
+        assert_eq!(
+            status,
+            if matches!(who, As::Anonymous) {
+                401
+            } else {
+                403
+            }
+        );
+        let (status, _) = w.call("POST", "/users/u1/system-admin", None, who).await;
+        assert_eq!(
+            status,
+            if matches!(who, As::Anonymous) {
+                401
+            } else {
+                403
+            }
+        );
+    }
+    let (status, problem) = w
+        .call("POST", "/users", add("not-an-address", "X"), &SYSADMIN)
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("invalid_email"))
+    );
+    let (status, problem) = w.call("POST", "/users", add(&email, "  "), &SYSADMIN).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("invalid_name"))
+    );
+
+    // Added: an account in the pool (Cognito mails the invitation), and a directory record
+    // under its sub.
+    let (status, added) = w
+        .call("POST", "/users", add(&email, "New Person"), &SYSADMIN)
+        .await;
+    assert_eq!(status, 201, "{added}");
+    assert_eq!(added["created"], true);
+    let sub = UserId::parse(added["user"]["id"].as_str().unwrap()).unwrap();
+    let account = w.env.accounts.get_account(&sub).await.unwrap().unwrap();
+    assert_eq!(account.email.as_entered(), email);
+    let record = w.env.store.get_user(&sub).await.unwrap().unwrap();
+    assert_eq!(
+        (record.name.as_str(), record.system_admin),
+        ("New Person", false)
+    );
+
+    // Again, in other letters: the same person, nothing made.
+    let (status, again) = w
+        .call(
+            "POST",
+            "/users",
+            add(&email.to_uppercase(), "Someone Else"),
+            &SYSADMIN,
+        )
+        .await;
+    assert_eq!((status, &again["created"]), (200, &json!(false)), "{again}");
+    assert_eq!(again["user"]["id"], added["user"]["id"]);
+    assert_eq!(again["user"]["name"], "New Person");
+
+    // Granted, then withdrawn: the pool's group and the directory follow, twice is a no-op.
+    let grant = format!("/users/{sub}/system-admin");
+    for _ in 0..2 {
+        let (status, user) = w.call("POST", &grant, None, &SYSADMIN).await;
+        assert_eq!(
+            (status, &user["system_admin"]),
+            (200, &json!(true)),
+            "{user}"
+        );
+    }
+    assert!(w.env.accounts.is_system_admin(&sub).await.unwrap());
+    assert!(
+        w.env
+            .store
+            .get_user(&sub)
+            .await
+            .unwrap()
+            .unwrap()
+            .system_admin
+    );
+    let (status, user) = w
+        .call("POST", &format!("{grant}/remove"), None, &SYSADMIN)
+        .await;
+    assert_eq!(
+        (status, &user["system_admin"]),
+        (200, &json!(false)),
+        "{user}"
+    );
+    assert!(!w.env.accounts.is_system_admin(&sub).await.unwrap());
+    assert!(
+        !w.env
+            .store
+            .get_user(&sub)
+            .await
+            .unwrap()
+            .unwrap()
+            .system_admin
+    );
+
+    // Nobody withdraws their own; unknown people are not found.
+    let (status, problem) = w
+        .call("POST", "/users/root/system-admin/remove", None, &SYSADMIN)
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("own_system_admin"))
+    );
+    let (status, problem) = w
+        .call("POST", "/users/nobody-here/system-admin", None, &SYSADMIN)
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (404, Some("user_not_found"))
+    );
 }

@@ -102,8 +102,48 @@ pub enum SyncOutcome {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryResult {
-    Sent,
-    Failed { reason: String },
+    /// The mail service accepted the mail under this message id (SES's, which its delivery
+    /// events name).
+    Sent {
+        message_id: String,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// A send the sweeper found past its due time (queued and never claimed, or claimed and never
+/// recorded): where it is, and the due time it was found with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueSend {
+    pub contract: ContractId,
+    pub identity: String,
+    pub due_at: DateTime<Utc>,
+}
+
+/// What a mail report changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportOutcome {
+    /// It is now the invitation's report (its current send, and newer than what was there).
+    Current,
+    /// Kept in the history only: it is about an older send of the invitation (resent since),
+    /// or older than the report the send has.
+    HistoryOnly,
+    /// No such invitation.
+    Unknown,
+}
+
+/// What the sweeper did with a due send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepOutcome {
+    /// Queued again: a fresh stream record brings it to the mailer.
+    Requeued,
+    /// Swept too often without being sent: recorded as failed, for the admin to see.
+    GaveUp,
+    /// It no longer needed a send (revoked, enrolled, delivered): taken off the index.
+    Cleared,
+    /// It changed since it was found (the mailer got to it, a resend): left alone.
+    Moved,
 }
 
 #[async_trait]
@@ -224,6 +264,30 @@ pub trait DeliveryStore: Send + Sync {
     /// Gives a claimed send back to the queue (the mail service was busy), so a retry of the
     /// same stream record can claim it again at once.
     async fn release_claim(&self, invitation: &Invitation) -> Result<(), StoreError>;
+    /// Sends past their due time in one partition of the due index, oldest first, at most
+    /// `limit`.
+    async fn due_sends(
+        &self,
+        shard: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DueSend>, StoreError>;
+    /// Records what the mail service reported about the mail with `message_id`: always in the
+    /// invitation's history (once, however often it is delivered), and on the invitation when
+    /// it is about its current send and newer than what it has.
+    async fn record_report(
+        &self,
+        invitation: &InvitationId,
+        message_id: &str,
+        report: &DeliveryReport,
+    ) -> Result<ReportOutcome, StoreError>;
+    /// Deals with one due send, conditional on it being as it was found: queues it again, or
+    /// gives up on it, or takes it off the index.
+    async fn sweep_send(
+        &self,
+        due: &DueSend,
+        now: DateTime<Utc>,
+    ) -> Result<SweepOutcome, StoreError>;
 }
 
 #[async_trait]
@@ -256,6 +320,9 @@ pub struct OutgoingMail {
     pub subject: String,
     pub html: String,
     pub text: String,
+    /// Tags the mail service hands back with its reports on this mail (SES message tags:
+    /// letters, digits, `_` and `-` only): the invitation's id, so a report finds it.
+    pub tags: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -270,7 +337,8 @@ pub enum MailError {
 
 #[async_trait]
 pub trait Mailer: Send + Sync {
-    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
+    /// Sends the mail; the mail service's message id when it accepted it.
+    async fn send(&self, mail: &OutgoingMail) -> Result<String, MailError>;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -16,6 +16,7 @@ async fn ses_delivers_subject_and_both_bodies() {
             subject: "You are invited".into(),
             html: "<p>Hello</p>".into(),
             text: "Hello".into(),
+            tags: vec![("invitation".into(), "0123abcd".into())],
         })
         .await
         .unwrap();

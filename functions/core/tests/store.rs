@@ -603,7 +603,13 @@ async fn a_queued_send_is_claimed_once_and_its_result_recorded() {
         .unwrap()
         .is_none());
     env.store
-        .record_delivery(&claimed, DeliveryResult::Sent, now())
+        .record_delivery(
+            &claimed,
+            DeliveryResult::Sent {
+                message_id: "m-1".into(),
+            },
+            now(),
+        )
         .await
         .unwrap();
     let inv = env.store.get_invitation(&c.id, &id).await.unwrap().unwrap();

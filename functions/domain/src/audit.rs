@@ -14,6 +14,8 @@ pub enum AuditAction {
     Import,
     AddAdmin,
     RemoveAdmin,
+    /// The mail service reported on a sent mail (the record's `detail` says what).
+    MailReport,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,4 +26,7 @@ pub struct AuditRecord {
     pub action: AuditAction,
     /// The email identities the action touched (user ids for admin changes).
     pub subjects: Vec<String>,
+    /// What happened, in words, where the action alone does not say (a mail report's kind and
+    /// reason).
+    pub detail: Option<String>,
 }

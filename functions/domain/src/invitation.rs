@@ -114,6 +114,65 @@ pub struct Invitation {
     pub enrolled_at: Option<DateTime<Utc>>,
     pub revoked_by: Option<UserId>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// What the mail service last reported about the current send, after it left.
+    pub delivery_report: Option<DeliveryReport>,
+}
+
+/// What the mail service (SES, through its configuration set's events) reported about a mail
+/// after accepting it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub kind: ReportKind,
+    pub at: DateTime<Utc>,
+    /// The service's reason (bounce type and diagnostic, complaint type, rejection reason).
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    Delivered,
+    /// The receiving server has not taken it yet; SES keeps trying.
+    Delayed,
+    /// Refused for now (mailbox full, ...); SES gave up on this mail.
+    BouncedTransient,
+    /// The address does not exist or refuses mail for good.
+    BouncedPermanent,
+    /// The recipient marked it as spam.
+    Complained,
+    /// SES refused to send it (a virus in it, for instance).
+    Rejected,
+}
+
+impl ReportKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::Delayed => "delayed",
+            Self::BouncedTransient => "bounced_transient",
+            Self::BouncedPermanent => "bounced_permanent",
+            Self::Complained => "complained",
+            Self::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Delivered,
+            Self::Delayed,
+            Self::BouncedTransient,
+            Self::BouncedPermanent,
+            Self::Complained,
+            Self::Rejected,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+
+    /// "Delayed" is only news while nothing final is known: it never replaces another report.
+    pub fn is_final(self) -> bool {
+        self != Self::Delayed
+    }
 }
 
 /// The answer for one person of an invite request or an imported row.
@@ -346,6 +405,7 @@ pub(crate) mod tests {
 
     pub fn pending(now: DateTime<Utc>) -> Invitation {
         Invitation {
+            delivery_report: None,
             id: InvitationId::random(),
             contract_id: ContractId::parse("c1").unwrap(),
             email: EmailAddress::parse("Ann@Example.com").unwrap(),

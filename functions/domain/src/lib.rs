@@ -19,9 +19,9 @@ pub use email::{EmailAddress, EmailError};
 pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId};
 pub use import::{BadRow, Import, ImportCounts, ImportStatus, Stall};
 pub use invitation::{
-    decide_invite, import_replay, Delivery, EnrolDecision, EnrolRefused, Invitation,
-    InvitationStatus, InviteDecision, InviteOutcome, ResendRefused, RevokeDecision, RevokeRefused,
-    ShownStatus, Source,
+    decide_invite, import_replay, Delivery, DeliveryReport, EnrolDecision, EnrolRefused,
+    Invitation, InvitationStatus, InviteDecision, InviteOutcome, ReportKind, ResendRefused,
+    RevokeDecision, RevokeRefused, ShownStatus, Source,
 };
 pub use token::{LinkKey, LinkToken, TokenError};
 pub use user::User;

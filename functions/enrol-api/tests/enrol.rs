@@ -70,6 +70,10 @@ impl World {
 
     /// Invites `local` and returns the token of their link.
     async fn invite(&self, local: &str) -> (Invitation, String) {
+        self.invite_to(&self.contract, local).await
+    }
+
+    async fn invite_to(&self, contract: &Contract, local: &str) -> (Invitation, String) {
         let invitee = Invitee {
             email: EmailAddress::parse(&self.env.email(local)).unwrap(),
             user_id: None,
@@ -80,7 +84,7 @@ impl World {
             .env
             .store
             .create_invitations(NewInvitations {
-                contract: &self.contract,
+                contract,
                 activities: &[ActivityId::parse("a2").unwrap()],
                 invited_by: &UserId::parse("admin-a").unwrap(),
                 now: t0(),
@@ -177,6 +181,10 @@ async fn an_external_person_enrols_with_a_name_and_is_registered_once() {
         .unwrap()
         .unwrap();
     assert_eq!(user.name, "Omar Khayyam");
+    // The directory record is keyed by the sign-in account the enrolment made for the address.
+    let account = w.env.accounts.get_account(&user.id).await.unwrap().unwrap();
+    assert_eq!(account.email, inv.email);
+    assert_eq!(accounts_with_email(&w.env, inv.email.identity()).await, 1);
 
     // Idempotent: the same link again answers the same and registers nobody new.
     let (status, again) = w.enrol(&token, Some("Someone Else")).await;
@@ -321,4 +329,122 @@ async fn malformed_requests_are_refused_cleanly() {
         let (got, problem) = w.call(method, path, body).await;
         assert_eq!(got, status, "{method} {path}: {problem}");
     }
+}
+
+/// How many accounts of the pool have this address.
+async fn accounts_with_email(env: &TestEnv, email: &str) -> usize {
+    env.cognito
+        .list_users()
+        .user_pool_id(&env.pool.id)
+        .filter(format!("email = \"{email}\""))
+        .send()
+        .await
+        .unwrap()
+        .users()
+        .len()
+}
+
+/// Someone made straight in the pool (the console, a federation); returns their sub.
+async fn account_in_pool(env: &TestEnv, email: &str, name: &str) -> UserId {
+    use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+    let attr = |n: &str, v: &str| AttributeType::builder().name(n).value(v).build().unwrap();
+    let out = env
+        .cognito
+        .admin_create_user()
+        .user_pool_id(&env.pool.id)
+        .username(email)
+        .user_attributes(attr("email", email))
+        .user_attributes(attr("name", name))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let sub = out
+        .user()
+        .unwrap()
+        .attributes()
+        .iter()
+        .find(|a| a.name() == "sub");
+    UserId::parse(sub.and_then(|a| a.value()).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn two_enrolments_for_one_address_in_two_contracts_make_one_account_and_one_record() {
+    let w = World::new().await;
+    let mut other = w.contract.clone();
+    other.id = ContractId::parse("W").unwrap();
+    other.name = "Warehouse Academy".into();
+    w.env.store.put_contract(&other).await.unwrap();
+    for n in 0..5 {
+        let local = format!("racer{n}");
+        let (first, a) = w.invite(&local).await;
+        let (second, b) = w.invite_to(&other, &local).await;
+        let ((sa, ba), (sb, bb)) = tokio::join!(
+            w.enrol(&a, Some("Racer One")),
+            w.enrol(&b, Some("Racer Two"))
+        );
+        assert_eq!((sa, sb), (200, 200), "{ba} {bb}");
+        assert_eq!(accounts_with_email(&w.env, first.email.identity()).await, 1);
+        let user = w
+            .env
+            .store
+            .find_user_by_email(first.email.identity())
+            .await
+            .unwrap()
+            .unwrap();
+        let account = w.env.accounts.get_account(&user.id).await.unwrap();
+        assert_eq!(account.map(|a| a.email), Some(first.email.clone()));
+        for inv in [&first, &second] {
+            let stored = w.env.store.find_invitation(&inv.id).await.unwrap().unwrap();
+            assert_eq!(stored.status, InvitationStatus::Enrolled);
+            assert_eq!(stored.user_id.as_ref(), Some(&user.id), "{local}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_address_that_already_has_an_account_enrols_as_that_person() {
+    let w = World::new().await;
+    // Made in the pool, not yet in the directory (the sync has not run since).
+    let rita = w.env.email("rita");
+    let sub = account_in_pool(&w.env, &rita, "Rita Levi").await;
+    let (inv, token) = w.invite("rita").await;
+    let (status, body) = w.enrol(&token, Some("Someone Else")).await;
+    assert_eq!(status, 200, "{body}");
+    let stored = w.env.store.find_invitation(&inv.id).await.unwrap().unwrap();
+    assert_eq!(stored.user_id, Some(sub.clone()));
+    let user = w.env.store.get_user(&sub).await.unwrap().unwrap();
+    assert_eq!(
+        user.name, "Rita Levi",
+        "the account's name, not the one typed"
+    );
+    assert_eq!(accounts_with_email(&w.env, &rita).await, 1);
+
+    // An account whose address differs in case, known to the directory from the sync: the
+    // invitation (lower-cased) is matched to it; no name is asked for, no account is made.
+    let mixed = w.env.email("Sven.Mixed");
+    let sven = account_in_pool(&w.env, &mixed, "Sven Mixed").await;
+    directory_sync::run(&directory_sync::App {
+        accounts: Arc::new(w.env.accounts.clone()),
+        store: Arc::new(w.env.store.clone()),
+    })
+    .await
+    .unwrap();
+    let (inv, token) = w.invite("sven.mixed").await;
+    assert_ne!(inv.email.as_entered(), mixed);
+    let (_, page) = w.show(&token).await;
+    assert_eq!(page["registered"], true);
+    let (status, body) = w.enrol(&token, None).await;
+    assert_eq!(status, 200, "{body}");
+    let stored = w.env.store.find_invitation(&inv.id).await.unwrap().unwrap();
+    assert_eq!(stored.user_id, Some(sven));
+    let listed = w
+        .env
+        .cognito
+        .list_users()
+        .user_pool_id(&w.env.pool.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.users().len(), 2, "Rita and Sven, nobody else");
 }

@@ -3,17 +3,22 @@
 //! Every invite, re-invite and resend writes the invitation with `delivery = queued` and a new
 //! token version. For each such stream record, in order, the mailer
 //!
-//! 1. claims the send (`queued -> sending`, conditional on the version and a pending status);
-//!    no claim means it is not due any more (sent already, superseded, revoked, enrolled), so a
-//!    duplicate or replayed record never sends twice;
+//! 1. waits for its turn within the send rate, then claims the send (`queued -> sending`,
+//!    conditional on the version and a pending status); no claim means it is not due any more
+//!    (sent already, superseded, revoked, enrolled), so a duplicate or replayed record never
+//!    sends twice, and a revoke during the wait is seen;
 //! 2. renders the mail (contract, activities, inviter, expiry, the signed link);
-//! 3. sends it within the send rate, retrying a busy mail service with exponential backoff;
-//! 4. records `sent`, or `failed` with the reason when the service refuses the mail for good.
+//! 3. sends it, retrying a busy mail service with exponential backoff (within the rate);
+//! 4. records `sent` with SES's message id, or `failed` with the reason when the service
+//!    refuses the mail for good.
 //!
 //! When the mail service stays busy, the claim is given back and the record is reported in
 //! `batchItemFailures`, so Lambda delivers it again; the rest of the batch is not tried (it
 //! would only meet the same throttling) and is reported with it. A store error reports its
-//! record; the batch goes on.
+//! record; the batch goes on. A mail SES accepted is never given back: its record is retried,
+//! and if the table stays unreachable the claim stays until the sweeper (`send-sweeper`)
+//! finds it, so a send is lost in no case and doubled only when the table fails for minutes
+//! right after SES accepted the mail.
 
 pub mod limit;
 pub mod render;
@@ -36,6 +41,12 @@ pub use limit::{InvalidRate, RateLimiter};
 
 /// Mails per second when `MAIL_SEND_RATE` is not set (well within a production SES account).
 pub const DEFAULT_SEND_RATE: f64 = 10.0;
+
+/// The SES message tag that names the invitation a mail is for.
+pub const INVITATION_TAG: &str = "invitation";
+
+/// Tries at recording a mail SES accepted (waits double from the retry policy's first delay).
+const RECORD_ATTEMPTS: u32 = 5;
 
 /// What the mailer needs of the table.
 pub trait MailStore: InvitationStore + DeliveryStore + DirectoryStore {}
@@ -82,6 +93,10 @@ enum RecordError {
     /// The mail service stayed busy through every retry; the claim was given back.
     #[error("the mail service is busy: {0}")]
     Busy(String),
+    /// SES accepted the mail but its record could not be written: the claim is kept (giving
+    /// it back would mail again), and the sweeper deals with it if nothing else does.
+    #[error("the mail was sent but could not be recorded: {0}")]
+    Unrecorded(StoreError),
 }
 
 /// The stream handler, built once per cold start.
@@ -153,7 +168,7 @@ impl App {
                 Ok(outcome) => {
                     tracing::debug!(sequence, ?outcome, "stream record done");
                 }
-                Err(RecordError::Store(err)) => {
+                Err(err @ (RecordError::Store(_) | RecordError::Unrecorded(_))) => {
                     tracing::error!(sequence, error = %err, "stream record failed; it will be delivered again");
                     failed.push(record);
                 }
@@ -199,6 +214,9 @@ impl App {
                 return Ok(Outcome::Ignored);
             }
         };
+        // The turn first, the claim after it: a revoke or resend while this mail waits for the
+        // rate is then seen by the claim's condition.
+        self.limiter.acquire().await;
         let claimed = self
             .store
             .claim_send(
@@ -218,6 +236,7 @@ impl App {
         };
         match self.deliver(&claimed, cache).await {
             Ok(outcome) => Ok(outcome),
+            Err(err @ RecordError::Unrecorded(_)) => Err(err),
             Err(err) => {
                 // Give the send back, so the record's next delivery can claim it at once.
                 if let Err(release) = self.store.release_claim(&claimed).await {
@@ -250,7 +269,7 @@ impl App {
         let link = enrol_link(&self.site_url, &token);
         let activities = contract.activity_names(&inv.activities);
         let inviter = self.inviter_name(&inv.invited_by, cache).await;
-        let mail = render::render(&render::InvitationMail {
+        let mut mail = render::render(&render::InvitationMail {
             to: inv.email.as_entered(),
             recipient_name: inv.name.as_deref(),
             contract_name: &contract.name,
@@ -259,10 +278,15 @@ impl App {
             expires_at: inv.expires_at,
             link: &link,
         });
+        // SES's reports on this mail name the invitation (functions/delivery-events).
+        mail.tags
+            .push((INVITATION_TAG.to_owned(), inv.id.as_str().to_owned()));
 
         let mut attempt = 0;
         let result = loop {
-            self.limiter.acquire().await;
+            if attempt > 0 {
+                self.limiter.acquire().await;
+            }
             match self.mailer.send(&mail).await {
                 Err(MailError::Transient(reason)) if attempt + 1 < self.retry.attempts => {
                     let wait = self.retry.first_delay * 2u32.pow(attempt.min(16));
@@ -274,15 +298,47 @@ impl App {
             }
         };
         match result {
-            Ok(()) => {
-                self.store
-                    .record_delivery(inv, DeliveryResult::Sent, (self.clock)())
-                    .await?;
-                tracing::info!(invitation = %inv.id, version = inv.token_version, "invitation mail sent");
+            Ok(message_id) => {
+                self.record_sent(inv, message_id).await?;
                 Ok(Outcome::Sent)
             }
             Err(MailError::Permanent(reason)) => self.refused(inv, reason).await,
             Err(MailError::Transient(reason)) => Err(RecordError::Busy(reason)),
+        }
+    }
+
+    /// Records a mail SES accepted, trying again while the table fails: this record is what
+    /// stops the mail from being sent twice.
+    async fn record_sent(&self, inv: &Invitation, message_id: String) -> Result<(), RecordError> {
+        let mut wait = self.retry.first_delay;
+        let mut attempt = 1;
+        loop {
+            let result = self
+                .store
+                .record_delivery(
+                    inv,
+                    DeliveryResult::Sent {
+                        message_id: message_id.clone(),
+                    },
+                    (self.clock)(),
+                )
+                .await;
+            match result {
+                Ok(()) => {
+                    tracing::info!(invitation = %inv.id, version = inv.token_version, %message_id, "invitation mail sent");
+                    return Ok(());
+                }
+                Err(err) if attempt >= RECORD_ATTEMPTS => {
+                    tracing::error!(invitation = %inv.id, %message_id, error = %err, "mail sent but not recorded; the claim is kept");
+                    return Err(RecordError::Unrecorded(err));
+                }
+                Err(err) => {
+                    tracing::warn!(invitation = %inv.id, attempt, error = %err, "recording the sent mail failed; retrying");
+                    tokio::time::sleep(wait).await;
+                    wait *= 2;
+                    attempt += 1;
+                }
+            }
         }
     }
 
@@ -345,13 +401,17 @@ pub fn queued_invitation(record: &EventRecord) -> Option<Result<Invitation, Corr
     }
     // A claim given back (sending -> queued, same send) is not a new send: the record that
     // queued it failed and is delivered again by the trigger's retries. Mailing on both would
-    // add a record per failure while SES is down, each retried in turn.
+    // add a record per failure while SES is down, each retried in turn. The sweeper's re-queue
+    // counts `sweeps` up, so it is a new send.
     let old: Item = record.change.old_image.clone().into();
     let before = Reader(&old);
-    let same_send = matches!(
-        (before.opt_n::<u32>("token_version"), reader.opt_n::<u32>("token_version")),
-        (Ok(Some(a)), Ok(Some(b))) if a == b
-    );
+    let same = |name: &str| {
+        matches!(
+            (before.opt_n::<u32>(name), reader.opt_n::<u32>(name)),
+            (Ok(a), Ok(b)) if a == b
+        )
+    };
+    let same_send = same("token_version") && same("sweeps");
     if before.opt_s("delivery") == Some("sending") && same_send {
         return None;
     }

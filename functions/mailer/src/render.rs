@@ -74,6 +74,7 @@ pub fn render(mail: &InvitationMail<'_>) -> OutgoingMail {
         subject: one_line(&format!("You're invited to {}", mail.contract_name)),
         html: html(mail),
         text: text(mail),
+        tags: Vec::new(),
     }
 }
 

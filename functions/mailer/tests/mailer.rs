@@ -309,3 +309,33 @@ async fn a_short_busy_spell_is_ridden_out_by_the_retries() {
     assert_eq!(busy.calls.load(Ordering::SeqCst), 3);
     assert_eq!(mail_to(&env, &email).len(), 1);
 }
+
+#[tokio::test]
+async fn a_revoke_while_the_mail_waits_for_the_send_rate_stops_it() {
+    let (env, c) = setup().await;
+    let (first, waiting) = (env.email("first"), env.email("waiting"));
+    let ids = invite(&env, &c, &[first.clone(), waiting.clone()], now()).await;
+    let clock = TestClock::at(now() + Duration::seconds(5));
+    // One mail every two seconds: the second waits for its turn, and is revoked meanwhile.
+    let app = Arc::new(app(&env, ses(&env), &clock).with_send_rate(0.5).unwrap());
+    let event = stream_event(&env).await;
+    let handling = tokio::spawn({
+        let app = app.clone();
+        async move { app.handle(event).await.unwrap() }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    assert!(
+        !handling.is_finished(),
+        "the second mail is still waiting for its turn"
+    );
+    env.store
+        .revoke(&c.id, &ids[1], &admin(), now() + Duration::seconds(6))
+        .await
+        .unwrap();
+    assert!(handling.await.unwrap().batch_item_failures.is_empty());
+    assert_eq!(mail_to(&env, &first).len(), 1);
+    assert!(
+        mail_to(&env, &waiting).is_empty(),
+        "claimed only after the wait, so not sent"
+    );
+}

@@ -60,6 +60,43 @@ pub struct Delivery {
     pub state: DeliveryState,
     /// Why it failed; `None` unless `state` is `failed`.
     pub reason: Option<String>,
+    /// What the mail service last reported about the current mail after sending it.
+    pub report: Option<MailReport>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MailReportKind {
+    Delivered,
+    Delayed,
+    BouncedTransient,
+    BouncedPermanent,
+    Complained,
+    Rejected,
+}
+
+impl MailReportKind {
+    /// The words the site shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Delivered => "Delivered",
+            Self::Delayed => "Delayed",
+            Self::BouncedTransient => "Bounced (temporary)",
+            Self::BouncedPermanent => "Bounced",
+            Self::Complained => "Marked as spam",
+            Self::Rejected => "Rejected",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MailReport {
+    pub kind: MailReportKind,
+    pub at: Timestamp,
+    /// The mail service's reason (bounce diagnostic, complaint type), possibly empty.
+    pub detail: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,7 +15,16 @@ pub fn StatusBadge(props: &StatusBadgeProps) -> Html {
     }
 }
 
+/// The delivery in words: what the mail service reported once the mail left, else where the
+/// mail is.
 pub fn delivery_text(delivery: &Delivery) -> String {
+    if let (DeliveryState::Sent, Some(report)) = (delivery.state, &delivery.report) {
+        return if report.detail.is_empty() {
+            report.kind.label().to_owned()
+        } else {
+            format!("{}: {}", report.kind.label(), report.detail)
+        };
+    }
     match (delivery.state, &delivery.reason) {
         (DeliveryState::Queued, _) => "Queued".into(),
         (DeliveryState::Sending, _) => "Sending".into(),

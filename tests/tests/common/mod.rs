@@ -8,14 +8,21 @@ use testkit::{emulators, SentMail};
 /// A local stack on a free port, with its own table, bucket and queues named `<prefix>-<tag>`.
 /// The tag also makes the test's mail addresses its own (the SES emulator is shared).
 pub async fn start_stack(prefix: &str) -> (Stack, String) {
+    start_stack_with(prefix, true).await
+}
+
+/// A local stack as [`start_stack`], with the demo data (`seed`) or with only the seeded
+/// sign-in people.
+#[allow(dead_code)] // not every test binary that shares this module calls it
+pub async fn start_stack_with(prefix: &str, seed: bool) -> (Stack, String) {
     let emulators = tokio::task::spawn_blocking(emulators)
         .await
         .unwrap()
         .clone();
     let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
-    let stack = Stack::start(Options::new(emulators, &format!("{prefix}-{tag}")))
-        .await
-        .expect("the local stack starts");
+    let mut options = Options::new(emulators, &format!("{prefix}-{tag}"));
+    options.seed = seed;
+    let stack = Stack::start(options).await.expect("the local stack starts");
     (stack, tag)
 }
 

@@ -4,4 +4,5 @@ pub mod admins;
 pub mod contracts;
 pub mod imports;
 pub mod invitations;
+pub mod people;
 pub mod users;

@@ -4,7 +4,7 @@ use crate::ports::{MailError, Mailer, OutgoingMail};
 use async_trait::async_trait;
 use aws_sdk_sesv2::error::DisplayErrorContext;
 use aws_sdk_sesv2::operation::send_email::SendEmailError;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageTag};
 use aws_sdk_sesv2::Client;
 
 #[derive(Clone, Debug)]
@@ -34,7 +34,7 @@ fn content(text: &str) -> Content {
 
 #[async_trait]
 impl Mailer for SesMailer {
-    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+    async fn send(&self, mail: &OutgoingMail) -> Result<String, MailError> {
         let message = Message::builder()
             .subject(content(&mail.subject))
             .body(
@@ -51,10 +51,18 @@ impl Mailer for SesMailer {
             .destination(Destination::builder().to_addresses(&mail.to).build())
             .content(EmailContent::builder().simple(message).build())
             .set_configuration_set_name(self.configuration_set.clone())
+            .set_email_tags(Some(
+                mail.tags
+                    .iter()
+                    .filter_map(|(name, value)| {
+                        MessageTag::builder().name(name).value(value).build().ok()
+                    })
+                    .collect(),
+            ))
             .send()
             .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(out) => Ok(out.message_id().unwrap_or_default().to_owned()),
             Err(err) => {
                 let text = DisplayErrorContext(&err).to_string();
                 Err(match err.as_service_error() {

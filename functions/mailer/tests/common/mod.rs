@@ -176,7 +176,7 @@ pub struct Refusing(pub String, pub AtomicU32);
 
 #[async_trait]
 impl Mailer for Refusing {
-    async fn send(&self, _mail: &OutgoingMail) -> Result<(), MailError> {
+    async fn send(&self, _mail: &OutgoingMail) -> Result<String, MailError> {
         self.1.fetch_add(1, Ordering::SeqCst);
         Err(MailError::Permanent(self.0.clone()))
     }
@@ -191,7 +191,7 @@ pub struct Busy {
 
 #[async_trait]
 impl Mailer for Busy {
-    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+    async fn send(&self, mail: &OutgoingMail) -> Result<String, MailError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         let left = self.busy.load(Ordering::SeqCst);
         if left > 0 {

@@ -118,6 +118,7 @@ fn admin_audit(action: AuditAction, admin: &UserId, by: &UserId, at: DateTime<Ut
         actor: Some(by.clone()),
         action,
         subjects: vec![admin.to_string()],
+        detail: None,
     }
 }
 

@@ -10,6 +10,9 @@
 //! | user email  | `USEREMAIL#<eid>` | `USEREMAIL`           |                            |                 |
 //!
 //! GSI `by_invitation_id` (hash key `invitation_id`, keys only) finds an invitation from a link.
+//! GSI `by_send_due` (hash `send_shard`, range `send_due_at`) is sparse: only an invitation
+//! whose mail is queued or being sent has the two attributes, `send_due_at` being when the send
+//! counts as stuck; the send sweeper reads it instead of scanning the table.
 //! Times are epoch milliseconds.
 
 use crate::domain::*;
@@ -21,6 +24,24 @@ pub type Item = HashMap<String, AttributeValue>;
 
 pub const GSI1: &str = "gsi1";
 pub const BY_INVITATION_ID: &str = "by_invitation_id";
+pub const BY_SEND_DUE: &str = "by_send_due";
+/// Partitions of `by_send_due`, so that a large import's queued sends spread their index writes.
+pub const SEND_SHARDS: u32 = 8;
+
+/// The `by_send_due` partition of an invitation: a stable hash of its key.
+pub fn send_shard(contract: &ContractId, identity: &str) -> String {
+    // FNV-1a: stable across builds and platforms, unlike std's hasher.
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in contract.as_str().bytes().chain(identity.bytes()) {
+        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
+    }
+    format!("SEND#{}", hash % SEND_SHARDS)
+}
+
+/// Every partition of `by_send_due`.
+pub fn send_shards() -> impl Iterator<Item = String> {
+    (0..SEND_SHARDS).map(|n| format!("SEND#{n}"))
+}
 
 pub fn contract_pk(id: &ContractId) -> String {
     format!("CONTRACT#{id}")
@@ -43,6 +64,15 @@ pub fn audit_sk(at: DateTime<Utc>) -> String {
     format!("AUDIT#{:013}#{rand}", at.timestamp_millis())
 }
 pub const AUDIT_SK_PREFIX: &str = "AUDIT#";
+/// The sort key of an audit record that must be written once however often its cause is
+/// delivered (a mail report): its time and a stable hash of `what`.
+pub fn audit_sk_once(at: DateTime<Utc>, what: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in what.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("AUDIT#{:013}#{:016x}", at.timestamp_millis(), hash)
+}
 pub fn user_pk(id: &UserId) -> String {
     format!("USER#{id}")
 }
@@ -284,7 +314,17 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, CorruptItem> {
         },
         other => return Err(CorruptItem(format!("delivery {other}"))),
     };
+    let delivery_report = match r.opt_s("report_kind") {
+        None => None,
+        Some(kind) => Some(DeliveryReport {
+            kind: ReportKind::parse(kind)
+                .ok_or_else(|| CorruptItem(format!("report_kind {kind}")))?,
+            at: r.time("report_at")?,
+            detail: r.opt_s("report_detail").unwrap_or_default().to_owned(),
+        }),
+    };
     Ok(Invitation {
+        delivery_report,
         id: r.id("invitation_id", InvitationId::parse)?,
         contract_id: r.id("contract_id", ContractId::parse)?,
         email: EmailAddress::parse(r.s("email")?)
@@ -348,6 +388,9 @@ pub fn audit_item(contract: &ContractId, record: &AuditRecord) -> Item {
     if let Some(actor) = &record.actor {
         item.insert("actor".into(), s(actor.as_str()));
     }
+    if let Some(detail) = &record.detail {
+        item.insert("detail".into(), s(detail));
+    }
     item
 }
 
@@ -359,5 +402,6 @@ pub fn audit_from(item: &Item) -> Result<AuditRecord, CorruptItem> {
         action: serde_json::from_value(serde_json::Value::String(r.s("action")?.to_owned()))
             .map_err(|e| CorruptItem(format!("action: {e}")))?,
         subjects: r.strings("subjects"),
+        detail: r.opt_s("detail").map(str::to_owned),
     })
 }

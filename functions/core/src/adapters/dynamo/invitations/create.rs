@@ -40,6 +40,8 @@ impl DynamoStore {
             "send_count = if_not_exists(send_count, :zero) + :one",
             "last_queued_at = :now",
             "delivery = :queued",
+            "send_shard = :shard",
+            "send_due_at = :due",
             "#type = :type",
         ];
         let mut remove = vec![
@@ -48,6 +50,11 @@ impl DynamoStore {
             "enrolled_at",
             "delivery_since",
             "delivery_error",
+            "message_id",
+            "sweeps",
+            "report_kind",
+            "report_at",
+            "report_detail",
         ];
         let (condition, version, fresh_id) = match plan {
             Plan::Create(id) => ("attribute_not_exists(pk)", 1, id.clone()),
@@ -75,6 +82,8 @@ impl DynamoStore {
             (":zero".into(), n(0)),
             (":one".into(), n(1)),
             (":queued".into(), s("queued")),
+            (":shard".into(), s(send_shard(&c.id, who.email.identity()))),
+            (":due".into(), ms(new.now + super::delivery::QUEUED_LIMIT)),
             (":type".into(), s("invitation")),
         ]);
         if let Plan::Reinvite { seen_version, .. } = plan {
@@ -168,6 +177,7 @@ impl DynamoStore {
                             .iter()
                             .map(|(i, _)| new.invitees[*i].email.identity().to_owned())
                             .collect(),
+                        detail: None,
                     },
                 ),
             );

@@ -1,5 +1,5 @@
 //! The mailer's side of an invitation: claim a queued send, record what SES answered, or give
-//! the claim back.
+//! the claim back; and the sweeper's: find sends stuck past their due time and queue them again.
 
 use super::invitation_key;
 use crate::adapters::dynamo::items::*;
@@ -14,6 +14,12 @@ use std::collections::HashMap;
 
 /// A mailer claim older than this is taken to be from a mailer that died mid-send.
 pub const STALE_CLAIM: Duration = Duration::minutes(5);
+/// A queued send not claimed within this is stuck (its stream record was lost or gave up).
+pub const QUEUED_LIMIT: Duration = Duration::minutes(15);
+/// A claimed send not recorded within this is stuck (the mailer died mid-send).
+pub const SENDING_LIMIT: Duration = Duration::minutes(10);
+/// Sweeps of one send before it is recorded as failed.
+pub const MAX_SWEEPS: u32 = 5;
 
 #[async_trait]
 impl DeliveryStore for DynamoStore {
@@ -29,7 +35,7 @@ impl DeliveryStore for DynamoStore {
             .update_item()
             .table_name(self.table())
             .set_key(Some(invitation_key(contract, identity)))
-            .update_expression("SET delivery = :sending, delivery_since = :now")
+            .update_expression("SET delivery = :sending, delivery_since = :now, send_due_at = :due")
             .condition_expression(
                 "#status = :pending AND token_version = :ver AND \
                  (delivery = :queued OR (delivery = :sending AND delivery_since < :stale))",
@@ -42,6 +48,7 @@ impl DeliveryStore for DynamoStore {
                 (":ver".into(), n(token_version)),
                 (":now".into(), ms(now)),
                 (":stale".into(), ms(now - STALE_CLAIM)),
+                (":due".into(), ms(now + SENDING_LIMIT)),
             ])))
             .return_values(ReturnValue::AllNew)
             .send()
@@ -72,14 +79,18 @@ impl DeliveryStore for DynamoStore {
             (":now".to_owned(), ms(now)),
         ]);
         let expression = match result {
-            DeliveryResult::Sent => {
+            DeliveryResult::Sent { message_id } => {
                 values.insert(":sent".into(), s("sent"));
-                "SET delivery = :sent, last_sent_at = :now REMOVE delivery_since, delivery_error"
+                values.insert(":msg".into(), s(message_id));
+                "SET delivery = :sent, last_sent_at = :now, message_id = :msg \
+                 REMOVE delivery_since, delivery_error, send_shard, send_due_at, \
+                 report_kind, report_at, report_detail"
             }
             DeliveryResult::Failed { reason } => {
                 values.insert(":failed".into(), s("failed"));
                 values.insert(":reason".into(), s(import::shorten(&reason, 500)));
-                "SET delivery = :failed, delivery_error = :reason, delivery_since = :now"
+                "SET delivery = :failed, delivery_error = :reason, delivery_since = :now \
+                 REMOVE send_shard, send_due_at"
             }
         };
         self.update_claimed_send(invitation, expression, values)
@@ -91,13 +102,228 @@ impl DeliveryStore for DynamoStore {
             (":ver".to_owned(), n(invitation.token_version)),
             (":sending".to_owned(), s("sending")),
             (":queued".to_owned(), s("queued")),
+            (":due".to_owned(), ms(Utc::now() + QUEUED_LIMIT)),
         ]);
         self.update_claimed_send(
             invitation,
-            "SET delivery = :queued REMOVE delivery_since",
+            "SET delivery = :queued, send_due_at = :due REMOVE delivery_since",
             values,
         )
         .await
+    }
+
+    async fn record_report(
+        &self,
+        id: &InvitationId,
+        message_id: &str,
+        report: &DeliveryReport,
+    ) -> Result<ReportOutcome, StoreError> {
+        let Some(invitation) = self.load(None, id).await? else {
+            return Ok(ReportOutcome::Unknown);
+        };
+        let contract = &invitation.contract_id;
+        // The history first, keyed by the report itself, so a redelivered event adds nothing.
+        let detail = if report.detail.is_empty() {
+            report.kind.as_str().to_owned()
+        } else {
+            format!("{}: {}", report.kind.as_str(), report.detail)
+        };
+        let mut audit = audit_item(
+            contract,
+            &AuditRecord {
+                at: report.at,
+                actor: None,
+                action: AuditAction::MailReport,
+                subjects: vec![invitation.email.identity().to_owned()],
+                detail: Some(import::shorten(&detail, 500)),
+            },
+        );
+        audit.insert(
+            "sk".into(),
+            s(audit_sk_once(
+                report.at,
+                &format!("{message_id}|{}", report.kind.as_str()),
+            )),
+        );
+        audit.insert("message_id".into(), s(message_id));
+        let written = self
+            .client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(audit))
+            .condition_expression("attribute_not_exists(sk)")
+            .send()
+            .await;
+        if let Err(err) = written {
+            if !err
+                .as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception())
+            {
+                return Err(db_error(err));
+            }
+        }
+        // Then the invitation: only its current send's report, never an older one over a
+        // newer, and "delayed" never over a final word.
+        let mut condition =
+            "message_id = :mid AND (attribute_not_exists(report_at) OR report_at <= :at)"
+                .to_owned();
+        let mut values = HashMap::from([
+            (":mid".to_owned(), s(message_id)),
+            (":at".to_owned(), ms(report.at)),
+            (":kind".to_owned(), s(report.kind.as_str())),
+            (
+                ":detail".to_owned(),
+                s(import::shorten(&report.detail, 500)),
+            ),
+        ]);
+        if !report.kind.is_final() {
+            condition.push_str(" AND (attribute_not_exists(report_kind) OR report_kind = :kind)");
+        } else {
+            values.insert(":delayed".into(), s(ReportKind::Delayed.as_str()));
+            condition.push_str(
+                " AND (attribute_not_exists(report_kind) OR report_kind = :delayed OR report_at < :at OR report_kind = :kind)",
+            );
+        }
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(invitation_key(contract, invitation.email.identity())))
+            .update_expression("SET report_kind = :kind, report_at = :at, report_detail = :detail")
+            .condition_expression(condition)
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(ReportOutcome::Current),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(ReportOutcome::HistoryOnly)
+            }
+            Err(err) => Err(db_error(err)),
+        }
+    }
+
+    async fn due_sends(
+        &self,
+        shard: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DueSend>, StoreError> {
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(BY_SEND_DUE)
+            .key_condition_expression("send_shard = :shard AND send_due_at <= :now")
+            .expression_attribute_values(":shard", s(shard))
+            .expression_attribute_values(":now", ms(now))
+            .limit(i32::try_from(limit.clamp(1, 1000)).unwrap_or(1000))
+            .send()
+            .await
+            .map_err(db_error)?;
+        out.items()
+            .iter()
+            .map(|item| {
+                let r = Reader(item);
+                let identity = r
+                    .s("sk")?
+                    .strip_prefix(INVITE_SK_PREFIX)
+                    .ok_or_else(|| CorruptItem("a due send that is not an invitation".into()))?
+                    .to_owned();
+                Ok(DueSend {
+                    contract: r.id("contract_id", ContractId::parse)?,
+                    identity,
+                    due_at: r.time("send_due_at")?,
+                })
+            })
+            .collect::<Result<_, CorruptItem>>()
+            .map_err(StoreError::from)
+    }
+
+    async fn sweep_send(
+        &self,
+        due: &DueSend,
+        now: DateTime<Utc>,
+    ) -> Result<SweepOutcome, StoreError> {
+        // The read only chooses which write to try; each write is conditional on the send
+        // being as it was found (same due time), so a mailer or a resend that got there first
+        // wins and the sweep changes nothing.
+        let key = invitation_key(&due.contract, &due.identity);
+        let current = self
+            .client()
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key.clone()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(db_error)?;
+        let Some(item) = current.item() else {
+            return Ok(SweepOutcome::Moved);
+        };
+        let r = Reader(item);
+        if r.opt_time("send_due_at")? != Some(due.due_at) {
+            return Ok(SweepOutcome::Moved);
+        }
+        let needs_send = r.s("status")? == InvitationStatus::Pending.as_str()
+            && matches!(r.opt_s("delivery"), Some("queued" | "sending"));
+        let sweeps: u32 = r.opt_n("sweeps")?.unwrap_or(0);
+        let mut values = HashMap::from([(":seen".to_owned(), ms(due.due_at))]);
+        let (expression, outcome) = if !needs_send {
+            ("REMOVE send_shard, send_due_at", SweepOutcome::Cleared)
+        } else if sweeps >= MAX_SWEEPS {
+            values.insert(":failed".into(), s("failed"));
+            values.insert(
+                ":reason".into(),
+                s(format!(
+                    "the mail could not be sent after {MAX_SWEEPS} more tries; send it again to retry"
+                )),
+            );
+            values.insert(":now".into(), ms(now));
+            (
+                "SET delivery = :failed, delivery_error = :reason, delivery_since = :now \
+                 REMOVE send_shard, send_due_at",
+                SweepOutcome::GaveUp,
+            )
+        } else {
+            // `sweeps` changes with every sweep, so the mailer tells this fresh send from a
+            // claim it gave back itself (same version, same sweeps).
+            values.insert(":queued".into(), s("queued"));
+            values.insert(":due".into(), ms(now + QUEUED_LIMIT));
+            values.insert(":sweeps".into(), n(sweeps + 1));
+            (
+                "SET delivery = :queued, send_due_at = :due, sweeps = :sweeps \
+                 REMOVE delivery_since",
+                SweepOutcome::Requeued,
+            )
+        };
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key))
+            .update_expression(expression)
+            .condition_expression("send_due_at = :seen")
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(outcome),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(SweepOutcome::Moved)
+            }
+            Err(err) => Err(db_error(err)),
+        }
     }
 }
 

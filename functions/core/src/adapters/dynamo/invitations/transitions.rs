@@ -37,13 +37,20 @@ impl TransitionStore for DynamoStore {
                 (":now".into(), ms(now)),
                 (":cutoff".into(), ms(now - invitation::RESEND_MIN_INTERVAL)),
                 (":one".into(), n(1)),
+                (
+                    ":shard".into(),
+                    s(send_shard(&contract.id, current.email.identity())),
+                ),
+                (":due".into(), ms(now + super::delivery::QUEUED_LIMIT)),
             ]);
             let items = vec![
                 tx_update(update(
                     invitation_key(&contract.id, current.email.identity()),
                     "SET token_version = :ver, expires_at = :exp, delivery = :queued, \
-                     last_queued_at = :now, send_count = send_count + :one \
-                     REMOVE delivery_since, delivery_error",
+                     last_queued_at = :now, send_count = send_count + :one, \
+                     send_shard = :shard, send_due_at = :due \
+                     REMOVE delivery_since, delivery_error, message_id, sweeps, \
+                     report_kind, report_at, report_detail",
                     "invitation_id = :id AND #status = :pending AND token_version = :seen \
                      AND last_queued_at <= :cutoff",
                     &[("#status", "status")],
@@ -57,6 +64,7 @@ impl TransitionStore for DynamoStore {
                         actor: Some(by.clone()),
                         action: AuditAction::Resend,
                         subjects: vec![current.email.identity().to_owned()],
+                        detail: None,
                     },
                 ),
             ];
@@ -109,7 +117,9 @@ impl TransitionStore for DynamoStore {
             let items = vec![
                 tx_update(update(
                     invitation_key(contract, current.email.identity()),
-                    "SET #status = :revoked, gsi1pk = :g1pk, revoked_by = :by, revoked_at = :now",
+                    // Nothing is sent for a revoked invitation: off the sweeper's index.
+                    "SET #status = :revoked, gsi1pk = :g1pk, revoked_by = :by, revoked_at = :now \
+                     REMOVE send_shard, send_due_at",
                     "invitation_id = :id AND #status = :pending",
                     &[("#status", "status")],
                     values,
@@ -123,6 +133,7 @@ impl TransitionStore for DynamoStore {
                         actor: Some(by.clone()),
                         action: AuditAction::Revoke,
                         subjects: vec![current.email.identity().to_owned()],
+                        detail: None,
                     },
                 ),
             ];
@@ -192,6 +203,8 @@ impl TransitionStore for DynamoStore {
             let mut set =
                 "SET #status = :enrolled, gsi1pk = :g1pk, user_id = :uid, enrolled_at = :now"
                     .to_owned();
+            // Off the sweeper's index: an enrolled student needs no more mail.
+            let remove = " REMOVE send_shard, send_due_at";
             let mut names = vec![("#status", "status")];
             if let Some(user) = &new_user {
                 set.push_str(", #name = :name");
@@ -201,7 +214,7 @@ impl TransitionStore for DynamoStore {
             let mut items = vec![
                 tx_update(update(
                     invitation_key(contract, current.email.identity()),
-                    &set,
+                    &(set + remove),
                     "invitation_id = :id AND token_version = :ver AND #status = :pending AND expires_at > :now",
                     &names,
                     values,
@@ -215,6 +228,7 @@ impl TransitionStore for DynamoStore {
                         actor: Some(user_id.clone()),
                         action: AuditAction::Enrol,
                         subjects: vec![current.email.identity().to_owned()],
+                        detail: None,
                     },
                 ),
             ];

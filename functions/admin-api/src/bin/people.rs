@@ -1,0 +1,15 @@
+//! The `people` function: POST /users, POST /users/{userId}/system-admin and
+//! POST /users/{userId}/system-admin/remove.
+
+use admin_api::{functions::people_admin, App};
+use invitations_core::{config, telemetry};
+use lambda_http::{run, service_fn, Error};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init();
+    let sdk = config::aws().await;
+    let app = App::new(&sdk, config::required("TABLE_NAME")?)
+        .with_user_pool(&sdk, config::required("USER_POOL_ID")?);
+    run(service_fn(|req| people_admin::handle(&app, req))).await
+}

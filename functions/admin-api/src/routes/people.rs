@@ -1,0 +1,111 @@
+//! People (system administrators only): adding a person, who gets a sign-in account and the
+//! sign-in service's invitation, and granting or withdrawing system administration. The user
+//! pool decides (membership of `system-admins` is what the token's `cognito:groups` carries);
+//! the directory record is written at once so the site shows the change without waiting for
+//! the directory sync.
+
+use crate::{views, App};
+use invitations_core::domain::*;
+use invitations_core::http::{self, Problem};
+use invitations_core::ports::AccountsError;
+use invitations_wire as wire;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+
+/// `POST /users` with `{"email", "name"}`: 201 when this made the account, 200 when the
+/// address already had one (answered as it is; nothing about it changes).
+pub async fn add(app: &App, caller: &Caller, req: &Request) -> Result<Response<Body>, Problem> {
+    system_admins_only(caller)?;
+    let body: wire::NewPerson = http::body(req)?;
+    let email = EmailAddress::parse(&body.email)
+        .map_err(|e| Problem::bad_request("invalid_email", e.to_string()))?;
+    let name = user::parse_name(&body.name)
+        .map_err(|e| Problem::bad_request("invalid_name", e.to_string()))?;
+    let accounts = app.user_pool()?;
+    let (account, created) = accounts
+        .ensure_account(&email, &name)
+        .await
+        .map_err(account_problem)?;
+    let system_admin = !created
+        && accounts
+            .is_system_admin(&account.subject)
+            .await
+            .map_err(account_problem)?;
+    let user = synced(app, account.to_user(system_admin)).await?;
+    tracing::info!(actor = %caller.user_id, user = %user.id, created, "person added");
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(http::json(
+        status,
+        &wire::PersonAdded {
+            user: views::user(&user),
+            created,
+        },
+    ))
+}
+
+/// `POST /users/{userId}/system-admin` (`on`) and `.../system-admin/remove`. Idempotent. A
+/// system administrator cannot withdraw their own, so the system cannot lose its last one
+/// by a slip of the hand.
+pub async fn set_system_admin(
+    app: &App,
+    caller: &Caller,
+    user_id: &str,
+    on: bool,
+) -> Result<Response<Body>, Problem> {
+    system_admins_only(caller)?;
+    let id = UserId::parse(user_id).map_err(|_| user_not_found())?;
+    if !on && id == caller.user_id {
+        return Err(Problem::conflict(
+            "own_system_admin",
+            "You cannot withdraw your own system administration. Ask another system administrator.",
+        ));
+    }
+    let accounts = app.user_pool()?;
+    let account = accounts
+        .get_account(&id)
+        .await
+        .map_err(account_problem)?
+        .ok_or_else(user_not_found)?;
+    accounts
+        .set_system_admin(&id, on)
+        .await
+        .map_err(account_problem)?;
+    let user = synced(app, account.to_user(on)).await?;
+    tracing::info!(actor = %caller.user_id, user = %user.id, system_admin = on, "system administration changed");
+    Ok(http::json(StatusCode::OK, &views::user(&user)))
+}
+
+/// Writes the person's directory record as their account has it, and reads it back.
+async fn synced(app: &App, user: User) -> Result<User, Problem> {
+    app.store.sync_user(&user).await?;
+    Ok(app.store.get_user(&user.id).await?.unwrap_or(user))
+}
+
+fn system_admins_only(caller: &Caller) -> Result<(), Problem> {
+    if caller.system_admin {
+        Ok(())
+    } else {
+        Err(Problem::forbidden(
+            "Only system administrators add people and grant system administration.",
+        ))
+    }
+}
+
+fn account_problem(err: AccountsError) -> Problem {
+    match err {
+        AccountsError::NotFound => user_not_found(),
+        AccountsError::Refused(reason) => Problem::bad_request("account_refused", reason),
+        other => Problem::internal(&other),
+    }
+}
+
+fn user_not_found() -> Problem {
+    Problem::not_found(
+        "user_not_found",
+        "There is no such person among those who can sign in.",
+    )
+}

@@ -1,0 +1,20 @@
+//! Lambda entry point: builds the table client once per cold start, then records each SES event.
+
+use delivery_events::{handle, App};
+use invitations_core::adapters::DynamoStore;
+use invitations_core::config;
+use lambda_runtime::{service_fn, Error};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    invitations_core::telemetry::init();
+    let sdk = config::aws().await;
+    let app = App {
+        store: Arc::new(DynamoStore::new(
+            config::dynamodb(&sdk),
+            config::required("TABLE_NAME")?,
+        )),
+    };
+    lambda_runtime::run(service_fn(|event| handle(&app, event))).await
+}

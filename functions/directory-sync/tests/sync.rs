@@ -1,0 +1,169 @@
+//! The sync against the emulators over the wire: a user pool on moto's cognito-idp, the
+//! directory on its DynamoDB, each test with its own of both.
+
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+use directory_sync::{run, App};
+use invitations_core::domain::{EmailAddress, UserId, SYSTEM_ADMIN_GROUP};
+use invitations_core::ports::DirectoryStore;
+use std::sync::Arc;
+use testkit::TestEnv;
+
+fn attr(name: &str, value: &str) -> AttributeType {
+    AttributeType::builder()
+        .name(name)
+        .value(value)
+        .build()
+        .unwrap()
+}
+
+/// Someone created straight in the pool (the console, an import, a federation), not by the
+/// product. Returns their sub.
+async fn create_in_pool(env: &TestEnv, email: &str, name: Option<&str>) -> UserId {
+    let mut request = env
+        .cognito
+        .admin_create_user()
+        .user_pool_id(&env.pool.id)
+        .username(email)
+        .user_attributes(attr("email", email))
+        .message_action(MessageActionType::Suppress);
+    if let Some(name) = name {
+        request = request.user_attributes(attr("name", name));
+    }
+    let user = request.send().await.unwrap();
+    let sub = user
+        .user()
+        .unwrap()
+        .attributes()
+        .iter()
+        .find(|a| a.name() == "sub")
+        .and_then(|a| a.value())
+        .unwrap()
+        .to_owned();
+    UserId::parse(&sub).unwrap()
+}
+
+fn app(env: &TestEnv) -> App {
+    App {
+        accounts: Arc::new(env.accounts.clone()),
+        store: Arc::new(env.store.clone()),
+    }
+}
+
+#[tokio::test]
+async fn everyone_in_the_pool_is_in_the_directory_under_their_sub() {
+    let env = TestEnv::new().await;
+    // More than two ListUsers pages (60 each), so paging is part of what is proved.
+    let mut people = Vec::new();
+    for n in 0..130 {
+        let email = env.email(&format!("person{n:03}"));
+        let name = format!("Person {n:03}");
+        // Some without a name attribute: the directory shows their address instead.
+        let named = n % 10 != 0;
+        let sub = create_in_pool(&env, &email, named.then_some(name.as_str())).await;
+        people.push((sub, email, named.then_some(name)));
+    }
+    let boss = &people[7].0;
+    env.cognito
+        .admin_add_user_to_group()
+        .user_pool_id(&env.pool.id)
+        .username(boss.as_str())
+        .group_name(SYSTEM_ADMIN_GROUP)
+        .send()
+        .await
+        .unwrap();
+
+    let report = run(&app(&env)).await.unwrap();
+    assert_eq!(report.accounts, 130);
+    assert_eq!(report.written, 130);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+
+    for (sub, email, name) in &people {
+        let user = env.store.get_user(sub).await.unwrap().expect("a record");
+        assert_eq!(user.email.as_entered(), email);
+        assert_eq!(&user.name, name.as_ref().unwrap_or(email));
+        assert_eq!(user.system_admin, sub == boss, "{email}");
+        // The address finds the same person (how enrolment matches an address to a person).
+        let found = env.store.find_user_by_email(email).await.unwrap().unwrap();
+        assert_eq!(&found.id, sub);
+    }
+    // "Select individual users" lists them.
+    let listed = env.store.search_users("person", 200).await.unwrap();
+    assert_eq!(listed.len(), 130);
+
+    // A second pass over an unchanged pool writes nothing.
+    let again = run(&app(&env)).await.unwrap();
+    assert_eq!((again.written, again.unchanged), (0, 130));
+}
+
+#[tokio::test]
+async fn changes_in_the_pool_reach_the_directory_and_old_addresses_stop_matching() {
+    let env = TestEnv::new().await;
+    let old = env.email("Mixed.Case");
+    let sub = create_in_pool(&env, &old, Some("Ann Old")).await;
+    run(&app(&env)).await.unwrap();
+    // The directory matches the address case-insensitively.
+    let lower = EmailAddress::parse(&old).unwrap();
+    let found = env
+        .store
+        .find_user_by_email(lower.identity())
+        .await
+        .unwrap();
+    assert_eq!(found.map(|u| u.id), Some(sub.clone()));
+
+    // Renamed, given a new address, and made a system administrator in the pool.
+    let new = env.email("ann.new");
+    env.cognito
+        .admin_update_user_attributes()
+        .user_pool_id(&env.pool.id)
+        .username(sub.as_str())
+        .user_attributes(attr("name", "Ann New"))
+        .user_attributes(attr("email", &new))
+        .send()
+        .await
+        .unwrap();
+    env.cognito
+        .admin_add_user_to_group()
+        .user_pool_id(&env.pool.id)
+        .username(sub.as_str())
+        .group_name(SYSTEM_ADMIN_GROUP)
+        .send()
+        .await
+        .unwrap();
+    let report = run(&app(&env)).await.unwrap();
+    assert_eq!(report.written, 1);
+    let user = env.store.get_user(&sub).await.unwrap().unwrap();
+    assert_eq!((user.name.as_str(), user.system_admin), ("Ann New", true));
+    assert_eq!(
+        env.store
+            .find_user_by_email(&new)
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(sub.clone())
+    );
+    assert!(env
+        .store
+        .find_user_by_email(lower.identity())
+        .await
+        .unwrap()
+        .is_none());
+
+    // Withdrawn in the pool: withdrawn in the directory.
+    env.cognito
+        .admin_remove_user_from_group()
+        .user_pool_id(&env.pool.id)
+        .username(sub.as_str())
+        .group_name(SYSTEM_ADMIN_GROUP)
+        .send()
+        .await
+        .unwrap();
+    run(&app(&env)).await.unwrap();
+    assert!(
+        !env.store
+            .get_user(&sub)
+            .await
+            .unwrap()
+            .unwrap()
+            .system_admin
+    );
+}
