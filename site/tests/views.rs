@@ -1029,6 +1029,15 @@ fn the_add_form_is_labelled_and_shows_each_refusal_at_its_field() {
     assert!(tag(&html, "person-email-error").contains("field-error"));
     assert!(!text(&html).contains("invalid_email"));
 
+    // The address checks answer with a phrase: the form says which field it is about.
+    let phrase = AddForm {
+        email: "ann@@x".into(),
+        error: Some(problem(400, "invalid_email", "has more than one @")),
+        ..AddForm::default()
+    };
+    let html = add_form(phrase, None);
+    assert!(text(&html).contains("This is not an email address: has more than one @."));
+
     let bad_name = AddForm {
         error: Some(problem(
             400,
@@ -1111,6 +1120,25 @@ fn the_people_reducer_adds_shows_and_changes_people() {
         panic!()
     };
     assert_eq!(list.len(), 4);
+
+    // Empty fields are refused before the server is asked, in words like the server's.
+    assert_eq!(
+        AddForm::missing(" ", "a@b.example").map(|e| (e.code, e.detail)),
+        Some(("invalid_name".into(), "Give the person's name.".into()))
+    );
+    assert_eq!(
+        AddForm::missing("Ann", "").map(|e| e.code),
+        Some("invalid_email".into())
+    );
+    assert_eq!(AddForm::missing("Ann", "a@b.example"), None);
+    let refused = state
+        .clone()
+        .reduce(PeopleAction::Refused(AddForm::missing("", "").unwrap()));
+    assert!(refused.form.name_error().is_some() && refused.added.is_none());
+    assert_eq!(
+        refused.form.field_message().as_deref(),
+        Some("Give the person's name.")
+    );
 
     // A refusal keeps what was typed.
     let state = state

@@ -118,6 +118,44 @@ impl AddForm {
         self.error.as_ref().filter(|e| e.code == "invalid_email")
     }
 
+    /// What the form says about the field a refusal is about: the server's detail when it is a
+    /// sentence, else the detail after words that say which field (the address checks answer
+    /// with phrases such as "has more than one @").
+    pub fn field_message(&self) -> Option<String> {
+        let e = self.name_error().or(self.email_error())?;
+        let detail = e.detail.trim();
+        if detail.ends_with('.') {
+            return Some(detail.to_owned());
+        }
+        let what = if e.code == "invalid_name" {
+            "Check the name"
+        } else {
+            "This is not an email address"
+        };
+        Some(if detail.is_empty() {
+            format!("{what}.")
+        } else {
+            format!("{what}: {detail}.")
+        })
+    }
+
+    /// Checks what needs no server: both fields filled in. The refusal reads like the server's.
+    pub fn missing(name: &str, email: &str) -> Option<ApiError> {
+        let (code, detail) = if name.trim().is_empty() {
+            ("invalid_name", "Give the person's name.")
+        } else if email.trim().is_empty() {
+            ("invalid_email", "Give the person's email address.")
+        } else {
+            return None;
+        };
+        Some(ApiError {
+            status: 400,
+            code: code.into(),
+            title: "Bad Request".into(),
+            detail: detail.into(),
+        })
+    }
+
     /// A refusal about neither field (no permission, no connection, ...).
     pub fn form_error(&self) -> Option<&ApiError> {
         self.error
@@ -149,6 +187,8 @@ pub enum PeopleAction {
     Adding,
     /// Boxed: a person is large next to the other actions.
     Added(Box<Result<PersonAdded, ApiError>>),
+    /// Refused before asking the server (a field left empty).
+    Refused(ApiError),
     Ask(String, Change),
     Cancel(String),
     Changing(String, Change),
@@ -215,6 +255,10 @@ impl Reducible for PeopleState {
                     }
                     Err(e) => s.form.error = Some(e),
                 }
+            }
+            PeopleAction::Refused(e) => {
+                s.form.error = Some(e);
+                s.added = None;
             }
             PeopleAction::Ask(id, change) => {
                 s.rows.insert(id, RowState::Confirm(change));
@@ -408,9 +452,14 @@ pub struct AddPersonProps {
 pub fn AddPerson(props: &AddPersonProps) -> Html {
     let f = &props.form;
     let onsubmit = {
-        let (on_add, name, email) = (props.on_add.clone(), f.name.clone(), f.email.clone());
+        let (on_add, dispatch) = (props.on_add.clone(), props.dispatch.clone());
+        let (name, email) = (f.name.clone(), f.email.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if let Some(refusal) = AddForm::missing(&name, &email) {
+                dispatch.emit(PeopleAction::Refused(refusal));
+                return;
+            }
             on_add.emit(NewPerson {
                 name: name.trim().to_owned(),
                 email: email.trim().to_owned(),
@@ -423,8 +472,9 @@ pub fn AddPerson(props: &AddPersonProps) -> Html {
     let on_email = props.dispatch.reform(|e: InputEvent| {
         PeopleAction::EditEmail(e.target_unchecked_into::<HtmlInputElement>().value())
     });
+    let message = f.field_message().unwrap_or_default();
     let field_error = |id: &'static str, error: Option<&ApiError>| {
-        error.map(|e| html! { <p class="field-error" id={id}>{e.to_string()}</p> })
+        error.map(|_| html! { <p class="field-error" id={id}>{message.clone()}</p> })
     };
     let name_error = f.name_error();
     let email_error = f.email_error();
@@ -453,7 +503,8 @@ pub fn AddPerson(props: &AddPersonProps) -> Html {
                 <div role="alert" id="add-person-alert">
                     if let Some(e) = &f.error {
                         <p class={if f.form_error().is_some() { "error" } else { "visually-hidden" }}>
-                            <strong>{"Could not add the person. "}</strong>{e.to_string()}
+                            <strong>{"Could not add the person. "}</strong>
+                            {f.field_message().unwrap_or_else(|| e.to_string())}
                         </p>
                     }
                 </div>
