@@ -590,6 +590,23 @@ pub fn PersonRow(props: &PersonRowProps) -> Html {
     let user = &props.user;
     let id = &user.id;
     let change = Change::for_user(user);
+    // Focus moves to the outcome: the question that had it is gone.
+    let outcome_ref = use_node_ref();
+    {
+        let node = outcome_ref.clone();
+        let outcome = match &props.state {
+            Some(RowState::Done(text)) => Some(text.clone()),
+            Some(RowState::Failed(_, e)) => Some(e.to_string()),
+            _ => None,
+        };
+        use_effect_with(outcome, move |outcome| {
+            if outcome.is_some() {
+                if let Some(p) = node.cast::<web_sys::HtmlElement>() {
+                    let _ = p.focus();
+                }
+            }
+        });
+    }
     let actions = match &props.state {
         Some(RowState::Confirm(change)) => {
             let change = *change;
@@ -645,10 +662,10 @@ pub fn PersonRow(props: &PersonRowProps) -> Html {
     };
     let outcome = match &props.state {
         Some(RowState::Done(text)) => html! {
-            <p class="outcome ok" role="status" id={format!("person-outcome-{id}")}>{text.clone()}</p>
+            <p class="outcome ok" role="status" id={format!("person-outcome-{id}")} tabindex="-1" ref={outcome_ref}>{text.clone()}</p>
         },
         Some(RowState::Failed(change, e)) => html! {
-            <div id={format!("person-outcome-{id}")}>
+            <div id={format!("person-outcome-{id}")} tabindex="-1" ref={outcome_ref}>
                 <ErrorMessage error={e.clone()} context={change.failed(&user.name)} />
             </div>
         },
