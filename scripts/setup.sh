@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and the local stack need into ignored folders of the repo:
-# the Rust components, moto server + cfn-lint + cargo-lambda in .venv, aws-ses-v2-local in .tools.
+# the Rust components, moto server + cfn-lint + cargo-lambda in .venv, aws-ses-v2-local and
+# axe-core in .tools.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,8 @@ cd "$(dirname "$0")/.."
 MOTO_VERSION=5.2.5
 CFN_LINT_VERSION=1.*
 SES_LOCAL_VERSION=2.10.2
+# The browser test audits every page with axe-core (injected from .tools).
+AXE_CORE_VERSION=4.14.1
 # cargo-lambda from PyPI brings its own zig (the cross linker for `cargo lambda build --arm64`).
 CARGO_LAMBDA_VERSION=1.9.2
 
@@ -30,6 +33,12 @@ if [ ! -f .tools/node_modules/aws-ses-v2-local/dist/cli.js ]; then
   echo "setup: installing aws-ses-v2-local into .tools"
   mkdir -p .tools
   npm install --silent --no-audit --no-fund --prefix .tools "aws-ses-v2-local@${SES_LOCAL_VERSION}"
+fi
+
+if ! grep -qF "\"version\": \"${AXE_CORE_VERSION}\"" .tools/node_modules/axe-core/package.json 2>/dev/null; then
+  echo "setup: installing axe-core ${AXE_CORE_VERSION} into .tools"
+  mkdir -p .tools
+  npm install --silent --no-audit --no-fund --prefix .tools "axe-core@${AXE_CORE_VERSION}"
 fi
 
 # The browser test (tests/tests/browser.rs) drives Debian's Chromium through chromedriver.

@@ -182,6 +182,16 @@ pub fn remove_admin_path(contract_id: &str, user_id: &str) -> String {
     )
 }
 
+/// `POST /users/{userId}/system-admin` (grant) or `.../system-admin/remove` (withdraw).
+pub fn system_admin_path(user_id: &str, grant: bool) -> String {
+    let path = format!("/users/{}/system-admin", enc(user_id));
+    if grant {
+        path
+    } else {
+        format!("{path}/remove")
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The client
 // ---------------------------------------------------------------------------------------------
@@ -311,6 +321,27 @@ impl Api {
         Ok(self.get::<UserList>(&path).await?.users)
     }
 
+    /// Adds a person to the directory: the sign-in service mails them a temporary password
+    /// (`created`), or the address already had an account (answered as it is). System
+    /// administrators only.
+    pub async fn add_person(&self, person: &NewPerson) -> Result<PersonAdded, ApiError> {
+        self.post("/users", person).await
+    }
+
+    /// Makes a person a system administrator (a member of `system-admins`); the answer is the
+    /// person after the change. Granting it again changes nothing.
+    pub async fn grant_system_admin(&self, user_id: &str) -> Result<User, ApiError> {
+        self.post(&system_admin_path(user_id, true), &serde_json::json!({}))
+            .await
+    }
+
+    /// Withdraws a person's system administration; refused (409 `own_system_admin`) for the
+    /// caller's own.
+    pub async fn withdraw_system_admin(&self, user_id: &str) -> Result<User, ApiError> {
+        self.post(&system_admin_path(user_id, false), &serde_json::json!({}))
+            .await
+    }
+
     pub async fn admins(&self, contract_id: &str) -> Result<Vec<Admin>, ApiError> {
         Ok(self
             .get::<AdminList>(&admins_path(contract_id))
@@ -435,6 +466,18 @@ mod tests {
         assert_eq!(
             remove_admin_path("c-1", "ada/admin"),
             "/contracts/c-1/admins/ada%2Fadmin/remove"
+        );
+    }
+
+    #[test]
+    fn system_admin_paths_encode_the_user_id() {
+        assert_eq!(
+            system_admin_path("4f1c-9a/b", true),
+            "/users/4f1c-9a%2Fb/system-admin"
+        );
+        assert_eq!(
+            system_admin_path("u 1", false),
+            "/users/u%201/system-admin/remove"
         );
     }
 

@@ -9,6 +9,8 @@ use yew::Reducible;
 
 const SESSION_KEY: &str = "lc.session";
 const PKCE_KEY: &str = "lc.pkce";
+/// The Cognito group of system administrators.
+pub const SYSTEM_ADMINS: &str = "system-admins";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -44,6 +46,10 @@ pub struct Session {
     pub expires_at_ms: Option<f64>,
     pub name: String,
     pub role: Role,
+    /// The signed-in person's directory id (the id token's `sub`), so that pages can tell their
+    /// own row. Sessions saved before it existed have none.
+    #[serde(default)]
+    pub user_id: Option<String>,
 }
 
 impl Session {
@@ -100,6 +106,8 @@ impl Reducible for SessionState {
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Claims {
     #[serde(default)]
+    pub sub: Option<String>,
+    #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
@@ -117,11 +125,15 @@ impl Claims {
     }
 
     pub fn role(&self) -> Role {
-        if self.groups.iter().any(|g| g == "system-admins") {
+        if self.is_system_admin() {
             Role::SystemAdmin
         } else {
             Role::ContractAdmin
         }
+    }
+
+    pub fn is_system_admin(&self) -> bool {
+        self.groups.iter().any(|g| g == SYSTEM_ADMINS)
     }
 }
 
@@ -333,6 +345,7 @@ pub async fn finish_cognito_sign_in(cognito: &Cognito, search: &str) -> Result<S
             .or(claims.email.clone())
             .unwrap_or_else(|| "Administrator".into()),
         role: claims.role(),
+        user_id: claims.sub.clone(),
         token: tokens.id_token,
         expires_at_ms,
     })
@@ -408,7 +421,20 @@ mod tests {
         );
         let claims = Claims::of_jwt(&format!("h.{payload}.s")).unwrap();
         assert_eq!(claims.email.as_deref(), Some("ann@example.com"));
+        assert_eq!(claims.sub, None);
         assert_eq!(claims.role(), Role::SystemAdmin);
         assert_eq!(Claims::default().role(), Role::ContractAdmin);
+        let payload = base64url_encode(br#"{"sub":"4f1c","email":"b@example.com"}"#);
+        let claims = Claims::of_jwt(&format!("h.{payload}.s")).unwrap();
+        assert_eq!(claims.sub.as_deref(), Some("4f1c"));
+        assert!(!claims.is_system_admin());
+    }
+
+    #[test]
+    fn a_session_saved_before_user_ids_still_loads() {
+        let old = r#"{"token":"t","expires_at_ms":null,"name":"Ann","role":"system-admin"}"#;
+        let session: Session = serde_json::from_str(old).unwrap();
+        assert_eq!(session.user_id, None);
+        assert_eq!(session.role, Role::SystemAdmin);
     }
 }

@@ -1,5 +1,5 @@
 //! The Learning Contract invitations site: admin screens (sign in, contracts, a contract's
-//! invitations, adding invitations, imports, admins) and the student's enrol page.
+//! invitations, adding invitations, imports, admins, people) and the student's enrol page.
 //!
 //! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
 //! `pages/` (one file per screen: a component that loads data, and pure views it renders),
@@ -37,6 +37,9 @@ pub enum Route {
     Imports { id: String },
     #[at("/contracts/:id/admins")]
     Admins { id: String },
+    /// The directory: adding people and system administration (system administrators only).
+    #[at("/people")]
+    People,
     #[at("/enrol")]
     Enrol,
     #[at("/signed-in")]
@@ -172,6 +175,9 @@ fn switch(route: Route) -> Html {
         Route::Admins { id } => html! {
             <AdminPage><admins::AdminsPage {id} /></AdminPage>
         },
+        Route::People => html! {
+            <AdminPage><people::PeoplePage /></AdminPage>
+        },
         Route::NotFound => html! { <not_found::NotFound /> },
     }
 }
@@ -197,6 +203,7 @@ fn AdminPage(props: &AdminPageProps) -> Html {
             <components::layout::Header
                 name={session.name.clone()}
                 role={session.role.label()}
+                system_admin={ctx.is_system_admin()}
                 {on_sign_out}
             />
             <main id="main" class="page" tabindex="-1">{props.children.clone()}</main>

@@ -3,18 +3,23 @@
 //! would: sign in as a contract admin, open the voucher, upload a CSV with bad rows for two of
 //! its three activities and read the import report, invite two directory users, revoke a pending
 //! invitation, enrol an external person through the mailed link, see them Enrolled without a
-//! Revoke button, and check that another contract admin cannot open the contract.
+//! Revoke button, and check that another contract admin cannot open the contract. Then the
+//! system administrator manages a contract's admins, adds a person on the People page, makes
+//! them a system administrator and withdraws it, makes them an admin of one contract, and that
+//! person signs in and sees that contract only.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
-//! tests/artifacts/browser/ (and `failure.png` when a step fails).
+//! tests/artifacts/browser/ (and `failure.png` when a step fails), and every page it shows is
+//! audited with axe-core (WCAG 2.1 A and AA) at a desktop and a phone width; the audit fails the
+//! test on any violation. axe-core comes from .tools (`scripts/setup.sh`).
 
 mod common;
 
 use common::{enrol_link, mail_for, start_stack};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
-use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING};
+use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING, SPRING_COHORT};
 use local_stack::Stack;
 use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
@@ -28,6 +33,9 @@ const WAIT: Duration = Duration::from_secs(20);
 /// How long the mailer and the import may take.
 const SLOW_WAIT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(150);
+/// The window sizes every page is audited at; the screenshots are at the desktop size.
+const DESKTOP: (u32, u32) = (1280, 900);
+const PHONE: (u32, u32) = (390, 844);
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -139,6 +147,8 @@ struct Page {
     client: Client,
     base: String,
     shots: PathBuf,
+    /// axe-core's script (scripts/setup.sh installs it into .tools).
+    axe: String,
 }
 
 impl Page {
@@ -264,6 +274,58 @@ impl Page {
         std::fs::write(self.shots.join(name), png).expect("saving the screenshot");
     }
 
+    /// A step's screenshot, then the page as it is audited with axe-core.
+    async fn snapshot(&self, name: &str) {
+        self.screenshot(name).await;
+        self.audit(name.trim_end_matches(".png")).await;
+    }
+
+    /// Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now, at a desktop and a
+    /// phone width (where tables become cards), and fails naming every violation and where.
+    async fn audit(&self, what: &str) {
+        let loaded = self
+            .client
+            .execute(
+                "if (!window.axe) { (0, eval)(arguments[0]); } return typeof window.axe;",
+                vec![Value::String(self.axe.clone())],
+            )
+            .await
+            .expect("injecting axe-core");
+        assert_eq!(loaded, "object", "axe-core did not load");
+        let mut found = Vec::new();
+        for (width, height) in [PHONE, DESKTOP] {
+            self.client
+                .set_window_size(width, height)
+                .await
+                .expect("resizing the window");
+            let answer = self
+                .client
+                .execute_async(
+                    r#"const done = arguments[arguments.length - 1];
+                     axe.run(document, { runOnly: { type: 'tag',
+                         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                       .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help
+                           + v.nodes.map(n => '\n    ' + n.target.join(' ') + ': '
+                               + (n.failureSummary || '').replace(/\s+/g, ' ')).join(''))))
+                       .catch(e => done(['axe failed: ' + e]));"#,
+                    vec![],
+                )
+                .await
+                .expect("running axe-core");
+            for violation in answer.as_array().expect("axe's violations") {
+                found.push(format!(
+                    "at {width}px: {}",
+                    violation.as_str().unwrap_or_default()
+                ));
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "axe-core finds accessibility violations on {what}:\n{}",
+            found.join("\n")
+        );
+    }
+
     /// The invitation row (its id and text) showing `email`, after searching for it.
     async fn invitation_row(&self, email: &str) -> (String, String) {
         self.type_into("invitation-search", email).await;
@@ -287,6 +349,28 @@ impl Page {
                 None
             },
         )
+        .await
+    }
+
+    /// The People page's row (its user id and text) showing `email`, after searching for it.
+    async fn person_row(&self, email: &str) -> (String, String) {
+        self.type_into("people-search", email).await;
+        self.click("people-search-submit").await;
+        let client = &self.client;
+        self.until(&format!("a person row for {email}"), WAIT, async || {
+            let rows = client
+                .find_all(Locator::Css("tr[id^='person-']"))
+                .await
+                .ok()?;
+            for row in rows {
+                let text = row.text().await.ok()?;
+                if text.contains(email) {
+                    let id = row.attr("id").await.ok()??;
+                    return Some((id.trim_start_matches("person-").to_owned(), text));
+                }
+            }
+            None
+        })
         .await
     }
 }
@@ -329,10 +413,18 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
 
     let (stack, tag) = start_stack("web").await;
     let driver = Driver::start().await;
+    let axe = repo_root().join(".tools/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run scripts/setup.sh (it installs axe-core with npm)",
+            axe.display()
+        )
+    });
     let page = Page {
         client: driver.browser().await,
         base: stack.url.clone(),
         shots,
+        axe,
     };
 
     let started = Instant::now();
@@ -368,7 +460,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     // 1. Sign in as a contract admin.
     page.goto("/").await;
     page.id(&format!("sign-in-{ada}")).await;
-    page.screenshot("01-sign-in.png").await;
+    page.snapshot("01-sign-in.png").await;
     page.click(&format!("sign-in-{ada}")).await;
     page.text_with("header.top", "Ada Lovelace").await;
     // Ada's contracts are listed (her voucher among them), not Grace's onboarding voucher.
@@ -377,6 +469,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         !page.present(&format!("#contract-{ONBOARDING}")).await,
         "Ada's list shows Grace's contract"
     );
+    page.audit("the contracts").await;
 
     // 2. Open the voucher contract.
     page.css(&format!("#contract-{DATA_SKILLS} a"))
@@ -388,7 +481,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.id("add-invitations").await;
     page.text_with("section[aria-label='Invitations']", "pending")
         .await;
-    page.screenshot("02-contract.png").await;
+    page.snapshot("02-contract.png").await;
 
     // 3. Add Invitations → Upload CSV with bad rows, for two of the three activities.
     page.click("add-invitations").await;
@@ -415,7 +508,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.set_checked("activity-sql-basics", true).await;
     page.set_checked("activity-python-data", true).await;
     page.set_checked("activity-dashboards", false).await;
-    page.screenshot("03-csv-step-2.png").await;
+    page.snapshot("03-csv-step-2.png").await;
     page.click("add-users").await;
     let client = &page.client;
     page.until("the import to finish", SLOW_WAIT, async || {
@@ -467,7 +560,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         ],
         "the first bad rows, with line numbers: {bad_rows}"
     );
-    page.screenshot("04-import-report.png").await;
+    page.snapshot("04-import-report.png").await;
 
     // 4. Select two users individually: search the directory, tick, Submit, Add Users.
     page.click("add-more").await;
@@ -493,7 +586,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.set_checked("activity-sql-basics", true).await;
     page.set_checked("activity-python-data", false).await;
     page.set_checked("activity-dashboards", true).await;
-    page.screenshot("05-users-selected.png").await;
+    page.snapshot("05-users-selected.png").await;
     page.click("add-users").await;
     let results = page.text_with("#results-heading", "invited").await;
     assert!(results.starts_with("2 people invited, 0 not"), "{results}");
@@ -514,7 +607,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
             "{user}: {row}"
         );
     }
-    page.screenshot("06-user-results.png").await;
+    page.snapshot("06-user-results.png").await;
 
     // 5. Revoke one pending invitation (Kim's, from the file), confirming first.
     page.click("tab-invitations").await;
@@ -536,7 +629,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         &format!("Revoke the invitation to {kim}?"),
     )
     .await;
-    page.screenshot("07-revoke-confirm.png").await;
+    page.snapshot("07-revoke-confirm.png").await;
     page.click(&format!("confirm-revoke-{kim_id}")).await;
     let outcome = page
         .text_with(&format!("#outcome-{kim_id}"), "Revoked")
@@ -551,7 +644,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         !page.present(&format!("#revoke-{kim_id}")).await,
         "no Revoke once revoked"
     );
-    page.screenshot("08-revoke-outcome.png").await;
+    page.snapshot("08-revoke-outcome.png").await;
 
     // 6. The mailed links: Kim's now says it was withdrawn; Robin's enrols an external person.
     let kim_link = enrol_link(
@@ -560,20 +653,21 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     );
     page.goto(&kim_link).await;
     page.text_with("#link-revoked h1", "withdrawn").await;
+    page.audit("a revoked link's page").await;
     let robin_mail = mail_for(&stack.emulators.ses, &robin, 1).await;
     assert_eq!(robin_mail.len(), 1, "one mail per invitation");
     let robin_link = enrol_link(&robin_mail[0], &stack.url);
     page.goto(&robin_link).await;
     page.text_with("main.student", "Data Skills Voucher").await;
     page.type_into("enrol-name", "Robin External").await;
-    page.screenshot("09-enrol.png").await;
+    page.snapshot("09-enrol.png").await;
     page.click("enrol").await;
     let enrolled = page.text_with("#enrolled", "is enrolled").await;
     assert_eq!(
         enrolled,
         format!("{robin} is enrolled in Data Skills Voucher.")
     );
-    page.screenshot("10-enrolled.png").await;
+    page.snapshot("10-enrolled.png").await;
 
     // 7. Back as the admin: Robin is Enrolled, by name, and Revoke is gone.
     page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
@@ -588,7 +682,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         !page.present(&format!("#revoke-{robin_id}")).await,
         "an enrolled invitation offers no Revoke"
     );
-    page.screenshot("11-admin-sees-enrolled.png").await;
+    page.snapshot("11-admin-sees-enrolled.png").await;
 
     // 8. Another contract admin cannot open Ada's contract, nor sees it listed.
     page.click("sign-out").await;
@@ -599,7 +693,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         !page.present(&format!("#contract-{DATA_SKILLS}")).await,
         "Grace's list shows Ada's contract"
     );
-    page.screenshot("12-other-admin-contracts.png").await;
+    page.snapshot("12-other-admin-contracts.png").await;
     page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
     let error = page
         .text_with(
@@ -617,7 +711,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         "Grace is offered Ada's invitations: {}",
         page.body_text().await
     );
-    page.screenshot("13-other-admin-refused.png").await;
+    page.snapshot("13-other-admin-refused.png").await;
 
     // 9. Grace sees who administers her own contract, but cannot change it.
     page.goto(&format!("/contracts/{ONBOARDING}/admins")).await;
@@ -639,7 +733,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.text_with(&format!("#admin-{ada}"), "Ada Lovelace")
         .await;
     page.id("admins-outcome").await;
-    page.screenshot("14-admin-added.png").await;
+    page.snapshot("14-admin-added.png").await;
     page.click(&format!("remove-admin-{ada}")).await;
     page.click(&format!("confirm-remove-{ada}")).await;
     page.until("Ada's row to go", WAIT, async || {
@@ -647,5 +741,136 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     })
     .await;
     page.id(&format!("admin-{grace}")).await;
-    page.screenshot("15-admin-removed.png").await;
+    page.snapshot("15-admin-removed.png").await;
+
+    // 11. People, from the main navigation: the system administrator's own row offers no
+    //     Withdraw (found by searching the directory).
+    page.click("nav-people").await;
+    page.text_with("h1", "People").await;
+    page.id("people-count").await;
+    page.type_into("people-search", "sam").await;
+    page.click("people-search-submit").await;
+    let own = page
+        .until("the signed-in person's own row", WAIT, async || {
+            let own = page
+                .js(
+                    "const you = document.querySelector('tr[id^=\"person-\"] .you');
+                     return you ? you.closest('tr').id : null;",
+                )
+                .await;
+            own.as_str()
+                .map(|id| id.trim_start_matches("person-").to_owned())
+        })
+        .await;
+    assert_eq!(own, sam, "Sam's own row is the one marked (you)");
+    assert!(
+        page.present(&format!("#own-sysadmin-{own}")).await
+            && !page.present(&format!("#withdraw-sysadmin-{own}")).await,
+        "a system administrator is offered to withdraw their own: {}",
+        page.text_with(&format!("#person-{own}"), "").await
+    );
+    page.snapshot("16-people.png").await;
+
+    // 12. Add a person: the sign-in service mails them a temporary password.
+    let pat = format!("pat.{tag}@browser-e2e.example");
+    let pat_name = "Pat Newcomer";
+    page.type_into("person-name", pat_name).await;
+    page.type_into("person-email", &pat).await;
+    page.click("add-person").await;
+    let added = page
+        .text_with("#add-person-outcome", "Added Pat Newcomer")
+        .await;
+    assert_eq!(
+        added,
+        "Added Pat Newcomer. They will get an email from the sign-in service with a temporary password."
+    );
+    let (pat_id, row) = page.person_row(&pat).await;
+    assert!(row.contains(pat_name), "{row}");
+    page.snapshot("17-person-added.png").await;
+    // The same address again: it already has an account.
+    page.type_into("person-name", pat_name).await;
+    page.type_into("person-email", &pat.to_uppercase()).await;
+    page.click("add-person").await;
+    page.text_with("#add-person-outcome", "already has an account")
+        .await;
+    // A bad address is refused at its field, in words.
+    page.type_into("person-name", pat_name).await;
+    page.type_into("person-email", "pat@@nowhere").await;
+    page.click("add-person").await;
+    page.id("person-email-error").await;
+    assert_eq!(
+        page.id("person-email")
+            .await
+            .attr("aria-invalid")
+            .await
+            .expect("aria-invalid"),
+        Some("true".into())
+    );
+    page.snapshot("18-person-refused.png").await;
+
+    // 13. Make Pat a system administrator, then withdraw it again (asked first each time).
+    page.click(&format!("grant-sysadmin-{pat_id}")).await;
+    page.text_with(
+        &format!("#person-{pat_id} .confirm"),
+        "Make Pat Newcomer a system administrator?",
+    )
+    .await;
+    page.snapshot("19-grant-confirm.png").await;
+    page.click(&format!("confirm-sysadmin-{pat_id}")).await;
+    page.text_with(
+        &format!("#person-outcome-{pat_id}"),
+        "Pat Newcomer is now a system administrator.",
+    )
+    .await;
+    page.text_with(&format!("#person-{pat_id}"), "System administrator")
+        .await;
+    page.click(&format!("withdraw-sysadmin-{pat_id}")).await;
+    page.click(&format!("confirm-sysadmin-{pat_id}")).await;
+    page.text_with(
+        &format!("#person-outcome-{pat_id}"),
+        "Pat Newcomer is no longer a system administrator.",
+    )
+    .await;
+    page.id(&format!("grant-sysadmin-{pat_id}")).await;
+    page.snapshot("20-sysadmin-withdrawn.png").await;
+
+    // 14. Pat becomes an admin of one contract, on its Admins tab.
+    page.goto(&format!("/contracts/{SPRING_COHORT}/admins"))
+        .await;
+    page.type_into("admin-search", &pat).await;
+    page.click("admin-search-submit").await;
+    page.click(&format!("add-admin-{pat_id}")).await;
+    page.text_with(&format!("#admin-{pat_id}"), pat_name).await;
+    page.snapshot("21-new-person-admin.png").await;
+
+    // 15. Pat signs in on the local sign-in page (everyone in the user pool is listed there) and
+    //     sees that contract, and only that one; no People for them.
+    page.click("sign-out").await;
+    let sign_in = page
+        .until(&format!("{pat} on the sign-in page"), WAIT, async || {
+            let script = format!(
+                "const b = [...document.querySelectorAll('ul.users button')]
+                     .find(b => b.textContent.includes({}));
+                 return b ? b.id : null;",
+                json!(pat)
+            );
+            page.js(&script).await.as_str().map(str::to_owned)
+        })
+        .await;
+    page.click(&sign_in).await;
+    page.text_with("header.top", pat_name).await;
+    page.id(&format!("contract-{SPRING_COHORT}")).await;
+    let listed = page
+        .js("return [...document.querySelectorAll('.contracts h2[id^=\"contract-\"]')].map(h => h.id);")
+        .await;
+    assert_eq!(
+        listed,
+        json!([format!("contract-{SPRING_COHORT}")]),
+        "Pat administers one contract"
+    );
+    assert!(
+        !page.present("#nav-people").await,
+        "People is offered to someone who is not a system administrator"
+    );
+    page.snapshot("22-new-person-contracts.png").await;
 }

@@ -22,7 +22,7 @@ use invitations_core::ports::StoreError;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -35,8 +35,24 @@ pub struct Emulators {
     pub ses: String,
 }
 
+/// The workspace this process was started from. Under cargo (`cargo test`, `cargo run`) that is
+/// the workspace around the running package's CARGO_MANIFEST_DIR, read at run time: two
+/// checkouts (git worktrees) sharing one CARGO_TARGET_DIR can share this crate's build, and the
+/// path compiled into it would be the other checkout's. Otherwise, where this crate was built.
 pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .and_then(|dir| workspace_around(Path::new(&dir)))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."))
+}
+
+/// The nearest folder at or above `dir` whose Cargo.toml declares a workspace.
+fn workspace_around(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| {
+            std::fs::read_to_string(d.join("Cargo.toml"))
+                .is_ok_and(|toml| toml.lines().any(|l| l.trim() == "[workspace]"))
+        })
+        .map(Path::to_path_buf)
 }
 
 pub fn free_port() -> u16 {

@@ -10,17 +10,32 @@ use yew_router::prelude::*;
 pub struct HeaderProps {
     pub name: AttrValue,
     pub role: AttrValue,
+    /// Whether the People page is offered (system administrators only; the API decides).
+    #[prop_or_default]
+    pub system_admin: bool,
     pub on_sign_out: Callback<()>,
 }
 
 #[component]
 pub fn Header(props: &HeaderProps) -> Html {
     let on_sign_out = props.on_sign_out.reform(|_: MouseEvent| ());
+    let route = use_route::<Route>();
+    let current = |r: Route| (route.as_ref() == Some(&r)).then_some("page");
     html! {
         <header class="top">
             <a class="skip" href="#main">{"Skip to content"}</a>
-            <nav aria-label="Main">
+            <nav aria-label="Main" class="main-nav">
                 <Link<Route> to={Route::Contracts} classes="brand">{"Learning Contracts"}</Link<Route>>
+                if props.system_admin {
+                    <ul>
+                        <li><span aria-current={current(Route::Contracts)}>
+                            <Link<Route> to={Route::Contracts}><span id="nav-contracts">{"Contracts"}</span></Link<Route>>
+                        </span></li>
+                        <li><span aria-current={current(Route::People)}>
+                            <Link<Route> to={Route::People}><span id="nav-people">{"People"}</span></Link<Route>>
+                        </span></li>
+                    </ul>
+                }
             </nav>
             <div class="who">
                 <span>{"Signed in as "}<strong>{props.name.clone()}</strong>{" · "}{props.role.clone()}</span>

@@ -414,7 +414,7 @@ pub fn AddAdmin(props: &AddAdminProps) -> Html {
             let working = matches!(&props.adding, Adding::Working(u) if u.id == *id);
             html! {
                 <button type="button" id={format!("add-admin-{id}")} disabled={busy} {onclick}
-                    aria-label={format!("Add {} as an admin", user.name)}>
+                    aria-label={format!("Add as admin: {}", user.name)}>
                     {if working { "Adding…" } else { "Add as admin" }}
                 </button>
             }

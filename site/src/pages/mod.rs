@@ -8,6 +8,7 @@ pub mod enrol;
 pub mod imports;
 pub mod invitations;
 pub mod not_found;
+pub mod people;
 pub mod sign_in;
 pub mod signed_in;
 

@@ -50,16 +50,22 @@ fn LocalSignIn() -> Html {
             busy.set(Some(user.user_id.clone()));
             yew::platform::spawn_local(async move {
                 match local::sign_in(ctx.config.api_origin(), &user.user_id).await {
-                    Ok(signed) => ctx.sign_in(Session {
-                        expires_at_ms: signed
-                            .expires_at
-                            .as_deref()
-                            .map(js_sys::Date::parse)
-                            .filter(|ms| ms.is_finite()),
-                        token: signed.token,
-                        name: user.name.clone(),
-                        role: Role::parse(&user.role).unwrap_or(Role::ContractAdmin),
-                    }),
+                    Ok(signed) => {
+                        let claims = auth::Claims::of_jwt(&signed.token);
+                        ctx.sign_in(Session {
+                            expires_at_ms: signed
+                                .expires_at
+                                .as_deref()
+                                .map(js_sys::Date::parse)
+                                .filter(|ms| ms.is_finite()),
+                            role: local_role(&user, claims.as_ref()),
+                            user_id: claims
+                                .and_then(|c| c.sub)
+                                .or_else(|| Some(user.user_id.clone())),
+                            token: signed.token,
+                            name: user.name.clone(),
+                        })
+                    }
                     Err(e) => {
                         error.set(Some(e));
                         busy.set(None);
@@ -76,6 +82,21 @@ fn LocalSignIn() -> Html {
         Some(Ok(list)) => html! {
             <LocalUserList users={list.clone()} busy={(*busy).clone()} error={(*error).clone()} {on_pick} />
         },
+    }
+}
+
+/// The role a local sign-in shows: the token's groups decide system administration (as with
+/// Cognito: someone made a system administrator in the People page has the group but may still
+/// be listed under their first role); the list's role tells a contract admin from a student.
+pub fn local_role(user: &LocalUser, claims: Option<&auth::Claims>) -> Role {
+    let listed = Role::parse(&user.role);
+    match claims {
+        Some(c) if c.is_system_admin() => Role::SystemAdmin,
+        Some(_) => match listed {
+            Some(Role::Student) => Role::Student,
+            _ => Role::ContractAdmin,
+        },
+        None => listed.unwrap_or(Role::ContractAdmin),
     }
 }
 
@@ -97,6 +118,7 @@ pub fn LocalUserList(props: &LocalUserListProps) -> Html {
         ("system-admin", "System administrators"),
         ("contract-admin", "Contract admins"),
         ("student", "Students"),
+        ("", "Other people"),
     ];
     let button = |user: &LocalUser| {
         let on_click = {
@@ -106,9 +128,11 @@ pub fn LocalUserList(props: &LocalUserListProps) -> Html {
         let busy = props.busy.as_deref() == Some(user.user_id.as_str());
         html! {
             <li>
+                // Named by what it shows (with "Sign in as" for screen readers), so that voice
+                // control users can say what they see.
                 <button type="button" id={format!("sign-in-{}", user.user_id)} class="user"
-                    disabled={props.busy.is_some()} onclick={on_click}
-                    aria-label={format!("Sign in as {} ({})", user.name, user.email)}>
+                    disabled={props.busy.is_some()} onclick={on_click}>
+                    <span class="visually-hidden">{"Sign in as "}</span>
                     <strong>{user.name.clone()}</strong>
                     <span>{user.email.clone()}</span>
                     if busy { <span role="status">{"Signing in…"}</span> }
@@ -124,7 +148,11 @@ pub fn LocalUserList(props: &LocalUserListProps) -> Html {
                 <ErrorMessage error={e.clone()} context="Could not sign in" />
             }
             { for groups.iter().map(|(role, title)| {
-                let users: Vec<&LocalUser> = props.users.iter().filter(|u| u.role == *role).collect();
+                // Anyone whose role the list does not name goes last, under "Other people".
+                let users: Vec<&LocalUser> = props.users.iter().filter(|u| match *role {
+                    "" => !groups.iter().any(|(r, _)| !r.is_empty() && *r == u.role),
+                    role => u.role == role,
+                }).collect();
                 if users.is_empty() { return html! {}; }
                 html! {
                     <>
