@@ -17,10 +17,22 @@ use lambda_http::{Body, Request, Response};
 pub async fn add(app: &App, caller: &Caller, req: &Request) -> Result<Response<Body>, Problem> {
     system_admins_only(caller)?;
     let body: wire::NewPerson = http::body(req)?;
-    let email = EmailAddress::parse(&body.email)
-        .map_err(|e| Problem::bad_request("invalid_email", e.to_string()))?;
-    let name = user::parse_name(&body.name)
-        .map_err(|e| Problem::bad_request("invalid_name", e.to_string()))?;
+    // Sentences about the person being added (the domain's messages speak to the person).
+    let email = EmailAddress::parse(&body.email).map_err(|e| {
+        Problem::bad_request(
+            "invalid_email",
+            format!("This is not an email address: {e}."),
+        )
+    })?;
+    let name = user::parse_name(&body.name).map_err(|e| {
+        Problem::bad_request(
+            "invalid_name",
+            match e {
+                user::NameError::Empty => "Give the person's name.".to_owned(),
+                user::NameError::TooLong => "A name can be at most 200 characters.".to_owned(),
+            },
+        )
+    })?;
     let accounts = app.user_pool()?;
     let (account, created) = accounts
         .ensure_account(&email, &name)
