@@ -36,7 +36,7 @@ mkdir -p "$dist"
 "$tools/bin/wasm-bindgen" --target web --no-typescript \
   --remove-name-section --remove-producers-section --out-dir "$dist" --out-name site \
   "$target_dir/wasm32-unknown-unknown/site-release/site.wasm"
-cp site/static/index.html site/static/style.css "$dist/"
+cp site/static/index.html site/static/style.css site/static/boot.js "$dist/"
 cp "${SITE_CONFIG:-site/static/config.json}" "$dist/config.json"
 
 # Size against the budget: what a browser downloads, compressed.

@@ -858,3 +858,40 @@ fn ses_reports_of_the_mailers_configuration_set_reach_the_delivery_events_functi
         "{actions:?}"
     );
 }
+
+/// The site runs its own code only and is never framed: CloudFront adds the policy the local
+/// gateway also serves (so the browser test runs the site under it).
+#[test]
+fn the_site_is_served_with_a_strict_content_security_policy() {
+    let template = Template::load();
+    let distribution = template
+        .of_type("AWS::CloudFront::Distribution")
+        .next()
+        .expect("the site's distribution")
+        .1;
+    assert_eq!(
+        distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+            ["ResponseHeadersPolicyId"]["Ref"],
+        "SiteHeadersPolicy"
+    );
+    let csp = template.site_content_security_policy("eu-west-1", "https://b", &[]);
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval';",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let security = &template.resources()["SiteHeadersPolicy"]["Properties"]
+        ["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
+    assert_eq!(security["FrameOptions"]["FrameOption"], "DENY");
+    assert_eq!(security["ReferrerPolicy"]["ReferrerPolicy"], "same-origin");
+    assert!(
+        security["StrictTransportSecurity"]["AccessControlMaxAgeSec"].as_u64() >= Some(31_536_000)
+    );
+    // No inline script in the page: the policy would block it.
+    let index = std::fs::read_to_string(repo().join("site/static/index.html")).expect("index.html");
+    assert!(!index.contains("<script>") && !index.contains("<script type=\"module\">"));
+}

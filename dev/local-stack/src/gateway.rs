@@ -44,6 +44,8 @@ pub struct Gateway {
     /// Subs of the seeded sign-in people: listed first on the sign-in page.
     pub featured: Vec<String>,
     pub site_dir: PathBuf,
+    /// The Content-Security-Policy the template's CloudFront puts on the site's responses.
+    pub site_csp: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -346,14 +348,26 @@ async fn site(State(gw): State<Arc<Gateway>>, request: Request) -> Response {
     if !index.exists() {
         return no_site();
     }
-    match ServeDir::new(&gw.site_dir)
+    let mut response = match ServeDir::new(&gw.site_dir)
         .fallback(ServeFile::new(index))
         .oneshot(request)
         .await
     {
         Ok(response) => response.into_response(),
         Err(e) => match e {},
+    };
+    // The security headers CloudFront adds in AWS (infra/template.yaml, SiteHeadersPolicy).
+    let headers = response.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&gw.site_csp) {
+        headers.insert("content-security-policy", csp);
     }
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    response
 }
 
 fn no_site() -> Response {

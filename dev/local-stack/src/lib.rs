@@ -239,6 +239,11 @@ impl Stack {
             sign_in,
             featured: people.sign_in.iter().map(|p| p.user_id.clone()).collect(),
             site_dir: options.site_dir,
+            site_csp: Template::load().site_content_security_policy(
+                "us-east-1",
+                &options.emulators.aws,
+                &[&options.emulators.aws],
+            ),
         });
         let router = gateway.router();
         tasks.push(tokio::spawn(async move {

@@ -241,6 +241,38 @@ impl Template {
     }
 }
 
+impl Template {
+    /// The site's Content-Security-Policy as the template's CloudFront response headers policy
+    /// sets it, for a local run: AWS hosts resolved for `region`, the imports bucket at
+    /// `bucket_origin`, and `local_origins` (the emulators the browser talks to) allowed to
+    /// connect as well.
+    pub fn site_content_security_policy(
+        &self,
+        region: &str,
+        bucket_origin: &str,
+        local_origins: &[&str],
+    ) -> String {
+        let sub = &self.resources()["SiteHeadersPolicy"]["Properties"]
+            ["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+            ["ContentSecurityPolicy"]["Fn::Sub"];
+        let text = sub[0].as_str().or(sub.as_str()).expect("a CSP text");
+        let mut csp = text
+            .replace("${AWS::Region}", region)
+            .replace("${AWS::URLSuffix}", "amazonaws.com")
+            .replace(
+                &format!("https://${{ImportsBucketName}}.s3.{region}.amazonaws.com"),
+                bucket_origin,
+            );
+        let extra: String = local_origins.iter().map(|o| format!(" {o}")).collect();
+        csp = csp.replacen(
+            "connect-src 'self'",
+            &format!("connect-src 'self'{extra}"),
+            1,
+        );
+        csp
+    }
+}
+
 /// Whether a record (as Lambda shapes it) matches an event pattern of the subset the template
 /// uses: objects nest, and a list names the values a field may have.
 pub fn pattern_matches(pattern: &Value, record: &Value) -> bool {
@@ -257,6 +289,22 @@ pub fn pattern_matches(pattern: &Value, record: &Value) -> bool {
 mod filter_tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_local_site_gets_the_templates_content_security_policy() {
+        let csp = Template::load().site_content_security_policy(
+            "eu-west-1",
+            "http://127.0.0.1:4566",
+            &["http://127.0.0.1:4566"],
+        );
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(csp.contains("connect-src 'self' http://127.0.0.1:4566 https://*.execute-api.eu-west-1.amazonaws.com"), "{csp}");
+        assert!(!csp.contains("${"), "{csp}");
+    }
 
     #[test]
     fn the_mailers_filter_passes_queued_invitation_writes_only() {

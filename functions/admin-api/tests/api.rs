@@ -1250,3 +1250,52 @@ async fn a_bounced_address_is_corrected_or_its_block_cleared_by_the_contracts_ad
         1
     );
 }
+
+#[tokio::test]
+async fn no_new_mail_goes_out_for_an_expired_contract() {
+    let w = World::new().await;
+    let old = w
+        .env
+        .store
+        .get_contract(&ContractId::parse("OLD").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    // Invited while the contract ran (straight through the store: the add route refuses now).
+    let address = w.env.email("late");
+    let outcomes = w
+        .env
+        .store
+        .create_invitations(NewInvitations {
+            contract: &old,
+            activities: &[],
+            invited_by: &UserId::parse("admin-a").unwrap(),
+            now: old.ends_at - Duration::days(5),
+            invitees: &[Invitee {
+                email: EmailAddress::parse(&address).unwrap(),
+                user_id: None,
+                name: None,
+                source: Source::Manual,
+            }],
+        })
+        .await
+        .unwrap();
+    let InviteOutcome::Invited { invitation_id } = &outcomes[0] else {
+        panic!("{outcomes:?}")
+    };
+    for path in ["resend", "correct-address"] {
+        let (status, problem) = w
+            .call(
+                "POST",
+                &format!("/contracts/OLD/invitations/{invitation_id}/{path}"),
+                (path == "correct-address").then(|| json!({"email": w.env.email("later")})),
+                &ADMIN_A,
+            )
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (409, Some("contract_expired")),
+            "{path}"
+        );
+    }
+}

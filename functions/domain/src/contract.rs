@@ -85,6 +85,16 @@ pub enum InvitationsRefused {
 }
 
 impl Contract {
+    /// Whether a new mail for an existing invitation (resend, a corrected address) may go out
+    /// at `now`: not once the contract has expired, as its link would lead nowhere.
+    pub fn accept_sends(&self, now: DateTime<Utc>) -> Result<(), InvitationsRefused> {
+        if self.phase(now) == Phase::Expired {
+            Err(InvitationsRefused::Expired)
+        } else {
+            Ok(())
+        }
+    }
+
     /// The activities new invitations made at `now` cover, from the ids the inviter chose (as
     /// typed, or from an S3 object's metadata); refused for an expired contract or a choice
     /// that does not suit it.

@@ -22,16 +22,63 @@ pub enum NameError {
     Empty,
     #[error("a name can be at most 200 characters")]
     TooLong,
+    #[error("a name cannot hold control characters, text-direction overrides or invisible spaces")]
+    Hidden,
 }
 
-/// A person's name as they gave it when registering: trimmed, non-empty, bounded.
+/// Characters that change how the text around them shows without showing themselves: a name
+/// holding them can pass for another (U+202E turns "Ann" into what looks like another name).
+/// Zero-width joiner and non-joiner (U+200C, U+200D) stay allowed: Persian and Indic names are
+/// spelled with them.
+fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+            | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{180E}')
+}
+
+/// A person's name as they gave it: trimmed, in Unicode NFC (so the same name is stored the
+/// same way however it was typed), non-empty, bounded, and without hidden characters.
 pub fn parse_name(input: &str) -> Result<String, NameError> {
-    let name = input.trim();
+    use unicode_normalization::UnicodeNormalization;
+    let name: String = input.trim().nfc().collect();
     if name.is_empty() {
         Err(NameError::Empty)
+    } else if name.chars().any(is_hidden) {
+        Err(NameError::Hidden)
     } else if name.chars().count() > 200 {
         Err(NameError::TooLong)
     } else {
-        Ok(name.to_owned())
+        Ok(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_normalised_and_hidden_characters_refused() {
+        // "é" typed as e + combining acute is stored as the one character.
+        assert_eq!(parse_name("  Rene\u{301}e ").unwrap(), "Ren\u{e9}e");
+        assert_eq!(
+            parse_name("\u{645}\u{6cc}\u{200c}\u{634}\u{648}\u{62f}")
+                .unwrap()
+                .chars()
+                .count(),
+            6
+        );
+        for sneaky in [
+            "Ann\u{202E}nhoJ",
+            "A\u{200B}nn",
+            "Ann\u{0007}",
+            "\u{2066}Ann\u{2069}",
+            "An\u{FEFF}n",
+            "Ann\nLee",
+        ] {
+            assert_eq!(parse_name(sneaky), Err(NameError::Hidden), "{sneaky:?}");
+        }
+        assert_eq!(parse_name(" \t "), Err(NameError::Empty));
+        assert_eq!(parse_name(&"a".repeat(201)), Err(NameError::TooLong));
     }
 }

@@ -312,6 +312,7 @@ pub async fn resend(
     let contract = managed_contract(app, caller, id).await?;
     let invitation = parse_invitation_id(invitation)?;
     let now = (app.clock)();
+    contract.accept_sends(now)?;
     // Sending again to an address that bounced for good or complained would only hurt the
     // sender's reputation (the mailer would not send it either).
     if let Some(current) = app.store.get_invitation(&contract.id, &invitation).await? {
@@ -348,6 +349,7 @@ pub async fn correct_address(
     let to = EmailAddress::parse(&body.email)
         .map_err(|e| Problem::bad_request("invalid_email", e.to_string()))?;
     let now = (app.clock)();
+    contract.accept_sends(now)?;
     let inv = app
         .store
         .correct_address(&contract, &invitation, &to, &caller.user_id, now)

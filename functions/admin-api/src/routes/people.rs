@@ -30,6 +30,7 @@ pub async fn add(app: &App, caller: &Caller, req: &Request) -> Result<Response<B
             match e {
                 user::NameError::Empty => "Give the person's name.".to_owned(),
                 user::NameError::TooLong => "A name can be at most 200 characters.".to_owned(),
+                user::NameError::Hidden => "A name cannot hold control characters, text-direction overrides or invisible spaces.".to_owned(),
             },
         )
     })?;
