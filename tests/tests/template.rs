@@ -325,16 +325,20 @@ fn rust_files(dir: &Path) -> Vec<(PathBuf, String)> {
 }
 
 /// The public helpers of functions/core/src/config.rs and the variables each reads itself
-/// (`link_key` -> LINK_SIGNING_KEY, `s3` -> S3_FORCE_PATH_STYLE), from their bodies.
+/// (`link_key` -> LINK_SIGNING_SECRET, `s3` -> S3_FORCE_PATH_STYLE), from their bodies.
 fn config_helpers() -> BTreeMap<String, BTreeSet<String>> {
     let source =
         std::fs::read_to_string(repo().join("functions/core/src/config.rs")).expect("config.rs");
     let mut helpers = BTreeMap::new();
-    let starts: Vec<usize> = source.match_indices("pub fn ").map(|(at, _)| at).collect();
-    for (i, &start) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(source.len());
+    let mut starts: Vec<(usize, usize)> = ["pub fn ", "pub async fn "]
+        .iter()
+        .flat_map(|p| source.match_indices(p).map(|(at, m)| (at, m.len())))
+        .collect();
+    starts.sort();
+    for (i, &(start, prefix)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map(|s| s.0).unwrap_or(source.len());
         let body = &source[start..end];
-        let name: String = body["pub fn ".len()..]
+        let name: String = body[prefix..]
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
@@ -364,8 +368,8 @@ fn every_environment_variable_a_function_reads_is_set_on_it() {
     assert!(
         helpers
             .get("link_key")
-            .is_some_and(|v| v.contains("LINK_SIGNING_KEY")),
-        "config::link_key reads LINK_SIGNING_KEY: {helpers:?}"
+            .is_some_and(|v| v.contains("LINK_SIGNING_SECRET")),
+        "config::link_key reads LINK_SIGNING_SECRET: {helpers:?}"
     );
     let telemetry = std::fs::read_to_string(repo().join("functions/core/src/telemetry.rs"))
         .expect("telemetry.rs");
@@ -426,19 +430,45 @@ fn the_link_signing_key_comes_from_secrets_manager_in_a_shape_the_code_accepts()
     let template = Template::load();
     let mut users = 0;
     for f in template.functions() {
-        let Some(value) = f.properties["Environment"]["Variables"].get("LINK_SIGNING_KEY") else {
+        let vars = &f.properties["Environment"]["Variables"];
+        // The key itself is never in a function's configuration.
+        let text = vars.to_string();
+        assert!(
+            !text.contains("resolve:secretsmanager") && vars.get("LINK_SIGNING_KEY").is_none(),
+            "{}: a secret in the environment: {text}",
+            f.logical_id
+        );
+        let Some(value) = vars.get("LINK_SIGNING_SECRET") else {
+            assert!(
+                !role_actions(&template, &f.binary).contains("secretsmanager:GetSecretValue"),
+                "{}",
+                f.binary
+            );
             continue;
         };
         users += 1;
-        let text = value["Fn::Sub"]
+        let secret = value["Ref"]
             .as_str()
-            .unwrap_or_else(|| panic!("{}: LINK_SIGNING_KEY is not a literal", f.logical_id));
-        let secret = text
-            .strip_prefix("{{resolve:secretsmanager:${")
-            .and_then(|rest| rest.strip_suffix("}:SecretString}}"))
-            .unwrap_or_else(|| panic!("{}: a secretsmanager dynamic reference", f.logical_id));
+            .expect("LINK_SIGNING_SECRET: !Ref the secret");
         let resource = &template.resources()[secret];
         assert_eq!(resource["Type"], "AWS::SecretsManager::Secret");
+        // The role reads that secret and no other.
+        let role = f.properties["Role"]["Fn::GetAtt"][0]
+            .as_str()
+            .expect("role");
+        let reads: Vec<&Value> = template.resources()[role]["Properties"]["Policies"]
+            .as_array()
+            .expect("policies")
+            .iter()
+            .flat_map(|p| {
+                p["PolicyDocument"]["Statement"]
+                    .as_array()
+                    .expect("statements")
+            })
+            .filter(|s| s["Action"] == "secretsmanager:GetSecretValue")
+            .collect();
+        assert_eq!(reads.len(), 1, "{}", f.logical_id);
+        assert_eq!(reads[0]["Resource"], json!({"Ref": secret}));
         let generate = &resource["Properties"]["GenerateSecretString"];
         // Only [A-Za-z0-9] (all in the base64 alphabet), in a multiple of 4 characters: the
         // generated value is standard base64 without padding.
@@ -719,7 +749,8 @@ fn each_role_allows_only_what_its_function_does() {
         assert!(
             actions.iter().all(|a| a.starts_with("logs:")
                 || a.starts_with("dynamodb:")
-                || a.starts_with("cognito-idp:")),
+                || a.starts_with("cognito-idp:")
+                || (binary == "enrol" && a == "secretsmanager:GetSecretValue")),
             "{binary}: {actions:?}"
         );
         // Deleting is for the directory's address pointers (a person's address changed).

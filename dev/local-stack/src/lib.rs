@@ -22,7 +22,6 @@ use crate::provision::{BoxError, Names, Resources, UserPool};
 use crate::sign_in::{LocalSignIn, LocalUser};
 use crate::template::Template;
 use invitations_core::adapters::{CognitoAccounts, DynamoStore, S3Blobs, SesMailer};
-use invitations_core::domain::LinkKey;
 use invitations_core::ports::{self, Store};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -120,8 +119,19 @@ impl Stack {
             store: Arc::new(store.clone()),
         };
         let blobs = Arc::new(S3Blobs::new(s3.clone(), &resources.names.bucket));
-        // Secrets are made fresh for every run and never written down.
-        let link_key = LinkKey::from_bytes(random_bytes(32))?;
+        // The link key: made fresh for every run, kept only in the emulator's Secrets Manager
+        // (as the template keeps it), and read back the way the functions read it at a cold
+        // start. `cargo lambda watch` with infra/local.env reads the same secret.
+        let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+        let secret = provision::link_key_secret(
+            &secrets,
+            &resources.names.link_key_secret,
+            &random_bytes(48),
+        )
+        .await?;
+        let link_key = invitations_core::adapters::secrets::link_key(&secrets, &secret)
+            .await
+            .map_err(|e| format!("the link key secret: {e}"))?;
         let clock = ports::system_clock();
 
         let functions = Functions {

@@ -22,6 +22,7 @@ pub struct Names {
     pub import_queue: String,
     pub failure_queue: String,
     pub user_pool: String,
+    pub link_key_secret: String,
 }
 
 impl Names {
@@ -32,6 +33,7 @@ impl Names {
             import_queue: format!("{prefix}-import-events"),
             failure_queue: format!("{prefix}-failed-events"),
             user_pool: format!("{prefix}-people"),
+            link_key_secret: format!("{prefix}-link-signing-key"),
         }
     }
 }
@@ -186,4 +188,38 @@ pub async fn user_pool(
         }
     }
     Ok(testkit::create_user_pool(cognito, name).await?)
+}
+
+/// The link signing key's secret, as the template's `LinkSigningSecret` (base64 text): made
+/// with `key`, or, when it exists from an earlier run on the same emulator, given `key` as its
+/// new value (a rotation: the earlier key stays valid as AWSPREVIOUS). Answers the secret's id.
+pub async fn link_key_secret(
+    client: &aws_sdk_secretsmanager::Client,
+    name: &str,
+    key: &[u8],
+) -> Result<String, BoxError> {
+    use base64::Engine;
+    let text = base64::engine::general_purpose::STANDARD.encode(key);
+    match client
+        .create_secret()
+        .name(name)
+        .secret_string(&text)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(name.to_owned()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_resource_exists_exception()) =>
+        {
+            client
+                .put_secret_value()
+                .secret_id(name)
+                .secret_string(&text)
+                .send()
+                .await?;
+            Ok(name.to_owned())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

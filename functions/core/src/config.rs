@@ -23,13 +23,18 @@ pub fn optional(name: &'static str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// The key that signs invitation links, base64 in `LINK_SIGNING_KEY`. In AWS the template
-/// fills it from Secrets Manager at deploy time; it is never in the repo or the template.
-pub fn link_key() -> Result<LinkKey, ConfigError> {
-    LinkKey::from_base64(&required("LINK_SIGNING_KEY")?).map_err(|e| ConfigError::Invalid {
-        name: "LINK_SIGNING_KEY",
-        reason: e.to_string(),
-    })
+/// The key that signs invitation links, read once per cold start from the Secrets Manager
+/// secret named by `LINK_SIGNING_SECRET` (its ARN or name): the `AWSCURRENT` version signs,
+/// and the `AWSPREVIOUS` one (what the last rotation replaced) still verifies. The key itself
+/// is never in the environment, where `GetFunctionConfiguration` would show it.
+pub async fn link_key(sdk: &SdkConfig) -> Result<LinkKey, ConfigError> {
+    let secret = required("LINK_SIGNING_SECRET")?;
+    crate::adapters::secrets::link_key(&aws_sdk_secretsmanager::Client::new(sdk), &secret)
+        .await
+        .map_err(|reason| ConfigError::Invalid {
+            name: "LINK_SIGNING_SECRET",
+            reason,
+        })
 }
 
 /// The shared SDK configuration: region, credentials and endpoints from the environment.

@@ -77,3 +77,66 @@ async fn s3_streams_objects_reports_metadata_and_presigns_puts() {
     assert!(url.contains("X-Amz-Signature="), "{url}");
     assert!(url.contains("X-Amz-Expires=900"), "{url}");
 }
+
+/// The link key as the functions read it at a cold start: from Secrets Manager (moto), with the
+/// key a rotation replaced still verifying links.
+#[tokio::test]
+async fn the_link_key_comes_from_secrets_manager_and_survives_one_rotation() {
+    use base64::Engine;
+    let env = TestEnv::new().await;
+    let client = aws_sdk_secretsmanager::Client::new(&env.sdk);
+    let name = format!("link-key-{}", env.tag);
+    let b64 = |byte: u8| base64::engine::general_purpose::STANDARD.encode([byte; 48]);
+    client
+        .create_secret()
+        .name(&name)
+        .secret_string(b64(1))
+        .send()
+        .await
+        .unwrap();
+    let first = invitations_core::adapters::secrets::link_key(&client, &name)
+        .await
+        .unwrap();
+    let id = invitations_core::domain::InvitationId::random();
+    let old_link = first.sign(&id, 1).unwrap();
+
+    // Rotated: the new value signs, the old one still verifies.
+    client
+        .put_secret_value()
+        .secret_id(&name)
+        .secret_string(b64(2))
+        .send()
+        .await
+        .unwrap();
+    let rotated = invitations_core::adapters::secrets::link_key(&client, &name)
+        .await
+        .unwrap();
+    assert!(rotated.verify(&old_link).is_ok());
+    let new_link = rotated.sign(&id, 2).unwrap();
+    assert!(first.verify(&new_link).is_err(), "signed with the new key");
+
+    // Rotated again: the first key's links stop working.
+    client
+        .put_secret_value()
+        .secret_id(&name)
+        .secret_string(b64(3))
+        .send()
+        .await
+        .unwrap();
+    let again = invitations_core::adapters::secrets::link_key(&client, &name)
+        .await
+        .unwrap();
+    assert!(again.verify(&old_link).is_err());
+    assert!(again.verify(&new_link).is_ok());
+
+    // A secret that is not a key is refused with a reason, not taken.
+    client
+        .put_secret_value()
+        .secret_id(&name)
+        .secret_string("not base64!")
+        .send()
+        .await
+        .unwrap();
+    let refused = invitations_core::adapters::secrets::link_key(&client, &name).await;
+    assert!(refused.is_err());
+}

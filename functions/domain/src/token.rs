@@ -20,8 +20,10 @@ const TOKEN_LEN: usize = 16 + 4 + MAC_LEN;
 /// Keys shorter than this are refused: a guessable key makes every link forgeable.
 pub const MIN_KEY_BYTES: usize = 32;
 
+/// The key that signs links, and the key it replaced: links are signed with the current one
+/// and verified with either, so links mailed before a rotation keep working until the next.
 #[derive(Clone)]
-pub struct LinkKey(Vec<u8>);
+pub struct LinkKey(Vec<u8>, Option<Vec<u8>>);
 
 impl std::fmt::Debug for LinkKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -61,7 +63,12 @@ impl LinkKey {
         if bytes.len() < MIN_KEY_BYTES {
             return Err(LinkKeyError::TooShort);
         }
-        Ok(Self(bytes))
+        Ok(Self(bytes, None))
+    }
+
+    /// This key, still accepting links signed with `previous` (the key a rotation replaced).
+    pub fn with_previous(self, previous: LinkKey) -> Self {
+        Self(self.0, Some(previous.0))
     }
 
     pub fn from_base64(text: &str) -> Result<Self, LinkKeyError> {
@@ -72,7 +79,11 @@ impl LinkKey {
     }
 
     fn mac(&self, id: &[u8; 16], version: u32) -> HmacSha256 {
-        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        Self::mac_with(&self.0, id, version)
+    }
+
+    fn mac_with(key: &[u8], id: &[u8; 16], version: u32) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
         mac.update(PURPOSE);
         mac.update(id);
         mac.update(&version.to_be_bytes());
@@ -100,9 +111,17 @@ impl LinkKey {
         let id: [u8; 16] = raw[..16].try_into().expect("length checked");
         let version = u32::from_be_bytes(raw[16..20].try_into().expect("length checked"));
         // verify_truncated_left compares in constant time.
-        self.mac(&id, version)
-            .verify_truncated_left(&raw[20..])
-            .map_err(|_| TokenError::Unknown)?;
+        let current = self.mac(&id, version).verify_truncated_left(&raw[20..]);
+        let previous = || {
+            self.1.as_ref().is_some_and(|key| {
+                Self::mac_with(key, &id, version)
+                    .verify_truncated_left(&raw[20..])
+                    .is_ok()
+            })
+        };
+        if current.is_err() && !previous() {
+            return Err(TokenError::Unknown);
+        }
         Ok(LinkToken {
             invitation_id: InvitationId::from_bytes(id),
             version,
@@ -113,6 +132,27 @@ impl LinkKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn after_a_rotation_old_links_verify_until_the_next_one() {
+        let old = LinkKey::from_bytes(vec![1; 32]).unwrap();
+        let new = LinkKey::from_bytes(vec![2; 32]).unwrap();
+        let newer = LinkKey::from_bytes(vec![3; 32]).unwrap();
+        let id = InvitationId::random();
+        let old_link = old.sign(&id, 1).unwrap();
+        let rotated = new.clone().with_previous(old.clone());
+        assert_eq!(rotated.verify(&old_link).unwrap().version, 1);
+        let new_link = rotated.sign(&id, 2).unwrap();
+        assert_eq!(
+            new.verify(&new_link).unwrap().version,
+            2,
+            "signed with the current key"
+        );
+        assert_eq!(old.verify(&new_link), Err(TokenError::Unknown));
+        let twice = newer.with_previous(new);
+        assert_eq!(twice.verify(&old_link), Err(TokenError::Unknown));
+        assert!(twice.verify(&new_link).is_ok());
+    }
 
     fn key(byte: u8) -> LinkKey {
         LinkKey::from_bytes(vec![byte; 32]).unwrap()

@@ -3,6 +3,7 @@
 pub mod cognito;
 pub mod dynamo;
 pub mod s3;
+pub mod secrets;
 pub mod ses;
 
 pub use cognito::CognitoAccounts;

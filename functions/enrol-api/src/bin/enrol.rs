@@ -19,7 +19,7 @@ async fn main() -> Result<(), Error> {
             config::cognito(&sdk),
             config::required("USER_POOL_ID")?,
         )),
-        link_key: config::link_key()?,
+        link_key: config::link_key(&sdk).await?,
         clock: ports::system_clock(),
     };
     run(service_fn(|req| handle(&app, req))).await

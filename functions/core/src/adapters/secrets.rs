@@ -1,0 +1,45 @@
+//! The link signing key in Secrets Manager.
+
+use crate::domain::LinkKey;
+use aws_sdk_secretsmanager::error::DisplayErrorContext;
+use aws_sdk_secretsmanager::Client;
+
+/// The key of `secret` (base64 text, at least 32 bytes): its current version, which signs,
+/// with its previous version, when there is one, still verifying.
+pub async fn link_key(client: &Client, secret: &str) -> Result<LinkKey, String> {
+    let current = version(client, secret, "AWSCURRENT")
+        .await?
+        .ok_or_else(|| format!("secret {secret} has no current value"))?;
+    let key = LinkKey::from_base64(&current).map_err(|e| format!("its current value: {e}"))?;
+    match version(client, secret, "AWSPREVIOUS").await? {
+        Some(previous) => match LinkKey::from_base64(&previous) {
+            Ok(previous) => Ok(key.with_previous(previous)),
+            Err(e) => {
+                tracing::warn!(error = %e, "the previous link key is unusable; links signed with it no longer work");
+                Ok(key)
+            }
+        },
+        None => Ok(key),
+    }
+}
+
+/// The secret's text at a staging label; `None` when no version has that label.
+async fn version(client: &Client, secret: &str, stage: &str) -> Result<Option<String>, String> {
+    match client
+        .get_secret_value()
+        .secret_id(secret)
+        .version_stage(stage)
+        .send()
+        .await
+    {
+        Ok(out) => Ok(out.secret_string().map(str::to_owned)),
+        Err(e)
+            if stage != "AWSCURRENT"
+                && e.as_service_error()
+                    .is_some_and(|e| e.is_resource_not_found_exception()) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(DisplayErrorContext(&e).to_string()),
+    }
+}
