@@ -841,6 +841,7 @@ fn ses_reports_of_the_mailers_configuration_set_reach_the_delivery_events_functi
     assert_eq!(
         types,
         BTreeSet::from([
+            "SEND",
             "DELIVERY",
             "BOUNCE",
             "COMPLAINT",

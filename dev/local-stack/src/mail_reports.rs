@@ -1,4 +1,5 @@
-//! SES's mailbox simulator, locally. Mail to `success@`, `bounce@`, `complaint@` or
+//! SES's events, locally: every mail the SES emulator accepted gets SES's "Send" event, and
+//! SES's mailbox simulator is played too. Mail to `success@`, `bounce@`, `complaint@` or
 //! `suppressionlist@simulator.amazonses.com` (plus-labels allowed, as SES allows them) comes
 //! back as the events SES would publish through the configuration set, shaped as EventBridge
 //! delivers them, after a short delay, and goes to the `delivery-events` function's handler:
@@ -42,7 +43,7 @@ pub fn event(
     event_type: &str,
     message_id: &str,
     to: &str,
-    invitation: &InvitationId,
+    (invitation, version): (&InvitationId, u32),
     at: DateTime<Utc>,
 ) -> Value {
     let at_text = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
@@ -57,10 +58,12 @@ pub fn event(
             "tags": {
                 "ses:configuration-set": ["local"],
                 "invitation": [invitation.as_str()],
+                "version": [version.to_string()],
             },
         },
     });
     let (detail_type, body_key, body) = match event_type {
+        "Send" => ("Email Sent", "send", json!({})),
         "Delivery" => (
             "Email Delivered",
             "delivery",
@@ -106,14 +109,16 @@ pub fn event(
     })
 }
 
-/// The invitation a mail is for, from the enrolment link in its text.
-fn invitation_in(text: &str, key: &LinkKey) -> Option<InvitationId> {
+/// The send a mail is for (invitation and version), from the enrolment link in its text.
+fn send_in(text: &str, key: &LinkKey) -> Option<(InvitationId, u32)> {
     let start = text.find("#token=")? + "#token=".len();
     let token: String = text[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
-    key.verify(&token).ok().map(|t| t.invitation_id)
+    key.verify(&token)
+        .ok()
+        .map(|t| (t.invitation_id, t.version))
 }
 
 /// Polls the SES emulator's store and plays the simulator's events into `delivery-events`.
@@ -137,19 +142,14 @@ pub async fn run(ses: String, key: LinkKey, reports: Arc<delivery_events::App>) 
             if !seen.insert(message_id.to_owned()) {
                 continue;
             }
+            let Some(send) = send_in(mail["body"]["text"].as_str().unwrap_or(""), &key) else {
+                continue;
+            };
             for to in mail["destination"]["to"].as_array().into_iter().flatten() {
                 let to = to.as_str().unwrap_or_default();
-                let kinds = simulated(to);
-                if kinds.is_empty() {
-                    continue;
-                }
-                let Some(invitation) =
-                    invitation_in(mail["body"]["text"].as_str().unwrap_or(""), &key)
-                else {
-                    continue;
-                };
-                for kind in kinds {
-                    let event = event(kind, message_id, to, &invitation, Utc::now());
+                // SES publishes "Send" for every mail it accepts, then what the simulator says.
+                for kind in std::iter::once(&"Send").chain(simulated(to)) {
+                    let event = event(kind, message_id, to, (&send.0, send.1), Utc::now());
                     match serde_json::from_value::<delivery_events::Envelope>(event) {
                         Ok(envelope) => {
                             if let Err(e) = delivery_events::record(&reports, &envelope).await {
@@ -183,10 +183,11 @@ mod tests {
             "Bounce",
             "m-1",
             "bounce@simulator.amazonses.com",
-            &id,
+            (&id, 3),
             Utc::now(),
         ))
         .unwrap();
+        assert_eq!(delivery_events::send_of(&envelope), Some((id.clone(), 3)));
         let report = delivery_events::read(&envelope).unwrap();
         assert_eq!(report.invitation, id);
         assert_eq!(

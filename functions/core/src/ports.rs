@@ -300,6 +300,16 @@ pub trait DeliveryStore: Send + Sync {
         message_id: &str,
         report: &DeliveryReport,
     ) -> Result<ReportOutcome, StoreError>;
+    /// Records as sent a claimed send of `version` that SES accepted under `message_id`, when
+    /// it is still claimed (its mailer died, or the table failed it, before recording it);
+    /// true when this recorded it.
+    async fn record_accepted(
+        &self,
+        invitation: &InvitationId,
+        version: u32,
+        message_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     /// Blocks an address (kept as first blocked: a second report changes nothing).
     async fn block_address(&self, block: &AddressBlock) -> Result<(), StoreError>;
     async fn address_block(&self, identity: &str) -> Result<Option<AddressBlock>, StoreError>;

@@ -15,8 +15,18 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The message tag the mailer puts on every invitation mail (mailer::INVITATION_TAG).
+/// The message tags the mailer puts on every invitation mail (mailer::INVITATION_TAG,
+/// mailer::VERSION_TAG).
 pub const INVITATION_TAG: &str = "invitation";
+pub const VERSION_TAG: &str = "version";
+
+/// The send an event is about, from its tags: which invitation, which token version.
+pub fn send_of(envelope: &Envelope) -> Option<(InvitationId, u32)> {
+    let tags = &envelope.detail.mail.tags;
+    let invitation = InvitationId::parse(tags.get(INVITATION_TAG)?.first()?).ok()?;
+    let version = tags.get(VERSION_TAG)?.first()?.parse().ok()?;
+    Some((invitation, version))
+}
 
 #[derive(Clone)]
 pub struct App {
@@ -203,8 +213,25 @@ pub fn read(envelope: &Envelope) -> Option<MailReport> {
 }
 
 /// Records one event. A store failure is an error, so EventBridge's retries bring it again;
-/// recording is idempotent.
+/// recording is idempotent. Any event of a mail (first of all SES's "Send", which comes as soon
+/// as SES accepts it) records a send its mailer could not record (it died after SES accepted
+/// the mail, or the table failed it): so such a send ends recorded, not swept and sent twice.
 pub async fn record(app: &App, envelope: &Envelope) -> Result<Option<ReportOutcome>, StoreError> {
+    if let Some((invitation, version)) = send_of(envelope) {
+        let at = envelope
+            .detail
+            .mail
+            .timestamp
+            .or(envelope.time)
+            .unwrap_or_else(Utc::now);
+        if app
+            .store
+            .record_accepted(&invitation, version, &envelope.detail.mail.message_id, at)
+            .await?
+        {
+            tracing::warn!(%invitation, version, "a send its mailer did not record was recorded from SES's event");
+        }
+    }
     let Some(report) = read(envelope) else {
         tracing::debug!(event = %envelope.detail.event_type, "not an invitation mail report; ignored");
         return Ok(None);
@@ -270,6 +297,52 @@ mod tests {
             report.report.at.to_rfc3339(),
             "2026-11-29T12:00:04.512+00:00"
         );
+    }
+
+    #[test]
+    fn complaints_rejections_and_delays_are_read_with_their_reasons() {
+        let with = |kind: &str, body: &str, value: serde_json::Value| {
+            let mut event: serde_json::Value =
+                serde_json::from_str(include_str!("../events/bounce.json")).unwrap();
+            event["detail"]["eventType"] = kind.into();
+            event["detail"][body] = value;
+            read(&serde_json::from_value(event).unwrap())
+                .unwrap()
+                .report
+        };
+        let complaint = with(
+            "Complaint",
+            "complaint",
+            serde_json::json!({"complaintFeedbackType": "abuse", "timestamp": "2026-11-29T12:01:00Z"}),
+        );
+        assert_eq!(
+            (complaint.kind, complaint.detail.as_str()),
+            (ReportKind::Complained, "abuse")
+        );
+        let reject = with(
+            "Reject",
+            "reject",
+            serde_json::json!({"reason": "Bad content"}),
+        );
+        assert_eq!(
+            (reject.kind, reject.detail.as_str()),
+            (ReportKind::Rejected, "Bad content")
+        );
+        let delay = with(
+            "DeliveryDelay",
+            "deliveryDelay",
+            serde_json::json!({"delayType": "MailboxFull", "timestamp": "2026-11-29T12:02:00Z"}),
+        );
+        assert_eq!(
+            (delay.kind, delay.detail.as_str()),
+            (ReportKind::Delayed, "MailboxFull")
+        );
+        let transient = with(
+            "Bounce",
+            "bounce",
+            serde_json::json!({"bounceType": "Transient", "bounceSubType": "MailboxFull", "bouncedRecipients": []}),
+        );
+        assert_eq!(transient.kind, ReportKind::BouncedTransient);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub const DEFAULT_SEND_RATE: f64 = 10.0;
 
 /// The SES message tag that names the invitation a mail is for.
 pub const INVITATION_TAG: &str = "invitation";
+/// The SES message tag with the send's token version: SES's "Send" event records a mail the
+/// mailer could not record itself (functions/delivery-events).
+pub const VERSION_TAG: &str = "version";
 
 /// Tries at recording a mail SES accepted (waits double from the retry policy's first delay).
 const RECORD_ATTEMPTS: u32 = 5;
@@ -285,6 +288,8 @@ impl App {
         // SES's reports on this mail name the invitation (functions/delivery-events).
         mail.tags
             .push((INVITATION_TAG.to_owned(), inv.id.as_str().to_owned()));
+        mail.tags
+            .push((VERSION_TAG.to_owned(), inv.token_version.to_string()));
 
         let mut attempt = 0;
         let result = loop {

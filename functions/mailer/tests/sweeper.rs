@@ -186,4 +186,45 @@ async fn a_mail_ses_accepted_is_never_given_back_even_when_its_record_fails() {
     let again = mailer.handle(event).await.unwrap();
     assert!(again.batch_item_failures.is_empty());
     assert_eq!(mail_to(&env, &to).len(), 1);
+
+    // SES's "Send" event for that mail records the send (the mailer could not), so the
+    // sweeper finds nothing to send again: exactly one mail, and the send recorded.
+    let (_, store) = testkit::http("GET", &env.emulators.ses, "/store", None).unwrap();
+    let store: serde_json::Value = serde_json::from_str(&store).unwrap();
+    let message_id = store["emails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["destination"]["to"][0].as_str() == Some(to.as_str()))
+        .and_then(|m| m["messageId"].as_str())
+        .expect("SES's message id")
+        .to_owned();
+    let inv = env
+        .store
+        .find_invitations_by_email(&c.id, &[to.to_lowercase().as_str()])
+        .await
+        .unwrap()
+        .remove(0);
+    let mut send: serde_json::Value =
+        serde_json::from_str(include_str!("../../delivery-events/events/bounce.json")).unwrap();
+    send["detail"]["eventType"] = "Send".into();
+    send["detail"]["mail"]["messageId"] = message_id.clone().into();
+    send["detail"]["mail"]["destination"] = serde_json::json!([to]);
+    send["detail"]["mail"]["tags"]["invitation"] = serde_json::json!([inv.id.as_str()]);
+    send["detail"]["mail"]["tags"]["version"] = serde_json::json!(["1"]);
+    let reports = delivery_events::App {
+        store: Arc::new(env.store.clone()),
+    };
+    delivery_events::record(&reports, &serde_json::from_value(send).unwrap())
+        .await
+        .unwrap();
+    let stored = item(&env, &c, &to).await;
+    assert_eq!(stored["delivery"].as_s().unwrap(), "sent");
+    assert_eq!(stored["message_id"].as_s().unwrap(), &message_id);
+    clock.set(now() + Duration::minutes(30));
+    assert_eq!(
+        run(&sweeper(&env, &clock)).await.unwrap(),
+        SweepReport::default()
+    );
+    assert_eq!(mail_to(&env, &to).len(), 1);
 }

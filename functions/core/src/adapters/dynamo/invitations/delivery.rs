@@ -208,6 +208,58 @@ impl DeliveryStore for DynamoStore {
         }
     }
 
+    async fn record_accepted(
+        &self,
+        id: &InvitationId,
+        version: u32,
+        message_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let Some(invitation) = self.load(None, id).await? else {
+            return Ok(false);
+        };
+        if invitation.token_version != version
+            || !matches!(invitation.delivery, Delivery::Sending { .. })
+        {
+            return Ok(false);
+        }
+        let values = HashMap::from([
+            (":ver".to_owned(), n(version)),
+            (":sending".to_owned(), s("sending")),
+            (":sent".to_owned(), s("sent")),
+            (":now".to_owned(), ms(at)),
+            (":msg".to_owned(), s(message_id)),
+        ]);
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(invitation_key(
+                &invitation.contract_id,
+                invitation.email.identity(),
+            )))
+            .update_expression(
+                "SET delivery = :sent, last_sent_at = :now, message_id = :msg \
+                 REMOVE delivery_since, delivery_error, send_shard, send_due_at",
+            )
+            .condition_expression("token_version = :ver AND delivery = :sending")
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err)
+                if matches!(
+                    err.as_service_error(),
+                    Some(UpdateItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(db_error(err)),
+        }
+    }
+
     async fn block_address(&self, block: &AddressBlock) -> Result<(), StoreError> {
         let item = Item::from([
             ("pk".into(), s(block_pk(&block.identity))),
