@@ -6,7 +6,8 @@
 //! Revoke button, and check that another contract admin cannot open the contract. Then the
 //! system administrator manages a contract's admins, adds a person on the People page, makes
 //! them a system administrator and withdraws it, makes them an admin of one contract, and that
-//! person signs in and sees that contract only.
+//! person signs in and sees that contract only. Last, an invitation to an address SES's mailbox
+//! simulator bounces shows Bounced, and the admin corrects its address in the row.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -19,7 +20,7 @@ mod common;
 use common::{enrol_link, mail_for, start_stack};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
-use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING, SPRING_COHORT};
+use local_stack::seed::contracts::{DATA_SKILLS, LEADERSHIP, ONBOARDING, SPRING_COHORT};
 use local_stack::Stack;
 use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
@@ -873,4 +874,116 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         "People is offered to someone who is not a system administrator"
     );
     page.snapshot("22-new-person-contracts.png").await;
+
+    // 16. A mail that bounced: Ada invites an address SES's mailbox simulator bounces (the local
+    //     stack turns the mail into SES's bounce event), sees the row say Bounced, and corrects
+    //     the address in the row; the invitation moves there and its mail goes out.
+    let bounce = format!("bounce+{tag}@simulator.amazonses.com");
+    let fixed = format!("fixed.{tag}@browser-e2e.example");
+    page.click("sign-out").await;
+    page.click(&format!("sign-in-{ada}")).await;
+    page.text_with("header.top", "Ada Lovelace").await;
+    page.goto(&format!("/contracts/{LEADERSHIP}")).await;
+    page.click("add-invitations").await;
+    page.click("method-csv").await;
+    let csv = TempCsv::new(&format!("bounce-{tag}.csv"), &format!("{bounce}\n"));
+    page.id("csv-file")
+        .await
+        .send_keys(&csv.path.display().to_string())
+        .await
+        .expect("choosing the file");
+    page.click("add-users").await;
+    let client = &page.client;
+    page.until("the import to finish", SLOW_WAIT, async || {
+        let heading = client.find(Locator::Id("import-heading")).await.ok()?;
+        (heading.text().await.ok()? == "Import finished").then_some(())
+    })
+    .await;
+    page.click("tab-invitations").await;
+    let (bounced_id, row) = page
+        .until(
+            &format!("{bounce} to show Bounced"),
+            SLOW_WAIT,
+            async || {
+                let (id, row) = page.invitation_row(&bounce).await;
+                if row.contains("Bounced") {
+                    return Some((id, row));
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                None
+            },
+        )
+        .await;
+    assert!(row.contains("Pending"), "{row}");
+    page.id(&format!("clear-block-{bounced_id}")).await;
+    page.id(&format!("correct-address-{bounced_id}")).await;
+    page.snapshot("23-bounced-row.png").await;
+    // The form takes focus, and Escape puts the buttons back.
+    let input_id = format!("correct-email-{bounced_id}");
+    page.click(&format!("correct-address-{bounced_id}")).await;
+    page.until("the address field to have focus", WAIT, async || {
+        (page
+            .js("return document.activeElement && document.activeElement.id;")
+            .await
+            == input_id)
+            .then_some(())
+    })
+    .await;
+    page.id(&input_id)
+        .await
+        .send_keys(&fantoccini::key::Key::Escape.to_string())
+        .await
+        .expect("Escape");
+    page.id(&format!("correct-address-{bounced_id}")).await;
+    page.click(&format!("correct-address-{bounced_id}")).await;
+    let value = page.id(&input_id).await.prop("value").await.expect("value");
+    assert_eq!(
+        value.as_deref(),
+        Some(bounce.as_str()),
+        "prefilled with the old address"
+    );
+    page.text_with(
+        &format!("#correct-form-{bounced_id}"),
+        &format!("Correct address for {bounce}"),
+    )
+    .await;
+    page.type_into(&input_id, &fixed).await;
+    page.snapshot("24-correct-address-form.png").await;
+    page.click(&format!("correct-save-{bounced_id}")).await;
+    let outcome = page
+        .text_with(&format!("#outcome-{bounced_id}"), "Moved to")
+        .await;
+    assert_eq!(
+        outcome,
+        format!("Moved to {fixed}; a new invitation mail is on its way.")
+    );
+    let row = page
+        .text_with(&format!("#invitation-{bounced_id}"), &fixed)
+        .await;
+    let delivery = page
+        .css(&format!("#invitation-{bounced_id} td.delivery"))
+        .await
+        .text()
+        .await
+        .expect("the delivery");
+    assert!(
+        ["Queued", "Sending", "Sent"]
+            .iter()
+            .any(|d| delivery.ends_with(d)),
+        "{row}"
+    );
+    assert!(
+        !page
+            .present(&format!("#correct-address-{bounced_id}"))
+            .await,
+        "nothing to correct once moved"
+    );
+    page.snapshot("25-address-corrected.png").await;
+    let mail = mail_for(&stack.emulators.ses, &fixed, 1).await;
+    assert_eq!(
+        mail.len(),
+        1,
+        "one invitation mail to the corrected address"
+    );
+    assert!(enrol_link(&mail[0], &stack.url).contains("/enrol#token="));
 }
