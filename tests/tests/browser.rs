@@ -20,7 +20,7 @@ mod common;
 use common::{enrol_link, mail_for, start_stack};
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
-use local_stack::seed::contracts::{DATA_SKILLS, LEADERSHIP, ONBOARDING, SPRING_COHORT};
+use local_stack::seed::contracts::{DATA_SKILLS, ONBOARDING, SPRING_COHORT};
 use local_stack::Stack;
 use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
@@ -883,7 +883,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.click("sign-out").await;
     page.click(&format!("sign-in-{ada}")).await;
     page.text_with("header.top", "Ada Lovelace").await;
-    page.goto(&format!("/contracts/{LEADERSHIP}")).await;
+    page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
     page.click("add-invitations").await;
     page.click("method-csv").await;
     let csv = TempCsv::new(&format!("bounce-{tag}.csv"), &format!("{bounce}\n"));
@@ -892,6 +892,8 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         .send_keys(&csv.path.display().to_string())
         .await
         .expect("choosing the file");
+    page.text_with("#step-2", "Step 2 of 2").await;
+    page.set_checked("activity-sql-basics", true).await;
     page.click("add-users").await;
     let client = &page.client;
     page.until("the import to finish", SLOW_WAIT, async || {
@@ -899,6 +901,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         (heading.text().await.ok()? == "Import finished").then_some(())
     })
     .await;
+    page.text_with(".import-report .import-state", "Done").await;
     page.click("tab-invitations").await;
     let (bounced_id, row) = page
         .until(
