@@ -7,7 +7,8 @@
 //! system administrator manages a contract's admins, adds a person on the People page, makes
 //! them a system administrator and withdraws it, makes them an admin of one contract, and that
 //! person signs in and sees that contract only. Last, an invitation to an address SES's mailbox
-//! simulator bounces shows Bounced, and the admin corrects its address in the row.
+//! simulator bounces shows Bounced and refuses Resend; the admin clears the block by keyboard and
+//! corrects the address in the row.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -921,6 +922,56 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     page.id(&format!("clear-block-{bounced_id}")).await;
     page.id(&format!("correct-address-{bounced_id}")).await;
     page.snapshot("23-bounced-row.png").await;
+    // Resend is refused while the address is blocked, in words, in the row.
+    page.click(&format!("resend-{bounced_id}")).await;
+    let refused = page
+        .text_with(&format!("#outcome-{bounced_id}"), "clear the block")
+        .await;
+    assert!(refused.contains("Correct the address"), "{refused}");
+    page.audit("a resend refused for a blocked address").await;
+    // Clear block, by keyboard: the question takes focus on its Yes, Enter answers it, and
+    // focus moves to the outcome.
+    page.id(&format!("clear-block-{bounced_id}"))
+        .await
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .expect("Enter on Clear block");
+    page.text_with(
+        &format!("#invitation-{bounced_id} .confirm"),
+        &format!("Clear the block on {bounce}? Mail to it bounced or was marked as spam"),
+    )
+    .await;
+    let yes = format!("confirm-clear-block-{bounced_id}");
+    page.until("Yes to have focus", WAIT, async || {
+        (page
+            .js("return document.activeElement && document.activeElement.id;")
+            .await
+            == yes)
+            .then_some(())
+    })
+    .await;
+    page.snapshot("24-clear-block-confirm.png").await;
+    page.id(&yes)
+        .await
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .expect("Enter on Yes");
+    let cleared = page
+        .text_with(&format!("#outcome-{bounced_id}"), "The block on")
+        .await;
+    assert_eq!(
+        cleared,
+        format!("The block on {bounce} is cleared: Resend sends the invitation again.")
+    );
+    let outcome_id = format!("outcome-{bounced_id}");
+    page.until("the outcome to have focus", WAIT, async || {
+        (page
+            .js("return document.activeElement && document.activeElement.id;")
+            .await
+            == outcome_id)
+            .then_some(())
+    })
+    .await;
     // The form takes focus, and Escape puts the buttons back.
     let input_id = format!("correct-email-{bounced_id}");
     page.click(&format!("correct-address-{bounced_id}")).await;
@@ -951,7 +1002,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     )
     .await;
     page.type_into(&input_id, &fixed).await;
-    page.snapshot("24-correct-address-form.png").await;
+    page.snapshot("25-correct-address-form.png").await;
     page.click(&format!("correct-save-{bounced_id}")).await;
     let outcome = page
         .text_with(&format!("#outcome-{bounced_id}"), "Moved to")
@@ -981,7 +1032,7 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
             .await,
         "nothing to correct once moved"
     );
-    page.snapshot("25-address-corrected.png").await;
+    page.snapshot("26-address-corrected.png").await;
     let mail = mail_for(&stack.emulators.ses, &fixed, 1).await;
     assert_eq!(
         mail.len(),
