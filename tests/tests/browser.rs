@@ -1001,6 +1001,21 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         &format!("Correct address for {bounce}"),
     )
     .await;
+    // Saving the old address is refused, in words, at the field.
+    page.click(&format!("correct-save-{bounced_id}")).await;
+    let refusal = page.id(&format!("correct-refusal-{bounced_id}")).await;
+    let refusal = refusal.text().await.expect("the refusal");
+    assert!(!refusal.is_empty(), "a refusal in words");
+    assert_eq!(
+        page.id(&input_id)
+            .await
+            .attr("aria-invalid")
+            .await
+            .expect("aria-invalid"),
+        Some("true".into()),
+        "{refusal}"
+    );
+    page.audit("a correction refused at its field").await;
     page.type_into(&input_id, &fixed).await;
     page.snapshot("25-correct-address-form.png").await;
     page.click(&format!("correct-save-{bounced_id}")).await;
