@@ -182,6 +182,16 @@ pub fn remove_admin_path(contract_id: &str, user_id: &str) -> String {
     )
 }
 
+/// `POST /contracts/{id}/invitations/{invitationId}/{action}`: resend, revoke, correct-address,
+/// clear-block.
+pub fn invitation_action_path(contract_id: &str, invitation_id: &str, action: &str) -> String {
+    format!(
+        "/contracts/{}/invitations/{}/{action}",
+        enc(contract_id),
+        enc(invitation_id)
+    )
+}
+
 /// `POST /users/{userId}/system-admin` (grant) or `.../system-admin/remove` (withdraw).
 pub fn system_admin_path(user_id: &str, grant: bool) -> String {
     let path = format!("/users/{}/system-admin", enc(user_id));
@@ -292,11 +302,7 @@ impl Api {
         contract_id: &str,
         invitation_id: &str,
     ) -> Result<InvitationChange, ApiError> {
-        let path = format!(
-            "/contracts/{}/invitations/{}/resend",
-            enc(contract_id),
-            enc(invitation_id)
-        );
+        let path = invitation_action_path(contract_id, invitation_id, "resend");
         self.post(&path, &serde_json::json!({})).await
     }
 
@@ -305,11 +311,35 @@ impl Api {
         contract_id: &str,
         invitation_id: &str,
     ) -> Result<InvitationChange, ApiError> {
-        let path = format!(
-            "/contracts/{}/invitations/{}/revoke",
-            enc(contract_id),
-            enc(invitation_id)
-        );
+        let path = invitation_action_path(contract_id, invitation_id, "revoke");
+        self.post(&path, &serde_json::json!({})).await
+    }
+
+    /// Moves a pending invitation whose mail could not be delivered to the address it should
+    /// have had: same invitation, a new link, a new mail; the old link stops working. Refused
+    /// with a sentence (`invalid_email`, `same_address`, `already_invited`, `already_enrolled`,
+    /// `revoked`).
+    pub async fn correct_address(
+        &self,
+        contract_id: &str,
+        invitation_id: &str,
+        email: &str,
+    ) -> Result<InvitationChange, ApiError> {
+        let path = invitation_action_path(contract_id, invitation_id, "correct-address");
+        let body = CorrectAddress {
+            email: email.trim().to_owned(),
+        };
+        self.post(&path, &body).await
+    }
+
+    /// Lifts the block on the invitation's address (it bounced for good or was marked as spam),
+    /// so it can be sent to again; `changed` is false when there was no block.
+    pub async fn clear_block(
+        &self,
+        contract_id: &str,
+        invitation_id: &str,
+    ) -> Result<InvitationChange, ApiError> {
+        let path = invitation_action_path(contract_id, invitation_id, "clear-block");
         self.post(&path, &serde_json::json!({})).await
     }
 
@@ -466,6 +496,18 @@ mod tests {
         assert_eq!(
             remove_admin_path("c-1", "ada/admin"),
             "/contracts/c-1/admins/ada%2Fadmin/remove"
+        );
+    }
+
+    #[test]
+    fn invitation_action_paths_encode_each_segment() {
+        assert_eq!(
+            invitation_action_path("c 1", "i/2", "correct-address"),
+            "/contracts/c%201/invitations/i%2F2/correct-address"
+        );
+        assert_eq!(
+            invitation_action_path("c-1", "i-2", "clear-block"),
+            "/contracts/c-1/invitations/i-2/clear-block"
         );
     }
 

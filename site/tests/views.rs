@@ -1266,3 +1266,188 @@ fn the_delivery_column_says_what_the_mail_service_reported() {
         "Bounced: Permanent (General): smtp; 550 5.1.1 user unknown"
     );
 }
+
+/// A pending invitation whose mail bounced for good: its address can be corrected.
+fn bounced(id: &str) -> Invitation {
+    let mut inv = invitation(id, "pending", true);
+    inv.delivery = Delivery {
+        state: DeliveryState::Sent,
+        reason: None,
+        report: Some(MailReport {
+            kind: MailReportKind::BouncedPermanent,
+            at: "2025-02-03T09:31:05Z".into(),
+            detail: "Permanent (General): smtp; 550 5.1.1 user unknown".into(),
+        }),
+    };
+    inv.can_correct_address = true;
+    inv
+}
+
+#[test]
+fn a_bounced_row_offers_correct_address_and_clear_block() {
+    let html = table(
+        vec![bounced("x"), invitation("fine", "pending", true)],
+        BTreeMap::new(),
+    );
+    let t = text(&html);
+    assert!(t.contains("Bounced: Permanent (General): smtp; 550 5.1.1 user unknown"));
+    assert!(
+        tag(&html, "correct-address-x").contains("aria-label=\"Correct address of x@example.com\"")
+    );
+    assert!(tag(&html, "clear-block-x").contains("aria-label=\"Clear block on x@example.com\""));
+    assert!(html.contains("id=\"resend-x\"") && html.contains("id=\"revoke-x\""));
+    // Only where the mail could not be delivered.
+    assert!(!html.contains("id=\"correct-address-fine\""));
+    assert!(!html.contains("id=\"clear-block-fine\""));
+}
+
+#[test]
+fn correct_address_opens_a_labelled_form_in_the_row() {
+    let rows = BTreeMap::from([(
+        "x".to_owned(),
+        RowState::Correcting {
+            email: "x@example.com".into(),
+            working: false,
+            refusal: None,
+        },
+    )]);
+    let html = table(vec![bounced("x")], rows);
+    let t = text(&html);
+    assert!(t.contains("Correct address for x@example.com"));
+    assert!(tag(&html, "correct-email-x").contains("type=\"email\""));
+    assert!(tag(&html, "correct-email-x").contains("value=\"x@example.com\""));
+    assert!(html.contains("for=\"correct-email-x\""));
+    assert!(tag(&html, "correct-save-x").contains("type=\"submit\""));
+    assert!(html.contains("id=\"correct-cancel-x\""));
+    assert!(!tag(&html, "correct-email-x").contains("aria-invalid"));
+    // The form takes the buttons' place.
+    assert!(!html.contains("id=\"correct-address-x\"") && !html.contains("id=\"revoke-x\""));
+}
+
+#[test]
+fn a_refused_correction_says_why_at_the_field_and_keeps_the_address() {
+    let rows = BTreeMap::from([(
+        "x".to_owned(),
+        RowState::Correcting {
+            email: "ann@x.com".into(),
+            working: false,
+            refusal: Some("ann@x.com is already invited to this learning contract.".into()),
+        },
+    )]);
+    let html = table(vec![bounced("x")], rows);
+    let input = tag(&html, "correct-email-x");
+    assert!(input.contains("value=\"ann@x.com\""), "{input}");
+    assert!(input.contains("aria-invalid=\"true\""), "{input}");
+    assert!(
+        input.contains("aria-describedby=\"correct-refusal-x\""),
+        "{input}"
+    );
+    assert!(tag(&html, "correct-refusal-x").starts_with("<p"));
+    assert!(text(&html).contains("ann@x.com is already invited to this learning contract."));
+    assert!(html.contains("role=\"alert\""));
+}
+
+#[test]
+fn clear_block_asks_first_and_outcomes_are_in_the_row() {
+    let rows = BTreeMap::from([
+        ("x".to_owned(), RowState::ConfirmClearBlock),
+        (
+            "y".to_owned(),
+            RowState::Failed(
+                "Mail to y@example.com bounced or was marked as spam. Correct the address, or clear the block, then send again.".into(),
+            ),
+        ),
+    ]);
+    let html = table(vec![bounced("x"), bounced("y")], rows);
+    let t = text(&html);
+    assert!(t.contains("Clear the block on x@example.com? Mail to it bounced or was marked as spam; clear it only if the mailbox has been fixed."));
+    assert!(html.contains("id=\"confirm-clear-block-x\""));
+    assert!(html.contains("id=\"cancel-clear-block-x\""));
+    assert!(!html.contains("id=\"clear-block-x\""));
+    // A Resend refused because the address is blocked says so, in the row.
+    assert!(tag(&html, "outcome-y").contains("role=\"alert\""));
+    assert!(t.contains("Correct the address, or clear the block, then send again."));
+}
+
+#[test]
+fn the_reducer_moves_a_corrected_invitation_and_keeps_refusals_in_the_form() {
+    let list = InvitationList {
+        invitations: vec![bounced("x")],
+        next_cursor: None,
+        counts: StatusCounts::default(),
+    };
+    let state = Rc::new(InvitationsState::default());
+    let query = state.query();
+    let state = state.reduce(InvitationsAction::Loaded(query, Ok(list)));
+    let state = state.reduce(InvitationsAction::OpenCorrect(
+        "x".into(),
+        "x@example.com".into(),
+    ));
+    let state = state.reduce(InvitationsAction::CorrectSubmitted(
+        "x".into(),
+        "x@example.com".into(),
+    ));
+    assert!(matches!(
+        state.rows["x"],
+        RowState::Correcting { working: true, .. }
+    ));
+    // Refused: the form stays open with the address tried and why.
+    let state = state.reduce(InvitationsAction::Finished(
+        "x".into(),
+        RowAction::CorrectAddress,
+        Box::new(Err(problem(
+            409,
+            "same_address",
+            "The invitation is already at x@example.com.",
+        ))),
+    ));
+    assert_eq!(
+        state.rows["x"],
+        RowState::Correcting {
+            email: "x@example.com".into(),
+            working: false,
+            refusal: Some("The invitation is already at x@example.com.".into()),
+        }
+    );
+    // Saved: the row shows the invitation at its new address, queued, and says so.
+    let state = state.reduce(InvitationsAction::CorrectSubmitted(
+        "x".into(),
+        "ann@x.com".into(),
+    ));
+    let mut moved = invitation("x", "pending", true);
+    moved.email = "ann@x.com".into();
+    moved.delivery = Delivery {
+        state: DeliveryState::Queued,
+        reason: None,
+        report: None,
+    };
+    let state = state.reduce(InvitationsAction::Finished(
+        "x".into(),
+        RowAction::CorrectAddress,
+        Box::new(Ok(InvitationChange {
+            invitation: moved,
+            changed: true,
+        })),
+    ));
+    assert_eq!(
+        state.rows["x"],
+        RowState::Done("Moved to ann@x.com; a new invitation mail is on its way.".into())
+    );
+    let Some(Ok(page)) = &state.page else {
+        panic!()
+    };
+    assert_eq!(page.invitations[0].email, "ann@x.com");
+    let rows = state.rows.clone();
+    let html = table(page.invitations.clone(), rows);
+    let t = text(&html);
+    assert!(t.contains("ann@x.com") && t.contains("Queued"), "{t}");
+    let outcome = tag(&html, "outcome-x");
+    assert!(outcome.contains("role=\"status\"") && outcome.contains("tabindex=\"-1\""));
+    assert!(t.contains("Moved to ann@x.com; a new invitation mail is on its way."));
+    assert!(!html.contains("id=\"correct-address-x\""));
+    // Clear block, then Cancel on a question: the row is back to its buttons.
+    let state = state.reduce(InvitationsAction::AskClearBlock("x".into()));
+    assert_eq!(state.rows["x"], RowState::ConfirmClearBlock);
+    let state = state.reduce(InvitationsAction::Cancel("x".into()));
+    assert!(!state.rows.contains_key("x"));
+}

@@ -6,7 +6,9 @@
 //! Revoke button, and check that another contract admin cannot open the contract. Then the
 //! system administrator manages a contract's admins, adds a person on the People page, makes
 //! them a system administrator and withdraws it, makes them an admin of one contract, and that
-//! person signs in and sees that contract only.
+//! person signs in and sees that contract only. Last, an invitation to an address SES's mailbox
+//! simulator bounces shows Bounced and refuses Resend; the admin clears the block by keyboard and
+//! corrects the address in the row.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -873,4 +875,184 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         "People is offered to someone who is not a system administrator"
     );
     page.snapshot("22-new-person-contracts.png").await;
+
+    // 16. A mail that bounced: Ada invites an address SES's mailbox simulator bounces (the local
+    //     stack turns the mail into SES's bounce event), sees the row say Bounced, and corrects
+    //     the address in the row; the invitation moves there and its mail goes out.
+    let bounce = format!("bounce+{tag}@simulator.amazonses.com");
+    let fixed = format!("fixed.{tag}@browser-e2e.example");
+    page.click("sign-out").await;
+    page.click(&format!("sign-in-{ada}")).await;
+    page.text_with("header.top", "Ada Lovelace").await;
+    page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
+    page.click("add-invitations").await;
+    page.click("method-csv").await;
+    let csv = TempCsv::new(&format!("bounce-{tag}.csv"), &format!("{bounce}\n"));
+    page.id("csv-file")
+        .await
+        .send_keys(&csv.path.display().to_string())
+        .await
+        .expect("choosing the file");
+    page.text_with("#step-2", "Step 2 of 2").await;
+    page.set_checked("activity-sql-basics", true).await;
+    page.click("add-users").await;
+    let client = &page.client;
+    page.until("the import to finish", SLOW_WAIT, async || {
+        let heading = client.find(Locator::Id("import-heading")).await.ok()?;
+        (heading.text().await.ok()? == "Import finished").then_some(())
+    })
+    .await;
+    page.text_with(".import-report .import-state", "Done").await;
+    page.click("tab-invitations").await;
+    let (bounced_id, row) = page
+        .until(
+            &format!("{bounce} to show Bounced"),
+            SLOW_WAIT,
+            async || {
+                let (id, row) = page.invitation_row(&bounce).await;
+                if row.contains("Bounced") {
+                    return Some((id, row));
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                None
+            },
+        )
+        .await;
+    assert!(row.contains("Pending"), "{row}");
+    page.id(&format!("clear-block-{bounced_id}")).await;
+    page.id(&format!("correct-address-{bounced_id}")).await;
+    page.snapshot("23-bounced-row.png").await;
+    // Resend is refused while the address is blocked, in words, in the row.
+    page.click(&format!("resend-{bounced_id}")).await;
+    let refused = page
+        .text_with(&format!("#outcome-{bounced_id}"), "clear the block")
+        .await;
+    assert!(refused.contains("Correct the address"), "{refused}");
+    page.audit("a resend refused for a blocked address").await;
+    // Clear block, by keyboard: the question takes focus on its Yes, Enter answers it, and
+    // focus moves to the outcome.
+    page.id(&format!("clear-block-{bounced_id}"))
+        .await
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .expect("Enter on Clear block");
+    page.text_with(
+        &format!("#invitation-{bounced_id} .confirm"),
+        &format!("Clear the block on {bounce}? Mail to it bounced or was marked as spam"),
+    )
+    .await;
+    let yes = format!("confirm-clear-block-{bounced_id}");
+    page.until("Yes to have focus", WAIT, async || {
+        (page
+            .js("return document.activeElement && document.activeElement.id;")
+            .await
+            == yes)
+            .then_some(())
+    })
+    .await;
+    page.snapshot("24-clear-block-confirm.png").await;
+    page.id(&yes)
+        .await
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .expect("Enter on Yes");
+    let cleared = page
+        .text_with(&format!("#outcome-{bounced_id}"), "The block on")
+        .await;
+    assert_eq!(
+        cleared,
+        format!("The block on {bounce} is cleared: Resend sends the invitation again.")
+    );
+    let outcome_id = format!("outcome-{bounced_id}");
+    page.until("the outcome to have focus", WAIT, async || {
+        (page
+            .js("return document.activeElement && document.activeElement.id;")
+            .await
+            == outcome_id)
+            .then_some(())
+    })
+    .await;
+    // The form takes focus, and Escape puts the buttons back.
+    let input_id = format!("correct-email-{bounced_id}");
+    page.click(&format!("correct-address-{bounced_id}")).await;
+    page.until("the address field to have focus", WAIT, async || {
+        (page
+            .js("return document.activeElement && document.activeElement.id;")
+            .await
+            == input_id)
+            .then_some(())
+    })
+    .await;
+    page.id(&input_id)
+        .await
+        .send_keys(&fantoccini::key::Key::Escape.to_string())
+        .await
+        .expect("Escape");
+    page.id(&format!("correct-address-{bounced_id}")).await;
+    page.click(&format!("correct-address-{bounced_id}")).await;
+    let value = page.id(&input_id).await.prop("value").await.expect("value");
+    assert_eq!(
+        value.as_deref(),
+        Some(bounce.as_str()),
+        "prefilled with the old address"
+    );
+    page.text_with(
+        &format!("#correct-form-{bounced_id}"),
+        &format!("Correct address for {bounce}"),
+    )
+    .await;
+    // Saving the old address is refused, in words, at the field.
+    page.click(&format!("correct-save-{bounced_id}")).await;
+    let refusal = page.id(&format!("correct-refusal-{bounced_id}")).await;
+    let refusal = refusal.text().await.expect("the refusal");
+    assert!(!refusal.is_empty(), "a refusal in words");
+    assert_eq!(
+        page.id(&input_id)
+            .await
+            .attr("aria-invalid")
+            .await
+            .expect("aria-invalid"),
+        Some("true".into()),
+        "{refusal}"
+    );
+    page.audit("a correction refused at its field").await;
+    page.type_into(&input_id, &fixed).await;
+    page.snapshot("25-correct-address-form.png").await;
+    page.click(&format!("correct-save-{bounced_id}")).await;
+    let outcome = page
+        .text_with(&format!("#outcome-{bounced_id}"), "Moved to")
+        .await;
+    assert_eq!(
+        outcome,
+        format!("Moved to {fixed}; a new invitation mail is on its way.")
+    );
+    let row = page
+        .text_with(&format!("#invitation-{bounced_id}"), &fixed)
+        .await;
+    let delivery = page
+        .css(&format!("#invitation-{bounced_id} td.delivery"))
+        .await
+        .text()
+        .await
+        .expect("the delivery");
+    assert!(
+        ["Queued", "Sending", "Sent"]
+            .iter()
+            .any(|d| delivery.ends_with(d)),
+        "{row}"
+    );
+    assert!(
+        !page
+            .present(&format!("#correct-address-{bounced_id}"))
+            .await,
+        "nothing to correct once moved"
+    );
+    page.snapshot("26-address-corrected.png").await;
+    let mail = mail_for(&stack.emulators.ses, &fixed, 1).await;
+    assert_eq!(
+        mail.len(),
+        1,
+        "one invitation mail to the corrected address"
+    );
+    assert!(enrol_link(&mail[0], &stack.url).contains("/enrol#token="));
 }

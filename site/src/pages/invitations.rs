@@ -1,6 +1,7 @@
 //! `/contracts/:id`: a contract's Invitations tab. Search by email, filter by status, page
 //! through thousands (the API pages by cursor), and Resend or Revoke each invitation with the
-//! outcome shown in its row.
+//! outcome shown in its row. A pending invitation whose mail bounced, was marked as spam or could
+//! not be sent offers Correct address (an in-row form) and Clear block (asked first).
 
 use crate::api::{
     ApiError, Invitation, InvitationChange, InvitationList, InvitationQuery, InvitationStatus,
@@ -24,6 +25,8 @@ pub const PAGE_SIZE: u32 = 50;
 pub enum RowAction {
     Resend,
     Revoke,
+    CorrectAddress,
+    ClearBlock,
 }
 
 /// Where one row's action stands.
@@ -31,6 +34,15 @@ pub enum RowAction {
 pub enum RowState {
     /// Revoke was pressed; waiting for the admin to confirm.
     ConfirmRevoke,
+    /// Clear block was pressed; waiting for the admin to confirm.
+    ConfirmClearBlock,
+    /// The Correct address form is open, with the address last tried (the old one at first),
+    /// whether it is being saved, and the last refusal in words.
+    Correcting {
+        email: String,
+        working: bool,
+        refusal: Option<String>,
+    },
     Working(RowAction),
     Done(String),
     Failed(String),
@@ -97,6 +109,13 @@ pub enum InvitationsAction {
     PreviousPage,
     AskRevoke(String),
     CancelRevoke(String),
+    AskClearBlock(String),
+    /// Opens the Correct address form, prefilled with this (the old) address.
+    OpenCorrect(String, String),
+    /// Closes a row's question or form.
+    Cancel(String),
+    /// The form was saved with this address; the answer comes as `Finished`.
+    CorrectSubmitted(String, String),
     Started(String, RowAction),
     /// Boxed: an invitation is large next to the other actions.
     Finished(String, RowAction, Box<Result<InvitationChange, ApiError>>),
@@ -109,6 +128,14 @@ fn outcome_text(action: RowAction, change: &InvitationChange) -> String {
         (RowAction::Resend, false) => format!("A new link for {email} is already queued."),
         (RowAction::Revoke, true) => format!("Revoked: the link sent to {email} no longer works."),
         (RowAction::Revoke, false) => "This invitation was already revoked.".into(),
+        (RowAction::CorrectAddress, true) => {
+            format!("Moved to {email}; a new invitation mail is on its way.")
+        }
+        (RowAction::CorrectAddress, false) => format!("The invitation is already at {email}."),
+        (RowAction::ClearBlock, true) => {
+            format!("The block on {email} is cleared: Resend sends the invitation again.")
+        }
+        (RowAction::ClearBlock, false) => format!("{email} was not blocked."),
     }
 }
 
@@ -150,8 +177,31 @@ impl Reducible for InvitationsState {
             InvitationsAction::AskRevoke(id) => {
                 s.rows.insert(id, RowState::ConfirmRevoke);
             }
-            InvitationsAction::CancelRevoke(id) => {
+            InvitationsAction::CancelRevoke(id) | InvitationsAction::Cancel(id) => {
                 s.rows.remove(&id);
+            }
+            InvitationsAction::AskClearBlock(id) => {
+                s.rows.insert(id, RowState::ConfirmClearBlock);
+            }
+            InvitationsAction::OpenCorrect(id, email) => {
+                s.rows.insert(
+                    id,
+                    RowState::Correcting {
+                        email,
+                        working: false,
+                        refusal: None,
+                    },
+                );
+            }
+            InvitationsAction::CorrectSubmitted(id, email) => {
+                s.rows.insert(
+                    id,
+                    RowState::Correcting {
+                        email,
+                        working: true,
+                        refusal: None,
+                    },
+                );
             }
             InvitationsAction::Started(id, action) => {
                 s.rows.insert(id, RowState::Working(action));
@@ -166,9 +216,23 @@ impl Reducible for InvitationsState {
                         }
                     }
                 }
-                Err(e) => {
-                    s.rows.insert(id, RowState::Failed(e.to_string()));
-                }
+                // A refused correction keeps its form open, with why, to try another address.
+                Err(e) => match s.rows.get(&id) {
+                    Some(RowState::Correcting { email, .. }) => {
+                        let email = email.clone();
+                        s.rows.insert(
+                            id,
+                            RowState::Correcting {
+                                email,
+                                working: false,
+                                refusal: Some(e.to_string()),
+                            },
+                        );
+                    }
+                    _ => {
+                        s.rows.insert(id, RowState::Failed(e.to_string()));
+                    }
+                },
             },
         }
         Rc::new(s)
@@ -212,11 +276,36 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                 let result = match action {
                     RowAction::Resend => api.resend(&id, &invitation_id).await,
                     RowAction::Revoke => api.revoke(&id, &invitation_id).await,
+                    RowAction::ClearBlock => api.clear_block(&id, &invitation_id).await,
+                    // Saved through `correct` below, which has the address.
+                    RowAction::CorrectAddress => return,
                 };
                 let result = result.map_err(|e| ctx.check(e));
                 state.dispatch(InvitationsAction::Finished(
                     invitation_id,
                     action,
+                    Box::new(result),
+                ));
+            });
+        })
+    };
+    let correct = {
+        let (ctx, state, id) = (ctx.clone(), state.clone(), props.id.clone());
+        Callback::from(move |(invitation_id, email): (String, String)| {
+            let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
+            state.dispatch(InvitationsAction::CorrectSubmitted(
+                invitation_id.clone(),
+                email.clone(),
+            ));
+            yew::platform::spawn_local(async move {
+                let result = ctx
+                    .api()
+                    .correct_address(&id, &invitation_id, &email)
+                    .await
+                    .map_err(|e| ctx.check(e));
+                state.dispatch(InvitationsAction::Finished(
+                    invitation_id,
+                    RowAction::CorrectAddress,
                     Box::new(result),
                 ));
             });
@@ -243,7 +332,7 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                 </Link<Route>>
             </p>
             <InvitationSearch search={state.search.clone()} on_search={dispatch.reform(InvitationsAction::Search)} />
-            <InvitationsView state={(*state).clone()} on_action={act} {dispatch} />
+            <InvitationsView state={(*state).clone()} on_action={act} on_correct={correct} {dispatch} />
         </>
     }
 }
@@ -303,6 +392,9 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
 pub struct InvitationsViewProps {
     pub state: InvitationsState,
     pub on_action: Callback<(String, RowAction)>,
+    /// Saves a row's Correct address form: (invitation id, new address).
+    #[prop_or_default]
+    pub on_correct: Callback<(String, String)>,
     pub dispatch: Callback<InvitationsAction>,
 }
 
@@ -346,7 +438,8 @@ pub fn InvitationsView(props: &InvitationsViewProps) -> Html {
                 <p class="empty" role="status">{"No invitations match."}</p>
             } else {
                 <InvitationTable invitations={list.invitations.clone()} rows={s.rows.clone()}
-                    on_action={props.on_action.clone()} dispatch={props.dispatch.clone()} />
+                    on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
+                    dispatch={props.dispatch.clone()} />
             }
             {pager}
         </section>
@@ -359,6 +452,8 @@ pub struct InvitationTableProps {
     #[prop_or_default]
     pub rows: BTreeMap<String, RowState>,
     pub on_action: Callback<(String, RowAction)>,
+    #[prop_or_default]
+    pub on_correct: Callback<(String, String)>,
     pub dispatch: Callback<InvitationsAction>,
 }
 
@@ -381,7 +476,8 @@ pub fn InvitationTable(props: &InvitationTableProps) -> Html {
             <tbody>
                 { for props.invitations.iter().map(|inv| html! {
                     <InvitationRow invitation={inv.clone()} state={props.rows.get(&inv.id).cloned()}
-                        on_action={props.on_action.clone()} dispatch={props.dispatch.clone()} />
+                        on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
+                        dispatch={props.dispatch.clone()} />
                 }) }
             </tbody>
         </table>
@@ -393,6 +489,8 @@ pub struct InvitationRowProps {
     pub invitation: Invitation,
     pub state: Option<RowState>,
     pub on_action: Callback<(String, RowAction)>,
+    #[prop_or_default]
+    pub on_correct: Callback<(String, String)>,
     pub dispatch: Callback<InvitationsAction>,
 }
 
@@ -401,6 +499,22 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
     let inv = &props.invitation;
     let id = inv.id.clone();
     let working = matches!(props.state, Some(RowState::Working(_)));
+    // Focus moves to the outcome: the question or form that had it is gone.
+    let outcome_ref = use_node_ref();
+    {
+        let node = outcome_ref.clone();
+        let outcome = match &props.state {
+            Some(RowState::Done(text) | RowState::Failed(text)) => Some(text.clone()),
+            _ => None,
+        };
+        use_effect_with(outcome, move |outcome| {
+            if outcome.is_some() {
+                if let Some(p) = node.cast::<web_sys::HtmlElement>() {
+                    let _ = p.focus();
+                }
+            }
+        });
+    }
     let activities = inv
         .activities
         .iter()
@@ -416,6 +530,31 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
         props
             .dispatch
             .reform(move |_: MouseEvent| InvitationsAction::AskRevoke(id.clone()))
+    };
+    let open_correct = {
+        let (id, email) = (id.clone(), inv.email.clone());
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| InvitationsAction::OpenCorrect(id.clone(), email.clone()))
+    };
+    let ask_clear_block = {
+        let id = id.clone();
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| InvitationsAction::AskClearBlock(id.clone()))
+    };
+    let cancel = {
+        let id = id.clone();
+        props
+            .dispatch
+            .reform(move |_: ()| InvitationsAction::Cancel(id.clone()))
+    };
+    let label = |action: RowAction, idle: &'static str, busy: &'static str| {
+        if props.state == Some(RowState::Working(action)) {
+            busy
+        } else {
+            idle
+        }
     };
     let actions = match &props.state {
         Some(RowState::ConfirmRevoke) => {
@@ -435,30 +574,65 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
                     question={format!("Revoke the invitation to {}? Their link will stop working.", inv.email)} />
             }
         }
+        Some(RowState::ConfirmClearBlock) => {
+            let confirm = {
+                let (on_action, id) = (props.on_action.clone(), id.clone());
+                Callback::from(move |_: ()| on_action.emit((id.clone(), RowAction::ClearBlock)))
+            };
+            html! {
+                <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-clear-block-{id}")}
+                    cancel_id={format!("cancel-clear-block-{id}")} yes_label="Yes, clear the block" {confirm} {cancel}
+                    question={format!("Clear the block on {}? Mail to it bounced or was marked as spam; clear it only if the mailbox has been fixed.", inv.email)} />
+            }
+        }
+        Some(RowState::Correcting {
+            email,
+            working,
+            refusal,
+        }) => {
+            let on_save = {
+                let (on_correct, id) = (props.on_correct.clone(), id.clone());
+                Callback::from(move |email: String| on_correct.emit((id.clone(), email)))
+            };
+            html! {
+                <CorrectAddressForm id={id.clone()} old={inv.email.clone()} value={email.clone()}
+                    working={*working} refusal={refusal.clone()} {on_save} on_cancel={cancel} />
+            }
+        }
         _ => html! {
             <>
                 if inv.can_resend {
                     <button type="button" id={format!("resend-{id}")} disabled={working} onclick={resend}
                         aria-label={format!("Resend invitation to {}", inv.email)}>
-                        {if props.state == Some(RowState::Working(RowAction::Resend)) { "Resending…" } else { "Resend" }}
+                        {label(RowAction::Resend, "Resend", "Resending…")}
+                    </button>
+                }
+                if inv.can_correct_address {
+                    <button type="button" id={format!("correct-address-{id}")} disabled={working} onclick={open_correct}
+                        aria-label={format!("Correct address of {}", inv.email)}>
+                        {"Correct address"}
+                    </button>
+                    <button type="button" id={format!("clear-block-{id}")} disabled={working} onclick={ask_clear_block}
+                        aria-label={format!("Clear block on {}", inv.email)}>
+                        {label(RowAction::ClearBlock, "Clear block", "Clearing…")}
                     </button>
                 }
                 if inv.can_revoke {
                     <button type="button" class="danger" id={format!("revoke-{id}")} disabled={working} onclick={ask_revoke}
                         aria-label={format!("Revoke invitation to {}", inv.email)}>
-                        {if props.state == Some(RowState::Working(RowAction::Revoke)) { "Revoking…" } else { "Revoke" }}
+                        {label(RowAction::Revoke, "Revoke", "Revoking…")}
                     </button>
                 }
             </>
         },
     };
     let outcome = match &props.state {
-        Some(RowState::Done(text)) => {
-            html! { <p class="outcome ok" role="status" id={format!("outcome-{id}")}>{text.clone()}</p> }
-        }
-        Some(RowState::Failed(text)) => {
-            html! { <p class="outcome error" role="alert" id={format!("outcome-{id}")}>{text.clone()}</p> }
-        }
+        Some(RowState::Done(text)) => html! {
+            <p class="outcome ok" role="status" id={format!("outcome-{id}")} tabindex="-1" ref={outcome_ref}>{text.clone()}</p>
+        },
+        Some(RowState::Failed(text)) => html! {
+            <p class="outcome error" role="alert" id={format!("outcome-{id}")} tabindex="-1" ref={outcome_ref}>{text.clone()}</p>
+        },
         _ => html! {},
     };
     let invited = format!(
@@ -477,5 +651,75 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
             <td data-label="Last sent">{inv.last_sent_at.as_deref().map(format::date_time).unwrap_or_else(|| "Not yet".into())}</td>
             <td data-label="Actions" class="actions">{actions}{outcome}</td>
         </tr>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CorrectAddressFormProps {
+    /// The invitation's id, which names the form's parts.
+    pub id: AttrValue,
+    /// The address the mail could not reach.
+    pub old: AttrValue,
+    /// What the input holds when the form opens (the old address, or the one last refused).
+    pub value: AttrValue,
+    pub working: bool,
+    /// Why the last address was refused, in words.
+    pub refusal: Option<String>,
+    pub on_save: Callback<String>,
+    pub on_cancel: Callback<()>,
+}
+
+/// The in-row form that moves an invitation to the address it should have had. Focus goes to
+/// the address; Escape cancels; a refusal is announced and stays under the field.
+#[component]
+pub fn CorrectAddressForm(props: &CorrectAddressFormProps) -> Html {
+    let input = use_node_ref();
+    {
+        let input = input.clone();
+        // Again after a refusal, so the address can be fixed at once.
+        use_effect_with(props.refusal.clone(), move |_| {
+            if let Some(i) = input.cast::<HtmlInputElement>() {
+                let _ = i.focus();
+            }
+        });
+    }
+    let id = &props.id;
+    let onsubmit = {
+        let (input, on_save) = (input.clone(), props.on_save.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(i) = input.cast::<HtmlInputElement>() {
+                on_save.emit(i.value());
+            }
+        })
+    };
+    let onkeydown = {
+        let on_cancel = props.on_cancel.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                on_cancel.emit(());
+            }
+        })
+    };
+    let input_id = format!("correct-email-{id}");
+    let refusal_id = format!("correct-refusal-{id}");
+    html! {
+        <form class="correct-address" id={format!("correct-form-{id}")} {onsubmit} {onkeydown} novalidate=true>
+            <label for={input_id.clone()}>{format!("Correct address for {}", props.old)}</label>
+            <input id={input_id} type="email" ref={input} value={props.value.clone()} required=true
+                autocomplete="off" spellcheck="false" readonly={props.working}
+                aria-invalid={props.refusal.is_some().then_some("true")}
+                aria-describedby={props.refusal.is_some().then(|| refusal_id.clone())} />
+            <div role="alert">
+                if let Some(refusal) = &props.refusal {
+                    <p class="error" id={refusal_id.clone()}>{refusal.clone()}</p>
+                }
+            </div>
+            <button type="submit" class="primary" id={format!("correct-save-{id}")} disabled={props.working}>
+                {if props.working { "Saving…" } else { "Save" }}
+            </button>
+            <button type="button" id={format!("correct-cancel-{id}")}
+                onclick={props.on_cancel.reform(|_: MouseEvent| ())}>{"Cancel"}</button>
+        </form>
     }
 }
