@@ -162,6 +162,9 @@ impl Contract {
         let all = || self.activities.iter().map(|a| a.id.clone()).collect();
         match self.kind {
             ContractKind::Subscription if chosen.is_empty() => Ok(all()),
+            // What resolving gave already (an announced upload stores it; the import checks
+            // it again): the same answer, so resolving is idempotent.
+            ContractKind::Subscription if chosen == all().as_slice() => Ok(all()),
             ContractKind::Subscription => Err(ActivityChoiceError::NotAllowedForSubscription),
             ContractKind::Voucher => {
                 if let Some(unknown) = chosen
@@ -237,6 +240,22 @@ pub(crate) mod tests {
             ActivityChoiceError::NotAllowedForSubscription
         );
         assert!(!c.needs_activity_choice());
+    }
+
+    /// An announced upload stores the resolved activities and the import resolves them again:
+    /// that must give the same answer for every kind of contract.
+    #[test]
+    fn resolving_what_was_resolved_gives_the_same_activities() {
+        let mut subscription = voucher(&["a1", "a2"]);
+        subscription.kind = ContractKind::Subscription;
+        for (c, chosen) in [
+            (subscription, vec![]),
+            (voucher(&["a1"]), vec![]),
+            (voucher(&["a1", "a2", "a3"]), ids(&["a3", "a1"])),
+        ] {
+            let once = c.resolve_activities(&chosen).unwrap();
+            assert_eq!(c.resolve_activities(&once).unwrap(), once, "{:?}", c.kind);
+        }
     }
 
     #[test]
