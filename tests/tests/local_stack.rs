@@ -1020,3 +1020,33 @@ async fn mail_to_the_ses_simulator_comes_back_as_delivery_reports() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
+
+/// The site comes with the security headers CloudFront adds in AWS (the template's
+/// SiteHeadersPolicy), so the browser test runs the site under the same policy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_site_is_served_with_the_templates_security_headers() {
+    let (stack, _) = stack_with_contracts("headers").await;
+    let response = reqwest::get(format!("{}/contracts", stack.url))
+        .await
+        .expect("the gateway answers");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let csp = header("content-security-policy");
+    assert!(
+        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains(&stack.emulators.aws),
+        "uploads go to the emulator's S3: {csp}"
+    );
+    assert_eq!(header("x-frame-options"), "DENY");
+    assert_eq!(header("referrer-policy"), "same-origin");
+}

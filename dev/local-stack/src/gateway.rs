@@ -345,16 +345,17 @@ async fn sign_in(State(gw): State<Arc<Gateway>>, body: Bytes) -> Response {
 async fn site(State(gw): State<Arc<Gateway>>, request: Request) -> Response {
     use tower::ServiceExt;
     let index = gw.site_dir.join("index.html");
-    if !index.exists() {
-        return no_site();
-    }
-    let mut response = match ServeDir::new(&gw.site_dir)
-        .fallback(ServeFile::new(index))
-        .oneshot(request)
-        .await
-    {
-        Ok(response) => response.into_response(),
-        Err(e) => match e {},
+    let mut response = if !index.exists() {
+        no_site()
+    } else {
+        match ServeDir::new(&gw.site_dir)
+            .fallback(ServeFile::new(index))
+            .oneshot(request)
+            .await
+        {
+            Ok(response) => response.into_response(),
+            Err(e) => match e {},
+        }
     };
     // The security headers CloudFront adds in AWS (infra/template.yaml, SiteHeadersPolicy).
     let headers = response.headers_mut();
