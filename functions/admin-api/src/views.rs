@@ -248,6 +248,7 @@ pub fn import(i: &domain::Import, now: DateTime<Utc>, report_url: Option<String>
             Stall::UploadNeverArrived => wire::Stall::UploadNeverArrived,
             Stall::NoProgress => wire::Stall::NoProgress,
         }),
+        refused_uploads: i.refused_uploads,
         report_url,
     }
 }
@@ -389,6 +390,8 @@ mod tests {
             counts: ImportCounts::default(),
             first_bad_rows: vec![],
             report_key: Some("reports/c1/secret.csv".into()),
+            upload: Some("0055AED6DCD90281E5".into()),
+            refused_uploads: 1,
         };
         let sent = import(&stored, at() + Duration::hours(1), None);
         assert_eq!(round_trip(&sent), sent);

@@ -326,7 +326,18 @@ pub trait DeliveryStore: Send + Sync {
 pub trait ImportStore: Send + Sync {
     /// Creates the import record; false when one with this id exists already.
     async fn create_import(&self, import: &Import) -> Result<bool, StoreError>;
+    /// Saves an import's state, conditional on the upload it runs on (`import.upload`): the
+    /// first upload of an announced import takes it, and a run on any other file is refused
+    /// with [`StoreError::Contended`].
     async fn save_import(&self, import: &Import) -> Result<(), StoreError>;
+    /// Notes on the import that a later file (its event's `sequencer`) was put at its key and
+    /// refused; once per file, however often its event comes.
+    async fn refuse_upload(
+        &self,
+        contract: &ContractId,
+        id: &ImportId,
+        sequencer: &str,
+    ) -> Result<(), StoreError>;
     async fn get_import(
         &self,
         contract: &ContractId,

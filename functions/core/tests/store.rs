@@ -763,6 +763,8 @@ async fn contracts_and_imports_round_trip() {
         counts: ImportCounts::default(),
         first_bad_rows: vec![],
         report_key: None,
+        upload: None,
+        refused_uploads: 0,
     };
     assert!(env.store.create_import(&import).await.unwrap());
     assert!(!env.store.create_import(&import).await.unwrap());

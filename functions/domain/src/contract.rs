@@ -114,6 +114,21 @@ impl Contract {
         Ok(self.resolve_activities(&chosen)?)
     }
 
+    /// The same check for activities resolved earlier (an announced upload stores what the
+    /// upload route resolved; the import checks it again when the file comes): a
+    /// subscription's full list is what resolving gave, not a choice, so it passes.
+    pub fn accept_resolved(
+        &self,
+        now: DateTime<Utc>,
+        resolved: &[ActivityId],
+    ) -> Result<Vec<ActivityId>, InvitationsRefused> {
+        let all: Vec<ActivityId> = self.activities.iter().map(|a| a.id.clone()).collect();
+        if self.kind == ContractKind::Subscription && resolved == all.as_slice() {
+            return self.accept_invitations::<&str>(now, &[]);
+        }
+        self.accept_invitations(now, resolved)
+    }
+
     pub fn phase(&self, now: DateTime<Utc>) -> Phase {
         if now < self.starts_at {
             Phase::Future
@@ -162,9 +177,6 @@ impl Contract {
         let all = || self.activities.iter().map(|a| a.id.clone()).collect();
         match self.kind {
             ContractKind::Subscription if chosen.is_empty() => Ok(all()),
-            // What resolving gave already (an announced upload stores it; the import checks
-            // it again): the same answer, so resolving is idempotent.
-            ContractKind::Subscription if chosen == all().as_slice() => Ok(all()),
             ContractKind::Subscription => Err(ActivityChoiceError::NotAllowedForSubscription),
             ContractKind::Voucher => {
                 if let Some(unknown) = chosen
@@ -242,10 +254,11 @@ pub(crate) mod tests {
         assert!(!c.needs_activity_choice());
     }
 
-    /// An announced upload stores the resolved activities and the import resolves them again:
+    /// An announced upload stores the resolved activities and the import checks them again:
     /// that must give the same answer for every kind of contract.
     #[test]
-    fn resolving_what_was_resolved_gives_the_same_activities() {
+    fn checking_what_was_resolved_gives_the_same_activities() {
+        let now = voucher(&["a1"]).starts_at;
         let mut subscription = voucher(&["a1", "a2"]);
         subscription.kind = ContractKind::Subscription;
         for (c, chosen) in [
@@ -254,7 +267,7 @@ pub(crate) mod tests {
             (voucher(&["a1", "a2", "a3"]), ids(&["a3", "a1"])),
         ] {
             let once = c.resolve_activities(&chosen).unwrap();
-            assert_eq!(c.resolve_activities(&once).unwrap(), once, "{:?}", c.kind);
+            assert_eq!(c.accept_resolved(now, &once).unwrap(), once, "{:?}", c.kind);
         }
     }
 

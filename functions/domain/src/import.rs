@@ -80,6 +80,13 @@ pub struct Import {
     pub counts: ImportCounts,
     pub first_bad_rows: Vec<BadRow>,
     pub report_key: Option<String>,
+    /// The S3 object this import runs on (its event's sequencer): an announced upload takes
+    /// the first file put at its key, and only that one.
+    #[serde(default)]
+    pub upload: Option<String>,
+    /// Files put at an announced upload's key after the first: refused, never imported.
+    #[serde(default)]
+    pub refused_uploads: u32,
 }
 
 /// An announced upload's URL lasts 15 minutes, and a running import saves its progress after
@@ -148,6 +155,8 @@ mod tests {
             counts: ImportCounts::default(),
             first_bad_rows: vec![],
             report_key: None,
+            upload: None,
+            refused_uploads: 0,
         };
         let quiet = at + STALL_AFTER + Duration::seconds(1);
         assert_eq!(import(ImportStatus::Queued).stall(at + STALL_AFTER), None);

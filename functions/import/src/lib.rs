@@ -42,6 +42,9 @@ pub struct ImportObject {
     pub announced: Option<ImportId>,
     /// The id a dropped file gets: the same for every delivery of the same event.
     pub dropped_id: ImportId,
+    /// The event's sequencer: which file put at this key this is (the same for every delivery
+    /// of one event, another for a later file at the same key).
+    pub sequencer: String,
 }
 
 /// S3 event keys arrive URL-encoded, with `+` for a space.
@@ -70,6 +73,7 @@ pub fn import_object(key: &str, sequencer: &str) -> Option<ImportObject> {
             .ok()
             .filter(|_| file_name.ends_with(".csv")),
         dropped_id: ImportId::parse(&format!("drop-{hex}")).expect("hex is a valid id"),
+        sequencer: sequencer.to_owned(),
     })
 }
 

@@ -56,6 +56,19 @@ pub async fn run_import(
     deadline: Option<DateTime<Utc>>,
 ) -> Result<(), lambda_runtime::Error> {
     let mut import = load_or_create(app, object).await?;
+    // An announced upload takes the first file put at its key, and only that one: a later
+    // file (another PUT with the same upload URL) is refused and noted on the import.
+    match &import.upload {
+        Some(taken) if taken != &object.sequencer => {
+            tracing::warn!(import = %import.id, "a later file at an announced upload's key; refused");
+            app.store
+                .refuse_upload(&import.contract_id, &import.id, &object.sequencer)
+                .await?;
+            return Ok(());
+        }
+        Some(_) => {}
+        None => import.upload = Some(object.sequencer.clone()),
+    }
     if matches!(
         import.status,
         ImportStatus::Done | ImportStatus::Failed { .. }
@@ -111,6 +124,8 @@ async fn load_or_create(app: &App, object: &ImportObject) -> Result<Import, Stor
         counts: ImportCounts::default(),
         first_bad_rows: Vec::new(),
         report_key: None,
+        upload: None,
+        refused_uploads: 0,
     };
     if app.store.create_import(&import).await? {
         return Ok(import);
@@ -162,9 +177,13 @@ async fn invite_everyone(
     }
     // The same rule as the add and upload routes: not for an expired contract, and activities
     // that suit it.
-    let activities = contract
-        .accept_invitations(crate::now(app), &import.activities)
-        .map_err(|e| Stop::Failed(e.into()))?;
+    let activities = if object.announced.as_ref() == Some(&import.id) {
+        // Resolved by the upload route already.
+        contract.accept_resolved(crate::now(app), &import.activities)
+    } else {
+        contract.accept_invitations(crate::now(app), &import.activities)
+    }
+    .map_err(|e| Stop::Failed(e.into()))?;
 
     // S3 chunks -> a blocking CSV reader -> rows, with bounded channels so memory stays flat.
     let body = match app.blobs.read(&object.key).await {

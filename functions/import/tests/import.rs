@@ -644,3 +644,90 @@ async fn an_upload_through_the_bucket_notification_is_imported() {
         Some("from the notification.csv")
     );
 }
+
+/// An announced upload takes the first file put at its key, and only that one: a second PUT
+/// with the same upload URL (other contents) is refused, noted on the import once however
+/// often its event comes, and invites nobody.
+#[tokio::test]
+async fn an_announced_upload_takes_its_first_file_and_refuses_a_later_one() {
+    let w = World::new().await;
+    let contract = ContractId::parse("V1").unwrap();
+    let id = ImportId::new(t0());
+    let announced = Import {
+        id: id.clone(),
+        contract_id: contract.clone(),
+        status: ImportStatus::Queued,
+        activities: vec![ActivityId::parse("a1").unwrap()],
+        created_by: Some(UserId::parse("admin-1").unwrap()),
+        created_at: t0(),
+        updated_at: t0(),
+        file_name: Some("list.csv".into()),
+        rows_read: 0,
+        counts: ImportCounts::default(),
+        first_bad_rows: vec![],
+        report_key: None,
+        upload: None,
+        refused_uploads: 0,
+    };
+    assert!(w.env.store.create_import(&announced).await.unwrap());
+    let key = format!("imports/V1/{id}.csv");
+    let first = format!("{}\n{}\n", w.env.email("first1"), w.env.email("first2"));
+    w.put(&key, first.into_bytes(), None).await;
+    handle(&w.app, w.event(&key, "0001")).await.unwrap();
+
+    // The same URL used again, with another list.
+    let second = format!("{}\n", w.env.email("second"));
+    w.put(&key, second.into_bytes(), None).await;
+    for _ in 0..2 {
+        handle(&w.app, w.event(&key, "0002")).await.unwrap();
+    }
+    // The first file's event once more changes nothing either.
+    handle(&w.app, w.event(&key, "0001")).await.unwrap();
+
+    let import = w
+        .env
+        .store
+        .get_import(&contract, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(import.status, ImportStatus::Done);
+    assert_eq!(import.counts.invited, 2);
+    assert_eq!(import.refused_uploads, 1);
+    assert_eq!(import.upload.as_deref(), Some("0001"));
+    assert_eq!(w.pending("V1").await, 2, "nobody from the second file");
+
+    // A subscription: the upload route stored all its activities (what resolving gives); the
+    // import takes them as they are.
+    let mut subscription = voucher("S", &["s1", "s2"], None);
+    subscription.kind = ContractKind::Subscription;
+    w.env.store.put_contract(&subscription).await.unwrap();
+    let sid = ImportId::new(t0() + Duration::seconds(1));
+    let for_subscription = Import {
+        id: sid.clone(),
+        contract_id: subscription.id.clone(),
+        activities: subscription
+            .activities
+            .iter()
+            .map(|a| a.id.clone())
+            .collect(),
+        ..announced
+    };
+    assert!(w.env.store.create_import(&for_subscription).await.unwrap());
+    let key = format!("imports/S/{sid}.csv");
+    w.put(&key, format!("{}\n", w.env.email("sub")).into_bytes(), None)
+        .await;
+    handle(&w.app, w.event(&key, "0003")).await.unwrap();
+    let done = w
+        .env
+        .store
+        .get_import(&subscription.id, &sid)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (done.status.clone(), done.counts.invited),
+        (ImportStatus::Done, 1),
+        "{done:?}"
+    );
+}

@@ -92,6 +92,8 @@ pub struct Import {
     /// A short-lived link to the full per-row report: only from `GET .../imports/{importId}`,
     /// once the report exists.
     pub report_url: Option<String>,
+    /// Files put at an announced upload's key after the first: refused, never imported.
+    pub refused_uploads: u32,
 }
 
 impl Import {

@@ -65,6 +65,15 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                     </tbody>
                 </table>
             }
+            if import.refused_uploads > 0 {
+                <p class="notice" id={format!("refused-uploads-{}", import.id)}>
+                    { if import.refused_uploads == 1 {
+                        "A second file was uploaded for this import and refused: an upload takes one file. Start a new upload to import another file.".to_owned()
+                    } else {
+                        format!("{} more files were uploaded for this import and refused: an upload takes one file. Start a new upload to import another file.", import.refused_uploads)
+                    } }
+                </p>
+            }
             if let Some(url) = &import.report_url {
                 <p><a class="button" href={url.clone()} download="" id={format!("report-{}", import.id)}>
                     {"Download the full report"}

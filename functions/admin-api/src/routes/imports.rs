@@ -52,6 +52,8 @@ pub async fn create(
         counts: ImportCounts::default(),
         first_bad_rows: Vec::new(),
         report_key: None,
+        upload: None,
+        refused_uploads: 0,
     };
     if !app.store.create_import(&import).await? {
         return Err(Problem::busy());

@@ -411,10 +411,59 @@ impl ImportStore for DynamoStore {
     }
 
     async fn save_import(&self, import: &Import) -> Result<(), StoreError> {
-        self.client()
-            .put_item()
+        let item = import_item(import);
+        let mut request = self
+            .client()
+            .update_item()
             .table_name(self.table())
-            .set_item(Some(import_item(import)))
+            .key("pk", item["pk"].clone())
+            .key("sk", item["sk"].clone())
+            .expression_attribute_values(":import", item["import"].clone())
+            .expression_attribute_values(":updated", item["updated_at"].clone())
+            .expression_attribute_values(":type", s("import"));
+        request = match &import.upload {
+            Some(upload) => request
+                .update_expression(
+                    "SET #import = :import, updated_at = :updated, #type = :type, upload = :upload",
+                )
+                .condition_expression("attribute_not_exists(upload) OR upload = :upload")
+                .expression_attribute_values(":upload", s(upload)),
+            None => request
+                .update_expression("SET #import = :import, updated_at = :updated, #type = :type")
+                .condition_expression("attribute_not_exists(upload)"),
+        };
+        match request
+            .expression_attribute_names("#type", "type")
+            .expression_attribute_names("#import", "import")
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(StoreError::Contended)
+            }
+            Err(err) => Err(db_error(err)),
+        }
+    }
+
+    async fn refuse_upload(
+        &self,
+        contract: &ContractId,
+        id: &ImportId,
+        sequencer: &str,
+    ) -> Result<(), StoreError> {
+        self.client()
+            .update_item()
+            .table_name(self.table())
+            .key("pk", s(contract_pk(contract)))
+            .key("sk", s(import_sk(id)))
+            .update_expression("ADD refused_uploads :seq")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":seq", AttributeValue::Ss(vec![sequencer.to_owned()]))
             .send()
             .await
             .map_err(db_error)?;

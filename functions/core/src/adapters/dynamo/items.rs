@@ -370,7 +370,12 @@ pub fn import_item(i: &Import) -> Item {
 }
 
 pub fn import_from(item: &Item) -> Result<Import, CorruptItem> {
-    Reader(item).json("import")
+    let mut import: Import = Reader(item).json("import")?;
+    // Kept beside the record, so that the run saving its progress never overwrites them.
+    if let Some(AttributeValue::Ss(refused)) = item.get("refused_uploads") {
+        import.refused_uploads = u32::try_from(refused.len()).unwrap_or(u32::MAX);
+    }
+    Ok(import)
 }
 
 // ---- audit ----
