@@ -399,7 +399,7 @@ fn an_upload_shows_its_progress_and_an_import_its_report() {
         "counts": {"invited": 1990, "reinvited": 0, "already_invited": 3, "already_enrolled": 0,
                    "invalid_email": 5, "duplicate": 2, "over_seat_limit": 0},
         "first_bad_rows": [{"line": 7, "value": "bob@", "reason": "invalid email address: no domain"}],
-        "stalled": null, "report_url": "https://s3.example/report?sig=1", "refused_uploads": 1
+        "stalled": null, "report_url": "https://s3.example/report?sig=1", "refused_uploads": 1, "put_by": null
     }))
     .unwrap();
     let finished = import.clone();
@@ -436,6 +436,7 @@ fn new_import(id: &str, state: ImportState, reason: Option<&str>) -> Import {
         stalled: None,
         report_url: None,
         refused_uploads: 0,
+        put_by: None,
     }
 }
 

@@ -927,3 +927,43 @@ fn the_site_is_served_with_a_strict_content_security_policy() {
     let index = std::fs::read_to_string(repo().join("site/static/index.html")).expect("index.html");
     assert!(!index.contains("<script>") && !index.contains("<script type=\"module\">"));
 }
+
+/// Only the upload path (URLs the add-invitations function presigns) and the operators' role
+/// put files under imports/: anyone else with s3:PutObject could invite into any contract.
+#[test]
+fn only_the_upload_path_and_the_operators_role_put_files_under_imports() {
+    let template = Template::load();
+    let policy = template
+        .of_type("AWS::S3::BucketPolicy")
+        .find(|(_, p)| p["Properties"]["Bucket"]["Ref"] == "ImportsBucket")
+        .expect("the imports bucket's policy")
+        .1;
+    let statements = policy["Properties"]["PolicyDocument"]["Statement"]
+        .as_array()
+        .expect("statements");
+    let deny = statements
+        .iter()
+        .find(|s| s["Effect"] == "Deny" && s["Action"] == "s3:PutObject")
+        .expect("a Deny on PutObject");
+    assert_eq!(deny["Principal"], "*");
+    assert_eq!(
+        deny["Resource"]["Fn::Sub"],
+        "${ImportsBucket.Arn}/imports/*"
+    );
+    let allowed = &deny["Condition"]["ArnNotEquals"]["aws:PrincipalArn"]["Fn::If"];
+    assert_eq!(allowed[0], "HasOperatorsRole");
+    let add_invitations = template
+        .functions()
+        .into_iter()
+        .find(|f| f.binary == "add-invitations")
+        .expect("add-invitations")
+        .properties["Role"]
+        .clone();
+    assert_eq!(allowed[1][0], add_invitations);
+    assert_eq!(allowed[1][1], json!({"Ref": "OperatorsRoleArn"}));
+    assert_eq!(allowed[2], json!([add_invitations]));
+    assert_eq!(
+        template.doc["Parameters"]["OperatorsRoleArn"]["Default"],
+        ""
+    );
+}

@@ -249,6 +249,7 @@ pub fn import(i: &domain::Import, now: DateTime<Utc>, report_url: Option<String>
             Stall::NoProgress => wire::Stall::NoProgress,
         }),
         refused_uploads: i.refused_uploads,
+        put_by: i.put_by.clone(),
         report_url,
     }
 }
@@ -392,6 +393,7 @@ mod tests {
             report_key: Some("reports/c1/secret.csv".into()),
             upload: Some("0055AED6DCD90281E5".into()),
             refused_uploads: 1,
+            put_by: Some("AWS:AROAEXAMPLE:ops".into()),
         };
         let sent = import(&stored, at() + Duration::hours(1), None);
         assert_eq!(round_trip(&sent), sent);

@@ -330,6 +330,8 @@ pub trait ImportStore: Send + Sync {
     /// first upload of an announced import takes it, and a run on any other file is refused
     /// with [`StoreError::Contended`].
     async fn save_import(&self, import: &Import) -> Result<(), StoreError>;
+    /// The audit record of an import taking its file: who announced it, who put the file.
+    async fn audit_import(&self, import: &Import, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Notes on the import that a later file (its event's `sequencer`) was put at its key and
     /// refused; once per file, however often its event comes.
     async fn refuse_upload(

@@ -765,6 +765,7 @@ async fn contracts_and_imports_round_trip() {
         report_key: None,
         upload: None,
         refused_uploads: 0,
+        put_by: None,
     };
     assert!(env.store.create_import(&import).await.unwrap());
     assert!(!env.store.create_import(&import).await.unwrap());

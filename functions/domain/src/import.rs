@@ -87,6 +87,9 @@ pub struct Import {
     /// Files put at an announced upload's key after the first: refused, never imported.
     #[serde(default)]
     pub refused_uploads: u32,
+    /// Who put the file into the bucket, as S3 names them (the event's `principalId`).
+    #[serde(default)]
+    pub put_by: Option<String>,
 }
 
 /// An announced upload's URL lasts 15 minutes, and a running import saves its progress after
@@ -157,6 +160,7 @@ mod tests {
             report_key: None,
             upload: None,
             refused_uploads: 0,
+            put_by: None,
         };
         let quiet = at + STALL_AFTER + Duration::seconds(1);
         assert_eq!(import(ImportStatus::Queued).stall(at + STALL_AFTER), None);

@@ -45,6 +45,8 @@ pub struct ImportObject {
     /// The event's sequencer: which file put at this key this is (the same for every delivery
     /// of one event, another for a later file at the same key).
     pub sequencer: String,
+    /// Who put the file, as S3 names them in the event (`principalId`).
+    pub put_by: Option<String>,
 }
 
 /// S3 event keys arrive URL-encoded, with `+` for a space.
@@ -74,6 +76,7 @@ pub fn import_object(key: &str, sequencer: &str) -> Option<ImportObject> {
             .filter(|_| file_name.ends_with(".csv")),
         dropped_id: ImportId::parse(&format!("drop-{hex}")).expect("hex is a valid id"),
         sequencer: sequencer.to_owned(),
+        put_by: None,
     })
 }
 
@@ -105,13 +108,19 @@ pub async fn handle_until(
             .clone()
             .or(record.s3.object.e_tag.clone())
             .unwrap_or_default();
-        let Some(object) = import_object(&key, &sequencer) else {
+        let Some(mut object) = import_object(&key, &sequencer) else {
             tracing::warn!(
                 key,
                 "not an import: objects go under imports/<contract id>/<file>.csv"
             );
             continue;
         };
+        // `userIdentity` in the event: the principal whose request put the file.
+        object.put_by = record
+            .principal_id
+            .principal_id
+            .clone()
+            .filter(|p| !p.is_empty());
         run_import(app, &object, deadline).await?;
     }
     Ok(())

@@ -67,7 +67,10 @@ pub async fn run_import(
             return Ok(());
         }
         Some(_) => {}
-        None => import.upload = Some(object.sequencer.clone()),
+        None => {
+            import.upload = Some(object.sequencer.clone());
+            import.put_by = object.put_by.clone();
+        }
     }
     if matches!(
         import.status,
@@ -76,12 +79,16 @@ pub async fn run_import(
         tracing::info!(import = %import.id, "import already finished; duplicate delivery ignored");
         return Ok(());
     }
+    let first_run = import.status == ImportStatus::Queued;
     import.status = ImportStatus::Running;
     import
         .file_name
         .get_or_insert_with(|| object.file_name.clone());
     import.updated_at = crate::now(app);
     app.store.save_import(&import).await?;
+    if first_run {
+        app.store.audit_import(&import, import.updated_at).await?;
+    }
 
     match invite_everyone(app, object, &mut import, deadline).await {
         Ok(()) => import.status = ImportStatus::Done,
@@ -126,6 +133,7 @@ async fn load_or_create(app: &App, object: &ImportObject) -> Result<Import, Stor
         report_key: None,
         upload: None,
         refused_uploads: 0,
+        put_by: None,
     };
     if app.store.create_import(&import).await? {
         return Ok(import);

@@ -668,6 +668,7 @@ async fn an_announced_upload_takes_its_first_file_and_refuses_a_later_one() {
         report_key: None,
         upload: None,
         refused_uploads: 0,
+        put_by: None,
     };
     assert!(w.env.store.create_import(&announced).await.unwrap());
     let key = format!("imports/V1/{id}.csv");
@@ -695,6 +696,20 @@ async fn an_announced_upload_takes_its_first_file_and_refuses_a_later_one() {
     assert_eq!(import.counts.invited, 2);
     assert_eq!(import.refused_uploads, 1);
     assert_eq!(import.upload.as_deref(), Some("0001"));
+    // Who put the file (the event's principal) is on the import and in the audit, once.
+    assert_eq!(import.put_by.as_deref(), Some("AWS:TEST"));
+    let audit = w.env.store.list_audit(&contract, 50).await.unwrap();
+    let imports: Vec<_> = audit
+        .iter()
+        .filter(|a| a.action == AuditAction::Import)
+        .collect();
+    assert_eq!(imports.len(), 1, "{audit:?}");
+    assert!(imports[0]
+        .detail
+        .as_deref()
+        .unwrap()
+        .contains("by AWS:TEST"));
+    assert_eq!(imports[0].actor, Some(UserId::parse("admin-1").unwrap()));
     assert_eq!(w.pending("V1").await, 2, "nobody from the second file");
 
     // A subscription: the upload route stored all its activities (what resolving gives); the

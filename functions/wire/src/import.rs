@@ -94,6 +94,8 @@ pub struct Import {
     pub report_url: Option<String>,
     /// Files put at an announced upload's key after the first: refused, never imported.
     pub refused_uploads: u32,
+    /// Who put the file into the bucket, as S3 names them (for a file dropped by an operator).
+    pub put_by: Option<String>,
 }
 
 impl Import {

@@ -65,6 +65,9 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                     </tbody>
                 </table>
             }
+            if let (None, Some(who)) = (&import.created_by, &import.put_by) {
+                <p class="put-by">{format!("Put into the imports bucket by {who}.")}</p>
+            }
             if import.refused_uploads > 0 {
                 <p class="notice" id={format!("refused-uploads-{}", import.id)}>
                     { if import.refused_uploads == 1 {

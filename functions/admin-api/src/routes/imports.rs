@@ -54,6 +54,7 @@ pub async fn create(
         report_key: None,
         upload: None,
         refused_uploads: 0,
+        put_by: None,
     };
     if !app.store.create_import(&import).await? {
         return Err(Problem::busy());

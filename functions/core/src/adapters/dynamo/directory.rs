@@ -450,6 +450,44 @@ impl ImportStore for DynamoStore {
         }
     }
 
+    async fn audit_import(&self, import: &Import, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let file = import.file_name.as_deref().unwrap_or("a file");
+        let detail = match &import.put_by {
+            Some(who) => format!("{file} put into the imports bucket by {who}"),
+            None => format!("{file} put into the imports bucket"),
+        };
+        let mut item = audit_item(
+            &import.contract_id,
+            &AuditRecord {
+                at,
+                actor: import.created_by.clone(),
+                action: AuditAction::Import,
+                subjects: vec![import.id.to_string()],
+                detail: Some(detail),
+            },
+        );
+        // Once per import and file, however often the event comes.
+        item.insert(
+            "sk".into(),
+            s(audit_sk_once(
+                at,
+                &format!(
+                    "import|{}|{}",
+                    import.id,
+                    import.upload.as_deref().unwrap_or("")
+                ),
+            )),
+        );
+        self.client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
     async fn refuse_upload(
         &self,
         contract: &ContractId,
