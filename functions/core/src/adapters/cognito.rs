@@ -38,6 +38,19 @@ where
     AccountsError::Provider(DisplayErrorContext(&err).to_string())
 }
 
+/// A call about one user: `NotFound` when the pool has no such user, else a provider error.
+fn user_error<E, R>(err: SdkError<E, R>, not_found: impl Fn(&E) -> bool) -> AccountsError
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    if err.as_service_error().is_some_and(not_found) {
+        AccountsError::NotFound
+    } else {
+        provider_error(err)
+    }
+}
+
 fn attribute(name: &str, value: &str) -> AttributeType {
     AttributeType::builder()
         .name(name)
@@ -169,15 +182,7 @@ impl Accounts for CognitoAccounts {
                 .set_next_token(next)
                 .send()
                 .await
-                .map_err(|e| {
-                    if e.as_service_error()
-                        .is_some_and(|e| e.is_user_not_found_exception())
-                    {
-                        AccountsError::NotFound
-                    } else {
-                        provider_error(e)
-                    }
-                })?;
+                .map_err(|e| user_error(e, |e| e.is_user_not_found_exception()))?;
             if out
                 .groups()
                 .iter()
@@ -202,15 +207,7 @@ impl Accounts for CognitoAccounts {
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(|e| {
-                    if e.as_service_error()
-                        .is_some_and(|e| e.is_user_not_found_exception())
-                    {
-                        AccountsError::NotFound
-                    } else {
-                        provider_error(e)
-                    }
-                })
+                .map_err(|e| user_error(e, |e| e.is_user_not_found_exception()))
         } else {
             self.client
                 .admin_remove_user_from_group()
@@ -220,15 +217,7 @@ impl Accounts for CognitoAccounts {
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(|e| {
-                    if e.as_service_error()
-                        .is_some_and(|e| e.is_user_not_found_exception())
-                    {
-                        AccountsError::NotFound
-                    } else {
-                        provider_error(e)
-                    }
-                })
+                .map_err(|e| user_error(e, |e| e.is_user_not_found_exception()))
         }
     }
 

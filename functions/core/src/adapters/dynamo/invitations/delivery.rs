@@ -12,6 +12,25 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
+/// A conditional update's answer: the output when it was written, `None` when its condition
+/// failed (the item had moved on; each caller says what that means).
+fn written<O, R: std::fmt::Debug>(
+    result: Result<O, aws_sdk_dynamodb::error::SdkError<UpdateItemError, R>>,
+) -> Result<Option<O>, StoreError> {
+    match result {
+        Ok(out) => Ok(Some(out)),
+        Err(err)
+            if matches!(
+                err.as_service_error(),
+                Some(UpdateItemError::ConditionalCheckFailedException(_))
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(err) => Err(db_error(err)),
+    }
+}
+
 /// A mailer claim older than this is taken to be from a mailer that died mid-send.
 pub const STALE_CLAIM: Duration = Duration::minutes(5);
 /// A queued send not claimed within this is stuck (its stream record was lost or gave up).
@@ -53,18 +72,9 @@ impl DeliveryStore for DynamoStore {
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
-        match result {
-            Ok(out) => Ok(out.attributes().map(invitation_from).transpose()?),
-            Err(err)
-                if matches!(
-                    err.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(None)
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        Ok(written(result)?
+            .and_then(|out| out.attributes().map(invitation_from))
+            .transpose()?)
     }
 
     async fn record_delivery(
@@ -146,7 +156,7 @@ impl DeliveryStore for DynamoStore {
             )),
         );
         audit.insert("message_id".into(), s(message_id));
-        let written = self
+        let history = self
             .client()
             .put_item()
             .table_name(self.table())
@@ -154,7 +164,7 @@ impl DeliveryStore for DynamoStore {
             .condition_expression("attribute_not_exists(sk)")
             .send()
             .await;
-        if let Err(err) = written {
+        if let Err(err) = history {
             if !err
                 .as_service_error()
                 .is_some_and(|e| e.is_conditional_check_failed_exception())
@@ -194,18 +204,10 @@ impl DeliveryStore for DynamoStore {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(ReportOutcome::Current),
-            Err(err)
-                if matches!(
-                    err.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(ReportOutcome::HistoryOnly)
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        Ok(match written(result)? {
+            Some(_) => ReportOutcome::Current,
+            None => ReportOutcome::HistoryOnly,
+        })
     }
 
     async fn record_accepted(
@@ -246,18 +248,7 @@ impl DeliveryStore for DynamoStore {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err)
-                if matches!(
-                    err.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(false)
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        Ok(written(result)?.is_some())
     }
 
     async fn block_address(&self, block: &AddressBlock) -> Result<(), StoreError> {
@@ -418,18 +409,10 @@ impl DeliveryStore for DynamoStore {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(outcome),
-            Err(err)
-                if matches!(
-                    err.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(SweepOutcome::Moved)
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        Ok(match written(result)? {
+            Some(_) => outcome,
+            None => SweepOutcome::Moved,
+        })
     }
 }
 
@@ -456,17 +439,7 @@ impl DynamoStore {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err)
-                if matches!(
-                    err.as_service_error(),
-                    Some(UpdateItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        written(result)?;
+        Ok(())
     }
 }

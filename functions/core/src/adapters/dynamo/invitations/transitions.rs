@@ -8,9 +8,7 @@ use crate::adapters::dynamo::{db_error, failed_condition, DynamoStore, TxOutcome
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{
-    CancellationReason, Delete, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
-};
+use aws_sdk_dynamodb::types::{CancellationReason, Delete, Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
 
 #[async_trait]
@@ -379,9 +377,6 @@ impl DynamoStore {
                                 s(InvitationStatus::Pending.as_str()),
                             )
                             .expression_attribute_values(":seen", n(current.token_version))
-                            .return_values_on_condition_check_failure(
-                                ReturnValuesOnConditionCheckFailure::AllOld,
-                            )
                             .build()
                             .expect("delete is complete"),
                     )
