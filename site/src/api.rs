@@ -411,11 +411,13 @@ impl Api {
         &self,
         contract_id: &str,
         file_name: &str,
+        file_size: u64,
         activities: &[String],
     ) -> Result<AnnouncedImport, ApiError> {
         let body = NewImport {
             activities: activities.to_vec(),
             file_name: Some(file_name.to_owned()),
+            file_size,
         };
         self.post(&format!("/contracts/{}/imports", enc(contract_id)), &body)
             .await

@@ -179,7 +179,7 @@ async fn the_seeded_flows_work_through_the_gateway() {
         .call(
             "POST",
             &format!("/api/contracts/{DATA_SKILLS}/imports"),
-            Some(json!({"activities": ["python-data"], "file_name": "team.csv"})),
+            Some(json!({"activities": ["python-data"], "file_name": "team.csv", "file_size": csv.len()})),
         )
         .await;
     assert_eq!(status, 201, "{announced}");

@@ -394,6 +394,7 @@ mod tests {
             upload: Some("0055AED6DCD90281E5".into()),
             refused_uploads: 1,
             put_by: Some("AWS:AROAEXAMPLE:ops".into()),
+            announced_size: None,
         };
         let sent = import(&stored, at() + Duration::hours(1), None);
         assert_eq!(round_trip(&sent), sent);

@@ -167,7 +167,7 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
         .call(
             "POST",
             "/contracts/A/imports",
-            Some(json!({"activities": ["a1"]})),
+            Some(json!({"activities": ["a1"], "file_size": 120})),
             &ADMIN_A,
         )
         .await;
@@ -175,7 +175,7 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
         .call(
             "POST",
             "/contracts/B/imports",
-            Some(json!({})),
+            Some(json!({"file_size": 120})),
             &As::User("admin-b"),
         )
         .await;
@@ -194,7 +194,7 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
             (
                 "POST",
                 format!("/contracts/{c}/imports"),
-                Some(json!({"activities": activities, "file_name": "list.csv"})),
+                Some(json!({"activities": activities, "file_name": "list.csv", "file_size": 120})),
             ),
             ("GET", format!("/contracts/{c}/imports"), None),
             (
@@ -877,6 +877,59 @@ async fn system_admins_choose_a_contracts_admins_and_access_follows_at_once() {
         .all(|a| a.actor == Some(UserId::parse("root").unwrap())));
 }
 
+/// The upload's size limit holds at upload time: the route refuses an empty or oversized file
+/// before anything is stored, and the URL it gives signs the announced length, so S3 takes a
+/// body of that size only (the import checks it again: tests in functions/import).
+#[tokio::test]
+async fn an_upload_announces_its_size_and_the_url_takes_that_size_only() {
+    let w = World::new().await;
+    let announce = |body: Value| w.call("POST", "/contracts/A/imports", Some(body), &ADMIN_A);
+
+    let (status, empty) = announce(json!({"activities": ["a1"], "file_size": 0})).await;
+    assert_eq!((status, empty["code"].as_str()), (400, Some("file_empty")));
+    let over = invitations_core::domain::import::MAX_FILE_BYTES + 1;
+    let (status, large) = announce(json!({"activities": ["a1"], "file_size": over})).await;
+    assert_eq!(
+        (status, large["code"].as_str()),
+        (413, Some("file_too_large")),
+        "{large}"
+    );
+    assert!(large["detail"]
+        .as_str()
+        .unwrap()
+        .contains(&over.to_string()));
+    let (status, no_size) = announce(json!({"activities": ["a1"]})).await;
+    assert_eq!(status, 400, "the size is required: {no_size}");
+    let (_, list) = w.call("GET", "/contracts/A/imports", None, &ADMIN_A).await;
+    assert_eq!(
+        list["imports"],
+        json!([]),
+        "a refused announcement stores nothing"
+    );
+
+    let (status, created) = announce(json!({"activities": ["a1"], "file_size": 1234})).await;
+    assert_eq!(status, 201, "{created}");
+    let url = created["upload"]["url"].as_str().unwrap();
+    let signed = url
+        .split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix("X-Amz-SignedHeaders="))
+        .expect("a SigV4 presigned URL")
+        .replace("%3B", ";");
+    assert!(
+        signed.split(';').any(|h| h == "content-length"),
+        "the length is signed: {signed}"
+    );
+    let id = ImportId::parse(created["import"]["id"].as_str().unwrap()).unwrap();
+    let stored = w
+        .env
+        .store
+        .get_import(&ContractId::parse("A").unwrap(), &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.announced_size, Some(1234));
+}
+
 #[tokio::test]
 async fn an_import_that_will_not_finish_by_itself_says_why() {
     let w = World::new().await;
@@ -884,7 +937,7 @@ async fn an_import_that_will_not_finish_by_itself_says_why() {
         .call(
             "POST",
             "/contracts/A/imports",
-            Some(json!({"activities": ["a1"], "file_name": "list.csv"})),
+            Some(json!({"activities": ["a1"], "file_name": "list.csv", "file_size": 120})),
             &ADMIN_A,
         )
         .await;

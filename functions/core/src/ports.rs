@@ -432,11 +432,13 @@ pub trait Blobs: Send + Sync {
         parts: Vec<(i32, String)>,
     ) -> Result<(), BlobError>;
     async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), BlobError>;
-    /// A URL a browser can PUT the object to, valid for `expires_in`.
+    /// A URL a browser can PUT the object to, valid for `expires_in`, for a body of exactly
+    /// `content_length` bytes (the length is signed, so S3 refuses any other).
     async fn presigned_put(
         &self,
         key: &str,
         content_type: &str,
+        content_length: u64,
         expires_in: std::time::Duration,
     ) -> Result<String, BlobError>;
 }

@@ -766,6 +766,7 @@ async fn contracts_and_imports_round_trip() {
         upload: None,
         refused_uploads: 0,
         put_by: None,
+        announced_size: None,
     };
     assert!(env.store.create_import(&import).await.unwrap());
     assert!(!env.store.create_import(&import).await.unwrap());

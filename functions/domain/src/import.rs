@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 /// How many bad rows an import keeps on its record; the full list is in the report file.
 pub const FIRST_BAD_ROWS: usize = 50;
+/// Larger files are refused, at upload time (the upload URL signs the announced size) and by
+/// the import: at ~30 bytes a row this is well over a million addresses.
+pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -90,6 +93,10 @@ pub struct Import {
     /// Who put the file into the bucket, as S3 names them (the event's `principalId`).
     #[serde(default)]
     pub put_by: Option<String>,
+    /// The size of the file an upload announced, in bytes: the upload URL takes no other, and
+    /// the import refuses a file of another size. None for a file dropped into the bucket.
+    #[serde(default)]
+    pub announced_size: Option<u64>,
 }
 
 /// An announced upload's URL lasts 15 minutes, and a running import saves its progress after
@@ -161,6 +168,7 @@ mod tests {
             upload: None,
             refused_uploads: 0,
             put_by: None,
+            announced_size: None,
         };
         let quiet = at + STALL_AFTER + Duration::seconds(1);
         assert_eq!(import(ImportStatus::Queued).stall(at + STALL_AFTER), None);

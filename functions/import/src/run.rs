@@ -13,8 +13,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use tokio::sync::mpsc;
 
-/// Larger files are refused: at ~30 bytes a row this is well over a million addresses.
-pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
+pub use invitations_core::domain::import::MAX_FILE_BYTES;
 /// A run stops this long before its deadline: time to abort the report's upload and return.
 const STOP_BEFORE_DEADLINE: chrono::Duration = chrono::Duration::seconds(60);
 /// Object metadata (`x-amz-meta-activities`) naming a voucher's activities for a dropped file.
@@ -29,6 +28,10 @@ pub enum ImportFailure {
     Refused(#[from] InvitationsRefused),
     #[error("the file is larger than the limit of {limit} bytes")]
     TooLarge { limit: u64 },
+    /// In AWS the upload URL signs the announced size, so S3 itself refuses another; this is
+    /// the same rule where nothing checks signatures (the emulator).
+    #[error("the file is {actual} bytes, but the upload announced {announced} bytes")]
+    NotAsAnnounced { announced: u64, actual: u64 },
     #[error("the file was removed before it could be read")]
     Missing,
     #[error("{0}")]
@@ -134,6 +137,7 @@ async fn load_or_create(app: &App, object: &ImportObject) -> Result<Import, Stor
         upload: None,
         refused_uploads: 0,
         put_by: None,
+        announced_size: None,
     };
     if app.store.create_import(&import).await? {
         return Ok(import);
@@ -166,6 +170,14 @@ async fn invite_everyone(
         return Err(Stop::Failed(ImportFailure::TooLarge {
             limit: app.max_file_bytes,
         }));
+    }
+    if let Some(announced) = import.announced_size {
+        if object.announced.as_ref() == Some(&import.id) && info.size != announced {
+            return Err(Stop::Failed(ImportFailure::NotAsAnnounced {
+                announced,
+                actual: info.size,
+            }));
+        }
     }
     if object.announced.as_ref() != Some(&import.id) {
         // A dropped file names its activities in the object's metadata.

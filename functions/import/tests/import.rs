@@ -323,10 +323,11 @@ impl Blobs for BreaksOff {
         &self,
         key: &str,
         content_type: &str,
+        content_length: u64,
         expires_in: std::time::Duration,
     ) -> Result<String, BlobError> {
         self.inner
-            .presigned_put(key, content_type, expires_in)
+            .presigned_put(key, content_type, content_length, expires_in)
             .await
     }
 }
@@ -669,6 +670,7 @@ async fn an_announced_upload_takes_its_first_file_and_refuses_a_later_one() {
         upload: None,
         refused_uploads: 0,
         put_by: None,
+        announced_size: None,
     };
     assert!(w.env.store.create_import(&announced).await.unwrap());
     let key = format!("imports/V1/{id}.csv");
@@ -745,4 +747,56 @@ async fn an_announced_upload_takes_its_first_file_and_refuses_a_later_one() {
         (ImportStatus::Done, 1),
         "{done:?}"
     );
+}
+
+/// An announced upload names its size, and the URL signs it, so in AWS S3 refuses a file of
+/// another size; where nothing checks signatures the import refuses it instead, inviting nobody.
+#[tokio::test]
+async fn a_file_of_another_size_than_announced_fails_and_invites_nobody() {
+    let w = World::new().await;
+    let contract = ContractId::parse("V1").unwrap();
+    let id = ImportId::new(t0());
+    let list = format!("{}\n{}\n", w.env.email("one"), w.env.email("two"));
+    let announced = Import {
+        id: id.clone(),
+        contract_id: contract.clone(),
+        status: ImportStatus::Queued,
+        activities: vec![ActivityId::parse("a1").unwrap()],
+        created_by: Some(UserId::parse("admin-1").unwrap()),
+        created_at: t0(),
+        updated_at: t0(),
+        file_name: Some("list.csv".into()),
+        rows_read: 0,
+        counts: ImportCounts::default(),
+        first_bad_rows: vec![],
+        report_key: None,
+        upload: None,
+        refused_uploads: 0,
+        put_by: None,
+        announced_size: Some(list.len() as u64 - 1),
+    };
+    assert!(w.env.store.create_import(&announced).await.unwrap());
+    let key = format!("imports/V1/{id}.csv");
+    w.put(&key, list.clone().into_bytes(), None).await;
+    handle(&w.app, w.event(&key, "0001")).await.unwrap();
+
+    let import = w
+        .env
+        .store
+        .get_import(&contract, &id)
+        .await
+        .unwrap()
+        .unwrap();
+    let ImportStatus::Failed { reason } = &import.status else {
+        panic!("{import:?}");
+    };
+    assert_eq!(
+        reason,
+        &format!(
+            "the file is {} bytes, but the upload announced {} bytes",
+            list.len(),
+            list.len() - 1
+        )
+    );
+    assert_eq!(w.pending("V1").await, 0);
 }

@@ -123,6 +123,9 @@ pub struct NewImport {
     #[serde(default)]
     pub activities: Vec<String>,
     pub file_name: Option<String>,
+    /// The file's size in bytes (at most 50 MiB): the upload URL accepts a file of exactly
+    /// this size and no other.
+    pub file_size: u64,
 }
 
 /// Where and how the browser uploads the file.

@@ -298,7 +298,7 @@ fn start_import(
     yew::platform::spawn_local(async move {
         let announced = match ctx
             .api()
-            .announce_import(&contract_id, &file.name(), &activities)
+            .announce_import(&contract_id, &file.name(), file.size() as u64, &activities)
             .await
         {
             Ok(a) => a,

@@ -33,6 +33,23 @@ pub async fn create(
     let bucket = app.imports_bucket()?;
     let contract = managed_contract(app, caller, id).await?;
     let body: wire::NewImport = http::body(req)?;
+    if body.file_size == 0 {
+        return Err(Problem::bad_request(
+            "file_empty",
+            "The file is empty: there is nobody to invite in it.",
+        ));
+    }
+    if body.file_size > import::MAX_FILE_BYTES {
+        return Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            format!(
+                "The file is {} bytes; the limit is {} bytes (50 MiB). Split it into smaller files.",
+                body.file_size,
+                import::MAX_FILE_BYTES
+            ),
+        ));
+    }
     let now = (app.clock)();
     let activities = contract.accept_invitations(now, &body.activities)?;
     let file_name = body
@@ -55,13 +72,19 @@ pub async fn create(
         upload: None,
         refused_uploads: 0,
         put_by: None,
+        announced_size: Some(body.file_size),
     };
     if !app.store.create_import(&import).await? {
         return Err(Problem::busy());
     }
     let key = format!("imports/{}/{}.csv", contract.id, import.id);
     let url = bucket
-        .presigned_put(&key, "text/csv", URL_LIFETIME.to_std().expect("positive"))
+        .presigned_put(
+            &key,
+            "text/csv",
+            body.file_size,
+            URL_LIFETIME.to_std().expect("positive"),
+        )
         .await
         .map_err(storage_problem)?;
     Ok(http::json(

@@ -195,16 +195,22 @@ impl Blobs for S3Blobs {
         &self,
         key: &str,
         content_type: &str,
+        content_length: u64,
         expires_in: std::time::Duration,
     ) -> Result<String, BlobError> {
         let config = PresigningConfig::expires_in(expires_in)
             .map_err(|e| BlobError::Storage(e.to_string()))?;
+        let content_length = i64::try_from(content_length)
+            .map_err(|_| BlobError::Storage("content length out of range".into()))?;
+        // An explicit length is a signed header (the SDK leaves out only its default), so the
+        // URL takes a body of this size and no other: the upload's size limit, enforced by S3.
         let request = self
             .client
             .put_object()
             .bucket(&self.bucket)
             .key(key)
             .content_type(content_type)
+            .content_length(content_length)
             .presigned(config)
             .await
             .map_err(storage)?;
