@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lints the SAM template with cfn-lint (installed into .venv by scripts/setup.sh).
+# Lints the SAM template and the web ACL's template (infra/waf.yaml) with cfn-lint (installed into .venv by scripts/setup.sh).
 # Exits non-zero on any error or warning cfn-lint reports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,5 +9,5 @@ if [ ! -x .venv/bin/cfn-lint ]; then
   exit 1
 fi
 
-.venv/bin/cfn-lint infra/template.yaml
-echo "lint-template: infra/template.yaml passes cfn-lint ($(.venv/bin/cfn-lint --version))"
+.venv/bin/cfn-lint infra/template.yaml infra/waf.yaml
+echo "lint-template: infra/template.yaml and infra/waf.yaml pass cfn-lint ($(.venv/bin/cfn-lint --version))"

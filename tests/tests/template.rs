@@ -610,7 +610,7 @@ fn the_site_config_output_is_a_config_the_site_reads_and_its_redirect_is_a_callb
         let end = rest[start..].find('}').expect("closing brace") + start;
         let name = &rest[start + 2..end];
         filled.push_str(match name {
-            "ApiUrl" => "https://abc.execute-api.eu-west-1.amazonaws.com",
+            "ApiBase" => "https://abc.execute-api.eu-west-1.amazonaws.com/api",
             "SiteDistribution.DomainName" => "d123.cloudfront.net",
             _ => "x",
         });
@@ -966,4 +966,154 @@ fn only_the_upload_path_and_the_operators_role_put_files_under_imports() {
         template.doc["Parameters"]["OperatorsRoleArn"]["Default"],
         ""
     );
+}
+
+/// Per-client limits (issue 15, item 4): with its own domain the API is reachable only through
+/// the site's distribution at /api/ (its execute-api address off), the distribution carries the
+/// web ACL of infra/waf.yaml, whose rate rules count per client address and single out the
+/// student routes, and the stage throttles stay behind it.
+#[test]
+fn with_a_domain_the_api_is_reached_only_through_cloudfront_and_its_per_client_limits() {
+    let template = Template::load();
+    let resources = template.resources();
+    let api = &resources["HttpApi"]["Properties"];
+    assert_eq!(
+        api["StageName"], "api",
+        "CloudFront's /api/ paths map to the stage as they are"
+    );
+    assert_eq!(
+        api["DisableExecuteApiEndpoint"],
+        json!({"Fn::If": ["HasApiDomain", true, false]})
+    );
+    assert_eq!(
+        resources["ApiDomainMapping"]["Properties"]["ApiMappingKey"],
+        "api"
+    );
+    assert_eq!(resources["ApiDomainMapping"]["Condition"], "HasApiDomain");
+
+    let config = &resources["SiteDistribution"]["Properties"]["DistributionConfig"];
+    assert_eq!(
+        config["WebACLId"],
+        json!({"Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]})
+    );
+    let api_origin = &config["Origins"][1]["Fn::If"];
+    assert_eq!(api_origin[0], "HasApiDomain");
+    assert_eq!(api_origin[1]["DomainName"], json!({"Ref": "ApiDomainName"}));
+    let behaviour = &config["CacheBehaviors"]["Fn::If"][1][0];
+    assert_eq!(behaviour["PathPattern"], "/api/*");
+    assert_eq!(behaviour["TargetOriginId"], api_origin[1]["Id"]);
+    // Managed policies: CachingDisabled (nobody gets another's answer) and
+    // AllViewerExceptHostHeader (the Authorization header reaches the authorizer).
+    assert_eq!(
+        behaviour["CachePolicyId"],
+        "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    );
+    assert_eq!(
+        behaviour["OriginRequestPolicyId"],
+        "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    );
+    let methods: BTreeSet<&str> = behaviour["AllowedMethods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        methods.contains("POST") && methods.contains("OPTIONS"),
+        "{methods:?}"
+    );
+    // Error pages would turn the API's own 403 and 404 into the app's index.html.
+    assert!(config.get("CustomErrorResponses").is_none());
+    let site = template.doc["Outputs"]["SiteConfig"]["Value"]["Fn::Sub"][0]
+        .as_str()
+        .expect("SiteConfig text");
+    assert!(site.contains("\"api_base\":\"${ApiBase}\""), "{site}");
+
+    // The web ACL's template.
+    let waf: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+        &std::fs::read_to_string(repo().join("infra/waf.yaml")).expect("infra/waf.yaml"),
+    )
+    .expect("YAML");
+    let acl = &waf["Resources"]["WebAcl"]["Properties"];
+    assert_eq!(acl["Scope"].as_str(), Some("CLOUDFRONT"));
+    let rules = acl["Rules"].as_sequence().expect("rules");
+    let rate_rules: Vec<_> = rules
+        .iter()
+        .filter(|r| !r["Statement"]["RateBasedStatement"].is_null())
+        .collect();
+    assert_eq!(
+        rate_rules.len(),
+        2,
+        "one for the student routes, one for everything"
+    );
+    for rule in &rate_rules {
+        let rate = &rule["Statement"]["RateBasedStatement"];
+        assert_eq!(rate["AggregateKeyType"].as_str(), Some("IP"));
+        assert_eq!(
+            rule["Action"]["Block"]["CustomResponse"]["ResponseCode"].as_u64(),
+            Some(429)
+        );
+    }
+    let scoped: BTreeSet<String> = rate_rules[0]["Statement"]["RateBasedStatement"]
+        ["ScopeDownStatement"]["OrStatement"]["Statements"]
+        .as_sequence()
+        .expect("the student rule names its paths")
+        .iter()
+        .map(|s| {
+            s["ByteMatchStatement"]["SearchString"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let public: BTreeSet<String> = enrol_api::ROUTES
+        .iter()
+        .map(|r| format!("/api{}", r.path))
+        .collect();
+    assert_eq!(
+        scoped, public,
+        "the student rule covers exactly the public routes"
+    );
+    // The backstop: the public routes keep their own stage throttle.
+    let settings = api["RouteSettings"].as_object().expect("route settings");
+    for route in enrol_api::ROUTES {
+        assert!(settings.contains_key(&route.key()), "{}", route.key());
+    }
+}
+
+/// The site's pages are the app wherever they are opened (a mailed /enrol link, a bookmarked
+/// /contracts/...), while its own files are served as they are.
+#[test]
+fn the_site_pages_function_sends_app_paths_to_index_html_and_files_through() {
+    let template = Template::load();
+    let code = template.resources()["SitePagesFunction"]["Properties"]["FunctionCode"]
+        .as_str()
+        .expect("inline code");
+    let start = code.find("\\.(").expect("the file pattern") + 3;
+    let end = code[start..].find(")$").expect("end of the pattern") + start;
+    let extensions: Vec<&str> = code[start..end].split('|').collect();
+    let is_file = |path: &str| {
+        let last = path.rsplit('/').next().unwrap_or("");
+        last.rsplit_once('.')
+            .is_some_and(|(_, ext)| extensions.contains(&ext))
+    };
+    let site = repo().join("site");
+    let mut files: Vec<String> = std::fs::read_dir(site.join("static"))
+        .expect("site/static")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    // What scripts/build-site.sh adds beside them: the app's JavaScript and wasm.
+    files.extend(["site.js".to_owned(), "site_bg.wasm".to_owned()]);
+    for file in &files {
+        assert!(is_file(&format!("/{file}")), "{file} is served as a file");
+    }
+    for page in [
+        "/",
+        "/enrol",
+        "/contracts/DATA-SKILLS/imports",
+        "/people",
+        "/signed-in",
+    ] {
+        assert!(!is_file(page), "{page} is a page of the app");
+    }
 }
