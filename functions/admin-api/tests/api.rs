@@ -216,6 +216,18 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
                 format!("/contracts/{c}/invitations/{inv}/resend"),
                 None,
             ),
+            // After resend (a corrected address is a new send) and before revoke (it needs the
+            // invitation pending).
+            (
+                "POST",
+                format!("/contracts/{c}/invitations/{inv}/correct-address"),
+                Some(json!({"email": format!("corrected.{c}@example.com")})),
+            ),
+            (
+                "POST",
+                format!("/contracts/{c}/invitations/{inv}/clear-block"),
+                None,
+            ),
             (
                 "POST",
                 format!("/contracts/{c}/invitations/{inv}/revoke"),
@@ -232,13 +244,29 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
     };
     // Choosing a contract's admins is for system administrators, not for its admins.
     let chooses_admins = |method: &str, path: &str| method == "POST" && path.contains("/admins");
+    // The routes of no contract: who may call them depends on who they are.
+    let person = w.env.email("matrix.person");
+    let everyone_routes = |sub: &str| {
+        vec![
+            ("GET", "/contracts".to_owned(), None, true),
+            ("GET", "/users".to_owned(), None, true),
+            (
+                "POST",
+                "/users".to_owned(),
+                Some(json!({"email": person, "name": "Matrix Person"})),
+                false,
+            ),
+            ("POST", format!("/users/{sub}/system-admin"), None, false),
+            (
+                "POST",
+                format!("/users/{sub}/system-admin/remove"),
+                None,
+                false,
+            ),
+        ]
+    };
     assert_eq!(
-        // + GET /contracts and GET /users below; the people and correct-address routes have
-        // their own tests.
-        paths("A", "x").len()
-            + 2
-            + admin_api::functions::people_admin::ROUTES.len()
-            + admin_api::functions::correct_address::ROUTES.len(),
+        paths("A", "x").len() + everyone_routes("x").len(),
         all_routes().count(),
         "every route is in this matrix"
     );
@@ -278,6 +306,56 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
         };
         assert_eq!(status, expected, "system admin on {method} {path}: {body}");
     }
+    // Anonymous: 401 everywhere; a contract admin: the lists, not the people routes (403,
+    // nothing changes in the pool); a system administrator: all of them.
+    for (method, path, body, _) in everyone_routes("nobody") {
+        let (status, problem) = w.call(method, &path, body, &As::Anonymous).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (401, Some("unauthenticated")),
+            "anonymous {method} {path}"
+        );
+    }
+    for (method, path, body, for_contract_admins) in everyone_routes("nobody") {
+        let (status, problem) = w.call(method, &path, body, &ADMIN_A).await;
+        if for_contract_admins {
+            assert_eq!(status, 200, "admin of A on {method} {path}: {problem}");
+        } else {
+            assert_eq!(
+                (status, problem["code"].as_str()),
+                (403, Some("forbidden")),
+                "admin of A on {method} {path}"
+            );
+        }
+    }
+    assert!(
+        w.env
+            .store
+            .find_user_by_email(EmailAddress::parse(&person).unwrap().identity())
+            .await
+            .unwrap()
+            .is_none(),
+        "a refused POST /users added nobody"
+    );
+    let (status, added) = w
+        .call(
+            "POST",
+            "/users",
+            everyone_routes("x")[2].2.clone(),
+            &SYSADMIN,
+        )
+        .await;
+    assert_eq!(status, 201, "{added}");
+    let sub = added["user"]["id"]
+        .as_str()
+        .expect("the new person's id")
+        .to_owned();
+    for (method, path, body, _) in everyone_routes(&sub) {
+        // POST /users again: the address has an account now, answered as it is (200).
+        let (status, body) = w.call(method, &path, body, &SYSADMIN).await;
+        assert_eq!(status, 200, "system admin on {method} {path}: {body}");
+    }
+
     // The other admin's invitation id under one's own contract is not found, not touched.
     let (status, _) = w
         .call(
@@ -769,10 +847,44 @@ async fn malformed_requests_get_clear_errors_never_a_500() {
         ("POST", "/contracts/A/invitations/not%20an%20id/revoke", None, 404),
         ("POST", "/contracts/A/invitations//revoke", None, 404),
         ("GET", "/users?limit=100000", None, 400),
+        ("POST", "/contracts/A/imports", Some(json!({"file_size": -1})), 400),
+        ("POST", "/contracts/A/imports", Some(json!({"file_size": "12"})), 400),
+        ("POST", "/contracts/A/imports", Some(json!({"activities": ["a1"], "file_size": 0})), 400),
+        ("POST", "/contracts/A/imports", Some(json!({"activities": ["a1"], "file_size": 1, "size": 1})), 400),
+        ("POST", "/contracts/A/invitations/not%20an%20id/correct-address", Some(json!({"email": "a@b.co"})), 404),
+        ("POST", "/contracts/A/invitations/not%20an%20id/clear-block", None, 404),
+        ("GET", "/contracts/A/imports/not-an-import", None, 404),
     ];
     for (method, path, body, expected) in bad {
         let (status, problem) = w.call(method, path, body, &ADMIN_A).await;
         assert_eq!(status, expected, "{method} {path}: {problem}");
+    }
+    // An invitation that exists, with bodies that do not say what to do.
+    let inv = ids(&w
+        .invite("A", &[w.env.email("bad.input")], &["a1"], &ADMIN_A)
+        .await)[0]
+        .clone();
+    let correct = format!("/contracts/A/invitations/{inv}/correct-address");
+    for body in [
+        None,
+        Some(json!({})),
+        Some(json!({"email": "not an address"})),
+        Some(json!({"email": ["a@b.co"]})),
+        Some(json!({"email": "a@b.co", "name": "x"})),
+    ] {
+        let (status, problem) = w.call("POST", &correct, body.clone(), &ADMIN_A).await;
+        assert_eq!(status, 400, "{body:?}: {problem}");
+    }
+    // The people routes (system administrators): names and addresses are checked first.
+    for body in [
+        None,
+        Some(json!({"email": "a@b.co"})),
+        Some(json!({"email": "not an address", "name": "A B"})),
+        Some(json!({"email": "a@b.co", "name": ""})),
+        Some(json!({"email": "a@b.co", "name": "Bidi \u{202e}override"})),
+    ] {
+        let (status, problem) = w.call("POST", "/users", body.clone(), &SYSADMIN).await;
+        assert_eq!(status, 400, "{body:?}: {problem}");
     }
 }
 
