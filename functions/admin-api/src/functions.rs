@@ -3,7 +3,7 @@
 //! binary links only its own route handlers and each role (infra/template.yaml) allows only
 //! what those handlers call.
 
-use crate::routes::{admins, contracts, imports, invitations, people, users};
+use crate::routes::{admins, bulk, contracts, imports, invitations, people, users};
 use crate::{accept, App};
 use futures::future::BoxFuture;
 use invitations_core::http::{param, respond_with, Problem, Route};
@@ -36,6 +36,11 @@ pub const FUNCTIONS: &[Function] = &[
         binary: "revoke",
         routes: revoke::ROUTES,
         handle: |app, req| Box::pin(revoke::handle(app, req)),
+    },
+    Function {
+        binary: "extend",
+        routes: extend::ROUTES,
+        handle: |app, req| Box::pin(extend::handle(app, req)),
     },
     Function {
         binary: "admin-read",
@@ -92,39 +97,72 @@ pub mod add_invitations {
     }
 }
 
-/// Sends an invitation again (a new link; the old one stops working).
+/// Sends an invitation again (a new link; the old one stops working), one or many.
 pub mod resend {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[Route::new(
-        "POST",
-        "/contracts/{id}/invitations/{invitationId}/resend",
-    )];
+    pub const ROUTES: &[Route] = &[
+        Route::new("POST", "/contracts/{id}/invitations/{invitationId}/resend"),
+        Route::new("POST", "/contracts/{id}/invitations/resend"),
+    ];
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (_, params, caller) = accept(ROUTES, &req)?;
-            let (id, invitation) = (param(&params, "id"), param(&params, "invitationId"));
-            invitations::resend(app, &caller, id, invitation).await
+            let (route, params, caller) = accept(ROUTES, &req)?;
+            let id = param(&params, "id");
+            if route.path.contains("{invitationId}") {
+                invitations::resend(app, &caller, id, param(&params, "invitationId")).await
+            } else {
+                bulk::act(app, &caller, id, bulk::BulkAction::Resend, &req).await
+            }
         })
         .await
     }
 }
 
-/// Withdraws an invitation, unless the student has enrolled (a condition on the write).
+/// Withdraws an invitation, unless the student has enrolled (a condition on the write), one or
+/// many (by id, by address, or by filter).
 pub mod revoke {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[Route::new(
-        "POST",
-        "/contracts/{id}/invitations/{invitationId}/revoke",
-    )];
+    pub const ROUTES: &[Route] = &[
+        Route::new("POST", "/contracts/{id}/invitations/{invitationId}/revoke"),
+        Route::new("POST", "/contracts/{id}/invitations/revoke"),
+    ];
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (_, params, caller) = accept(ROUTES, &req)?;
-            let (id, invitation) = (param(&params, "id"), param(&params, "invitationId"));
-            invitations::revoke(app, &caller, id, invitation).await
+            let (route, params, caller) = accept(ROUTES, &req)?;
+            let id = param(&params, "id");
+            if route.path.contains("{invitationId}") {
+                invitations::revoke(app, &caller, id, param(&params, "invitationId")).await
+            } else {
+                bulk::act(app, &caller, id, bulk::BulkAction::Revoke, &req).await
+            }
+        })
+        .await
+    }
+}
+
+/// Makes pending invitations' links (the same ones; nothing is mailed) last longer, one or
+/// many: for people who were away when their invitation expired.
+pub mod extend {
+    use super::*;
+
+    pub const ROUTES: &[Route] = &[
+        Route::new("POST", "/contracts/{id}/invitations/{invitationId}/extend"),
+        Route::new("POST", "/contracts/{id}/invitations/extend"),
+    ];
+
+    pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+        respond_with(async {
+            let (route, params, caller) = accept(ROUTES, &req)?;
+            let id = param(&params, "id");
+            if route.path.contains("{invitationId}") {
+                invitations::extend(app, &caller, id, param(&params, "invitationId")).await
+            } else {
+                bulk::act(app, &caller, id, bulk::BulkAction::Extend, &req).await
+            }
         })
         .await
     }

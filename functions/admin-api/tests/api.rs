@@ -230,8 +230,28 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
             ),
             (
                 "POST",
+                format!("/contracts/{c}/invitations/{inv}/extend"),
+                None,
+            ),
+            (
+                "POST",
+                format!("/contracts/{c}/invitations/extend"),
+                Some(json!({"ids": [inv]})),
+            ),
+            (
+                "POST",
+                format!("/contracts/{c}/invitations/resend"),
+                Some(json!({"ids": [inv]})),
+            ),
+            (
+                "POST",
                 format!("/contracts/{c}/invitations/{inv}/revoke"),
                 None,
+            ),
+            (
+                "POST",
+                format!("/contracts/{c}/invitations/revoke"),
+                Some(json!({"emails": ["someone@example.com"]})),
             ),
             ("GET", format!("/contracts/{c}/admins"), None),
             (
@@ -1463,4 +1483,282 @@ async fn no_new_mail_goes_out_for_an_expired_contract() {
             "{path}"
         );
     }
+}
+
+/// Bulk actions (issue 17): by addresses, by ids or by the list's filter; each invitation goes
+/// through the single action's conditional write, so refusals stay in their rows while the rest
+/// go through, and a request sent again changes nothing more.
+#[tokio::test]
+async fn bulk_actions_act_on_a_selection_or_the_filter_and_refuse_row_by_row() {
+    let w = World::new().await;
+    let people: Vec<String> = (0..5).map(|i| w.env.email(&format!("bulk{i}"))).collect();
+    let invited = ids(&w.invite("A", &people, &["a1"], &ADMIN_A).await);
+    let contract = ContractId::parse("A").unwrap();
+    let stored = |i: usize| {
+        let (store, contract, id) = (
+            w.env.store.clone(),
+            contract.clone(),
+            InvitationId::parse(&invited[i]).unwrap(),
+        );
+        async move { store.get_invitation(&contract, &id).await.unwrap().unwrap() }
+    };
+    // bulk1 enrols.
+    let enrolled = stored(1).await;
+    w.env
+        .store
+        .enrol(
+            &LinkToken {
+                invitation_id: enrolled.id.clone(),
+                version: enrolled.token_version,
+            },
+            Enrolee::New {
+                subject: UserId::random(),
+                name: "Bulk One".into(),
+            },
+            t0(),
+        )
+        .await
+        .unwrap();
+    let bulk = |action: &'static str, body: Value| {
+        let w = &w;
+        async move {
+            w.call(
+                "POST",
+                &format!("/contracts/A/invitations/{action}"),
+                Some(body),
+                &ADMIN_A,
+            )
+            .await
+        }
+    };
+
+    // Revoke by address: one revoked, the enrolled one refused in its row, two not found.
+    let (status, result) = bulk(
+        "revoke",
+        json!({"emails": [people[0], people[1], w.env.email("nobody"), "not an address"]}),
+    )
+    .await;
+    assert_eq!(status, 200, "{result}");
+    let outcomes: Vec<(&str, Option<&str>)> = result["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["outcome"].as_str().unwrap(), r["code"].as_str()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("done", None),
+            ("refused", Some("already_enrolled")),
+            ("not_found", Some("invitation_not_found")),
+            ("not_found", Some("invitation_not_found")),
+        ]
+    );
+    assert_eq!(
+        (
+            &result["done"],
+            &result["refused"],
+            &result["not_found"],
+            &result["continuation"]
+        ),
+        (&json!(1), &json!(1), &json!(2), &Value::Null)
+    );
+    assert_eq!(stored(0).await.status, InvitationStatus::Revoked);
+    assert_eq!(stored(1).await.status, InvitationStatus::Enrolled);
+    // The same by id again: nothing more to do.
+    let (_, again) = bulk("revoke", json!({"ids": [invited[0]]})).await;
+    assert_eq!(again["unchanged"], 1, "{again}");
+
+    // Extend everything that has expired: the three left pending, the same links, later.
+    w.advance(Duration::days(15));
+    let (_, expired) = w
+        .call(
+            "GET",
+            "/contracts/A/invitations?status=expired",
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(expired["invitations"].as_array().unwrap().len(), 3);
+    let before = stored(2).await;
+    let (status, extended) = bulk("extend", json!({"filter": {"status": "expired"}})).await;
+    assert_eq!((status, &extended["done"]), (200, &json!(3)), "{extended}");
+    let after = stored(2).await;
+    assert_eq!(after.token_version, before.token_version, "the same link");
+    assert!(after.expires_at > *w.time.lock().unwrap());
+    let (_, none_left) = w
+        .call(
+            "GET",
+            "/contracts/A/invitations?status=expired",
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(none_left["invitations"], json!([]));
+    let (_, twice) = bulk("extend", json!({"ids": [invited[2]]})).await;
+    assert_eq!(twice["unchanged"], 1, "already lasts as long: {twice}");
+
+    // Resend by the search box: one person; at once again, refused as too soon, in its row.
+    let (_, resent) = bulk("resend", json!({"filter": {"q": people[3]}})).await;
+    assert_eq!(
+        (&resent["done"], resent["results"].as_array().unwrap().len()),
+        (&json!(1), 1)
+    );
+    assert_eq!(stored(3).await.token_version, before.token_version + 1);
+    let (_, soon) = bulk("resend", json!({"filter": {"q": people[3]}})).await;
+    assert_eq!(soon["results"][0]["code"], "resent_too_recently", "{soon}");
+
+    // Audit: one record per invitation changed.
+    let audit = w.env.store.list_audit(&contract, 100).await.unwrap();
+    let count = |action| audit.iter().filter(|a| a.action == action).count();
+    assert_eq!(
+        (count(AuditAction::Revoke), count(AuditAction::Extend)),
+        (1, 3)
+    );
+
+    // Requests that do not say what to act on.
+    for body in [
+        json!({}),
+        json!({"ids": []}),
+        json!({"ids": ["x"], "emails": ["a@b.co"]}),
+        json!({"ids": vec!["x"; 1001]}),
+        json!({"ids": ["x", "y"], "continuation": "7"}),
+        json!({"filter": {"status": "lost"}}),
+        json!({"filter": {}, "continuation": "not-a-cursor"}),
+        json!({"filter": {}, "action": "revoke"}),
+    ] {
+        let (status, problem) = bulk("revoke", body.clone()).await;
+        assert_eq!(status, 400, "{body}: {problem}");
+    }
+    // Nothing is sent or kept alive for a contract that has ended; revoking still works.
+    let (status, problem) = w
+        .call(
+            "POST",
+            "/contracts/OLD/invitations/extend",
+            Some(json!({"filter": {}})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("contract_expired"))
+    );
+}
+
+/// A filter matching more than one request's work: pages of 100 with a continuation, until
+/// every match is handled once.
+#[tokio::test]
+async fn a_bulk_action_pages_through_any_number_with_a_continuation() {
+    let w = World::new().await;
+    let people: Vec<String> = (0..130)
+        .map(|i| w.env.email(&format!("many{i:03}")))
+        .collect();
+    w.invite("B", &people, &[], &As::User("admin-b")).await;
+    let mut continuation = None;
+    let (mut requests, mut revoked) = (0, 0);
+    loop {
+        let mut body = json!({"filter": {"status": "pending"}});
+        if let Some(c) = &continuation {
+            body["continuation"] = json!(c);
+        }
+        let (status, page) = w
+            .call(
+                "POST",
+                "/contracts/B/invitations/revoke",
+                Some(body),
+                &As::User("admin-b"),
+            )
+            .await;
+        assert_eq!(status, 200, "{page}");
+        requests += 1;
+        assert!(page["results"].as_array().unwrap().len() <= 100);
+        revoked += page["done"].as_u64().unwrap();
+        continuation = page["continuation"].as_str().map(str::to_owned);
+        if continuation.is_none() {
+            break;
+        }
+        assert!(requests < 5, "the continuation moves on");
+    }
+    assert_eq!((requests, revoked), (2, 130));
+    let (_, c) = w
+        .call("GET", "/contracts/B", None, &As::User("admin-b"))
+        .await;
+    assert_eq!(c["counts"]["revoked"], 130);
+    assert_eq!(c["counts"]["pending"], 0);
+}
+
+/// A bulk revoke and students enrolling at the same moment: each invitation ends either
+/// enrolled (and the revoke refused in its row) or revoked (and the enrolment refused), never
+/// both, and the answer counts exactly what it did.
+#[tokio::test]
+async fn a_bulk_revoke_racing_enrolments_never_revokes_an_enrolled_student() {
+    let w = World::new().await;
+    let people: Vec<String> = (0..24)
+        .map(|i| w.env.email(&format!("race{i:02}")))
+        .collect();
+    let invited = ids(&w.invite("B", &people, &[], &As::User("admin-b")).await);
+    let contract = ContractId::parse("B").unwrap();
+    let mut tokens = Vec::new();
+    for id in &invited {
+        let inv = w
+            .env
+            .store
+            .get_invitation(&contract, &InvitationId::parse(id).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        tokens.push(LinkToken {
+            invitation_id: inv.id,
+            version: inv.token_version,
+        });
+    }
+    let enrolments = futures::future::join_all(tokens.iter().map(|token| {
+        w.env.store.enrol(
+            token,
+            Enrolee::New {
+                subject: UserId::random(),
+                name: "Racer".into(),
+            },
+            t0(),
+        )
+    }));
+    let revoke = w.call(
+        "POST",
+        "/contracts/B/invitations/revoke",
+        Some(json!({"ids": invited})),
+        &As::User("admin-b"),
+    );
+    let (enrolled, (status, result)) = tokio::join!(enrolments, revoke);
+    assert_eq!(status, 200, "{result}");
+    let mut revoked_here = 0;
+    for (i, id) in invited.iter().enumerate() {
+        let inv = w
+            .env
+            .store
+            .get_invitation(&contract, &InvitationId::parse(id).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let row = &result["results"][i];
+        match inv.status {
+            InvitationStatus::Enrolled => {
+                assert!(enrolled[i].is_ok(), "{id}");
+                assert_eq!(row["code"], "already_enrolled", "{row}");
+            }
+            InvitationStatus::Revoked => {
+                assert!(enrolled[i].is_err(), "{id} enrolled and revoked");
+                assert_eq!(row["outcome"], "done", "{row}");
+                revoked_here += 1;
+            }
+            InvitationStatus::Pending => panic!("{id} neither enrolled nor revoked"),
+        }
+    }
+    assert_eq!(result["done"], revoked_here);
+    let (_, c) = w
+        .call("GET", "/contracts/B", None, &As::User("admin-b"))
+        .await;
+    assert_eq!(
+        c["counts"]["revoked"].as_u64().unwrap() + c["counts"]["enrolled"].as_u64().unwrap(),
+        24
+    );
 }

@@ -235,6 +235,16 @@ pub trait TransitionStore: Send + Sync {
         by: &UserId,
         now: DateTime<Utc>,
     ) -> Result<RevokeDecision, ChangeError<RevokeRefused>>;
+    /// Makes a pending invitation's link (the same one) last until `until`, with an audit
+    /// record; never shortens it.
+    async fn extend(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        until: DateTime<Utc>,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<ExtendDecision, ChangeError<ExtendRefused>>;
     async fn enrol(
         &self,
         link: &LinkToken,

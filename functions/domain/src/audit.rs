@@ -20,6 +20,8 @@ pub enum AuditAction {
     CorrectAddress,
     /// An admin lifted the block on an address that bounced or complained.
     ClearBlock,
+    /// An admin made a pending invitation's link last longer (detail: until when).
+    Extend,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -338,6 +338,23 @@ pub enum ResendRefused {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtendRefused {
+    #[error("{0} has already enrolled; the invitation no longer expires")]
+    AlreadyEnrolled(String),
+    #[error("the invitation for {0} was revoked; invite them again instead")]
+    Revoked(String),
+}
+
+/// What extending an invitation comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtendDecision {
+    /// The link now lasts until this time.
+    Extend(DateTime<Utc>),
+    /// It already lasts at least as long as an extension would make it.
+    AlreadyLater,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CorrectRefused {
     #[error("{0} has already enrolled; the address can no longer be changed")]
     AlreadyEnrolled(String),
@@ -430,6 +447,21 @@ impl Invitation {
                     Ok(())
                 }
             }
+        }
+    }
+
+    /// Extend: a pending invitation's link (expired or not) lasts until `until`, the same link
+    /// as before; never shortened.
+    pub fn check_extend(&self, until: DateTime<Utc>) -> Result<ExtendDecision, ExtendRefused> {
+        match self.status {
+            InvitationStatus::Enrolled => {
+                Err(ExtendRefused::AlreadyEnrolled(self.email.to_string()))
+            }
+            InvitationStatus::Revoked => Err(ExtendRefused::Revoked(self.email.to_string())),
+            InvitationStatus::Pending if until <= self.expires_at => {
+                Ok(ExtendDecision::AlreadyLater)
+            }
+            InvitationStatus::Pending => Ok(ExtendDecision::Extend(until)),
         }
     }
 

@@ -20,8 +20,9 @@ pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId}
 pub use import::{BadRow, Import, ImportCounts, ImportStatus, Stall};
 pub use invitation::{
     decide_invite, import_replay, AddressBlock, CorrectRefused, Delivery, DeliveryReport,
-    EnrolDecision, EnrolRefused, Invitation, InvitationStatus, InviteDecision, InviteOutcome,
-    ReportKind, ResendRefused, RevokeDecision, RevokeRefused, ShownStatus, Source,
+    EnrolDecision, EnrolRefused, ExtendDecision, ExtendRefused, Invitation, InvitationStatus,
+    InviteDecision, InviteOutcome, ReportKind, ResendRefused, RevokeDecision, RevokeRefused,
+    ShownStatus, Source,
 };
 pub use token::{LinkKey, LinkToken, TokenError};
 pub use user::User;

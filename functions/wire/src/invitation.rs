@@ -241,3 +241,71 @@ pub struct AddResult {
     pub results: Vec<PersonResult>,
     pub summary: BTreeMap<InviteOutcome, u64>,
 }
+
+/// `POST /contracts/{id}/invitations/resend`, `.../extend`, `.../revoke`: one action on many
+/// invitations, chosen by id, by address, or by the Invitations tab's filter (exactly one of
+/// the three). One request handles at most a page of them; `continuation` from its answer
+/// goes on with the rest (send the same request with it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<InvitationFilter>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuation: Option<String>,
+}
+
+/// The Invitations tab's filter: the `status` and `q` of `GET /contracts/{id}/invitations`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct InvitationFilter {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<InvitationStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum BulkOutcomeKind {
+    /// The action was taken.
+    Done,
+    /// Nothing needed doing (already revoked; already lasts as long).
+    Unchanged,
+    /// Refused for this invitation (`code` and `detail` say why); the others go on.
+    Refused,
+    /// No such invitation in this contract (or not a valid id or address).
+    NotFound,
+}
+
+/// What happened to one invitation of a bulk action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BulkOutcome {
+    pub invitation_id: Option<String>,
+    /// The address, or the id or address as it was sent when nothing was found.
+    pub email: String,
+    pub outcome: BulkOutcomeKind,
+    pub code: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// The answer to a bulk action: each invitation's outcome, the counts, and where to go on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BulkResult {
+    pub results: Vec<BulkOutcome>,
+    pub done: u32,
+    pub unchanged: u32,
+    pub refused: u32,
+    pub not_found: u32,
+    /// Present when more invitations remain: send the same request with it.
+    pub continuation: Option<String>,
+}

@@ -241,7 +241,7 @@ pub async fn add(
 
 // ---------- POST .../{invitationId}/resend and .../revoke ----------
 
-fn invitation_not_found() -> Problem {
+pub fn invitation_not_found() -> Problem {
     Problem::not_found(
         "invitation_not_found",
         "There is no such invitation in this learning contract.",
@@ -313,25 +313,83 @@ pub async fn resend(
     let invitation = parse_invitation_id(invitation)?;
     let now = (app.clock)();
     contract.accept_sends(now)?;
+    let change = resend_one(app, caller, &contract, &invitation).await?;
+    Ok(http::json(StatusCode::OK, &change))
+}
+
+/// Resend, for one invitation of a contract whose sends are accepted: the single route and
+/// each invitation of a bulk resend.
+pub async fn resend_one(
+    app: &App,
+    caller: &Caller,
+    contract: &Contract,
+    invitation: &InvitationId,
+) -> Result<wire::InvitationChange, Problem> {
+    let now = (app.clock)();
     // Sending again to an address that bounced for good or complained would only hurt the
     // sender's reputation (the mailer would not send it either).
-    if let Some(current) = app.store.get_invitation(&contract.id, &invitation).await? {
+    if let Some(current) = app.store.get_invitation(&contract.id, invitation).await? {
         if let Some(block) = app.store.address_block(current.email.identity()).await? {
             return Err(Problem::conflict("address_blocked", block.explain()));
         }
     }
     let inv = app
         .store
-        .resend(&contract, &invitation, &caller.user_id, now)
+        .resend(contract, invitation, &caller.user_id, now)
         .await
         .map_err(resend_problem)?;
-    Ok(http::json(
-        StatusCode::OK,
-        &wire::InvitationChange {
-            invitation: views::invitation(&inv, &contract, now),
-            changed: true,
-        },
-    ))
+    Ok(wire::InvitationChange {
+        invitation: views::invitation(&inv, contract, now),
+        changed: true,
+    })
+}
+
+/// `POST .../extend`: the invitation's link (the same one, nothing is mailed) lasts as long as
+/// a new invitation's would from now, within the contract.
+pub async fn extend(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    invitation: &str,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let invitation = parse_invitation_id(invitation)?;
+    contract.accept_sends((app.clock)())?;
+    let change = extend_one(app, caller, &contract, &invitation).await?;
+    Ok(http::json(StatusCode::OK, &change))
+}
+
+pub async fn extend_one(
+    app: &App,
+    caller: &Caller,
+    contract: &Contract,
+    invitation: &InvitationId,
+) -> Result<wire::InvitationChange, Problem> {
+    let now = (app.clock)();
+    let decision = app
+        .store
+        .extend(
+            &contract.id,
+            invitation,
+            contract.invitation_expiry(now),
+            &caller.user_id,
+            now,
+        )
+        .await
+        .map_err(|err| match err {
+            ChangeError::NotFound => invitation_not_found(),
+            ChangeError::Store(e) => e.into(),
+            ChangeError::Refused(r @ ExtendRefused::AlreadyEnrolled(_)) => {
+                Problem::conflict("already_enrolled", r.to_string())
+            }
+            ChangeError::Refused(r @ ExtendRefused::Revoked(_)) => {
+                Problem::conflict("revoked", r.to_string())
+            }
+        })?;
+    Ok(wire::InvitationChange {
+        invitation: view_of(app, contract, invitation).await?,
+        changed: matches!(decision, ExtendDecision::Extend(_)),
+    })
 }
 
 /// `POST .../correct-address` with `{"email"}`: the invitation moves to the corrected
@@ -412,16 +470,24 @@ pub async fn revoke(
 ) -> Result<Response<Body>, Problem> {
     let contract = managed_contract(app, caller, id).await?;
     let invitation = parse_invitation_id(invitation)?;
+    let change = revoke_one(app, caller, &contract, &invitation).await?;
+    Ok(http::json(StatusCode::OK, &change))
+}
+
+/// Revoke, for one invitation: the single route and each invitation of a bulk revoke.
+pub async fn revoke_one(
+    app: &App,
+    caller: &Caller,
+    contract: &Contract,
+    invitation: &InvitationId,
+) -> Result<wire::InvitationChange, Problem> {
     let decision = app
         .store
-        .revoke(&contract.id, &invitation, &caller.user_id, (app.clock)())
+        .revoke(&contract.id, invitation, &caller.user_id, (app.clock)())
         .await
         .map_err(revoke_problem)?;
-    Ok(http::json(
-        StatusCode::OK,
-        &wire::InvitationChange {
-            invitation: view_of(app, &contract, &invitation).await?,
-            changed: decision == RevokeDecision::Revoke,
-        },
-    ))
+    Ok(wire::InvitationChange {
+        invitation: view_of(app, contract, invitation).await?,
+        changed: decision == RevokeDecision::Revoke,
+    })
 }

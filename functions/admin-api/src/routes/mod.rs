@@ -1,6 +1,7 @@
 //! One module per resource; one error type per route where the route has its own refusals.
 
 pub mod admins;
+pub mod bulk;
 pub mod contracts;
 pub mod imports;
 pub mod invitations;

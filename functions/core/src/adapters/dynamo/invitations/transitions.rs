@@ -147,6 +147,63 @@ impl TransitionStore for DynamoStore {
         Err(ChangeError::Store(StoreError::Contended))
     }
 
+    async fn extend(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        until: DateTime<Utc>,
+        by: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<ExtendDecision, ChangeError<ExtendRefused>> {
+        let mut current = self
+            .load(Some(contract), id)
+            .await?
+            .ok_or(ChangeError::NotFound)?;
+        for _ in 0..MAX_ATTEMPTS {
+            if current.check_extend(until).map_err(ChangeError::Refused)?
+                == ExtendDecision::AlreadyLater
+            {
+                return Ok(ExtendDecision::AlreadyLater);
+            }
+            let values = Item::from([
+                (":id".into(), s(id.as_str())),
+                (":pending".into(), s(InvitationStatus::Pending.as_str())),
+                (":seen".into(), n(current.token_version)),
+                (":until".into(), ms(until)),
+            ]);
+            let items = vec![
+                // Same link (same version): a resend or another extension in between makes
+                // this one decide again on what it did.
+                tx_update(update(
+                    invitation_key(contract, current.email.identity()),
+                    "SET expires_at = :until",
+                    "invitation_id = :id AND #status = :pending AND token_version = :seen \
+                     AND expires_at < :until",
+                    &[("#status", "status")],
+                    values,
+                    self.table(),
+                )),
+                self.put_audit(
+                    contract,
+                    AuditRecord {
+                        at: now,
+                        actor: Some(by.clone()),
+                        action: AuditAction::Extend,
+                        subjects: vec![current.email.identity().to_owned()],
+                        detail: Some(format!("until {}", until.format("%Y-%m-%d %H:%M UTC"))),
+                    },
+                ),
+            ];
+            match self.transact(items).await? {
+                TxOutcome::Done => return Ok(ExtendDecision::Extend(until)),
+                TxOutcome::Cancelled(reasons) => {
+                    current = as_it_is_now(&reasons)?.ok_or(ChangeError::NotFound)?;
+                }
+            }
+        }
+        Err(ChangeError::Store(StoreError::Contended))
+    }
+
     async fn enrol(
         &self,
         link: &LinkToken,
