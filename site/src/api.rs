@@ -315,6 +315,18 @@ impl Api {
         self.post(&path, &serde_json::json!({})).await
     }
 
+    /// One request of a bulk action (`verb`: `resend`, `extend` or `revoke`): at most a page of
+    /// invitations; send the same request with the answer's continuation for the rest.
+    pub async fn bulk(
+        &self,
+        contract_id: &str,
+        verb: &str,
+        request: &BulkRequest,
+    ) -> Result<BulkResult, ApiError> {
+        let path = format!("/contracts/{}/invitations/{verb}", enc(contract_id));
+        self.post(&path, request).await
+    }
+
     /// Moves a pending invitation whose mail could not be delivered to the address it should
     /// have had: same invitation, a new link, a new mail; the old link stops working. Refused
     /// with a sentence (`invalid_email`, `same_address`, `already_invited`, `already_enrolled`,

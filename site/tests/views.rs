@@ -2,6 +2,7 @@
 //! a person (or a screen reader) would get.
 
 use site::api::*;
+use site::components::bulk_actions::{BulkSummary, BulkSummaryView, BulkVerb};
 use site::components::error::ErrorMessage;
 use site::components::import_report::ImportReport;
 use site::components::person_results::PersonResults;
@@ -1452,4 +1453,85 @@ fn the_reducer_moves_a_corrected_invitation_and_keeps_refusals_in_the_form() {
     assert_eq!(state.rows["x"], RowState::ConfirmClearBlock);
     let state = state.reduce(InvitationsAction::Cancel("x".into()));
     assert!(!state.rows.contains_key("x"));
+}
+
+#[test]
+fn rows_are_selected_one_by_one_or_by_page_and_a_new_page_clears_the_selection() {
+    let list = InvitationList {
+        invitations: vec![
+            invitation("a", "pending", true),
+            invitation("b", "enrolled", false),
+        ],
+        next_cursor: Some("c2".into()),
+        counts: StatusCounts::default(),
+    };
+    let state = Rc::new(InvitationsState::default());
+    let query = state.query();
+    let state = state.reduce(InvitationsAction::Loaded(query, Ok(list)));
+    let state = state.reduce(InvitationsAction::Select("b".into(), true));
+    assert_eq!(state.selected.iter().collect::<Vec<_>>(), ["b"]);
+    let state = state.reduce(InvitationsAction::SelectPage(true));
+    assert_eq!(state.selected.len(), 2);
+    let page = (*state).clone();
+    let html = render(move || {
+        html! { <InvitationsView state={page} on_action={Callback::noop()} dispatch={Callback::noop()} /> }
+    });
+    assert!(tag(&html, "select-page").contains(" checked"), "{html}");
+    assert!(
+        tag(&html, "select-a").contains("aria-label=\"Select a@example.com\""),
+        "{html}"
+    );
+    let state = state.reduce(InvitationsAction::Select("a".into(), false));
+    assert_eq!(state.selected.iter().collect::<Vec<_>>(), ["b"]);
+    let state = state.reduce(InvitationsAction::NextPage);
+    assert!(state.selected.is_empty(), "a selection is of one page");
+    // The bulk actions' filter is the search as it is.
+    let state = state.reduce(InvitationsAction::Search(
+        site::pages::invitations::Search {
+            q: " ann".into(),
+            status: Some(InvitationStatus::Expired),
+        },
+    ));
+    let filter = state.filter();
+    assert_eq!(
+        (filter.q.as_deref(), filter.status),
+        (Some(" ann"), Some(InvitationStatus::Expired))
+    );
+}
+
+#[test]
+fn a_bulk_summary_counts_and_lists_what_was_not_changed_with_why() {
+    let summary = BulkSummary {
+        verb: BulkVerb::Revoke,
+        done: 12,
+        unchanged: 2,
+        refused: 1,
+        not_found: 1,
+        not_changed: vec![
+            BulkOutcome {
+                invitation_id: Some("x".into()),
+                email: "pat@example.com".into(),
+                outcome: BulkOutcomeKind::Refused,
+                code: Some("already_enrolled".into()),
+                detail: Some("pat@example.com has already enrolled, so the invitation can no longer be revoked".into()),
+            },
+            BulkOutcome {
+                invitation_id: None,
+                email: "nobody@example.com".into(),
+                outcome: BulkOutcomeKind::NotFound,
+                code: Some("invitation_not_found".into()),
+                detail: Some("Nobody with this address is invited to this learning contract.".into()),
+            },
+        ],
+        stopped: None,
+    };
+    assert_eq!(
+        summary.text(),
+        "Revoked: 12; nothing to do for 2; refused for 1; not found: 1."
+    );
+    let html = render(move || html! { <BulkSummaryView {summary} /> });
+    let t = text(&html);
+    assert!(t.contains("pat@example.com has already enrolled"), "{t}");
+    assert!(t.contains("nobody@example.com"), "{t}");
+    assert!(!html.contains("role=\"alert\""), "nothing stopped it");
 }

@@ -222,6 +222,11 @@ impl Page {
     }
 
     /// Clicks the element with this id once it is shown and enabled.
+    /// Clicks the first element `css` finds (for elements without an id, such as a summary).
+    async fn click_css(&self, css: &str) {
+        self.css(css).await.click().await.expect("click");
+    }
+
     async fn click(&self, id: &str) {
         let css = format!("#{id}");
         let client = &self.client;
@@ -1055,4 +1060,48 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         "one invitation mail to the corrected address"
     );
     assert!(enrol_link(&mail[0], &stack.url).contains("/enrol#token="));
+
+    // 14. Bulk actions: Robin (enrolled) selected and revoked in bulk is refused in its row;
+    // revoke by email address revokes the corrected invitation and reports an unknown one.
+    page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
+    let (robin_id, _) = page.invitation_row(&robin).await;
+    page.set_checked(&format!("select-{robin_id}"), true).await;
+    page.text_with("#bulk-scope", "the 1 selected").await;
+    page.click("bulk-revoke").await;
+    page.text_with("#bulk-question", "Revoke the selected invitation?")
+        .await;
+    page.snapshot("27-bulk-revoke-confirm.png").await;
+    page.click("bulk-confirm").await;
+    let result = page.text_with("#bulk-result", "Revoked: 0").await;
+    assert!(
+        result.contains("refused for 1") && result.contains("has already enrolled"),
+        "{result}"
+    );
+    page.until("the outcome to have focus", WAIT, async || {
+        (page
+            .js("return document.activeElement && document.activeElement.id;")
+            .await
+            == "bulk-outcome")
+            .then_some(())
+    })
+    .await;
+    page.text_with(&format!("#invitation-{robin_id}"), "Enrolled")
+        .await;
+    page.snapshot("28-bulk-refused-in-its-row.png").await;
+    let nobody = format!("nobody.{tag}@browser-e2e.example");
+    page.click_css(".bulk summary").await;
+    page.type_into("revoke-emails", &format!("{fixed}\n{nobody}"))
+        .await;
+    page.click("revoke-by-email").await;
+    page.text_with("#bulk-question", "Revoke the invitations of 2 addresses?")
+        .await;
+    page.click("bulk-confirm").await;
+    let result = page.text_with("#bulk-result", "Revoked: 1").await;
+    assert!(
+        result.contains("not found: 1") && result.contains(&nobody),
+        "{result}"
+    );
+    let (_, fixed_row) = page.invitation_row(&fixed).await;
+    assert!(fixed_row.contains("Revoked"), "{fixed_row}");
+    page.snapshot("29-revoked-by-email.png").await;
 }

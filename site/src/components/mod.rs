@@ -1,5 +1,6 @@
 //! Pieces several pages share. Each takes plain data as props.
 
+pub mod bulk_actions;
 pub mod confirm;
 pub mod error;
 pub mod form;

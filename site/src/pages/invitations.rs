@@ -1,11 +1,14 @@
 //! `/contracts/:id`: a contract's Invitations tab. Search by email, filter by status, page
 //! through thousands (the API pages by cursor), and Resend or Revoke each invitation with the
 //! outcome shown in its row. A pending invitation whose mail bounced, was marked as spam or could
-//! not be sent offers Correct address (an in-row form) and Clear block (asked first).
+//! not be sent offers Correct address (an in-row form) and Clear block (asked first). Rows can be
+//! selected for the bulk actions (components/bulk_actions.rs), which otherwise act on the filter.
 
+use crate::api::InvitationFilter;
 use crate::api::{
     ApiError, Invitation, InvitationChange, InvitationList, InvitationQuery, InvitationStatus,
 };
+use crate::components::bulk_actions::BulkActions;
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::layout::{ContractHeader, Tab};
@@ -13,7 +16,7 @@ use crate::components::status::{delivery_text, StatusBadge};
 use crate::format;
 use crate::pages::use_contract;
 use crate::{AppContext, Route};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -63,6 +66,8 @@ pub struct InvitationsState {
     /// `None` while the page loads.
     pub page: Option<Result<InvitationList, ApiError>>,
     pub rows: BTreeMap<String, RowState>,
+    /// Invitations selected on the current page, for the bulk actions.
+    pub selected: BTreeSet<String>,
     /// Bumped by every search, so searching again for the same thing reloads.
     pub generation: u32,
 }
@@ -74,6 +79,7 @@ impl Default for InvitationsState {
             cursors: vec![None],
             page: None,
             rows: BTreeMap::new(),
+            selected: BTreeSet::new(),
             generation: 0,
         }
     }
@@ -86,6 +92,14 @@ impl InvitationsState {
             status: self.search.status,
             cursor: self.cursors.last().cloned().flatten(),
             limit: PAGE_SIZE,
+        }
+    }
+
+    /// The search as the bulk actions' filter.
+    pub fn filter(&self) -> InvitationFilter {
+        InvitationFilter {
+            status: self.search.status,
+            q: Some(self.search.q.clone()).filter(|q| !q.trim().is_empty()),
         }
     }
 
@@ -107,6 +121,10 @@ pub enum InvitationsAction {
     Loaded(InvitationQuery, Result<InvitationList, ApiError>),
     NextPage,
     PreviousPage,
+    /// One row (selected or not).
+    Select(String, bool),
+    /// Every row of the page (selected or not).
+    SelectPage(bool),
     AskRevoke(String),
     CancelRevoke(String),
     AskClearBlock(String),
@@ -165,6 +183,7 @@ impl Reducible for InvitationsState {
                 s.cursors.push(Some(cursor));
                 s.page = None;
                 s.rows.clear();
+                s.selected.clear();
             }
             InvitationsAction::PreviousPage => {
                 if s.cursors.len() < 2 {
@@ -173,6 +192,20 @@ impl Reducible for InvitationsState {
                 s.cursors.pop();
                 s.page = None;
                 s.rows.clear();
+                s.selected.clear();
+            }
+            InvitationsAction::Select(id, on) => {
+                if on {
+                    s.selected.insert(id);
+                } else {
+                    s.selected.remove(&id);
+                }
+            }
+            InvitationsAction::SelectPage(on) => {
+                s.selected.clear();
+                if let (true, Some(Ok(list))) = (on, &s.page) {
+                    s.selected = list.invitations.iter().map(|i| i.id.clone()).collect();
+                }
             }
             InvitationsAction::AskRevoke(id) => {
                 s.rows.insert(id, RowState::ConfirmRevoke);
@@ -332,6 +365,11 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                 </Link<Route>>
             </p>
             <InvitationSearch search={state.search.clone()} on_search={dispatch.reform(InvitationsAction::Search)} />
+            <BulkActions contract_id={props.id.clone()} selected={state.selected.iter().cloned().collect::<Vec<_>>()}
+                filter={state.filter()} on_finished={{
+                    let (dispatch, search) = (dispatch.clone(), state.search.clone());
+                    Callback::from(move |_: ()| dispatch.emit(InvitationsAction::Search(search.clone())))
+                }} />
             <InvitationsView state={(*state).clone()} on_action={act} on_correct={correct} {dispatch} />
         </>
     }
@@ -438,6 +476,7 @@ pub fn InvitationsView(props: &InvitationsViewProps) -> Html {
                 <p class="empty" role="status">{"No invitations match."}</p>
             } else {
                 <InvitationTable invitations={list.invitations.clone()} rows={s.rows.clone()}
+                    selected={s.selected.clone()}
                     on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
                     dispatch={props.dispatch.clone()} />
             }
@@ -451,6 +490,8 @@ pub struct InvitationTableProps {
     pub invitations: Vec<Invitation>,
     #[prop_or_default]
     pub rows: BTreeMap<String, RowState>,
+    #[prop_or_default]
+    pub selected: BTreeSet<String>,
     pub on_action: Callback<(String, RowAction)>,
     #[prop_or_default]
     pub on_correct: Callback<(String, String)>,
@@ -459,10 +500,25 @@ pub struct InvitationTableProps {
 
 #[component]
 pub fn InvitationTable(props: &InvitationTableProps) -> Html {
+    let all_selected = !props.invitations.is_empty()
+        && props
+            .invitations
+            .iter()
+            .all(|i| props.selected.contains(&i.id));
+    let select_page = props.dispatch.reform(|e: Event| {
+        let on = e
+            .target_dyn_into::<HtmlInputElement>()
+            .is_some_and(|i| i.checked());
+        InvitationsAction::SelectPage(on)
+    });
     html! {
         <table class="cards invitations">
             <thead>
                 <tr>
+                    <th scope="col">
+                        <input type="checkbox" id="select-page" checked={all_selected} onchange={select_page}
+                            aria-label="Select every invitation on this page" />
+                    </th>
                     <th scope="col">{"Email"}</th>
                     <th scope="col">{"Name"}</th>
                     <th scope="col">{"Status"}</th>
@@ -476,6 +532,7 @@ pub fn InvitationTable(props: &InvitationTableProps) -> Html {
             <tbody>
                 { for props.invitations.iter().map(|inv| html! {
                     <InvitationRow invitation={inv.clone()} state={props.rows.get(&inv.id).cloned()}
+                        selected={props.selected.contains(&inv.id)}
                         on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
                         dispatch={props.dispatch.clone()} />
                 }) }
@@ -488,6 +545,8 @@ pub fn InvitationTable(props: &InvitationTableProps) -> Html {
 pub struct InvitationRowProps {
     pub invitation: Invitation,
     pub state: Option<RowState>,
+    #[prop_or_default]
+    pub selected: bool,
     pub on_action: Callback<(String, RowAction)>,
     #[prop_or_default]
     pub on_correct: Callback<(String, String)>,
@@ -524,6 +583,15 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
     let resend = {
         let (on_action, id) = (props.on_action.clone(), id.clone());
         Callback::from(move |_: MouseEvent| on_action.emit((id.clone(), RowAction::Resend)))
+    };
+    let select = {
+        let id = id.clone();
+        props.dispatch.reform(move |e: Event| {
+            let on = e
+                .target_dyn_into::<HtmlInputElement>()
+                .is_some_and(|i| i.checked());
+            InvitationsAction::Select(id.clone(), on)
+        })
     };
     let ask_revoke = {
         let id = id.clone();
@@ -642,6 +710,10 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
     );
     html! {
         <tr id={format!("invitation-{id}")}>
+            <td data-label="Select" class="select">
+                <input type="checkbox" id={format!("select-{id}")} checked={props.selected} onchange={select}
+                    aria-label={format!("Select {}", inv.email)} />
+            </td>
             <td data-label="Email" class="email">{inv.email.clone()}</td>
             <td data-label="Name">{inv.name.clone().unwrap_or_else(|| "—".into())}</td>
             <td data-label="Status"><StatusBadge status={inv.status} /></td>
