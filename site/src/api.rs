@@ -425,11 +425,13 @@ impl Api {
         file_name: &str,
         file_size: u64,
         activities: &[String],
+        mode: ImportMode,
     ) -> Result<AnnouncedImport, ApiError> {
         let body = NewImport {
             activities: activities.to_vec(),
             file_name: Some(file_name.to_owned()),
             file_size,
+            mode,
         };
         self.post(&format!("/contracts/{}/imports", enc(contract_id)), &body)
             .await

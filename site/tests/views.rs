@@ -438,6 +438,8 @@ fn new_import(id: &str, state: ImportState, reason: Option<&str>) -> Import {
         report_url: None,
         refused_uploads: 0,
         put_by: None,
+        mode: ImportMode::Invite,
+        checked_by: None,
     }
 }
 

@@ -739,6 +739,7 @@ fn each_role_allows_only_what_its_function_does() {
     for binary in [
         "resend",
         "revoke",
+        "extend",
         "contract-admins",
         "enrol",
         "people",

@@ -82,6 +82,7 @@ pub mod add_invitations {
     pub const ROUTES: &[Route] = &[
         Route::new("POST", "/contracts/{id}/invitations"),
         Route::new("POST", "/contracts/{id}/imports"),
+        Route::new("POST", "/contracts/{id}/imports/{importId}/invite"),
     ];
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
@@ -90,7 +91,8 @@ pub mod add_invitations {
             let id = param(&params, "id");
             match route.path {
                 "/contracts/{id}/invitations" => invitations::add(app, &caller, id, &req).await,
-                _ => imports::create(app, &caller, id, &req).await,
+                "/contracts/{id}/imports" => imports::create(app, &caller, id, &req).await,
+                _ => imports::invite_checked(app, &caller, id, param(&params, "importId")).await,
             }
         })
         .await

@@ -234,6 +234,7 @@ pub fn import(i: &domain::Import, now: DateTime<Utc>, report_url: Option<String>
             invalid_email: c.invalid_email,
             duplicate: c.duplicate,
             over_seat_limit: c.over_seat_limit,
+            address_blocked: c.address_blocked,
         },
         first_bad_rows: i
             .first_bad_rows
@@ -250,6 +251,11 @@ pub fn import(i: &domain::Import, now: DateTime<Utc>, report_url: Option<String>
         }),
         refused_uploads: i.refused_uploads,
         put_by: i.put_by.clone(),
+        mode: match i.mode {
+            domain::ImportMode::Invite => wire::ImportMode::Invite,
+            domain::ImportMode::Check => wire::ImportMode::Check,
+        },
+        checked_by: i.checked_by.as_ref().map(ToString::to_string),
         report_url,
     }
 }
@@ -395,6 +401,9 @@ mod tests {
             refused_uploads: 1,
             put_by: Some("AWS:AROAEXAMPLE:ops".into()),
             announced_size: None,
+            mode: ImportMode::Invite,
+            checked_by: None,
+            file_key: None,
         };
         let sent = import(&stored, at() + Duration::hours(1), None);
         assert_eq!(round_trip(&sent), sent);

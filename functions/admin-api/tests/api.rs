@@ -197,6 +197,12 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
                 Some(json!({"activities": activities, "file_name": "list.csv", "file_size": 120})),
             ),
             ("GET", format!("/contracts/{c}/imports"), None),
+            // Not a check: refused (409) for those who may touch the contract.
+            (
+                "POST",
+                format!("/contracts/{c}/imports/{}/invite", import_of(c)),
+                None,
+            ),
             (
                 "GET",
                 format!("/contracts/{c}/imports/{}", import_of(c)),
@@ -310,6 +316,8 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
         let (status, body) = w.call(method, &path, body, &ADMIN_A).await;
         let expected = if method == "POST" && path.ends_with("/imports") {
             201
+        } else if path.ends_with("/invite") {
+            409
         } else if chooses_admins(method, &path) {
             403
         } else {
@@ -321,6 +329,8 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
         let (status, body) = w.call(method, &path, body, &SYSADMIN).await;
         let expected = if method == "POST" && path.ends_with("/imports") {
             201
+        } else if path.ends_with("/invite") {
+            409
         } else {
             200
         };
@@ -1761,4 +1771,84 @@ async fn a_bulk_revoke_racing_enrolments_never_revokes_an_enrolled_student() {
         c["counts"]["revoked"].as_u64().unwrap() + c["counts"]["enrolled"].as_u64().unwrap(),
         24
     );
+}
+
+/// "Invite these N" after a check: a new import of the same stored file (copied to the new
+/// import's key, which starts it), with the check's activities; only from a finished check.
+#[tokio::test]
+async fn a_finished_check_is_invited_from_its_stored_file() {
+    let w = World::new().await;
+    let (status, created) = w
+        .call(
+            "POST",
+            "/contracts/A/imports",
+            Some(json!({"activities": ["a2"], "file_name": "team.csv", "file_size": 30, "mode": "check"})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["import"]["mode"], "check");
+    let contract = ContractId::parse("A").unwrap();
+    let check_id = ImportId::parse(created["import"]["id"].as_str().unwrap()).unwrap();
+    let invite = format!("/contracts/A/imports/{check_id}/invite");
+    let (status, problem) = w.call("POST", &invite, None, &ADMIN_A).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("not_a_finished_check")),
+        "not run yet"
+    );
+
+    // The import function ran the check on the uploaded file.
+    let key = format!("imports/A/{check_id}.csv");
+    let file = format!("{}\n{}\n", w.env.email("c1"), w.env.email("c2"));
+    w.env
+        .s3
+        .put_object()
+        .bucket(&w.env.bucket)
+        .key(&key)
+        .body(file.clone().into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    let mut check = w
+        .env
+        .store
+        .get_import(&contract, &check_id)
+        .await
+        .unwrap()
+        .unwrap();
+    check.status = ImportStatus::Done;
+    check.file_key = Some(key);
+    w.env.store.save_import(&check).await.unwrap();
+
+    let (status, import) = w.call("POST", &invite, None, &ADMIN_A).await;
+    assert_eq!(status, 201, "{import}");
+    assert_eq!(
+        (
+            &import["mode"],
+            &import["checked_by"],
+            &import["activities"],
+            &import["file_name"]
+        ),
+        (
+            &json!("invite"),
+            &json!(check_id.to_string()),
+            &json!(["a2"]),
+            &json!("team.csv")
+        )
+    );
+    let copied = w
+        .env
+        .s3
+        .get_object()
+        .bucket(&w.env.bucket)
+        .key(format!("imports/A/{}.csv", import["id"].as_str().unwrap()))
+        .send()
+        .await
+        .expect("the checked file, copied to the new import's key");
+    let body = copied.body.collect().await.unwrap().into_bytes();
+    assert_eq!(body.as_ref(), file.as_bytes());
+    // Another contract's admin may not.
+    let (status, _) = w.call("POST", &invite, None, &As::User("admin-b")).await;
+    assert_eq!(status, 403);
 }

@@ -323,6 +323,8 @@ pub trait DeliveryStore: Send + Sync {
     /// Blocks an address (kept as first blocked: a second report changes nothing).
     async fn block_address(&self, block: &AddressBlock) -> Result<(), StoreError>;
     async fn address_block(&self, identity: &str) -> Result<Option<AddressBlock>, StoreError>;
+    /// The blocks on any of `identities` (a batch read: an import's check asks for a round).
+    async fn address_blocks(&self, identities: &[&str]) -> Result<Vec<AddressBlock>, StoreError>;
     /// Deals with one due send, conditional on it being as it was found: queues it again, or
     /// gives up on it, or takes it off the index.
     async fn sweep_send(
@@ -442,6 +444,8 @@ pub trait Blobs: Send + Sync {
         parts: Vec<(i32, String)>,
     ) -> Result<(), BlobError>;
     async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), BlobError>;
+    /// Copies an object inside the bucket (S3 announces the copy as it does a new file).
+    async fn copy(&self, from: &str, to: &str) -> Result<(), BlobError>;
     /// A URL a browser can PUT the object to, valid for `expires_in`, for a body of exactly
     /// `content_length` bytes (the length is signed, so S3 refuses any other).
     async fn presigned_put(

@@ -767,6 +767,9 @@ async fn contracts_and_imports_round_trip() {
         refused_uploads: 0,
         put_by: None,
         announced_size: None,
+        mode: ImportMode::Invite,
+        checked_by: None,
+        file_key: None,
     };
     assert!(env.store.create_import(&import).await.unwrap());
     assert!(!env.store.create_import(&import).await.unwrap());

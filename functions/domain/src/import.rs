@@ -23,6 +23,30 @@ pub enum ImportStatus {
     },
 }
 
+/// What an import does with its file: invite, or only check what inviting would do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    #[default]
+    Invite,
+    /// Every row classified against the table as it is now; nothing is written but the
+    /// import's own record and report, nobody is mailed.
+    Check,
+}
+
+impl ImportMode {
+    /// The value of an S3 object's `mode` metadata, or of the API's `mode`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim() {
+            "invite" => Some(Self::Invite),
+            "check" => Some(Self::Check),
+            _ => None,
+        }
+    }
+}
+
+/// For a check, `invited` and `reinvited` count the rows that would be; `address_blocked` only
+/// counts in a check (an import invites a blocked address, and the mailer sends it nothing).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportCounts {
     pub invited: u64,
@@ -32,9 +56,82 @@ pub struct ImportCounts {
     pub invalid_email: u64,
     pub duplicate: u64,
     pub over_seat_limit: u64,
+    #[serde(default)]
+    pub address_blocked: u64,
+}
+
+/// What importing a row would do, found without writing anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckOutcome {
+    WouldInvite,
+    /// Was revoked; would be invited again.
+    WouldReinvite,
+    AlreadyInvited,
+    AlreadyEnrolled,
+    InvalidEmail {
+        reason: String,
+    },
+    Duplicate {
+        first_line: u64,
+    },
+    /// The address bounced for good or complained: it would be invited, and nothing mailed.
+    AddressBlocked {
+        why: String,
+    },
+    /// Beyond the seats left now.
+    OverSeatLimit,
+}
+
+impl CheckOutcome {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::WouldInvite => "would_invite",
+            Self::WouldReinvite => "would_reinvite",
+            Self::AlreadyInvited => "already_invited",
+            Self::AlreadyEnrolled => "already_enrolled",
+            Self::InvalidEmail { .. } => "invalid_email",
+            Self::Duplicate { .. } => "duplicate",
+            Self::AddressBlocked { .. } => "address_blocked",
+            Self::OverSeatLimit => "over_seat_limit",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Self::WouldInvite => "would be invited".into(),
+            Self::WouldReinvite => {
+                "would be invited again (the earlier invitation was revoked)".into()
+            }
+            Self::AlreadyInvited => "already invited".into(),
+            Self::AlreadyEnrolled => "already enrolled".into(),
+            Self::InvalidEmail { reason } => format!("invalid email address: {reason}"),
+            Self::Duplicate { first_line } => format!("duplicate of line {first_line}"),
+            Self::AddressBlocked { why } => why.clone(),
+            Self::OverSeatLimit => {
+                "over the contract's seat limit (counted against the seats left now)".into()
+            }
+        }
+    }
+
+    pub fn would_invite(&self) -> bool {
+        matches!(self, Self::WouldInvite | Self::WouldReinvite)
+    }
 }
 
 impl ImportCounts {
+    pub fn add_check(&mut self, outcome: &CheckOutcome) {
+        match outcome {
+            CheckOutcome::WouldInvite => self.invited += 1,
+            CheckOutcome::WouldReinvite => self.reinvited += 1,
+            CheckOutcome::AlreadyInvited => self.already_invited += 1,
+            CheckOutcome::AlreadyEnrolled => self.already_enrolled += 1,
+            CheckOutcome::InvalidEmail { .. } => self.invalid_email += 1,
+            CheckOutcome::Duplicate { .. } => self.duplicate += 1,
+            CheckOutcome::AddressBlocked { .. } => self.address_blocked += 1,
+            CheckOutcome::OverSeatLimit => self.over_seat_limit += 1,
+        }
+    }
+
     pub fn add(&mut self, outcome: &InviteOutcome) {
         match outcome {
             InviteOutcome::Invited { .. } => self.invited += 1,
@@ -57,6 +154,7 @@ impl ImportCounts {
             + self.invalid_email
             + self.duplicate
             + self.over_seat_limit
+            + self.address_blocked
     }
 }
 
@@ -97,6 +195,14 @@ pub struct Import {
     /// the import refuses a file of another size. None for a file dropped into the bucket.
     #[serde(default)]
     pub announced_size: Option<u64>,
+    #[serde(default)]
+    pub mode: ImportMode,
+    /// For an import made from a check ("Invite these"): the check whose file it invites.
+    #[serde(default)]
+    pub checked_by: Option<ImportId>,
+    /// The S3 key of the file this import ran on (set when it takes the file).
+    #[serde(default)]
+    pub file_key: Option<String>,
 }
 
 /// An announced upload's URL lasts 15 minutes, and a running import saves its progress after
@@ -169,6 +275,9 @@ mod tests {
             refused_uploads: 0,
             put_by: None,
             announced_size: None,
+            mode: ImportMode::Invite,
+            checked_by: None,
+            file_key: None,
         };
         let quiet = at + STALL_AFTER + Duration::seconds(1);
         assert_eq!(import(ImportStatus::Queued).stall(at + STALL_AFTER), None);

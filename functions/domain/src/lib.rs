@@ -17,7 +17,7 @@ pub use contract::{
 };
 pub use email::{EmailAddress, EmailError};
 pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId};
-pub use import::{BadRow, Import, ImportCounts, ImportStatus, Stall};
+pub use import::{BadRow, CheckOutcome, Import, ImportCounts, ImportMode, ImportStatus, Stall};
 pub use invitation::{
     decide_invite, import_replay, AddressBlock, CorrectRefused, Delivery, DeliveryReport,
     EnrolDecision, EnrolRefused, ExtendDecision, ExtendRefused, Invitation, InvitationStatus,

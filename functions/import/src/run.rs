@@ -18,6 +18,8 @@ pub use invitations_core::domain::import::MAX_FILE_BYTES;
 const STOP_BEFORE_DEADLINE: chrono::Duration = chrono::Duration::seconds(60);
 /// Object metadata (`x-amz-meta-activities`) naming a voucher's activities for a dropped file.
 pub const ACTIVITIES_METADATA: &str = "activities";
+/// Object metadata (`x-amz-meta-mode`): `check` only checks a dropped file (nothing is written).
+pub const MODE_METADATA: &str = "mode";
 
 /// Why an import ends as failed, with nothing invited. Recorded on the import for people.
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +36,8 @@ pub enum ImportFailure {
     NotAsAnnounced { announced: u64, actual: u64 },
     #[error("the file was removed before it could be read")]
     Missing,
+    #[error("the file's mode metadata is \"{0}\"; it must be \"check\" or \"invite\"")]
+    BadMode(String),
     #[error("{0}")]
     File(FileError),
 }
@@ -73,6 +77,7 @@ pub async fn run_import(
         None => {
             import.upload = Some(object.sequencer.clone());
             import.put_by = object.put_by.clone();
+            import.file_key = Some(object.key.clone());
         }
     }
     if matches!(
@@ -138,6 +143,9 @@ async fn load_or_create(app: &App, object: &ImportObject) -> Result<Import, Stor
         refused_uploads: 0,
         put_by: None,
         announced_size: None,
+        mode: ImportMode::Invite,
+        checked_by: None,
+        file_key: None,
     };
     if app.store.create_import(&import).await? {
         return Ok(import);
@@ -194,6 +202,11 @@ async fn invite_everyone(
             .transpose()
             .map_err(|e| Stop::Failed(InvitationsRefused::BadActivityId(e).into()))?
             .unwrap_or_default();
+        import.mode = match info.metadata.get(MODE_METADATA) {
+            None => ImportMode::Invite,
+            Some(mode) => ImportMode::parse(mode)
+                .ok_or_else(|| Stop::Failed(ImportFailure::BadMode(mode.clone())))?,
+        };
     }
     // The same rule as the add and upload routes: not for an expired contract, and activities
     // that suit it.
@@ -260,6 +273,10 @@ async fn invite_everyone(
     import.rows_read = 0;
     import.counts = ImportCounts::default();
     import.first_bad_rows.clear();
+    let mut check = Check {
+        first_lines: HashMap::new(),
+        seats_left: contract.seats_left(),
+    };
 
     let result = async {
         loop {
@@ -277,16 +294,24 @@ async fn invite_everyone(
                     }
                     let replay = import.rows_read + round.len() as u64 <= replay_until;
                     let mut writer = csv::Writer::from_writer(Vec::new());
-                    invite_round(
-                        app,
-                        &contract,
-                        &activities,
-                        import,
-                        &round,
-                        replay,
-                        &mut writer,
-                    )
-                    .await?;
+                    match import.mode {
+                        ImportMode::Invite => {
+                            invite_round(
+                                app,
+                                &contract,
+                                &activities,
+                                import,
+                                &round,
+                                replay,
+                                &mut writer,
+                            )
+                            .await?
+                        }
+                        ImportMode::Check => {
+                            classify_round(app, &contract, import, &round, &mut check, &mut writer)
+                                .await?
+                        }
+                    }
                     upload.write(&writer.into_inner().expect("memory")).await?;
                     import.updated_at = crate::now(app);
                     app.store.save_import(import).await?;
@@ -403,6 +428,94 @@ async fn invite_round(
         report::line(writer, row.line, row.value(), outcome.code(), &detail);
         import.counts.add(&outcome);
         if !outcome.is_new_invitation() && import.first_bad_rows.len() < FIRST_BAD_ROWS {
+            import.first_bad_rows.push(BadRow {
+                line: row.line,
+                value: import::shorten(row.value(), 80),
+                reason: detail,
+            });
+        }
+    }
+    import.rows_read += round.len() as u64;
+    Ok(())
+}
+
+/// What a check keeps across rounds: the first line of every address (a check writes nothing,
+/// so the table cannot catch a duplicate from an earlier round: about 10 MB per 100,000
+/// addresses), and the seats left after the rows that would be invited so far.
+struct Check {
+    first_lines: HashMap<String, u64>,
+    seats_left: Option<u64>,
+}
+
+/// Classifies one round of a check against the table as it is, writing nothing but the
+/// report lines, in file order.
+async fn classify_round(
+    app: &App,
+    contract: &Contract,
+    import: &mut Import,
+    round: &[AddressRow],
+    check: &mut Check,
+    writer: &mut csv::Writer<Vec<u8>>,
+) -> Result<(), Stop> {
+    let checked = check_round(round);
+    let identities: Vec<&str> = checked
+        .iter()
+        .filter_map(|c| match c {
+            Checked::Invitee(email) => Some(email.identity()),
+            _ => None,
+        })
+        .collect();
+    let existing: HashMap<String, Invitation> = app
+        .store
+        .find_invitations_by_email(&contract.id, &identities)
+        .await?
+        .into_iter()
+        .map(|inv| (inv.email.identity().to_owned(), inv))
+        .collect();
+    let blocks: HashMap<String, AddressBlock> = app
+        .store
+        .address_blocks(&identities)
+        .await?
+        .into_iter()
+        .map(|block| (block.identity.clone(), block))
+        .collect();
+    for (row, checked) in round.iter().zip(checked) {
+        let outcome = match checked {
+            Checked::Invalid(reason) => CheckOutcome::InvalidEmail {
+                reason: reason.to_string(),
+            },
+            Checked::Duplicate { first_line } => CheckOutcome::Duplicate { first_line },
+            Checked::Invitee(email) => {
+                let identity = email.identity();
+                match check.first_lines.get(identity) {
+                    Some(&first_line) => CheckOutcome::Duplicate { first_line },
+                    None => {
+                        check.first_lines.insert(identity.to_owned(), row.line);
+                        let would = match decide_invite(existing.get(identity)) {
+                            InviteDecision::Create => CheckOutcome::WouldInvite,
+                            InviteDecision::Reinvite { .. } => CheckOutcome::WouldReinvite,
+                            InviteDecision::AlreadyInvited => CheckOutcome::AlreadyInvited,
+                            InviteDecision::AlreadyEnrolled => CheckOutcome::AlreadyEnrolled,
+                        };
+                        match (would.would_invite(), blocks.get(identity), check.seats_left) {
+                            (true, Some(block), _) => CheckOutcome::AddressBlocked {
+                                why: block.explain(),
+                            },
+                            (true, None, Some(0)) => CheckOutcome::OverSeatLimit,
+                            (true, None, Some(left)) => {
+                                check.seats_left = Some(left - 1);
+                                would
+                            }
+                            _ => would,
+                        }
+                    }
+                }
+            }
+        };
+        let detail = outcome.describe();
+        report::line(writer, row.line, row.value(), outcome.code(), &detail);
+        import.counts.add_check(&outcome);
+        if !outcome.would_invite() && import.first_bad_rows.len() < FIRST_BAD_ROWS {
             import.first_bad_rows.push(BadRow {
                 line: row.line,
                 value: import::shorten(row.value(), 80),

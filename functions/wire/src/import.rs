@@ -22,7 +22,18 @@ pub struct ImportStatus {
     pub reason: Option<String>,
 }
 
-/// How many rows had each outcome.
+/// What an import does with its file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportMode {
+    #[default]
+    Invite,
+    /// Only check what inviting would do: nothing is written, nobody is mailed.
+    Check,
+}
+
+/// How many rows had each outcome (for a check: would have).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImportCounts {
@@ -33,20 +44,36 @@ pub struct ImportCounts {
     pub invalid_email: u64,
     pub duplicate: u64,
     pub over_seat_limit: u64,
+    /// A check's rows whose address is blocked (bounced for good or complained).
+    #[serde(default)]
+    pub address_blocked: u64,
 }
 
 impl ImportCounts {
     /// Each count with its label, in the order a report lists them.
-    pub fn labelled(&self) -> [(&'static str, u64); 7] {
-        [
-            ("Invited", self.invited),
-            ("Invited again", self.reinvited),
+    pub fn labelled(&self, mode: ImportMode) -> Vec<(&'static str, u64)> {
+        let (invited, reinvited) = match mode {
+            ImportMode::Invite => ("Invited", "Invited again"),
+            ImportMode::Check => ("Would be invited", "Would be invited again"),
+        };
+        let mut counts = vec![
+            (invited, self.invited),
+            (reinvited, self.reinvited),
             ("Already invited", self.already_invited),
             ("Already enrolled", self.already_enrolled),
             ("Invalid email", self.invalid_email),
             ("Duplicate", self.duplicate),
             ("Over the seat limit", self.over_seat_limit),
-        ]
+        ];
+        if mode == ImportMode::Check {
+            counts.push(("Address blocked", self.address_blocked));
+        }
+        counts
+    }
+
+    /// For a check: the rows that would become pending invitations.
+    pub fn would_invite(&self) -> u64 {
+        self.invited + self.reinvited
     }
 }
 
@@ -96,6 +123,9 @@ pub struct Import {
     pub refused_uploads: u32,
     /// Who put the file into the bucket, as S3 names them (for a file dropped by an operator).
     pub put_by: Option<String>,
+    pub mode: ImportMode,
+    /// For an import made from a check ("Invite these"): the check's id.
+    pub checked_by: Option<String>,
 }
 
 impl Import {
@@ -126,6 +156,9 @@ pub struct NewImport {
     /// The file's size in bytes (at most 50 MiB): the upload URL accepts a file of exactly
     /// this size and no other.
     pub file_size: u64,
+    /// `check`: only check what inviting would do (then `POST .../imports/{importId}/invite`).
+    #[serde(default)]
+    pub mode: ImportMode,
 }
 
 /// Where and how the browser uploads the file.

@@ -46,7 +46,7 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
                 {state_text(import)}
             </p>
             <dl class="counts">
-                { for import.counts.labelled().into_iter().map(|(label, n)| html! {
+                { for import.counts.labelled(import.mode).into_iter().map(|(label, n)| html! {
                     <div><dt>{label}</dt><dd>{format::count(n)}</dd></div>
                 }) }
             </dl>

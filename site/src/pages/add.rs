@@ -3,7 +3,7 @@
 //! activities then asks for them ("Step 2 of 2"). Add Users sends; the results per person (or the
 //! import's progress and report, for a file) are shown here.
 
-use crate::api::{self, AddResult, ApiError, Contract, Import, Phase, User};
+use crate::api::{self, AddResult, ApiError, Contract, Import, ImportMode, Phase, User};
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
 use crate::components::import_report::ImportReport;
@@ -298,7 +298,13 @@ fn start_import(
     yew::platform::spawn_local(async move {
         let announced = match ctx
             .api()
-            .announce_import(&contract_id, &file.name(), file.size() as u64, &activities)
+            .announce_import(
+                &contract_id,
+                &file.name(),
+                file.size() as u64,
+                &activities,
+                ImportMode::Invite,
+            )
             .await
         {
             Ok(a) => a,

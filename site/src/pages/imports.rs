@@ -82,7 +82,7 @@ pub fn ImportList(props: &ImportListProps) -> Html {
         <ul class="imports">
             { for props.imports.iter().map(|import| {
                 let invited = import.counts.invited + import.counts.reinvited;
-                let not_invited = import.counts.labelled().iter().skip(2).map(|(_, n)| n).sum::<u64>();
+                let not_invited = import.counts.labelled(import.mode).iter().skip(2).map(|(_, n)| n).sum::<u64>();
                 let onclick = {
                     let (on_open, id) = (props.on_open.clone(), import.id.clone());
                     Callback::from(move |_: MouseEvent| on_open.emit(id.clone()))

@@ -73,6 +73,12 @@ pub async fn create(
         refused_uploads: 0,
         put_by: None,
         announced_size: Some(body.file_size),
+        mode: match body.mode {
+            wire::ImportMode::Invite => ImportMode::Invite,
+            wire::ImportMode::Check => ImportMode::Check,
+        },
+        checked_by: None,
+        file_key: None,
     };
     if !app.store.create_import(&import).await? {
         return Err(Problem::busy());
@@ -98,6 +104,68 @@ pub async fn create(
                 expires_at: views::timestamp(now + URL_LIFETIME),
             },
         },
+    ))
+}
+
+/// `POST /contracts/{id}/imports/{importId}/invite`: "Invite these N" after a check. A new
+/// import of the same stored file (copied to the new import's key, which starts it; nobody
+/// uploads it again) with the check's activities. Answers the new import.
+pub async fn invite_checked(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    check_id: &str,
+) -> Result<Response<Body>, Problem> {
+    let bucket = app.imports_bucket()?;
+    let contract = managed_contract(app, caller, id).await?;
+    let check_id = ImportId::parse(check_id).map_err(|_| import_not_found())?;
+    let check = app
+        .store
+        .get_import(&contract.id, &check_id)
+        .await?
+        .ok_or_else(import_not_found)?;
+    let (Some(key), ImportMode::Check, ImportStatus::Done) =
+        (&check.file_key, check.mode, &check.status)
+    else {
+        return Err(Problem::conflict(
+            "not_a_finished_check",
+            "Only a finished check of a file can be invited from; this import is not one.",
+        ));
+    };
+    let now = (app.clock)();
+    // The contract may have ended, or lost an activity, since the check.
+    let activities = contract.accept_resolved(now, &check.activities)?;
+    let import = Import {
+        id: ImportId::new(now),
+        contract_id: contract.id.clone(),
+        status: ImportStatus::Queued,
+        activities,
+        created_by: Some(caller.user_id.clone()),
+        created_at: now,
+        updated_at: now,
+        file_name: check.file_name.clone(),
+        rows_read: 0,
+        counts: ImportCounts::default(),
+        first_bad_rows: Vec::new(),
+        report_key: None,
+        upload: None,
+        refused_uploads: 0,
+        put_by: None,
+        announced_size: None,
+        mode: ImportMode::Invite,
+        checked_by: Some(check.id.clone()),
+        file_key: None,
+    };
+    if !app.store.create_import(&import).await? {
+        return Err(Problem::busy());
+    }
+    bucket
+        .copy(key, &format!("imports/{}/{}.csv", contract.id, import.id))
+        .await
+        .map_err(storage_problem)?;
+    Ok(http::json(
+        StatusCode::CREATED,
+        &views::import(&import, now, None),
     ))
 }
 

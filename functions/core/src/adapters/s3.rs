@@ -191,6 +191,18 @@ impl Blobs for S3Blobs {
         Ok(())
     }
 
+    async fn copy(&self, from: &str, to: &str) -> Result<(), BlobError> {
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(format!("{}/{}", self.bucket, urlencoding_path(from)))
+            .key(to)
+            .send()
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
     async fn presigned_put(
         &self,
         key: &str,
@@ -215,5 +227,30 @@ impl Blobs for S3Blobs {
             .await
             .map_err(storage)?;
         Ok(request.uri().to_string())
+    }
+}
+
+/// A key as CopyObject's `CopySource` wants it: percent-encoded, with its slashes kept.
+fn urlencoding_path(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for byte in key.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_copy_source_is_percent_encoded_but_keeps_its_slashes() {
+        assert_eq!(
+            super::urlencoding_path("imports/c-1/list é+1.csv"),
+            "imports/c-1/list%20%C3%A9%2B1.csv"
+        );
     }
 }

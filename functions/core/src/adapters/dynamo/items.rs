@@ -83,8 +83,9 @@ pub fn user_email_pk(identity: &str) -> String {
     format!("USEREMAIL#{identity}")
 }
 pub const USER_EMAIL_SK: &str = "USEREMAIL";
+pub const BLOCK_PK_PREFIX: &str = "BLOCK#";
 pub fn block_pk(identity: &str) -> String {
-    format!("BLOCK#{identity}")
+    format!("{BLOCK_PK_PREFIX}{identity}")
 }
 pub const BLOCK_SK: &str = "BLOCK";
 

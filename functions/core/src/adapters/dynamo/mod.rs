@@ -65,6 +65,49 @@ impl DynamoStore {
         &self.client
     }
 
+    /// The items at `keys` that exist, read consistently: BatchGetItem takes at most 100 keys,
+    /// and keys it could not read come back to be asked again.
+    pub(crate) async fn batch_get(
+        &self,
+        keys: Vec<items::Item>,
+    ) -> Result<Vec<items::Item>, StoreError> {
+        use aws_sdk_dynamodb::types::KeysAndAttributes;
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let mut keys = chunk.to_vec();
+            for attempt in 0.. {
+                if keys.is_empty() {
+                    break;
+                }
+                if attempt == MAX_ATTEMPTS {
+                    return Err(StoreError::Contended);
+                }
+                if attempt > 0 {
+                    backoff(attempt).await;
+                }
+                let request = KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut keys)))
+                    .consistent_read(true)
+                    .build()
+                    .expect("keys are set");
+                let mut out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, request)
+                    .send()
+                    .await
+                    .map_err(db_error)?;
+                if let Some(items) = out.responses.as_mut().and_then(|r| r.remove(&self.table)) {
+                    found.extend(items);
+                }
+                if let Some(left) = out.unprocessed_keys().and_then(|u| u.get(&self.table)) {
+                    keys = left.keys().to_vec();
+                }
+            }
+        }
+        Ok(found)
+    }
+
     /// Runs a transaction, retrying conflicts with other transactions and throttling. A failed
     /// condition is not an error: the caller decides what it means.
     pub(crate) async fn transact(

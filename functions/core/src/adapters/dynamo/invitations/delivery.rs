@@ -292,17 +292,20 @@ impl DeliveryStore for DynamoStore {
             .send()
             .await
             .map_err(db_error)?;
-        let Some(item) = out.item() else {
-            return Ok(None);
-        };
-        let r = Reader(item);
-        let kind = r.s("kind")?;
-        Ok(Some(AddressBlock {
-            identity: identity.to_owned(),
-            kind: ReportKind::parse(kind).ok_or_else(|| CorruptItem(format!("kind {kind}")))?,
-            detail: r.opt_s("detail").unwrap_or_default().to_owned(),
-            at: r.time("at")?,
-        }))
+        out.item().map(block_from).transpose()
+    }
+
+    async fn address_blocks(&self, identities: &[&str]) -> Result<Vec<AddressBlock>, StoreError> {
+        let keys = identities
+            .iter()
+            .map(|identity| {
+                Item::from([
+                    ("pk".into(), s(block_pk(identity))),
+                    ("sk".into(), s(BLOCK_SK)),
+                ])
+            })
+            .collect();
+        self.batch_get(keys).await?.iter().map(block_from).collect()
     }
 
     async fn due_sends(
@@ -442,4 +445,16 @@ impl DynamoStore {
         written(result)?;
         Ok(())
     }
+}
+
+fn block_from(item: &Item) -> Result<AddressBlock, StoreError> {
+    let r = Reader(item);
+    let kind = r.s("kind")?;
+    let pk = r.s("pk")?;
+    Ok(AddressBlock {
+        identity: pk.strip_prefix(BLOCK_PK_PREFIX).unwrap_or(pk).to_owned(),
+        kind: ReportKind::parse(kind).ok_or_else(|| CorruptItem(format!("kind {kind}")))?,
+        detail: r.opt_s("detail").unwrap_or_default().to_owned(),
+        at: r.time("at")?,
+    })
 }

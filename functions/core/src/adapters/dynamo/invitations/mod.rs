@@ -9,12 +9,12 @@ mod transitions;
 use create::INVITATIONS_PER_TRANSACTION;
 
 use super::items::*;
-use super::{db_error, DynamoStore, MAX_ATTEMPTS};
+use super::{db_error, DynamoStore};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
-    KeysAndAttributes, Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+    Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -208,54 +208,20 @@ impl InvitationStore for DynamoStore {
         contract: &ContractId,
         identities: &[&str],
     ) -> Result<Vec<Invitation>, StoreError> {
-        let mut found = Vec::with_capacity(identities.len());
-        // BatchGetItem takes at most 100 keys; keys it could not read come back to ask again.
-        for chunk in identities.chunks(100) {
-            let mut keys: Vec<Item> = chunk
-                .iter()
-                .map(|identity| {
-                    Item::from([
-                        ("pk".into(), s(contract_pk(contract))),
-                        ("sk".into(), s(invite_sk(identity))),
-                    ])
-                })
-                .collect();
-            for attempt in 0.. {
-                if keys.is_empty() {
-                    break;
-                }
-                if attempt == MAX_ATTEMPTS {
-                    return Err(StoreError::Contended);
-                }
-                if attempt > 0 {
-                    super::backoff(attempt).await;
-                }
-                let request = KeysAndAttributes::builder()
-                    .set_keys(Some(std::mem::take(&mut keys)))
-                    .consistent_read(true)
-                    .build()
-                    .expect("keys are set");
-                let out = self
-                    .client()
-                    .batch_get_item()
-                    .request_items(self.table(), request)
-                    .send()
-                    .await
-                    .map_err(db_error)?;
-                for item in out
-                    .responses()
-                    .and_then(|r| r.get(self.table()))
-                    .into_iter()
-                    .flatten()
-                {
-                    found.push(invitation_from(item)?);
-                }
-                if let Some(left) = out.unprocessed_keys().and_then(|u| u.get(self.table())) {
-                    keys = left.keys().to_vec();
-                }
-            }
-        }
-        Ok(found)
+        let keys = identities
+            .iter()
+            .map(|identity| {
+                Item::from([
+                    ("pk".into(), s(contract_pk(contract))),
+                    ("sk".into(), s(invite_sk(identity))),
+                ])
+            })
+            .collect();
+        self.batch_get(keys)
+            .await?
+            .iter()
+            .map(|item| invitation_from(item).map_err(StoreError::from))
+            .collect()
     }
 
     async fn list_invitations(
