@@ -335,6 +335,7 @@ mod tests {
             enrolled_at: None,
             revoked_by: None,
             revoked_at: None,
+            reinvited: false,
         };
         let sent = invitation_list(std::slice::from_ref(&inv), &c, Some("next".into()), at());
         assert_eq!(round_trip(&sent), sent);

@@ -43,7 +43,7 @@ impl TransitionStore for DynamoStore {
                 ),
                 (":due".into(), ms(now + super::delivery::QUEUED_LIMIT)),
             ]);
-            let items = vec![
+            let mut items = vec![
                 tx_update(update(
                     invitation_key(&contract.id, current.email.identity()),
                     "SET token_version = :ver, expires_at = :exp, delivery = :queued, \
@@ -57,17 +57,18 @@ impl TransitionStore for DynamoStore {
                     values,
                     self.table(),
                 )),
-                self.put_audit(
-                    &contract.id,
-                    AuditRecord {
-                        at: now,
-                        actor: Some(by.clone()),
-                        action: AuditAction::Resend,
-                        subjects: vec![current.email.identity().to_owned()],
-                        detail: None,
-                    },
-                ),
             ];
+            items.extend(self.audit_with_history(
+                &contract.id,
+                AuditRecord {
+                    at: now,
+                    actor: Some(by.clone()),
+                    action: AuditAction::Resend,
+                    subjects: vec![current.email.identity().to_owned()],
+                    detail: None,
+                    invitation_id: Some(id.clone()),
+                },
+            ));
             match self.transact(items).await? {
                 TxOutcome::Done => {
                     current.token_version += 1;
@@ -114,7 +115,7 @@ impl TransitionStore for DynamoStore {
                 (":by".into(), s(by.as_str())),
                 (":now".into(), ms(now)),
             ]);
-            let items = vec![
+            let mut items = vec![
                 tx_update(update(
                     invitation_key(contract, current.email.identity()),
                     // Nothing is sent for a revoked invitation: off the sweeper's index.
@@ -126,17 +127,25 @@ impl TransitionStore for DynamoStore {
                     self.table(),
                 )),
                 self.count_change(contract, (-1, 0, 1), None),
-                self.put_audit(
+                // The invite this revoke ends, into the history: a re-invite will overwrite
+                // the item that records it.
+                self.put_history(
                     contract,
-                    AuditRecord {
-                        at: now,
-                        actor: Some(by.clone()),
-                        action: AuditAction::Revoke,
-                        subjects: vec![current.email.identity().to_owned()],
-                        detail: None,
-                    },
+                    &super::invite_record(&current),
+                    history_sk_invite(id, current.invited_at),
                 ),
             ];
+            items.extend(self.audit_with_history(
+                contract,
+                AuditRecord {
+                    at: now,
+                    actor: Some(by.clone()),
+                    action: AuditAction::Revoke,
+                    subjects: vec![current.email.identity().to_owned()],
+                    detail: None,
+                    invitation_id: Some(id.clone()),
+                },
+            ));
             match self.transact(items).await? {
                 TxOutcome::Done => return Ok(RevokeDecision::Revoke),
                 TxOutcome::Cancelled(reasons) => {
@@ -221,17 +230,18 @@ impl TransitionStore for DynamoStore {
                     self.table(),
                 )),
                 self.count_change(contract, (-1, 1, 0), None),
-                self.put_audit(
-                    contract,
-                    AuditRecord {
-                        at: now,
-                        actor: Some(user_id.clone()),
-                        action: AuditAction::Enrol,
-                        subjects: vec![current.email.identity().to_owned()],
-                        detail: None,
-                    },
-                ),
             ];
+            items.extend(self.audit_with_history(
+                contract,
+                AuditRecord {
+                    at: now,
+                    actor: Some(user_id.clone()),
+                    action: AuditAction::Enrol,
+                    subjects: vec![current.email.identity().to_owned()],
+                    detail: None,
+                    invitation_id: Some(link.invitation_id.clone()),
+                },
+            ));
             if let Some(user) = &new_user {
                 for item in [user_item(user), user_email_item(user)] {
                     items.push(
@@ -361,7 +371,7 @@ impl DynamoStore {
                 "send_due_at".into(),
                 ms(now + super::delivery::QUEUED_LIMIT),
             );
-            let items = vec![
+            let mut items = vec![
                 TransactWriteItem::builder()
                     .delete(
                         Delete::builder()
@@ -391,20 +401,21 @@ impl DynamoStore {
                             .expect("put is complete"),
                     )
                     .build(),
-                self.put_audit(
-                    &contract.id,
-                    AuditRecord {
-                        at: now,
-                        actor: Some(by.clone()),
-                        action: AuditAction::CorrectAddress,
-                        subjects: vec![
-                            current.email.identity().to_owned(),
-                            to.identity().to_owned(),
-                        ],
-                        detail: None,
-                    },
-                ),
             ];
+            items.extend(self.audit_with_history(
+                &contract.id,
+                AuditRecord {
+                    at: now,
+                    actor: Some(by.clone()),
+                    action: AuditAction::CorrectAddress,
+                    subjects: vec![
+                        current.email.identity().to_owned(),
+                        to.identity().to_owned(),
+                    ],
+                    detail: Some(format!("from {} to {}", current.email, to)),
+                    invitation_id: Some(id.clone()),
+                },
+            ));
             match self.transact(items).await? {
                 TxOutcome::Done => {
                     return self
@@ -437,7 +448,7 @@ impl DynamoStore {
             .await?
             .ok_or(ChangeError::NotFound)?;
         let identity = current.email.identity();
-        let items = vec![
+        let mut items = vec![
             TransactWriteItem::builder()
                 .delete(
                     Delete::builder()
@@ -449,17 +460,18 @@ impl DynamoStore {
                         .expect("delete is complete"),
                 )
                 .build(),
-            self.put_audit(
-                contract,
-                AuditRecord {
-                    at: now,
-                    actor: Some(by.clone()),
-                    action: AuditAction::ClearBlock,
-                    subjects: vec![identity.to_owned()],
-                    detail: None,
-                },
-            ),
         ];
+        items.extend(self.audit_with_history(
+            contract,
+            AuditRecord {
+                at: now,
+                actor: Some(by.clone()),
+                action: AuditAction::ClearBlock,
+                subjects: vec![identity.to_owned()],
+                detail: None,
+                invitation_id: Some(id.clone()),
+            },
+        ));
         match self.transact(items).await? {
             TxOutcome::Done => Ok(true),
             TxOutcome::Cancelled(_) => Ok(false),
