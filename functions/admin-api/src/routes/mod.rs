@@ -2,6 +2,8 @@
 
 pub mod admins;
 pub mod contracts;
+pub mod export;
+pub mod history;
 pub mod imports;
 pub mod invitations;
 pub mod people;
