@@ -141,10 +141,7 @@ pub mod admin_read {
         Route::new("GET", "/users"),
         Route::new("GET", "/contracts/{id}/invitations"),
         Route::new("GET", "/contracts/{id}/invitations/export"),
-        Route::new(
-            "GET",
-            "/contracts/{id}/invitations/{invitationId}/history",
-        ),
+        Route::new("GET", "/contracts/{id}/invitations/{invitationId}/history"),
         Route::new("GET", "/contracts/{id}/imports"),
         Route::new("GET", "/contracts/{id}/imports/{importId}"),
         Route::new("GET", "/contracts/{id}/admins"),

@@ -174,7 +174,10 @@ pub fn history(
                     at: timestamp(e.at),
                     action: history_action(e.action)?,
                     actor: e.actor.as_ref().map(ToString::to_string),
-                    actor_name: e.actor.as_ref().and_then(|a| names.get(a).cloned().flatten()),
+                    actor_name: e
+                        .actor
+                        .as_ref()
+                        .and_then(|a| names.get(a).cloned().flatten()),
                     detail: e.detail.clone(),
                 })
             })

@@ -85,7 +85,11 @@ pub fn history_prefix(invitation: &InvitationId) -> String {
 }
 pub fn history_sk(invitation: &InvitationId, at: DateTime<Utc>) -> String {
     let rand = &uuid::Uuid::new_v4().simple().to_string()[..8];
-    format!("{}{:013}#{rand}", history_prefix(invitation), at.timestamp_millis())
+    format!(
+        "{}{:013}#{rand}",
+        history_prefix(invitation),
+        at.timestamp_millis()
+    )
 }
 /// The history key of something written once however often its cause comes (a mail report):
 /// the tail of the audit record's own once-key.

@@ -43,21 +43,19 @@ impl TransitionStore for DynamoStore {
                 ),
                 (":due".into(), ms(now + super::delivery::QUEUED_LIMIT)),
             ]);
-            let mut items = vec![
-                tx_update(update(
-                    invitation_key(&contract.id, current.email.identity()),
-                    "SET token_version = :ver, expires_at = :exp, delivery = :queued, \
+            let mut items = vec![tx_update(update(
+                invitation_key(&contract.id, current.email.identity()),
+                "SET token_version = :ver, expires_at = :exp, delivery = :queued, \
                      last_queued_at = :now, send_count = send_count + :one, \
                      send_shard = :shard, send_due_at = :due \
                      REMOVE delivery_since, delivery_error, message_id, sweeps, \
                      report_kind, report_at, report_detail",
-                    "invitation_id = :id AND #status = :pending AND token_version = :seen \
+                "invitation_id = :id AND #status = :pending AND token_version = :seen \
                      AND last_queued_at <= :cutoff",
-                    &[("#status", "status")],
-                    values,
-                    self.table(),
-                )),
-            ];
+                &[("#status", "status")],
+                values,
+                self.table(),
+            ))];
             items.extend(self.audit_with_history(
                 &contract.id,
                 AuditRecord {
@@ -448,19 +446,17 @@ impl DynamoStore {
             .await?
             .ok_or(ChangeError::NotFound)?;
         let identity = current.email.identity();
-        let mut items = vec![
-            TransactWriteItem::builder()
-                .delete(
-                    Delete::builder()
-                        .table_name(self.table())
-                        .key("pk", s(block_pk(identity)))
-                        .key("sk", s(BLOCK_SK))
-                        .condition_expression("attribute_exists(pk)")
-                        .build()
-                        .expect("delete is complete"),
-                )
-                .build(),
-        ];
+        let mut items = vec![TransactWriteItem::builder()
+            .delete(
+                Delete::builder()
+                    .table_name(self.table())
+                    .key("pk", s(block_pk(identity)))
+                    .key("sk", s(BLOCK_SK))
+                    .condition_expression("attribute_exists(pk)")
+                    .build()
+                    .expect("delete is complete"),
+            )
+            .build()];
         items.extend(self.audit_with_history(
             contract,
             AuditRecord {
