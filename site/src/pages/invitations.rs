@@ -410,14 +410,11 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                     .await
                     .map_err(|e| ctx.check(e))
                     .and_then(|download| {
-                        save_file(&download.file_name, &download.text).map_err(|_| {
-                            ApiError {
-                                status: 0,
-                                code: "download".into(),
-                                title: "Download failed".into(),
-                                detail: "The browser did not save the file. Please try again."
-                                    .into(),
-                            }
+                        save_file(&download.file_name, &download.text).map_err(|_| ApiError {
+                            status: 0,
+                            code: "download".into(),
+                            title: "Download failed".into(),
+                            detail: "The browser did not save the file. Please try again.".into(),
                         })?;
                         // Lines less the header (no cell holds a line break).
                         let rows = download.text.lines().count().saturating_sub(1);
@@ -743,11 +740,8 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
     let panel_id = format!("history-panel-{id}");
     let open = props.history.is_some();
     let toggle_history = {
-        let (id, on_history, dispatch) = (
-            id.clone(),
-            props.on_history.clone(),
-            props.dispatch.clone(),
-        );
+        let (id, on_history, dispatch) =
+            (id.clone(), props.on_history.clone(), props.dispatch.clone());
         Callback::from(move |_: MouseEvent| {
             if open {
                 dispatch.emit(InvitationsAction::CloseHistory(id.clone()));
