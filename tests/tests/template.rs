@@ -766,6 +766,29 @@ fn each_role_allows_only_what_its_function_does() {
             assert!(!action.ends_with(":*"), "{}: {action}", f.binary);
         }
     }
+    // The mailer claims and records sends (UpdateItem) and puts each send's history item in
+    // the same transaction (PutItem); it deletes nothing.
+    let mailer_table: BTreeSet<String> = role_actions(&template, "mailer")
+        .into_iter()
+        .filter(|a| {
+            a.starts_with("dynamodb:")
+                && !a.contains("Stream")
+                && a != "dynamodb:GetRecords"
+                && a != "dynamodb:GetShardIterator"
+        })
+        .collect();
+    assert_eq!(
+        mailer_table,
+        [
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem"
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+    );
 }
 
 /// Every failure queue has an alarm that tells the operators' topic, and the sweeper that
