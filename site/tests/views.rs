@@ -1502,6 +1502,7 @@ fn a_rows_history_opens_under_it_newest_first_with_who_and_when() {
             next_cursor: Some("older".into()),
             loading: false,
             error: None,
+            focus_entry: None,
         },
     )]);
     let html = render(move || {
@@ -1578,6 +1579,8 @@ fn the_history_panel_follows_its_pages_and_closes() {
         InvitationsAction::HistoryLoaded("a".into(), Ok(page(vec![second.clone()], None))),
     );
     assert_eq!(state.histories["a"].entries, vec![first, second]);
+    // The older entries take focus from the button that brought them (it is gone now).
+    assert_eq!(state.histories["a"].focus_entry, Some(1));
     assert_eq!(state.histories["a"].next_cursor, None);
     assert!(!state.histories["a"].loading);
     state = apply(&state, InvitationsAction::CloseHistory("a".into()));

@@ -65,6 +65,9 @@ pub struct HistoryPanel {
     pub next_cursor: Option<String>,
     pub loading: bool,
     pub error: Option<String>,
+    /// After "Show older entries": the first of the entries it brought, which takes focus (the
+    /// button that had it may be gone).
+    pub focus_entry: Option<usize>,
 }
 
 /// Where the export stands.
@@ -222,6 +225,9 @@ impl Reducible for InvitationsState {
                 panel.loading = false;
                 match result {
                     Ok(page) => {
+                        let older = !panel.entries.is_empty();
+                        panel.focus_entry =
+                            (older && !page.entries.is_empty()).then_some(panel.entries.len());
                         panel.entries.extend(page.entries);
                         panel.next_cursor = page.next_cursor;
                     }
@@ -517,7 +523,12 @@ fn save_file(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     link.set_href(&url);
     link.set_download(name);
     link.click();
-    web_sys::Url::revoke_object_url(&url)
+    // Let go of the file once the browser has surely taken it.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
 }
 
 #[derive(Properties, PartialEq)]
@@ -888,6 +899,23 @@ pub struct HistoryViewProps {
 pub fn HistoryView(props: &HistoryViewProps) -> Html {
     let p = &props.panel;
     let id = props.id.to_string();
+    let list = use_node_ref();
+    {
+        let list = list.clone();
+        use_effect_with(p.focus_entry, move |first| {
+            let entry = first.and_then(|n| {
+                list.cast::<web_sys::Element>()?
+                    .children()
+                    .item(u32::try_from(n).ok()?)
+            });
+            if let Some(entry) = entry.and_then(|e| {
+                use wasm_bindgen::JsCast;
+                e.dyn_into::<web_sys::HtmlElement>().ok()
+            }) {
+                let _ = entry.focus();
+            }
+        });
+    }
     let more = {
         let (on_more, id, cursor) = (props.on_more.clone(), id.clone(), p.next_cursor.clone());
         Callback::from(move |_: MouseEvent| on_more.emit((id.clone(), cursor.clone())))
@@ -896,7 +924,7 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
         <section class="history" aria-labelledby={format!("history-title-{id}")}>
             <h3 id={format!("history-title-{id}")}>{format!("History of the invitation to {}", props.email)}</h3>
             if !p.entries.is_empty() {
-                <ol class="history-entries" id={format!("history-entries-{id}")}>
+                <ol class="history-entries" id={format!("history-entries-{id}")} ref={list}>
                     { for p.entries.iter().map(|e| {
                         let who = match (&e.actor_name, &e.actor) {
                             (Some(name), _) => format!("by {name}"),
@@ -905,7 +933,7 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
                             (None, None) => "by the mailer".to_owned(),
                         };
                         html! {
-                            <li class={classes!("history-entry", format!("{:?}", e.action).to_lowercase())}>
+                            <li class={classes!("history-entry", format!("{:?}", e.action).to_lowercase())} tabindex="-1">
                                 <time datetime={e.at.clone()}>{format::date_time(&e.at)}</time>
                                 {" "}<strong>{e.action.label()}</strong>
                                 if let Some(detail) = &e.detail {
