@@ -833,6 +833,8 @@ fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
         role_actions(&template, "send-sweeper"),
         [
             "dynamodb:GetItem",
+            // A send given up on goes into the invitation's history, in one transaction.
+            "dynamodb:PutItem",
             "dynamodb:Query",
             "dynamodb:UpdateItem",
             "logs:CreateLogStream",

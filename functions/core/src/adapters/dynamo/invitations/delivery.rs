@@ -457,6 +457,33 @@ impl DeliveryStore for DynamoStore {
                 SweepOutcome::Requeued,
             )
         };
+        if outcome == SweepOutcome::GaveUp {
+            // Giving up is a send that failed: in the invitation's history, with the record.
+            let id = r.id("invitation_id", InvitationId::parse)?;
+            let record = AuditRecord {
+                at: now,
+                actor: None,
+                action: AuditAction::SendFailed,
+                subjects: vec![due.identity.clone()],
+                detail: values.get(":reason").and_then(|v| v.as_s().ok()).cloned(),
+                invitation_id: Some(id.clone()),
+            };
+            let items = vec![
+                tx_update(update(
+                    key,
+                    expression,
+                    "send_due_at = :seen",
+                    &[],
+                    values,
+                    self.table(),
+                )),
+                self.put_history(&due.contract, &record, history_sk(&id, now)),
+            ];
+            return Ok(match self.transact(items).await? {
+                TxOutcome::Done => outcome,
+                TxOutcome::Cancelled(_) => SweepOutcome::Moved,
+            });
+        }
         let result = self
             .client()
             .update_item()
