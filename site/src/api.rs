@@ -170,6 +170,43 @@ pub fn invitations_path(contract_id: &str, query: &InvitationQuery) -> String {
     )
 }
 
+/// `GET /contracts/{id}/invitations/export`: the CSV of the invitations the tab's filter
+/// (search and status, not the page) matches.
+pub fn export_path(contract_id: &str, q: &str, status: Option<InvitationStatus>) -> String {
+    format!(
+        "/contracts/{}/invitations/export{}",
+        enc(contract_id),
+        query_string(&[
+            ("q", Some(q.trim())),
+            ("status", status.map(InvitationStatus::code)),
+        ])
+    )
+}
+
+/// `GET /contracts/{id}/invitations/{invitationId}/history`, from `cursor` (older entries).
+pub fn history_path(contract_id: &str, invitation_id: &str, cursor: Option<&str>) -> String {
+    format!(
+        "/contracts/{}/invitations/{}/history{}",
+        enc(contract_id),
+        enc(invitation_id),
+        query_string(&[("cursor", cursor)])
+    )
+}
+
+/// The file name of a `Content-Disposition: attachment; filename="..."` header.
+pub fn attachment_name(disposition: &str) -> Option<String> {
+    let (_, rest) = disposition.split_once("filename=\"")?;
+    let name = rest.split('"').next()?;
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// A downloaded file: its name and text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Download {
+    pub file_name: String,
+    pub text: String,
+}
+
 pub fn admins_path(contract_id: &str) -> String {
     format!("/contracts/{}/admins", enc(contract_id))
 }
@@ -283,6 +320,45 @@ impl Api {
         query: &InvitationQuery,
     ) -> Result<InvitationList, ApiError> {
         self.get(&invitations_path(contract_id, query)).await
+    }
+
+    pub async fn history(
+        &self,
+        contract_id: &str,
+        invitation_id: &str,
+        cursor: Option<&str>,
+    ) -> Result<InvitationHistory, ApiError> {
+        self.get(&history_path(contract_id, invitation_id, cursor))
+            .await
+    }
+
+    /// The CSV export of the invitations the filter matches.
+    pub async fn export(
+        &self,
+        contract_id: &str,
+        q: &str,
+        status: Option<InvitationStatus>,
+    ) -> Result<Download, ApiError> {
+        use gloo_net::http::Request;
+        let mut req = Request::get(&self.url(&export_path(contract_id, q, status)))
+            .header("Accept", "text/csv");
+        if let Some(token) = &self.token {
+            req = req.header("Authorization", &format!("Bearer {token}"));
+        }
+        let resp = req.send().await.map_err(|_| ApiError::network())?;
+        let status = resp.status();
+        let disposition = resp.headers().get("content-disposition");
+        let text = resp.text().await.map_err(|_| ApiError::network())?;
+        if !(200..300).contains(&status) {
+            return Err(ApiError::from_response(status, &text));
+        }
+        Ok(Download {
+            file_name: disposition
+                .as_deref()
+                .and_then(attachment_name)
+                .unwrap_or_else(|| "invitations.csv".into()),
+            text,
+        })
     }
 
     pub async fn invite(

@@ -15,7 +15,8 @@ use site::pages::contracts::{ContractFilter, ContractList};
 use site::pages::enrol::{EnrolState, EnrolView};
 use site::pages::imports::ImportList;
 use site::pages::invitations::{
-    InvitationTable, InvitationsAction, InvitationsState, InvitationsView, RowAction, RowState,
+    ExportButton, ExportState, HistoryPanel, InvitationTable, InvitationsAction, InvitationsState,
+    InvitationsView, RowAction, RowState, Search,
 };
 use site::pages::people::{
     AddForm, AddPerson, Change, PeopleAction, PeopleState, PeopleView, RowState as PersonRowState,
@@ -1536,4 +1537,181 @@ fn a_bulk_summary_counts_and_lists_what_was_not_changed_with_why() {
     assert!(t.contains("pat@example.com has already enrolled"), "{t}");
     assert!(t.contains("nobody@example.com"), "{t}");
     assert!(!html.contains("role=\"alert\""), "nothing stopped it");
+}
+
+fn history_entry(
+    at: &str,
+    action: HistoryAction,
+    actor: Option<&str>,
+    name: Option<&str>,
+    detail: Option<&str>,
+) -> HistoryEntry {
+    HistoryEntry {
+        at: at.into(),
+        action,
+        actor: actor.map(Into::into),
+        actor_name: name.map(Into::into),
+        detail: detail.map(Into::into),
+    }
+}
+
+#[test]
+fn a_rows_history_opens_under_it_newest_first_with_who_and_when() {
+    let histories = BTreeMap::from([(
+        "a".to_owned(),
+        HistoryPanel {
+            entries: vec![
+                history_entry(
+                    "2025-02-04T10:00:00Z",
+                    HistoryAction::MailReport,
+                    None,
+                    None,
+                    Some("bounced_permanent: smtp; 550 user unknown"),
+                ),
+                history_entry(
+                    "2025-02-03T09:31:00Z",
+                    HistoryAction::Sent,
+                    None,
+                    None,
+                    Some("to a@example.com"),
+                ),
+                history_entry(
+                    "2025-02-03T09:30:00Z",
+                    HistoryAction::Invited,
+                    Some("admin-1"),
+                    Some("Ada Lovelace <ada@example.com>"),
+                    Some("from import 01J, line 4"),
+                ),
+            ],
+            next_cursor: Some("older".into()),
+            loading: false,
+            error: None,
+            focus_entry: None,
+        },
+    )]);
+    let html = render(move || {
+        html! {
+            <InvitationTable invitations={vec![invitation("a", "pending", true), invitation("b", "pending", true)]}
+                {histories} on_action={Callback::noop()} dispatch={Callback::noop()} />
+        }
+    });
+    // The open row's button says so and names the panel; a closed one names nothing.
+    let open = tag(&html, "history-a");
+    assert!(
+        open.contains("aria-expanded=\"true\"")
+            && open.contains("aria-controls=\"history-panel-a\""),
+        "{open}"
+    );
+    assert!(open.contains("aria-label=\"History of the invitation to a@example.com\""));
+    let closed = tag(&html, "history-b");
+    assert!(
+        closed.contains("aria-expanded=\"false\"") && !closed.contains("aria-controls"),
+        "{closed}"
+    );
+    assert!(html.contains("id=\"history-panel-a\"") && !html.contains("id=\"history-panel-b\""));
+    let t = text(&html);
+    assert!(t.contains("History of the invitation to a@example.com"));
+    let report = t
+        .find("Mail report — bounced_permanent: smtp; 550 user unknown by the mail service")
+        .expect("the report");
+    let sent = t
+        .find("Mail sent — to a@example.com by the mailer")
+        .expect("the send");
+    let invited = t
+        .find("Invited — from import 01J, line 4 by Ada Lovelace")
+        .expect("the invite");
+    assert!(report < sent && sent < invited, "newest first: {t}");
+    assert!(html.contains("datetime=\"2025-02-03T09:30:00Z\""));
+    assert!(
+        html.contains("id=\"history-more-a\""),
+        "older entries on demand"
+    );
+}
+
+#[test]
+fn the_history_panel_follows_its_pages_and_closes() {
+    let mut state = Rc::new(InvitationsState::default());
+    let apply = |s: &Rc<InvitationsState>, a| s.clone().reduce(a);
+    state = apply(&state, InvitationsAction::HistoryRequested("a".into()));
+    assert!(state.histories["a"].loading);
+    let page = |entries: Vec<HistoryEntry>, next: Option<&str>| InvitationHistory {
+        invitation_id: "a".into(),
+        entries,
+        next_cursor: next.map(Into::into),
+    };
+    let first = history_entry(
+        "2025-02-04T10:00:00Z",
+        HistoryAction::Revoked,
+        Some("admin-1"),
+        None,
+        None,
+    );
+    let second = history_entry(
+        "2025-02-03T09:30:00Z",
+        HistoryAction::Invited,
+        Some("admin-1"),
+        None,
+        None,
+    );
+    state = apply(
+        &state,
+        InvitationsAction::HistoryLoaded("a".into(), Ok(page(vec![first.clone()], Some("c1")))),
+    );
+    state = apply(&state, InvitationsAction::HistoryRequested("a".into()));
+    state = apply(
+        &state,
+        InvitationsAction::HistoryLoaded("a".into(), Ok(page(vec![second.clone()], None))),
+    );
+    assert_eq!(state.histories["a"].entries, vec![first, second]);
+    // The older entries take focus from the button that brought them (it is gone now).
+    assert_eq!(state.histories["a"].focus_entry, Some(1));
+    assert_eq!(state.histories["a"].next_cursor, None);
+    assert!(!state.histories["a"].loading);
+    state = apply(&state, InvitationsAction::CloseHistory("a".into()));
+    assert!(state.histories.is_empty());
+    // A page that arrives after the panel closed does not open it again.
+    state = apply(
+        &state,
+        InvitationsAction::HistoryLoaded("a".into(), Ok(page(vec![], None))),
+    );
+    assert!(state.histories.is_empty());
+}
+
+#[test]
+fn export_says_what_it_takes_and_announces_the_outcome() {
+    let render_export = |search: Search, state: Option<ExportState>| {
+        render(move || html! { <ExportButton {search} {state} on_export={Callback::noop()} /> })
+    };
+    let html = render_export(Search::default(), None);
+    let button = tag(&html, "export-invitations");
+    assert!(
+        button.contains("aria-describedby=\"export-scope\""),
+        "{button}"
+    );
+    assert!(text(&html).contains("Export as CSV"));
+    assert!(text(&html).contains("All invitations of this contract."));
+    let html = render_export(
+        Search {
+            q: "ann".into(),
+            status: Some(InvitationStatus::Revoked),
+        },
+        Some(ExportState::Done(
+            "Downloaded invitations-A-revoked-2025-02-03.csv: 2 invitations.".into(),
+        )),
+    );
+    let t = text(&html);
+    assert!(
+        t.contains("The revoked invitations whose address starts with “ann”."),
+        "{t}"
+    );
+    assert!(t.contains("Downloaded invitations-A-revoked-2025-02-03.csv: 2 invitations."));
+    let html = render_export(Search::default(), Some(ExportState::Working));
+    assert!(tag(&html, "export-invitations").contains("disabled"));
+    let html = render_export(
+        Search::default(),
+        Some(ExportState::Failed(
+            "These invitations make a file larger than 5 MB".into(),
+        )),
+    );
+    assert!(tag(&html, "export-error").contains("role=\"alert\""));
 }

@@ -6,7 +6,8 @@
 //! Revoke button, and check that another contract admin cannot open the contract. Then the
 //! system administrator manages a contract's admins, adds a person on the People page, makes
 //! them a system administrator and withdraws it, makes them an admin of one contract, and that
-//! person signs in and sees that contract only. Last, an invitation to an address SES's mailbox
+//! person signs in and sees that contract only. On the way, the admin opens an invitation's
+//! history and exports the invitations the tab's search matches. Last, an invitation to an address SES's mailbox
 //! simulator bounces shows Bounced and refuses Resend; the admin clears the block by keyboard and
 //! corrects the address in the row.
 //!
@@ -690,6 +691,101 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         "an enrolled invitation offers no Revoke"
     );
     page.snapshot("11-admin-sees-enrolled.png").await;
+
+    // 7b. Robin's history, opened by keyboard from the row: enrolled (by Robin, named from the
+    // directory), the mail sent, the invite from the file's first line by Ada; newest first.
+    let history = page.id(&format!("history-{robin_id}")).await;
+    assert_eq!(
+        history.attr("aria-expanded").await.unwrap().as_deref(),
+        Some("false")
+    );
+    history
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .expect("Enter on History");
+    let entries_css = format!("#history-entries-{robin_id}");
+    page.text_with(&entries_css, "Enrolled").await;
+    let entries = page
+        .js(&format!(
+            "return [...document.querySelectorAll('{entries_css} li')].map(li => li.textContent);"
+        ))
+        .await;
+    let entries: Vec<String> = entries
+        .as_array()
+        .expect("history entries")
+        .iter()
+        .map(|e| e.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(entries.len(), 3, "{entries:?}");
+    assert!(
+        entries[0].contains("Enrolled") && entries[0].contains("by Robin External"),
+        "{entries:?}"
+    );
+    assert!(
+        entries[1].contains("Mail sent") && entries[1].contains(&format!("to {robin}")),
+        "{entries:?}"
+    );
+    assert!(
+        entries[2].contains("Invited")
+            && entries[2].contains("line 1")
+            && entries[2].contains("by Ada Lovelace"),
+        "{entries:?}"
+    );
+    assert_eq!(
+        page.id(&format!("history-{robin_id}"))
+            .await
+            .attr("aria-expanded")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    page.snapshot("11b-invitation-history.png").await;
+
+    // 7c. Export what the tab shows (the search for Robin): the button hands the browser a CSV
+    // file, caught here as the page makes its link.
+    page.js(
+        "window.exported = [];
+         const make = URL.createObjectURL;
+         URL.createObjectURL = blob => { blob.text().then(t => window.exported.push(t)); return make(blob); };
+         return true;",
+    )
+    .await;
+    page.id("export-invitations")
+        .await
+        .send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .expect("Enter on Export");
+    let said = page.text_with("#export-outcome", "Downloaded").await;
+    assert!(
+        said.contains(&format!("invitations-{DATA_SKILLS}-")) && said.ends_with(": 1 invitation."),
+        "{said}"
+    );
+    let client = &page.client;
+    let file = page
+        .until("the exported file", WAIT, async || {
+            let v = client
+                .execute("return window.exported[0] || null;", vec![])
+                .await
+                .ok()?;
+            v.as_str().map(str::to_owned)
+        })
+        .await;
+    let lines: Vec<&str> = file.lines().collect();
+    assert_eq!(
+        lines[0],
+        "status,email,name,delivery,invited at,last sent,enrolled at,revoked at,expires at,activities,inviter,import,line"
+    );
+    assert_eq!(lines.len(), 2, "{file}");
+    assert!(
+        lines[1].starts_with(&format!("Enrolled,{robin},Robin External,Sent,"))
+            && lines[1].contains("SQL Basics")
+            && lines[1].contains("Python for Data")
+            && lines[1].contains("Ada Lovelace")
+            && lines[1].ends_with(",1"),
+        "{file}"
+    );
+    page.snapshot("11c-export.png").await;
 
     // 8. Another contract admin cannot open Ada's contract, nor sees it listed.
     page.click("sign-out").await;

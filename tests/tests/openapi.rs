@@ -78,6 +78,7 @@ fn wire_schemas() -> BTreeMap<String, Json> {
     add::<wire::Contract>(&mut responses);
     add::<wire::UserList>(&mut responses);
     add::<wire::InvitationList>(&mut responses);
+    add::<wire::InvitationHistory>(&mut responses);
     add::<wire::AddResult>(&mut responses);
     add::<wire::InvitationChange>(&mut responses);
     add::<wire::AnnouncedImport>(&mut responses);
@@ -300,6 +301,11 @@ fn every_body_of_every_route_is_a_documented_wire_type() {
                 }
                 None => response,
             };
+            // A file to download is text, not a wire type.
+            if status.starts_with('2') && response["content"]["text/csv"].is_object() {
+                assert_eq!(response["content"]["text/csv"]["schema"]["type"], "string");
+                continue;
+            }
             let (media, expected) = if status.starts_with('2') {
                 ("application/json", None)
             } else {

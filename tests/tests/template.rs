@@ -767,6 +767,29 @@ fn each_role_allows_only_what_its_function_does() {
             assert!(!action.ends_with(":*"), "{}: {action}", f.binary);
         }
     }
+    // The mailer claims and records sends (UpdateItem) and puts each send's history item in
+    // the same transaction (PutItem); it deletes nothing.
+    let mailer_table: BTreeSet<String> = role_actions(&template, "mailer")
+        .into_iter()
+        .filter(|a| {
+            a.starts_with("dynamodb:")
+                && !a.contains("Stream")
+                && a != "dynamodb:GetRecords"
+                && a != "dynamodb:GetShardIterator"
+        })
+        .collect();
+    assert_eq!(
+        mailer_table,
+        [
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem"
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+    );
 }
 
 /// Every failure queue has an alarm that tells the operators' topic, and the sweeper that
@@ -811,6 +834,8 @@ fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
         role_actions(&template, "send-sweeper"),
         [
             "dynamodb:GetItem",
+            // A send given up on goes into the invitation's history, in one transaction.
+            "dynamodb:PutItem",
             "dynamodb:Query",
             "dynamodb:UpdateItem",
             "logs:CreateLogStream",

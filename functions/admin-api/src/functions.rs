@@ -3,7 +3,9 @@
 //! binary links only its own route handlers and each role (infra/template.yaml) allows only
 //! what those handlers call.
 
-use crate::routes::{admins, bulk, contracts, imports, invitations, people, users};
+use crate::routes::{
+    admins, bulk, contracts, export, history, imports, invitations, people, users,
+};
 use crate::{accept, App};
 use futures::future::BoxFuture;
 use invitations_core::http::{param, respond_with, Problem, Route};
@@ -170,8 +172,8 @@ pub mod extend {
     }
 }
 
-/// Every read of the admin site: contracts, the directory, invitations (list and search),
-/// imports and their reports, a contract's admins. Its role allows no write.
+/// Every read of the admin site: contracts, the directory, invitations (list and search, the
+/// CSV export, one invitation's history), imports and their reports, a contract's admins. Its role allows no write.
 pub mod admin_read {
     use super::*;
 
@@ -180,6 +182,8 @@ pub mod admin_read {
         Route::new("GET", "/contracts/{id}"),
         Route::new("GET", "/users"),
         Route::new("GET", "/contracts/{id}/invitations"),
+        Route::new("GET", "/contracts/{id}/invitations/export"),
+        Route::new("GET", "/contracts/{id}/invitations/{invitationId}/history"),
         Route::new("GET", "/contracts/{id}/imports"),
         Route::new("GET", "/contracts/{id}/imports/{importId}"),
         Route::new("GET", "/contracts/{id}/admins"),
@@ -194,6 +198,12 @@ pub mod admin_read {
                 "/contracts/{id}" => contracts::get(app, &caller, id()).await,
                 "/users" => users::search(app, &caller, &req).await,
                 "/contracts/{id}/invitations" => invitations::list(app, &caller, id(), &req).await,
+                "/contracts/{id}/invitations/export" => {
+                    export::export(app, &caller, id(), &req).await
+                }
+                "/contracts/{id}/invitations/{invitationId}/history" => {
+                    history::get(app, &caller, id(), param(&params, "invitationId"), &req).await
+                }
                 "/contracts/{id}/imports" => imports::list(app, &caller, id()).await,
                 "/contracts/{id}/imports/{importId}" => {
                     imports::get(app, &caller, id(), param(&params, "importId")).await

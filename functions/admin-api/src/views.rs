@@ -141,6 +141,52 @@ pub fn invitation(inv: &Invitation, contract: &Contract, now: DateTime<Utc>) -> 
     }
 }
 
+pub fn history_action(action: AuditAction) -> Option<wire::HistoryAction> {
+    Some(match action {
+        AuditAction::Invite => wire::HistoryAction::Invited,
+        AuditAction::Reinvite => wire::HistoryAction::Reinvited,
+        AuditAction::Resend => wire::HistoryAction::Resent,
+        AuditAction::Sent => wire::HistoryAction::Sent,
+        AuditAction::SendFailed => wire::HistoryAction::SendFailed,
+        AuditAction::Revoke => wire::HistoryAction::Revoked,
+        AuditAction::Enrol => wire::HistoryAction::Enrolled,
+        AuditAction::CorrectAddress => wire::HistoryAction::AddressCorrected,
+        AuditAction::ClearBlock => wire::HistoryAction::BlockCleared,
+        AuditAction::MailReport => wire::HistoryAction::MailReport,
+        AuditAction::Extend => wire::HistoryAction::Extended,
+        // Never about one invitation.
+        AuditAction::Import | AuditAction::AddAdmin | AuditAction::RemoveAdmin => return None,
+    })
+}
+
+/// One page of an invitation's history; `names` holds the actors' directory names.
+pub fn history(
+    id: &InvitationId,
+    page: &invitations_core::ports::HistoryPage,
+    names: &std::collections::HashMap<UserId, Option<String>>,
+) -> wire::InvitationHistory {
+    wire::InvitationHistory {
+        invitation_id: id.to_string(),
+        entries: page
+            .entries
+            .iter()
+            .filter_map(|e| {
+                Some(wire::HistoryEntry {
+                    at: timestamp(e.at),
+                    action: history_action(e.action)?,
+                    actor: e.actor.as_ref().map(ToString::to_string),
+                    actor_name: e
+                        .actor
+                        .as_ref()
+                        .and_then(|a| names.get(a).cloned().flatten()),
+                    detail: e.detail.clone(),
+                })
+            })
+            .collect(),
+        next_cursor: page.next_cursor.clone(),
+    }
+}
+
 pub fn outcome(outcome: &InviteOutcome) -> wire::InviteOutcome {
     match outcome {
         InviteOutcome::Invited { .. } => wire::InviteOutcome::Invited,
@@ -341,6 +387,7 @@ mod tests {
             enrolled_at: None,
             revoked_by: None,
             revoked_at: None,
+            reinvited: false,
         };
         let sent = invitation_list(std::slice::from_ref(&inv), &c, Some("next".into()), at());
         assert_eq!(round_trip(&sent), sent);

@@ -116,10 +116,87 @@ impl World {
                 body["code"].is_string() && body["detail"].is_string(),
                 "{body}"
             );
+        } else if path.contains("/invitations/export") {
+            assert_eq!(content_type, "text/csv; charset=utf-8", "{path}");
         } else {
             assert_eq!(content_type, "application/json");
         }
         (status, body)
+    }
+
+    /// A download: status, the Content-Disposition header and the file's text.
+    async fn download(&self, path: &str, who: &As) -> (u16, String, String) {
+        let response = handle(&self.app, api_request("GET", path, None, who))
+            .await
+            .unwrap();
+        let disposition = response
+            .headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let status = response.status().as_u16();
+        let text = match response.body() {
+            lambda_http::Body::Text(t) => t.clone(),
+            other => panic!("{path}: not text: {other:?}"),
+        };
+        (status, disposition, text)
+    }
+
+    /// The mailer's side of a send: claims the queued send and records it as SES accepted it.
+    async fn mail_out(&self, id: &str, message_id: &str) {
+        let store = &self.env.store;
+        let inv = store
+            .find_invitation(&InvitationId::parse(id).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let now = *self.time.lock().unwrap();
+        let claimed = store
+            .claim_send(
+                &inv.contract_id,
+                inv.email.identity(),
+                inv.token_version,
+                now,
+            )
+            .await
+            .unwrap()
+            .expect("a queued send");
+        let sent = DeliveryResult::Sent {
+            message_id: message_id.into(),
+        };
+        store
+            .record_delivery(&claimed, sent.clone(), now)
+            .await
+            .unwrap();
+        // The mailer may record twice (a retried stream record): still one entry.
+        store.record_delivery(&claimed, sent, now).await.unwrap();
+    }
+
+    /// Every entry of an invitation's history, page by page (`limit` a page), newest first.
+    async fn history(&self, contract: &str, id: &str, limit: usize) -> Vec<Value> {
+        let mut entries = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut path = format!("/contracts/{contract}/invitations/{id}/history?limit={limit}");
+            if let Some(c) = &cursor {
+                path.push_str(&format!("&cursor={c}"));
+            }
+            let (status, page) = self.call("GET", &path, None, &ADMIN_A).await;
+            assert_eq!(status, 200, "{page}");
+            assert_eq!(page["invitation_id"], id);
+            let got = page["entries"].as_array().unwrap();
+            assert!(got.len() <= limit);
+            entries.extend(got.iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(c) => {
+                    assert_eq!(got.len(), limit, "only a full page has a next one");
+                    cursor = Some(c.to_owned());
+                }
+                None => break,
+            }
+        }
+        entries
     }
 
     async fn invite(
@@ -210,6 +287,12 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
             ),
             ("GET", format!("/contracts/{c}"), None),
             ("GET", format!("/contracts/{c}/invitations"), None),
+            ("GET", format!("/contracts/{c}/invitations/export"), None),
+            (
+                "GET",
+                format!("/contracts/{c}/invitations/{inv}/history"),
+                None,
+            ),
             (
                 "POST",
                 format!("/contracts/{c}/invitations"),
@@ -1851,4 +1934,338 @@ async fn a_finished_check_is_invited_from_its_stored_file() {
     // Another contract's admin may not.
     let (status, _) = w.call("POST", &invite, None, &As::User("admin-b")).await;
     assert_eq!(status, 403);
+}
+
+/// The actions of a history, newest first, as (action, detail).
+fn actions(entries: &[Value]) -> Vec<(String, String)> {
+    entries
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_owned(),
+                e["detail"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn each_invitation_has_its_own_history_newest_first_and_paged() {
+    let w = World::new().await;
+    let [ann, bob, cat] = [w.env.email("ann"), w.env.email("bob"), w.env.email("cat")];
+    let invited = ids(&w
+        .invite(
+            "A",
+            &[ann.clone(), bob.clone(), cat.clone()],
+            &["a1"],
+            &ADMIN_A,
+        )
+        .await);
+    let (ann_id, bob_id, cat_id) = (&invited[0], &invited[1], &invited[2]);
+    let contract = ContractId::parse("A").unwrap();
+
+    // Ann: sent (the mailer records twice), delivered (reported twice), resent, sent again,
+    // revoked, re-invited.
+    w.advance(Duration::seconds(5));
+    w.mail_out(ann_id, "m-1").await;
+    let delivered = DeliveryReport {
+        kind: ReportKind::Delivered,
+        at: t0() + Duration::seconds(10),
+        detail: String::new(),
+    };
+    for _ in 0..2 {
+        w.env
+            .store
+            .record_report(&InvitationId::parse(ann_id).unwrap(), "m-1", &delivered)
+            .await
+            .unwrap();
+    }
+    w.advance(Duration::minutes(2));
+    let resend = format!("/contracts/A/invitations/{ann_id}/resend");
+    assert_eq!(w.call("POST", &resend, None, &ADMIN_A).await.0, 200);
+    // Refused (too soon): no entry, as nothing changed.
+    assert_eq!(w.call("POST", &resend, None, &ADMIN_A).await.0, 429);
+    w.advance(Duration::seconds(5));
+    w.mail_out(ann_id, "m-2").await;
+    w.advance(Duration::minutes(1));
+    let revoke = format!("/contracts/A/invitations/{ann_id}/revoke");
+    assert_eq!(w.call("POST", &revoke, None, &SYSADMIN).await.0, 200);
+    w.advance(Duration::minutes(1));
+    let again = w
+        .invite("A", std::slice::from_ref(&ann), &["a2"], &ADMIN_A)
+        .await;
+    assert_eq!(again["results"][0]["outcome"], "reinvited");
+
+    let full = w.history("A", ann_id, 50).await;
+    assert_eq!(
+        actions(&full),
+        [
+            ("reinvited", ""),
+            ("revoked", ""),
+            ("sent", &*format!("to {ann} (send 2)")),
+            ("resent", ""),
+            ("mail_report", "delivered"),
+            ("sent", &*format!("to {ann}")),
+            ("invited", ""),
+        ]
+        .map(|(a, d)| (a.to_owned(), d.to_owned()))
+    );
+    let actors: Vec<Option<&str>> = full.iter().map(|e| e["actor"].as_str()).collect();
+    assert_eq!(
+        actors,
+        [
+            Some("admin-a"),
+            Some("root"),
+            None,
+            Some("admin-a"),
+            None,
+            None,
+            Some("admin-a")
+        ]
+    );
+    let times: Vec<&str> = full.iter().map(|e| e["at"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|p| p[0] >= p[1]), "{times:?}");
+    assert_eq!(full.last().unwrap()["at"], "2026-03-02T09:00:00Z");
+    // Any page size gives the same entries in the same order.
+    for limit in [1, 2, 3, 6, 7] {
+        assert_eq!(
+            w.history("A", ann_id, limit).await,
+            full,
+            "pages of {limit}"
+        );
+    }
+
+    // Bob: enrolled as a new person; the history names him from the directory.
+    let bob_inv = w
+        .env
+        .store
+        .get_invitation(&contract, &InvitationId::parse(bob_id).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    w.env
+        .store
+        .enrol(
+            &LinkToken {
+                invitation_id: bob_inv.id.clone(),
+                version: bob_inv.token_version,
+            },
+            Enrolee::New {
+                subject: UserId::parse("bob-sub").unwrap(),
+                name: "Bob Dylan".into(),
+            },
+            t0() + Duration::minutes(30),
+        )
+        .await
+        .unwrap();
+    let bob_history = w.history("A", bob_id, 50).await;
+    assert_eq!(
+        actions(&bob_history),
+        [("enrolled", ""), ("invited", "")].map(|(a, d)| (a.to_owned(), d.to_owned()))
+    );
+    assert_eq!(bob_history[0]["actor"], "bob-sub");
+    assert_eq!(bob_history[0]["actor_name"], format!("Bob Dylan <{bob}>"));
+
+    // Cat: her address bounced; the block cleared, then the address corrected.
+    w.env
+        .store
+        .block_address(&AddressBlock {
+            identity: cat.to_lowercase(),
+            kind: ReportKind::BouncedPermanent,
+            detail: "smtp; 550 user unknown".into(),
+            at: t0(),
+        })
+        .await
+        .unwrap();
+    let clear = format!("/contracts/A/invitations/{cat_id}/clear-block");
+    let (_, cleared) = w.call("POST", &clear, None, &ADMIN_A).await;
+    assert_eq!(cleared["changed"], true);
+    // Nothing to clear the second time: no entry.
+    let (_, cleared) = w.call("POST", &clear, None, &ADMIN_A).await;
+    assert_eq!(cleared["changed"], false);
+    w.advance(Duration::seconds(1));
+    let cat2 = w.env.email("cat2");
+    let correct = format!("/contracts/A/invitations/{cat_id}/correct-address");
+    assert_eq!(
+        w.call("POST", &correct, Some(json!({"email": cat2})), &ADMIN_A)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        actions(&w.history("A", cat_id, 50).await),
+        [
+            ("address_corrected", &*format!("from {cat} to {cat2}")),
+            ("block_cleared", ""),
+            ("invited", ""),
+        ]
+        .map(|(a, d)| (a.to_owned(), d.to_owned()))
+    );
+
+    // An invitation of another contract, an unknown id, a cursor not handed out.
+    let b_inv = ids(&w
+        .invite("B", &[w.env.email("dan")], &[], &As::User("admin-b"))
+        .await)[0]
+        .clone();
+    for path in [
+        format!("/contracts/A/invitations/{b_inv}/history"),
+        format!(
+            "/contracts/A/invitations/{}/history",
+            InvitationId::random()
+        ),
+        "/contracts/A/invitations/not%20an%20id/history".to_owned(),
+    ] {
+        let (status, problem) = w.call("GET", &path, None, &ADMIN_A).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (404, Some("invitation_not_found")),
+            "{path}"
+        );
+    }
+    let (status, problem) = w
+        .call(
+            "GET",
+            &format!("/contracts/A/invitations/{ann_id}/history?cursor=Zm9vJA"),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("invalid_cursor"))
+    );
+}
+
+#[tokio::test]
+async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain() {
+    let w = World::new().await;
+    let sly = User {
+        id: UserId::parse("u-sly").unwrap(),
+        email: EmailAddress::parse(&w.env.email("sly")).unwrap(),
+        name: "=HYPERLINK(\"http://evil\")".into(),
+        created_at: t0(),
+        system_admin: false,
+    };
+    assert!(w.env.store.put_user(&sly).await.unwrap());
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations",
+            Some(json!({"user_ids": ["u-sly"], "activities": ["a1", "a2"]})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // 1,000 more, so the export pages through the store (500 a page).
+    let many: Vec<String> = (0..1000)
+        .map(|i| w.env.email(&format!("p{i:04}")))
+        .collect();
+    let invited = ids(&w.invite("A", &many, &["a1"], &ADMIN_A).await);
+    w.advance(Duration::minutes(2));
+    let revoked = &invited[7];
+    let (status, _) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/invitations/{revoked}/revoke"),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let read = |text: &str| -> Vec<Vec<String>> {
+        csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    };
+    let (status, disposition, text) = w
+        .download("/contracts/A/invitations/export", &ADMIN_A)
+        .await;
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(
+        disposition,
+        "attachment; filename=\"invitations-A-2026-03-02.csv\""
+    );
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "status,email,name,delivery,invited at,last sent,enrolled at,revoked at,expires at,activities,inviter,import,line"
+    );
+    let rows = read(&text);
+    assert_eq!(rows.len(), 1001, "every invitation, across pages");
+    let emails: Vec<&str> = rows.iter().map(|r| r[1].as_str()).collect();
+    let mut sorted = emails.clone();
+    sorted.sort();
+    assert_eq!(emails, sorted, "by address, as the tab lists them");
+    let sly_row = rows.iter().find(|r| r[1] == sly.email.to_string()).unwrap();
+    assert_eq!(
+        sly_row[..4],
+        [
+            "Pending",
+            sly.email.as_entered(),
+            "'=HYPERLINK(\"http://evil\")",
+            "Queued"
+        ]
+    );
+    assert_eq!(sly_row[4], "2026-03-02T09:00:00Z");
+    assert_eq!(sly_row[8], "2026-03-16T09:00:00Z");
+    assert_eq!(sly_row[9], "Course a1; Course a2");
+    assert_eq!(
+        sly_row[10], "admin-a",
+        "an inviter the directory does not know"
+    );
+    assert_eq!(sly_row[11..], ["", ""]);
+
+    // The tab's filter: status and the start of the address.
+    let (status, disposition, text) = w
+        .download("/contracts/A/invitations/export?status=revoked", &ADMIN_A)
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        disposition.contains("invitations-A-revoked-"),
+        "{disposition}"
+    );
+    let rows = read(&text);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "Revoked");
+    assert_eq!(rows[0][1], many[7]);
+    assert_eq!(rows[0][7], "2026-03-02T09:02:00Z");
+    let prefix = &many[12][..many[12].find('@').unwrap() - 1];
+    let (_, _, text) = w
+        .download(
+            &format!("/contracts/A/invitations/export?status=pending&q={prefix}"),
+            &ADMIN_A,
+        )
+        .await;
+    let rows = read(&text);
+    assert_eq!(rows.len(), 10, "p0010 to p0019");
+    assert!(rows
+        .iter()
+        .all(|r| r[1].starts_with(prefix) && r[0] == "Pending"));
+
+    let (status, problem) = w
+        .call(
+            "GET",
+            "/contracts/A/invitations/export?status=lost",
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (400, Some("invalid_status"))
+    );
+
+    // Past the size one answer can carry: refused in words, not cut short.
+    let c = w
+        .env
+        .store
+        .get_contract(&ContractId::parse("A").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let err = admin_api::routes::export::write_export(&w.env.store, &c, "", None, t0(), 50_000)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("Narrow them down"), "{err}");
 }

@@ -64,6 +64,13 @@ pub struct InvitationPage {
     pub next_cursor: Option<String>,
 }
 
+/// One page of an invitation's history, newest first.
+#[derive(Debug, Clone)]
+pub struct HistoryPage {
+    pub entries: Vec<AuditRecord>,
+    pub next_cursor: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError<R> {
     #[error("no such invitation in this contract")]
@@ -214,6 +221,16 @@ pub trait InvitationStore: Send + Sync {
         contract: &ContractId,
         limit: usize,
     ) -> Result<Vec<AuditRecord>, StoreError>;
+    /// One invitation's history, newest first, `limit` entries from `cursor` on: what was done
+    /// to it (and by whom) and what the mail service reported; `None` when the contract has no
+    /// such invitation.
+    async fn invitation_history(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Option<HistoryPage>, StoreError>;
 }
 
 /// The conditional transitions of one invitation. Each decides with the domain's rules from

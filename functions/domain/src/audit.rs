@@ -1,6 +1,6 @@
 //! Audit records: who did what, to whom, when. Written in the same transaction as the change.
 
-use super::ids::UserId;
+use super::ids::{InvitationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +8,13 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     Invite,
+    /// An invitation that had been revoked was sent again (a new link).
+    Reinvite,
     Resend,
+    /// The mailer handed the invitation mail to the mail service (`detail`: which send).
+    Sent,
+    /// The mailer could not send the mail (`detail`: why).
+    SendFailed,
     Revoke,
     Enrol,
     Import,
@@ -32,6 +38,9 @@ pub struct AuditRecord {
     pub action: AuditAction,
     /// The email identities the action touched (user ids for admin changes).
     pub subjects: Vec<String>,
+    /// The one invitation the action concerns, when it concerns one: the record is then also
+    /// in that invitation's history.
+    pub invitation_id: Option<InvitationId>,
     /// What happened, in words, where the action alone does not say (a mail report's kind and
     /// reason).
     pub detail: Option<String>,

@@ -234,6 +234,20 @@ impl Import {
     }
 }
 
+/// Spreadsheets run a cell that starts with one of these as a formula; a leading `'` makes it
+/// plain text (OWASP "CSV injection").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell of a CSV file people open in a spreadsheet (an import's report, an export), made
+/// plain text when a spreadsheet would run it as a formula.
+pub fn neutralise(cell: &str) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
 /// Shortens a cell for display in a report, on a character boundary.
 pub fn shorten(value: &str, max_chars: usize) -> String {
     if value.chars().count() <= max_chars {

@@ -116,6 +116,8 @@ pub struct Invitation {
     pub revoked_at: Option<DateTime<Utc>>,
     /// What the mail service last reported about the current send, after it left.
     pub delivery_report: Option<DeliveryReport>,
+    /// Whether the current invite is a re-invite (the invitation had been revoked).
+    pub reinvited: bool,
 }
 
 /// What the mail service (SES, through its configuration set's events) reported about a mail
@@ -519,6 +521,7 @@ pub(crate) mod tests {
             enrolled_at: None,
             revoked_by: None,
             revoked_at: None,
+            reinvited: false,
         }
     }
 

@@ -1,16 +1,7 @@
 //! The per-row report: a CSV a person opens in a spreadsheet.
 
-/// Spreadsheets run a cell that starts with one of these as a formula; a leading `'` makes it
-/// plain text (OWASP "CSV injection").
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-pub fn neutralise(cell: &str) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
-}
+/// Shared with the admin API's export (the domain crate holds it).
+pub use invitations_core::domain::import::neutralise;
 
 pub const HEADER: [&str; 4] = ["line", "value", "outcome", "detail"];
 

@@ -124,6 +124,20 @@ async fn a_send_that_is_never_sent_is_given_up_visibly_and_revoked_ones_are_not_
         panic!("{:?}", inv.delivery)
     };
     assert!(reason.contains("could not be sent"), "{reason}");
+    // Giving up is in the invitation's history, once, with the reason.
+    let history = env
+        .store
+        .invitation_history(&c.id, &ids[0], None, 50)
+        .await
+        .unwrap()
+        .unwrap();
+    let failed: Vec<_> = history
+        .entries
+        .iter()
+        .filter(|e| e.action == AuditAction::SendFailed)
+        .collect();
+    assert_eq!(failed.len(), 1, "{:?}", history.entries);
+    assert_eq!(failed[0].detail.as_deref(), Some(reason.as_str()));
     // The revoked invitation was never on the index; the given-up one is off it now.
     assert!(!item(&env, &c, &revoked).await.contains_key("send_due_at"));
     clock.set(now() + Duration::days(1));

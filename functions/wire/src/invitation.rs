@@ -64,6 +64,29 @@ pub struct Delivery {
     pub report: Option<MailReport>,
 }
 
+impl Delivery {
+    /// The delivery in words, as the site shows it and the export writes it: what the mail
+    /// service reported once the mail left, else where the mail is.
+    pub fn in_words(&self) -> String {
+        if let (DeliveryState::Sent, Some(report)) = (self.state, &self.report) {
+            return if report.detail.is_empty() {
+                report.kind.label().to_owned()
+            } else {
+                format!("{}: {}", report.kind.label(), report.detail)
+            };
+        }
+        match (self.state, &self.reason) {
+            (DeliveryState::Queued, _) => "Queued".into(),
+            (DeliveryState::Sending, _) => "Sending".into(),
+            (DeliveryState::Sent, _) => "Sent".into(),
+            (DeliveryState::Failed, Some(reason)) if !reason.is_empty() => {
+                format!("Failed: {reason}")
+            }
+            (DeliveryState::Failed, _) => "Failed".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -148,6 +171,73 @@ pub struct InvitationList {
     /// For the next page; `None` on the last one.
     pub next_cursor: Option<String>,
     pub counts: StatusCounts,
+}
+
+/// What happened to an invitation, in its history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryAction {
+    Invited,
+    Reinvited,
+    /// An admin asked for a new link to be sent.
+    Resent,
+    /// The invitation mail left for the mail service.
+    Sent,
+    /// The mail could not be sent.
+    SendFailed,
+    Revoked,
+    Enrolled,
+    AddressCorrected,
+    BlockCleared,
+    /// The mail service reported on a mail (delivered, bounced, marked as spam, ...).
+    MailReport,
+    /// An admin made the link last longer (the same link).
+    Extended,
+}
+
+impl HistoryAction {
+    /// The words the site shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Invited => "Invited",
+            Self::Reinvited => "Re-invited",
+            Self::Resent => "Resent with a new link",
+            Self::Sent => "Mail sent",
+            Self::SendFailed => "Mail not sent",
+            Self::Revoked => "Revoked",
+            Self::Enrolled => "Enrolled",
+            Self::AddressCorrected => "Address corrected",
+            Self::BlockCleared => "Block cleared",
+            Self::MailReport => "Mail report",
+            Self::Extended => "Link extended",
+        }
+    }
+}
+
+/// One entry of an invitation's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HistoryEntry {
+    pub at: Timestamp,
+    pub action: HistoryAction,
+    /// Who did it (a directory user id: the admin, or the student who enrolled); `None` for
+    /// what the mailer and the mail service did.
+    pub actor: Option<String>,
+    /// The actor's name and address from the directory, when it knows them.
+    pub actor_name: Option<String>,
+    /// More in words: which import and line, the mail service's report, the addresses.
+    pub detail: Option<String>,
+}
+
+/// `GET .../invitations/{invitationId}/history`: one page, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct InvitationHistory {
+    pub invitation_id: String,
+    pub entries: Vec<HistoryEntry>,
+    /// For the next (older) page; `None` on the last one.
+    pub next_cursor: Option<String>,
 }
 
 /// The answer to Resend and Revoke.

@@ -1,6 +1,6 @@
 //! An invitation's status and delivery, as words (colour only repeats them).
 
-use crate::api::{Delivery, DeliveryState, InvitationStatus};
+use crate::api::{Delivery, InvitationStatus};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -15,21 +15,7 @@ pub fn StatusBadge(props: &StatusBadgeProps) -> Html {
     }
 }
 
-/// The delivery in words: what the mail service reported once the mail left, else where the
-/// mail is.
+/// The delivery in words (the export writes the same words).
 pub fn delivery_text(delivery: &Delivery) -> String {
-    if let (DeliveryState::Sent, Some(report)) = (delivery.state, &delivery.report) {
-        return if report.detail.is_empty() {
-            report.kind.label().to_owned()
-        } else {
-            format!("{}: {}", report.kind.label(), report.detail)
-        };
-    }
-    match (delivery.state, &delivery.reason) {
-        (DeliveryState::Queued, _) => "Queued".into(),
-        (DeliveryState::Sending, _) => "Sending".into(),
-        (DeliveryState::Sent, _) => "Sent".into(),
-        (DeliveryState::Failed, Some(reason)) if !reason.is_empty() => format!("Failed: {reason}"),
-        (DeliveryState::Failed, _) => "Failed".into(),
-    }
+    delivery.in_words()
 }

@@ -3,10 +3,13 @@
 //! outcome shown in its row. A pending invitation whose mail bounced, was marked as spam or could
 //! not be sent offers Correct address (an in-row form) and Clear block (asked first). Rows can be
 //! selected for the bulk actions (components/bulk_actions.rs), which otherwise act on the filter.
+//! Each row's History button opens the invitation's history under it; Export downloads the
+//! invitations the search and status filter match as a CSV file.
 
 use crate::api::InvitationFilter;
 use crate::api::{
-    ApiError, Invitation, InvitationChange, InvitationList, InvitationQuery, InvitationStatus,
+    ApiError, Download, HistoryEntry, Invitation, InvitationChange, InvitationHistory,
+    InvitationList, InvitationQuery, InvitationStatus,
 };
 use crate::components::bulk_actions::BulkActions;
 use crate::components::confirm::Confirm;
@@ -57,6 +60,27 @@ pub struct Search {
     pub status: Option<InvitationStatus>,
 }
 
+/// An invitation's history, opened under its row: the entries read so far (newest first),
+/// whether older ones exist, and whether a page is on its way.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HistoryPanel {
+    pub entries: Vec<HistoryEntry>,
+    pub next_cursor: Option<String>,
+    pub loading: bool,
+    pub error: Option<String>,
+    /// After "Show older entries": the first of the entries it brought, which takes focus (the
+    /// button that had it may be gone).
+    pub focus_entry: Option<usize>,
+}
+
+/// Where the export stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportState {
+    Working,
+    Done(String),
+    Failed(String),
+}
+
 /// The tab's state: the search, the pages visited, the current page and each row's action.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InvitationsState {
@@ -68,6 +92,9 @@ pub struct InvitationsState {
     pub rows: BTreeMap<String, RowState>,
     /// Invitations selected on the current page, for the bulk actions.
     pub selected: BTreeSet<String>,
+    /// The histories open on this page, by invitation id.
+    pub histories: BTreeMap<String, HistoryPanel>,
+    pub export: Option<ExportState>,
     /// Bumped by every search, so searching again for the same thing reloads.
     pub generation: u32,
 }
@@ -80,6 +107,8 @@ impl Default for InvitationsState {
             page: None,
             rows: BTreeMap::new(),
             selected: BTreeSet::new(),
+            histories: BTreeMap::new(),
+            export: None,
             generation: 0,
         }
     }
@@ -137,6 +166,13 @@ pub enum InvitationsAction {
     Started(String, RowAction),
     /// Boxed: an invitation is large next to the other actions.
     Finished(String, RowAction, Box<Result<InvitationChange, ApiError>>),
+    /// A page of a history was asked for (the first one opens the panel).
+    HistoryRequested(String),
+    HistoryLoaded(String, Result<InvitationHistory, ApiError>),
+    CloseHistory(String),
+    ExportStarted,
+    /// The file was handed to the browser (or why not).
+    ExportFinished(Result<(Download, usize), ApiError>),
 }
 
 fn outcome_text(action: RowAction, change: &InvitationChange) -> String {
@@ -184,6 +220,7 @@ impl Reducible for InvitationsState {
                 s.page = None;
                 s.rows.clear();
                 s.selected.clear();
+                s.histories.clear();
             }
             InvitationsAction::PreviousPage => {
                 if s.cursors.len() < 2 {
@@ -206,6 +243,44 @@ impl Reducible for InvitationsState {
                 if let (true, Some(Ok(list))) = (on, &s.page) {
                     s.selected = list.invitations.iter().map(|i| i.id.clone()).collect();
                 }
+                s.histories.clear();
+            }
+            InvitationsAction::HistoryRequested(id) => {
+                let panel = s.histories.entry(id).or_default();
+                panel.loading = true;
+                panel.error = None;
+            }
+            InvitationsAction::HistoryLoaded(id, result) => {
+                // A panel closed meanwhile stays closed.
+                let Some(panel) = s.histories.get_mut(&id) else {
+                    return self;
+                };
+                panel.loading = false;
+                match result {
+                    Ok(page) => {
+                        let older = !panel.entries.is_empty();
+                        panel.focus_entry =
+                            (older && !page.entries.is_empty()).then_some(panel.entries.len());
+                        panel.entries.extend(page.entries);
+                        panel.next_cursor = page.next_cursor;
+                    }
+                    Err(e) => panel.error = Some(e.to_string()),
+                }
+            }
+            InvitationsAction::CloseHistory(id) => {
+                s.histories.remove(&id);
+            }
+            InvitationsAction::ExportStarted => s.export = Some(ExportState::Working),
+            InvitationsAction::ExportFinished(result) => {
+                s.export = Some(match result {
+                    Ok((download, rows)) => ExportState::Done(format!(
+                        "Downloaded {}: {} invitation{}.",
+                        download.file_name,
+                        format::count(rows as u64),
+                        if rows == 1 { "" } else { "s" }
+                    )),
+                    Err(e) => ExportState::Failed(e.to_string()),
+                });
             }
             InvitationsAction::AskRevoke(id) => {
                 s.rows.insert(id, RowState::ConfirmRevoke);
@@ -241,6 +316,8 @@ impl Reducible for InvitationsState {
             }
             InvitationsAction::Finished(id, action, result) => match *result {
                 Ok(change) => {
+                    // What the history showed is now out of date: closed, to be opened afresh.
+                    s.histories.remove(&id);
                     s.rows
                         .insert(id.clone(), RowState::Done(outcome_text(action, &change)));
                     if let Some(Ok(list)) = &mut s.page {
@@ -344,6 +421,48 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
             });
         })
     };
+    let history = {
+        let (ctx, state, id) = (ctx.clone(), state.clone(), props.id.clone());
+        Callback::from(move |(invitation_id, cursor): (String, Option<String>)| {
+            let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
+            state.dispatch(InvitationsAction::HistoryRequested(invitation_id.clone()));
+            yew::platform::spawn_local(async move {
+                let result = ctx
+                    .api()
+                    .history(&id, &invitation_id, cursor.as_deref())
+                    .await
+                    .map_err(|e| ctx.check(e));
+                state.dispatch(InvitationsAction::HistoryLoaded(invitation_id, result));
+            });
+        })
+    };
+    let export = {
+        let (ctx, state, id) = (ctx.clone(), state.clone(), props.id.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
+            let search = state.search.clone();
+            state.dispatch(InvitationsAction::ExportStarted);
+            yew::platform::spawn_local(async move {
+                let result = ctx
+                    .api()
+                    .export(&id, &search.q, search.status)
+                    .await
+                    .map_err(|e| ctx.check(e))
+                    .and_then(|download| {
+                        save_file(&download.file_name, &download.text).map_err(|_| ApiError {
+                            status: 0,
+                            code: "download".into(),
+                            title: "Download failed".into(),
+                            detail: "The browser did not save the file. Please try again.".into(),
+                        })?;
+                        // Lines less the header (no cell holds a line break).
+                        let rows = download.text.lines().count().saturating_sub(1);
+                        Ok((download, rows))
+                    });
+                state.dispatch(InvitationsAction::ExportFinished(result));
+            });
+        })
+    };
     let dispatch = {
         let state = state.clone();
         Callback::from(move |a: InvitationsAction| state.dispatch(a))
@@ -370,7 +489,8 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                     let (dispatch, search) = (dispatch.clone(), state.search.clone());
                     Callback::from(move |_: ()| dispatch.emit(InvitationsAction::Search(search.clone())))
                 }} />
-            <InvitationsView state={(*state).clone()} on_action={act} on_correct={correct} {dispatch} />
+            <ExportButton search={state.search.clone()} state={state.export.clone()} on_export={export} />
+            <InvitationsView state={(*state).clone()} on_action={act} on_correct={correct} on_history={history} {dispatch} />
         </>
     }
 }
@@ -426,6 +546,71 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
     }
 }
 
+/// Hands a file to the browser to save (a link to it, clicked).
+fn save_file(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // Let go of the file once the browser has surely taken it.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ExportButtonProps {
+    pub search: Search,
+    pub state: Option<ExportState>,
+    pub on_export: Callback<MouseEvent>,
+}
+
+/// Export: a CSV file of every invitation the search and status filter match (not only this
+/// page). The button says what it takes; the outcome is announced.
+#[component]
+pub fn ExportButton(props: &ExportButtonProps) -> Html {
+    let working = props.state == Some(ExportState::Working);
+    let scope = match (props.search.status, props.search.q.trim()) {
+        (None, "") => "All invitations of this contract.".to_owned(),
+        (Some(st), "") => format!("The {} invitations.", st.label().to_lowercase()),
+        (None, q) => format!("The invitations whose address starts with “{q}”."),
+        (Some(st), q) => format!(
+            "The {} invitations whose address starts with “{q}”.",
+            st.label().to_lowercase()
+        ),
+    };
+    html! {
+        <div class="export">
+            <button type="button" id="export-invitations" disabled={working}
+                aria-describedby="export-scope" onclick={props.on_export.clone()}>
+                {if working { "Exporting…" } else { "Export as CSV" }}
+            </button>
+            <span class="hint" id="export-scope">{scope}</span>
+            <div role="status" id="export-outcome">
+                {match &props.state {
+                    Some(ExportState::Done(text)) => html! { <p class="outcome ok">{text.clone()}</p> },
+                    Some(ExportState::Working) => html! { <p class="outcome">{"Preparing the file…"}</p> },
+                    _ => html! {},
+                }}
+            </div>
+            if let Some(ExportState::Failed(text)) = &props.state {
+                <p class="outcome error" role="alert" id="export-error">{text.clone()}</p>
+            }
+        </div>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct InvitationsViewProps {
     pub state: InvitationsState,
@@ -433,6 +618,9 @@ pub struct InvitationsViewProps {
     /// Saves a row's Correct address form: (invitation id, new address).
     #[prop_or_default]
     pub on_correct: Callback<(String, String)>,
+    /// Reads a page of a row's history: (invitation id, cursor of older entries).
+    #[prop_or_default]
+    pub on_history: Callback<(String, Option<String>)>,
     pub dispatch: Callback<InvitationsAction>,
 }
 
@@ -477,8 +665,9 @@ pub fn InvitationsView(props: &InvitationsViewProps) -> Html {
             } else {
                 <InvitationTable invitations={list.invitations.clone()} rows={s.rows.clone()}
                     selected={s.selected.clone()}
+                    histories={s.histories.clone()}
                     on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
-                    dispatch={props.dispatch.clone()} />
+                    on_history={props.on_history.clone()} dispatch={props.dispatch.clone()} />
             }
             {pager}
         </section>
@@ -492,9 +681,13 @@ pub struct InvitationTableProps {
     pub rows: BTreeMap<String, RowState>,
     #[prop_or_default]
     pub selected: BTreeSet<String>,
+    #[prop_or_default]
+    pub histories: BTreeMap<String, HistoryPanel>,
     pub on_action: Callback<(String, RowAction)>,
     #[prop_or_default]
     pub on_correct: Callback<(String, String)>,
+    #[prop_or_default]
+    pub on_history: Callback<(String, Option<String>)>,
     pub dispatch: Callback<InvitationsAction>,
 }
 
@@ -533,8 +726,9 @@ pub fn InvitationTable(props: &InvitationTableProps) -> Html {
                 { for props.invitations.iter().map(|inv| html! {
                     <InvitationRow invitation={inv.clone()} state={props.rows.get(&inv.id).cloned()}
                         selected={props.selected.contains(&inv.id)}
+                        history={props.histories.get(&inv.id).cloned()}
                         on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
-                        dispatch={props.dispatch.clone()} />
+                        on_history={props.on_history.clone()} dispatch={props.dispatch.clone()} />
                 }) }
             </tbody>
         </table>
@@ -547,9 +741,14 @@ pub struct InvitationRowProps {
     pub state: Option<RowState>,
     #[prop_or_default]
     pub selected: bool,
+    /// The invitation's history, when it is open.
+    #[prop_or_default]
+    pub history: Option<HistoryPanel>,
     pub on_action: Callback<(String, RowAction)>,
     #[prop_or_default]
     pub on_correct: Callback<(String, String)>,
+    #[prop_or_default]
+    pub on_history: Callback<(String, Option<String>)>,
     pub dispatch: Callback<InvitationsAction>,
 }
 
@@ -616,6 +815,28 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
         props
             .dispatch
             .reform(move |_: ()| InvitationsAction::Cancel(id.clone()))
+    };
+    let panel_id = format!("history-panel-{id}");
+    let open = props.history.is_some();
+    let toggle_history = {
+        let (id, on_history, dispatch) =
+            (id.clone(), props.on_history.clone(), props.dispatch.clone());
+        Callback::from(move |_: MouseEvent| {
+            if open {
+                dispatch.emit(InvitationsAction::CloseHistory(id.clone()));
+            } else {
+                on_history.emit((id.clone(), None));
+            }
+        })
+    };
+    // Shown in every state of the row: the history is there whatever is being done.
+    let history_button = html! {
+        <button type="button" id={format!("history-{id}")} onclick={toggle_history}
+            aria-expanded={if open { "true" } else { "false" }}
+            aria-controls={open.then(|| panel_id.clone())}
+            aria-label={format!("History of the invitation to {}", inv.email)}>
+            {"History"}
+        </button>
     };
     let label = |action: RowAction, idle: &'static str, busy: &'static str| {
         if props.state == Some(RowState::Working(action)) {
@@ -709,6 +930,7 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
         format::date_time(&inv.invited_at)
     );
     html! {
+        <>
         <tr id={format!("invitation-{id}")}>
             <td data-label="Select" class="select">
                 <input type="checkbox" id={format!("select-{id}")} checked={props.selected} onchange={select}
@@ -721,8 +943,96 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
             <td data-label="Invited">{invited}</td>
             <td data-label="Delivery" class={classes!("delivery", format!("{:?}", inv.delivery.state).to_lowercase())}>{delivery_text(&inv.delivery)}</td>
             <td data-label="Last sent">{inv.last_sent_at.as_deref().map(format::date_time).unwrap_or_else(|| "Not yet".into())}</td>
-            <td data-label="Actions" class="actions">{actions}{outcome}</td>
+            <td data-label="Actions" class="actions">{history_button}{actions}{outcome}</td>
         </tr>
+        if let Some(panel) = &props.history {
+            <tr class="history" id={panel_id}>
+                <td colspan="9">
+                    <HistoryView id={id.clone()} email={inv.email.clone()} panel={panel.clone()}
+                        on_more={props.on_history.clone()} />
+                </td>
+            </tr>
+        }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct HistoryViewProps {
+    pub id: AttrValue,
+    pub email: AttrValue,
+    pub panel: HistoryPanel,
+    /// Reads the next (older) page: (invitation id, cursor).
+    pub on_more: Callback<(String, Option<String>)>,
+}
+
+/// One invitation's history, newest first: when, what, who, and more in words.
+#[component]
+pub fn HistoryView(props: &HistoryViewProps) -> Html {
+    let p = &props.panel;
+    let id = props.id.to_string();
+    let list = use_node_ref();
+    {
+        let list = list.clone();
+        use_effect_with(p.focus_entry, move |first| {
+            let entry = first.and_then(|n| {
+                list.cast::<web_sys::Element>()?
+                    .children()
+                    .item(u32::try_from(n).ok()?)
+            });
+            if let Some(entry) = entry.and_then(|e| {
+                use wasm_bindgen::JsCast;
+                e.dyn_into::<web_sys::HtmlElement>().ok()
+            }) {
+                let _ = entry.focus();
+            }
+        });
+    }
+    let more = {
+        let (on_more, id, cursor) = (props.on_more.clone(), id.clone(), p.next_cursor.clone());
+        Callback::from(move |_: MouseEvent| on_more.emit((id.clone(), cursor.clone())))
+    };
+    html! {
+        <section class="history" aria-labelledby={format!("history-title-{id}")}>
+            <h3 id={format!("history-title-{id}")}>{format!("History of the invitation to {}", props.email)}</h3>
+            if !p.entries.is_empty() {
+                <ol class="history-entries" id={format!("history-entries-{id}")} ref={list}>
+                    { for p.entries.iter().map(|e| {
+                        let who = match (&e.actor_name, &e.actor) {
+                            (Some(name), _) => format!("by {name}"),
+                            (None, Some(actor)) => format!("by {actor}"),
+                            (None, None) if e.action == crate::api::HistoryAction::MailReport => "by the mail service".to_owned(),
+                            (None, None) => "by the mailer".to_owned(),
+                        };
+                        html! {
+                            <li class={classes!("history-entry", format!("{:?}", e.action).to_lowercase())} tabindex="-1">
+                                <time datetime={e.at.clone()}>{format::date_time(&e.at)}</time>
+                                {" "}<strong>{e.action.label()}</strong>
+                                if let Some(detail) = &e.detail {
+                                    {" — "}{detail.clone()}
+                                }
+                                {" "}<span class="hint">{who}</span>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            }
+            <div role="status">
+                if p.loading {
+                    <p>{"Loading the history…"}</p>
+                } else if p.entries.is_empty() && p.error.is_none() {
+                    <p>{"Nothing recorded yet."}</p>
+                }
+            </div>
+            if let Some(error) = &p.error {
+                <p class="outcome error" role="alert">{error.clone()}</p>
+            }
+            if p.next_cursor.is_some() {
+                <button type="button" id={format!("history-more-{id}")} disabled={p.loading} onclick={more}>
+                    {"Show older entries"}
+                </button>
+            }
+        </section>
     }
 }
 

@@ -15,13 +15,9 @@ pub const MAX_PEOPLE_PER_REQUEST: usize = 1000;
 
 // ---------- GET /contracts/{id}/invitations?q=&status=&cursor=&limit= ----------
 
-pub async fn list(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    req: &Request,
-) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
+/// The filter of the Invitations tab from the query (`q`: start of an address, `status`): the
+/// lower-cased prefix and the status. The list and the export read it alike.
+pub fn filter(req: &Request) -> Result<(String, Option<ShownStatus>), Problem> {
     let q = http::query(req, "q").unwrap_or_default();
     if q.chars().count() > email::MAX_LENGTH {
         return Err(Problem::bad_request(
@@ -38,9 +34,20 @@ pub async fn list(
             )
         })?),
     };
+    Ok((q.trim().to_lowercase(), status))
+}
+
+pub async fn list(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let (email_prefix, status) = filter(req)?;
     let limit = http::page_limit(req)?;
     let query = InvitationQuery {
-        email_prefix: q.trim().to_lowercase(),
+        email_prefix,
         status,
         cursor: http::query(req, "cursor").filter(|c| !c.is_empty()),
         limit,

@@ -3,6 +3,8 @@
 pub mod admins;
 pub mod bulk;
 pub mod contracts;
+pub mod export;
+pub mod history;
 pub mod imports;
 pub mod invitations;
 pub mod people;

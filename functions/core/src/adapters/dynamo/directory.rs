@@ -119,6 +119,7 @@ fn admin_audit(action: AuditAction, admin: &UserId, by: &UserId, at: DateTime<Ut
         action,
         subjects: vec![admin.to_string()],
         detail: None,
+        invitation_id: None,
     }
 }
 
@@ -464,6 +465,7 @@ impl ImportStore for DynamoStore {
                 action: AuditAction::Import,
                 subjects: vec![import.id.to_string()],
                 detail: Some(detail),
+                invitation_id: None,
             },
         );
         // Once per import and file, however often the event comes.

@@ -6,6 +6,7 @@
 //! | invitation  | `CONTRACT#<id>`   | `INVITE#<email id>`   | `INVITES#<id>#<status>`    | `<email id>`    |
 //! | import      | `CONTRACT#<id>`   | `IMPORT#<import id>`  |                            |                 |
 //! | audit       | `CONTRACT#<id>`   | `AUDIT#<ms>#<rand>`   |                            |                 |
+//! | history     | `CONTRACT#<id>`   | `HISTORY#<invitation id>#<ms>#<rand>` |            |                 |
 //! | user        | `USER#<id>`       | `USER`                | `USERS`                    | `<email id>`    |
 //! | user email  | `USEREMAIL#<eid>` | `USEREMAIL`           |                            |                 |
 //! | mail block  | `BLOCK#<eid>`     | `BLOCK`               |                            |                 |
@@ -14,6 +15,10 @@
 //! GSI `by_send_due` (hash `send_shard`, range `send_due_at`) is sparse: only an invitation
 //! whose mail is queued or being sent has the two attributes, `send_due_at` being when the send
 //! counts as stuck; the send sweeper reads it instead of scanning the table.
+//! A history item is the copy of an audit record that concerns one invitation, written in the
+//! same transaction, so that one Query (newest first) reads that invitation's history. Its
+//! `about_invitation` attribute (also on the audit record) names the invitation; it is not
+//! `invitation_id`, which would put the record on `by_invitation_id`.
 //! Times are epoch milliseconds.
 
 use crate::domain::*;
@@ -73,6 +78,37 @@ pub fn audit_sk_once(at: DateTime<Utc>, what: &str) -> String {
         hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
     }
     format!("AUDIT#{:013}#{:016x}", at.timestamp_millis(), hash)
+}
+/// Every history item of an invitation starts with this.
+pub fn history_prefix(invitation: &InvitationId) -> String {
+    format!("HISTORY#{invitation}#")
+}
+pub fn history_sk(invitation: &InvitationId, at: DateTime<Utc>) -> String {
+    let rand = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    format!(
+        "{}{:013}#{rand}",
+        history_prefix(invitation),
+        at.timestamp_millis()
+    )
+}
+/// The history key of something written once however often its cause comes (a mail report):
+/// the tail of the audit record's own once-key.
+pub fn history_sk_once(invitation: &InvitationId, at: DateTime<Utc>, what: &str) -> String {
+    let audit = audit_sk_once(at, what);
+    format!(
+        "{}{}",
+        history_prefix(invitation),
+        audit.trim_start_matches(AUDIT_SK_PREFIX)
+    )
+}
+/// The history key of an invite: the invitation item is the record of its current invite,
+/// and a revoke writes that invite into the history under this key (a re-invite replaces it).
+pub fn history_sk_invite(invitation: &InvitationId, invited_at: DateTime<Utc>) -> String {
+    format!(
+        "{}{:013}#invite",
+        history_prefix(invitation),
+        invited_at.timestamp_millis()
+    )
 }
 pub fn user_pk(id: &UserId) -> String {
     format!("USER#{id}")
@@ -351,6 +387,7 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, CorruptItem> {
         enrolled_at: r.opt_time("enrolled_at")?,
         revoked_by: r.opt_id("revoked_by", UserId::parse)?,
         revoked_at: r.opt_time("revoked_at")?,
+        reinvited: matches!(item.get("reinvited"), Some(AttributeValue::Bool(true))),
     })
 }
 
@@ -402,6 +439,18 @@ pub fn audit_item(contract: &ContractId, record: &AuditRecord) -> Item {
     if let Some(detail) = &record.detail {
         item.insert("detail".into(), s(detail));
     }
+    if let Some(id) = &record.invitation_id {
+        item.insert("about_invitation".into(), s(id.as_str()));
+    }
+    item
+}
+
+/// The history item of an audit record about one invitation, under `sk` (one of the
+/// `history_sk*` keys).
+pub fn history_item(contract: &ContractId, record: &AuditRecord, sk: String) -> Item {
+    let mut item = audit_item(contract, record);
+    item.insert("sk".into(), s(sk));
+    item.insert("type".into(), s("history"));
     item
 }
 
@@ -414,5 +463,6 @@ pub fn audit_from(item: &Item) -> Result<AuditRecord, CorruptItem> {
             .map_err(|e| CorruptItem(format!("action: {e}")))?,
         subjects: r.strings("subjects"),
         detail: r.opt_s("detail").map(str::to_owned),
+        invitation_id: r.opt_id("about_invitation", InvitationId::parse)?,
     })
 }

@@ -7,7 +7,7 @@ use crate::adapters::dynamo::items::*;
 use crate::adapters::dynamo::{failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
 use crate::domain::*;
 use crate::ports::*;
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
 /// Invitations per transaction: 100 items, less the contract's counters and the audit record.
 pub const INVITATIONS_PER_TRANSACTION: usize = 98;
@@ -89,6 +89,9 @@ impl DynamoStore {
         if let Plan::Reinvite { seen_version, .. } = plan {
             values.insert(":revoked".into(), s(InvitationStatus::Revoked.as_str()));
             values.insert(":seen".into(), n(seen_version));
+            // The item is the record of its current invite (its history shows it from here).
+            set.push("reinvited = :true");
+            values.insert(":true".into(), AttributeValue::Bool(true));
         }
         match &who.user_id {
             Some(uid) => {
@@ -178,6 +181,8 @@ impl DynamoStore {
                             .map(|(i, _)| new.invitees[*i].email.identity().to_owned())
                             .collect(),
                         detail: None,
+                        // Many invitations: each item is the record of its own invite.
+                        invitation_id: None,
                     },
                 ),
             );

@@ -1,14 +1,14 @@
 //! The mailer's side of an invitation: claim a queued send, record what SES answered, or give
 //! the claim back; and the sweeper's: find sends stuck past their due time and queue them again.
 
-use super::invitation_key;
+use super::{invitation_key, tx_update, update};
 use crate::adapters::dynamo::items::*;
-use crate::adapters::dynamo::{db_error, DynamoStore};
+use crate::adapters::dynamo::{db_error, DynamoStore, TxOutcome};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::ReturnValue;
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
@@ -29,6 +29,25 @@ fn written<O, R: std::fmt::Debug>(
         }
         Err(err) => Err(db_error(err)),
     }
+}
+
+/// The history entry of a send SES accepted, keyed by its message id (however often it is
+/// recorded, one entry).
+fn sent_record(inv: &Invitation, at: DateTime<Utc>, message_id: &str) -> (AuditRecord, String) {
+    let record = AuditRecord {
+        at,
+        actor: None,
+        action: AuditAction::Sent,
+        subjects: vec![inv.email.identity().to_owned()],
+        detail: Some(if inv.send_count > 1 {
+            format!("to {} (send {})", inv.email, inv.send_count)
+        } else {
+            format!("to {}", inv.email)
+        }),
+        invitation_id: Some(inv.id.clone()),
+    };
+    let sk = history_sk_once(&inv.id, at, &format!("sent|{message_id}"));
+    (record, sk)
 }
 
 /// A mailer claim older than this is taken to be from a mailer that died mid-send.
@@ -88,23 +107,55 @@ impl DeliveryStore for DynamoStore {
             (":sending".to_owned(), s("sending")),
             (":now".to_owned(), ms(now)),
         ]);
-        let expression = match result {
+        let (expression, history) = match result {
             DeliveryResult::Sent { message_id } => {
                 values.insert(":sent".into(), s("sent"));
-                values.insert(":msg".into(), s(message_id));
-                "SET delivery = :sent, last_sent_at = :now, message_id = :msg \
-                 REMOVE delivery_since, delivery_error, send_shard, send_due_at, \
-                 report_kind, report_at, report_detail"
+                values.insert(":msg".into(), s(&message_id));
+                (
+                    "SET delivery = :sent, last_sent_at = :now, message_id = :msg \
+                     REMOVE delivery_since, delivery_error, send_shard, send_due_at, \
+                     report_kind, report_at, report_detail",
+                    sent_record(invitation, now, &message_id),
+                )
             }
             DeliveryResult::Failed { reason } => {
+                let reason = import::shorten(&reason, 500);
                 values.insert(":failed".into(), s("failed"));
-                values.insert(":reason".into(), s(import::shorten(&reason, 500)));
-                "SET delivery = :failed, delivery_error = :reason, delivery_since = :now \
-                 REMOVE send_shard, send_due_at"
+                values.insert(":reason".into(), s(&reason));
+                let record = AuditRecord {
+                    at: now,
+                    actor: None,
+                    action: AuditAction::SendFailed,
+                    subjects: vec![invitation.email.identity().to_owned()],
+                    detail: Some(reason),
+                    invitation_id: Some(invitation.id.clone()),
+                };
+                let sk = history_sk(&invitation.id, now);
+                (
+                    "SET delivery = :failed, delivery_error = :reason, delivery_since = :now \
+                     REMOVE send_shard, send_due_at",
+                    (record, sk),
+                )
             }
         };
-        self.update_claimed_send(invitation, expression, values)
-            .await
+        // The send's history entry goes with its record: if the mailer records twice, the
+        // second finds the send no longer claimed and writes neither.
+        let (record, sk) = history;
+        let items = vec![
+            tx_update(update(
+                invitation_key(&invitation.contract_id, invitation.email.identity()),
+                expression,
+                "token_version = :ver AND delivery = :sending",
+                &[],
+                values,
+                self.table(),
+            )),
+            self.put_history(&invitation.contract_id, &record, sk),
+        ];
+        // A failed condition: a resend superseded the send while it was in flight; the newer
+        // send's own record stands.
+        self.transact(items).await?;
+        Ok(())
     }
 
     async fn release_claim(&self, invitation: &Invitation) -> Result<(), StoreError> {
@@ -146,6 +197,7 @@ impl DeliveryStore for DynamoStore {
                 action: AuditAction::MailReport,
                 subjects: vec![invitation.email.identity().to_owned()],
                 detail: Some(import::shorten(&detail, 500)),
+                invitation_id: Some(id.clone()),
             },
         );
         audit.insert(
@@ -156,22 +208,31 @@ impl DeliveryStore for DynamoStore {
             )),
         );
         audit.insert("message_id".into(), s(message_id));
-        let history = self
-            .client()
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(audit))
-            .condition_expression("attribute_not_exists(sk)")
-            .send()
-            .await;
-        if let Err(err) = history {
-            if !err
-                .as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception())
-            {
-                return Err(db_error(err));
-            }
-        }
+        let mut history = audit.clone();
+        history.insert(
+            "sk".into(),
+            s(history_sk_once(
+                id,
+                report.at,
+                &format!("{message_id}|{}", report.kind.as_str()),
+            )),
+        );
+        history.insert("type".into(), s("history"));
+        // Both keys come from the report, so a redelivered event fails both conditions and
+        // adds nothing.
+        let once = |item: Item| {
+            TransactWriteItem::builder()
+                .put(
+                    Put::builder()
+                        .table_name(self.table())
+                        .set_item(Some(item))
+                        .condition_expression("attribute_not_exists(sk)")
+                        .build()
+                        .expect("put is complete"),
+                )
+                .build()
+        };
+        self.transact(vec![once(audit), once(history)]).await?;
         // Then the invitation: only its current send's report, never an older one over a
         // newer, and "delayed" never over a final word.
         let mut condition =
@@ -232,23 +293,20 @@ impl DeliveryStore for DynamoStore {
             (":now".to_owned(), ms(at)),
             (":msg".to_owned(), s(message_id)),
         ]);
-        let result = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(invitation_key(
-                &invitation.contract_id,
-                invitation.email.identity(),
-            )))
-            .update_expression(
+        let (record, sk) = sent_record(&invitation, at, message_id);
+        let items = vec![
+            tx_update(update(
+                invitation_key(&invitation.contract_id, invitation.email.identity()),
                 "SET delivery = :sent, last_sent_at = :now, message_id = :msg \
                  REMOVE delivery_since, delivery_error, send_shard, send_due_at",
-            )
-            .condition_expression("token_version = :ver AND delivery = :sending")
-            .set_expression_attribute_values(Some(values))
-            .send()
-            .await;
-        Ok(written(result)?.is_some())
+                "token_version = :ver AND delivery = :sending",
+                &[],
+                values,
+                self.table(),
+            )),
+            self.put_history(&invitation.contract_id, &record, sk),
+        ];
+        Ok(matches!(self.transact(items).await?, TxOutcome::Done))
     }
 
     async fn block_address(&self, block: &AddressBlock) -> Result<(), StoreError> {
@@ -402,6 +460,33 @@ impl DeliveryStore for DynamoStore {
                 SweepOutcome::Requeued,
             )
         };
+        if outcome == SweepOutcome::GaveUp {
+            // Giving up is a send that failed: in the invitation's history, with the record.
+            let id = r.id("invitation_id", InvitationId::parse)?;
+            let record = AuditRecord {
+                at: now,
+                actor: None,
+                action: AuditAction::SendFailed,
+                subjects: vec![due.identity.clone()],
+                detail: values.get(":reason").and_then(|v| v.as_s().ok()).cloned(),
+                invitation_id: Some(id.clone()),
+            };
+            let items = vec![
+                tx_update(update(
+                    key,
+                    expression,
+                    "send_due_at = :seen",
+                    &[],
+                    values,
+                    self.table(),
+                )),
+                self.put_history(&due.contract, &record, history_sk(&id, now)),
+            ];
+            return Ok(match self.transact(items).await? {
+                TxOutcome::Done => outcome,
+                TxOutcome::Cancelled(_) => SweepOutcome::Moved,
+            });
+        }
         let result = self
             .client()
             .update_item()

@@ -77,6 +77,39 @@ impl DynamoStore {
             .build()
     }
 
+    /// The history item of an audit record about one invitation (`record.invitation_id`),
+    /// for the same transaction as the record and the change.
+    pub(super) fn put_history(
+        &self,
+        contract: &ContractId,
+        record: &AuditRecord,
+        sk: String,
+    ) -> TransactWriteItem {
+        TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(self.table())
+                    .set_item(Some(history_item(contract, record, sk)))
+                    .build()
+                    .expect("put is complete"),
+            )
+            .build()
+    }
+
+    /// An audit record about one invitation and its history item, both for one transaction.
+    pub(super) fn audit_with_history(
+        &self,
+        contract: &ContractId,
+        record: AuditRecord,
+    ) -> [TransactWriteItem; 2] {
+        let id = record
+            .invitation_id
+            .clone()
+            .expect("a record about one invitation");
+        let history = self.put_history(contract, &record, history_sk(&id, record.at));
+        [self.put_audit(contract, record), history]
+    }
+
     /// Adds `deltas` (pending, enrolled, revoked) to the contract's counters; seats follow.
     pub(super) fn count_change(
         &self,
@@ -156,6 +189,40 @@ impl DynamoStore {
         }
         Ok(self.get_by_key(key).await?.filter(|inv| &inv.id == id))
     }
+}
+
+/// The invite an invitation item stands for, as a history entry (the item is the record of its
+/// current invite: a batch of 98 invitations leaves no room in its transaction for 98 history
+/// items).
+pub(super) fn invite_record(inv: &Invitation) -> AuditRecord {
+    AuditRecord {
+        at: inv.invited_at,
+        actor: Some(inv.invited_by.clone()),
+        action: if inv.reinvited {
+            AuditAction::Reinvite
+        } else {
+            AuditAction::Invite
+        },
+        subjects: vec![inv.email.identity().to_owned()],
+        detail: match &inv.source {
+            Source::Import { import_id, line } => {
+                Some(format!("from import {import_id}, line {line}"))
+            }
+            Source::Manual => None,
+        },
+        invitation_id: Some(inv.id.clone()),
+    }
+}
+
+/// Entries of one history page at most.
+const MAX_HISTORY_PAGE: usize = 200;
+
+fn history_cursor_ok(tail: &str) -> bool {
+    !tail.is_empty()
+        && tail.len() <= 64
+        && tail
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'#' || b == b'~')
 }
 
 fn encode_cursor(identity: &str) -> String {
@@ -351,4 +418,76 @@ impl InvitationStore for DynamoStore {
             .map(audit_from)
             .collect::<Result<_, _>>()?)
     }
+
+    async fn invitation_history(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Option<HistoryPage>, StoreError> {
+        let Some(inv) = self.load(Some(contract), id).await? else {
+            return Ok(None);
+        };
+        let limit = limit.clamp(1, MAX_HISTORY_PAGE);
+        let prefix = history_prefix(id);
+        // The cursor is the key tail of the last entry shown; entries strictly below it follow.
+        let below = match cursor {
+            None => format!("{prefix}~"),
+            Some(c) => {
+                let tail = decode_cursor_raw(c)
+                    .filter(|t| history_cursor_ok(t))
+                    .ok_or(StoreError::BadCursor)?;
+                format!("{prefix}{tail}")
+            }
+        };
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :pk AND sk BETWEEN :lo AND :hi")
+            .expression_attribute_values(":pk", s(contract_pk(contract)))
+            .expression_attribute_values(":lo", s(&prefix))
+            .expression_attribute_values(":hi", s(&below))
+            .scan_index_forward(false)
+            // The cursor's own entry may come back (BETWEEN is inclusive), and one more tells
+            // whether another page exists.
+            .limit(i32::try_from(limit + 2).unwrap_or(i32::MAX))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(db_error)?;
+        let mut entries: Vec<(String, AuditRecord)> = Vec::with_capacity(limit + 2);
+        for item in out.items() {
+            let sk = Reader(item).s("sk")?.to_owned();
+            if sk != below {
+                entries.push((sk, audit_from(item)?));
+            }
+        }
+        // The current invite, unless a revoke has already written it into the history.
+        let invite_sk = history_sk_invite(id, inv.invited_at);
+        if invite_sk < below && entries.iter().all(|(sk, _)| *sk != invite_sk) {
+            entries.push((invite_sk, invite_record(&inv)));
+        }
+        entries.sort_by(|a, b| b.0.cmp(&a.0));
+        let next_cursor = if entries.len() > limit {
+            entries.truncate(limit);
+            entries
+                .last()
+                .map(|(sk, _)| encode_cursor(&sk[prefix.len()..]))
+        } else {
+            None
+        };
+        Ok(Some(HistoryPage {
+            entries: entries.into_iter().map(|(_, r)| r).collect(),
+            next_cursor,
+        }))
+    }
+}
+
+fn decode_cursor_raw(cursor: &str) -> Option<String> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
 }

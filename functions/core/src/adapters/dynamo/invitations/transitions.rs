@@ -43,31 +43,30 @@ impl TransitionStore for DynamoStore {
                 ),
                 (":due".into(), ms(now + super::delivery::QUEUED_LIMIT)),
             ]);
-            let items = vec![
-                tx_update(update(
-                    invitation_key(&contract.id, current.email.identity()),
-                    "SET token_version = :ver, expires_at = :exp, delivery = :queued, \
+            let mut items = vec![tx_update(update(
+                invitation_key(&contract.id, current.email.identity()),
+                "SET token_version = :ver, expires_at = :exp, delivery = :queued, \
                      last_queued_at = :now, send_count = send_count + :one, \
                      send_shard = :shard, send_due_at = :due \
                      REMOVE delivery_since, delivery_error, message_id, sweeps, \
                      report_kind, report_at, report_detail",
-                    "invitation_id = :id AND #status = :pending AND token_version = :seen \
+                "invitation_id = :id AND #status = :pending AND token_version = :seen \
                      AND last_queued_at <= :cutoff",
-                    &[("#status", "status")],
-                    values,
-                    self.table(),
-                )),
-                self.put_audit(
-                    &contract.id,
-                    AuditRecord {
-                        at: now,
-                        actor: Some(by.clone()),
-                        action: AuditAction::Resend,
-                        subjects: vec![current.email.identity().to_owned()],
-                        detail: None,
-                    },
-                ),
-            ];
+                &[("#status", "status")],
+                values,
+                self.table(),
+            ))];
+            items.extend(self.audit_with_history(
+                &contract.id,
+                AuditRecord {
+                    at: now,
+                    actor: Some(by.clone()),
+                    action: AuditAction::Resend,
+                    subjects: vec![current.email.identity().to_owned()],
+                    detail: None,
+                    invitation_id: Some(id.clone()),
+                },
+            ));
             match self.transact(items).await? {
                 TxOutcome::Done => {
                     current.token_version += 1;
@@ -114,7 +113,7 @@ impl TransitionStore for DynamoStore {
                 (":by".into(), s(by.as_str())),
                 (":now".into(), ms(now)),
             ]);
-            let items = vec![
+            let mut items = vec![
                 tx_update(update(
                     invitation_key(contract, current.email.identity()),
                     // Nothing is sent for a revoked invitation: off the sweeper's index.
@@ -126,17 +125,25 @@ impl TransitionStore for DynamoStore {
                     self.table(),
                 )),
                 self.count_change(contract, (-1, 0, 1), None),
-                self.put_audit(
+                // The invite this revoke ends, into the history: a re-invite will overwrite
+                // the item that records it.
+                self.put_history(
                     contract,
-                    AuditRecord {
-                        at: now,
-                        actor: Some(by.clone()),
-                        action: AuditAction::Revoke,
-                        subjects: vec![current.email.identity().to_owned()],
-                        detail: None,
-                    },
+                    &super::invite_record(&current),
+                    history_sk_invite(id, current.invited_at),
                 ),
             ];
+            items.extend(self.audit_with_history(
+                contract,
+                AuditRecord {
+                    at: now,
+                    actor: Some(by.clone()),
+                    action: AuditAction::Revoke,
+                    subjects: vec![current.email.identity().to_owned()],
+                    detail: None,
+                    invitation_id: Some(id.clone()),
+                },
+            ));
             match self.transact(items).await? {
                 TxOutcome::Done => return Ok(RevokeDecision::Revoke),
                 TxOutcome::Cancelled(reasons) => {
@@ -171,7 +178,7 @@ impl TransitionStore for DynamoStore {
                 (":seen".into(), n(current.token_version)),
                 (":until".into(), ms(until)),
             ]);
-            let items = vec![
+            let mut items = vec![
                 // Same link (same version): a resend or another extension in between makes
                 // this one decide again on what it did.
                 tx_update(update(
@@ -183,17 +190,18 @@ impl TransitionStore for DynamoStore {
                     values,
                     self.table(),
                 )),
-                self.put_audit(
-                    contract,
-                    AuditRecord {
-                        at: now,
-                        actor: Some(by.clone()),
-                        action: AuditAction::Extend,
-                        subjects: vec![current.email.identity().to_owned()],
-                        detail: Some(format!("until {}", until.format("%Y-%m-%d %H:%M UTC"))),
-                    },
-                ),
             ];
+            items.extend(self.audit_with_history(
+                contract,
+                AuditRecord {
+                    at: now,
+                    actor: Some(by.clone()),
+                    action: AuditAction::Extend,
+                    subjects: vec![current.email.identity().to_owned()],
+                    detail: Some(format!("until {}", until.format("%Y-%m-%d %H:%M UTC"))),
+                    invitation_id: Some(id.clone()),
+                },
+            ));
             match self.transact(items).await? {
                 TxOutcome::Done => return Ok(ExtendDecision::Extend(until)),
                 TxOutcome::Cancelled(reasons) => {
@@ -278,17 +286,18 @@ impl TransitionStore for DynamoStore {
                     self.table(),
                 )),
                 self.count_change(contract, (-1, 1, 0), None),
-                self.put_audit(
-                    contract,
-                    AuditRecord {
-                        at: now,
-                        actor: Some(user_id.clone()),
-                        action: AuditAction::Enrol,
-                        subjects: vec![current.email.identity().to_owned()],
-                        detail: None,
-                    },
-                ),
             ];
+            items.extend(self.audit_with_history(
+                contract,
+                AuditRecord {
+                    at: now,
+                    actor: Some(user_id.clone()),
+                    action: AuditAction::Enrol,
+                    subjects: vec![current.email.identity().to_owned()],
+                    detail: None,
+                    invitation_id: Some(link.invitation_id.clone()),
+                },
+            ));
             if let Some(user) = &new_user {
                 for item in [user_item(user), user_email_item(user)] {
                     items.push(
@@ -418,7 +427,7 @@ impl DynamoStore {
                 "send_due_at".into(),
                 ms(now + super::delivery::QUEUED_LIMIT),
             );
-            let items = vec![
+            let mut items = vec![
                 TransactWriteItem::builder()
                     .delete(
                         Delete::builder()
@@ -448,20 +457,21 @@ impl DynamoStore {
                             .expect("put is complete"),
                     )
                     .build(),
-                self.put_audit(
-                    &contract.id,
-                    AuditRecord {
-                        at: now,
-                        actor: Some(by.clone()),
-                        action: AuditAction::CorrectAddress,
-                        subjects: vec![
-                            current.email.identity().to_owned(),
-                            to.identity().to_owned(),
-                        ],
-                        detail: None,
-                    },
-                ),
             ];
+            items.extend(self.audit_with_history(
+                &contract.id,
+                AuditRecord {
+                    at: now,
+                    actor: Some(by.clone()),
+                    action: AuditAction::CorrectAddress,
+                    subjects: vec![
+                        current.email.identity().to_owned(),
+                        to.identity().to_owned(),
+                    ],
+                    detail: Some(format!("from {} to {}", current.email, to)),
+                    invitation_id: Some(id.clone()),
+                },
+            ));
             match self.transact(items).await? {
                 TxOutcome::Done => {
                     return self
@@ -494,29 +504,28 @@ impl DynamoStore {
             .await?
             .ok_or(ChangeError::NotFound)?;
         let identity = current.email.identity();
-        let items = vec![
-            TransactWriteItem::builder()
-                .delete(
-                    Delete::builder()
-                        .table_name(self.table())
-                        .key("pk", s(block_pk(identity)))
-                        .key("sk", s(BLOCK_SK))
-                        .condition_expression("attribute_exists(pk)")
-                        .build()
-                        .expect("delete is complete"),
-                )
-                .build(),
-            self.put_audit(
-                contract,
-                AuditRecord {
-                    at: now,
-                    actor: Some(by.clone()),
-                    action: AuditAction::ClearBlock,
-                    subjects: vec![identity.to_owned()],
-                    detail: None,
-                },
-            ),
-        ];
+        let mut items = vec![TransactWriteItem::builder()
+            .delete(
+                Delete::builder()
+                    .table_name(self.table())
+                    .key("pk", s(block_pk(identity)))
+                    .key("sk", s(BLOCK_SK))
+                    .condition_expression("attribute_exists(pk)")
+                    .build()
+                    .expect("delete is complete"),
+            )
+            .build()];
+        items.extend(self.audit_with_history(
+            contract,
+            AuditRecord {
+                at: now,
+                actor: Some(by.clone()),
+                action: AuditAction::ClearBlock,
+                subjects: vec![identity.to_owned()],
+                detail: None,
+                invitation_id: Some(id.clone()),
+            },
+        ));
         match self.transact(items).await? {
             TxOutcome::Done => Ok(true),
             TxOutcome::Cancelled(_) => Ok(false),
