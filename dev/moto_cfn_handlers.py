@@ -187,6 +187,51 @@ def _http_api_stage(name, props, account_id, region):
     return stage.name, {}
 
 
+# Routes written out by hand (not through SAM's Events) are these three types.
+@_handler("AWS::ApiGatewayV2::Authorizer", "Name", ["AuthorizerId"])
+def _http_api_authorizer(name, props, account_id, region):
+    api = apigatewayv2_backends[account_id][region].get_api(props["ApiId"])
+    jwt = props.get("JwtConfiguration") or {}
+    scheme = {
+        "x-amazon-apigateway-authorizer": {
+            "type": (props.get("AuthorizerType") or "").lower(),
+            "identitySource": (props.get("IdentitySource") or [None])[0],
+            "jwtConfiguration": {"issuer": jwt.get("Issuer"), "audience": jwt.get("Audience")},
+        }
+    }
+    authorizer = _jwt_authorizer(api, props.get("Name") or name, scheme)
+    return authorizer.id, {"AuthorizerId": authorizer.id}
+
+
+@_handler("AWS::ApiGatewayV2::Integration", "", ["IntegrationId"])
+def _http_api_integration(name, props, account_id, region):
+    integration = apigatewayv2_backends[account_id][region].get_api(props["ApiId"]).create_integration(
+        connection_type=props.get("ConnectionType", "INTERNET"),
+        description=props.get("Description"),
+        integration_method=props.get("IntegrationMethod"),
+        integration_type=props["IntegrationType"],
+        integration_uri=props.get("IntegrationUri"),
+        payload_format_version=props.get("PayloadFormatVersion"),
+    )
+    return integration.id, {"IntegrationId": integration.id}
+
+
+@_handler("AWS::ApiGatewayV2::Route", "", ["RouteId"])
+def _http_api_route(name, props, account_id, region):
+    api = apigatewayv2_backends[account_id][region].get_api(props["ApiId"])
+    if props.get("AuthorizerId") and props["AuthorizerId"] not in api.authorizers:
+        raise CreationError(f"route {props['RouteKey']} names authorizer {props['AuthorizerId']}, which the API does not have")
+    route = api.create_route(
+        api_key_required=bool(props.get("ApiKeyRequired")),
+        authorization_scopes=props.get("AuthorizationScopes") or [],
+        route_key=props["RouteKey"],
+        target=props.get("Target"),
+        authorization_type=props.get("AuthorizationType", "NONE"),
+        authorizer_id=props.get("AuthorizerId"),
+    )
+    return route.route_id, {"RouteId": route.route_id}
+
+
 # --- Cognito --------------------------------------------------------------------------------
 
 

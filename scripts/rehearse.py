@@ -70,14 +70,9 @@ def translate(template_path: Path, code_uri: str) -> tuple[dict, dict]:
 # --- 2. Lint the translated template ------------------------------------------------------
 
 
-def lint(translated: dict) -> None:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(translated, f, indent=1)
-    try:
-        cfn_lint = Path(sys.executable).parent / "cfn-lint"
-        result = subprocess.run([str(cfn_lint), f.name], capture_output=True, text=True)
-    finally:
-        os.unlink(f.name)
+def lint(translated_path: Path) -> None:
+    cfn_lint = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(cfn_lint), str(translated_path)], capture_output=True, text=True)
     if result.returncode != 0:
         raise Failed("cfn-lint on the translated template:\n" + (result.stdout + result.stderr).strip())
 
@@ -331,7 +326,9 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
             issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{pool_id}"
             if jwt.get("Issuer") != issuer or jwt.get("Audience") != [client_id]:
                 fail(problems, f"route {key}: its authorizer does not check the pool's tokens for the site's client ({jwt})")
-        if public_routes and unprotected != public_routes:
+        if not public_routes:
+            print(f"rehearsal: routes without an authorizer (not checked, no --public-route): {sorted(unprotected)}")
+        elif unprotected != public_routes:
             fail(
                 problems,
                 f"routes without an authorizer: {sorted(unprotected)}; the public routes are {sorted(public_routes)}",
@@ -353,13 +350,15 @@ def main() -> int:
     run = uuid.uuid4().hex[:8]
     stack = args.stack_name or f"rehearsal-{run}"
     client = clients(args.endpoint)
+    translated_path = None
     try:
         code_uri = upload_placeholder_code(client, f"rehearsal-code-{run}")
         source, translated = translate(Path(args.template), code_uri)
-        if args.keep_translated:
-            Path(args.keep_translated).write_text(json.dumps(translated, indent=1))
-        print(f"rehearsal: translated {args.template}: {len(translated['Resources'])} resources")
-        lint(translated)
+        # Kept when the rehearsal fails: cfn-lint's line numbers point into it.
+        translated_path = Path(args.keep_translated or Path(tempfile.gettempdir()) / f"{stack}-translated.json")
+        translated_path.write_text(json.dumps(translated, indent=1))
+        print(f"rehearsal: translated {args.template}: {len(translated['Resources'])} resources ({translated_path})")
+        lint(translated_path)
         print("rehearsal: the translated template passes cfn-lint")
         create_stack(client, stack, translated)
         print(f"rehearsal: stack {stack} created on {args.endpoint}")
@@ -370,6 +369,8 @@ def main() -> int:
         print(f"rehearsal: FAIL {problem}", file=sys.stderr)
     if problems:
         return 1
+    if translated_path and not args.keep_translated:
+        translated_path.unlink()
     print(f"rehearsal: every resource, output, environment, trigger and route checks out ({time.monotonic() - started:.1f} s)")
     return 0
 
