@@ -14,6 +14,7 @@ each handler below is one, made by `_handler`.
 """
 
 import json
+import re
 import uuid
 from typing import Any, Callable
 
@@ -31,10 +32,13 @@ from moto.ses.models import ses_backends
 from moto.sesv2.models import sesv2_backends
 from moto.sns.models import sns_backends
 from moto.utilities.utils import get_partition
+from moto.wafv2.models import wafv2_backends
 
 
 class CreationError(ValidationError):
     """A resource the real service would refuse; CreateStack answers 400 with the message."""
+
+    __module__ = "moto.cloudformation.exceptions"  # moto's serialiser finds the service by it
 
     def __init__(self, message: str):
         super().__init__(message=message)
@@ -408,6 +412,42 @@ def _distribution(name, props, account_id, region):
             raise CreationError(f"CloudFront origin {origin.get('Id')} reads an S3 bucket with neither OAC nor OAI")
     dist, _, _ = cloudfront_backends[account_id][get_partition(region)].create_distribution(config, [])
     return dist.distribution_id, {"DomainName": dist.domain_name, "Id": dist.distribution_id}
+
+
+# --- WAF -----------------------------------------------------------------------------------
+
+
+@_handler("AWS::WAFv2::WebACL", "Name", ["Arn", "Id", "LabelNamespace", "Capacity"])
+def _web_acl(name, props, account_id, region):
+    scope = props["Scope"]
+    if scope == "CLOUDFRONT" and region != "us-east-1":
+        raise CreationError("a CLOUDFRONT web ACL can only be created in us-east-1")
+    acl = wafv2_backends[account_id][region].create_web_acl(
+        name=props.get("Name") or name,
+        visibility_config=props["VisibilityConfig"],
+        default_action=props["DefaultAction"],
+        scope=scope,
+        description=props.get("Description"),
+        tags=props.get("Tags") or [],
+        # FakeRule takes the rule's fields as keyword arguments: VisibilityConfig -> visibility_config.
+        rules=[{re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower(): v for k, v in r.items()} for r in props.get("Rules") or []],
+        association_config=props.get("AssociationConfig"),
+        captcha_config=props.get("CaptchaConfig"),
+        challenge_config=props.get("ChallengeConfig"),
+        custom_response_bodies=props.get("CustomResponseBodies"),
+        token_domains=props.get("TokenDomains"),
+    )
+    return acl.arn, {"Arn": acl.arn, "Id": acl.id, "LabelNamespace": f"awswaf:{account_id}:webacl:{acl.name}:", "Capacity": 0}
+
+
+@_handler("AWS::WAFv2::WebACLAssociation", "", [])
+def _web_acl_association(name, props, account_id, region):
+    resource = props["ResourceArn"]
+    # WAF protects REST API stages, not HTTP APIs (/apis/...): AWS refuses the association.
+    if ":apigateway:" in resource and "/restapis/" not in resource:
+        raise CreationError(f"AWS WAF cannot be associated with {resource}: only REST API stages, not HTTP APIs")
+    wafv2_backends[account_id][region].associate_web_acl(props["WebACLArn"], resource)
+    return f"{props['WebACLArn']}|{resource}", {}
 
 
 # --- S3, Lambda, alarms, SNS ----------------------------------------------------------------

@@ -135,7 +135,7 @@ def upload_placeholder_code(client, bucket: str) -> str:
 
 
 def create_stack(client, name: str, translated: dict) -> None:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
 
     cfn = client("cloudformation")
     try:
@@ -147,6 +147,8 @@ def create_stack(client, name: str, translated: dict) -> None:
         )
     except ClientError as e:
         raise Failed(f"CreateStack refused the translated template: {e}") from e
+    except BotoCoreError as e:  # moto's answer to an exception it did not expect
+        raise Failed(f"CreateStack failed inside the moto server (its log has the traceback): {e}") from e
     status = cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
     if status != "CREATE_COMPLETE":
         raise Failed(f"stack {name} is {status}, not CREATE_COMPLETE")
