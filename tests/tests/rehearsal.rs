@@ -158,3 +158,40 @@ fn an_output_naming_a_missing_resource_is_stopped() {
     assert_stopped(&outcome, "ReportsBucket");
     std::fs::remove_file(copy).ok();
 }
+
+/// A per-client limit through AWS WAF attached to the HTTP API: WAF protects REST API stages
+/// only, so AWS refuses the association at deploy time; the rehearsal refuses it too.
+#[test]
+fn a_web_acl_on_the_http_api_is_stopped() {
+    let copy = broken(
+        "waf",
+        "\nOutputs:\n",
+        r#"
+  PublicRoutesAcl:
+    Type: AWS::WAFv2::WebACL
+    Properties:
+      Scope: REGIONAL
+      DefaultAction: { Allow: {} }
+      VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: public }
+      Rules:
+        - Name: per-client
+          Priority: 0
+          Action: { Block: {} }
+          Statement:
+            RateBasedStatement: { Limit: 100, AggregateKeyType: IP }
+          VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: per-client }
+
+  PublicRoutesAclOnApi:
+    Type: AWS::WAFv2::WebACLAssociation
+    Properties:
+      WebACLArn: !GetAtt PublicRoutesAcl.Arn
+      ResourceArn: !Sub arn:${AWS::Partition}:apigateway:${AWS::Region}::/apis/${HttpApi}/stages/$default
+
+Outputs:
+"#,
+    );
+    let outcome = rehearse(&copy);
+    assert_stopped(&outcome, "AWS WAF cannot be associated with");
+    assert_stopped(&outcome, "not HTTP APIs");
+    std::fs::remove_file(copy).ok();
+}
