@@ -21,7 +21,11 @@ from typing import Any, Callable
 from moto.apigatewayv2.models import apigatewayv2_backends
 from moto.awslambda.models import LambdaFunction, Permission, lambda_backends
 from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import CloudFormationError, UnformattedGetAttTemplateException, ValidationError
+from moto.cloudformation.exceptions import (
+    CloudFormationError,
+    UnformattedGetAttTemplateException,
+    ValidationError,
+)
 from moto.cloudfront.models import cloudfront_backends
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.cognitoidp.models import cognitoidp_backends
@@ -143,7 +147,9 @@ def _http_api(name, props, account_id, region):
     authorizers = {n: _jwt_authorizer(api, n, s) for n, s in schemes.items()}
     for path, operations in (body.get("paths") or {}).items():
         for method, op in operations.items():
-            route_key = f"{'ANY' if method == 'x-amazon-apigateway-any-method' else method.upper()} {path}"
+            route_key = (
+                f"{'ANY' if method == 'x-amazon-apigateway-any-method' else method.upper()} {path}"
+            )
             integ = op.get("x-amazon-apigateway-integration")
             if not integ or not integ.get("uri"):
                 raise CreationError(f"HTTP API route {route_key} has no integration")
@@ -161,7 +167,9 @@ def _http_api(name, props, account_id, region):
                     if scheme == "NONE":
                         continue
                     if scheme not in authorizers:
-                        raise CreationError(f"HTTP API route {route_key} names unknown authorizer {scheme}")
+                        raise CreationError(
+                            f"HTTP API route {route_key} names unknown authorizer {scheme}"
+                        )
                     auth_type, auth_id = "JWT", authorizers[scheme].id
             api.create_route(
                 api_key_required=False,
@@ -178,7 +186,9 @@ def _http_api(name, props, account_id, region):
 def _http_api_stage(name, props, account_id, region):
     def camel(value):
         if isinstance(value, dict):
-            return {k[:1].lower() + k[1:] if k[:1].isupper() else k: camel(v) for k, v in value.items()}
+            return {
+                k[:1].lower() + k[1:] if k[:1].isupper() else k: camel(v) for k, v in value.items()
+            }
         return value
 
     config = {"stageName": props.get("StageName") or name, "autoDeploy": props.get("AutoDeploy")}
@@ -209,13 +219,17 @@ def _http_api_authorizer(name, props, account_id, region):
 
 @_handler("AWS::ApiGatewayV2::Integration", "", ["IntegrationId"])
 def _http_api_integration(name, props, account_id, region):
-    integration = apigatewayv2_backends[account_id][region].get_api(props["ApiId"]).create_integration(
-        connection_type=props.get("ConnectionType", "INTERNET"),
-        description=props.get("Description"),
-        integration_method=props.get("IntegrationMethod"),
-        integration_type=props["IntegrationType"],
-        integration_uri=props.get("IntegrationUri"),
-        payload_format_version=props.get("PayloadFormatVersion"),
+    integration = (
+        apigatewayv2_backends[account_id][region]
+        .get_api(props["ApiId"])
+        .create_integration(
+            connection_type=props.get("ConnectionType", "INTERNET"),
+            description=props.get("Description"),
+            integration_method=props.get("IntegrationMethod"),
+            integration_type=props["IntegrationType"],
+            integration_uri=props.get("IntegrationUri"),
+            payload_format_version=props.get("PayloadFormatVersion"),
+        )
     )
     return integration.id, {"IntegrationId": integration.id}
 
@@ -224,7 +238,9 @@ def _http_api_integration(name, props, account_id, region):
 def _http_api_route(name, props, account_id, region):
     api = apigatewayv2_backends[account_id][region].get_api(props["ApiId"])
     if props.get("AuthorizerId") and props["AuthorizerId"] not in api.authorizers:
-        raise CreationError(f"route {props['RouteKey']} names authorizer {props['AuthorizerId']}, which the API does not have")
+        raise CreationError(
+            f"route {props['RouteKey']} names authorizer {props['AuthorizerId']}, which the API does not have"
+        )
     route = api.create_route(
         api_key_required=bool(props.get("ApiKeyRequired")),
         authorization_scopes=props.get("AuthorizationScopes") or [],
@@ -239,7 +255,9 @@ def _http_api_route(name, props, account_id, region):
 # --- Cognito --------------------------------------------------------------------------------
 
 
-@_handler("AWS::Cognito::UserPool", "UserPoolName", ["Arn", "ProviderName", "ProviderURL", "UserPoolId"])
+@_handler(
+    "AWS::Cognito::UserPool", "UserPoolName", ["Arn", "ProviderName", "ProviderURL", "UserPoolId"]
+)
 def _user_pool(name, props, account_id, region):
     # The template's properties are the API's, except EnabledMfas (SetUserPoolMfaConfig).
     config = {k: v for k, v in props.items() if k not in ("UserPoolName", "EnabledMfas")}
@@ -260,13 +278,21 @@ def _user_pool_client(name, props, account_id, region):
     client = cognitoidp_backends[account_id][region].create_user_pool_client(
         props["UserPoolId"], bool(props.get("GenerateSecret")), config
     )
-    return client.id, {"ClientId": client.id, "ClientSecret": client.secret, "Name": config["ClientName"]}
+    return client.id, {
+        "ClientId": client.id,
+        "ClientSecret": client.secret,
+        "Name": config["ClientName"],
+    }
 
 
 @_handler("AWS::Cognito::UserPoolGroup", "GroupName", [])
 def _user_pool_group(name, props, account_id, region):
     group = cognitoidp_backends[account_id][region].create_group(
-        props["UserPoolId"], props.get("GroupName") or name, props.get("Description"), props.get("RoleArn"), props.get("Precedence")
+        props["UserPoolId"],
+        props.get("GroupName") or name,
+        props.get("Description"),
+        props.get("RoleArn"),
+        props.get("Precedence"),
     )
     return group.group_name, {}
 
@@ -276,7 +302,9 @@ def _user_pool_domain(name, props, account_id, region):
     backend = cognitoidp_backends[account_id][region]
     domain = props["Domain"]
     if domain in backend.user_pool_domains:
-        raise CreationError(f"Cognito domain prefix {domain} is taken")  # as Cognito says, per region
+        raise CreationError(
+            f"Cognito domain prefix {domain} is taken"
+        )  # as Cognito says, per region
     backend.create_user_pool_domain(props["UserPoolId"], domain, props.get("CustomDomainConfig"))
     return domain, {"CloudFrontDistribution": f"{domain}.auth.{region}.amazoncognito.com"}
 
@@ -352,7 +380,9 @@ def _configuration_set_event_destination(name, props, account_id, region):
 def _email_identity(name, props, account_id, region):
     identity = props["EmailIdentity"]
     config_set = (props.get("ConfigurationSetAttributes") or {}).get("ConfigurationSetName")
-    sesv2_backends[account_id][region].create_email_identity(identity, props.get("Tags"), None, config_set)
+    sesv2_backends[account_id][region].create_email_identity(
+        identity, props.get("Tags"), None, config_set
+    )
     return identity, {}
 
 
@@ -391,7 +421,11 @@ def _cache_policy(name, props, account_id, region):
 def _distribution(name, props, account_id, region):
     # CloudFormation's lists are the API's {Quantity, Items} structures.
     cfn = dict(props["DistributionConfig"])
-    config = {k: v for k, v in cfn.items() if k not in ("Origins", "CustomErrorResponses", "CacheBehaviors", "Aliases", "IPV6Enabled")}
+    config = {
+        k: v
+        for k, v in cfn.items()
+        if k not in ("Origins", "CustomErrorResponses", "CacheBehaviors", "Aliases", "IPV6Enabled")
+    }
     config["CallerReference"] = str(uuid.uuid4())
     config["Origins"] = _items(cfn.get("Origins"))
     config["IsIPV6Enabled"] = cfn.get("IPV6Enabled", True)
@@ -408,9 +442,17 @@ def _distribution(name, props, account_id, region):
         }
     config["DefaultCacheBehavior"] = default
     for origin in cfn.get("Origins") or []:
-        if not origin.get("OriginAccessControlId") and "S3OriginConfig" in origin and not origin["S3OriginConfig"].get("OriginAccessIdentity"):
-            raise CreationError(f"CloudFront origin {origin.get('Id')} reads an S3 bucket with neither OAC nor OAI")
-    dist, _, _ = cloudfront_backends[account_id][get_partition(region)].create_distribution(config, [])
+        if (
+            not origin.get("OriginAccessControlId")
+            and "S3OriginConfig" in origin
+            and not origin["S3OriginConfig"].get("OriginAccessIdentity")
+        ):
+            raise CreationError(
+                f"CloudFront origin {origin.get('Id')} reads an S3 bucket with neither OAC nor OAI"
+            )
+    dist, _, _ = cloudfront_backends[account_id][get_partition(region)].create_distribution(
+        config, []
+    )
     return dist.distribution_id, {"DomainName": dist.domain_name, "Id": dist.distribution_id}
 
 
@@ -430,14 +472,22 @@ def _web_acl(name, props, account_id, region):
         description=props.get("Description"),
         tags=props.get("Tags") or [],
         # FakeRule takes the rule's fields as keyword arguments: VisibilityConfig -> visibility_config.
-        rules=[{re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower(): v for k, v in r.items()} for r in props.get("Rules") or []],
+        rules=[
+            {re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower(): v for k, v in r.items()}
+            for r in props.get("Rules") or []
+        ],
         association_config=props.get("AssociationConfig"),
         captcha_config=props.get("CaptchaConfig"),
         challenge_config=props.get("ChallengeConfig"),
         custom_response_bodies=props.get("CustomResponseBodies"),
         token_domains=props.get("TokenDomains"),
     )
-    return acl.arn, {"Arn": acl.arn, "Id": acl.id, "LabelNamespace": f"awswaf:{account_id}:webacl:{acl.name}:", "Capacity": 0}
+    return acl.arn, {
+        "Arn": acl.arn,
+        "Id": acl.id,
+        "LabelNamespace": f"awswaf:{account_id}:webacl:{acl.name}:",
+        "Capacity": 0,
+    }
 
 
 @_handler("AWS::WAFv2::WebACLAssociation", "", [])
@@ -445,7 +495,9 @@ def _web_acl_association(name, props, account_id, region):
     resource = props["ResourceArn"]
     # WAF protects REST API stages, not HTTP APIs (/apis/...): AWS refuses the association.
     if ":apigateway:" in resource and "/restapis/" not in resource:
-        raise CreationError(f"AWS WAF cannot be associated with {resource}: only REST API stages, not HTTP APIs")
+        raise CreationError(
+            f"AWS WAF cannot be associated with {resource}: only REST API stages, not HTTP APIs"
+        )
     wafv2_backends[account_id][region].associate_web_acl(props["WebACLArn"], resource)
     return f"{props['WebACLArn']}|{resource}", {}
 
@@ -459,14 +511,18 @@ def _bucket_policy(name, props, account_id, region):
     document = props["PolicyDocument"]
     # Note: moto applies a bucket policy's Deny statements with Principal "*" to object requests
     # without their conditions, so objects in these buckets cannot be written afterwards.
-    s3_backends[account_id][get_partition(region)].put_bucket_policy(bucket, json.dumps(document).encode())
+    s3_backends[account_id][get_partition(region)].put_bucket_policy(
+        bucket, json.dumps(document).encode()
+    )
     return f"{bucket}-policy", {}
 
 
 @_handler("AWS::Lambda::EventInvokeConfig", "", [])
 def _event_invoke_config(name, props, account_id, region):
     config = {k: v for k, v in props.items() if k not in ("FunctionName", "Qualifier")}
-    lambda_backends[account_id][region].put_function_event_invoke_config(props["FunctionName"], config)
+    lambda_backends[account_id][region].put_function_event_invoke_config(
+        props["FunctionName"], config
+    )
     return f"{props['FunctionName']}:{props.get('Qualifier', '$LATEST')}", {}
 
 
@@ -495,7 +551,9 @@ def _alarm(name, props, account_id, region):
 
 @_handler("AWS::SNS::Subscription", "", [])
 def _subscription(name, props, account_id, region):
-    sub = sns_backends[account_id][region].subscribe(props["TopicArn"], props["Endpoint"], props["Protocol"])
+    sub = sns_backends[account_id][region].subscribe(
+        props["TopicArn"], props["Endpoint"], props["Protocol"]
+    )
     return sub.arn, {}
 
 
@@ -504,14 +562,19 @@ def _subscription(name, props, account_id, region):
 _create_bucket = FakeBucket.create_from_cloudformation_json.__func__
 
 
-def _bucket_with_configuration(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+def _bucket_with_configuration(
+    cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+):
     # moto's bucket handler keeps the encryption and tags only; these are what the rehearsal
     # reads back (the import function's notification) or what the site depends on.
-    bucket = _create_bucket(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    bucket = _create_bucket(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    )
     props = cloudformation_json.get("Properties") or {}
     backend = s3_backends[account_id][get_partition(region_name)]
     notifications = props.get("NotificationConfiguration") or {}
     if notifications:
+
         def rules(filter_):
             key_rules = ((filter_ or {}).get("S3Key") or {}).get("Rules") or []
             return {"S3Key": {"FilterRule": key_rules}} if key_rules else None
@@ -525,7 +588,9 @@ def _bucket_with_configuration(cls, resource_name, cloudformation_json, account_
             entries = []
             for entry in notifications.get(cfn_key) or []:
                 if not entry.get(target[0]):
-                    raise CreationError(f"bucket {resource_name}: a notification names no {target[0].lower()}")
+                    raise CreationError(
+                        f"bucket {resource_name}: a notification names no {target[0].lower()}"
+                    )
                 item = {target[1]: entry[target[0]], "Event": [entry["Event"]]}
                 if rules(entry.get("Filter")):
                     item["Filter"] = rules(entry.get("Filter"))
@@ -554,9 +619,13 @@ def _bucket_with_configuration(cls, resource_name, cloudformation_json, account_
 _create_function = LambdaFunction.create_from_cloudformation_json.__func__
 
 
-def _function_with_architecture(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+def _function_with_architecture(
+    cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+):
     # moto's function handler drops Architectures (every function reads back as x86_64).
-    fn = _create_function(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    fn = _create_function(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    )
     architectures = (cloudformation_json.get("Properties") or {}).get("Architectures")
     if architectures:
         fn.architectures = architectures
@@ -568,7 +637,9 @@ _create_permission = Permission.create_from_cloudformation_json.__func__
 
 def _permission_with_id(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
     # moto's permission has no physical id, so the stack lists it with an empty one.
-    permission = _create_permission(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+    permission = _create_permission(
+        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    )
     permission.physical_resource_id = resource_name
     return permission
 
@@ -580,11 +651,15 @@ LambdaFunction.create_from_cloudformation_json = classmethod(_function_with_arch
 _parse_and_create_resource = parsing.parse_and_create_resource
 
 
-def _parse_and_create_resource_or_say_which(logical_id, resource_json, resources_map, account_id, region_name):
+def _parse_and_create_resource_or_say_which(
+    logical_id, resource_json, resources_map, account_id, region_name
+):
     # An exception while creating a resource is otherwise a bare 500 from CreateStack; this
     # names the resource and the error in CreateStack's answer.
     try:
-        return _parse_and_create_resource(logical_id, resource_json, resources_map, account_id, region_name)
+        return _parse_and_create_resource(
+            logical_id, resource_json, resources_map, account_id, region_name
+        )
     except CloudFormationError:
         raise  # CloudFormation's own answer, already clear
     except Exception as e:

@@ -74,7 +74,9 @@ def lint(translated_path: Path) -> None:
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
     result = subprocess.run([str(cfn_lint), str(translated_path)], capture_output=True, text=True)
     if result.returncode != 0:
-        raise Failed("cfn-lint on the translated template:\n" + (result.stdout + result.stderr).strip())
+        raise Failed(
+            "cfn-lint on the translated template:\n" + (result.stdout + result.stderr).strip()
+        )
 
 
 # --- Conditions (which resources and outputs the stack should hold) -----------------------
@@ -96,7 +98,7 @@ def condition_values(template: dict, parameters: dict) -> dict[str, bool]:
         return str(x)
 
     def evaluate(expr):
-        (op, args), = expr.items()
+        ((op, args),) = expr.items()
         if op == "Fn::Equals":
             return value(args[0]) == value(args[1])
         if op == "Fn::Not":
@@ -121,7 +123,9 @@ def condition_values(template: dict, parameters: dict) -> dict[str, bool]:
 def clients(endpoint: str):
     import boto3
 
-    session = boto3.session.Session(aws_access_key_id="rehearsal", aws_secret_access_key="rehearsal", region_name=REGION)
+    session = boto3.session.Session(
+        aws_access_key_id="rehearsal", aws_secret_access_key="rehearsal", region_name=REGION
+    )
     return lambda service: session.client(service, endpoint_url=endpoint)
 
 
@@ -148,7 +152,9 @@ def create_stack(client, name: str, translated: dict) -> None:
     except ClientError as e:
         raise Failed(f"CreateStack refused the translated template: {e}") from e
     except BotoCoreError as e:  # moto's answer to an exception it did not expect
-        raise Failed(f"CreateStack failed inside the moto server (its log has the traceback): {e}") from e
+        raise Failed(
+            f"CreateStack failed inside the moto server (its log has the traceback): {e}"
+        ) from e
     status = cfn.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
     if status != "CREATE_COMPLETE":
         raise Failed(f"stack {name} is {status}, not CREATE_COMPLETE")
@@ -184,12 +190,22 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
     for page in paginator.paginate(StackName=name):
         listed += page["StackResourceSummaries"]
     # (moto lists a resource whose condition is false as a row without a logical id.)
-    physical = {r["LogicalResourceId"]: r.get("PhysicalResourceId") for r in listed if r.get("LogicalResourceId")}
+    physical = {
+        r["LogicalResourceId"]: r.get("PhysicalResourceId")
+        for r in listed
+        if r.get("LogicalResourceId")
+    }
     for logical, rtype in sorted(expected.items()):
         if not physical.get(logical):
-            fail(problems, f"{logical} ({rtype}) is not in the stack: CloudFormation did not create it")
+            fail(
+                problems,
+                f"{logical} ({rtype}) is not in the stack: CloudFormation did not create it",
+            )
     for logical in sorted(set(physical) - set(expected)):
-        fail(problems, f"{logical} is in the stack but not in the template, or its condition is false")
+        fail(
+            problems,
+            f"{logical} is in the stack but not in the template, or its condition is false",
+        )
     described = cfn.describe_stack_resources(StackName=name)["StackResources"]
     if {r.get("LogicalResourceId") for r in described} - {None} != set(physical):
         fail(problems, "DescribeStackResources and ListStackResources disagree")
@@ -199,9 +215,18 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
     def of_type(rtype: str) -> dict[str, str]:
         return {l: physical[l] for l, t in expected.items() if t == rtype}
 
+    def the_one(rtype: str) -> str:
+        found = list(of_type(rtype).values())
+        if len(found) != 1:
+            raise Failed(f"the stack should hold one {rtype}, it holds {len(found)}")
+        return found[0]
+
     # Every output resolves.
     try:
-        outputs = {o["OutputKey"]: o.get("OutputValue") for o in cfn.describe_stacks(StackName=name)["Stacks"][0].get("Outputs", [])}
+        outputs = {
+            o["OutputKey"]: o.get("OutputValue")
+            for o in cfn.describe_stacks(StackName=name)["Stacks"][0].get("Outputs", [])
+        }
     except ClientError as e:
         fail(problems, f"DescribeStacks cannot resolve the outputs: {e}")
         outputs = {}
@@ -213,8 +238,8 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
             fail(problems, f"output {key} does not resolve (got {value!r})")
 
     # The resources moto's CloudFormation skipped without the handlers, over their own APIs.
-    (pool_id,) = of_type("AWS::Cognito::UserPool").values()
-    (client_id,) = of_type("AWS::Cognito::UserPoolClient").values()
+    pool_id = the_one("AWS::Cognito::UserPool")
+    client_id = the_one("AWS::Cognito::UserPoolClient")
     idp = client("cognito-idp")
     try:
         idp.describe_user_pool(UserPoolId=pool_id)
@@ -224,7 +249,10 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
             if group not in groups:
                 fail(problems, f"user pool {pool_id} has no group {group}")
         for domain in of_type("AWS::Cognito::UserPoolDomain").values():
-            if idp.describe_user_pool_domain(Domain=domain)["DomainDescription"].get("UserPoolId") != pool_id:
+            if (
+                idp.describe_user_pool_domain(Domain=domain)["DomainDescription"].get("UserPoolId")
+                != pool_id
+            ):
                 fail(problems, f"Cognito domain {domain} is not the user pool's")
         for secret in of_type("AWS::SecretsManager::Secret").values():
             client("secretsmanager").describe_secret(SecretId=secret)
@@ -233,7 +261,7 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
     except ClientError as e:
         fail(problems, f"a resource of the stack is missing from its service: {e}")
 
-    # Each function: its code, architecture, role and the names in its environment.
+    # Each function: its architecture, its role and the names in its environment.
     lam = client("lambda")
     functions = of_type("AWS::Lambda::Function")
     function_arns = {}
@@ -244,14 +272,20 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
         "LINK_SIGNING_SECRET": "AWS::SecretsManager::Secret",
         "SES_CONFIGURATION_SET": "AWS::SES::ConfigurationSet",
     }
-    roles = {client("iam").get_role(RoleName=r)["Role"]["Arn"] for r in of_type("AWS::IAM::Role").values()}
+    roles = {
+        client("iam").get_role(RoleName=r)["Role"]["Arn"]
+        for r in of_type("AWS::IAM::Role").values()
+    }
     imports_buckets = set()
     for logical, fn in sorted(functions.items()):
         config = lam.get_function_configuration(FunctionName=fn)
         function_arns[logical] = config["FunctionArn"]
         props = translated["Resources"][logical]["Properties"]
         if config.get("Architectures") != props.get("Architectures", ["x86_64"]):
-            fail(problems, f"{logical} runs on {config.get('Architectures')}, the template says {props.get('Architectures')}")
+            fail(
+                problems,
+                f"{logical} runs on {config.get('Architectures')}, the template says {props.get('Architectures')}",
+            )
         if config["Role"] not in roles:
             fail(problems, f"{logical}'s role {config['Role']} is not a role of the stack")
         env = (config.get("Environment") or {}).get("Variables") or {}
@@ -260,7 +294,10 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
             if value is None or "${" in value or value == "None":
                 fail(problems, f"{logical}: {var} does not resolve (got {value!r})")
             elif var in by_type and value not in of_type(by_type[var]).values():
-                fail(problems, f"{logical}: {var}={value} is not the stack's {by_type[var]} ({sorted(of_type(by_type[var]).values())})")
+                fail(
+                    problems,
+                    f"{logical}: {var}={value} is not the stack's {by_type[var]} ({sorted(of_type(by_type[var]).values())})",
+                )
             if var == "IMPORTS_BUCKET":
                 imports_buckets.add(value)
     if len(imports_buckets) > 1:
@@ -269,12 +306,17 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
     # The mailer reads the table's stream.
     names = binaries(source)
     mailer = [l for l, b in names.items() if b == "mailer"]
-    (table,) = of_type("AWS::DynamoDB::Table").values()
+    table = the_one("AWS::DynamoDB::Table")
     stream = client("dynamodb").describe_table(TableName=table)["Table"].get("LatestStreamArn")
     for logical in mailer:
-        mappings = lam.list_event_source_mappings(FunctionName=functions[logical])["EventSourceMappings"]
+        mappings = lam.list_event_source_mappings(FunctionName=functions[logical])[
+            "EventSourceMappings"
+        ]
         if not stream or stream not in [m["EventSourceArn"] for m in mappings]:
-            fail(problems, f"{logical} (mailer) does not read the table's stream {stream}: {[m['EventSourceArn'] for m in mappings]}")
+            fail(
+                problems,
+                f"{logical} (mailer) does not read the table's stream {stream}: {[m['EventSourceArn'] for m in mappings]}",
+            )
     if not mailer:
         fail(problems, "no function runs the mailer binary")
 
@@ -284,15 +326,22 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
     for bucket in imports_buckets:
         notified = [
             c
-            for c in s3.get_bucket_notification_configuration(Bucket=bucket).get("LambdaFunctionConfigurations", [])
+            for c in s3.get_bucket_notification_configuration(Bucket=bucket).get(
+                "LambdaFunctionConfigurations", []
+            )
             if c["LambdaFunctionArn"] in importer
             and any(e.startswith("s3:ObjectCreated:") for e in c["Events"])
-            and {"Name": "Prefix", "Value": "imports/"} in [
-                {"Name": r["Name"].capitalize(), "Value": r["Value"]} for r in c.get("Filter", {}).get("Key", {}).get("FilterRules", [])
+            and {"Name": "Prefix", "Value": "imports/"}
+            in [
+                {"Name": r["Name"].capitalize(), "Value": r["Value"]}
+                for r in c.get("Filter", {}).get("Key", {}).get("FilterRules", [])
             ]
         ]
         if not notified:
-            fail(problems, f"bucket {bucket} does not notify the import function of objects created under imports/")
+            fail(
+                problems,
+                f"bucket {bucket} does not notify the import function of objects created under imports/",
+            )
     if not imports_buckets or not importer:
         fail(problems, "no imports bucket or no import function")
 
@@ -309,9 +358,16 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
             key = route["RouteKey"]
             target = (route.get("Target") or "").removeprefix("integrations/")
             uri = integrations.get(target, {}).get("IntegrationUri", "")
-            arn = uri.split("/functions/")[-1].removesuffix("/invocations") if "/functions/" in uri else uri
+            arn = (
+                uri.split("/functions/")[-1].removesuffix("/invocations")
+                if "/functions/" in uri
+                else uri
+            )
             if arn not in function_arns.values():
-                fail(problems, f"route {key} integrates with {arn or 'nothing'}, which is no function of the stack")
+                fail(
+                    problems,
+                    f"route {key} integrates with {arn or 'nothing'}, which is no function of the stack",
+                )
             else:
                 policy = json.loads(lam.get_policy(FunctionName=arn)["Policy"])
                 if not any(
@@ -324,12 +380,19 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
                 unprotected.add(key)
                 continue
             # (moto has GetAuthorizer, not GetAuthorizers.)
-            jwt = gw.get_authorizer(ApiId=api_id, AuthorizerId=route.get("AuthorizerId", "")).get("JwtConfiguration", {})
+            jwt = gw.get_authorizer(ApiId=api_id, AuthorizerId=route.get("AuthorizerId", "")).get(
+                "JwtConfiguration", {}
+            )
             issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{pool_id}"
             if jwt.get("Issuer") != issuer or jwt.get("Audience") != [client_id]:
-                fail(problems, f"route {key}: its authorizer does not check the pool's tokens for the site's client ({jwt})")
+                fail(
+                    problems,
+                    f"route {key}: its authorizer does not check the pool's tokens for the site's client ({jwt})",
+                )
         if not public_routes:
-            print(f"rehearsal: routes without an authorizer (not checked, no --public-route): {sorted(unprotected)}")
+            print(
+                f"rehearsal: routes without an authorizer (not checked, no --public-route): {sorted(unprotected)}"
+            )
         elif unprotected != public_routes:
             fail(
                 problems,
@@ -340,10 +403,19 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--endpoint", default=os.environ.get("MOTO_ENDPOINT"), help="moto server (default: $MOTO_ENDPOINT)")
+    parser.add_argument(
+        "--endpoint",
+        default=os.environ.get("MOTO_ENDPOINT"),
+        help="moto server (default: $MOTO_ENDPOINT)",
+    )
     parser.add_argument("--template", default=str(REPO / "infra" / "template.yaml"))
     parser.add_argument("--stack-name", default=None, help="default: a new name per run")
-    parser.add_argument("--public-route", action="append", default=[], help='"METHOD /path" of a route meant to have no authorizer (repeat)')
+    parser.add_argument(
+        "--public-route",
+        action="append",
+        default=[],
+        help='"METHOD /path" of a route meant to have no authorizer (repeat)',
+    )
     parser.add_argument("--keep-translated", help="write the translated template here")
     args = parser.parse_args()
     if not args.endpoint:
@@ -357,9 +429,13 @@ def main() -> int:
         code_uri = upload_placeholder_code(client, f"rehearsal-code-{run}")
         source, translated = translate(Path(args.template), code_uri)
         # Kept when the rehearsal fails: cfn-lint's line numbers point into it.
-        translated_path = Path(args.keep_translated or Path(tempfile.gettempdir()) / f"{stack}-translated.json")
+        translated_path = Path(
+            args.keep_translated or Path(tempfile.gettempdir()) / f"{stack}-translated.json"
+        )
         translated_path.write_text(json.dumps(translated, indent=1))
-        print(f"rehearsal: translated {args.template}: {len(translated['Resources'])} resources ({translated_path})")
+        print(
+            f"rehearsal: translated {args.template}: {len(translated['Resources'])} resources ({translated_path})"
+        )
         lint(translated_path)
         print("rehearsal: the translated template passes cfn-lint")
         create_stack(client, stack, translated)
@@ -373,7 +449,9 @@ def main() -> int:
         return 1
     if translated_path and not args.keep_translated:
         translated_path.unlink()
-    print(f"rehearsal: every resource, output, environment, trigger and route checks out ({time.monotonic() - started:.1f} s)")
+    print(
+        f"rehearsal: every resource, output, environment, trigger and route checks out ({time.monotonic() - started:.1f} s)"
+    )
     return 0
 
 
