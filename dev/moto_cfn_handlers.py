@@ -13,39 +13,27 @@ moto finds CloudFormation models as direct subclasses of CloudFormationModel (pa
 each handler below is one, made by `_handler`.
 """
 
+import importlib
+import importlib.abc
+import importlib.util
 import json
 import re
+import sys
 import uuid
 from typing import Any, Callable
 
-from moto.apigatewayv2.models import apigatewayv2_backends
-from moto.awslambda.models import LambdaFunction, Permission, lambda_backends
-from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import (
-    CloudFormationError,
-    UnformattedGetAttTemplateException,
-    ValidationError,
-)
-from moto.cloudfront.models import cloudfront_backends
-from moto.cloudwatch.models import cloudwatch_backends
-from moto.cognitoidp.models import cognitoidp_backends
 from moto.core.common_models import CloudFormationModel
-from moto.s3.models import FakeBucket, s3_backends
-from moto.secretsmanager.models import secretsmanager_backends
-from moto.ses.models import ses_backends
-from moto.sesv2.models import sesv2_backends
-from moto.sns.models import sns_backends
 from moto.utilities.utils import get_partition
-from moto.wafv2.models import wafv2_backends
 
 
-class CreationError(ValidationError):
+def _backends(service: str, name: str | None = None) -> Any:
+    # Imported on first use: moto's CloudFormation (and these services) load only when a
+    # stack is created, so a moto server that never sees one starts as fast as before.
+    return getattr(importlib.import_module(f"moto.{service}.models"), name or f"{service}_backends")
+
+
+class CreationError(Exception):
     """A resource the real service would refuse; CreateStack answers 400 with the message."""
-
-    __module__ = "moto.cloudformation.exceptions"  # moto's serialiser finds the service by it
-
-    def __init__(self, message: str):
-        super().__init__(message=message)
 
 
 class _Made:
@@ -57,6 +45,8 @@ class _Made:
 
     def get_cfn_attribute(self, name: str) -> Any:
         if name not in self._attributes:
+            from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+
             raise UnformattedGetAttTemplateException()
         return self._attributes[name]
 
@@ -130,7 +120,7 @@ def _http_api(name, props, account_id, region):
     body = props.get("Body")
     if not isinstance(body, dict):
         raise CreationError("HTTP API: only an inline OpenAPI Body is rehearsed")
-    backend = apigatewayv2_backends[account_id][region]
+    backend = _backends("apigatewayv2")[account_id][region]
     api = backend.create_api(
         api_key_selection_expression=None,
         cors_configuration=body.get("x-amazon-apigateway-cors"),
@@ -197,14 +187,14 @@ def _http_api_stage(name, props, account_id, region):
             config[key[:1].lower() + key[1:]] = camel(props[key])
     # Route keys ("GET /invitation") are names, not fields: only their settings are camel-cased.
     config["routeSettings"] = {k: camel(v) for k, v in (props.get("RouteSettings") or {}).items()}
-    stage = apigatewayv2_backends[account_id][region].create_stage(props["ApiId"], config)
+    stage = _backends("apigatewayv2")[account_id][region].create_stage(props["ApiId"], config)
     return stage.name, {}
 
 
 # Routes written out by hand (not through SAM's Events) are these three types.
 @_handler("AWS::ApiGatewayV2::Authorizer", "Name", ["AuthorizerId"])
 def _http_api_authorizer(name, props, account_id, region):
-    api = apigatewayv2_backends[account_id][region].get_api(props["ApiId"])
+    api = _backends("apigatewayv2")[account_id][region].get_api(props["ApiId"])
     jwt = props.get("JwtConfiguration") or {}
     scheme = {
         "x-amazon-apigateway-authorizer": {
@@ -220,7 +210,7 @@ def _http_api_authorizer(name, props, account_id, region):
 @_handler("AWS::ApiGatewayV2::Integration", "", ["IntegrationId"])
 def _http_api_integration(name, props, account_id, region):
     integration = (
-        apigatewayv2_backends[account_id][region]
+        _backends("apigatewayv2")[account_id][region]
         .get_api(props["ApiId"])
         .create_integration(
             connection_type=props.get("ConnectionType", "INTERNET"),
@@ -236,7 +226,7 @@ def _http_api_integration(name, props, account_id, region):
 
 @_handler("AWS::ApiGatewayV2::Route", "", ["RouteId"])
 def _http_api_route(name, props, account_id, region):
-    api = apigatewayv2_backends[account_id][region].get_api(props["ApiId"])
+    api = _backends("apigatewayv2")[account_id][region].get_api(props["ApiId"])
     if props.get("AuthorizerId") and props["AuthorizerId"] not in api.authorizers:
         raise CreationError(
             f"route {props['RouteKey']} names authorizer {props['AuthorizerId']}, which the API does not have"
@@ -261,7 +251,7 @@ def _http_api_route(name, props, account_id, region):
 def _user_pool(name, props, account_id, region):
     # The template's properties are the API's, except EnabledMfas (SetUserPoolMfaConfig).
     config = {k: v for k, v in props.items() if k not in ("UserPoolName", "EnabledMfas")}
-    pool = cognitoidp_backends[account_id][region].create_user_pool(name, config)
+    pool = _backends("cognitoidp")[account_id][region].create_user_pool(name, config)
     provider = f"cognito-idp.{region}.amazonaws.com/{pool.id}"
     return pool.id, {
         "Arn": pool.arn,
@@ -275,7 +265,7 @@ def _user_pool(name, props, account_id, region):
 def _user_pool_client(name, props, account_id, region):
     config = {k: v for k, v in props.items() if k not in ("UserPoolId", "GenerateSecret")}
     config.setdefault("ClientName", name)
-    client = cognitoidp_backends[account_id][region].create_user_pool_client(
+    client = _backends("cognitoidp")[account_id][region].create_user_pool_client(
         props["UserPoolId"], bool(props.get("GenerateSecret")), config
     )
     return client.id, {
@@ -287,7 +277,7 @@ def _user_pool_client(name, props, account_id, region):
 
 @_handler("AWS::Cognito::UserPoolGroup", "GroupName", [])
 def _user_pool_group(name, props, account_id, region):
-    group = cognitoidp_backends[account_id][region].create_group(
+    group = _backends("cognitoidp")[account_id][region].create_group(
         props["UserPoolId"],
         props.get("GroupName") or name,
         props.get("Description"),
@@ -299,7 +289,7 @@ def _user_pool_group(name, props, account_id, region):
 
 @_handler("AWS::Cognito::UserPoolDomain", "", ["CloudFrontDistribution"])
 def _user_pool_domain(name, props, account_id, region):
-    backend = cognitoidp_backends[account_id][region]
+    backend = _backends("cognitoidp")[account_id][region]
     domain = props["Domain"]
     if domain in backend.user_pool_domains:
         raise CreationError(
@@ -314,7 +304,7 @@ def _user_pool_domain(name, props, account_id, region):
 
 @_handler("AWS::SecretsManager::Secret", "Name", ["Id"])
 def _secret(name, props, account_id, region):
-    backend = secretsmanager_backends[account_id][region]
+    backend = _backends("secretsmanager")[account_id][region]
     value = props.get("SecretString")
     generate = props.get("GenerateSecretString")
     if generate is not None:
@@ -350,7 +340,7 @@ def _secret(name, props, account_id, region):
 
 @_handler("AWS::SES::ConfigurationSet", "Name", [])
 def _configuration_set(name, props, account_id, region):
-    sesv2_backends[account_id][region].create_configuration_set(
+    _backends("sesv2")[account_id][region].create_configuration_set(
         configuration_set_name=props.get("Name") or name,
         tracking_options=props.get("TrackingOptions") or {},
         delivery_options=props.get("DeliveryOptions") or {},
@@ -365,7 +355,7 @@ def _configuration_set(name, props, account_id, region):
 
 @_handler("AWS::SES::ConfigurationSetEventDestination", "", ["Id"])
 def _configuration_set_event_destination(name, props, account_id, region):
-    backend = ses_backends[account_id][region]
+    backend = _backends("ses")[account_id][region]
     config_set = props["ConfigurationSetName"]
     destination = props["EventDestination"]
     if config_set not in backend.config_sets:
@@ -380,7 +370,7 @@ def _configuration_set_event_destination(name, props, account_id, region):
 def _email_identity(name, props, account_id, region):
     identity = props["EmailIdentity"]
     config_set = (props.get("ConfigurationSetAttributes") or {}).get("ConfigurationSetName")
-    sesv2_backends[account_id][region].create_email_identity(
+    _backends("sesv2")[account_id][region].create_email_identity(
         identity, props.get("Tags"), None, config_set
     )
     return identity, {}
@@ -396,9 +386,9 @@ def _items(values: list[Any] | None) -> dict[str, Any]:
 
 @_handler("AWS::CloudFront::OriginAccessControl", "", ["Id"])
 def _origin_access_control(name, props, account_id, region):
-    control = cloudfront_backends[account_id][get_partition(region)].create_origin_access_control(
-        props["OriginAccessControlConfig"]
-    )
+    control = _backends("cloudfront")[account_id][
+        get_partition(region)
+    ].create_origin_access_control(props["OriginAccessControlConfig"])
     return control.id, {"Id": control.id}
 
 
@@ -450,7 +440,7 @@ def _distribution(name, props, account_id, region):
             raise CreationError(
                 f"CloudFront origin {origin.get('Id')} reads an S3 bucket with neither OAC nor OAI"
             )
-    dist, _, _ = cloudfront_backends[account_id][get_partition(region)].create_distribution(
+    dist, _, _ = _backends("cloudfront")[account_id][get_partition(region)].create_distribution(
         config, []
     )
     return dist.distribution_id, {"DomainName": dist.domain_name, "Id": dist.distribution_id}
@@ -464,7 +454,7 @@ def _web_acl(name, props, account_id, region):
     scope = props["Scope"]
     if scope == "CLOUDFRONT" and region != "us-east-1":
         raise CreationError("a CLOUDFRONT web ACL can only be created in us-east-1")
-    acl = wafv2_backends[account_id][region].create_web_acl(
+    acl = _backends("wafv2")[account_id][region].create_web_acl(
         name=props.get("Name") or name,
         visibility_config=props["VisibilityConfig"],
         default_action=props["DefaultAction"],
@@ -498,7 +488,7 @@ def _web_acl_association(name, props, account_id, region):
         raise CreationError(
             f"AWS WAF cannot be associated with {resource}: only REST API stages, not HTTP APIs"
         )
-    wafv2_backends[account_id][region].associate_web_acl(props["WebACLArn"], resource)
+    _backends("wafv2")[account_id][region].associate_web_acl(props["WebACLArn"], resource)
     return f"{props['WebACLArn']}|{resource}", {}
 
 
@@ -511,7 +501,7 @@ def _bucket_policy(name, props, account_id, region):
     document = props["PolicyDocument"]
     # Note: moto applies a bucket policy's Deny statements with Principal "*" to object requests
     # without their conditions, so objects in these buckets cannot be written afterwards.
-    s3_backends[account_id][get_partition(region)].put_bucket_policy(
+    _backends("s3")[account_id][get_partition(region)].put_bucket_policy(
         bucket, json.dumps(document).encode()
     )
     return f"{bucket}-policy", {}
@@ -520,7 +510,7 @@ def _bucket_policy(name, props, account_id, region):
 @_handler("AWS::Lambda::EventInvokeConfig", "", [])
 def _event_invoke_config(name, props, account_id, region):
     config = {k: v for k, v in props.items() if k not in ("FunctionName", "Qualifier")}
-    lambda_backends[account_id][region].put_function_event_invoke_config(
+    _backends("awslambda", "lambda_backends")[account_id][region].put_function_event_invoke_config(
         props["FunctionName"], config
     )
     return f"{props['FunctionName']}:{props.get('Qualifier', '$LATEST')}", {}
@@ -528,7 +518,7 @@ def _event_invoke_config(name, props, account_id, region):
 
 @_handler("AWS::CloudWatch::Alarm", "AlarmName", ["Arn"])
 def _alarm(name, props, account_id, region):
-    alarm = cloudwatch_backends[account_id][region].put_metric_alarm(
+    alarm = _backends("cloudwatch")[account_id][region].put_metric_alarm(
         name=props.get("AlarmName") or name,
         namespace=props.get("Namespace"),
         metric_name=props.get("MetricName"),
@@ -551,27 +541,23 @@ def _alarm(name, props, account_id, region):
 
 @_handler("AWS::SNS::Subscription", "", [])
 def _subscription(name, props, account_id, region):
-    sub = sns_backends[account_id][region].subscribe(
+    sub = _backends("sns")[account_id][region].subscribe(
         props["TopicArn"], props["Endpoint"], props["Protocol"]
     )
     return sub.arn, {}
 
 
-# --- What moto's own handlers leave out -----------------------------------------------------
-
-_create_bucket = FakeBucket.create_from_cloudformation_json.__func__
+# --- What moto's own handlers leave out, patched in when moto's CloudFormation loads ----------
 
 
 def _bucket_with_configuration(
-    cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
+    create, cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
 ):
-    # moto's bucket handler keeps the encryption and tags only; these are what the rehearsal
-    # reads back (the import function's notification) or what the site depends on.
-    bucket = _create_bucket(
-        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-    )
+    # moto's bucket handler keeps the encryption and tags only; the notification is what the
+    # rehearsal reads back (the import function's trigger), CORS what the site's upload needs.
+    bucket = create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
     props = cloudformation_json.get("Properties") or {}
-    backend = s3_backends[account_id][get_partition(region_name)]
+    backend = _backends("s3")[account_id][get_partition(region_name)]
     notifications = props.get("NotificationConfiguration") or {}
     if notifications:
 
@@ -616,61 +602,83 @@ def _bucket_with_configuration(
     return bucket
 
 
-_create_function = LambdaFunction.create_from_cloudformation_json.__func__
-
-
-def _function_with_architecture(
-    cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-):
+def _function_with_architecture(create, cls, resource_name, cloudformation_json, *args, **kwargs):
     # moto's function handler drops Architectures (every function reads back as x86_64).
-    fn = _create_function(
-        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-    )
+    fn = create(cls, resource_name, cloudformation_json, *args, **kwargs)
     architectures = (cloudformation_json.get("Properties") or {}).get("Architectures")
     if architectures:
         fn.architectures = architectures
     return fn
 
 
-_create_permission = Permission.create_from_cloudformation_json.__func__
-
-
-def _permission_with_id(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+def _permission_with_id(create, cls, resource_name, *args, **kwargs):
     # moto's permission has no physical id, so the stack lists it with an empty one.
-    permission = _create_permission(
-        cls, resource_name, cloudformation_json, account_id, region_name, **kwargs
-    )
+    permission = create(cls, resource_name, *args, **kwargs)
     permission.physical_resource_id = resource_name
     return permission
 
 
-Permission.create_from_cloudformation_json = classmethod(_permission_with_id)
-FakeBucket.create_from_cloudformation_json = classmethod(_bucket_with_configuration)
-LambdaFunction.create_from_cloudformation_json = classmethod(_function_with_architecture)
-
-_parse_and_create_resource = parsing.parse_and_create_resource
-
-
-def _parse_and_create_resource_or_say_which(
-    logical_id, resource_json, resources_map, account_id, region_name
-):
-    # An exception while creating a resource is otherwise a bare 500 from CreateStack; this
-    # names the resource and the error in CreateStack's answer.
-    try:
-        return _parse_and_create_resource(
-            logical_id, resource_json, resources_map, account_id, region_name
-        )
-    except CloudFormationError:
-        raise  # CloudFormation's own answer, already clear
-    except Exception as e:
-        raise ValidationError(
-            message=f"creating {logical_id} ({resource_json.get('Type')}): {type(e).__name__}: {e}"
-        ) from e
+def _wrap_creation(model, wrapper) -> None:
+    create = model.create_from_cloudformation_json.__func__
+    model.create_from_cloudformation_json = classmethod(
+        lambda cls, *args, **kwargs: wrapper(create, cls, *args, **kwargs)
+    )
 
 
-parsing.parse_and_create_resource = _parse_and_create_resource_or_say_which
+def _patch(parsing) -> None:
+    from moto.awslambda.models import LambdaFunction, Permission
+    from moto.cloudformation.exceptions import CloudFormationError, ValidationError
+    from moto.s3.models import FakeBucket
 
-# The model lists are cached on first use; the handlers above must be in them.
-parsing.get_model_list.cache_clear()
-parsing.get_model_map.cache_clear()
-parsing.get_name_type_map.cache_clear()
+    _wrap_creation(FakeBucket, _bucket_with_configuration)
+    _wrap_creation(LambdaFunction, _function_with_architecture)
+    _wrap_creation(Permission, _permission_with_id)
+
+    parse_and_create_resource = parsing.parse_and_create_resource
+
+    def parse_and_create_resource_or_say_which(logical_id, resource_json, *args, **kwargs):
+        # An exception while creating a resource is otherwise a bare 500 from CreateStack: this
+        # names the resource and the error in CreateStack's answer (a 400 ValidationError).
+        try:
+            return parse_and_create_resource(logical_id, resource_json, *args, **kwargs)
+        except CloudFormationError:
+            raise  # CloudFormation's own answer, already clear (or a nested resource's, named)
+        except CreationError as e:
+            raise ValidationError(message=f"{logical_id} ({resource_json.get('Type')}): {e}") from e
+        except Exception as e:
+            raise ValidationError(
+                message=f"creating {logical_id} ({resource_json.get('Type')}): {type(e).__name__}: {e}"
+            ) from e
+
+    parsing.parse_and_create_resource = parse_and_create_resource_or_say_which
+    # The model lists are cached on first use; the handlers above must be in them.
+    parsing.get_model_list.cache_clear()
+    parsing.get_model_map.cache_clear()
+    parsing.get_name_type_map.cache_clear()
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Applies _patch right after moto.cloudformation.parsing is first imported (it imports
+    most of moto: seconds that a server which never creates a stack should not pay)."""
+
+    TARGET = "moto.cloudformation.parsing"
+
+    def find_spec(self, name, path, target=None):
+        if name != self.TARGET:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        execute = spec.loader.exec_module
+
+        def exec_module(module):
+            execute(module)
+            _patch(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+if _PatchOnImport.TARGET in sys.modules:
+    _patch(sys.modules[_PatchOnImport.TARGET])
+else:
+    sys.meta_path.insert(0, _PatchOnImport())
