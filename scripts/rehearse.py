@@ -421,6 +421,10 @@ def main() -> int:
     if not args.endpoint:
         parser.error("--endpoint or MOTO_ENDPOINT is required")
     started = time.monotonic()
+
+    def took() -> str:
+        return f"{time.monotonic() - started:.1f} s"
+
     run = uuid.uuid4().hex[:8]
     stack = args.stack_name or f"rehearsal-{run}"
     client = clients(args.endpoint)
@@ -434,12 +438,13 @@ def main() -> int:
         )
         translated_path.write_text(json.dumps(translated, indent=1))
         print(
-            f"rehearsal: translated {args.template}: {len(translated['Resources'])} resources ({translated_path})"
+            f"rehearsal: translated {args.template}: {len(translated['Resources'])} resources"
+            f" ({translated_path}; {took()})"
         )
         lint(translated_path)
-        print("rehearsal: the translated template passes cfn-lint")
+        print(f"rehearsal: the translated template passes cfn-lint ({took()})")
         create_stack(client, stack, translated)
-        print(f"rehearsal: stack {stack} created on {args.endpoint}")
+        print(f"rehearsal: stack {stack} created on {args.endpoint} ({took()})")
         problems = check(client, stack, source, translated, set(args.public_route))
     except Failed as e:
         problems = [str(e)]
@@ -450,7 +455,7 @@ def main() -> int:
     if translated_path and not args.keep_translated:
         translated_path.unlink()
     print(
-        f"rehearsal: every resource, output, environment, trigger and route checks out ({time.monotonic() - started:.1f} s)"
+        f"rehearsal: every resource, output, environment, trigger and route checks out ({took()})"
     )
     return 0
 
