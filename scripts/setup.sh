@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests and the local stack need into ignored folders of the repo:
-# the Rust components, moto server + cfn-lint + the SAM translator + cargo-lambda in .venv, aws-ses-v2-local and
-# axe-core in .tools.
+# the Rust components, moto server + cfn-lint + the SAM translator + cargo-lambda in .venv,
+# aws-ses-v2-local and axe-core in .tools.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
