@@ -6,11 +6,14 @@ Imported by dev/moto_serial.py, so the moto server the tests use can create the 
 template (scripts/rehearse.py). Each handler makes its resource through moto's own backend, the
 one the matching API answers from: the user pool is in cognito-idp's ListUserPools, the routes
 in apigatewayv2's GetRoutes, the secret in secretsmanager, and so on. Resource types without a
-moto backend (CloudFront's response headers policy, WAF) get an id and nothing else: the
-rehearsal can show they are in the stack, not what they do.
+moto backend (CloudFront's response headers and cache policies) get an id and nothing else: the
+rehearsal can show they are in the stack, not what they do. A handler raises CreationError for
+what AWS would refuse (a WAF web ACL on an HTTP API, a route naming an unknown authorizer).
 
 moto finds CloudFormation models as direct subclasses of CloudFormationModel (parsing.py), so
-each handler below is one, made by `_handler`.
+each handler below is one, made by `_handler`. What moto's own handlers leave out (bucket
+notifications and CORS, function architectures, permissions' ids) and the naming of the resource
+in a creation error are patched in when moto's CloudFormation first loads (`_patch`).
 """
 
 import importlib
