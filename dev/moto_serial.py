@@ -179,6 +179,10 @@ _validators.deepcopy = _copy_tree
 _validators.Validator.__init__ = _validator_init
 _validators.Validator.validate = _validate
 
+# CloudFormation for the template's resource types moto skips (scripts/rehearse.py creates the
+# whole translated template on this server).
+import moto_cfn_handlers  # noqa: E402,F401
+
 app = DomainDispatcherApplication(create_backend_app)
 lock = threading.Lock()
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the tests and the local stack need into ignored folders of the repo:
-# the Rust components, moto server + cfn-lint + cargo-lambda in .venv, aws-ses-v2-local and
-# axe-core in .tools.
+# the Rust components, moto server + cfn-lint + the SAM translator + cargo-lambda in .venv,
+# aws-ses-v2-local and axe-core in .tools.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MOTO_VERSION=5.2.5
 CFN_LINT_VERSION=1.*
+# The deploy rehearsal (scripts/rehearse.py) translates the SAM template offline, as `sam deploy` does.
+SAM_TRANSLATOR_VERSION=1.115.0
 SES_LOCAL_VERSION=2.10.2
 # The browser test audits every page with axe-core (injected from .tools).
 AXE_CORE_VERSION=4.14.1
@@ -20,6 +22,11 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import moto, cfnlint" 2>/
   echo "setup: installing moto server and cfn-lint into .venv"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}" "cfn-lint==${CFN_LINT_VERSION}"
+fi
+
+if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('aws-sam-translator') != '${SAM_TRANSLATOR_VERSION}')" 2>/dev/null; then
+  echo "setup: installing aws-sam-translator ${SAM_TRANSLATOR_VERSION} into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check "aws-sam-translator==${SAM_TRANSLATOR_VERSION}"
 fi
 
 # scripts/bench-functions.sh builds the Lambda binaries with `cargo lambda build --release --arm64`

@@ -32,5 +32,7 @@ source scripts/emulators.sh
 start_emulators
 trap stop_emulators EXIT
 
+# Among them the deploy rehearsal (tests/tests/rehearsal.rs, scripts/rehearse.py): the SAM
+# template translated, linted and created as a stack on this moto server, then read back.
 echo "== cargo test"
 cargo test --workspace --locked --no-fail-fast
