@@ -404,6 +404,30 @@ def _response_headers_policy(name, props, account_id, region):
     return policy_id, {"Id": policy_id, "LastModifiedTime": "2026-01-01T00:00:00Z"}
 
 
+@_handler(
+    "AWS::CloudFront::Function",
+    "Name",
+    ["FunctionARN", "FunctionMetadata.FunctionARN", "Stage"],
+)
+def _cloudfront_function(name, props, account_id, region):
+    config = props.get("FunctionConfig") or {}
+    if config.get("Runtime") not in ("cloudfront-js-1.0", "cloudfront-js-2.0"):
+        raise CreationError(f"CloudFront function {name}: runtime {config.get('Runtime')!r}")
+    code = props.get("FunctionCode") or ""
+    if "function handler(" not in code:
+        raise CreationError(f"CloudFront function {name}: its code has no handler function")
+    function = _backends("cloudfront")[account_id][get_partition(region)].create_function(
+        props.get("Name") or name, config, code.encode(), []
+    )
+    if props.get("AutoPublish"):
+        function.stage, function.status = "LIVE", "DEPLOYED"
+    return function.arn, {
+        "FunctionARN": function.arn,
+        "FunctionMetadata.FunctionARN": function.arn,
+        "Stage": function.stage,
+    }
+
+
 @_handler("AWS::CloudFront::CachePolicy", "", ["Id", "LastModifiedTime"])
 def _cache_policy(name, props, account_id, region):
     policy_id = str(uuid.uuid4())  # as above: moto has no cache policies
@@ -412,8 +436,13 @@ def _cache_policy(name, props, account_id, region):
 
 @_handler("AWS::CloudFront::Distribution", "", ["DomainName", "Id"])
 def _distribution(name, props, account_id, region):
-    # CloudFormation's lists are the API's {Quantity, Items} structures.
-    cfn = dict(props["DistributionConfig"])
+    # CloudFormation's lists are the API's {Quantity, Items} structures. An `AWS::NoValue` (an
+    # origin or behaviour under a condition that does not hold) reaches here as None: gone.
+    cfn = {
+        k: [item for item in v if item is not None] if isinstance(v, list) else v
+        for k, v in props["DistributionConfig"].items()
+        if v is not None
+    }
     config = {
         k: v
         for k, v in cfn.items()
