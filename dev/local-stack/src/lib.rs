@@ -8,6 +8,7 @@
 
 pub mod authorizer;
 pub mod bridge;
+pub mod events;
 pub mod gateway;
 pub mod mail_reports;
 pub mod provision;
@@ -50,6 +51,10 @@ pub struct Options {
     pub seed: bool,
     /// Mails per second the mailer may send (production reads MAIL_SEND_RATE).
     pub send_rate: f64,
+    /// Plays the triggers after seeding: the stream into the mailer, S3 drops into the import,
+    /// SES's reports, the schedules. Off, the functions run under `cargo lambda watch` are the
+    /// only ones acting on the table after the seed (README, "Functions one by one").
+    pub triggers: bool,
 }
 
 impl Options {
@@ -61,6 +66,7 @@ impl Options {
             site_dir: testkit::repo_root().join("site/dist"),
             seed: true,
             send_rate: 50.0,
+            triggers: true,
         }
     }
 }
@@ -209,38 +215,47 @@ impl Stack {
             .run(clock())
             .await?;
         }
-        // SES's mailbox simulator: mail to bounce@/complaint@/success@simulator.amazonses.com
-        // comes back as SES's events, into the delivery-events function.
-        tasks.push(tokio::spawn(mail_reports::run(
-            options.emulators.ses.clone(),
-            link_key.clone(),
-            Arc::new(delivery_events::App {
+        if !options.triggers {
+            // The seed's own mail went out through the bridge; from here on nothing but the
+            // functions invoked by hand touches the table.
+            for task in tasks.drain(..) {
+                task.abort();
+            }
+        }
+        if options.triggers {
+            // SES's mailbox simulator: mail to bounce@/complaint@/success@simulator.amazonses.com
+            // comes back as SES's events, into the delivery-events function.
+            tasks.push(tokio::spawn(mail_reports::run(
+                options.emulators.ses.clone(),
+                link_key.clone(),
+                Arc::new(delivery_events::App {
+                    store: Arc::new(store.clone()),
+                }),
+            )));
+            // The send sweeper on its schedule: sends stuck in queued or sending are queued again.
+            let sweeper = send_sweeper::App {
                 store: Arc::new(store.clone()),
-            }),
-        )));
-        // The send sweeper on its schedule: sends stuck in queued or sending are queued again.
-        let sweeper = send_sweeper::App {
-            store: Arc::new(store.clone()),
-            clock: clock.clone(),
-        };
-        tasks.push(tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(SWEEP_EVERY).await;
-                if let Err(e) = send_sweeper::run(&sweeper).await {
-                    tracing::warn!(error = %e, "the send sweep failed; it runs again shortly");
+                clock: clock.clone(),
+            };
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(SWEEP_EVERY).await;
+                    if let Err(e) = send_sweeper::run(&sweeper).await {
+                        tracing::warn!(error = %e, "the send sweep failed; it runs again shortly");
+                    }
                 }
-            }
-        }));
-        // The template's schedule: a pass now and then every SYNC_EVERY.
-        let scheduled = sync.clone();
-        tasks.push(tokio::spawn(async move {
-            loop {
-                if let Err(e) = directory_sync::run(&scheduled).await {
-                    tracing::warn!(error = %e, "the directory sync failed; it runs again shortly");
+            }));
+            // The template's schedule: a pass now and then every SYNC_EVERY.
+            let scheduled = sync.clone();
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    if let Err(e) = directory_sync::run(&scheduled).await {
+                        tracing::warn!(error = %e, "the directory sync failed; it runs again shortly");
+                    }
+                    tokio::time::sleep(SYNC_EVERY).await;
                 }
-                tokio::time::sleep(SYNC_EVERY).await;
-            }
-        }));
+            }));
+        }
 
         let gateway = Arc::new(Gateway {
             routes,
