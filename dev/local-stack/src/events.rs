@@ -87,36 +87,17 @@ impl EventTarget {
 
     /// `template` (an event file's text) with every placeholder filled in.
     pub async fn mint(&self, template: &str) -> Result<String, BoxError> {
-        let mut out = String::with_capacity(template.len());
-        let mut rest = template;
-        while let Some(start) = rest.find("{{") {
-            let end = rest[start..]
-                .find("}}")
-                .map(|e| start + e)
-                .ok_or_else(|| format!("an unclosed {{{{ in: {}", &rest[start..]))?;
-            let placeholder = &rest[start + 2..end];
-            match self.fill(placeholder).await? {
-                Filled::Text(text) => {
-                    out.push_str(&rest[..start]);
-                    out.push_str(&text);
-                    rest = &rest[end + 2..];
-                }
-                // A JSON value takes the place of the whole string the placeholder is.
-                Filled::Json(value) => {
-                    let (before, after) = (&rest[..start], &rest[end + 2..]);
-                    let (Some(before), Some(after)) =
-                        (before.strip_suffix('"'), after.strip_prefix('"'))
-                    else {
-                        return Err(format!("{{{{{placeholder}}}}} must be a whole string").into());
-                    };
-                    out.push_str(before);
-                    out.push_str(&value.to_string());
-                    rest = after;
-                }
-            }
+        let mut found = Vec::new();
+        substitute(template, |p| {
+            found.push(p.to_owned());
+            Ok(Filled::Text(String::new()))
+        })?;
+        let mut filled = HashMap::new();
+        for placeholder in found {
+            let value = self.fill(&placeholder).await?;
+            filled.insert(placeholder, value);
         }
-        out.push_str(rest);
-        Ok(out)
+        substitute(template, |p| Ok(filled[p].clone()))
     }
 
     async fn fill(&self, placeholder: &str) -> Result<Filled, BoxError> {
@@ -203,9 +184,78 @@ impl EventTarget {
     }
 }
 
-enum Filled {
+/// What a placeholder stands for: text within its string, or a JSON value instead of it.
+#[derive(Debug, Clone)]
+pub enum Filled {
     Text(String),
     Json(Value),
+}
+
+/// `template` with each placeholder replaced by what `fill` gives for it.
+pub fn substitute(
+    template: &str,
+    mut fill: impl FnMut(&str) -> Result<Filled, BoxError>,
+) -> Result<String, BoxError> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let end = rest[start..]
+            .find("}}")
+            .map(|e| start + e)
+            .ok_or_else(|| format!("an unclosed {{{{ in: {}", &rest[start..]))?;
+        let placeholder = &rest[start + 2..end];
+        match fill(placeholder)? {
+            Filled::Text(text) => {
+                out.push_str(&rest[..start]);
+                out.push_str(&text);
+                rest = &rest[end + 2..];
+            }
+            // A JSON value takes the place of the whole string the placeholder is.
+            Filled::Json(value) => {
+                let (before, after) = (&rest[..start], &rest[end + 2..]);
+                let (Some(before), Some(after)) =
+                    (before.strip_suffix('"'), after.strip_prefix('"'))
+                else {
+                    return Err(format!("{{{{{placeholder}}}}} must be a whole string").into());
+                };
+                out.push_str(before);
+                out.push_str(&value.to_string());
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// A value of the right shape for `placeholder`, for checking an event file without a stack
+/// (tests/tests/events.rs); an unknown placeholder is an error.
+pub fn sample(placeholder: &str) -> Result<Filled, BoxError> {
+    let parts: Vec<&str> = placeholder.split(':').collect();
+    let hex = "0123456789abcdef0123456789abcdef".to_owned();
+    Ok(match parts.as_slice() {
+        ["table"] => Filled::Text("local-invitations".into()),
+        ["bucket"] => Filled::Text("local-imports".into()),
+        ["sub", email] => {
+            EmailAddress::parse(email)?;
+            Filled::Text("4f6b2c1e-8d3a-4b5c-9e7f-0a1b2c3d4e5f".into())
+        }
+        ["invitation", contract, email] | ["link", contract, email] | ["message", contract, email] => {
+            ContractId::parse(contract)?;
+            EmailAddress::parse(email)?;
+            Filled::Text(hex)
+        }
+        ["stream-image", contract, email] => {
+            ContractId::parse(contract)?;
+            EmailAddress::parse(email)?;
+            Filled::Json(json!({}))
+        }
+        ["import", contract] => {
+            ContractId::parse(contract)?;
+            Filled::Text(hex)
+        }
+        _ => return Err(format!("unknown placeholder {{{{{placeholder}}}}}").into()),
+    })
 }
 
 async fn find_user_pool(

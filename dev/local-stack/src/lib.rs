@@ -216,8 +216,9 @@ impl Stack {
             .await?;
         }
         if !options.triggers {
-            // The seed's own mail went out through the bridge; from here on nothing but the
-            // functions invoked by hand touches the table.
+            // The seed's mail goes out through the bridge first (the event files name its
+            // message ids); from then on only the functions invoked by hand touch the table.
+            wait_for_sends(&dynamodb, &resources.names.table).await?;
             for task in tasks.drain(..) {
                 task.abort();
             }
@@ -323,6 +324,42 @@ impl Drop for Stack {
         for task in &self.tasks {
             task.abort();
         }
+    }
+}
+
+/// Waits until no invitation in `table` has a send queued or claimed (at most a minute).
+async fn wait_for_sends(dynamodb: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), BoxError> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let mut pending = 0;
+        let mut next = None;
+        loop {
+            let page = dynamodb
+                .scan()
+                .table_name(table)
+                .filter_expression("#d IN (:queued, :sending)")
+                .expression_attribute_names("#d", "delivery")
+                .expression_attribute_values(":queued", AttributeValue::S("queued".into()))
+                .expression_attribute_values(":sending", AttributeValue::S("sending".into()))
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(next)
+                .send()
+                .await
+                .map_err(|e| format!("scanning for sends: {}", e.into_service_error()))?;
+            pending += page.count();
+            next = page.last_evaluated_key;
+            if next.is_none() {
+                break;
+            }
+        }
+        if pending == 0 {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("{pending} seeded sends still unsent after a minute").into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
 }
 

@@ -135,6 +135,9 @@ async fn main() -> ExitCode {
             p.role, p.name, p.user_id, p.email
         );
     }
+    if !args.triggers {
+        println!("  No triggers: run the functions one by one with scripts/lambda-watch.sh and scripts/lambda-invoke.sh (README).");
+    }
     println!("  Drop a CSV: aws --endpoint-url {} s3 cp list.csv s3://{}/imports/data-skills-voucher/list.csv --metadata activities=sql-basics,dashboards", stack.emulators.aws, stack.resources.names.bucket);
     println!("  Ctrl-C stops everything.");
     println!();
