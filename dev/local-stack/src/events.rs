@@ -44,12 +44,10 @@ impl EventTarget {
         let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
         let user_pool_id = find_user_pool(&cognito, &names.user_pool).await?;
         let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
-        let link_key = invitations_core::adapters::secrets::link_key(
-            &secrets,
-            &names.link_key_secret,
-        )
-        .await
-        .map_err(|e| format!("the link key {}: {e}", names.link_key_secret))?;
+        let link_key =
+            invitations_core::adapters::secrets::link_key(&secrets, &names.link_key_secret)
+                .await
+                .map_err(|e| format!("the link key {}: {e}", names.link_key_secret))?;
         Ok(Self {
             names,
             user_pool_id,
@@ -106,14 +104,19 @@ impl EventTarget {
             ["table"] => Filled::Text(self.names.table.clone()),
             ["bucket"] => Filled::Text(self.names.bucket.clone()),
             ["sub", email] => Filled::Text(self.sub(email).await?),
-            ["invitation", contract, email] => {
-                Filled::Text(text(&self.invitation(contract, email).await?, "invitation_id")?)
-            }
+            ["invitation", contract, email] => Filled::Text(text(
+                &self.invitation(contract, email).await?,
+                "invitation_id",
+            )?),
             ["link", contract, email] => {
                 let item = self.invitation(contract, email).await?;
                 let id = InvitationId::parse(&text(&item, "invitation_id")?)?;
                 let version: u32 = number(&item, "token_version")?;
-                Filled::Text(self.link_key.sign(&id, version).ok_or("cannot sign a link")?)
+                Filled::Text(
+                    self.link_key
+                        .sign(&id, version)
+                        .ok_or("cannot sign a link")?,
+                )
             }
             ["message", contract, email] => {
                 let item = self.invitation(contract, email).await?;
@@ -240,7 +243,9 @@ pub fn sample(placeholder: &str) -> Result<Filled, BoxError> {
             EmailAddress::parse(email)?;
             Filled::Text("4f6b2c1e-8d3a-4b5c-9e7f-0a1b2c3d4e5f".into())
         }
-        ["invitation", contract, email] | ["link", contract, email] | ["message", contract, email] => {
+        ["invitation", contract, email]
+        | ["link", contract, email]
+        | ["message", contract, email] => {
             ContractId::parse(contract)?;
             EmailAddress::parse(email)?;
             Filled::Text(hex)

@@ -327,7 +327,8 @@ impl Drop for Stack {
     }
 }
 
-/// Waits until no invitation in `table` has a send queued or claimed (at most a minute).
+/// Waits until no pending invitation in `table` has a send queued or claimed (at most a
+/// minute); the mailer leaves the send of an invitation enrolled or revoked first as it was.
 async fn wait_for_sends(dynamodb: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), BoxError> {
     use aws_sdk_dynamodb::types::AttributeValue;
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
@@ -338,8 +339,10 @@ async fn wait_for_sends(dynamodb: &aws_sdk_dynamodb::Client, table: &str) -> Res
             let page = dynamodb
                 .scan()
                 .table_name(table)
-                .filter_expression("#d IN (:queued, :sending)")
+                .filter_expression("#s = :pending AND #d IN (:queued, :sending)")
+                .expression_attribute_names("#s", "status")
                 .expression_attribute_names("#d", "delivery")
+                .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
                 .expression_attribute_values(":queued", AttributeValue::S("queued".into()))
                 .expression_attribute_values(":sending", AttributeValue::S("sending".into()))
                 .select(aws_sdk_dynamodb::types::Select::Count)

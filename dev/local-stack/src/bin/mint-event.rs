@@ -69,8 +69,7 @@ async fn main() -> ExitCode {
         aws: format!("http://127.0.0.1:{}", args.moto_port),
         ses: format!("http://127.0.0.1:{}", args.ses_port),
     };
-    let target = match EventTarget::find(&emulators.aws, Names::with_prefix(&args.prefix)).await
-    {
+    let target = match EventTarget::find(&emulators.aws, Names::with_prefix(&args.prefix)).await {
         Ok(target) => target,
         Err(e) => {
             eprintln!("mint-event: {e}");
