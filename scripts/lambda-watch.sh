@@ -16,10 +16,12 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lea
 
 invoke_port=9000
 stack=() # passed on to mint-event: the stack's ports and resource prefix
+watch=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --invoke-port) invoke_port="$2"; shift 2 ;;
     --port | --moto-port | --ses-port | --prefix) stack+=("$1" "$2"); shift 2 ;;
+    --ignore-changes) watch+=("$1"); shift ;; # no rebuild on edits (the test's choice)
     *) echo "unknown option $1; see the top of $0" >&2; exit 2 ;;
   esac
 done
@@ -29,9 +31,11 @@ if ! command -v cargo-lambda >/dev/null; then
 fi
 
 cargo build --locked --quiet -p local-stack --bin mint-event
-env_file="$(mktemp)"
-trap 'rm -f "$env_file"' EXIT
+# Beside the build, one per watch: the pool id in it changes with every start of the stack.
+env_file="$CARGO_TARGET_DIR/lambda-watch/${invoke_port}.env"
+mkdir -p "$(dirname "$env_file")"
 "$CARGO_TARGET_DIR/debug/mint-event" "${stack[@]}" env >"$env_file"
 
-# Not exec'd, so the env file is removed after Ctrl-C.
-cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$invoke_port" --env-file "$env_file"
+# exec: Ctrl-C and SIGTERM reach cargo-lambda itself, which stops the functions it started.
+exec cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$invoke_port" \
+  --env-file "$env_file" "${watch[@]}"
