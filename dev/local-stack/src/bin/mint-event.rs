@@ -5,6 +5,8 @@
 //!   mint-event FILE       the event, placeholders filled in, on stdout
 //!   mint-event env        infra/local.env with this stack's endpoints and user pool
 //!
+//! Run from the repository root (the scripts do).
+//!
 //! Options: `--moto-port N` (default 4566), `--ses-port N` (default 8005), `--port N` (the
 //! stack's gateway, for mailed links; default 3000), `--prefix P` (the stack's resource
 //! names, default `local`): the same as the local stack was started with.
@@ -76,10 +78,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let root = testkit::repo_root();
     let result = if args.what == "env" {
-        std::fs::read_to_string(root.join("infra/local.env"))
-            .map_err(|e| format!("infra/local.env: {e}").into())
+        // From the current directory, as the event files are: a binary in a CARGO_TARGET_DIR
+        // shared by several checkouts knows no checkout of its own.
+        std::fs::read_to_string("infra/local.env")
+            .map_err(|e| format!("infra/local.env (run from the repository root): {e}").into())
             .map(|base| {
                 target.env_file(
                     &base,
