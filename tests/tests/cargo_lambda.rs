@@ -2,8 +2,8 @@
 //! local stack of this test's own without triggers, `scripts/lambda-watch.sh` on it (every
 //! function under `cargo lambda watch`), and every event file of functions/*/events/ invoked
 //! through `scripts/lambda-invoke.sh`. Each answer is checked, and its effect in the table,
-//! the bucket or the user pool. The watch and everything it started (cargo, the functions) is
-//! one process group, stopped at the end.
+//! the bucket or the user pool. At the end the watch's process group gets SIGTERM (cargo-lambda
+//! then stops the functions, which it runs in sessions of their own), then SIGKILL.
 
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use invitations_core::domain::{
@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// `cargo lambda watch`'s process group; stopped (all of it) when dropped, pass or fail.
+/// `cargo lambda watch` (lambda-watch.sh execs it) leading its own process group; stopped when
+/// dropped, pass or fail.
 struct Watch {
     child: Child,
     log: PathBuf,
@@ -45,7 +46,7 @@ impl Drop for Watch {
         while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
             std::thread::sleep(Duration::from_millis(100));
         }
-        // The functions it ran may outlive their parent: the whole group goes.
+        // Whatever of the group did not stop by itself (cargo, a build).
         signal("-KILL");
         let _ = self.child.wait();
     }
