@@ -190,6 +190,7 @@ async fn every_function_answers_its_event_files_under_cargo_lambda_watch() {
         .clone();
     let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
     let prefix = format!("lambda-{tag}");
+    let seeding = Instant::now();
     let mut options = Options::new(emulators.clone(), &prefix);
     options.triggers = false;
     let stack = Stack::start(options).await.expect("the local stack starts");
@@ -206,6 +207,7 @@ async fn every_function_answers_its_event_files_under_cargo_lambda_watch() {
         .collect(),
         invoke_port: testkit::free_port(),
     };
+    eprintln!("the seeded stack started in {:.0?}", seeding.elapsed());
     let started = Instant::now();
     let watch = {
         let bench = &bench;
