@@ -5,6 +5,7 @@
 #
 #   scripts/local-stack.sh                 # site and API on http://127.0.0.1:3000
 #   scripts/local-stack.sh --port 3100     # other ports: --moto-port, --ses-port; --no-seed
+#   scripts/local-stack.sh --no-triggers   # for scripts/lambda-watch.sh: no trigger after the seed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

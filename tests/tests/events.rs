@@ -1,6 +1,8 @@
 //! The event files kept for `cargo lambda invoke` (functions/*/events/*.json) are the shapes the
-//! functions accept: API events reach a route of their function, the S3 and stream events
-//! deserialize as the Lambda runtime would deserialize them.
+//! functions accept: every route of every HTTP function has an event file, each API event
+//! reaches a route of its function, the S3 and stream events deserialize as the Lambda runtime
+//! would deserialize them. Their placeholders (local_stack::events) are known ones, filled here
+//! with values of the right shape; tests/tests/cargo_lambda.rs runs them against a stack.
 
 use std::path::{Path, PathBuf};
 
@@ -25,38 +27,48 @@ fn event_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
+/// The file's text, its placeholders filled with values of the right shape.
 fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    local_stack::events::substitute(&text, local_stack::events::sample)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]
-fn api_events_reach_a_route_of_their_function() {
+fn every_route_of_every_http_function_has_an_event_that_reaches_it() {
     use lambda_http::RequestExt;
     // The admin package keeps one folder per function binary.
-    let admin = admin_api::FUNCTIONS.iter().filter_map(|f| {
-        let dir = format!("admin-api/events/{}", f.binary);
-        functions_dir()
-            .join(&dir)
-            .is_dir()
-            .then_some((dir, f.binary, f.routes))
-    });
+    let admin = admin_api::FUNCTIONS
+        .iter()
+        .map(|f| (format!("admin-api/events/{}", f.binary), f.binary, f.routes));
     let student = [(
         "enrol-api/events".to_owned(),
         enrol_api::BINARY,
         enrol_api::ROUTES,
     )];
     for (dir, function, routes) in admin.chain(student) {
+        let mut reached = vec![false; routes.len()];
         for file in event_files(&dir) {
             let request = lambda_http::request::from_str(&read(&file))
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             let path = request.raw_http_path().to_owned();
+            let route = routes
+                .iter()
+                .position(|r| r.matches(request.method(), &path).is_some())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: {} {path} is not a route of {function}",
+                        file.display(),
+                        request.method()
+                    )
+                });
+            reached[route] = true;
+        }
+        for (route, reached) in routes.iter().zip(reached) {
             assert!(
-                routes
-                    .iter()
-                    .any(|r| r.matches(request.method(), &path).is_some()),
-                "{}: {} {path} is not a route of {function}",
-                file.display(),
-                request.method()
+                reached,
+                "{function}: no event file in functions/{dir} for {} {}",
+                route.method, route.path
             );
         }
     }

@@ -8,6 +8,7 @@
 
 pub mod authorizer;
 pub mod bridge;
+pub mod events;
 pub mod gateway;
 pub mod mail_reports;
 pub mod provision;
@@ -50,6 +51,10 @@ pub struct Options {
     pub seed: bool,
     /// Mails per second the mailer may send (production reads MAIL_SEND_RATE).
     pub send_rate: f64,
+    /// Plays the triggers after seeding: the stream into the mailer, S3 drops into the import,
+    /// SES's reports, the schedules. Off, the functions run under `cargo lambda watch` are the
+    /// only ones acting on the table after the seed (README, "Functions one by one").
+    pub triggers: bool,
 }
 
 impl Options {
@@ -61,6 +66,7 @@ impl Options {
             site_dir: testkit::repo_root().join("site/dist"),
             seed: true,
             send_rate: 50.0,
+            triggers: true,
         }
     }
 }
@@ -209,38 +215,48 @@ impl Stack {
             .run(clock())
             .await?;
         }
-        // SES's mailbox simulator: mail to bounce@/complaint@/success@simulator.amazonses.com
-        // comes back as SES's events, into the delivery-events function.
-        tasks.push(tokio::spawn(mail_reports::run(
-            options.emulators.ses.clone(),
-            link_key.clone(),
-            Arc::new(delivery_events::App {
+        if !options.triggers {
+            // The seed's mail goes out through the bridge first (the event files name its
+            // message ids); from then on only the functions invoked by hand touch the table.
+            wait_for_sends(&dynamodb, &resources.names.table).await?;
+            for task in tasks.drain(..) {
+                task.abort();
+            }
+        }
+        if options.triggers {
+            // SES's mailbox simulator: mail to bounce@/complaint@/success@simulator.amazonses.com
+            // comes back as SES's events, into the delivery-events function.
+            tasks.push(tokio::spawn(mail_reports::run(
+                options.emulators.ses.clone(),
+                link_key.clone(),
+                Arc::new(delivery_events::App {
+                    store: Arc::new(store.clone()),
+                }),
+            )));
+            // The send sweeper on its schedule: sends stuck in queued or sending are queued again.
+            let sweeper = send_sweeper::App {
                 store: Arc::new(store.clone()),
-            }),
-        )));
-        // The send sweeper on its schedule: sends stuck in queued or sending are queued again.
-        let sweeper = send_sweeper::App {
-            store: Arc::new(store.clone()),
-            clock: clock.clone(),
-        };
-        tasks.push(tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(SWEEP_EVERY).await;
-                if let Err(e) = send_sweeper::run(&sweeper).await {
-                    tracing::warn!(error = %e, "the send sweep failed; it runs again shortly");
+                clock: clock.clone(),
+            };
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(SWEEP_EVERY).await;
+                    if let Err(e) = send_sweeper::run(&sweeper).await {
+                        tracing::warn!(error = %e, "the send sweep failed; it runs again shortly");
+                    }
                 }
-            }
-        }));
-        // The template's schedule: a pass now and then every SYNC_EVERY.
-        let scheduled = sync.clone();
-        tasks.push(tokio::spawn(async move {
-            loop {
-                if let Err(e) = directory_sync::run(&scheduled).await {
-                    tracing::warn!(error = %e, "the directory sync failed; it runs again shortly");
+            }));
+            // The template's schedule: a pass now and then every SYNC_EVERY.
+            let scheduled = sync.clone();
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    if let Err(e) = directory_sync::run(&scheduled).await {
+                        tracing::warn!(error = %e, "the directory sync failed; it runs again shortly");
+                    }
+                    tokio::time::sleep(SYNC_EVERY).await;
                 }
-                tokio::time::sleep(SYNC_EVERY).await;
-            }
-        }));
+            }));
+        }
 
         let gateway = Arc::new(Gateway {
             routes,
@@ -308,6 +324,45 @@ impl Drop for Stack {
         for task in &self.tasks {
             task.abort();
         }
+    }
+}
+
+/// Waits until no pending invitation in `table` has a send queued or claimed (at most a
+/// minute); the mailer leaves the send of an invitation enrolled or revoked first as it was.
+async fn wait_for_sends(dynamodb: &aws_sdk_dynamodb::Client, table: &str) -> Result<(), BoxError> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let mut pending = 0;
+        let mut next = None;
+        loop {
+            let page = dynamodb
+                .scan()
+                .table_name(table)
+                .filter_expression("#s = :pending AND #d IN (:queued, :sending)")
+                .expression_attribute_names("#s", "status")
+                .expression_attribute_names("#d", "delivery")
+                .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
+                .expression_attribute_values(":queued", AttributeValue::S("queued".into()))
+                .expression_attribute_values(":sending", AttributeValue::S("sending".into()))
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(next)
+                .send()
+                .await
+                .map_err(|e| format!("scanning for sends: {}", e.into_service_error()))?;
+            pending += page.count();
+            next = page.last_evaluated_key;
+            if next.is_none() {
+                break;
+            }
+        }
+        if pending == 0 {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(format!("{pending} seeded sends still unsent after a minute").into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
 }
 

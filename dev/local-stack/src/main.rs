@@ -2,7 +2,8 @@
 //!
 //! Options: `--port N` (gateway, default 3000), `--moto-port N` (default 4566), `--ses-port N`
 //! (default 8005), `--no-seed` (only the sign-in people: no directory users, contracts or
-//! invitations). With MOTO_ENDPOINT and SES_ENDPOINT set, it uses those
+//! invitations), `--no-triggers` (after seeding, no stream, S3, SES report or schedule reaches a
+//! function: for the functions run one by one under `cargo lambda watch`). With MOTO_ENDPOINT and SES_ENDPOINT set, it uses those
 //! emulators instead of starting its own.
 
 use local_stack::{Options, Stack};
@@ -14,6 +15,7 @@ struct Args {
     moto_port: u16,
     ses_port: u16,
     seed: bool,
+    triggers: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -22,6 +24,7 @@ fn parse_args() -> Result<Args, String> {
         moto_port: 4566,
         ses_port: 8005,
         seed: true,
+        triggers: true,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -35,8 +38,9 @@ fn parse_args() -> Result<Args, String> {
             "--moto-port" => args.moto_port = number("--moto-port")?,
             "--ses-port" => args.ses_port = number("--ses-port")?,
             "--no-seed" => args.seed = false,
+            "--no-triggers" => args.triggers = false,
             "-h" | "--help" => return Err(
-                "usage: local-stack [--port 3000] [--moto-port 4566] [--ses-port 8005] [--no-seed]"
+                "usage: local-stack [--port 3000] [--moto-port 4566] [--ses-port 8005] [--no-seed] [--no-triggers]"
                     .into(),
             ),
             other => return Err(format!("unknown option {other}; see --help")),
@@ -98,6 +102,7 @@ async fn main() -> ExitCode {
     let mut options = Options::new(emulators, "local");
     options.port = args.port;
     options.seed = args.seed;
+    options.triggers = args.triggers;
     let site_built = options.site_dir.join("index.html").exists();
     let stack = match Stack::start(options).await {
         Ok(stack) => stack,
@@ -129,6 +134,9 @@ async fn main() -> ExitCode {
             "    {:<14} {:<16} {:<36} {}",
             p.role, p.name, p.user_id, p.email
         );
+    }
+    if !args.triggers {
+        println!("  No triggers: run the functions one by one with scripts/lambda-watch.sh and scripts/lambda-invoke.sh (README).");
     }
     println!("  Drop a CSV: aws --endpoint-url {} s3 cp list.csv s3://{}/imports/data-skills-voucher/list.csv --metadata activities=sql-basics,dashboards", stack.emulators.aws, stack.resources.names.bucket);
     println!("  Ctrl-C stops everything.");

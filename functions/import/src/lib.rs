@@ -90,6 +90,16 @@ pub async fn handle(app: &App, event: S3Event) -> Result<(), lambda_runtime::Err
     handle_until(app, event, None).await
 }
 
+/// The invocation's deadline from the runtime's `deadline_ms` (milliseconds since the epoch),
+/// read at the start of the invocation. One already past is not a deadline Lambda gives: it is
+/// `cargo lambda watch`'s emulator, which sends a fixed 600,000 ms (1970); then there is none.
+pub fn invocation_deadline(deadline_ms: u64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    i64::try_from(deadline_ms)
+        .ok()
+        .and_then(DateTime::from_timestamp_millis)
+        .filter(|deadline| *deadline > now)
+}
+
 /// [`handle`], stopping in time before `deadline` (the invocation's) to let the retry go on.
 pub async fn handle_until(
     app: &App,
@@ -133,6 +143,18 @@ pub fn now(app: &App) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_deadline_already_past_is_none_as_cargo_lambda_watch_sends_it() {
+        let now = DateTime::from_timestamp_millis(1_795_694_400_000).unwrap();
+        let in_15_minutes = 1_795_694_400_000 + 15 * 60 * 1000;
+        assert_eq!(
+            invocation_deadline(in_15_minutes, now),
+            DateTime::from_timestamp_millis(in_15_minutes as i64)
+        );
+        assert_eq!(invocation_deadline(600_000, now), None);
+        assert_eq!(invocation_deadline(u64::MAX, now), None);
+    }
 
     #[test]
     fn keys_are_decoded_and_split_into_contract_and_file() {

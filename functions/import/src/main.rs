@@ -21,10 +21,7 @@ async fn main() -> Result<(), Error> {
         max_file_bytes: MAX_FILE_BYTES,
     };
     run(service_fn(|event: LambdaEvent<_>| {
-        // The invocation's deadline, in milliseconds since the epoch.
-        let deadline = i64::try_from(event.context.deadline)
-            .ok()
-            .and_then(chrono::DateTime::from_timestamp_millis);
+        let deadline = import::invocation_deadline(event.context.deadline, (app.clock)());
         handle_until(&app, event.payload, deadline)
     }))
     .await
