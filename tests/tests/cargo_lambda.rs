@@ -343,6 +343,16 @@ async fn every_function_answers_its_event_files_under_cargo_lambda_watch() {
         .unwrap();
     assert!(put.status().is_success(), "{put:?}");
     assert_eq!(run("import", "import/events/s3-put.json"), Value::Null);
+    // "Invite these" is only for a finished check; the newest import is the dropped file's.
+    let answer = run(
+        "add-invitations",
+        "admin-api/events/add-invitations/invite-checked.json",
+    );
+    assert_eq!(answer["statusCode"], 409, "{answer}");
+    assert!(answer["body"]
+        .as_str()
+        .unwrap()
+        .contains("not_a_finished_check"));
     let dropped = stack
         .store
         .list_imports(&data_skills)
@@ -373,6 +383,67 @@ async fn every_function_answers_its_event_files_under_cargo_lambda_watch() {
     assert_eq!(revoked.invitation.status, wire::InvitationStatus::Revoked);
     let lena = invitation(&stack, DATA_SKILLS, &learner("lena.costa.051")).await;
     assert_eq!(lena.status, InvitationStatus::Revoked);
+
+    // extend (one, then the expired of a contract), resend and revoke many (revoke by address).
+    let amara = invitation(&stack, DATA_SKILLS, &learner("amara.dubois.060")).await;
+    let extended: wire::InvitationChange =
+        call!(_, "extend", "admin-api/events/extend/extend.json", 200);
+    assert!(extended.changed);
+    let after = invitation(&stack, DATA_SKILLS, &learner("amara.dubois.060")).await;
+    assert!(after.expires_at > amara.expires_at);
+    assert_eq!(after.token_version, amara.token_version, "the same link");
+    // Lena's seeded invitation expired long ago: resent by id (a new link); then the other
+    // expired ones of the contract extended (the same links).
+    let lena = invitation(&stack, LEADERSHIP, &learner("lena.berg.031")).await;
+    let resent: wire::BulkResult =
+        call!(_, "resend", "admin-api/events/resend/resend-many.json", 200);
+    assert_eq!(resent.done, 1, "{resent:?}");
+    let after = invitation(&stack, LEADERSHIP, &learner("lena.berg.031")).await;
+    assert_eq!(after.token_version, lena.token_version + 1);
+    let mateo = invitation(&stack, LEADERSHIP, &learner("mateo.berg.032")).await;
+    assert!(mateo.expires_at < chrono::Utc::now());
+    let many: wire::BulkResult =
+        call!(_, "extend", "admin-api/events/extend/extend-many.json", 200);
+    assert_eq!(
+        (many.refused, many.not_found, &many.continuation),
+        (0, 0, &None),
+        "{many:?}"
+    );
+    assert!(many.done >= 1, "{many:?}");
+    let after = invitation(&stack, LEADERSHIP, &learner("mateo.berg.032")).await;
+    assert!(after.expires_at > chrono::Utc::now());
+    assert_eq!(after.token_version, mateo.token_version, "the same link");
+    let revoked: wire::BulkResult =
+        call!(_, "revoke", "admin-api/events/revoke/revoke-many.json", 200);
+    assert_eq!((revoked.done, revoked.not_found), (1, 1), "{revoked:?}");
+    let after = invitation(&stack, DATA_SKILLS, &learner("bruno.dubois.061")).await;
+    assert_eq!(after.status, InvitationStatus::Revoked);
+    // admin-read: Amara's history (invited, extended) and the export of the contract.
+    let history: wire::InvitationHistory = call!(
+        _,
+        "admin-read",
+        "admin-api/events/admin-read/invitation-history.json",
+        200
+    );
+    assert!(
+        history
+            .entries
+            .iter()
+            .any(|e| e.action == wire::HistoryAction::Extended),
+        "{history:?}"
+    );
+    let export = run(
+        "admin-read",
+        "admin-api/events/admin-read/export-invitations.json",
+    );
+    assert_eq!(export["statusCode"], 200, "{export}");
+    assert!(
+        export["body"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("amara.dubois.060"),
+        "{export}"
+    );
     let mateo = invitation(&stack, DATA_SKILLS, &learner("mateo.costa.052")).await;
     let corrected: wire::InvitationChange = call!(
         _,
