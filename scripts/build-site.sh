@@ -12,7 +12,8 @@ cd "$root"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 dist="$root/site/dist"
 tools="$root/.tools"
-budget_kb=350
+# Raised from 350 KB when bulk actions, histories, export and the check came (BENCHMARKS.md).
+budget_kb=400
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown

@@ -518,6 +518,20 @@ impl Api {
         Ok(self.get::<ImportList>(&path).await?.imports)
     }
 
+    /// "Invite these": a new import of a finished check's stored file, with its activities.
+    pub async fn invite_checked(
+        &self,
+        contract_id: &str,
+        check_id: &str,
+    ) -> Result<Import, ApiError> {
+        let path = format!(
+            "/contracts/{}/imports/{}/invite",
+            enc(contract_id),
+            enc(check_id)
+        );
+        self.post(&path, &serde_json::json!({})).await
+    }
+
     pub async fn import(&self, contract_id: &str, import_id: &str) -> Result<Import, ApiError> {
         self.get(&format!(
             "/contracts/{}/imports/{}",

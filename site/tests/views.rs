@@ -1715,3 +1715,38 @@ fn export_says_what_it_takes_and_announces_the_outcome() {
     );
     assert!(tag(&html, "export-error").contains("role=\"alert\""));
 }
+
+#[test]
+fn a_finished_check_says_what_would_happen_and_offers_to_invite_those_people() {
+    let mut check = new_import("chk", ImportState::Done, None);
+    check.mode = ImportMode::Check;
+    check.rows_read = 5;
+    check.counts.invited = 2;
+    check.counts.address_blocked = 1;
+    check.counts.already_enrolled = 2;
+    let view = check.clone();
+    let html = render(move || html! { <CsvProgressView progress={CsvProgress::Finished(view)} /> });
+    let t = text(&html);
+    assert!(
+        t.contains("Check finished") && t.contains("Checked: 5 rows read; nothing was sent"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Would be invited2") && t.contains("Address blocked1"),
+        "{t}"
+    );
+    assert!(
+        tag(&html, "invite-checked").contains("Invite these 2 people")
+            || t.contains("Invite these 2 people"),
+        "{html}"
+    );
+
+    check.counts.invited = 0;
+    let html =
+        render(move || html! { <CsvProgressView progress={CsvProgress::Finished(check)} /> });
+    let t = text(&html);
+    assert!(
+        !html.contains("invite-checked") && t.contains("Nobody in this file would be invited."),
+        "{t}"
+    );
+}

@@ -1200,4 +1200,68 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     let (_, fixed_row) = page.invitation_row(&fixed).await;
     assert!(fixed_row.contains("Revoked"), "{fixed_row}");
     page.snapshot("29-revoked-by-email.png").await;
+
+    // 15. Check a file first: every row classified, nobody invited until "Invite these".
+    page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
+    page.click("add-invitations").await;
+    page.click("method-csv").await;
+    let nova = format!("nova.{tag}@browser-e2e.example");
+    let checked = TempCsv::new(
+        &format!("check-{tag}.csv"),
+        &format!("{nova}\n{robin}\nnot-an-address\n"),
+    );
+    page.id("csv-file")
+        .await
+        .send_keys(&checked.path.display().to_string())
+        .await
+        .expect("choosing the file");
+    page.set_checked("activity-sql-basics", true).await;
+    page.set_checked("csv-check-first", true).await;
+    page.snapshot("30-check-first.png").await;
+    page.click("add-users").await;
+    let client = &page.client;
+    page.until("the check to finish", SLOW_WAIT, async || {
+        let heading = client.find(Locator::Id("import-heading")).await.ok()?;
+        (heading.text().await.ok()? == "Check finished").then_some(())
+    })
+    .await;
+    let report = page
+        .text_with(".import-report .import-state", "nothing was sent")
+        .await;
+    let counts = page
+        .js(
+            "return Object.fromEntries([...document.querySelectorAll('.import-report dl.counts > div')]
+                .map(d => [d.querySelector('dt').textContent, d.querySelector('dd').textContent]));",
+        )
+        .await;
+    assert_eq!(
+        (
+            &counts["Would be invited"],
+            &counts["Already enrolled"],
+            &counts["Invalid email"]
+        ),
+        (&json!("1"), &json!("1"), &json!("1")),
+        "{report}: {counts}"
+    );
+    let invite = page.text_with("#invite-checked", "Invite").await;
+    assert_eq!(invite, "Invite this person");
+    page.snapshot("31-check-finished.png").await;
+    page.click("invite-checked").await;
+    page.until(
+        "the import of the checked file to finish",
+        SLOW_WAIT,
+        async || {
+            let heading = client.find(Locator::Id("import-heading")).await.ok()?;
+            (heading.text().await.ok()? == "Import finished").then_some(())
+        },
+    )
+    .await;
+    page.text_with(".import-report .import-state", "Done").await;
+    page.snapshot("32-checked-file-invited.png").await;
+    let mail = mail_for(&stack.emulators.ses, &nova, 1).await;
+    assert_eq!(
+        mail.len(),
+        1,
+        "one mail, from the import, none from the check"
+    );
 }

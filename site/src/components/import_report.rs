@@ -1,6 +1,6 @@
 //! One import: its status, counts, the first bad rows and the full report.
 
-use crate::api::{Import, ImportState, Stall};
+use crate::api::{Import, ImportMode, ImportState, Stall};
 use crate::format;
 use yew::prelude::*;
 
@@ -28,9 +28,16 @@ pub fn state_text(import: &Import) -> String {
     }
     match (&import.status.state, &import.status.reason) {
         (ImportState::Queued, _) => "Waiting for the file".into(),
+        (ImportState::Running, _) if import.mode == ImportMode::Check => {
+            format!("Checking: {} rows read", format::count(import.rows_read))
+        }
         (ImportState::Running, _) => {
             format!("Importing: {} rows read", format::count(import.rows_read))
         }
+        (ImportState::Done, _) if import.mode == ImportMode::Check => format!(
+            "Checked: {} rows read; nothing was sent",
+            format::count(import.rows_read)
+        ),
         (ImportState::Done, _) => format!("Done: {} rows read", format::count(import.rows_read)),
         (ImportState::Failed, Some(reason)) if !reason.is_empty() => format!("Failed: {reason}"),
         (ImportState::Failed, _) => "Failed".into(),
@@ -52,7 +59,11 @@ pub fn ImportReport(props: &ImportReportProps) -> Html {
             </dl>
             if !import.first_bad_rows.is_empty() {
                 <table class="cards bad-rows">
-                    <caption>{"Rows not invited (the first ones; the full report lists all)"}</caption>
+                    <caption>{if import.mode == ImportMode::Check {
+                        "Rows that would not be invited (the first ones; the full report lists all)"
+                    } else {
+                        "Rows not invited (the first ones; the full report lists all)"
+                    }}</caption>
                     <thead><tr><th scope="col">{"Line"}</th><th scope="col">{"Value"}</th><th scope="col">{"Reason"}</th></tr></thead>
                     <tbody>
                         { for import.first_bad_rows.iter().map(|row| html! {

@@ -3,7 +3,9 @@
 //! activities then asks for them ("Step 2 of 2"). Add Users sends; the results per person (or the
 //! import's progress and report, for a file) are shown here.
 
-use crate::api::{self, AddResult, ApiError, Contract, Import, ImportMode, Phase, User};
+use crate::api::{
+    self, AddResult, ApiError, Contract, Import, ImportMode, ImportState, Phase, User,
+};
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
 use crate::components::import_report::ImportReport;
@@ -88,6 +90,8 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
     let file = use_state(|| None::<File>);
     let file_name = use_state(|| None::<String>);
     let progress = use_state(|| CsvProgress::Idle);
+    // Check the file first: nothing is written until "Invite these".
+    let check_first = use_state(|| false);
     // Step 2 and sending
     let chosen = use_state(Vec::<String>::new);
     let sent = use_state(|| Sent::Nothing);
@@ -180,6 +184,7 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
         );
         let alive = alive.borrow().clone();
         let activities = activities_to_send.clone();
+        let check_first = *check_first;
         Callback::from(move |_| match method {
             Method::Directory => {
                 let people = api::AddInvitations {
@@ -203,6 +208,11 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
                         id.clone(),
                         f,
                         activities.clone(),
+                        if check_first {
+                            ImportMode::Check
+                        } else {
+                            ImportMode::Invite
+                        },
                         progress.clone(),
                         alive.clone(),
                     );
@@ -257,7 +267,25 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
                 <MethodTabs method={*method} on_change={on_method} disabled={busy} />
                 <div role="tabpanel" id="method-panel" aria-labelledby={if *method == Method::Csv { "method-csv" } else { "method-users" }}>
                     {match *method {
-                        Method::Csv => html! { <CsvPicker file_name={(*file_name).clone()} on_file={on_file} disabled={busy} /> },
+                        Method::Csv => html! {
+                            <>
+                                <CsvPicker file_name={(*file_name).clone()} on_file={on_file} disabled={busy} />
+                                <p class="check-first">
+                                    <input type="checkbox" id="csv-check-first" checked={*check_first} disabled={busy}
+                                        aria-describedby="csv-check-first-help"
+                                        onchange={{
+                                            let check_first = check_first.clone();
+                                            Callback::from(move |e: Event| {
+                                                check_first.set(e.target_unchecked_into::<HtmlInputElement>().checked())
+                                            })
+                                        }} />
+                                    <label for="csv-check-first">{"Check the file first"}</label>
+                                    <span id="csv-check-first-help" class="hint">
+                                        {" See what would happen to each row; nobody is invited until you say so."}
+                                    </span>
+                                </p>
+                            </>
+                        },
                         Method::Directory => html! {
                             <UserPicker found={(*found).clone()} selected={(*selected).clone()} submitted={*submitted}
                                 on_search={search} on_toggle={on_toggle_user} on_submit={on_submit_people} />
@@ -273,7 +301,13 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
                 Sent::Failed(e) => html! { <ErrorMessage error={e.clone()} context="The invitations were not sent" /> },
                 Sent::Done(result) => html! { <PersonResults result={result.clone()} /> },
             }}
-            <CsvProgressView progress={(*progress).clone()} />
+            <CsvProgressView progress={(*progress).clone()} on_invite_checked={{
+                let (ctx, id, progress, alive) =
+                    (ctx.clone(), contract.id.clone(), progress.clone(), alive.borrow().clone());
+                Callback::from(move |check_id: String| {
+                    invite_checked(ctx.clone(), id.clone(), check_id, progress.clone(), alive.clone())
+                })
+            }} />
             if finished {
                 <p class="next">
                     <button type="button" id="add-more" onclick={on_again}>{"Add more people"}</button>
@@ -285,12 +319,34 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
     }
 }
 
+/// "Invite these N" after a check: a new import of the same stored file, followed to its end.
+fn invite_checked(
+    ctx: AppContext,
+    contract_id: String,
+    check_id: String,
+    progress: UseStateHandle<CsvProgress>,
+    alive: Rc<Cell<bool>>,
+) {
+    progress.set(CsvProgress::Announcing);
+    yew::platform::spawn_local(async move {
+        match ctx.api().invite_checked(&contract_id, &check_id).await {
+            Ok(import) => {
+                let import_id = import.id.clone();
+                progress.set(CsvProgress::Importing(import));
+                follow_import(ctx, contract_id, import_id, progress, alive);
+            }
+            Err(e) => progress.set(CsvProgress::Failed(ctx.check(e).to_string())),
+        }
+    });
+}
+
 /// Announce the import, PUT the file with progress, then follow the import until it ends.
 fn start_import(
     ctx: AppContext,
     contract_id: String,
     file: File,
     activities: Vec<String>,
+    mode: ImportMode,
     progress: UseStateHandle<CsvProgress>,
     alive: Rc<Cell<bool>>,
 ) {
@@ -303,7 +359,7 @@ fn start_import(
                 &file.name(),
                 file.size() as u64,
                 &activities,
-                ImportMode::Invite,
+                mode,
             )
             .await
         {
@@ -625,6 +681,9 @@ pub fn AddStep(props: &AddStepProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct CsvProgressViewProps {
     pub progress: CsvProgress,
+    /// "Invite these N" on a finished check: the check's id.
+    #[prop_or_default]
+    pub on_invite_checked: Callback<String>,
 }
 
 #[component]
@@ -640,11 +699,37 @@ pub fn CsvProgressView(props: &CsvProgressViewProps) -> Html {
         },
         CsvProgress::Importing(import) => html! {
             <section class="import" aria-labelledby="import-heading">
-                <h3 id="import-heading">{"Importing"}</h3>
+                <h3 id="import-heading">{if import.mode == ImportMode::Check { "Checking" } else { "Importing" }}</h3>
                 <progress aria-label="Import in progress"></progress>
                 <ImportReport import={import.clone()} />
             </section>
         },
+        CsvProgress::Finished(import) if import.mode == ImportMode::Check => {
+            let would = import.counts.would_invite();
+            let invite = {
+                let (on_invite, id) = (props.on_invite_checked.clone(), import.id.clone());
+                Callback::from(move |_: MouseEvent| on_invite.emit(id.clone()))
+            };
+            html! {
+                <section class="import" aria-labelledby="import-heading">
+                    <h3 id="import-heading">{"Check finished"}</h3>
+                    <ImportReport import={import.clone()} />
+                    if import.status.state == ImportState::Done && would > 0 {
+                        <p>
+                            <button type="button" class="primary" id="invite-checked" onclick={invite}>
+                                {if would == 1 {
+                                    "Invite this person".to_owned()
+                                } else {
+                                    format!("Invite these {}", format::people(would))
+                                }}
+                            </button>
+                        </p>
+                    } else if import.status.state == ImportState::Done {
+                        <p class="notice" role="status">{"Nobody in this file would be invited."}</p>
+                    }
+                </section>
+            }
+        }
         CsvProgress::Finished(import) => html! {
             <section class="import" aria-labelledby="import-heading">
                 <h3 id="import-heading">{"Import finished"}</h3>
