@@ -15,8 +15,10 @@ use testkit::TestEnv;
 
 /// The example event of the delivery-events function, for this invitation's send.
 fn event(kind: &str, invitation: &InvitationId, message_id: &str, at: &str, to: &str) -> Envelope {
-    let mut event: serde_json::Value =
-        serde_json::from_str(include_str!("../../delivery-events/events/bounce.json")).unwrap();
+    let mut event: serde_json::Value = serde_json::from_str(include_str!(
+        "../../delivery-events/src/testdata/bounce.json"
+    ))
+    .unwrap();
     let detail = &mut event["detail"];
     detail["mail"]["messageId"] = message_id.into();
     detail["mail"]["destination"] = serde_json::json!([to]);

@@ -219,8 +219,10 @@ async fn a_mail_ses_accepted_is_never_given_back_even_when_its_record_fails() {
         .await
         .unwrap()
         .remove(0);
-    let mut send: serde_json::Value =
-        serde_json::from_str(include_str!("../../delivery-events/events/bounce.json")).unwrap();
+    let mut send: serde_json::Value = serde_json::from_str(include_str!(
+        "../../delivery-events/src/testdata/bounce.json"
+    ))
+    .unwrap();
     send["detail"]["eventType"] = "Send".into();
     send["detail"]["mail"]["messageId"] = message_id.clone().into();
     send["detail"]["mail"]["destination"] = serde_json::json!([to]);

@@ -123,8 +123,10 @@ pub struct Import {
     pub refused_uploads: u32,
     /// Who put the file into the bucket, as S3 names them (for a file dropped by an operator).
     pub put_by: Option<String>,
+    #[serde(default)]
     pub mode: ImportMode,
     /// For an import made from a check ("Invite these"): the check's id.
+    #[serde(default)]
     pub checked_by: Option<String>,
 }
 
