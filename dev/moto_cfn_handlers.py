@@ -124,12 +124,18 @@ def _http_api(name, props, account_id, region):
     if not isinstance(body, dict):
         raise CreationError("HTTP API: only an inline OpenAPI Body is rehearsed")
     backend = _backends("apigatewayv2")[account_id][region]
+    # SAM writes DisableExecuteApiEndpoint into the body, as each server's endpoint extension.
+    disabled = props.get("DisableExecuteApiEndpoint")
+    for server in body.get("servers") or []:
+        config = server.get("x-amazon-apigateway-endpoint-configuration") or {}
+        if disabled is None and "disableExecuteApiEndpoint" in config:
+            disabled = config["disableExecuteApiEndpoint"]
     api = backend.create_api(
         api_key_selection_expression=None,
         cors_configuration=body.get("x-amazon-apigateway-cors"),
         description=(body.get("info") or {}).get("description"),
         disable_schema_validation=None,
-        disable_execute_api_endpoint=None,
+        disable_execute_api_endpoint=str(disabled).lower() == "true",
         name=(body.get("info") or {}).get("title") or name,
         protocol_type="HTTP",
         route_selection_expression=None,
@@ -173,6 +179,30 @@ def _http_api(name, props, account_id, region):
                 authorizer_id=auth_id,
             )
     return api.api_id, {"ApiEndpoint": api.api_endpoint, "ApiId": api.api_id}
+
+
+@_handler(
+    "AWS::ApiGatewayV2::DomainName",
+    "DomainName",
+    ["RegionalDomainName", "RegionalHostedZoneId"],
+)
+def _http_api_domain(name, props, account_id, region):
+    configurations = props.get("DomainNameConfigurations") or []
+    if not configurations or not all(c.get("CertificateArn") for c in configurations):
+        raise CreationError(f"API domain {props.get('DomainName')}: no certificate")
+    domain = _backends("apigatewayv2")[account_id][region].create_domain_name(
+        props["DomainName"], configurations, {}, {}
+    )
+    regional = f"d-{uuid.uuid4().hex[:10]}.execute-api.{region}.amazonaws.com"
+    return domain.domain_name, {"RegionalDomainName": regional, "RegionalHostedZoneId": "Z1UJRXOUMOOFQ8"}
+
+
+@_handler("AWS::ApiGatewayV2::ApiMapping", "", ["ApiMappingId"])
+def _http_api_mapping(name, props, account_id, region):
+    mapping = _backends("apigatewayv2")[account_id][region].create_api_mapping(
+        props["ApiId"], props.get("ApiMappingKey") or "", props["DomainName"], props["Stage"]
+    )
+    return mapping.api_mapping_id, {"ApiMappingId": mapping.api_mapping_id}
 
 
 @_handler("AWS::ApiGatewayV2::Stage", "StageName", [])
@@ -434,6 +464,19 @@ def _cache_policy(name, props, account_id, region):
     return policy_id, {"Id": policy_id, "LastModifiedTime": "2026-01-01T00:00:00Z"}
 
 
+def _behaviour(cfn: dict[str, Any]) -> dict[str, Any]:
+    """A cache behaviour as the API has it: its lists as {Quantity, Items}."""
+    behaviour = dict(cfn)
+    if "AllowedMethods" in behaviour:
+        behaviour["AllowedMethods"] = {
+            **_items(behaviour["AllowedMethods"]),
+            "CachedMethods": _items(behaviour.pop("CachedMethods", None)),
+        }
+    if "FunctionAssociations" in behaviour:
+        behaviour["FunctionAssociations"] = _items(behaviour["FunctionAssociations"])
+    return behaviour
+
+
 @_handler("AWS::CloudFront::Distribution", "", ["DomainName", "Id"])
 def _distribution(name, props, account_id, region):
     # CloudFormation's lists are the API's {Quantity, Items} structures. An `AWS::NoValue` (an
@@ -455,14 +498,8 @@ def _distribution(name, props, account_id, region):
     if cfn.get("Aliases"):
         config["Aliases"] = _items(cfn["Aliases"])
     if cfn.get("CacheBehaviors"):
-        config["CacheBehaviors"] = _items(cfn["CacheBehaviors"])
-    default = dict(cfn.get("DefaultCacheBehavior") or {})
-    if "AllowedMethods" in default:
-        default["AllowedMethods"] = {
-            **_items(default["AllowedMethods"]),
-            "CachedMethods": _items(default.pop("CachedMethods", None)),
-        }
-    config["DefaultCacheBehavior"] = default
+        config["CacheBehaviors"] = _items([_behaviour(b) for b in cfn["CacheBehaviors"]])
+    config["DefaultCacheBehavior"] = _behaviour(cfn.get("DefaultCacheBehavior") or {})
     for origin in cfn.get("Origins") or []:
         if (
             not origin.get("OriginAccessControlId")

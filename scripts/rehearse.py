@@ -401,6 +401,42 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
     return problems
 
 
+def check_per_client_limits(client, name: str) -> list[str]:
+    """With an API domain, the API is reachable only through the distribution (its execute-api
+    address off, `api` on its domain mapped to its stage, the distribution's /api/* going to the
+    domain), and the distribution carries the web ACL given."""
+    problems: list[str] = []
+    domain, acl = PARAMETERS.get("ApiDomainName"), PARAMETERS.get("WebAclArn")
+    resources = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in client("cloudformation").describe_stack_resources(StackName=name)["StackResources"]
+        if r.get("LogicalResourceId")
+    }
+    apis = client("apigatewayv2")
+    api = apis.get_api(ApiId=resources["HttpApi"])
+    if bool(api.get("DisableExecuteApiEndpoint")) != bool(domain):
+        fail(problems, f"the execute-api address is {'on' if domain else 'off'} with ApiDomainName {domain!r}")
+    config = client("cloudfront").get_distribution_config(Id=resources["SiteDistribution"])[
+        "DistributionConfig"
+    ]
+    if (config.get("WebACLId") or None) != (acl or None):
+        fail(problems, f"the distribution's web ACL is {config.get('WebACLId')!r}, not {acl!r}")
+    origins = {o["Id"]: o["DomainName"] for o in (config["Origins"].get("Items") or [])}
+    behaviours = {
+        b["PathPattern"]: b["TargetOriginId"]
+        for b in ((config.get("CacheBehaviors") or {}).get("Items") or [])
+    }
+    if domain:
+        mappings = apis.get_api_mappings(DomainName=domain)["Items"]
+        if not any(m["ApiMappingKey"] == "api" and m["ApiId"] == api["ApiId"] for m in mappings):
+            fail(problems, f"{domain} does not map `api` to the HTTP API: {mappings}")
+        if origins.get(behaviours.get("/api/*")) != domain:
+            fail(problems, f"the distribution's /api/* does not go to {domain}: {behaviours} {origins}")
+    elif "/api/*" in behaviours:
+        fail(problems, "the distribution sends /api/* somewhere without an API domain")
+    return problems
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -417,7 +453,16 @@ def main() -> int:
         help='"METHOD /path" of a route meant to have no authorizer (repeat)',
     )
     parser.add_argument("--keep-translated", help="write the translated template here")
+    parser.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        help="KEY=VALUE, a stack parameter other than its default (repeat)",
+    )
     args = parser.parse_args()
+    for pair in args.parameter:
+        key, _, value = pair.partition("=")
+        PARAMETERS[key] = value
     if not args.endpoint:
         parser.error("--endpoint or MOTO_ENDPOINT is required")
     started = time.monotonic()
@@ -446,6 +491,7 @@ def main() -> int:
         create_stack(client, stack, translated)
         print(f"rehearsal: stack {stack} created on {args.endpoint} ({took()})")
         problems = check(client, stack, source, translated, set(args.public_route))
+        problems += check_per_client_limits(client, stack)
     except Failed as e:
         problems = [str(e)]
     for problem in problems:

@@ -12,6 +12,11 @@ struct Outcome {
 }
 
 fn rehearse(template: &Path) -> Outcome {
+    rehearse_with(template, &[])
+}
+
+/// The rehearsal with some parameters other than their defaults (`KEY=VALUE`).
+fn rehearse_with(template: &Path, parameters: &[&str]) -> Outcome {
     let root = testkit::repo_root();
     let python = root.join(".venv/bin/python");
     assert!(
@@ -30,6 +35,9 @@ fn rehearse(template: &Path) -> Outcome {
         command
             .arg("--public-route")
             .arg(format!("{} {}", route.method, route.path));
+    }
+    for parameter in parameters {
+        command.arg("--parameter").arg(parameter);
     }
     let out = command.output().expect("run scripts/rehearse.py");
     Outcome {
@@ -194,4 +202,33 @@ Outputs:
     assert_stopped(&outcome, "AWS WAF cannot be associated with");
     assert_stopped(&outcome, "not HTTP APIs");
     std::fs::remove_file(copy).ok();
+}
+
+/// The per-client limits as an operator sets them (README, Deploy to AWS): with an API domain
+/// and a web ACL the stack still creates whole, the API's execute-api address is off, `api` on
+/// its domain maps to the stage, and the distribution sends /api/* there under the web ACL. A
+/// domain without its certificate is refused.
+#[test]
+fn the_per_client_limits_configuration_creates_too() {
+    let template = testkit::repo_root().join("infra/template.yaml");
+    let tag = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    let domain = format!("ApiDomainName=api-{tag}.learning.example");
+    let outcome = rehearse_with(
+        &template,
+        &[
+            &domain,
+            "ApiCertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/rehearsal",
+            "WebAclArn=arn:aws:wafv2:us-east-1:123456789012:global/webacl/limits/rehearsal",
+        ],
+    );
+    assert!(outcome.passed, "{}", outcome.output);
+    let outcome = rehearse_with(
+        &template,
+        &[&format!("ApiDomainName=api2-{tag}.learning.example")],
+    );
+    assert!(
+        !outcome.passed,
+        "a domain without a certificate: {}",
+        outcome.output
+    );
 }
