@@ -22,7 +22,9 @@
 # Needs cargo-lambda (scripts/setup.sh puts it in .venv) for the size part.
 # Events: dev/bench-events/<binary>.json, else <package>.json, else http.json (an API Gateway v2
 # request without authorizer claims: the admin functions answer 401 without any I/O).
-# AWS_ENDPOINT_URL points at a closed loopback port, so nothing waits on a network.
+# AWS_ENDPOINT_URL points at a closed loopback port, so nothing waits on a network; only Secrets
+# Manager answers, from a moto server this script starts (the link key is read at cold start, as
+# in AWS: enrol and mailer make one GetSecretValue each on loopback during init).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -145,8 +147,31 @@ bench_env() {
     AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_SESSION_TOKEN=bench \
     TABLE_NAME="${TABLE_NAME:-bench}" IMPORTS_BUCKET="${IMPORTS_BUCKET:-bench}" \
     MAIL_FROM="${MAIL_FROM:-bench@example.com}" SITE_URL="${SITE_URL:-https://bench.example}" \
-    LINK_SIGNING_KEY="${LINK_SIGNING_KEY:-$(python3 -c 'import base64; print(base64.b64encode(bytes(range(32))).decode())')}" \
+    USER_POOL_ID="${USER_POOL_ID:-eu-west-1_bench}" \
+    ${secrets_endpoint:+AWS_ENDPOINT_URL_SECRETS_MANAGER="$secrets_endpoint"} \
+    LINK_SIGNING_SECRET="${LINK_SIGNING_SECRET:-bench-link-key}" \
     "$@"
+}
+
+# The link key's secret in a moto server of its own (stopped on exit), for the cold starts.
+secrets_endpoint=""
+start_secrets() {
+  if [ ! -x .venv/bin/python ]; then
+    echo "bench: .venv is missing (scripts/setup.sh): enrol and mailer cannot read their key" >&2
+    return
+  fi
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  .venv/bin/python dev/moto_serial.py -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+  secrets_pid=$!
+  trap 'kill "$secrets_pid" 2>/dev/null || true' EXIT
+  secrets_endpoint="http://127.0.0.1:$port"
+  for _ in $(seq 1 100); do curl -s -o /dev/null "$secrets_endpoint/moto-api/" && break; sleep 0.1; done
+  AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench .venv/bin/python -c '
+import base64, boto3, os, sys
+boto3.client("secretsmanager", endpoint_url=sys.argv[1], region_name="eu-west-1").create_secret(
+    Name="bench-link-key", SecretString=base64.b64encode(os.urandom(48)).decode())
+' "$secrets_endpoint"
 }
 
 if [ "$do_cold" = 1 ]; then
@@ -160,7 +185,8 @@ if [ "$do_cold" = 1 ]; then
     done
     specs+=("$bin=$target_dir/release/$bin:$event")
   done <<<"$targets"
-  echo "bench: $coldstart, $runs runs each, interleaved; AWS_ENDPOINT_URL at a closed loopback port"
+  start_secrets
+  echo "bench: $coldstart, $runs runs each, interleaved; AWS_ENDPOINT_URL at a closed loopback port, Secrets Manager at $secrets_endpoint"
   bench_env python3 "$coldstart" "$runs" "${specs[@]}"
 fi
 
