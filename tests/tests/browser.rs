@@ -335,29 +335,44 @@ impl Page {
     }
 
     /// The invitation row (its id and text) showing `email`, after searching for it.
+    /// The row (its invitation id and text) of `email`, after searching for it: the list shows
+    /// only what matches, so the tab's search is set for what follows (bulk actions, export).
     async fn invitation_row(&self, email: &str) -> (String, String) {
-        self.type_into("invitation-search", email).await;
-        self.click("invitation-search-submit").await;
         let client = &self.client;
-        self.until(
-            &format!("an invitation row for {email}"),
-            WAIT,
-            async || {
-                let rows = client
-                    .find_all(Locator::Css("tr[id^='invitation-']"))
-                    .await
-                    .ok()?;
-                for row in rows {
-                    let text = row.text().await.ok()?;
-                    if text.contains(email) {
-                        let id = row.attr("id").await.ok()??;
-                        return Some((id.trim_start_matches("invitation-").to_owned(), text));
+        // A search typed while the page is still settling can be lost: it is typed again until
+        // the box and the list both show it.
+        for _ in 0..5 {
+            self.type_into("invitation-search", email).await;
+            self.click("invitation-search-submit").await;
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                let searched = self
+                    .js("const i = document.getElementById('invitation-search'); return i ? i.value : '';")
+                    .await;
+                if searched != email {
+                    break;
+                }
+                if let Ok(rows) = client.find_all(Locator::Css("tr[id^='invitation-']")).await {
+                    let mut found = None;
+                    let mut all_match = !rows.is_empty();
+                    for row in rows {
+                        let text = row.text().await.unwrap_or_default();
+                        if text.contains(email) {
+                            let id = row.attr("id").await.ok().flatten().unwrap_or_default();
+                            found = Some((id.trim_start_matches("invitation-").to_owned(), text));
+                        } else {
+                            all_match = false;
+                        }
+                    }
+                    if let (true, Some(row)) = (all_match, found) {
+                        return row;
                     }
                 }
-                None
-            },
-        )
-        .await
+                tokio::time::sleep(POLL).await;
+            }
+        }
+        let body = self.body_text().await;
+        panic!("the invitation list never showed only {email}; the page shows:\n{body}");
     }
 
     /// The People page's row (its user id and text) showing `email`, after searching for it.

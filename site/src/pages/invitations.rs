@@ -518,11 +518,18 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
                 .and_then(|s| InvitationStatus::parse(&s.value())),
         }
     };
-    let onsubmit = {
+    // Enter in the box and the button both search.
+    let onclick = {
         let (read, on_search) = (read.clone(), props.on_search.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            on_search.emit(read());
+        Callback::from(move |_: MouseEvent| on_search.emit(read()))
+    };
+    let onkeydown = {
+        let (read, on_search) = (read.clone(), props.on_search.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                on_search.emit(read());
+            }
         })
     };
     let onchange = {
@@ -530,10 +537,13 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
         Callback::from(move |_: Event| on_search.emit(read()))
     };
     html! {
-        <form class="toolbar" role="search" {onsubmit}>
+        <div class="toolbar" role="search">
             <label for="invitation-search">{"Search by email"}</label>
-            <input id="invitation-search" type="search" ref={email} value={props.search.q.clone()}
-                placeholder="Start of an email address" autocomplete="off" />
+            // Uncontrolled (defaultvalue): a value bound to the state would be written back into
+            // the box whenever the page re-renders (a list or the contract arriving), wiping
+            // what is being typed.
+            <input id="invitation-search" type="search" ref={email} defaultvalue={props.search.q.clone()}
+                placeholder="Start of an email address" autocomplete="off" {onkeydown} />
             <label for="invitation-status">{"Status"}</label>
             <select id="invitation-status" ref={status} {onchange}>
                 <option value="" selected={props.search.status.is_none()}>{"All"}</option>
@@ -541,8 +551,8 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
                     <option value={st.code()} selected={props.search.status == Some(st)}>{st.label()}</option>
                 }) }
             </select>
-            <button type="submit" id="invitation-search-submit">{"Search"}</button>
-        </form>
+            <button type="button" id="invitation-search-submit" {onclick}>{"Search"}</button>
+        </div>
     }
 }
 
