@@ -432,7 +432,7 @@ fn PeopleSearch(props: &PeopleSearchProps) -> Html {
     html! {
         <form class="toolbar" role="search" aria-label="The directory" {onsubmit}>
             <label for="people-search">{"Search by name or email"}</label>
-            <input id="people-search" type="search" ref={input} value={props.query.clone()}
+            <input id="people-search" type="search" ref={input} defaultvalue={props.query.clone()}
                 placeholder="Name or start of email" autocomplete="off" />
             <button type="submit" id="people-search-submit">{"Search"}</button>
         </form>
