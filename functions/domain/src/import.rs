@@ -221,6 +221,38 @@ pub enum Stall {
 }
 
 impl Import {
+    /// A new import waiting for its file: nothing read, no upload taken, mode invite.
+    pub fn queued(
+        id: ImportId,
+        contract_id: ContractId,
+        activities: Vec<ActivityId>,
+        created_by: Option<UserId>,
+        file_name: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            contract_id,
+            status: ImportStatus::Queued,
+            activities,
+            created_by,
+            created_at: now,
+            updated_at: now,
+            file_name,
+            rows_read: 0,
+            counts: ImportCounts::default(),
+            first_bad_rows: Vec::new(),
+            report_key: None,
+            upload: None,
+            refused_uploads: 0,
+            put_by: None,
+            announced_size: None,
+            mode: ImportMode::Invite,
+            checked_by: None,
+            file_key: None,
+        }
+    }
+
     /// Whether the import has stalled, seen at `now`.
     pub fn stall(&self, now: DateTime<Utc>) -> Option<Stall> {
         if now - self.updated_at <= STALL_AFTER {

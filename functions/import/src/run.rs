@@ -126,27 +126,14 @@ async fn load_or_create(app: &App, object: &ImportObject) -> Result<Import, Stor
         return Ok(import);
     }
     let now = crate::now(app);
-    let import = Import {
-        id: id.clone(),
-        contract_id: object.contract_id.clone(),
-        status: ImportStatus::Queued,
-        activities: Vec::new(),
-        created_by: None,
-        created_at: now,
-        updated_at: now,
-        file_name: Some(object.file_name.clone()),
-        rows_read: 0,
-        counts: ImportCounts::default(),
-        first_bad_rows: Vec::new(),
-        report_key: None,
-        upload: None,
-        refused_uploads: 0,
-        put_by: None,
-        announced_size: None,
-        mode: ImportMode::Invite,
-        checked_by: None,
-        file_key: None,
-    };
+    let import = Import::queued(
+        id.clone(),
+        object.contract_id.clone(),
+        Vec::new(),
+        None,
+        Some(object.file_name.clone()),
+        now,
+    );
     if app.store.create_import(&import).await? {
         return Ok(import);
     }

@@ -57,28 +57,19 @@ pub async fn create(
         .map(|f| import::shorten(f.trim(), 200))
         .filter(|f| !f.is_empty());
     let import = Import {
-        id: ImportId::new(now),
-        contract_id: contract.id.clone(),
-        status: ImportStatus::Queued,
-        activities,
-        created_by: Some(caller.user_id.clone()),
-        created_at: now,
-        updated_at: now,
-        file_name,
-        rows_read: 0,
-        counts: ImportCounts::default(),
-        first_bad_rows: Vec::new(),
-        report_key: None,
-        upload: None,
-        refused_uploads: 0,
-        put_by: None,
         announced_size: Some(body.file_size),
         mode: match body.mode {
             wire::ImportMode::Invite => ImportMode::Invite,
             wire::ImportMode::Check => ImportMode::Check,
         },
-        checked_by: None,
-        file_key: None,
+        ..Import::queued(
+            ImportId::new(now),
+            contract.id.clone(),
+            activities,
+            Some(caller.user_id.clone()),
+            file_name,
+            now,
+        )
     };
     if !app.store.create_import(&import).await? {
         return Err(Problem::busy());
@@ -136,25 +127,15 @@ pub async fn invite_checked(
     // The contract may have ended, or lost an activity, since the check.
     let activities = contract.accept_resolved(now, &check.activities)?;
     let import = Import {
-        id: ImportId::new(now),
-        contract_id: contract.id.clone(),
-        status: ImportStatus::Queued,
-        activities,
-        created_by: Some(caller.user_id.clone()),
-        created_at: now,
-        updated_at: now,
-        file_name: check.file_name.clone(),
-        rows_read: 0,
-        counts: ImportCounts::default(),
-        first_bad_rows: Vec::new(),
-        report_key: None,
-        upload: None,
-        refused_uploads: 0,
-        put_by: None,
-        announced_size: None,
-        mode: ImportMode::Invite,
         checked_by: Some(check.id.clone()),
-        file_key: None,
+        ..Import::queued(
+            ImportId::new(now),
+            contract.id.clone(),
+            activities,
+            Some(caller.user_id.clone()),
+            check.file_name.clone(),
+            now,
+        )
     };
     if !app.store.create_import(&import).await? {
         return Err(Problem::busy());
