@@ -45,6 +45,8 @@ async fn revoke_and_enrol_at_the_same_instant_through_the_apis() {
         ends_at: t0() + Duration::days(60),
         invitation_lifetime_days: 14,
         counts: StatusCounts::default(),
+        mail: Default::default(),
+        reminders: Default::default(),
     };
     env.store.put_contract(&contract).await.unwrap();
     let store: Arc<dyn Store> = Arc::new(env.store.clone());

@@ -245,6 +245,8 @@ fn contract(
         ends_at,
         invitation_lifetime_days: 14,
         counts: StatusCounts::default(),
+        mail: Default::default(),
+        reminders: Default::default(),
     }
 }
 

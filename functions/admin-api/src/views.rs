@@ -45,6 +45,65 @@ pub fn contract(c: &Contract, now: DateTime<Utc>) -> wire::Contract {
         seats_left: c.seats_left(),
         counts: counts(c.counts),
         invitation_lifetime_days: c.invitation_lifetime_days,
+        mail: mail_settings(&c.mail),
+        reminders: reminder_plan(&c.reminders),
+    }
+}
+
+pub fn language(l: Language) -> wire::MailLanguage {
+    match l {
+        Language::En => wire::MailLanguage::En,
+        Language::Fr => wire::MailLanguage::Fr,
+    }
+}
+
+pub fn language_from(l: wire::MailLanguage) -> Language {
+    match l {
+        wire::MailLanguage::En => Language::En,
+        wire::MailLanguage::Fr => Language::Fr,
+    }
+}
+
+pub fn mail_settings(m: &ContractMail) -> wire::MailSettings {
+    let template = m.template();
+    wire::MailSettings {
+        language: language(m.language),
+        subject: template.subject().to_owned(),
+        message: template.message().to_owned(),
+        custom: m.custom.is_some(),
+    }
+}
+
+pub fn reminder_plan(p: &ReminderPlan) -> wire::ReminderPlan {
+    wire::ReminderPlan {
+        enabled: p.enabled,
+        days_after_send: p.days_after_send,
+        days_before_expiry: p.days_before_expiry,
+        at_most: p.at_most,
+    }
+}
+
+pub fn funnel(c: &Contract, f: &Funnel) -> wire::Funnel {
+    wire::Funnel {
+        invited: f.invited,
+        delivered: f.delivered,
+        enrolled: c.counts.enrolled,
+        bounced: f.bounced,
+        revoked: c.counts.revoked,
+        expired: f.expired,
+        pending: c.counts.pending,
+        median_enrol_seconds: f.median_enrol_seconds(),
+        enrolments_timed: f.enrolments_timed(),
+        seat_limit: c.seat_limit,
+        seats: f
+            .seats
+            .iter()
+            .map(|d| wire::SeatsOnDay {
+                day: d.day.format("%Y-%m-%d").to_string(),
+                seats_used: d.seats_used,
+                enrolled: d.enrolled,
+            })
+            .collect(),
     }
 }
 
@@ -154,8 +213,14 @@ pub fn history_action(action: AuditAction) -> Option<wire::HistoryAction> {
         AuditAction::ClearBlock => wire::HistoryAction::BlockCleared,
         AuditAction::MailReport => wire::HistoryAction::MailReport,
         AuditAction::Extend => wire::HistoryAction::Extended,
+        AuditAction::Remind => wire::HistoryAction::Reminded,
+        AuditAction::Expire => wire::HistoryAction::Expired,
         // Never about one invitation.
-        AuditAction::Import | AuditAction::AddAdmin | AuditAction::RemoveAdmin => return None,
+        AuditAction::Import
+        | AuditAction::AddAdmin
+        | AuditAction::RemoveAdmin
+        | AuditAction::ContractSettings
+        | AuditAction::TestMail => return None,
     })
 }
 
@@ -345,6 +410,8 @@ mod tests {
                 enrolled: 1,
                 revoked: 4,
             },
+            mail: Default::default(),
+            reminders: Default::default(),
         }
     }
 
@@ -388,6 +455,10 @@ mod tests {
             revoked_by: None,
             revoked_at: None,
             reinvited: false,
+            reminders_sent: 0,
+            reminder: None,
+            remind_at: None,
+            expiry_counted: false,
         };
         let sent = invitation_list(std::slice::from_ref(&inv), &c, Some("next".into()), at());
         assert_eq!(round_trip(&sent), sent);

@@ -44,6 +44,8 @@ fn contract(
         ends_at: t0() + Duration::days(100),
         invitation_lifetime_days: 14,
         counts: StatusCounts::default(),
+        mail: Default::default(),
+        reminders: Default::default(),
     }
 }
 
@@ -164,6 +166,7 @@ impl World {
             .expect("a queued send");
         let sent = DeliveryResult::Sent {
             message_id: message_id.into(),
+            remind_at: None,
         };
         store
             .record_delivery(&claimed, sent.clone(), now)

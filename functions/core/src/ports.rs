@@ -113,6 +113,9 @@ pub enum DeliveryResult {
     /// events name).
     Sent {
         message_id: String,
+        /// When the reminder run should next look at the invitation (its next reminder, or
+        /// its link's expiry), from the contract's plan; `None` leaves it as it is.
+        remind_at: Option<DateTime<Utc>>,
     },
     Failed {
         reason: String,

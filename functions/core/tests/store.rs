@@ -607,6 +607,7 @@ async fn a_queued_send_is_claimed_once_and_its_result_recorded() {
             &claimed,
             DeliveryResult::Sent {
                 message_id: "m-1".into(),
+                remind_at: None,
             },
             now(),
         )
@@ -927,6 +928,7 @@ async fn each_send_is_in_the_history_once_whoever_records_it() {
             &claimed,
             DeliveryResult::Sent {
                 message_id: "m-1".into(),
+                remind_at: None,
             },
             at + Duration::seconds(1),
         )

@@ -28,6 +28,14 @@ pub enum AuditAction {
     ClearBlock,
     /// An admin made a pending invitation's link last longer (detail: until when).
     Extend,
+    /// The reminder run queued an automatic reminder (detail: which one).
+    Remind,
+    /// The reminder run saw the link run out unused.
+    Expire,
+    /// An admin changed the contract's mail or reminder plan (detail: what).
+    ContractSettings,
+    /// An admin sent themselves a test of the contract's mail.
+    TestMail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

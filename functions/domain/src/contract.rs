@@ -58,6 +58,11 @@ pub struct Contract {
     pub invitation_lifetime_days: u32,
     #[serde(default)]
     pub counts: StatusCounts,
+    /// The contract's invitation mail: language, and its own text or the standard one.
+    #[serde(default)]
+    pub mail: crate::mail::ContractMail,
+    #[serde(default)]
+    pub reminders: crate::reminder::ReminderPlan,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -235,6 +240,8 @@ pub(crate) mod tests {
             ends_at: Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap(),
             invitation_lifetime_days: DEFAULT_INVITATION_LIFETIME_DAYS,
             counts: StatusCounts::default(),
+            mail: Default::default(),
+            reminders: Default::default(),
         }
     }
 

@@ -118,6 +118,15 @@ pub struct Invitation {
     pub delivery_report: Option<DeliveryReport>,
     /// Whether the current invite is a re-invite (the invitation had been revoked).
     pub reinvited: bool,
+    /// Automatic reminders queued for this invite so far.
+    pub reminders_sent: u32,
+    /// The send queued now is reminder number n of the current link (`None`: a new link's mail).
+    pub reminder: Option<u32>,
+    /// When the reminder run next looks at this invitation (its next reminder, or its link's
+    /// expiry), while it is pending.
+    pub remind_at: Option<DateTime<Utc>>,
+    /// The funnel has counted this invite's link as run out.
+    pub expiry_counted: bool,
 }
 
 /// What the mail service (SES, through its configuration set's events) reported about a mail
@@ -522,6 +531,10 @@ pub(crate) mod tests {
             revoked_by: None,
             revoked_at: None,
             reinvited: false,
+            reminders_sent: 0,
+            reminder: None,
+            remind_at: None,
+            expiry_counted: false,
         }
     }
 

@@ -4,9 +4,12 @@ pub mod audit;
 pub mod caller;
 pub mod contract;
 pub mod email;
+pub mod funnel;
 pub mod ids;
 pub mod import;
 pub mod invitation;
+pub mod mail;
+pub mod reminder;
 pub mod token;
 pub mod user;
 
@@ -16,6 +19,7 @@ pub use contract::{
     Activity, ActivityChoiceError, Contract, ContractKind, InvitationsRefused, Phase, StatusCounts,
 };
 pub use email::{EmailAddress, EmailError};
+pub use funnel::{EnrolAfter, Funnel, SeatsOnDay};
 pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId};
 pub use import::{BadRow, CheckOutcome, Import, ImportCounts, ImportMode, ImportStatus, Stall};
 pub use invitation::{
@@ -24,5 +28,9 @@ pub use invitation::{
     InviteDecision, InviteOutcome, ReportKind, ResendRefused, RevokeDecision, RevokeRefused,
     ShownStatus, Source,
 };
+pub use mail::{
+    ContractMail, Language, MailKind, MailTemplate, MailValues, RenderedMail, TemplateError,
+};
+pub use reminder::{PlanError, ReminderPlan, Wake};
 pub use token::{LinkKey, LinkToken, TokenError};
 pub use user::User;

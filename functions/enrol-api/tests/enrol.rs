@@ -50,6 +50,8 @@ impl World {
             ends_at: t0() + Duration::days(90),
             invitation_lifetime_days: 14,
             counts: StatusCounts::default(),
+            mail: Default::default(),
+            reminders: Default::default(),
         };
         env.store.put_contract(&contract).await.unwrap();
         let admin = User {

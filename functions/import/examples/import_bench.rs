@@ -94,6 +94,8 @@ async fn run(rows: usize, check: bool) -> Figures {
         ends_at: now + Duration::days(30),
         invitation_lifetime_days: 14,
         counts: StatusCounts::default(),
+        mail: Default::default(),
+        reminders: Default::default(),
     };
     store.put_contract(&contract).await.unwrap();
     let key = "imports/bench/generated.csv";

@@ -35,6 +35,8 @@ fn voucher(id: &str, activities: &[&str], seat_limit: Option<u64>) -> Contract {
         ends_at: t0() + Duration::days(90),
         invitation_lifetime_days: 14,
         counts: StatusCounts::default(),
+        mail: Default::default(),
+        reminders: Default::default(),
     }
 }
 

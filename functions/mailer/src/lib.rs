@@ -28,6 +28,8 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use chrono::Utc;
 use invitations_core::adapters::dynamo::items::{invitation_from, Item, Reader};
 use invitations_core::adapters::dynamo::CorruptItem;
+use invitations_core::domain::mail::{MailKind, MailValues};
+use invitations_core::domain::reminder::{wake, Wake};
 use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
 use invitations_core::http::enrol_link;
 use invitations_core::ports::{
@@ -276,15 +278,23 @@ impl App {
         let link = enrol_link(&self.site_url, &token);
         let activities = contract.activity_names(&inv.activities);
         let inviter = self.inviter_name(&inv.invited_by, cache).await;
-        let mut mail = render::render(&render::InvitationMail {
-            to: inv.email.as_entered(),
-            recipient_name: inv.name.as_deref(),
-            contract_name: &contract.name,
-            activities: &activities,
-            inviter_name: inviter.as_deref(),
-            expires_at: inv.expires_at,
-            link: &link,
-        });
+        let kind = match inv.reminder {
+            Some(n) => MailKind::Reminder(n),
+            None => MailKind::Invitation,
+        };
+        let mut mail = render::outgoing(
+            inv.email.as_entered(),
+            &contract.mail,
+            kind,
+            &MailValues {
+                recipient_name: inv.name.as_deref(),
+                contract_name: &contract.name,
+                activities: &activities,
+                inviter_name: inviter.as_deref(),
+                expires_at: inv.expires_at,
+                link: &link,
+            },
+        );
         // SES's reports on this mail name the invitation (functions/delivery-events).
         mail.tags
             .push((INVITATION_TAG.to_owned(), inv.id.as_str().to_owned()));
@@ -308,7 +318,21 @@ impl App {
         };
         match result {
             Ok(message_id) => {
-                self.record_sent(inv, message_id).await?;
+                // The reminder run looks again when the next reminder is due, or at expiry.
+                let now = (self.clock)();
+                let reminders_sent = inv.reminder.unwrap_or(0).max(inv.reminders_sent);
+                let remind_at = match wake(
+                    &contract.reminders,
+                    now,
+                    Some(now),
+                    inv.expires_at,
+                    reminders_sent,
+                    inv.expiry_counted,
+                ) {
+                    Wake::Later(at) => Some(at),
+                    _ => None,
+                };
+                self.record_sent(inv, message_id, remind_at).await?;
                 Ok(Outcome::Sent)
             }
             Err(MailError::Permanent(reason)) => self.refused(inv, reason).await,
@@ -318,7 +342,12 @@ impl App {
 
     /// Records a mail SES accepted, trying again while the table fails: this record is what
     /// stops the mail from being sent twice.
-    async fn record_sent(&self, inv: &Invitation, message_id: String) -> Result<(), RecordError> {
+    async fn record_sent(
+        &self,
+        inv: &Invitation,
+        message_id: String,
+        remind_at: Option<chrono::DateTime<Utc>>,
+    ) -> Result<(), RecordError> {
         let mut wait = self.retry.first_delay;
         let mut attempt = 1;
         loop {
@@ -328,6 +357,7 @@ impl App {
                     inv,
                     DeliveryResult::Sent {
                         message_id: message_id.clone(),
+                        remind_at,
                     },
                     (self.clock)(),
                 )

@@ -74,6 +74,10 @@ pub struct Contract {
     pub seats_left: Option<u64>,
     pub counts: StatusCounts,
     pub invitation_lifetime_days: u32,
+    /// The contract's invitation mail.
+    pub mail: MailSettings,
+    /// When reminders go to those who have not enrolled.
+    pub reminders: ReminderPlan,
 }
 
 /// `GET /contracts`.
@@ -81,4 +85,116 @@ pub struct Contract {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ContractList {
     pub contracts: Vec<Contract>,
+}
+
+/// The language of a contract's mail: the fixed parts (greeting, button, the lines about the
+/// link) and the standard text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MailLanguage {
+    En,
+    Fr,
+}
+
+impl MailLanguage {
+    pub const ALL: [MailLanguage; 2] = [MailLanguage::En, MailLanguage::Fr];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Fr => "fr",
+        }
+    }
+
+    /// The language's own name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Fr => "Français",
+        }
+    }
+}
+
+/// A contract's invitation mail as its admins see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MailSettings {
+    pub language: MailLanguage,
+    /// With merge fields: {name}, {contract}, {activities}, {inviter}, {expiry}, {link}.
+    pub subject: String,
+    pub message: String,
+    /// `false`: the standard text of the language.
+    pub custom: bool,
+}
+
+/// `POST /contracts/{id}/mail` (save; answers the contract) and `POST /contracts/{id}/mail/test`
+/// (a test of this text to the caller's own address). The standard text of the language, sent
+/// as it is, makes the contract use the standard text again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MailSettingsRequest {
+    pub language: MailLanguage,
+    pub subject: String,
+    pub message: String,
+}
+
+/// The answer to `POST /contracts/{id}/mail/test` (202): the test is queued for the mailer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TestMailQueued {
+    /// The caller's own address, where the test goes.
+    pub to: String,
+}
+
+/// A contract's reminder plan; also the body of `POST /contracts/{id}/reminders`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReminderPlan {
+    pub enabled: bool,
+    /// Days after the last mail (the invitation or a reminder); `null`: no such reminder.
+    pub days_after_send: Option<u32>,
+    /// Days before the link expires; `null`: no such reminder.
+    pub days_before_expiry: Option<u32>,
+    /// Reminders per invitation at most (1 to 5).
+    pub at_most: u32,
+}
+
+/// Seats in use and enrolments at the end of a day on which something changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SeatsOnDay {
+    /// `YYYY-MM-DD` (UTC).
+    pub day: String,
+    pub seats_used: u64,
+    pub enrolled: u64,
+}
+
+/// `GET /contracts/{id}/funnel`: how the contract's invitations turn into enrolments, from
+/// counters kept by the same writes that change the states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Funnel {
+    /// Invitations made (a re-invite counts again).
+    pub invited: u64,
+    /// Invitations at least one of whose mails the mail service delivered.
+    pub delivered: u64,
+    pub enrolled: u64,
+    /// Invitations with a mail that bounced.
+    pub bounced: u64,
+    pub revoked: u64,
+    /// Links that ran out unused.
+    pub expired: u64,
+    /// Pending now (invited, neither enrolled nor revoked).
+    pub pending: u64,
+    /// Median time from invitation to enrolment, in seconds (to the half hour in the first
+    /// two days, the half day after); `null` before the first enrolment.
+    pub median_enrol_seconds: Option<u64>,
+    /// Enrolments the median is taken over.
+    pub enrolments_timed: u64,
+    pub seat_limit: Option<u64>,
+    /// Oldest first; a day appears when something changed on it.
+    pub seats: Vec<SeatsOnDay>,
 }

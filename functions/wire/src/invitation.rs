@@ -194,6 +194,10 @@ pub enum HistoryAction {
     MailReport,
     /// An admin made the link last longer (the same link).
     Extended,
+    /// An automatic reminder was queued (the same link).
+    Reminded,
+    /// The link ran out before the person enrolled.
+    Expired,
 }
 
 impl HistoryAction {
@@ -211,6 +215,8 @@ impl HistoryAction {
             Self::BlockCleared => "Block cleared",
             Self::MailReport => "Mail report",
             Self::Extended => "Link extended",
+            Self::Reminded => "Reminder queued",
+            Self::Expired => "Link expired",
         }
     }
 }

@@ -35,6 +35,8 @@ pub fn contract(id: &str, seat_limit: Option<u64>) -> Contract {
         ends_at: now() + Duration::days(300),
         invitation_lifetime_days: 14,
         counts: StatusCounts::default(),
+        mail: Default::default(),
+        reminders: Default::default(),
     }
 }
 

@@ -44,6 +44,8 @@ pub fn contract() -> Contract {
         ends_at: now() + Duration::days(300),
         invitation_lifetime_days: 14,
         counts: StatusCounts::default(),
+        mail: Default::default(),
+        reminders: Default::default(),
     }
 }
 

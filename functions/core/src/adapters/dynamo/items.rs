@@ -31,6 +31,20 @@ pub type Item = HashMap<String, AttributeValue>;
 pub const GSI1: &str = "gsi1";
 pub const BY_INVITATION_ID: &str = "by_invitation_id";
 pub const BY_SEND_DUE: &str = "by_send_due";
+/// GSI `by_remind_at` (hash `remind_shard`, range `remind_at`) is sparse: a pending
+/// invitation's next look by the reminder run (its next reminder, or its link's expiry).
+pub const BY_REMIND_AT: &str = "by_remind_at";
+
+/// The `by_remind_at` partition of an invitation (the same hash as its send shard).
+pub fn remind_shard(contract: &ContractId, identity: &str) -> String {
+    send_shard(contract, identity).replacen("SEND#", "REMIND#", 1)
+}
+
+/// Every partition of `by_remind_at`.
+pub fn remind_shards() -> impl Iterator<Item = String> {
+    (0..SEND_SHARDS).map(|n| format!("REMIND#{n}"))
+}
+
 /// Partitions of `by_send_due`, so that a large import's queued sends spread their index writes.
 pub const SEND_SHARDS: u32 = 8;
 
@@ -264,7 +278,88 @@ pub fn contract_item(c: &Contract) -> Item {
     if let Some(limit) = c.seat_limit {
         item.insert("seat_limit".into(), n(limit));
     }
+    item.extend(contract_settings(c));
     item
+}
+
+/// The contract's settings an admin edits (mail, reminders), as attributes: what
+/// `put_contract` writes and what the settings routes update (the counters stay as they are).
+pub fn contract_settings(c: &Contract) -> Item {
+    let mut item = Item::from([
+        ("mail_language".into(), s(c.mail.language.code())),
+        (
+            "reminders".into(),
+            s(serde_json::to_string(&c.reminders).expect("a plan serialises")),
+        ),
+    ]);
+    if let Some(custom) = &c.mail.custom {
+        item.insert("mail_subject".into(), s(custom.subject()));
+        item.insert("mail_message".into(), s(custom.message()));
+    }
+    item
+}
+
+fn mail_from(r: &Reader<'_>) -> Result<ContractMail, CorruptItem> {
+    let language = match r.opt_s("mail_language") {
+        None => Language::default(),
+        Some(code) => {
+            Language::parse(code).ok_or_else(|| CorruptItem(format!("mail_language {code}")))?
+        }
+    };
+    let custom = match (r.opt_s("mail_subject"), r.opt_s("mail_message")) {
+        (Some(subject), Some(message)) => Some(
+            MailTemplate::parse(subject, message)
+                .map_err(|e| CorruptItem(format!("mail template: {e}")))?,
+        ),
+        _ => None,
+    };
+    Ok(ContractMail { language, custom })
+}
+
+/// The attribute prefixes of the funnel's counters on the contract item.
+pub const ENROL_AFTER_PREFIX: &str = "enrol_after_";
+pub const SEATS_ON_PREFIX: &str = "seats_on_";
+pub const ENROLLED_ON_PREFIX: &str = "enrolled_on_";
+
+/// The funnel counters of a contract item (see `funnel.rs` in the domain).
+pub fn funnel_from(item: &Item) -> Result<Funnel, CorruptItem> {
+    let r = Reader(item);
+    let mut funnel = Funnel {
+        invited: r.opt_n("invited_total")?.unwrap_or(0),
+        delivered: r.opt_n("delivered_total")?.unwrap_or(0),
+        bounced: r.opt_n("bounced_total")?.unwrap_or(0),
+        expired: r.opt_n("expired_total")?.unwrap_or(0),
+        ..Funnel::default()
+    };
+    let mut days: std::collections::BTreeMap<chrono::NaiveDate, SeatsOnDay> = Default::default();
+    for name in item.keys() {
+        if let Some(key) = name.strip_prefix(ENROL_AFTER_PREFIX) {
+            if let Some(bucket) = EnrolAfter::parse(key) {
+                funnel.enrol_after.push((bucket, r.n(name)?));
+            }
+        } else if let Some((day, seats)) = name
+            .strip_prefix(SEATS_ON_PREFIX)
+            .map(|d| (d, true))
+            .or_else(|| name.strip_prefix(ENROLLED_ON_PREFIX).map(|d| (d, false)))
+        {
+            let Some(date) = crate::domain::funnel::parse_day_key(day) else {
+                continue;
+            };
+            let entry = days.entry(date).or_insert(SeatsOnDay {
+                day: date,
+                seats_used: 0,
+                enrolled: 0,
+            });
+            if seats {
+                entry.seats_used = r.n(name)?;
+            } else {
+                entry.enrolled = r.n(name)?;
+            }
+        }
+    }
+    funnel.enrol_after.sort();
+    funnel.seats = days.into_values().collect();
+    Ok(funnel)
 }
 
 pub fn contract_from(item: &Item) -> Result<Contract, CorruptItem> {
@@ -287,6 +382,11 @@ pub fn contract_from(item: &Item) -> Result<Contract, CorruptItem> {
             pending: r.opt_n("pending")?.unwrap_or(0),
             enrolled: r.opt_n("enrolled")?.unwrap_or(0),
             revoked: r.opt_n("revoked")?.unwrap_or(0),
+        },
+        mail: mail_from(&r)?,
+        reminders: match r.opt_s("reminders") {
+            Some(_) => r.json("reminders")?,
+            None => ReminderPlan::default(),
         },
     })
 }
@@ -388,6 +488,17 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, CorruptItem> {
         revoked_by: r.opt_id("revoked_by", UserId::parse)?,
         revoked_at: r.opt_time("revoked_at")?,
         reinvited: matches!(item.get("reinvited"), Some(AttributeValue::Bool(true))),
+        reminders_sent: r.opt_n("reminders_sent")?.unwrap_or(0),
+        // A reminder marker of an older link (a resend came before the mailer) is no reminder.
+        reminder: match (
+            r.opt_n::<u32>("send_reminder")?,
+            r.opt_n::<u32>("reminder_version")?,
+        ) {
+            (Some(n), Some(v)) if Some(v) == r.opt_n("token_version")? => Some(n),
+            _ => None,
+        },
+        remind_at: r.opt_time("remind_at")?,
+        expiry_counted: matches!(item.get("expiry_counted"), Some(AttributeValue::Bool(true))),
     })
 }
 

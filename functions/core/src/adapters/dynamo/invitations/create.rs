@@ -2,7 +2,7 @@
 //! counters (and its seat limit) and an audit record; a cancelled transaction names the items
 //! that exist, which are answered or re-invited, and the rest go again.
 
-use super::{invitation_key, tx_update, update};
+use super::{invitation_key, tx_update, update, CountChange};
 use crate::adapters::dynamo::items::*;
 use crate::adapters::dynamo::{failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
 use crate::domain::*;
@@ -42,6 +42,11 @@ impl DynamoStore {
             "delivery = :queued",
             "send_shard = :shard",
             "send_due_at = :due",
+            // The reminder run first looks at the link's expiry; the record of the mail sets
+            // the first reminder.
+            "remind_shard = :rshard",
+            "remind_at = :exp",
+            "reminders_sent = :zero",
             "#type = :type",
         ];
         let mut remove = vec![
@@ -55,6 +60,9 @@ impl DynamoStore {
             "report_kind",
             "report_at",
             "report_detail",
+            "send_reminder",
+            "reminder_version",
+            "expiry_counted",
         ];
         let (condition, version, fresh_id) = match plan {
             Plan::Create(id) => ("attribute_not_exists(pk)", 1, id.clone()),
@@ -83,6 +91,10 @@ impl DynamoStore {
             (":one".into(), n(1)),
             (":queued".into(), s("queued")),
             (":shard".into(), s(send_shard(&c.id, who.email.identity()))),
+            (
+                ":rshard".into(),
+                s(remind_shard(&c.id, who.email.identity())),
+            ),
             (":due".into(), ms(new.now + super::delivery::QUEUED_LIMIT)),
             (":type".into(), s("invitation")),
         ]);
@@ -168,7 +180,18 @@ impl DynamoStore {
                 .iter()
                 .map(|(i, plan)| tx_update(self.invite_update(new, &new.invitees[*i], plan)))
                 .collect();
-            items.push(self.count_change(&new.contract.id, (count, 0, -reinvites), max_before));
+            items.push(self.count_change(
+                &new.contract.id,
+                CountChange {
+                    pending: count,
+                    enrolled: 0,
+                    revoked: -reinvites,
+                    invited: count,
+                    enrolled_after: None,
+                    now: new.now,
+                },
+                max_before,
+            ));
             items.push(
                 self.put_audit(
                     &new.contract.id,

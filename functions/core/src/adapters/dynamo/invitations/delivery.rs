@@ -39,10 +39,10 @@ fn sent_record(inv: &Invitation, at: DateTime<Utc>, message_id: &str) -> (AuditR
         actor: None,
         action: AuditAction::Sent,
         subjects: vec![inv.email.identity().to_owned()],
-        detail: Some(if inv.send_count > 1 {
-            format!("to {} (send {})", inv.email, inv.send_count)
-        } else {
-            format!("to {}", inv.email)
+        detail: Some(match inv.reminder {
+            Some(n) => format!("reminder {n} to {}", inv.email),
+            None if inv.send_count > 1 => format!("to {} (send {})", inv.email, inv.send_count),
+            None => format!("to {}", inv.email),
         }),
         invitation_id: Some(inv.id.clone()),
     };
@@ -108,13 +108,28 @@ impl DeliveryStore for DynamoStore {
             (":now".to_owned(), ms(now)),
         ]);
         let (expression, history) = match result {
-            DeliveryResult::Sent { message_id } => {
+            DeliveryResult::Sent {
+                message_id,
+                remind_at,
+            } => {
                 values.insert(":sent".into(), s("sent"));
                 values.insert(":msg".into(), s(&message_id));
+                let mut set =
+                    "SET delivery = :sent, last_sent_at = :now, message_id = :msg".to_owned();
+                if let Some(at) = remind_at {
+                    values.insert(":remind".into(), ms(at));
+                    values.insert(
+                        ":rshard".into(),
+                        s(remind_shard(
+                            &invitation.contract_id,
+                            invitation.email.identity(),
+                        )),
+                    );
+                    set.push_str(", remind_at = :remind, remind_shard = :rshard");
+                }
                 (
-                    "SET delivery = :sent, last_sent_at = :now, message_id = :msg \
-                     REMOVE delivery_since, delivery_error, send_shard, send_due_at, \
-                     report_kind, report_at, report_detail",
+                    set + " REMOVE delivery_since, delivery_error, send_shard, send_due_at, \
+                     report_kind, report_at, report_detail, send_reminder, reminder_version",
                     sent_record(invitation, now, &message_id),
                 )
             }
@@ -133,7 +148,8 @@ impl DeliveryStore for DynamoStore {
                 let sk = history_sk(&invitation.id, now);
                 (
                     "SET delivery = :failed, delivery_error = :reason, delivery_since = :now \
-                     REMOVE send_shard, send_due_at",
+                     REMOVE send_shard, send_due_at, send_reminder, reminder_version"
+                        .to_owned(),
                     (record, sk),
                 )
             }
@@ -144,7 +160,7 @@ impl DeliveryStore for DynamoStore {
         let items = vec![
             tx_update(update(
                 invitation_key(&invitation.contract_id, invitation.email.identity()),
-                expression,
+                &expression,
                 "token_version = :ver AND delivery = :sending",
                 &[],
                 values,

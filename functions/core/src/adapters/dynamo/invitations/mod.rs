@@ -110,33 +110,74 @@ impl DynamoStore {
         [self.put_audit(contract, record), history]
     }
 
-    /// Adds `deltas` (pending, enrolled, revoked) to the contract's counters; seats follow.
+    /// Adds `change` to the contract's counters in the same transaction as the invitations it
+    /// counts: the status counts and seats, and the funnel's (invitations made, the time to
+    /// enrol, and today's seats and enrolments as they stand after the change).
     pub(super) fn count_change(
         &self,
         contract: &ContractId,
-        (pending, enrolled, revoked): (i64, i64, i64),
+        change: CountChange,
         seats_at_most_before: Option<i64>,
     ) -> TransactWriteItem {
+        let CountChange {
+            pending,
+            enrolled,
+            revoked,
+            invited,
+            enrolled_after,
+            now,
+        } = change;
+        let day = funnel::day_key(now);
         let mut values = Item::from([
             (":p".into(), n(pending)),
             (":e".into(), n(enrolled)),
             (":r".into(), n(revoked)),
             (":seats".into(), n(pending + enrolled)),
+            (":inv".into(), n(invited)),
+            (":zero".into(), n(0)),
         ]);
+        let mut names = vec![
+            ("#seats_today", format!("{SEATS_ON_PREFIX}{day}")),
+            ("#enrolled_today", format!("{ENROLLED_ON_PREFIX}{day}")),
+        ];
+        // The operands are read before the update: these are the counts after it.
+        let mut expression = "SET #seats_today = if_not_exists(seats_used, :zero) + :seats, \
+             #enrolled_today = if_not_exists(enrolled, :zero) + :e \
+             ADD pending :p, enrolled :e, revoked :r, seats_used :seats, invited_total :inv"
+            .to_owned();
+        if let Some(bucket) = enrolled_after {
+            names.push(("#after", format!("{ENROL_AFTER_PREFIX}{}", bucket.key())));
+            values.insert(":one".into(), n(1));
+            expression.push_str(", #after :one");
+        }
         let mut condition = "attribute_exists(pk)".to_owned();
         if let Some(max) = seats_at_most_before {
             condition.push_str(" AND seats_used <= :max");
             values.insert(":max".into(), n(max));
         }
+        let names: Vec<(&str, &str)> = names.iter().map(|(k, v)| (*k, v.as_str())).collect();
         tx_update(update(
             key(contract_pk(contract), CONTRACT_SK.into()),
-            "ADD pending :p, enrolled :e, revoked :r, seats_used :seats",
+            &expression,
             &condition,
-            &[],
+            &names,
             values,
             self.table(),
         ))
     }
+}
+
+/// A change to a contract's counters (see [`DynamoStore::count_change`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CountChange {
+    pub pending: i64,
+    pub enrolled: i64,
+    pub revoked: i64,
+    /// Invitations made (new and re-invited).
+    pub invited: i64,
+    /// For an enrolment: how long after its invitation.
+    pub enrolled_after: Option<EnrolAfter>,
+    pub now: DateTime<Utc>,
 }
 
 impl DynamoStore {

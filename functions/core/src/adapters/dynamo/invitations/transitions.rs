@@ -2,7 +2,7 @@
 //! the item as last seen (the domain's `check_*`), writes under a condition, and when the
 //! condition fails decides again from the item DynamoDB hands back (ALL_OLD).
 
-use super::{invitation_key, tx_update, update};
+use super::{invitation_key, tx_update, update, CountChange};
 use crate::adapters::dynamo::items::*;
 use crate::adapters::dynamo::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
 use crate::domain::*;
@@ -118,13 +118,24 @@ impl TransitionStore for DynamoStore {
                     invitation_key(contract, current.email.identity()),
                     // Nothing is sent for a revoked invitation: off the sweeper's index.
                     "SET #status = :revoked, gsi1pk = :g1pk, revoked_by = :by, revoked_at = :now \
-                     REMOVE send_shard, send_due_at",
+                     REMOVE send_shard, send_due_at, remind_shard, remind_at",
                     "invitation_id = :id AND #status = :pending",
                     &[("#status", "status")],
                     values,
                     self.table(),
                 )),
-                self.count_change(contract, (-1, 0, 1), None),
+                self.count_change(
+                    contract,
+                    CountChange {
+                        pending: -1,
+                        enrolled: 0,
+                        revoked: 1,
+                        invited: 0,
+                        enrolled_after: None,
+                        now,
+                    },
+                    None,
+                ),
                 // The invite this revoke ends, into the history: a re-invite will overwrite
                 // the item that records it.
                 self.put_history(
@@ -269,7 +280,7 @@ impl TransitionStore for DynamoStore {
                 "SET #status = :enrolled, gsi1pk = :g1pk, user_id = :uid, enrolled_at = :now"
                     .to_owned();
             // Off the sweeper's index: an enrolled student needs no more mail.
-            let remove = " REMOVE send_shard, send_due_at";
+            let remove = " REMOVE send_shard, send_due_at, remind_shard, remind_at";
             let mut names = vec![("#status", "status")];
             if let Some(user) = &new_user {
                 set.push_str(", #name = :name");
@@ -285,7 +296,18 @@ impl TransitionStore for DynamoStore {
                     values,
                     self.table(),
                 )),
-                self.count_change(contract, (-1, 1, 0), None),
+                self.count_change(
+                    contract,
+                    CountChange {
+                        pending: -1,
+                        enrolled: 1,
+                        revoked: 0,
+                        invited: 0,
+                        enrolled_after: Some(EnrolAfter::of(now - current.invited_at)),
+                        now,
+                    },
+                    None,
+                ),
             ];
             items.extend(self.audit_with_history(
                 contract,
