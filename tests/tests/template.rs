@@ -569,14 +569,21 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
     let filters = s["FilterCriteria"]["Filters"]
         .as_array()
         .expect("a stream filter");
-    assert_eq!(filters.len(), 1);
-    let pattern: Value =
-        serde_json::from_str(filters[0]["Pattern"].as_str().expect("a pattern")).expect("JSON");
+    assert_eq!(filters.len(), 2);
+    let pattern = |i: usize| -> Value {
+        serde_json::from_str(filters[i]["Pattern"].as_str().expect("a pattern")).expect("JSON")
+    };
     assert_eq!(
-        pattern["dynamodb"]["NewImage"],
+        pattern(0)["dynamodb"]["NewImage"],
         json!({"type": {"S": ["invitation"]}, "delivery": {"S": ["queued"]}})
     );
-    assert_eq!(pattern["eventName"], json!(["INSERT", "MODIFY"]));
+    assert_eq!(pattern(0)["eventName"], json!(["INSERT", "MODIFY"]));
+    // "Send me a test": a new test mail item, queued.
+    assert_eq!(
+        pattern(1)["dynamodb"]["NewImage"],
+        json!({"type": {"S": ["test_mail"]}, "delivery": {"S": ["queued"]}})
+    );
+    assert_eq!(pattern(1)["eventName"], json!(["INSERT"]));
     assert!(s["MaximumRetryAttempts"].is_u64());
     let queue = s["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
         .as_str()

@@ -107,6 +107,19 @@ pub enum SyncOutcome {
     Unchanged,
 }
 
+/// "Send me a test": a draft of a contract's mail, to the admin who asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestMail {
+    pub id: String,
+    pub contract: ContractId,
+    /// The admin's own address (from their sign-in), and their name.
+    pub to: EmailAddress,
+    pub name: Option<String>,
+    pub requested_by: UserId,
+    pub mail: ContractMail,
+    pub queued_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryResult {
     /// The mail service accepted the mail under this message id (SES's, which its delivery
@@ -172,6 +185,31 @@ pub trait DirectoryStore: Send + Sync {
     async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError>;
     /// Directory search: email prefix or a part of the name, case-insensitive.
     async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError>;
+    /// Sets the contract's invitation mail (language, own text or the standard one), with an
+    /// audit record. The contract as it is after; `None` when there is no such contract.
+    async fn set_contract_mail(
+        &self,
+        contract: &ContractId,
+        mail: &ContractMail,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError>;
+    /// Sets the contract's reminder plan, with an audit record.
+    async fn set_reminder_plan(
+        &self,
+        contract: &ContractId,
+        plan: &ReminderPlan,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError>;
+    /// The contract and its funnel counters, in one read.
+    async fn contract_funnel(
+        &self,
+        contract: &ContractId,
+    ) -> Result<Option<(Contract, Funnel)>, StoreError>;
+    /// Queues a test of a contract's mail for the mailer (the one place mail is sent), with
+    /// an audit record.
+    async fn queue_test_mail(&self, test: &TestMail) -> Result<(), StoreError>;
     /// Makes `admin` an administrator of the contract, with an audit record, unless they are
     /// one already. The contract as it is after; `None` when there is no such contract.
     async fn add_contract_admin(
@@ -295,6 +333,19 @@ pub trait TransitionStore: Send + Sync {
 /// The mailer's side of an invitation: claim a queued send, record the result, give it back.
 #[async_trait]
 pub trait DeliveryStore: Send + Sync {
+    /// Takes a queued test mail for mailing; false when it was taken already.
+    async fn claim_test_mail(
+        &self,
+        test: &TestMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Records what became of a test mail (sent with its message id, or why not).
+    async fn record_test_mail(
+        &self,
+        test: &TestMail,
+        result: &DeliveryResult,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Takes the queued send of `token_version` for mailing; None when it is no longer due
     /// (already sent or being sent, superseded, or the invitation is not pending).
     async fn claim_send(
