@@ -405,6 +405,60 @@ pub trait DeliveryStore: Send + Sync {
     ) -> Result<SweepOutcome, StoreError>;
 }
 
+/// An invitation the reminder run found due on the `by_remind_at` index: where it is, and the
+/// wake-up time it was found with (every write of the run is conditional on it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueReminder {
+    /// Its `by_remind_at` partition.
+    pub shard: String,
+    pub contract: ContractId,
+    pub identity: String,
+    pub remind_at: DateTime<Utc>,
+}
+
+/// What the reminder run did with one due invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WakeOutcome {
+    /// Reminder `n` queued for the mailer (and in the invitation's history).
+    Reminded(u32),
+    /// Nothing due yet (or a send in flight, or the last one failed): it wakes again later.
+    Rescheduled,
+    /// Its link ran out unused: counted as expired once (funnel and history).
+    Expired,
+    /// Needs no more wake-ups (revoked, enrolled, expiry already counted): off the index.
+    Cleared,
+    /// It changed since it was found (another run, the mailer, an admin): left alone.
+    Moved,
+}
+
+/// The reminder run's side of the table.
+#[async_trait]
+pub trait ReminderStore: Send + Sync {
+    /// The contract's reminder plan; `None` when there is no such contract.
+    async fn reminder_plan(
+        &self,
+        contract: &ContractId,
+    ) -> Result<Option<ReminderPlan>, StoreError>;
+    /// Invitations due (wake-up at or before `now`) in one partition of `by_remind_at`, oldest
+    /// first, at most `limit`, after `after` (the previous page's last) when given.
+    async fn due_reminders(
+        &self,
+        shard: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+        after: Option<&DueReminder>,
+    ) -> Result<Vec<DueReminder>, StoreError>;
+    /// Deals with one due invitation under `plan`, conditional on it being as it was found:
+    /// queues its next reminder, counts its expiry, sets its next wake-up, or takes it off the
+    /// index. Each due reminder is queued at most once however many runs race for it.
+    async fn wake_invitation(
+        &self,
+        due: &DueReminder,
+        plan: &ReminderPlan,
+        now: DateTime<Utc>,
+    ) -> Result<WakeOutcome, StoreError>;
+}
+
 #[async_trait]
 pub trait ImportStore: Send + Sync {
     /// Creates the import record; false when one with this id exists already.
