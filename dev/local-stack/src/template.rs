@@ -307,9 +307,9 @@ mod filter_tests {
     }
 
     #[test]
-    fn the_mailers_filter_passes_queued_invitation_writes_only() {
+    fn the_mailers_filter_passes_queued_invitation_writes_and_new_test_mails_only() {
         let filters = Template::load().stream_filters("mailer");
-        assert_eq!(filters.len(), 1);
+        assert_eq!(filters.len(), 2);
         let record = |event: &str, kind: &str, delivery: &str| {
             json!({"eventName": event, "dynamodb": {"NewImage": {
                 "type": {"S": kind}, "delivery": {"S": delivery}, "pk": {"S": "CONTRACT#c"}}}})
@@ -320,5 +320,9 @@ mod filter_tests {
         assert!(!passes(&record("MODIFY", "invitation", "sent")));
         assert!(!passes(&record("INSERT", "audit", "queued")));
         assert!(!passes(&json!({"eventName": "REMOVE", "dynamodb": {}})));
+        // "Send me a test": a new test mail item, not the mailer's own updates of it.
+        assert!(passes(&record("INSERT", "test_mail", "queued")));
+        assert!(!passes(&record("MODIFY", "test_mail", "queued")));
+        assert!(!passes(&record("MODIFY", "test_mail", "sent")));
     }
 }
