@@ -101,7 +101,11 @@ fn contract(kind: &str, activities: usize, phase: &str) -> Contract {
         "needs_activity_choice": kind == "voucher" && activities > 1,
         "starts_at": "2025-01-01T00:00:00Z", "ends_at": "2025-12-31T00:00:00Z",
         "seat_limit": 20, "seats_used": 8, "seats_left": 12,
-        "counts": {"pending": 5, "enrolled": 3, "revoked": 2}, "invitation_lifetime_days": 14
+        "counts": {"pending": 5, "enrolled": 3, "revoked": 2}, "invitation_lifetime_days": 14,
+        "mail": {"language": "en", "subject": "You're invited to {contract}",
+                 "message": "You have been invited by {inviter} to join the learning contract \"{contract}\".",
+                 "custom": false},
+        "reminders": {"enabled": true, "days_after_send": 3, "days_before_expiry": 2, "at_most": 2}
     }))
     .unwrap()
 }
