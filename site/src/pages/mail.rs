@@ -541,10 +541,11 @@ pub fn MailEditor(props: &MailEditorProps) -> Html {
             MailLanguage::En
         })
     });
-    let on_subject = d.reform(|e: InputEvent| {
+    // Typing, and also a value set otherwise (autofill, WebDriver's clear): both are edits.
+    let on_subject = d.reform(|e: Event| {
         MailAction::Subject(e.target_unchecked_into::<HtmlInputElement>().value())
     });
-    let on_message = d.reform(|e: InputEvent| {
+    let on_message = d.reform(|e: Event| {
         MailAction::Message(
             e.target_unchecked_into::<web_sys::HtmlTextAreaElement>()
                 .value(),
@@ -591,11 +592,11 @@ pub fn MailEditor(props: &MailEditorProps) -> Html {
                     </select>
                     <p class="hint" id="mail-language-hint">{"The greeting, the button and the lines about the link are in this language."}</p>
                     <label for="mail-subject">{"Subject"}</label>
-                    <input id="mail-subject" type="text" value={draft.subject.clone()} oninput={on_subject}
+                    <input id="mail-subject" type="text" value={draft.subject.clone()} oninput={on_subject.reform(Event::from)} onchange={on_subject}
                         aria-invalid={subject_invalid} aria-describedby={subject_described} autocomplete="off" />
                     {subject_error}
                     <label for="mail-message">{"Message"}</label>
-                    <textarea id="mail-message" rows="8" value={draft.message.clone()} oninput={on_message}
+                    <textarea id="mail-message" rows="8" value={draft.message.clone()} oninput={on_message.reform(Event::from)} onchange={on_message}
                         aria-invalid={message_invalid} aria-describedby={message_described} />
                     {message_error}
                     <div class="buttons">
@@ -720,20 +721,9 @@ pub fn ReminderForm(props: &ReminderFormProps) -> Html {
             dispatch.emit(MailAction::Plan(plan));
         })
     };
-    let input = |edit: fn(&mut PlanDraft, String)| {
-        let (dispatch, plan) = (props.dispatch.clone(), plan.clone());
-        Callback::from(move |e: InputEvent| {
-            let mut plan = plan.clone();
-            edit(
-                &mut plan,
-                e.target_unchecked_into::<HtmlInputElement>().value(),
-            );
-            dispatch.emit(MailAction::Plan(plan));
-        })
-    };
     let on_enabled = change(|p, v| p.enabled = v == "true");
-    let on_after = input(|p, v| p.days_after_send = v);
-    let on_before = input(|p, v| p.days_before_expiry = v);
+    let on_after = change(|p, v| p.days_after_send = v);
+    let on_before = change(|p, v| p.days_before_expiry = v);
     let on_most = {
         let (dispatch, plan) = (props.dispatch.clone(), plan.clone());
         Callback::from(move |e: Event| {
@@ -767,7 +757,7 @@ pub fn ReminderForm(props: &ReminderFormProps) -> Html {
                     <div class="field">
                         <label for="reminder-after">{"Days after the last mail"}</label>
                         <input id="reminder-after" type="number" min="1" max={MAX_REMINDER_DAYS.to_string()} inputmode="numeric"
-                            value={plan.days_after_send.clone()} oninput={on_after} aria-invalid={after_invalid}
+                            value={plan.days_after_send.clone()} oninput={on_after.reform(Event::from)} onchange={on_after} aria-invalid={after_invalid}
                             aria-describedby={described("reminder-after-hint", after_error_id)} />
                         <p class="hint" id="reminder-after-hint">{"Counted from the invitation or the last reminder. Leave empty for none."}</p>
                         {after_error}
@@ -775,7 +765,7 @@ pub fn ReminderForm(props: &ReminderFormProps) -> Html {
                     <div class="field">
                         <label for="reminder-before">{"Days before the link expires"}</label>
                         <input id="reminder-before" type="number" min="1" max={MAX_REMINDER_DAYS.to_string()} inputmode="numeric"
-                            value={plan.days_before_expiry.clone()} oninput={on_before} aria-invalid={before_invalid}
+                            value={plan.days_before_expiry.clone()} oninput={on_before.reform(Event::from)} onchange={on_before} aria-invalid={before_invalid}
                             aria-describedby={described("reminder-before-hint", before_error_id)} />
                         <p class="hint" id="reminder-before-hint">{"Leave empty for none."}</p>
                         {before_error}
