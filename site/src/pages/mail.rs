@@ -664,7 +664,7 @@ pub fn MailPreview(props: &MailPreviewProps) -> Html {
                             <dd id="preview-subject">{mail.subject.clone()}</dd>
                         </dl>
                         <h4 id="preview-text-heading">{"Text"}</h4>
-                        <pre id="preview-text" class="preview-text" tabindex="0" aria-labelledby="preview-text-heading">{mail.text.clone()}</pre>
+                        <pre id="preview-text" class="preview-text">{mail.text.clone()}</pre>
                         <h4>{"HTML"}</h4>
                         <iframe id="preview-html" class="preview-html" sandbox="" srcdoc={mail.html.clone()}
                             title={format!("The mail's HTML body, as {SAMPLE_NAME} would see it")} />
