@@ -606,6 +606,16 @@ async fn every_function_answers_its_event_files_under_cargo_lambda_watch() {
     );
     assert_eq!(swept["due"], 0, "{swept}");
 
+    // reminders: the seed's due reminders are queued (no mailer runs here); it answers its counts.
+    let reminded = run("reminders", "reminders/events/schedule.json");
+    let mut keys: Vec<&String> = reminded.as_object().expect("counts").keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["expired", "reminded", "rescheduled", "skipped"],
+        "{reminded}"
+    );
+
     eprintln!(
         "every function answered its event files under cargo lambda watch in {:.0?}",
         started.elapsed()

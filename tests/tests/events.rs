@@ -97,7 +97,11 @@ fn s3_and_stream_events_deserialize_as_the_runtime_would() {
         );
     }
     // Scheduled functions take any event; theirs are EventBridge's scheduled events.
-    for dir in ["directory-sync/events", "send-sweeper/events"] {
+    for dir in [
+        "directory-sync/events",
+        "send-sweeper/events",
+        "reminders/events",
+    ] {
         for file in event_files(dir) {
             let event: serde_json::Value = serde_json::from_str(&read(&file))
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));

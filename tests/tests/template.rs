@@ -493,7 +493,9 @@ fn the_link_signing_key_comes_from_secrets_manager_in_a_shape_the_code_accepts()
 
 #[test]
 fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
-    use invitations_core::adapters::dynamo::items::{BY_INVITATION_ID, BY_SEND_DUE, GSI1};
+    use invitations_core::adapters::dynamo::items::{
+        BY_INVITATION_ID, BY_REMIND_AT, BY_SEND_DUE, GSI1,
+    };
     let template = Template::load();
     let tables: Vec<_> = template.of_type("AWS::DynamoDB::Table").collect();
     assert_eq!(tables.len(), 1);
@@ -520,13 +522,21 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
         .iter()
         .map(|i| (i["IndexName"].as_str().expect("IndexName"), i))
         .collect();
-    assert_eq!(indexes.len(), 3);
+    assert_eq!(indexes.len(), 4);
     assert_eq!(
         indexes[BY_SEND_DUE]["KeySchema"],
         json!([key("send_shard", "HASH"), key("send_due_at", "RANGE")])
     );
     assert_eq!(
         indexes[BY_SEND_DUE]["Projection"],
+        json!({"ProjectionType": "INCLUDE", "NonKeyAttributes": ["contract_id"]})
+    );
+    assert_eq!(
+        indexes[BY_REMIND_AT]["KeySchema"],
+        json!([key("remind_shard", "HASH"), key("remind_at", "RANGE")])
+    );
+    assert_eq!(
+        indexes[BY_REMIND_AT]["Projection"],
         json!({"ProjectionType": "INCLUDE", "NonKeyAttributes": ["contract_id"]})
     );
     assert_eq!(
@@ -569,14 +579,21 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
     let filters = s["FilterCriteria"]["Filters"]
         .as_array()
         .expect("a stream filter");
-    assert_eq!(filters.len(), 1);
-    let pattern: Value =
-        serde_json::from_str(filters[0]["Pattern"].as_str().expect("a pattern")).expect("JSON");
+    assert_eq!(filters.len(), 2);
+    let pattern = |i: usize| -> Value {
+        serde_json::from_str(filters[i]["Pattern"].as_str().expect("a pattern")).expect("JSON")
+    };
     assert_eq!(
-        pattern["dynamodb"]["NewImage"],
+        pattern(0)["dynamodb"]["NewImage"],
         json!({"type": {"S": ["invitation"]}, "delivery": {"S": ["queued"]}})
     );
-    assert_eq!(pattern["eventName"], json!(["INSERT", "MODIFY"]));
+    assert_eq!(pattern(0)["eventName"], json!(["INSERT", "MODIFY"]));
+    // "Send me a test": a new test mail item, queued.
+    assert_eq!(
+        pattern(1)["dynamodb"]["NewImage"],
+        json!({"type": {"S": ["test_mail"]}, "delivery": {"S": ["queued"]}})
+    );
+    assert_eq!(pattern(1)["eventName"], json!(["INSERT"]));
     assert!(s["MaximumRetryAttempts"].is_u64());
     let queue = s["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
         .as_str()
@@ -745,6 +762,7 @@ fn each_role_allows_only_what_its_function_does() {
         "people",
         "directory-sync",
         "send-sweeper",
+        "reminders",
     ] {
         let actions = role_actions(&template, binary);
         assert!(
@@ -818,18 +836,21 @@ fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
         .collect();
     assert_eq!(alarmed, queues);
 
-    let sweeper = template
-        .functions()
-        .into_iter()
-        .find(|f| f.binary == "send-sweeper")
-        .expect("the send sweeper");
-    let schedules: Vec<&Value> = sweeper.properties["Events"]
-        .as_object()
-        .expect("events")
-        .values()
-        .filter(|e| e["Type"] == "Schedule")
-        .collect();
-    assert_eq!(schedules.len(), 1);
+    for binary in ["send-sweeper", "reminders"] {
+        let function = template
+            .functions()
+            .into_iter()
+            .find(|f| f.binary == binary)
+            .expect(binary);
+        let schedules: Vec<&Value> = function.properties["Events"]
+            .as_object()
+            .expect("events")
+            .values()
+            .filter(|e| e["Type"] == "Schedule")
+            .collect();
+        assert_eq!(schedules.len(), 1, "{binary}");
+        assert_eq!(schedules[0]["Properties"]["Schedule"], "rate(5 minutes)");
+    }
     assert_eq!(
         role_actions(&template, "send-sweeper"),
         [
@@ -844,6 +865,34 @@ fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
         .into_iter()
         .map(str::to_owned)
         .collect()
+    );
+    // The reminder run: the contract and invitation reads, the conditional transactions
+    // (invitation, contract counter, audit and history items), and Query on its index only.
+    assert_eq!(
+        role_actions(&template, "reminders"),
+        [
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem",
+            "logs:CreateLogStream",
+            "logs:PutLogEvents"
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+    );
+    let role = &template.resources()["RemindersRole"]["Properties"]["Policies"][0]
+        ["PolicyDocument"]["Statement"];
+    let query = role
+        .as_array()
+        .expect("statements")
+        .iter()
+        .find(|st| st["Action"] == "dynamodb:Query")
+        .expect("a Query statement");
+    assert_eq!(
+        query["Resource"]["Fn::Sub"],
+        "${Table.Arn}/index/by_remind_at"
     );
 }
 

@@ -1,6 +1,7 @@
 //! The whole system on one machine, for people and for end-to-end tests: the emulators, the
 //! resources infra/template.yaml declares, a gateway serving the site and the API, the event
-//! bridge that plays Lambda's S3 and stream triggers, the directory sync's schedule, and demo
+//! bridge that plays Lambda's S3 and stream triggers, the directory sync's, send sweeper's and
+//! reminder run's schedules, and demo
 //! data. The functions' code runs unchanged, in this process. Identity is the user pool's: people
 //! sign in with the emulator's id tokens and the gateway checks them as API Gateway would.
 //!
@@ -36,6 +37,10 @@ pub const SYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How often the send sweeper runs (every 5 minutes in the template).
 pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How often the reminder run goes (every 5 minutes in the template; sooner here, so the
+/// demo's due reminders go out within seconds). `run-reminders` runs it now.
+pub const REMIND_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Who the demo mail comes from.
 pub const MAIL_FROM: &str = "Learning Contracts <invitations@learning.example>";
@@ -211,6 +216,8 @@ impl Stack {
                 people: &people,
                 sign_in: &sign_in,
                 authorizer: &authorizer,
+                dynamodb: &dynamodb,
+                table: &resources.names.table,
             }
             .run(clock())
             .await?;
@@ -244,6 +251,26 @@ impl Stack {
                     if let Err(e) = send_sweeper::run(&sweeper).await {
                         tracing::warn!(error = %e, "the send sweep failed; it runs again shortly");
                     }
+                }
+            }));
+            // The reminder run on its schedule: a run now (the seed's due reminders), then every
+            // REMIND_EVERY; the mailer sends what it queues through the bridge.
+            let reminding: Arc<dyn ports::ReminderStore> = Arc::new(store.clone());
+            let reminder_clock = clock.clone();
+            tasks.push(tokio::spawn(async move {
+                loop {
+                    let now = reminder_clock();
+                    match reminders::run(reminding.as_ref(), now, reminders::DEFAULT_PER_RUN).await
+                    {
+                        Ok(counts) if counts != reminders::RunCounts::default() => {
+                            tracing::info!(?counts, "reminder run")
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "the reminder run failed; it runs again shortly")
+                        }
+                    }
+                    tokio::time::sleep(REMIND_EVERY).await;
                 }
             }));
             // The template's schedule: a pass now and then every SYNC_EVERY.
@@ -306,6 +333,14 @@ impl Stack {
             .filter(|p| p.role == role)
             .nth(nth)
             .unwrap_or_else(|| panic!("no seeded {role} number {nth}"))
+    }
+
+    /// One reminder run now (it also runs every REMIND_EVERY on its own).
+    pub async fn run_reminders(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<reminders::RunCounts, ports::StoreError> {
+        reminders::run(&self.store, now, reminders::DEFAULT_PER_RUN).await
     }
 
     /// The SES emulator's web inbox.

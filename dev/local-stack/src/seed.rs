@@ -327,6 +327,9 @@ pub struct Seeder<'a> {
     /// Ada and Grace act through the admin API with the claims of their own id tokens.
     pub sign_in: &'a LocalSignIn,
     pub authorizer: &'a JwtAuthorizer,
+    /// The table itself: the demo's due reminders are mail sent "days ago" (see `run`).
+    pub dynamodb: &'a aws_sdk_dynamodb::Client,
+    pub table: &'a str,
 }
 
 impl Seeder<'_> {
@@ -420,13 +423,58 @@ impl Seeder<'_> {
 
         // People enrol after their mail arrives: let the mailer catch up first, so the demo
         // shows enrolled invitations as sent, not as still queued.
-        let mailed: Vec<String> = [&lead[..7], &data[..8], &onboarding[..1]].concat();
+        let mailed: Vec<String> = [&lead[..7], &data[..8], &onboarding[..3]].concat();
         self.wait_for_mail(&mailed).await?;
         self.enrol_some(self.now, &lead[..5]).await?;
         self.revoke_some(ada, LEADERSHIP, &lead[5..7]).await?;
         self.enrol_some(self.now, &data[..6]).await?;
         self.revoke_some(ada, DATA_SKILLS, &data[6..8]).await?;
         self.enrol_some(self.now, &onboarding[..1]).await?;
+        // Two onboarding invitations were mailed four days ago: their first reminder (3 days
+        // after the mail, the default plan) is due, so the reminder run mails them at once.
+        self.mailed_days_ago(&onboarding[1..3], 4, now).await?;
+        Ok(())
+    }
+
+    /// Makes the last mail of each invitation `days` old, with the wake-up the mailer would
+    /// have set then (the contract's plan); the invitation must have been mailed already.
+    async fn mailed_days_ago(
+        &self,
+        ids: &[String],
+        days: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), BoxError> {
+        use invitations_core::adapters::dynamo::items::{contract_pk, invite_sk, ms, s};
+        for id in ids {
+            let id = InvitationId::parse(id)?;
+            let Some(invitation) = self.store.find_invitation(&id).await? else {
+                continue;
+            };
+            let Some(contract) = self.store.get_contract(&invitation.contract_id).await? else {
+                continue;
+            };
+            let sent = now - Duration::days(days);
+            let Some(remind_at) = contract.reminders.next_due(sent, invitation.expires_at, 0)
+            else {
+                continue;
+            };
+            let result = self
+                .dynamodb
+                .update_item()
+                .table_name(self.table)
+                .key("pk", s(contract_pk(&invitation.contract_id)))
+                .key("sk", s(invite_sk(invitation.email.identity())))
+                .update_expression("SET last_sent_at = :sent, remind_at = :at")
+                .condition_expression("delivery = :delivered AND attribute_exists(remind_at)")
+                .expression_attribute_values(":sent", ms(sent))
+                .expression_attribute_values(":at", ms(remind_at))
+                .expression_attribute_values(":delivered", s("sent"))
+                .send()
+                .await;
+            if let Err(e) = result {
+                tracing::warn!(invitation = %id, error = %DisplayErrorContext(&e), "a demo reminder could not be set up");
+            }
+        }
         Ok(())
     }
 

@@ -819,6 +819,14 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
                 .build()
                 .expect("attribute definition is complete"),
         )
+        .attribute_definitions(attr("remind_shard"))
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("remind_at")
+                .attribute_type(ScalarAttributeType::N)
+                .build()
+                .expect("attribute definition is complete"),
+        )
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
         .global_secondary_indexes(
@@ -851,6 +859,20 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
                 .index_name(items::BY_SEND_DUE)
                 .key_schema(key("send_shard", KeyType::Hash))
                 .key_schema(key("send_due_at", KeyType::Range))
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::Include)
+                        .non_key_attributes("contract_id")
+                        .build(),
+                )
+                .build()
+                .expect("index is complete"),
+        )
+        .global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(items::BY_REMIND_AT)
+                .key_schema(key("remind_shard", KeyType::Hash))
+                .key_schema(key("remind_at", KeyType::Range))
                 .projection(
                     Projection::builder()
                         .projection_type(ProjectionType::Include)

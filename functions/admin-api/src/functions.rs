@@ -4,7 +4,7 @@
 //! what those handlers call.
 
 use crate::routes::{
-    admins, bulk, contracts, export, history, imports, invitations, people, users,
+    admins, bulk, contracts, export, history, imports, invitations, people, settings, users,
 };
 use crate::{accept, App};
 use futures::future::BoxFuture;
@@ -58,6 +58,11 @@ pub const FUNCTIONS: &[Function] = &[
         binary: "correct-address",
         routes: correct_address::ROUTES,
         handle: |app, req| Box::pin(correct_address::handle(app, req)),
+    },
+    Function {
+        binary: "contract-settings",
+        routes: contract_settings::ROUTES,
+        handle: |app, req| Box::pin(contract_settings::handle(app, req)),
     },
     Function {
         binary: "people",
@@ -187,6 +192,7 @@ pub mod admin_read {
         Route::new("GET", "/contracts/{id}/imports"),
         Route::new("GET", "/contracts/{id}/imports/{importId}"),
         Route::new("GET", "/contracts/{id}/admins"),
+        Route::new("GET", "/contracts/{id}/funnel"),
     ];
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
@@ -209,6 +215,7 @@ pub mod admin_read {
                     imports::get(app, &caller, id(), param(&params, "importId")).await
                 }
                 "/contracts/{id}/admins" => admins::list(app, &caller, id()).await,
+                "/contracts/{id}/funnel" => settings::funnel(app, &caller, id()).await,
                 _ => Err(not_found()),
             }
         })
@@ -232,6 +239,31 @@ pub mod contract_admins {
             match route.path {
                 "/contracts/{id}/admins" => admins::add(app, &caller, id, &req).await,
                 _ => admins::remove(app, &caller, id, param(&params, "userId")).await,
+            }
+        })
+        .await
+    }
+}
+
+/// A contract's admins set its invitation mail (and send themselves a test of it) and its
+/// reminder plan; audited.
+pub mod contract_settings {
+    use super::*;
+
+    pub const ROUTES: &[Route] = &[
+        Route::new("POST", "/contracts/{id}/mail"),
+        Route::new("POST", "/contracts/{id}/mail/test"),
+        Route::new("POST", "/contracts/{id}/reminders"),
+    ];
+
+    pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+        respond_with(async {
+            let (route, params, caller) = accept(ROUTES, &req)?;
+            let id = param(&params, "id");
+            match route.path {
+                "/contracts/{id}/mail" => settings::set_mail(app, &caller, id, &req).await,
+                "/contracts/{id}/mail/test" => settings::test_mail(app, &caller, id, &req).await,
+                _ => settings::set_reminders(app, &caller, id, &req).await,
             }
         })
         .await

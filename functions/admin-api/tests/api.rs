@@ -346,6 +346,28 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
                 Some(json!({"emails": ["someone@example.com"]})),
             ),
             ("GET", format!("/contracts/{c}/admins"), None),
+            ("GET", format!("/contracts/{c}/funnel"), None),
+            (
+                "POST",
+                format!("/contracts/{c}/mail"),
+                Some(
+                    json!({"language": "fr", "subject": "{contract}", "message": "Bienvenue {name}."}),
+                ),
+            ),
+            (
+                "POST",
+                format!("/contracts/{c}/mail/test"),
+                Some(
+                    json!({"language": "en", "subject": "Hi {name}", "message": "Join {contract}."}),
+                ),
+            ),
+            (
+                "POST",
+                format!("/contracts/{c}/reminders"),
+                Some(
+                    json!({"enabled": true, "days_after_send": 4, "days_before_expiry": null, "at_most": 1}),
+                ),
+            ),
             (
                 "POST",
                 format!("/contracts/{c}/admins"),
@@ -406,6 +428,8 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
             409
         } else if chooses_admins(method, &path) {
             403
+        } else if path.ends_with("/mail/test") {
+            202
         } else {
             200
         };
@@ -417,6 +441,8 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
             201
         } else if path.ends_with("/invite") {
             409
+        } else if path.ends_with("/mail/test") {
+            202
         } else {
             200
         };
@@ -2271,4 +2297,257 @@ async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain(
         .await
         .unwrap_err();
     assert!(err.to_string().contains("Narrow them down"), "{err}");
+}
+
+#[tokio::test]
+async fn a_contracts_admins_write_its_mail_and_reminder_plan_and_test_it() {
+    let w = World::new().await;
+    // An unknown merge field is refused with the field named; nothing changes.
+    let (status, problem) = w
+        .call(
+            "POST",
+            "/contracts/A/mail",
+            Some(json!({"language": "en", "subject": "Hello {first_name}", "message": "Join {contract}."})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["code"], "invalid_mail_template");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("{first_name}"),
+        "{problem}"
+    );
+    let (_, contract) = w.call("GET", "/contracts/A", None, &ADMIN_A).await;
+    assert_eq!(contract["mail"]["custom"], false);
+    assert_eq!(contract["mail"]["language"], "en");
+    assert_eq!(contract["mail"]["subject"], "You're invited to {contract}");
+    assert_eq!(
+        contract["reminders"],
+        json!({"enabled": true, "days_after_send": 3, "days_before_expiry": 2, "at_most": 2})
+    );
+
+    // Its own text, in French.
+    let (status, contract) = w
+        .call(
+            "POST",
+            "/contracts/A/mail",
+            Some(json!({"language": "fr", "subject": "{name}, rejoignez {contract}", "message": "<b>Bienvenue</b> dans {activities}."})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200, "{contract}");
+    assert_eq!(
+        contract["mail"],
+        json!({"language": "fr", "subject": "{name}, rejoignez {contract}", "message": "<b>Bienvenue</b> dans {activities}.", "custom": true})
+    );
+    let stored = w
+        .env
+        .store
+        .get_contract(&ContractId::parse("A").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.mail.language, Language::Fr);
+    // The standard text of a language, sent back as it is: the contract uses it again.
+    let (_, contract) = w
+        .call(
+            "POST",
+            "/contracts/A/mail",
+            Some(json!({"language": "en", "subject": "You're invited to {contract}", "message": "You have been invited by {inviter} to join the learning contract \"{contract}\"."})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(contract["mail"]["custom"], false);
+
+    // Reminder plans are checked.
+    for (bad, words) in [
+        (
+            json!({"enabled": true, "days_after_send": 0, "days_before_expiry": null, "at_most": 1}),
+            "between 1 and 90",
+        ),
+        (
+            json!({"enabled": true, "days_after_send": null, "days_before_expiry": null, "at_most": 1}),
+            "Choose when",
+        ),
+        (
+            json!({"enabled": true, "days_after_send": 3, "days_before_expiry": null, "at_most": 6}),
+            "At most",
+        ),
+    ] {
+        let (status, problem) = w
+            .call("POST", "/contracts/A/reminders", Some(bad), &ADMIN_A)
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (422, Some("invalid_reminder_plan"))
+        );
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{problem}"
+        );
+    }
+    // Both fields are required (null says "none").
+    let (status, _) = w
+        .call(
+            "POST",
+            "/contracts/A/reminders",
+            Some(json!({"enabled": false, "at_most": 1})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 400);
+    let (status, contract) = w
+        .call(
+            "POST",
+            "/contracts/A/reminders",
+            Some(json!({"enabled": true, "days_after_send": null, "days_before_expiry": 1, "at_most": 1})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        contract["reminders"],
+        json!({"enabled": true, "days_after_send": null, "days_before_expiry": 1, "at_most": 1})
+    );
+
+    // A test: queued for the mailer, to the caller's own address, with the draft as typed.
+    let (status, queued) = w
+        .call(
+            "POST",
+            "/contracts/A/mail/test",
+            Some(json!({"language": "en", "subject": "Draft for {name}", "message": "Try {link}"})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 202, "{queued}");
+    assert_eq!(queued["to"], "admin-a@example.com");
+    let (status, problem) = w
+        .call(
+            "POST",
+            "/contracts/A/mail/test",
+            Some(json!({"language": "en", "subject": "Draft", "message": "{oops}"})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (422, Some("invalid_mail_template"))
+    );
+    // Every change is audited.
+    let audit = w
+        .env
+        .store
+        .list_audit(&ContractId::parse("A").unwrap(), 50)
+        .await
+        .unwrap();
+    let count = |action| audit.iter().filter(|r| r.action == action).count();
+    assert_eq!(
+        (
+            count(AuditAction::ContractSettings),
+            count(AuditAction::TestMail)
+        ),
+        (3, 1)
+    );
+}
+
+#[tokio::test]
+async fn the_funnel_counts_what_the_state_changes_counted() {
+    let w = World::new().await;
+    let emails: Vec<String> = (0..4).map(|i| w.env.email(&format!("f{i}"))).collect();
+    let made = ids(&w.invite("A", &emails, &["a1"], &ADMIN_A).await);
+    for (i, id) in made.iter().enumerate() {
+        w.mail_out(id, &format!("msg-{i}")).await;
+    }
+    let store = &w.env.store;
+    let report = |kind, at| DeliveryReport {
+        kind,
+        at,
+        detail: String::new(),
+    };
+    let now = t0() + Duration::minutes(1);
+    // Delivered twice (a redelivered event) counts once; a bounce counts apart.
+    for _ in 0..2 {
+        store
+            .record_report(
+                &InvitationId::parse(&made[0]).unwrap(),
+                "msg-0",
+                &report(ReportKind::Delivered, now),
+            )
+            .await
+            .unwrap();
+    }
+    store
+        .record_report(
+            &InvitationId::parse(&made[1]).unwrap(),
+            "msg-1",
+            &report(ReportKind::Delivered, now),
+        )
+        .await
+        .unwrap();
+    store
+        .record_report(
+            &InvitationId::parse(&made[2]).unwrap(),
+            "msg-2",
+            &report(ReportKind::BouncedPermanent, now),
+        )
+        .await
+        .unwrap();
+    // Enrol the first after 5 hours, revoke the fourth.
+    w.advance(Duration::hours(5));
+    let inv = store
+        .find_invitation(&InvitationId::parse(&made[0]).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let key = LinkKey::from_bytes(b"0123456789abcdef0123456789abcdef".to_vec()).unwrap();
+    let token = key.sign(&inv.id, inv.token_version).unwrap();
+    let link = key.verify(&token).unwrap();
+    store
+        .enrol(
+            &link,
+            Enrolee::Registered(UserId::parse("u1").unwrap()),
+            t0() + Duration::hours(5),
+        )
+        .await
+        .unwrap();
+    let (status, _) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/invitations/{}/revoke", made[3]),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    let (status, funnel) = w.call("GET", "/contracts/A/funnel", None, &ADMIN_A).await;
+    assert_eq!(status, 200, "{funnel}");
+    assert_eq!(
+        (
+            &funnel["invited"],
+            &funnel["delivered"],
+            &funnel["enrolled"],
+            &funnel["bounced"],
+            &funnel["revoked"],
+            &funnel["pending"],
+            &funnel["expired"]
+        ),
+        (
+            &json!(4),
+            &json!(2),
+            &json!(1),
+            &json!(1),
+            &json!(1),
+            &json!(2),
+            &json!(0)
+        )
+    );
+    // Enrolled 5 hours after the invitation: the median is the middle of that hour.
+    assert_eq!(funnel["median_enrol_seconds"], 5 * 3600 + 1800);
+    assert_eq!(funnel["enrolments_timed"], 1);
+    // One day of changes: 4 seats taken, then 1 enrolled, then 1 given back.
+    assert_eq!(
+        funnel["seats"],
+        json!([{"day": "2026-03-02", "seats_used": 3, "enrolled": 1}])
+    );
 }

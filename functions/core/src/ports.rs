@@ -107,6 +107,19 @@ pub enum SyncOutcome {
     Unchanged,
 }
 
+/// "Send me a test": a draft of a contract's mail, to the admin who asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestMail {
+    pub id: String,
+    pub contract: ContractId,
+    /// The admin's own address (from their sign-in), and their name.
+    pub to: EmailAddress,
+    pub name: Option<String>,
+    pub requested_by: UserId,
+    pub mail: ContractMail,
+    pub queued_at: DateTime<Utc>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryResult {
     /// The mail service accepted the mail under this message id (SES's, which its delivery
@@ -172,6 +185,31 @@ pub trait DirectoryStore: Send + Sync {
     async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError>;
     /// Directory search: email prefix or a part of the name, case-insensitive.
     async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError>;
+    /// Sets the contract's invitation mail (language, own text or the standard one), with an
+    /// audit record. The contract as it is after; `None` when there is no such contract.
+    async fn set_contract_mail(
+        &self,
+        contract: &ContractId,
+        mail: &ContractMail,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError>;
+    /// Sets the contract's reminder plan, with an audit record.
+    async fn set_reminder_plan(
+        &self,
+        contract: &ContractId,
+        plan: &ReminderPlan,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError>;
+    /// The contract and its funnel counters, in one read.
+    async fn contract_funnel(
+        &self,
+        contract: &ContractId,
+    ) -> Result<Option<(Contract, Funnel)>, StoreError>;
+    /// Queues a test of a contract's mail for the mailer (the one place mail is sent), with
+    /// an audit record.
+    async fn queue_test_mail(&self, test: &TestMail) -> Result<(), StoreError>;
     /// Makes `admin` an administrator of the contract, with an audit record, unless they are
     /// one already. The contract as it is after; `None` when there is no such contract.
     async fn add_contract_admin(
@@ -295,6 +333,19 @@ pub trait TransitionStore: Send + Sync {
 /// The mailer's side of an invitation: claim a queued send, record the result, give it back.
 #[async_trait]
 pub trait DeliveryStore: Send + Sync {
+    /// Takes a queued test mail for mailing; false when it was taken already.
+    async fn claim_test_mail(
+        &self,
+        test: &TestMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// Records what became of a test mail (sent with its message id, or why not).
+    async fn record_test_mail(
+        &self,
+        test: &TestMail,
+        result: &DeliveryResult,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Takes the queued send of `token_version` for mailing; None when it is no longer due
     /// (already sent or being sent, superseded, or the invitation is not pending).
     async fn claim_send(
@@ -352,6 +403,60 @@ pub trait DeliveryStore: Send + Sync {
         due: &DueSend,
         now: DateTime<Utc>,
     ) -> Result<SweepOutcome, StoreError>;
+}
+
+/// An invitation the reminder run found due on the `by_remind_at` index: where it is, and the
+/// wake-up time it was found with (every write of the run is conditional on it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueReminder {
+    /// Its `by_remind_at` partition.
+    pub shard: String,
+    pub contract: ContractId,
+    pub identity: String,
+    pub remind_at: DateTime<Utc>,
+}
+
+/// What the reminder run did with one due invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WakeOutcome {
+    /// Reminder `n` queued for the mailer (and in the invitation's history).
+    Reminded(u32),
+    /// Nothing due yet (or a send in flight, or the last one failed): it wakes again later.
+    Rescheduled,
+    /// Its link ran out unused: counted as expired once (funnel and history).
+    Expired,
+    /// Needs no more wake-ups (revoked, enrolled, expiry already counted): off the index.
+    Cleared,
+    /// It changed since it was found (another run, the mailer, an admin): left alone.
+    Moved,
+}
+
+/// The reminder run's side of the table.
+#[async_trait]
+pub trait ReminderStore: Send + Sync {
+    /// The contract's reminder plan; `None` when there is no such contract.
+    async fn reminder_plan(
+        &self,
+        contract: &ContractId,
+    ) -> Result<Option<ReminderPlan>, StoreError>;
+    /// Invitations due (wake-up at or before `now`) in one partition of `by_remind_at`, oldest
+    /// first, at most `limit`, after `after` (the previous page's last) when given.
+    async fn due_reminders(
+        &self,
+        shard: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+        after: Option<&DueReminder>,
+    ) -> Result<Vec<DueReminder>, StoreError>;
+    /// Deals with one due invitation under `plan`, conditional on it being as it was found:
+    /// queues its next reminder, counts its expiry, sets its next wake-up, or takes it off the
+    /// index. Each due reminder is queued at most once however many runs race for it.
+    async fn wake_invitation(
+        &self,
+        due: &DueReminder,
+        plan: &ReminderPlan,
+        now: DateTime<Utc>,
+    ) -> Result<WakeOutcome, StoreError>;
 }
 
 #[async_trait]

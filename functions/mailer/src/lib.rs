@@ -26,7 +26,7 @@ pub mod render;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::Utc;
-use invitations_core::adapters::dynamo::items::{invitation_from, Item, Reader};
+use invitations_core::adapters::dynamo::items::{invitation_from, test_mail_from, Item, Reader};
 use invitations_core::adapters::dynamo::CorruptItem;
 use invitations_core::domain::mail::{MailKind, MailValues};
 use invitations_core::domain::reminder::{wake, Wake};
@@ -34,6 +34,7 @@ use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId
 use invitations_core::http::enrol_link;
 use invitations_core::ports::{
     DeliveryResult, DeliveryStore, DirectoryStore, InvitationStore, MailError, Mailer, StoreError,
+    TestMail,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -206,6 +207,15 @@ impl App {
         record: &EventRecord,
         cache: &mut Cache,
     ) -> Result<Outcome, RecordError> {
+        if let Some(test) = queued_test_mail(record) {
+            return match test {
+                Ok(test) => self.send_test(&test, cache).await,
+                Err(err) => {
+                    tracing::error!(error = %err, "queued test mail cannot be read; skipped");
+                    Ok(Outcome::Ignored)
+                }
+            };
+        }
         let invitation = match queued_invitation(record) {
             None => return Ok(Outcome::Ignored),
             Some(Ok(invitation)) => invitation,
@@ -254,6 +264,58 @@ impl App {
                 Err(err)
             }
         }
+    }
+
+    /// "Send me a test": the draft in the contract's frame, to the admin who asked, marked as
+    /// a test, with a link that enrols nobody. Claimed first, so a duplicate record sends
+    /// nothing; one try (the admin can ask again).
+    async fn send_test(&self, test: &TestMail, cache: &mut Cache) -> Result<Outcome, RecordError> {
+        self.limiter.acquire().await;
+        let now = (self.clock)();
+        if !self.store.claim_test_mail(test, now).await? {
+            return Ok(Outcome::NotDue);
+        }
+        let contract = self.contract(&test.contract, cache).await?;
+        let (name, activities, lifetime) = match &contract {
+            Some(c) => (
+                c.name.clone(),
+                c.activities.iter().map(|a| a.name.clone()).collect(),
+                c.invitation_lifetime_days,
+            ),
+            None => (test.contract.to_string(), Vec::new(), 14),
+        };
+        let link = format!("{}/enrol#test", self.site_url.trim_end_matches('/'));
+        let mail = render::outgoing(
+            test.to.as_entered(),
+            &test.mail,
+            MailKind::Test,
+            &MailValues {
+                recipient_name: test.name.as_deref(),
+                contract_name: &name,
+                activities: &activities,
+                inviter_name: test.name.as_deref(),
+                expires_at: now + chrono::Duration::days(i64::from(lifetime)),
+                link: &link,
+            },
+        );
+        let result = match self.mailer.send(&mail).await {
+            Ok(message_id) => DeliveryResult::Sent {
+                message_id,
+                remind_at: None,
+            },
+            // A test is not worth holding the shard for: a busy service is its answer.
+            Err(MailError::Permanent(reason) | MailError::Transient(reason)) => {
+                DeliveryResult::Failed { reason }
+            }
+        };
+        self.store
+            .record_test_mail(test, &result, (self.clock)())
+            .await?;
+        tracing::info!(contract = %test.contract, to = %test.to, ?result, "test mail done");
+        Ok(match result {
+            DeliveryResult::Sent { .. } => Outcome::Sent,
+            DeliveryResult::Failed { reason } => Outcome::Rejected(reason),
+        })
     }
 
     /// Renders, sends and records the mail for a claimed invitation.
@@ -425,6 +487,19 @@ impl App {
             }
         }
     }
+}
+
+/// The test mail a stream record queues: None when the record is anything else.
+pub fn queued_test_mail(record: &EventRecord) -> Option<Result<TestMail, CorruptItem>> {
+    if record.event_name != "INSERT" {
+        return None;
+    }
+    let item: Item = record.change.new_image.clone().into();
+    let reader = Reader(&item);
+    if reader.opt_s("type") != Some("test_mail") || reader.opt_s("delivery") != Some("queued") {
+        return None;
+    }
+    Some(test_mail_from(&item))
 }
 
 /// The invitation a stream record queues a send for: None when the record is anything else

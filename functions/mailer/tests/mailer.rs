@@ -55,7 +55,7 @@ async fn each_new_invitation_gets_one_mail_whose_link_enrols() {
             assert!(html.contains(part), "{part} missing from {html}");
         }
         assert!(text.contains("\"Leadership & Safety 2026\""));
-        assert!(html.contains("<strong>Leadership &amp; Safety 2026</strong>"));
+        assert!(html.contains("&quot;Leadership &amp; Safety 2026&quot;"));
 
         let token = token_in(text);
         assert!(html.contains(&format!("href=\"{SITE_URL}/enrol#token={token}\"")));

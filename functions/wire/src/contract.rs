@@ -155,8 +155,11 @@ pub struct TestMailQueued {
 pub struct ReminderPlan {
     pub enabled: bool,
     /// Days after the last mail (the invitation or a reminder); `null`: no such reminder.
+    // Required in requests too (`null` says "none"), as in answers.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub days_after_send: Option<u32>,
     /// Days before the link expires; `null`: no such reminder.
+    #[serde(deserialize_with = "Option::deserialize")]
     pub days_before_expiry: Option<u32>,
     /// Reminders per invitation at most (1 to 5).
     pub at_most: u32,

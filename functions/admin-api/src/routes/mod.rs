@@ -8,4 +8,5 @@ pub mod history;
 pub mod imports;
 pub mod invitations;
 pub mod people;
+pub mod settings;
 pub mod users;

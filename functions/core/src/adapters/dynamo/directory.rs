@@ -101,6 +101,37 @@ impl DynamoStore {
             .await
     }
 
+    /// One change to a contract's settings, audited in the same transaction.
+    async fn change_settings(
+        &self,
+        contract: &ContractId,
+        expression: &str,
+        values: Item,
+        detail: String,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError> {
+        let update = self
+            .admins_update(contract)
+            .update_expression(expression)
+            .condition_expression("attribute_exists(pk)")
+            .set_expression_attribute_values(Some(values))
+            .build()
+            .expect("update is complete");
+        let audit = AuditRecord {
+            at,
+            actor: Some(by.clone()),
+            action: AuditAction::ContractSettings,
+            subjects: vec![contract.to_string()],
+            detail: Some(detail),
+            invitation_id: None,
+        };
+        match self.change_admins(contract, update, audit).await? {
+            TxOutcome::Done => self.get_contract(contract).await,
+            TxOutcome::Cancelled(_) => Ok(None),
+        }
+    }
+
     fn admins_update(
         &self,
         contract: &ContractId,
@@ -154,6 +185,88 @@ impl DirectoryStore for DynamoStore {
             .iter()
             .map(contract_from)
             .collect::<Result<_, _>>()?)
+    }
+
+    async fn set_contract_mail(
+        &self,
+        contract: &ContractId,
+        mail: &ContractMail,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError> {
+        let mut values = Item::from([(":lang".into(), s(mail.language.code()))]);
+        let expression = match &mail.custom {
+            Some(custom) => {
+                values.insert(":subject".into(), s(custom.subject()));
+                values.insert(":message".into(), s(custom.message()));
+                "SET mail_language = :lang, mail_subject = :subject, mail_message = :message"
+            }
+            None => "SET mail_language = :lang REMOVE mail_subject, mail_message",
+        };
+        let detail = match &mail.custom {
+            Some(_) => format!("mail: its own text, in {}", mail.language.name()),
+            None => format!("mail: the standard text, in {}", mail.language.name()),
+        };
+        self.change_settings(contract, expression, values, detail, by, at)
+            .await
+    }
+
+    async fn set_reminder_plan(
+        &self,
+        contract: &ContractId,
+        plan: &ReminderPlan,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError> {
+        let json = serde_json::to_string(plan).expect("a plan serialises");
+        let values = Item::from([(":plan".into(), s(&json))]);
+        self.change_settings(
+            contract,
+            "SET reminders = :plan",
+            values,
+            format!("reminders: {json}"),
+            by,
+            at,
+        )
+        .await
+    }
+
+    async fn contract_funnel(
+        &self,
+        contract: &ContractId,
+    ) -> Result<Option<(Contract, Funnel)>, StoreError> {
+        let out = self
+            .client()
+            .get_item()
+            .table_name(self.table())
+            .key("pk", s(contract_pk(contract)))
+            .key("sk", s(CONTRACT_SK))
+            .send()
+            .await
+            .map_err(db_error)?;
+        match out.item() {
+            None => Ok(None),
+            Some(item) => Ok(Some((contract_from(item)?, funnel_from(item)?))),
+        }
+    }
+
+    async fn queue_test_mail(&self, test: &TestMail) -> Result<(), StoreError> {
+        let mut item = test_mail_item(test);
+        item.insert("delivery".into(), s("queued"));
+        let audit = AuditRecord {
+            at: test.queued_at,
+            actor: Some(test.requested_by.clone()),
+            action: AuditAction::TestMail,
+            subjects: vec![test.to.identity().to_owned()],
+            detail: None,
+            invitation_id: None,
+        };
+        self.transact(vec![
+            put(self.table(), item, Some("attribute_not_exists(pk)")),
+            self.put_audit(&test.contract, audit),
+        ])
+        .await?;
+        Ok(())
     }
 
     async fn add_contract_admin(

@@ -22,6 +22,7 @@
 //! Times are epoch milliseconds.
 
 use crate::domain::*;
+use crate::ports::TestMail;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, TimeZone, Utc};
 use std::collections::HashMap;
@@ -388,6 +389,54 @@ pub fn contract_from(item: &Item) -> Result<Contract, CorruptItem> {
             Some(_) => r.json("reminders")?,
             None => ReminderPlan::default(),
         },
+    })
+}
+
+// ---- test mails ----
+
+pub const TEST_MAIL_SK_PREFIX: &str = "TESTMAIL#";
+
+/// A test of a contract's mail: what the mailer sends and records (`delivery`), under the
+/// contract. The draft's text goes with it, as the admin had it when they asked.
+pub fn test_mail_item(t: &TestMail) -> Item {
+    let mut item = Item::from([
+        ("pk".into(), s(contract_pk(&t.contract))),
+        (
+            "sk".into(),
+            s(format!(
+                "{TEST_MAIL_SK_PREFIX}{:013}#{}",
+                t.queued_at.timestamp_millis(),
+                t.id
+            )),
+        ),
+        ("type".into(), s("test_mail")),
+        ("id".into(), s(&t.id)),
+        ("contract_id".into(), s(t.contract.as_str())),
+        ("email".into(), s(t.to.as_entered())),
+        ("requested_by".into(), s(t.requested_by.as_str())),
+        ("queued_at".into(), ms(t.queued_at)),
+        ("mail_language".into(), s(t.mail.language.code())),
+    ]);
+    if let Some(name) = &t.name {
+        item.insert("name".into(), s(name));
+    }
+    if let Some(custom) = &t.mail.custom {
+        item.insert("mail_subject".into(), s(custom.subject()));
+        item.insert("mail_message".into(), s(custom.message()));
+    }
+    item
+}
+
+pub fn test_mail_from(item: &Item) -> Result<TestMail, CorruptItem> {
+    let r = Reader(item);
+    Ok(TestMail {
+        id: r.s("id")?.to_owned(),
+        contract: r.id("contract_id", ContractId::parse)?,
+        to: EmailAddress::parse(r.s("email")?).map_err(|e| CorruptItem(format!("email: {e}")))?,
+        name: r.opt_s("name").map(str::to_owned),
+        requested_by: r.id("requested_by", UserId::parse)?,
+        mail: mail_from(&r)?,
+        queued_at: r.time("queued_at")?,
     })
 }
 

@@ -63,6 +63,8 @@ impl DynamoStore {
             "send_reminder",
             "reminder_version",
             "expiry_counted",
+            "counted_delivered",
+            "counted_bounced",
         ];
         let (condition, version, fresh_id) = match plan {
             Plan::Create(id) => ("attribute_not_exists(pk)", 1, id.clone()),

@@ -1,14 +1,14 @@
 //! The mailer's side of an invitation: claim a queued send, record what SES answered, or give
 //! the claim back; and the sweeper's: find sends stuck past their due time and queue them again.
 
-use super::{invitation_key, tx_update, update};
+use super::{invitation_key, key, tx_update, update};
 use crate::adapters::dynamo::items::*;
 use crate::adapters::dynamo::{db_error, DynamoStore, TxOutcome};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
@@ -61,6 +61,60 @@ pub const MAX_SWEEPS: u32 = 5;
 
 #[async_trait]
 impl DeliveryStore for DynamoStore {
+    async fn claim_test_mail(
+        &self,
+        test: &TestMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let item = test_mail_item(test);
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("pk", item["pk"].clone())
+            .key("sk", item["sk"].clone())
+            .update_expression("SET delivery = :sending, delivery_since = :now")
+            .condition_expression("delivery = :queued")
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":queued", s("queued"))
+            .expression_attribute_values(":now", ms(now))
+            .send()
+            .await;
+        Ok(written(result)?.is_some())
+    }
+
+    async fn record_test_mail(
+        &self,
+        test: &TestMail,
+        result: &DeliveryResult,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let item = test_mail_item(test);
+        let update = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("pk", item["pk"].clone())
+            .key("sk", item["sk"].clone())
+            .condition_expression("delivery = :sending")
+            .expression_attribute_values(":sending", s("sending"))
+            .expression_attribute_values(":now", ms(now));
+        let update = match result {
+            DeliveryResult::Sent { message_id, .. } => update
+                .update_expression("SET delivery = :sent, last_sent_at = :now, message_id = :msg")
+                .expression_attribute_values(":sent", s("sent"))
+                .expression_attribute_values(":msg", s(message_id)),
+            DeliveryResult::Failed { reason } => update
+                .update_expression(
+                    "SET delivery = :failed, delivery_error = :reason, delivery_since = :now",
+                )
+                .expression_attribute_values(":failed", s("failed"))
+                .expression_attribute_values(":reason", s(import::shorten(reason, 500))),
+        };
+        written(update.send().await)?;
+        Ok(())
+    }
+
     async fn claim_send(
         &self,
         contract: &ContractId,
@@ -249,6 +303,39 @@ impl DeliveryStore for DynamoStore {
                 .build()
         };
         self.transact(vec![once(audit), once(history)]).await?;
+        // The funnel counts an invitation once as delivered and once as bounced, however many
+        // of its mails were: the flag and the counter change in one transaction.
+        let counted = match report.kind {
+            ReportKind::Delivered => Some(("counted_delivered", "delivered_total")),
+            ReportKind::BouncedPermanent | ReportKind::BouncedTransient => {
+                Some(("counted_bounced", "bounced_total"))
+            }
+            _ => None,
+        };
+        if let Some((flag, counter)) = counted {
+            let flag_update = update(
+                invitation_key(contract, invitation.email.identity()),
+                &format!("SET {flag} = :true"),
+                &format!("invitation_id = :id AND attribute_not_exists({flag})"),
+                &[],
+                Item::from([
+                    (":true".into(), AttributeValue::Bool(true)),
+                    (":id".into(), s(id.as_str())),
+                ]),
+                self.table(),
+            );
+            let counter_update = update(
+                key(contract_pk(contract), CONTRACT_SK.into()),
+                &format!("ADD {counter} :one"),
+                "attribute_exists(pk)",
+                &[],
+                Item::from([(":one".into(), n(1))]),
+                self.table(),
+            );
+            // Cancelled: counted already (a redelivered event, or an earlier mail).
+            self.transact(vec![tx_update(flag_update), tx_update(counter_update)])
+                .await?;
+        }
         // Then the invitation: only its current send's report, never an older one over a
         // newer, and "delayed" never over a final word.
         let mut condition =

@@ -1,9 +1,10 @@
 //! Invitations on DynamoDB, by job: creation in batches (`create.rs`), the conditional
 //! transitions resend, revoke and enrol (`transitions.rs`), the mailer's claim and record
-//! (`delivery.rs`), and here the reads and the helpers they share.
+//! (`delivery.rs`), the reminder run's wake-ups (`reminders.rs`), and here the reads and the helpers they share.
 
 mod create;
 mod delivery;
+mod reminders;
 mod transitions;
 
 use create::INVITATIONS_PER_TRANSACTION;

@@ -1,0 +1,14 @@
+//! The `contract-settings` function: POST /contracts/{id}/mail, POST /contracts/{id}/mail/test and
+//! POST /contracts/{id}/reminders.
+
+use admin_api::{functions::contract_settings, App};
+use invitations_core::{config, telemetry};
+use lambda_http::{run, service_fn, Error};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init();
+    let sdk = config::aws().await;
+    let app = App::new(&sdk, config::required("TABLE_NAME")?);
+    run(service_fn(|req| contract_settings::handle(&app, req))).await
+}

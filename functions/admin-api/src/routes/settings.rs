@@ -1,0 +1,133 @@
+//! A contract's settings its admins edit: the invitation mail (language, own text) with a test
+//! send, and the reminder plan; and the contract's funnel.
+
+use crate::{managed_contract, views, App};
+use invitations_core::domain::mail::{ContractMail, MailTemplate};
+use invitations_core::domain::*;
+use invitations_core::http::{self, Problem};
+use invitations_core::ports::TestMail;
+use invitations_wire as wire;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+
+/// The mail as asked: the language's standard text sent back as it is means "the standard
+/// text" (so a later change of language changes it too).
+fn contract_mail(body: &wire::MailSettingsRequest) -> Result<ContractMail, Problem> {
+    let language = views::language_from(body.language);
+    let template = MailTemplate::parse(&body.subject, &body.message).map_err(|e| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_mail_template",
+            e.to_string(),
+        )
+    })?;
+    let custom = (template != MailTemplate::standard(language)).then_some(template);
+    Ok(ContractMail { language, custom })
+}
+
+/// `POST /contracts/{id}/mail`.
+pub async fn set_mail(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let body: wire::MailSettingsRequest = http::body(req)?;
+    let mail = contract_mail(&body)?;
+    let now = (app.clock)();
+    let after = app
+        .store
+        .set_contract_mail(&contract.id, &mail, &caller.user_id, now)
+        .await?
+        .ok_or_else(contract_not_found)?;
+    Ok(http::json(StatusCode::OK, &views::contract(&after, now)))
+}
+
+/// `POST /contracts/{id}/mail/test`: the draft as typed, to the caller's own address.
+pub async fn test_mail(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let body: wire::MailSettingsRequest = http::body(req)?;
+    let mail = contract_mail(&body)?;
+    let to = caller
+        .email
+        .as_deref()
+        .and_then(|e| EmailAddress::parse(e).ok())
+        .ok_or_else(|| {
+            Problem::conflict(
+                "no_address",
+                "Your sign-in has no email address to send the test to.",
+            )
+        })?;
+    let name = app.store.get_user(&caller.user_id).await?.map(|u| u.name);
+    let test = TestMail {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        contract: contract.id.clone(),
+        to,
+        name,
+        requested_by: caller.user_id.clone(),
+        mail,
+        queued_at: (app.clock)(),
+    };
+    app.store.queue_test_mail(&test).await?;
+    Ok(http::json(
+        StatusCode::ACCEPTED,
+        &wire::TestMailQueued {
+            to: test.to.as_entered().to_owned(),
+        },
+    ))
+}
+
+/// `POST /contracts/{id}/reminders`.
+pub async fn set_reminders(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    req: &Request,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let body: wire::ReminderPlan = http::body(req)?;
+    let plan = ReminderPlan::parse(
+        body.enabled,
+        body.days_after_send,
+        body.days_before_expiry,
+        body.at_most,
+    )
+    .map_err(|e| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_reminder_plan",
+            e.to_string(),
+        )
+    })?;
+    let now = (app.clock)();
+    let after = app
+        .store
+        .set_reminder_plan(&contract.id, &plan, &caller.user_id, now)
+        .await?
+        .ok_or_else(contract_not_found)?;
+    Ok(http::json(StatusCode::OK, &views::contract(&after, now)))
+}
+
+/// `GET /contracts/{id}/funnel`: one read of the contract item.
+pub async fn funnel(app: &App, caller: &Caller, id: &str) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let (contract, funnel) = app
+        .store
+        .contract_funnel(&contract.id)
+        .await?
+        .ok_or_else(contract_not_found)?;
+    Ok(http::json(
+        StatusCode::OK,
+        &views::funnel(&contract, &funnel),
+    ))
+}
+
+fn contract_not_found() -> Problem {
+    Problem::not_found("contract_not_found", "There is no such learning contract.")
+}

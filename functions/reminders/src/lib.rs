@@ -1,0 +1,115 @@
+//! Automatic reminders. A pending invitation sits on the table's sparse `by_remind_at` index
+//! with its next wake-up: the next reminder its contract's plan asks for, or its link's expiry
+//! (the invite sets the expiry; the mailer, recording each mail, sets the next one). Each run
+//! reads every partition of the index up to now and deals with each invitation found through
+//! the store's `wake_invitation` (the domain's `reminder::wake`): queue the reminder for the
+//! mailer (the one mail path, which keeps to the send rate), count an expired link once, or
+//! set the next wake-up. Every write is conditional on the wake-up it was found with, so runs
+//! that race or overlap queue each due reminder once.
+//!
+//! At most `per_run` reminders are queued per run (the send rate times the schedule's period):
+//! the rest stay due and the next run takes them.
+
+use chrono::{DateTime, Utc};
+use invitations_core::adapters::dynamo::items::remind_shards;
+use invitations_core::domain::{ContractId, ReminderPlan};
+use invitations_core::ports::{Clock, DueReminder, ReminderStore, StoreError, WakeOutcome};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Invitations read from one partition at a time.
+const PAGE: usize = 200;
+/// Reminders queued per run unless `REMINDERS_PER_RUN` says otherwise: the default send rate
+/// (10 mails a second) times the schedule's 5 minutes.
+pub const DEFAULT_PER_RUN: usize = 3_000;
+
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn ReminderStore>,
+    pub clock: Clock,
+    /// Reminders queued per run at most.
+    pub per_run: usize,
+}
+
+/// What one run did: the function's answer and its log line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RunCounts {
+    /// Reminders queued for the mailer.
+    pub reminded: usize,
+    /// Invitations given a later wake-up (nothing due yet, or a send in flight).
+    pub rescheduled: usize,
+    /// Links counted as expired.
+    pub expired: usize,
+    /// Taken off the index (revoked, enrolled, done) or changed by someone else meanwhile.
+    pub skipped: usize,
+}
+
+/// One run at `now`, queuing at most `limit` reminders.
+pub async fn run(
+    store: &dyn ReminderStore,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<RunCounts, StoreError> {
+    let mut counts = RunCounts::default();
+    // Each contract's plan is read once per run.
+    let mut plans: HashMap<ContractId, ReminderPlan> = HashMap::new();
+    'shards: for shard in remind_shards() {
+        let mut after: Option<DueReminder> = None;
+        loop {
+            if counts.reminded >= limit {
+                break 'shards;
+            }
+            let due = store
+                .due_reminders(&shard, now, PAGE, after.as_ref())
+                .await?;
+            for invitation in &due {
+                if counts.reminded >= limit {
+                    break 'shards;
+                }
+                let plan = match plans.get(&invitation.contract) {
+                    Some(plan) => *plan,
+                    None => {
+                        // No such contract: no reminders (its expiry is still counted).
+                        let plan = store.reminder_plan(&invitation.contract).await?.unwrap_or(
+                            ReminderPlan {
+                                enabled: false,
+                                ..ReminderPlan::default()
+                            },
+                        );
+                        plans.insert(invitation.contract.clone(), plan);
+                        plan
+                    }
+                };
+                match store.wake_invitation(invitation, &plan, now).await? {
+                    WakeOutcome::Reminded(_) => counts.reminded += 1,
+                    WakeOutcome::Rescheduled => counts.rescheduled += 1,
+                    WakeOutcome::Expired => counts.expired += 1,
+                    WakeOutcome::Cleared | WakeOutcome::Moved => counts.skipped += 1,
+                }
+            }
+            // A short page is the partition's last.
+            if due.len() < PAGE {
+                break;
+            }
+            after = due.last().cloned();
+        }
+    }
+    tracing::info!(
+        reminded = counts.reminded,
+        rescheduled = counts.rescheduled,
+        expired = counts.expired,
+        skipped = counts.skipped,
+        limit,
+        "reminder run done"
+    );
+    Ok(counts)
+}
+
+/// The Lambda handler: any event (the schedule's) starts one run.
+pub async fn handle(
+    app: &App,
+    _event: lambda_runtime::LambdaEvent<serde_json::Value>,
+) -> Result<RunCounts, lambda_runtime::Error> {
+    Ok(run(app.store.as_ref(), (app.clock)(), app.per_run).await?)
+}
