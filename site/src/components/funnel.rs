@@ -262,7 +262,9 @@ pub fn SeatsChart(props: &SeatsChartProps) -> Html {
                 <text x="38" y="15" text-anchor="end">{format::count(top)}</text>
                 <text x="38" y="164" text-anchor="end">{"0"}</text>
                 <text x="44" y="182">{short_day(first.0)}</text>
-                <text x="470" y="182" text-anchor="end">{short_day(last.0)}</text>
+                if days.len() > 1 {
+                    <text x="470" y="182" text-anchor="end">{short_day(last.0)}</text>
+                }
                 if let Some(limit) = props.seat_limit {
                     <line class="limit" x1="44" x2="470"
                         y1={format!("{:.1}", y(limit))} y2={format!("{:.1}", y(limit))} />
