@@ -1285,10 +1285,10 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
     mail_and_reminders(page, stack, tag).await;
 }
 
-/// 16. Mail and reminders, as Ada on the voucher: an unknown merge field is named at its field
-/// and Save waits; fixed, the preview (the mailer's own renderer) shows the merged text; saved by
+/// Mail and reminders, as Ada on the voucher: an unknown merge field is named at its field and
+/// Save waits; fixed, the preview (the mailer's own renderer) shows the merged text; saved by
 /// Enter; "Send me a test" puts a mail marked [Test] in her inbox; the reminder plan changes and
-/// is said in words. 17. The contract's funnel and seats pictures on its Invitations tab.
+/// is said in words. Then the contract's funnel and seats pictures on its Invitations tab.
 async fn mail_and_reminders(page: &Page, stack: &Stack, tag: &str) {
     use fantoccini::key::Key;
     let ada = stack.person("contract-admin", 0);
@@ -1425,7 +1425,7 @@ async fn mail_and_reminders(page: &Page, stack: &Stack, tag: &str) {
         Some(format!("{{name}}, your place in {{contract}} {tag}"))
     );
 
-    // 17. The funnel and the seats over time on the contract's Invitations tab, in words too.
+    // The funnel and the seats over time on the contract's Invitations tab, in words too.
     page.click("tab-invitations").await;
     let funnel = page
         .id("funnel-chart")
