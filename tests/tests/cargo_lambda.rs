@@ -277,6 +277,20 @@ async fn every_function_answers_its_event_files_under_cargo_lambda_watch() {
         admins.admins.iter().map(|a| &a.id).collect::<Vec<_>>(),
         [&ada]
     );
+    let funnel: wire::Funnel = call!(
+        _,
+        "admin-read",
+        "admin-api/events/admin-read/get-funnel.json",
+        200
+    );
+    assert!(
+        funnel.invited >= funnel.pending + funnel.enrolled,
+        "{funnel:?}"
+    );
+    assert!(
+        !funnel.seats.is_empty(),
+        "the seed's invitations are on a day"
+    );
 
     // add-invitations: an address and a directory user, then the mailer mails the new one.
     let added: wire::AddResult = call!(
@@ -522,6 +536,44 @@ async fn every_function_answers_its_event_files_under_cargo_lambda_watch() {
         .unwrap()
         .admins;
     assert!(!admins.contains(&farah), "{admins:?}");
+
+    // contract-settings: Sam gives the contract its own mail in French, tests a draft, and
+    // changes its reminder plan.
+    let changed: wire::Contract = call!(
+        _,
+        "contract-settings",
+        "admin-api/events/contract-settings/set-mail.json",
+        200
+    );
+    assert_eq!(changed.mail.language, wire::MailLanguage::Fr);
+    assert!(changed.mail.custom);
+    let stored = stack
+        .store
+        .get_contract(&onboarding)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.mail.custom.as_ref().map(|t| t.subject().to_owned()),
+        Some("{name}, une place vous attend : {contract}".to_owned())
+    );
+    let queued: wire::TestMailQueued = call!(
+        _,
+        "contract-settings",
+        "admin-api/events/contract-settings/test-mail.json",
+        202
+    );
+    assert_eq!(queued.to, "sam.sysadmin@learners.example");
+    let changed: wire::Contract = call!(
+        _,
+        "contract-settings",
+        "admin-api/events/contract-settings/set-reminders.json",
+        200
+    );
+    assert_eq!(
+        (changed.reminders.days_after_send, changed.reminders.at_most),
+        (Some(4), 3)
+    );
 
     // people: an account in the pool, and system administration granted and withdrawn.
     let added: wire::PersonAdded =

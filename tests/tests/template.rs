@@ -758,6 +758,7 @@ fn each_role_allows_only_what_its_function_does() {
         "revoke",
         "extend",
         "contract-admins",
+        "contract-settings",
         "enrol",
         "people",
         "directory-sync",
@@ -785,6 +786,21 @@ fn each_role_allows_only_what_its_function_does() {
             assert!(!action.ends_with(":*"), "{}: {action}", f.binary);
         }
     }
+    // contract-settings changes the contract item and puts audit records and test mails: it
+    // reads no index, sends no mail (the mailer sends the test) and deletes nothing.
+    assert_eq!(
+        role_actions(&template, "contract-settings"),
+        BTreeSet::from(
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents"
+            ]
+            .map(String::from)
+        )
+    );
     // The mailer claims and records sends (UpdateItem) and puts each send's history item in
     // the same transaction (PutItem); it deletes nothing.
     let mailer_table: BTreeSet<String> = role_actions(&template, "mailer")

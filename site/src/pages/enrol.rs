@@ -58,9 +58,11 @@ pub fn EnrolPage() -> Html {
             state.set(EnrolState::Loading);
             yew::platform::spawn_local(async move {
                 if t.is_empty() {
+                    // "Send me a test" mails `/enrol#test`: a link that enrols nobody.
+                    let test = hash.trim_start_matches('#') == "test";
                     state.set(EnrolState::BadLink(ApiError {
                         status: 400,
-                        code: "malformed_link".into(),
+                        code: if test { "test_link" } else { "malformed_link" }.into(),
                         title: String::new(),
                         detail: String::new(),
                     }));
@@ -116,10 +118,11 @@ pub fn bad_link_text(e: &ApiError) -> (&'static str, String) {
         "superseded" => ("This link has been replaced", "A newer invitation was sent to you. Please use the link in the most recent email."),
         "expired" => ("This invitation has expired", "The link in this email is too old to use."),
         "unknown_link" | "not_found" => ("We don't recognise this link", "This invitation link is not one we sent."),
+        "test_link" => ("This is the link of a test mail", "An administrator sent this mail to themselves to see how the invitation looks. Its link enrols nobody."),
         "malformed_link" => ("This link is incomplete", "The link seems to be cut short. Please open it again from your email, or copy the whole link into the address bar."),
         _ => ("This invitation cannot be opened", "Something went wrong. Please try again in a moment."),
     };
-    let detail = if e.detail.is_empty() || e.code == "malformed_link" {
+    let detail = if e.detail.is_empty() || e.code == "malformed_link" || e.code == "test_link" {
         fallback.to_owned()
     } else {
         e.detail.clone()
