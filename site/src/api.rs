@@ -229,6 +229,12 @@ pub fn invitation_action_path(contract_id: &str, invitation_id: &str, action: &s
     )
 }
 
+/// `POST /contracts/{id}/mail`, `.../mail/test`, `.../reminders` and `GET .../funnel`: a
+/// contract's settings and figures (`what`: `mail`, `mail/test`, `reminders`, `funnel`).
+pub fn contract_path(contract_id: &str, what: &str) -> String {
+    format!("/contracts/{}/{what}", enc(contract_id))
+}
+
 /// `POST /users/{userId}/system-admin` (grant) or `.../system-admin/remove` (withdraw).
 pub fn system_admin_path(user_id: &str, grant: bool) -> String {
     let path = format!("/users/{}/system-admin", enc(user_id));
@@ -262,12 +268,14 @@ impl Api {
         format!("{}{}", self.base, path)
     }
 
-    async fn send<T: DeserializeOwned>(
+    /// One request, answered as text when it succeeds. Not generic, so its code is in the wasm
+    /// once rather than once per answer type.
+    async fn send_text(
         &self,
         method: &str,
         url: &str,
         body: Option<String>,
-    ) -> Result<T, ApiError> {
+    ) -> Result<String, ApiError> {
         use gloo_net::http::RequestBuilder;
         let mut req = RequestBuilder::new(url)
             .method(method.parse().unwrap_or(gloo_net::http::Method::GET))
@@ -286,10 +294,20 @@ impl Api {
         let status = resp.status();
         let text = resp.text().await.map_err(|_| ApiError::network())?;
         if (200..300).contains(&status) {
-            serde_json::from_str(&text).map_err(|_| ApiError::unreadable())
+            Ok(text)
         } else {
             Err(ApiError::from_response(status, &text))
         }
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        url: &str,
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
+        let text = self.send_text(method, url, body).await?;
+        serde_json::from_str(&text).map_err(|_| ApiError::unreadable())
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
@@ -429,6 +447,42 @@ impl Api {
     ) -> Result<InvitationChange, ApiError> {
         let path = invitation_action_path(contract_id, invitation_id, "clear-block");
         self.post(&path, &serde_json::json!({})).await
+    }
+
+    /// Saves the contract's invitation mail (its language and text); answers the contract. A
+    /// text the server refuses is a 422 `invalid_mail_template` whose detail names the field.
+    pub async fn save_mail(
+        &self,
+        contract_id: &str,
+        mail: &MailSettingsRequest,
+    ) -> Result<Contract, ApiError> {
+        self.post(&contract_path(contract_id, "mail"), mail).await
+    }
+
+    /// Queues a test of the mail as drafted (not saved) to the caller's own address: marked
+    /// "[Test]", with a link that enrols nobody.
+    pub async fn test_mail(
+        &self,
+        contract_id: &str,
+        mail: &MailSettingsRequest,
+    ) -> Result<TestMailQueued, ApiError> {
+        self.post(&contract_path(contract_id, "mail/test"), mail)
+            .await
+    }
+
+    /// Saves the contract's reminder plan; answers the contract (422 `invalid_reminder_plan`).
+    pub async fn save_reminders(
+        &self,
+        contract_id: &str,
+        plan: &ReminderPlan,
+    ) -> Result<Contract, ApiError> {
+        self.post(&contract_path(contract_id, "reminders"), plan)
+            .await
+    }
+
+    /// How the contract's invitations turn into enrolments, and its seats day by day.
+    pub async fn funnel(&self, contract_id: &str) -> Result<Funnel, ApiError> {
+        self.get(&contract_path(contract_id, "funnel")).await
     }
 
     pub async fn users(&self, q: &str) -> Result<Vec<User>, ApiError> {
@@ -615,6 +669,15 @@ mod tests {
             invitation_action_path("c-1", "i-2", "clear-block"),
             "/contracts/c-1/invitations/i-2/clear-block"
         );
+    }
+
+    #[test]
+    fn contract_setting_paths_encode_the_contract_id() {
+        assert_eq!(
+            contract_path("c 1", "mail/test"),
+            "/contracts/c%201/mail/test"
+        );
+        assert_eq!(contract_path("c-1", "funnel"), "/contracts/c-1/funnel");
     }
 
     #[test]

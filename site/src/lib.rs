@@ -1,5 +1,5 @@
 //! The Learning Contract invitations site: admin screens (sign in, contracts, a contract's
-//! invitations, adding invitations, imports, admins, people) and the student's enrol page.
+//! invitations, adding invitations, imports, admins, mail and reminders, people) and the student's enrol page.
 //!
 //! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
 //! `pages/` (one file per screen: a component that loads data, and pure views it renders),
@@ -37,6 +37,9 @@ pub enum Route {
     Imports { id: String },
     #[at("/contracts/:id/admins")]
     Admins { id: String },
+    /// The contract's invitation mail (language, text, live preview, test) and reminder plan.
+    #[at("/contracts/:id/mail")]
+    Mail { id: String },
     /// The directory: adding people and system administration (system administrators only).
     #[at("/people")]
     People,
@@ -174,6 +177,9 @@ fn switch(route: Route) -> Html {
         },
         Route::Admins { id } => html! {
             <AdminPage><admins::AdminsPage {id} /></AdminPage>
+        },
+        Route::Mail { id } => html! {
+            <AdminPage><mail::MailPage {id} /></AdminPage>
         },
         Route::People => html! {
             <AdminPage><people::PeoplePage /></AdminPage>

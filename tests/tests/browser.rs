@@ -9,7 +9,9 @@
 //! person signs in and sees that contract only. On the way, the admin opens an invitation's
 //! history and exports the invitations the tab's search matches. Last, an invitation to an address SES's mailbox
 //! simulator bounces shows Bounced and refuses Resend; the admin clears the block by keyboard and
-//! corrects the address in the row.
+//! corrects the address in the row. Then the admin writes the contract's own invitation mail
+//! (a wrong merge field named, the live preview, save, a test to herself), changes the reminder
+//! plan, and reads the contract's funnel pictures.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -1279,4 +1281,178 @@ async fn flow(page: &Page, stack: &Stack, tag: &str) {
         1,
         "one mail, from the import, none from the check"
     );
+
+    mail_and_reminders(page, stack, tag).await;
+}
+
+/// Mail and reminders, as Ada on the voucher: an unknown merge field is named at its field and
+/// Save waits; fixed, the preview (the mailer's own renderer) shows the merged text; saved by
+/// Enter; "Send me a test" puts a mail marked [Test] in her inbox; the reminder plan changes and
+/// is said in words. Then the contract's funnel and seats pictures on its Invitations tab.
+async fn mail_and_reminders(page: &Page, stack: &Stack, tag: &str) {
+    use fantoccini::key::Key;
+    let ada = stack.person("contract-admin", 0);
+    page.goto(&format!("/contracts/{DATA_SKILLS}")).await;
+    page.click("tab-mail").await;
+    page.id("mail-subject").await;
+    page.text_with("#preview-text", "Hello Alex Example,").await;
+    page.snapshot("33-mail-and-reminders.png").await;
+
+    // An unknown merge field: named at the field, the field marked, Save and the test wait.
+    page.type_into(
+        "mail-subject",
+        &format!("{{first_name}}, your place in {{contract}} {tag}"),
+    )
+    .await;
+    let error = page.text_with("#mail-subject-error", "{first_name}").await;
+    assert!(
+        error.starts_with("The subject uses {first_name}, which is not a merge field."),
+        "{error}"
+    );
+    let subject = page.id("mail-subject").await;
+    assert_eq!(
+        subject.attr("aria-invalid").await.expect("aria-invalid"),
+        Some("true".into())
+    );
+    assert_eq!(
+        subject.attr("aria-describedby").await.expect("described"),
+        Some("mail-subject-error".into())
+    );
+    for button in ["mail-save", "mail-test"] {
+        assert!(
+            !page.id(button).await.is_enabled().await.expect("enabled?"),
+            "{button} waits for the fix"
+        );
+    }
+    page.id("preview-waiting").await;
+    page.snapshot("34-unknown-merge-field.png").await;
+
+    // Fixed: the preview merges the text as the mailer will.
+    page.type_into(
+        "mail-subject",
+        &format!("{{name}}, your place in {{contract}} {tag}"),
+    )
+    .await;
+    page.type_into(
+        "mail-message",
+        "{inviter} has kept you a place in {activities}.\n\nSee you there.",
+    )
+    .await;
+    let preview_subject = page.text_with("#preview-subject", tag).await;
+    assert!(
+        preview_subject.starts_with("Alex Example, your place in "),
+        "{preview_subject}"
+    );
+    let text = page
+        .text_with("#preview-text", "Ada Lovelace has kept you a place in")
+        .await;
+    assert!(text.contains("/enrol#preview"), "{text}");
+    assert!(!page.present("#mail-subject-error").await);
+    page.id("preview-html").await;
+    page.snapshot("35-mail-preview.png").await;
+
+    // Saved with Enter in the subject field.
+    page.id("mail-subject")
+        .await
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .expect("Enter");
+    page.text_with("#mail-saved", "Saved.").await;
+    page.text_with("#mail-uses", "its own text").await;
+
+    // A test of the draft to Ada herself.
+    page.click("mail-test").await;
+    let outcome = page.text_with("#mail-test-outcome", "on its way").await;
+    assert_eq!(
+        outcome,
+        format!(
+            "A test of this mail is on its way to {}. Its link enrols nobody.",
+            ada.email
+        )
+    );
+    let deadline = Instant::now() + SLOW_WAIT;
+    let test = loop {
+        let mails = mail_for(&stack.emulators.ses, &ada.email, 1).await;
+        if let Some(m) = mails.into_iter().find(|m| m.subject.contains(tag)) {
+            break m;
+        }
+        assert!(Instant::now() < deadline, "no test mail for {}", ada.email);
+        tokio::time::sleep(POLL).await;
+    };
+    assert!(test.subject.starts_with("[Test] "), "{}", test.subject);
+    let body = test.body.text.clone().unwrap_or_default();
+    assert!(body.contains("has kept you a place in"), "{body}");
+
+    // The reminder plan: only 1 day before the link expires, at most one, saved by keyboard.
+    page.id("reminder-after")
+        .await
+        .clear()
+        .await
+        .expect("clear");
+    page.type_into("reminder-before", "1").await;
+    page.id("reminder-at-most")
+        .await
+        .select_by_value("1")
+        .await
+        .expect("choosing at most 1");
+    page.text_with(
+        "#reminder-plan-words",
+        "A reminder 1 day before the link expires; at most 1 per person.",
+    )
+    .await;
+    page.id("reminders-save")
+        .await
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .expect("Enter");
+    page.text_with("#reminders-saved", "Saved.").await;
+    page.snapshot("36-reminder-plan-saved.png").await;
+    // Read back: the contract keeps the plan.
+    page.goto(&format!("/contracts/{DATA_SKILLS}/mail")).await;
+    page.text_with(
+        "#reminder-plan-words",
+        "A reminder 1 day before the link expires; at most 1 per person.",
+    )
+    .await;
+    let subject = page
+        .id("mail-subject")
+        .await
+        .prop("value")
+        .await
+        .expect("value");
+    assert_eq!(
+        subject,
+        Some(format!("{{name}}, your place in {{contract}} {tag}"))
+    );
+
+    // The funnel and the seats over time on the contract's Invitations tab, in words too.
+    page.click("tab-invitations").await;
+    let funnel = page
+        .id("funnel-chart")
+        .await
+        .attr("aria-label")
+        .await
+        .expect("the funnel's words")
+        .unwrap_or_default();
+    assert!(
+        funnel.starts_with("Invitation funnel: ") && funnel.contains(" enrolled"),
+        "{funnel}"
+    );
+    page.text_with(
+        "#funnel-median",
+        "Median time from invitation to enrolment:",
+    )
+    .await;
+    let seats = page
+        .id("seats-chart")
+        .await
+        .attr("aria-label")
+        .await
+        .expect("the seats' words")
+        .unwrap_or_default();
+    assert!(
+        seats.starts_with("Seats used and enrolments per day"),
+        "{seats}"
+    );
+    page.snapshot("37-funnel.png").await;
 }

@@ -51,6 +51,7 @@ pub enum Tab {
     Add,
     Imports,
     Admins,
+    Mail,
 }
 
 #[derive(Properties, PartialEq)]
@@ -99,6 +100,7 @@ pub fn ContractHeader(props: &ContractHeaderProps) -> Html {
                     {tab(Tab::Add, Route::AddInvitations { id: c.id.clone() }, "Add Invitations", "tab-add")}
                     {tab(Tab::Imports, Route::Imports { id: c.id.clone() }, "Imports", "tab-imports")}
                     {tab(Tab::Admins, Route::Admins { id: c.id.clone() }, "Admins", "tab-admins")}
+                    {tab(Tab::Mail, Route::Mail { id: c.id.clone() }, "Mail and reminders", "tab-mail")}
                 </ul>
             </nav>
         </>

@@ -4,6 +4,7 @@ pub mod bulk_actions;
 pub mod confirm;
 pub mod error;
 pub mod form;
+pub mod funnel;
 pub mod import_report;
 pub mod layout;
 pub mod person_results;

@@ -14,6 +14,7 @@ use crate::api::{
 use crate::components::bulk_actions::BulkActions;
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
+use crate::components::funnel::FunnelSection;
 use crate::components::layout::{ContractHeader, Tab};
 use crate::components::status::{delivery_text, StatusBadge};
 use crate::format;
@@ -477,6 +478,7 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                 Some(Ok(c)) => html! { <ContractHeader contract={c.clone()} current={Tab::Invitations} /> },
                 _ => html! { <p role="status">{"Loading the contract…"}</p> },
             }}
+            <FunnelSection contract_id={props.id.clone()} />
             <h2 class="visually-hidden">{"Invitations"}</h2>
             <p>
                 <Link<Route> to={Route::AddInvitations { id: props.id.clone() }} classes="button primary">
@@ -1011,8 +1013,14 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
                         let who = match (&e.actor_name, &e.actor) {
                             (Some(name), _) => format!("by {name}"),
                             (None, Some(actor)) => format!("by {actor}"),
-                            (None, None) if e.action == crate::api::HistoryAction::MailReport => "by the mail service".to_owned(),
-                            (None, None) => "by the mailer".to_owned(),
+                            (None, None) => match e.action {
+                                crate::api::HistoryAction::MailReport => "by the mail service",
+                                crate::api::HistoryAction::Reminded => "by the reminder plan",
+                                // A link runs out by itself.
+                                crate::api::HistoryAction::Expired => "",
+                                _ => "by the mailer",
+                            }
+                            .to_owned(),
                         };
                         html! {
                             <li class={classes!("history-entry", format!("{:?}", e.action).to_lowercase())} tabindex="-1">
@@ -1021,7 +1029,9 @@ pub fn HistoryView(props: &HistoryViewProps) -> Html {
                                 if let Some(detail) = &e.detail {
                                     {" — "}{detail.clone()}
                                 }
-                                {" "}<span class="hint">{who}</span>
+                                if !who.is_empty() {
+                                    {" "}<span class="hint">{who}</span>
+                                }
                             </li>
                         }
                     }) }

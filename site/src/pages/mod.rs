@@ -7,6 +7,7 @@ pub mod contracts;
 pub mod enrol;
 pub mod imports;
 pub mod invitations;
+pub mod mail;
 pub mod not_found;
 pub mod people;
 pub mod sign_in;
