@@ -97,6 +97,10 @@ impl ReminderPlan {
     }
 }
 
+/// The longest an invitation with no reminder due sleeps before the run looks again: a plan
+/// turned on (or given more reminders) reaches it within a day, not only at its expiry.
+pub const RECHECK_AT_MOST: Duration = Duration::days(1);
+
 /// What the reminder run does with one invitation it was woken for, at `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wake {
@@ -111,7 +115,8 @@ pub enum Wake {
 }
 
 /// The one rule of the reminder run for a pending invitation: remind when due, else sleep until
-/// the next reminder or the link's expiry (which the funnel counts), whichever comes first.
+/// the next reminder or the link's expiry (which the funnel counts), whichever comes first;
+/// with no reminder due, at most [`RECHECK_AT_MOST`] (the plan may change meanwhile).
 pub fn wake(
     plan: &ReminderPlan,
     now: DateTime<Utc>,
@@ -133,7 +138,7 @@ pub fn wake(
     match next {
         Some(at) if at <= now => Wake::Remind(reminders_sent + 1),
         Some(at) => Wake::Later(at),
-        None => Wake::Later(expires_at),
+        None => Wake::Later(expires_at.min(now + RECHECK_AT_MOST)),
     }
 }
 
@@ -177,9 +182,10 @@ mod tests {
             ..ReminderPlan::default()
         };
         assert_eq!(plan.next_due(t(1, 9), t(15, 9), 0), None);
+        // Looked at again within a day, in case the plan is turned on.
         assert_eq!(
             wake(&plan, t(2, 9), Some(t(1, 9)), t(15, 9), 0, false),
-            Wake::Later(t(15, 9))
+            Wake::Later(t(3, 9))
         );
     }
 
@@ -197,7 +203,7 @@ mod tests {
         );
         assert_eq!(
             wake(&plan, t(3, 9), None, expires, 0, false),
-            Wake::Later(expires)
+            Wake::Later(t(4, 9))
         );
         assert_eq!(
             wake(&plan, expires, Some(t(1, 9)), expires, 0, false),
@@ -207,9 +213,14 @@ mod tests {
             wake(&plan, expires, Some(t(1, 9)), expires, 0, true),
             Wake::Done
         );
+        // All reminders sent: the expiry, or a day on if that is sooner.
         assert_eq!(
             wake(&plan, t(14, 9), Some(t(13, 9)), expires, 2, false),
             Wake::Later(expires)
+        );
+        assert_eq!(
+            wake(&plan, t(10, 9), Some(t(9, 9)), expires, 2, false),
+            Wake::Later(t(11, 9))
         );
     }
 

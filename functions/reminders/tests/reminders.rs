@@ -287,6 +287,52 @@ async fn a_plan_that_is_off_reminds_nobody() {
 }
 
 #[tokio::test]
+async fn a_plan_turned_on_reaches_the_pending_invitations_within_a_day() {
+    let (env, mut c) = setup().await;
+    c.reminders.enabled = false;
+    env.store.put_contract(&c).await.unwrap();
+    let clock = TestClock::at(now());
+    let who = env.email("later.on");
+    invited_and_mailed(&env, &c, std::slice::from_ref(&who), &clock).await;
+    let store = env.store.clone();
+    // Off: looked at each day, nothing due.
+    let day1 = run(
+        &store,
+        now() + Duration::days(1) + Duration::minutes(1),
+        3000,
+    )
+    .await
+    .unwrap();
+    assert_eq!((day1.reminded, day1.rescheduled), (0, 1));
+    for hours in (30..=24 * 4).step_by(6) {
+        let counts = run(&store, now() + Duration::hours(hours), 3000)
+            .await
+            .unwrap();
+        assert_eq!(counts.reminded, 0, "hour {hours}");
+    }
+    // An admin turns reminders on four days after the mail: its first reminder (3 days after
+    // the mail) is overdue, and goes within a day.
+    let plan = ReminderPlan {
+        enabled: true,
+        ..ReminderPlan::default()
+    };
+    env.store
+        .set_reminder_plan(&c.id, &plan, &admin(), now() + Duration::days(4))
+        .await
+        .unwrap();
+    let mut reminded_after = None;
+    for hours in (6..=48).step_by(6) {
+        let at = now() + Duration::days(4) + Duration::hours(hours);
+        if run(&store, at, 3000).await.unwrap().reminded > 0 {
+            reminded_after = Some(hours);
+            break;
+        }
+    }
+    let hours = reminded_after.expect("a reminder once the plan is on");
+    assert!(hours <= 24, "within a day of the change: {hours} h");
+}
+
+#[tokio::test]
 async fn a_run_capped_by_its_limit_leaves_the_rest_due_for_the_next() {
     let (env, c) = setup().await;
     let clock = TestClock::at(now());
