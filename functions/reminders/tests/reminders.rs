@@ -352,3 +352,32 @@ async fn a_run_capped_by_its_limit_leaves_the_rest_due_for_the_next() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_link_extended_after_it_ran_out_gets_its_reminders_and_counts_expired_once() {
+    let (env, c) = setup().await;
+    let clock = TestClock::at(now());
+    let who = env.email("extended");
+    let ids = invited_and_mailed(&env, &c, std::slice::from_ref(&who), &clock).await;
+    let store = env.store.clone();
+    let expires = now() + Duration::days(i64::from(c.invitation_lifetime_days));
+    // Nobody ran the reminders until the link had run out: counted, off the index.
+    let counts = run(&store, expires + Duration::minutes(1), 3000)
+        .await
+        .unwrap();
+    assert_eq!(counts.expired, 1);
+    assert!(!item(&env, &c, &who).await.contains_key("remind_at"));
+    // An admin extends it: back on the index, and its first reminder (long due) goes.
+    let later = expires + Duration::hours(1);
+    env.store
+        .extend(&c.id, &ids[0], later + Duration::days(14), &admin(), later)
+        .await
+        .unwrap();
+    assert!(item(&env, &c, &who).await.contains_key("remind_at"));
+    let counts = run(&store, later + Duration::minutes(1), 3000)
+        .await
+        .unwrap();
+    assert_eq!((counts.reminded, counts.expired), (1, 0));
+    let contract = raw(&env, contract_pk(&c.id), CONTRACT_SK.into()).await;
+    assert_eq!(num(&contract, "expired_total"), Some(1), "counted once");
+}

@@ -188,13 +188,20 @@ impl TransitionStore for DynamoStore {
                 (":pending".into(), s(InvitationStatus::Pending.as_str())),
                 (":seen".into(), n(current.token_version)),
                 (":until".into(), ms(until)),
+                (":now".into(), ms(now)),
+                (
+                    ":rshard".into(),
+                    s(remind_shard(contract, current.email.identity())),
+                ),
             ]);
             let mut items = vec![
                 // Same link (same version): a resend or another extension in between makes
-                // this one decide again on what it did.
+                // this one decide again on what it did. A link that had run out is off the
+                // reminder run's index: back on it now, so its reminders go on.
                 tx_update(update(
                     invitation_key(contract, current.email.identity()),
-                    "SET expires_at = :until",
+                    "SET expires_at = :until, remind_at = if_not_exists(remind_at, :now), \
+                     remind_shard = if_not_exists(remind_shard, :rshard)",
                     "invitation_id = :id AND #status = :pending AND token_version = :seen \
                      AND expires_at < :until",
                     &[("#status", "status")],
