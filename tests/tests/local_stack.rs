@@ -315,6 +315,64 @@ async fn the_seeded_flows_work_through_the_gateway() {
         200
     );
     assert_eq!(grace.call("GET", &contract, None).await.0, 403);
+
+    // The local schedule runs the reminders as the template's does: the seed's two onboarding
+    // invitations mailed "four days ago" get their first reminder (the same link), once, and
+    // it is in each one's history.
+    for n in [101, 102] {
+        let address = local_stack::seed::directory_email(n);
+        let mail = mail_for(&stack.emulators.ses, &address, 2).await;
+        assert_eq!(mail.len(), 2, "{address}: the invitation and one reminder");
+        assert!(
+            mail[1].subject.starts_with("Reminder: "),
+            "{}",
+            mail[1].subject
+        );
+        assert_eq!(
+            enrol_link(&mail[0], &stack.url),
+            enrol_link(&mail[1], &stack.url),
+            "the reminder carries the invitation's own link"
+        );
+        let (status, list) = grace
+            .call(
+                "GET",
+                &format!("/api/contracts/{ONBOARDING}/invitations?q={address}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{list}");
+        let id = list["invitations"][0]["id"]
+            .as_str()
+            .expect("an invitation")
+            .to_owned();
+        let (status, history) = grace
+            .call(
+                "GET",
+                &format!("/api/contracts/{ONBOARDING}/invitations/{id}/history"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{history}");
+        let entries = history["entries"].as_array().unwrap();
+        assert_eq!(
+            entries.iter().filter(|e| e["action"] == "reminded").count(),
+            1,
+            "{history}"
+        );
+        assert!(
+            entries.iter().any(|e| e["action"] == "sent"
+                && e["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.starts_with("reminder 1 to"))),
+            "{history}"
+        );
+    }
+    // A run now (the schedule has run already): nothing is due twice.
+    let again = stack
+        .run_reminders(chrono::Utc::now())
+        .await
+        .expect("a run");
+    assert_eq!(again.reminded, 0, "{again:?}");
     stack.stop();
 }
 
