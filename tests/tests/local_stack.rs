@@ -3,7 +3,8 @@
 //!
 //! - The seed's flows through the gateway as the site would walk them: sign in, invite, upload
 //!   a CSV through the presigned URL, wait for the import, read the mail from the SES emulator,
-//!   enrol through the mailed link, then revoke (refused once enrolled, allowed while pending).
+//!   enrol through the mailed link, then revoke (refused once enrolled, allowed while pending);
+//!   the local schedule's reminders (the seed's due ones, mailed once, in their histories).
 //! - Identity as in AWS: someone created in the user pool reaches the directory through the
 //!   sync and, made a contract admin, manages that contract and no other; an external person
 //!   enrols and signs in with the account the enrolment made; two enrolments racing for one
