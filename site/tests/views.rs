@@ -1853,7 +1853,7 @@ fn the_mail_page_previews_the_draft_with_the_mailers_renderer() {
     }
     // The HTML body in a sandboxed frame with a title.
     let frame = tag(&html, "preview-html");
-    assert!(frame.contains("sandbox=\"\""), "{frame}");
+    assert!(frame.contains("sandbox=\"allow-same-origin\""), "{frame}");
     assert!(frame.contains("srcdoc=\"&lt;!DOCTYPE html&gt;"), "{frame}");
     assert!(
         frame.contains("title=\"The mail&#39;s HTML body")

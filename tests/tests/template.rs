@@ -1007,6 +1007,28 @@ fn the_site_is_served_with_a_strict_content_security_policy() {
         assert!(csp.contains(directive), "{directive} in {csp}");
     }
     assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // Styles: the site's own files, and the mail's inline style attributes by their hashes
+    // (the Mail and reminders tab previews the mail's HTML, and CSP covers its frame too).
+    let style_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("style-src "))
+        .expect("a style-src");
+    let mut allowed: Vec<String> = invitations_core::domain::mail::STYLES
+        .iter()
+        .map(|style| {
+            use base64::Engine;
+            use sha2::Digest;
+            let hash = sha2::Sha256::digest(style.as_bytes());
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(hash)
+            )
+        })
+        .collect();
+    allowed.insert(0, "'unsafe-hashes'".into());
+    allowed.insert(0, "'self'".into());
+    assert_eq!(style_src, format!("style-src {}", allowed.join(" ")));
     let security = &template.resources()["SiteHeadersPolicy"]["Properties"]
         ["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
     assert_eq!(security["FrameOptions"]["FrameOption"], "DENY");

@@ -443,6 +443,16 @@ pub fn format_expiry(language: Language, at: DateTime<Utc>) -> String {
     )
 }
 
+/// The mail's only styles: inline `style` attributes, as mail clients need. The site's preview
+/// shows the same HTML under its Content-Security-Policy, which allows exactly these by their
+/// hashes (`'unsafe-hashes'`, infra/template.yaml; a test keeps the two in step).
+pub const BODY_STYLE: &str =
+    "font-family: Arial, Helvetica, sans-serif; color: #1f2933; line-height: 1.5;";
+pub const BANNER_STYLE: &str =
+    "padding: 8px 12px; background: #fef3c7; border-left: 4px solid #b45309;";
+pub const BUTTON_STYLE: &str = "display: inline-block; padding: 10px 20px; background: #1d4ed8; color: #ffffff; text-decoration: none; border-radius: 4px;";
+pub const STYLES: [&str; 3] = [BODY_STYLE, BANNER_STYLE, BUTTON_STYLE];
+
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -579,14 +589,14 @@ pub fn render(mail: &ContractMail, kind: MailKind, values: &MailValues<'_>) -> R
         html,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>{}</title>\n</head>\n\
-         <body style=\"font-family: Arial, Helvetica, sans-serif; color: #1f2933; line-height: 1.5;\">\n",
+         <body style=\"{BODY_STYLE}\">\n",
         mail.language.code(),
         escape_html(&subject)
     );
     if let Some(banner) = &banner {
         let _ = writeln!(
             html,
-            "<p style=\"padding: 8px 12px; background: #fef3c7; border-left: 4px solid #b45309;\"><strong>{}</strong></p>",
+            "<p style=\"{BANNER_STYLE}\"><strong>{}</strong></p>",
             escape_html(banner)
         );
     }
@@ -603,9 +613,7 @@ pub fn render(mail: &ContractMail, kind: MailKind, values: &MailValues<'_>) -> R
     }
     let _ = writeln!(
         html,
-        "<p><a href=\"{link}\" style=\"display: inline-block; padding: 10px 20px; \
-         background: #1d4ed8; color: #ffffff; text-decoration: none; border-radius: 4px;\">\
-         {}</a></p>",
+        "<p><a href=\"{link}\" style=\"{BUTTON_STYLE}\">{}</a></p>",
         escape_html(w.button)
     );
     let _ = writeln!(

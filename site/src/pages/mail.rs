@@ -666,7 +666,9 @@ pub fn MailPreview(props: &MailPreviewProps) -> Html {
                         <h4 id="preview-text-heading">{"Text"}</h4>
                         <pre id="preview-text" class="preview-text">{mail.text.clone()}</pre>
                         <h4>{"HTML"}</h4>
-                        <iframe id="preview-html" class="preview-html" sandbox="" srcdoc={mail.html.clone()}
+                        // No scripts run in it (no allow-scripts, and the site's CSP); same origin
+                        // only so that the browser test can read the styles the CSP let through.
+                        <iframe id="preview-html" class="preview-html" sandbox="allow-same-origin" srcdoc={mail.html.clone()}
                             title={format!("The mail's HTML body, as {SAMPLE_NAME} would see it")} />
                     </>
                 },
