@@ -108,11 +108,18 @@ pub(crate) fn accept<'r>(
 
 /// The contract at `id`, if the caller manages it: 404 when there is none, 403 when it is
 /// someone else's.
+/// 404 for a contract that does not exist (or is gone by the time a change is written).
+pub(crate) fn contract_not_found() -> Problem {
+    Problem::not_found("contract_not_found", "There is no such learning contract.")
+}
+
 pub async fn managed_contract(app: &App, caller: &Caller, id: &str) -> Result<Contract, Problem> {
-    let not_found =
-        || Problem::not_found("contract_not_found", "There is no such learning contract.");
-    let id = ContractId::parse(id).map_err(|_| not_found())?;
-    let contract = app.store.get_contract(&id).await?.ok_or_else(not_found)?;
+    let id = ContractId::parse(id).map_err(|_| contract_not_found())?;
+    let contract = app
+        .store
+        .get_contract(&id)
+        .await?
+        .ok_or_else(contract_not_found)?;
     if !caller.may_manage(&contract) {
         return Err(Problem::forbidden(
             "You are not an administrator of this learning contract.",

@@ -1,7 +1,7 @@
 //! A contract's admins: who they are (for anyone who manages the contract), and adding or
 //! removing one (system administrators only). Both changes are idempotent and audited.
 
-use crate::{managed_contract, views, App};
+use crate::{contract_not_found, managed_contract, views, App};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
 use invitations_wire as wire;
@@ -79,8 +79,4 @@ fn user_not_found() -> Problem {
         "user_not_found",
         "There is no such person in the directory.",
     )
-}
-
-fn contract_not_found() -> Problem {
-    Problem::not_found("contract_not_found", "There is no such learning contract.")
 }

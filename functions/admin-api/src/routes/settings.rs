@@ -1,7 +1,7 @@
 //! A contract's settings its admins edit: the invitation mail (language, own text) with a test
 //! send, and the reminder plan; and the contract's funnel.
 
-use crate::{managed_contract, views, App};
+use crate::{contract_not_found, managed_contract, views, App};
 use invitations_core::domain::mail::{ContractMail, MailTemplate};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
@@ -126,8 +126,4 @@ pub async fn funnel(app: &App, caller: &Caller, id: &str) -> Result<Response<Bod
         StatusCode::OK,
         &views::funnel(&contract, &funnel),
     ))
-}
-
-fn contract_not_found() -> Problem {
-    Problem::not_found("contract_not_found", "There is no such learning contract.")
 }

@@ -73,6 +73,14 @@ pub fn invite_sk(identity: &str) -> String {
     format!("INVITE#{identity}")
 }
 pub const INVITE_SK_PREFIX: &str = "INVITE#";
+/// The email identity of an invitation item (or an index entry of one), from its key.
+pub fn invite_identity(item: &Item) -> Result<String, CorruptItem> {
+    Reader(item)
+        .s("sk")?
+        .strip_prefix(INVITE_SK_PREFIX)
+        .map(str::to_owned)
+        .ok_or_else(|| CorruptItem("an index entry that is not an invitation".into()))
+}
 pub fn invites_gsi1pk(id: &ContractId, status: InvitationStatus) -> String {
     format!("INVITES#{id}#{}", status.as_str())
 }
@@ -398,8 +406,8 @@ pub const TEST_MAIL_SK_PREFIX: &str = "TESTMAIL#";
 
 /// A test of a contract's mail: what the mailer sends and records (`delivery`), under the
 /// contract. The draft's text goes with it, as the admin had it when they asked.
-pub fn test_mail_item(t: &TestMail) -> Item {
-    let mut item = Item::from([
+pub fn test_mail_key(t: &TestMail) -> Item {
+    Item::from([
         ("pk".into(), s(contract_pk(&t.contract))),
         (
             "sk".into(),
@@ -409,6 +417,12 @@ pub fn test_mail_item(t: &TestMail) -> Item {
                 t.id
             )),
         ),
+    ])
+}
+
+pub fn test_mail_item(t: &TestMail) -> Item {
+    let mut item = test_mail_key(t);
+    item.extend([
         ("type".into(), s("test_mail")),
         ("id".into(), s(&t.id)),
         ("contract_id".into(), s(t.contract.as_str())),

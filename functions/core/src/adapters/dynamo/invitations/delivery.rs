@@ -66,13 +66,11 @@ impl DeliveryStore for DynamoStore {
         test: &TestMail,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        let item = test_mail_item(test);
         let result = self
             .client()
             .update_item()
             .table_name(self.table())
-            .key("pk", item["pk"].clone())
-            .key("sk", item["sk"].clone())
+            .set_key(Some(test_mail_key(test)))
             .update_expression("SET delivery = :sending, delivery_since = :now")
             .condition_expression("delivery = :queued")
             .expression_attribute_values(":sending", s("sending"))
@@ -89,13 +87,11 @@ impl DeliveryStore for DynamoStore {
         result: &DeliveryResult,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let item = test_mail_item(test);
         let update = self
             .client()
             .update_item()
             .table_name(self.table())
-            .key("pk", item["pk"].clone())
-            .key("sk", item["sk"].clone())
+            .set_key(Some(test_mail_key(test)))
             .condition_expression("delivery = :sending")
             .expression_attribute_values(":sending", s("sending"))
             .expression_attribute_values(":now", ms(now));
@@ -491,11 +487,7 @@ impl DeliveryStore for DynamoStore {
             .iter()
             .map(|item| {
                 let r = Reader(item);
-                let identity = r
-                    .s("sk")?
-                    .strip_prefix(INVITE_SK_PREFIX)
-                    .ok_or_else(|| CorruptItem("a due send that is not an invitation".into()))?
-                    .to_owned();
+                let identity = invite_identity(item)?;
                 Ok(DueSend {
                     contract: r.id("contract_id", ContractId::parse)?,
                     identity,
@@ -515,19 +507,10 @@ impl DeliveryStore for DynamoStore {
         // being as it was found (same due time), so a mailer or a resend that got there first
         // wins and the sweep changes nothing.
         let key = invitation_key(&due.contract, &due.identity);
-        let current = self
-            .client()
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key.clone()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(db_error)?;
-        let Some(item) = current.item() else {
+        let Some(item) = self.item_by_key(key.clone()).await? else {
             return Ok(SweepOutcome::Moved);
         };
-        let r = Reader(item);
+        let r = Reader(&item);
         if r.opt_time("send_due_at")? != Some(due.due_at) {
             return Ok(SweepOutcome::Moved);
         }

@@ -204,6 +204,16 @@ impl DynamoStore {
     }
 
     async fn get_by_key(&self, key: Item) -> Result<Option<Invitation>, StoreError> {
+        Ok(self
+            .item_by_key(key)
+            .await?
+            .as_ref()
+            .map(invitation_from)
+            .transpose()?)
+    }
+
+    /// One item as it is now (a consistent read).
+    async fn item_by_key(&self, key: Item) -> Result<Option<Item>, StoreError> {
         let out = self
             .client()
             .get_item()
@@ -213,7 +223,7 @@ impl DynamoStore {
             .send()
             .await
             .map_err(db_error)?;
-        Ok(out.item().map(invitation_from).transpose()?)
+        Ok(out.item().cloned())
     }
 
     pub(super) async fn load(

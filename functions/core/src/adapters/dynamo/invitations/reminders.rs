@@ -59,11 +59,7 @@ impl ReminderStore for DynamoStore {
             .iter()
             .map(|item| {
                 let r = Reader(item);
-                let identity = r
-                    .s("sk")?
-                    .strip_prefix(INVITE_SK_PREFIX)
-                    .ok_or_else(|| CorruptItem("a due reminder that is not an invitation".into()))?
-                    .to_owned();
+                let identity = invite_identity(item)?;
                 Ok(DueReminder {
                     shard: r.s("remind_shard")?.to_owned(),
                     contract: r.id("contract_id", ContractId::parse)?,
@@ -84,19 +80,10 @@ impl ReminderStore for DynamoStore {
         // The read only chooses which write to try; each write is conditional on the wake-up
         // time it was found with.
         let key = invitation_key(&due.contract, &due.identity);
-        let current = self
-            .client()
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key.clone()))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(db_error)?;
-        let Some(item) = current.item() else {
+        let Some(item) = self.item_by_key(key.clone()).await? else {
             return Ok(WakeOutcome::Moved);
         };
-        let r = Reader(item);
+        let r = Reader(&item);
         if r.opt_time("remind_at")? != Some(due.remind_at) {
             return Ok(WakeOutcome::Moved);
         }
@@ -112,7 +99,7 @@ impl ReminderStore for DynamoStore {
                 )
                 .await;
         }
-        let inv = invitation_from(item)?;
+        let inv = invitation_from(&item)?;
         let last_sent = match inv.delivery {
             Delivery::Sent { at } => Some(at),
             _ => None,
