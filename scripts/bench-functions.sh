@@ -28,6 +28,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# Release builds, into the same target folder as every other script (its release/ and lambda/).
+source scripts/cargo-env.sh
 
 runs=${BENCH_RUNS:-15}
 coldstart=${COLDSTART_TOOL:-../shared/tools/coldstart.py}

@@ -9,7 +9,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
+source scripts/cargo-env.sh
+target_dir="$CARGO_TARGET_DIR"
 dist="$root/site/dist"
 tools="$root/.tools"
 # Raised from 350 KB when bulk actions, histories, export and the check came (BENCHMARKS.md).

@@ -10,10 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/learning-contract-invitations/target}"
+source scripts/cargo-env.sh
 
 echo "== building the site"
 bash scripts/build-site.sh
+# The same artifacts as scripts/test.sh builds (dev/workspace-hack): after the tests, nothing to do.
 echo "== building the local stack"
 cargo build --locked -p local-stack
 

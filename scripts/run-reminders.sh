@@ -10,6 +10,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/learning-contract-invitations/target}"
-cargo build --locked --quiet -p local-stack --bin run-reminders
+source scripts/cargo-env.sh
+cargo build --locked -p local-stack --bin run-reminders >&2
 exec "$CARGO_TARGET_DIR/debug/run-reminders" "$@"

@@ -22,7 +22,7 @@ if ! .sam-venv/bin/sam --version 2>/dev/null | grep -qF "${SAM_CLI_VERSION}"; th
   .sam-venv/bin/pip install --quiet --disable-pip-version-check "aws-sam-cli==${SAM_CLI_VERSION}"
 fi
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/learning-contract-invitations/target}"
+source scripts/cargo-env.sh
 # `sam build` finds cargo-lambda on PATH; it needs no credentials, only a region for its output.
 export PATH="$PWD/.venv/bin:$PATH" AWS_REGION="${AWS_REGION:-us-east-1}" SAM_CLI_TELEMETRY=0
 # samconfig.toml names the template and turns on the cargo-lambda builder (a beta feature).

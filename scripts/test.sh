@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 # Compiled dependencies live outside the clone so that repeated runs on one machine reuse them.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/learning-contract-invitations/target}"
+source scripts/cargo-env.sh
 export RUST_BACKTRACE=0
 
 echo "== cargo fmt --check"
@@ -25,6 +25,12 @@ bash scripts/build-site.sh
 cargo clippy -p site --target wasm32-unknown-unknown --locked -- -D warnings
 # The rules build for the browser too (no server crate may creep into them).
 cargo clippy -p invitations-domain --target wasm32-unknown-unknown --locked -- -D warnings
+
+# Every binary and test, built once before anything runs: no test compiles (a test that needs a
+# binary finds it here). --check proves that the scripts' narrower builds (the local stack,
+# cargo lambda watch) reuse this build instead of compiling the dependencies a second way.
+echo "== building every binary and test (scripts/build.sh --check)"
+bash scripts/build.sh --check
 
 # One moto server and one SES emulator for all test binaries; every test makes its own table,
 # bucket and mail addresses, so they share them safely. Stopped on exit.

@@ -30,6 +30,23 @@ impl Watch {
     fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
+
+    /// Fails at once when cargo-lambda's `cargo run --bin <function>` compiles: the functions
+    /// must be found built, with the workspace's one feature set (dev/workspace-hack).
+    fn refuse_compiling(&self) {
+        let log = self.log();
+        if let Some(line) = log
+            .lines()
+            .find(|l| l.trim_start().starts_with("Compiling "))
+        {
+            panic!(
+                "cargo lambda watch is compiling ({}): the functions were not built, or not \
+                 with the workspace's features. Run `bash scripts/build.sh --check` (scripts/test.sh \
+                 does) before this test.\n{log}",
+                line.trim()
+            );
+        }
+    }
 }
 
 impl Drop for Watch {
@@ -81,6 +98,8 @@ impl Bench {
             .current_dir(&self.root)
             .env("CARGO_TARGET_DIR", target_dir())
             .args(["--invoke-port", &self.invoke_port.to_string()])
+            // mint-event is built by scripts/build.sh; the scripts fail at once if it is not.
+            .arg("--no-build")
             .args(&self.stack_args)
             .stdin(Stdio::null());
         command
@@ -101,15 +120,17 @@ impl Bench {
                 .expect("scripts/lambda-watch.sh starts")
         };
         let mut watch = Watch { child, log };
-        // mint-event may need building first (it is, when `cargo test` ran).
-        let deadline = Instant::now() + Duration::from_secs(300);
+        // Nothing is compiled here (scripts/test.sh built every binary first): cargo lambda
+        // watch listens at once, so this deadline is for a busy machine, not for a build.
+        let deadline = Instant::now() + Duration::from_secs(60);
         while std::net::TcpStream::connect(("127.0.0.1", self.invoke_port)).is_err() {
             if let Ok(Some(status)) = watch.child.try_wait() {
                 panic!("lambda-watch.sh ended ({status}):\n{}", watch.log());
             }
+            watch.refuse_compiling();
             assert!(
                 Instant::now() < deadline,
-                "cargo lambda watch did not listen within 5 minutes:\n{}",
+                "cargo lambda watch did not listen within 60 s:\n{}",
                 watch.log()
             );
             std::thread::sleep(Duration::from_millis(200));
@@ -120,18 +141,40 @@ impl Bench {
     /// The function's answer to the event file (relative to functions/), as the README runs it.
     fn invoke(&self, watch: &Watch, function: &str, file: &str) -> Value {
         let file = Path::new("functions").join(file);
-        let out = self
+        // Into files, polled: a function's first invoke is where cargo-lambda would compile,
+        // and that must fail at once, not after the build.
+        let tag = uuid::Uuid::new_v4().simple().to_string();
+        let (out_path, err_path) = (
+            std::env::temp_dir().join(format!("lambda-invoke-{tag}.out")),
+            std::env::temp_dir().join(format!("lambda-invoke-{tag}.err")),
+        );
+        let mut child = self
             .command("lambda-invoke.sh")
             .args([function, &file.to_string_lossy()])
-            .output()
+            .stdout(std::fs::File::create(&out_path).expect("an output file"))
+            .stderr(std::fs::File::create(&err_path).expect("an error file"))
+            .spawn()
             .expect("scripts/lambda-invoke.sh runs");
-        let stdout = String::from_utf8_lossy(&out.stdout);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("lambda-invoke.sh") {
+                break status;
+            }
+            if let Err(e) = std::panic::catch_unwind(|| watch.refuse_compiling()) {
+                let _ = child.kill();
+                std::panic::resume_unwind(e);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let stdout = std::fs::read_to_string(&out_path).unwrap_or_default();
+        let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
+        let _ = (
+            std::fs::remove_file(&out_path),
+            std::fs::remove_file(&err_path),
+        );
         assert!(
-            out.status.success(),
-            "{function} {}: {}\n{stdout}{}\n-- cargo lambda watch:\n{}",
+            status.success(),
+            "{function} {}: {status}\n{stdout}{stderr}\n-- cargo lambda watch:\n{}",
             file.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stderr),
             watch.log()
         );
         serde_json::from_str(stdout.trim())

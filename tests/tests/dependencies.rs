@@ -11,9 +11,16 @@ use std::process::Command;
 struct Graph {
     /// Package id -> its name and manifest path.
     packages: BTreeMap<String, (String, String)>,
-    /// Package id -> ids of its normal (not dev, not build) dependencies.
+    /// Package id -> ids of its normal (not dev, not build) dependencies, without the
+    /// workspace-hack (see `the_workspace_hack_is_only_for_the_development_platform`).
     normal: BTreeMap<String, Vec<String>>,
+    /// Package id -> the platform of each of its dependencies on the workspace-hack.
+    hack_platforms: BTreeMap<String, Vec<Value>>,
 }
+
+const HACK: &str = "workspace-hack";
+/// The one platform whose builds the workspace-hack unifies (.config/hakari.toml).
+const DEV_PLATFORM: &str = "x86_64-unknown-linux-gnu";
 
 fn graph() -> Graph {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -59,6 +66,23 @@ fn graph() -> Graph {
             )
         })
         .collect();
+    let is_hack = |id: &str| packages_by_id(&doc, id) == HACK;
+    let hack_platforms = doc["resolve"]["nodes"]
+        .as_array()
+        .expect("resolve.nodes")
+        .iter()
+        .map(|node| {
+            let platforms = node["deps"]
+                .as_array()
+                .expect("deps")
+                .iter()
+                .filter(|d| is_hack(d["pkg"].as_str().unwrap()))
+                .flat_map(|d| d["dep_kinds"].as_array().expect("dep_kinds").clone())
+                .map(|k| k["target"].clone())
+                .collect();
+            (node["id"].as_str().unwrap().to_owned(), platforms)
+        })
+        .collect();
     let normal = doc["resolve"]["nodes"]
         .as_array()
         .expect("resolve.nodes")
@@ -68,6 +92,7 @@ fn graph() -> Graph {
                 .as_array()
                 .expect("deps")
                 .iter()
+                .filter(|d| !is_hack(d["pkg"].as_str().unwrap()))
                 .filter(|d| {
                     d["dep_kinds"]
                         .as_array()
@@ -80,7 +105,21 @@ fn graph() -> Graph {
             (node["id"].as_str().unwrap().to_owned(), deps)
         })
         .collect();
-    Graph { packages, normal }
+    Graph {
+        packages,
+        normal,
+        hack_platforms,
+    }
+}
+
+fn packages_by_id<'a>(doc: &'a Value, id: &str) -> &'a str {
+    doc["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["id"] == id)
+        .and_then(|p| p["name"].as_str())
+        .unwrap_or_default()
 }
 
 impl Graph {
@@ -145,5 +184,36 @@ fn the_rules_and_the_wire_need_no_server_crates() {
         ] {
             assert!(!closure.contains(server), "{shared} is built from {server}");
         }
+    }
+}
+
+/// The workspace-hack (dev/workspace-hack, made by cargo-hakari) has no code: it turns on one
+/// union of features so that every build of a part of the workspace reuses the artifacts of
+/// the whole (issue 25). It may only be reached on the development platform: the functions'
+/// arm64 build for Lambda and the site's wasm build never see it, which is why the checks
+/// above leave it out.
+#[test]
+fn the_workspace_hack_is_only_for_the_development_platform() {
+    let g = graph();
+    let members: Vec<&String> = g
+        .packages
+        .iter()
+        .filter(|(_, (name, manifest))| name != HACK && !manifest.contains("/.cargo/"))
+        .filter(|(id, _)| id.starts_with("path+file://"))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(members.len() >= 15, "{members:?}");
+    for id in members {
+        let name = &g.packages[id].0;
+        let platforms = &g.hack_platforms[id];
+        assert!(
+            !platforms.is_empty(),
+            "{name} does not depend on {HACK}: builds of it alone would compile the \
+             dependencies again; add `[target.{DEV_PLATFORM}.dependencies] {HACK}.workspace = true`"
+        );
+        assert!(
+            platforms.iter().all(|p| p == DEV_PLATFORM),
+            "{name} depends on {HACK} for {platforms:?}; only {DEV_PLATFORM} may"
+        );
     }
 }
