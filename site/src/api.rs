@@ -709,5 +709,19 @@ mod tests {
             "Something went wrong on our side. Please try again in a moment."
         );
         assert!(ApiError::from_response(401, "").is_unauthenticated());
+        // API Gateway's own answer to a missing or expired token (issue 26): the same words
+        // as a problem from a function.
+        let gateway = ApiError::from_response(401, r#"{"message":"Unauthorized"}"#);
+        let problem = ApiError::from_response(
+            401,
+            r#"{"type":"about:blank#unauthenticated","title":"Unauthorized","status":401,"code":"unauthenticated","detail":"Sign in first."}"#,
+        );
+        for e in [&gateway, &problem] {
+            assert!(e.is_unauthenticated(), "{e:?}");
+        }
+        assert_eq!(
+            gateway.to_string(),
+            "Your session has ended. Please sign in again."
+        );
     }
 }

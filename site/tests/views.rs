@@ -93,7 +93,8 @@ fn invitation(id: &str, status: &str, can_act: bool) -> Invitation {
         "send_count": 1, "last_sent_at": "2025-02-03T09:31:00Z",
         "enrolled_at": null, "revoked_at": null, "revoked_by": null,
         "import_id": null, "import_line": null,
-        "can_resend": can_act, "can_revoke": can_act, "can_correct_address": false
+        "can_resend": can_act, "can_revoke": can_act, "can_correct_address": false,
+        "can_clear_block": false
     }))
     .unwrap()
 }
@@ -349,13 +350,23 @@ fn the_user_picker_ticks_users_and_submits_the_selection() {
             id: "u1".into(),
             email: "ann@example.com".into(),
             name: "Ann".into(),
-            system_admin: false,
+            system_admin: Some(false),
+            email_verified: true,
         },
         User {
             id: "u2".into(),
             email: "bo@example.com".into(),
             name: "Bo".into(),
-            system_admin: false,
+            system_admin: Some(false),
+            email_verified: true,
+        },
+        // Issue 26: an account that only claims its address says so, and what picking it does.
+        User {
+            id: "u3".into(),
+            email: "new.hire@example.com".into(),
+            name: "Sly".into(),
+            system_admin: Some(false),
+            email_verified: false,
         },
     ];
     let selected = vec![users[1].clone()];
@@ -366,6 +377,18 @@ fn the_user_picker_ticks_users_and_submits_the_selection() {
         }
     });
     assert!(html.contains("<label for=\"user-u1\">Ann"));
+    let label = |id: &str| {
+        let at = html.find(&format!("<label for=\"user-{id}\"")).unwrap();
+        text(&html[at..at + html[at..].find("</label>").unwrap()])
+    };
+    assert!(!label("u1").contains("not confirmed"), "{}", label("u1"));
+    assert!(
+        label("u3").contains(
+            "Address not confirmed: the invitation goes to the address, not to this account"
+        ),
+        "{}",
+        label("u3")
+    );
     assert!(tag(&html, "user-u2").contains(" checked"));
     assert!(!tag(&html, "user-u1").contains(" checked"));
     assert!(text(&html).contains("1 person selected"));
@@ -380,6 +403,19 @@ fn the_user_picker_ticks_users_and_submits_the_selection() {
     });
     assert!(tag(&none, "submit-users").contains(" disabled"));
     assert!(text(&none).contains("No users match."));
+    assert!(!none.contains("user-search-hint"));
+
+    // A contract admin searches by at least 3 letters (issue 26): said before they search.
+    let narrow = render(|| {
+        html! {
+            <UserPicker found={Some(Ok(vec![]))} selected={vec![]} submitted={false} on_search={Callback::noop()}
+                on_toggle={Callback::noop()} on_submit={Callback::noop()} min_query={3} />
+        }
+    });
+    assert!(tag(&narrow, "user-search").contains("minlength=\"3\""));
+    assert!(tag(&narrow, "user-search").contains("aria-describedby=\"user-search-hint\""));
+    assert!(text(&narrow).contains("Type at least 3 letters of a name"));
+    assert!(text(&narrow).contains("Nobody listed yet"));
 }
 
 #[test]
@@ -580,7 +616,8 @@ fn user(id: &str, name: &str) -> User {
         id: id.into(),
         email: format!("{id}@example.com"),
         name: name.into(),
-        system_admin: false,
+        system_admin: Some(false),
+        email_verified: true,
     }
 }
 
@@ -852,7 +889,7 @@ fn local_sign_in_lists_people_of_any_other_role_too() {
 
 fn person(id: &str, name: &str, system_admin: bool) -> User {
     User {
-        system_admin,
+        system_admin: Some(system_admin),
         ..user(id, name)
     }
 }
@@ -889,6 +926,23 @@ fn row_text(html: &str, id: &str) -> String {
         .unwrap_or_else(|| panic!("no row {id} in {html}"));
     let end = at + html[at..].find("</tr>").unwrap();
     text(&html[at..end])
+}
+
+/// Issue 26: someone whose address is not confirmed is marked so, and is offered no grant of
+/// system administration (the API would refuse it), only what happens instead.
+#[test]
+fn an_unconfirmed_address_is_marked_and_offered_no_grant() {
+    let mut list = people();
+    list[1].email_verified = false;
+    let html = people_view(found(list), Some("sam-sysadmin"));
+    let row = row_text(&html, "person-ann-lee");
+    assert!(
+        row.contains("Address not confirmed: nothing can be given to this account until it is"),
+        "{row}"
+    );
+    assert!(row.contains("once the address is confirmed"), "{row}");
+    assert!(!html.contains("id=\"grant-sysadmin-ann-lee\""));
+    assert!(!row_text(&html, "person-sam-sysadmin").contains("not confirmed"));
 }
 
 #[test]
@@ -1107,7 +1161,8 @@ fn the_people_reducer_adds_shows_and_changes_people() {
         id: "4f1c-nia".into(),
         email: "nia@example.com".into(),
         name: "Nia New".into(),
-        system_admin: false,
+        system_admin: Some(false),
+        email_verified: true,
     };
     let state = state.reduce(PeopleAction::Added(Box::new(Ok(PersonAdded {
         user: nia.clone(),
@@ -1176,7 +1231,8 @@ fn the_people_reducer_adds_shows_and_changes_people() {
         .reduce(PeopleAction::Cancel(nia.id.clone()));
     assert!(state.rows.is_empty());
     let granted = User {
-        system_admin: true,
+        system_admin: Some(true),
+        email_verified: true,
         ..nia.clone()
     };
     let state = state
@@ -1297,6 +1353,9 @@ fn bounced(id: &str) -> Invitation {
         }),
     };
     inv.can_correct_address = true;
+    // Blocked: no Resend until the block is cleared (the API would refuse it).
+    inv.can_resend = false;
+    inv.can_clear_block = true;
     inv
 }
 
@@ -1312,10 +1371,23 @@ fn a_bounced_row_offers_correct_address_and_clear_block() {
         tag(&html, "correct-address-x").contains("aria-label=\"Correct address of x@example.com\"")
     );
     assert!(tag(&html, "clear-block-x").contains("aria-label=\"Clear block on x@example.com\""));
-    assert!(html.contains("id=\"resend-x\"") && html.contains("id=\"revoke-x\""));
+    assert!(html.contains("id=\"revoke-x\""));
+    // Issue 26: the site offers what the API allows: no Resend to a blocked address.
+    assert!(!html.contains("id=\"resend-x\""));
     // Only where the mail could not be delivered.
     assert!(!html.contains("id=\"correct-address-fine\""));
     assert!(!html.contains("id=\"clear-block-fine\""));
+    assert!(html.contains("id=\"resend-fine\""));
+
+    // A spam complaint's block, seen by a contract admin: nothing to correct (the mail
+    // arrived), no block they may clear, no Resend.
+    let mut complained = bounced("c");
+    complained.can_correct_address = false;
+    complained.can_clear_block = false;
+    let html = table(vec![complained], BTreeMap::new());
+    for action in ["resend-c", "correct-address-c", "clear-block-c"] {
+        assert!(!html.contains(&format!("id=\"{action}\"")), "{action}");
+    }
 }
 
 #[test]

@@ -374,7 +374,7 @@ fn every_environment_variable_a_function_reads_is_set_on_it() {
     let telemetry = std::fs::read_to_string(repo().join("functions/core/src/telemetry.rs"))
         .expect("telemetry.rs");
     assert!(
-        telemetry.contains("from_default_env"),
+        telemetry.contains("env::var(\"RUST_LOG\")"),
         "telemetry::init reads RUST_LOG"
     );
 
@@ -1229,4 +1229,64 @@ fn the_site_pages_function_sends_app_paths_to_index_html_and_files_through() {
     ] {
         assert!(!is_file(page), "{page} is a page of the app");
     }
+}
+
+/// Issue 26: nobody can make the directory believe an address they never proved. The pool
+/// keeps an account's proved address until the new one is confirmed; the site's app client
+/// cannot write the address or the name, and offers no SRP sign-in (whose access token is what
+/// a person would rewrite their own attributes with). moto does not enforce these settings,
+/// so the code does not rely on them either: it believes `email_verified` only (tests in
+/// functions/directory-sync, enrol-api and admin-api).
+#[test]
+fn no_account_can_claim_an_address_it_never_proved() {
+    let template = Template::load();
+    let pool = &template.resources()["UserPool"]["Properties"];
+    assert_eq!(
+        pool["UserAttributeUpdateSettings"]["AttributesRequireVerificationBeforeUpdate"],
+        json!(["email"]),
+        "a new address takes effect only once proved"
+    );
+    let client = &template.resources()["UserPoolClient"]["Properties"];
+    let flows = client["ExplicitAuthFlows"]
+        .as_array()
+        .expect("explicit auth flows are listed (unlisted, Cognito allows SRP)");
+    assert!(
+        !flows.contains(&json!("ALLOW_USER_SRP_AUTH"))
+            && !flows.contains(&json!("ALLOW_USER_PASSWORD_AUTH"))
+            && !flows.contains(&json!("ALLOW_USER_AUTH")),
+        "the site signs in through the hosted UI only: {flows:?}"
+    );
+    let writable = client["WriteAttributes"]
+        .as_array()
+        .expect("writable attributes are listed (unlisted, every one is writable)");
+    assert!(!writable.is_empty(), "an empty list means every attribute");
+    for held in [
+        "email",
+        "email_verified",
+        "name",
+        "given_name",
+        "family_name",
+    ] {
+        assert!(
+            !writable.contains(&json!(held)),
+            "people may not write their own {held}"
+        );
+    }
+    let scopes = client["AllowedOAuthScopes"].as_array().expect("scopes");
+    assert!(
+        !scopes.contains(&json!("aws.cognito.signin.user.admin")),
+        "the hosted UI's access token cannot change attributes"
+    );
+}
+
+/// Issue 26: test mails and their counters expire. The table's time to live reads the
+/// attribute the store writes (`items::TTL`), as the test tables on moto do.
+#[test]
+fn short_lived_items_expire_by_the_table_s_time_to_live() {
+    let template = Template::load();
+    let ttl = &template.resources()["Table"]["Properties"]["TimeToLiveSpecification"];
+    assert_eq!(
+        ttl,
+        &json!({"AttributeName": invitations_core::adapters::dynamo::items::TTL, "Enabled": true})
+    );
 }

@@ -17,7 +17,7 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 use invitations_core::adapters::dynamo::items;
 use invitations_core::adapters::{CognitoAccounts, DynamoStore};
-use invitations_core::domain::LinkKey;
+use invitations_core::domain::{LinkKey, UserId};
 use invitations_core::ports::StoreError;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
@@ -322,6 +322,54 @@ impl TestEnv {
         format!("{local}@t{}.example.com", self.tag)
     }
 
+    /// Someone made straight in this test's user pool (the console, an import, a federation),
+    /// not by the product; returns their sub. `proved`: the address is marked verified, as an
+    /// administrator does when they know it is the person's (or a federation that vouches for
+    /// it); else the account only claims it.
+    pub async fn account_in_pool(&self, email: &str, name: Option<&str>, proved: bool) -> UserId {
+        use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+        let attr = |n: &str, v: &str| AttributeType::builder().name(n).value(v).build().unwrap();
+        let mut request = self
+            .cognito
+            .admin_create_user()
+            .user_pool_id(&self.pool.id)
+            .username(email)
+            .user_attributes(attr("email", email))
+            .user_attributes(attr(
+                "email_verified",
+                if proved { "true" } else { "false" },
+            ))
+            .message_action(MessageActionType::Suppress);
+        if let Some(name) = name {
+            request = request.user_attributes(attr("name", name));
+        }
+        let out = request.send().await.expect("AdminCreateUser");
+        let sub = out
+            .user()
+            .and_then(|u| u.attributes().iter().find(|a| a.name() == "sub"))
+            .and_then(|a| a.value())
+            .expect("a sub");
+        UserId::parse(sub).expect("a usable sub")
+    }
+
+    /// The account's address changed without being proved: what Cognito holds after a change
+    /// made where the pool does not require verification first (the template's pool does; an
+    /// account changed before, or in another pool setup, keeps it). moto changes `email` but
+    /// leaves `email_verified` as it was, so both are set here, as Cognito would have them.
+    pub async fn claim_address(&self, account: &UserId, email: &str) {
+        use aws_sdk_cognitoidentityprovider::types::AttributeType;
+        let attr = |n: &str, v: &str| AttributeType::builder().name(n).value(v).build().unwrap();
+        self.cognito
+            .admin_update_user_attributes()
+            .user_pool_id(&self.pool.id)
+            .username(account.as_str())
+            .user_attributes(attr("email", email))
+            .user_attributes(attr("email_verified", "false"))
+            .send()
+            .await
+            .expect("AdminUpdateUserAttributes");
+    }
+
     /// Every mail the SES emulator holds for this test's addresses.
     pub fn sent_mail(&self) -> Vec<SentMail> {
         #[derive(serde::Deserialize)]
@@ -351,6 +399,8 @@ pub enum As {
     Anonymous,
     User(&'static str),
     SystemAdmin(&'static str),
+    /// A user whose token's address is not confirmed (`email_verified` false).
+    UnconfirmedUser(&'static str),
 }
 
 /// The API Gateway HTTP API (payload 2.0) event for a request, as AWS delivers it.
@@ -387,11 +437,15 @@ pub fn api_event(
     });
     let claims = match who {
         As::Anonymous => None,
-        As::User(sub) => {
-            Some(serde_json::json!({"sub": sub, "email": format!("{sub}@example.com")}))
-        }
+        // Claims as API Gateway's JWT authorizer passes them: every value a string.
+        As::User(sub) => Some(
+            serde_json::json!({"sub": sub, "email": format!("{sub}@example.com"), "email_verified": "true"}),
+        ),
         As::SystemAdmin(sub) => Some(
-            serde_json::json!({"sub": sub, "email": format!("{sub}@example.com"), "cognito:groups": "[system-admins]"}),
+            serde_json::json!({"sub": sub, "email": format!("{sub}@example.com"), "email_verified": "true", "cognito:groups": "[system-admins]"}),
+        ),
+        As::UnconfirmedUser(sub) => Some(
+            serde_json::json!({"sub": sub, "email": format!("{sub}@example.com"), "email_verified": "false"}),
         ),
     };
     if let Some(claims) = claims {
@@ -888,6 +942,21 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
                 .stream_view_type(StreamViewType::NewAndOldImages)
                 .build()
                 .expect("stream specification is complete"),
+        )
+        .send()
+        .await
+        .map_err(|e| StoreError::Database(DisplayErrorContext(e).to_string()))?;
+    // The template's time to live: items with `ttl` (epoch seconds) expire. moto records the
+    // setting but deletes nothing; tests read the attribute.
+    client
+        .update_time_to_live()
+        .table_name(table)
+        .time_to_live_specification(
+            aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
+                .attribute_name(items::TTL)
+                .enabled(true)
+                .build()
+                .expect("time to live is complete"),
         )
         .send()
         .await

@@ -107,14 +107,24 @@ pub fn funnel(c: &Contract, f: &Funnel) -> wire::Funnel {
     }
 }
 
+/// A page of the list; `blocks` holds the blocked addresses among the page's (by identity).
 pub fn invitation_list(
     page: &[Invitation],
     contract: &Contract,
     next_cursor: Option<String>,
     now: DateTime<Utc>,
+    blocks: &std::collections::HashMap<String, ReportKind>,
+    system_admin: bool,
 ) -> wire::InvitationList {
+    let access = |i: &Invitation| RowAccess {
+        block: blocks.get(i.email.identity()).copied(),
+        system_admin,
+    };
     wire::InvitationList {
-        invitations: page.iter().map(|i| invitation(i, contract, now)).collect(),
+        invitations: page
+            .iter()
+            .map(|i| invitation(i, contract, now, access(i)))
+            .collect(),
         next_cursor,
         counts: counts(contract.counts),
     }
@@ -155,7 +165,21 @@ fn delivery(d: &Delivery, report: Option<&DeliveryReport>) -> wire::Delivery {
     }
 }
 
-pub fn invitation(inv: &Invitation, contract: &Contract, now: DateTime<Utc>) -> wire::Invitation {
+/// What an invitation's row offers beyond its own state: whether its address is blocked (a
+/// bounce or complaint stops its mail from every contract), and whether the caller is a
+/// system administrator (who alone clears a complaint's block).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowAccess {
+    pub block: Option<ReportKind>,
+    pub system_admin: bool,
+}
+
+pub fn invitation(
+    inv: &Invitation,
+    contract: &Contract,
+    now: DateTime<Utc>,
+    access: RowAccess,
+) -> wire::Invitation {
     let (import_id, import_line) = match &inv.source {
         Source::Import { import_id, line } => (Some(import_id.to_string()), Some(*line)),
         Source::Manual => (None, None),
@@ -189,14 +213,16 @@ pub fn invitation(inv: &Invitation, contract: &Contract, now: DateTime<Utc>) -> 
         revoked_by: inv.revoked_by.as_ref().map(ToString::to_string),
         import_id,
         import_line,
-        can_resend: pending,
+        // What the API allows, so the site offers nothing it would refuse (issue 26): no
+        // Resend to a blocked address; a complaint's block is for system administrators.
+        can_resend: pending && access.block.is_none(),
+        can_clear_block: pending
+            && access
+                .block
+                .is_some_and(|kind| kind != ReportKind::Complained || access.system_admin),
         can_revoke: pending,
-        can_correct_address: pending
-            && (matches!(inv.delivery, Delivery::Failed { .. })
-                || inv
-                    .delivery_report
-                    .as_ref()
-                    .is_some_and(|r| r.kind.blocks_address() || r.kind == ReportKind::Rejected)),
+        // The domain's rule, so that the site offers what the API allows.
+        can_correct_address: pending && inv.mail_failed(),
     }
 }
 
@@ -299,12 +325,23 @@ pub fn add_result(results: Vec<wire::PersonResult>) -> wire::AddResult {
     wire::AddResult { results, summary }
 }
 
+/// A person as a system administrator sees them (with their system administration).
 pub fn user(u: &User) -> wire::User {
+    wire::User {
+        system_admin: Some(u.system_admin),
+        ..directory_user(u)
+    }
+}
+
+/// A person as anyone who may search the directory sees them: without who administers the
+/// system (issue 26).
+pub fn directory_user(u: &User) -> wire::User {
     wire::User {
         id: u.id.to_string(),
         email: u.email.to_string(),
         name: u.name.clone(),
-        system_admin: u.system_admin,
+        system_admin: None,
+        email_verified: u.email_verified,
     }
 }
 
@@ -460,7 +497,14 @@ mod tests {
             remind_at: None,
             expiry_counted: false,
         };
-        let sent = invitation_list(std::slice::from_ref(&inv), &c, Some("next".into()), at());
+        let sent = invitation_list(
+            std::slice::from_ref(&inv),
+            &c,
+            Some("next".into()),
+            at(),
+            &Default::default(),
+            false,
+        );
         assert_eq!(round_trip(&sent), sent);
         let sent = &sent.invitations[0];
         // Past its expiry it is shown Expired, and may still be resent or revoked.

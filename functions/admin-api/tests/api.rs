@@ -94,6 +94,7 @@ impl World {
                 name: name.into(),
                 created_at: t0(),
                 system_admin: false,
+                email_verified: true,
             };
             assert!(store.put_user(&user).await.unwrap());
         }
@@ -174,6 +175,42 @@ impl World {
             .unwrap();
         // The mailer may record twice (a retried stream record): still one entry.
         store.record_delivery(&claimed, sent, now).await.unwrap();
+    }
+
+    /// The invitation's mail goes out and bounces for good, as the mailer and the delivery
+    /// reports record it (and the address is blocked, as delivery-events does).
+    async fn bounce(&self, id: &str) {
+        let at = *self.time.lock().unwrap();
+        let message_id = format!("bounce-{id}-{}", at.timestamp_millis());
+        self.mail_out(id, &message_id).await;
+        self.bounced(id, &message_id).await;
+    }
+
+    /// The mail already sent as `message_id` bounces for good (and its address is blocked).
+    async fn bounced(&self, id: &str, message_id: &str) {
+        let at = *self.time.lock().unwrap();
+        let inv = InvitationId::parse(id).unwrap();
+        let report = DeliveryReport {
+            kind: ReportKind::BouncedPermanent,
+            at,
+            detail: "smtp; 550 5.1.1 user unknown".into(),
+        };
+        self.env
+            .store
+            .record_report(&inv, message_id, &report)
+            .await
+            .unwrap();
+        let found = self.env.store.find_invitation(&inv).await.unwrap().unwrap();
+        self.env
+            .store
+            .block_address(&AddressBlock {
+                identity: found.email.identity().to_owned(),
+                kind: ReportKind::BouncedPermanent,
+                detail: report.detail,
+                at,
+            })
+            .await
+            .unwrap();
     }
 
     /// Every entry of an invitation's history, page by page (`limit` a page), newest first.
@@ -383,7 +420,8 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
     let everyone_routes = |sub: &str| {
         vec![
             ("GET", "/contracts".to_owned(), None, true),
-            ("GET", "/users".to_owned(), None, true),
+            // Contract admins search by at least 3 letters (issue 26).
+            ("GET", "/users?q=urs".to_owned(), None, true),
             (
                 "POST",
                 "/users".to_owned(),
@@ -424,7 +462,9 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
         let (status, body) = w.call(method, &path, body, &ADMIN_A).await;
         let expected = if method == "POST" && path.ends_with("/imports") {
             201
-        } else if path.ends_with("/invite") {
+        } else if path.ends_with("/invite") || path.ends_with("/correct-address") {
+            // Past the caller check, refused for what the invitation is: not a finished
+            // check; no failed mail to correct (issue 26).
             409
         } else if chooses_admins(method, &path) {
             403
@@ -439,7 +479,7 @@ async fn every_admin_route_checks_who_is_calling_and_what_they_may_touch() {
         let (status, body) = w.call(method, &path, body, &SYSADMIN).await;
         let expected = if method == "POST" && path.ends_with("/imports") {
             201
-        } else if path.ends_with("/invite") {
+        } else if path.ends_with("/invite") || path.ends_with("/correct-address") {
             409
         } else if path.ends_with("/mail/test") {
             202
@@ -1437,13 +1477,30 @@ async fn a_bounced_address_is_corrected_or_its_block_cleared_by_the_contracts_ad
         w.call("POST", &clear, None, &As::User("admin-b")).await.0,
         403
     );
-    let (status, problem) = w
-        .call("POST", &correct, Some(json!({"email": "nope"})), &ADMIN_A)
-        .await;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (400, Some("invalid_email"))
-    );
+    // Issue 26: the detail is a sentence a person can act on.
+    for (email, detail) in [
+        (
+            "nope",
+            "The new address has no @: write it as name@example.org.",
+        ),
+        (
+            "",
+            "The new address is empty: write an address such as name@example.org.",
+        ),
+        (
+            "a@b",
+            "The domain of the new address (after the @) has no dot: write it as name@example.org.",
+        ),
+    ] {
+        let (status, problem) = w
+            .call("POST", &correct, Some(json!({"email": email})), &ADMIN_A)
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str(), problem["detail"].as_str()),
+            (400, Some("invalid_email"), Some(detail)),
+            "{email:?}"
+        );
+    }
     let (status, problem) = w
         .call(
             "POST",
@@ -1458,16 +1515,7 @@ async fn a_bounced_address_is_corrected_or_its_block_cleared_by_the_contracts_ad
     );
 
     // The address bounced: blocked, so no resend; the admin corrects it.
-    w.env
-        .store
-        .block_address(&AddressBlock {
-            identity: wrong.to_lowercase(),
-            kind: ReportKind::BouncedPermanent,
-            detail: "smtp; 550 user unknown".into(),
-            at: t0(),
-        })
-        .await
-        .unwrap();
+    w.bounce(&id).await;
     w.advance(Duration::minutes(2));
     let (status, changed) = w.call("POST", &correct, body.clone(), &ADMIN_A).await;
     assert_eq!(status, 200, "{changed}");
@@ -1503,7 +1551,9 @@ async fn a_bounced_address_is_corrected_or_its_block_cleared_by_the_contracts_ad
         contract.counts.pending, 1,
         "one invitation, moved, not a second one"
     );
-    // Correcting to an address already invited here is refused.
+    // Correcting to an address already invited here is refused (once this mail bounced too:
+    // before, there is nothing to correct).
+    w.bounce(&id).await;
     let other = w.env.email("other");
     w.invite("A", std::slice::from_ref(&other), &["a1"], &ADMIN_A)
         .await;
@@ -1515,17 +1565,15 @@ async fn a_bounced_address_is_corrected_or_its_block_cleared_by_the_contracts_ad
         (409, Some("already_invited"))
     );
 
-    // Clearing a block: audited, and clearing again changes nothing.
-    w.env
+    // Clearing the block (the corrected address bounced too): audited, and clearing again
+    // changes nothing.
+    assert!(w
+        .env
         .store
-        .block_address(&AddressBlock {
-            identity: right.to_lowercase(),
-            kind: ReportKind::Complained,
-            detail: "abuse".into(),
-            at: t0(),
-        })
+        .address_block(&right.to_lowercase())
         .await
-        .unwrap();
+        .unwrap()
+        .is_some());
     let (status, cleared) = w.call("POST", &clear, None, &ADMIN_A).await;
     assert_eq!(
         (status, &cleared["changed"]),
@@ -1963,6 +2011,45 @@ async fn a_finished_check_is_invited_from_its_stored_file() {
     // Another contract's admin may not.
     let (status, _) = w.call("POST", &invite, None, &As::User("admin-b")).await;
     assert_eq!(status, 403);
+
+    // Issue 26: asked again while that import is still queued (the first call may have
+    // stopped before its copy), the same import is answered, no second one made; once it
+    // runs, asking again is refused in words. Three at once make one import.
+    let again =
+        futures::future::join_all((0..3).map(|_| w.call("POST", &invite, None, &ADMIN_A))).await;
+    for (status, body) in &again {
+        assert_eq!(*status, 200, "{body}");
+        assert_eq!(body["id"], import["id"]);
+    }
+    let made = w.env.store.list_imports(&contract).await.unwrap();
+    assert_eq!(
+        made.iter()
+            .filter(|i| i.checked_by.as_ref() == Some(&check_id))
+            .count(),
+        1
+    );
+    let mut running = w
+        .env
+        .store
+        .get_import(
+            &contract,
+            &ImportId::parse(import["id"].as_str().unwrap()).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    running.status = ImportStatus::Running;
+    w.env.store.save_import(&running).await.unwrap();
+    let (status, problem) = w.call("POST", &invite, None, &ADMIN_A).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("already_invited")),
+        "{problem}"
+    );
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains(import["id"].as_str().unwrap()));
 }
 
 /// The actions of a history, newest first, as (action, detail).
@@ -2096,16 +2183,8 @@ async fn each_invitation_has_its_own_history_newest_first_and_paged() {
     assert_eq!(bob_history[0]["actor_name"], format!("Bob Dylan <{bob}>"));
 
     // Cat: her address bounced; the block cleared, then the address corrected.
-    w.env
-        .store
-        .block_address(&AddressBlock {
-            identity: cat.to_lowercase(),
-            kind: ReportKind::BouncedPermanent,
-            detail: "smtp; 550 user unknown".into(),
-            at: t0(),
-        })
-        .await
-        .unwrap();
+    w.bounce(cat_id).await;
+    w.advance(Duration::seconds(1));
     let clear = format!("/contracts/A/invitations/{cat_id}/clear-block");
     let (_, cleared) = w.call("POST", &clear, None, &ADMIN_A).await;
     assert_eq!(cleared["changed"], true);
@@ -2121,14 +2200,22 @@ async fn each_invitation_has_its_own_history_newest_first_and_paged() {
             .0,
         200
     );
+    // Newest first: the correction, the cleared block, then the mail and its bounce, and the
+    // invite at the start.
+    let cat_history = actions(&w.history("A", cat_id, 50).await);
     assert_eq!(
-        actions(&w.history("A", cat_id, 50).await),
+        cat_history[..2],
         [
             ("address_corrected", &*format!("from {cat} to {cat2}")),
             ("block_cleared", ""),
-            ("invited", ""),
         ]
-        .map(|(a, d)| (a.to_owned(), d.to_owned()))
+        .map(|(a, d)| (a.to_owned(), d.to_owned())),
+        "{cat_history:?}"
+    );
+    assert_eq!(
+        cat_history.last().map(|(a, _)| a.as_str()),
+        Some("invited"),
+        "{cat_history:?}"
     );
 
     // An invitation of another contract, an unknown id, a cursor not handed out.
@@ -2174,6 +2261,7 @@ async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain(
         name: "=HYPERLINK(\"http://evil\")".into(),
         created_at: t0(),
         system_admin: false,
+        email_verified: true,
     };
     assert!(w.env.store.put_user(&sly).await.unwrap());
     let (status, body) = w
@@ -2284,6 +2372,22 @@ async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain(
         (status, problem["code"].as_str()),
         (400, Some("invalid_status"))
     );
+    // Issue 26: two statuses are refused in words, not answered as the first alone.
+    for path in [
+        "/contracts/A/invitations/export?status=pending&status=revoked",
+        "/contracts/A/invitations?status=pending&status=revoked",
+    ] {
+        let (status, problem) = w.call("GET", path, None, &ADMIN_A).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (400, Some("repeated_parameter")),
+            "{path}"
+        );
+        assert_eq!(
+            problem["detail"],
+            "Give status once: the list is filtered by one status at a time."
+        );
+    }
 
     // Past the size one answer can carry: refused in words, not cut short.
     let c = w
@@ -2550,4 +2654,410 @@ async fn the_funnel_counts_what_the_state_changes_counted() {
         funnel["seats"],
         json!([{"day": "2026-03-02", "seats_used": 3, "enrolled": 1}])
     );
+}
+
+/// Issue 26: an account that claims an address it never proved gets nothing through it.
+/// "Adding" the address on People does not adopt (or later promote) that account; granting it
+/// system administration is refused; picking it from the directory invites the address,
+/// bound to nobody, and the directory lists it as unproved.
+#[tokio::test]
+async fn an_account_that_never_proved_its_address_gets_nothing_through_it() {
+    let w = World::new().await;
+    let sly = w
+        .env
+        .account_in_pool(&w.env.email("sly"), Some("Sly Student"), true)
+        .await;
+    let new_hire = w.env.email("new.hire");
+    w.env.claim_address(&sly, &new_hire).await;
+    directory_sync::run(&directory_sync::App {
+        accounts: Arc::new(w.env.accounts.clone()),
+        store: Arc::new(w.env.store.clone()),
+    })
+    .await
+    .unwrap();
+
+    let (status, problem) = w
+        .call(
+            "POST",
+            "/users",
+            Some(json!({"email": new_hire, "name": "New Hire"})),
+            &SYSADMIN,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("address_unverified")),
+        "{problem}"
+    );
+    let (status, problem) = w
+        .call(
+            "POST",
+            &format!("/users/{sly}/system-admin"),
+            None,
+            &SYSADMIN,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("address_unverified")),
+        "{problem}"
+    );
+    assert!(!w.env.accounts.is_system_admin(&sly).await.unwrap());
+
+    let (status, list) = w.call("GET", "/users?q=new.hire", None, &SYSADMIN).await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["users"].as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list["users"][0]["email_verified"], false);
+
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations",
+            Some(json!({"user_ids": [sly.to_string()], "activities": ["a1"]})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let contract = ContractId::parse("A").unwrap();
+    let found = w
+        .env
+        .store
+        .find_invitations_by_email(&contract, &[new_hire.as_str()])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "{body}");
+    assert_eq!(found[0].user_id, None, "bound to nobody");
+    assert_eq!(found[0].name, None, "not named after the account");
+}
+
+/// Issue 26: "Send me a test" goes only to the caller's confirmed address, never to one the
+/// mail service blocked, at most five an hour per person however many are asked for at once,
+/// and the test's item expires with the table's time to live.
+#[tokio::test]
+async fn test_mails_go_to_a_confirmed_unblocked_address_five_an_hour() {
+    let w = World::new().await;
+    let draft = json!({"language": "en", "subject": "Draft for {name}", "message": "Try {link}"});
+    let test = |who: As| {
+        let w = &w;
+        let body = draft.clone();
+        async move {
+            w.call("POST", "/contracts/A/mail/test", Some(body), &who)
+                .await
+        }
+    };
+
+    let (status, problem) = test(As::UnconfirmedUser("admin-a")).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("no_address"))
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("confirmed"));
+
+    // Eight at once: five pass, three are refused in words; nothing more is queued.
+    let answers = futures::future::join_all((0..8).map(|_| test(ADMIN_A))).await;
+    let passed = answers.iter().filter(|(s, _)| *s == 202).count();
+    let limited: Vec<_> = answers.iter().filter(|(s, _)| *s == 429).collect();
+    assert_eq!((passed, limited.len()), (5, 3), "{answers:?}");
+    assert_eq!(limited[0].1["code"], "test_mail_limit");
+    assert!(
+        limited[0].1["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Send the next after 10:00 (UTC)"),
+        "{}",
+        limited[0].1
+    );
+    let contract = ContractId::parse("A").unwrap();
+    let tests = w
+        .env
+        .dynamodb
+        .query()
+        .table_name(&w.env.table)
+        .key_condition_expression("pk = :pk AND begins_with(sk, :sk)")
+        .expression_attribute_values(
+            ":pk",
+            aws_sdk_dynamodb::types::AttributeValue::S(format!("CONTRACT#{contract}")),
+        )
+        .expression_attribute_values(
+            ":sk",
+            aws_sdk_dynamodb::types::AttributeValue::S("TESTMAIL#".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tests.items().len(), 5);
+    let thirty_days = (t0() + Duration::days(30)).timestamp().to_string();
+    for item in tests.items() {
+        assert_eq!(item["ttl"].as_n().unwrap(), &thirty_days, "{item:?}");
+    }
+    // Another person's tests are theirs.
+    assert_eq!(test(SYSADMIN).await.0, 202);
+    // The next hour, the next five.
+    w.advance(Duration::hours(1));
+    assert_eq!(test(ADMIN_A).await.0, 202);
+
+    // A blocked address gets no test.
+    w.env
+        .store
+        .block_address(&AddressBlock {
+            identity: "admin-a@example.com".into(),
+            kind: ReportKind::Complained,
+            detail: "abuse".into(),
+            at: t0(),
+        })
+        .await
+        .unwrap();
+    let (status, problem) = test(ADMIN_A).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("address_blocked"))
+    );
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("its owner marked our mail as spam on 2026-03-02"),
+        "{problem}"
+    );
+}
+
+/// Issue 26: an address is corrected only after its mail did not arrive, and the corrected
+/// invitation belongs to the new address's person (a proved directory person, or nobody),
+/// never to the old one: no admin can move a working link to a mailbox of their own.
+#[tokio::test]
+async fn an_address_is_corrected_only_after_its_mail_failed_and_leaves_the_old_person() {
+    let w = World::new().await;
+    // Picked from the directory: bound to Ursula (u1).
+    let (status, body) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations",
+            Some(json!({"user_ids": ["u1"], "activities": ["a1"]})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["results"][0]["invitation_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let correct = format!("/contracts/A/invitations/{id}/correct-address");
+    let mine = Some(json!({"email": w.env.email("admin.own.mailbox")}));
+
+    // Queued, then sent and not bounced: nothing to correct.
+    for sent in [false, true] {
+        if sent {
+            w.mail_out(&id, "m-ok").await;
+        }
+        let (status, problem) = w.call("POST", &correct, mine.clone(), &ADMIN_A).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (409, Some("mail_not_failed")),
+            "sent: {sent}: {problem}"
+        );
+        let (_, page) = w
+            .call("GET", "/contracts/A/invitations", None, &ADMIN_A)
+            .await;
+        assert_eq!(page["invitations"][0]["can_correct_address"], false);
+    }
+    let inv = InvitationId::parse(&id).unwrap();
+    let still = w.env.store.find_invitation(&inv).await.unwrap().unwrap();
+    assert_eq!(still.user_id, Some(UserId::parse("u1").unwrap()));
+    assert_eq!(still.token_version, 1, "the link is untouched");
+
+    // It bounced: now it may be corrected, and the site is told so.
+    w.bounced(&id, "m-ok").await;
+    let (_, page) = w
+        .call("GET", "/contracts/A/invitations", None, &ADMIN_A)
+        .await;
+    assert_eq!(page["invitations"][0]["can_correct_address"], true);
+    let (status, changed) = w.call("POST", &correct, mine.clone(), &ADMIN_A).await;
+    assert_eq!(status, 200, "{changed}");
+    let moved = w.env.store.find_invitation(&inv).await.unwrap().unwrap();
+    assert_eq!(moved.user_id, None, "not Ursula's any more");
+    assert_eq!(moved.name, None);
+    assert_eq!(changed["invitation"]["registered"], false);
+
+    // Corrected again after that mail bounced too, to a proved directory person's address:
+    // the invitation is theirs.
+    w.advance(Duration::minutes(1));
+    w.bounce(&id).await;
+    let (status, changed) = w
+        .call(
+            "POST",
+            &correct,
+            Some(json!({"email": w.env.email("victor")})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    let theirs = w.env.store.find_invitation(&inv).await.unwrap().unwrap();
+    assert_eq!(theirs.user_id, Some(UserId::parse("u2").unwrap()));
+    assert_eq!(theirs.name.as_deref(), Some("Victor Hugo"));
+}
+
+/// Issue 26: a subject with a line break (a header injection) or the personal link is refused
+/// at the field, in words, for saving and for a test alike; nothing is stored or queued.
+#[tokio::test]
+async fn a_subject_with_a_line_break_or_the_link_is_refused_in_words() {
+    let w = World::new().await;
+    for (subject, words) in [
+        ("Hello\r\nBcc: x@example.org", "The subject is one line"),
+        ("Hello\u{0}", "The subject is one line"),
+        ("Your link: {link}", "Put {link} in the message"),
+    ] {
+        for path in ["/contracts/A/mail", "/contracts/A/mail/test"] {
+            let body = json!({"language": "en", "subject": subject, "message": "Join: {link}"});
+            let (status, problem) = w.call("POST", path, Some(body), &ADMIN_A).await;
+            assert_eq!(
+                (status, problem["code"].as_str()),
+                (422, Some("invalid_mail_template")),
+                "{path} {subject:?}"
+            );
+            assert!(
+                problem["detail"].as_str().unwrap().contains(words),
+                "{problem}"
+            );
+        }
+    }
+    let contract = w
+        .env
+        .store
+        .get_contract(&ContractId::parse("A").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(contract.mail.custom, None, "nothing stored");
+    let audit = w
+        .env
+        .store
+        .list_audit(&ContractId::parse("A").unwrap(), 50)
+        .await
+        .unwrap();
+    assert!(audit.iter().all(|r| r.action != AuditAction::TestMail));
+}
+
+/// Issue 26: contract admins find people to invite by a few letters, see at most 20, and never
+/// learn who administers the system; system administrators see the directory whole.
+#[tokio::test]
+async fn contract_admins_search_the_directory_narrowly() {
+    let w = World::new().await;
+    for n in 0..25 {
+        let user = User {
+            id: UserId::parse(&format!("m{n:02}")).unwrap(),
+            email: EmailAddress::parse(&w.env.email(&format!("match{n:02}"))).unwrap(),
+            name: format!("Match {n:02}"),
+            created_at: t0(),
+            system_admin: n == 3,
+            email_verified: true,
+        };
+        assert!(w.env.store.put_user(&user).await.unwrap());
+    }
+    for q in ["", "ma", "%20%20m%20"] {
+        let (status, problem) = w
+            .call("GET", &format!("/users?q={q}"), None, &ADMIN_A)
+            .await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (400, Some("query_too_short")),
+            "{q:?}"
+        );
+        assert!(problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at least 3 letters"));
+    }
+    let (status, list) = w
+        .call("GET", "/users?q=match&limit=200", None, &ADMIN_A)
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let users = list["users"].as_array().unwrap();
+    assert_eq!(users.len(), 20);
+    assert!(
+        users.iter().all(|u| u.get("system_admin").is_none()),
+        "{list}"
+    );
+    let (status, list) = w
+        .call("GET", "/users?q=match&limit=200", None, &SYSADMIN)
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let users = list["users"].as_array().unwrap();
+    assert_eq!(users.len(), 25);
+    assert_eq!(
+        users.iter().filter(|u| u["system_admin"] == true).count(),
+        1
+    );
+    // Everyone, with no search at all.
+    let (status, _) = w.call("GET", "/users", None, &SYSADMIN).await;
+    assert_eq!(status, 200);
+}
+
+/// Issue 26: a block stops mail to the address from every contract, so a contract admin lifts
+/// only the bounce of their own pending invitation; a spam complaint's block is for system
+/// administrators, and an invitation no longer pending clears nothing.
+#[tokio::test]
+async fn a_contract_admin_clears_only_the_bounce_of_their_own_pending_invitation() {
+    let w = World::new().await;
+    let emails = [w.env.email("complainer"), w.env.email("gone")];
+    let made = ids(&w.invite("A", &emails, &["a1"], &ADMIN_A).await);
+    for (email, kind) in [
+        (&emails[0], ReportKind::Complained),
+        (&emails[1], ReportKind::BouncedPermanent),
+    ] {
+        w.env
+            .store
+            .block_address(&AddressBlock {
+                identity: email.to_lowercase(),
+                kind,
+                detail: "report".into(),
+                at: t0(),
+            })
+            .await
+            .unwrap();
+    }
+    let clear = |id: &str| format!("/contracts/A/invitations/{id}/clear-block");
+
+    let (status, problem) = w.call("POST", &clear(&made[0]), None, &ADMIN_A).await;
+    assert_eq!((status, problem["code"].as_str()), (403, Some("forbidden")));
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("Only a system administrator"));
+    assert!(w
+        .env
+        .store
+        .address_block(&emails[0].to_lowercase())
+        .await
+        .unwrap()
+        .is_some());
+    let (status, cleared) = w.call("POST", &clear(&made[0]), None, &SYSADMIN).await;
+    assert_eq!(
+        (status, &cleared["changed"]),
+        (200, &json!(true)),
+        "{cleared}"
+    );
+
+    // Revoked: the address's block is no longer this contract's business.
+    let (status, _) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/invitations/{}/revoke", made[1]),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, problem) = w.call("POST", &clear(&made[1]), None, &ADMIN_A).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("not_pending")),
+        "{problem}"
+    );
+    assert!(w
+        .env
+        .store
+        .address_block(&emails[1].to_lowercase())
+        .await
+        .unwrap()
+        .is_some());
 }

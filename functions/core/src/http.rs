@@ -166,7 +166,11 @@ pub fn caller(req: &Request) -> Result<Caller, Problem> {
         .unwrap_or("");
     Ok(Caller {
         user_id,
-        email: claims.get("email").cloned(),
+        // An address the person never confirmed is not theirs to receive mail at (issue 26).
+        email: claims
+            .get("email")
+            .filter(|_| claims.get("email_verified").is_some_and(|v| v == "true"))
+            .cloned(),
         system_admin: parse_groups(groups).iter().any(|g| g == SYSTEM_ADMIN_GROUP),
     })
 }
@@ -218,6 +222,22 @@ pub fn body<T: DeserializeOwned>(req: &Request) -> Result<T, Problem> {
 pub fn query(req: &Request, name: &str) -> Option<String> {
     req.query_string_parameters_ref()
         .and_then(|q| q.first(name).map(str::to_owned))
+}
+
+/// Refuses a query parameter given more than once (`?status=a&status=b`) in words, instead of
+/// silently reading the first (issue 26).
+pub fn once(req: &Request, name: &str) -> Result<(), Problem> {
+    let count = req
+        .query_string_parameters_ref()
+        .and_then(|q| q.all(name))
+        .map_or(0, |all| all.len());
+    if count > 1 {
+        return Err(Problem::bad_request(
+            "repeated_parameter",
+            format!("Give {name} once: the list is filtered by one {name} at a time."),
+        ));
+    }
+    Ok(())
 }
 
 /// Path parameters by name, e.g. `("id", "c1")`.

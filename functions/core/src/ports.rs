@@ -169,6 +169,14 @@ pub enum SweepOutcome {
     Moved,
 }
 
+/// What asking for a test of a contract's mail did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestMailQueued {
+    Queued,
+    /// The person's tests for this clock hour are used up; nothing was queued.
+    LimitReached,
+}
+
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
     async fn put_contract(&self, contract: &Contract) -> Result<(), StoreError>;
@@ -208,8 +216,14 @@ pub trait DirectoryStore: Send + Sync {
         contract: &ContractId,
     ) -> Result<Option<(Contract, Funnel)>, StoreError>;
     /// Queues a test of a contract's mail for the mailer (the one place mail is sent), with
-    /// an audit record.
-    async fn queue_test_mail(&self, test: &TestMail) -> Result<(), StoreError>;
+    /// an audit record, unless the person asked for `per_hour` tests in this clock hour
+    /// already: the count and the queueing are one conditional write, so tests asked for at
+    /// the same time cannot pass the limit together.
+    async fn queue_test_mail(
+        &self,
+        test: &TestMail,
+        per_hour: u32,
+    ) -> Result<TestMailQueued, StoreError>;
     /// Makes `admin` an administrator of the contract, with an audit record, unless they are
     /// one already. The contract as it is after; `None` when there is no such contract.
     async fn add_contract_admin(
@@ -321,13 +335,17 @@ pub trait TransitionStore: Send + Sync {
     ) -> Result<Invitation, ChangeError<CorrectRefused>>;
     /// Lifts the block on the invitation's address, with an audit record; false when there was
     /// none.
+    /// Lifts the block of the invitation's address, for a pending invitation only; a
+    /// complaint's block only when `complaints` (system administrators). The block's kind is
+    /// part of the delete's condition, so it cannot change in between.
     async fn clear_block(
         &self,
         contract: &ContractId,
         id: &InvitationId,
         by: &UserId,
+        complaints: bool,
         now: DateTime<Utc>,
-    ) -> Result<bool, ChangeError<std::convert::Infallible>>;
+    ) -> Result<bool, ChangeError<ClearBlockRefused>>;
 }
 
 /// The mailer's side of an invitation: claim a queued send, record the result, give it back.
@@ -463,6 +481,14 @@ pub trait ReminderStore: Send + Sync {
 pub trait ImportStore: Send + Sync {
     /// Creates the import record; false when one with this id exists already.
     async fn create_import(&self, import: &Import) -> Result<bool, StoreError>;
+    /// Creates the import that invites the addresses of a finished check ("Invite these N"),
+    /// marking the check as used in the same transaction: a check is invited from once,
+    /// however often or however concurrently it is asked (issue 26).
+    async fn create_import_from_check(
+        &self,
+        import: &Import,
+        check: &ImportId,
+    ) -> Result<FromCheck, StoreError>;
     /// Saves an import's state, conditional on the upload it runs on (`import.upload`): the
     /// first upload of an announced import takes it, and a run on any other file is refused
     /// with [`StoreError::Contended`].
@@ -483,6 +509,14 @@ pub trait ImportStore: Send + Sync {
         id: &ImportId,
     ) -> Result<Option<Import>, StoreError>;
     async fn list_imports(&self, contract: &ContractId) -> Result<Vec<Import>, StoreError>;
+}
+
+/// What asking to invite from a check did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FromCheck {
+    Created,
+    /// The check was invited from before, by this import.
+    AlreadyInvited(ImportId),
 }
 
 /// Everything the functions ask of the table.
@@ -592,6 +626,8 @@ pub struct Account {
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub enabled: bool,
+    /// The provider's `email_verified`: the person proved the address (see `User`).
+    pub email_verified: bool,
 }
 
 impl Account {
@@ -603,6 +639,7 @@ impl Account {
             name: self.name.clone(),
             created_at: self.created_at,
             system_admin,
+            email_verified: self.email_verified,
         }
     }
 }

@@ -698,6 +698,7 @@ async fn users_are_unique_by_address_and_searchable() {
         name: name.into(),
         created_at: now(),
         system_admin: false,
+        email_verified: true,
     };
     assert!(env
         .store

@@ -1,9 +1,9 @@
 //! The sync against the emulators over the wire: a user pool on moto's cognito-idp, the
 //! directory on its DynamoDB, each test with its own of both.
 
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+use aws_sdk_cognitoidentityprovider::types::AttributeType;
 use directory_sync::{run, App};
-use invitations_core::domain::{EmailAddress, UserId, SYSTEM_ADMIN_GROUP};
+use invitations_core::domain::{EmailAddress, SYSTEM_ADMIN_GROUP};
 use invitations_core::ports::DirectoryStore;
 use std::sync::Arc;
 use testkit::TestEnv;
@@ -14,32 +14,6 @@ fn attr(name: &str, value: &str) -> AttributeType {
         .value(value)
         .build()
         .unwrap()
-}
-
-/// Someone created straight in the pool (the console, an import, a federation), not by the
-/// product. Returns their sub.
-async fn create_in_pool(env: &TestEnv, email: &str, name: Option<&str>) -> UserId {
-    let mut request = env
-        .cognito
-        .admin_create_user()
-        .user_pool_id(&env.pool.id)
-        .username(email)
-        .user_attributes(attr("email", email))
-        .message_action(MessageActionType::Suppress);
-    if let Some(name) = name {
-        request = request.user_attributes(attr("name", name));
-    }
-    let user = request.send().await.unwrap();
-    let sub = user
-        .user()
-        .unwrap()
-        .attributes()
-        .iter()
-        .find(|a| a.name() == "sub")
-        .and_then(|a| a.value())
-        .unwrap()
-        .to_owned();
-    UserId::parse(&sub).unwrap()
 }
 
 fn app(env: &TestEnv) -> App {
@@ -59,7 +33,9 @@ async fn everyone_in_the_pool_is_in_the_directory_under_their_sub() {
         let name = format!("Person {n:03}");
         // Some without a name attribute: the directory shows their address instead.
         let named = n % 10 != 0;
-        let sub = create_in_pool(&env, &email, named.then_some(name.as_str())).await;
+        let sub = env
+            .account_in_pool(&email, named.then_some(name.as_str()), true)
+            .await;
         people.push((sub, email, named.then_some(name)));
     }
     let boss = &people[7].0;
@@ -99,7 +75,7 @@ async fn everyone_in_the_pool_is_in_the_directory_under_their_sub() {
 async fn changes_in_the_pool_reach_the_directory_and_old_addresses_stop_matching() {
     let env = TestEnv::new().await;
     let old = env.email("Mixed.Case");
-    let sub = create_in_pool(&env, &old, Some("Ann Old")).await;
+    let sub = env.account_in_pool(&old, Some("Ann Old"), true).await;
     run(&app(&env)).await.unwrap();
     // The directory matches the address case-insensitively.
     let lower = EmailAddress::parse(&old).unwrap();
@@ -110,7 +86,8 @@ async fn changes_in_the_pool_reach_the_directory_and_old_addresses_stop_matching
         .unwrap();
     assert_eq!(found.map(|u| u.id), Some(sub.clone()));
 
-    // Renamed, given a new address, and made a system administrator in the pool.
+    // Renamed, given a new address (proved: an administrator marks it so), and made a system
+    // administrator in the pool.
     let new = env.email("ann.new");
     env.cognito
         .admin_update_user_attributes()
@@ -118,6 +95,7 @@ async fn changes_in_the_pool_reach_the_directory_and_old_addresses_stop_matching
         .username(sub.as_str())
         .user_attributes(attr("name", "Ann New"))
         .user_attributes(attr("email", &new))
+        .user_attributes(attr("email_verified", "true"))
         .send()
         .await
         .unwrap();
@@ -166,4 +144,89 @@ async fn changes_in_the_pool_reach_the_directory_and_old_addresses_stop_matching
             .unwrap()
             .system_admin
     );
+}
+
+/// Issue 26: an account that changes its address to someone else's without proving it is
+/// listed with that address, marked unproved, and found by nothing: not by the address it
+/// claims, nor by the one it gave up. Once the address is proved it leads to the account.
+#[tokio::test]
+async fn an_address_nobody_proved_leads_to_nobody() {
+    let env = TestEnv::new().await;
+    let student = env.email("student");
+    let sub = env
+        .account_in_pool(&student, Some("Sly Student"), true)
+        .await;
+    run(&app(&env)).await.unwrap();
+    assert_eq!(
+        env.store
+            .find_user_by_email(&student)
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(sub.clone())
+    );
+
+    let new_hire = env.email("new.hire");
+    env.claim_address(&sub, &new_hire).await;
+    let report = run(&app(&env)).await.unwrap();
+    assert_eq!(report.written, 1);
+    let user = env.store.get_user(&sub).await.unwrap().unwrap();
+    assert_eq!(user.email.as_entered(), new_hire);
+    assert!(!user.email_verified, "listed as unproved");
+    for address in [&new_hire, &student] {
+        assert!(
+            env.store
+                .find_user_by_email(address)
+                .await
+                .unwrap()
+                .is_none(),
+            "{address} leads to nobody"
+        );
+    }
+    let listed = env.store.search_users("new.hire", 20).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(!listed[0].email_verified);
+    // A second pass changes nothing (the flag is part of the comparison).
+    let again = run(&app(&env)).await.unwrap();
+    assert_eq!((again.written, again.unchanged), (0, 1));
+
+    // Proved at last (the code Cognito mails was entered): now it leads to the account.
+    env.cognito
+        .admin_update_user_attributes()
+        .user_pool_id(&env.pool.id)
+        .username(sub.as_str())
+        .user_attributes(attr("email_verified", "true"))
+        .send()
+        .await
+        .unwrap();
+    run(&app(&env)).await.unwrap();
+    assert_eq!(
+        env.store
+            .find_user_by_email(&new_hire)
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(sub)
+    );
+}
+
+/// Names from the pool follow the product's name rules: NFC, and a name with hidden
+/// characters (a text-direction override makes "Ann" pass for another name) is not shown;
+/// the person is named by their address.
+#[tokio::test]
+async fn names_from_the_pool_follow_the_name_rules() {
+    let env = TestEnv::new().await;
+    let (rene, sneaky) = (env.email("rene"), env.email("sneaky"));
+    let a = env
+        .account_in_pool(&rene, Some("  Rene\u{301}e "), true)
+        .await;
+    let b = env
+        .account_in_pool(&sneaky, Some("Ann\u{202E}nhoJ"), true)
+        .await;
+    run(&app(&env)).await.unwrap();
+    assert_eq!(
+        env.store.get_user(&a).await.unwrap().unwrap().name,
+        "Ren\u{e9}e"
+    );
+    assert_eq!(env.store.get_user(&b).await.unwrap().unwrap().name, sneaky);
 }

@@ -9,6 +9,7 @@ pub const SYSTEM_ADMIN_GROUP: &str = "system-admins";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     pub user_id: UserId,
+    /// The sign-in address, only when the token says it is confirmed (`email_verified`).
     pub email: Option<String>,
     pub system_admin: bool,
 }

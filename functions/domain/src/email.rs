@@ -48,6 +48,33 @@ pub enum EmailError {
     InvalidCharacter(char),
 }
 
+impl EmailError {
+    /// The mistake as a sentence a person can act on, about `what` ("the new address"): the
+    /// detail of an API refusal (issue 26). Import reports keep the short form (`Display`).
+    pub fn sentence(&self, what: &str) -> String {
+        let what_cap = {
+            let mut c = what.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        };
+        match self {
+            Self::Empty => format!("{what_cap} is empty: write an address such as name@example.org."),
+            Self::TooLong => format!("{what_cap} is longer than {MAX_LENGTH} characters, the most an address can have."),
+            Self::ContainsSpace => format!("{what_cap} has a space in it: an address has none."),
+            Self::MissingAt => format!("{what_cap} has no @: write it as name@example.org."),
+            Self::MoreThanOneAt => format!("{what_cap} has more than one @: an address has exactly one."),
+            Self::EmptyLocalPart => format!("{what_cap} has nothing before the @: write it as name@example.org."),
+            Self::LocalPartTooLong => format!("The part of {what} before the @ is longer than {MAX_LOCAL_LENGTH} characters."),
+            Self::EmptyDomain => format!("{what_cap} has nothing after the @: write it as name@example.org."),
+            Self::DomainHasNoDot => format!("The domain of {what} (after the @) has no dot: write it as name@example.org."),
+            Self::MisplacedDot => format!("{what_cap} has two dots in a row, or a dot at the start or end of a part: check how it is written."),
+            Self::InvalidDomainLabel(label) => format!("The part \"{label}\" of {what} is not a valid domain name: use letters, digits and hyphens."),
+            Self::InvalidCharacter(c) => format!("{what_cap} contains '{c}', which an address cannot hold."),
+        }
+    }
+}
+
 impl EmailAddress {
     pub fn parse(input: &str) -> Result<Self, EmailError> {
         match Self::parse_plain_ascii(input) {

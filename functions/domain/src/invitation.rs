@@ -156,6 +156,14 @@ pub enum ReportKind {
 }
 
 impl ReportKind {
+    /// The mail did not reach the address (see `Invitation::mail_failed`).
+    pub fn means_not_received(self) -> bool {
+        matches!(
+            self,
+            Self::BouncedTransient | Self::BouncedPermanent | Self::Rejected
+        )
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Delivered => "delivered",
@@ -206,14 +214,19 @@ pub struct AddressBlock {
 impl AddressBlock {
     /// Why nothing is sent, in words for the admin.
     pub fn explain(&self) -> String {
+        format!(
+            "Not sent: {}. Correct the address, or clear the block, then send again.",
+            self.what_happened()
+        )
+    }
+
+    /// What the mail service reported, and when: "mail to it bounced for good on 2026-03-02".
+    pub fn what_happened(&self) -> String {
         let what = match self.kind {
             ReportKind::Complained => "its owner marked our mail as spam",
             _ => "mail to it bounced for good",
         };
-        format!(
-            "Not sent: {what} on {}. Correct the address, or clear the block, then send again.",
-            self.at.format("%Y-%m-%d")
-        )
+        format!("{what} on {}", self.at.format("%Y-%m-%d"))
     }
 }
 
@@ -375,6 +388,8 @@ pub enum CorrectRefused {
     SameAddress,
     #[error("{0} is already invited to this learning contract")]
     AlreadyInvited(String),
+    #[error("the mail to {0} has not failed; an address can be corrected only after its mail bounced, failed or was refused")]
+    MailNotFailed(String),
 }
 
 impl Invitation {
@@ -391,9 +406,35 @@ impl Invitation {
             InvitationStatus::Pending if to.identity() == self.email.identity() => {
                 Err(CorrectRefused::SameAddress)
             }
+            // Otherwise an admin could move anyone's working link to a mailbox of their own
+            // (issue 26): correcting is for an address whose mail did not arrive.
+            InvitationStatus::Pending if !self.mail_failed() => Err(CorrectRefused::MailNotFailed(
+                self.email.as_entered().to_owned(),
+            )),
             InvitationStatus::Pending => Ok(()),
         }
     }
+
+    /// The current send did not reach the address: the mailer could not send it, it bounced
+    /// (for now or for good), or the mail service refused it. A complaint is not one: the
+    /// mail arrived.
+    pub fn mail_failed(&self) -> bool {
+        matches!(self.delivery, Delivery::Failed { .. })
+            || self
+                .delivery_report
+                .as_ref()
+                .is_some_and(|r| r.kind.means_not_received())
+    }
+}
+
+/// Why an address block may not be cleared by this person (issue 26). A block stops mail to
+/// the address from every contract, so only what concerns the admin's own invitation is theirs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClearBlockRefused {
+    #[error("The invitation for {0} is no longer pending, so its address's block is not this contract's to clear.")]
+    NotPending(String),
+    #[error("{0} marked our mail as spam. Only a system administrator can clear that block, because it stops mail from every contract.")]
+    Complaint(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

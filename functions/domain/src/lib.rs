@@ -23,10 +23,10 @@ pub use funnel::{EnrolAfter, Funnel, SeatsOnDay};
 pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId};
 pub use import::{BadRow, CheckOutcome, Import, ImportCounts, ImportMode, ImportStatus, Stall};
 pub use invitation::{
-    decide_invite, import_replay, AddressBlock, CorrectRefused, Delivery, DeliveryReport,
-    EnrolDecision, EnrolRefused, ExtendDecision, ExtendRefused, Invitation, InvitationStatus,
-    InviteDecision, InviteOutcome, ReportKind, ResendRefused, RevokeDecision, RevokeRefused,
-    ShownStatus, Source,
+    decide_invite, import_replay, AddressBlock, ClearBlockRefused, CorrectRefused, Delivery,
+    DeliveryReport, EnrolDecision, EnrolRefused, ExtendDecision, ExtendRefused, Invitation,
+    InvitationStatus, InviteDecision, InviteOutcome, ReportKind, ResendRefused, RevokeDecision,
+    RevokeRefused, ShownStatus, Source,
 };
 pub use mail::{
     ContractMail, Language, MailKind, MailTemplate, MailValues, RenderedMail, TemplateError,

@@ -78,6 +78,13 @@ pub enum TemplateError {
     EmptyMessage,
     #[error("The {part} is longer than {max} characters.")]
     TooLong { part: Part, max: usize },
+    /// A line break in a subject would end the mail header it is written into (issue 26).
+    #[error("The subject is one line: remove its line breaks and other control characters.")]
+    SubjectNotOneLine,
+    /// The link is personal: in the subject it would sit in mail headers and the mail
+    /// service's reports (issue 26).
+    #[error("The subject cannot hold {{link}}: the link is personal, and a subject is shown and logged where the message is not. Put {{link}} in the message.")]
+    LinkInSubject,
 }
 
 impl TemplateError {
@@ -230,6 +237,9 @@ impl MailTemplate {
         if subject.is_empty() {
             return Err(TemplateError::EmptySubject);
         }
+        if subject.chars().any(char::is_control) {
+            return Err(TemplateError::SubjectNotOneLine);
+        }
         if message.is_empty() {
             return Err(TemplateError::EmptyMessage);
         }
@@ -245,12 +255,32 @@ impl MailTemplate {
                 max: MAX_MESSAGE,
             });
         }
+        let parsed_subject = parse_pieces(Part::Subject, subject)?;
+        if parsed_subject.contains(&Piece::Field(Field::Link)) {
+            return Err(TemplateError::LinkInSubject);
+        }
         Ok(Self {
-            parsed_subject: parse_pieces(Part::Subject, subject)?,
+            parsed_subject,
             parsed_message: parse_pieces(Part::Message, &message)?,
             subject: subject.to_owned(),
             message,
         })
+    }
+
+    /// A template as stored. Subjects saved before the one-line and no-link rules (issue 26)
+    /// are read as they were sent, on one line (control characters as spaces), and without
+    /// the link, so an old contract stays readable; new ones are refused at `parse`.
+    pub fn from_stored(subject: &str, message: &str) -> Result<Self, TemplateError> {
+        match Self::parse(subject, message) {
+            Err(TemplateError::SubjectNotOneLine | TemplateError::LinkInSubject) => {
+                let one_line: String = subject
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect();
+                Self::parse(&one_line.replace("{link}", ""), message)
+            }
+            other => other,
+        }
     }
 
     /// The standard subject and message in `language`: what a contract without its own says.
@@ -702,6 +732,34 @@ mod tests {
         ));
         // Two paragraphs in HTML.
         assert!(out.html.contains("<p>Ada Admin has a place"));
+    }
+
+    /// Issue 26: a subject is one header line, and the personal link never goes in it.
+    #[test]
+    fn a_subject_is_one_line_without_the_link() {
+        for bad in [
+            "Hello\r\nBcc: x@example.org",
+            "Hello\nthere",
+            "Hi\0",
+            "Tab\there",
+        ] {
+            assert_eq!(
+                MailTemplate::parse(bad, "Join: {link}"),
+                Err(TemplateError::SubjectNotOneLine),
+                "{bad:?}"
+            );
+        }
+        let err = MailTemplate::parse("Your link {link}", "Hi").unwrap_err();
+        assert_eq!(err, TemplateError::LinkInSubject);
+        assert!(
+            err.to_string().contains("Put {link} in the message"),
+            "{err}"
+        );
+        // The message may have lines, and the link; the subject other merge fields.
+        assert!(MailTemplate::parse("Hi {name}", "Line one\r\nLine two {link}").is_ok());
+        // One stored before the rules is read as it was sent: on one line, without the link.
+        let old = MailTemplate::from_stored("Hello\r\nBcc: x {link}", "Hi {link}").unwrap();
+        assert_eq!(old.subject(), "Hello  Bcc: x");
     }
 
     #[test]

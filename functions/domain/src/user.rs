@@ -14,6 +14,12 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// A member of the identity provider's `system-admins` group (mirrored; the group decides).
     pub system_admin: bool,
+    /// The person proved they receive mail at `email` (Cognito's `email_verified`). Only then
+    /// does the address lead to them: invitations to it are bound to them, an enrolment
+    /// through it lands on their account, and People may grant them system administration.
+    /// An account that merely claims an address is listed, marked as such, and matched by
+    /// nothing.
+    pub email_verified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -169,6 +169,17 @@ async fn account_for(app: &App, email: &EmailAddress, name: &str) -> Result<Acco
             })?;
     if created {
         tracing::info!(user = %account.subject, "made a sign-in account for a new student");
+    } else if !account.email_verified {
+        // Someone's account claims this address without having proved it: enrolling would
+        // hand this person's place to that account (issue 26). The enrolment waits until an
+        // administrator sorts the account out.
+        tracing::warn!(user = %account.subject, "an unproved account holds the invited address");
+        return Err(Problem::conflict(
+            "address_unverified",
+            "Another sign-in account uses this address without having confirmed it, so your \
+             place cannot be given to it. Ask the person who invited you to contact your \
+             administrator; your link stays valid.",
+        ));
     }
     Ok(account)
 }

@@ -60,6 +60,7 @@ impl World {
             name: "Alice Admin".into(),
             created_at: t0(),
             system_admin: false,
+            email_verified: true,
         };
         env.store.put_user(&admin).await.unwrap();
         Self {
@@ -236,6 +237,7 @@ async fn a_registered_person_enrols_without_giving_a_name() {
         name: "Pia".into(),
         created_at: t0(),
         system_admin: false,
+        email_verified: true,
     };
     w.env.store.put_user(&user).await.unwrap();
     let (inv, token) = w.invite("PIA").await;
@@ -346,30 +348,6 @@ async fn accounts_with_email(env: &TestEnv, email: &str) -> usize {
         .len()
 }
 
-/// Someone made straight in the pool (the console, a federation); returns their sub.
-async fn account_in_pool(env: &TestEnv, email: &str, name: &str) -> UserId {
-    use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
-    let attr = |n: &str, v: &str| AttributeType::builder().name(n).value(v).build().unwrap();
-    let out = env
-        .cognito
-        .admin_create_user()
-        .user_pool_id(&env.pool.id)
-        .username(email)
-        .user_attributes(attr("email", email))
-        .user_attributes(attr("name", name))
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    let sub = out
-        .user()
-        .unwrap()
-        .attributes()
-        .iter()
-        .find(|a| a.name() == "sub");
-    UserId::parse(sub.and_then(|a| a.value()).unwrap()).unwrap()
-}
-
 #[tokio::test]
 async fn two_enrolments_for_one_address_in_two_contracts_make_one_account_and_one_record() {
     let w = World::new().await;
@@ -409,7 +387,7 @@ async fn an_address_that_already_has_an_account_enrols_as_that_person() {
     let w = World::new().await;
     // Made in the pool, not yet in the directory (the sync has not run since).
     let rita = w.env.email("rita");
-    let sub = account_in_pool(&w.env, &rita, "Rita Levi").await;
+    let sub = w.env.account_in_pool(&rita, Some("Rita Levi"), true).await;
     let (inv, token) = w.invite("rita").await;
     let (status, body) = w.enrol(&token, Some("Someone Else")).await;
     assert_eq!(status, 200, "{body}");
@@ -425,7 +403,10 @@ async fn an_address_that_already_has_an_account_enrols_as_that_person() {
     // An account whose address differs in case, known to the directory from the sync: the
     // invitation (lower-cased) is matched to it; no name is asked for, no account is made.
     let mixed = w.env.email("Sven.Mixed");
-    let sven = account_in_pool(&w.env, &mixed, "Sven Mixed").await;
+    let sven = w
+        .env
+        .account_in_pool(&mixed, Some("Sven Mixed"), true)
+        .await;
     directory_sync::run(&directory_sync::App {
         accounts: Arc::new(w.env.accounts.clone()),
         store: Arc::new(w.env.store.clone()),
@@ -449,4 +430,85 @@ async fn an_address_that_already_has_an_account_enrols_as_that_person() {
         .await
         .unwrap();
     assert_eq!(listed.users().len(), 2, "Rita and Sven, nobody else");
+}
+
+/// Issue 26: an account that claims the invited address without having proved it never gets
+/// the invited person's place. Whether the directory has seen the claim or not, the
+/// enrolment is refused in words (and the link stays valid); once the address is proved,
+/// the enrolment lands on the account that proved it.
+#[tokio::test]
+async fn an_account_that_never_proved_the_address_gets_nobody_s_enrolment() {
+    let w = World::new().await;
+    let sync = || async {
+        directory_sync::run(&directory_sync::App {
+            accounts: Arc::new(w.env.accounts.clone()),
+            store: Arc::new(w.env.store.clone()),
+        })
+        .await
+        .unwrap()
+    };
+    // A student with a proved address of their own changes it to the new hire's.
+    let sly = w
+        .env
+        .account_in_pool(&w.env.email("sly"), Some("Sly Student"), true)
+        .await;
+    sync().await;
+    let new_hire = w.env.email("new.hire");
+    w.env.claim_address(&sly, &new_hire).await;
+    let (inv, token) = w.invite("new.hire").await;
+    assert_eq!(inv.user_id, None, "the invitation is bound to nobody");
+    for synced in [false, true] {
+        if synced {
+            sync().await;
+        }
+        let (_, page) = w.show(&token).await;
+        assert_eq!(page["registered"], false, "synced: {synced}");
+        let (status, problem) = w.enrol(&token, Some("New Hire")).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (409, Some("address_unverified")),
+            "synced: {synced}"
+        );
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("link stays valid"),
+            "{problem}"
+        );
+        let stored = w.env.store.find_invitation(&inv.id).await.unwrap().unwrap();
+        assert_eq!(stored.status, InvitationStatus::Pending);
+        assert_eq!(stored.user_id, None);
+    }
+    assert!(w
+        .env
+        .store
+        .get_user(&sly)
+        .await
+        .unwrap()
+        .is_some_and(|u| !u.email_verified));
+
+    // The account's holder proves the address (enters the code Cognito mailed to it): the
+    // address is theirs, and so is the enrolment through it.
+    use aws_sdk_cognitoidentityprovider::types::AttributeType;
+    w.env
+        .cognito
+        .admin_update_user_attributes()
+        .user_pool_id(&w.env.pool.id)
+        .username(sly.as_str())
+        .user_attributes(
+            AttributeType::builder()
+                .name("email_verified")
+                .value("true")
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    sync().await;
+    let (status, body) = w.enrol(&token, None).await;
+    assert_eq!(status, 200, "{body}");
+    let stored = w.env.store.find_invitation(&inv.id).await.unwrap().unwrap();
+    assert_eq!(stored.user_id, Some(sly));
 }

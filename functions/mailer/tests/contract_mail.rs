@@ -84,7 +84,7 @@ async fn a_test_mail_goes_once_to_the_admin_marked_and_enrolling_nobody() {
         },
         queued_at: now(),
     };
-    env.store.queue_test_mail(&test).await.unwrap();
+    env.store.queue_test_mail(&test, 5).await.unwrap();
     let clock = TestClock::at(now() + Duration::seconds(1));
     let app = std::sync::Arc::new(app(&env, ses(&env), &clock));
     let event = stream_event(&env).await;

@@ -10,8 +10,21 @@ pub struct User {
     pub id: String,
     pub email: String,
     pub name: String,
-    /// A member of the `system-admins` group: manages every contract and the directory.
-    pub system_admin: bool,
+    /// A member of the `system-admins` group: manages every contract and the directory. Told
+    /// to system administrators only; absent for anyone else (issue 26).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_admin: Option<bool>,
+    /// The person proved they receive mail at `email`. When false the account only claims
+    /// the address: picking it invites the address, never this account, and it cannot be
+    /// given system administration.
+    pub email_verified: bool,
+}
+
+impl User {
+    /// Whether the answer says this person is a system administrator.
+    pub fn is_system_admin(&self) -> bool {
+        self.system_admin == Some(true)
+    }
 }
 
 /// `POST /users`: a system administrator adds a person, who gets the sign-in service's

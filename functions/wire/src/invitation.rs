@@ -149,9 +149,12 @@ pub struct Invitation {
     pub can_resend: bool,
     /// Whether Revoke is offered now.
     pub can_revoke: bool,
-    /// Whether "Correct address" is offered: pending, and the mail bounced, was marked as spam
-    /// or could not be sent.
+    /// Whether "Correct address" is offered: pending, and the mail bounced, was refused or could
+    /// not be sent (`Invitation::mail_failed`).
     pub can_correct_address: bool,
+    /// Whether "Clear block" is offered: pending, its address is blocked, and the caller may
+    /// clear that block (a complaint's: system administrators only).
+    pub can_clear_block: bool,
 }
 
 /// `POST .../invitations/{invitationId}/correct-address`: the address the invitation should

@@ -16,3 +16,12 @@ pub struct Problem {
     /// A sentence for people.
     pub detail: String,
 }
+
+/// What API Gateway's JWT authorizer answers, before any function runs, to a request without a
+/// valid token: `401 {"message":"Unauthorized"}`. An HTTP API cannot change that body, so the
+/// document names it and the site reads it as "your session has ended" (issue 26).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct GatewayMessage {
+    pub message: String,
+}

@@ -10,3 +10,4 @@ pub mod layout;
 pub mod person_results;
 pub mod seat_chart;
 pub mod status;
+pub mod unconfirmed;

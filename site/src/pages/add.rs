@@ -11,6 +11,7 @@ use crate::components::form::search_on_submit;
 use crate::components::import_report::ImportReport;
 use crate::components::layout::{ContractHeader, Tab};
 use crate::components::person_results::PersonResults;
+use crate::components::unconfirmed::Unconfirmed;
 use crate::format;
 use crate::pages::use_contract;
 use crate::upload::{self, UploadEvent};
@@ -82,8 +83,10 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let contract = &props.contract;
     let method = use_state(|| Method::Csv);
-    // Directory
-    let found = use_state(|| None::<Result<Vec<User>, ApiError>>);
+    // Directory. A system administrator sees everyone at once; a contract admin searches by a
+    // few letters first (the API lists the directory to them no other way).
+    let everyone = ctx.is_system_admin();
+    let found = use_state(|| (!everyone).then(|| Ok(Vec::<User>::new())));
     let selected = use_state(Vec::<User>::new);
     let submitted = use_state(|| false);
     // CSV
@@ -114,7 +117,11 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
     };
     {
         let search = search.clone();
-        use_effect_with((), move |_| search.emit(String::new()));
+        use_effect_with((), move |_| {
+            if everyone {
+                search.emit(String::new())
+            }
+        });
     }
     let on_toggle_user = {
         let (selected, submitted) = (selected.clone(), submitted.clone());
@@ -288,6 +295,7 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
                         },
                         Method::Directory => html! {
                             <UserPicker found={(*found).clone()} selected={(*selected).clone()} submitted={*submitted}
+                                min_query={if everyone { 0 } else { MIN_QUERY }}
                                 on_search={search} on_toggle={on_toggle_user} on_submit={on_submit_people} />
                         },
                     }}
@@ -538,7 +546,14 @@ pub struct UserPickerProps {
     pub on_search: Callback<String>,
     pub on_toggle: Callback<User>,
     pub on_submit: Callback<()>,
+    /// The fewest letters a search needs (contract admins: `MIN_QUERY`; 0: any, even none).
+    #[prop_or_default]
+    pub min_query: usize,
 }
+
+/// The fewest letters of a name or address a contract admin searches the directory by (the
+/// API's rule, functions/admin-api/src/routes/users.rs).
+pub const MIN_QUERY: usize = 3;
 
 /// Directory search with a checkbox per user, then Submit.
 #[component]
@@ -555,7 +570,10 @@ pub fn UserPicker(props: &UserPickerProps) -> Html {
         html! {
             <li>
                 <input type="checkbox" id={id.clone()} checked={is_selected(u)} {onchange} />
-                <label for={id}>{u.name.clone()}<span class="email">{u.email.clone()}</span></label>
+                <label for={id}>{u.name.clone()}<span class="email">{u.email.clone()}</span>
+                    <Unconfirmed confirmed={u.email_verified}
+                        consequence="the invitation goes to the address, not to this account" />
+                </label>
             </li>
         }
     };
@@ -572,12 +590,22 @@ pub fn UserPicker(props: &UserPickerProps) -> Html {
         <div class="user-picker">
             <form class="toolbar" role="search" {onsubmit}>
                 <label for="user-search">{"Search the directory"}</label>
-                <input id="user-search" type="search" ref={input} placeholder="Name or start of email" autocomplete="off" />
+                <input id="user-search" type="search" ref={input} placeholder="Name or start of email" autocomplete="off"
+                    minlength={(props.min_query > 0).then(|| props.min_query.to_string())}
+                    aria-describedby={(props.min_query > 0).then_some("user-search-hint")} />
                 <button type="submit" id="user-search-submit">{"Search"}</button>
             </form>
+            if props.min_query > 0 {
+                <p class="hint" id="user-search-hint">
+                    {format!("Type at least {} letters of a name or the start of an address; up to 20 people are shown.", props.min_query)}
+                </p>
+            }
             {match &props.found {
                 None => html! { <p role="status">{"Searching…"}</p> },
                 Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not search the directory" /> },
+                Some(Ok(users)) if users.is_empty() && props.min_query > 0 => html! {
+                    <p class="empty" role="status">{"Nobody listed yet: search for the people to invite."}</p>
+                },
                 Some(Ok(users)) if users.is_empty() => html! { <p class="empty" role="status">{"No users match."}</p> },
                 Some(Ok(users)) => html! {
                     <fieldset>

@@ -7,6 +7,7 @@ use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
 use crate::components::layout::{ContractHeader, Tab};
+use crate::components::unconfirmed::Unconfirmed;
 use crate::pages::use_contract;
 use crate::AppContext;
 use std::collections::BTreeMap;
@@ -421,7 +422,9 @@ pub fn AddAdmin(props: &AddAdminProps) -> Html {
         };
         html! {
             <li>
-                <span class="person">{user.name.clone()}<span class="email">{user.email.clone()}</span></span>
+                <span class="person">{user.name.clone()}<span class="email">{user.email.clone()}</span>
+                    <Unconfirmed confirmed={user.email_verified} />
+                </span>
                 {action}
             </li>
         }

@@ -913,6 +913,8 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
                         aria-label={format!("Correct address of {}", inv.email)}>
                         {"Correct address"}
                     </button>
+                }
+                if inv.can_clear_block {
                     <button type="button" id={format!("clear-block-{id}")} disabled={working} onclick={ask_clear_block}
                         aria-label={format!("Clear block on {}", inv.email)}>
                         {label(RowAction::ClearBlock, "Clear block", "Clearing…")}

@@ -98,7 +98,9 @@ pub fn part_of(e: &TemplateError) -> Part {
         | TemplateError::Unclosed { part, .. }
         | TemplateError::StrayClose { part, .. }
         | TemplateError::TooLong { part, .. } => *part,
-        TemplateError::EmptySubject => Part::Subject,
+        TemplateError::EmptySubject
+        | TemplateError::SubjectNotOneLine
+        | TemplateError::LinkInSubject => Part::Subject,
         TemplateError::EmptyMessage => Part::Message,
     }
 }

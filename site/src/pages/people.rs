@@ -8,6 +8,7 @@ use crate::api::{ApiError, NewPerson, PersonAdded, User};
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
+use crate::components::unconfirmed::Unconfirmed;
 use crate::format;
 use crate::AppContext;
 use std::collections::BTreeMap;
@@ -28,7 +29,7 @@ pub enum Change {
 impl Change {
     /// The change a row offers: the opposite of what the person is now.
     pub fn for_user(user: &User) -> Self {
-        if user.system_admin {
+        if user.is_system_admin() {
             Self::Withdraw
         } else {
             Self::Grant
@@ -76,7 +77,7 @@ impl Change {
 
     /// What a change that worked did, given the person as the API answered.
     pub fn outcome(self, user: &User) -> String {
-        match (self, user.system_admin) {
+        match (self, user.is_system_admin()) {
             (Self::Grant, true) => format!("{} is now a system administrator.", user.name),
             (Self::Withdraw, false) => {
                 format!("{} is no longer a system administrator.", user.name)
@@ -626,6 +627,12 @@ pub fn PersonRow(props: &PersonRowProps) -> Html {
                     question={change.question(&user.name)} />
             }
         }
+        // The API refuses it (409 address_unverified): offer what is allowed, not a refusal.
+        _ if change == Change::Grant && !user.email_verified => html! {
+            <p class="hint" id={format!("unconfirmed-{id}")}>
+                {"Can be made a system administrator once the address is confirmed."}
+            </p>
+        },
         // Nobody withdraws their own: it would lock the last system administrator out.
         _ if props.me && change == Change::Withdraw => html! {
             <p class="hint" id={format!("own-sysadmin-{id}")}>
@@ -677,9 +684,12 @@ pub fn PersonRow(props: &PersonRowProps) -> Html {
                 {user.name.clone()}
                 if props.me { <span class="you">{" (you)"}</span> }
             </td>
-            <td data-label="Email" class="email">{user.email.clone()}</td>
+            <td data-label="Email" class="email">{user.email.clone()}
+                <Unconfirmed confirmed={user.email_verified}
+                    consequence="nothing can be given to this account until it is" />
+            </td>
             <td data-label="System administrator">
-                if user.system_admin {
+                if user.is_system_admin() {
                     <span class="badge system-admin">{"System administrator"}</span>
                 } else {
                     {"No"}

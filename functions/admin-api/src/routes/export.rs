@@ -151,7 +151,8 @@ pub async fn write_export(
                 };
                 inviters.insert(inv.invited_by.clone(), shown);
             }
-            let view = views::invitation(inv, contract, now);
+            // The file needs no row actions, so no block lookups.
+            let view = views::invitation(inv, contract, now, views::RowAccess::default());
             writer
                 .write_record(row(&view, &inviters[&inv.invited_by]))
                 .expect("writing to memory");

@@ -4,6 +4,7 @@ use crate::{managed_contract, views, App};
 use chrono::Duration;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
+use invitations_core::ports::FromCheck;
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -137,17 +138,38 @@ pub async fn invite_checked(
             now,
         )
     };
-    if !app.store.create_import(&import).await? {
-        return Err(Problem::busy());
-    }
+    let (import, status) = match app
+        .store
+        .create_import_from_check(&import, &check.id)
+        .await?
+    {
+        FromCheck::Created => (import, StatusCode::CREATED),
+        FromCheck::AlreadyInvited(earlier) => {
+            let earlier = app
+                .store
+                .get_import(&contract.id, &earlier)
+                .await?
+                .ok_or_else(import_not_found)?;
+            // Still queued: the call that made it may have stopped before the copy (a timeout),
+            // so this one finishes its work (a second copy is a duplicate S3 event, which the
+            // import reads as one). Anything later was invited already: said so.
+            if earlier.status != ImportStatus::Queued {
+                return Err(Problem::conflict(
+                    "already_invited",
+                    format!(
+                        "The addresses of this check were invited already (import {}); see it on the Imports page.",
+                        earlier.id
+                    ),
+                ));
+            }
+            (earlier, StatusCode::OK)
+        }
+    };
     bucket
         .copy(key, &format!("imports/{}/{}.csv", contract.id, import.id))
         .await
         .map_err(storage_problem)?;
-    Ok(http::json(
-        StatusCode::CREATED,
-        &views::import(&import, now, None),
-    ))
+    Ok(http::json(status, &views::import(&import, now, None)))
 }
 
 /// `GET /contracts/{id}/imports`: newest first.

@@ -1,6 +1,7 @@
 //! A contract's invitations: list/search, add, resend, revoke.
 
 use crate::{managed_contract, views, App};
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
@@ -18,6 +19,8 @@ pub const MAX_PEOPLE_PER_REQUEST: usize = 1000;
 /// The filter of the Invitations tab from the query (`q`: start of an address, `status`): the
 /// lower-cased prefix and the status. The list and the export read it alike.
 pub fn filter(req: &Request) -> Result<(String, Option<ShownStatus>), Problem> {
+    http::once(req, "q")?;
+    http::once(req, "status")?;
     let q = http::query(req, "q").unwrap_or_default();
     if q.chars().count() > email::MAX_LENGTH {
         return Err(Problem::bad_request(
@@ -57,10 +60,47 @@ pub async fn list(
         .store
         .list_invitations(&contract.id, &query, now)
         .await?;
+    // The page's blocked addresses, in one batch read: what each row offers.
+    let identities: Vec<&str> = page
+        .invitations
+        .iter()
+        .map(|i| i.email.identity())
+        .collect();
+    let blocks = app
+        .store
+        .address_blocks(&identities)
+        .await?
+        .into_iter()
+        .map(|b| (b.identity, b.kind))
+        .collect();
     Ok(http::json(
         StatusCode::OK,
-        &views::invitation_list(&page.invitations, &contract, page.next_cursor, now),
+        &views::invitation_list(
+            &page.invitations,
+            &contract,
+            page.next_cursor,
+            now,
+            &blocks,
+            caller.system_admin,
+        ),
     ))
+}
+
+/// One invitation as the caller's row shows it (what it offers depends on its address's block
+/// and on who asks).
+pub async fn shown(
+    app: &App,
+    caller: &Caller,
+    contract: &Contract,
+    inv: &Invitation,
+    now: DateTime<Utc>,
+) -> Result<wire::Invitation, Problem> {
+    let block = app.store.address_block(inv.email.identity()).await?;
+    let access = views::RowAccess {
+        block: block.map(|b| b.kind),
+        system_admin: caller.system_admin,
+    };
+    Ok(views::invitation(inv, contract, now, access))
 }
 
 // ---------- POST /contracts/{id}/invitations ----------
@@ -152,8 +192,13 @@ pub async fn add(
         .chain(body.user_ids.iter().zip(users).map(|(uid, user)| {
             (
                 uid.clone(),
-                user.map(|u| (u.email, Some(u.id), Some(u.name)))
-                    .ok_or(InviteOutcome::UnknownUser),
+                // An account that has not proved its address is not the address's owner: the
+                // invitation goes to the address, bound to nobody (issue 26).
+                user.map(|u| match u.email_verified {
+                    true => (u.email, Some(u.id), Some(u.name)),
+                    false => (u.email, None, None),
+                })
+                .ok_or(InviteOutcome::UnknownUser),
             )
         }));
     for (input, parsed) in candidates {
@@ -299,6 +344,7 @@ fn revoke_problem(err: ChangeError<RevokeRefused>) -> Problem {
 
 async fn view_of(
     app: &App,
+    caller: &Caller,
     contract: &Contract,
     id: &InvitationId,
 ) -> Result<wire::Invitation, Problem> {
@@ -307,7 +353,7 @@ async fn view_of(
         .get_invitation(&contract.id, id)
         .await?
         .ok_or_else(invitation_not_found)?;
-    Ok(views::invitation(&inv, contract, (app.clock)()))
+    shown(app, caller, contract, &inv, (app.clock)()).await
 }
 
 pub async fn resend(
@@ -346,7 +392,7 @@ pub async fn resend_one(
         .await
         .map_err(resend_problem)?;
     Ok(wire::InvitationChange {
-        invitation: views::invitation(&inv, contract, now),
+        invitation: shown(app, caller, contract, &inv, now).await?,
         changed: true,
     })
 }
@@ -394,7 +440,7 @@ pub async fn extend_one(
             }
         })?;
     Ok(wire::InvitationChange {
-        invitation: view_of(app, contract, invitation).await?,
+        invitation: view_of(app, caller, contract, invitation).await?,
         changed: matches!(decision, ExtendDecision::Extend(_)),
     })
 }
@@ -412,7 +458,7 @@ pub async fn correct_address(
     let invitation = parse_invitation_id(invitation)?;
     let body: wire::CorrectAddress = http::body(req)?;
     let to = EmailAddress::parse(&body.email)
-        .map_err(|e| Problem::bad_request("invalid_email", e.to_string()))?;
+        .map_err(|e| Problem::bad_request("invalid_email", e.sentence("the new address")))?;
     let now = (app.clock)();
     contract.accept_sends(now)?;
     let inv = app
@@ -428,6 +474,7 @@ pub async fn correct_address(
                     CorrectRefused::Revoked(_) => "revoked",
                     CorrectRefused::SameAddress => "same_address",
                     CorrectRefused::AlreadyInvited(_) => "already_invited",
+                    CorrectRefused::MailNotFailed(_) => "mail_not_failed",
                 };
                 Problem::conflict(code, r.to_string())
             }
@@ -435,7 +482,7 @@ pub async fn correct_address(
     Ok(http::json(
         StatusCode::OK,
         &wire::InvitationChange {
-            invitation: views::invitation(&inv, &contract, now),
+            invitation: shown(app, caller, &contract, &inv, now).await?,
             changed: true,
         },
     ))
@@ -453,17 +500,29 @@ pub async fn clear_block(
     let invitation = parse_invitation_id(invitation)?;
     let cleared = app
         .store
-        .clear_block(&contract.id, &invitation, &caller.user_id, (app.clock)())
+        .clear_block(
+            &contract.id,
+            &invitation,
+            &caller.user_id,
+            // A complaint's block stops mail from every contract: system administrators only.
+            caller.system_admin,
+            (app.clock)(),
+        )
         .await
         .map_err(|err| match err {
             ChangeError::NotFound => invitation_not_found(),
             ChangeError::Store(e) => e.into(),
-            ChangeError::Refused(never) => match never {},
+            ChangeError::Refused(r @ ClearBlockRefused::NotPending(_)) => {
+                Problem::conflict("not_pending", r.to_string())
+            }
+            ChangeError::Refused(r @ ClearBlockRefused::Complaint(_)) => {
+                Problem::forbidden(r.to_string())
+            }
         })?;
     Ok(http::json(
         StatusCode::OK,
         &wire::InvitationChange {
-            invitation: view_of(app, &contract, &invitation).await?,
+            invitation: view_of(app, caller, &contract, &invitation).await?,
             changed: cleared,
         },
     ))
@@ -494,7 +553,7 @@ pub async fn revoke_one(
         .await
         .map_err(revoke_problem)?;
     Ok(wire::InvitationChange {
-        invitation: view_of(app, contract, invitation).await?,
+        invitation: view_of(app, caller, contract, invitation).await?,
         changed: decision == RevokeDecision::Revoke,
     })
 }

@@ -18,12 +18,8 @@ pub async fn add(app: &App, caller: &Caller, req: &Request) -> Result<Response<B
     system_admins_only(caller)?;
     let body: wire::NewPerson = http::body(req)?;
     // Sentences about the person being added (the domain's messages speak to the person).
-    let email = EmailAddress::parse(&body.email).map_err(|e| {
-        Problem::bad_request(
-            "invalid_email",
-            format!("This is not an email address: {e}."),
-        )
-    })?;
+    let email = EmailAddress::parse(&body.email)
+        .map_err(|e| Problem::bad_request("invalid_email", e.sentence("the address")))?;
     let name = user::parse_name(&body.name).map_err(|e| {
         Problem::bad_request(
             "invalid_name",
@@ -39,6 +35,10 @@ pub async fn add(app: &App, caller: &Caller, req: &Request) -> Result<Response<B
         .ensure_account(&email, &name)
         .await
         .map_err(account_problem)?;
+    // An existing account that only claims the address is not the person at it (issue 26).
+    if !account.email_verified {
+        return Err(unverified());
+    }
     let system_admin = !created
         && accounts
             .is_system_admin(&account.subject)
@@ -83,6 +83,9 @@ pub async fn set_system_admin(
         .await
         .map_err(account_problem)?
         .ok_or_else(user_not_found)?;
+    if on && !account.email_verified {
+        return Err(unverified());
+    }
     accounts
         .set_system_admin(&id, on)
         .await
@@ -106,6 +109,14 @@ fn system_admins_only(caller: &Caller) -> Result<(), Problem> {
             "Only system administrators add people and grant system administration.",
         ))
     }
+}
+
+fn unverified() -> Problem {
+    Problem::conflict(
+        "address_unverified",
+        "This account has not confirmed its address, so the address may be someone else's. It \
+         can be given nothing until the address is confirmed in the sign-in service.",
+    )
 }
 
 fn account_problem(err: AccountsError) -> Problem {

@@ -5,7 +5,7 @@ use crate::{contract_not_found, managed_contract, views, App};
 use invitations_core::domain::mail::{ContractMail, MailTemplate};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
-use invitations_core::ports::TestMail;
+use invitations_core::ports::{TestMail, TestMailQueued};
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -44,7 +44,13 @@ pub async fn set_mail(
     Ok(http::json(StatusCode::OK, &views::contract(&after, now)))
 }
 
-/// `POST /contracts/{id}/mail/test`: the draft as typed, to the caller's own address.
+/// Tests of the contract mail one person may ask for in a clock hour: enough to try a draft a
+/// few times, too few for anyone to spend the account's mail quota with them (issue 26).
+pub const TEST_MAILS_PER_HOUR: u32 = 5;
+
+/// `POST /contracts/{id}/mail/test`: the draft as typed, to the caller's own confirmed
+/// address, unless the mail service refuses that address (a block) or the caller's tests for
+/// this hour are used up.
 pub async fn test_mail(
     app: &App,
     caller: &Caller,
@@ -61,9 +67,20 @@ pub async fn test_mail(
         .ok_or_else(|| {
             Problem::conflict(
                 "no_address",
-                "Your sign-in has no email address to send the test to.",
+                "Your sign-in has no confirmed email address to send the test to. Confirm \
+                 your address in the sign-in service, then sign in again.",
             )
         })?;
+    if let Some(block) = app.store.address_block(to.identity()).await? {
+        return Err(Problem::conflict(
+            "address_blocked",
+            format!(
+                "The test cannot go to {to}: {}. Clear the block first if the address works \
+                 again.",
+                block.what_happened()
+            ),
+        ));
+    }
     let name = app.store.get_user(&caller.user_id).await?.map(|u| u.name);
     let test = TestMail {
         id: uuid::Uuid::new_v4().simple().to_string(),
@@ -74,7 +91,22 @@ pub async fn test_mail(
         mail,
         queued_at: (app.clock)(),
     };
-    app.store.queue_test_mail(&test).await?;
+    if app
+        .store
+        .queue_test_mail(&test, TEST_MAILS_PER_HOUR)
+        .await?
+        == TestMailQueued::LimitReached
+    {
+        return Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "test_mail_limit",
+            format!(
+                "You have sent {TEST_MAILS_PER_HOUR} tests in this hour, the most there can be. \
+                 Send the next after {} (UTC).",
+                next_hour(test.queued_at).format("%H:%M")
+            ),
+        ));
+    }
     Ok(http::json(
         StatusCode::ACCEPTED,
         &wire::TestMailQueued {
@@ -126,4 +158,15 @@ pub async fn funnel(app: &App, caller: &Caller, id: &str) -> Result<Response<Bod
         StatusCode::OK,
         &views::funnel(&contract, &funnel),
     ))
+}
+
+/// The start of the clock hour after `at`: when the test mail limit starts again.
+fn next_hour(at: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    use chrono::{Duration, Timelike};
+    let hour = at
+        .with_minute(0)
+        .and_then(|t| t.with_second(0))
+        .and_then(|t| t.with_nanosecond(0))
+        .unwrap_or(at);
+    hour + Duration::hours(1)
 }

@@ -1,4 +1,9 @@
 //! `GET /users?q=`: the directory, for picking people to invite.
+//!
+//! System administrators see everyone, with who administers the system. Contract admins pick
+//! people to invite or to share their contract with: they search by at least
+//! `MIN_QUERY` characters, get at most `CONTRACT_ADMIN_LIMIT` people, and never learn who the
+//! system administrators are (issue 26: nobody lists the whole directory without reason).
 
 use crate::{views, App};
 use invitations_core::domain::Caller;
@@ -6,6 +11,11 @@ use invitations_core::http::{self, Problem};
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
+
+/// The shortest search a contract admin may make.
+pub const MIN_QUERY: usize = 3;
+/// The most people a contract admin's search answers.
+pub const CONTRACT_ADMIN_LIMIT: usize = 20;
 
 /// Open to system administrators and to anyone who administers at least one contract.
 pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Response<Body>, Problem> {
@@ -28,12 +38,28 @@ pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Respons
             "The search text is too long.",
         ));
     }
-    let limit = http::page_limit(req)?;
+    let mut limit = http::page_limit(req)?;
+    if !caller.system_admin {
+        if q.trim().chars().count() < MIN_QUERY {
+            return Err(Problem::bad_request(
+                "query_too_short",
+                format!(
+                    "Type at least {MIN_QUERY} letters of the person's name or address to search the directory."
+                ),
+            ));
+        }
+        limit = limit.min(CONTRACT_ADMIN_LIMIT);
+    }
     let users = app.store.search_users(&q, limit).await?;
+    let shown = if caller.system_admin {
+        views::user
+    } else {
+        views::directory_user
+    };
     Ok(http::json(
         StatusCode::OK,
         &wire::UserList {
-            users: users.iter().map(views::user).collect(),
+            users: users.iter().map(shown).collect(),
         },
     ))
 }

@@ -3,7 +3,7 @@
 //! username, which is also their `sub`, so a subject is accepted wherever Cognito asks for a
 //! username, and so is the address.
 
-use crate::domain::{EmailAddress, UserId, SYSTEM_ADMIN_GROUP};
+use crate::domain::{user, EmailAddress, UserId, SYSTEM_ADMIN_GROUP};
 use crate::ports::{Account, AccountPage, Accounts, AccountsError};
 use async_trait::async_trait;
 use aws_sdk_cognitoidentityprovider::error::{DisplayErrorContext, SdkError};
@@ -82,12 +82,24 @@ fn account_from(
     let email = EmailAddress::parse(email)
         .map_err(|e| (who.clone(), format!("its email is not usable: {e}")))?;
     // People who signed up or were federated may have only given/family names, or none.
-    let name = match (get("name"), get("given_name"), get("family_name")) {
-        (Some(name), _, _) => name.to_owned(),
-        (None, Some(given), Some(family)) => format!("{given} {family}"),
-        (None, Some(one), None) | (None, None, Some(one)) => one.to_owned(),
-        (None, None, None) => email.as_entered().to_owned(),
+    let given = match (get("name"), get("given_name"), get("family_name")) {
+        (Some(name), _, _) => Some(name.to_owned()),
+        (None, Some(given), Some(family)) => Some(format!("{given} {family}")),
+        (None, Some(one), None) | (None, None, Some(one)) => Some(one.to_owned()),
+        (None, None, None) => None,
     };
+    // The product's name rules hold for names from the pool too (NFC, no hidden characters,
+    // bounded): a name that breaks them is not shown; the person is named by their address.
+    let name = match given.as_deref().map(user::parse_name) {
+        Some(Ok(name)) => name,
+        Some(Err(e)) => {
+            tracing::warn!(account = %who, reason = %e, "the account's name is not usable; named by address");
+            email.as_entered().to_owned()
+        }
+        None => email.as_entered().to_owned(),
+    };
+    // Cognito keeps `email_verified` as the text "true" or "false"; absent means not proved.
+    let email_verified = get("email_verified").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let created_at = created
         .and_then(|d| DateTime::<Utc>::from_timestamp_millis(d.to_millis().ok()?))
         .unwrap_or_else(Utc::now);
@@ -97,6 +109,7 @@ fn account_from(
         name,
         created_at,
         enabled,
+        email_verified,
     })
 }
 

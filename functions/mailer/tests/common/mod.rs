@@ -60,6 +60,7 @@ pub async fn setup() -> (TestEnv, Contract) {
         name: "Ada Admin".into(),
         created_at: now() - Duration::days(100),
         system_admin: false,
+        email_verified: true,
     };
     assert!(env.store.put_user(&inviter).await.unwrap());
     (env, c)

@@ -250,7 +250,11 @@ impl DirectoryStore for DynamoStore {
         }
     }
 
-    async fn queue_test_mail(&self, test: &TestMail) -> Result<(), StoreError> {
+    async fn queue_test_mail(
+        &self,
+        test: &TestMail,
+        per_hour: u32,
+    ) -> Result<TestMailQueued, StoreError> {
         let mut item = test_mail_item(test);
         item.insert("delivery".into(), s("queued"));
         let audit = AuditRecord {
@@ -261,12 +265,39 @@ impl DirectoryStore for DynamoStore {
             detail: None,
             invitation_id: None,
         };
-        self.transact(vec![
-            put(self.table(), item, Some("attribute_not_exists(pk)")),
-            self.put_audit(&test.contract, audit),
-        ])
-        .await?;
-        Ok(())
+        let counter = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(test_mail_counter_key(
+                &test.requested_by,
+                test.queued_at,
+            )))
+            .update_expression("ADD sent :one SET #ttl = :ttl")
+            .condition_expression("attribute_not_exists(sent) OR sent < :max")
+            .expression_attribute_names("#ttl", TTL)
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":max", AttributeValue::N(per_hour.to_string()))
+            .expression_attribute_values(
+                ":ttl",
+                ttl_at(test.queued_at + chrono::Duration::hours(2)),
+            )
+            .build()
+            .expect("update is complete");
+        match self
+            .transact(vec![
+                TransactWriteItem::builder().update(counter).build(),
+                put(self.table(), item, Some("attribute_not_exists(pk)")),
+                self.put_audit(&test.contract, audit),
+            ])
+            .await?
+        {
+            TxOutcome::Done => Ok(TestMailQueued::Queued),
+            TxOutcome::Cancelled(reasons) if failed_condition(reasons.first()) => {
+                Ok(TestMailQueued::LimitReached)
+            }
+            TxOutcome::Cancelled(reasons) => Err(StoreError::Database(format!(
+                "queueing a test mail was cancelled: {reasons:?}"
+            ))),
+        }
     }
 
     async fn add_contract_admin(
@@ -324,18 +355,19 @@ impl DirectoryStore for DynamoStore {
     }
 
     async fn put_user(&self, user: &User) -> Result<bool, StoreError> {
-        let items = vec![
-            put(
-                self.table(),
-                user_item(user),
-                Some("attribute_not_exists(pk)"),
-            ),
-            put(
+        let mut items = vec![put(
+            self.table(),
+            user_item(user),
+            Some("attribute_not_exists(pk)"),
+        )];
+        // Only a proved address leads to its person (see `User::email_verified`).
+        if user.email_verified {
+            items.push(put(
                 self.table(),
                 user_email_item(user),
                 Some("attribute_not_exists(pk)"),
-            ),
-        ];
+            ));
+        }
         match self.transact(items).await? {
             TxOutcome::Done => Ok(true),
             TxOutcome::Cancelled(reasons) if failed_condition(reasons.get(1)) => Ok(false),
@@ -364,22 +396,29 @@ impl DirectoryStore for DynamoStore {
                 Some(old) => put_with(
                     self.table(),
                     user_item(&wanted),
-                    "email = :old_email AND #name = :old_name AND (system_admin = :old_admin OR attribute_not_exists(system_admin))",
+                    "email = :old_email AND #name = :old_name AND (system_admin = :old_admin OR attribute_not_exists(system_admin)) AND (email_verified = :old_verified OR attribute_not_exists(email_verified))",
                     &[("#name", "name")],
                     [
                         (":old_email", s(old.email.as_entered())),
                         (":old_name", s(&old.name)),
                         (":old_admin", AttributeValue::Bool(old.system_admin)),
+                        (":old_verified", AttributeValue::Bool(old.email_verified)),
                     ],
                 ),
             };
             let mut items = vec![record];
-            let moved = current
-                .as_ref()
-                .is_none_or(|old| old.email.identity() != wanted.email.identity());
-            if moved {
-                // The address -> person pointer. An address another record already holds
-                // (two accounts for one address) keeps its first owner; see below.
+            // The address -> person pointer follows the proved address only: an account that
+            // claims an address without proving it never holds (or keeps) the pointer, so
+            // nothing matches it by that address (issue 26).
+            // Written whenever the record is (idempotent for its holder); an address another
+            // record already holds (two accounts for one address) keeps its first owner, see
+            // below. The old address's pointer goes when the address changed or is no longer
+            // proved (a record from before the flag may hold one while it reads unproved).
+            let has = wanted
+                .email_verified
+                .then(|| wanted.email.identity().to_owned());
+            let had = current.as_ref().map(|c| c.email.identity().to_owned());
+            if has.is_some() {
                 items.push(put_with(
                     self.table(),
                     user_email_item(&wanted),
@@ -387,24 +426,22 @@ impl DirectoryStore for DynamoStore {
                     &[],
                     [(":id", id.clone())],
                 ));
-                if let Some(old) = &current {
-                    items.push(
-                        TransactWriteItem::builder()
-                            .delete(
-                                Delete::builder()
-                                    .table_name(self.table())
-                                    .key("pk", s(user_email_pk(old.email.identity())))
-                                    .key("sk", s(USER_EMAIL_SK))
-                                    .condition_expression(
-                                        "attribute_not_exists(pk) OR user_id = :id",
-                                    )
-                                    .expression_attribute_values(":id", id.clone())
-                                    .build()
-                                    .expect("delete is complete"),
-                            )
-                            .build(),
-                    );
-                }
+            }
+            if let Some(old) = had.filter(|old| Some(old) != has.as_ref()) {
+                items.push(
+                    TransactWriteItem::builder()
+                        .delete(
+                            Delete::builder()
+                                .table_name(self.table())
+                                .key("pk", s(user_email_pk(&old)))
+                                .key("sk", s(USER_EMAIL_SK))
+                                .condition_expression("attribute_not_exists(pk) OR user_id = :id")
+                                .expression_attribute_values(":id", id.clone())
+                                .build()
+                                .expect("delete is complete"),
+                        )
+                        .build(),
+                );
             }
             match self.transact(items).await? {
                 TxOutcome::Done => return Ok(SyncOutcome::Written),
@@ -461,7 +498,12 @@ impl DirectoryStore for DynamoStore {
             return Ok(None);
         };
         let id = Reader(&pointer).id("user_id", UserId::parse)?;
-        self.get_user(&id).await
+        // The pointer is written with the proved address only; the record is checked too, so
+        // a pointer left from before cannot lead to an account that no longer proves it.
+        Ok(self
+            .get_user(&id)
+            .await?
+            .filter(|u| u.email_verified && u.email.identity() == identity))
     }
 
     async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError> {
@@ -521,6 +563,47 @@ impl ImportStore for DynamoStore {
                 Ok(false)
             }
             Err(err) => Err(db_error(err)),
+        }
+    }
+
+    async fn create_import_from_check(
+        &self,
+        import: &Import,
+        check: &ImportId,
+    ) -> Result<FromCheck, StoreError> {
+        let claim = Update::builder()
+            .table_name(self.table())
+            .key("pk", s(contract_pk(&import.contract_id)))
+            .key("sk", s(import_sk(check)))
+            .update_expression("SET invited_as = :new")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(invited_as)")
+            .expression_attribute_values(":new", s(import.id.as_str()))
+            .build()
+            .expect("update is complete");
+        let items = vec![
+            TransactWriteItem::builder().update(claim).build(),
+            put(
+                self.table(),
+                import_item(import),
+                Some("attribute_not_exists(pk)"),
+            ),
+        ];
+        match self.transact(items).await? {
+            TxOutcome::Done => Ok(FromCheck::Created),
+            TxOutcome::Cancelled(reasons) if failed_condition(reasons.first()) => {
+                let used = self
+                    .get(contract_pk(&import.contract_id), &import_sk(check))
+                    .await?
+                    .and_then(|item| item.get("invited_as").and_then(|v| v.as_s().ok()).cloned())
+                    .and_then(|id| ImportId::parse(&id).ok())
+                    .ok_or_else(|| {
+                        StoreError::Database(format!("check {check} is gone or was never claimed"))
+                    })?;
+                Ok(FromCheck::AlreadyInvited(used))
+            }
+            TxOutcome::Cancelled(reasons) => Err(StoreError::Database(format!(
+                "inviting from check {check} was cancelled: {reasons:?}"
+            ))),
         }
     }
 

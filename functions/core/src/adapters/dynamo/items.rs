@@ -10,6 +10,12 @@
 //! | user        | `USER#<id>`       | `USER`                | `USERS`                    | `<email id>`    |
 //! | user email  | `USEREMAIL#<eid>` | `USEREMAIL`           |                            |                 |
 //! | mail block  | `BLOCK#<eid>`     | `BLOCK`               |                            |                 |
+//! | test mail   | `CONTRACT#<id>`   | `TESTMAIL#<ms>#<id>`  |                            |                 |
+//! | test count  | `TESTMAILS#<uid>` | `HOUR#<yyyy-mm-ddThh>`|                            |                 |
+//!
+//! A user email item points an address at its person only while the person has proved it
+//! (`User::email_verified`). Test mails and their counters carry `ttl` (epoch seconds, the
+//! table's time to live) and are deleted by DynamoDB after it.
 //!
 //! GSI `by_invitation_id` (hash key `invitation_id`, keys only) finds an invitation from a link.
 //! GSI `by_send_due` (hash `send_shard`, range `send_due_at`) is sparse: only an invitation
@@ -317,7 +323,7 @@ fn mail_from(r: &Reader<'_>) -> Result<ContractMail, CorruptItem> {
     };
     let custom = match (r.opt_s("mail_subject"), r.opt_s("mail_message")) {
         (Some(subject), Some(message)) => Some(
-            MailTemplate::parse(subject, message)
+            MailTemplate::from_stored(subject, message)
                 .map_err(|e| CorruptItem(format!("mail template: {e}")))?,
         ),
         _ => None,
@@ -404,6 +410,25 @@ pub fn contract_from(item: &Item) -> Result<Contract, CorruptItem> {
 
 pub const TEST_MAIL_SK_PREFIX: &str = "TESTMAIL#";
 
+/// The table's time-to-live attribute (infra/template.yaml): epoch seconds after which
+/// DynamoDB deletes the item.
+pub const TTL: &str = "ttl";
+/// A test mail is kept this long (its record in the contract's audit stays).
+pub const TEST_MAIL_KEPT_DAYS: i64 = 30;
+
+pub fn ttl_at(at: DateTime<Utc>) -> AttributeValue {
+    AttributeValue::N(at.timestamp().to_string())
+}
+
+/// How many tests of the contract mail one admin asked for in one clock hour (UTC), for the
+/// limit (issue 26). One item per person and hour, expired by the table after two.
+pub fn test_mail_counter_key(who: &UserId, at: DateTime<Utc>) -> Item {
+    Item::from([
+        ("pk".into(), s(format!("TESTMAILS#{}", who.as_str()))),
+        ("sk".into(), s(at.format("HOUR#%Y-%m-%dT%H").to_string())),
+    ])
+}
+
 /// A test of a contract's mail: what the mailer sends and records (`delivery`), under the
 /// contract. The draft's text goes with it, as the admin had it when they asked.
 pub fn test_mail_key(t: &TestMail) -> Item {
@@ -430,6 +455,10 @@ pub fn test_mail_item(t: &TestMail) -> Item {
         ("requested_by".into(), s(t.requested_by.as_str())),
         ("queued_at".into(), ms(t.queued_at)),
         ("mail_language".into(), s(t.mail.language.code())),
+        (
+            TTL.into(),
+            ttl_at(t.queued_at + chrono::Duration::days(TEST_MAIL_KEPT_DAYS)),
+        ),
     ]);
     if let Some(name) = &t.name {
         item.insert("name".into(), s(name));
@@ -469,6 +498,10 @@ pub fn user_item(u: &User) -> Item {
         ("name_lc".into(), s(u.name.to_lowercase())),
         ("created_at".into(), ms(u.created_at)),
         ("system_admin".into(), AttributeValue::Bool(u.system_admin)),
+        (
+            "email_verified".into(),
+            AttributeValue::Bool(u.email_verified),
+        ),
     ])
 }
 
@@ -490,6 +523,9 @@ pub fn user_from(item: &Item) -> Result<User, CorruptItem> {
         name: r.s("name")?.to_owned(),
         created_at: r.time("created_at")?,
         system_admin: matches!(item.get("system_admin"), Some(AttributeValue::Bool(true))),
+        // Records written before the flag existed count as unproved until the directory sync
+        // (every 5 minutes) writes what the pool says.
+        email_verified: matches!(item.get("email_verified"), Some(AttributeValue::Bool(true))),
     })
 }
 

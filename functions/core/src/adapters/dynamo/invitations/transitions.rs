@@ -8,7 +8,7 @@ use crate::adapters::dynamo::{db_error, failed_condition, DynamoStore, TxOutcome
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{CancellationReason, Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Delete, Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
 
 #[async_trait]
@@ -258,6 +258,10 @@ impl TransitionStore for DynamoStore {
                     // written their record meanwhile: then it is theirs to keep.
                     match self.find_user_by_email(current.email.identity()).await? {
                         Some(existing) => (existing.id, None),
+                        // The account has a record already, not (yet) found by this address:
+                        // the sync has not seen the address proved. The record is theirs;
+                        // the next sync brings it up to date.
+                        None if self.get_user(subject).await?.is_some() => (subject.clone(), None),
                         None => {
                             let user = User {
                                 id: subject.clone(),
@@ -265,6 +269,9 @@ impl TransitionStore for DynamoStore {
                                 name: name.clone(),
                                 created_at: now,
                                 system_admin: false,
+                                // Enrolment makes or matches only accounts whose address is
+                                // proved (enrol-api refuses the others); the link proved it too.
+                                email_verified: true,
                             };
                             (user.id.clone(), Some(user))
                         }
@@ -380,9 +387,10 @@ impl TransitionStore for DynamoStore {
         contract: &ContractId,
         id: &InvitationId,
         by: &UserId,
+        complaints: bool,
         now: DateTime<Utc>,
-    ) -> Result<bool, ChangeError<std::convert::Infallible>> {
-        self.clear_block_tx(contract, id, by, now).await
+    ) -> Result<bool, ChangeError<ClearBlockRefused>> {
+        self.clear_block_tx(contract, id, by, complaints, now).await
     }
 }
 
@@ -436,8 +444,16 @@ impl DynamoStore {
                 "report_at",
                 "report_detail",
                 "last_sent_at",
+                // Bound to the old address's person no more (issue 26): the corrected
+                // invitation belongs to the new address's person, if the directory has one.
+                "user_id",
+                "name",
             ] {
                 item.remove(gone);
+            }
+            if let Some(person) = self.find_user_by_email(to.identity()).await? {
+                item.insert("user_id".into(), s(person.id.as_str()));
+                item.insert("name".into(), s(&person.name));
             }
             let version = current.token_version + 1;
             item.insert("sk".into(), s(invite_sk(to.identity())));
@@ -462,10 +478,16 @@ impl DynamoStore {
                         Delete::builder()
                             .table_name(self.table())
                             .set_key(Some(invitation_key(&contract.id, current.email.identity())))
+                            // Still as read: pending, this link, and its mail failed.
                             .condition_expression(
-                                "invitation_id = :id AND #status = :pending AND token_version = :seen",
+                                "invitation_id = :id AND #status = :pending AND token_version = :seen \
+                                 AND (delivery = :failed OR report_kind IN (:bt, :bp, :rej))",
                             )
                             .expression_attribute_names("#status", "status")
+                            .expression_attribute_values(":failed", s("failed"))
+                            .expression_attribute_values(":bt", s(ReportKind::BouncedTransient.as_str()))
+                            .expression_attribute_values(":bp", s(ReportKind::BouncedPermanent.as_str()))
+                            .expression_attribute_values(":rej", s(ReportKind::Rejected.as_str()))
                             .expression_attribute_values(":id", s(id.as_str()))
                             .expression_attribute_values(
                                 ":pending",
@@ -526,24 +548,61 @@ impl DynamoStore {
         contract: &ContractId,
         id: &InvitationId,
         by: &UserId,
+        complaints: bool,
         now: DateTime<Utc>,
-    ) -> Result<bool, ChangeError<std::convert::Infallible>> {
+    ) -> Result<bool, ChangeError<ClearBlockRefused>> {
         let current = self
             .load(Some(contract), id)
             .await?
             .ok_or(ChangeError::NotFound)?;
         let identity = current.email.identity();
-        let mut items = vec![TransactWriteItem::builder()
-            .delete(
-                Delete::builder()
-                    .table_name(self.table())
-                    .key("pk", s(block_pk(identity)))
-                    .key("sk", s(BLOCK_SK))
-                    .condition_expression("attribute_exists(pk)")
-                    .build()
-                    .expect("delete is complete"),
-            )
-            .build()];
+        let shown = || current.email.as_entered().to_owned();
+        if current.status != InvitationStatus::Pending {
+            return Err(ChangeError::Refused(ClearBlockRefused::NotPending(shown())));
+        }
+        let complaint = ReportKind::Complained.as_str();
+        if !complaints
+            && self
+                .address_block(identity)
+                .await?
+                .is_some_and(|b| b.kind == ReportKind::Complained)
+        {
+            return Err(ChangeError::Refused(ClearBlockRefused::Complaint(shown())));
+        }
+        let mut delete = Delete::builder()
+            .table_name(self.table())
+            .key("pk", s(block_pk(identity)))
+            .key("sk", s(BLOCK_SK));
+        delete = if complaints {
+            delete.condition_expression("attribute_exists(pk)")
+        } else {
+            delete
+                .condition_expression("attribute_exists(pk) AND kind <> :complaint")
+                .expression_attribute_values(":complaint", s(complaint))
+        };
+        let mut items = vec![
+            TransactWriteItem::builder()
+                .delete(delete.build().expect("delete is complete"))
+                .build(),
+            // The invitation is still pending as read (a revoke or enrolment in between ends
+            // this admin's business with the address).
+            TransactWriteItem::builder()
+                .condition_check(
+                    ConditionCheck::builder()
+                        .table_name(self.table())
+                        .set_key(Some(invitation_key(contract, identity)))
+                        .condition_expression("invitation_id = :id AND #status = :pending")
+                        .expression_attribute_names("#status", "status")
+                        .expression_attribute_values(":id", s(id.as_str()))
+                        .expression_attribute_values(
+                            ":pending",
+                            s(InvitationStatus::Pending.as_str()),
+                        )
+                        .build()
+                        .expect("condition check is complete"),
+                )
+                .build(),
+        ];
         items.extend(self.audit_with_history(
             contract,
             AuditRecord {
@@ -557,7 +616,16 @@ impl DynamoStore {
         ));
         match self.transact(items).await? {
             TxOutcome::Done => Ok(true),
-            TxOutcome::Cancelled(_) => Ok(false),
+            TxOutcome::Cancelled(reasons) if failed_condition(reasons.get(1)) => {
+                Err(ChangeError::Refused(ClearBlockRefused::NotPending(shown())))
+            }
+            // No block (cleared already), or it became a complaint's meanwhile.
+            TxOutcome::Cancelled(_) => match self.address_block(identity).await? {
+                Some(b) if b.kind == ReportKind::Complained && !complaints => {
+                    Err(ChangeError::Refused(ClearBlockRefused::Complaint(shown())))
+                }
+                _ => Ok(false),
+            },
         }
     }
 }
