@@ -1109,6 +1109,22 @@ fn with_a_domain_the_api_is_reached_only_through_cloudfront_and_its_per_client_l
         config["WebACLId"],
         json!({"Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]})
     );
+    // Issue 26: WAF's rate-based rules cannot group IPv6 clients by /64, so with a web ACL the
+    // distribution takes IPv4 only.
+    assert_eq!(
+        config["IPV6Enabled"],
+        json!({"Fn::If": ["HasWebAcl", false, true]})
+    );
+    // The stage throttles are flood guards, shared by everyone: not low enough for one client
+    // to shut out the others.
+    let parameters = &template.doc["Parameters"];
+    for name in ["PublicApiRateLimit", "PublicApiBurstLimit"] {
+        assert!(
+            parameters[name]["Default"].as_u64().unwrap_or_default() >= 200,
+            "{name}: {}",
+            parameters[name]["Default"]
+        );
+    }
     let api_origin = &config["Origins"][1]["Fn::If"];
     assert_eq!(api_origin[0], "HasApiDomain");
     assert_eq!(api_origin[1]["DomainName"], json!({"Ref": "ApiDomainName"}));
