@@ -12,6 +12,7 @@
 //! | `{{message:CONTRACT:EMAIL}}` | SES's message id of that invitation's last mail |
 //! | `"{{stream-image:CONTRACT:EMAIL}}"` | that invitation's item as a stream record's image |
 //! | `{{import:CONTRACT}}` | the id of CONTRACT's newest import |
+//! | `{{etag:KEY}}` | the ETag of the object at KEY in the imports bucket (S3 events carry it; the import reads that version only) |
 //! | `{{bucket}}`, `{{table}}` | the stack's imports bucket and table |
 //!
 //! `mint-event` (src/bin/mint-event.rs) is the command line for it, and
@@ -33,6 +34,7 @@ pub struct EventTarget {
     pub user_pool_id: String,
     dynamodb: aws_sdk_dynamodb::Client,
     cognito: aws_sdk_cognitoidentityprovider::Client,
+    s3: aws_sdk_s3::Client,
     link_key: LinkKey,
 }
 
@@ -53,6 +55,12 @@ impl EventTarget {
             user_pool_id,
             dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
             cognito,
+            // moto serves every bucket on one host: path-style addresses.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(&sdk)
+                    .force_path_style(true)
+                    .build(),
+            ),
             link_key,
         })
     }
@@ -140,6 +148,24 @@ impl EventTarget {
                     .max_by_key(|i| i.created_at)
                     .ok_or_else(|| format!("{contract} has no import yet"))?;
                 Filled::Text(newest.id.to_string())
+            }
+            ["etag", key] => {
+                let head = self
+                    .s3
+                    .head_object()
+                    .bucket(&self.names.bucket)
+                    .key(*key)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        format!("{key} in the imports bucket: {}", e.into_service_error())
+                    })?;
+                Filled::Text(
+                    head.e_tag()
+                        .ok_or_else(|| format!("{key} has no ETag"))?
+                        .trim_matches('"')
+                        .to_owned(),
+                )
             }
             _ => return Err(format!("unknown placeholder {{{{{placeholder}}}}}").into()),
         })
@@ -259,6 +285,7 @@ pub fn sample(placeholder: &str) -> Result<Filled, BoxError> {
             ContractId::parse(contract)?;
             Filled::Text(hex)
         }
+        ["etag", key] if key.starts_with("imports/") => Filled::Text(hex),
         _ => return Err(format!("unknown placeholder {{{{{placeholder}}}}}").into()),
     })
 }

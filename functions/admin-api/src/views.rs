@@ -566,6 +566,7 @@ mod tests {
             mode: ImportMode::Invite,
             checked_by: None,
             file_key: None,
+            file_etag: None,
         };
         let sent = import(&stored, at() + Duration::hours(1), None);
         assert_eq!(round_trip(&sent), sent);

@@ -2012,6 +2012,66 @@ async fn a_finished_check_is_invited_from_its_stored_file() {
     let (status, _) = w.call("POST", &invite, None, &As::User("admin-b")).await;
     assert_eq!(status, 403);
 
+    // Issue 26: a check holds the file to the version it read (its ETag): replaced by a
+    // file of the same length with other addresses, it is not invited.
+    let pinned = format!("imports/A/{check_id}-pinned.csv");
+    w.env
+        .s3
+        .put_object()
+        .bucket(&w.env.bucket)
+        .key(&pinned)
+        .body(file.clone().into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    let etag = w
+        .env
+        .s3
+        .head_object()
+        .bucket(&w.env.bucket)
+        .key(&pinned)
+        .send()
+        .await
+        .unwrap()
+        .e_tag()
+        .map(|e| e.trim_matches('"').to_owned());
+    let mut second = check.clone();
+    second.id = ImportId::new(t0() + Duration::seconds(7));
+    second.file_key = Some(pinned.clone());
+    second.file_etag = etag;
+    second.upload = None;
+    assert!(w.env.store.create_import(&second).await.unwrap());
+    let other = format!("{}\n{}\n", w.env.email("x1"), w.env.email("x2"));
+    assert_eq!(other.len(), file.len());
+    w.env
+        .s3
+        .put_object()
+        .bucket(&w.env.bucket)
+        .key(&pinned)
+        .body(other.into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    let (status, problem) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/imports/{}/invite", second.id),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("file_changed")),
+        "{problem}"
+    );
+    let made = w.env.store.list_imports(&contract).await.unwrap();
+    assert!(
+        made.iter()
+            .all(|i| i.checked_by.as_ref() != Some(&second.id)),
+        "nothing invited from the replaced file"
+    );
+
     // Issue 26: asked again while that import is still queued (the first call may have
     // stopped before its copy), the same import is answered, no second one made; once it
     // runs, asking again is refused in words. Three at once make one import.

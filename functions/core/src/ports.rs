@@ -561,6 +561,9 @@ pub trait Mailer: Send + Sync {
 pub enum BlobError {
     #[error("no such object")]
     NotFound,
+    /// The object is not the one named by its ETag any more (another PUT replaced it).
+    #[error("the object was replaced")]
+    Changed,
     #[error("storage call failed: {0}")]
     Storage(String),
 }
@@ -569,6 +572,8 @@ pub enum BlobError {
 #[derive(Debug, Clone, Default)]
 pub struct BlobInfo {
     pub size: u64,
+    /// S3's ETag of this version of the object.
+    pub etag: Option<String>,
     pub metadata: std::collections::HashMap<String, String>,
 }
 
@@ -576,9 +581,12 @@ pub struct BlobInfo {
 pub trait Blobs: Send + Sync {
     async fn head(&self, key: &str) -> Result<BlobInfo, BlobError>;
     /// The object as a stream of byte chunks, so memory stays flat whatever its size.
+    /// `if_match`: only the version with this ETag ([`BlobError::Changed`] otherwise), so a
+    /// file replaced after its event is never read in its place.
     async fn read(
         &self,
         key: &str,
+        if_match: Option<&str>,
     ) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, BlobError>>, BlobError>;
     async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError>;
     /// A URL a browser can GET the object from, valid for `expires_in`.
@@ -603,8 +611,9 @@ pub trait Blobs: Send + Sync {
         parts: Vec<(i32, String)>,
     ) -> Result<(), BlobError>;
     async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), BlobError>;
-    /// Copies an object inside the bucket (S3 announces the copy as it does a new file).
-    async fn copy(&self, from: &str, to: &str) -> Result<(), BlobError>;
+    /// Copies an object inside the bucket (S3 announces the copy as it does a new file);
+    /// `if_match`: only the version with this ETag ([`BlobError::Changed`] otherwise).
+    async fn copy(&self, from: &str, to: &str, if_match: Option<&str>) -> Result<(), BlobError>;
     /// A URL a browser can PUT the object to, valid for `expires_in`, for a body of exactly
     /// `content_length` bytes (the length is signed, so S3 refuses any other).
     async fn presigned_put(

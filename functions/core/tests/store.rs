@@ -772,6 +772,7 @@ async fn contracts_and_imports_round_trip() {
         mode: ImportMode::Invite,
         checked_by: None,
         file_key: None,
+        file_etag: None,
     };
     assert!(env.store.create_import(&import).await.unwrap());
     assert!(!env.store.create_import(&import).await.unwrap());

@@ -203,6 +203,12 @@ pub struct Import {
     /// The S3 key of the file this import ran on (set when it takes the file).
     #[serde(default)]
     pub file_key: Option<String>,
+    /// The ETag of the file this import runs on (the event's, set when it takes the file; an
+    /// import made from a check starts with the check's): the file is read, and copied from a
+    /// check, only while it is that same file (issue 26: a second PUT of the same length
+    /// cannot slip in between the check and "Invite these N").
+    #[serde(default)]
+    pub file_etag: Option<String>,
 }
 
 /// An announced upload's URL lasts 15 minutes, and a running import saves its progress after
@@ -250,6 +256,7 @@ impl Import {
             mode: ImportMode::Invite,
             checked_by: None,
             file_key: None,
+            file_etag: None,
         }
     }
 
@@ -324,6 +331,7 @@ mod tests {
             mode: ImportMode::Invite,
             checked_by: None,
             file_key: None,
+            file_etag: None,
         };
         let quiet = at + STALL_AFTER + Duration::seconds(1);
         assert_eq!(import(ImportStatus::Queued).stall(at + STALL_AFTER), None);

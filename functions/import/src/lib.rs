@@ -47,6 +47,8 @@ pub struct ImportObject {
     pub sequencer: String,
     /// Who put the file, as S3 names them in the event (`principalId`).
     pub put_by: Option<String>,
+    /// The file's ETag in the event: the version this event announced.
+    pub etag: Option<String>,
 }
 
 /// S3 event keys arrive URL-encoded, with `+` for a space.
@@ -77,6 +79,7 @@ pub fn import_object(key: &str, sequencer: &str) -> Option<ImportObject> {
         dropped_id: ImportId::parse(&format!("drop-{hex}")).expect("hex is a valid id"),
         sequencer: sequencer.to_owned(),
         put_by: None,
+        etag: None,
     })
 }
 
@@ -125,6 +128,7 @@ pub async fn handle_until(
             );
             continue;
         };
+        object.etag = record.s3.object.e_tag.clone().filter(|e| !e.is_empty());
         // `userIdentity` in the event: the principal whose request put the file.
         object.put_by = record
             .principal_id

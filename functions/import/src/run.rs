@@ -36,6 +36,8 @@ pub enum ImportFailure {
     NotAsAnnounced { announced: u64, actual: u64 },
     #[error("the file was removed before it could be read")]
     Missing,
+    #[error("the file was replaced by another before it could be read (or since it was checked); put it again, or check it again")]
+    Replaced,
     #[error("the file's mode metadata is \"{0}\"; it must be \"check\" or \"invite\"")]
     BadMode(String),
     #[error("{0}")]
@@ -78,6 +80,10 @@ pub async fn run_import(
             import.upload = Some(object.sequencer.clone());
             import.put_by = object.put_by.clone();
             import.file_key = Some(object.key.clone());
+            // An import made from a check keeps the check's ETag: its copy must be that file.
+            if import.file_etag.is_none() {
+                import.file_etag = object.etag.clone();
+            }
         }
     }
     if matches!(
@@ -206,9 +212,14 @@ async fn invite_everyone(
     .map_err(|e| Stop::Failed(e.into()))?;
 
     // S3 chunks -> a blocking CSV reader -> rows, with bounded channels so memory stays flat.
-    let body = match app.blobs.read(&object.key).await {
+    let body = match app
+        .blobs
+        .read(&object.key, import.file_etag.as_deref())
+        .await
+    {
         Ok(body) => body,
         Err(BlobError::NotFound) => return Err(Stop::Failed(ImportFailure::Missing)),
+        Err(BlobError::Changed) => return Err(Stop::Failed(ImportFailure::Replaced)),
         Err(err) => return Err(err.into()),
     };
     let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, BlobError>>(4);

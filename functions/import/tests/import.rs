@@ -79,8 +79,34 @@ impl World {
         put.send().await.unwrap();
     }
 
-    /// The event S3 sends for `key` (URL-encoded as S3 does), with a given sequencer.
-    fn event(&self, key: &str, sequencer: &str) -> aws_lambda_events::event::s3::S3Event {
+    /// The event S3 sends for `key` (URL-encoded as S3 does), with a given sequencer and the
+    /// object's ETag as it is now (what S3 puts in the event of the PUT that made it).
+    async fn event(&self, key: &str, sequencer: &str) -> aws_lambda_events::event::s3::S3Event {
+        let etag = match self
+            .env
+            .s3
+            .head_object()
+            .bucket(&self.env.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(head) => head
+                .e_tag()
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_owned(),
+            Err(_) => "no-such-object".to_owned(),
+        };
+        self.event_with_etag(key, sequencer, &etag)
+    }
+
+    fn event_with_etag(
+        &self,
+        key: &str,
+        sequencer: &str,
+        etag: &str,
+    ) -> aws_lambda_events::event::s3::S3Event {
         let encoded = key.replace(' ', "+");
         serde_json::from_value(serde_json::json!({"Records": [{
             "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
@@ -89,7 +115,7 @@ impl World {
             "responseElements": {"x-amz-request-id": "1", "x-amz-id-2": "2"},
             "s3": {"s3SchemaVersion": "1.0", "configurationId": "imports",
                    "bucket": {"name": self.env.bucket, "ownerIdentity": {"principalId": "x"}, "arn": format!("arn:aws:s3:::{}", self.env.bucket)},
-                   "object": {"key": encoded, "size": 1, "eTag": "e", "sequencer": sequencer}}
+                   "object": {"key": encoded, "size": 1, "eTag": etag, "sequencer": sequencer}}
         }]}))
         .unwrap()
     }
@@ -169,7 +195,7 @@ async fn a_dropped_file_with_bad_rows_imports_the_good_ones_and_reports_each_bad
         Some("a1, a3"),
     )
     .await;
-    handle(&w.app, w.event("imports/V3/spring list.csv", "01"))
+    handle(&w.app, w.event("imports/V3/spring list.csv", "01").await)
         .await
         .unwrap();
 
@@ -227,13 +253,13 @@ async fn the_same_event_twice_invites_each_person_once_with_one_mail() {
         .map(|i| format!("{}\n", w.env.email(&format!("dup{i:03}"))))
         .collect();
     w.put("imports/V1/list.csv", csv.into_bytes(), None).await;
-    let event = w.event("imports/V1/list.csv", "0A");
+    let event = w.event("imports/V1/list.csv", "0A").await;
     handle(&w.app, event.clone()).await.unwrap();
     // A second delivery after it finished is ignored; one during it is safe (below).
     handle(&w.app, event.clone()).await.unwrap();
     let (a, b) = tokio::join!(
-        handle(&w.app, w.event("imports/V1/list.csv", "0B")),
-        handle(&w.app, w.event("imports/V1/list.csv", "0B"))
+        handle(&w.app, w.event("imports/V1/list.csv", "0B").await),
+        handle(&w.app, w.event("imports/V1/list.csv", "0B").await)
     );
     a.unwrap();
     b.unwrap();
@@ -272,10 +298,11 @@ impl Blobs for BreaksOff {
     async fn read(
         &self,
         key: &str,
+        if_match: Option<&str>,
     ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
         let body: Vec<Bytes> = self
             .inner
-            .read(key)
+            .read(key, if_match)
             .await?
             .map(|c| c.unwrap())
             .collect()
@@ -321,8 +348,8 @@ impl Blobs for BreaksOff {
     async fn abort_upload(&self, key: &str, upload_id: &str) -> Result<(), BlobError> {
         self.inner.abort_upload(key, upload_id).await
     }
-    async fn copy(&self, from: &str, to: &str) -> Result<(), BlobError> {
-        self.inner.copy(from, to).await
+    async fn copy(&self, from: &str, to: &str, if_match: Option<&str>) -> Result<(), BlobError> {
+        self.inner.copy(from, to, if_match).await
     }
     async fn presigned_put(
         &self,
@@ -353,7 +380,7 @@ async fn killed_halfway_and_run_again_ends_with_everyone_invited_once_and_a_corr
     }
     let bytes = csv.into_bytes();
     w.put("imports/V1/big.csv", bytes.clone(), None).await;
-    let event = w.event("imports/V1/big.csv", "0C");
+    let event = w.event("imports/V1/big.csv", "0C").await;
 
     let broken = App {
         blobs: Arc::new(BreaksOff {
@@ -403,7 +430,7 @@ async fn a_run_that_runs_out_of_time_stops_between_rounds_and_the_retry_reads_it
         csv.push_str(&format!("{}\n", w.env.email(&format!("t{i:04}"))));
     }
     w.put("imports/V1/long.csv", csv.into_bytes(), None).await;
-    let event = w.event("imports/V1/long.csv", "0D");
+    let event = w.event("imports/V1/long.csv", "0D").await;
 
     // A clock that moves a second each time it is read, and a deadline 68 s on: the run must
     // stop (60 s before it) after a few rounds, with what it did saved.
@@ -489,7 +516,7 @@ async fn files_that_cannot_be_imported_fail_with_a_reason_and_invite_nobody() {
         ("imports/V1/e.csv", &w.app),
         ("imports/V1/f.csv", &small),
     ] {
-        handle(app, w.event(key, "0D")).await.unwrap();
+        handle(app, w.event(key, "0D").await).await.unwrap();
     }
     let reason = |i: &Import| match &i.status {
         ImportStatus::Failed { reason } => reason.clone(),
@@ -549,10 +576,10 @@ async fn files_that_cannot_be_imported_fail_with_a_reason_and_invite_nobody() {
         "nothing invited"
     );
     // Objects outside imports/<contract>/ are not imports at all.
-    handle(&w.app, w.event("reports/V1/x.csv", "0E"))
+    handle(&w.app, w.event("reports/V1/x.csv", "0E").await)
         .await
         .unwrap();
-    handle(&w.app, w.event("imports/stray.csv", "0F"))
+    handle(&w.app, w.event("imports/stray.csv", "0F").await)
         .await
         .unwrap();
 }
@@ -679,21 +706,22 @@ async fn an_announced_upload_takes_its_first_file_and_refuses_a_later_one() {
         mode: ImportMode::Invite,
         checked_by: None,
         file_key: None,
+        file_etag: None,
     };
     assert!(w.env.store.create_import(&announced).await.unwrap());
     let key = format!("imports/V1/{id}.csv");
     let first = format!("{}\n{}\n", w.env.email("first1"), w.env.email("first2"));
     w.put(&key, first.into_bytes(), None).await;
-    handle(&w.app, w.event(&key, "0001")).await.unwrap();
+    handle(&w.app, w.event(&key, "0001").await).await.unwrap();
 
     // The same URL used again, with another list.
     let second = format!("{}\n", w.env.email("second"));
     w.put(&key, second.into_bytes(), None).await;
     for _ in 0..2 {
-        handle(&w.app, w.event(&key, "0002")).await.unwrap();
+        handle(&w.app, w.event(&key, "0002").await).await.unwrap();
     }
     // The first file's event once more changes nothing either.
-    handle(&w.app, w.event(&key, "0001")).await.unwrap();
+    handle(&w.app, w.event(&key, "0001").await).await.unwrap();
 
     let import = w
         .env
@@ -742,7 +770,7 @@ async fn an_announced_upload_takes_its_first_file_and_refuses_a_later_one() {
     let key = format!("imports/S/{sid}.csv");
     w.put(&key, format!("{}\n", w.env.email("sub")).into_bytes(), None)
         .await;
-    handle(&w.app, w.event(&key, "0003")).await.unwrap();
+    handle(&w.app, w.event(&key, "0003").await).await.unwrap();
     let done = w
         .env
         .store
@@ -785,11 +813,12 @@ async fn a_file_of_another_size_than_announced_fails_and_invites_nobody() {
         mode: ImportMode::Invite,
         checked_by: None,
         file_key: None,
+        file_etag: None,
     };
     assert!(w.env.store.create_import(&announced).await.unwrap());
     let key = format!("imports/V1/{id}.csv");
     w.put(&key, list.clone().into_bytes(), None).await;
-    handle(&w.app, w.event(&key, "0001")).await.unwrap();
+    handle(&w.app, w.event(&key, "0001").await).await.unwrap();
 
     let import = w
         .env
@@ -836,7 +865,7 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
         Some("a1"),
     )
     .await;
-    handle(&w.app, w.event(key, "0001")).await.unwrap();
+    handle(&w.app, w.event(key, "0001").await).await.unwrap();
     let contract = ContractId::parse("S2").unwrap();
     let found = w
         .env
@@ -909,7 +938,9 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
         .send()
         .await
         .unwrap();
-    handle(&w.app, w.event(check_key, "0002")).await.unwrap();
+    handle(&w.app, w.event(check_key, "0002").await)
+        .await
+        .unwrap();
 
     let check = w
         .imports("S2")
@@ -973,4 +1004,30 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
         .await
         .unwrap();
     assert_eq!(still[0].status, InvitationStatus::Revoked);
+}
+
+/// Issue 26: an import reads the file its event announced, never one put at the same key
+/// after it (same length, other addresses): it fails in words and invites nobody.
+#[tokio::test]
+async fn a_file_replaced_after_its_event_is_not_read_in_its_place() {
+    let w = World::new().await;
+    let key = "imports/V1/swap.csv";
+    let first = format!("{}\n", w.env.email("aaaa"));
+    let second = format!("{}\n", w.env.email("bbbb"));
+    assert_eq!(first.len(), second.len());
+    w.put(key, first.into_bytes(), Some("a1")).await;
+    let event = w.event(key, "0A1").await;
+    w.put(key, second.into_bytes(), Some("a1")).await;
+    handle(&w.app, event).await.unwrap();
+    let import = w
+        .imports("V1")
+        .await
+        .into_iter()
+        .find(|i| i.file_key.as_deref() == Some(key))
+        .expect("the import");
+    let ImportStatus::Failed { reason } = &import.status else {
+        panic!("{:?}", import.status)
+    };
+    assert!(reason.contains("replaced"), "{reason}");
+    assert_eq!(w.pending("V1").await, 0, "nobody invited from either file");
 }

@@ -4,7 +4,7 @@ use crate::{managed_contract, views, App};
 use chrono::Duration;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
-use invitations_core::ports::FromCheck;
+use invitations_core::ports::{BlobError, FromCheck};
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -19,7 +19,7 @@ fn import_not_found() -> Problem {
     )
 }
 
-fn storage_problem(err: invitations_core::ports::BlobError) -> Problem {
+fn storage_problem(err: BlobError) -> Problem {
     Problem::internal(&err)
 }
 
@@ -127,8 +127,27 @@ pub async fn invite_checked(
     let now = (app.clock)();
     // The contract may have ended, or lost an activity, since the check.
     let activities = contract.accept_resolved(now, &check.activities)?;
+    // Still the file that was checked (issue 26): a second PUT of the same length at its key
+    // would otherwise be invited unchecked. The copy is conditional on it too (S3 checks
+    // `x-amz-copy-source-if-match`), and the new import reads its copy only as this version.
+    let file_changed = || {
+        Problem::conflict(
+            "file_changed",
+            "The file was replaced after it was checked, so these are not the addresses the \
+             check showed. Check the file again.",
+        )
+    };
+    // (A check made before checks kept the ETag has none to hold the file to.)
+    if let Some(checked) = &check.file_etag {
+        let current = bucket.head(key).await.map_err(storage_problem)?;
+        let unquoted = |e: &str| e.trim_matches('"').to_owned();
+        if current.etag.as_deref().map(unquoted) != Some(unquoted(checked)) {
+            return Err(file_changed());
+        }
+    }
     let import = Import {
         checked_by: Some(check.id.clone()),
+        file_etag: check.file_etag.clone(),
         ..Import::queued(
             ImportId::new(now),
             contract.id.clone(),
@@ -166,9 +185,16 @@ pub async fn invite_checked(
         }
     };
     bucket
-        .copy(key, &format!("imports/{}/{}.csv", contract.id, import.id))
+        .copy(
+            key,
+            &format!("imports/{}/{}.csv", contract.id, import.id),
+            check.file_etag.as_deref(),
+        )
         .await
-        .map_err(storage_problem)?;
+        .map_err(|e| match e {
+            BlobError::Changed => file_changed(),
+            other => storage_problem(other),
+        })?;
     Ok(http::json(status, &views::import(&import, now, None)))
 }
 

@@ -48,6 +48,7 @@ impl Blobs for S3Blobs {
         {
             Ok(out) => Ok(BlobInfo {
                 size: out.content_length().unwrap_or(0).max(0) as u64,
+                etag: out.e_tag().map(str::to_owned),
                 metadata: out.metadata().cloned().unwrap_or_default(),
             }),
             Err(err) if err.as_service_error().is_some_and(|e| e.is_not_found()) => {
@@ -60,12 +61,14 @@ impl Blobs for S3Blobs {
     async fn read(
         &self,
         key: &str,
+        if_match: Option<&str>,
     ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
         let out = match self
             .client
             .get_object()
             .bucket(&self.bucket)
             .key(key)
+            .set_if_match(if_match.map(quoted))
             .send()
             .await
         {
@@ -73,6 +76,7 @@ impl Blobs for S3Blobs {
             Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
                 return Err(BlobError::NotFound)
             }
+            Err(err) if precondition_failed(&err) => return Err(BlobError::Changed),
             Err(err) => return Err(storage(err)),
         };
         let chunks = futures::stream::unfold(out.body, |mut body: ByteStream| async move {
@@ -191,16 +195,21 @@ impl Blobs for S3Blobs {
         Ok(())
     }
 
-    async fn copy(&self, from: &str, to: &str) -> Result<(), BlobError> {
-        self.client
+    async fn copy(&self, from: &str, to: &str, if_match: Option<&str>) -> Result<(), BlobError> {
+        match self
+            .client
             .copy_object()
             .bucket(&self.bucket)
             .copy_source(format!("{}/{}", self.bucket, urlencoding_path(from)))
+            .set_copy_source_if_match(if_match.map(quoted))
             .key(to)
             .send()
             .await
-            .map_err(storage)?;
-        Ok(())
+        {
+            Ok(_) => Ok(()),
+            Err(err) if precondition_failed(&err) => Err(BlobError::Changed),
+            Err(err) => Err(storage(err)),
+        }
     }
 
     async fn presigned_put(
@@ -242,6 +251,19 @@ fn urlencoding_path(key: &str) -> String {
         }
     }
     out
+}
+
+/// S3's answer to an `If-Match` that no longer holds: 412 Precondition Failed.
+fn precondition_failed<E>(
+    err: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+) -> bool {
+    err.raw_response()
+        .is_some_and(|r| r.status().as_u16() == 412)
+}
+
+/// An ETag as S3's conditional headers take it, in quotes (events carry it without).
+fn quoted(etag: &str) -> String {
+    format!("\"{}\"", etag.trim_matches('"'))
 }
 
 #[cfg(test)]

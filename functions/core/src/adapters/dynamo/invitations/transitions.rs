@@ -296,9 +296,15 @@ impl TransitionStore for DynamoStore {
             // Off the sweeper's index: an enrolled student needs no more mail.
             let remove = " REMOVE send_shard, send_due_at, remind_shard, remind_at";
             let mut names = vec![("#status", "status")];
-            if let Some(user) = &new_user {
+            // The row names the person who enrolled: the new record's name, else the
+            // directory's (a record the sync or another enrolment wrote first).
+            let enrolled_name = match &new_user {
+                Some(user) => Some(user.name.clone()),
+                None => self.get_user(&user_id).await?.map(|u| u.name),
+            };
+            if let Some(name) = &enrolled_name {
                 set.push_str(", #name = :name");
-                values.insert(":name".into(), s(&user.name));
+                values.insert(":name".into(), s(name));
                 names.push(("#name", "name"));
             }
             let mut items = vec![
@@ -355,8 +361,8 @@ impl TransitionStore for DynamoStore {
                     current.status = InvitationStatus::Enrolled;
                     current.user_id = Some(user_id);
                     current.enrolled_at = Some(now);
-                    if let Some(user) = new_user {
-                        current.name = Some(user.name);
+                    if enrolled_name.is_some() {
+                        current.name = enrolled_name;
                     }
                     return Ok((current, EnrolDecision::Enrol));
                 }
