@@ -203,10 +203,9 @@ pub struct Import {
     /// The S3 key of the file this import ran on (set when it takes the file).
     #[serde(default)]
     pub file_key: Option<String>,
-    /// The ETag of the file this import runs on (the event's, set when it takes the file; an
-    /// import made from a check starts with the check's): the file is read, and copied from a
-    /// check, only while it is that same file (issue 26: a second PUT of the same length
-    /// cannot slip in between the check and "Invite these N").
+    /// The ETag of the file this import runs on (its event's, set when it takes the file): the
+    /// file is read, and a check's file copied for "Invite these N", only while it is that same
+    /// file (issue 26: a second PUT of the same length cannot slip in between).
     #[serde(default)]
     pub file_etag: Option<String>,
 }

@@ -80,10 +80,7 @@ pub async fn run_import(
             import.upload = Some(object.sequencer.clone());
             import.put_by = object.put_by.clone();
             import.file_key = Some(object.key.clone());
-            // An import made from a check keeps the check's ETag: its copy must be that file.
-            if import.file_etag.is_none() {
-                import.file_etag = object.etag.clone();
-            }
+            import.file_etag = object.etag.clone();
         }
     }
     if matches!(

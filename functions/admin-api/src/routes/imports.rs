@@ -129,7 +129,8 @@ pub async fn invite_checked(
     let activities = contract.accept_resolved(now, &check.activities)?;
     // Still the file that was checked (issue 26): a second PUT of the same length at its key
     // would otherwise be invited unchecked. The copy is conditional on it too (S3 checks
-    // `x-amz-copy-source-if-match`), and the new import reads its copy only as this version.
+    // `x-amz-copy-source-if-match`); the new import then reads its copy as its copy's event
+    // names it (a copy's ETag differs from a multipart original's).
     let file_changed = || {
         Problem::conflict(
             "file_changed",
@@ -147,7 +148,6 @@ pub async fn invite_checked(
     }
     let import = Import {
         checked_by: Some(check.id.clone()),
-        file_etag: check.file_etag.clone(),
         ..Import::queued(
             ImportId::new(now),
             contract.id.clone(),
