@@ -213,6 +213,63 @@ impl World {
             .unwrap();
     }
 
+    /// Announces a check of `team.csv` for contract A (activity a2); its id.
+    async fn announce_check(&self) -> ImportId {
+        let (status, created) = self
+            .call(
+                "POST",
+                "/contracts/A/imports",
+                Some(json!({"activities": ["a2"], "file_name": "team.csv", "file_size": 30, "mode": "check"})),
+                &ADMIN_A,
+            )
+            .await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["import"]["mode"], "check");
+        ImportId::parse(created["import"]["id"].as_str().unwrap()).unwrap()
+    }
+
+    async fn put_file(&self, key: &str, body: &str) {
+        self.env
+            .s3
+            .put_object()
+            .bucket(&self.env.bucket)
+            .key(key)
+            .body(body.to_owned().into_bytes().into())
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// The check's file arrives and the check finishes, as the import function leaves it
+    /// (`pinned`: holding the file's ETag, as checks do since issue 26).
+    async fn finish_check(&self, check_id: &ImportId, file: &str, pinned: bool) {
+        let key = format!("imports/A/{check_id}.csv");
+        self.put_file(&key, file).await;
+        let contract = ContractId::parse("A").unwrap();
+        let mut check = self
+            .env
+            .store
+            .get_import(&contract, check_id)
+            .await
+            .unwrap()
+            .unwrap();
+        if pinned {
+            let head = self
+                .env
+                .s3
+                .head_object()
+                .bucket(&self.env.bucket)
+                .key(&key)
+                .send()
+                .await
+                .unwrap();
+            check.file_etag = head.e_tag().map(|e| e.trim_matches('"').to_owned());
+        }
+        check.status = ImportStatus::Done;
+        check.file_key = Some(key);
+        self.env.store.save_import(&check).await.unwrap();
+    }
+
     /// Every entry of an invitation's history, page by page (`limit` a page), newest first.
     async fn history(&self, contract: &str, id: &str, limit: usize) -> Vec<Value> {
         let mut entries = Vec::new();
@@ -1938,18 +1995,7 @@ async fn a_bulk_revoke_racing_enrolments_never_revokes_an_enrolled_student() {
 #[tokio::test]
 async fn a_finished_check_is_invited_from_its_stored_file() {
     let w = World::new().await;
-    let (status, created) = w
-        .call(
-            "POST",
-            "/contracts/A/imports",
-            Some(json!({"activities": ["a2"], "file_name": "team.csv", "file_size": 30, "mode": "check"})),
-            &ADMIN_A,
-        )
-        .await;
-    assert_eq!(status, 201, "{created}");
-    assert_eq!(created["import"]["mode"], "check");
-    let contract = ContractId::parse("A").unwrap();
-    let check_id = ImportId::parse(created["import"]["id"].as_str().unwrap()).unwrap();
+    let check_id = w.announce_check().await;
     let invite = format!("/contracts/A/imports/{check_id}/invite");
     let (status, problem) = w.call("POST", &invite, None, &ADMIN_A).await;
     assert_eq!(
@@ -1958,28 +2004,10 @@ async fn a_finished_check_is_invited_from_its_stored_file() {
         "not run yet"
     );
 
-    // The import function ran the check on the uploaded file.
-    let key = format!("imports/A/{check_id}.csv");
+    // The import function ran the check on the uploaded file (a check from before checks
+    // kept the file's ETag: nothing to hold the file to).
     let file = format!("{}\n{}\n", w.env.email("c1"), w.env.email("c2"));
-    w.env
-        .s3
-        .put_object()
-        .bucket(&w.env.bucket)
-        .key(&key)
-        .body(file.clone().into_bytes().into())
-        .send()
-        .await
-        .unwrap();
-    let mut check = w
-        .env
-        .store
-        .get_import(&contract, &check_id)
-        .await
-        .unwrap()
-        .unwrap();
-    check.status = ImportStatus::Done;
-    check.file_key = Some(key);
-    w.env.store.save_import(&check).await.unwrap();
+    w.finish_check(&check_id, &file, false).await;
 
     let (status, import) = w.call("POST", &invite, None, &ADMIN_A).await;
     assert_eq!(status, 201, "{import}");
@@ -2011,70 +2039,22 @@ async fn a_finished_check_is_invited_from_its_stored_file() {
     // Another contract's admin may not.
     let (status, _) = w.call("POST", &invite, None, &As::User("admin-b")).await;
     assert_eq!(status, 403);
+}
 
-    // Issue 26: a check holds the file to the version it read (its ETag): replaced by a
-    // file of the same length with other addresses, it is not invited.
-    let pinned = format!("imports/A/{check_id}-pinned.csv");
-    w.env
-        .s3
-        .put_object()
-        .bucket(&w.env.bucket)
-        .key(&pinned)
-        .body(file.clone().into_bytes().into())
-        .send()
-        .await
-        .unwrap();
-    let etag = w
-        .env
-        .s3
-        .head_object()
-        .bucket(&w.env.bucket)
-        .key(&pinned)
-        .send()
-        .await
-        .unwrap()
-        .e_tag()
-        .map(|e| e.trim_matches('"').to_owned());
-    let mut second = check.clone();
-    second.id = ImportId::new(t0() + Duration::seconds(7));
-    second.file_key = Some(pinned.clone());
-    second.file_etag = etag;
-    second.upload = None;
-    assert!(w.env.store.create_import(&second).await.unwrap());
-    let other = format!("{}\n{}\n", w.env.email("x1"), w.env.email("x2"));
-    assert_eq!(other.len(), file.len());
-    w.env
-        .s3
-        .put_object()
-        .bucket(&w.env.bucket)
-        .key(&pinned)
-        .body(other.into_bytes().into())
-        .send()
-        .await
-        .unwrap();
-    let (status, problem) = w
-        .call(
-            "POST",
-            &format!("/contracts/A/imports/{}/invite", second.id),
-            None,
-            &ADMIN_A,
-        )
-        .await;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (409, Some("file_changed")),
-        "{problem}"
-    );
-    let made = w.env.store.list_imports(&contract).await.unwrap();
-    assert!(
-        made.iter()
-            .all(|i| i.checked_by.as_ref() != Some(&second.id)),
-        "nothing invited from the replaced file"
-    );
+/// Issue 26: a check is invited from once. Asked again while that import is still queued
+/// (the first call may have stopped before its copy), the same import answers and no second
+/// one is made, however many ask at once; once it runs, asking again is refused in words.
+#[tokio::test]
+async fn a_check_is_invited_from_once() {
+    let w = World::new().await;
+    let contract = ContractId::parse("A").unwrap();
+    let check_id = w.announce_check().await;
+    let file = format!("{}\n{}\n", w.env.email("c1"), w.env.email("c2"));
+    w.finish_check(&check_id, &file, true).await;
+    let invite = format!("/contracts/A/imports/{check_id}/invite");
+    let (status, import) = w.call("POST", &invite, None, &ADMIN_A).await;
+    assert_eq!(status, 201, "{import}");
 
-    // Issue 26: asked again while that import is still queued (the first call may have
-    // stopped before its copy), the same import is answered, no second one made; once it
-    // runs, asking again is refused in words. Three at once make one import.
     let again =
         futures::future::join_all((0..3).map(|_| w.call("POST", &invite, None, &ADMIN_A))).await;
     for (status, body) in &again {
@@ -2110,6 +2090,35 @@ async fn a_finished_check_is_invited_from_its_stored_file() {
         .as_str()
         .unwrap()
         .contains(import["id"].as_str().unwrap()));
+}
+
+/// Issue 26: a check holds its file to the version it read (its ETag): replaced by a file of
+/// the same length with other addresses, it is not invited.
+#[tokio::test]
+async fn a_checked_file_replaced_after_the_check_is_not_invited() {
+    let w = World::new().await;
+    let contract = ContractId::parse("A").unwrap();
+    let check_id = w.announce_check().await;
+    let file = format!("{}\n{}\n", w.env.email("c1"), w.env.email("c2"));
+    w.finish_check(&check_id, &file, true).await;
+    let other = format!("{}\n{}\n", w.env.email("x1"), w.env.email("x2"));
+    assert_eq!(other.len(), file.len());
+    w.put_file(&format!("imports/A/{check_id}.csv"), &other)
+        .await;
+
+    let invite = format!("/contracts/A/imports/{check_id}/invite");
+    let (status, problem) = w.call("POST", &invite, None, &ADMIN_A).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("file_changed")),
+        "{problem}"
+    );
+    let made = w.env.store.list_imports(&contract).await.unwrap();
+    assert!(
+        made.iter()
+            .all(|i| i.checked_by.as_ref() != Some(&check_id)),
+        "nothing invited from the replaced file"
+    );
 }
 
 /// The actions of a history, newest first, as (action, detail).
