@@ -22,6 +22,12 @@ pub struct User {
     pub email_verified: bool,
 }
 
+/// The fewest letters a contract admin searches the directory by (issue 26: nobody lists the
+/// whole directory without reason). The API enforces it; the site says it before a search.
+pub const SEARCH_MIN_LETTERS: usize = 3;
+/// The most people a contract admin's directory search answers.
+pub const SEARCH_MAX_PEOPLE: usize = 20;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
     #[error("please give your name")]

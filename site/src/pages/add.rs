@@ -16,6 +16,7 @@ use crate::format;
 use crate::pages::use_contract;
 use crate::upload::{self, UploadEvent};
 use crate::{AppContext, Route};
+use invitations_domain::user::{SEARCH_MAX_PEOPLE, SEARCH_MIN_LETTERS};
 use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::{DragEvent, File, HtmlInputElement};
@@ -295,7 +296,7 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
                         },
                         Method::Directory => html! {
                             <UserPicker found={(*found).clone()} selected={(*selected).clone()} submitted={*submitted}
-                                min_query={if everyone { 0 } else { MIN_QUERY }}
+                                min_query={if everyone { 0 } else { SEARCH_MIN_LETTERS }}
                                 on_search={search} on_toggle={on_toggle_user} on_submit={on_submit_people} />
                         },
                     }}
@@ -546,14 +547,11 @@ pub struct UserPickerProps {
     pub on_search: Callback<String>,
     pub on_toggle: Callback<User>,
     pub on_submit: Callback<()>,
-    /// The fewest letters a search needs (contract admins: `MIN_QUERY`; 0: any, even none).
+    /// The fewest letters a search needs (contract admins: the domain's `SEARCH_MIN_LETTERS`;
+    /// 0: any, even none).
     #[prop_or_default]
     pub min_query: usize,
 }
-
-/// The fewest letters of a name or address a contract admin searches the directory by (the
-/// API's rule, functions/admin-api/src/routes/users.rs).
-pub const MIN_QUERY: usize = 3;
 
 /// Directory search with a checkbox per user, then Submit.
 #[component]
@@ -597,7 +595,7 @@ pub fn UserPicker(props: &UserPickerProps) -> Html {
             </form>
             if props.min_query > 0 {
                 <p class="hint" id="user-search-hint">
-                    {format!("Type at least {} letters of a name or the start of an address; up to 20 people are shown.", props.min_query)}
+                    {format!("Type at least {} letters of a name or the start of an address; up to {SEARCH_MAX_PEOPLE} people are shown.", props.min_query)}
                 </p>
             }
             {match &props.found {

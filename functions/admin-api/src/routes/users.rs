@@ -2,20 +2,16 @@
 //!
 //! System administrators see everyone, with who administers the system. Contract admins pick
 //! people to invite or to share their contract with: they search by at least
-//! `MIN_QUERY` characters, get at most `CONTRACT_ADMIN_LIMIT` people, and never learn who the
-//! system administrators are (issue 26: nobody lists the whole directory without reason).
+//! `user::SEARCH_MIN_LETTERS` characters, get at most `user::SEARCH_MAX_PEOPLE` people, and
+//! never learn who the system administrators are (issue 26).
 
 use crate::{views, App};
+use invitations_core::domain::user::{SEARCH_MAX_PEOPLE, SEARCH_MIN_LETTERS};
 use invitations_core::domain::Caller;
 use invitations_core::http::{self, Problem};
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-
-/// The shortest search a contract admin may make.
-pub const MIN_QUERY: usize = 3;
-/// The most people a contract admin's search answers.
-pub const CONTRACT_ADMIN_LIMIT: usize = 20;
 
 /// Open to system administrators and to anyone who administers at least one contract.
 pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Response<Body>, Problem> {
@@ -40,15 +36,15 @@ pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Respons
     }
     let mut limit = http::page_limit(req)?;
     if !caller.system_admin {
-        if q.trim().chars().count() < MIN_QUERY {
+        if q.trim().chars().count() < SEARCH_MIN_LETTERS {
             return Err(Problem::bad_request(
                 "query_too_short",
                 format!(
-                    "Type at least {MIN_QUERY} letters of the person's name or address to search the directory."
+                    "Type at least {SEARCH_MIN_LETTERS} letters of the person's name or address to search the directory."
                 ),
             ));
         }
-        limit = limit.min(CONTRACT_ADMIN_LIMIT);
+        limit = limit.min(SEARCH_MAX_PEOPLE);
     }
     let users = app.store.search_users(&q, limit).await?;
     let shown = if caller.system_admin {
