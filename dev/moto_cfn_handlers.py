@@ -355,6 +355,11 @@ def _secret(name, props, account_id, region):
                 require_each_included_type=bool(generate.get("RequireEachIncludedType", True)),
             )
         )["RandomPassword"]
+        # As Secrets Manager does: with a template, the password goes under GenerateStringKey.
+        if "SecretStringTemplate" in generate:
+            shaped = json.loads(generate["SecretStringTemplate"])
+            shaped[generate["GenerateStringKey"]] = value
+            value = json.dumps(shaped)
     created = json.loads(
         backend.create_secret(
             name=props.get("Name") or name,
@@ -501,6 +506,13 @@ def _distribution(name, props, account_id, region):
         config["CacheBehaviors"] = _items([_behaviour(b) for b in cfn["CacheBehaviors"]])
     config["DefaultCacheBehavior"] = _behaviour(cfn.get("DefaultCacheBehavior") or {})
     for origin in cfn.get("Origins") or []:
+        # CloudFormation resolves `{{resolve:secretsmanager:...}}` in the headers at deploy time.
+        headers = [
+            {"HeaderName": h["HeaderName"], "HeaderValue": _resolve(h["HeaderValue"], account_id, region)}
+            for h in origin.pop("OriginCustomHeaders", None) or []
+        ]
+        if headers:
+            origin["CustomHeaders"] = _items(headers)
         if (
             not origin.get("OriginAccessControlId")
             and "S3OriginConfig" in origin
@@ -513,6 +525,23 @@ def _distribution(name, props, account_id, region):
         config, []
     )
     return dist.distribution_id, {"DomainName": dist.domain_name, "Id": dist.distribution_id}
+
+
+_DYNAMIC_SECRET = re.compile(r"\{\{resolve:secretsmanager:(.+?):SecretString:([^:}]*)(?:::)?\}\}")
+
+
+def _resolve(text: str, account_id: str, region: str) -> str:
+    """A value with CloudFormation's `{{resolve:secretsmanager:<id>:SecretString:<json key>}}`
+    dynamic references replaced by the secret's current text (or that key of its JSON)."""
+
+    def value(m: re.Match) -> str:
+        secret = _backends("secretsmanager")[account_id][region].get_secret_value(
+            m.group(1), None, "AWSCURRENT"
+        )
+        text = secret["SecretString"] if isinstance(secret, dict) else json.loads(secret)["SecretString"]
+        return json.loads(text)[m.group(2)] if m.group(2) else text
+
+    return _DYNAMIC_SECRET.sub(value, text)
 
 
 # --- WAF -----------------------------------------------------------------------------------

@@ -270,6 +270,7 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
         "IMPORTS_BUCKET": "AWS::S3::Bucket",
         "USER_POOL_ID": "AWS::Cognito::UserPool",
         "LINK_SIGNING_SECRET": "AWS::SecretsManager::Secret",
+        "ORIGIN_SECRET": "AWS::SecretsManager::Secret",
         "SES_CONFIGURATION_SET": "AWS::SES::ConfigurationSet",
     }
     roles = {
@@ -289,8 +290,17 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
         if config["Role"] not in roles:
             fail(problems, f"{logical}'s role {config['Role']} is not a role of the stack")
         env = (config.get("Environment") or {}).get("Variables") or {}
-        for var in (props.get("Environment") or {}).get("Variables") or {}:
+        for var, given in ((props.get("Environment") or {}).get("Variables") or {}).items():
             value = env.get(var)
+            if (
+                isinstance(given, dict)
+                and "Fn::If" in given
+                and given["Fn::If"][2] == {"Ref": "AWS::NoValue"}
+                and not conditions.get(given["Fn::If"][0], True)
+            ):
+                if value is not None:
+                    fail(problems, f"{logical}: {var} is set ({value!r}) though {given['Fn::If'][0]} is false")
+                continue
             if value is None or "${" in value or value == "None":
                 fail(problems, f"{logical}: {var} does not resolve (got {value!r})")
             elif var in by_type and value not in of_type(by_type[var]).values():
@@ -432,6 +442,33 @@ def check_per_client_limits(client, name: str) -> list[str]:
             fail(problems, f"{domain} does not map `api` to the HTTP API: {mappings}")
         if origins.get(behaviours.get("/api/*")) != domain:
             fail(problems, f"the distribution's /api/* does not go to {domain}: {behaviours} {origins}")
+        # Only CloudFront reaches the API (issue 26): it sends the origin secret's current
+        # value, which every HTTP function is given and checks (functions/core/src/origin.rs).
+        api_origin = next(
+            (o for o in config["Origins"].get("Items") or [] if o["DomainName"] == domain), {}
+        )
+        sent = {
+            h["HeaderName"]: h["HeaderValue"]
+            for h in (api_origin.get("CustomHeaders") or {}).get("Items") or []
+        }
+        secret = resources.get("OriginSecret")
+        if not secret:
+            fail(problems, "no OriginSecret with an API domain")
+        else:
+            current = json.loads(
+                client("secretsmanager").get_secret_value(SecretId=secret)["SecretString"]
+            )["current"]
+            if sent.get("x-origin-verify") != current or len(current) < 32:
+                fail(problems, f"CloudFront does not send the origin secret's current value: {sorted(sent)}")
+            lam = client("lambda")
+            for logical in ("EnrolFunction", "RevokeFunction"):
+                env = lam.get_function_configuration(FunctionName=resources[logical])[
+                    "Environment"
+                ]["Variables"]
+                if env.get("ORIGIN_SECRET") != secret:
+                    fail(problems, f"{logical} is not given the origin secret: {env.get('ORIGIN_SECRET')!r}")
+    elif "OriginSecret" in resources:
+        fail(problems, "an origin secret without an API domain")
     elif "/api/*" in behaviours:
         fail(problems, "the distribution sends /api/* somewhere without an API domain")
     return problems

@@ -183,6 +183,84 @@ fn served_routes() -> BTreeMap<(String, String), (&'static str, bool)> {
     routes
 }
 
+/// Whether `binary` answers routes of the HTTP API.
+fn served_by_http(binary: &str) -> bool {
+    served_routes().values().any(|(b, _)| *b == binary)
+}
+
+/// Issue 26: with ApiDomainName the API's domain is public DNS and HTTP APIs have no resource
+/// policy, so CloudFront sends a secret header and every HTTP function checks it before any
+/// work (functions/core/src/origin.rs, tested on moto in core's adapters tests). Here: the
+/// secret exists only with a domain, CloudFront sends its `current` value, and every function
+/// behind a route is given it, may read it, and runs behind the check.
+#[test]
+fn with_a_domain_only_cloudfront_reaches_the_api_functions() {
+    use invitations_core::origin::HEADER;
+    let template = Template::load();
+    let resources = template.resources();
+    let secret = &resources["OriginSecret"];
+    assert_eq!(secret["Type"], "AWS::SecretsManager::Secret");
+    assert_eq!(secret["Condition"], "HasApiDomain");
+    let generate = &secret["Properties"]["GenerateSecretString"];
+    assert_eq!(generate["GenerateStringKey"], "current");
+    let shape: Value = serde_json::from_str(
+        generate["SecretStringTemplate"]
+            .as_str()
+            .expect("a JSON template"),
+    )
+    .expect("JSON");
+    assert_eq!(shape, json!({"previous": ""}), "the shape origin.rs reads");
+    assert!(generate["PasswordLength"].as_u64().unwrap_or_default() >= 32);
+
+    let config = &resources["SiteDistribution"]["Properties"]["DistributionConfig"];
+    let api_origin = &config["Origins"][1]["Fn::If"][1];
+    let headers = api_origin["OriginCustomHeaders"]
+        .as_array()
+        .expect("the API origin's custom headers");
+    let verify = headers
+        .iter()
+        .find(|h| h["HeaderName"] == HEADER)
+        .unwrap_or_else(|| panic!("CloudFront sends {HEADER}: {headers:?}"));
+    assert_eq!(
+        verify["HeaderValue"],
+        json!({"Fn::Sub": "{{resolve:secretsmanager:${OriginSecret}:SecretString:current}}"})
+    );
+
+    let binaries = function_binaries();
+    let mut guarded = 0;
+    for f in template.functions() {
+        let vars = &f.properties["Environment"]["Variables"];
+        let http = served_by_http(&f.binary);
+        let reads_origin_secret = role_statements(&template, &f.binary)
+            .iter()
+            .any(|s| s["Resource"] == json!({"Ref": "OriginSecret"}));
+        if !http {
+            assert!(vars.get("ORIGIN_SECRET").is_none(), "{}", f.logical_id);
+            assert!(!reads_origin_secret, "{}", f.logical_id);
+            continue;
+        }
+        guarded += 1;
+        assert_eq!(
+            vars["ORIGIN_SECRET"],
+            json!({"Fn::If": ["HasApiDomain", {"Ref": "OriginSecret"}, {"Ref": "AWS::NoValue"}]}),
+            "{}",
+            f.logical_id
+        );
+        assert!(
+            reads_origin_secret,
+            "{} may read the origin secret",
+            f.logical_id
+        );
+        let main = std::fs::read_to_string(&binaries[&f.binary].main).expect("main");
+        assert!(
+            main.contains("origin::serve(") && !main.contains("lambda_http::run"),
+            "{}: its main answers through origin::serve",
+            f.binary
+        );
+    }
+    assert_eq!(guarded, 10, "nine admin functions and enrol");
+}
+
 #[test]
 fn the_http_api_declares_exactly_the_served_routes_with_the_right_authorizer() {
     let template = Template::load();
@@ -391,6 +469,12 @@ fn every_environment_variable_a_function_reads_is_set_on_it() {
         if source.contains("telemetry::init(") {
             reads.insert("RUST_LOG".to_owned());
         }
+        // origin::serve reads what core's origin.rs names (ORIGIN_SECRET).
+        if source.contains("origin::serve(") {
+            let origin = std::fs::read_to_string(repo().join("functions/core/src/origin.rs"))
+                .expect("origin.rs");
+            reads.extend(literal_reads(&origin));
+        }
         assert!(
             reads.contains("TABLE_NAME"),
             "{binary}: scan found {reads:?}"
@@ -438,12 +522,15 @@ fn the_link_signing_key_comes_from_secrets_manager_in_a_shape_the_code_accepts()
             "{}: a secret in the environment: {text}",
             f.logical_id
         );
+        let secret_reads = |binary: &str| -> Vec<Value> {
+            role_statements(&template, binary)
+                .into_iter()
+                .filter(|s| s["Action"] == "secretsmanager:GetSecretValue")
+                .filter(|s| s["Resource"] != json!({"Ref": "OriginSecret"}))
+                .collect()
+        };
         let Some(value) = vars.get("LINK_SIGNING_SECRET") else {
-            assert!(
-                !role_actions(&template, &f.binary).contains("secretsmanager:GetSecretValue"),
-                "{}",
-                f.binary
-            );
+            assert!(secret_reads(&f.binary).is_empty(), "{}", f.binary);
             continue;
         };
         users += 1;
@@ -452,21 +539,8 @@ fn the_link_signing_key_comes_from_secrets_manager_in_a_shape_the_code_accepts()
             .expect("LINK_SIGNING_SECRET: !Ref the secret");
         let resource = &template.resources()[secret];
         assert_eq!(resource["Type"], "AWS::SecretsManager::Secret");
-        // The role reads that secret and no other.
-        let role = f.properties["Role"]["Fn::GetAtt"][0]
-            .as_str()
-            .expect("role");
-        let reads: Vec<&Value> = template.resources()[role]["Properties"]["Policies"]
-            .as_array()
-            .expect("policies")
-            .iter()
-            .flat_map(|p| {
-                p["PolicyDocument"]["Statement"]
-                    .as_array()
-                    .expect("statements")
-            })
-            .filter(|s| s["Action"] == "secretsmanager:GetSecretValue")
-            .collect();
+        // The role reads that secret and no other (but the origin secret, below).
+        let reads = secret_reads(&f.binary);
         assert_eq!(reads.len(), 1, "{}", f.logical_id);
         assert_eq!(reads[0]["Resource"], json!({"Ref": secret}));
         let generate = &resource["Properties"]["GenerateSecretString"];
@@ -668,7 +742,9 @@ fn the_site_config_output_is_a_config_the_site_reads_and_its_redirect_is_a_callb
 }
 
 /// Every action a function's role allows, as `service:Action`.
-fn role_actions(template: &Template, binary: &str) -> BTreeSet<String> {
+/// The statements of `binary`'s role, with those made only under a condition (`!If [Cond,
+/// statement, !Ref AWS::NoValue]`) taken as when the condition holds.
+fn role_statements(template: &Template, binary: &str) -> Vec<Value> {
     let f = template
         .functions()
         .into_iter()
@@ -677,7 +753,7 @@ fn role_actions(template: &Template, binary: &str) -> BTreeSet<String> {
     let role = f.properties["Role"]["Fn::GetAtt"][0]
         .as_str()
         .expect("role");
-    let mut actions = BTreeSet::new();
+    let mut statements = Vec::new();
     for policy in template.resources()[role]["Properties"]["Policies"]
         .as_array()
         .expect("inline policies")
@@ -686,16 +762,30 @@ fn role_actions(template: &Template, binary: &str) -> BTreeSet<String> {
             .as_array()
             .expect("statements")
         {
-            assert_eq!(statement["Effect"], "Allow", "{binary}: {statement}");
-            match &statement["Action"] {
-                Value::String(a) => {
-                    actions.insert(a.clone());
+            match statement.get("Fn::If") {
+                Some(branches) => {
+                    assert_eq!(branches[2], json!({"Ref": "AWS::NoValue"}), "{binary}");
+                    statements.push(branches[1].clone());
                 }
-                Value::Array(list) => {
-                    actions.extend(list.iter().map(|a| a.as_str().expect("action").to_owned()))
-                }
-                other => panic!("{binary}: Action {other}"),
+                None => statements.push(statement.clone()),
             }
+        }
+    }
+    statements
+}
+
+fn role_actions(template: &Template, binary: &str) -> BTreeSet<String> {
+    let mut actions = BTreeSet::new();
+    for statement in role_statements(template, binary) {
+        assert_eq!(statement["Effect"], "Allow", "{binary}: {statement}");
+        match &statement["Action"] {
+            Value::String(a) => {
+                actions.insert(a.clone());
+            }
+            Value::Array(list) => {
+                actions.extend(list.iter().map(|a| a.as_str().expect("action").to_owned()))
+            }
+            other => panic!("{binary}: Action {other}"),
         }
     }
     actions
@@ -770,7 +860,8 @@ fn each_role_allows_only_what_its_function_does() {
             actions.iter().all(|a| a.starts_with("logs:")
                 || a.starts_with("dynamodb:")
                 || a.starts_with("cognito-idp:")
-                || (binary == "enrol" && a == "secretsmanager:GetSecretValue")),
+                || (a == "secretsmanager:GetSecretValue"
+                    && (binary == "enrol" || served_by_http(binary)))),
             "{binary}: {actions:?}"
         );
         // Deleting is for the directory's address pointers (a person's address changed).
@@ -796,7 +887,9 @@ fn each_role_allows_only_what_its_function_does() {
                 "dynamodb:PutItem",
                 "dynamodb:UpdateItem",
                 "logs:CreateLogStream",
-                "logs:PutLogEvents"
+                "logs:PutLogEvents",
+                // The origin secret only (with ApiDomainName), as every HTTP function.
+                "secretsmanager:GetSecretValue"
             ]
             .map(String::from)
         )

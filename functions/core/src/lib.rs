@@ -8,6 +8,7 @@
 pub mod adapters;
 pub mod config;
 pub mod http;
+pub mod origin;
 pub mod ports;
 pub mod telemetry;
 pub mod to_wire;

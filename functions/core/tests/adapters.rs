@@ -173,3 +173,118 @@ async fn the_link_key_comes_from_secrets_manager_and_survives_one_rotation() {
     let refused = invitations_core::adapters::secrets::link_key(&client, &name).await;
     assert!(refused.is_err());
 }
+
+/// Only CloudFront reaches the API (issue 26): with the origin secret (moto's Secrets Manager)
+/// a request passes only with its current or previous value in `x-origin-verify`, and a
+/// rotation reaches a warm function on the next request that presents the new value.
+#[tokio::test]
+async fn only_requests_with_the_origin_secret_reach_a_function() {
+    use invitations_core::origin::{OriginGuard, HEADER};
+    use std::time::Duration;
+    let env = TestEnv::new().await;
+    let client = aws_sdk_secretsmanager::Client::new(&env.sdk);
+    let name = format!("origin-{}", env.tag);
+    let (first, second, third) = ("a".repeat(40), "b".repeat(40), "c".repeat(40));
+    let value = |current: &str, previous: &str| {
+        serde_json::json!({"current": current, "previous": previous}).to_string()
+    };
+    client
+        .create_secret()
+        .name(&name)
+        .secret_string(value(&first, ""))
+        .send()
+        .await
+        .unwrap();
+    let guard = OriginGuard::checking(client.clone(), name.clone(), Duration::ZERO)
+        .await
+        .unwrap();
+    let request = |header: Option<&str>| {
+        let mut req = testkit::api_request("GET", "/invitation", None, &testkit::As::Anonymous);
+        if let Some(h) = header {
+            req.headers_mut().insert(HEADER, h.parse().unwrap());
+        }
+        req
+    };
+    assert!(guard.admits(&request(Some(&first))).await);
+    assert!(!guard.admits(&request(None)).await, "no header");
+    assert!(
+        !guard.admits(&request(Some(&second))).await,
+        "a wrong value"
+    );
+    assert!(!guard.admits(&request(Some(""))).await, "an empty value");
+
+    // The answer to a refused request: 403, as problem+json, and the handler never runs.
+    let ran = std::sync::atomic::AtomicBool::new(false);
+    let answer = guard
+        .guard(request(Some("guess")), |_| async {
+            ran.store(true, std::sync::atomic::Ordering::SeqCst);
+            Ok(lambda_http::Response::new(lambda_http::Body::Empty))
+        })
+        .await
+        .unwrap();
+    let (status, body, content_type) = testkit::read_response(answer).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (403, "application/problem+json")
+    );
+    assert_eq!(body["code"], "forbidden");
+    assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
+
+    // Rotation, step 1: both values accepted while CloudFront moves to the new one.
+    client
+        .put_secret_value()
+        .secret_id(&name)
+        .secret_string(value(&second, &first))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        guard.admits(&request(Some(&second))).await,
+        "read again on a miss"
+    );
+    assert!(
+        guard.admits(&request(Some(&first))).await,
+        "the previous value still passes"
+    );
+    // Step 2: the previous value dropped.
+    client
+        .put_secret_value()
+        .secret_id(&name)
+        .secret_string(value(&third, &second))
+        .send()
+        .await
+        .unwrap();
+    assert!(guard.admits(&request(Some(&third))).await);
+    assert!(
+        !guard.admits(&request(Some(&first))).await,
+        "two rotations old"
+    );
+
+    // A function reads again at most once per interval: with an hour, a new value waits.
+    let patient = OriginGuard::checking(client.clone(), name.clone(), Duration::from_secs(3600))
+        .await
+        .unwrap();
+    client
+        .put_secret_value()
+        .secret_id(&name)
+        .secret_string(value(&first, &third))
+        .send()
+        .await
+        .unwrap();
+    assert!(!patient.admits(&request(Some(&first))).await);
+    assert!(patient.admits(&request(Some(&third))).await);
+
+    // No secret configured: every request passes (local runs, no custom domain).
+    assert!(OriginGuard::open().admits(&request(None)).await);
+
+    // A secret that is not the expected JSON is refused at start, with a reason.
+    client
+        .put_secret_value()
+        .secret_id(&name)
+        .secret_string("plain text")
+        .send()
+        .await
+        .unwrap();
+    let refused = OriginGuard::checking(client, name, Duration::ZERO).await;
+    assert!(refused.is_err());
+}

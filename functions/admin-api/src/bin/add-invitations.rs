@@ -2,8 +2,8 @@
 //! into the imports bucket).
 
 use admin_api::{functions::add_invitations, App};
-use invitations_core::{config, telemetry};
-use lambda_http::{run, service_fn, Error};
+use invitations_core::{config, origin, telemetry};
+use lambda_http::Error;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -11,5 +11,5 @@ async fn main() -> Result<(), Error> {
     let sdk = config::aws().await;
     let app = App::new(&sdk, config::required("TABLE_NAME")?)
         .with_imports_bucket(&sdk, config::required("IMPORTS_BUCKET")?);
-    run(service_fn(|req| add_invitations::handle(&app, req))).await
+    origin::serve(&sdk, |req| add_invitations::handle(&app, req)).await
 }

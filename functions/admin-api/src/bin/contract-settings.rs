@@ -2,13 +2,13 @@
 //! POST /contracts/{id}/reminders.
 
 use admin_api::{functions::contract_settings, App};
-use invitations_core::{config, telemetry};
-use lambda_http::{run, service_fn, Error};
+use invitations_core::{config, origin, telemetry};
+use lambda_http::Error;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
     let app = App::new(&sdk, config::required("TABLE_NAME")?);
-    run(service_fn(|req| contract_settings::handle(&app, req))).await
+    origin::serve(&sdk, |req| contract_settings::handle(&app, req)).await
 }

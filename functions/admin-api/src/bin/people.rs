@@ -2,8 +2,8 @@
 //! POST /users/{userId}/system-admin/remove.
 
 use admin_api::{functions::people_admin, App};
-use invitations_core::{config, telemetry};
-use lambda_http::{run, service_fn, Error};
+use invitations_core::{config, origin, telemetry};
+use lambda_http::Error;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -11,5 +11,5 @@ async fn main() -> Result<(), Error> {
     let sdk = config::aws().await;
     let app = App::new(&sdk, config::required("TABLE_NAME")?)
         .with_user_pool(&sdk, config::required("USER_POOL_ID")?);
-    run(service_fn(|req| people_admin::handle(&app, req))).await
+    origin::serve(&sdk, |req| people_admin::handle(&app, req)).await
 }

@@ -1,13 +1,13 @@
 //! The `revoke` function: POST /contracts/{id}/invitations/{invitationId}/revoke.
 
 use admin_api::{functions::revoke, App};
-use invitations_core::{config, telemetry};
-use lambda_http::{run, service_fn, Error};
+use invitations_core::{config, origin, telemetry};
+use lambda_http::Error;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
     let app = App::new(&sdk, config::required("TABLE_NAME")?);
-    run(service_fn(|req| revoke::handle(&app, req))).await
+    origin::serve(&sdk, |req| revoke::handle(&app, req)).await
 }

@@ -2,8 +2,8 @@
 
 use enrol_api::{handle, App};
 use invitations_core::adapters::{CognitoAccounts, DynamoStore};
-use invitations_core::{config, ports, telemetry};
-use lambda_http::{run, service_fn, Error};
+use invitations_core::{config, origin, ports, telemetry};
+use lambda_http::Error;
 use std::sync::Arc;
 
 #[tokio::main]
@@ -22,5 +22,5 @@ async fn main() -> Result<(), Error> {
         link_key: config::link_key(&sdk).await?,
         clock: ports::system_clock(),
     };
-    run(service_fn(|req| handle(&app, req))).await
+    origin::serve(&sdk, |req| handle(&app, req)).await
 }
