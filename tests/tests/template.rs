@@ -803,6 +803,8 @@ fn each_role_allows_only_what_its_function_does() {
         "dynamodb:GetItem",
         "dynamodb:Query",
         "s3:GetObject",
+        // The origin secret (with ApiDomainName), as every HTTP function.
+        "secretsmanager:GetSecretValue",
     ];
     let read = role_actions(&template, "admin-read");
     assert!(
@@ -1128,6 +1130,42 @@ fn the_site_is_served_with_a_strict_content_security_policy() {
     assert_eq!(security["ReferrerPolicy"]["ReferrerPolicy"], "same-origin");
     assert!(
         security["StrictTransportSecurity"]["AccessControlMaxAgeSec"].as_u64() >= Some(31_536_000)
+    );
+    // Issue 26: the site connects to its own hosts only: its own hosted UI and imports
+    // bucket by name, and the API on its own origin when it has a domain; without one, the
+    // execute-api address by pattern, in this region only (naming it would close a cycle).
+    let directive = |csp: &str, name: &str| -> String {
+        csp.split(';')
+            .map(str::trim)
+            .find(|d| d.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} in {csp}"))
+            .to_owned()
+    };
+    let own = "https://${HostedUiPrefix}.auth.eu-west-1.amazoncognito.com \
+        https://${ImportsBucketName}.s3.eu-west-1.amazonaws.com";
+    let with_domain = template.site_content_security_policy_in_aws("eu-west-1", true);
+    assert_eq!(
+        directive(&with_domain, "connect-src"),
+        format!("connect-src 'self' {own}")
+    );
+    let without = template.site_content_security_policy_in_aws("eu-west-1", false);
+    assert_eq!(
+        directive(&without, "connect-src"),
+        format!("connect-src 'self' https://*.execute-api.eu-west-1.amazonaws.com {own}")
+    );
+    for csp in [&with_domain, &without] {
+        assert_eq!(
+            directive(csp, "form-action"),
+            "form-action 'self' https://${HostedUiPrefix}.auth.eu-west-1.amazoncognito.com"
+        );
+    }
+    // ${HostedUiPrefix} is the hosted UI's own prefix, written the same way.
+    let variables = &template.resources()["SiteHeadersPolicy"]["Properties"]
+        ["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+        ["ContentSecurityPolicy"]["Fn::Sub"][1];
+    assert_eq!(
+        variables["HostedUiPrefix"],
+        template.resources()["UserPoolDomain"]["Properties"]["Domain"]
     );
     // No inline script in the page: the policy would block it.
     let index = std::fs::read_to_string(repo().join("site/static/index.html")).expect("index.html");

@@ -243,22 +243,43 @@ impl Template {
 
 impl Template {
     /// The site's Content-Security-Policy as the template's CloudFront response headers policy
-    /// sets it, for a local run: AWS hosts resolved for `region`, the imports bucket at
-    /// `bucket_origin`, and `local_origins` (the emulators the browser talks to) allowed to
-    /// connect as well.
+    /// makes it in `region`, with or without `ApiDomainName`; the stack's own names
+    /// (`${HostedUiPrefix}`, `${ImportsBucketName}`) are left as they are written.
+    pub fn site_content_security_policy_in_aws(
+        &self,
+        region: &str,
+        has_api_domain: bool,
+    ) -> String {
+        let sub = &self.resources()["SiteHeadersPolicy"]["Properties"]
+            ["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+            ["ContentSecurityPolicy"]["Fn::Sub"];
+        let text = sub[0].as_str().expect("a CSP text with its variables");
+        let api_origin = &sub[1]["ApiOrigin"]["Fn::If"];
+        assert_eq!(api_origin[0], "HasApiDomain", "ApiOrigin: {api_origin}");
+        let branch = &api_origin[if has_api_domain { 1 } else { 2 }];
+        let api_origin = branch
+            .as_str()
+            .or(branch["Fn::Sub"].as_str())
+            .expect("ApiOrigin: a text");
+        text.replace("${ApiOrigin}", api_origin)
+            .replace("${AWS::Region}", region)
+            .replace("${AWS::URLSuffix}", "amazonaws.com")
+    }
+
+    /// The site's Content-Security-Policy for a local run: as in AWS with the API on the
+    /// site's own origin, the imports bucket at `bucket_origin`, no hosted UI (the local
+    /// sign-in page is the gateway's own), and `local_origins` (the emulators the browser talks
+    /// to) allowed to connect as well.
     pub fn site_content_security_policy(
         &self,
         region: &str,
         bucket_origin: &str,
         local_origins: &[&str],
     ) -> String {
-        let sub = &self.resources()["SiteHeadersPolicy"]["Properties"]
-            ["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
-            ["ContentSecurityPolicy"]["Fn::Sub"];
-        let text = sub[0].as_str().or(sub.as_str()).expect("a CSP text");
-        let mut csp = text
-            .replace("${AWS::Region}", region)
-            .replace("${AWS::URLSuffix}", "amazonaws.com")
+        let hosted_ui = format!(" https://${{HostedUiPrefix}}.auth.{region}.amazoncognito.com");
+        let mut csp = self
+            .site_content_security_policy_in_aws(region, true)
+            .replace(&hosted_ui, "")
             .replace(
                 &format!("https://${{ImportsBucketName}}.s3.{region}.amazonaws.com"),
                 bucket_origin,
@@ -302,7 +323,11 @@ mod filter_tests {
             "{csp}"
         );
         assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-        assert!(csp.contains("connect-src 'self' http://127.0.0.1:4566 https://*.execute-api.eu-west-1.amazonaws.com"), "{csp}");
+        assert!(
+            csp.contains("connect-src 'self' http://127.0.0.1:4566 http://127.0.0.1:4566;"),
+            "{csp}"
+        );
+        assert!(csp.contains("form-action 'self';"), "{csp}");
         assert!(!csp.contains("${"), "{csp}");
     }
 
