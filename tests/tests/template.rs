@@ -803,6 +803,8 @@ fn each_role_allows_only_what_its_function_does() {
         "dynamodb:GetItem",
         "dynamodb:Query",
         "s3:GetObject",
+        // Bulk views: the blocks of a page's addresses in one call.
+        "dynamodb:BatchGetItem",
         // The origin secret (with ApiDomainName), as every HTTP function.
         "secretsmanager:GetSecretValue",
     ];
@@ -918,6 +920,71 @@ fn each_role_allows_only_what_its_function_does() {
         .into_iter()
         .map(str::to_owned)
         .collect()
+    );
+}
+
+/// Issue 26: each role reaches only the kinds of items its function touches, by partition key
+/// (`dynamodb:LeadingKeys`), with writes narrower than reads. The function tests enforce each
+/// role on the wire (testkit::leading_keys: every App there runs on `store_as(binary)`); here,
+/// every table statement has the condition, names kinds the table holds, and the rules the
+/// review asked for hold.
+#[test]
+fn each_role_reaches_only_the_item_kinds_its_function_touches() {
+    use invitations_core::adapters::dynamo::items::PARTITION_KINDS;
+    let template = Template::load();
+    let writes = [
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    ];
+    let mut written: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in template.functions() {
+        for statement in role_statements(&template, &f.binary) {
+            if statement["Resource"] != json!({"Fn::GetAtt": ["Table", "Arn"]}) {
+                continue;
+            }
+            let keys: BTreeSet<String> = statement["Condition"]["ForAllValues:StringLike"]
+                ["dynamodb:LeadingKeys"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{}: {statement} has no LeadingKeys", f.binary))
+                .iter()
+                .map(|k| k.as_str().expect("a pattern").to_owned())
+                .collect();
+            for key in &keys {
+                assert!(
+                    PARTITION_KINDS.contains(&key.as_str()),
+                    "{}: {key}",
+                    f.binary
+                );
+            }
+            let actions = statement["Action"].to_string();
+            if writes.iter().any(|w| actions.contains(w)) {
+                written.entry(f.binary.clone()).or_default().extend(keys);
+            }
+        }
+    }
+    let kinds =
+        |list: &[&str]| -> BTreeSet<String> { list.iter().map(|k| format!("{k}#*")).collect() };
+    // Enrolment writes invitations, people and their address pointers, never blocks.
+    assert_eq!(written["enrol"], kinds(&["CONTRACT", "USER", "USEREMAIL"]));
+    // Only the SES reports set blocks, and only correct-address (clear block) lifts them.
+    for (binary, keys) in &written {
+        if keys.contains("BLOCK#*") {
+            assert!(
+                ["delivery-events", "correct-address"].contains(&binary.as_str()),
+                "{binary} may write blocks"
+            );
+        }
+        if keys.contains("USER#*") || keys.contains("USEREMAIL#*") {
+            assert!(
+                ["enrol", "people", "directory-sync"].contains(&binary.as_str()),
+                "{binary} may write people"
+            );
+        }
+    }
+    assert!(
+        !written.contains_key("admin-read"),
+        "admin-read writes nothing"
     );
 }
 

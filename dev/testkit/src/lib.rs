@@ -6,6 +6,8 @@
 //! them from the repo's `.venv` and `.tools` folders, with a watchdog that stops them when the
 //! test process exits.
 
+pub mod leading_keys;
+
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_dynamodb::config::{ConfigBag, Credentials, Intercept, RuntimeComponents};

@@ -12,7 +12,9 @@ use testkit::{api_request, read_response, As, TestEnv};
 
 struct World {
     env: TestEnv,
-    app: App,
+    /// One App per admin function, each on a store with its role's table permissions
+    /// (testkit::leading_keys), as the functions run in AWS.
+    apps: std::collections::BTreeMap<&'static str, App>,
     time: Arc<Mutex<DateTime<Utc>>>,
 }
 
@@ -54,12 +56,19 @@ impl World {
         let env = TestEnv::new().await;
         let time = Arc::new(Mutex::new(t0()));
         let clock_time = time.clone();
-        let app = App {
-            store: Arc::new(env.store.clone()),
-            blobs: Some(Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket))),
-            accounts: Some(Arc::new(env.accounts.clone())),
-            clock: Arc::new(move || *clock_time.lock().unwrap()),
-        };
+        let apps = FUNCTIONS
+            .iter()
+            .map(|f| {
+                let clock_time = clock_time.clone();
+                let app = App {
+                    store: Arc::new(env.store_as(f.binary)),
+                    blobs: Some(Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket))),
+                    accounts: Some(Arc::new(env.accounts.clone())),
+                    clock: Arc::new(move || *clock_time.lock().unwrap()),
+                };
+                (f.binary, app)
+            })
+            .collect();
         let store = &env.store;
         store
             .put_contract(&contract(
@@ -98,7 +107,27 @@ impl World {
             };
             assert!(store.put_user(&user).await.unwrap());
         }
-        Self { env, app, time }
+        Self { env, apps, time }
+    }
+
+    /// The App of the function that serves `req` (admin-read's when none does: the answer is
+    /// then routing's 404 or 405).
+    fn app_for(&self, req: &lambda_http::Request) -> &App {
+        let path = lambda_http::RequestExt::raw_http_path(req).to_owned();
+        let binary = FUNCTIONS
+            .iter()
+            .find(|f| {
+                f.routes
+                    .iter()
+                    .any(|r| r.matches(req.method(), &path).is_some())
+            })
+            .map_or("admin-read", |f| f.binary);
+        &self.apps[binary]
+    }
+
+    /// The admin API as API Gateway reaches it: the request goes to its function's App.
+    async fn handle(&self, req: lambda_http::Request) -> lambda_http::Response<lambda_http::Body> {
+        handle(self.app_for(&req), req).await.unwrap()
     }
 
     fn advance(&self, by: Duration) {
@@ -106,9 +135,9 @@ impl World {
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>, who: &As) -> (u16, Value) {
-        let response = handle(&self.app, api_request(method, path, body.as_ref(), who))
-            .await
-            .unwrap();
+        let response = self
+            .handle(api_request(method, path, body.as_ref(), who))
+            .await;
         let (status, body, content_type) = read_response(response).await;
         if status >= 400 {
             assert_eq!(
@@ -129,9 +158,7 @@ impl World {
 
     /// A download: status, the Content-Disposition header and the file's text.
     async fn download(&self, path: &str, who: &As) -> (u16, String, String) {
-        let response = handle(&self.app, api_request("GET", path, None, who))
-            .await
-            .unwrap();
+        let response = self.handle(api_request("GET", path, None, who)).await;
         let disposition = response
             .headers()
             .get("content-disposition")
@@ -656,7 +683,9 @@ async fn each_function_serves_only_its_own_routes() {
                 None,
                 &As::SystemAdmin("root"),
             );
-            let response = (function.handle)(&w.app, request).await.unwrap();
+            let response = (function.handle)(&w.apps[function.binary], request)
+                .await
+                .unwrap();
             let (status, body, _) = read_response(response).await;
             // Refused by routing: 404, or 405 where another route has the same path.
             let unrouted = matches!(
@@ -948,9 +977,7 @@ async fn resend_makes_a_new_link_at_most_once_a_minute_and_only_while_pending() 
         .clone();
     let path = format!("/contracts/A/invitations/{id}/resend");
     w.advance(Duration::seconds(15));
-    let response = handle(&w.app, api_request("POST", &path, None, &ADMIN_A))
-        .await
-        .unwrap();
+    let response = w.handle(api_request("POST", &path, None, &ADMIN_A)).await;
     assert_eq!(response.status().as_u16(), 429);
     assert_eq!(response.headers().get("retry-after").unwrap(), "45");
 
@@ -2740,7 +2767,7 @@ async fn an_account_that_never_proved_its_address_gets_nothing_through_it() {
     w.env.claim_address(&sly, &new_hire).await;
     directory_sync::run(&directory_sync::App {
         accounts: Arc::new(w.env.accounts.clone()),
-        store: Arc::new(w.env.store.clone()),
+        store: Arc::new(w.env.store_as("directory-sync")),
     })
     .await
     .unwrap();

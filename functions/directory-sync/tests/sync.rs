@@ -19,7 +19,7 @@ fn attr(name: &str, value: &str) -> AttributeType {
 fn app(env: &TestEnv) -> App {
     App {
         accounts: Arc::new(env.accounts.clone()),
-        store: Arc::new(env.store.clone()),
+        store: Arc::new(env.store_as("directory-sync")),
     }
 }
 

@@ -25,7 +25,7 @@ impl World {
         let time = Arc::new(Mutex::new(t0()));
         let t = time.clone();
         let app = App {
-            store: Arc::new(env.store.clone()),
+            store: Arc::new(env.store_as("enrol")),
             accounts: Arc::new(env.accounts.clone()),
             link_key: env.link_key.clone(),
             clock: Arc::new(move || *t.lock().unwrap()),
@@ -409,7 +409,7 @@ async fn an_address_that_already_has_an_account_enrols_as_that_person() {
         .await;
     directory_sync::run(&directory_sync::App {
         accounts: Arc::new(w.env.accounts.clone()),
-        store: Arc::new(w.env.store.clone()),
+        store: Arc::new(w.env.store_as("directory-sync")),
     })
     .await
     .unwrap();
@@ -442,7 +442,7 @@ async fn an_account_that_never_proved_the_address_gets_nobody_s_enrolment() {
     let sync = || async {
         directory_sync::run(&directory_sync::App {
             accounts: Arc::new(w.env.accounts.clone()),
-            store: Arc::new(w.env.store.clone()),
+            store: Arc::new(w.env.store_as("directory-sync")),
         })
         .await
         .unwrap()

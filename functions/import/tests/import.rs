@@ -49,7 +49,7 @@ impl World {
     async fn new() -> Self {
         let env = TestEnv::new().await;
         let app = App {
-            store: Arc::new(env.store.clone()),
+            store: Arc::new(env.store_as("import")),
             blobs: Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket)),
             clock: Arc::new(t0),
             max_file_bytes: ::import::MAX_FILE_BYTES,
@@ -156,7 +156,7 @@ impl World {
     /// Runs the mailer over everything the table's stream holds; returns mails sent in all.
     async fn mail_all(&self) -> usize {
         let mailer = mailer::App::new(
-            Arc::new(self.env.store.clone()),
+            Arc::new(self.env.store_as("mailer")),
             Arc::new(SesMailer::new(
                 self.env.sesv2.clone(),
                 "invitations@example.com",

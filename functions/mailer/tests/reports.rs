@@ -68,7 +68,7 @@ async fn reports_are_recorded_once_on_the_current_send_and_always_in_the_history
     let first = message_id(&env, &c, &to).await;
     assert!(!first.is_empty(), "the mailer stored SES's message id");
     let reports = Reports {
-        store: Arc::new(env.store.clone()),
+        store: Arc::new(env.store_as("delivery-events")),
     };
 
     // Delayed, then delivered (twice: EventBridge delivers at least once), then a late

@@ -14,7 +14,7 @@ use testkit::TestEnv;
 
 fn sweeper(env: &TestEnv, clock: &TestClock) -> send_sweeper::App {
     send_sweeper::App {
-        store: Arc::new(env.store.clone()),
+        store: Arc::new(env.store_as("send-sweeper")),
         clock: clock.clock(),
     }
 }
@@ -229,7 +229,7 @@ async fn a_mail_ses_accepted_is_never_given_back_even_when_its_record_fails() {
     send["detail"]["mail"]["tags"]["invitation"] = serde_json::json!([inv.id.as_str()]);
     send["detail"]["mail"]["tags"]["version"] = serde_json::json!(["1"]);
     let reports = delivery_events::App {
-        store: Arc::new(env.store.clone()),
+        store: Arc::new(env.store_as("delivery-events")),
     };
     delivery_events::record(&reports, &serde_json::from_value(send).unwrap())
         .await

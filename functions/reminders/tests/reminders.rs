@@ -89,7 +89,7 @@ async fn a_due_reminder_is_queued_once_when_runs_race_and_the_mailer_sends_the_s
     );
 
     // Two days on, nothing is due yet.
-    let store = env.store.clone();
+    let store = env.store_as("reminders");
     assert_eq!(
         run(&store, now() + Duration::days(2), 3000).await.unwrap(),
         RunCounts::default()
@@ -171,7 +171,7 @@ async fn at_most_the_plans_number_of_reminders_then_the_expiry_is_counted_once()
     let clock = TestClock::at(now());
     let who = env.email("never");
     let ids = invited_and_mailed(&env, &c, std::slice::from_ref(&who), &clock).await;
-    let store = env.store.clone();
+    let store = env.store_as("reminders");
     let mailer = app(&env, ses(&env), &clock);
     // Every 12 hours for the link's 14 days (and a day after), the run and then the mailer.
     let mut reminded = 0;
@@ -247,7 +247,7 @@ async fn nothing_for_revoked_enrolled_or_expired_invitations() {
     }
     // The third was never run for until after its link ran out: no reminder, its expiry
     // counted once by two racing runs.
-    let store = env.store.clone();
+    let store = env.store_as("reminders");
     let t = now() + Duration::days(15);
     let (a, b) = tokio::join!(run(&store, t, 3000), run(&store, t, 3000));
     let (a, b) = (a.unwrap(), b.unwrap());
@@ -276,7 +276,7 @@ async fn a_plan_that_is_off_reminds_nobody() {
     let clock = TestClock::at(now());
     let who = env.email("quiet");
     invited_and_mailed(&env, &c, std::slice::from_ref(&who), &clock).await;
-    let store = env.store.clone();
+    let store = env.store_as("reminders");
     for day in 1..=13 {
         let counts = run(&store, now() + Duration::days(day), 3000)
             .await
@@ -294,7 +294,7 @@ async fn a_plan_turned_on_reaches_the_pending_invitations_within_a_day() {
     let clock = TestClock::at(now());
     let who = env.email("later.on");
     invited_and_mailed(&env, &c, std::slice::from_ref(&who), &clock).await;
-    let store = env.store.clone();
+    let store = env.store_as("reminders");
     // Off: looked at each day, nothing due.
     let day1 = run(
         &store,
@@ -338,7 +338,7 @@ async fn a_run_capped_by_its_limit_leaves_the_rest_due_for_the_next() {
     let clock = TestClock::at(now());
     let emails: Vec<String> = (0..5).map(|i| env.email(&format!("many{i}"))).collect();
     invited_and_mailed(&env, &c, &emails, &clock).await;
-    let store = env.store.clone();
+    let store = env.store_as("reminders");
     let t = now() + Duration::days(3) + Duration::minutes(1);
     let mut per_run = Vec::new();
     for _ in 0..4 {
@@ -359,7 +359,7 @@ async fn a_link_extended_after_it_ran_out_gets_its_reminders_and_counts_expired_
     let clock = TestClock::at(now());
     let who = env.email("extended");
     let ids = invited_and_mailed(&env, &c, std::slice::from_ref(&who), &clock).await;
-    let store = env.store.clone();
+    let store = env.store_as("reminders");
     let expires = now() + Duration::days(i64::from(c.invitation_lifetime_days));
     // Nobody ran the reminders until the link had run out: counted, off the index.
     let counts = run(&store, expires + Duration::minutes(1), 3000)

@@ -129,7 +129,7 @@ pub fn ses(env: &TestEnv) -> Arc<SesMailer> {
 /// The mailer on the test's table, fast (no real waiting) and on the test's clock.
 pub fn app(env: &TestEnv, mail: Arc<dyn Mailer>, clock: &TestClock) -> App {
     App::new(
-        Arc::new(env.store.clone()),
+        Arc::new(env.store_as("mailer")),
         mail,
         env.link_key.clone(),
         SITE_URL,

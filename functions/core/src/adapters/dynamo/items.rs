@@ -70,6 +70,16 @@ pub fn send_shards() -> impl Iterator<Item = String> {
     (0..SEND_SHARDS).map(|n| format!("SEND#{n}"))
 }
 
+/// Every kind of partition the table holds, as IAM's `dynamodb:LeadingKeys` patterns name them
+/// (infra/template.yaml limits each role to the kinds its function touches).
+pub const PARTITION_KINDS: &[&str] = &[
+    "CONTRACT#*",
+    "USER#*",
+    "USEREMAIL#*",
+    "BLOCK#*",
+    "TESTMAILS#*",
+];
+
 pub fn contract_pk(id: &ContractId) -> String {
     format!("CONTRACT#{id}")
 }
