@@ -775,7 +775,7 @@ async fn activity_choice_follows_the_contract_kind() {
     );
     assert_eq!(
         body["detail"],
-        "choose at least one of the voucher's activities"
+        "Choose at least one of the voucher's activities."
     );
     let (status, body) = w
         .call(
@@ -787,7 +787,10 @@ async fn activity_choice_follows_the_contract_kind() {
         .await;
     assert_eq!(
         (status, body["detail"].as_str()),
-        (400, Some("activity zz is not part of this contract"))
+        (
+            400,
+            Some("The activity zz is not part of this contract: choose among its own activities.")
+        )
     );
     let (status, body) = w
         .call(
@@ -1056,7 +1059,7 @@ async fn revoke_until_enrolment_twice_is_a_no_op_then_reinvite() {
     assert_eq!(
         body["detail"],
         format!(
-            "{} has already enrolled, so the invitation can no longer be revoked",
+            "The person at {} has already enrolled, so the invitation can no longer be revoked.",
             emails[1]
         )
     );
@@ -2086,10 +2089,12 @@ async fn a_check_is_invited_from_once() {
         (409, Some("already_invited")),
         "{problem}"
     );
-    assert!(problem["detail"]
-        .as_str()
-        .unwrap()
-        .contains(import["id"].as_str().unwrap()));
+    // Named by when it started, as the Imports page shows it (not by an id nobody typed).
+    assert_eq!(
+        problem["detail"],
+        "The addresses of this check were invited already, by the import started on 2026-03-02 \
+         at 09:00 (UTC): see it on the Imports page."
+    );
 }
 
 /// Issue 26: a check holds its file to the version it read (its ETag): replaced by a file of

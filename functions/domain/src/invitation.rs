@@ -351,21 +351,21 @@ pub fn import_replay(existing: &Invitation, source: &Source) -> Option<InviteOut
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResendRefused {
-    #[error("{0} has already enrolled; there is nothing to resend")]
+    #[error("The person at {0} has already enrolled, so there is nothing to resend.")]
     AlreadyEnrolled(String),
-    #[error("the invitation for {0} was revoked; invite them again instead")]
+    #[error("The invitation for {0} was revoked: invite them again instead.")]
     Revoked(String),
     #[error(
-        "the invitation was sent less than a minute ago; try again in {retry_after_seconds} s"
+        "The invitation was sent less than a minute ago. Try again in {retry_after_seconds} seconds."
     )]
     TooSoon { retry_after_seconds: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExtendRefused {
-    #[error("{0} has already enrolled; the invitation no longer expires")]
+    #[error("The person at {0} has already enrolled, so the invitation no longer expires.")]
     AlreadyEnrolled(String),
-    #[error("the invitation for {0} was revoked; invite them again instead")]
+    #[error("The invitation for {0} was revoked: invite them again instead.")]
     Revoked(String),
 }
 
@@ -380,15 +380,15 @@ pub enum ExtendDecision {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CorrectRefused {
-    #[error("{0} has already enrolled; the address can no longer be changed")]
+    #[error("The person at {0} has already enrolled, so the address can no longer be changed.")]
     AlreadyEnrolled(String),
-    #[error("the invitation for {0} was revoked; invite the right address instead")]
+    #[error("The invitation for {0} was revoked: invite the right address instead.")]
     Revoked(String),
-    #[error("that is the address the invitation already has")]
+    #[error("That is the address the invitation already has: write the corrected address.")]
     SameAddress,
-    #[error("{0} is already invited to this learning contract")]
+    #[error("The address {0} is already invited to this learning contract: resend its own invitation instead.")]
     AlreadyInvited(String),
-    #[error("the mail to {0} has not failed; an address can be corrected only after its mail bounced, failed or was refused")]
+    #[error("The mail to {0} has not failed: an address can be corrected only after its mail bounced, failed or was refused.")]
     MailNotFailed(String),
 }
 
@@ -433,7 +433,7 @@ impl Invitation {
 pub enum ClearBlockRefused {
     #[error("The invitation for {0} is no longer pending, so its address's block is not this contract's to clear.")]
     NotPending(String),
-    #[error("{0} marked our mail as spam. Only a system administrator can clear that block, because it stops mail from every contract.")]
+    #[error("The person at {0} marked our mail as spam. Only a system administrator can clear that block, because it stops mail from every contract.")]
     Complaint(String),
 }
 
@@ -446,7 +446,7 @@ pub enum RevokeDecision {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RevokeRefused {
-    #[error("{0} has already enrolled, so the invitation can no longer be revoked")]
+    #[error("The person at {0} has already enrolled, so the invitation can no longer be revoked.")]
     AlreadyEnrolled(String),
 }
 
@@ -459,11 +459,11 @@ pub enum EnrolDecision {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum EnrolRefused {
-    #[error("this invitation was revoked by the contract's administrator")]
+    #[error("This invitation was withdrawn by the contract's administrator. Ask them to invite you again if you still need it.")]
     Revoked,
-    #[error("a newer invitation link was sent to this address; please use the latest email")]
+    #[error("A newer invitation link was sent to this address. Please use the link in the latest email.")]
     Superseded,
-    #[error("this invitation has expired; ask the administrator to send it again")]
+    #[error("This invitation has expired. Ask the administrator to send it again.")]
     Expired,
 }
 
@@ -609,7 +609,7 @@ pub(crate) mod tests {
         let refused = inv.check_revoke().unwrap_err();
         assert_eq!(
             refused.to_string(),
-            "Ann@Example.com has already enrolled, so the invitation can no longer be revoked"
+            "The person at Ann@Example.com has already enrolled, so the invitation can no longer be revoked."
         );
     }
 

@@ -167,7 +167,7 @@ async fn an_external_person_enrols_with_a_name_and_is_registered_once() {
     let (status, body) = w.enrol(&token, Some("   ")).await;
     assert_eq!(
         (status, body["detail"].as_str()),
-        (400, Some("please give your name"))
+        (400, Some("Please give your name."))
     );
 
     let (status, body) = w.enrol(&token, Some("Omar Khayyam")).await;
@@ -309,7 +309,7 @@ async fn each_kind_of_dead_link_gets_its_own_answer() {
     assert_eq!((status, body["code"].as_str()), (410, Some("expired")));
     assert_eq!(
         body["detail"],
-        "this invitation has expired; ask the administrator to send it again"
+        "This invitation has expired. Ask the administrator to send it again."
     );
 }
 

@@ -540,14 +540,14 @@ async fn files_that_cannot_be_imported_fail_with_a_reason_and_invite_nobody() {
         v3[0],
         (
             "b.csv".into(),
-            "choose at least one of the voucher's activities".into()
+            "Choose at least one of the voucher's activities.".into()
         )
     );
     assert_eq!(
         v3[1],
         (
             "c.csv".into(),
-            "activity zz is not part of this contract".into()
+            "The activity zz is not part of this contract: choose among its own activities.".into()
         )
     );
     let mut v1: Vec<(String, String)> = w
