@@ -138,10 +138,28 @@ impl World {
         } else {
             assert_eq!(content_type, "application/json");
         }
-        // A bulk action's refused rows carry the refusal's detail.
-        if let (Some(results), true) = (body["results"].as_array(), body.get("refused").is_some()) {
-            for detail in results.iter().filter_map(|r| r["detail"].as_str()) {
-                assert_sentence(detail);
+        // A bulk action's refused rows carry the refusal's detail, an add request's refused
+        // people theirs, an import its refused rows' reasons: sentences too.
+        let done = [
+            "invited",
+            "reinvited",
+            "already_invited",
+            "already_enrolled",
+        ];
+        for row in body["results"].as_array().into_iter().flatten() {
+            if let Some(detail) = row["detail"].as_str() {
+                if !done.contains(&row["outcome"].as_str().unwrap_or_default()) {
+                    assert_sentence(detail);
+                }
+            }
+        }
+        let imports = body["imports"].as_array().cloned().unwrap_or_default();
+        for import in imports.iter().chain([&body]) {
+            for row in import["first_bad_rows"].as_array().into_iter().flatten() {
+                assert_sentence(row["reason"].as_str().unwrap());
+            }
+            if import["status"]["state"] == "failed" {
+                assert_sentence(import["status"]["reason"].as_str().unwrap());
             }
         }
         (status, body)
@@ -737,13 +755,22 @@ async fn adding_people_answers_for_each_person() {
             "unknown_user"
         ]
     );
+    // Issue 26: each person's detail is a sentence; a refusal says what to do.
     assert_eq!(
         body["results"][2]["detail"],
-        "invalid email address: missing @"
+        "The address has no @: write it as name@example.org."
     );
     assert_eq!(
         body["results"][4]["detail"],
-        "invalid email address: contains a space"
+        "The address has a space in it: an address has none."
+    );
+    assert_eq!(
+        body["results"][1]["detail"],
+        "The same address is given earlier in this request, so it is invited once."
+    );
+    assert_eq!(
+        body["results"][6]["detail"],
+        "There is no such person in the directory: pick them again, or give their address."
     );
     assert_eq!(body["summary"]["invited"], 3);
 

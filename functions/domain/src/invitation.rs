@@ -277,20 +277,29 @@ impl InviteOutcome {
         matches!(self, Self::Invited { .. } | Self::Reinvited { .. })
     }
 
-    /// A sentence for reports and the admin screen.
+    /// A sentence for reports and the admin screen (issue 26): a refusal says why, and what
+    /// to do where there is something to do. `InvalidEmail`'s reason is one already
+    /// ([`crate::EmailError::sentence`]).
     pub fn describe(&self) -> String {
         match self {
-            Self::Invited { .. } => "invited".into(),
-            Self::Reinvited { .. } => "invited again (the earlier invitation was revoked)".into(),
-            Self::AlreadyInvited { .. } => "already invited".into(),
-            Self::AlreadyEnrolled { .. } => "already enrolled".into(),
-            Self::InvalidEmail { reason } => format!("invalid email address: {reason}"),
+            Self::Invited { .. } => "Invited.".into(),
+            Self::Reinvited { .. } => "Invited again: the earlier invitation was revoked.".into(),
+            Self::AlreadyInvited { .. } => "Already invited: nothing was sent again.".into(),
+            Self::AlreadyEnrolled { .. } => "Already enrolled: nothing was sent.".into(),
+            Self::InvalidEmail { reason } => reason.clone(),
             Self::Duplicate {
                 first_line: Some(l),
-            } => format!("duplicate of line {l}"),
-            Self::Duplicate { first_line: None } => "duplicate in this request".into(),
-            Self::OverSeatLimit => "over the contract's seat limit".into(),
-            Self::UnknownUser => "no such user in the directory".into(),
+            } => format!("The same address is on line {l}, so it is invited once."),
+            Self::Duplicate { first_line: None } => {
+                "The same address is given earlier in this request, so it is invited once.".into()
+            }
+            Self::OverSeatLimit => {
+                "Not invited: the contract has no seat left for this person.".into()
+            }
+            Self::UnknownUser => {
+                "There is no such person in the directory: pick them again, or give their address."
+                    .into()
+            }
         }
     }
 }
@@ -701,16 +710,19 @@ pub(crate) mod tests {
     #[test]
     fn outcomes_have_stable_codes_and_sentences() {
         let o = InviteOutcome::InvalidEmail {
-            reason: "missing @".into(),
+            reason: crate::EmailError::MissingAt.sentence("the address"),
         };
         assert_eq!(o.code(), "invalid_email");
-        assert_eq!(o.describe(), "invalid email address: missing @");
+        assert_eq!(
+            o.describe(),
+            "The address has no @: write it as name@example.org."
+        );
         assert_eq!(
             InviteOutcome::Duplicate {
                 first_line: Some(3)
             }
             .describe(),
-            "duplicate of line 3"
+            "The same address is on line 3, so it is invited once."
         );
         let json = serde_json::to_value(&o).unwrap();
         assert_eq!(json["outcome"], "invalid_email");

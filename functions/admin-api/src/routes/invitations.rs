@@ -193,7 +193,7 @@ pub async fn add(
                 EmailAddress::parse(e)
                     .map(|a| (a, None, None))
                     .map_err(|e| InviteOutcome::InvalidEmail {
-                        reason: e.to_string(),
+                        reason: e.sentence("the address"),
                     }),
             )
         })
