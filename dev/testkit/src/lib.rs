@@ -481,6 +481,45 @@ pub fn api_request(
         .expect("a valid API Gateway event")
 }
 
+/// Issue 26: a problem's `detail` is a sentence a person can act on. It starts with a capital
+/// letter, ends as a sentence does, has at least three words, and holds none of serde's or
+/// Rust's words ("invalid type: string, expected u64 at line 1 column 5") nor a bare fragment
+/// of a rule ("missing @").
+pub fn assert_sentence(detail: &str) {
+    let starts_upper = detail.chars().next().is_some_and(char::is_uppercase);
+    let ends = detail.ends_with(['.', '!', '?']);
+    let words = detail.split_whitespace().count();
+    assert!(
+        starts_upper && ends && words >= 3,
+        "not a sentence (a capital letter first, a full stop last, three words or more): {detail:?}"
+    );
+    let lower = detail.to_lowercase();
+    for jargon in [
+        "line 1 column",
+        " at line ",
+        "invalid type",
+        "invalid value",
+        "invalid length",
+        "expected",
+        "missing field",
+        "unknown field",
+        "unknown variant",
+        "missing @",
+        "struct ",
+        "u64",
+        "usize",
+        "i64",
+        "sequence",
+        "error(",
+        "..",
+    ] {
+        assert!(
+            !lower.contains(jargon),
+            "{jargon:?} in the detail {detail:?}"
+        );
+    }
+}
+
 /// A handler's response as (status, JSON body, content type).
 pub async fn read_response(
     response: lambda_http::Response<lambda_http::Body>,

@@ -530,7 +530,7 @@ mod tests {
                 "bob@".into(),
                 None,
                 &InviteOutcome::InvalidEmail {
-                    reason: "no domain".into(),
+                    reason: EmailError::EmptyDomain.sentence("the address"),
                 },
             ),
         ];
@@ -540,7 +540,10 @@ mod tests {
         assert!(read.results[0].is_invited());
         assert_eq!(read.results[0].invitation_id, Some(reinvited.to_string()));
         assert_eq!(read.results[1].outcome, wire::InviteOutcome::InvalidEmail);
-        assert_eq!(read.results[1].detail, "invalid email address: no domain");
+        assert_eq!(
+            read.results[1].detail,
+            "The address has nothing after the @: write it as name@example.org."
+        );
         assert_eq!(read.summary[&wire::InviteOutcome::Reinvited], 1);
     }
 

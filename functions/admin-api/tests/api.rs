@@ -8,7 +8,7 @@ use invitations_core::domain::*;
 use invitations_core::ports::*;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
-use testkit::{api_request, read_response, As, TestEnv};
+use testkit::{api_event, api_request, assert_sentence, read_response, As, TestEnv};
 
 struct World {
     env: TestEnv,
@@ -135,9 +135,22 @@ impl World {
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>, who: &As) -> (u16, Value) {
-        let response = self
-            .handle(api_request(method, path, body.as_ref(), who))
-            .await;
+        self.answer(method, path, api_request(method, path, body.as_ref(), who))
+            .await
+    }
+
+    /// A call whose body is `raw` as it is, JSON or not.
+    async fn call_raw(&self, method: &str, path: &str, raw: &str, who: &As) -> (u16, Value) {
+        let mut event = api_event(method, path, None, who);
+        event["body"] = Value::String(raw.to_owned());
+        let req = lambda_http::request::from_str(&event.to_string()).unwrap();
+        self.answer(method, path, req).await
+    }
+
+    /// The handler's answer, held to what every answer must be: a problem's detail (and each
+    /// refused row's of a bulk action) is a sentence (issue 26).
+    async fn answer(&self, method: &str, path: &str, req: lambda_http::Request) -> (u16, Value) {
+        let response = self.handle(req).await;
         let (status, body, content_type) = read_response(response).await;
         if status >= 400 {
             assert_eq!(
@@ -148,10 +161,35 @@ impl World {
                 body["code"].is_string() && body["detail"].is_string(),
                 "{body}"
             );
+            assert_sentence(body["detail"].as_str().unwrap());
         } else if path.contains("/invitations/export") {
             assert_eq!(content_type, "text/csv; charset=utf-8", "{path}");
         } else {
             assert_eq!(content_type, "application/json");
+        }
+        // A bulk action's refused rows carry the refusal's detail, an add request's refused
+        // people theirs, an import its refused rows' reasons: sentences too.
+        let done = [
+            "invited",
+            "reinvited",
+            "already_invited",
+            "already_enrolled",
+        ];
+        for row in body["results"].as_array().into_iter().flatten() {
+            if let Some(detail) = row["detail"].as_str() {
+                if !done.contains(&row["outcome"].as_str().unwrap_or_default()) {
+                    assert_sentence(detail);
+                }
+            }
+        }
+        let imports = body["imports"].as_array().cloned().unwrap_or_default();
+        for import in imports.iter().chain([&body]) {
+            for row in import["first_bad_rows"].as_array().into_iter().flatten() {
+                assert_sentence(row["reason"].as_str().unwrap());
+            }
+            if import["status"]["state"] == "failed" {
+                assert_sentence(import["status"]["reason"].as_str().unwrap());
+            }
         }
         (status, body)
     }
@@ -746,13 +784,22 @@ async fn adding_people_answers_for_each_person() {
             "unknown_user"
         ]
     );
+    // Issue 26: each person's detail is a sentence; a refusal says what to do.
     assert_eq!(
         body["results"][2]["detail"],
-        "invalid email address: missing @"
+        "The address has no @: write it as name@example.org."
     );
     assert_eq!(
         body["results"][4]["detail"],
-        "invalid email address: contains a space"
+        "The address has a space in it: an address has none."
+    );
+    assert_eq!(
+        body["results"][1]["detail"],
+        "The same address is given earlier in this request, so it is invited once."
+    );
+    assert_eq!(
+        body["results"][6]["detail"],
+        "There is no such person in the directory: pick them again, or give their address."
     );
     assert_eq!(body["summary"]["invited"], 3);
 
@@ -804,7 +851,7 @@ async fn activity_choice_follows_the_contract_kind() {
     );
     assert_eq!(
         body["detail"],
-        "choose at least one of the voucher's activities"
+        "Choose at least one of the voucher's activities."
     );
     let (status, body) = w
         .call(
@@ -816,7 +863,10 @@ async fn activity_choice_follows_the_contract_kind() {
         .await;
     assert_eq!(
         (status, body["detail"].as_str()),
-        (400, Some("activity zz is not part of this contract"))
+        (
+            400,
+            Some("The activity zz is not part of this contract: choose among its own activities.")
+        )
     );
     let (status, body) = w
         .call(
@@ -1083,7 +1133,7 @@ async fn revoke_until_enrolment_twice_is_a_no_op_then_reinvite() {
     assert_eq!(
         body["detail"],
         format!(
-            "{} has already enrolled, so the invitation can no longer be revoked",
+            "The person at {} has already enrolled, so the invitation can no longer be revoked.",
             emails[1]
         )
     );
@@ -2113,10 +2163,12 @@ async fn a_check_is_invited_from_once() {
         (409, Some("already_invited")),
         "{problem}"
     );
-    assert!(problem["detail"]
-        .as_str()
-        .unwrap()
-        .contains(import["id"].as_str().unwrap()));
+    // Named by when it started, as the Imports page shows it (not by an id nobody typed).
+    assert_eq!(
+        problem["detail"],
+        "The addresses of this check were invited already, by the import started on 2026-03-02 \
+         at 09:00 (UTC): see it on the Imports page."
+    );
 }
 
 /// Issue 26: a check holds its file to the version it read (its ETag): replaced by a file of
@@ -3156,4 +3208,519 @@ async fn a_contract_admin_clears_only_the_bounce_of_their_own_pending_invitation
         .await
         .unwrap()
         .is_some());
+}
+
+/// Issue 26: every problem detail is a sentence a person can act on, whatever the route and
+/// whatever went wrong: bad JSON, fields missing or of the wrong kind, bad addresses, unknown
+/// or someone else's contracts, conflicts, bad or repeated query parameters, too much at once.
+/// (`World::call` holds every error answer of this file to `assert_sentence`; these are the
+/// answers no other test asks for, and the words of some.)
+#[tokio::test]
+async fn every_problem_detail_is_a_sentence() {
+    let w = World::new().await;
+    let made = ids(&w
+        .invite(
+            "A",
+            &[
+                w.env.email("sen.one"),
+                w.env.email("sen.two"),
+                w.env.email("sen.three"),
+            ],
+            &["a1"],
+            &ADMIN_A,
+        )
+        .await);
+    let (one, two, three) = (&made[0], &made[1], &made[2]);
+    let at = |id: &str, action: &str| format!("/contracts/A/invitations/{id}/{action}");
+    let mut seen: Vec<(u16, String, String)> = Vec::new();
+    let mut expect = |what: &str, (status, problem): (u16, Value), want: (u16, &str)| {
+        let code = problem["code"].as_str().unwrap_or_default().to_owned();
+        let detail = problem["detail"].as_str().unwrap_or_default().to_owned();
+        assert_eq!((status, code.as_str()), want, "{what}: {problem}");
+        assert_sentence(&detail);
+        seen.push((status, code, detail));
+    };
+
+    // Bodies that are not JSON, or not the JSON a route takes: each says what is wrong.
+    let add = "/contracts/A/invitations";
+    for (raw, detail) in [
+        ("", "The request needs a JSON body."),
+        ("{", "The body is not valid JSON: it ends before it is complete."),
+        ("{emails: []}", "The body is not valid JSON: check its quotes, commas and brackets."),
+        (r#"{"emails": []} {}"#, "The body is not valid JSON: check its quotes, commas and brackets."),
+        ("[1]", "The body must be an object, not a list."),
+        (r#""a@b.co""#, "The body must be an object, not text."),
+        (r#"{"emails": "a@b.co"}"#, "The field `emails` must be a list, not text."),
+        (r#"{"emails": ["a@b.co", 2]}"#, "Item 2 of `emails` must be text, not the number 2."),
+        (
+            r#"{"mails": ["a@b.co"]}"#,
+            "The field `mails` is not one this request takes: use `emails`, `user_ids` or `activities`.",
+        ),
+    ] {
+        let answer = w.call_raw("POST", add, raw, &ADMIN_A).await;
+        assert_eq!(answer.1["detail"], detail, "{raw}");
+        expect(raw, answer, (400, "invalid_body"));
+    }
+    let imports = "/contracts/A/imports";
+    for (body, detail) in [
+        (
+            json!({"activities": ["a1"]}),
+            "The field `file_size` is missing.",
+        ),
+        (
+            json!({"activities": ["a1"], "file_size": -1}),
+            "The field `file_size` must be a whole number, 0 or more, not the number -1.",
+        ),
+        (
+            json!({"activities": ["a1"], "file_size": "12"}),
+            "The field `file_size` must be a whole number, 0 or more, not text.",
+        ),
+        (
+            json!({"activities": ["a1"], "file_size": 1, "mode": "maybe"}),
+            "The field `mode` cannot be `maybe`: use `invite` or `check`.",
+        ),
+    ] {
+        let answer = w.call("POST", imports, Some(body.clone()), &ADMIN_A).await;
+        assert_eq!(answer.1["detail"], detail, "{body}");
+        expect(&body.to_string(), answer, (400, "invalid_body"));
+    }
+    let revoke_many = "/contracts/A/invitations/revoke";
+    for (body, detail) in [
+        (
+            json!({"filter": {"status": "lost"}}),
+            "The field `filter.status` cannot be `lost`: use `pending`, `expired`, `enrolled` or `revoked`.",
+        ),
+        (
+            json!({"filter": {"state": "pending"}}),
+            "The field `filter.state` is not one this request takes: use `status` or `q`.",
+        ),
+        (json!({"ids": [1]}), "Item 1 of `ids` must be text, not the number 1."),
+    ] {
+        let answer = w.call("POST", revoke_many, Some(body.clone()), &ADMIN_A).await;
+        assert_eq!(answer.1["detail"], detail, "{body}");
+        expect(&body.to_string(), answer, (400, "invalid_body"));
+    }
+    let answer = w
+        .call(
+            "POST",
+            &at(one, "correct-address"),
+            Some(json!({})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(answer.1["detail"], "The field `email` is missing.");
+    expect("no email", answer, (400, "invalid_body"));
+    let answer = w
+        .call(
+            "POST",
+            &at(one, "correct-address"),
+            Some(json!({"email": ["a@b.co"]})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        answer.1["detail"],
+        "The field `email` must be text, not a list."
+    );
+    expect("email list", answer, (400, "invalid_body"));
+    let answer = w
+        .call(
+            "POST",
+            "/contracts/A/admins",
+            Some(json!({"user": "u1"})),
+            &SYSADMIN,
+        )
+        .await;
+    expect("admin body", answer, (400, "invalid_body"));
+    let answer = w
+        .call(
+            "POST",
+            "/contracts/A/reminders",
+            Some(json!({"enabled": "yes"})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        answer.1["detail"],
+        "The field `enabled` must be true or false, not text."
+    );
+    expect("reminders", answer, (400, "invalid_body"));
+
+    // Addresses: the mistake as a sentence, never "missing @" or "is empty" (the words the
+    // correct-address route once answered).
+    for (email, detail) in [
+        (
+            "not-an-address",
+            "The new address has no @: write it as name@example.org.",
+        ),
+        (
+            "",
+            "The new address is empty: write an address such as name@example.org.",
+        ),
+        (
+            "ann@@example.org",
+            "The new address has more than one @: an address has exactly one.",
+        ),
+    ] {
+        let answer = w
+            .call(
+                "POST",
+                &at(one, "correct-address"),
+                Some(json!({"email": email})),
+                &ADMIN_A,
+            )
+            .await;
+        assert_eq!(answer.1["detail"], detail, "{email:?}");
+        expect(email, answer, (400, "invalid_email"));
+    }
+    let answer = w
+        .call(
+            "POST",
+            "/users",
+            Some(json!({"email": "nope", "name": "A B"})),
+            &SYSADMIN,
+        )
+        .await;
+    assert_eq!(
+        answer.1["detail"],
+        "The address has no @: write it as name@example.org."
+    );
+    expect("person", answer, (400, "invalid_email"));
+    let answer = w
+        .call(
+            "POST",
+            "/users",
+            Some(json!({"email": "a@b.co", "name": " "})),
+            &SYSADMIN,
+        )
+        .await;
+    expect("name", answer, (400, "invalid_name"));
+
+    // Who may: nobody signed in, someone else's contract, system administrators' routes.
+    expect(
+        "anonymous",
+        w.call("GET", "/contracts/A", None, &As::Anonymous).await,
+        (401, "unauthenticated"),
+    );
+    expect(
+        "B",
+        w.call("GET", "/contracts/B", None, &ADMIN_A).await,
+        (403, "forbidden"),
+    );
+    expect(
+        "admins",
+        w.call(
+            "POST",
+            "/contracts/A/admins",
+            Some(json!({"user_id": "u1"})),
+            &ADMIN_A,
+        )
+        .await,
+        (403, "forbidden"),
+    );
+    expect(
+        "people",
+        w.call(
+            "POST",
+            "/users",
+            Some(json!({"email": "a@b.co", "name": "A B"})),
+            &ADMIN_A,
+        )
+        .await,
+        (403, "forbidden"),
+    );
+    expect(
+        "own",
+        w.call("POST", "/users/root/system-admin/remove", None, &SYSADMIN)
+            .await,
+        (409, "own_system_admin"),
+    );
+
+    // What is not there: routes, contracts, invitations, imports, people.
+    expect(
+        "nowhere",
+        w.call("GET", "/nowhere", None, &ADMIN_A).await,
+        (404, "not_found"),
+    );
+    expect(
+        "method",
+        w.call("DELETE", "/contracts/A", None, &ADMIN_A).await,
+        (405, "method_not_allowed"),
+    );
+    expect(
+        "contract",
+        w.call("GET", "/contracts/NOPE", None, &ADMIN_A).await,
+        (404, "contract_not_found"),
+    );
+    expect(
+        "invitation",
+        w.call(
+            "POST",
+            &at("0123456789abcdef0123456789abcdef", "resend"),
+            None,
+            &ADMIN_A,
+        )
+        .await,
+        (404, "invitation_not_found"),
+    );
+    expect(
+        "import",
+        w.call("GET", "/contracts/A/imports/not-an-import", None, &ADMIN_A)
+            .await,
+        (404, "import_not_found"),
+    );
+    let answer = w
+        .call(
+            "POST",
+            "/contracts/A/admins",
+            Some(json!({"user_id": "bad#id"})),
+            &SYSADMIN,
+        )
+        .await;
+    assert_eq!(
+        answer.1["detail"],
+        "A user id must be 1 to 64 letters, digits, '-' or '_'. Pick the person from the directory."
+    );
+    expect("user id", answer, (400, "invalid_user_id"));
+    expect(
+        "user",
+        w.call(
+            "POST",
+            "/contracts/A/admins",
+            Some(json!({"user_id": "nobody"})),
+            &SYSADMIN,
+        )
+        .await,
+        (404, "user_not_found"),
+    );
+
+    // Query parameters: bad, repeated, too long, too short, too large a page.
+    for (path, code) in [
+        ("/contracts/A/invitations?status=lost", "invalid_status"),
+        (
+            "/contracts/A/invitations?status=pending&status=revoked",
+            "repeated_parameter",
+        ),
+        ("/contracts/A/invitations?q=a&q=b", "repeated_parameter"),
+        ("/contracts/A/invitations?limit=0", "invalid_limit"),
+        ("/contracts/A/invitations?limit=many", "invalid_limit"),
+        ("/contracts/A/invitations?limit=100000", "invalid_limit"),
+        ("/contracts/A/invitations?cursor=%21%21", "invalid_cursor"),
+        ("/users?limit=201", "invalid_limit"),
+        ("/users?q=ab", "query_too_short"),
+        (
+            "/contracts/A/invitations/export?status=lost",
+            "invalid_status",
+        ),
+    ] {
+        expect(path, w.call("GET", path, None, &ADMIN_A).await, (400, code));
+    }
+    let long = format!("/contracts/A/invitations?q={}", "x".repeat(300));
+    let answer = w.call("GET", &long, None, &ADMIN_A).await;
+    assert_eq!(
+        answer.1["detail"],
+        "The search text is too long: an address has at most 254 characters."
+    );
+    expect("long q", answer, (400, "invalid_query"));
+    let history = format!("/contracts/A/invitations/{one}/history?limit=500");
+    expect(
+        "history",
+        w.call("GET", &history, None, &ADMIN_A).await,
+        (400, "invalid_limit"),
+    );
+
+    // Too much, or too little, at once.
+    let many: Vec<String> = (0..1001).map(|i| format!("p{i}@example.org")).collect();
+    expect(
+        "add many",
+        w.call(
+            "POST",
+            add,
+            Some(json!({"emails": many, "activities": ["a1"]})),
+            &ADMIN_A,
+        )
+        .await,
+        (400, "too_many_people"),
+    );
+    expect(
+        "add none",
+        w.call("POST", add, Some(json!({"activities": ["a1"]})), &ADMIN_A)
+            .await,
+        (400, "no_people"),
+    );
+    expect(
+        "bulk many",
+        w.call("POST", revoke_many, Some(json!({"emails": many})), &ADMIN_A)
+            .await,
+        (400, "too_many"),
+    );
+    expect(
+        "bulk none",
+        w.call("POST", revoke_many, Some(json!({})), &ADMIN_A).await,
+        (400, "choose_invitations"),
+    );
+    expect(
+        "bulk two",
+        w.call(
+            "POST",
+            revoke_many,
+            Some(json!({"ids": [one], "emails": ["a@b.co"]})),
+            &ADMIN_A,
+        )
+        .await,
+        (400, "choose_invitations"),
+    );
+    expect(
+        "continuation",
+        w.call(
+            "POST",
+            revoke_many,
+            Some(json!({"ids": [one], "continuation": "x"})),
+            &ADMIN_A,
+        )
+        .await,
+        (400, "invalid_continuation"),
+    );
+    expect(
+        "empty file",
+        w.call(
+            "POST",
+            imports,
+            Some(json!({"activities": ["a1"], "file_size": 0})),
+            &ADMIN_A,
+        )
+        .await,
+        (400, "file_empty"),
+    );
+    expect(
+        "large file",
+        w.call(
+            "POST",
+            imports,
+            Some(json!({"activities": ["a1"], "file_size": 1u64 << 40})),
+            &ADMIN_A,
+        )
+        .await,
+        (413, "file_too_large"),
+    );
+
+    // Activities that do not suit the contract, and a contract that has ended.
+    for (contract, activities, code, status) in [
+        ("A", json!([]), "invalid_activities", 400),
+        ("A", json!(["zz"]), "invalid_activities", 400),
+        ("A", json!(["bad#id"]), "invalid_activities", 400),
+        ("B", json!(["b1"]), "invalid_activities", 400),
+        ("OLD", json!([]), "contract_expired", 409),
+    ] {
+        let who = if contract == "B" { &SYSADMIN } else { &ADMIN_A };
+        let body = json!({"emails": ["a@b.co"], "activities": activities});
+        let path = format!("/contracts/{contract}/invitations");
+        expect(
+            &path,
+            w.call("POST", &path, Some(body), who).await,
+            (status, code),
+        );
+    }
+
+    // Conflicts: too soon, revoked, enrolled, not failed, not a check.
+    expect(
+        "too soon",
+        w.call("POST", &at(one, "resend"), None, &ADMIN_A).await,
+        (429, "resent_too_recently"),
+    );
+    let answer = w
+        .call(
+            "POST",
+            &at(one, "correct-address"),
+            Some(json!({"email": "a@b.co"})),
+            &ADMIN_A,
+        )
+        .await;
+    expect("not failed", answer, (409, "mail_not_failed"));
+    w.call("POST", &at(two, "revoke"), None, &ADMIN_A).await;
+    w.advance(Duration::minutes(2));
+    for action in ["resend", "extend"] {
+        expect(
+            action,
+            w.call("POST", &at(two, action), None, &ADMIN_A).await,
+            (409, "revoked"),
+        );
+    }
+    let enrolled = w
+        .env
+        .store
+        .get_invitation(
+            &ContractId::parse("A").unwrap(),
+            &InvitationId::parse(three).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let token = LinkToken {
+        invitation_id: enrolled.id.clone(),
+        version: enrolled.token_version,
+    };
+    let student = Enrolee::New {
+        subject: UserId::random(),
+        name: "Sentence Three".into(),
+    };
+    w.env.store.enrol(&token, student, t0()).await.unwrap();
+    for action in ["revoke", "resend", "extend"] {
+        let answer = w.call("POST", &at(three, action), None, &ADMIN_A).await;
+        assert!(
+            answer.1["detail"].as_str().unwrap().starts_with(&format!(
+                "The person at {} has already enrolled",
+                w.env.email("sen.three")
+            )),
+            "{action}: {}",
+            answer.1
+        );
+        expect(action, answer, (409, "already_enrolled"));
+    }
+    let answer = w
+        .call(
+            "POST",
+            revoke_many,
+            Some(json!({"ids": [three, "nope"]})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    assert_eq!(answer.1["results"][0]["code"], "already_enrolled");
+    assert_eq!(answer.1["results"][1]["code"], "invitation_not_found");
+    let check = w.announce_check().await;
+    expect(
+        "unfinished check",
+        w.call(
+            "POST",
+            &format!("/contracts/A/imports/{check}/invite"),
+            None,
+            &ADMIN_A,
+        )
+        .await,
+        (409, "not_a_finished_check"),
+    );
+
+    // The contract's mail and reminder plan.
+    let mail = json!({"language": "en", "subject": "Hello {first_name}", "message": "Join {contract}: {link}"});
+    expect(
+        "mail",
+        w.call("POST", "/contracts/A/mail", Some(mail), &ADMIN_A)
+            .await,
+        (422, "invalid_mail_template"),
+    );
+    let plan =
+        json!({"enabled": true, "days_after_send": 0, "days_before_expiry": null, "at_most": 1});
+    expect(
+        "plan",
+        w.call("POST", "/contracts/A/reminders", Some(plan), &ADMIN_A)
+            .await,
+        (422, "invalid_reminder_plan"),
+    );
+
+    // No detail was said twice for two different mistakes of one kind by accident: each
+    // names what it is about (a sample of distinct texts, not one catch-all).
+    let distinct: std::collections::BTreeSet<&str> =
+        seen.iter().map(|(_, _, d)| d.as_str()).collect();
+    assert!(distinct.len() > 40, "{} distinct details", distinct.len());
 }

@@ -211,12 +211,169 @@ pub fn body<T: DeserializeOwned>(req: &Request) -> Result<T, Problem> {
             "The request needs a JSON body.",
         ));
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        Problem::bad_request(
-            "invalid_body",
-            format!("The request body is not valid: {e}."),
-        )
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        Problem::bad_request("invalid_body", body_mistake(&path, e.inner()))
+    })?;
+    de.end()
+        .map_err(|e| Problem::bad_request("invalid_body", body_mistake(".", &e)))?;
+    Ok(value)
+}
+
+/// What is wrong with a body, as a sentence that names the field when serde tells it
+/// (issue 26): never serde's own words ("invalid type: integer `5`, expected a string at line 1
+/// column 12"), which name Rust types and positions nobody counts.
+fn body_mistake(path: &str, err: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match err.classify() {
+        Category::Eof => "The body is not valid JSON: it ends before it is complete.".into(),
+        Category::Syntax | Category::Io => {
+            "The body is not valid JSON: check its quotes, commas and brackets.".into()
+        }
+        Category::Data => {
+            let text = err.to_string();
+            let message = text
+                .rsplit_once(" at line ")
+                .map_or(text.as_str(), |(m, _)| m);
+            data_mistake(path, message)
+        }
+    }
+}
+
+/// A body that is JSON but not what the route takes: `path` is where serde was (`.` for the
+/// body itself, `filter`, `emails[2]`), `message` serde's words without the position.
+fn data_mistake(path: &str, message: &str) -> String {
+    let at = (path != "." && path != "?").then_some(path);
+    // Every body is an object, but serde reads an object's fields from a list too (in order):
+    // whatever it then says about the list's items, the list is the mistake.
+    if path.starts_with('[') {
+        return "The body must be an object, not a list.".into();
+    }
+    // The field a message about one of an object's fields is about: the path is the object's
+    // (a missing field) or already the field's own (an unknown one).
+    let field_in = |name: &str| match at {
+        Some(p) if p == name || p.ends_with(&format!(".{name}")) => p.to_owned(),
+        Some(object) => format!("{object}.{name}"),
+        None => name.to_owned(),
+    };
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let name = quoted(rest).into_iter().next().unwrap_or_default();
+        return format!("The field `{}` is missing.", field_in(name));
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let mut names = quoted(rest).into_iter();
+        let name = names.next().unwrap_or_default();
+        let known: Vec<&str> = names.collect();
+        return match known.is_empty() {
+            true => format!(
+                "The field `{}` is not one this request takes: remove it.",
+                field_in(name)
+            ),
+            false => format!(
+                "The field `{}` is not one this request takes: use {}.",
+                field_in(name),
+                listed(&known)
+            ),
+        };
+    }
+    let what = match at {
+        None => "The body".to_owned(),
+        Some(p) => match p.strip_suffix(']').and_then(|p| p.rsplit_once('[')) {
+            Some((list, index)) => match index.parse::<usize>() {
+                Ok(i) => format!("Item {} of `{list}`", i + 1),
+                Err(_) => format!("The field `{p}`"),
+            },
+            None => format!("The field `{p}`"),
+        },
+    };
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let mut names = quoted(rest).into_iter();
+        let given = names.next().unwrap_or_default();
+        let known: Vec<&str> = names.collect();
+        return format!("{what} cannot be `{given}`: use {}.", listed(&known));
+    }
+    let split = |rest: &'_ str| -> Option<(String, String)> {
+        let (got, wanted) = rest.split_once(", expected ")?;
+        Some((got.to_owned(), wanted.to_owned()))
+    };
+    if let Some((got, wanted)) = message.strip_prefix("invalid type: ").and_then(split) {
+        return match kind_wanted(&wanted) {
+            Some(wanted) => format!("{what} must be {wanted}, not {}.", kind_given(&got)),
+            None => format!("{what} cannot be {}.", kind_given(&got)),
+        };
+    }
+    if let Some((got, wanted)) = message.strip_prefix("invalid value: ").and_then(split) {
+        return match kind_wanted(&wanted) {
+            Some(wanted) => format!("{what} must be {wanted}, not {}.", kind_given(&got)),
+            None => format!("{what} cannot be {}.", kind_given(&got)),
+        };
+    }
+    if let Some((_, wanted)) = message.strip_prefix("invalid length ").and_then(split) {
+        // A list where an object was wanted: serde reads a struct from a list too.
+        return match wanted.starts_with("struct ") {
+            true => format!("{what} must be an object, not a list."),
+            false => format!("{what} does not have the number of items it must have."),
+        };
+    }
+    // A rule of a type of ours (its own words), or something serde says rarely.
+    let message = message.trim_end_matches('.');
+    format!("{what} is not valid: {message}.")
+}
+
+/// The names between backticks in serde's words, in order.
+fn quoted(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// `a`, `b` or `c`.
+fn listed(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.split_last() {
+        None => "another value".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// What serde says a value should be, in plain words; `None` when it is not one of these.
+fn kind_wanted(wanted: &str) -> Option<&'static str> {
+    Some(match wanted {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a boolean" => "true or false",
+        "a sequence" => "a list",
+        "a map" => "an object",
+        w if w.contains("string") => "text",
+        w if w.starts_with("struct ") => "an object",
+        _ => return None,
     })
+}
+
+/// The value serde found, in plain words: `integer `5`` is "the number 5".
+fn kind_given(got: &str) -> String {
+    let literal = || {
+        quoted(got)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if got.starts_with("integer ") || got.starts_with("floating point ") {
+        format!("the number {}", literal())
+    } else if got.starts_with("boolean ") {
+        literal()
+    } else if got.starts_with("string ") || got == "a string" {
+        "text".into()
+    } else {
+        match got {
+            "null" | "unit value" => "null".into(),
+            "sequence" => "a list".into(),
+            "map" => "an object".into(),
+            other => other.to_owned(),
+        }
+    }
 }
 
 pub fn query(req: &Request, name: &str) -> Option<String> {
@@ -252,7 +409,10 @@ pub fn page_limit(req: &Request) -> Result<usize, Problem> {
             .ok()
             .filter(|l| (1..=200).contains(l))
             .ok_or_else(|| {
-                Problem::bad_request("invalid_limit", "limit must be a number from 1 to 200.")
+                Problem::bad_request(
+                    "invalid_limit",
+                    "The limit must be a whole number from 1 to 200.",
+                )
             }),
     }
 }
@@ -402,6 +562,104 @@ mod tests {
         assert!(r
             .matches(&Method::POST, "/contracts/c1/invitations/abc")
             .is_none());
+    }
+
+    /// A body as the routes take them: named fields only, a list, a nested object, a choice.
+    #[allow(dead_code)]
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Sample {
+        email: String,
+        #[serde(default)]
+        emails: Vec<String>,
+        #[serde(default)]
+        file_size: u64,
+        #[serde(default)]
+        filter: Option<SampleFilter>,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct SampleFilter {
+        #[serde(default)]
+        status: Option<SampleStatus>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum SampleStatus {
+        Pending,
+        Enrolled,
+    }
+
+    fn mistake(text: &str) -> String {
+        let req = lambda_http::http::Request::builder()
+            .body(Body::Text(text.to_owned()))
+            .unwrap();
+        match super::body::<Sample>(&Request::from(req)) {
+            Ok(sample) => panic!("{text}: {sample:?}"),
+            Err(problem) => problem.detail,
+        }
+    }
+
+    /// Issue 26: a body's mistake is a sentence naming the field, in plain words.
+    #[test]
+    fn a_bodys_mistake_names_its_field_in_plain_words() {
+        for (body, detail) in [
+            ("{}", "The field `email` is missing."),
+            (
+                r#"{"email": "a", "filter": {"status": "pending", "q": 1}}"#,
+                "The field `filter.q` is not one this request takes: use `status`.",
+            ),
+            (r#"{"email": 5}"#, "The field `email` must be text, not the number 5."),
+            (r#"{"email": null}"#, "The field `email` must be text, not null."),
+            (
+                r#"{"email": "a", "emails": ["b", true]}"#,
+                "Item 2 of `emails` must be text, not true.",
+            ),
+            (
+                r#"{"email": "a", "file_size": -1}"#,
+                "The field `file_size` must be a whole number, 0 or more, not the number -1.",
+            ),
+            (
+                r#"{"email": "a", "file_size": "big"}"#,
+                "The field `file_size` must be a whole number, 0 or more, not text.",
+            ),
+            (
+                r#"{"email": "a", "extra": 1}"#,
+                "The field `extra` is not one this request takes: use `email`, `emails`, `file_size` or `filter`.",
+            ),
+            (
+                r#"{"email": "a", "filter": {"status": "gone"}}"#,
+                "The field `filter.status` cannot be `gone`: use `pending` or `enrolled`.",
+            ),
+            (
+                r#"{"email": "a", "filter": {"q": "x"}}"#,
+                "The field `filter.q` is not one this request takes: use `status`.",
+            ),
+            (
+                r#"{"email": "a", "filter": 5}"#,
+                "The field `filter` must be an object, not the number 5.",
+            ),
+            ("[]", "The body must be an object, not a list."),
+            (r#"["a", 1]"#, "The body must be an object, not a list."),
+            ("\"text\"", "The body must be an object, not text."),
+            (
+                r#"{"email": "a""#,
+                "The body is not valid JSON: it ends before it is complete.",
+            ),
+            (
+                "{email: 1}",
+                "The body is not valid JSON: check its quotes, commas and brackets.",
+            ),
+            (
+                r#"{"email": "a"} {}"#,
+                "The body is not valid JSON: check its quotes, commas and brackets.",
+            ),
+        ] {
+            assert_eq!(mistake(body), detail, "{body}");
+        }
     }
 
     #[test]

@@ -67,13 +67,17 @@ pub struct Contract {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ActivityChoiceError {
-    #[error("a subscription gives every activity; activities cannot be chosen for it")]
+    #[error(
+        "A subscription gives every activity, so activities cannot be chosen for it: choose none."
+    )]
     NotAllowedForSubscription,
-    #[error("choose at least one of the voucher's activities")]
+    #[error("Choose at least one of the voucher's activities.")]
     NoneChosen,
-    #[error("activity {0} is not part of this contract")]
+    #[error("The activity {0} is not part of this contract: choose among its own activities.")]
     NotInContract(ActivityId),
-    #[error("this voucher has no activities to invite to")]
+    #[error(
+        "This voucher has no activities to invite to. Ask a system administrator to add them."
+    )]
     VoucherWithoutActivities,
 }
 

@@ -50,7 +50,8 @@ pub enum EmailError {
 
 impl EmailError {
     /// The mistake as a sentence a person can act on, about `what` ("the new address"): the
-    /// detail of an API refusal (issue 26). Import reports keep the short form (`Display`).
+    /// detail of an API refusal, and the reason of a refused row of an add request or an
+    /// import (issue 26). `Display` is the short form, for logs and tests.
     pub fn sentence(&self, what: &str) -> String {
         let what_cap = {
             let mut c = what.chars();

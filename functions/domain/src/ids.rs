@@ -4,9 +4,19 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind} must be 1 to 64 letters, digits, '-' or '_'")]
 pub struct InvalidId {
     pub kind: &'static str,
+}
+
+/// A sentence (issue 26): "A contract id must be 1 to 64 letters, digits, '-' or '_'."
+impl fmt::Display for InvalidId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut kind = self.kind.chars();
+        if let Some(first) = kind.next() {
+            write!(f, "{}{}", first.to_uppercase(), kind.as_str())?;
+        }
+        f.write_str(" must be 1 to 64 letters, digits, '-' or '_'.")
+    }
 }
 
 macro_rules! id_type {
@@ -109,7 +119,7 @@ mod tests {
         }
         assert_eq!(
             ContractId::parse("a#b").unwrap_err().to_string(),
-            "a contract id must be 1 to 64 letters, digits, '-' or '_'"
+            "A contract id must be 1 to 64 letters, digits, '-' or '_'."
         );
     }
 

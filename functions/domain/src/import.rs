@@ -96,19 +96,24 @@ impl CheckOutcome {
         }
     }
 
+    /// A sentence for the check's report, as [`InviteOutcome::describe`] says what was done.
     pub fn describe(&self) -> String {
         match self {
-            Self::WouldInvite => "would be invited".into(),
+            Self::WouldInvite => "Would be invited.".into(),
             Self::WouldReinvite => {
-                "would be invited again (the earlier invitation was revoked)".into()
+                "Would be invited again: the earlier invitation was revoked.".into()
             }
-            Self::AlreadyInvited => "already invited".into(),
-            Self::AlreadyEnrolled => "already enrolled".into(),
-            Self::InvalidEmail { reason } => format!("invalid email address: {reason}"),
-            Self::Duplicate { first_line } => format!("duplicate of line {first_line}"),
+            Self::AlreadyInvited => "Already invited: nothing would be sent again.".into(),
+            Self::AlreadyEnrolled => "Already enrolled: nothing would be sent.".into(),
+            Self::InvalidEmail { reason } => reason.clone(),
+            Self::Duplicate { first_line } => {
+                format!("The same address is on line {first_line}, so it would be invited once.")
+            }
             Self::AddressBlocked { why } => why.clone(),
             Self::OverSeatLimit => {
-                "over the contract's seat limit (counted against the seats left now)".into()
+                "Would not be invited: the contract has no seat left for this person (counted \
+                 against the seats left now)."
+                    .into()
             }
         }
     }

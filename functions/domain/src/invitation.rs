@@ -277,20 +277,29 @@ impl InviteOutcome {
         matches!(self, Self::Invited { .. } | Self::Reinvited { .. })
     }
 
-    /// A sentence for reports and the admin screen.
+    /// A sentence for reports and the admin screen (issue 26): a refusal says why, and what
+    /// to do where there is something to do. `InvalidEmail`'s reason is one already
+    /// ([`crate::EmailError::sentence`]).
     pub fn describe(&self) -> String {
         match self {
-            Self::Invited { .. } => "invited".into(),
-            Self::Reinvited { .. } => "invited again (the earlier invitation was revoked)".into(),
-            Self::AlreadyInvited { .. } => "already invited".into(),
-            Self::AlreadyEnrolled { .. } => "already enrolled".into(),
-            Self::InvalidEmail { reason } => format!("invalid email address: {reason}"),
+            Self::Invited { .. } => "Invited.".into(),
+            Self::Reinvited { .. } => "Invited again: the earlier invitation was revoked.".into(),
+            Self::AlreadyInvited { .. } => "Already invited: nothing was sent again.".into(),
+            Self::AlreadyEnrolled { .. } => "Already enrolled: nothing was sent.".into(),
+            Self::InvalidEmail { reason } => reason.clone(),
             Self::Duplicate {
                 first_line: Some(l),
-            } => format!("duplicate of line {l}"),
-            Self::Duplicate { first_line: None } => "duplicate in this request".into(),
-            Self::OverSeatLimit => "over the contract's seat limit".into(),
-            Self::UnknownUser => "no such user in the directory".into(),
+            } => format!("The same address is on line {l}, so it is invited once."),
+            Self::Duplicate { first_line: None } => {
+                "The same address is given earlier in this request, so it is invited once.".into()
+            }
+            Self::OverSeatLimit => {
+                "Not invited: the contract has no seat left for this person.".into()
+            }
+            Self::UnknownUser => {
+                "There is no such person in the directory: pick them again, or give their address."
+                    .into()
+            }
         }
     }
 }
@@ -351,21 +360,21 @@ pub fn import_replay(existing: &Invitation, source: &Source) -> Option<InviteOut
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResendRefused {
-    #[error("{0} has already enrolled; there is nothing to resend")]
+    #[error("The person at {0} has already enrolled, so there is nothing to resend.")]
     AlreadyEnrolled(String),
-    #[error("the invitation for {0} was revoked; invite them again instead")]
+    #[error("The invitation for {0} was revoked: invite them again instead.")]
     Revoked(String),
     #[error(
-        "the invitation was sent less than a minute ago; try again in {retry_after_seconds} s"
+        "The invitation was sent less than a minute ago. Try again in {retry_after_seconds} seconds."
     )]
     TooSoon { retry_after_seconds: i64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExtendRefused {
-    #[error("{0} has already enrolled; the invitation no longer expires")]
+    #[error("The person at {0} has already enrolled, so the invitation no longer expires.")]
     AlreadyEnrolled(String),
-    #[error("the invitation for {0} was revoked; invite them again instead")]
+    #[error("The invitation for {0} was revoked: invite them again instead.")]
     Revoked(String),
 }
 
@@ -380,15 +389,15 @@ pub enum ExtendDecision {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CorrectRefused {
-    #[error("{0} has already enrolled; the address can no longer be changed")]
+    #[error("The person at {0} has already enrolled, so the address can no longer be changed.")]
     AlreadyEnrolled(String),
-    #[error("the invitation for {0} was revoked; invite the right address instead")]
+    #[error("The invitation for {0} was revoked: invite the right address instead.")]
     Revoked(String),
-    #[error("that is the address the invitation already has")]
+    #[error("That is the address the invitation already has: write the corrected address.")]
     SameAddress,
-    #[error("{0} is already invited to this learning contract")]
+    #[error("The address {0} is already invited to this learning contract: resend its own invitation instead.")]
     AlreadyInvited(String),
-    #[error("the mail to {0} has not failed; an address can be corrected only after its mail bounced, failed or was refused")]
+    #[error("The mail to {0} has not failed: an address can be corrected only after its mail bounced, failed or was refused.")]
     MailNotFailed(String),
 }
 
@@ -433,7 +442,7 @@ impl Invitation {
 pub enum ClearBlockRefused {
     #[error("The invitation for {0} is no longer pending, so its address's block is not this contract's to clear.")]
     NotPending(String),
-    #[error("{0} marked our mail as spam. Only a system administrator can clear that block, because it stops mail from every contract.")]
+    #[error("The person at {0} marked our mail as spam. Only a system administrator can clear that block, because it stops mail from every contract.")]
     Complaint(String),
 }
 
@@ -446,7 +455,7 @@ pub enum RevokeDecision {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RevokeRefused {
-    #[error("{0} has already enrolled, so the invitation can no longer be revoked")]
+    #[error("The person at {0} has already enrolled, so the invitation can no longer be revoked.")]
     AlreadyEnrolled(String),
 }
 
@@ -459,11 +468,11 @@ pub enum EnrolDecision {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum EnrolRefused {
-    #[error("this invitation was revoked by the contract's administrator")]
+    #[error("This invitation was withdrawn by the contract's administrator. Ask them to invite you again if you still need it.")]
     Revoked,
-    #[error("a newer invitation link was sent to this address; please use the latest email")]
+    #[error("A newer invitation link was sent to this address. Please use the link in the latest email.")]
     Superseded,
-    #[error("this invitation has expired; ask the administrator to send it again")]
+    #[error("This invitation has expired. Ask the administrator to send it again.")]
     Expired,
 }
 
@@ -609,7 +618,7 @@ pub(crate) mod tests {
         let refused = inv.check_revoke().unwrap_err();
         assert_eq!(
             refused.to_string(),
-            "Ann@Example.com has already enrolled, so the invitation can no longer be revoked"
+            "The person at Ann@Example.com has already enrolled, so the invitation can no longer be revoked."
         );
     }
 
@@ -701,16 +710,19 @@ pub(crate) mod tests {
     #[test]
     fn outcomes_have_stable_codes_and_sentences() {
         let o = InviteOutcome::InvalidEmail {
-            reason: "missing @".into(),
+            reason: crate::EmailError::MissingAt.sentence("the address"),
         };
         assert_eq!(o.code(), "invalid_email");
-        assert_eq!(o.describe(), "invalid email address: missing @");
+        assert_eq!(
+            o.describe(),
+            "The address has no @: write it as name@example.org."
+        );
         assert_eq!(
             InviteOutcome::Duplicate {
                 first_line: Some(3)
             }
             .describe(),
-            "duplicate of line 3"
+            "The same address is on line 3, so it is invited once."
         );
         let json = serde_json::to_value(&o).unwrap();
         assert_eq!(json["outcome"], "invalid_email");

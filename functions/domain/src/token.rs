@@ -43,11 +43,11 @@ pub enum LinkKeyError {
 pub enum TokenError {
     /// Cut short, padded, or not a token at all: most often a link broken across lines.
     #[error(
-        "this link is incomplete or damaged; open it straight from the email, or copy all of it"
+        "This link is incomplete or damaged. Open it straight from the email, or copy all of it."
     )]
     Malformed,
     /// Well-formed but not made by us (or made with another key).
-    #[error("this link is not one we sent")]
+    #[error("This invitation link is not one we sent. Please check that you opened the link from your email.")]
     Unknown,
 }
 

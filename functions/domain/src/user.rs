@@ -30,11 +30,13 @@ pub const SEARCH_MAX_PEOPLE: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
-    #[error("please give your name")]
+    #[error("Please give your name.")]
     Empty,
-    #[error("a name can be at most 200 characters")]
+    #[error("A name can be at most 200 characters.")]
     TooLong,
-    #[error("a name cannot hold control characters, text-direction overrides or invisible spaces")]
+    #[error(
+        "A name cannot hold control characters, text-direction overrides or invisible spaces."
+    )]
     Hidden,
 }
 

@@ -164,7 +164,12 @@ async fn account_for(app: &App, email: &EmailAddress, name: &str) -> Result<Acco
             .ensure_account(email, name)
             .await
             .map_err(|e| match e {
-                AccountsError::Refused(reason) => Problem::bad_request("account_refused", reason),
+                // The provider's own words name its parameters; the student gets what to do.
+                AccountsError::Refused(_) => Problem::bad_request(
+                    "account_refused",
+                    "The sign-in service does not accept this name for your address. Check the \
+                     name you typed, then try again.",
+                ),
                 other => Problem::internal(&other),
             })?;
     if created {

@@ -6,7 +6,7 @@ use invitations_core::domain::*;
 use invitations_core::ports::*;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
-use testkit::{api_request, read_response, As, TestEnv};
+use testkit::{api_event, api_request, assert_sentence, read_response, As, TestEnv};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
@@ -110,15 +110,26 @@ impl World {
     }
 
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let response = handle(
-            &self.app,
-            api_request(method, path, body.as_ref(), &As::Anonymous),
-        )
-        .await
-        .unwrap();
+        let req = api_request(method, path, body.as_ref(), &As::Anonymous);
+        self.answer(req).await
+    }
+
+    /// A call whose body is `raw` as it is, JSON or not.
+    async fn call_raw(&self, method: &str, path: &str, raw: &str) -> (u16, Value) {
+        let mut event = api_event(method, path, None, &As::Anonymous);
+        event["body"] = Value::String(raw.to_owned());
+        self.answer(lambda_http::request::from_str(&event.to_string()).unwrap())
+            .await
+    }
+
+    /// The handler's answer; a problem's detail is a sentence a student can act on (issue 26).
+    async fn answer(&self, req: lambda_http::Request) -> (u16, Value) {
+        let response = handle(&self.app, req).await.unwrap();
         let (status, body, content_type) = read_response(response).await;
         if status >= 400 {
             assert_eq!(content_type, "application/problem+json", "{body}");
+            assert!(body["code"].is_string(), "{body}");
+            assert_sentence(body["detail"].as_str().expect("a detail"));
         }
         (status, body)
     }
@@ -167,7 +178,7 @@ async fn an_external_person_enrols_with_a_name_and_is_registered_once() {
     let (status, body) = w.enrol(&token, Some("   ")).await;
     assert_eq!(
         (status, body["detail"].as_str()),
-        (400, Some("please give your name"))
+        (400, Some("Please give your name."))
     );
 
     let (status, body) = w.enrol(&token, Some("Omar Khayyam")).await;
@@ -309,7 +320,7 @@ async fn each_kind_of_dead_link_gets_its_own_answer() {
     assert_eq!((status, body["code"].as_str()), (410, Some("expired")));
     assert_eq!(
         body["detail"],
-        "this invitation has expired; ask the administrator to send it again"
+        "This invitation has expired. Ask the administrator to send it again."
     );
 }
 
@@ -511,4 +522,134 @@ async fn an_account_that_never_proved_the_address_gets_nobody_s_enrolment() {
     assert_eq!(status, 200, "{body}");
     let stored = w.env.store.find_invitation(&inv.id).await.unwrap().unwrap();
     assert_eq!(stored.user_id, Some(sly));
+}
+
+/// Issue 26: every problem the student's pages can get is a sentence that says what to do, in
+/// plain words (`World::call` holds every error answer of this file to `assert_sentence`).
+#[tokio::test]
+async fn every_problem_detail_is_a_sentence() {
+    let w = World::new().await;
+    let (_, token) = w.invite("sentence").await;
+    let (revoked, revoked_token) = w.invite("sentence.revoked").await;
+    w.env
+        .store
+        .revoke(
+            &w.contract.id,
+            &revoked.id,
+            &UserId::parse("admin-a").unwrap(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let (resent, old_token) = w.invite("sentence.resent").await;
+    w.env
+        .store
+        .resend(
+            &w.contract,
+            &resent.id,
+            &UserId::parse("admin-a").unwrap(),
+            t0() + Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+    let unknown = w.env.link_key.sign(&InvitationId::random(), 1).unwrap();
+    let mut answers = vec![
+        (
+            w.call_raw("POST", "/enrol", "").await,
+            (400, "invalid_body"),
+            "The request needs a JSON body.",
+        ),
+        (
+            w.call_raw("POST", "/enrol", r#"{"token": "#).await,
+            (400, "invalid_body"),
+            "The body is not valid JSON: it ends before it is complete.",
+        ),
+        (
+            w.call_raw("POST", "/enrol", "token=abc").await,
+            (400, "invalid_body"),
+            "The body is not valid JSON: check its quotes, commas and brackets.",
+        ),
+        (
+            w.call("POST", "/enrol", Some(json!({"name": "x"}))).await,
+            (400, "invalid_body"),
+            "The field `token` is missing.",
+        ),
+        (
+            w.call("POST", "/enrol", Some(json!({"token": 5}))).await,
+            (400, "invalid_body"),
+            "The field `token` must be text, not the number 5.",
+        ),
+        (
+            w.call("POST", "/enrol", Some(json!({"token": &token, "name": ["A"]}))).await,
+            (400, "invalid_body"),
+            "The field `name` must be text, not a list.",
+        ),
+        (
+            w.call("POST", "/enrol", Some(json!({"token": &token, "extra": 1}))).await,
+            (400, "invalid_body"),
+            "The field `extra` is not one this request takes: use `token` or `name`.",
+        ),
+        (
+            w.enrol(&token, Some(" ")).await,
+            (400, "name_required"),
+            "Please give your name.",
+        ),
+        (
+            w.enrol(&token, Some(&"n".repeat(201))).await,
+            (400, "name_required"),
+            "A name can be at most 200 characters.",
+        ),
+        (
+            w.show("").await,
+            (400, "malformed_link"),
+            "This link is incomplete or damaged. Open it straight from the email, or copy all of it.",
+        ),
+        (
+            w.show(&token[..30]).await,
+            (400, "malformed_link"),
+            "This link is incomplete or damaged. Open it straight from the email, or copy all of it.",
+        ),
+        (
+            w.show(&unknown).await,
+            (404, "unknown_link"),
+            "This invitation link is not one we sent. Please check that you opened the link from your email.",
+        ),
+        (
+            w.show(&revoked_token).await,
+            (410, "revoked"),
+            "This invitation was withdrawn by the contract's administrator. Ask them to invite you again if you still need it.",
+        ),
+        (
+            w.enrol(&old_token, Some("Someone")).await,
+            (410, "superseded"),
+            "A newer invitation link was sent to this address. Please use the link in the latest email.",
+        ),
+        (
+            w.call("PUT", "/enrol", None).await,
+            (405, "method_not_allowed"),
+            "This address does not accept that method.",
+        ),
+        (
+            w.call("GET", "/contracts", None).await,
+            (404, "not_found"),
+            "There is nothing at this address.",
+        ),
+    ];
+    let forged = LinkKey::from_bytes(vec![1; 32])
+        .unwrap()
+        .sign(&InvitationId::random(), 1)
+        .unwrap();
+    answers.push((
+        w.enrol(&forged, Some("Someone")).await,
+        (404, "unknown_link"),
+        "This invitation link is not one we sent. Please check that you opened the link from your email.",
+    ));
+    for ((status, problem), (want_status, code), detail) in answers {
+        assert_eq!(
+            (status, problem["code"].as_str(), problem["detail"].as_str()),
+            (want_status, Some(code), Some(detail)),
+            "{problem}"
+        );
+        assert_sentence(detail);
+    }
 }

@@ -130,13 +130,13 @@ impl From<AddressRow> for Row {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileError {
     #[error(
-        "the file is not text (it looks like a spreadsheet, an image or another binary file); \
-         save it as CSV or as text and upload it again"
+        "The file is not text (it looks like a spreadsheet, an image or another binary file): \
+         save it as CSV or as text and upload it again."
     )]
     NotText,
-    #[error("the file holds no email address: no cell in it contains an @")]
+    #[error("The file holds no email address: no cell in it contains an @.")]
     NoAddresses,
-    #[error("the file could not be read: {0}")]
+    #[error("The file could not be read ({0}). Upload it again.")]
     Io(String),
 }
 

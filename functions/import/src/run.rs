@@ -24,21 +24,23 @@ pub const MODE_METADATA: &str = "mode";
 /// Why an import ends as failed, with nothing invited. Recorded on the import for people.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportFailure {
-    #[error("there is no learning contract {0}")]
+    #[error("There is no learning contract {0}.")]
     ContractNotFound(ContractId),
     #[error("{0}")]
     Refused(#[from] InvitationsRefused),
-    #[error("the file is larger than the limit of {limit} bytes")]
+    #[error("The file is larger than the limit of {limit} bytes: split it into smaller files.")]
     TooLarge { limit: u64 },
     /// In AWS the upload URL signs the announced size, so S3 itself refuses another; this is
     /// the same rule where nothing checks signatures (the emulator).
-    #[error("the file is {actual} bytes, but the upload announced {announced} bytes")]
+    #[error(
+        "The file is {actual} bytes, but the upload announced {announced} bytes: upload it again."
+    )]
     NotAsAnnounced { announced: u64, actual: u64 },
-    #[error("the file was removed before it could be read")]
+    #[error("The file was removed before it could be read: upload it again.")]
     Missing,
-    #[error("the file was replaced by another before it could be read (or since it was checked); put it again, or check it again")]
+    #[error("The file was replaced by another before it could be read (or since it was checked): put it again, or check it again.")]
     Replaced,
-    #[error("the file's mode metadata is \"{0}\"; it must be \"check\" or \"invite\"")]
+    #[error("The file's mode metadata is \"{0}\", but it must be \"check\" or \"invite\".")]
     BadMode(String),
     #[error("{0}")]
     File(FileError),
@@ -357,7 +359,7 @@ async fn invite_round(
         match checked {
             Checked::Invalid(reason) => {
                 outcomes[i] = Some(InviteOutcome::InvalidEmail {
-                    reason: reason.to_string(),
+                    reason: reason.sentence("the address"),
                 })
             }
             Checked::Duplicate { first_line } => {
@@ -490,7 +492,7 @@ async fn classify_round(
     for (row, checked) in round.iter().zip(checked) {
         let outcome = match checked {
             Checked::Invalid(reason) => CheckOutcome::InvalidEmail {
-                reason: reason.to_string(),
+                reason: reason.sentence("the address"),
             },
             Checked::Duplicate { first_line } => CheckOutcome::Duplicate { first_line },
             Checked::Invitee(email) => {

@@ -228,9 +228,9 @@ async fn a_dropped_file_with_bad_rows_imports_the_good_ones_and_reports_each_bad
     assert_eq!(
         bad,
         [
-            (3, "invalid email address: missing @"),
-            (6, "duplicate of line 2"),
-            (7, "invalid email address: missing @")
+            (3, "The address has no @: write it as name@example.org."),
+            (6, "The same address is on line 2, so it is invited once."),
+            (7, "The address has no @: write it as name@example.org.")
         ]
     );
     let report = w.report(import).await;
@@ -414,7 +414,10 @@ async fn killed_halfway_and_run_again_ends_with_everyone_invited_once_and_a_corr
     );
     assert_eq!(import.first_bad_rows.len(), 1);
     assert_eq!(import.first_bad_rows[0].line, 1202);
-    assert_eq!(import.first_bad_rows[0].reason, "duplicate of line 6");
+    assert_eq!(
+        import.first_bad_rows[0].reason,
+        "The same address is on line 6, so it is invited once."
+    );
     assert_eq!(w.report(import).await.lines().count(), 1502);
     assert_eq!(w.pending("V1").await, 1500);
     assert_eq!(w.mail_all().await, 1500);
@@ -528,7 +531,7 @@ async fn files_that_cannot_be_imported_fail_with_a_reason_and_invite_nobody() {
         .list_imports(&ContractId::parse("NOPE").unwrap())
         .await
         .unwrap()[0];
-    assert_eq!(reason(nope), "there is no learning contract NOPE");
+    assert_eq!(reason(nope), "There is no learning contract NOPE.");
     let mut v3: Vec<(String, String)> = w
         .imports("V3")
         .await
@@ -540,14 +543,14 @@ async fn files_that_cannot_be_imported_fail_with_a_reason_and_invite_nobody() {
         v3[0],
         (
             "b.csv".into(),
-            "choose at least one of the voucher's activities".into()
+            "Choose at least one of the voucher's activities.".into()
         )
     );
     assert_eq!(
         v3[1],
         (
             "c.csv".into(),
-            "activity zz is not part of this contract".into()
+            "The activity zz is not part of this contract: choose among its own activities.".into()
         )
     );
     let mut v1: Vec<(String, String)> = w
@@ -561,7 +564,7 @@ async fn files_that_cannot_be_imported_fail_with_a_reason_and_invite_nobody() {
         v1[2],
         (
             "f.csv".into(),
-            "the file is larger than the limit of 1000 bytes".into()
+            "The file is larger than the limit of 1000 bytes: split it into smaller files.".into()
         )
     );
     assert!(
@@ -833,7 +836,7 @@ async fn a_file_of_another_size_than_announced_fails_and_invites_nobody() {
     assert_eq!(
         reason,
         &format!(
-            "the file is {} bytes, but the upload announced {} bytes",
+            "The file is {} bytes, but the upload announced {} bytes: upload it again.",
             list.len(),
             list.len() - 1
         )
@@ -977,10 +980,16 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
     for expected in [
         format!("2,{},would_invite", new(1)),
         format!("3,{revoked},would_reinvite"),
-        format!("7,{},duplicate,duplicate of line 2", new(1).to_uppercase()),
+        format!(
+            "7,{},duplicate,\"The same address is on line 2, so it would be invited once.\"",
+            new(1).to_uppercase()
+        ),
         format!("8,{blocked},address_blocked"),
         format!("10,{},over_seat_limit", new(3)),
-        format!("982,{},duplicate,duplicate of line 2", new(1)),
+        format!(
+            "982,{},duplicate,\"The same address is on line 2, so it would be invited once.\"",
+            new(1)
+        ),
     ] {
         assert!(report.contains(&expected), "{expected} in the report");
     }

@@ -314,7 +314,7 @@ fn files_without_an_address_are_refused() {
     );
     assert_eq!(
         FileError::NoAddresses.to_string(),
-        "the file holds no email address: no cell in it contains an @"
+        "The file holds no email address: no cell in it contains an @."
     );
 }
 

@@ -23,8 +23,12 @@ pub async fn add(
 ) -> Result<Response<Body>, Problem> {
     let contract = system_admins_only(app, caller, id).await?;
     let body: wire::NewAdmin = http::body(req)?;
-    let user = UserId::parse(body.user_id.trim())
-        .map_err(|e| Problem::bad_request("invalid_user_id", e.to_string()))?;
+    let user = UserId::parse(body.user_id.trim()).map_err(|e| {
+        Problem::bad_request(
+            "invalid_user_id",
+            format!("{e} Pick the person from the directory."),
+        )
+    })?;
     if app.store.get_user(&user).await?.is_none() {
         return Err(user_not_found());
     }

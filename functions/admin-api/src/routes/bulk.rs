@@ -3,7 +3,7 @@
 //! action, so an enrolled one is refused in its row while the rest go through. One request
 //! handles at most [`PAGE`] invitations and answers where to go on.
 
-use crate::routes::invitations::{extend_one, resend_one, revoke_one};
+use crate::routes::invitations::{extend_one, resend_one, revoke_one, search_too_long};
 use crate::{managed_contract, App};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
@@ -115,14 +115,14 @@ fn outcome_of(
 fn choose_one() -> Problem {
     Problem::bad_request(
         "choose_invitations",
-        "Say which invitations: ids, emails or filter (exactly one of them).",
+        "Say which invitations to act on: give ids, emails or a filter, exactly one of them.",
     )
 }
 
 fn bad_continuation() -> Problem {
     Problem::bad_request(
         "invalid_continuation",
-        "continuation must be the one the previous answer gave.",
+        "The continuation must be the one the previous answer gave: start again without one.",
     )
 }
 
@@ -188,10 +188,7 @@ async fn select(
         (None, None, Some(filter)) => {
             let q = filter.q.as_deref().unwrap_or("").trim().to_lowercase();
             if q.chars().count() > email::MAX_LENGTH {
-                return Err(Problem::bad_request(
-                    "invalid_query",
-                    "The search text is too long.",
-                ));
+                return Err(search_too_long());
             }
             let query = InvitationQuery {
                 email_prefix: q,

@@ -176,8 +176,9 @@ pub async fn invite_checked(
                 return Err(Problem::conflict(
                     "already_invited",
                     format!(
-                        "The addresses of this check were invited already (import {}); see it on the Imports page.",
-                        earlier.id
+                        "The addresses of this check were invited already, by the import started \
+                         on {} (UTC): see it on the Imports page.",
+                        earlier.created_at.format("%Y-%m-%d at %H:%M")
                     ),
                 ));
             }

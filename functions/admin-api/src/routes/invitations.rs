@@ -23,21 +23,29 @@ pub fn filter(req: &Request) -> Result<(String, Option<ShownStatus>), Problem> {
     http::once(req, "status")?;
     let q = http::query(req, "q").unwrap_or_default();
     if q.chars().count() > email::MAX_LENGTH {
-        return Err(Problem::bad_request(
-            "invalid_query",
-            "The search text is too long.",
-        ));
+        return Err(search_too_long());
     }
     let status = match http::query(req, "status").filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(ShownStatus::parse(&s).ok_or_else(|| {
             Problem::bad_request(
                 "invalid_status",
-                "status must be one of pending, expired, enrolled, revoked.",
+                "The status must be one of pending, expired, enrolled or revoked.",
             )
         })?),
     };
     Ok((q.trim().to_lowercase(), status))
+}
+
+/// The search text of the Invitations tab or the directory is longer than any address.
+pub fn search_too_long() -> Problem {
+    Problem::bad_request(
+        "invalid_query",
+        format!(
+            "The search text is too long: an address has at most {} characters.",
+            email::MAX_LENGTH
+        ),
+    )
 }
 
 pub async fn list(
@@ -185,7 +193,7 @@ pub async fn add(
                 EmailAddress::parse(e)
                     .map(|a| (a, None, None))
                     .map_err(|e| InviteOutcome::InvalidEmail {
-                        reason: e.to_string(),
+                        reason: e.sentence("the address"),
                     }),
             )
         })

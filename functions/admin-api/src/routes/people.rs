@@ -122,7 +122,11 @@ fn unverified() -> Problem {
 fn account_problem(err: AccountsError) -> Problem {
     match err {
         AccountsError::NotFound => user_not_found(),
-        AccountsError::Refused(reason) => Problem::bad_request("account_refused", reason),
+        // The provider's own words name its parameters; the person gets what to do.
+        AccountsError::Refused(_) => Problem::bad_request(
+            "account_refused",
+            "The sign-in service does not accept this address or name. Check both, then try again.",
+        ),
         other => Problem::internal(&other),
     }
 }

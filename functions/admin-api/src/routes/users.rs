@@ -29,10 +29,7 @@ pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Respons
     }
     let q = http::query(req, "q").unwrap_or_default();
     if q.chars().count() > 254 {
-        return Err(Problem::bad_request(
-            "invalid_query",
-            "The search text is too long.",
-        ));
+        return Err(crate::routes::invitations::search_too_long());
     }
     let mut limit = http::page_limit(req)?;
     if !caller.system_admin {
