@@ -1,4 +1,4 @@
-//! The admin HTTP API (API Gateway HTTP API, payload v2), as five Lambda functions: one per
+//! The admin HTTP API (API Gateway HTTP API, payload v2), as nine Lambda functions: one per
 //! action, each with its own binary (`src/bin/`), role and routes (see [`functions`]). Every
 //! route needs a signed-in caller, whose verified JWT claims API Gateway puts in the request
 //! context; contract routes also need the caller to manage that contract.

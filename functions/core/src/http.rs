@@ -512,11 +512,6 @@ pub fn param<'a>(params: &'a [(&'static str, String)], name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-/// The student's link: the token goes in the fragment, so it never reaches a server log.
-pub fn enrol_link(site_url: &str, token: &str) -> String {
-    format!("{}/enrol#token={token}", site_url.trim_end_matches('/'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -129,8 +129,23 @@ impl LinkKey {
     }
 }
 
+/// The student's link to `token` on the site at `site_url`: the token goes in the fragment,
+/// so it never reaches a server log (the enrol page reads it and posts it).
+pub fn enrol_link(site_url: &str, token: &str) -> String {
+    format!("{}/enrol#token={token}", site_url.trim_end_matches('/'))
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_link_carries_its_token_in_the_fragment_only() {
+        assert_eq!(
+            super::enrol_link("https://learn.example/", "abc.def"),
+            "https://learn.example/enrol#token=abc.def"
+        );
+    }
+
     use super::*;
 
     #[test]
