@@ -131,6 +131,8 @@ fn enc(s: &str) -> String {
     urlencoding::encode(s).into_owned()
 }
 
+use invitations_wire::routes::Route;
+
 /// `?a=b&c=d` from the non-empty pairs, or "" when there are none.
 pub fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
     let parts: Vec<String> = pairs
@@ -159,8 +161,8 @@ pub struct InvitationQuery {
 pub fn invitations_path(contract_id: &str, query: &InvitationQuery) -> String {
     let limit = query.limit.to_string();
     format!(
-        "/contracts/{}/invitations{}",
-        enc(contract_id),
+        "{}{}",
+        routes::LIST_INVITATIONS.to(&[contract_id]),
         query_string(&[
             ("q", Some(query.q.trim())),
             ("status", query.status.map(InvitationStatus::code)),
@@ -174,22 +176,12 @@ pub fn invitations_path(contract_id: &str, query: &InvitationQuery) -> String {
 /// (search and status, not the page) matches.
 pub fn export_path(contract_id: &str, q: &str, status: Option<InvitationStatus>) -> String {
     format!(
-        "/contracts/{}/invitations/export{}",
-        enc(contract_id),
+        "{}{}",
+        routes::EXPORT_INVITATIONS.to(&[contract_id]),
         query_string(&[
             ("q", Some(q.trim())),
             ("status", status.map(InvitationStatus::code)),
         ])
-    )
-}
-
-/// `GET /contracts/{id}/invitations/{invitationId}/history`, from `cursor` (older entries).
-pub fn history_path(contract_id: &str, invitation_id: &str, cursor: Option<&str>) -> String {
-    format!(
-        "/contracts/{}/invitations/{}/history{}",
-        enc(contract_id),
-        enc(invitation_id),
-        query_string(&[("cursor", cursor)])
     )
 }
 
@@ -205,44 +197,6 @@ pub fn attachment_name(disposition: &str) -> Option<String> {
 pub struct Download {
     pub file_name: String,
     pub text: String,
-}
-
-pub fn admins_path(contract_id: &str) -> String {
-    format!("/contracts/{}/admins", enc(contract_id))
-}
-
-pub fn remove_admin_path(contract_id: &str, user_id: &str) -> String {
-    format!(
-        "/contracts/{}/admins/{}/remove",
-        enc(contract_id),
-        enc(user_id)
-    )
-}
-
-/// `POST /contracts/{id}/invitations/{invitationId}/{action}`: resend, revoke, correct-address,
-/// clear-block.
-pub fn invitation_action_path(contract_id: &str, invitation_id: &str, action: &str) -> String {
-    format!(
-        "/contracts/{}/invitations/{}/{action}",
-        enc(contract_id),
-        enc(invitation_id)
-    )
-}
-
-/// `POST /contracts/{id}/mail`, `.../mail/test`, `.../reminders` and `GET .../funnel`: a
-/// contract's settings and figures (`what`: `mail`, `mail/test`, `reminders`, `funnel`).
-pub fn contract_path(contract_id: &str, what: &str) -> String {
-    format!("/contracts/{}/{what}", enc(contract_id))
-}
-
-/// `POST /users/{userId}/system-admin` (grant) or `.../system-admin/remove` (withdraw).
-pub fn system_admin_path(user_id: &str, grant: bool) -> String {
-    let path = format!("/users/{}/system-admin", enc(user_id));
-    if grant {
-        path
-    } else {
-        format!("{path}/remove")
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,6 +264,24 @@ impl Api {
         serde_json::from_str(&text).map_err(|_| ApiError::unreadable())
     }
 
+    /// A request to `route` (the wire crate's route table: its method, its path with
+    /// `params` in place), with `query` after the path and a JSON body for a POST.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        route: &Route,
+        params: &[&str],
+        query: &str,
+        body: Option<&dyn erased::Body>,
+    ) -> Result<T, ApiError> {
+        let url = self.url(&format!("{}{query}", route.to(params)));
+        let body = match body {
+            Some(b) => Some(b.json().ok_or_else(ApiError::unreadable)?),
+            None if route.method == "POST" => Some("{}".to_owned()),
+            None => None,
+        };
+        self.send(route.method, &url, body).await
+    }
+
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         self.send("GET", &self.url(path), None).await
     }
@@ -324,12 +296,15 @@ impl Api {
     }
 
     pub async fn contracts(&self, q: &str) -> Result<Vec<Contract>, ApiError> {
-        let path = format!("/contracts{}", query_string(&[("q", Some(q.trim()))]));
-        Ok(self.get::<ContractList>(&path).await?.contracts)
+        let query = query_string(&[("q", Some(q.trim()))]);
+        let list: ContractList = self
+            .call(&routes::LIST_CONTRACTS, &[], &query, None)
+            .await?;
+        Ok(list.contracts)
     }
 
     pub async fn contract(&self, id: &str) -> Result<Contract, ApiError> {
-        self.get(&format!("/contracts/{}", enc(id))).await
+        self.call(&routes::GET_CONTRACT, &[id], "", None).await
     }
 
     pub async fn invitations(
@@ -346,8 +321,14 @@ impl Api {
         invitation_id: &str,
         cursor: Option<&str>,
     ) -> Result<InvitationHistory, ApiError> {
-        self.get(&history_path(contract_id, invitation_id, cursor))
-            .await
+        let query = query_string(&[("cursor", cursor)]);
+        self.call(
+            &routes::INVITATION_HISTORY,
+            &[contract_id, invitation_id],
+            &query,
+            None,
+        )
+        .await
     }
 
     /// The CSV export of the invitations the filter matches.
@@ -384,11 +365,8 @@ impl Api {
         contract_id: &str,
         people: &AddInvitations,
     ) -> Result<AddResult, ApiError> {
-        self.post(
-            &format!("/contracts/{}/invitations", enc(contract_id)),
-            people,
-        )
-        .await
+        self.call(&routes::ADD_INVITATIONS, &[contract_id], "", Some(people))
+            .await
     }
 
     pub async fn resend(
@@ -396,8 +374,8 @@ impl Api {
         contract_id: &str,
         invitation_id: &str,
     ) -> Result<InvitationChange, ApiError> {
-        let path = invitation_action_path(contract_id, invitation_id, "resend");
-        self.post(&path, &serde_json::json!({})).await
+        self.call(&routes::RESEND, &[contract_id, invitation_id], "", None)
+            .await
     }
 
     pub async fn revoke(
@@ -405,20 +383,20 @@ impl Api {
         contract_id: &str,
         invitation_id: &str,
     ) -> Result<InvitationChange, ApiError> {
-        let path = invitation_action_path(contract_id, invitation_id, "revoke");
-        self.post(&path, &serde_json::json!({})).await
+        self.call(&routes::REVOKE, &[contract_id, invitation_id], "", None)
+            .await
     }
 
-    /// One request of a bulk action (`verb`: `resend`, `extend` or `revoke`): at most a page of
-    /// invitations; send the same request with the answer's continuation for the rest.
+    /// One request of a bulk action (`route`: `RESEND_MANY`, `EXTEND_MANY` or `REVOKE_MANY`):
+    /// at most a page of invitations; send the same request with the answer's continuation for
+    /// the rest.
     pub async fn bulk(
         &self,
         contract_id: &str,
-        verb: &str,
+        route: &Route,
         request: &BulkRequest,
     ) -> Result<BulkResult, ApiError> {
-        let path = format!("/contracts/{}/invitations/{verb}", enc(contract_id));
-        self.post(&path, request).await
+        self.call(route, &[contract_id], "", Some(request)).await
     }
 
     /// Moves a pending invitation whose mail could not be delivered to the address it should
@@ -431,11 +409,12 @@ impl Api {
         invitation_id: &str,
         email: &str,
     ) -> Result<InvitationChange, ApiError> {
-        let path = invitation_action_path(contract_id, invitation_id, "correct-address");
         let body = CorrectAddress {
             email: email.trim().to_owned(),
         };
-        self.post(&path, &body).await
+        let params = [contract_id, invitation_id];
+        self.call(&routes::CORRECT_ADDRESS, &params, "", Some(&body))
+            .await
     }
 
     /// Lifts the block on the invitation's address (it bounced for good or was marked as spam),
@@ -445,8 +424,8 @@ impl Api {
         contract_id: &str,
         invitation_id: &str,
     ) -> Result<InvitationChange, ApiError> {
-        let path = invitation_action_path(contract_id, invitation_id, "clear-block");
-        self.post(&path, &serde_json::json!({})).await
+        let params = [contract_id, invitation_id];
+        self.call(&routes::CLEAR_BLOCK, &params, "", None).await
     }
 
     /// Saves the contract's invitation mail (its language and text); answers the contract. A
@@ -456,7 +435,8 @@ impl Api {
         contract_id: &str,
         mail: &MailSettingsRequest,
     ) -> Result<Contract, ApiError> {
-        self.post(&contract_path(contract_id, "mail"), mail).await
+        self.call(&routes::SET_MAIL, &[contract_id], "", Some(mail))
+            .await
     }
 
     /// Queues a test of the mail as drafted (not saved) to the caller's own address: marked
@@ -466,7 +446,7 @@ impl Api {
         contract_id: &str,
         mail: &MailSettingsRequest,
     ) -> Result<TestMailQueued, ApiError> {
-        self.post(&contract_path(contract_id, "mail/test"), mail)
+        self.call(&routes::TEST_MAIL, &[contract_id], "", Some(mail))
             .await
     }
 
@@ -476,49 +456,47 @@ impl Api {
         contract_id: &str,
         plan: &ReminderPlan,
     ) -> Result<Contract, ApiError> {
-        self.post(&contract_path(contract_id, "reminders"), plan)
+        self.call(&routes::SET_REMINDERS, &[contract_id], "", Some(plan))
             .await
     }
 
     /// How the contract's invitations turn into enrolments, and its seats day by day.
     pub async fn funnel(&self, contract_id: &str) -> Result<Funnel, ApiError> {
-        self.get(&contract_path(contract_id, "funnel")).await
+        self.call(&routes::FUNNEL, &[contract_id], "", None).await
     }
 
     pub async fn users(&self, q: &str) -> Result<Vec<User>, ApiError> {
-        let path = format!(
-            "/users{}",
-            query_string(&[("q", Some(q.trim())), ("limit", Some("50"))])
-        );
-        Ok(self.get::<UserList>(&path).await?.users)
+        let query = query_string(&[("q", Some(q.trim())), ("limit", Some("50"))]);
+        let list: UserList = self.call(&routes::SEARCH_USERS, &[], &query, None).await?;
+        Ok(list.users)
     }
 
     /// Adds a person to the directory: the sign-in service mails them a temporary password
     /// (`created`), or the address already had an account (answered as it is). System
     /// administrators only.
     pub async fn add_person(&self, person: &NewPerson) -> Result<PersonAdded, ApiError> {
-        self.post("/users", person).await
+        self.call(&routes::ADD_PERSON, &[], "", Some(person)).await
     }
 
     /// Makes a person a system administrator (a member of `system-admins`); the answer is the
     /// person after the change. Granting it again changes nothing.
     pub async fn grant_system_admin(&self, user_id: &str) -> Result<User, ApiError> {
-        self.post(&system_admin_path(user_id, true), &serde_json::json!({}))
+        self.call(&routes::GRANT_SYSTEM_ADMIN, &[user_id], "", None)
             .await
     }
 
     /// Withdraws a person's system administration; refused (409 `own_system_admin`) for the
     /// caller's own.
     pub async fn withdraw_system_admin(&self, user_id: &str) -> Result<User, ApiError> {
-        self.post(&system_admin_path(user_id, false), &serde_json::json!({}))
+        self.call(&routes::WITHDRAW_SYSTEM_ADMIN, &[user_id], "", None)
             .await
     }
 
     pub async fn admins(&self, contract_id: &str) -> Result<Vec<Admin>, ApiError> {
-        Ok(self
-            .get::<AdminList>(&admins_path(contract_id))
-            .await?
-            .admins)
+        let list: AdminList = self
+            .call(&routes::LIST_ADMINS, &[contract_id], "", None)
+            .await?;
+        Ok(list.admins)
     }
 
     /// Adding someone who is already an admin changes nothing. System administrators only.
@@ -530,10 +508,10 @@ impl Api {
         let body = NewAdmin {
             user_id: user_id.to_owned(),
         };
-        Ok(self
-            .post::<AdminList>(&admins_path(contract_id), &body)
-            .await?
-            .admins)
+        let list: AdminList = self
+            .call(&routes::ADD_ADMIN, &[contract_id], "", Some(&body))
+            .await?;
+        Ok(list.admins)
     }
 
     /// Removing someone who is not an admin changes nothing. System administrators only.
@@ -542,11 +520,10 @@ impl Api {
         contract_id: &str,
         user_id: &str,
     ) -> Result<Vec<Admin>, ApiError> {
-        let path = remove_admin_path(contract_id, user_id);
-        Ok(self
-            .post::<AdminList>(&path, &serde_json::json!({}))
-            .await?
-            .admins)
+        let list: AdminList = self
+            .call(&routes::REMOVE_ADMIN, &[contract_id, user_id], "", None)
+            .await?;
+        Ok(list.admins)
     }
 
     pub async fn announce_import(
@@ -563,13 +540,15 @@ impl Api {
             file_size,
             mode,
         };
-        self.post(&format!("/contracts/{}/imports", enc(contract_id)), &body)
+        self.call(&routes::ANNOUNCE_IMPORT, &[contract_id], "", Some(&body))
             .await
     }
 
     pub async fn imports(&self, contract_id: &str) -> Result<Vec<Import>, ApiError> {
-        let path = format!("/contracts/{}/imports", enc(contract_id));
-        Ok(self.get::<ImportList>(&path).await?.imports)
+        let list: ImportList = self
+            .call(&routes::LIST_IMPORTS, &[contract_id], "", None)
+            .await?;
+        Ok(list.imports)
     }
 
     /// "Invite these": a new import of a finished check's stored file, with its activities.
@@ -578,30 +557,19 @@ impl Api {
         contract_id: &str,
         check_id: &str,
     ) -> Result<Import, ApiError> {
-        let path = format!(
-            "/contracts/{}/imports/{}/invite",
-            enc(contract_id),
-            enc(check_id)
-        );
-        self.post(&path, &serde_json::json!({})).await
+        self.call(&routes::INVITE_CHECKED, &[contract_id, check_id], "", None)
+            .await
     }
 
     pub async fn import(&self, contract_id: &str, import_id: &str) -> Result<Import, ApiError> {
-        self.get(&format!(
-            "/contracts/{}/imports/{}",
-            enc(contract_id),
-            enc(import_id)
-        ))
-        .await
+        self.call(&routes::GET_IMPORT, &[contract_id, import_id], "", None)
+            .await
     }
 
     /// What a student's link is for. No Authorization: the token is the credential.
     pub async fn invitation_page(&self, token: &str) -> Result<InvitationPage, ApiError> {
-        self.get(&format!(
-            "/invitation{}",
-            query_string(&[("token", Some(token))])
-        ))
-        .await
+        let query = query_string(&[("token", Some(token))]);
+        self.call(&routes::INVITATION, &[], &query, None).await
     }
 
     pub async fn enrol(&self, token: &str, name: Option<&str>) -> Result<InvitationPage, ApiError> {
@@ -609,7 +577,21 @@ impl Api {
             token: token.to_owned(),
             name: name.map(str::to_owned),
         };
-        self.post("/enrol", &body).await
+        self.call(&routes::ENROL, &[], "", Some(&body)).await
+    }
+}
+
+/// A request body of any wire type, as JSON (a trait object, so that `Api::call` is in the wasm
+/// once rather than once per body type).
+mod erased {
+    pub trait Body {
+        fn json(&self) -> Option<String>;
+    }
+
+    impl<T: serde::Serialize> Body for T {
+        fn json(&self) -> Option<String> {
+            serde_json::to_string(self).ok()
+        }
     }
 }
 
@@ -651,44 +633,18 @@ mod tests {
     }
 
     #[test]
-    fn admin_paths_encode_each_segment() {
-        assert_eq!(admins_path("c 1"), "/contracts/c%201/admins");
+    fn paths_come_from_the_route_table_with_each_segment_encoded() {
         assert_eq!(
-            remove_admin_path("c-1", "ada/admin"),
+            routes::REMOVE_ADMIN.to(&["c-1", "ada/admin"]),
             "/contracts/c-1/admins/ada%2Fadmin/remove"
         );
-    }
-
-    #[test]
-    fn invitation_action_paths_encode_each_segment() {
         assert_eq!(
-            invitation_action_path("c 1", "i/2", "correct-address"),
+            routes::CORRECT_ADDRESS.to(&["c 1", "i/2"]),
             "/contracts/c%201/invitations/i%2F2/correct-address"
         );
         assert_eq!(
-            invitation_action_path("c-1", "i-2", "clear-block"),
-            "/contracts/c-1/invitations/i-2/clear-block"
-        );
-    }
-
-    #[test]
-    fn contract_setting_paths_encode_the_contract_id() {
-        assert_eq!(
-            contract_path("c 1", "mail/test"),
-            "/contracts/c%201/mail/test"
-        );
-        assert_eq!(contract_path("c-1", "funnel"), "/contracts/c-1/funnel");
-    }
-
-    #[test]
-    fn system_admin_paths_encode_the_user_id() {
-        assert_eq!(
-            system_admin_path("4f1c-9a/b", true),
-            "/users/4f1c-9a%2Fb/system-admin"
-        );
-        assert_eq!(
-            system_admin_path("u 1", false),
-            "/users/u%201/system-admin/remove"
+            export_path("c 1", " x ", Some(InvitationStatus::Revoked)),
+            "/contracts/c%201/invitations/export?q=x&status=revoked"
         );
     }
 

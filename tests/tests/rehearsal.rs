@@ -1,7 +1,7 @@
 //! The deploy rehearsal (scripts/rehearse.py) on the moto server the tests share: the real
 //! template goes through (translated, linted, created as a stack, read back), and copies broken
 //! on purpose are stopped, each with a message that says what is wrong. The public routes it
-//! holds the stack to are the enrol function's own (enrol_api::ROUTES), not the template's.
+//! holds the stack to are the enrol function's own (the public routes of invitations_wire::routes), not the template's.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,7 +31,7 @@ fn rehearse_with(template: &Path, parameters: &[&str]) -> Outcome {
         .arg(&testkit::emulators().aws)
         .arg("--template")
         .arg(template);
-    for route in enrol_api::ROUTES {
+    for route in invitations_wire::routes::ROUTES.iter().filter(|r| r.public) {
         command
             .arg("--public-route")
             .arg(format!("{} {}", route.method, route.path));

@@ -165,20 +165,17 @@ fn every_function_binary_has_exactly_one_function_resource() {
     }
 }
 
-/// `(method, path)` of every route a handler serves, with the binary that serves it and
-/// whether it is public.
+/// `(method, path)` of every route of the route table (invitations_wire::routes), with the
+/// binary that serves it and whether it is public. That each function's handler takes exactly
+/// its table routes is the admin API's authorization matrix test and the enrol API's tests.
 fn served_routes() -> BTreeMap<(String, String), (&'static str, bool)> {
     let mut routes = BTreeMap::new();
-    let admin = admin_api::FUNCTIONS
-        .iter()
-        .map(|f| (f.binary, false, f.routes));
-    let student = [(enrol_api::BINARY, true, enrol_api::ROUTES)];
-    for (binary, public, list) in admin.chain(student) {
-        for r in list {
-            let previous =
-                routes.insert((r.method.to_owned(), r.path.to_owned()), (binary, public));
-            assert!(previous.is_none(), "{} is served twice", r.key());
-        }
+    for r in invitations_wire::routes::ROUTES {
+        let previous = routes.insert(
+            (r.method.to_owned(), r.path.to_owned()),
+            (r.function, r.public),
+        );
+        assert!(previous.is_none(), "{} is in the table twice", r.key());
     }
     routes
 }
@@ -1393,8 +1390,9 @@ fn with_a_domain_the_api_is_reached_only_through_cloudfront_and_its_per_client_l
                 .to_owned()
         })
         .collect();
-    let public: BTreeSet<String> = enrol_api::ROUTES
+    let public: BTreeSet<String> = invitations_wire::routes::ROUTES
         .iter()
+        .filter(|r| r.public)
         .map(|r| format!("/api{}", r.path))
         .collect();
     assert_eq!(
@@ -1403,7 +1401,7 @@ fn with_a_domain_the_api_is_reached_only_through_cloudfront_and_its_per_client_l
     );
     // The backstop: the public routes keep their own stage throttle.
     let settings = api["RouteSettings"].as_object().expect("route settings");
-    for route in enrol_api::ROUTES {
+    for route in invitations_wire::routes::ROUTES.iter().filter(|r| r.public) {
         assert!(settings.contains_key(&route.key()), "{}", route.key());
     }
 }

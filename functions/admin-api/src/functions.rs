@@ -1,7 +1,7 @@
 //! The admin Lambda functions, one per action. Each has a binary in `src/bin/` that builds only
-//! the clients it needs and calls its `handle`, which reaches only its own routes, so each
-//! binary links only its own route handlers and each role (infra/template.yaml) allows only
-//! what those handlers call.
+//! the clients it needs and calls its `handle`, which reaches only its own routes (those the
+//! wire crate's route table gives it), so each binary links only its own route handlers and
+//! each role (infra/template.yaml) allows only what those handlers call.
 
 use crate::routes::{
     admins, bulk, contracts, export, history, imports, invitations, people, settings, users,
@@ -9,71 +9,69 @@ use crate::routes::{
 use crate::{accept, App};
 use futures::future::BoxFuture;
 use invitations_core::http::{param, respond_with, Problem, Route};
+use invitations_wire::routes;
 use lambda_http::{Body, Error, Request, Response};
 
 /// A function's handler, callable from a table (the gateway and tests look it up by binary).
 pub type Handler = for<'a> fn(&'a App, Request) -> BoxFuture<'a, Result<Response<Body>, Error>>;
 
-/// One function as the template deploys it: its binary (`BuildProperties.Binary`), the routes
-/// its `HttpApi` events declare, and its handler.
+/// One function as the template deploys it: its binary (`BuildProperties.Binary`) and its
+/// handler; its routes are the route table's for that binary.
 pub struct Function {
     pub binary: &'static str,
-    pub routes: &'static [Route],
     pub handle: Handler,
+}
+
+impl Function {
+    /// The routes it serves (`invitations_wire::routes`).
+    pub fn routes(&self) -> Vec<&'static Route> {
+        routes::of(self.binary).collect()
+    }
 }
 
 /// Every admin function. The local gateway looks a route's binary up here.
 pub const FUNCTIONS: &[Function] = &[
     Function {
-        binary: "add-invitations",
-        routes: add_invitations::ROUTES,
+        binary: add_invitations::BINARY,
         handle: |app, req| Box::pin(add_invitations::handle(app, req)),
     },
     Function {
-        binary: "resend",
-        routes: resend::ROUTES,
+        binary: resend::BINARY,
         handle: |app, req| Box::pin(resend::handle(app, req)),
     },
     Function {
-        binary: "revoke",
-        routes: revoke::ROUTES,
+        binary: revoke::BINARY,
         handle: |app, req| Box::pin(revoke::handle(app, req)),
     },
     Function {
-        binary: "extend",
-        routes: extend::ROUTES,
+        binary: extend::BINARY,
         handle: |app, req| Box::pin(extend::handle(app, req)),
     },
     Function {
-        binary: "admin-read",
-        routes: admin_read::ROUTES,
+        binary: admin_read::BINARY,
         handle: |app, req| Box::pin(admin_read::handle(app, req)),
     },
     Function {
-        binary: "contract-admins",
-        routes: contract_admins::ROUTES,
+        binary: contract_admins::BINARY,
         handle: |app, req| Box::pin(contract_admins::handle(app, req)),
     },
     Function {
-        binary: "correct-address",
-        routes: correct_address::ROUTES,
+        binary: correct_address::BINARY,
         handle: |app, req| Box::pin(correct_address::handle(app, req)),
     },
     Function {
-        binary: "contract-settings",
-        routes: contract_settings::ROUTES,
+        binary: contract_settings::BINARY,
         handle: |app, req| Box::pin(contract_settings::handle(app, req)),
     },
     Function {
-        binary: "people",
-        routes: people_admin::ROUTES,
+        binary: people_admin::BINARY,
         handle: |app, req| Box::pin(people_admin::handle(app, req)),
     },
 ];
 
 /// Every admin route, whichever function serves it.
 pub fn all_routes() -> impl Iterator<Item = &'static Route> {
-    FUNCTIONS.iter().flat_map(|f| f.routes)
+    routes::ROUTES.iter().filter(|r| !r.public)
 }
 
 /// The function that serves `binary`, if it is an admin function.
@@ -81,25 +79,34 @@ pub fn by_binary(binary: &str) -> Option<&'static Function> {
     FUNCTIONS.iter().find(|f| f.binary == binary)
 }
 
+/// A route of the table that the function named for it does not serve: a mistake in this
+/// file, which the authorization matrix test finds.
+fn not_served(route: &Route) -> Problem {
+    Problem::internal(&format!(
+        "{} is not served by {}",
+        route.key(),
+        route.function
+    ))
+}
+
 /// Invites people by address or from the directory, and announces CSV uploads (a presigned
 /// PUT into the imports bucket, which triggers the import function).
 pub mod add_invitations {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[
-        Route::new("POST", "/contracts/{id}/invitations"),
-        Route::new("POST", "/contracts/{id}/imports"),
-        Route::new("POST", "/contracts/{id}/imports/{importId}/invite"),
-    ];
+    pub const BINARY: &str = "add-invitations";
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (route, params, caller) = accept(BINARY, &req)?;
             let id = param(&params, "id");
-            match route.path {
-                "/contracts/{id}/invitations" => invitations::add(app, &caller, id, &req).await,
-                "/contracts/{id}/imports" => imports::create(app, &caller, id, &req).await,
-                _ => imports::invite_checked(app, &caller, id, param(&params, "importId")).await,
+            match *route {
+                routes::ADD_INVITATIONS => invitations::add(app, &caller, id, &req).await,
+                routes::ANNOUNCE_IMPORT => imports::create(app, &caller, id, &req).await,
+                routes::INVITE_CHECKED => {
+                    imports::invite_checked(app, &caller, id, param(&params, "importId")).await
+                }
+                _ => Err(not_served(route)),
             }
         })
         .await
@@ -110,19 +117,20 @@ pub mod add_invitations {
 pub mod resend {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[
-        Route::new("POST", "/contracts/{id}/invitations/{invitationId}/resend"),
-        Route::new("POST", "/contracts/{id}/invitations/resend"),
-    ];
+    pub const BINARY: &str = "resend";
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (route, params, caller) = accept(BINARY, &req)?;
             let id = param(&params, "id");
-            if route.path.contains("{invitationId}") {
-                invitations::resend(app, &caller, id, param(&params, "invitationId")).await
-            } else {
-                bulk::act(app, &caller, id, bulk::BulkAction::Resend, &req).await
+            match *route {
+                routes::RESEND => {
+                    invitations::resend(app, &caller, id, param(&params, "invitationId")).await
+                }
+                routes::RESEND_MANY => {
+                    bulk::act(app, &caller, id, bulk::BulkAction::Resend, &req).await
+                }
+                _ => Err(not_served(route)),
             }
         })
         .await
@@ -134,19 +142,20 @@ pub mod resend {
 pub mod revoke {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[
-        Route::new("POST", "/contracts/{id}/invitations/{invitationId}/revoke"),
-        Route::new("POST", "/contracts/{id}/invitations/revoke"),
-    ];
+    pub const BINARY: &str = "revoke";
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (route, params, caller) = accept(BINARY, &req)?;
             let id = param(&params, "id");
-            if route.path.contains("{invitationId}") {
-                invitations::revoke(app, &caller, id, param(&params, "invitationId")).await
-            } else {
-                bulk::act(app, &caller, id, bulk::BulkAction::Revoke, &req).await
+            match *route {
+                routes::REVOKE => {
+                    invitations::revoke(app, &caller, id, param(&params, "invitationId")).await
+                }
+                routes::REVOKE_MANY => {
+                    bulk::act(app, &caller, id, bulk::BulkAction::Revoke, &req).await
+                }
+                _ => Err(not_served(route)),
             }
         })
         .await
@@ -158,19 +167,20 @@ pub mod revoke {
 pub mod extend {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[
-        Route::new("POST", "/contracts/{id}/invitations/{invitationId}/extend"),
-        Route::new("POST", "/contracts/{id}/invitations/extend"),
-    ];
+    pub const BINARY: &str = "extend";
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (route, params, caller) = accept(BINARY, &req)?;
             let id = param(&params, "id");
-            if route.path.contains("{invitationId}") {
-                invitations::extend(app, &caller, id, param(&params, "invitationId")).await
-            } else {
-                bulk::act(app, &caller, id, bulk::BulkAction::Extend, &req).await
+            match *route {
+                routes::EXTEND => {
+                    invitations::extend(app, &caller, id, param(&params, "invitationId")).await
+                }
+                routes::EXTEND_MANY => {
+                    bulk::act(app, &caller, id, bulk::BulkAction::Extend, &req).await
+                }
+                _ => Err(not_served(route)),
             }
         })
         .await
@@ -178,45 +188,33 @@ pub mod extend {
 }
 
 /// Every read of the admin site: contracts, the directory, invitations (list and search, the
-/// CSV export, one invitation's history), imports and their reports, a contract's admins. Its role allows no write.
+/// CSV export, one invitation's history), imports and their reports, a contract's admins and
+/// its funnel. Its role allows no write.
 pub mod admin_read {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[
-        Route::new("GET", "/contracts"),
-        Route::new("GET", "/contracts/{id}"),
-        Route::new("GET", "/users"),
-        Route::new("GET", "/contracts/{id}/invitations"),
-        Route::new("GET", "/contracts/{id}/invitations/export"),
-        Route::new("GET", "/contracts/{id}/invitations/{invitationId}/history"),
-        Route::new("GET", "/contracts/{id}/imports"),
-        Route::new("GET", "/contracts/{id}/imports/{importId}"),
-        Route::new("GET", "/contracts/{id}/admins"),
-        Route::new("GET", "/contracts/{id}/funnel"),
-    ];
+    pub const BINARY: &str = "admin-read";
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (route, params, caller) = accept(BINARY, &req)?;
             let id = || param(&params, "id");
-            match route.path {
-                "/contracts" => contracts::list(app, &caller, &req).await,
-                "/contracts/{id}" => contracts::get(app, &caller, id()).await,
-                "/users" => users::search(app, &caller, &req).await,
-                "/contracts/{id}/invitations" => invitations::list(app, &caller, id(), &req).await,
-                "/contracts/{id}/invitations/export" => {
-                    export::export(app, &caller, id(), &req).await
-                }
-                "/contracts/{id}/invitations/{invitationId}/history" => {
+            match *route {
+                routes::LIST_CONTRACTS => contracts::list(app, &caller, &req).await,
+                routes::GET_CONTRACT => contracts::get(app, &caller, id()).await,
+                routes::SEARCH_USERS => users::search(app, &caller, &req).await,
+                routes::LIST_INVITATIONS => invitations::list(app, &caller, id(), &req).await,
+                routes::EXPORT_INVITATIONS => export::export(app, &caller, id(), &req).await,
+                routes::INVITATION_HISTORY => {
                     history::get(app, &caller, id(), param(&params, "invitationId"), &req).await
                 }
-                "/contracts/{id}/imports" => imports::list(app, &caller, id()).await,
-                "/contracts/{id}/imports/{importId}" => {
+                routes::LIST_IMPORTS => imports::list(app, &caller, id()).await,
+                routes::GET_IMPORT => {
                     imports::get(app, &caller, id(), param(&params, "importId")).await
                 }
-                "/contracts/{id}/admins" => admins::list(app, &caller, id()).await,
-                "/contracts/{id}/funnel" => settings::funnel(app, &caller, id()).await,
-                _ => Err(not_found()),
+                routes::LIST_ADMINS => admins::list(app, &caller, id()).await,
+                routes::FUNNEL => settings::funnel(app, &caller, id()).await,
+                _ => Err(not_served(route)),
             }
         })
         .await
@@ -227,18 +225,18 @@ pub mod admin_read {
 pub mod contract_admins {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[
-        Route::new("POST", "/contracts/{id}/admins"),
-        Route::new("POST", "/contracts/{id}/admins/{userId}/remove"),
-    ];
+    pub const BINARY: &str = "contract-admins";
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (route, params, caller) = accept(BINARY, &req)?;
             let id = param(&params, "id");
-            match route.path {
-                "/contracts/{id}/admins" => admins::add(app, &caller, id, &req).await,
-                _ => admins::remove(app, &caller, id, param(&params, "userId")).await,
+            match *route {
+                routes::ADD_ADMIN => admins::add(app, &caller, id, &req).await,
+                routes::REMOVE_ADMIN => {
+                    admins::remove(app, &caller, id, param(&params, "userId")).await
+                }
+                _ => Err(not_served(route)),
             }
         })
         .await
@@ -250,20 +248,17 @@ pub mod contract_admins {
 pub mod contract_settings {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[
-        Route::new("POST", "/contracts/{id}/mail"),
-        Route::new("POST", "/contracts/{id}/mail/test"),
-        Route::new("POST", "/contracts/{id}/reminders"),
-    ];
+    pub const BINARY: &str = "contract-settings";
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (route, params, caller) = accept(BINARY, &req)?;
             let id = param(&params, "id");
-            match route.path {
-                "/contracts/{id}/mail" => settings::set_mail(app, &caller, id, &req).await,
-                "/contracts/{id}/mail/test" => settings::test_mail(app, &caller, id, &req).await,
-                _ => settings::set_reminders(app, &caller, id, &req).await,
+            match *route {
+                routes::SET_MAIL => settings::set_mail(app, &caller, id, &req).await,
+                routes::TEST_MAIL => settings::test_mail(app, &caller, id, &req).await,
+                routes::SET_REMINDERS => settings::set_reminders(app, &caller, id, &req).await,
+                _ => Err(not_served(route)),
             }
         })
         .await
@@ -275,25 +270,18 @@ pub mod contract_settings {
 pub mod correct_address {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[
-        Route::new(
-            "POST",
-            "/contracts/{id}/invitations/{invitationId}/correct-address",
-        ),
-        Route::new(
-            "POST",
-            "/contracts/{id}/invitations/{invitationId}/clear-block",
-        ),
-    ];
+    pub const BINARY: &str = "correct-address";
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (route, params, caller) = accept(BINARY, &req)?;
             let (id, invitation) = (param(&params, "id"), param(&params, "invitationId"));
-            if route.path.ends_with("/correct-address") {
-                invitations::correct_address(app, &caller, id, invitation, &req).await
-            } else {
-                invitations::clear_block(app, &caller, id, invitation).await
+            match *route {
+                routes::CORRECT_ADDRESS => {
+                    invitations::correct_address(app, &caller, id, invitation, &req).await
+                }
+                routes::CLEAR_BLOCK => invitations::clear_block(app, &caller, id, invitation).await,
+                _ => Err(not_served(route)),
             }
         })
         .await
@@ -305,28 +293,23 @@ pub mod correct_address {
 pub mod people_admin {
     use super::*;
 
-    pub const ROUTES: &[Route] = &[
-        Route::new("POST", "/users"),
-        Route::new("POST", "/users/{userId}/system-admin"),
-        Route::new("POST", "/users/{userId}/system-admin/remove"),
-    ];
+    pub const BINARY: &str = "people";
 
     pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
         respond_with(async {
-            let (route, params, caller) = accept(ROUTES, &req)?;
+            let (route, params, caller) = accept(BINARY, &req)?;
             let user = || param(&params, "userId");
-            match route.path {
-                "/users" => people::add(app, &caller, &req).await,
-                "/users/{userId}/system-admin" => {
+            match *route {
+                routes::ADD_PERSON => people::add(app, &caller, &req).await,
+                routes::GRANT_SYSTEM_ADMIN => {
                     people::set_system_admin(app, &caller, user(), true).await
                 }
-                _ => people::set_system_admin(app, &caller, user(), false).await,
+                routes::WITHDRAW_SYSTEM_ADMIN => {
+                    people::set_system_admin(app, &caller, user(), false).await
+                }
+                _ => Err(not_served(route)),
             }
         })
         .await
     }
-}
-
-pub(crate) fn not_found() -> Problem {
-    Problem::not_found("not_found", "There is nothing at this address.")
 }

@@ -79,29 +79,25 @@ impl App {
 /// Every admin route, whichever function serves it: for hosts that run all the admin
 /// functions in one process (the local stack, tests). Lambda calls the function's own handle.
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
-    let path = lambda_http::RequestExt::raw_http_path(&req).to_owned();
-    let function = FUNCTIONS.iter().find(|f| {
-        f.routes
-            .iter()
-            .any(|r| r.matches(req.method(), &path).is_some())
-    });
-    match function {
-        Some(f) => (f.handle)(app, req).await,
+    match http::route(functions::all_routes(), &req) {
+        Ok((route, _)) => match functions::by_binary(route.function) {
+            Some(f) => (f.handle)(app, req).await,
+            None => {
+                Ok(Problem::internal(&format!("no function {}", route.function)).into_response())
+            }
+        },
         // No function serves it: 404, or 405 when another method has this path.
-        None => {
-            let all: Vec<Route> = functions::all_routes().copied().collect();
-            let problem = http::route(&all, &req).err();
-            Ok(problem.unwrap_or_else(functions::not_found).into_response())
-        }
+        Err(problem) => Ok(problem.into_response()),
     }
 }
 
-/// A request to one of `routes`: its route, path parameters and verified caller.
-pub(crate) fn accept<'r>(
-    routes: &'r [Route],
+/// A request to one of the routes `binary` serves: its route, path parameters and verified
+/// caller.
+pub(crate) fn accept(
+    binary: &str,
     req: &Request,
-) -> Result<(&'r Route, PathParams, Caller), Problem> {
-    let (route, params) = http::route(routes, req)?;
+) -> Result<(&'static Route, PathParams, Caller), Problem> {
+    let (route, params) = http::route(invitations_wire::routes::of(binary), req)?;
     let caller = http::caller(req)?;
     Ok((route, params, caller))
 }

@@ -114,14 +114,9 @@ impl World {
     /// then routing's 404 or 405).
     fn app_for(&self, req: &lambda_http::Request) -> &App {
         let path = lambda_http::RequestExt::raw_http_path(req).to_owned();
-        let binary = FUNCTIONS
-            .iter()
-            .find(|f| {
-                f.routes
-                    .iter()
-                    .any(|r| r.matches(req.method(), &path).is_some())
-            })
-            .map_or("admin-read", |f| f.binary);
+        let binary = all_routes()
+            .find(|r| r.matches(req.method().as_str(), &path).is_some())
+            .map_or("admin-read", |r| r.function);
         &self.apps[binary]
     }
 
@@ -730,7 +725,7 @@ async fn each_function_serves_only_its_own_routes() {
                 body["code"].as_str(),
                 Some("not_found" | "method_not_allowed")
             );
-            if function.routes.contains(route) {
+            if function.routes().contains(&route) {
                 assert!(
                     !unrouted,
                     "{} {}: {status} {body}",

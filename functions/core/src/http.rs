@@ -2,7 +2,7 @@
 //! `application/problem+json`, the verified caller from the request context, bodies, routing.
 
 use crate::domain::{Caller, InvitationsRefused, UserId, SYSTEM_ADMIN_GROUP};
-use lambda_http::http::{header, Method, StatusCode};
+use lambda_http::http::{header, StatusCode};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::de::DeserializeOwned;
@@ -398,7 +398,7 @@ pub fn once(req: &Request, name: &str) -> Result<(), Problem> {
 }
 
 /// Path parameters by name, e.g. `("id", "c1")`.
-pub type PathParams = Vec<(&'static str, String)>;
+pub use invitations_wire::routes::PathParams;
 
 /// The `limit` query parameter of a list: 1 to 200, 50 when absent.
 pub fn page_limit(req: &Request) -> Result<usize, Problem> {
@@ -417,38 +417,8 @@ pub fn page_limit(req: &Request) -> Result<usize, Problem> {
     }
 }
 
-/// A route as the SAM template declares it, e.g. `POST /contracts/{id}/invitations`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Route {
-    pub method: &'static str,
-    pub path: &'static str,
-}
-
-impl Route {
-    pub const fn new(method: &'static str, path: &'static str) -> Self {
-        Self { method, path }
-    }
-
-    pub fn key(&self) -> String {
-        format!("{} {}", self.method, self.path)
-    }
-
-    /// Path parameters when `method` and `path` match this route.
-    pub fn matches(&self, method: &Method, path: &str) -> Option<PathParams> {
-        if method.as_str() != self.method {
-            return None;
-        }
-        path_segments(self.path, path)?
-            .into_iter()
-            .map(|(name, raw)| {
-                let value = percent_encoding::percent_decode_str(raw)
-                    .decode_utf8()
-                    .ok()?;
-                Some((name, value.into_owned()))
-            })
-            .collect()
-    }
-}
+/// The API's routes are the wire crate's table (`invitations_wire::routes`).
+pub use invitations_wire::routes::Route;
 
 /// When `path` has the shape of `pattern` (`/contracts/{id}`), each `{name}` with the path's
 /// segment in its place, still percent-encoded.
@@ -469,39 +439,30 @@ pub fn path_segments<'p, 'a>(pattern: &'p str, path: &'a str) -> Option<Vec<(&'p
     Some(params)
 }
 
-/// Finds the route for a request: the matched route and its path parameters, 404 for an unknown
-/// path, 405 for a known path with another method.
-pub fn route<'r>(routes: &'r [Route], req: &Request) -> Result<(&'r Route, PathParams), Problem> {
+/// Finds the route for a request among `routes`: the matched route and its path parameters,
+/// 404 for an unknown path, 405 for a known path with another method.
+pub fn route<'r>(
+    routes: impl IntoIterator<Item = &'r Route>,
+    req: &Request,
+) -> Result<(&'r Route, PathParams), Problem> {
     let path = req.raw_http_path();
     let path = if path.is_empty() {
         req.uri().path()
     } else {
         path
     };
-    for r in routes {
-        if let Some(params) = r.matches(req.method(), path) {
-            return Ok((r, params));
+    invitations_wire::routes::find(routes, req.method().as_str(), path).map_err(|unrouted| {
+        match unrouted {
+            invitations_wire::routes::Unrouted::MethodNotAllowed => Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "This address does not accept that method.",
+            ),
+            invitations_wire::routes::Unrouted::NotFound => {
+                Problem::not_found("not_found", "There is nothing at this address.")
+            }
         }
-    }
-    let any_method = routes.iter().any(|r| {
-        r.matches(
-            &Method::from_bytes(r.method.as_bytes()).expect("valid"),
-            path,
-        )
-        .is_some()
-    });
-    if any_method {
-        Err(Problem::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            "This address does not accept that method.",
-        ))
-    } else {
-        Err(Problem::not_found(
-            "not_found",
-            "There is nothing at this address.",
-        ))
-    }
+    })
 }
 
 pub fn param<'a>(params: &'a [(&'static str, String)], name: &str) -> &'a str {
@@ -539,24 +500,6 @@ mod tests {
                 "{sneaky}"
             );
         }
-    }
-
-    #[test]
-    fn routes_match_with_parameters_and_decode_them() {
-        let r = Route::new("POST", "/contracts/{id}/invitations/{invitationId}/revoke");
-        let params = r
-            .matches(&Method::POST, "/contracts/c%2D1/invitations/abc/revoke")
-            .unwrap();
-        assert_eq!(
-            params,
-            vec![("id", "c-1".to_owned()), ("invitationId", "abc".to_owned())]
-        );
-        assert!(r
-            .matches(&Method::GET, "/contracts/c1/invitations/abc/revoke")
-            .is_none());
-        assert!(r
-            .matches(&Method::POST, "/contracts/c1/invitations/abc")
-            .is_none());
     }
 
     /// A body as the routes take them: named fields only, a list, a nested object, a choice.

@@ -10,6 +10,7 @@ use invitations_core::ports::{
     Account, Accounts, AccountsError, Clock, EnrolError, Enrolee, Store,
 };
 use invitations_core::to_wire;
+use invitations_wire::routes;
 use invitations_wire::{self as wire, EnrolmentStatus, InvitationPage};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
@@ -27,16 +28,20 @@ pub struct App {
 /// The function's binary (`src/bin/enrol.rs`; infra/template.yaml: BuildProperties.Binary).
 pub const BINARY: &str = "enrol";
 
-pub const ROUTES: &[Route] = &[
-    Route::new("GET", "/invitation"),
-    Route::new("POST", "/enrol"),
-];
+/// Its routes (the wire crate's table: `routes::INVITATION`, `routes::ENROL`).
+pub fn routes() -> impl Iterator<Item = &'static Route> {
+    routes::of(BINARY)
+}
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
-    let result = match http::route(ROUTES, &req) {
+    let result = match http::route(routes(), &req) {
         Err(problem) => Err(problem),
-        Ok((route, _)) if route.method == "GET" => show(app, &req).await,
-        Ok(_) => enrol(app, &req).await,
+        Ok((&routes::INVITATION, _)) => show(app, &req).await,
+        Ok((&routes::ENROL, _)) => enrol(app, &req).await,
+        Ok((other, _)) => Err(Problem::internal(&format!(
+            "{} is not served here",
+            other.key()
+        ))),
     };
     Ok(match result {
         Ok(response) => response,

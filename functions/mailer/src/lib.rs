@@ -30,8 +30,8 @@ use invitations_core::adapters::dynamo::items::{invitation_from, test_mail_from,
 use invitations_core::adapters::dynamo::CorruptItem;
 use invitations_core::domain::mail::{MailKind, MailValues};
 use invitations_core::domain::reminder::{wake, Wake};
-use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
 use invitations_core::domain::token::enrol_link;
+use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
 use invitations_core::ports::{
     DeliveryResult, DeliveryStore, DirectoryStore, InvitationStore, MailError, Mailer, StoreError,
     TestMail,

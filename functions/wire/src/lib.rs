@@ -16,6 +16,7 @@ mod directory;
 mod import;
 mod invitation;
 mod problem;
+pub mod routes;
 mod student;
 
 pub use contract::*;

@@ -18,12 +18,22 @@ pub enum BulkVerb {
 }
 
 impl BulkVerb {
-    /// The last segment of the API's path.
-    pub fn path(self) -> &'static str {
+    /// The verb, as the confirm button says it ("Yes, revoke").
+    pub fn word(self) -> &'static str {
         match self {
             Self::Resend => "resend",
             Self::Extend => "extend",
             Self::Revoke => "revoke",
+        }
+    }
+
+    /// Its route in the API's table.
+    pub fn route(self) -> &'static crate::api::routes::Route {
+        use crate::api::routes;
+        match self {
+            Self::Resend => &routes::RESEND_MANY,
+            Self::Extend => &routes::EXTEND_MANY,
+            Self::Revoke => &routes::REVOKE_MANY,
         }
     }
 
@@ -165,7 +175,7 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
                     stopped: None,
                 };
                 loop {
-                    match ctx.api().bulk(&id, verb.path(), &request).await {
+                    match ctx.api().bulk(&id, verb.route(), &request).await {
                         Ok(page) => {
                             summary.done += page.done;
                             summary.unchanged += page.unchanged;
@@ -239,7 +249,7 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
             };
             html! {
                 <Confirm id="bulk-question" yes_id="bulk-confirm" cancel_id="bulk-cancel"
-                    yes_label={format!("Yes, {}", verb.path())} {question} {confirm} {cancel} />
+                    yes_label={format!("Yes, {}", verb.word())} {question} {confirm} {cancel} />
             }
         }
         BulkStage::Working(verb, handled) => html! {
