@@ -1,7 +1,10 @@
 //! HTTP helpers for the API functions (API Gateway HTTP API, payload v2): errors as
 //! `application/problem+json`, the verified caller from the request context, bodies, routing.
 
-use crate::domain::{Caller, InvitationsRefused, UserId, SYSTEM_ADMIN_GROUP};
+use crate::domain::{
+    Caller, ClearBlockRefused, CorrectRefused, ExtendRefused, InvitationsRefused, ResendRefused,
+    RevokeRefused, UserId, SYSTEM_ADMIN_GROUP,
+};
 use lambda_http::http::{header, StatusCode};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -44,6 +47,13 @@ impl Problem {
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
             "Sign in to use this page.",
+        )
+    }
+
+    pub fn invitation_not_found() -> Self {
+        Self::not_found(
+            "invitation_not_found",
+            "There is no such invitation in this learning contract.",
         )
     }
 
@@ -132,6 +142,92 @@ impl From<InvitationsRefused> for Problem {
                 Problem::conflict("contract_expired", refused.to_string())
             }
             _ => Problem::bad_request("invalid_activities", refused.to_string()),
+        }
+    }
+}
+
+/// The one way a refusal of the rules becomes an answer: each refusal says its status and
+/// stable code, its `Display` is the sentence.
+pub trait Refusal: std::fmt::Display {
+    fn status_and_code(&self) -> (StatusCode, &'static str);
+
+    /// When to try again, for refusals that pass with time.
+    fn retry_after_seconds(&self) -> Option<i64> {
+        None
+    }
+}
+
+impl<R: Refusal> From<crate::ports::ChangeError<R>> for Problem {
+    fn from(err: crate::ports::ChangeError<R>) -> Self {
+        use crate::ports::ChangeError;
+        match err {
+            ChangeError::NotFound => Problem::invitation_not_found(),
+            ChangeError::Store(e) => e.into(),
+            ChangeError::Refused(r) => {
+                let (status, code) = r.status_and_code();
+                let mut problem = Problem::new(status, code, r.to_string());
+                problem.retry_after_seconds = r.retry_after_seconds();
+                problem
+            }
+        }
+    }
+}
+
+impl Refusal for ResendRefused {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::AlreadyEnrolled(_) => (StatusCode::CONFLICT, "already_enrolled"),
+            Self::Revoked(_) => (StatusCode::CONFLICT, "revoked"),
+            Self::TooSoon { .. } => (StatusCode::TOO_MANY_REQUESTS, "resent_too_recently"),
+        }
+    }
+
+    fn retry_after_seconds(&self) -> Option<i64> {
+        match self {
+            Self::TooSoon {
+                retry_after_seconds,
+            } => Some(*retry_after_seconds),
+            _ => None,
+        }
+    }
+}
+
+impl Refusal for RevokeRefused {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::AlreadyEnrolled(_) => (StatusCode::CONFLICT, "already_enrolled"),
+        }
+    }
+}
+
+impl Refusal for ExtendRefused {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::AlreadyEnrolled(_) => (StatusCode::CONFLICT, "already_enrolled"),
+            Self::Revoked(_) => (StatusCode::CONFLICT, "revoked"),
+        }
+    }
+}
+
+impl Refusal for CorrectRefused {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        let code = match self {
+            Self::AlreadyEnrolled(_) => "already_enrolled",
+            Self::Revoked(_) => "revoked",
+            Self::SameAddress => "same_address",
+            Self::AlreadyInvited(_) => "already_invited",
+            Self::MailNotFailed(_) => "mail_not_failed",
+        };
+        (StatusCode::CONFLICT, code)
+    }
+}
+
+impl Refusal for ClearBlockRefused {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::NotPending(_) => (StatusCode::CONFLICT, "not_pending"),
+            // A complaint's block is for system administrators to clear.
+            Self::Complaint(_) => (StatusCode::FORBIDDEN, "forbidden"),
         }
     }
 }

@@ -302,52 +302,11 @@ pub async fn add(
 // ---------- POST .../{invitationId}/resend and .../revoke ----------
 
 pub fn invitation_not_found() -> Problem {
-    Problem::not_found(
-        "invitation_not_found",
-        "There is no such invitation in this learning contract.",
-    )
+    Problem::invitation_not_found()
 }
 
 fn parse_invitation_id(id: &str) -> Result<InvitationId, Problem> {
     InvitationId::parse(id).map_err(|_| invitation_not_found())
-}
-
-fn resend_problem(err: ChangeError<ResendRefused>) -> Problem {
-    {
-        match err {
-            ChangeError::NotFound => invitation_not_found(),
-            ChangeError::Store(e) => e.into(),
-            ChangeError::Refused(r) => match r {
-                ResendRefused::AlreadyEnrolled(_) => {
-                    Problem::conflict("already_enrolled", r.to_string())
-                }
-                ResendRefused::Revoked(_) => Problem::conflict("revoked", r.to_string()),
-                ResendRefused::TooSoon {
-                    retry_after_seconds,
-                } => {
-                    let mut p = Problem::new(
-                        StatusCode::TOO_MANY_REQUESTS,
-                        "resent_too_recently",
-                        r.to_string(),
-                    );
-                    p.retry_after_seconds = Some(retry_after_seconds);
-                    p
-                }
-            },
-        }
-    }
-}
-
-fn revoke_problem(err: ChangeError<RevokeRefused>) -> Problem {
-    {
-        match err {
-            ChangeError::NotFound => invitation_not_found(),
-            ChangeError::Store(e) => e.into(),
-            ChangeError::Refused(r @ RevokeRefused::AlreadyEnrolled(_)) => {
-                Problem::conflict("already_enrolled", r.to_string())
-            }
-        }
-    }
 }
 
 async fn view_of(
@@ -397,8 +356,7 @@ pub async fn resend_one(
     let inv = app
         .store
         .resend(contract, invitation, &caller.user_id, now)
-        .await
-        .map_err(resend_problem)?;
+        .await?;
     Ok(wire::InvitationChange {
         invitation: shown(app, caller, contract, &inv, now).await?,
         changed: true,
@@ -436,17 +394,7 @@ pub async fn extend_one(
             &caller.user_id,
             now,
         )
-        .await
-        .map_err(|err| match err {
-            ChangeError::NotFound => invitation_not_found(),
-            ChangeError::Store(e) => e.into(),
-            ChangeError::Refused(r @ ExtendRefused::AlreadyEnrolled(_)) => {
-                Problem::conflict("already_enrolled", r.to_string())
-            }
-            ChangeError::Refused(r @ ExtendRefused::Revoked(_)) => {
-                Problem::conflict("revoked", r.to_string())
-            }
-        })?;
+        .await?;
     Ok(wire::InvitationChange {
         invitation: view_of(app, caller, contract, invitation).await?,
         changed: matches!(decision, ExtendDecision::Extend(_)),
@@ -472,21 +420,7 @@ pub async fn correct_address(
     let inv = app
         .store
         .correct_address(&contract, &invitation, &to, &caller.user_id, now)
-        .await
-        .map_err(|err| match err {
-            ChangeError::NotFound => invitation_not_found(),
-            ChangeError::Store(e) => e.into(),
-            ChangeError::Refused(r) => {
-                let code = match r {
-                    CorrectRefused::AlreadyEnrolled(_) => "already_enrolled",
-                    CorrectRefused::Revoked(_) => "revoked",
-                    CorrectRefused::SameAddress => "same_address",
-                    CorrectRefused::AlreadyInvited(_) => "already_invited",
-                    CorrectRefused::MailNotFailed(_) => "mail_not_failed",
-                };
-                Problem::conflict(code, r.to_string())
-            }
-        })?;
+        .await?;
     Ok(http::json(
         StatusCode::OK,
         &wire::InvitationChange {
@@ -516,17 +450,7 @@ pub async fn clear_block(
             caller.system_admin,
             (app.clock)(),
         )
-        .await
-        .map_err(|err| match err {
-            ChangeError::NotFound => invitation_not_found(),
-            ChangeError::Store(e) => e.into(),
-            ChangeError::Refused(r @ ClearBlockRefused::NotPending(_)) => {
-                Problem::conflict("not_pending", r.to_string())
-            }
-            ChangeError::Refused(r @ ClearBlockRefused::Complaint(_)) => {
-                Problem::forbidden(r.to_string())
-            }
-        })?;
+        .await?;
     Ok(http::json(
         StatusCode::OK,
         &wire::InvitationChange {
@@ -558,8 +482,7 @@ pub async fn revoke_one(
     let decision = app
         .store
         .revoke(&contract.id, invitation, &caller.user_id, (app.clock)())
-        .await
-        .map_err(revoke_problem)?;
+        .await?;
     Ok(wire::InvitationChange {
         invitation: view_of(app, caller, contract, invitation).await?,
         changed: decision == RevokeDecision::Revoke,
