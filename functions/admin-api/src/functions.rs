@@ -3,6 +3,7 @@
 //! wire crate's route table gives it), so each binary links only its own route handlers and
 //! each role (infra/template.yaml) allows only what those handlers call.
 
+use crate::routes::invitations::Action;
 use crate::routes::{
     admins, bulk, contracts, export, history, imports, invitations, people, settings, users,
 };
@@ -125,11 +126,10 @@ pub mod resend {
             let id = param(&params, "id");
             match *route {
                 routes::RESEND => {
-                    invitations::resend(app, &caller, id, param(&params, "invitationId")).await
+                    let invitation = param(&params, "invitationId");
+                    invitations::act_on_one(app, &caller, id, invitation, Action::Resend).await
                 }
-                routes::RESEND_MANY => {
-                    bulk::act(app, &caller, id, bulk::BulkAction::Resend, &req).await
-                }
+                routes::RESEND_MANY => bulk::act(app, &caller, id, Action::Resend, &req).await,
                 _ => Err(not_served(route)),
             }
         })
@@ -150,11 +150,10 @@ pub mod revoke {
             let id = param(&params, "id");
             match *route {
                 routes::REVOKE => {
-                    invitations::revoke(app, &caller, id, param(&params, "invitationId")).await
+                    let invitation = param(&params, "invitationId");
+                    invitations::act_on_one(app, &caller, id, invitation, Action::Revoke).await
                 }
-                routes::REVOKE_MANY => {
-                    bulk::act(app, &caller, id, bulk::BulkAction::Revoke, &req).await
-                }
+                routes::REVOKE_MANY => bulk::act(app, &caller, id, Action::Revoke, &req).await,
                 _ => Err(not_served(route)),
             }
         })
@@ -175,11 +174,10 @@ pub mod extend {
             let id = param(&params, "id");
             match *route {
                 routes::EXTEND => {
-                    invitations::extend(app, &caller, id, param(&params, "invitationId")).await
+                    let invitation = param(&params, "invitationId");
+                    invitations::act_on_one(app, &caller, id, invitation, Action::Extend).await
                 }
-                routes::EXTEND_MANY => {
-                    bulk::act(app, &caller, id, bulk::BulkAction::Extend, &req).await
-                }
+                routes::EXTEND_MANY => bulk::act(app, &caller, id, Action::Extend, &req).await,
                 _ => Err(not_served(route)),
             }
         })

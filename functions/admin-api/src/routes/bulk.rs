@@ -3,7 +3,7 @@
 //! action, so an enrolled one is refused in its row while the rest go through. One request
 //! handles at most [`PAGE`] invitations and answers where to go on.
 
-use crate::routes::invitations::{extend_one, resend_one, revoke_one, search_too_long};
+use crate::routes::invitations::{search_too_long, Action};
 use crate::{managed_contract, App};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
@@ -17,13 +17,6 @@ pub const PAGE: usize = 100;
 /// Ids or addresses one request may list (worked through [`PAGE`] at a time).
 pub const MAX_LISTED: usize = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BulkAction {
-    Resend,
-    Extend,
-    Revoke,
-}
-
 /// One invitation to act on, or what was asked for and not found.
 enum Target {
     Found(Box<Invitation>),
@@ -35,14 +28,13 @@ pub async fn act(
     app: &App,
     caller: &Caller,
     id: &str,
-    action: BulkAction,
+    action: Action,
     req: &Request,
 ) -> Result<Response<Body>, Problem> {
     let contract = managed_contract(app, caller, id).await?;
     let body: wire::BulkRequest = http::body(req)?;
     let now = (app.clock)();
-    // Nothing new is mailed, nor a link kept alive, for a contract that has ended.
-    if action != BulkAction::Revoke {
+    if action.needs_sends() {
         contract.accept_sends(now)?;
     }
     let (targets, continuation) = select(app, &contract, &body, now).await?;
@@ -58,11 +50,7 @@ pub async fn act(
         let outcome = match target {
             Target::Missing { as_sent, why } => missing(as_sent, why),
             Target::Found(invitation) => {
-                let done = match action {
-                    BulkAction::Resend => resend_one(app, caller, &contract, &invitation.id).await,
-                    BulkAction::Extend => extend_one(app, caller, &contract, &invitation.id).await,
-                    BulkAction::Revoke => revoke_one(app, caller, &contract, &invitation.id).await,
-                };
+                let done = action.apply(app, caller, &contract, &invitation.id).await;
                 outcome_of(&invitation, done)
             }
         };

@@ -299,7 +299,57 @@ pub async fn add(
     Ok(http::json(StatusCode::OK, &views::add_result(results)))
 }
 
-// ---------- POST .../{invitationId}/resend and .../revoke ----------
+// ---------- POST .../{invitationId}/resend, .../extend and .../revoke ----------
+
+/// What an admin does to one invitation, on its own route or for each of a bulk request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// A new link, mailed; the old one stops working.
+    Resend,
+    /// The same link (nothing is mailed) lasts as long as a new invitation's would from now.
+    Extend,
+    /// Withdrawn, unless the student has enrolled (a condition on the write).
+    Revoke,
+}
+
+impl Action {
+    /// Nothing new is mailed, nor a link kept alive, for a contract that has ended.
+    pub fn needs_sends(self) -> bool {
+        self != Action::Revoke
+    }
+
+    /// The action on `invitation` of `contract` (whose sends it has checked when it needs them).
+    pub async fn apply(
+        self,
+        app: &App,
+        caller: &Caller,
+        contract: &Contract,
+        invitation: &InvitationId,
+    ) -> Result<wire::InvitationChange, Problem> {
+        match self {
+            Action::Resend => resend_one(app, caller, contract, invitation).await,
+            Action::Extend => extend_one(app, caller, contract, invitation).await,
+            Action::Revoke => revoke_one(app, caller, contract, invitation).await,
+        }
+    }
+}
+
+/// `POST .../{invitationId}/{resend|extend|revoke}`: the action on one invitation.
+pub async fn act_on_one(
+    app: &App,
+    caller: &Caller,
+    id: &str,
+    invitation: &str,
+    action: Action,
+) -> Result<Response<Body>, Problem> {
+    let contract = managed_contract(app, caller, id).await?;
+    let invitation = parse_invitation_id(invitation)?;
+    if action.needs_sends() {
+        contract.accept_sends((app.clock)())?;
+    }
+    let change = action.apply(app, caller, &contract, &invitation).await?;
+    Ok(http::json(StatusCode::OK, &change))
+}
 
 pub fn invitation_not_found() -> Problem {
     Problem::invitation_not_found()
@@ -321,20 +371,6 @@ async fn view_of(
         .await?
         .ok_or_else(invitation_not_found)?;
     shown(app, caller, contract, &inv, (app.clock)()).await
-}
-
-pub async fn resend(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    invitation: &str,
-) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let invitation = parse_invitation_id(invitation)?;
-    let now = (app.clock)();
-    contract.accept_sends(now)?;
-    let change = resend_one(app, caller, &contract, &invitation).await?;
-    Ok(http::json(StatusCode::OK, &change))
 }
 
 /// Resend, for one invitation of a contract whose sends are accepted: the single route and
@@ -361,21 +397,6 @@ pub async fn resend_one(
         invitation: shown(app, caller, contract, &inv, now).await?,
         changed: true,
     })
-}
-
-/// `POST .../extend`: the invitation's link (the same one, nothing is mailed) lasts as long as
-/// a new invitation's would from now, within the contract.
-pub async fn extend(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    invitation: &str,
-) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let invitation = parse_invitation_id(invitation)?;
-    contract.accept_sends((app.clock)())?;
-    let change = extend_one(app, caller, &contract, &invitation).await?;
-    Ok(http::json(StatusCode::OK, &change))
 }
 
 pub async fn extend_one(
@@ -458,18 +479,6 @@ pub async fn clear_block(
             changed: cleared,
         },
     ))
-}
-
-pub async fn revoke(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    invitation: &str,
-) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let invitation = parse_invitation_id(invitation)?;
-    let change = revoke_one(app, caller, &contract, &invitation).await?;
-    Ok(http::json(StatusCode::OK, &change))
 }
 
 /// Revoke, for one invitation: the single route and each invitation of a bulk revoke.
