@@ -98,6 +98,22 @@ impl AppContext {
         }
     }
 
+    /// One call of the API, off the render: `call` gets the signed-in client, and `done` gets
+    /// its answer, a failure first through [`AppContext::check`] (so a 401 signs out). The one
+    /// way pages call the API; they dispatch what `done` gets to their reducer.
+    pub fn call<T, F, Fut>(&self, call: F, done: impl FnOnce(Result<T, ApiError>) + 'static)
+    where
+        T: 'static,
+        F: FnOnce(Api) -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+    {
+        let ctx = self.clone();
+        yew::platform::spawn_local(async move {
+            let result = call(ctx.api()).await.map_err(|e| ctx.check(e));
+            done(result);
+        });
+    }
+
     /// Every failed admin call comes through here: a 401 ends the session, which sends the user
     /// back to sign-in; anything else is for the page to show.
     pub fn check(&self, err: ApiError) -> ApiError {

@@ -102,9 +102,10 @@ pub fn FunnelSection(props: &FunnelSectionProps) -> Html {
         use_effect_with(props.contract_id.clone(), move |id| {
             let id = id.clone();
             funnel.set(None);
-            yew::platform::spawn_local(async move {
-                funnel.set(Some(ctx.api().funnel(&id).await.map_err(|e| ctx.check(e))));
-            });
+            ctx.call(
+                move |api| async move { api.funnel(&id).await },
+                move |result| funnel.set(Some(result)),
+            );
         });
     }
     html! {

@@ -7,6 +7,7 @@ pub mod form;
 pub mod funnel;
 pub mod import_report;
 pub mod layout;
+pub mod outcome;
 pub mod person_results;
 pub mod seat_chart;
 pub mod status;

@@ -111,9 +111,10 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
         Callback::from(move |q: String| {
             let (ctx, found) = (ctx.clone(), found.clone());
             found.set(None);
-            yew::platform::spawn_local(async move {
-                found.set(Some(ctx.api().users(&q).await.map_err(|e| ctx.check(e))));
-            });
+            ctx.call(
+                move |api| async move { api.users(&q).await },
+                move |result| found.set(Some(result)),
+            );
         })
     };
     {
@@ -202,12 +203,15 @@ fn AddInvitations(props: &AddInvitationsProps) -> Html {
                 };
                 let (ctx, id, sent) = (ctx.clone(), id.clone(), sent.clone());
                 sent.set(Sent::Sending);
-                yew::platform::spawn_local(async move {
-                    sent.set(match ctx.api().invite(&id, &people).await {
-                        Ok(result) => Sent::Done(result),
-                        Err(e) => Sent::Failed(ctx.check(e)),
-                    });
-                });
+                ctx.call(
+                    move |api| async move { api.invite(&id, &people).await },
+                    move |result| {
+                        sent.set(match result {
+                            Ok(result) => Sent::Done(result),
+                            Err(e) => Sent::Failed(e),
+                        })
+                    },
+                );
             }
             Method::Csv => {
                 if let Some(f) = (*file).clone() {

@@ -7,6 +7,7 @@ use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
 use crate::components::layout::{ContractHeader, Tab};
+use crate::components::outcome::Outcome;
 use crate::components::unconfirmed::Unconfirmed;
 use crate::pages::use_contract;
 use crate::AppContext;
@@ -160,10 +161,10 @@ pub fn AdminsPage(props: &AdminsPageProps) -> Html {
         let (ctx, state) = (ctx.clone(), state.clone());
         use_effect_with(props.id.clone(), move |id| {
             let id = id.clone();
-            yew::platform::spawn_local(async move {
-                let result = ctx.api().admins(&id).await.map_err(|e| ctx.check(e));
-                state.dispatch(AdminsAction::Loaded(result));
-            });
+            ctx.call(
+                move |api| async move { api.admins(&id).await },
+                move |result| state.dispatch(AdminsAction::Loaded(result)),
+            );
         });
     }
     let on_remove = {
@@ -171,14 +172,11 @@ pub fn AdminsPage(props: &AdminsPageProps) -> Html {
         Callback::from(move |admin: Admin| {
             let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
             state.dispatch(AdminsAction::Removing(admin.id.clone()));
-            yew::platform::spawn_local(async move {
-                let result = ctx
-                    .api()
-                    .remove_admin(&id, &admin.id)
-                    .await
-                    .map_err(|e| ctx.check(e));
-                state.dispatch(AdminsAction::Removed(admin, result));
-            });
+            let user_id = admin.id.clone();
+            ctx.call(
+                move |api| async move { api.remove_admin(&id, &user_id).await },
+                move |result| state.dispatch(AdminsAction::Removed(admin, result)),
+            );
         })
     };
     let on_add = {
@@ -186,14 +184,11 @@ pub fn AdminsPage(props: &AdminsPageProps) -> Html {
         Callback::from(move |user: User| {
             let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
             state.dispatch(AdminsAction::Adding(user.clone()));
-            yew::platform::spawn_local(async move {
-                let result = ctx
-                    .api()
-                    .add_admin(&id, &user.id)
-                    .await
-                    .map_err(|e| ctx.check(e));
-                state.dispatch(AdminsAction::Added(user, result));
-            });
+            let user_id = user.id.clone();
+            ctx.call(
+                move |api| async move { api.add_admin(&id, &user_id).await },
+                move |result| state.dispatch(AdminsAction::Added(user, result)),
+            );
         })
     };
     let on_search = {
@@ -201,10 +196,11 @@ pub fn AdminsPage(props: &AdminsPageProps) -> Html {
         Callback::from(move |q: String| {
             let (ctx, state) = (ctx.clone(), state.clone());
             state.dispatch(AdminsAction::Search(q.clone()));
-            yew::platform::spawn_local(async move {
-                let result = ctx.api().users(&q).await.map_err(|e| ctx.check(e));
-                state.dispatch(AdminsAction::Found(q, result));
-            });
+            let query = q.clone();
+            ctx.call(
+                move |api| async move { api.users(&query).await },
+                move |result| state.dispatch(AdminsAction::Found(q, result)),
+            );
         })
     };
     let dispatch = {
@@ -258,7 +254,7 @@ pub fn AdminsView(props: &AdminsViewProps) -> Html {
                 <p class="hint">{"Admins manage this learning contract's invitations. Only a system administrator can add or remove them."}</p>
             }
             if let Some(text) = &s.outcome {
-                <Outcome text={text.clone()} />
+                <Outcome text={text.clone()} id="admins-outcome" />
             }
             if admins.is_empty() {
                 <p class="empty" role="status">{"This learning contract has no admins."}</p>
@@ -271,29 +267,6 @@ pub fn AdminsView(props: &AdminsViewProps) -> Html {
                     on_search={props.on_search.clone()} on_add={props.on_add.clone()} />
             }
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct OutcomeProps {
-    text: AttrValue,
-}
-
-/// The last change, said once it is done. Focus moves to it: the button that did the change has
-/// gone (a removed admin's row, a person now marked as an admin).
-#[component]
-fn Outcome(props: &OutcomeProps) -> Html {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with(props.text.clone(), move |_| {
-            if let Some(p) = node.cast::<web_sys::HtmlElement>() {
-                let _ = p.focus();
-            }
-        });
-    }
-    html! {
-        <p class="outcome ok" role="status" id="admins-outcome" tabindex="-1" ref={node}>{props.text.clone()}</p>
     }
 }
 

@@ -35,11 +35,10 @@ pub fn ContractsPage() -> Html {
         use_effect_with((*query).clone(), move |q| {
             let q = q.clone();
             contracts.set(None);
-            yew::platform::spawn_local(async move {
-                contracts.set(Some(
-                    ctx.api().contracts(&q).await.map_err(|e| ctx.check(e)),
-                ));
-            });
+            ctx.call(
+                move |api| async move { api.contracts(&q).await },
+                move |result| contracts.set(Some(result)),
+            );
         });
     }
     let on_search = {

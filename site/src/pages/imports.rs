@@ -27,25 +27,25 @@ pub fn ImportsPage(props: &ImportsPageProps) -> Html {
         let (ctx, imports) = (ctx.clone(), imports.clone());
         use_effect_with(props.id.clone(), move |id| {
             let id = id.clone();
-            yew::platform::spawn_local(async move {
-                imports.set(Some(ctx.api().imports(&id).await.map_err(|e| ctx.check(e))));
-            });
+            ctx.call(
+                move |api| async move { api.imports(&id).await },
+                move |result| imports.set(Some(result)),
+            );
         });
     }
     let on_open = {
         let (ctx, reports, id) = (ctx.clone(), reports.clone(), props.id.clone());
         Callback::from(move |import_id: String| {
             let (ctx, reports, id) = (ctx.clone(), reports.clone(), id.clone());
-            yew::platform::spawn_local(async move {
-                let result = ctx
-                    .api()
-                    .import(&id, &import_id)
-                    .await
-                    .map_err(|e| ctx.check(e));
-                let mut map = (*reports).clone();
-                map.insert(import_id, result);
-                reports.set(map);
-            });
+            let asked = import_id.clone();
+            ctx.call(
+                move |api| async move { api.import(&id, &asked).await },
+                move |result| {
+                    let mut map = (*reports).clone();
+                    map.insert(import_id, result);
+                    reports.set(map);
+                },
+            );
         })
     };
     html! {

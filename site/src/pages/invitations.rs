@@ -366,14 +366,11 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
             (id, state.query(), state.generation),
             move |(id, query, _)| {
                 let (id, query) = (id.clone(), query.clone());
-                yew::platform::spawn_local(async move {
-                    let result = ctx
-                        .api()
-                        .invitations(&id, &query)
-                        .await
-                        .map_err(|e| ctx.check(e));
-                    state_handle.dispatch(InvitationsAction::Loaded(query, result));
-                });
+                let asked = query.clone();
+                ctx.call(
+                    move |api| async move { api.invitations(&id, &asked).await },
+                    move |result| state_handle.dispatch(InvitationsAction::Loaded(query, result)),
+                );
             },
         );
     }
@@ -408,18 +405,17 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                 invitation_id.clone(),
                 email.clone(),
             ));
-            yew::platform::spawn_local(async move {
-                let result = ctx
-                    .api()
-                    .correct_address(&id, &invitation_id, &email)
-                    .await
-                    .map_err(|e| ctx.check(e));
-                state.dispatch(InvitationsAction::Finished(
-                    invitation_id,
-                    RowAction::CorrectAddress,
-                    Box::new(result),
-                ));
-            });
+            let invitation = invitation_id.clone();
+            ctx.call(
+                move |api| async move { api.correct_address(&id, &invitation, &email).await },
+                move |result| {
+                    state.dispatch(InvitationsAction::Finished(
+                        invitation_id,
+                        RowAction::CorrectAddress,
+                        Box::new(result),
+                    ))
+                },
+            );
         })
     };
     let history = {
@@ -427,14 +423,13 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
         Callback::from(move |(invitation_id, cursor): (String, Option<String>)| {
             let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
             state.dispatch(InvitationsAction::HistoryRequested(invitation_id.clone()));
-            yew::platform::spawn_local(async move {
-                let result = ctx
-                    .api()
-                    .history(&id, &invitation_id, cursor.as_deref())
-                    .await
-                    .map_err(|e| ctx.check(e));
-                state.dispatch(InvitationsAction::HistoryLoaded(invitation_id, result));
-            });
+            let invitation = invitation_id.clone();
+            ctx.call(
+                move |api| async move { api.history(&id, &invitation, cursor.as_deref()).await },
+                move |result| {
+                    state.dispatch(InvitationsAction::HistoryLoaded(invitation_id, result))
+                },
+            );
         })
     };
     let export = {

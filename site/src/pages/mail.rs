@@ -378,14 +378,10 @@ pub fn MailPage(props: &MailPageProps) -> Html {
         Callback::from(move |mail: MailSettingsRequest| {
             let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
             state.dispatch(MailAction::Saving);
-            yew::platform::spawn_local(async move {
-                let result = ctx
-                    .api()
-                    .save_mail(&id, &mail)
-                    .await
-                    .map_err(|e| ctx.check(e));
-                state.dispatch(MailAction::Saved(result));
-            });
+            ctx.call(
+                move |api| async move { api.save_mail(&id, &mail).await },
+                move |result| state.dispatch(MailAction::Saved(result)),
+            );
         })
     };
     let on_test = {
@@ -393,14 +389,10 @@ pub fn MailPage(props: &MailPageProps) -> Html {
         Callback::from(move |mail: MailSettingsRequest| {
             let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
             state.dispatch(MailAction::Testing);
-            yew::platform::spawn_local(async move {
-                let result = ctx
-                    .api()
-                    .test_mail(&id, &mail)
-                    .await
-                    .map_err(|e| ctx.check(e));
-                state.dispatch(MailAction::Tested(result));
-            });
+            ctx.call(
+                move |api| async move { api.test_mail(&id, &mail).await },
+                move |result| state.dispatch(MailAction::Tested(result)),
+            );
         })
     };
     let on_save_plan = {
@@ -408,14 +400,10 @@ pub fn MailPage(props: &MailPageProps) -> Html {
         Callback::from(move |plan: ReminderPlan| {
             let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
             state.dispatch(MailAction::PlanSaving);
-            yew::platform::spawn_local(async move {
-                let result = ctx
-                    .api()
-                    .save_reminders(&id, &plan)
-                    .await
-                    .map_err(|e| ctx.check(e));
-                state.dispatch(MailAction::PlanSaved(result));
-            });
+            ctx.call(
+                move |api| async move { api.save_reminders(&id, &plan).await },
+                move |result| state.dispatch(MailAction::PlanSaved(result)),
+            );
         })
     };
     let dispatch = {

@@ -27,11 +27,10 @@ pub fn use_contract(id: &str) -> Option<Result<Contract, ApiError>> {
         use_effect_with(id.to_owned(), move |id| {
             let id = id.clone();
             contract.set(None);
-            yew::platform::spawn_local(async move {
-                contract.set(Some(
-                    ctx.api().contract(&id).await.map_err(|e| ctx.check(e)),
-                ));
-            });
+            ctx.call(
+                move |api| async move { api.contract(&id).await },
+                move |result| contract.set(Some(result)),
+            );
         });
     }
     (*contract).clone()

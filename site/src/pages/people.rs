@@ -8,6 +8,7 @@ use crate::api::{ApiError, NewPerson, PersonAdded, User};
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
+use crate::components::outcome::Outcome;
 use crate::components::unconfirmed::Unconfirmed;
 use crate::format;
 use crate::AppContext;
@@ -294,10 +295,11 @@ pub fn PeoplePage() -> Html {
             let (ctx, state) = (ctx.clone(), state.clone());
             let q = q.trim().to_owned();
             state.dispatch(PeopleAction::Search(q.clone()));
-            yew::platform::spawn_local(async move {
-                let result = ctx.api().users(&q).await.map_err(|e| ctx.check(e));
-                state.dispatch(PeopleAction::Found(q, result));
-            });
+            let query = q.clone();
+            ctx.call(
+                move |api| async move { api.users(&query).await },
+                move |result| state.dispatch(PeopleAction::Found(q, result)),
+            );
         })
     };
     // The first people of the directory, as soon as the page opens.
@@ -314,14 +316,10 @@ pub fn PeoplePage() -> Html {
         Callback::from(move |person: NewPerson| {
             let (ctx, state) = (ctx.clone(), state.clone());
             state.dispatch(PeopleAction::Adding);
-            yew::platform::spawn_local(async move {
-                let result = ctx
-                    .api()
-                    .add_person(&person)
-                    .await
-                    .map_err(|e| ctx.check(e));
-                state.dispatch(PeopleAction::Added(Box::new(result)));
-            });
+            ctx.call(
+                move |api| async move { api.add_person(&person).await },
+                move |result| state.dispatch(PeopleAction::Added(Box::new(result))),
+            );
         })
     };
     let on_change = {
@@ -329,15 +327,16 @@ pub fn PeoplePage() -> Html {
         Callback::from(move |(user, change): (User, Change)| {
             let (ctx, state) = (ctx.clone(), state.clone());
             state.dispatch(PeopleAction::Changing(user.id.clone(), change));
-            yew::platform::spawn_local(async move {
-                let api = ctx.api();
-                let result = match change {
-                    Change::Grant => api.grant_system_admin(&user.id).await,
-                    Change::Withdraw => api.withdraw_system_admin(&user.id).await,
-                }
-                .map_err(|e| ctx.check(e));
-                state.dispatch(PeopleAction::Changed(user, change, result));
-            });
+            let user_id = user.id.clone();
+            ctx.call(
+                move |api| async move {
+                    match change {
+                        Change::Grant => api.grant_system_admin(&user_id).await,
+                        Change::Withdraw => api.withdraw_system_admin(&user_id).await,
+                    }
+                },
+                move |result| state.dispatch(PeopleAction::Changed(user, change, result)),
+            );
         })
     };
     let dispatch = {
@@ -514,31 +513,9 @@ pub fn AddPerson(props: &AddPersonProps) -> Html {
                 </button>
             </form>
             if let Some(text) = &props.added {
-                <Outcome text={text.clone()} />
+                <Outcome text={text.clone()} id="add-person-outcome" />
             }
         </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct OutcomeProps {
-    text: AttrValue,
-}
-
-/// What the last add did. Focus moves to it, so a keyboard user hears it and goes on from there.
-#[component]
-fn Outcome(props: &OutcomeProps) -> Html {
-    let node = use_node_ref();
-    {
-        let node = node.clone();
-        use_effect_with(props.text.clone(), move |_| {
-            if let Some(p) = node.cast::<web_sys::HtmlElement>() {
-                let _ = p.focus();
-            }
-        });
-    }
-    html! {
-        <p class="outcome ok" role="status" id="add-person-outcome" tabindex="-1" ref={node}>{props.text.clone()}</p>
     }
 }
 
