@@ -1,4 +1,5 @@
-//! The conditional transitions of one invitation: resend, revoke, enrol. Each decides from
+//! The conditional transitions of one invitation: resend, revoke, extend, enrol, correct an
+//! address, clear a block. Each decides from
 //! the item as last seen (the domain's `check_*`), writes under a condition, and when the
 //! condition fails decides again from the item DynamoDB hands back (ALL_OLD).
 
@@ -20,11 +21,7 @@ impl TransitionStore for DynamoStore {
         by: &UserId,
         now: DateTime<Utc>,
     ) -> Result<Invitation, ChangeError<ResendRefused>> {
-        let mut current = self
-            .load(Some(&contract.id), id)
-            .await?
-            .ok_or(ChangeError::NotFound)?;
-        for _ in 0..MAX_ATTEMPTS {
+        self.transition(&contract.id, id, |current| {
             current.check_resend(now).map_err(ChangeError::Refused)?;
             let expires_at = contract.invitation_expiry(now);
             let values = Item::from([
@@ -67,21 +64,19 @@ impl TransitionStore for DynamoStore {
                     invitation_id: Some(id.clone()),
                 },
             ));
-            match self.transact(items).await? {
-                TxOutcome::Done => {
+            Ok(Step::Write(
+                items,
+                Box::new(move |mut current| {
                     current.token_version += 1;
                     current.expires_at = expires_at;
                     current.delivery = Delivery::Queued;
                     current.last_queued_at = now;
                     current.send_count += 1;
-                    return Ok(current);
-                }
-                TxOutcome::Cancelled(reasons) => {
-                    current = as_it_is_now(&reasons)?.ok_or(ChangeError::NotFound)?;
-                }
-            }
-        }
-        Err(ChangeError::Store(StoreError::Contended))
+                    current
+                }),
+            ))
+        })
+        .await
     }
 
     async fn revoke(
@@ -91,16 +86,12 @@ impl TransitionStore for DynamoStore {
         by: &UserId,
         now: DateTime<Utc>,
     ) -> Result<RevokeDecision, ChangeError<RevokeRefused>> {
-        let mut current = self
-            .load(Some(contract), id)
-            .await?
-            .ok_or(ChangeError::NotFound)?;
-        for _ in 0..MAX_ATTEMPTS {
+        self.transition(contract, id, |current| {
             // The read only picks the message; the condition below is what decides.
             if current.check_revoke().map_err(ChangeError::Refused)?
                 == RevokeDecision::AlreadyRevoked
             {
-                return Ok(RevokeDecision::AlreadyRevoked);
+                return Ok(Step::Answer(RevokeDecision::AlreadyRevoked));
             }
             let values = Item::from([
                 (":id".into(), s(id.as_str())),
@@ -140,7 +131,7 @@ impl TransitionStore for DynamoStore {
                 // the item that records it.
                 self.put_history(
                     contract,
-                    &super::invite_record(&current),
+                    &super::invite_record(current),
                     history_sk_invite(id, current.invited_at),
                 ),
             ];
@@ -155,14 +146,9 @@ impl TransitionStore for DynamoStore {
                     invitation_id: Some(id.clone()),
                 },
             ));
-            match self.transact(items).await? {
-                TxOutcome::Done => return Ok(RevokeDecision::Revoke),
-                TxOutcome::Cancelled(reasons) => {
-                    current = as_it_is_now(&reasons)?.ok_or(ChangeError::NotFound)?;
-                }
-            }
-        }
-        Err(ChangeError::Store(StoreError::Contended))
+            Ok(Step::Write(items, Box::new(|_| RevokeDecision::Revoke)))
+        })
+        .await
     }
 
     async fn extend(
@@ -173,15 +159,11 @@ impl TransitionStore for DynamoStore {
         by: &UserId,
         now: DateTime<Utc>,
     ) -> Result<ExtendDecision, ChangeError<ExtendRefused>> {
-        let mut current = self
-            .load(Some(contract), id)
-            .await?
-            .ok_or(ChangeError::NotFound)?;
-        for _ in 0..MAX_ATTEMPTS {
+        self.transition(contract, id, |current| {
             if current.check_extend(until).map_err(ChangeError::Refused)?
                 == ExtendDecision::AlreadyLater
             {
-                return Ok(ExtendDecision::AlreadyLater);
+                return Ok(Step::Answer(ExtendDecision::AlreadyLater));
             }
             let values = Item::from([
                 (":id".into(), s(id.as_str())),
@@ -220,14 +202,12 @@ impl TransitionStore for DynamoStore {
                     invitation_id: Some(id.clone()),
                 },
             ));
-            match self.transact(items).await? {
-                TxOutcome::Done => return Ok(ExtendDecision::Extend(until)),
-                TxOutcome::Cancelled(reasons) => {
-                    current = as_it_is_now(&reasons)?.ok_or(ChangeError::NotFound)?;
-                }
-            }
-        }
-        Err(ChangeError::Store(StoreError::Contended))
+            Ok(Step::Write(
+                items,
+                Box::new(move |_| ExtendDecision::Extend(until)),
+            ))
+        })
+        .await
     }
 
     async fn enrol(
@@ -639,6 +619,52 @@ impl DynamoStore {
 /// After a transition's transaction was cancelled: the invitation as DynamoDB handed it back
 /// with its failed condition (ALL_OLD; the caller decides again from it, never from a second
 /// read), or `None` when there is no such item any more.
+/// What a transition does with the invitation as last seen.
+pub(super) enum Step<T> {
+    /// Nothing to write: this is the answer.
+    Answer(T),
+    /// These writes, in one transaction under their conditions; once done, the answer from
+    /// the invitation as it was seen.
+    Write(
+        Vec<TransactWriteItem>,
+        Box<dyn FnOnce(Invitation) -> T + Send>,
+    ),
+}
+
+impl DynamoStore {
+    /// The skeleton of every change of one invitation: read it, let `step` decide (the
+    /// domain's `check_*`) and say what to write, write it under its conditions, and when a
+    /// condition fails decide again from the item as DynamoDB hands it back (ALL_OLD), at
+    /// most MAX_ATTEMPTS times.
+    pub(super) async fn transition<R, T>(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+        mut step: impl FnMut(&Invitation) -> Result<Step<T>, ChangeError<R>> + Send,
+    ) -> Result<T, ChangeError<R>>
+    where
+        R: Send,
+        T: Send,
+    {
+        let mut current = self
+            .load(Some(contract), id)
+            .await?
+            .ok_or(ChangeError::NotFound)?;
+        for _ in 0..MAX_ATTEMPTS {
+            match step(&current)? {
+                Step::Answer(answer) => return Ok(answer),
+                Step::Write(items, then) => match self.transact(items).await? {
+                    TxOutcome::Done => return Ok(then(current)),
+                    TxOutcome::Cancelled(reasons) => {
+                        current = as_it_is_now(&reasons)?.ok_or(ChangeError::NotFound)?;
+                    }
+                },
+            }
+        }
+        Err(ChangeError::Store(StoreError::Contended))
+    }
+}
+
 fn as_it_is_now(reasons: &[CancellationReason]) -> Result<Option<Invitation>, StoreError> {
     Ok(reasons
         .first()
