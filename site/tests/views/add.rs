@@ -1,0 +1,184 @@
+//! The Add page: the two ways to add people, picking users, Step 2 of 2 (activities), and a CSV
+//! upload's progress, import and check.
+
+use crate::helpers::*;
+use site::api::*;
+use site::pages::add::{AddStep, CsvProgress, CsvProgressView, Method, MethodTabs, UserPicker};
+use yew::prelude::*;
+
+fn add_step(c: Contract, people: Option<&str>, chosen: Vec<String>) -> String {
+    let people = people.map(String::from);
+    render(move || {
+        html! {
+            <AddStep contract={c} {people} {chosen} on_toggle_activity={Callback::noop()}
+                on_all={Callback::noop()} on_add={Callback::noop()} />
+        }
+    })
+}
+
+#[test]
+fn step_2_of_2_appears_only_for_a_voucher_with_several_activities() {
+    let multi = add_step(
+        contract("voucher", 3, "active"),
+        Some("2 people selected"),
+        vec![],
+    );
+    let t = text(&multi);
+    assert!(t.contains("Step 2 of 2"));
+    assert!(t.contains("Activity 1") && t.contains("Activity 3") && t.contains("All activities"));
+    assert!(
+        tag(&multi, "add-users").contains(" disabled"),
+        "no activity chosen yet"
+    );
+
+    let chosen = add_step(
+        contract("voucher", 3, "active"),
+        Some("2 people selected"),
+        vec!["a2".into()],
+    );
+    assert!(!tag(&chosen, "add-users").contains(" disabled"));
+    assert!(tag(&chosen, "activity-a2").contains(" checked"));
+    assert!(!tag(&chosen, "activity-a1").contains(" checked"));
+
+    for c in [
+        contract("subscription", 2, "active"),
+        contract("voucher", 1, "active"),
+    ] {
+        let html = add_step(c, Some("2 people selected"), vec![]);
+        assert!(!text(&html).contains("Step 2 of 2"));
+        assert!(!html.contains("activity-picker"));
+        assert!(text(&html).contains("Add Users"));
+    }
+    let sub = add_step(
+        contract("subscription", 2, "active"),
+        Some("2 people selected"),
+        vec![],
+    );
+    assert!(
+        text(&sub).contains("Invite 2 people selected to the subscription Nursing subscription.")
+    );
+    // Nothing to add until people are chosen.
+    assert!(!text(&add_step(contract("voucher", 3, "active"), None, vec![])).contains("Add Users"));
+}
+
+#[test]
+fn the_two_ways_to_add_people_are_labelled() {
+    let html =
+        render(|| html! { <MethodTabs method={Method::Directory} on_change={Callback::noop()} /> });
+    assert!(text(&html).contains("Upload CSV"));
+    assert!(text(&html).contains("Select individual users"));
+    assert!(tag(&html, "method-users").contains("aria-selected=\"true\""));
+    assert!(tag(&html, "method-csv").contains("aria-selected=\"false\""));
+}
+
+fn user_picker(found: Vec<User>, selected: Vec<User>, min_query: usize) -> String {
+    render(move || {
+        html! {
+            <UserPicker found={Some(Ok(found))} {selected} submitted={false} on_search={Callback::noop()}
+                on_toggle={Callback::noop()} on_submit={Callback::noop()} {min_query} />
+        }
+    })
+}
+
+fn csv_progress(progress: CsvProgress) -> String {
+    render(move || html! { <CsvProgressView {progress} /> })
+}
+
+#[test]
+fn the_user_picker_ticks_users_and_submits_the_selection() {
+    let users = vec![
+        user_at("u1", "Ann", "ann@example.com"),
+        user_at("u2", "Bo", "bo@example.com"),
+        // Issue 26: an account that only claims its address says so, and what picking it does.
+        User {
+            email_verified: false,
+            ..user_at("u3", "Sly", "new.hire@example.com")
+        },
+    ];
+    let selected = vec![users[1].clone()];
+    let html = user_picker(users, selected, 0);
+    assert!(html.contains("<label for=\"user-u1\">Ann"));
+    let label = |id: &str| text_between(&html, &format!("<label for=\"user-{id}\""), "</label>");
+    assert!(!label("u1").contains("not confirmed"), "{}", label("u1"));
+    assert!(
+        label("u3").contains(
+            "Address not confirmed: the invitation goes to the address, not to this account"
+        ),
+        "{}",
+        label("u3")
+    );
+    assert!(tag(&html, "user-u2").contains(" checked"));
+    assert!(!tag(&html, "user-u1").contains(" checked"));
+    assert!(text(&html).contains("1 person selected"));
+    assert!(!tag(&html, "submit-users").contains(" disabled"));
+    assert!(text(&html).contains("Submit"));
+}
+
+#[test]
+fn the_user_picker_submits_nothing_when_nobody_matches() {
+    let none = user_picker(vec![], vec![], 0);
+    assert!(tag(&none, "submit-users").contains(" disabled"));
+    assert!(text(&none).contains("No users match."));
+    assert!(!none.contains("user-search-hint"));
+}
+
+/// A contract admin searches by at least 3 letters (issue 26): said before they search.
+#[test]
+fn the_user_picker_says_how_many_letters_a_search_needs() {
+    let narrow = user_picker(vec![], vec![], 3);
+    assert!(tag(&narrow, "user-search").contains("minlength=\"3\""));
+    assert!(tag(&narrow, "user-search").contains("aria-describedby=\"user-search-hint\""));
+    assert!(text(&narrow).contains("Type at least 3 letters of a name"));
+    assert!(text(&narrow).contains("Nobody listed yet"));
+}
+
+#[test]
+fn an_upload_shows_its_progress() {
+    let html = csv_progress(CsvProgress::Uploading(45));
+    assert!(html.contains("<progress id=\"upload-progress\" max=\"100\" value=\"45\">"));
+    assert!(text(&html).contains("Uploading the file: 45%"));
+}
+
+#[test]
+fn a_finished_import_shows_its_report() {
+    let html = csv_progress(CsvProgress::Finished(done_import()));
+    let t = text(&html);
+    assert!(t.contains("Import finished") && t.contains("Done: 2,000 rows read"));
+    assert!(t.contains("Invited1,990"));
+    assert!(t.contains("bob@") && t.contains("invalid email address: no domain"));
+    assert!(html.contains("href=\"https://s3.example/report?sig=1\""));
+    assert!(t.contains("Download the full report"));
+}
+
+#[test]
+fn a_finished_check_says_what_would_happen_and_offers_to_invite_those_people() {
+    let mut check = new_import("chk", ImportState::Done, None);
+    check.mode = ImportMode::Check;
+    check.rows_read = 5;
+    check.counts.invited = 2;
+    check.counts.address_blocked = 1;
+    check.counts.already_enrolled = 2;
+    let html = csv_progress(CsvProgress::Finished(check.clone()));
+    let t = text(&html);
+    assert!(
+        t.contains("Check finished") && t.contains("Checked: 5 rows read; nothing was sent"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Would be invited2") && t.contains("Address blocked1"),
+        "{t}"
+    );
+    assert!(
+        tag(&html, "invite-checked").contains("Invite these 2 people")
+            || t.contains("Invite these 2 people"),
+        "{html}"
+    );
+
+    check.counts.invited = 0;
+    let html = csv_progress(CsvProgress::Finished(check));
+    let t = text(&html);
+    assert!(
+        !html.contains("invite-checked") && t.contains("Nobody in this file would be invited."),
+        "{t}"
+    );
+}

@@ -1,0 +1,61 @@
+//! The imports tab: each import with its status and counts, and a stalled one.
+
+use crate::helpers::*;
+use site::api::*;
+use site::pages::imports::ImportList;
+use yew::prelude::*;
+
+fn import_list(imports: Vec<Import>) -> String {
+    render(move || html! { <ImportList {imports} on_open={Callback::noop()} /> })
+}
+
+#[test]
+fn the_imports_tab_lists_each_import_with_status_and_counts() {
+    let import = Import {
+        file_name: Some("photo.png".into()),
+        ..new_import(
+            "imp2",
+            ImportState::Failed,
+            Some("The file is not a CSV file."),
+        )
+    };
+    let html = import_list(vec![import]);
+    let t = text(&html);
+    assert!(t.contains("photo.png"));
+    assert!(t.contains("Failed: The file is not a CSV file."));
+    assert!(t.contains("0 invited · 0 not invited"));
+    assert!(html.contains("id=\"show-report-imp2\""));
+    let empty = import_list(vec![]);
+    assert!(text(&empty).contains("No CSV files have been imported"));
+}
+
+#[test]
+fn a_stalled_import_says_why_and_what_to_do() {
+    let import = |state, stalled| Import {
+        updated_at: "2025-02-03T09:45:00Z".into(),
+        rows_read: 1960,
+        stalled: Some(stalled),
+        ..new_import("imp3", state, None)
+    };
+    let never = import(ImportState::Queued, Stall::UploadNeverArrived);
+    let quiet = import(ImportState::Running, Stall::NoProgress);
+    assert!(
+        never.is_finished() && quiet.is_finished(),
+        "nothing to wait for"
+    );
+    let html = import_list(vec![never, quiet]);
+    let t = text(&html);
+    assert!(
+        t.contains("Stalled: the file never arrived and its upload link has expired. Upload the file again."),
+        "{t}"
+    );
+    assert!(
+        t.contains("Stalled after 1,960 rows: no progress since 3 Feb 2025, 09:45 UTC."),
+        "{t}"
+    );
+    let running = Import {
+        rows_read: 980,
+        ..new_import("imp4", ImportState::Running, None)
+    };
+    assert!(!running.is_finished());
+}

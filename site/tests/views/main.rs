@@ -1,0 +1,28 @@
+//! Component tests: the views rendered natively with yew's ServerRenderer, asserting on the HTML
+//! a person (or a screen reader) would get.
+//!
+//! One module a page or component, named after its file in src/pages/ or src/components/; the
+//! rendering helpers and the wire fixtures they all build from are in `helpers`.
+
+mod helpers;
+
+// Pages (src/pages/).
+mod add;
+mod admins;
+mod contracts;
+mod enrol;
+mod imports;
+mod invitations;
+mod mail;
+mod people;
+mod sign_in;
+
+// Components (src/components/).
+mod bulk_actions;
+mod error;
+mod funnel;
+mod import_report;
+mod layout;
+mod person_results;
+mod seat_chart;
+mod status;
