@@ -4,7 +4,7 @@
 //! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
 //! `pages/` (one file per screen: a component that loads data, and pure views it renders),
 //! `components/` (pieces several pages share). Views take plain data as props so that
-//! tests/views.rs can render them natively with yew's ServerRenderer.
+//! tests/views/ can render them natively with yew's ServerRenderer.
 
 pub mod api;
 pub mod auth;
