@@ -315,7 +315,7 @@ fn the_http_api_declares_exactly_the_served_routes_with_the_right_authorizer() {
     let served_keys: BTreeSet<_> = served.keys().cloned().collect();
     assert_eq!(
         declared_keys, served_keys,
-        "HttpApi events (left) and the handlers' ROUTES (right)"
+        "HttpApi events (left) and the route table (right)"
     );
     for (route, (binary, public)) in &served {
         let (declared_binary, authorizer) = &declared[route];

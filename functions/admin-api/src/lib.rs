@@ -102,13 +102,13 @@ pub(crate) fn accept(
     Ok((route, params, caller))
 }
 
-/// The contract at `id`, if the caller manages it: 404 when there is none, 403 when it is
-/// someone else's.
 /// 404 for a contract that does not exist (or is gone by the time a change is written).
 pub(crate) fn contract_not_found() -> Problem {
     Problem::not_found("contract_not_found", "There is no such learning contract.")
 }
 
+/// The contract at `id`, if the caller manages it: 404 when there is none, 403 when it is
+/// someone else's.
 pub async fn managed_contract(app: &App, caller: &Caller, id: &str) -> Result<Contract, Problem> {
     let id = ContractId::parse(id).map_err(|_| contract_not_found())?;
     let contract = app
