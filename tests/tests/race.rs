@@ -1,7 +1,7 @@
 //! Across functions: admins revoke while students enrol through the mailed links, at the same
 //! instant. Exactly one wins each, the loser is told why, and no mail goes out after a revoke.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use invitations_core::adapters::SesMailer;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
@@ -31,23 +31,15 @@ fn token_in(text: &str) -> String {
 async fn revoke_and_enrol_at_the_same_instant_through_the_apis() {
     let env = TestEnv::new().await;
     let clock: Clock = Arc::new(t0);
-    let contract = Contract {
-        id: ContractId::parse("R").unwrap(),
-        name: "Race Academy".into(),
-        kind: ContractKind::Subscription,
-        activities: vec![Activity {
-            id: ActivityId::parse("r1").unwrap(),
-            name: "Sprinting".into(),
-        }],
-        admins: vec![UserId::parse("admin-r").unwrap()],
-        seat_limit: None,
-        starts_at: t0() - Duration::days(1),
-        ends_at: t0() + Duration::days(60),
-        invitation_lifetime_days: 14,
-        counts: StatusCounts::default(),
-        mail: Default::default(),
-        reminders: Default::default(),
-    };
+    let contract = testkit::contract("R")
+        .name("Race Academy")
+        .kind(ContractKind::Subscription)
+        .named_activities(&[("r1", "Sprinting")])
+        .admin("admin-r")
+        .around(t0())
+        .started_days_ago(1)
+        .ends_in_days(60)
+        .build();
     env.store.put_contract(&contract).await.unwrap();
     let store: Arc<dyn Store> = Arc::new(env.store.clone());
     let admin = admin_api::App {

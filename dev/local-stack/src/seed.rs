@@ -12,10 +12,7 @@ use crate::template::ApiRoute;
 use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use chrono::{DateTime, Duration, Utc};
-use invitations_core::domain::{
-    Activity, ActivityId, Contract, ContractId, ContractKind, InvitationId, LinkKey, StatusCounts,
-    UserId, SYSTEM_ADMIN_GROUP,
-};
+use invitations_core::domain::{Contract, ContractKind, InvitationId, LinkKey, SYSTEM_ADMIN_GROUP};
 use invitations_core::ports::Store;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -228,26 +225,15 @@ fn contract(
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
 ) -> Contract {
-    Contract {
-        id: ContractId::parse(id).expect("valid id"),
-        name: name.into(),
-        kind,
-        activities: activities
-            .iter()
-            .map(|(id, name)| Activity {
-                id: ActivityId::parse(id).expect("valid id"),
-                name: (*name).into(),
-            })
-            .collect(),
-        admins: vec![UserId::parse(admin).expect("valid id")],
-        seat_limit,
-        starts_at,
-        ends_at,
-        invitation_lifetime_days: 14,
-        counts: StatusCounts::default(),
-        mail: Default::default(),
-        reminders: Default::default(),
-    }
+    testkit::contract(id)
+        .name(name)
+        .kind(kind)
+        .named_activities(activities)
+        .admin(admin)
+        .seat_limit(seat_limit)
+        .starts_at(starts_at)
+        .ends_at(ends_at)
+        .build()
 }
 
 /// The demo contracts, administered by Ada (`ada`) and Grace (`grace`): their subs.

@@ -6,7 +6,10 @@
 //! them from the repo's `.venv` and `.tools` folders, with a watchdog that stops them when the
 //! test process exits.
 
+pub mod fixtures;
 pub mod leading_keys;
+
+pub use fixtures::{contract, t0, user, ContractBuilder};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef;
@@ -372,6 +375,18 @@ impl TestEnv {
             .expect("AdminUpdateUserAttributes");
     }
 
+    /// The contract as this test's table holds it.
+    pub async fn stored_contract(&self, id: &str) -> invitations_core::domain::Contract {
+        use invitations_core::ports::DirectoryStore;
+        let id = invitations_core::domain::ContractId::parse(id).expect("a contract id");
+        let found = self
+            .store
+            .get_contract(&id)
+            .await
+            .expect("the table answers");
+        found.expect("the contract is in the table")
+    }
+
     /// Every mail the SES emulator holds for this test's addresses.
     pub fn sent_mail(&self) -> Vec<SentMail> {
         #[derive(serde::Deserialize)]
@@ -520,17 +535,22 @@ pub fn assert_sentence(detail: &str) {
     }
 }
 
+/// A response header's value as text (empty when there is none).
+pub fn header(response: &lambda_http::Response<lambda_http::Body>, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// A handler's response as (status, JSON body, content type).
 pub async fn read_response(
     response: lambda_http::Response<lambda_http::Body>,
 ) -> (u16, serde_json::Value, String) {
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let content_type = header(&response, "content-type");
     let body = match response.body() {
         lambda_http::Body::Text(t) => {
             serde_json::from_str(t).unwrap_or(serde_json::Value::String(t.clone()))

@@ -427,29 +427,21 @@ mod tests {
     }
 
     fn voucher() -> Contract {
-        Contract {
-            id: ContractId::parse("c1").unwrap(),
-            name: "Nursing 2026".into(),
-            kind: ContractKind::Voucher,
-            activities: ["a1", "a2"]
-                .map(|a| Activity {
-                    id: ActivityId::parse(a).unwrap(),
-                    name: format!("Course {a}"),
-                })
-                .into(),
-            admins: vec![UserId::parse("ada").unwrap()],
-            seat_limit: Some(10),
-            starts_at: at() - Duration::days(1),
-            ends_at: at() + Duration::days(300),
-            invitation_lifetime_days: 14,
-            counts: StatusCounts {
-                pending: 2,
-                enrolled: 1,
-                revoked: 4,
-            },
-            mail: Default::default(),
-            reminders: Default::default(),
-        }
+        let mut c = testkit::contract("c1")
+            .name("Nursing 2026")
+            .voucher(&["a1", "a2"])
+            .admin("ada")
+            .seats(10)
+            .around(at())
+            .started_days_ago(1)
+            .ends_in_days(300)
+            .build();
+        c.counts = StatusCounts {
+            pending: 2,
+            enrolled: 1,
+            revoked: 4,
+        };
+        c
     }
 
     #[test]

@@ -692,14 +692,7 @@ async fn a_queued_send_is_claimed_once_and_its_result_recorded() {
 #[tokio::test]
 async fn users_are_unique_by_address_and_searchable() {
     let env = testkit::TestEnv::new().await;
-    let make = |id: &str, email: &str, name: &str| User {
-        id: UserId::parse(id).unwrap(),
-        email: EmailAddress::parse(email).unwrap(),
-        name: name.into(),
-        created_at: now(),
-        system_admin: false,
-        email_verified: true,
-    };
+    let make = testkit::user;
     assert!(env
         .store
         .put_user(&make("u1", &env.email("Ivy.Stone"), "Ivy Stone"))

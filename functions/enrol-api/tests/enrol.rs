@@ -30,38 +30,17 @@ impl World {
             link_key: env.link_key.clone(),
             clock: Arc::new(move || *t.lock().unwrap()),
         };
-        let contract = Contract {
-            id: ContractId::parse("V").unwrap(),
-            name: "Safety Academy".into(),
-            kind: ContractKind::Voucher,
-            activities: vec![
-                Activity {
-                    id: ActivityId::parse("a1").unwrap(),
-                    name: "Fire safety".into(),
-                },
-                Activity {
-                    id: ActivityId::parse("a2").unwrap(),
-                    name: "First aid".into(),
-                },
-            ],
-            admins: vec![UserId::parse("admin-a").unwrap()],
-            seat_limit: None,
-            starts_at: t0() - Duration::days(1),
-            ends_at: t0() + Duration::days(90),
-            invitation_lifetime_days: 14,
-            counts: StatusCounts::default(),
-            mail: Default::default(),
-            reminders: Default::default(),
-        };
+        let contract = testkit::contract("V")
+            .name("Safety Academy")
+            .kind(ContractKind::Voucher)
+            .named_activities(&[("a1", "Fire safety"), ("a2", "First aid")])
+            .admin("admin-a")
+            .around(t0())
+            .started_days_ago(1)
+            .ends_in_days(90)
+            .build();
         env.store.put_contract(&contract).await.unwrap();
-        let admin = User {
-            id: UserId::parse("admin-a").unwrap(),
-            email: EmailAddress::parse(&env.email("admin")).unwrap(),
-            name: "Alice Admin".into(),
-            created_at: t0(),
-            system_admin: false,
-            email_verified: true,
-        };
+        let admin = testkit::user("admin-a", &env.email("admin"), "Alice Admin");
         env.store.put_user(&admin).await.unwrap();
         Self {
             env,
@@ -242,14 +221,7 @@ async fn an_external_person_enrols_with_a_name_and_is_registered_once() {
 #[tokio::test]
 async fn a_registered_person_enrols_without_giving_a_name() {
     let w = World::new().await;
-    let user = User {
-        id: UserId::parse("u-pia").unwrap(),
-        email: EmailAddress::parse(&w.env.email("pia")).unwrap(),
-        name: "Pia".into(),
-        created_at: t0(),
-        system_admin: false,
-        email_verified: true,
-    };
+    let user = testkit::user("u-pia", &w.env.email("pia"), "Pia");
     w.env.store.put_user(&user).await.unwrap();
     let (inv, token) = w.invite("PIA").await;
     let (_, page) = w.show(&token).await;

@@ -14,7 +14,7 @@
 //! more than this code; the request count and memory are the figures that carry over to AWS.
 
 use ::import::{handle, App};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use invitations_core::adapters::S3Blobs;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
@@ -80,23 +80,15 @@ async fn run(rows: usize, check: bool) -> Figures {
     let env = TestEnv::new().await;
     let (store, counter) = env.counted_store();
     let now = Utc::now();
-    let contract = Contract {
-        id: ContractId::parse("bench").unwrap(),
-        name: "Benchmark".into(),
-        kind: ContractKind::Subscription,
-        activities: vec![Activity {
-            id: ActivityId::parse("a1").unwrap(),
-            name: "Course".into(),
-        }],
-        admins: vec![],
-        seat_limit: None,
-        starts_at: now - Duration::days(1),
-        ends_at: now + Duration::days(30),
-        invitation_lifetime_days: 14,
-        counts: StatusCounts::default(),
-        mail: Default::default(),
-        reminders: Default::default(),
-    };
+    let contract = testkit::contract("bench")
+        .name("Benchmark")
+        .kind(ContractKind::Subscription)
+        .named_activities(&[("a1", "Course")])
+        .admins(&[])
+        .around(now)
+        .started_days_ago(1)
+        .ends_in_days(30)
+        .build();
     store.put_contract(&contract).await.unwrap();
     let key = "imports/bench/generated.csv";
     {

@@ -18,26 +18,15 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn voucher(id: &str, activities: &[&str], seat_limit: Option<u64>) -> Contract {
-    Contract {
-        id: ContractId::parse(id).unwrap(),
-        name: format!("Voucher {id}"),
-        kind: ContractKind::Voucher,
-        activities: activities
-            .iter()
-            .map(|a| Activity {
-                id: ActivityId::parse(a).unwrap(),
-                name: format!("Course {a}"),
-            })
-            .collect(),
-        admins: vec![UserId::parse("admin-a").unwrap()],
-        seat_limit,
-        starts_at: t0() - Duration::days(1),
-        ends_at: t0() + Duration::days(90),
-        invitation_lifetime_days: 14,
-        counts: StatusCounts::default(),
-        mail: Default::default(),
-        reminders: Default::default(),
-    }
+    testkit::contract(id)
+        .name(format!("Voucher {id}"))
+        .voucher(activities)
+        .admin("admin-a")
+        .seat_limit(seat_limit)
+        .around(t0())
+        .started_days_ago(1)
+        .ends_in_days(90)
+        .build()
 }
 
 struct World {
@@ -143,14 +132,7 @@ impl World {
     }
 
     async fn pending(&self, contract: &str) -> u64 {
-        self.env
-            .store
-            .get_contract(&ContractId::parse(contract).unwrap())
-            .await
-            .unwrap()
-            .unwrap()
-            .counts
-            .pending
+        self.env.stored_contract(contract).await.counts.pending
     }
 
     /// Runs the mailer over everything the table's stream holds; returns mails sent in all.

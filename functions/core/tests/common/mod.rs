@@ -1,7 +1,7 @@
 //! Fixtures shared by the adapter tests.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
 use testkit::TestEnv;
@@ -15,29 +15,15 @@ pub fn admin() -> UserId {
 }
 
 pub fn contract(id: &str, seat_limit: Option<u64>) -> Contract {
-    Contract {
-        id: ContractId::parse(id).unwrap(),
-        name: format!("Contract {id}"),
-        kind: ContractKind::Voucher,
-        activities: vec![
-            Activity {
-                id: ActivityId::parse("a1").unwrap(),
-                name: "Safety basics".into(),
-            },
-            Activity {
-                id: ActivityId::parse("a2").unwrap(),
-                name: "First aid".into(),
-            },
-        ],
-        admins: vec![admin()],
-        seat_limit,
-        starts_at: now() - Duration::days(30),
-        ends_at: now() + Duration::days(300),
-        invitation_lifetime_days: 14,
-        counts: StatusCounts::default(),
-        mail: Default::default(),
-        reminders: Default::default(),
-    }
+    testkit::contract(id)
+        .kind(ContractKind::Voucher)
+        .named_activities(&[("a1", "Safety basics"), ("a2", "First aid")])
+        .admin(admin().as_str())
+        .seat_limit(seat_limit)
+        .around(now())
+        .started_days_ago(30)
+        .ends_in_days(300)
+        .build()
 }
 
 pub fn invitee(email: &str) -> Invitee {

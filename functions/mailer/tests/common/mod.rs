@@ -24,29 +24,15 @@ pub fn admin() -> UserId {
 }
 
 pub fn contract() -> Contract {
-    Contract {
-        id: ContractId::parse("c1").unwrap(),
-        name: "Leadership & Safety 2026".into(),
-        kind: ContractKind::Voucher,
-        activities: vec![
-            Activity {
-                id: ActivityId::parse("a1").unwrap(),
-                name: "Safety basics".into(),
-            },
-            Activity {
-                id: ActivityId::parse("a2").unwrap(),
-                name: "First aid".into(),
-            },
-        ],
-        admins: vec![admin()],
-        seat_limit: None,
-        starts_at: now() - Duration::days(30),
-        ends_at: now() + Duration::days(300),
-        invitation_lifetime_days: 14,
-        counts: StatusCounts::default(),
-        mail: Default::default(),
-        reminders: Default::default(),
-    }
+    testkit::contract("c1")
+        .name("Leadership & Safety 2026")
+        .kind(ContractKind::Voucher)
+        .named_activities(&[("a1", "Safety basics"), ("a2", "First aid")])
+        .admin(admin().as_str())
+        .around(now())
+        .started_days_ago(30)
+        .ends_in_days(300)
+        .build()
 }
 
 /// A fresh table with the contract and its admin (the inviter) in the directory.
@@ -54,14 +40,8 @@ pub async fn setup() -> (TestEnv, Contract) {
     let env = TestEnv::new().await;
     let c = contract();
     env.store.put_contract(&c).await.unwrap();
-    let inviter = User {
-        id: admin(),
-        email: EmailAddress::parse(&env.email("ada")).unwrap(),
-        name: "Ada Admin".into(),
-        created_at: now() - Duration::days(100),
-        system_admin: false,
-        email_verified: true,
-    };
+    let mut inviter = testkit::user(admin().as_str(), &env.email("ada"), "Ada Admin");
+    inviter.created_at = now() - Duration::days(100);
     assert!(env.store.put_user(&inviter).await.unwrap());
     (env, c)
 }

@@ -1,0 +1,14 @@
+//! The admin API in-process, with real API Gateway v2 events, against the emulators: one
+//! module a topic, all on the World of `helpers`.
+
+mod authorization;
+mod bulk;
+mod correct_address;
+mod export_history;
+mod helpers;
+mod imports;
+mod invite;
+mod lifecycle;
+mod mail_settings;
+mod people_directory;
+mod problems;
