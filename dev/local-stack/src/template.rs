@@ -1,5 +1,5 @@
 //! infra/template.yaml as data: the local gateway serves exactly the HTTP API routes the
-//! template declares, and tests/tests/template.rs checks the template against the code.
+//! template declares, and tests/tests/template/ checks the template against the code.
 //!
 //! The template is read with serde_yaml_ng and turned into CloudFormation's long form as JSON
 //! (`!Ref X` -> `{"Ref": "X"}`, `!GetAtt A.B` -> `{"Fn::GetAtt": ["A", "B"]}`, `!Sub s` ->

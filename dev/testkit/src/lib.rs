@@ -900,7 +900,7 @@ impl TestEnv {
 }
 
 /// Creates the table with the keys, indexes and stream the store relies on. Production gets
-/// the same shape from infra/template.yaml (tests/tests/template.rs compares the two); tests
+/// the same shape from infra/template.yaml (tests/tests/template/ compares the two); tests
 /// and the local stack call this. It lives here so that no function ships table creation.
 pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError> {
     let attr = |name: &str| {

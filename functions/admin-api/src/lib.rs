@@ -34,7 +34,7 @@ pub struct App {
 
 impl App {
     /// The clients of one function, built once per cold start: the table. The binaries name
-    /// the environment variables they read (tests/tests/template.rs holds the template to them).
+    /// the environment variables they read (tests/tests/template/ holds the template to them).
     pub fn new(sdk: &SdkConfig, table: String) -> Self {
         Self {
             store: Arc::new(DynamoStore::new(config::dynamodb(sdk), table)),
@@ -68,7 +68,7 @@ impl App {
     }
 
     /// The imports bucket; a function without one is deployed with a route it cannot serve,
-    /// which `tests/tests/template.rs` rules out.
+    /// which `tests/tests/template/` rules out.
     pub fn imports_bucket(&self) -> Result<&Arc<dyn Blobs>, Problem> {
         self.blobs
             .as_ref()
