@@ -1,0 +1,9 @@
+//! The DynamoDB store against moto server, over the wire.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod delivery;
+mod directory;
+mod invite;
+mod search;
+mod transitions;
