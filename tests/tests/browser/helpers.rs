@@ -403,6 +403,12 @@ impl Page {
         .await
     }
 
+    /// What an invitation's row says it did (its outcome line), once it holds `needle`.
+    pub async fn outcome(&self, invitation_id: &str, needle: &str) -> String {
+        self.text_with(&format!("#outcome-{invitation_id}"), needle)
+            .await
+    }
+
     /// An attribute of the element with this id, once it is shown.
     pub async fn attr(&self, id: &str, name: &str) -> Option<String> {
         self.id(id)

@@ -32,9 +32,7 @@ pub async fn revoke_a_pending_invitation(page: &Page, tag: &str) -> String {
     .await;
     page.snapshot("07-revoke-confirm.png").await;
     page.click(&format!("confirm-revoke-{kim_id}")).await;
-    let outcome = page
-        .text_with(&format!("#outcome-{kim_id}"), "Revoked")
-        .await;
+    let outcome = page.outcome(&kim_id, "Revoked").await;
     assert_eq!(
         outcome,
         format!("Revoked: the link sent to {kim} no longer works.")

@@ -80,9 +80,7 @@ pub async fn clear_the_block_by_keyboard(page: &Page, tag: &str, bounced_id: &st
     page.until_focused("Yes to have focus", &yes).await;
     page.snapshot("24-clear-block-confirm.png").await;
     page.press(&yes, Key::Enter).await;
-    let cleared = page
-        .text_with(&format!("#outcome-{bounced_id}"), "The block on")
-        .await;
+    let cleared = page.outcome(bounced_id, "The block on").await;
     assert_eq!(
         cleared,
         format!("The block on {bounce} is cleared: Resend sends the invitation again.")
@@ -131,9 +129,7 @@ pub async fn correct_the_bounced_address(page: &Page, stack: &Stack, tag: &str, 
     page.type_into(&input_id, &fixed).await;
     page.snapshot("25-correct-address-form.png").await;
     page.click(&format!("correct-save-{bounced_id}")).await;
-    let outcome = page
-        .text_with(&format!("#outcome-{bounced_id}"), "Moved to")
-        .await;
+    let outcome = page.outcome(bounced_id, "Moved to").await;
     assert_eq!(
         outcome,
         format!("Moved to {fixed}; a new invitation mail is on its way.")
