@@ -48,7 +48,7 @@ if ! grep -qF "\"version\": \"${AXE_CORE_VERSION}\"" .tools/node_modules/axe-cor
   npm install --silent --no-audit --no-fund --prefix .tools "axe-core@${AXE_CORE_VERSION}"
 fi
 
-# The browser test (tests/tests/browser.rs) drives Debian's Chromium through chromedriver.
+# The browser test (tests/tests/browser/) drives Debian's Chromium through chromedriver.
 if [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/chromium ]; then
   echo "setup: installing chromium and chromium-driver with apt-get"
   sudo_cmd=""

@@ -1,4 +1,4 @@
-//! What the end-to-end tests (local_stack.rs, browser.rs) share: a local stack of their own on
+//! What the end-to-end tests (local_stack.rs, browser/) share: a local stack of their own on
 //! the shared emulators, and the invitation mail the SES emulator received.
 
 use local_stack::{Options, Stack};

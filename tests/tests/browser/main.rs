@@ -1,0 +1,92 @@
+//! The site end to end in headless Chromium, driven over WebDriver (fantoccini + Debian's
+//! chromedriver) against the local stack on free ports. It walks the flow as a person
+//! would: sign in as a contract admin, open the voucher, upload a CSV with bad rows for two of
+//! its three activities and read the import report, invite two directory users, revoke a pending
+//! invitation, enrol an external person through the mailed link, see them Enrolled without a
+//! Revoke button, and check that another contract admin cannot open the contract. Then the
+//! system administrator manages a contract's admins, adds a person on the People page, makes
+//! them a system administrator and withdraws it, makes them an admin of one contract, and that
+//! person signs in and sees that contract only. On the way, the admin opens an invitation's
+//! history and exports the invitations the tab's search matches. Last, an invitation to an address SES's mailbox
+//! simulator bounces shows Bounced and offers no Resend; the admin clears the block by keyboard and
+//! corrects the address in the row. Then the admin writes the contract's own invitation mail
+//! (a wrong merge field named, the live preview, save, a test to herself), changes the reminder
+//! plan, and reads the contract's funnel pictures.
+//!
+//! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
+//! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
+//! tests/artifacts/browser/ (and `failure.png` when a step fails), and every page it shows is
+//! audited with axe-core (WCAG 2.1 A and AA) at a desktop and a phone width; the audit fails the
+//! test on any violation. axe-core comes from .tools (`scripts/setup.sh`).
+//!
+//! One test, one browser session and one local stack: the journey's steps run in order, and
+//! later steps read what earlier ones made. Each step is a function named for what it does,
+//! grouped by topic: contracts.rs (the contracts and their admins), imports.rs (CSV files),
+//! invite.rs (directory users), invitations.rs (the Invitations tab), enrol.rs (the student's
+//! page), people.rs (the People page), mail.rs (bounces, the contract's mail and reminders);
+//! helpers.rs drives the page and runs the session.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod contracts;
+mod enrol;
+mod helpers;
+mod imports;
+mod invitations;
+mod invite;
+mod mail;
+mod people;
+
+use contracts::*;
+use enrol::*;
+use futures::FutureExt;
+use helpers::Session;
+use imports::*;
+use invitations::*;
+use invite::*;
+use mail::*;
+use people::*;
+use std::panic::AssertUnwindSafe;
+use std::time::Instant;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
+    let session = Session::start("web").await;
+    let (page, stack, tag) = (&session.page, &session.stack, session.tag.as_str());
+    let started = Instant::now();
+    let outcome = AssertUnwindSafe(async {
+        sign_in_as_admin(page, stack).await;
+        open_the_voucher(page).await;
+        upload_a_csv_with_bad_rows(page, tag).await;
+        invite_two_directory_users(page, stack).await;
+        let robin_id = revoke_a_pending_invitation(page, tag).await;
+        a_revoked_link_says_withdrawn(page, stack, tag).await;
+        robin_enrols_through_the_mailed_link(page, stack, tag).await;
+        the_admin_sees_robin_enrolled(page, tag, &robin_id).await;
+        robin_history_by_keyboard(page, tag, &robin_id).await;
+        export_what_the_tab_shows(page, tag).await;
+        another_admin_cannot_open_the_contract(page, stack).await;
+        a_contract_admin_cannot_change_the_admins(page, stack).await;
+        the_sysadmin_adds_and_removes_an_admin(page, stack).await;
+        the_sysadmins_own_row_offers_no_withdraw(page, stack).await;
+        let pat_id = add_a_person(page, tag).await;
+        a_known_or_bad_address_is_refused(page, tag).await;
+        grant_and_withdraw_system_administration(page, &pat_id).await;
+        the_new_person_becomes_a_contract_admin(page, tag, &pat_id).await;
+        the_new_person_sees_one_contract(page, tag).await;
+        let bounced_id = a_bounced_invitation_offers_no_resend(page, stack, tag).await;
+        clear_the_block_by_keyboard(page, tag, &bounced_id).await;
+        correct_the_bounced_address(page, stack, tag, &bounced_id).await;
+        a_bulk_revoke_is_refused_in_its_row(page, tag).await;
+        revoke_by_email_address(page, tag).await;
+        check_a_file_first(page, stack, tag).await;
+        an_unknown_merge_field_is_named(page, tag).await;
+        the_preview_merges_the_text(page, tag).await;
+        save_and_send_a_test(page, stack, tag).await;
+        change_the_reminder_plan(page, tag).await;
+        the_funnel_pictures(page).await;
+    })
+    .catch_unwind()
+    .await;
+    session.finish(outcome, started).await;
+}
