@@ -205,7 +205,7 @@ mod tests {
 
     fn authorizer() -> JwtAuthorizer {
         // A syntactically valid RSA key (the emulator's real one is checked over the wire in
-        // tests/tests/local_stack.rs); these tokens never get as far as the signature.
+        // tests/tests/local_stack/); these tokens never get as far as the signature.
         let jwks: JwkSet = serde_json::from_value(json!({"keys": [{
             "kty": "RSA", "alg": "RS256", "use": "sig", "kid": "dummy", "e": "AQAB",
             "n": "j1pT3xKbswmMySvCefmiD3mfDaRFpZ9Y3Jl4fF0hMaCRVAt_e0yR7BeueDfqmj_NhVSO0WB5ao5e8V-9RFQOtK8SrqKl3i01-CyWYPICwybaGKhbJJR0S_6cZ8n5kscF1MjpIlsJcCzm-yKgTc3Mxk6KtrLoNgRvMwGLeHUXPkhS9YHfDKRe864iMFOK4df69brIYEICG2VLduh0hXYa0i-J3drwm7vx"

@@ -5,7 +5,7 @@
 //! data. The functions' code runs unchanged, in this process. Identity is the user pool's: people
 //! sign in with the emulator's id tokens and the gateway checks them as API Gateway would.
 //!
-//! `Stack::start` is what `local-stack` (the binary) and tests/tests/local_stack.rs call.
+//! `Stack::start` is what `local-stack` (the binary) and tests/tests/local_stack/ call.
 
 pub mod authorizer;
 pub mod bridge;
