@@ -1,0 +1,121 @@
+//! A CSV's way: announce, upload, follow the import (or the check) until it ends.
+
+use super::*;
+
+/// "Invite these N" after a check: a new import of the same stored file, followed to its end.
+pub(super) fn invite_checked(
+    ctx: AppContext,
+    contract_id: String,
+    check_id: String,
+    progress: UseStateHandle<CsvProgress>,
+    alive: Rc<Cell<bool>>,
+) {
+    progress.set(CsvProgress::Announcing);
+    yew::platform::spawn_local(async move {
+        match ctx.api().invite_checked(&contract_id, &check_id).await {
+            Ok(import) => {
+                let import_id = import.id.clone();
+                progress.set(CsvProgress::Importing(import));
+                follow_import(ctx, contract_id, import_id, progress, alive);
+            }
+            Err(e) => progress.set(CsvProgress::Failed(ctx.check(e).to_string())),
+        }
+    });
+}
+
+/// Announce the import, PUT the file with progress, then follow the import until it ends.
+pub(super) fn start_import(
+    ctx: AppContext,
+    contract_id: String,
+    file: File,
+    activities: Vec<String>,
+    mode: ImportMode,
+    progress: UseStateHandle<CsvProgress>,
+    alive: Rc<Cell<bool>>,
+) {
+    progress.set(CsvProgress::Announcing);
+    yew::platform::spawn_local(async move {
+        let announced = match ctx
+            .api()
+            .announce_import(
+                &contract_id,
+                &file.name(),
+                file.size() as u64,
+                &activities,
+                mode,
+            )
+            .await
+        {
+            Ok(a) => a,
+            Err(e) => {
+                progress.set(CsvProgress::Failed(ctx.check(e).to_string()));
+                return;
+            }
+        };
+        let import_id = announced.import.id.clone();
+        let on_event = {
+            let progress = progress.clone();
+            Callback::from(move |event: UploadEvent| match event {
+                UploadEvent::Progress { sent, total } if total > 0.0 => {
+                    progress.set(CsvProgress::Uploading(
+                        (sent * 100.0 / total).clamp(0.0, 100.0) as u8,
+                    ));
+                }
+                UploadEvent::Progress { .. } => {}
+                UploadEvent::Finished => {
+                    progress.set(CsvProgress::Importing(announced.import.clone()));
+                    follow_import(
+                        ctx.clone(),
+                        contract_id.clone(),
+                        import_id.clone(),
+                        progress.clone(),
+                        alive.clone(),
+                    );
+                }
+                UploadEvent::Failed(message) => progress.set(CsvProgress::Failed(message)),
+            })
+        };
+        progress.set(CsvProgress::Uploading(0));
+        let upload = &announced.upload;
+        if let Err(message) = upload::put_file(
+            &upload.url,
+            &upload.method,
+            &upload.content_type,
+            &file,
+            on_event,
+        ) {
+            progress.set(CsvProgress::Failed(message));
+        }
+    });
+}
+
+pub(super) fn follow_import(
+    ctx: AppContext,
+    contract_id: String,
+    import_id: String,
+    progress: UseStateHandle<CsvProgress>,
+    alive: Rc<Cell<bool>>,
+) {
+    yew::platform::spawn_local(async move {
+        let mut failures = 0;
+        while alive.get() {
+            gloo_timers::future::TimeoutFuture::new(1_000).await;
+            match ctx.api().import(&contract_id, &import_id).await {
+                Ok(import) if import.is_finished() => {
+                    progress.set(CsvProgress::Finished(import));
+                    return;
+                }
+                Ok(import) => progress.set(CsvProgress::Importing(import)),
+                // A dropped poll is retried; several in a row are reported.
+                Err(e) if failures < 3 && !e.is_unauthenticated() => failures += 1,
+                Err(e) => {
+                    progress.set(CsvProgress::Failed(format!(
+                        "Could not follow the import: {}. Its result will be on the Imports tab.",
+                        ctx.check(e)
+                    )));
+                    return;
+                }
+            }
+        }
+    });
+}

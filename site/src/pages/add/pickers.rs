@@ -1,0 +1,185 @@
+//! The ways to add people: the tabs, the CSV picker, the directory's user picker.
+
+use super::*;
+
+#[derive(Properties, PartialEq)]
+pub struct MethodTabsProps {
+    pub method: Method,
+    pub on_change: Callback<Method>,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+#[component]
+pub fn MethodTabs(props: &MethodTabsProps) -> Html {
+    let tab = |m: Method, id: &'static str, label: &'static str| {
+        let selected = props.method == m;
+        let onclick = props.on_change.reform(move |_: MouseEvent| m);
+        html! {
+            <button type="button" role="tab" {id} aria-selected={selected.to_string()} aria-controls="method-panel"
+                class={classes!("tab", selected.then_some("current"))} disabled={props.disabled} {onclick}>
+                {label}
+            </button>
+        }
+    };
+    html! {
+        <div class="method-tabs" role="tablist" aria-label="How to add people">
+            {tab(Method::Csv, "method-csv", "Upload CSV")}
+            {tab(Method::Directory, "method-users", "Select individual users")}
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CsvPickerProps {
+    pub file_name: Option<String>,
+    pub on_file: Callback<File>,
+    #[prop_or_default]
+    pub disabled: bool,
+}
+
+/// A file input inside a drop zone: the input keeps it usable with the keyboard.
+#[component]
+pub fn CsvPicker(props: &CsvPickerProps) -> Html {
+    let over = use_state(|| false);
+    let onchange = {
+        let on_file = props.on_file.clone();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Some(f) = input.files().and_then(|files| files.get(0)) {
+                on_file.emit(f);
+            }
+        })
+    };
+    let ondragover = {
+        let over = over.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            over.set(true);
+        })
+    };
+    let ondragleave = {
+        let over = over.clone();
+        Callback::from(move |_: DragEvent| over.set(false))
+    };
+    let ondrop = {
+        let (over, on_file, disabled) = (over.clone(), props.on_file.clone(), props.disabled);
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            over.set(false);
+            if disabled {
+                return;
+            }
+            if let Some(f) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|files| files.get(0))
+            {
+                on_file.emit(f);
+            }
+        })
+    };
+    html! {
+        <div class={classes!("drop", over.then_some("over"))} {ondragover} {ondragleave} {ondrop}>
+            <label for="csv-file">{"Choose a CSV file"}</label>
+            <input id="csv-file" type="file" accept=".csv,text/csv" disabled={props.disabled} {onchange}
+                aria-describedby="csv-help" />
+            <p id="csv-help" class="hint">
+                {"or drop it here. One email address per row in the first column, no header row. Registered and unregistered addresses both work."}
+            </p>
+            if let Some(name) = &props.file_name {
+                <p class="chosen" role="status">{"Chosen: "}<strong>{name.clone()}</strong></p>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct UserPickerProps {
+    /// `None` while a search runs.
+    pub found: Option<Result<Vec<User>, ApiError>>,
+    pub selected: Vec<User>,
+    pub submitted: bool,
+    pub on_search: Callback<String>,
+    pub on_toggle: Callback<User>,
+    pub on_submit: Callback<()>,
+    /// The fewest letters a search needs (contract admins: the domain's `SEARCH_MIN_LETTERS`;
+    /// 0: any, even none).
+    #[prop_or_default]
+    pub min_query: usize,
+}
+
+/// Directory search with a checkbox per user, then Submit.
+#[component]
+pub fn UserPicker(props: &UserPickerProps) -> Html {
+    let input = use_node_ref();
+    let onsubmit = search_on_submit(&input, &props.on_search);
+    let is_selected = |u: &User| props.selected.iter().any(|s| s.id == u.id);
+    let row = |u: &User| {
+        let onchange = {
+            let (user, on_toggle) = (u.clone(), props.on_toggle.clone());
+            Callback::from(move |_: Event| on_toggle.emit(user.clone()))
+        };
+        let id = format!("user-{}", u.id);
+        html! {
+            <li>
+                <input type="checkbox" id={id.clone()} checked={is_selected(u)} {onchange} />
+                <label for={id}>{u.name.clone()}<span class="email">{u.email.clone()}</span>
+                    <Unconfirmed confirmed={u.email_verified}
+                        consequence="the invitation goes to the address, not to this account" />
+                </label>
+            </li>
+        }
+    };
+    // People ticked in an earlier search stay listed, so they can be unticked.
+    let earlier: Vec<&User> = match &props.found {
+        Some(Ok(users)) => props
+            .selected
+            .iter()
+            .filter(|s| !users.iter().any(|u| u.id == s.id))
+            .collect(),
+        _ => props.selected.iter().collect(),
+    };
+    html! {
+        <div class="user-picker">
+            <form class="toolbar" role="search" {onsubmit}>
+                <label for="user-search">{"Search the directory"}</label>
+                <input id="user-search" type="search" ref={input} placeholder="Name or start of email" autocomplete="off"
+                    minlength={(props.min_query > 0).then(|| props.min_query.to_string())}
+                    aria-describedby={(props.min_query > 0).then_some("user-search-hint")} />
+                <button type="submit" id="user-search-submit">{"Search"}</button>
+            </form>
+            if props.min_query > 0 {
+                <p class="hint" id="user-search-hint">
+                    {format!("Type at least {} letters of a name or the start of an address; up to {SEARCH_MAX_PEOPLE} people are shown.", props.min_query)}
+                </p>
+            }
+            {match &props.found {
+                None => html! { <p role="status">{"Searching…"}</p> },
+                Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not search the directory" /> },
+                Some(Ok(users)) if users.is_empty() && props.min_query > 0 => html! {
+                    <p class="empty" role="status">{"Nobody listed yet: search for the people to invite."}</p>
+                },
+                Some(Ok(users)) if users.is_empty() => html! { <p class="empty" role="status">{"No users match."}</p> },
+                Some(Ok(users)) => html! {
+                    <fieldset>
+                        <legend>{"Users"}</legend>
+                        <ul class="checklist">{ for users.iter().map(row) }</ul>
+                    </fieldset>
+                },
+            }}
+            if !earlier.is_empty() {
+                <fieldset>
+                    <legend>{"Also selected"}</legend>
+                    <ul class="checklist">{ for earlier.into_iter().map(row) }</ul>
+                </fieldset>
+            }
+            <p class="selection">
+                <span role="status">{format!("{} selected", format::people(props.selected.len() as u64))}</span>
+                {" "}
+                <button type="button" id="submit-users" class="primary" disabled={props.selected.is_empty() || props.submitted}
+                    onclick={props.on_submit.reform(|_: MouseEvent| ())}>{"Submit"}</button>
+            </p>
+        </div>
+    }
+}

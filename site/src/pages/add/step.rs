@@ -1,0 +1,143 @@
+//! Step 2 of 2 (a voucher's activities), and the CSV's progress and report.
+
+use super::*;
+
+#[derive(Properties, PartialEq)]
+pub struct AddStepProps {
+    pub contract: Contract,
+    /// Who will be invited, once chosen ("3 people selected", "the addresses in list.csv").
+    pub people: Option<String>,
+    pub chosen: Vec<String>,
+    #[prop_or_default]
+    pub busy: bool,
+    pub on_toggle_activity: Callback<String>,
+    pub on_all: Callback<bool>,
+    pub on_add: Callback<()>,
+}
+
+/// The last step: which activities (only a voucher with several asks: "Step 2 of 2"), then
+/// Add Users.
+#[component]
+pub fn AddStep(props: &AddStepProps) -> Html {
+    let Some(people) = &props.people else {
+        return html! {};
+    };
+    let c = &props.contract;
+    let onclick = props.on_add.reform(|_: MouseEvent| ());
+    if !c.needs_activity_choice {
+        let what = match c.kind {
+            crate::api::ContractKind::Subscription => format!("the subscription {}", c.name),
+            crate::api::ContractKind::Voucher => c.name.clone(),
+        };
+        return html! {
+            <section class="step" aria-labelledby="step-add">
+                <h3 id="step-add">{"Invite"}</h3>
+                <p>{format!("Invite {people} to {what}.")}</p>
+                <button type="button" id="add-users" class="primary" disabled={props.busy} {onclick}>{"Add Users"}</button>
+            </section>
+        };
+    }
+    let all = c.activities.iter().all(|a| props.chosen.contains(&a.id));
+    let on_all = {
+        let on_all = props.on_all.clone();
+        Callback::from(move |_: Event| on_all.emit(!all))
+    };
+    html! {
+        <section class="step" aria-labelledby="step-2">
+            <h3 id="step-2">{"Step 2 of 2"}</h3>
+            <p>{format!("Choose the activities for {people}.")}</p>
+            <fieldset id="activity-picker">
+                <legend>{"Activities"}</legend>
+                <ul class="checklist">
+                    <li>
+                        <input type="checkbox" id="activity-all" checked={all} onchange={on_all} />
+                        <label for="activity-all"><strong>{"All activities"}</strong></label>
+                    </li>
+                    { for c.activities.iter().map(|a| {
+                        let id = format!("activity-{}", a.id);
+                        let onchange = {
+                            let (on_toggle, activity) = (props.on_toggle_activity.clone(), a.id.clone());
+                            Callback::from(move |_: Event| on_toggle.emit(activity.clone()))
+                        };
+                        html! {
+                            <li>
+                                <input type="checkbox" id={id.clone()} checked={props.chosen.contains(&a.id)} {onchange} />
+                                <label for={id}>{a.name.clone()}</label>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </fieldset>
+            if props.chosen.is_empty() {
+                <p class="hint" id="activity-hint">{"Choose at least one activity."}</p>
+            }
+            <button type="button" id="add-users" class="primary" disabled={props.busy || props.chosen.is_empty()} {onclick}>
+                {"Add Users"}
+            </button>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CsvProgressViewProps {
+    pub progress: CsvProgress,
+    /// "Invite these N" on a finished check: the check's id.
+    #[prop_or_default]
+    pub on_invite_checked: Callback<String>,
+}
+
+#[component]
+pub fn CsvProgressView(props: &CsvProgressViewProps) -> Html {
+    match &props.progress {
+        CsvProgress::Idle => html! {},
+        CsvProgress::Announcing => html! { <p role="status">{"Preparing the upload…"}</p> },
+        CsvProgress::Uploading(percent) => html! {
+            <div class="upload">
+                <label for="upload-progress">{format!("Uploading the file: {percent}%")}</label>
+                <progress id="upload-progress" max="100" value={percent.to_string()}>{format!("{percent}%")}</progress>
+            </div>
+        },
+        CsvProgress::Importing(import) => html! {
+            <section class="import" aria-labelledby="import-heading">
+                <h3 id="import-heading">{if import.mode == ImportMode::Check { "Checking" } else { "Importing" }}</h3>
+                <progress aria-label="Import in progress"></progress>
+                <ImportReport import={import.clone()} />
+            </section>
+        },
+        CsvProgress::Finished(import) if import.mode == ImportMode::Check => {
+            let would = import.counts.would_invite();
+            let invite = {
+                let (on_invite, id) = (props.on_invite_checked.clone(), import.id.clone());
+                Callback::from(move |_: MouseEvent| on_invite.emit(id.clone()))
+            };
+            html! {
+                <section class="import" aria-labelledby="import-heading">
+                    <h3 id="import-heading">{"Check finished"}</h3>
+                    <ImportReport import={import.clone()} />
+                    if import.status.state == ImportState::Done && would > 0 {
+                        <p>
+                            <button type="button" class="primary" id="invite-checked" onclick={invite}>
+                                {if would == 1 {
+                                    "Invite this person".to_owned()
+                                } else {
+                                    format!("Invite these {}", format::people(would))
+                                }}
+                            </button>
+                        </p>
+                    } else if import.status.state == ImportState::Done {
+                        <p class="notice" role="status">{"Nobody in this file would be invited."}</p>
+                    }
+                </section>
+            }
+        }
+        CsvProgress::Finished(import) => html! {
+            <section class="import" aria-labelledby="import-heading">
+                <h3 id="import-heading">{"Import finished"}</h3>
+                <ImportReport import={import.clone()} />
+            </section>
+        },
+        CsvProgress::Failed(message) => {
+            html! { <p class="error" role="alert">{message.clone()}</p> }
+        }
+    }
+}

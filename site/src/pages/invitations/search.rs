@@ -1,0 +1,129 @@
+//! The search and status filter, and the Export button (the CSV of what they match).
+
+use super::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InvitationSearchProps {
+    pub search: Search,
+    pub on_search: Callback<Search>,
+}
+
+/// Search by email and filter by status; the status applies at once, the email on Search.
+#[component]
+pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
+    let email = use_node_ref();
+    let status = use_node_ref();
+    let read = {
+        let (email, status) = (email.clone(), status.clone());
+        move || Search {
+            q: email
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default(),
+            status: status
+                .cast::<HtmlSelectElement>()
+                .and_then(|s| InvitationStatus::parse(&s.value())),
+        }
+    };
+    // Enter in the box and the button both search.
+    let onclick = {
+        let (read, on_search) = (read.clone(), props.on_search.clone());
+        Callback::from(move |_: MouseEvent| on_search.emit(read()))
+    };
+    let onkeydown = {
+        let (read, on_search) = (read.clone(), props.on_search.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                on_search.emit(read());
+            }
+        })
+    };
+    let onchange = {
+        let on_search = props.on_search.clone();
+        Callback::from(move |_: Event| on_search.emit(read()))
+    };
+    html! {
+        <div class="toolbar" role="search">
+            <label for="invitation-search">{"Search by email"}</label>
+            // Uncontrolled (defaultvalue): a value bound to the state would be written back into
+            // the box whenever the page re-renders (a list or the contract arriving), wiping
+            // what is being typed.
+            <input id="invitation-search" type="search" ref={email} defaultvalue={props.search.q.clone()}
+                placeholder="Start of an email address" autocomplete="off" {onkeydown} />
+            <label for="invitation-status">{"Status"}</label>
+            <select id="invitation-status" ref={status} {onchange}>
+                <option value="" selected={props.search.status.is_none()}>{"All"}</option>
+                { for InvitationStatus::ALL.into_iter().map(|st| html! {
+                    <option value={st.code()} selected={props.search.status == Some(st)}>{st.label()}</option>
+                }) }
+            </select>
+            <button type="button" id="invitation-search-submit" {onclick}>{"Search"}</button>
+        </div>
+    }
+}
+
+/// Hands a file to the browser to save (a link to it, clicked).
+pub(super) fn save_file(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or_else(|| wasm_bindgen::JsValue::from_str("no document"))?;
+    let link: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // Let go of the file once the browser has surely taken it.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ExportButtonProps {
+    pub search: Search,
+    pub state: Option<ExportState>,
+    pub on_export: Callback<MouseEvent>,
+}
+
+/// Export: a CSV file of every invitation the search and status filter match (not only this
+/// page). The button says what it takes; the outcome is announced.
+#[component]
+pub fn ExportButton(props: &ExportButtonProps) -> Html {
+    let working = props.state == Some(ExportState::Working);
+    let scope = match (props.search.status, props.search.q.trim()) {
+        (None, "") => "All invitations of this contract.".to_owned(),
+        (Some(st), "") => format!("The {} invitations.", st.label().to_lowercase()),
+        (None, q) => format!("The invitations whose address starts with “{q}”."),
+        (Some(st), q) => format!(
+            "The {} invitations whose address starts with “{q}”.",
+            st.label().to_lowercase()
+        ),
+    };
+    html! {
+        <div class="export">
+            <button type="button" id="export-invitations" disabled={working}
+                aria-describedby="export-scope" onclick={props.on_export.clone()}>
+                {if working { "Exporting…" } else { "Export as CSV" }}
+            </button>
+            <span class="hint" id="export-scope">{scope}</span>
+            <div role="status" id="export-outcome">
+                {match &props.state {
+                    Some(ExportState::Done(text)) => html! { <p class="outcome ok">{text.clone()}</p> },
+                    Some(ExportState::Working) => html! { <p class="outcome">{"Preparing the file…"}</p> },
+                    _ => html! {},
+                }}
+            </div>
+            if let Some(ExportState::Failed(text)) = &props.state {
+                <p class="outcome error" role="alert" id="export-error">{text.clone()}</p>
+            }
+        </div>
+    }
+}

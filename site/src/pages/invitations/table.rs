@@ -1,0 +1,351 @@
+//! The list: its pages, its table and each invitation's row with the actions the API allows.
+
+use super::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InvitationsViewProps {
+    pub state: InvitationsState,
+    pub on_action: Callback<(String, RowAction)>,
+    /// Saves a row's Correct address form: (invitation id, new address).
+    #[prop_or_default]
+    pub on_correct: Callback<(String, String)>,
+    /// Reads a page of a row's history: (invitation id, cursor of older entries).
+    #[prop_or_default]
+    pub on_history: Callback<(String, Option<String>)>,
+    pub dispatch: Callback<InvitationsAction>,
+}
+
+/// The current page of invitations with paging, or why there is none.
+#[component]
+pub fn InvitationsView(props: &InvitationsViewProps) -> Html {
+    let s = &props.state;
+    let list = match &s.page {
+        None => return html! { <p role="status">{"Loading the invitations…"}</p> },
+        Some(Err(e)) => {
+            return html! { <ErrorMessage error={e.clone()} context="Could not load the invitations" /> }
+        }
+        Some(Ok(list)) => list,
+    };
+    let counts = list.counts;
+    let summary = format!(
+        "{} pending, {} enrolled, {} revoked in this contract",
+        format::count(counts.pending),
+        format::count(counts.enrolled),
+        format::count(counts.revoked)
+    );
+    let pager = {
+        let previous = props
+            .dispatch
+            .reform(|_: MouseEvent| InvitationsAction::PreviousPage);
+        let next = props
+            .dispatch
+            .reform(|_: MouseEvent| InvitationsAction::NextPage);
+        html! {
+            <nav class="pager" aria-label="Pages">
+                <button type="button" id="previous-page" disabled={s.page_number() < 2} onclick={previous}>{"Previous page"}</button>
+                <span>{format!("Page {}", s.page_number())}</span>
+                <button type="button" id="next-page" disabled={list.next_cursor.is_none()} onclick={next}>{"Next page"}</button>
+            </nav>
+        }
+    };
+    html! {
+        <section aria-label="Invitations">
+            <p class="hint">{summary}</p>
+            if list.invitations.is_empty() {
+                <p class="empty" role="status">{"No invitations match."}</p>
+            } else {
+                <InvitationTable invitations={list.invitations.clone()} rows={s.rows.clone()}
+                    selected={s.selected.clone()}
+                    histories={s.histories.clone()}
+                    on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
+                    on_history={props.on_history.clone()} dispatch={props.dispatch.clone()} />
+            }
+            {pager}
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InvitationTableProps {
+    pub invitations: Vec<Invitation>,
+    #[prop_or_default]
+    pub rows: BTreeMap<String, RowState>,
+    #[prop_or_default]
+    pub selected: BTreeSet<String>,
+    #[prop_or_default]
+    pub histories: BTreeMap<String, HistoryPanel>,
+    pub on_action: Callback<(String, RowAction)>,
+    #[prop_or_default]
+    pub on_correct: Callback<(String, String)>,
+    #[prop_or_default]
+    pub on_history: Callback<(String, Option<String>)>,
+    pub dispatch: Callback<InvitationsAction>,
+}
+
+#[component]
+pub fn InvitationTable(props: &InvitationTableProps) -> Html {
+    let all_selected = !props.invitations.is_empty()
+        && props
+            .invitations
+            .iter()
+            .all(|i| props.selected.contains(&i.id));
+    let select_page = props.dispatch.reform(|e: Event| {
+        let on = e
+            .target_dyn_into::<HtmlInputElement>()
+            .is_some_and(|i| i.checked());
+        InvitationsAction::SelectPage(on)
+    });
+    html! {
+        <table class="cards invitations">
+            <thead>
+                <tr>
+                    <th scope="col">
+                        <input type="checkbox" id="select-page" checked={all_selected} onchange={select_page}
+                            aria-label="Select every invitation on this page" />
+                    </th>
+                    <th scope="col">{"Email"}</th>
+                    <th scope="col">{"Name"}</th>
+                    <th scope="col">{"Status"}</th>
+                    <th scope="col">{"Activities"}</th>
+                    <th scope="col">{"Invited"}</th>
+                    <th scope="col">{"Delivery"}</th>
+                    <th scope="col">{"Last sent"}</th>
+                    <th scope="col">{"Actions"}</th>
+                </tr>
+            </thead>
+            <tbody>
+                { for props.invitations.iter().map(|inv| html! {
+                    <InvitationRow invitation={inv.clone()} state={props.rows.get(&inv.id).cloned()}
+                        selected={props.selected.contains(&inv.id)}
+                        history={props.histories.get(&inv.id).cloned()}
+                        on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
+                        on_history={props.on_history.clone()} dispatch={props.dispatch.clone()} />
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InvitationRowProps {
+    pub invitation: Invitation,
+    pub state: Option<RowState>,
+    #[prop_or_default]
+    pub selected: bool,
+    /// The invitation's history, when it is open.
+    #[prop_or_default]
+    pub history: Option<HistoryPanel>,
+    pub on_action: Callback<(String, RowAction)>,
+    #[prop_or_default]
+    pub on_correct: Callback<(String, String)>,
+    #[prop_or_default]
+    pub on_history: Callback<(String, Option<String>)>,
+    pub dispatch: Callback<InvitationsAction>,
+}
+
+#[component]
+pub fn InvitationRow(props: &InvitationRowProps) -> Html {
+    let inv = &props.invitation;
+    let id = inv.id.clone();
+    let working = matches!(props.state, Some(RowState::Working(_)));
+    // Focus moves to the outcome: the question or form that had it is gone.
+    let outcome_ref = use_node_ref();
+    {
+        let node = outcome_ref.clone();
+        let outcome = match &props.state {
+            Some(RowState::Done(text) | RowState::Failed(text)) => Some(text.clone()),
+            _ => None,
+        };
+        use_effect_with(outcome, move |outcome| {
+            if outcome.is_some() {
+                if let Some(p) = node.cast::<web_sys::HtmlElement>() {
+                    let _ = p.focus();
+                }
+            }
+        });
+    }
+    let activities = inv
+        .activities
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let resend = {
+        let (on_action, id) = (props.on_action.clone(), id.clone());
+        Callback::from(move |_: MouseEvent| on_action.emit((id.clone(), RowAction::Resend)))
+    };
+    let select = {
+        let id = id.clone();
+        props.dispatch.reform(move |e: Event| {
+            let on = e
+                .target_dyn_into::<HtmlInputElement>()
+                .is_some_and(|i| i.checked());
+            InvitationsAction::Select(id.clone(), on)
+        })
+    };
+    let ask_revoke = {
+        let id = id.clone();
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| InvitationsAction::AskRevoke(id.clone()))
+    };
+    let open_correct = {
+        let (id, email) = (id.clone(), inv.email.clone());
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| InvitationsAction::OpenCorrect(id.clone(), email.clone()))
+    };
+    let ask_clear_block = {
+        let id = id.clone();
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| InvitationsAction::AskClearBlock(id.clone()))
+    };
+    let cancel = {
+        let id = id.clone();
+        props
+            .dispatch
+            .reform(move |_: ()| InvitationsAction::Cancel(id.clone()))
+    };
+    let panel_id = format!("history-panel-{id}");
+    let open = props.history.is_some();
+    let toggle_history = {
+        let (id, on_history, dispatch) =
+            (id.clone(), props.on_history.clone(), props.dispatch.clone());
+        Callback::from(move |_: MouseEvent| {
+            if open {
+                dispatch.emit(InvitationsAction::CloseHistory(id.clone()));
+            } else {
+                on_history.emit((id.clone(), None));
+            }
+        })
+    };
+    // Shown in every state of the row: the history is there whatever is being done.
+    let history_button = html! {
+        <button type="button" id={format!("history-{id}")} onclick={toggle_history}
+            aria-expanded={if open { "true" } else { "false" }}
+            aria-controls={open.then(|| panel_id.clone())}
+            aria-label={format!("History of the invitation to {}", inv.email)}>
+            {"History"}
+        </button>
+    };
+    let label = |action: RowAction, idle: &'static str, busy: &'static str| {
+        if props.state == Some(RowState::Working(action)) {
+            busy
+        } else {
+            idle
+        }
+    };
+    let actions = match &props.state {
+        Some(RowState::ConfirmRevoke) => {
+            let confirm = {
+                let (on_action, id) = (props.on_action.clone(), id.clone());
+                Callback::from(move |_: ()| on_action.emit((id.clone(), RowAction::Revoke)))
+            };
+            let cancel = {
+                let id = id.clone();
+                props
+                    .dispatch
+                    .reform(move |_: ()| InvitationsAction::CancelRevoke(id.clone()))
+            };
+            html! {
+                <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-revoke-{id}")}
+                    cancel_id={format!("cancel-revoke-{id}")} yes_label="Yes, revoke" {confirm} {cancel}
+                    question={format!("Revoke the invitation to {}? Their link will stop working.", inv.email)} />
+            }
+        }
+        Some(RowState::ConfirmClearBlock) => {
+            let confirm = {
+                let (on_action, id) = (props.on_action.clone(), id.clone());
+                Callback::from(move |_: ()| on_action.emit((id.clone(), RowAction::ClearBlock)))
+            };
+            html! {
+                <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-clear-block-{id}")}
+                    cancel_id={format!("cancel-clear-block-{id}")} yes_label="Yes, clear the block" {confirm} {cancel}
+                    question={format!("Clear the block on {}? Mail to it bounced or was marked as spam; clear it only if the mailbox has been fixed.", inv.email)} />
+            }
+        }
+        Some(RowState::Correcting {
+            email,
+            working,
+            refusal,
+        }) => {
+            let on_save = {
+                let (on_correct, id) = (props.on_correct.clone(), id.clone());
+                Callback::from(move |email: String| on_correct.emit((id.clone(), email)))
+            };
+            html! {
+                <CorrectAddressForm id={id.clone()} old={inv.email.clone()} value={email.clone()}
+                    working={*working} refusal={refusal.clone()} {on_save} on_cancel={cancel} />
+            }
+        }
+        _ => html! {
+            <>
+                if inv.can_resend {
+                    <button type="button" id={format!("resend-{id}")} disabled={working} onclick={resend}
+                        aria-label={format!("Resend invitation to {}", inv.email)}>
+                        {label(RowAction::Resend, "Resend", "Resending…")}
+                    </button>
+                }
+                if inv.can_correct_address {
+                    <button type="button" id={format!("correct-address-{id}")} disabled={working} onclick={open_correct}
+                        aria-label={format!("Correct address of {}", inv.email)}>
+                        {"Correct address"}
+                    </button>
+                }
+                if inv.can_clear_block {
+                    <button type="button" id={format!("clear-block-{id}")} disabled={working} onclick={ask_clear_block}
+                        aria-label={format!("Clear block on {}", inv.email)}>
+                        {label(RowAction::ClearBlock, "Clear block", "Clearing…")}
+                    </button>
+                }
+                if inv.can_revoke {
+                    <button type="button" class="danger" id={format!("revoke-{id}")} disabled={working} onclick={ask_revoke}
+                        aria-label={format!("Revoke invitation to {}", inv.email)}>
+                        {label(RowAction::Revoke, "Revoke", "Revoking…")}
+                    </button>
+                }
+            </>
+        },
+    };
+    let outcome = match &props.state {
+        Some(RowState::Done(text)) => html! {
+            <p class="outcome ok" role="status" id={format!("outcome-{id}")} tabindex="-1" ref={outcome_ref}>{text.clone()}</p>
+        },
+        Some(RowState::Failed(text)) => html! {
+            <p class="outcome error" role="alert" id={format!("outcome-{id}")} tabindex="-1" ref={outcome_ref}>{text.clone()}</p>
+        },
+        _ => html! {},
+    };
+    let invited = format!(
+        "{} · {}",
+        inv.invited_by,
+        format::date_time(&inv.invited_at)
+    );
+    html! {
+        <>
+        <tr id={format!("invitation-{id}")}>
+            <td data-label="Select" class="select">
+                <input type="checkbox" id={format!("select-{id}")} checked={props.selected} onchange={select}
+                    aria-label={format!("Select {}", inv.email)} />
+            </td>
+            <td data-label="Email" class="email">{inv.email.clone()}</td>
+            <td data-label="Name">{inv.name.clone().unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Status"><StatusBadge status={inv.status} /></td>
+            <td data-label="Activities">{if activities.is_empty() { "All".to_owned() } else { activities }}</td>
+            <td data-label="Invited">{invited}</td>
+            <td data-label="Delivery" class={classes!("delivery", format!("{:?}", inv.delivery.state).to_lowercase())}>{delivery_text(&inv.delivery)}</td>
+            <td data-label="Last sent">{inv.last_sent_at.as_deref().map(format::date_time).unwrap_or_else(|| "Not yet".into())}</td>
+            <td data-label="Actions" class="actions">{history_button}{actions}{outcome}</td>
+        </tr>
+        if let Some(panel) = &props.history {
+            <tr class="history" id={panel_id}>
+                <td colspan="9">
+                    <HistoryView id={id.clone()} email={inv.email.clone()} panel={panel.clone()}
+                        on_more={props.on_history.clone()} />
+                </td>
+            </tr>
+        }
+        </>
+    }
+}
