@@ -162,30 +162,51 @@ pub async fn add(
         .accept_invitations(now, &body.activities)
         .map_err(AddError::from)?;
 
-    // Directory users: their addresses, looked up a few at a time.
-    let users: Vec<Option<User>> = futures::stream::iter(body.user_ids.clone())
-        .map(|uid| {
-            let store = app.store.clone();
-            async move {
-                match UserId::parse(&uid) {
-                    Ok(uid) => store.get_user(&uid).await,
-                    Err(_) => Ok(None),
-                }
-            }
-        })
-        .buffered(16)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect::<Result<_, _>>()?;
+    let users = directory_users(app, &body.user_ids).await?;
 
-    // Each person once, whatever the case of their address; the first mention wins.
+    let (mut results, mut invitees, invitee_of_result) =
+        each_once(people, &body.emails, users, &body.user_ids);
+    link_to_directory(app, &mut invitees).await?;
+
+    let outcomes = app
+        .store
+        .create_invitations(NewInvitations {
+            contract: &contract,
+            activities: &activities,
+            invited_by: &caller.user_id,
+            now,
+            invitees: &invitees,
+        })
+        .await
+        .map_err(|e| match e {
+            CreateError::ContractNotFound => crate::contract_not_found(),
+            CreateError::Store(e) => e.into(),
+        })?;
+    for (result, index) in results.iter_mut().zip(invitee_of_result) {
+        if let Some(i) = index {
+            result.outcome = outcomes[i].clone();
+        }
+    }
+    let results = results
+        .into_iter()
+        .map(|p| views::person_result(p.input, p.email, &p.outcome))
+        .collect();
+    Ok(http::json(StatusCode::OK, &views::add_result(results)))
+}
+
+/// Each person once, whatever the case of their address; the first mention wins. The answer
+/// row of every person asked for, the invitees to create, and which invitee each row is.
+fn each_once(
+    people: usize,
+    emails: &[String],
+    users: Vec<Option<User>>,
+    user_ids: &[String],
+) -> (Vec<Person>, Vec<Invitee>, Vec<Option<usize>>) {
     let mut results: Vec<Person> = Vec::with_capacity(people);
     let mut invitees: Vec<Invitee> = Vec::new();
     let mut invitee_of_result: Vec<Option<usize>> = Vec::new();
     let mut first_seen: HashMap<String, usize> = HashMap::new();
-    let candidates = body
-        .emails
+    let candidates = emails
         .iter()
         .map(|e| {
             (
@@ -197,7 +218,7 @@ pub async fn add(
                     }),
             )
         })
-        .chain(body.user_ids.iter().zip(users).map(|(uid, user)| {
+        .chain(user_ids.iter().zip(users).map(|(uid, user)| {
             (
                 uid.clone(),
                 // An account that has not proved its address is not the address's owner: the
@@ -243,8 +264,30 @@ pub async fn add(
             outcome: outcome.unwrap_or(InviteOutcome::UnknownUser),
         });
     }
+    (results, invitees, invitee_of_result)
+}
 
-    // Typed addresses that belong to directory users are linked to them.
+/// Directory users by id: their records, looked up a few at a time (`None` for an unknown id).
+async fn directory_users(app: &App, ids: &[String]) -> Result<Vec<Option<User>>, Problem> {
+    Ok(futures::stream::iter(ids.to_vec())
+        .map(|uid| {
+            let store = app.store.clone();
+            async move {
+                match UserId::parse(&uid) {
+                    Ok(uid) => store.get_user(&uid).await,
+                    Err(_) => Ok(None),
+                }
+            }
+        })
+        .buffered(16)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?)
+}
+
+/// Typed addresses that belong to directory users (who proved them) are linked to them.
+async fn link_to_directory(app: &App, invitees: &mut [Invitee]) -> Result<(), Problem> {
     let unlinked: Vec<Option<String>> = invitees
         .iter()
         .map(|i| i.user_id.is_none().then(|| i.email.identity().to_owned()))
@@ -270,33 +313,7 @@ pub async fn add(
             invitee.name = Some(user.name);
         }
     }
-
-    let outcomes = app
-        .store
-        .create_invitations(NewInvitations {
-            contract: &contract,
-            activities: &activities,
-            invited_by: &caller.user_id,
-            now,
-            invitees: &invitees,
-        })
-        .await
-        .map_err(|e| match e {
-            CreateError::ContractNotFound => {
-                Problem::not_found("contract_not_found", "There is no such learning contract.")
-            }
-            CreateError::Store(e) => e.into(),
-        })?;
-    for (result, index) in results.iter_mut().zip(invitee_of_result) {
-        if let Some(i) = index {
-            result.outcome = outcomes[i].clone();
-        }
-    }
-    let results = results
-        .into_iter()
-        .map(|p| views::person_result(p.input, p.email, &p.outcome))
-        .collect();
-    Ok(http::json(StatusCode::OK, &views::add_result(results)))
+    Ok(())
 }
 
 // ---------- POST .../{invitationId}/resend, .../extend and .../revoke ----------
