@@ -147,7 +147,6 @@ pub struct InvitationRowProps {
 pub fn InvitationRow(props: &InvitationRowProps) -> Html {
     let inv = &props.invitation;
     let id = inv.id.clone();
-    let working = matches!(props.state, Some(RowState::Working(_)));
     // Focus moves to the outcome: the question or form that had it is gone.
     let outcome_ref = use_node_ref();
     {
@@ -170,10 +169,6 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
         .map(|a| a.name.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    let resend = {
-        let (on_action, id) = (props.on_action.clone(), id.clone());
-        Callback::from(move |_: MouseEvent| on_action.emit((id.clone(), RowAction::Resend)))
-    };
     let select = {
         let id = id.clone();
         props.dispatch.reform(move |e: Event| {
@@ -182,24 +177,6 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
                 .is_some_and(|i| i.checked());
             InvitationsAction::Select(id.clone(), on)
         })
-    };
-    let ask_revoke = {
-        let id = id.clone();
-        props
-            .dispatch
-            .reform(move |_: MouseEvent| InvitationsAction::AskRevoke(id.clone()))
-    };
-    let open_correct = {
-        let (id, email) = (id.clone(), inv.email.clone());
-        props
-            .dispatch
-            .reform(move |_: MouseEvent| InvitationsAction::OpenCorrect(id.clone(), email.clone()))
-    };
-    let ask_clear_block = {
-        let id = id.clone();
-        props
-            .dispatch
-            .reform(move |_: MouseEvent| InvitationsAction::AskClearBlock(id.clone()))
     };
     let cancel = {
         let id = id.clone();
@@ -228,13 +205,6 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
             aria-label={format!("History of the invitation to {}", inv.email)}>
             {"History"}
         </button>
-    };
-    let label = |action: RowAction, idle: &'static str, busy: &'static str| {
-        if props.state == Some(RowState::Working(action)) {
-            busy
-        } else {
-            idle
-        }
     };
     let actions = match &props.state {
         Some(RowState::ConfirmRevoke) => {
@@ -280,32 +250,8 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
             }
         }
         _ => html! {
-            <>
-                if inv.can_resend {
-                    <button type="button" id={format!("resend-{id}")} disabled={working} onclick={resend}
-                        aria-label={format!("Resend invitation to {}", inv.email)}>
-                        {label(RowAction::Resend, "Resend", "Resending…")}
-                    </button>
-                }
-                if inv.can_correct_address {
-                    <button type="button" id={format!("correct-address-{id}")} disabled={working} onclick={open_correct}
-                        aria-label={format!("Correct address of {}", inv.email)}>
-                        {"Correct address"}
-                    </button>
-                }
-                if inv.can_clear_block {
-                    <button type="button" id={format!("clear-block-{id}")} disabled={working} onclick={ask_clear_block}
-                        aria-label={format!("Clear block on {}", inv.email)}>
-                        {label(RowAction::ClearBlock, "Clear block", "Clearing…")}
-                    </button>
-                }
-                if inv.can_revoke {
-                    <button type="button" class="danger" id={format!("revoke-{id}")} disabled={working} onclick={ask_revoke}
-                        aria-label={format!("Revoke invitation to {}", inv.email)}>
-                        {label(RowAction::Revoke, "Revoke", "Revoking…")}
-                    </button>
-                }
-            </>
+            <RowButtons invitation={inv.clone()} state={props.state.clone()}
+                on_action={props.on_action.clone()} dispatch={props.dispatch.clone()} />
         },
     };
     let outcome = match &props.state {
@@ -346,6 +292,78 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
                 </td>
             </tr>
         }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RowButtonsProps {
+    pub invitation: Invitation,
+    pub state: Option<RowState>,
+    pub on_action: Callback<(String, RowAction)>,
+    pub dispatch: Callback<InvitationsAction>,
+}
+
+/// The actions the API allows on an invitation at rest (`can_resend`, `can_correct_address`,
+/// `can_clear_block`, `can_revoke`), each saying so while it is under way.
+#[component]
+pub fn RowButtons(props: &RowButtonsProps) -> Html {
+    let inv = &props.invitation;
+    let id = inv.id.clone();
+    let working = matches!(props.state, Some(RowState::Working(_)));
+    let label = |action: RowAction, idle: &'static str, busy: &'static str| {
+        if props.state == Some(RowState::Working(action)) {
+            busy
+        } else {
+            idle
+        }
+    };
+    let resend = {
+        let (on_action, id) = (props.on_action.clone(), id.clone());
+        Callback::from(move |_: MouseEvent| on_action.emit((id.clone(), RowAction::Resend)))
+    };
+    let ask = |action: fn(String) -> InvitationsAction| {
+        let id = id.clone();
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| action(id.clone()))
+    };
+    let (ask_revoke, ask_clear_block) = (
+        ask(InvitationsAction::AskRevoke),
+        ask(InvitationsAction::AskClearBlock),
+    );
+    let open_correct = {
+        let (id, email) = (id.clone(), inv.email.clone());
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| InvitationsAction::OpenCorrect(id.clone(), email.clone()))
+    };
+    html! {
+            <>
+            if inv.can_resend {
+                <button type="button" id={format!("resend-{id}")} disabled={working} onclick={resend}
+                    aria-label={format!("Resend invitation to {}", inv.email)}>
+                    {label(RowAction::Resend, "Resend", "Resending…")}
+                </button>
+            }
+            if inv.can_correct_address {
+                <button type="button" id={format!("correct-address-{id}")} disabled={working} onclick={open_correct}
+                    aria-label={format!("Correct address of {}", inv.email)}>
+                    {"Correct address"}
+                </button>
+            }
+            if inv.can_clear_block {
+                <button type="button" id={format!("clear-block-{id}")} disabled={working} onclick={ask_clear_block}
+                    aria-label={format!("Clear block on {}", inv.email)}>
+                    {label(RowAction::ClearBlock, "Clear block", "Clearing…")}
+                </button>
+            }
+            if inv.can_revoke {
+                <button type="button" class="danger" id={format!("revoke-{id}")} disabled={working} onclick={ask_revoke}
+                    aria-label={format!("Revoke invitation to {}", inv.email)}>
+                    {label(RowAction::Revoke, "Revoke", "Revoking…")}
+                </button>
+            }
         </>
     }
 }
