@@ -11,7 +11,32 @@ use invitations_core::ports::*;
 #[tokio::test]
 async fn a_check_classifies_every_row_and_writes_no_invitation() {
     let w = World::new().await;
-    // A contract with two seats taken and three left after this setup.
+    let contract = ContractId::parse("S2").unwrap();
+    let people = a_contract_with_three_seats_left(&w, &contract).await;
+    let pending_before = w.pending("S2").await;
+    let check_key = drop_a_check_file(&w, &people).await;
+    let check = the_checks_import(&w, check_key).await;
+    the_counts_classify_every_row(&check);
+    the_report_names_the_rows(&w, &check, &people).await;
+    nothing_was_written(&w, &contract, &people, pending_before).await;
+}
+
+/// The addresses the table knows before the check.
+struct People {
+    already: String,
+    enrolled: String,
+    revoked: String,
+    blocked: String,
+}
+
+/// The check's `i`th new address.
+fn new_address(w: &World, i: u32) -> String {
+    w.env.email(&format!("new{i}"))
+}
+
+/// A contract with two seats taken and three left after this setup: one address pending, one
+/// enrolled, one revoked, and one blocked.
+async fn a_contract_with_three_seats_left(w: &World, contract: &ContractId) -> People {
     w.env
         .store
         .put_contract(&voucher("S2", &["a1"], Some(5)))
@@ -30,12 +55,11 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
     )
     .await;
     handle(&w.app, w.event(key, "0001").await).await.unwrap();
-    let contract = ContractId::parse("S2").unwrap();
     let found = w
         .env
         .store
         .find_invitations_by_email(
-            &contract,
+            contract,
             &[
                 EmailAddress::parse(&enrolled).unwrap().identity(),
                 EmailAddress::parse(&revoked).unwrap().identity(),
@@ -58,7 +82,7 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
         } else {
             w.env
                 .store
-                .revoke(&contract, &inv.id, &by, t0())
+                .revoke(contract, &inv.id, &by, t0())
                 .await
                 .unwrap();
         }
@@ -74,11 +98,24 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
         })
         .await
         .unwrap();
-    let pending_before = w.pending("S2").await;
+    People {
+        already,
+        enrolled,
+        revoked,
+        blocked,
+    }
+}
 
-    // Lines 2-10 as below, fillers to the end of the first round (980 rows), then line 2's
-    // address again in the second round.
-    let new = |i: u32| w.env.email(&format!("new{i}"));
+/// Drops the check file and handles its event; answers its key. Lines 2-10 as below, fillers
+/// to the end of the first round (980 rows), then line 2's address again in the second round.
+async fn drop_a_check_file(w: &World, people: &People) -> &'static str {
+    let People {
+        already,
+        enrolled,
+        revoked,
+        blocked,
+    } = people;
+    let new = |i: u32| new_address(w, i);
     let mut file = format!(
         "Email\n{}\n{revoked}\n{already}\n{enrolled}\nnot an address\n{}\n{blocked}\n{}\n{}\n",
         new(1),
@@ -105,18 +142,25 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
     handle(&w.app, w.event(check_key, "0002").await)
         .await
         .unwrap();
+    check_key
+}
 
-    let check = w
-        .imports("S2")
+/// The import the check file made.
+async fn the_checks_import(w: &World, check_key: &str) -> Import {
+    w.imports("S2")
         .await
         .into_iter()
         .find(|i| i.file_key.as_deref() == Some(check_key))
-        .expect("the check's import");
+        .expect("the check's import")
+}
+
+/// The check is done, with every row counted in its class.
+fn the_counts_classify_every_row(check: &Import) {
     assert_eq!(
         (check.mode, &check.status),
         (ImportMode::Check, &ImportStatus::Done)
     );
-    let c = check.counts;
+    let c = &check.counts;
     assert_eq!(
         (
             c.invited,
@@ -137,7 +181,15 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
         (1, 2, 1, 972),
         "{c:?}"
     );
-    let report = w.report(&check).await;
+}
+
+/// The report names each row with what the check would do with it.
+async fn the_report_names_the_rows(w: &World, check: &Import, people: &People) {
+    let new = |i: u32| new_address(w, i);
+    let People {
+        revoked, blocked, ..
+    } = people;
+    let report = w.report(check).await;
     for expected in [
         format!("2,{},would_invite", new(1)),
         format!("3,{revoked},would_reinvite"),
@@ -154,13 +206,21 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
     ] {
         assert!(report.contains(&expected), "{expected} in the report");
     }
-    // Nothing was written: no invitation for the new addresses, the revoked one still revoked.
+}
+
+/// Nothing was written: no invitation for the new addresses, the revoked one still revoked.
+async fn nothing_was_written(
+    w: &World,
+    contract: &ContractId,
+    people: &People,
+    pending_before: u64,
+) {
     assert_eq!(w.pending("S2").await, pending_before);
-    let new_one = EmailAddress::parse(&new(1)).unwrap();
+    let new_one = EmailAddress::parse(&new_address(w, 1)).unwrap();
     assert!(w
         .env
         .store
-        .find_invitations_by_email(&contract, &[new_one.identity()])
+        .find_invitations_by_email(contract, &[new_one.identity()])
         .await
         .unwrap()
         .is_empty());
@@ -168,8 +228,8 @@ async fn a_check_classifies_every_row_and_writes_no_invitation() {
         .env
         .store
         .find_invitations_by_email(
-            &contract,
-            &[EmailAddress::parse(&revoked).unwrap().identity()],
+            contract,
+            &[EmailAddress::parse(&people.revoked).unwrap().identity()],
         )
         .await
         .unwrap();
