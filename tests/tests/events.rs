@@ -2,7 +2,7 @@
 //! functions accept: every route of every HTTP function has an event file, each API event
 //! reaches a route of its function, the S3 and stream events deserialize as the Lambda runtime
 //! would deserialize them. Their placeholders (local_stack::events) are known ones, filled here
-//! with values of the right shape; tests/tests/cargo_lambda.rs runs them against a stack.
+//! with values of the right shape; tests/tests/cargo_lambda/ runs them against a stack.
 
 use std::path::{Path, PathBuf};
 

@@ -16,7 +16,7 @@
 //! | `{{bucket}}`, `{{table}}` | the stack's imports bucket and table |
 //!
 //! `mint-event` (src/bin/mint-event.rs) is the command line for it, and
-//! tests/tests/cargo_lambda.rs mints the same files for a stack of its own.
+//! tests/tests/cargo_lambda/ mints the same files for a stack of its own.
 
 use crate::provision::{BoxError, Names};
 use aws_sdk_dynamodb::types::AttributeValue;
