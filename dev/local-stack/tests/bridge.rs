@@ -4,7 +4,7 @@
 use invitations_core::adapters::{DynamoStore, S3Blobs, SesMailer};
 use invitations_core::domain::{Delivery, EmailAddress, LinkKey, Source, UserId};
 use invitations_core::ports::{
-    self, DirectoryStore, InvitationQuery, InvitationStore, Invitee, NewInvitations,
+    self, ContractStore, InvitationQuery, InvitationStore, Invitee, NewInvitations,
 };
 use local_stack::bridge::{Bridge, IMPORT_ATTEMPTS, STREAM_RETRIES};
 use local_stack::provision::{self, Names, Resources};

@@ -377,7 +377,7 @@ impl TestEnv {
 
     /// The contract as this test's table holds it.
     pub async fn stored_contract(&self, id: &str) -> invitations_core::domain::Contract {
-        use invitations_core::ports::DirectoryStore;
+        use invitations_core::ports::ContractStore;
         let id = invitations_core::domain::ContractId::parse(id).expect("a contract id");
         let found = self
             .store

@@ -177,22 +177,13 @@ pub enum TestMailQueued {
     LimitReached,
 }
 
+/// Contracts: their records, settings (mail, reminders), admins, funnel, and test mails.
 #[async_trait]
-pub trait DirectoryStore: Send + Sync {
+pub trait ContractStore: Send + Sync {
     async fn put_contract(&self, contract: &Contract) -> Result<(), StoreError>;
     async fn get_contract(&self, id: &ContractId) -> Result<Option<Contract>, StoreError>;
     /// Every contract, by name. Contract counts are small next to invitations.
     async fn list_contracts(&self) -> Result<Vec<Contract>, StoreError>;
-    /// Registers a user; false when the address already belongs to someone.
-    async fn put_user(&self, user: &User) -> Result<bool, StoreError>;
-    /// Brings a person's directory record in line with their sign-in account (address, name,
-    /// system administration), keyed by the account's subject: creates it, updates it, or leaves
-    /// it alone when it is current. `created_at` is kept from an existing record.
-    async fn sync_user(&self, user: &User) -> Result<SyncOutcome, StoreError>;
-    async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError>;
-    async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError>;
-    /// Directory search: email prefix or a part of the name, case-insensitive.
-    async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError>;
     /// Sets the contract's invitation mail (language, own text or the standard one), with an
     /// audit record. The contract as it is after; `None` when there is no such contract.
     async fn set_contract_mail(
@@ -243,6 +234,26 @@ pub trait DirectoryStore: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<Option<Contract>, StoreError>;
 }
+
+/// The directory of people (records keyed by their sign-in subject, and the pointers from
+/// proved addresses to them).
+#[async_trait]
+pub trait PeopleStore: Send + Sync {
+    /// Registers a user; false when the address already belongs to someone.
+    async fn put_user(&self, user: &User) -> Result<bool, StoreError>;
+    /// Brings a person's directory record in line with their sign-in account (address, name,
+    /// system administration), keyed by the account's subject: creates it, updates it, or leaves
+    /// it alone when it is current. `created_at` is kept from an existing record.
+    async fn sync_user(&self, user: &User) -> Result<SyncOutcome, StoreError>;
+    async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError>;
+    async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError>;
+    /// Directory search: email prefix or a part of the name, case-insensitive.
+    async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError>;
+}
+
+/// Contracts and people together, for code that needs both.
+pub trait DirectoryStore: ContractStore + PeopleStore {}
+impl<T: ContractStore + PeopleStore + ?Sized> DirectoryStore for T {}
 
 #[async_trait]
 pub trait InvitationStore: Send + Sync {

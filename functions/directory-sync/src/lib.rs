@@ -10,7 +10,7 @@
 //! administration) also write the record at once; this pass catches everything else.
 
 use futures::{StreamExt, TryStreamExt};
-use invitations_core::ports::{Accounts, AccountsError, DirectoryStore, StoreError, SyncOutcome};
+use invitations_core::ports::{Accounts, AccountsError, PeopleStore, StoreError, SyncOutcome};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ const CONCURRENCY: usize = 8;
 #[derive(Clone)]
 pub struct App {
     pub accounts: Arc<dyn Accounts>,
-    pub store: Arc<dyn DirectoryStore>,
+    pub store: Arc<dyn PeopleStore>,
 }
 
 /// What one pass did: the function's answer and its log line.

@@ -4,7 +4,7 @@
 use aws_sdk_cognitoidentityprovider::types::AttributeType;
 use directory_sync::{run, App};
 use invitations_core::domain::{EmailAddress, SYSTEM_ADMIN_GROUP};
-use invitations_core::ports::DirectoryStore;
+use invitations_core::ports::PeopleStore;
 use std::sync::Arc;
 use testkit::TestEnv;
 

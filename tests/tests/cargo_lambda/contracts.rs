@@ -2,7 +2,7 @@
 
 use crate::helpers::*;
 use invitations_core::domain::{ContractId, UserId};
-use invitations_core::ports::DirectoryStore;
+use invitations_core::ports::ContractStore;
 use invitations_wire as wire;
 use local_stack::seed::contracts::ONBOARDING;
 use local_stack::Stack;

@@ -2,7 +2,7 @@
 
 use crate::helpers::*;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
-use invitations_core::ports::DirectoryStore;
+use invitations_core::ports::PeopleStore;
 use invitations_wire as wire;
 use local_stack::Stack;
 

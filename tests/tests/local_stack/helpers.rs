@@ -5,7 +5,7 @@ use crate::common::{enrol_link, mail_for, start_stack_with};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine;
-use invitations_core::ports::DirectoryStore;
+use invitations_core::ports::ContractStore;
 use local_stack::Stack;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 use crate::helpers::*;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
 use invitations_core::domain::{ContractId, InvitationStatus};
-use invitations_core::ports::{DirectoryStore, InvitationStore};
+use invitations_core::ports::{InvitationStore, PeopleStore};
 use local_stack::seed::contracts::{LEADERSHIP, ONBOARDING};
 use serde_json::json;
 

@@ -155,7 +155,7 @@ fn admin_audit(action: AuditAction, admin: &UserId, by: &UserId, at: DateTime<Ut
 }
 
 #[async_trait]
-impl DirectoryStore for DynamoStore {
+impl ContractStore for DynamoStore {
     /// Writes a contract whole, counters included: for seeding and administration tools, not
     /// for changes while invitations are being made.
     async fn put_contract(&self, contract: &Contract) -> Result<(), StoreError> {
@@ -353,7 +353,10 @@ impl DirectoryStore for DynamoStore {
         }
         Err(StoreError::Contended)
     }
+}
 
+#[async_trait]
+impl PeopleStore for DynamoStore {
     async fn put_user(&self, user: &User) -> Result<bool, StoreError> {
         let mut items = vec![put(
             self.table(),
