@@ -360,8 +360,9 @@ pub trait TransitionStore: Send + Sync {
 }
 
 /// The mailer's side of an invitation: claim a queued send, record the result, give it back.
+/// The mailer's sends: claim one, record what SES said, release a claim.
 #[async_trait]
-pub trait DeliveryStore: Send + Sync {
+pub trait SendStore: Send + Sync {
     /// Takes a queued test mail for mailing; false when it was taken already.
     async fn claim_test_mail(
         &self,
@@ -393,6 +394,11 @@ pub trait DeliveryStore: Send + Sync {
     /// Gives a claimed send back to the queue (the mail service was busy), so a retry of the
     /// same stream record can claim it again at once.
     async fn release_claim(&self, invitation: &Invitation) -> Result<(), StoreError>;
+}
+
+/// The send sweeper's list of stuck sends, and putting one back in the queue.
+#[async_trait]
+pub trait SweepStore: Send + Sync {
     /// Sends past their due time in one partition of the due index, oldest first, at most
     /// `limit`.
     async fn due_sends(
@@ -401,6 +407,18 @@ pub trait DeliveryStore: Send + Sync {
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<DueSend>, StoreError>;
+    /// Deals with one due send, conditional on it being as it was found: queues it again, or
+    /// gives up on it, or takes it off the index.
+    async fn sweep_send(
+        &self,
+        due: &DueSend,
+        now: DateTime<Utc>,
+    ) -> Result<SweepOutcome, StoreError>;
+}
+
+/// SES's delivery reports on the invitations they concern.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
     /// Records what the mail service reported about the mail with `message_id`: always in the
     /// invitation's history (once, however often it is delivered), and on the invitation when
     /// it is about its current send and newer than what it has.
@@ -420,19 +438,21 @@ pub trait DeliveryStore: Send + Sync {
         message_id: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+}
+
+/// Addresses blocked after a permanent bounce or a complaint.
+#[async_trait]
+pub trait BlockStore: Send + Sync {
     /// Blocks an address (kept as first blocked: a second report changes nothing).
     async fn block_address(&self, block: &AddressBlock) -> Result<(), StoreError>;
     async fn address_block(&self, identity: &str) -> Result<Option<AddressBlock>, StoreError>;
     /// The blocks on any of `identities` (a batch read: an import's check asks for a round).
     async fn address_blocks(&self, identities: &[&str]) -> Result<Vec<AddressBlock>, StoreError>;
-    /// Deals with one due send, conditional on it being as it was found: queues it again, or
-    /// gives up on it, or takes it off the index.
-    async fn sweep_send(
-        &self,
-        due: &DueSend,
-        now: DateTime<Utc>,
-    ) -> Result<SweepOutcome, StoreError>;
 }
+
+/// What the mail and its reports need of the table, together.
+pub trait DeliveryStore: SendStore + SweepStore + ReportStore + BlockStore {}
+impl<T: SendStore + SweepStore + ReportStore + BlockStore + ?Sized> DeliveryStore for T {}
 
 /// An invitation the reminder run found due on the `by_remind_at` index: where it is, and the
 /// wake-up time it was found with (every write of the run is conditional on it).

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use invitations_core::domain::{
     AddressBlock, DeliveryReport, EmailAddress, InvitationId, ReportKind,
 };
-use invitations_core::ports::{DeliveryStore, ReportOutcome, StoreError};
+use invitations_core::ports::{BlockStore, ReportOutcome, ReportStore, StoreError};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -28,9 +28,13 @@ pub fn send_of(envelope: &Envelope) -> Option<(InvitationId, u32)> {
     Some((invitation, version))
 }
 
+/// What the reports need of the table: recording them, and blocking addresses.
+pub trait ReportsStore: ReportStore + BlockStore {}
+impl<T: ReportStore + BlockStore + ?Sized> ReportsStore for T {}
+
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn DeliveryStore>,
+    pub store: Arc<dyn ReportsStore>,
 }
 
 /// An SES event as EventBridge delivers it (only what is read here).

@@ -9,7 +9,7 @@
 //! at most once: the second finds it moved.
 
 use invitations_core::adapters::dynamo::items::send_shards;
-use invitations_core::ports::{Clock, DeliveryStore, StoreError, SweepOutcome};
+use invitations_core::ports::{Clock, StoreError, SweepOutcome, SweepStore};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -20,7 +20,7 @@ pub const MAX_PER_PASS: usize = 5_000;
 
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn DeliveryStore>,
+    pub store: Arc<dyn SweepStore>,
     pub clock: Clock,
 }
 

@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use invitations_core::domain::{ContractId, Delivery, ImportId, InvitationStatus, ReportKind};
-use invitations_core::ports::{DeliveryStore, ImportStore, InvitationStore};
+use invitations_core::ports::{BlockStore, ImportStore, InvitationStore};
 use invitations_wire as wire;
 use local_stack::seed::contracts::{DATA_SKILLS, LEADERSHIP};
 use local_stack::Stack;

@@ -60,7 +60,7 @@ pub const SENDING_LIMIT: Duration = Duration::minutes(10);
 pub const MAX_SWEEPS: u32 = 5;
 
 #[async_trait]
-impl DeliveryStore for DynamoStore {
+impl SendStore for DynamoStore {
     async fn claim_test_mail(
         &self,
         test: &TestMail,
@@ -238,7 +238,137 @@ impl DeliveryStore for DynamoStore {
         )
         .await
     }
+}
 
+#[async_trait]
+impl SweepStore for DynamoStore {
+    async fn due_sends(
+        &self,
+        shard: &str,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<DueSend>, StoreError> {
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(BY_SEND_DUE)
+            .key_condition_expression("send_shard = :shard AND send_due_at <= :now")
+            .expression_attribute_values(":shard", s(shard))
+            .expression_attribute_values(":now", ms(now))
+            .limit(i32::try_from(limit.clamp(1, 1000)).unwrap_or(1000))
+            .send()
+            .await
+            .map_err(db_error)?;
+        out.items()
+            .iter()
+            .map(|item| {
+                let r = Reader(item);
+                let identity = invite_identity(item)?;
+                Ok(DueSend {
+                    contract: r.id("contract_id", ContractId::parse)?,
+                    identity,
+                    due_at: r.time("send_due_at")?,
+                })
+            })
+            .collect::<Result<_, CorruptItem>>()
+            .map_err(StoreError::from)
+    }
+
+    async fn sweep_send(
+        &self,
+        due: &DueSend,
+        now: DateTime<Utc>,
+    ) -> Result<SweepOutcome, StoreError> {
+        // The read only chooses which write to try; each write is conditional on the send
+        // being as it was found (same due time), so a mailer or a resend that got there first
+        // wins and the sweep changes nothing.
+        let key = invitation_key(&due.contract, &due.identity);
+        let Some(item) = self.item_by_key(key.clone()).await? else {
+            return Ok(SweepOutcome::Moved);
+        };
+        let r = Reader(&item);
+        if r.opt_time("send_due_at")? != Some(due.due_at) {
+            return Ok(SweepOutcome::Moved);
+        }
+        let needs_send = r.s("status")? == InvitationStatus::Pending.as_str()
+            && matches!(r.opt_s("delivery"), Some("queued" | "sending"));
+        let sweeps: u32 = r.opt_n("sweeps")?.unwrap_or(0);
+        let mut values = HashMap::from([(":seen".to_owned(), ms(due.due_at))]);
+        let (expression, outcome) = if !needs_send {
+            ("REMOVE send_shard, send_due_at", SweepOutcome::Cleared)
+        } else if sweeps >= MAX_SWEEPS {
+            values.insert(":failed".into(), s("failed"));
+            values.insert(
+                ":reason".into(),
+                s(format!(
+                    "the mail could not be sent after {MAX_SWEEPS} more tries; send it again to retry"
+                )),
+            );
+            values.insert(":now".into(), ms(now));
+            (
+                "SET delivery = :failed, delivery_error = :reason, delivery_since = :now \
+                 REMOVE send_shard, send_due_at",
+                SweepOutcome::GaveUp,
+            )
+        } else {
+            // `sweeps` changes with every sweep, so the mailer tells this fresh send from a
+            // claim it gave back itself (same version, same sweeps).
+            values.insert(":queued".into(), s("queued"));
+            values.insert(":due".into(), ms(now + QUEUED_LIMIT));
+            values.insert(":sweeps".into(), n(sweeps + 1));
+            (
+                "SET delivery = :queued, send_due_at = :due, sweeps = :sweeps \
+                 REMOVE delivery_since",
+                SweepOutcome::Requeued,
+            )
+        };
+        if outcome == SweepOutcome::GaveUp {
+            // Giving up is a send that failed: in the invitation's history, with the record.
+            let id = r.id("invitation_id", InvitationId::parse)?;
+            let record = AuditRecord {
+                at: now,
+                actor: None,
+                action: AuditAction::SendFailed,
+                subjects: vec![due.identity.clone()],
+                detail: values.get(":reason").and_then(|v| v.as_s().ok()).cloned(),
+                invitation_id: Some(id.clone()),
+            };
+            let items = vec![
+                tx_update(update(
+                    key,
+                    expression,
+                    "send_due_at = :seen",
+                    &[],
+                    values,
+                    self.table(),
+                )),
+                self.put_history(&due.contract, &record, history_sk(&id, now)),
+            ];
+            return Ok(match self.transact(items).await? {
+                TxOutcome::Done => outcome,
+                TxOutcome::Cancelled(_) => SweepOutcome::Moved,
+            });
+        }
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key))
+            .update_expression(expression)
+            .condition_expression("send_due_at = :seen")
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        Ok(match written(result)? {
+            Some(_) => outcome,
+            None => SweepOutcome::Moved,
+        })
+    }
+}
+
+#[async_trait]
+impl ReportStore for DynamoStore {
     async fn record_report(
         &self,
         id: &InvitationId,
@@ -407,7 +537,10 @@ impl DeliveryStore for DynamoStore {
         ];
         Ok(matches!(self.transact(items).await?, TxOutcome::Done))
     }
+}
 
+#[async_trait]
+impl BlockStore for DynamoStore {
     async fn block_address(&self, block: &AddressBlock) -> Result<(), StoreError> {
         let item = Item::from([
             ("pk".into(), s(block_pk(&block.identity))),
@@ -463,130 +596,6 @@ impl DeliveryStore for DynamoStore {
             })
             .collect();
         self.batch_get(keys).await?.iter().map(block_from).collect()
-    }
-
-    async fn due_sends(
-        &self,
-        shard: &str,
-        now: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<DueSend>, StoreError> {
-        let out = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(BY_SEND_DUE)
-            .key_condition_expression("send_shard = :shard AND send_due_at <= :now")
-            .expression_attribute_values(":shard", s(shard))
-            .expression_attribute_values(":now", ms(now))
-            .limit(i32::try_from(limit.clamp(1, 1000)).unwrap_or(1000))
-            .send()
-            .await
-            .map_err(db_error)?;
-        out.items()
-            .iter()
-            .map(|item| {
-                let r = Reader(item);
-                let identity = invite_identity(item)?;
-                Ok(DueSend {
-                    contract: r.id("contract_id", ContractId::parse)?,
-                    identity,
-                    due_at: r.time("send_due_at")?,
-                })
-            })
-            .collect::<Result<_, CorruptItem>>()
-            .map_err(StoreError::from)
-    }
-
-    async fn sweep_send(
-        &self,
-        due: &DueSend,
-        now: DateTime<Utc>,
-    ) -> Result<SweepOutcome, StoreError> {
-        // The read only chooses which write to try; each write is conditional on the send
-        // being as it was found (same due time), so a mailer or a resend that got there first
-        // wins and the sweep changes nothing.
-        let key = invitation_key(&due.contract, &due.identity);
-        let Some(item) = self.item_by_key(key.clone()).await? else {
-            return Ok(SweepOutcome::Moved);
-        };
-        let r = Reader(&item);
-        if r.opt_time("send_due_at")? != Some(due.due_at) {
-            return Ok(SweepOutcome::Moved);
-        }
-        let needs_send = r.s("status")? == InvitationStatus::Pending.as_str()
-            && matches!(r.opt_s("delivery"), Some("queued" | "sending"));
-        let sweeps: u32 = r.opt_n("sweeps")?.unwrap_or(0);
-        let mut values = HashMap::from([(":seen".to_owned(), ms(due.due_at))]);
-        let (expression, outcome) = if !needs_send {
-            ("REMOVE send_shard, send_due_at", SweepOutcome::Cleared)
-        } else if sweeps >= MAX_SWEEPS {
-            values.insert(":failed".into(), s("failed"));
-            values.insert(
-                ":reason".into(),
-                s(format!(
-                    "the mail could not be sent after {MAX_SWEEPS} more tries; send it again to retry"
-                )),
-            );
-            values.insert(":now".into(), ms(now));
-            (
-                "SET delivery = :failed, delivery_error = :reason, delivery_since = :now \
-                 REMOVE send_shard, send_due_at",
-                SweepOutcome::GaveUp,
-            )
-        } else {
-            // `sweeps` changes with every sweep, so the mailer tells this fresh send from a
-            // claim it gave back itself (same version, same sweeps).
-            values.insert(":queued".into(), s("queued"));
-            values.insert(":due".into(), ms(now + QUEUED_LIMIT));
-            values.insert(":sweeps".into(), n(sweeps + 1));
-            (
-                "SET delivery = :queued, send_due_at = :due, sweeps = :sweeps \
-                 REMOVE delivery_since",
-                SweepOutcome::Requeued,
-            )
-        };
-        if outcome == SweepOutcome::GaveUp {
-            // Giving up is a send that failed: in the invitation's history, with the record.
-            let id = r.id("invitation_id", InvitationId::parse)?;
-            let record = AuditRecord {
-                at: now,
-                actor: None,
-                action: AuditAction::SendFailed,
-                subjects: vec![due.identity.clone()],
-                detail: values.get(":reason").and_then(|v| v.as_s().ok()).cloned(),
-                invitation_id: Some(id.clone()),
-            };
-            let items = vec![
-                tx_update(update(
-                    key,
-                    expression,
-                    "send_due_at = :seen",
-                    &[],
-                    values,
-                    self.table(),
-                )),
-                self.put_history(&due.contract, &record, history_sk(&id, now)),
-            ];
-            return Ok(match self.transact(items).await? {
-                TxOutcome::Done => outcome,
-                TxOutcome::Cancelled(_) => SweepOutcome::Moved,
-            });
-        }
-        let result = self
-            .client()
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(key))
-            .update_expression(expression)
-            .condition_expression("send_due_at = :seen")
-            .set_expression_attribute_values(Some(values))
-            .send()
-            .await;
-        Ok(match written(result)? {
-            Some(_) => outcome,
-            None => SweepOutcome::Moved,
-        })
     }
 }
 
