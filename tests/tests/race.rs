@@ -42,15 +42,12 @@ async fn revoke_and_enrol_at_the_same_instant_through_the_apis() {
         .build();
     env.store.put_contract(&contract).await.unwrap();
     let store: Arc<dyn Store> = Arc::new(env.store.clone());
-    let admin = admin_api::App {
-        store: store.clone(),
-        blobs: Some(Arc::new(invitations_core::adapters::S3Blobs::new(
+    let admin = admin_api::App::on(store.clone(), clock.clone())
+        .with_blobs(Arc::new(invitations_core::adapters::S3Blobs::new(
             env.s3.clone(),
             &env.bucket,
-        ))),
-        accounts: Some(Arc::new(env.accounts.clone())),
-        clock: clock.clone(),
-    };
+        )))
+        .with_accounts(Arc::new(env.accounts.clone()));
     let student = enrol_api::App {
         store: store.clone(),
         accounts: Arc::new(env.accounts.clone()),

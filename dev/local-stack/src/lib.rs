@@ -146,12 +146,9 @@ impl Stack {
         let clock = ports::system_clock();
 
         let functions = Functions {
-            admin: admin_api::App {
-                store: shared.clone(),
-                blobs: Some(blobs.clone()),
-                accounts: Some(accounts.clone()),
-                clock: clock.clone(),
-            },
+            admin: admin_api::App::on(shared.clone(), clock.clone())
+                .with_blobs(blobs.clone())
+                .with_accounts(accounts.clone()),
             enrol: enrol_api::App {
                 store: shared.clone(),
                 accounts: accounts.clone(),

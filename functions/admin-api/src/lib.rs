@@ -1,28 +1,45 @@
 //! The admin HTTP API (API Gateway HTTP API, payload v2), as nine Lambda functions: one per
-//! action, each with its own binary (`src/bin/`), role and routes (see [`functions`]). Every
-//! route needs a signed-in caller, whose verified JWT claims API Gateway puts in the request
-//! context; contract routes also need the caller to manage that contract.
-//!
-//! The route handlers in [`routes`] are shared; a function's `handle` only reaches its own.
+//! action, each with its own binary (`src/bin/`), role and routes. Each function is one module
+//! of [`functions`] holding its handlers; [`actions`] is what resend, extend and revoke share
+//! (one invitation or many). Every route needs a signed-in caller, whose verified JWT claims
+//! API Gateway puts in the request context; a route under `/contracts/{id}` also needs the
+//! caller to manage that contract, checked once in [`accept`] before any handler runs.
 
+pub mod actions;
 pub mod functions;
-pub mod routes;
+pub mod shared;
 pub mod views;
 
 use invitations_core::adapters::{CognitoAccounts, DynamoStore, S3Blobs};
 use invitations_core::config::{self, SdkConfig};
 use invitations_core::domain::{Caller, Contract, ContractId};
-use invitations_core::http::{self, PathParams, Problem, Route};
-use invitations_core::ports::{self, Accounts, Blobs, Clock, Store};
+use invitations_core::http::{self, param, PathParams, Problem, Route};
+use invitations_core::ports::{
+    self, Accounts, Blobs, BlockStore, Clock, ContractStore, ImportStore, InvitationStore,
+    PeopleStore, Store, TransitionStore,
+};
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
 
 pub use functions::FUNCTIONS;
 
-/// Everything a request needs, built once per cold start.
+/// Everything a request needs, built once per cold start. The table is reached through narrow
+/// ports, so a handler's code shows which part of the table it touches (and its function's
+/// role in infra/template.yaml allows exactly that).
 #[derive(Clone)]
 pub struct App {
-    pub store: Arc<dyn Store>,
+    /// Contracts: records, admins, mail and reminder settings, the funnel, test mails.
+    pub contracts: Arc<dyn ContractStore>,
+    /// The directory of people.
+    pub people: Arc<dyn PeopleStore>,
+    /// Creating, reading and searching invitations, and their history.
+    pub invitations: Arc<dyn InvitationStore>,
+    /// Resend, revoke, extend, correct an address, clear a block: the conditional writes.
+    pub transitions: Arc<dyn TransitionStore>,
+    /// Addresses the mail service refuses (bounces, complaints).
+    pub blocks: Arc<dyn BlockStore>,
+    /// CSV imports and their reports.
+    pub imports: Arc<dyn ImportStore>,
     /// The imports bucket: upload URLs for CSV files, download URLs for reports. Only the
     /// functions that serve import routes have it (and `IMPORTS_BUCKET` in their environment).
     pub blobs: Option<Arc<dyn Blobs>>,
@@ -36,27 +53,46 @@ impl App {
     /// The clients of one function, built once per cold start: the table. The binaries name
     /// the environment variables they read (tests/tests/template/ holds the template to them).
     pub fn new(sdk: &SdkConfig, table: String) -> Self {
+        let store = Arc::new(DynamoStore::new(config::dynamodb(sdk), table));
+        Self::on(store, ports::system_clock())
+    }
+
+    /// Over one store (each port a view of it), without a bucket or a user pool.
+    pub fn on(store: Arc<dyn Store>, clock: Clock) -> Self {
         Self {
-            store: Arc::new(DynamoStore::new(config::dynamodb(sdk), table)),
+            contracts: store.clone(),
+            people: store.clone(),
+            invitations: store.clone(),
+            transitions: store.clone(),
+            blocks: store.clone(),
+            imports: store,
             blobs: None,
             accounts: None,
-            clock: ports::system_clock(),
+            clock,
         }
     }
 
     /// Adds the imports bucket, for the functions that presign URLs into it. A separate call
     /// so that only their binaries link the S3 client (about 1 MB of arm64 code).
-    pub fn with_imports_bucket(mut self, sdk: &SdkConfig, bucket: String) -> Self {
-        self.blobs = Some(Arc::new(S3Blobs::new(config::s3(sdk), bucket)));
+    pub fn with_imports_bucket(self, sdk: &SdkConfig, bucket: String) -> Self {
+        self.with_blobs(Arc::new(S3Blobs::new(config::s3(sdk), bucket)))
+    }
+
+    pub fn with_blobs(mut self, blobs: Arc<dyn Blobs>) -> Self {
+        self.blobs = Some(blobs);
         self
     }
 
     /// Adds the user pool, for the function that manages people.
-    pub fn with_user_pool(mut self, sdk: &SdkConfig, pool_id: String) -> Self {
-        self.accounts = Some(Arc::new(CognitoAccounts::new(
+    pub fn with_user_pool(self, sdk: &SdkConfig, pool_id: String) -> Self {
+        self.with_accounts(Arc::new(CognitoAccounts::new(
             config::cognito(sdk),
             pool_id,
-        )));
+        )))
+    }
+
+    pub fn with_accounts(mut self, accounts: Arc<dyn Accounts>) -> Self {
+        self.accounts = Some(accounts);
         self
     }
 
@@ -91,15 +127,47 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
     }
 }
 
-/// A request to one of the routes `binary` serves: its route, path parameters and verified
-/// caller.
-pub(crate) fn accept(
-    binary: &str,
-    req: &Request,
-) -> Result<(&'static Route, PathParams, Caller), Problem> {
+/// One accepted request: its route, the verified caller and, for a route under
+/// `/contracts/{id}`, the contract, which the caller manages.
+pub struct Call<'r> {
+    pub route: &'static Route,
+    pub caller: Caller,
+    pub req: &'r Request,
+    params: PathParams,
+    contract: Option<Contract>,
+}
+
+impl Call<'_> {
+    /// The path parameter `name` (the route table names them).
+    pub fn param(&self, name: &str) -> &str {
+        param(&self.params, name)
+    }
+
+    /// The contract the route names, checked by [`accept`].
+    pub fn contract(&self) -> Result<&Contract, Problem> {
+        self.contract
+            .as_ref()
+            .ok_or_else(|| Problem::internal(&format!("{} names no contract", self.route.key())))
+    }
+}
+
+/// A request to one of the routes `binary` serves, from a signed-in caller who may act on the
+/// contract it names (if it names one): 404 for a route or contract that does not exist, 401
+/// without a caller, 403 for someone else's contract.
+pub async fn accept<'r>(app: &App, binary: &str, req: &'r Request) -> Result<Call<'r>, Problem> {
     let (route, params) = http::route(invitations_wire::routes::of(binary), req)?;
     let caller = http::caller(req)?;
-    Ok((route, params, caller))
+    let contract = match route.names_a_contract() {
+        true => Some(managed_contract(app, &caller, param(&params, "id")).await?),
+        false => None,
+    };
+    Ok(Call {
+        route,
+        caller,
+        req,
+        params,
+        contract,
+    })
 }
 
 /// 404 for a contract that does not exist (or is gone by the time a change is written).
@@ -109,10 +177,10 @@ pub(crate) fn contract_not_found() -> Problem {
 
 /// The contract at `id`, if the caller manages it: 404 when there is none, 403 when it is
 /// someone else's.
-pub async fn managed_contract(app: &App, caller: &Caller, id: &str) -> Result<Contract, Problem> {
+async fn managed_contract(app: &App, caller: &Caller, id: &str) -> Result<Contract, Problem> {
     let id = ContractId::parse(id).map_err(|_| contract_not_found())?;
     let contract = app
-        .store
+        .contracts
         .get_contract(&id)
         .await?
         .ok_or_else(contract_not_found)?;

@@ -80,6 +80,12 @@ impl Route {
         path
     }
 
+    /// Whether it acts on one contract (`/contracts/{id}...`): the admin functions check once,
+    /// before its handler runs, that the caller manages that contract.
+    pub fn names_a_contract(&self) -> bool {
+        self.path.starts_with("/contracts/{id}")
+    }
+
     /// The names of its path parameters, in order.
     pub fn param_names(&self) -> impl Iterator<Item = &'static str> {
         self.path

@@ -1,7 +1,7 @@
 //! The `people` function: POST /users, POST /users/{userId}/system-admin and
 //! POST /users/{userId}/system-admin/remove.
 
-use admin_api::{functions::people_admin, App};
+use admin_api::{functions::people, App};
 use invitations_core::{config, origin, telemetry};
 use lambda_http::Error;
 
@@ -11,5 +11,5 @@ async fn main() -> Result<(), Error> {
     let sdk = config::aws().await;
     let app = App::new(&sdk, config::required("TABLE_NAME")?)
         .with_user_pool(&sdk, config::required("USER_POOL_ID")?);
-    origin::serve(&sdk, |req| people_admin::handle(&app, req)).await
+    origin::serve(&sdk, |req| people::handle(&app, req)).await
 }

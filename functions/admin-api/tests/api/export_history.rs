@@ -252,9 +252,17 @@ async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain(
 
     // Past the size one answer can carry: refused in words, not cut short.
     let c = w.env.stored_contract("A").await;
-    let err = admin_api::routes::export::write_export(&w.env.store, &c, "", None, t0(), 50_000)
-        .await
-        .unwrap_err();
+    let err = admin_api::functions::admin_read::export::write_export(
+        &w.env.store,
+        &w.env.store,
+        &c,
+        "",
+        None,
+        t0(),
+        50_000,
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("Narrow them down"), "{err}");
 }
 

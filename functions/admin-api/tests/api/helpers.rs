@@ -57,12 +57,12 @@ impl World {
             .iter()
             .map(|f| {
                 let clock_time = time.clone();
-                let app = App {
-                    store: Arc::new(env.store_as(f.binary)),
-                    blobs: Some(Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket))),
-                    accounts: Some(Arc::new(env.accounts.clone())),
-                    clock: Arc::new(move || *clock_time.lock().unwrap()),
-                };
+                let app = App::on(
+                    Arc::new(env.store_as(f.binary)),
+                    Arc::new(move || *clock_time.lock().unwrap()),
+                )
+                .with_blobs(Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket)))
+                .with_accounts(Arc::new(env.accounts.clone()));
                 (f.binary, app)
             })
             .collect();

@@ -5,7 +5,8 @@
 //! store's pages of 500, one page in hand at a time, and refused in words once it would pass
 //! [`MAX_EXPORT_BYTES`]. ARCHITECTURE.md says why this is not an S3 object with a link.
 
-use crate::{managed_contract, views, App};
+use crate::shared::filter;
+use crate::{views, App, Call};
 use chrono::{DateTime, Utc};
 use invitations_core::domain::import::neutralise;
 use invitations_core::domain::*;
@@ -13,7 +14,7 @@ use invitations_core::http::Problem;
 use invitations_core::ports::*;
 use invitations_wire as wire;
 use lambda_http::http::{header, StatusCode};
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 use std::collections::HashMap;
 
 /// The file's columns, in order.
@@ -63,18 +64,14 @@ impl From<ExportError> for Problem {
     }
 }
 
-pub async fn export(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    req: &Request,
-) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let (email_prefix, status) = super::invitations::filter(req)?;
+pub async fn export(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let contract = call.contract()?;
+    let (email_prefix, status) = filter(call.req)?;
     let now = (app.clock)();
     let file = write_export(
-        app.store.as_ref(),
-        &contract,
+        app.invitations.as_ref(),
+        app.people.as_ref(),
+        contract,
         &email_prefix,
         status,
         now,
@@ -118,7 +115,8 @@ fn file_name(contract: &ContractId, status: Option<ShownStatus>, now: DateTime<U
 /// The CSV of every invitation matching the filter, sorted by address, page by page; refused
 /// once it grows past `max_bytes`.
 pub async fn write_export(
-    store: &dyn Store,
+    invitations: &dyn InvitationStore,
+    people: &dyn PeopleStore,
     contract: &Contract,
     email_prefix: &str,
     status: Option<ShownStatus>,
@@ -131,7 +129,7 @@ pub async fn write_export(
     let mut inviters: HashMap<UserId, String> = HashMap::new();
     let mut cursor = None;
     loop {
-        let page = store
+        let page = invitations
             .list_invitations(
                 &contract.id,
                 &InvitationQuery {
@@ -145,7 +143,7 @@ pub async fn write_export(
             .await?;
         for inv in &page.invitations {
             if !inviters.contains_key(&inv.invited_by) {
-                let shown = match store.get_user(&inv.invited_by).await? {
+                let shown = match people.get_user(&inv.invited_by).await? {
                     Some(user) => format!("{} <{}>", user.name, user.email),
                     None => inv.invited_by.to_string(),
                 };

@@ -1,14 +1,30 @@
-//! A contract's settings its admins edit: the invitation mail (language, own text) with a test
-//! send, and the reminder plan; and the contract's funnel.
+//! `contract-settings`: the settings a contract's admins edit: the invitation mail (language,
+//! own text) with a test send, and the reminder plan; audited.
 
-use crate::{contract_not_found, managed_contract, views, App};
+use crate::functions::not_served;
+use crate::{accept, contract_not_found, views, App, Call};
 use invitations_core::domain::mail::{ContractMail, MailTemplate};
 use invitations_core::domain::*;
-use invitations_core::http::{self, Problem};
+use invitations_core::http::{self, respond_with, Problem};
 use invitations_core::ports::{TestMail, TestMailQueued};
-use invitations_wire as wire;
+use invitations_wire::{self as wire, routes};
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Error, Request, Response};
+
+pub const BINARY: &str = "contract-settings";
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+    respond_with(async {
+        let call = accept(app, BINARY, &req).await?;
+        match *call.route {
+            routes::SET_MAIL => set_mail(app, &call).await,
+            routes::TEST_MAIL => test_mail(app, &call).await,
+            routes::SET_REMINDERS => set_reminders(app, &call).await,
+            _ => Err(not_served(call.route)),
+        }
+    })
+    .await
+}
 
 /// The mail as asked: the language's standard text sent back as it is means "the standard
 /// text" (so a later change of language changes it too).
@@ -26,18 +42,13 @@ fn contract_mail(body: &wire::MailSettingsRequest) -> Result<ContractMail, Probl
 }
 
 /// `POST /contracts/{id}/mail`.
-pub async fn set_mail(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    req: &Request,
-) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let body: wire::MailSettingsRequest = http::body(req)?;
+async fn set_mail(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let (contract, caller) = (call.contract()?, &call.caller);
+    let body: wire::MailSettingsRequest = http::body(call.req)?;
     let mail = contract_mail(&body)?;
     let now = (app.clock)();
     let after = app
-        .store
+        .contracts
         .set_contract_mail(&contract.id, &mail, &caller.user_id, now)
         .await?
         .ok_or_else(contract_not_found)?;
@@ -51,14 +62,9 @@ pub const TEST_MAILS_PER_HOUR: u32 = 5;
 /// `POST /contracts/{id}/mail/test`: the draft as typed, to the caller's own confirmed
 /// address, unless the mail service refuses that address (a block) or the caller's tests for
 /// this hour are used up.
-pub async fn test_mail(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    req: &Request,
-) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let body: wire::MailSettingsRequest = http::body(req)?;
+async fn test_mail(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let (contract, caller) = (call.contract()?, &call.caller);
+    let body: wire::MailSettingsRequest = http::body(call.req)?;
     let mail = contract_mail(&body)?;
     let to = caller
         .email
@@ -71,7 +77,7 @@ pub async fn test_mail(
                  your address in the sign-in service, then sign in again.",
             )
         })?;
-    if let Some(block) = app.store.address_block(to.identity()).await? {
+    if let Some(block) = app.blocks.address_block(to.identity()).await? {
         return Err(Problem::conflict(
             "address_blocked",
             format!(
@@ -81,7 +87,7 @@ pub async fn test_mail(
             ),
         ));
     }
-    let name = app.store.get_user(&caller.user_id).await?.map(|u| u.name);
+    let name = app.people.get_user(&caller.user_id).await?.map(|u| u.name);
     let test = TestMail {
         id: uuid::Uuid::new_v4().simple().to_string(),
         contract: contract.id.clone(),
@@ -92,7 +98,7 @@ pub async fn test_mail(
         queued_at: (app.clock)(),
     };
     if app
-        .store
+        .contracts
         .queue_test_mail(&test, TEST_MAILS_PER_HOUR)
         .await?
         == TestMailQueued::LimitReached
@@ -116,14 +122,9 @@ pub async fn test_mail(
 }
 
 /// `POST /contracts/{id}/reminders`.
-pub async fn set_reminders(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    req: &Request,
-) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let body: wire::ReminderPlan = http::body(req)?;
+async fn set_reminders(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let (contract, caller) = (call.contract()?, &call.caller);
+    let body: wire::ReminderPlan = http::body(call.req)?;
     let plan = ReminderPlan::parse(
         body.enabled,
         body.days_after_send,
@@ -139,25 +140,11 @@ pub async fn set_reminders(
     })?;
     let now = (app.clock)();
     let after = app
-        .store
+        .contracts
         .set_reminder_plan(&contract.id, &plan, &caller.user_id, now)
         .await?
         .ok_or_else(contract_not_found)?;
     Ok(http::json(StatusCode::OK, &views::contract(&after, now)))
-}
-
-/// `GET /contracts/{id}/funnel`: one read of the contract item.
-pub async fn funnel(app: &App, caller: &Caller, id: &str) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let (contract, funnel) = app
-        .store
-        .contract_funnel(&contract.id)
-        .await?
-        .ok_or_else(contract_not_found)?;
-    Ok(http::json(
-        StatusCode::OK,
-        &views::funnel(&contract, &funnel),
-    ))
 }
 
 /// The start of the clock hour after `at`: when the test mail limit starts again.

@@ -3,14 +3,15 @@
 //! action, so an enrolled one is refused in its row while the rest go through. One request
 //! handles at most [`PAGE`] invitations and answers where to go on.
 
-use crate::routes::invitations::{search_too_long, Action};
-use crate::{managed_contract, App};
+use super::Action;
+use crate::shared::search_too_long;
+use crate::{App, Call};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
 use invitations_core::ports::*;
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 
 /// Invitations one request acts on: each is a transaction, and API Gateway gives up after 30 s.
 pub const PAGE: usize = 100;
@@ -24,20 +25,18 @@ enum Target {
 }
 
 /// `POST /contracts/{id}/invitations/{resend|extend|revoke}`.
-pub async fn act(
+pub async fn on_many(
     app: &App,
-    caller: &Caller,
-    id: &str,
+    call: &Call<'_>,
     action: Action,
-    req: &Request,
 ) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let body: wire::BulkRequest = http::body(req)?;
+    let contract = call.contract()?;
+    let body: wire::BulkRequest = http::body(call.req)?;
     let now = (app.clock)();
     if action.needs_sends() {
         contract.accept_sends(now)?;
     }
-    let (targets, continuation) = select(app, &contract, &body, now).await?;
+    let (targets, continuation) = select(app, contract, &body, now).await?;
     let mut result = wire::BulkResult {
         results: Vec::with_capacity(targets.len()),
         done: 0,
@@ -50,7 +49,7 @@ pub async fn act(
         let outcome = match target {
             Target::Missing { as_sent, why } => missing(as_sent, why),
             Target::Found(invitation) => {
-                let done = action.apply(app, caller, &contract, &invitation.id).await;
+                let done = action.apply(app, call, &invitation.id).await;
                 outcome_of(&invitation, done)
             }
         };
@@ -127,7 +126,7 @@ async fn select(
             let mut targets = Vec::with_capacity(page.len());
             for raw in page {
                 let found = match InvitationId::parse(raw) {
-                    Ok(id) => app.store.get_invitation(&contract.id, &id).await?,
+                    Ok(id) => app.invitations.get_invitation(&contract.id, &id).await?,
                     Err(_) => None,
                 };
                 targets.push(match found {
@@ -151,7 +150,7 @@ async fn select(
                 .filter_map(|(_, e)| e.as_ref().map(EmailAddress::identity))
                 .collect();
             let found = app
-                .store
+                .invitations
                 .find_invitations_by_email(&contract.id, &identities)
                 .await?;
             let targets = parsed
@@ -187,7 +186,7 @@ async fn select(
                 limit: PAGE,
             };
             let page = app
-                .store
+                .invitations
                 .list_invitations(&contract.id, &query, now)
                 .await
                 .map_err(|e| match e {

@@ -1,39 +1,21 @@
-//! A contract's CSV imports: announce an upload, follow its progress, read its report.
+//! A contract's CSV imports: announce an upload (the import function takes it from there), and
+//! "Invite these N" after a check.
 
-use crate::{managed_contract, views, App};
-use chrono::Duration;
+use crate::shared::{import_id, import_not_found, storage_problem, URL_LIFETIME};
+use crate::{views, App, Call};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
 use invitations_core::ports::{BlobError, FromCheck};
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, Response};
-
-/// How long the browser has to start the upload, and to fetch a report.
-const URL_LIFETIME: Duration = Duration::minutes(15);
-
-fn import_not_found() -> Problem {
-    Problem::not_found(
-        "import_not_found",
-        "There is no such import for this learning contract.",
-    )
-}
-
-fn storage_problem(err: BlobError) -> Problem {
-    Problem::internal(&err)
-}
+use lambda_http::{Body, Response};
 
 /// `POST /contracts/{id}/imports`: an import id and a URL to PUT the CSV file to. The file
 /// lands at `imports/<contract id>/<import id>.csv`, and the import function takes it from there.
-pub async fn create(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    req: &Request,
-) -> Result<Response<Body>, Problem> {
+pub async fn announce(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
     let bucket = app.imports_bucket()?;
-    let contract = managed_contract(app, caller, id).await?;
-    let body: wire::NewImport = http::body(req)?;
+    let (contract, caller) = (call.contract()?, &call.caller);
+    let body: wire::NewImport = http::body(call.req)?;
     if body.file_size == 0 {
         return Err(Problem::bad_request(
             "file_empty",
@@ -72,7 +54,7 @@ pub async fn create(
             now,
         )
     };
-    if !app.store.create_import(&import).await? {
+    if !app.imports.create_import(&import).await? {
         return Err(Problem::busy());
     }
     let key = format!("imports/{}/{}.csv", contract.id, import.id);
@@ -102,17 +84,12 @@ pub async fn create(
 /// `POST /contracts/{id}/imports/{importId}/invite`: "Invite these N" after a check. A new
 /// import of the same stored file (copied to the new import's key, which starts it; nobody
 /// uploads it again) with the check's activities. Answers the new import.
-pub async fn invite_checked(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    check_id: &str,
-) -> Result<Response<Body>, Problem> {
+pub async fn invite_checked(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
     let bucket = app.imports_bucket()?;
-    let contract = managed_contract(app, caller, id).await?;
-    let check_id = ImportId::parse(check_id).map_err(|_| import_not_found())?;
+    let (contract, caller) = (call.contract()?, &call.caller);
+    let check_id = import_id(call, "importId")?;
     let check = app
-        .store
+        .imports
         .get_import(&contract.id, &check_id)
         .await?
         .ok_or_else(import_not_found)?;
@@ -158,14 +135,14 @@ pub async fn invite_checked(
         )
     };
     let (import, status) = match app
-        .store
+        .imports
         .create_import_from_check(&import, &check.id)
         .await?
     {
         FromCheck::Created => (import, StatusCode::CREATED),
         FromCheck::AlreadyInvited(earlier) => {
             let earlier = app
-                .store
+                .imports
                 .get_import(&contract.id, &earlier)
                 .await?
                 .ok_or_else(import_not_found)?;
@@ -197,47 +174,4 @@ pub async fn invite_checked(
             other => storage_problem(other),
         })?;
     Ok(http::json(status, &views::import(&import, now, None)))
-}
-
-/// `GET /contracts/{id}/imports`: newest first.
-pub async fn list(app: &App, caller: &Caller, id: &str) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let now = (app.clock)();
-    let imports = app
-        .store
-        .list_imports(&contract.id)
-        .await?
-        .into_iter()
-        .map(|import| views::import(&import, now, None))
-        .collect();
-    Ok(http::json(StatusCode::OK, &wire::ImportList { imports }))
-}
-
-/// `GET /contracts/{id}/imports/{importId}`: status, progress, counts, first bad rows, report.
-pub async fn get(
-    app: &App,
-    caller: &Caller,
-    id: &str,
-    import_id: &str,
-) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
-    let import_id = ImportId::parse(import_id).map_err(|_| import_not_found())?;
-    let import = app
-        .store
-        .get_import(&contract.id, &import_id)
-        .await?
-        .ok_or_else(import_not_found)?;
-    let report_url = match &import.report_key {
-        Some(key) => Some(
-            app.imports_bucket()?
-                .presigned_get(key, URL_LIFETIME.to_std().expect("positive"))
-                .await
-                .map_err(storage_problem)?,
-        ),
-        None => None,
-    };
-    Ok(http::json(
-        StatusCode::OK,
-        &views::import(&import, (app.clock)(), report_url),
-    ))
 }

@@ -4,19 +4,35 @@
 //! the directory record is written at once so the site shows the change without waiting for
 //! the directory sync.
 
-use crate::{views, App};
+use crate::functions::not_served;
+use crate::{accept, views, App, Call};
 use invitations_core::domain::*;
-use invitations_core::http::{self, Problem};
+use invitations_core::http::{self, respond_with, Problem};
 use invitations_core::ports::AccountsError;
-use invitations_wire as wire;
+use invitations_wire::{self as wire, routes};
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Error, Request, Response};
+
+pub const BINARY: &str = "people";
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+    respond_with(async {
+        let call = accept(app, BINARY, &req).await?;
+        match *call.route {
+            routes::ADD_PERSON => add(app, &call).await,
+            routes::GRANT_SYSTEM_ADMIN => set_system_admin(app, &call, true).await,
+            routes::WITHDRAW_SYSTEM_ADMIN => set_system_admin(app, &call, false).await,
+            _ => Err(not_served(call.route)),
+        }
+    })
+    .await
+}
 
 /// `POST /users` with `{"email", "name"}`: 201 when this made the account, 200 when the
 /// address already had one (answered as it is; nothing about it changes).
-pub async fn add(app: &App, caller: &Caller, req: &Request) -> Result<Response<Body>, Problem> {
-    system_admins_only(caller)?;
-    let body: wire::NewPerson = http::body(req)?;
+async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let caller = system_admins_only(call)?;
+    let body: wire::NewPerson = http::body(call.req)?;
     // Sentences about the person being added (the domain's messages speak to the person).
     let email = EmailAddress::parse(&body.email)
         .map_err(|e| Problem::bad_request("invalid_email", e.sentence("the address")))?;
@@ -63,14 +79,9 @@ pub async fn add(app: &App, caller: &Caller, req: &Request) -> Result<Response<B
 /// `POST /users/{userId}/system-admin` (`on`) and `.../system-admin/remove`. Idempotent. A
 /// system administrator cannot withdraw their own, so the system cannot lose its last one
 /// by a slip of the hand.
-pub async fn set_system_admin(
-    app: &App,
-    caller: &Caller,
-    user_id: &str,
-    on: bool,
-) -> Result<Response<Body>, Problem> {
-    system_admins_only(caller)?;
-    let id = UserId::parse(user_id).map_err(|_| user_not_found())?;
+async fn set_system_admin(app: &App, call: &Call<'_>, on: bool) -> Result<Response<Body>, Problem> {
+    let caller = system_admins_only(call)?;
+    let id = UserId::parse(call.param("userId")).map_err(|_| user_not_found())?;
     if !on && id == caller.user_id {
         return Err(Problem::conflict(
             "own_system_admin",
@@ -97,13 +108,13 @@ pub async fn set_system_admin(
 
 /// Writes the person's directory record as their account has it, and reads it back.
 async fn synced(app: &App, user: User) -> Result<User, Problem> {
-    app.store.sync_user(&user).await?;
-    Ok(app.store.get_user(&user.id).await?.unwrap_or(user))
+    app.people.sync_user(&user).await?;
+    Ok(app.people.get_user(&user.id).await?.unwrap_or(user))
 }
 
-fn system_admins_only(caller: &Caller) -> Result<(), Problem> {
-    if caller.system_admin {
-        Ok(())
+fn system_admins_only<'c>(call: &'c Call<'_>) -> Result<&'c Caller, Problem> {
+    if call.caller.system_admin {
+        Ok(&call.caller)
     } else {
         Err(Problem::forbidden(
             "Only system administrators add people and grant system administration.",

@@ -1,22 +1,23 @@
-//! `GET /contracts?q=` and `GET /contracts/{id}`.
+//! `GET /contracts?q=`, `GET /contracts/{id}` and its funnel.
 
-use crate::{managed_contract, views, App};
-use invitations_core::domain::{Caller, Phase};
+use crate::{contract_not_found, views, App, Call};
+use invitations_core::domain::Phase;
 use invitations_core::http::{self, Problem};
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 
 /// System administrators see every contract; contract admins only theirs. Active first, then
 /// Future, then Expired, by name within each.
-pub async fn list(app: &App, caller: &Caller, req: &Request) -> Result<Response<Body>, Problem> {
-    let q = http::query(req, "q")
+pub async fn list(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let caller = &call.caller;
+    let q = http::query(call.req, "q")
         .unwrap_or_default()
         .trim()
         .to_lowercase();
     let now = (app.clock)();
     let mut contracts: Vec<_> = app
-        .store
+        .contracts
         .list_contracts()
         .await?
         .into_iter()
@@ -39,10 +40,22 @@ pub async fn list(app: &App, caller: &Caller, req: &Request) -> Result<Response<
     ))
 }
 
-pub async fn get(app: &App, caller: &Caller, id: &str) -> Result<Response<Body>, Problem> {
-    let contract = managed_contract(app, caller, id).await?;
+pub async fn get(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
     Ok(http::json(
         StatusCode::OK,
-        &views::contract(&contract, (app.clock)()),
+        &views::contract(call.contract()?, (app.clock)()),
+    ))
+}
+
+/// `GET /contracts/{id}/funnel`: one read of the contract item.
+pub async fn funnel(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let (contract, funnel) = app
+        .contracts
+        .contract_funnel(&call.contract()?.id)
+        .await?
+        .ok_or_else(contract_not_found)?;
+    Ok(http::json(
+        StatusCode::OK,
+        &views::funnel(&contract, &funnel),
     ))
 }

@@ -5,19 +5,20 @@
 //! `user::SEARCH_MIN_LETTERS` characters, get at most `user::SEARCH_MAX_PEOPLE` people, and
 //! never learn who the system administrators are (issue 26).
 
-use crate::{views, App};
+use crate::shared::search_too_long;
+use crate::{views, App, Call};
 use invitations_core::domain::user::{SEARCH_MAX_PEOPLE, SEARCH_MIN_LETTERS};
-use invitations_core::domain::Caller;
 use invitations_core::http::{self, Problem};
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Response};
 
 /// Open to system administrators and to anyone who administers at least one contract.
-pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Response<Body>, Problem> {
+pub async fn search(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let (caller, req) = (&call.caller, call.req);
     if !caller.system_admin
         && !app
-            .store
+            .contracts
             .list_contracts()
             .await?
             .iter()
@@ -29,7 +30,7 @@ pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Respons
     }
     let q = http::query(req, "q").unwrap_or_default();
     if q.chars().count() > 254 {
-        return Err(crate::routes::invitations::search_too_long());
+        return Err(search_too_long());
     }
     let mut limit = http::page_limit(req)?;
     if !caller.system_admin {
@@ -43,7 +44,7 @@ pub async fn search(app: &App, caller: &Caller, req: &Request) -> Result<Respons
         }
         limit = limit.min(SEARCH_MAX_PEOPLE);
     }
-    let users = app.store.search_users(&q, limit).await?;
+    let users = app.people.search_users(&q, limit).await?;
     let shown = if caller.system_admin {
         views::user
     } else {

@@ -1,0 +1,50 @@
+//! `GET /contracts/{id}/invitations?q=&status=&cursor=&limit=`: the Invitations tab, a page at
+//! a time.
+
+use crate::shared::filter;
+use crate::{views, App, Call};
+use invitations_core::http::{self, Problem};
+use invitations_core::ports::InvitationQuery;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Response};
+
+pub async fn list(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let contract = call.contract()?;
+    let (email_prefix, status) = filter(call.req)?;
+    let limit = http::page_limit(call.req)?;
+    let query = InvitationQuery {
+        email_prefix,
+        status,
+        cursor: http::query(call.req, "cursor").filter(|c| !c.is_empty()),
+        limit,
+    };
+    let now = (app.clock)();
+    let page = app
+        .invitations
+        .list_invitations(&contract.id, &query, now)
+        .await?;
+    // The page's blocked addresses, in one batch read: what each row offers.
+    let identities: Vec<&str> = page
+        .invitations
+        .iter()
+        .map(|i| i.email.identity())
+        .collect();
+    let blocks = app
+        .blocks
+        .address_blocks(&identities)
+        .await?
+        .into_iter()
+        .map(|b| (b.identity, b.kind))
+        .collect();
+    Ok(http::json(
+        StatusCode::OK,
+        &views::invitation_list(
+            &page.invitations,
+            contract,
+            page.next_cursor,
+            now,
+            &blocks,
+            call.caller.system_admin,
+        ),
+    ))
+}

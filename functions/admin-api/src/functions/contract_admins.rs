@@ -1,0 +1,69 @@
+//! `contract-admins`: a system administrator chooses a contract's admins (add, remove). Both
+//! changes are idempotent and audited; who they are is `admin-read`'s.
+
+use crate::functions::not_served;
+use crate::shared::{admin_list, user_not_found};
+use crate::{accept, contract_not_found, App, Call};
+use invitations_core::domain::*;
+use invitations_core::http::{self, respond_with, Problem};
+use invitations_wire::{self as wire, routes};
+use lambda_http::{Body, Error, Request, Response};
+
+pub const BINARY: &str = "contract-admins";
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+    respond_with(async {
+        let call = accept(app, BINARY, &req).await?;
+        match *call.route {
+            routes::ADD_ADMIN => add(app, &call).await,
+            routes::REMOVE_ADMIN => remove(app, &call).await,
+            _ => Err(not_served(call.route)),
+        }
+    })
+    .await
+}
+
+/// `POST /contracts/{id}/admins` with `{"user_id": ...}`: someone from the directory.
+async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let (contract, caller) = system_admins_only(call)?;
+    let body: wire::NewAdmin = http::body(call.req)?;
+    let user = UserId::parse(body.user_id.trim()).map_err(|e| {
+        Problem::bad_request(
+            "invalid_user_id",
+            format!("{e} Pick the person from the directory."),
+        )
+    })?;
+    if app.people.get_user(&user).await?.is_none() {
+        return Err(user_not_found());
+    }
+    let after = app
+        .contracts
+        .add_contract_admin(&contract.id, &user, &caller.user_id, (app.clock)())
+        .await?
+        .ok_or_else(contract_not_found)?;
+    admin_list(app, &after).await
+}
+
+/// `POST /contracts/{id}/admins/{userId}/remove`: removing someone who is not an admin changes
+/// nothing.
+async fn remove(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let (contract, caller) = system_admins_only(call)?;
+    let user = UserId::parse(call.param("userId")).map_err(|_| user_not_found())?;
+    let after = app
+        .contracts
+        .remove_contract_admin(&contract.id, &user, &caller.user_id, (app.clock)())
+        .await?
+        .ok_or_else(contract_not_found)?;
+    admin_list(app, &after).await
+}
+
+/// Contract admins may see their co-admins but not choose them: that is the system's call.
+fn system_admins_only<'c>(call: &'c Call<'_>) -> Result<(&'c Contract, &'c Caller), Problem> {
+    let contract = call.contract()?;
+    if !call.caller.system_admin {
+        return Err(Problem::forbidden(
+            "Only system administrators choose a learning contract's admins.",
+        ));
+    }
+    Ok((contract, &call.caller))
+}

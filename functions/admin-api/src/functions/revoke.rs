@@ -1,0 +1,47 @@
+//! `revoke`: withdraws an invitation, unless the student has enrolled (a condition on the
+//! write), one or many (by id, by address, or by filter).
+
+use crate::actions::{bulk, on_one, Action};
+use crate::functions::not_served;
+use crate::shared::shown_now;
+use crate::{accept, App, Call};
+use invitations_core::domain::*;
+use invitations_core::http::{respond_with, Problem};
+use invitations_wire::{self as wire, routes};
+use lambda_http::{Body, Error, Request, Response};
+
+pub const BINARY: &str = "revoke";
+
+pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
+    respond_with(async {
+        let call = accept(app, BINARY, &req).await?;
+        match *call.route {
+            routes::REVOKE => on_one(app, &call, Action::Revoke).await,
+            routes::REVOKE_MANY => bulk::on_many(app, &call, Action::Revoke).await,
+            _ => Err(not_served(call.route)),
+        }
+    })
+    .await
+}
+
+/// Revoke, for one invitation: the single route and each invitation of a bulk revoke.
+pub async fn one(
+    app: &App,
+    call: &Call<'_>,
+    invitation: &InvitationId,
+) -> Result<wire::InvitationChange, Problem> {
+    let contract = call.contract()?;
+    let decision = app
+        .transitions
+        .revoke(
+            &contract.id,
+            invitation,
+            &call.caller.user_id,
+            (app.clock)(),
+        )
+        .await?;
+    Ok(wire::InvitationChange {
+        invitation: shown_now(app, call, invitation).await?,
+        changed: decision == RevokeDecision::Revoke,
+    })
+}
