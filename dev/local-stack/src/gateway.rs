@@ -36,6 +36,25 @@ pub struct Functions {
     pub enrol: enrol_api::App,
 }
 
+impl Functions {
+    /// The same functions on a clock thirty days behind: the seed makes a month of history.
+    pub fn thirty_days_ago(&self) -> Self {
+        let clock = self.admin.clock.clone();
+        let past: invitations_core::ports::Clock =
+            std::sync::Arc::new(move || clock() - chrono::Duration::days(30));
+        Self {
+            admin: admin_api::App {
+                clock: past.clone(),
+                ..self.admin.clone()
+            },
+            enrol: enrol_api::App {
+                clock: past,
+                ..self.enrol.clone()
+            },
+        }
+    }
+}
+
 pub struct Gateway {
     pub routes: Vec<ApiRoute>,
     pub functions: Functions,

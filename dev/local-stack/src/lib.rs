@@ -24,6 +24,7 @@ use crate::provision::{BoxError, Names, Resources, UserPool};
 use crate::sign_in::{LocalSignIn, LocalUser};
 use crate::template::Template;
 use invitations_core::adapters::{CognitoAccounts, DynamoStore, S3Blobs, SesMailer};
+use invitations_core::domain::token::LinkKey;
 use invitations_core::ports::{self, Store};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -74,6 +75,85 @@ impl Options {
             triggers: true,
         }
     }
+}
+
+/// The link key: made fresh for every run, kept only in the emulator's Secrets Manager (as the
+/// template keeps it), and read back the way the functions read it at a cold start. `cargo
+/// lambda watch` with infra/local.env reads the same secret.
+async fn fresh_link_key(
+    secrets: &aws_sdk_secretsmanager::Client,
+    name: &str,
+) -> Result<LinkKey, BoxError> {
+    let secret = provision::link_key_secret(secrets, name, &random_bytes(48)).await?;
+    Ok(
+        invitations_core::adapters::secrets::link_key(secrets, &secret)
+            .await
+            .map_err(|e| format!("the link key secret: {e}"))?,
+    )
+}
+
+/// What runs on its own in AWS, run here as tasks: SES's reports, and the template's
+/// schedules (send sweeper, reminders, directory sync).
+fn schedules(
+    options: &Options,
+    store: &DynamoStore,
+    sync: &directory_sync::App,
+    link_key: &LinkKey,
+    clock: &ports::Clock,
+) -> Vec<JoinHandle<()>> {
+    let mut tasks = Vec::new();
+    // SES's mailbox simulator: mail to bounce@/complaint@/success@simulator.amazonses.com
+    // comes back as SES's events, into the delivery-events function.
+    tasks.push(tokio::spawn(mail_reports::run(
+        options.emulators.ses.clone(),
+        link_key.clone(),
+        Arc::new(delivery_events::App {
+            store: Arc::new(store.clone()),
+        }),
+    )));
+    // The send sweeper on its schedule: sends stuck in queued or sending are queued again.
+    let sweeper = send_sweeper::App {
+        store: Arc::new(store.clone()),
+        clock: clock.clone(),
+    };
+    tasks.push(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(SWEEP_EVERY).await;
+            if let Err(e) = send_sweeper::run(&sweeper).await {
+                tracing::warn!(error = %e, "the send sweep failed; it runs again shortly");
+            }
+        }
+    }));
+    // The reminder run on its schedule: a run now (the seed's due reminders), then every
+    // REMIND_EVERY; the mailer sends what it queues through the bridge.
+    let reminding: Arc<dyn ports::ReminderStore> = Arc::new(store.clone());
+    let reminder_clock = clock.clone();
+    tasks.push(tokio::spawn(async move {
+        loop {
+            let now = reminder_clock();
+            match reminders::run(reminding.as_ref(), now, reminders::DEFAULT_PER_RUN).await {
+                Ok(counts) if counts != reminders::RunCounts::default() => {
+                    tracing::info!(?counts, "reminder run")
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "the reminder run failed; it runs again shortly")
+                }
+            }
+            tokio::time::sleep(REMIND_EVERY).await;
+        }
+    }));
+    // The template's schedule: a pass now and then every SYNC_EVERY.
+    let scheduled = sync.clone();
+    tasks.push(tokio::spawn(async move {
+        loop {
+            if let Err(e) = directory_sync::run(&scheduled).await {
+                tracing::warn!(error = %e, "the directory sync failed; it runs again shortly");
+            }
+            tokio::time::sleep(SYNC_EVERY).await;
+        }
+    }));
+    tasks
 }
 
 pub struct Stack {
@@ -130,19 +210,8 @@ impl Stack {
             store: Arc::new(store.clone()),
         };
         let blobs = Arc::new(S3Blobs::new(s3.clone(), &resources.names.bucket));
-        // The link key: made fresh for every run, kept only in the emulator's Secrets Manager
-        // (as the template keeps it), and read back the way the functions read it at a cold
-        // start. `cargo lambda watch` with infra/local.env reads the same secret.
         let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
-        let secret = provision::link_key_secret(
-            &secrets,
-            &resources.names.link_key_secret,
-            &random_bytes(48),
-        )
-        .await?;
-        let link_key = invitations_core::adapters::secrets::link_key(&secrets, &secret)
-            .await
-            .map_err(|e| format!("the link key secret: {e}"))?;
+        let link_key = fresh_link_key(&secrets, &resources.names.link_key_secret).await?;
         let clock = ports::system_clock();
 
         let functions = Functions {
@@ -190,34 +259,19 @@ impl Stack {
         let people = seed::create_people(&cognito, &pool.id, options.seed).await?;
         directory_sync::run(&sync).await?;
         if options.seed {
-            let past_clock = {
-                let clock = clock.clone();
-                Arc::new(move || clock() - chrono::Duration::days(30)) as ports::Clock
-            };
-            let past = Functions {
-                admin: admin_api::App {
-                    clock: past_clock.clone(),
-                    ..functions.admin.clone()
-                },
-                enrol: enrol_api::App {
-                    clock: past_clock,
-                    ..functions.enrol.clone()
-                },
-            };
-            seed::Seeder {
+            let seeder = seed::Seeder {
                 store: shared.clone(),
                 routes: &routes,
                 now: &functions,
-                past: &past,
+                past: &functions.thirty_days_ago(),
                 link_key: &link_key,
                 people: &people,
                 sign_in: &sign_in,
                 authorizer: &authorizer,
                 dynamodb: &dynamodb,
                 table: &resources.names.table,
-            }
-            .run(clock())
-            .await?;
+            };
+            seeder.run(clock()).await?;
         }
         if !options.triggers {
             // The seed's mail goes out through the bridge first (the event files name its
@@ -228,58 +282,7 @@ impl Stack {
             }
         }
         if options.triggers {
-            // SES's mailbox simulator: mail to bounce@/complaint@/success@simulator.amazonses.com
-            // comes back as SES's events, into the delivery-events function.
-            tasks.push(tokio::spawn(mail_reports::run(
-                options.emulators.ses.clone(),
-                link_key.clone(),
-                Arc::new(delivery_events::App {
-                    store: Arc::new(store.clone()),
-                }),
-            )));
-            // The send sweeper on its schedule: sends stuck in queued or sending are queued again.
-            let sweeper = send_sweeper::App {
-                store: Arc::new(store.clone()),
-                clock: clock.clone(),
-            };
-            tasks.push(tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(SWEEP_EVERY).await;
-                    if let Err(e) = send_sweeper::run(&sweeper).await {
-                        tracing::warn!(error = %e, "the send sweep failed; it runs again shortly");
-                    }
-                }
-            }));
-            // The reminder run on its schedule: a run now (the seed's due reminders), then every
-            // REMIND_EVERY; the mailer sends what it queues through the bridge.
-            let reminding: Arc<dyn ports::ReminderStore> = Arc::new(store.clone());
-            let reminder_clock = clock.clone();
-            tasks.push(tokio::spawn(async move {
-                loop {
-                    let now = reminder_clock();
-                    match reminders::run(reminding.as_ref(), now, reminders::DEFAULT_PER_RUN).await
-                    {
-                        Ok(counts) if counts != reminders::RunCounts::default() => {
-                            tracing::info!(?counts, "reminder run")
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            tracing::warn!(error = %e, "the reminder run failed; it runs again shortly")
-                        }
-                    }
-                    tokio::time::sleep(REMIND_EVERY).await;
-                }
-            }));
-            // The template's schedule: a pass now and then every SYNC_EVERY.
-            let scheduled = sync.clone();
-            tasks.push(tokio::spawn(async move {
-                loop {
-                    if let Err(e) = directory_sync::run(&scheduled).await {
-                        tracing::warn!(error = %e, "the directory sync failed; it runs again shortly");
-                    }
-                    tokio::time::sleep(SYNC_EVERY).await;
-                }
-            }));
+            tasks.extend(schedules(&options, &store, &sync, &link_key, &clock));
         }
 
         let gateway = Arc::new(Gateway {

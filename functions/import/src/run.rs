@@ -156,6 +156,58 @@ async fn invite_everyone(
     import: &mut Import,
     deadline: Option<DateTime<Utc>>,
 ) -> Result<(), Stop> {
+    let (contract, activities) = accept_file(app, object, import).await?;
+    let mut rounds = Rounds::open(app, object, import).await?;
+    let report_key = report_key(&contract.id, &import.id);
+    let mut upload =
+        StreamingUpload::start(app.blobs.clone(), &report_key, "text/csv; charset=utf-8").await?;
+    let mut header = csv::Writer::from_writer(Vec::new());
+    header
+        .write_record(report::HEADER)
+        .expect("writing to memory cannot fail");
+    upload.write(&header.into_inner().expect("memory")).await?;
+    // A run always starts from the top: rows an earlier run wrote come back as its own. The
+    // rounds that run got through (it saved its progress after each) are read back, not
+    // written again, which is what lets a run that ran out of time be continued by the retry.
+    let replay_until = import.rows_read;
+    if replay_until > 0 {
+        tracing::info!(import = %import.id, rows = replay_until, "an earlier run got this far; reading its rounds back");
+    }
+    import.rows_read = 0;
+    import.counts = ImportCounts::default();
+    import.first_bad_rows.clear();
+    let run = RoundRun {
+        app,
+        contract: &contract,
+        activities: &activities,
+        replay_until,
+        deadline,
+    };
+    let result = run.through(import, &mut rounds, &mut upload).await;
+    rounds.close().await;
+    match result {
+        Ok(()) => {
+            upload.finish().await?;
+            import.report_key = Some(report_key);
+            Ok(())
+        }
+        Err(stop) => {
+            if let Err(err) = upload.abort().await {
+                tracing::warn!(error = %err, "could not abort the report upload");
+            }
+            Err(stop)
+        }
+    }
+}
+
+/// The file's contract and activities, if the file may be imported: its contract exists, it
+/// is there and not too large, as announced, and its activities (from the upload route or, for
+/// a dropped file, its metadata) suit the contract.
+async fn accept_file(
+    app: &App,
+    object: &ImportObject,
+    import: &mut Import,
+) -> Result<(Contract, Vec<ActivityId>), Stop> {
     let contract = app
         .store
         .get_contract(&object.contract_id)
@@ -210,78 +262,104 @@ async fn invite_everyone(
     }
     .map_err(|e| Stop::Failed(e.into()))?;
 
-    // S3 chunks -> a blocking CSV reader -> rows, with bounded channels so memory stays flat.
-    let body = match app
-        .blobs
-        .read(&object.key, import.file_etag.as_deref())
-        .await
-    {
-        Ok(body) => body,
-        Err(BlobError::NotFound) => return Err(Stop::Failed(ImportFailure::Missing)),
-        Err(BlobError::Changed) => return Err(Stop::Failed(ImportFailure::Replaced)),
-        Err(err) => return Err(err.into()),
-    };
-    let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, BlobError>>(4);
-    let feeder = tokio::spawn(async move {
-        let mut body = body;
-        while let Some(chunk) = body.next().await {
-            if chunk_tx.send(chunk).await.is_err() {
-                break;
-            }
-        }
-    });
-    // Whole rounds cross to the async side: one message per 980 rows, at most two waiting.
-    let (round_tx, mut round_rx) = mpsc::channel::<Result<Vec<AddressRow>, FileError>>(2);
-    let reader = tokio::task::spawn_blocking(move || {
-        let input = ChannelReader {
-            chunks: chunk_rx,
-            current: Bytes::new(),
+    Ok((contract, activities))
+}
+
+/// The file's rows in rounds: S3 chunks -> a blocking CSV reader -> rounds, with bounded
+/// channels so memory stays flat.
+struct Rounds {
+    rounds: mpsc::Receiver<Result<Vec<AddressRow>, FileError>>,
+    feeder: tokio::task::JoinHandle<()>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl Rounds {
+    async fn open(app: &App, object: &ImportObject, import: &Import) -> Result<Self, Stop> {
+        let body = match app
+            .blobs
+            .read(&object.key, import.file_etag.as_deref())
+            .await
+        {
+            Ok(body) => body,
+            Err(BlobError::NotFound) => return Err(Stop::Failed(ImportFailure::Missing)),
+            Err(BlobError::Changed) => return Err(Stop::Failed(ImportFailure::Replaced)),
+            Err(err) => return Err(err.into()),
         };
-        match rows::read_rows(input) {
-            Err(err) => {
-                let _ = round_tx.blocking_send(Err(err));
+        let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, BlobError>>(4);
+        let feeder = tokio::spawn(async move {
+            let mut body = body;
+            while let Some(chunk) = body.next().await {
+                if chunk_tx.send(chunk).await.is_err() {
+                    break;
+                }
             }
-            Ok(mut rows) => {
-                while let Some(round) = next_round(&mut rows) {
-                    let failed = round.is_err();
-                    if round_tx.blocking_send(round).is_err() || failed {
-                        break;
+        });
+        // Whole rounds cross to the async side: one message per 980 rows, at most two waiting.
+        let (round_tx, round_rx) = mpsc::channel::<Result<Vec<AddressRow>, FileError>>(2);
+        let reader = tokio::task::spawn_blocking(move || {
+            let input = ChannelReader {
+                chunks: chunk_rx,
+                current: Bytes::new(),
+            };
+            match rows::read_rows(input) {
+                Err(err) => {
+                    let _ = round_tx.blocking_send(Err(err));
+                }
+                Ok(mut rows) => {
+                    while let Some(round) = next_round(&mut rows) {
+                        let failed = round.is_err();
+                        if round_tx.blocking_send(round).is_err() || failed {
+                            break;
+                        }
                     }
                 }
             }
-        }
-    });
-
-    let report_key = report_key(&contract.id, &import.id);
-    let mut upload =
-        StreamingUpload::start(app.blobs.clone(), &report_key, "text/csv; charset=utf-8").await?;
-    let mut header = csv::Writer::from_writer(Vec::new());
-    header
-        .write_record(report::HEADER)
-        .expect("writing to memory cannot fail");
-    upload.write(&header.into_inner().expect("memory")).await?;
-    // A run always starts from the top: rows an earlier run wrote come back as its own. The
-    // rounds that run got through (it saved its progress after each) are read back, not
-    // written again, which is what lets a run that ran out of time be continued by the retry.
-    let replay_until = import.rows_read;
-    if replay_until > 0 {
-        tracing::info!(import = %import.id, rows = replay_until, "an earlier run got this far; reading its rounds back");
+        });
+        Ok(Self {
+            rounds: round_rx,
+            feeder,
+            reader,
+        })
     }
-    import.rows_read = 0;
-    import.counts = ImportCounts::default();
-    import.first_bad_rows.clear();
-    let mut check = Check {
-        first_lines: HashMap::new(),
-        keys: Default::default(),
-        seats_left: contract.seats_left(),
-    };
 
-    let result = async {
+    /// Stops reading (the run is over, done or not) and waits for the reader to end.
+    async fn close(self) {
+        self.feeder.abort();
+        drop(self.rounds);
+        let _ = self.reader.await;
+    }
+}
+
+/// One run through the rounds of a file.
+struct RoundRun<'a> {
+    app: &'a App,
+    contract: &'a Contract,
+    activities: &'a [ActivityId],
+    /// Rows an earlier run got through: read back, not written again.
+    replay_until: u64,
+    deadline: Option<DateTime<Utc>>,
+}
+
+impl RoundRun<'_> {
+    /// Each round invited (or, for a check, classified), its report lines written and the
+    /// progress saved, until the file ends, fails or time runs out.
+    async fn through(
+        &self,
+        import: &mut Import,
+        rounds: &mut Rounds,
+        upload: &mut StreamingUpload,
+    ) -> Result<(), Stop> {
+        let (app, contract) = (self.app, self.contract);
+        let mut check = Check {
+            first_lines: HashMap::new(),
+            keys: Default::default(),
+            seats_left: contract.seats_left(),
+        };
         loop {
-            match round_rx.recv().await {
+            match rounds.rounds.recv().await {
                 None => return Ok(()),
                 Some(Ok(round)) => {
-                    if deadline.is_some_and(|d| d - crate::now(app) < STOP_BEFORE_DEADLINE) {
+                    if self.out_of_time() {
                         return Err(Stop::Retry(
                             format!(
                                 "out of time after {} rows; the event's retry goes on from there",
@@ -290,14 +368,14 @@ async fn invite_everyone(
                             .into(),
                         ));
                     }
-                    let replay = import.rows_read + round.len() as u64 <= replay_until;
+                    let replay = import.rows_read + round.len() as u64 <= self.replay_until;
                     let mut writer = csv::Writer::from_writer(Vec::new());
                     match import.mode {
                         ImportMode::Invite => {
                             invite_round(
                                 app,
-                                &contract,
-                                &activities,
+                                contract,
+                                self.activities,
                                 import,
                                 &round,
                                 replay,
@@ -306,7 +384,7 @@ async fn invite_everyone(
                             .await?
                         }
                         ImportMode::Check => {
-                            classify_round(app, &contract, import, &round, &mut check, &mut writer)
+                            classify_round(app, contract, import, &round, &mut check, &mut writer)
                                 .await?
                         }
                     }
@@ -323,22 +401,10 @@ async fn invite_everyone(
             }
         }
     }
-    .await;
-    feeder.abort();
-    drop(round_rx);
-    let _ = reader.await;
-    match result {
-        Ok(()) => {
-            upload.finish().await?;
-            import.report_key = Some(report_key);
-            Ok(())
-        }
-        Err(stop) => {
-            if let Err(err) = upload.abort().await {
-                tracing::warn!(error = %err, "could not abort the report upload");
-            }
-            Err(stop)
-        }
+
+    fn out_of_time(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| d - crate::now(self.app) < STOP_BEFORE_DEADLINE)
     }
 }
 
