@@ -3,7 +3,7 @@
 //! and answers where to go on; this follows the continuation to the end, then shows what
 //! happened, with every invitation that was not changed and why.
 
-use crate::api::{BulkOutcome, BulkOutcomeKind, BulkRequest, InvitationFilter};
+use crate::api::{BulkOutcome, BulkOutcomeKind, BulkRequest, BulkResult, InvitationFilter};
 use crate::components::confirm::Confirm;
 use crate::format;
 use crate::AppContext;
@@ -42,6 +42,33 @@ impl BulkVerb {
             Self::Resend => "Sent again",
             Self::Extend => "Extended",
             Self::Revoke => "Revoked",
+        }
+    }
+
+    /// While it runs: "Revoking… 120 handled so far."
+    fn working_word(self) -> &'static str {
+        match self {
+            Self::Resend => "Sending again",
+            Self::Extend => "Extending",
+            Self::Revoke => "Revoking",
+        }
+    }
+
+    /// Asked before it runs, saying what it does to these invitations.
+    fn question(self, scope: &Scope) -> String {
+        match self {
+            Self::Resend => format!(
+                "Send {} again, each with a new link? Old links stop working.",
+                scope.words()
+            ),
+            Self::Extend => format!(
+                "Make the links of {} last as long as a new invitation's? Nothing is mailed.",
+                scope.words()
+            ),
+            Self::Revoke => format!(
+                "Revoke {}? Their links stop working; students who have enrolled stay enrolled.",
+                scope.words()
+            ),
         }
     }
 }
@@ -112,6 +139,38 @@ pub struct BulkSummary {
 }
 
 impl BulkSummary {
+    fn new(verb: BulkVerb) -> Self {
+        Self {
+            verb,
+            done: 0,
+            unchanged: 0,
+            refused: 0,
+            not_found: 0,
+            not_changed: Vec::new(),
+            stopped: None,
+        }
+    }
+
+    /// Adds a page's answer: its counts, and the invitations it did not change.
+    fn add(&mut self, page: BulkResult) {
+        self.done += page.done;
+        self.unchanged += page.unchanged;
+        self.refused += page.refused;
+        self.not_found += page.not_found;
+        self.not_changed
+            .extend(page.results.into_iter().filter(|r| {
+                matches!(
+                    r.outcome,
+                    BulkOutcomeKind::Refused | BulkOutcomeKind::NotFound
+                )
+            }));
+    }
+
+    /// Every invitation an answer has accounted for so far.
+    fn handled(&self) -> u32 {
+        self.done + self.unchanged + self.refused + self.not_found
+    }
+
     pub fn text(&self) -> String {
         let mut parts = vec![format!("{}: {}", self.verb.done_word(), self.done)];
         if self.unchanged > 0 {
@@ -152,117 +211,19 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
     } else {
         Scope::Selected(props.selected.clone())
     };
-    let run = {
-        let (ctx, stage, id, on_finished) = (
-            ctx.clone(),
-            stage.clone(),
-            props.contract_id.clone(),
-            props.on_finished.clone(),
-        );
-        Callback::from(move |(verb, scope): (BulkVerb, Scope)| {
-            let (ctx, stage, id, on_finished) =
-                (ctx.clone(), stage.clone(), id.clone(), on_finished.clone());
-            stage.set(BulkStage::Working(verb, 0));
-            yew::platform::spawn_local(async move {
-                let mut request = scope.request();
-                let mut summary = BulkSummary {
-                    verb,
-                    done: 0,
-                    unchanged: 0,
-                    refused: 0,
-                    not_found: 0,
-                    not_changed: Vec::new(),
-                    stopped: None,
-                };
-                loop {
-                    match ctx.api().bulk(&id, verb.route(), &request).await {
-                        Ok(page) => {
-                            summary.done += page.done;
-                            summary.unchanged += page.unchanged;
-                            summary.refused += page.refused;
-                            summary.not_found += page.not_found;
-                            summary
-                                .not_changed
-                                .extend(page.results.into_iter().filter(|r| {
-                                    matches!(
-                                        r.outcome,
-                                        BulkOutcomeKind::Refused | BulkOutcomeKind::NotFound
-                                    )
-                                }));
-                            stage.set(BulkStage::Working(
-                                verb,
-                                summary.done
-                                    + summary.unchanged
-                                    + summary.refused
-                                    + summary.not_found,
-                            ));
-                            match page.continuation {
-                                Some(next) => request.continuation = Some(next),
-                                None => break,
-                            }
-                        }
-                        Err(e) => {
-                            summary.stopped = Some(ctx.check(e).to_string());
-                            break;
-                        }
-                    }
-                }
-                stage.set(BulkStage::Finished(summary));
-                on_finished.emit(());
-            });
-        })
-    };
+    let run = run_on_confirm(&ctx, &stage, props);
     let revoke_by_email = {
         let (stage, emails) = (stage.clone(), emails.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let list: Vec<String> = emails
-                .cast::<HtmlTextAreaElement>()
-                .map(|t| t.value())
-                .unwrap_or_default()
-                .split(['\n', ',', ';'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let text = emails.cast::<HtmlTextAreaElement>().map(|t| t.value());
+            let list = addresses_in(&text.unwrap_or_default());
             if !list.is_empty() {
                 stage.set(BulkStage::Asking(BulkVerb::Revoke, Scope::Emails(list)));
             }
         })
     };
     let busy = matches!(*stage, BulkStage::Working(..));
-    let status = match &*stage {
-        BulkStage::Idle => html! {},
-        BulkStage::Asking(verb, scope) => {
-            let question = match verb {
-                BulkVerb::Resend => format!("Send {} again, each with a new link? Old links stop working.", scope.words()),
-                BulkVerb::Extend => format!("Make the links of {} last as long as a new invitation's? Nothing is mailed.", scope.words()),
-                BulkVerb::Revoke => format!("Revoke {}? Their links stop working; students who have enrolled stay enrolled.", scope.words()),
-            };
-            let confirm = {
-                let (run, verb, scope) = (run.clone(), *verb, scope.clone());
-                Callback::from(move |_: ()| run.emit((verb, scope.clone())))
-            };
-            let cancel = {
-                let stage = stage.clone();
-                Callback::from(move |_: ()| stage.set(BulkStage::Idle))
-            };
-            html! {
-                <Confirm id="bulk-question" yes_id="bulk-confirm" cancel_id="bulk-cancel"
-                    yes_label={format!("Yes, {}", verb.word())} {question} {confirm} {cancel} />
-            }
-        }
-        BulkStage::Working(verb, handled) => html! {
-            <p role="status" id="bulk-progress">
-                {format!("{}… {} handled so far.", match verb {
-                    BulkVerb::Resend => "Sending again",
-                    BulkVerb::Extend => "Extending",
-                    BulkVerb::Revoke => "Revoking",
-                }, handled)}
-            </p>
-        },
-        BulkStage::Finished(summary) => html! { <BulkSummaryView summary={summary.clone()} /> },
-    };
     html! {
         <section class="bulk" aria-labelledby="bulk-heading">
             <h3 id="bulk-heading">{"Act on many"}</h3>
@@ -289,8 +250,104 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
                     <button type="submit" id="revoke-by-email" disabled={busy}>{"Revoke these"}</button>
                 </form>
             </details>
-            {status}
+            {stage_view(&stage, &run)}
         </section>
+    }
+}
+
+/// The addresses typed for "Revoke by email address": one a line (commas and semicolons also
+/// separate them), blanks skipped.
+fn addresses_in(text: &str) -> Vec<String> {
+    text.split(['\n', ',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Runs the action the admin confirmed, shows how far it got, and tells the list to reload.
+fn run_on_confirm(
+    ctx: &AppContext,
+    stage: &UseStateHandle<BulkStage>,
+    props: &BulkActionsProps,
+) -> Callback<(BulkVerb, Scope)> {
+    let (ctx, stage, id, on_finished) = (
+        ctx.clone(),
+        stage.clone(),
+        props.contract_id.clone(),
+        props.on_finished.clone(),
+    );
+    Callback::from(move |(verb, scope): (BulkVerb, Scope)| {
+        let (ctx, stage, id, on_finished) =
+            (ctx.clone(), stage.clone(), id.clone(), on_finished.clone());
+        stage.set(BulkStage::Working(verb, 0));
+        yew::platform::spawn_local(async move {
+            let working = stage.clone();
+            let summary = run_bulk(&ctx, &id, verb, &scope, move |handled| {
+                working.set(BulkStage::Working(verb, handled))
+            })
+            .await;
+            stage.set(BulkStage::Finished(summary));
+            on_finished.emit(());
+        });
+    })
+}
+
+/// The action to its end: the API handles a page a request and answers where to go on. A
+/// failure stops it and is said in the summary; `on_page` hears how many were handled so far.
+async fn run_bulk(
+    ctx: &AppContext,
+    contract_id: &str,
+    verb: BulkVerb,
+    scope: &Scope,
+    on_page: impl Fn(u32),
+) -> BulkSummary {
+    let mut request = scope.request();
+    let mut summary = BulkSummary::new(verb);
+    loop {
+        match ctx.api().bulk(contract_id, verb.route(), &request).await {
+            Ok(page) => {
+                let continuation = page.continuation.clone();
+                summary.add(page);
+                on_page(summary.handled());
+                match continuation {
+                    Some(next) => request.continuation = Some(next),
+                    None => return summary,
+                }
+            }
+            Err(e) => {
+                summary.stopped = Some(ctx.check(e).to_string());
+                return summary;
+            }
+        }
+    }
+}
+
+/// Under the buttons: the question, the progress, or the summary.
+fn stage_view(stage: &UseStateHandle<BulkStage>, run: &Callback<(BulkVerb, Scope)>) -> Html {
+    match &**stage {
+        BulkStage::Idle => html! {},
+        BulkStage::Asking(verb, scope) => {
+            let question = verb.question(scope);
+            let confirm = {
+                let (run, verb, scope) = (run.clone(), *verb, scope.clone());
+                Callback::from(move |_: ()| run.emit((verb, scope.clone())))
+            };
+            let cancel = {
+                let stage = stage.clone();
+                Callback::from(move |_: ()| stage.set(BulkStage::Idle))
+            };
+            html! {
+                <Confirm id="bulk-question" yes_id="bulk-confirm" cancel_id="bulk-cancel"
+                    yes_label={format!("Yes, {}", verb.word())} {question} {confirm} {cancel} />
+            }
+        }
+        BulkStage::Working(verb, handled) => html! {
+            <p role="status" id="bulk-progress">
+                {format!("{}… {} handled so far.", verb.working_word(), handled)}
+            </p>
+        },
+        BulkStage::Finished(summary) => html! { <BulkSummaryView summary={summary.clone()} /> },
     }
 }
 

@@ -6,6 +6,9 @@ use yew::prelude::*;
 pub struct OutcomeProps {
     pub text: AttrValue,
     pub id: AttrValue,
+    /// The change was refused or failed: said as an alert.
+    #[prop_or_default]
+    pub failed: bool,
 }
 
 /// The last change's outcome, as a status. Focus moves to it: the button that made the change
@@ -22,7 +25,12 @@ pub fn Outcome(props: &OutcomeProps) -> Html {
             }
         });
     }
+    let (class, role) = if props.failed {
+        ("outcome error", "alert")
+    } else {
+        ("outcome ok", "status")
+    };
     html! {
-        <p class="outcome ok" role="status" id={props.id.clone()} tabindex="-1" ref={node}>{props.text.clone()}</p>
+        <p {class} {role} id={props.id.clone()} tabindex="-1" ref={node}>{props.text.clone()}</p>
     }
 }

@@ -1,9 +1,13 @@
 //! The Add page: the two ways to add people, picking users, Step 2 of 2 (activities), and a CSV
-//! upload's progress, import and check.
+//! upload's progress, import and check; what the send did and what next; the page's reducer.
 
 use crate::helpers::*;
 use site::api::*;
-use site::pages::add::{AddStep, CsvProgress, CsvProgressView, Method, MethodTabs, UserPicker};
+use site::pages::add::{
+    method_panel, sent_view, what_next, AddAction, AddState, AddStep, CsvProgress, CsvProgressView,
+    Method, MethodTabs, Sent, UserPicker,
+};
+use std::rc::Rc;
 use yew::prelude::*;
 
 fn add_step(c: Contract, people: Option<&str>, chosen: Vec<String>) -> String {
@@ -181,4 +185,133 @@ fn a_finished_check_says_what_would_happen_and_offers_to_invite_those_people() {
         !html.contains("invite-checked") && t.contains("Nobody in this file would be invited."),
         "{t}"
     );
+}
+
+fn panel(state: AddState, min_query: usize) -> String {
+    render(move || method_panel(&state, &Callback::noop(), min_query, Callback::noop()))
+}
+
+#[test]
+fn the_method_panel_shows_the_chosen_way() {
+    let csv = panel(AddState::new(false), 3);
+    assert!(tag(&csv, "method-panel").contains("aria-labelledby=\"method-csv\""));
+    assert!(tag(&csv, "csv-file").contains("aria-describedby=\"csv-help\""));
+    let check = tag(&csv, "csv-check-first");
+    assert!(
+        check.contains("aria-describedby=\"csv-check-first-help\"") && !check.contains(" checked")
+    );
+    assert!(text(&csv).contains("Check the file first"));
+    assert!(!csv.contains("user-search"));
+
+    // While a file uploads, neither the file nor the check can change.
+    let uploading = AddState {
+        progress: CsvProgress::Uploading(5),
+        check_first: true,
+        ..AddState::new(false)
+    };
+    let busy = panel(uploading, 3);
+    assert!(tag(&busy, "csv-file").contains(" disabled"));
+    assert!(tag(&busy, "csv-check-first").contains(" disabled"));
+    assert!(tag(&busy, "csv-check-first").contains(" checked"));
+
+    let directory = AddState {
+        method: Method::Directory,
+        ..AddState::new(false)
+    };
+    let users = panel(directory, 3);
+    assert!(tag(&users, "method-panel").contains("aria-labelledby=\"method-users\""));
+    assert!(tag(&users, "user-search").contains("minlength=\"3\""));
+    assert!(!users.contains("csv-file") && !users.contains("csv-check-first"));
+}
+
+#[test]
+fn sending_says_so_then_the_results_and_what_next() {
+    let sent = |sent: Sent| render(move || sent_view(&sent));
+    assert!(!text(&sent(Sent::Nothing)).contains("Sending"));
+    assert!(text(&sent(Sent::Sending)).contains("Sending the invitations…"));
+    let failed = sent(Sent::Failed(problem(
+        409,
+        "contract_expired",
+        "It has expired.",
+    )));
+    assert!(text(&failed).contains("The invitations were not sent. It has expired."));
+    assert!(failed.contains("role=\"alert\""));
+
+    let next = render(|| what_next("c1", Callback::noop()));
+    assert!(tag(&next, "add-more").contains("type=\"button\""));
+    assert!(text(&next).contains("Add more people"));
+    assert!(
+        next.contains("href=\"/contracts/c1\"") && text(&next).contains("Back to the invitations")
+    );
+}
+
+fn add_result() -> AddResult {
+    serde_json::from_value(serde_json::json!({
+        "results": [{"input": "u2", "email": "bo@example.com", "outcome": "invited", "invitation_id": "i2", "detail": "invited"}],
+        "summary": {"invited": 1}
+    }))
+    .unwrap()
+}
+
+#[test]
+fn the_add_reducer_ticks_people_and_activities_and_starts_again() {
+    // A system administrator's directory is listed at once; a contract admin's waits for letters.
+    assert_eq!(AddState::new(true).found, None);
+    assert_eq!(AddState::new(false).found, Some(Ok(vec![])));
+
+    let (ann, bo) = (
+        user_at("u1", "Ann", "ann@example.com"),
+        user_at("u2", "Bo", "bo@example.com"),
+    );
+    let s = Rc::new(AddState::new(false)).reduce(AddAction::ChooseMethod(Method::Directory));
+    let s = s.reduce(AddAction::ToggleUser(ann.clone()));
+    assert_eq!(s.people(), None, "nobody is invited before Submit");
+    let s = s.reduce(AddAction::SubmitPeople);
+    assert_eq!(s.people().as_deref(), Some("1 person selected"));
+    let s = s.reduce(AddAction::ToggleUser(bo));
+    assert!(!s.submitted, "ticking someone asks for Submit again");
+    let s = s
+        .reduce(AddAction::ToggleUser(ann))
+        .reduce(AddAction::SubmitPeople);
+    assert_eq!(s.people().as_deref(), Some("1 person selected"));
+    assert_eq!(
+        s.selected.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
+        ["u2"]
+    );
+
+    // Step 2 of 2: only a contract that asks for activities gets them.
+    let all = vec!["a1".to_owned(), "a2".into(), "a3".into()];
+    let s = s.reduce(AddAction::ChooseActivities(all));
+    let s = s.reduce(AddAction::ToggleActivity("a2".into()));
+    assert_eq!(
+        s.activities_to_send(&contract("voucher", 3, "active")),
+        ["a1", "a3"]
+    );
+    assert!(s
+        .activities_to_send(&contract("subscription", 2, "active"))
+        .is_empty());
+
+    let s = s.reduce(AddAction::Inviting);
+    assert!(s.busy() && !s.finished());
+    let s = s.reduce(AddAction::Invited(Ok(add_result())));
+    assert!(s.finished() && !s.busy());
+
+    // Add more people: nobody chosen, nothing sent; the way and the activities stay.
+    let s = s.reduce(AddAction::AddMore);
+    assert!(s.selected.is_empty() && !s.submitted && s.sent == Sent::Nothing && !s.finished());
+    assert_eq!(
+        (s.method, s.chosen.clone()),
+        (Method::Directory, vec!["a1".into(), "a3".into()])
+    );
+
+    // A CSV file: busy while it uploads and imports, finished with its report.
+    let s = s.reduce(AddAction::ChooseMethod(Method::Csv));
+    assert_eq!(s.people(), None, "no file chosen yet");
+    let s = s.reduce(AddAction::Progress(Box::new(CsvProgress::Uploading(40))));
+    assert!(s.busy());
+    let s = s.reduce(AddAction::Progress(Box::new(CsvProgress::Finished(
+        done_import(),
+    ))));
+    assert!(s.finished() && !s.busy());
+    assert_eq!(s.reduce(AddAction::AddMore).progress, CsvProgress::Idle);
 }

@@ -7,18 +7,18 @@ pub(super) fn invite_checked(
     ctx: AppContext,
     contract_id: String,
     check_id: String,
-    progress: UseStateHandle<CsvProgress>,
+    progress: Callback<CsvProgress>,
     alive: Rc<Cell<bool>>,
 ) {
-    progress.set(CsvProgress::Announcing);
+    progress.emit(CsvProgress::Announcing);
     yew::platform::spawn_local(async move {
         match ctx.api().invite_checked(&contract_id, &check_id).await {
             Ok(import) => {
                 let import_id = import.id.clone();
-                progress.set(CsvProgress::Importing(import));
+                progress.emit(CsvProgress::Importing(import));
                 follow_import(ctx, contract_id, import_id, progress, alive);
             }
-            Err(e) => progress.set(CsvProgress::Failed(ctx.check(e).to_string())),
+            Err(e) => progress.emit(CsvProgress::Failed(ctx.check(e).to_string())),
         }
     });
 }
@@ -30,10 +30,10 @@ pub(super) fn start_import(
     file: File,
     activities: Vec<String>,
     mode: ImportMode,
-    progress: UseStateHandle<CsvProgress>,
+    progress: Callback<CsvProgress>,
     alive: Rc<Cell<bool>>,
 ) {
-    progress.set(CsvProgress::Announcing);
+    progress.emit(CsvProgress::Announcing);
     yew::platform::spawn_local(async move {
         let announced = match ctx
             .api()
@@ -48,7 +48,7 @@ pub(super) fn start_import(
         {
             Ok(a) => a,
             Err(e) => {
-                progress.set(CsvProgress::Failed(ctx.check(e).to_string()));
+                progress.emit(CsvProgress::Failed(ctx.check(e).to_string()));
                 return;
             }
         };
@@ -57,13 +57,13 @@ pub(super) fn start_import(
             let progress = progress.clone();
             Callback::from(move |event: UploadEvent| match event {
                 UploadEvent::Progress { sent, total } if total > 0.0 => {
-                    progress.set(CsvProgress::Uploading(
+                    progress.emit(CsvProgress::Uploading(
                         (sent * 100.0 / total).clamp(0.0, 100.0) as u8,
                     ));
                 }
                 UploadEvent::Progress { .. } => {}
                 UploadEvent::Finished => {
-                    progress.set(CsvProgress::Importing(announced.import.clone()));
+                    progress.emit(CsvProgress::Importing(announced.import.clone()));
                     follow_import(
                         ctx.clone(),
                         contract_id.clone(),
@@ -72,10 +72,10 @@ pub(super) fn start_import(
                         alive.clone(),
                     );
                 }
-                UploadEvent::Failed(message) => progress.set(CsvProgress::Failed(message)),
+                UploadEvent::Failed(message) => progress.emit(CsvProgress::Failed(message)),
             })
         };
-        progress.set(CsvProgress::Uploading(0));
+        progress.emit(CsvProgress::Uploading(0));
         let upload = &announced.upload;
         if let Err(message) = upload::put_file(
             &upload.url,
@@ -84,7 +84,7 @@ pub(super) fn start_import(
             &file,
             on_event,
         ) {
-            progress.set(CsvProgress::Failed(message));
+            progress.emit(CsvProgress::Failed(message));
         }
     });
 }
@@ -93,7 +93,7 @@ pub(super) fn follow_import(
     ctx: AppContext,
     contract_id: String,
     import_id: String,
-    progress: UseStateHandle<CsvProgress>,
+    progress: Callback<CsvProgress>,
     alive: Rc<Cell<bool>>,
 ) {
     yew::platform::spawn_local(async move {
@@ -102,14 +102,14 @@ pub(super) fn follow_import(
             gloo_timers::future::TimeoutFuture::new(1_000).await;
             match ctx.api().import(&contract_id, &import_id).await {
                 Ok(import) if import.is_finished() => {
-                    progress.set(CsvProgress::Finished(import));
+                    progress.emit(CsvProgress::Finished(import));
                     return;
                 }
-                Ok(import) => progress.set(CsvProgress::Importing(import)),
+                Ok(import) => progress.emit(CsvProgress::Importing(import)),
                 // A dropped poll is retried; several in a row are reported.
                 Err(e) if failures < 3 && !e.is_unauthenticated() => failures += 1,
                 Err(e) => {
-                    progress.set(CsvProgress::Failed(format!(
+                    progress.emit(CsvProgress::Failed(format!(
                         "Could not follow the import: {}. Its result will be on the Imports tab.",
                         ctx.check(e)
                     )));

@@ -1,4 +1,5 @@
-//! The ways to add people: the tabs, the CSV picker, the directory's user picker.
+//! The ways to add people: the tabs, the chosen way's panel (the CSV picker, or the directory's
+//! user picker).
 
 use super::*;
 
@@ -27,6 +28,52 @@ pub fn MethodTabs(props: &MethodTabsProps) -> Html {
             {tab(Method::Csv, "method-csv", "Upload CSV")}
             {tab(Method::Directory, "method-users", "Select individual users")}
         </div>
+    }
+}
+
+/// The chosen way's tab panel: a CSV file (and whether to check it first), or people from the
+/// directory, who need `min_query` letters to search for (see `UserPickerProps::min_query`).
+pub fn method_panel(
+    state: &AddState,
+    dispatch: &Callback<AddAction>,
+    min_query: usize,
+    on_search: Callback<String>,
+) -> Html {
+    let busy = state.busy();
+    html! {
+        <div role="tabpanel" id="method-panel" aria-labelledby={if state.method == Method::Csv { "method-csv" } else { "method-users" }}>
+            {match state.method {
+                Method::Csv => html! {
+                    <>
+                        <CsvPicker file_name={state.file_name.clone()} on_file={dispatch.reform(AddAction::ChooseFile)} disabled={busy} />
+                        {check_first(state.check_first, busy, dispatch)}
+                    </>
+                },
+                Method::Directory => html! {
+                    <UserPicker found={state.found.clone()} selected={state.selected.clone()} submitted={state.submitted}
+                        {min_query} {on_search} on_toggle={dispatch.reform(AddAction::ToggleUser)}
+                        on_submit={dispatch.reform(|_: ()| AddAction::SubmitPeople)} />
+                },
+            }}
+        </div>
+    }
+}
+
+/// "Check the file first": the import then only says what it would do.
+fn check_first(checked: bool, disabled: bool, dispatch: &Callback<AddAction>) -> Html {
+    let onchange = dispatch.reform(|e: Event| {
+        AddAction::CheckFirst(e.target_unchecked_into::<HtmlInputElement>().checked())
+    });
+    html! {
+        <p class="check-first">
+            <input type="checkbox" id="csv-check-first" {checked} {disabled}
+                aria-describedby="csv-check-first-help"
+                {onchange} />
+            <label for="csv-check-first">{"Check the file first"}</label>
+            <span id="csv-check-first-help" class="hint">
+                {" See what would happen to each row; nobody is invited until you say so."}
+            </span>
+        </p>
     }
 }
 

@@ -1,4 +1,5 @@
-//! Step 2 of 2 (a voucher's activities), and the CSV's progress and report.
+//! Step 2 of 2 (a voucher's activities), then what happened: the send's results per person, the
+//! CSV's progress and report, and what next.
 
 use super::*;
 
@@ -75,6 +76,29 @@ pub fn AddStep(props: &AddStepProps) -> Html {
                 {"Add Users"}
             </button>
         </section>
+    }
+}
+
+/// Add Users for people from the directory: under way, refused, or the result per person.
+pub fn sent_view(sent: &Sent) -> Html {
+    match sent {
+        Sent::Nothing => html! {},
+        Sent::Sending => html! { <p role="status">{"Sending the invitations…"}</p> },
+        Sent::Failed(e) => {
+            html! { <ErrorMessage error={e.clone()} context="The invitations were not sent" /> }
+        }
+        Sent::Done(result) => html! { <PersonResults result={result.clone()} /> },
+    }
+}
+
+/// Once the invitations are sent (or the import ends): more people, or back to the list.
+pub fn what_next(contract_id: &str, on_add_more: Callback<MouseEvent>) -> Html {
+    html! {
+        <p class="next">
+            <button type="button" id="add-more" onclick={on_add_more}>{"Add more people"}</button>
+            {" "}
+            <Link<Route> to={Route::Invitations { id: contract_id.to_owned() }}>{"Back to the invitations"}</Link<Route>>
+        </p>
     }
 }
 

@@ -28,6 +28,7 @@ use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::funnel::FunnelSection;
 use crate::components::layout::{ContractHeader, Tab};
+use crate::components::outcome::Outcome;
 use crate::components::status::{delivery_text, StatusBadge};
 use crate::format;
 use crate::pages::use_contract;

@@ -171,157 +171,189 @@ pub(super) fn outcome_text(action: RowAction, change: &InvitationChange) -> Stri
     }
 }
 
+/// The reducer's work, by concern.
+impl InvitationsState {
+    /// An action with nothing to do: an answer too late for the query, no page to go to, a
+    /// history page for a panel closed meanwhile (it stays closed). The state stays as it is,
+    /// and nothing renders again.
+    fn ignores(&self, action: &InvitationsAction) -> bool {
+        match action {
+            InvitationsAction::Loaded(query, _) => *query != self.query(),
+            InvitationsAction::NextPage => self.next_cursor().is_none(),
+            InvitationsAction::PreviousPage => self.cursors.len() < 2,
+            InvitationsAction::HistoryLoaded(id, _) => !self.histories.contains_key(id),
+            _ => false,
+        }
+    }
+
+    // The search and its pages.
+
+    /// A new search starts from its first page, with nothing selected, open or asked.
+    fn search_for(&mut self, search: Search) {
+        *self = Self {
+            search,
+            generation: self.generation.wrapping_add(1),
+            ..Self::default()
+        };
+    }
+
+    /// On to the next page (`ignores` has seen that there is one).
+    fn next_page(&mut self) {
+        self.cursors.push(self.next_cursor());
+        self.leave_page();
+        self.histories.clear();
+    }
+
+    fn previous_page(&mut self) {
+        self.cursors.pop();
+        self.leave_page();
+    }
+
+    /// The rows' actions and the selection belong to the page being left.
+    fn leave_page(&mut self) {
+        self.page = None;
+        self.rows.clear();
+        self.selected.clear();
+    }
+
+    // The selection, for the bulk actions.
+
+    fn select(&mut self, id: String, on: bool) {
+        if on {
+            self.selected.insert(id);
+        } else {
+            self.selected.remove(&id);
+        }
+    }
+
+    fn select_page(&mut self, on: bool) {
+        self.selected.clear();
+        if let (true, Some(Ok(list))) = (on, &self.page) {
+            self.selected = list.invitations.iter().map(|i| i.id.clone()).collect();
+        }
+        self.histories.clear();
+    }
+
+    // The history panels.
+
+    fn history_requested(&mut self, id: String) {
+        let panel = self.histories.entry(id).or_default();
+        panel.loading = true;
+        panel.error = None;
+    }
+
+    fn history_loaded(&mut self, id: &str, result: Result<InvitationHistory, ApiError>) {
+        let Some(panel) = self.histories.get_mut(id) else {
+            return;
+        };
+        panel.loading = false;
+        match result {
+            Ok(page) => {
+                let older = !panel.entries.is_empty();
+                panel.focus_entry =
+                    (older && !page.entries.is_empty()).then_some(panel.entries.len());
+                panel.entries.extend(page.entries);
+                panel.next_cursor = page.next_cursor;
+            }
+            Err(e) => panel.error = Some(e.to_string()),
+        }
+    }
+
+    // The export.
+
+    fn export_finished(&mut self, result: Result<(Download, usize), ApiError>) {
+        self.export = Some(match result {
+            Ok((download, rows)) => ExportState::Done(format!(
+                "Downloaded {}: {} invitation{}.",
+                download.file_name,
+                format::count(rows as u64),
+                if rows == 1 { "" } else { "s" }
+            )),
+            Err(e) => ExportState::Failed(e.to_string()),
+        });
+    }
+
+    // Each row's action: resend, revoke, correct the address, clear a block.
+
+    fn set_row(&mut self, id: String, state: RowState) {
+        self.rows.insert(id, state);
+    }
+
+    /// The Correct address form, with the address to show and whether it is being saved.
+    fn correcting(&mut self, id: String, email: String, working: bool) {
+        let form = RowState::Correcting {
+            email,
+            working,
+            refusal: None,
+        };
+        self.set_row(id, form);
+    }
+
+    fn finished(
+        &mut self,
+        id: String,
+        action: RowAction,
+        result: Result<InvitationChange, ApiError>,
+    ) {
+        match result {
+            Ok(change) => {
+                // What the history showed is now out of date: closed, to be opened afresh.
+                self.histories.remove(&id);
+                self.set_row(id.clone(), RowState::Done(outcome_text(action, &change)));
+                if let Some(Ok(list)) = &mut self.page {
+                    if let Some(row) = list.invitations.iter_mut().find(|i| i.id == id) {
+                        *row = change.invitation;
+                    }
+                }
+            }
+            // A refused correction keeps its form open, with why, to try another address.
+            Err(e) => match self.rows.get(&id) {
+                Some(RowState::Correcting { email, .. }) => {
+                    let form = RowState::Correcting {
+                        email: email.clone(),
+                        working: false,
+                        refusal: Some(e.to_string()),
+                    };
+                    self.set_row(id, form);
+                }
+                _ => self.set_row(id, RowState::Failed(e.to_string())),
+            },
+        }
+    }
+}
+
 impl Reducible for InvitationsState {
     type Action = InvitationsAction;
 
     fn reduce(self: Rc<Self>, action: InvitationsAction) -> Rc<Self> {
+        use InvitationsAction as A;
+        if self.ignores(&action) {
+            return self;
+        }
         let mut s = (*self).clone();
         match action {
-            InvitationsAction::Search(search) => {
-                s = Self {
-                    search,
-                    generation: s.generation.wrapping_add(1),
-                    ..Self::default()
-                };
-            }
-            InvitationsAction::Loaded(query, result) => {
-                if query != s.query() {
-                    return self;
-                }
-                s.page = Some(result);
-            }
-            InvitationsAction::NextPage => {
-                let Some(cursor) = s.next_cursor() else {
-                    return self;
-                };
-                s.cursors.push(Some(cursor));
-                s.page = None;
-                s.rows.clear();
-                s.selected.clear();
-                s.histories.clear();
-            }
-            InvitationsAction::PreviousPage => {
-                if s.cursors.len() < 2 {
-                    return self;
-                }
-                s.cursors.pop();
-                s.page = None;
-                s.rows.clear();
-                s.selected.clear();
-            }
-            InvitationsAction::Select(id, on) => {
-                if on {
-                    s.selected.insert(id);
-                } else {
-                    s.selected.remove(&id);
-                }
-            }
-            InvitationsAction::SelectPage(on) => {
-                s.selected.clear();
-                if let (true, Some(Ok(list))) = (on, &s.page) {
-                    s.selected = list.invitations.iter().map(|i| i.id.clone()).collect();
-                }
-                s.histories.clear();
-            }
-            InvitationsAction::HistoryRequested(id) => {
-                let panel = s.histories.entry(id).or_default();
-                panel.loading = true;
-                panel.error = None;
-            }
-            InvitationsAction::HistoryLoaded(id, result) => {
-                // A panel closed meanwhile stays closed.
-                let Some(panel) = s.histories.get_mut(&id) else {
-                    return self;
-                };
-                panel.loading = false;
-                match result {
-                    Ok(page) => {
-                        let older = !panel.entries.is_empty();
-                        panel.focus_entry =
-                            (older && !page.entries.is_empty()).then_some(panel.entries.len());
-                        panel.entries.extend(page.entries);
-                        panel.next_cursor = page.next_cursor;
-                    }
-                    Err(e) => panel.error = Some(e.to_string()),
-                }
-            }
-            InvitationsAction::CloseHistory(id) => {
+            A::Search(search) => s.search_for(search),
+            A::Loaded(_, result) => s.page = Some(result),
+            A::NextPage => s.next_page(),
+            A::PreviousPage => s.previous_page(),
+            A::Select(id, on) => s.select(id, on),
+            A::SelectPage(on) => s.select_page(on),
+            A::HistoryRequested(id) => s.history_requested(id),
+            A::HistoryLoaded(id, result) => s.history_loaded(&id, result),
+            A::CloseHistory(id) => {
                 s.histories.remove(&id);
             }
-            InvitationsAction::ExportStarted => s.export = Some(ExportState::Working),
-            InvitationsAction::ExportFinished(result) => {
-                s.export = Some(match result {
-                    Ok((download, rows)) => ExportState::Done(format!(
-                        "Downloaded {}: {} invitation{}.",
-                        download.file_name,
-                        format::count(rows as u64),
-                        if rows == 1 { "" } else { "s" }
-                    )),
-                    Err(e) => ExportState::Failed(e.to_string()),
-                });
-            }
-            InvitationsAction::AskRevoke(id) => {
-                s.rows.insert(id, RowState::ConfirmRevoke);
-            }
-            InvitationsAction::CancelRevoke(id) | InvitationsAction::Cancel(id) => {
+            A::ExportStarted => s.export = Some(ExportState::Working),
+            A::ExportFinished(result) => s.export_finished(result),
+            A::AskRevoke(id) => s.set_row(id, RowState::ConfirmRevoke),
+            A::AskClearBlock(id) => s.set_row(id, RowState::ConfirmClearBlock),
+            A::CancelRevoke(id) | A::Cancel(id) => {
                 s.rows.remove(&id);
             }
-            InvitationsAction::AskClearBlock(id) => {
-                s.rows.insert(id, RowState::ConfirmClearBlock);
-            }
-            InvitationsAction::OpenCorrect(id, email) => {
-                s.rows.insert(
-                    id,
-                    RowState::Correcting {
-                        email,
-                        working: false,
-                        refusal: None,
-                    },
-                );
-            }
-            InvitationsAction::CorrectSubmitted(id, email) => {
-                s.rows.insert(
-                    id,
-                    RowState::Correcting {
-                        email,
-                        working: true,
-                        refusal: None,
-                    },
-                );
-            }
-            InvitationsAction::Started(id, action) => {
-                s.rows.insert(id, RowState::Working(action));
-            }
-            InvitationsAction::Finished(id, action, result) => match *result {
-                Ok(change) => {
-                    // What the history showed is now out of date: closed, to be opened afresh.
-                    s.histories.remove(&id);
-                    s.rows
-                        .insert(id.clone(), RowState::Done(outcome_text(action, &change)));
-                    if let Some(Ok(list)) = &mut s.page {
-                        if let Some(row) = list.invitations.iter_mut().find(|i| i.id == id) {
-                            *row = change.invitation;
-                        }
-                    }
-                }
-                // A refused correction keeps its form open, with why, to try another address.
-                Err(e) => match s.rows.get(&id) {
-                    Some(RowState::Correcting { email, .. }) => {
-                        let email = email.clone();
-                        s.rows.insert(
-                            id,
-                            RowState::Correcting {
-                                email,
-                                working: false,
-                                refusal: Some(e.to_string()),
-                            },
-                        );
-                    }
-                    _ => {
-                        s.rows.insert(id, RowState::Failed(e.to_string()));
-                    }
-                },
-            },
+            A::OpenCorrect(id, email) => s.correcting(id, email, false),
+            A::CorrectSubmitted(id, email) => s.correcting(id, email, true),
+            A::Started(id, action) => s.set_row(id, RowState::Working(action)),
+            A::Finished(id, action, result) => s.finished(id, action, *result),
         }
         Rc::new(s)
     }

@@ -147,22 +147,6 @@ pub struct InvitationRowProps {
 pub fn InvitationRow(props: &InvitationRowProps) -> Html {
     let inv = &props.invitation;
     let id = inv.id.clone();
-    // Focus moves to the outcome: the question or form that had it is gone.
-    let outcome_ref = use_node_ref();
-    {
-        let node = outcome_ref.clone();
-        let outcome = match &props.state {
-            Some(RowState::Done(text) | RowState::Failed(text)) => Some(text.clone()),
-            _ => None,
-        };
-        use_effect_with(outcome, move |outcome| {
-            if outcome.is_some() {
-                if let Some(p) = node.cast::<web_sys::HtmlElement>() {
-                    let _ = p.focus();
-                }
-            }
-        });
-    }
     let activities = inv
         .activities
         .iter()
@@ -177,91 +161,6 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
                 .is_some_and(|i| i.checked());
             InvitationsAction::Select(id.clone(), on)
         })
-    };
-    let cancel = {
-        let id = id.clone();
-        props
-            .dispatch
-            .reform(move |_: ()| InvitationsAction::Cancel(id.clone()))
-    };
-    let panel_id = format!("history-panel-{id}");
-    let open = props.history.is_some();
-    let toggle_history = {
-        let (id, on_history, dispatch) =
-            (id.clone(), props.on_history.clone(), props.dispatch.clone());
-        Callback::from(move |_: MouseEvent| {
-            if open {
-                dispatch.emit(InvitationsAction::CloseHistory(id.clone()));
-            } else {
-                on_history.emit((id.clone(), None));
-            }
-        })
-    };
-    // Shown in every state of the row: the history is there whatever is being done.
-    let history_button = html! {
-        <button type="button" id={format!("history-{id}")} onclick={toggle_history}
-            aria-expanded={if open { "true" } else { "false" }}
-            aria-controls={open.then(|| panel_id.clone())}
-            aria-label={format!("History of the invitation to {}", inv.email)}>
-            {"History"}
-        </button>
-    };
-    let actions = match &props.state {
-        Some(RowState::ConfirmRevoke) => {
-            let confirm = {
-                let (on_action, id) = (props.on_action.clone(), id.clone());
-                Callback::from(move |_: ()| on_action.emit((id.clone(), RowAction::Revoke)))
-            };
-            let cancel = {
-                let id = id.clone();
-                props
-                    .dispatch
-                    .reform(move |_: ()| InvitationsAction::CancelRevoke(id.clone()))
-            };
-            html! {
-                <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-revoke-{id}")}
-                    cancel_id={format!("cancel-revoke-{id}")} yes_label="Yes, revoke" {confirm} {cancel}
-                    question={format!("Revoke the invitation to {}? Their link will stop working.", inv.email)} />
-            }
-        }
-        Some(RowState::ConfirmClearBlock) => {
-            let confirm = {
-                let (on_action, id) = (props.on_action.clone(), id.clone());
-                Callback::from(move |_: ()| on_action.emit((id.clone(), RowAction::ClearBlock)))
-            };
-            html! {
-                <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-clear-block-{id}")}
-                    cancel_id={format!("cancel-clear-block-{id}")} yes_label="Yes, clear the block" {confirm} {cancel}
-                    question={format!("Clear the block on {}? Mail to it bounced or was marked as spam; clear it only if the mailbox has been fixed.", inv.email)} />
-            }
-        }
-        Some(RowState::Correcting {
-            email,
-            working,
-            refusal,
-        }) => {
-            let on_save = {
-                let (on_correct, id) = (props.on_correct.clone(), id.clone());
-                Callback::from(move |email: String| on_correct.emit((id.clone(), email)))
-            };
-            html! {
-                <CorrectAddressForm id={id.clone()} old={inv.email.clone()} value={email.clone()}
-                    working={*working} refusal={refusal.clone()} {on_save} on_cancel={cancel} />
-            }
-        }
-        _ => html! {
-            <RowButtons invitation={inv.clone()} state={props.state.clone()}
-                on_action={props.on_action.clone()} dispatch={props.dispatch.clone()} />
-        },
-    };
-    let outcome = match &props.state {
-        Some(RowState::Done(text)) => html! {
-            <p class="outcome ok" role="status" id={format!("outcome-{id}")} tabindex="-1" ref={outcome_ref}>{text.clone()}</p>
-        },
-        Some(RowState::Failed(text)) => html! {
-            <p class="outcome error" role="alert" id={format!("outcome-{id}")} tabindex="-1" ref={outcome_ref}>{text.clone()}</p>
-        },
-        _ => html! {},
     };
     let invited = format!(
         "{} · {}",
@@ -282,10 +181,10 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
             <td data-label="Invited">{invited}</td>
             <td data-label="Delivery" class={classes!("delivery", format!("{:?}", inv.delivery.state).to_lowercase())}>{delivery_text(&inv.delivery)}</td>
             <td data-label="Last sent">{inv.last_sent_at.as_deref().map(format::date_time).unwrap_or_else(|| "Not yet".into())}</td>
-            <td data-label="Actions" class="actions">{history_button}{actions}{outcome}</td>
+            <td data-label="Actions" class="actions">{history_button(props)}{row_actions(props)}{row_outcome(props)}</td>
         </tr>
         if let Some(panel) = &props.history {
-            <tr class="history" id={panel_id}>
+            <tr class="history" id={history_panel_id(&id)}>
                 <td colspan="9">
                     <HistoryView id={id.clone()} email={inv.email.clone()} panel={panel.clone()}
                         on_more={props.on_history.clone()} />
@@ -293,6 +192,115 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
             </tr>
         }
         </>
+    }
+}
+
+fn history_panel_id(invitation_id: &str) -> String {
+    format!("history-panel-{invitation_id}")
+}
+
+/// Opens or closes the invitation's history under its row. Shown in every state of the row:
+/// the history is there whatever is being done.
+fn history_button(props: &InvitationRowProps) -> Html {
+    let inv = &props.invitation;
+    let id = inv.id.clone();
+    let open = props.history.is_some();
+    let onclick = {
+        let (id, on_history, dispatch) =
+            (id.clone(), props.on_history.clone(), props.dispatch.clone());
+        Callback::from(move |_: MouseEvent| {
+            if open {
+                dispatch.emit(InvitationsAction::CloseHistory(id.clone()));
+            } else {
+                on_history.emit((id.clone(), None));
+            }
+        })
+    };
+    html! {
+        <button type="button" id={format!("history-{id}")} {onclick}
+            aria-expanded={if open { "true" } else { "false" }}
+            aria-controls={open.then(|| history_panel_id(&id))}
+            aria-label={format!("History of the invitation to {}", inv.email)}>
+            {"History"}
+        </button>
+    }
+}
+
+/// The row's actions: a question to confirm, the Correct address form, or the buttons.
+fn row_actions(props: &InvitationRowProps) -> Html {
+    match &props.state {
+        Some(RowState::ConfirmRevoke) => confirm_revoke(props),
+        Some(RowState::ConfirmClearBlock) => confirm_clear_block(props),
+        Some(RowState::Correcting {
+            email,
+            working,
+            refusal,
+        }) => {
+            let (on_correct, id) = (props.on_correct.clone(), props.invitation.id.clone());
+            let on_save = Callback::from(move |email: String| on_correct.emit((id.clone(), email)));
+            html! {
+                <CorrectAddressForm id={props.invitation.id.clone()} old={props.invitation.email.clone()}
+                    value={email.clone()} working={*working} refusal={refusal.clone()} {on_save}
+                    on_cancel={close_question(props)} />
+            }
+        }
+        _ => html! {
+            <RowButtons invitation={props.invitation.clone()} state={props.state.clone()}
+                on_action={props.on_action.clone()} dispatch={props.dispatch.clone()} />
+        },
+    }
+}
+
+/// Runs `action` on the row's invitation (once the admin has said yes).
+fn act(props: &InvitationRowProps, action: RowAction) -> Callback<()> {
+    let (on_action, id) = (props.on_action.clone(), props.invitation.id.clone());
+    Callback::from(move |_: ()| on_action.emit((id.clone(), action)))
+}
+
+/// Closes the row's question or form.
+fn close_question(props: &InvitationRowProps) -> Callback<()> {
+    let id = props.invitation.id.clone();
+    props
+        .dispatch
+        .reform(move |_: ()| InvitationsAction::Cancel(id.clone()))
+}
+
+fn confirm_revoke(props: &InvitationRowProps) -> Html {
+    let inv = &props.invitation;
+    let id = &inv.id;
+    let confirm = act(props, RowAction::Revoke);
+    let cancel = {
+        let id = id.clone();
+        props
+            .dispatch
+            .reform(move |_: ()| InvitationsAction::CancelRevoke(id.clone()))
+    };
+    html! {
+        <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-revoke-{id}")}
+            cancel_id={format!("cancel-revoke-{id}")} yes_label="Yes, revoke" {confirm} {cancel}
+            question={format!("Revoke the invitation to {}? Their link will stop working.", inv.email)} />
+    }
+}
+
+fn confirm_clear_block(props: &InvitationRowProps) -> Html {
+    let inv = &props.invitation;
+    let id = &inv.id;
+    let confirm = act(props, RowAction::ClearBlock);
+    let cancel = close_question(props);
+    html! {
+        <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-clear-block-{id}")}
+            cancel_id={format!("cancel-clear-block-{id}")} yes_label="Yes, clear the block" {confirm} {cancel}
+            question={format!("Clear the block on {}? Mail to it bounced or was marked as spam; clear it only if the mailbox has been fixed.", inv.email)} />
+    }
+}
+
+/// What the row's last action did. Focus moves to it: the question or form that had it is gone.
+fn row_outcome(props: &InvitationRowProps) -> Html {
+    let id = format!("outcome-{}", props.invitation.id);
+    match &props.state {
+        Some(RowState::Done(text)) => html! { <Outcome text={text.clone()} {id} /> },
+        Some(RowState::Failed(text)) => html! { <Outcome text={text.clone()} {id} failed=true /> },
+        _ => html! {},
     }
 }
 
