@@ -11,6 +11,7 @@ use crate::ports::*;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Delete, Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
+use std::future::Future;
 
 #[async_trait]
 impl TransitionStore for DynamoStore {
@@ -21,7 +22,7 @@ impl TransitionStore for DynamoStore {
         by: &UserId,
         now: DateTime<Utc>,
     ) -> Result<Invitation, ChangeError<ResendRefused>> {
-        self.transition(&contract.id, id, |current| {
+        self.transition(Some(&contract.id), id, |current| async move {
             current.check_resend(now).map_err(ChangeError::Refused)?;
             let expires_at = contract.invitation_expiry(now);
             let values = Item::from([
@@ -64,17 +65,14 @@ impl TransitionStore for DynamoStore {
                     invitation_id: Some(id.clone()),
                 },
             ));
-            Ok(Step::Write(
-                items,
-                Box::new(move |mut current| {
-                    current.token_version += 1;
-                    current.expires_at = expires_at;
-                    current.delivery = Delivery::Queued;
-                    current.last_queued_at = now;
-                    current.send_count += 1;
-                    current
-                }),
-            ))
+            Ok(Step::write(items, move |mut current| {
+                current.token_version += 1;
+                current.expires_at = expires_at;
+                current.delivery = Delivery::Queued;
+                current.last_queued_at = now;
+                current.send_count += 1;
+                current
+            }))
         })
         .await
     }
@@ -86,7 +84,7 @@ impl TransitionStore for DynamoStore {
         by: &UserId,
         now: DateTime<Utc>,
     ) -> Result<RevokeDecision, ChangeError<RevokeRefused>> {
-        self.transition(contract, id, |current| {
+        self.transition(Some(contract), id, |current| async move {
             // The read only picks the message; the condition below is what decides.
             if current.check_revoke().map_err(ChangeError::Refused)?
                 == RevokeDecision::AlreadyRevoked
@@ -131,7 +129,7 @@ impl TransitionStore for DynamoStore {
                 // the item that records it.
                 self.put_history(
                     contract,
-                    &super::invite_record(current),
+                    &super::invite_record(&current),
                     history_sk_invite(id, current.invited_at),
                 ),
             ];
@@ -146,7 +144,7 @@ impl TransitionStore for DynamoStore {
                     invitation_id: Some(id.clone()),
                 },
             ));
-            Ok(Step::Write(items, Box::new(|_| RevokeDecision::Revoke)))
+            Ok(Step::write(items, |_| RevokeDecision::Revoke))
         })
         .await
     }
@@ -159,7 +157,7 @@ impl TransitionStore for DynamoStore {
         by: &UserId,
         now: DateTime<Utc>,
     ) -> Result<ExtendDecision, ChangeError<ExtendRefused>> {
-        self.transition(contract, id, |current| {
+        self.transition(Some(contract), id, |current| async move {
             if current.check_extend(until).map_err(ChangeError::Refused)?
                 == ExtendDecision::AlreadyLater
             {
@@ -202,10 +200,7 @@ impl TransitionStore for DynamoStore {
                     invitation_id: Some(id.clone()),
                 },
             ));
-            Ok(Step::Write(
-                items,
-                Box::new(move |_| ExtendDecision::Extend(until)),
-            ))
+            Ok(Step::write(items, move |_| ExtendDecision::Extend(until)))
         })
         .await
     }
@@ -216,145 +211,43 @@ impl TransitionStore for DynamoStore {
         who: Enrolee,
         now: DateTime<Utc>,
     ) -> Result<(Invitation, EnrolDecision), EnrolError> {
-        let mut current = self
-            .load(None, &link.invitation_id)
-            .await?
-            .ok_or(EnrolError::NotFound)?;
-        for _ in 0..MAX_ATTEMPTS {
+        let who = &who;
+        self.transition(None, &link.invitation_id, |current| async move {
             match current
                 .check_enrol(link.version, now)
-                .map_err(EnrolError::Refused)?
+                .map_err(ChangeError::Refused)?
             {
                 EnrolDecision::AlreadyEnrolled => {
-                    return Ok((current, EnrolDecision::AlreadyEnrolled))
+                    return Ok(Step::Answer((current, EnrolDecision::AlreadyEnrolled)))
                 }
                 EnrolDecision::Enrol => {}
             }
-            let contract = &current.contract_id;
-            let (user_id, new_user) = match &who {
-                Enrolee::Registered(id) => (id.clone(), None),
-                Enrolee::New { subject, name } => {
-                    // A racing enrolment for the same person (another contract) may have
-                    // written their record meanwhile: then it is theirs to keep.
-                    match self.find_user_by_email(current.email.identity()).await? {
-                        Some(existing) => (existing.id, None),
-                        // The account has a record already, not (yet) found by this address:
-                        // the sync has not seen the address proved. The record is theirs;
-                        // the next sync brings it up to date.
-                        None if self.get_user(subject).await?.is_some() => (subject.clone(), None),
-                        None => {
-                            let user = User {
-                                id: subject.clone(),
-                                email: current.email.clone(),
-                                name: name.clone(),
-                                created_at: now,
-                                system_admin: false,
-                                // Enrolment makes or matches only accounts whose address is
-                                // proved (enrol-api refuses the others); the link proved it too.
-                                email_verified: true,
-                            };
-                            (user.id.clone(), Some(user))
-                        }
-                    }
-                }
-            };
-            let mut values = Item::from([
-                (":id".into(), s(link.invitation_id.as_str())),
-                (":ver".into(), n(link.version)),
-                (":pending".into(), s(InvitationStatus::Pending.as_str())),
-                (":enrolled".into(), s(InvitationStatus::Enrolled.as_str())),
-                (
-                    ":g1pk".into(),
-                    s(invites_gsi1pk(contract, InvitationStatus::Enrolled)),
-                ),
-                (":uid".into(), s(user_id.as_str())),
-                (":now".into(), ms(now)),
-            ]);
-            let mut set =
-                "SET #status = :enrolled, gsi1pk = :g1pk, user_id = :uid, enrolled_at = :now"
-                    .to_owned();
-            // Off the sweeper's index: an enrolled student needs no more mail.
-            let remove = " REMOVE send_shard, send_due_at, remind_shard, remind_at";
-            let mut names = vec![("#status", "status")];
+            // Read again on every round: a racing enrolment (another contract) may have
+            // written the person's record meanwhile, which cancels this one's put of it.
+            let (user_id, new_user) = self.enrolee(&current, who, now).await?;
             // The row names the person who enrolled: the new record's name, else the
             // directory's (a record the sync or another enrolment wrote first).
             let enrolled_name = match &new_user {
                 Some(user) => Some(user.name.clone()),
                 None => self.get_user(&user_id).await?.map(|u| u.name),
             };
-            if let Some(name) = &enrolled_name {
-                set.push_str(", #name = :name");
-                values.insert(":name".into(), s(name));
-                names.push(("#name", "name"));
-            }
-            let mut items = vec![
-                tx_update(update(
-                    invitation_key(contract, current.email.identity()),
-                    &(set + remove),
-                    "invitation_id = :id AND token_version = :ver AND #status = :pending AND expires_at > :now",
-                    &names,
-                    values,
-                    self.table(),
-                )),
-                self.count_change(
-                    contract,
-                    CountChange {
-                        pending: -1,
-                        enrolled: 1,
-                        revoked: 0,
-                        invited: 0,
-                        enrolled_after: Some(EnrolAfter::of(now - current.invited_at)),
-                        now,
-                    },
-                    None,
-                ),
-            ];
-            items.extend(self.audit_with_history(
-                contract,
-                AuditRecord {
-                    at: now,
-                    actor: Some(user_id.clone()),
-                    action: AuditAction::Enrol,
-                    subjects: vec![current.email.identity().to_owned()],
-                    detail: None,
-                    invitation_id: Some(link.invitation_id.clone()),
-                },
-            ));
-            if let Some(user) = &new_user {
-                for item in [user_item(user), user_email_item(user)] {
-                    items.push(
-                        TransactWriteItem::builder()
-                            .put(
-                                Put::builder()
-                                    .table_name(self.table())
-                                    .set_item(Some(item))
-                                    .condition_expression("attribute_not_exists(pk)")
-                                    .build()
-                                    .expect("put is complete"),
-                            )
-                            .build(),
-                    );
+            let items = self.enrol_items(link, &current, &user_id, &enrolled_name, new_user, now);
+            Ok(Step::write(items, move |mut current| {
+                current.status = InvitationStatus::Enrolled;
+                current.user_id = Some(user_id);
+                current.enrolled_at = Some(now);
+                if enrolled_name.is_some() {
+                    current.name = enrolled_name;
                 }
-            }
-            match self.transact(items).await? {
-                TxOutcome::Done => {
-                    current.status = InvitationStatus::Enrolled;
-                    current.user_id = Some(user_id);
-                    current.enrolled_at = Some(now);
-                    if enrolled_name.is_some() {
-                        current.name = enrolled_name;
-                    }
-                    return Ok((current, EnrolDecision::Enrol));
-                }
-                TxOutcome::Cancelled(reasons) => {
-                    if failed_condition(reasons.first()) {
-                        current = as_it_is_now(&reasons)?.ok_or(EnrolError::NotFound)?;
-                    }
-                    // Otherwise the address was registered meanwhile: the next round finds that user.
-                }
-            }
-        }
-        Err(EnrolError::Store(StoreError::Contended))
+                (current, EnrolDecision::Enrol)
+            }))
+        })
+        .await
+        .map_err(|e| match e {
+            ChangeError::NotFound => EnrolError::NotFound,
+            ChangeError::Refused(refused) => EnrolError::Refused(refused),
+            ChangeError::Store(e) => EnrolError::Store(e),
+        })
     }
 
     async fn correct_address(
@@ -377,6 +270,131 @@ impl TransitionStore for DynamoStore {
         now: DateTime<Utc>,
     ) -> Result<bool, ChangeError<ClearBlockRefused>> {
         self.clear_block_tx(contract, id, by, complaints, now).await
+    }
+}
+
+impl DynamoStore {
+    /// Who enrols, as the directory knows them: their user id, and the record to write when
+    /// the directory has none yet.
+    async fn enrolee(
+        &self,
+        current: &Invitation,
+        who: &Enrolee,
+        now: DateTime<Utc>,
+    ) -> Result<(UserId, Option<User>), StoreError> {
+        Ok(match who {
+            Enrolee::Registered(id) => (id.clone(), None),
+            Enrolee::New { subject, name } => {
+                // A racing enrolment for the same person (another contract) may have
+                // written their record meanwhile: then it is theirs to keep.
+                match self.find_user_by_email(current.email.identity()).await? {
+                    Some(existing) => (existing.id, None),
+                    // The account has a record already, not (yet) found by this address:
+                    // the sync has not seen the address proved. The record is theirs;
+                    // the next sync brings it up to date.
+                    None if self.get_user(subject).await?.is_some() => (subject.clone(), None),
+                    None => {
+                        let user = User {
+                            id: subject.clone(),
+                            email: current.email.clone(),
+                            name: name.clone(),
+                            created_at: now,
+                            system_admin: false,
+                            // Enrolment makes or matches only accounts whose address is
+                            // proved (enrol-api refuses the others); the link proved it too.
+                            email_verified: true,
+                        };
+                        (user.id.clone(), Some(user))
+                    }
+                }
+            }
+        })
+    }
+
+    /// An enrolment's writes: the invitation enrolled (still pending, this link, not expired),
+    /// the contract's counts, the history, and the person's new directory record if any.
+    fn enrol_items(
+        &self,
+        link: &LinkToken,
+        current: &Invitation,
+        user_id: &UserId,
+        enrolled_name: &Option<String>,
+        new_user: Option<User>,
+        now: DateTime<Utc>,
+    ) -> Vec<TransactWriteItem> {
+        let contract = &current.contract_id;
+        let mut values = Item::from([
+            (":id".into(), s(link.invitation_id.as_str())),
+            (":ver".into(), n(link.version)),
+            (":pending".into(), s(InvitationStatus::Pending.as_str())),
+            (":enrolled".into(), s(InvitationStatus::Enrolled.as_str())),
+            (
+                ":g1pk".into(),
+                s(invites_gsi1pk(contract, InvitationStatus::Enrolled)),
+            ),
+            (":uid".into(), s(user_id.as_str())),
+            (":now".into(), ms(now)),
+        ]);
+        let mut set = "SET #status = :enrolled, gsi1pk = :g1pk, user_id = :uid, enrolled_at = :now"
+            .to_owned();
+        // Off the sweeper's index: an enrolled student needs no more mail.
+        let remove = " REMOVE send_shard, send_due_at, remind_shard, remind_at";
+        let mut names = vec![("#status", "status")];
+        if let Some(name) = enrolled_name {
+            set.push_str(", #name = :name");
+            values.insert(":name".into(), s(name));
+            names.push(("#name", "name"));
+        }
+        let mut items = vec![
+            tx_update(update(
+                invitation_key(contract, current.email.identity()),
+                &(set + remove),
+                "invitation_id = :id AND token_version = :ver AND #status = :pending AND expires_at > :now",
+                &names,
+                values,
+                self.table(),
+            )),
+            self.count_change(
+                contract,
+                CountChange {
+                    pending: -1,
+                    enrolled: 1,
+                    revoked: 0,
+                    invited: 0,
+                    enrolled_after: Some(EnrolAfter::of(now - current.invited_at)),
+                    now,
+                },
+                None,
+            ),
+        ];
+        items.extend(self.audit_with_history(
+            contract,
+            AuditRecord {
+                at: now,
+                actor: Some(user_id.clone()),
+                action: AuditAction::Enrol,
+                subjects: vec![current.email.identity().to_owned()],
+                detail: None,
+                invitation_id: Some(link.invitation_id.clone()),
+            },
+        ));
+        if let Some(user) = &new_user {
+            for item in [user_item(user), user_email_item(user)] {
+                items.push(
+                    TransactWriteItem::builder()
+                        .put(
+                            Put::builder()
+                                .table_name(self.table())
+                                .set_item(Some(item))
+                                .condition_expression("attribute_not_exists(pk)")
+                                .build()
+                                .expect("put is complete"),
+                        )
+                        .build(),
+                );
+            }
+        }
+        items
     }
 }
 
@@ -407,17 +425,13 @@ impl DynamoStore {
         by: &UserId,
         now: DateTime<Utc>,
     ) -> Result<Invitation, ChangeError<CorrectRefused>> {
-        for _ in 0..MAX_ATTEMPTS {
-            let current = self
-                .load(Some(&contract.id), id)
-                .await?
-                .ok_or(ChangeError::NotFound)?;
+        self.transition(Some(&contract.id), id, |current| async move {
             current.check_correct(to).map_err(ChangeError::Refused)?;
             let Some(mut item) = self
                 .raw_invitation(&contract.id, current.email.identity())
                 .await?
             else {
-                continue;
+                return Ok(Step::Again);
             };
             // The same invitation under the corrected address: a new link (version), queued
             // for the mailer, nothing left of the old address's mail.
@@ -458,6 +472,8 @@ impl DynamoStore {
                 "send_due_at".into(),
                 ms(now + super::delivery::QUEUED_LIMIT),
             );
+            // What the invitation is once moved (the answer: no read after the write).
+            let moved = invitation_from(&item).map_err(StoreError::from)?;
             let mut items = vec![
                 TransactWriteItem::builder()
                     .delete(
@@ -509,24 +525,13 @@ impl DynamoStore {
                     invitation_id: Some(id.clone()),
                 },
             ));
-            match self.transact(items).await? {
-                TxOutcome::Done => {
-                    return self
-                        .load(Some(&contract.id), id)
-                        .await?
-                        .ok_or(ChangeError::NotFound);
-                }
-                TxOutcome::Cancelled(reasons) => {
-                    if failed_condition(reasons.get(1)) {
-                        return Err(ChangeError::Refused(CorrectRefused::AlreadyInvited(
-                            to.as_entered().to_owned(),
-                        )));
-                    }
-                    // The invitation changed meanwhile: decide again from what it is now.
-                }
-            }
-        }
-        Err(ChangeError::Store(StoreError::Contended))
+            let already = to.as_entered().to_owned();
+            Ok(Step::write(items, move |_| moved).refused_when(move |reasons| {
+                // The corrected address has an invitation of its own (the put's condition).
+                failed_condition(reasons.get(1)).then_some(CorrectRefused::AlreadyInvited(already))
+            }))
+        })
+        .await
     }
 
     pub(super) async fn clear_block_tx(
@@ -537,137 +542,178 @@ impl DynamoStore {
         complaints: bool,
         now: DateTime<Utc>,
     ) -> Result<bool, ChangeError<ClearBlockRefused>> {
-        let current = self
-            .load(Some(contract), id)
-            .await?
-            .ok_or(ChangeError::NotFound)?;
-        let identity = current.email.identity();
-        let shown = || current.email.as_entered().to_owned();
-        if current.status != InvitationStatus::Pending {
-            return Err(ChangeError::Refused(ClearBlockRefused::NotPending(shown())));
-        }
-        let complaint = ReportKind::Complained.as_str();
-        if !complaints
-            && self
-                .address_block(identity)
-                .await?
-                .is_some_and(|b| b.kind == ReportKind::Complained)
-        {
-            return Err(ChangeError::Refused(ClearBlockRefused::Complaint(shown())));
-        }
-        let mut delete = Delete::builder()
-            .table_name(self.table())
-            .key("pk", s(block_pk(identity)))
-            .key("sk", s(BLOCK_SK));
-        delete = if complaints {
-            delete.condition_expression("attribute_exists(pk)")
-        } else {
-            delete
-                .condition_expression("attribute_exists(pk) AND kind <> :complaint")
-                .expression_attribute_values(":complaint", s(complaint))
-        };
-        let mut items = vec![
-            TransactWriteItem::builder()
-                .delete(delete.build().expect("delete is complete"))
-                .build(),
-            // The invitation is still pending as read (a revoke or enrolment in between ends
-            // this admin's business with the address).
-            TransactWriteItem::builder()
-                .condition_check(
-                    ConditionCheck::builder()
-                        .table_name(self.table())
-                        .set_key(Some(invitation_key(contract, identity)))
-                        .condition_expression("invitation_id = :id AND #status = :pending")
-                        .expression_attribute_names("#status", "status")
-                        .expression_attribute_values(":id", s(id.as_str()))
-                        .expression_attribute_values(
-                            ":pending",
-                            s(InvitationStatus::Pending.as_str()),
-                        )
-                        .build()
-                        .expect("condition check is complete"),
-                )
-                .build(),
-        ];
-        items.extend(self.audit_with_history(
-            contract,
-            AuditRecord {
-                at: now,
-                actor: Some(by.clone()),
-                action: AuditAction::ClearBlock,
-                subjects: vec![identity.to_owned()],
-                detail: None,
-                invitation_id: Some(id.clone()),
-            },
-        ));
-        match self.transact(items).await? {
-            TxOutcome::Done => Ok(true),
-            TxOutcome::Cancelled(reasons) if failed_condition(reasons.get(1)) => {
-                Err(ChangeError::Refused(ClearBlockRefused::NotPending(shown())))
+        self.transition(Some(contract), id, |current| async move {
+            let identity = current.email.identity();
+            let shown = current.email.as_entered().to_owned();
+            if current.status != InvitationStatus::Pending {
+                return Err(ChangeError::Refused(ClearBlockRefused::NotPending(shown)));
             }
-            // No block (cleared already), or it became a complaint's meanwhile.
-            TxOutcome::Cancelled(_) => match self.address_block(identity).await? {
+            let complaint = ReportKind::Complained.as_str();
+            match self.address_block(identity).await? {
+                // Cleared already: nothing to do.
+                None => return Ok(Step::Answer(false)),
                 Some(b) if b.kind == ReportKind::Complained && !complaints => {
-                    Err(ChangeError::Refused(ClearBlockRefused::Complaint(shown())))
+                    return Err(ChangeError::Refused(ClearBlockRefused::Complaint(shown)));
                 }
-                _ => Ok(false),
-            },
+                Some(_) => {}
+            }
+            let mut delete = Delete::builder()
+                .table_name(self.table())
+                .key("pk", s(block_pk(identity)))
+                .key("sk", s(BLOCK_SK));
+            delete = if complaints {
+                delete.condition_expression("attribute_exists(pk)")
+            } else {
+                delete
+                    .condition_expression("attribute_exists(pk) AND kind <> :complaint")
+                    .expression_attribute_values(":complaint", s(complaint))
+            };
+            let mut items = vec![
+                TransactWriteItem::builder()
+                    .delete(delete.build().expect("delete is complete"))
+                    .build(),
+                // The invitation is still pending as read (a revoke or enrolment in between ends
+                // this admin's business with the address).
+                TransactWriteItem::builder()
+                    .condition_check(
+                        ConditionCheck::builder()
+                            .table_name(self.table())
+                            .set_key(Some(invitation_key(contract, identity)))
+                            .condition_expression("invitation_id = :id AND #status = :pending")
+                            .expression_attribute_names("#status", "status")
+                            .expression_attribute_values(":id", s(id.as_str()))
+                            .expression_attribute_values(
+                                ":pending",
+                                s(InvitationStatus::Pending.as_str()),
+                            )
+                            .build()
+                            .expect("condition check is complete"),
+                    )
+                    .build(),
+            ];
+            items.extend(self.audit_with_history(
+                contract,
+                AuditRecord {
+                    at: now,
+                    actor: Some(by.clone()),
+                    action: AuditAction::ClearBlock,
+                    subjects: vec![identity.to_owned()],
+                    detail: None,
+                    invitation_id: Some(id.clone()),
+                },
+            ));
+            // The block's condition failing means it went or became a complaint's meanwhile:
+            // decided again from what it is now.
+            Ok(Step::write(items, |_| true).refused_when(move |reasons| {
+                failed_condition(reasons.get(1)).then_some(ClearBlockRefused::NotPending(shown))
+            }))
+        })
+        .await
+    }
+}
+
+/// What a transition does with the invitation as last seen.
+pub(super) enum Step<T, R> {
+    /// Nothing to write: this is the answer.
+    Answer(T),
+    /// These writes, in one transaction under their conditions.
+    Write(Write<T, R>),
+    /// What was read changed before the writes could be made: read it again.
+    Again,
+}
+
+/// Reads a cancelled transaction's reasons for a refusal in the product's words.
+type Refusal<R> = Box<dyn FnOnce(&[CancellationReason]) -> Option<R> + Send>;
+
+/// A transition's writes, and what follows from them.
+pub(super) struct Write<T, R> {
+    items: Vec<TransactWriteItem>,
+    /// Once written: the answer, from the invitation as it was seen.
+    then: Box<dyn FnOnce(Invitation) -> T + Send>,
+    /// When the transaction is cancelled: a refusal in the product's words, if a condition on
+    /// another item than the invitation says one (none: decide again).
+    refused: Option<Refusal<R>>,
+}
+
+impl<T, R> Step<T, R> {
+    pub(super) fn write(
+        items: Vec<TransactWriteItem>,
+        then: impl FnOnce(Invitation) -> T + Send + 'static,
+    ) -> Self {
+        Step::Write(Write {
+            items,
+            then: Box::new(then),
+            refused: None,
+        })
+    }
+
+    /// The same writes, refused as `refused` says when their transaction is cancelled.
+    pub(super) fn refused_when(
+        self,
+        refused: impl FnOnce(&[CancellationReason]) -> Option<R> + Send + 'static,
+    ) -> Self {
+        match self {
+            Step::Write(write) => Step::Write(Write {
+                refused: Some(Box::new(refused)),
+                ..write
+            }),
+            other => other,
         }
     }
 }
 
-/// After a transition's transaction was cancelled: the invitation as DynamoDB handed it back
-/// with its failed condition (ALL_OLD; the caller decides again from it, never from a second
-/// read), or `None` when there is no such item any more.
-/// What a transition does with the invitation as last seen.
-pub(super) enum Step<T> {
-    /// Nothing to write: this is the answer.
-    Answer(T),
-    /// These writes, in one transaction under their conditions; once done, the answer from
-    /// the invitation as it was seen.
-    Write(
-        Vec<TransactWriteItem>,
-        Box<dyn FnOnce(Invitation) -> T + Send>,
-    ),
-}
-
 impl DynamoStore {
     /// The skeleton of every change of one invitation: read it, let `step` decide (the
-    /// domain's `check_*`) and say what to write, write it under its conditions, and when a
-    /// condition fails decide again from the item as DynamoDB hands it back (ALL_OLD), at
-    /// most MAX_ATTEMPTS times.
-    pub(super) async fn transition<R, T>(
+    /// domain's `check_*`, and any reads the decision needs) and say what to write, write it
+    /// under its conditions, and when a condition fails decide again from the item as
+    /// DynamoDB hands it back (ALL_OLD) or, without one, as read again; at most MAX_ATTEMPTS
+    /// times. `contract`: the contract the invitation must belong to (None for a link, which
+    /// names only the invitation).
+    pub(super) async fn transition<R, T, F>(
         &self,
-        contract: &ContractId,
+        contract: Option<&ContractId>,
         id: &InvitationId,
-        mut step: impl FnMut(&Invitation) -> Result<Step<T>, ChangeError<R>> + Send,
+        mut step: impl FnMut(Invitation) -> F + Send,
     ) -> Result<T, ChangeError<R>>
     where
+        F: Future<Output = Result<Step<T, R>, ChangeError<R>>> + Send,
         R: Send,
         T: Send,
     {
-        let mut current = self
-            .load(Some(contract), id)
-            .await?
-            .ok_or(ChangeError::NotFound)?;
+        let read = async || self.load(contract, id).await?.ok_or(ChangeError::NotFound);
+        let mut current = read().await?;
         for _ in 0..MAX_ATTEMPTS {
-            match step(&current)? {
+            // The step has its own copy: its future may outlive this round's borrow.
+            let write = match step(current.clone()).await? {
                 Step::Answer(answer) => return Ok(answer),
-                Step::Write(items, then) => match self.transact(items).await? {
-                    TxOutcome::Done => return Ok(then(current)),
-                    TxOutcome::Cancelled(reasons) => {
-                        current = as_it_is_now(&reasons)?.ok_or(ChangeError::NotFound)?;
-                    }
-                },
+                Step::Again => {
+                    current = read().await?;
+                    continue;
+                }
+                Step::Write(write) => write,
+            };
+            let reasons = match self.transact(write.items).await? {
+                TxOutcome::Done => return Ok((write.then)(current)),
+                TxOutcome::Cancelled(reasons) => reasons,
+            };
+            if let Some(refusal) = write.refused.and_then(|refused| refused(&reasons)) {
+                return Err(ChangeError::Refused(refusal));
             }
+            current = match as_it_is_now(&reasons)? {
+                Some(now) => now,
+                None => read().await?,
+            };
         }
         Err(ChangeError::Store(StoreError::Contended))
     }
 }
 
+/// After a transition's transaction was cancelled by the invitation's own condition (the first
+/// item): the invitation as DynamoDB handed it back with it (ALL_OLD), if it did.
 fn as_it_is_now(reasons: &[CancellationReason]) -> Result<Option<Invitation>, StoreError> {
     Ok(reasons
         .first()
+        .filter(|r| failed_condition(Some(r)))
         .and_then(|r| r.item())
         .map(invitation_from)
         .transpose()?)
