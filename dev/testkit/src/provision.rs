@@ -13,13 +13,6 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
             .build()
             .expect("attribute definition is complete")
     };
-    let key = |name: &str, kind: KeyType| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(kind)
-            .build()
-            .expect("key schema is complete")
-    };
     client
         .create_table()
         .table_name(table)
@@ -47,59 +40,25 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
         )
         .key_schema(key("pk", KeyType::Hash))
         .key_schema(key("sk", KeyType::Range))
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name(items::GSI1)
-                .key_schema(key("gsi1pk", KeyType::Hash))
-                .key_schema(key("gsi1sk", KeyType::Range))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::All)
-                        .build(),
-                )
-                .build()
-                .expect("index is complete"),
-        )
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name(items::BY_INVITATION_ID)
-                .key_schema(key("invitation_id", KeyType::Hash))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::KeysOnly)
-                        .build(),
-                )
-                .build()
-                .expect("index is complete"),
-        )
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name(items::BY_SEND_DUE)
-                .key_schema(key("send_shard", KeyType::Hash))
-                .key_schema(key("send_due_at", KeyType::Range))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::Include)
-                        .non_key_attributes("contract_id")
-                        .build(),
-                )
-                .build()
-                .expect("index is complete"),
-        )
-        .global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name(items::BY_REMIND_AT)
-                .key_schema(key("remind_shard", KeyType::Hash))
-                .key_schema(key("remind_at", KeyType::Range))
-                .projection(
-                    Projection::builder()
-                        .projection_type(ProjectionType::Include)
-                        .non_key_attributes("contract_id")
-                        .build(),
-                )
-                .build()
-                .expect("index is complete"),
-        )
+        .global_secondary_indexes(index(items::GSI1, "gsi1pk", Some("gsi1sk"), Projected::All))
+        .global_secondary_indexes(index(
+            items::BY_INVITATION_ID,
+            "invitation_id",
+            None,
+            Projected::KeysOnly,
+        ))
+        .global_secondary_indexes(index(
+            items::BY_SEND_DUE,
+            "send_shard",
+            Some("send_due_at"),
+            Projected::Include(&["contract_id"]),
+        ))
+        .global_secondary_indexes(index(
+            items::BY_REMIND_AT,
+            "remind_shard",
+            Some("remind_at"),
+            Projected::Include(&["contract_id"]),
+        ))
         .stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)
@@ -126,6 +85,41 @@ pub async fn create_table(client: &Client, table: &str) -> Result<(), StoreError
         .await
         .map_err(|e| StoreError::Database(DisplayErrorContext(e).to_string()))?;
     Ok(())
+}
+
+fn key(name: &str, kind: KeyType) -> KeySchemaElement {
+    KeySchemaElement::builder()
+        .attribute_name(name)
+        .key_type(kind)
+        .build()
+        .expect("key schema is complete")
+}
+
+/// What an index holds besides its keys.
+enum Projected {
+    All,
+    KeysOnly,
+    Include(&'static [&'static str]),
+}
+
+/// A global secondary index on `pk` (and `sk`).
+fn index(name: &str, pk: &str, sk: Option<&str>, projected: Projected) -> GlobalSecondaryIndex {
+    let projection = match projected {
+        Projected::All => Projection::builder().projection_type(ProjectionType::All),
+        Projected::KeysOnly => Projection::builder().projection_type(ProjectionType::KeysOnly),
+        Projected::Include(attributes) => attributes.iter().fold(
+            Projection::builder().projection_type(ProjectionType::Include),
+            |p, a| p.non_key_attributes(*a),
+        ),
+    };
+    let mut index = GlobalSecondaryIndex::builder()
+        .index_name(name)
+        .key_schema(key(pk, KeyType::Hash))
+        .projection(projection.build());
+    if let Some(sk) = sk {
+        index = index.key_schema(key(sk, KeyType::Range));
+    }
+    index.build().expect("index is complete")
 }
 
 /// A user pool and the site's app client on the Cognito emulator.

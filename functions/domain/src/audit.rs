@@ -53,3 +53,30 @@ pub struct AuditRecord {
     /// reason).
     pub detail: Option<String>,
 }
+
+impl AuditRecord {
+    /// `actor` did `action` to one invitation (its address the subject) at `at`.
+    pub fn on_invitation(
+        action: AuditAction,
+        actor: &UserId,
+        invitation: &crate::Invitation,
+        at: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            at,
+            actor: Some(actor.clone()),
+            action,
+            subjects: vec![invitation.email.identity().to_owned()],
+            invitation_id: Some(invitation.id.clone()),
+            detail: None,
+        }
+    }
+
+    /// The same record, with what happened in words.
+    pub fn saying(self, detail: String) -> Self {
+        Self {
+            detail: Some(detail),
+            ..self
+        }
+    }
+}

@@ -488,16 +488,16 @@ async fn invite_round(
     }
     for (row, outcome) in round.iter().zip(outcomes) {
         let outcome = outcome.expect("every row has an outcome");
-        let detail = outcome.describe();
-        report::line(writer, row.line, row.value(), outcome.code(), &detail);
         import.counts.add(&outcome);
-        if !outcome.is_new_invitation() && import.first_bad_rows.len() < FIRST_BAD_ROWS {
-            import.first_bad_rows.push(BadRow {
-                line: row.line,
-                value: import::shorten(row.value(), 80),
-                reason: detail,
-            });
-        }
+        let fine = outcome.is_new_invitation();
+        report_row(
+            import,
+            writer,
+            row,
+            outcome.code(),
+            outcome.describe(),
+            fine,
+        );
     }
     import.rows_read += round.len() as u64;
     Ok(())
@@ -589,19 +589,39 @@ async fn classify_round(
                 }
             }
         };
-        let detail = outcome.describe();
-        report::line(writer, row.line, row.value(), outcome.code(), &detail);
         import.counts.add_check(&outcome);
-        if !outcome.would_invite() && import.first_bad_rows.len() < FIRST_BAD_ROWS {
-            import.first_bad_rows.push(BadRow {
-                line: row.line,
-                value: import::shorten(row.value(), 80),
-                reason: detail,
-            });
-        }
+        let fine = outcome.would_invite();
+        report_row(
+            import,
+            writer,
+            row,
+            outcome.code(),
+            outcome.describe(),
+            fine,
+        );
     }
     import.rows_read += round.len() as u64;
     Ok(())
+}
+
+/// One row's line of the report, and (unless it went as asked: `fine`) one of the first bad
+/// rows the Imports page shows; an invite and a check keep their report alike.
+fn report_row(
+    import: &mut Import,
+    writer: &mut csv::Writer<Vec<u8>>,
+    row: &AddressRow,
+    code: &str,
+    detail: String,
+    fine: bool,
+) {
+    report::line(writer, row.line, row.value(), code, &detail);
+    if !fine && import.first_bad_rows.len() < FIRST_BAD_ROWS {
+        import.first_bad_rows.push(BadRow {
+            line: row.line,
+            value: import::shorten(row.value(), 80),
+            reason: detail,
+        });
+    }
 }
 
 /// Files dropped straight into the bucket have no admin behind them in the request.

@@ -4,14 +4,14 @@
 
 pub mod bulk;
 
-use crate::functions::{extend, resend, revoke};
+use crate::functions::{extend, not_served, resend, revoke};
 use crate::shared::invitation_id;
-use crate::{App, Call};
+use crate::{accept, App, Call};
 use invitations_core::domain::*;
-use invitations_core::http::{self, Problem};
-use invitations_wire as wire;
+use invitations_core::http::{self, respond_with, Problem, Route};
+use invitations_wire::{self as wire, routes};
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Response};
+use lambda_http::{Body, Error, Request, Response};
 
 /// What an admin does to one invitation, on its own route or for each of a bulk request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +25,15 @@ pub enum Action {
 }
 
 impl Action {
+    /// Its function's binary, and its routes: on one invitation, and on many.
+    fn function(self) -> (&'static str, Route, Route) {
+        match self {
+            Action::Resend => (resend::BINARY, routes::RESEND, routes::RESEND_MANY),
+            Action::Extend => (extend::BINARY, routes::EXTEND, routes::EXTEND_MANY),
+            Action::Revoke => (revoke::BINARY, routes::REVOKE, routes::REVOKE_MANY),
+        }
+    }
+
     /// Nothing new is mailed, nor a link kept alive, for a contract that has ended.
     pub fn needs_sends(self) -> bool {
         self != Action::Revoke
@@ -44,6 +53,20 @@ impl Action {
             Action::Revoke => revoke::one(app, call, invitation).await,
         }
     }
+}
+
+/// The `handle` of the action's function: its two routes.
+pub async fn handle(app: &App, req: Request, action: Action) -> Result<Response<Body>, Error> {
+    respond_with(async {
+        let (binary, one, many) = action.function();
+        let call = accept(app, binary, &req).await?;
+        match *call.route {
+            r if r == one => on_one(app, &call, action).await,
+            r if r == many => bulk::on_many(app, &call, action).await,
+            _ => Err(not_served(call.route)),
+        }
+    })
+    .await
 }
 
 /// `POST .../{invitationId}/{resend|extend|revoke}`: the action on one invitation.

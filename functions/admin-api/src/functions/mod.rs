@@ -37,44 +37,27 @@ impl Function {
     }
 }
 
+/// A function's entry: its module's `BINARY` and `handle`.
+macro_rules! function {
+    ($module:ident) => {
+        Function {
+            binary: $module::BINARY,
+            handle: |app, req| Box::pin($module::handle(app, req)),
+        }
+    };
+}
+
 /// Every admin function. The local gateway looks a route's binary up here.
 pub const FUNCTIONS: &[Function] = &[
-    Function {
-        binary: add_invitations::BINARY,
-        handle: |app, req| Box::pin(add_invitations::handle(app, req)),
-    },
-    Function {
-        binary: resend::BINARY,
-        handle: |app, req| Box::pin(resend::handle(app, req)),
-    },
-    Function {
-        binary: revoke::BINARY,
-        handle: |app, req| Box::pin(revoke::handle(app, req)),
-    },
-    Function {
-        binary: extend::BINARY,
-        handle: |app, req| Box::pin(extend::handle(app, req)),
-    },
-    Function {
-        binary: admin_read::BINARY,
-        handle: |app, req| Box::pin(admin_read::handle(app, req)),
-    },
-    Function {
-        binary: contract_admins::BINARY,
-        handle: |app, req| Box::pin(contract_admins::handle(app, req)),
-    },
-    Function {
-        binary: correct_address::BINARY,
-        handle: |app, req| Box::pin(correct_address::handle(app, req)),
-    },
-    Function {
-        binary: contract_settings::BINARY,
-        handle: |app, req| Box::pin(contract_settings::handle(app, req)),
-    },
-    Function {
-        binary: people::BINARY,
-        handle: |app, req| Box::pin(people::handle(app, req)),
-    },
+    function!(add_invitations),
+    function!(resend),
+    function!(revoke),
+    function!(extend),
+    function!(admin_read),
+    function!(contract_admins),
+    function!(correct_address),
+    function!(contract_settings),
+    function!(people),
 ];
 
 /// Every admin route, whichever function serves it.

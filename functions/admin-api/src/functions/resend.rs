@@ -1,26 +1,17 @@
 //! `resend`: sends an invitation again (a new link; the old one stops working), one or many.
 
-use crate::actions::{bulk, on_one, Action};
-use crate::functions::not_served;
+use crate::actions::{self, Action};
 use crate::shared::shown;
-use crate::{accept, App, Call};
+use crate::{App, Call};
 use invitations_core::domain::*;
-use invitations_core::http::{respond_with, Problem};
-use invitations_wire::{self as wire, routes};
+use invitations_core::http::Problem;
+use invitations_wire as wire;
 use lambda_http::{Body, Error, Request, Response};
 
 pub const BINARY: &str = "resend";
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
-    respond_with(async {
-        let call = accept(app, BINARY, &req).await?;
-        match *call.route {
-            routes::RESEND => on_one(app, &call, Action::Resend).await,
-            routes::RESEND_MANY => bulk::on_many(app, &call, Action::Resend).await,
-            _ => Err(not_served(call.route)),
-        }
-    })
-    .await
+    actions::handle(app, req, Action::Resend).await
 }
 
 /// Resend, for one invitation of a contract whose sends are accepted: the single route and

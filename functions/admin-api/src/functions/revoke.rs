@@ -1,27 +1,18 @@
 //! `revoke`: withdraws an invitation, unless the student has enrolled (a condition on the
 //! write), one or many (by id, by address, or by filter).
 
-use crate::actions::{bulk, on_one, Action};
-use crate::functions::not_served;
+use crate::actions::{self, Action};
 use crate::shared::shown_now;
-use crate::{accept, App, Call};
+use crate::{App, Call};
 use invitations_core::domain::*;
-use invitations_core::http::{respond_with, Problem};
-use invitations_wire::{self as wire, routes};
+use invitations_core::http::Problem;
+use invitations_wire as wire;
 use lambda_http::{Body, Error, Request, Response};
 
 pub const BINARY: &str = "revoke";
 
 pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
-    respond_with(async {
-        let call = accept(app, BINARY, &req).await?;
-        match *call.route {
-            routes::REVOKE => on_one(app, &call, Action::Revoke).await,
-            routes::REVOKE_MANY => bulk::on_many(app, &call, Action::Revoke).await,
-            _ => Err(not_served(call.route)),
-        }
-    })
-    .await
+    actions::handle(app, req, Action::Revoke).await
 }
 
 /// Revoke, for one invitation: the single route and each invitation of a bulk revoke.

@@ -61,6 +61,20 @@ pub(super) fn tx_update(u: Update) -> TransactWriteItem {
     TransactWriteItem::builder().update(u).build()
 }
 
+/// A transaction's put of an item that must be new (no item at its key yet).
+pub(super) fn tx_put_new(table: &str, item: Item) -> TransactWriteItem {
+    TransactWriteItem::builder()
+        .put(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .expect("put is complete"),
+        )
+        .build()
+}
+
 impl DynamoStore {
     pub(super) fn put_audit(
         &self,

@@ -3,13 +3,13 @@
 //! the item as last seen (the domain's `check_*`), writes under a condition, and when the
 //! condition fails decides again from the item DynamoDB hands back (ALL_OLD).
 
-use super::{invitation_key, tx_update, update, CountChange};
+use super::{invitation_key, tx_put_new, tx_update, update, CountChange};
 use crate::adapters::dynamo::items::*;
 use crate::adapters::dynamo::{db_error, failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{CancellationReason, ConditionCheck, Delete, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use std::future::Future;
 
@@ -56,14 +56,7 @@ impl TransitionStore for DynamoStore {
             ))];
             items.extend(self.audit_with_history(
                 &contract.id,
-                AuditRecord {
-                    at: now,
-                    actor: Some(by.clone()),
-                    action: AuditAction::Resend,
-                    subjects: vec![current.email.identity().to_owned()],
-                    detail: None,
-                    invitation_id: Some(id.clone()),
-                },
+                AuditRecord::on_invitation(AuditAction::Resend, by, &current, now),
             ));
             Ok(Step::write(items, move |mut current| {
                 current.token_version += 1;
@@ -135,14 +128,7 @@ impl TransitionStore for DynamoStore {
             ];
             items.extend(self.audit_with_history(
                 contract,
-                AuditRecord {
-                    at: now,
-                    actor: Some(by.clone()),
-                    action: AuditAction::Revoke,
-                    subjects: vec![current.email.identity().to_owned()],
-                    detail: None,
-                    invitation_id: Some(id.clone()),
-                },
+                AuditRecord::on_invitation(AuditAction::Revoke, by, &current, now),
             ));
             Ok(Step::write(items, |_| RevokeDecision::Revoke))
         })
@@ -189,17 +175,13 @@ impl TransitionStore for DynamoStore {
                     self.table(),
                 )),
             ];
-            items.extend(self.audit_with_history(
-                contract,
-                AuditRecord {
-                    at: now,
-                    actor: Some(by.clone()),
-                    action: AuditAction::Extend,
-                    subjects: vec![current.email.identity().to_owned()],
-                    detail: Some(format!("until {}", until.format("%Y-%m-%d %H:%M UTC"))),
-                    invitation_id: Some(id.clone()),
-                },
-            ));
+            items.extend(
+                self.audit_with_history(
+                    contract,
+                    AuditRecord::on_invitation(AuditAction::Extend, by, &current, now)
+                        .saying(format!("until {}", until.format("%Y-%m-%d %H:%M UTC"))),
+                ),
+            );
             Ok(Step::write(items, move |_| ExtendDecision::Extend(until)))
         })
         .await
@@ -369,29 +351,11 @@ impl DynamoStore {
         ];
         items.extend(self.audit_with_history(
             contract,
-            AuditRecord {
-                at: now,
-                actor: Some(user_id.clone()),
-                action: AuditAction::Enrol,
-                subjects: vec![current.email.identity().to_owned()],
-                detail: None,
-                invitation_id: Some(link.invitation_id.clone()),
-            },
+            AuditRecord::on_invitation(AuditAction::Enrol, user_id, current, now),
         ));
         if let Some(user) = &new_user {
             for item in [user_item(user), user_email_item(user)] {
-                items.push(
-                    TransactWriteItem::builder()
-                        .put(
-                            Put::builder()
-                                .table_name(self.table())
-                                .set_item(Some(item))
-                                .condition_expression("attribute_not_exists(pk)")
-                                .build()
-                                .expect("put is complete"),
-                        )
-                        .build(),
-                );
+                items.push(tx_put_new(self.table(), item));
             }
         }
         items
@@ -500,16 +464,7 @@ impl DynamoStore {
                             .expect("delete is complete"),
                     )
                     .build(),
-                TransactWriteItem::builder()
-                    .put(
-                        Put::builder()
-                            .table_name(self.table())
-                            .set_item(Some(item))
-                            .condition_expression("attribute_not_exists(pk)")
-                            .build()
-                            .expect("put is complete"),
-                    )
-                    .build(),
+                tx_put_new(self.table(), item),
             ];
             items.extend(self.audit_with_history(
                 &contract.id,
@@ -593,14 +548,7 @@ impl DynamoStore {
             ];
             items.extend(self.audit_with_history(
                 contract,
-                AuditRecord {
-                    at: now,
-                    actor: Some(by.clone()),
-                    action: AuditAction::ClearBlock,
-                    subjects: vec![identity.to_owned()],
-                    detail: None,
-                    invitation_id: Some(id.clone()),
-                },
+                AuditRecord::on_invitation(AuditAction::ClearBlock, by, &current, now),
             ));
             // The block's condition failing means it went or became a complaint's meanwhile:
             // decided again from what it is now.
