@@ -2,7 +2,8 @@
 //! and exactly the bodies of the wire crate (functions/wire), field by field.
 
 use invitations_wire as wire;
-use schemars::generate::{SchemaGenerator, SchemaSettings};
+use invitations_wire::routes;
+use schemars::generate::SchemaSettings;
 use serde_json::Value as Json;
 use serde_yaml_ng::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -64,43 +65,27 @@ fn only_the_student_routes_are_public() {
 // ---------------------------------------------------------------------------------------------
 
 /// The JSON Schemas of every body of the API, by type name (as the document names them):
-/// responses as the server writes them, requests as it reads them.
+/// responses as the server writes them, requests as it reads them. The bodies are those the
+/// route table names (`routes::request_schemas`, `routes::response_schemas`), and the two
+/// answers every route may give instead: a problem, and API Gateway's own message.
 fn wire_schemas() -> BTreeMap<String, Json> {
     let mut responses = SchemaSettings::openapi3().for_serialize().into_generator();
     let mut requests = SchemaSettings::openapi3()
         .for_deserialize()
         .into_generator();
-    fn add<T: schemars::JsonSchema>(generator: &mut SchemaGenerator) {
-        generator.subschema_for::<T>();
+    responses.subschema_for::<wire::Problem>();
+    responses.subschema_for::<wire::GatewayMessage>();
+    for (_, schema) in routes::response_schemas() {
+        schema(&mut responses);
     }
-    add::<wire::Problem>(&mut responses);
-    add::<wire::GatewayMessage>(&mut responses);
-    add::<wire::ContractList>(&mut responses);
-    add::<wire::Contract>(&mut responses);
-    add::<wire::UserList>(&mut responses);
-    add::<wire::InvitationList>(&mut responses);
-    add::<wire::InvitationHistory>(&mut responses);
-    add::<wire::AddResult>(&mut responses);
-    add::<wire::InvitationChange>(&mut responses);
-    add::<wire::AnnouncedImport>(&mut responses);
-    add::<wire::ImportList>(&mut responses);
-    add::<wire::Import>(&mut responses);
-    add::<wire::AdminList>(&mut responses);
-    add::<wire::InvitationPage>(&mut responses);
-    add::<wire::PersonAdded>(&mut responses);
-    add::<wire::BulkResult>(&mut responses);
-    add::<wire::Funnel>(&mut responses);
-    add::<wire::TestMailQueued>(&mut responses);
-    add::<wire::AddInvitations>(&mut requests);
-    add::<wire::NewImport>(&mut requests);
-    add::<wire::NewAdmin>(&mut requests);
-    add::<wire::NewPerson>(&mut requests);
-    add::<wire::CorrectAddress>(&mut requests);
-    add::<wire::BulkRequest>(&mut requests);
-    add::<wire::EnrolRequest>(&mut requests);
-    add::<wire::MailSettingsRequest>(&mut requests);
-    // ReminderPlan (the body of POST .../reminders) comes in through Contract: schemars reads
-    // its `deserialize_with` fields as optional, but they are required both ways.
+    for (name, schema) in routes::request_schemas() {
+        // ReminderPlan (the body of POST .../reminders) is compared as Contract holds it:
+        // schemars reads its `deserialize_with` fields as optional, but they are required both
+        // ways.
+        if name != "ReminderPlan" {
+            schema(&mut requests);
+        }
+    }
     let mut all: BTreeMap<String, Json> = responses.take_definitions(true).into_iter().collect();
     // A type may be in both (an enum such as InvitationStatus), as long as it is one type.
     for (name, schema) in requests.take_definitions(true) {
@@ -290,11 +275,21 @@ fn every_body_of_every_route_is_a_documented_wire_type() {
     };
     for route in invitations_wire::routes::ROUTES {
         let op = &doc["paths"][route.path][route.method.to_lowercase().as_str()];
-        if op["requestBody"].is_object() {
-            let body = body_type(&op["requestBody"]["content"], "application/json");
+        // The document's request body is the route table's.
+        let request = op["requestBody"]["content"]
+            .is_object()
+            .then(|| body_type(&op["requestBody"]["content"], "application/json"))
+            .flatten();
+        assert_eq!(
+            request.as_deref(),
+            route.request.map(|b| b.name),
+            "{}: the document's request body is not the table's",
+            route.key()
+        );
+        if let Some(body) = &request {
             assert!(
-                body.as_ref().is_some_and(|b| wire.contains_key(b)),
-                "{}: request body {body:?} is not a wire type",
+                wire.contains_key(body),
+                "{}: {body} is not a wire type",
                 route.key()
             );
         }
@@ -310,7 +305,21 @@ fn every_body_of_every_route_is_a_documented_wire_type() {
             // A file to download is text, not a wire type.
             if status.starts_with('2') && response["content"]["text/csv"].is_object() {
                 assert_eq!(response["content"]["text/csv"]["schema"]["type"], "string");
+                assert_eq!(
+                    route.response,
+                    None,
+                    "{}: the table has a body",
+                    route.key()
+                );
                 continue;
+            }
+            if status.starts_with('2') {
+                assert_eq!(
+                    body_type(&response["content"], "application/json").as_deref(),
+                    route.response.map(|b| b.name),
+                    "{} {status}: the document's body is not the table's",
+                    route.key()
+                );
             }
             let (media, expected) = if status.starts_with('2') {
                 ("application/json", None)

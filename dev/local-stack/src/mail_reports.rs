@@ -1,5 +1,6 @@
-//! SES's events, locally: every mail the SES emulator accepted gets SES's "Send" event, and
-//! SES's mailbox simulator is played too. Mail to `success@`, `bounce@`, `complaint@` or
+//! SES's events, locally: every mail the SES emulator accepted gets SES's "Send" event and, as
+//! the local mailboxes take every mail, "Delivery" (issue 28: the funnel's Delivered counts on
+//! the local stack as in AWS); SES's mailbox simulator is played too. Mail to `success@`, `bounce@`, `complaint@` or
 //! `suppressionlist@simulator.amazonses.com` (plus-labels allowed, as SES allows them) comes
 //! back as the events SES would publish through the configuration set, shaped as EventBridge
 //! delivers them, after a short delay, and goes to the `delivery-events` function's handler:
@@ -20,14 +21,16 @@ pub const SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
 /// How long after sending the simulator's events arrive (SES: seconds).
 pub const DELAY: Duration = Duration::from_secs(2);
 
-/// The SES event types a mail to this address produces, in order; none for other addresses.
+/// The SES event types a mail to this address produces after "Send", in order: the
+/// simulator's for its addresses (none for one it does not know), else "Delivery", as the
+/// receiving server (the SES emulator's mailbox) accepts every mail.
 pub fn simulated(address: &str) -> &'static [&'static str] {
     let address = address.trim().to_lowercase();
     let Some((local, domain)) = address.rsplit_once('@') else {
         return &[];
     };
     if domain != SIMULATOR_DOMAIN {
-        return &[];
+        return &["Delivery"];
     }
     match local.split('+').next().unwrap_or_default() {
         "success" => &["Delivery"],
@@ -177,7 +180,8 @@ mod tests {
             ["Delivery", "Complaint"]
         );
         assert_eq!(simulated("success@simulator.amazonses.com"), ["Delivery"]);
-        assert!(simulated("bounce@example.com").is_empty());
+        assert_eq!(simulated("bounce@example.com"), ["Delivery"]);
+        assert!(simulated("ooto@simulator.amazonses.com").is_empty());
         let id = InvitationId::random();
         let envelope: delivery_events::Envelope = serde_json::from_value(event(
             "Bounce",

@@ -1,8 +1,10 @@
 //! What more than one admin function needs: an invitation as its row shows it, the Invitations
 //! tab's filter, a contract's admin list, and the problems several routes answer alike.
 
-use crate::{views, App, Call};
+use crate::views::{self, Names};
+use crate::{App, Call};
 use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
 use invitations_core::ports::BlobError;
@@ -27,7 +29,34 @@ pub async fn shown(
         block: block.map(|b| b.kind),
         system_admin: caller.system_admin,
     };
-    Ok(views::invitation(inv, contract, now, access))
+    let names = names_of(app, [&inv.invited_by]).await?;
+    Ok(views::invitation(inv, contract, now, access, &names))
+}
+
+/// The directory's names of these people, each looked up once, a few at a time (a page names
+/// a handful of inviters; someone no longer in the directory has none).
+pub async fn names_of<'a>(
+    app: &App,
+    ids: impl IntoIterator<Item = &'a UserId>,
+) -> Result<Names, Problem> {
+    let mut wanted: Vec<UserId> = ids.into_iter().cloned().collect();
+    wanted.sort();
+    wanted.dedup();
+    let found: Vec<Option<User>> = futures::stream::iter(wanted)
+        .map(|id| {
+            let people = app.people.clone();
+            async move { people.get_user(&id).await }
+        })
+        .buffered(8)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<_, _>>()?;
+    Ok(found
+        .into_iter()
+        .flatten()
+        .map(|user| (user.id, user.name))
+        .collect())
 }
 
 /// The invitation `id` of the call's contract as it is now, as its row shows it.

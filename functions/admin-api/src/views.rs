@@ -108,6 +108,9 @@ pub fn funnel(c: &Contract, f: &Funnel) -> wire::Funnel {
 }
 
 /// A page of the list; `blocks` holds the blocked addresses among the page's (by identity).
+/// People's names by user id: the directory's, for showing who did what (never an id).
+pub type Names = std::collections::HashMap<UserId, String>;
+
 pub fn invitation_list(
     page: &[Invitation],
     contract: &Contract,
@@ -115,6 +118,7 @@ pub fn invitation_list(
     now: DateTime<Utc>,
     blocks: &std::collections::HashMap<String, ReportKind>,
     system_admin: bool,
+    names: &Names,
 ) -> wire::InvitationList {
     let access = |i: &Invitation| RowAccess {
         block: blocks.get(i.email.identity()).copied(),
@@ -123,7 +127,7 @@ pub fn invitation_list(
     wire::InvitationList {
         invitations: page
             .iter()
-            .map(|i| invitation(i, contract, now, access(i)))
+            .map(|i| invitation(i, contract, now, access(i), names))
             .collect(),
         next_cursor,
         counts: counts(contract.counts),
@@ -179,6 +183,7 @@ pub fn invitation(
     contract: &Contract,
     now: DateTime<Utc>,
     access: RowAccess,
+    people: &Names,
 ) -> wire::Invitation {
     let (import_id, import_line) = match &inv.source {
         Source::Import { import_id, line } => (Some(import_id.to_string()), Some(*line)),
@@ -203,6 +208,7 @@ pub fn invitation(
             })
             .collect(),
         invited_by: inv.invited_by.to_string(),
+        invited_by_name: people.get(&inv.invited_by).cloned(),
         invited_at: timestamp(inv.invited_at),
         expires_at: timestamp(inv.expires_at),
         delivery: delivery(&inv.delivery, inv.delivery_report.as_ref()),
@@ -356,7 +362,12 @@ pub fn admin(id: &UserId, user: Option<&User>) -> wire::Admin {
 
 /// An import as the admin follows it: the stored record without its storage fields (the report's
 /// key), with whether it has stalled at `now` and, when asked for, a link to the report.
-pub fn import(i: &domain::Import, now: DateTime<Utc>, report_url: Option<String>) -> wire::Import {
+pub fn import(
+    i: &domain::Import,
+    now: DateTime<Utc>,
+    report_url: Option<String>,
+    names: &Names,
+) -> wire::Import {
     let (state, reason) = match &i.status {
         ImportStatus::Queued => (wire::ImportState::Queued, None),
         ImportStatus::Running => (wire::ImportState::Running, None),
@@ -370,6 +381,7 @@ pub fn import(i: &domain::Import, now: DateTime<Utc>, report_url: Option<String>
         status: wire::ImportStatus { state, reason },
         activities: i.activities.iter().map(ToString::to_string).collect(),
         created_by: i.created_by.as_ref().map(ToString::to_string),
+        created_by_name: i.created_by.as_ref().and_then(|id| names.get(id).cloned()),
         created_at: timestamp(i.created_at),
         updated_at: timestamp(i.updated_at),
         file_name: i.file_name.clone(),
@@ -496,9 +508,12 @@ mod tests {
             at(),
             &Default::default(),
             false,
+            &Names::from([(inv.invited_by.clone(), "Ada Lovelace".to_owned())]),
         );
         assert_eq!(round_trip(&sent), sent);
         let sent = &sent.invitations[0];
+        // The inviter by name, as the row shows them (issue 28).
+        assert_eq!(sent.invited_by_name.as_deref(), Some("Ada Lovelace"));
         // Past its expiry it is shown Expired, and may still be resent or revoked.
         assert_eq!(sent.status, wire::InvitationStatus::Expired);
         assert!(sent.can_resend && sent.can_revoke);
@@ -563,7 +578,7 @@ mod tests {
             file_key: None,
             file_etag: None,
         };
-        let sent = import(&stored, at() + Duration::hours(1), None);
+        let sent = import(&stored, at() + Duration::hours(1), None, &Names::new());
         assert_eq!(round_trip(&sent), sent);
         assert_eq!(sent.stalled, Some(wire::Stall::NoProgress));
         assert!(sent.is_finished());

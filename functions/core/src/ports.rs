@@ -282,6 +282,15 @@ pub trait InvitationStore: Send + Sync {
         query: &InvitationQuery,
         now: DateTime<Utc>,
     ) -> Result<InvitationPage, StoreError>;
+    /// How many invitations `list_invitations` would list for this address prefix and status,
+    /// over every page (what a bulk action on "all that match" would act on).
+    async fn count_invitations(
+        &self,
+        contract: &ContractId,
+        email_prefix: &str,
+        status: Option<ShownStatus>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
     async fn list_audit(
         &self,
         contract: &ContractId,

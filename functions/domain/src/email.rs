@@ -26,6 +26,8 @@ pub enum EmailError {
     Empty,
     #[error("is longer than {MAX_LENGTH} characters")]
     TooLong,
+    #[error("holds several addresses separated by '{0}'")]
+    SeveralAddresses(char),
     #[error("contains a space")]
     ContainsSpace,
     #[error("missing @")]
@@ -62,6 +64,7 @@ impl EmailError {
         match self {
             Self::Empty => format!("{what_cap} is empty: write an address such as name@example.org."),
             Self::TooLong => format!("{what_cap} is longer than {MAX_LENGTH} characters, the most an address can have."),
+            Self::SeveralAddresses(sep) => format!("{what_cap} holds several addresses separated by '{sep}': give one address on each line."),
             Self::ContainsSpace => format!("{what_cap} has a space in it: an address has none."),
             Self::MissingAt => format!("{what_cap} has no @: write it as name@example.org."),
             Self::MoreThanOneAt => format!("{what_cap} has more than one @: an address has exactly one."),
@@ -132,6 +135,14 @@ impl EmailAddress {
         // Bytes bound characters from above: count characters only when the bytes are over.
         if entered.len() > MAX_LENGTH && entered.chars().count() > MAX_LENGTH {
             return Err(EmailError::TooLong);
+        }
+        // "ann@x.fr; bob@y.fr" (a list pasted, or a row of a spreadsheet saved with
+        // semicolons) is said to be several addresses, not an address with a space (issue 28).
+        for sep in [';', ','] {
+            let parts = entered.split(sep).filter(|p| p.contains('@')).count();
+            if parts > 1 {
+                return Err(EmailError::SeveralAddresses(sep));
+            }
         }
         if entered.chars().any(char::is_whitespace) {
             return Err(EmailError::ContainsSpace);
@@ -396,6 +407,14 @@ mod tests {
             ("ann@", EmailError::EmptyDomain),
             ("ann@localhost", EmailError::DomainHasNoDot),
             ("ann lee@example.com", EmailError::ContainsSpace),
+            (
+                "ann@example.fr; bob@example.de",
+                EmailError::SeveralAddresses(';'),
+            ),
+            (
+                "ann@example.fr,bob@example.de",
+                EmailError::SeveralAddresses(','),
+            ),
             ("ann..lee@example.com", EmailError::MisplacedDot),
             ("ann@example..com", EmailError::MisplacedDot),
             (

@@ -107,6 +107,8 @@ pub struct Import {
     /// The activity ids every invitation of the file gets.
     pub activities: Vec<String>,
     pub created_by: Option<String>,
+    /// Their name, from the directory (`None`: a dropped file, or someone no longer there).
+    pub created_by_name: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     pub file_name: Option<String>,

@@ -134,6 +134,9 @@ pub struct Invitation {
     pub activities: Vec<Activity>,
     /// The user id of the admin who invited.
     pub invited_by: String,
+    /// Their name, from the directory; `None` for a file dropped into the bucket (no admin
+    /// behind it) or someone no longer in the directory.
+    pub invited_by_name: Option<String>,
     pub invited_at: Timestamp,
     pub expires_at: Timestamp,
     pub delivery: Delivery,
@@ -164,6 +167,14 @@ pub struct Invitation {
 #[serde(deny_unknown_fields)]
 pub struct CorrectAddress {
     pub email: String,
+}
+
+/// `GET /contracts/{id}/invitations/count?q=&status=`: how many invitations match the
+/// Invitations tab's filter, over every page (what "act on all that match" acts on).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct InvitationCount {
+    pub count: u64,
 }
 
 /// `GET /contracts/{id}/invitations`: one page, sorted by email.
@@ -380,8 +391,10 @@ pub enum BulkOutcomeKind {
     Unchanged,
     /// Refused for this invitation (`code` and `detail` say why); the others go on.
     Refused,
-    /// No such invitation in this contract (or not a valid id or address).
+    /// No such invitation in this contract (or not a valid id).
     NotFound,
+    /// A line of a list of addresses that is not an address.
+    NotAnAddress,
 }
 
 /// What happened to one invitation of a bulk action.
@@ -405,6 +418,7 @@ pub struct BulkResult {
     pub unchanged: u32,
     pub refused: u32,
     pub not_found: u32,
+    pub not_an_address: u32,
     /// Present when more invitations remain: send the same request with it.
     pub continuation: Option<String>,
 }

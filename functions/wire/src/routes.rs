@@ -1,11 +1,9 @@
 //! Every route of the HTTP API, once (issue 27): its method and path, the function that serves
-//! it (the template's `BuildProperties.Binary`) and whether it is public. The functions dispatch
-//! from this table, the site builds its requests from it (`Route::to`), and the checks of
-//! infra/template.yaml, functions/openapi.yaml and the event files read it, so a route added
-//! here and missing there (or the other way round) fails a test.
-//!
-//! Bodies: the request and response types of each route are named in its comment and in
-//! functions/openapi.yaml.
+//! it (the template's `BuildProperties.Binary`), whether it is public, and the wire types of its
+//! request and response bodies. The functions dispatch from this table, the site builds its
+//! requests from it (`Route::to`), and the checks of infra/template.yaml, functions/openapi.yaml
+//! (paths and bodies, field by field) and the event files read it, so a route added here and
+//! missing there (or the other way round) fails a test.
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -18,6 +16,16 @@ pub struct Route {
     pub function: &'static str,
     /// Public: no sign-in (the student pages; the link's token is the credential).
     pub public: bool,
+    /// The JSON body it reads, if any.
+    pub request: Option<Body>,
+    /// The JSON body of its success, if any (none: a file to download).
+    pub response: Option<Body>,
+}
+
+/// A JSON body: a type of this crate, by the name the OpenAPI document gives its schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Body {
+    pub name: &'static str,
 }
 
 /// Path parameters by name, decoded.
@@ -31,24 +39,6 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 impl Route {
-    const fn admin(method: &'static str, path: &'static str, function: &'static str) -> Self {
-        Self {
-            method,
-            path,
-            function,
-            public: false,
-        }
-    }
-
-    const fn public(method: &'static str, path: &'static str, function: &'static str) -> Self {
-        Self {
-            method,
-            path,
-            function,
-            public: true,
-        }
-    }
-
     /// `METHOD /path`, as API Gateway names a route.
     pub fn key(&self) -> String {
         format!("{} {}", self.method, self.path)
@@ -119,150 +109,130 @@ impl Route {
     }
 }
 
-// The admin site's reads (`admin-read`: its role allows no write).
-/// `GET /contracts?q=`: `ContractList`.
-pub const LIST_CONTRACTS: Route = Route::admin("GET", "/contracts", "admin-read");
-/// `Contract`.
-pub const GET_CONTRACT: Route = Route::admin("GET", "/contracts/{id}", "admin-read");
-/// `GET /users?q=`: `UserList` (the directory).
-pub const SEARCH_USERS: Route = Route::admin("GET", "/users", "admin-read");
-/// `?q=&status=&cursor=&limit=`: `InvitationList`.
-pub const LIST_INVITATIONS: Route =
-    Route::admin("GET", "/contracts/{id}/invitations", "admin-read");
-/// `?q=&status=`: a CSV file.
-pub const EXPORT_INVITATIONS: Route =
-    Route::admin("GET", "/contracts/{id}/invitations/export", "admin-read");
-/// `?cursor=`: `History`.
-pub const INVITATION_HISTORY: Route = Route::admin(
-    "GET",
-    "/contracts/{id}/invitations/{invitationId}/history",
-    "admin-read",
-);
-/// `ImportList`.
-pub const LIST_IMPORTS: Route = Route::admin("GET", "/contracts/{id}/imports", "admin-read");
-/// `Import`.
-pub const GET_IMPORT: Route =
-    Route::admin("GET", "/contracts/{id}/imports/{importId}", "admin-read");
-/// `AdminList`.
-pub const LIST_ADMINS: Route = Route::admin("GET", "/contracts/{id}/admins", "admin-read");
-/// `Funnel`.
-pub const FUNNEL: Route = Route::admin("GET", "/contracts/{id}/funnel", "admin-read");
+/// The route table: each route as `NAME = admin|public METHOD PATH by FUNCTION`, then the body
+/// it `takes` and the one it `answers` (none: no JSON body). It makes a constant per route,
+/// [`ROUTES`], and (with the `schema` feature) the JSON Schemas of the bodies it names.
+macro_rules! routes {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident = $access:ident $method:literal $path:literal by $function:literal
+            $(takes $request:ident)? $(answers $response:ident)?;
+    )*) => {
+        $(
+            $(#[$doc])*
+            pub const $name: Route = Route {
+                method: $method,
+                path: $path,
+                function: $function,
+                public: routes!(@public $access),
+                request: routes!(@body $($request)?),
+                response: routes!(@body $($response)?),
+            };
+        )*
 
-// Inviting (`add-invitations`).
-/// `AddInvitations` -> `AddInvitationsResult`.
-pub const ADD_INVITATIONS: Route =
-    Route::admin("POST", "/contracts/{id}/invitations", "add-invitations");
-/// `AnnounceImport` -> `AnnouncedImport` (a presigned upload).
-pub const ANNOUNCE_IMPORT: Route =
-    Route::admin("POST", "/contracts/{id}/imports", "add-invitations");
-/// "Invite these N" after a check: `Import`.
-pub const INVITE_CHECKED: Route = Route::admin(
-    "POST",
-    "/contracts/{id}/imports/{importId}/invite",
-    "add-invitations",
-);
+        /// Every route.
+        pub const ROUTES: &[Route] = &[$($name),*];
 
-// One invitation, or many (`BulkRequest` -> `BulkResult`).
-/// `Invitation`.
-pub const RESEND: Route = Route::admin(
-    "POST",
-    "/contracts/{id}/invitations/{invitationId}/resend",
-    "resend",
-);
-pub const RESEND_MANY: Route = Route::admin("POST", "/contracts/{id}/invitations/resend", "resend");
-/// `Invitation`; refused once the student has enrolled.
-pub const REVOKE: Route = Route::admin(
-    "POST",
-    "/contracts/{id}/invitations/{invitationId}/revoke",
-    "revoke",
-);
-pub const REVOKE_MANY: Route = Route::admin("POST", "/contracts/{id}/invitations/revoke", "revoke");
-/// `Invitation`.
-pub const EXTEND: Route = Route::admin(
-    "POST",
-    "/contracts/{id}/invitations/{invitationId}/extend",
-    "extend",
-);
-pub const EXTEND_MANY: Route = Route::admin("POST", "/contracts/{id}/invitations/extend", "extend");
-/// `CorrectAddress` -> `Invitation`.
-pub const CORRECT_ADDRESS: Route = Route::admin(
-    "POST",
-    "/contracts/{id}/invitations/{invitationId}/correct-address",
-    "correct-address",
-);
-/// `Invitation`.
-pub const CLEAR_BLOCK: Route = Route::admin(
-    "POST",
-    "/contracts/{id}/invitations/{invitationId}/clear-block",
-    "correct-address",
-);
+        /// The JSON Schema of every body the routes read, by name (tests/tests/openapi.rs
+        /// compares them with functions/openapi.yaml).
+        #[cfg(feature = "schema")]
+        pub fn request_schemas() -> Vec<(&'static str, SchemaFn)> {
+            vec![$($((stringify!($request), |g| g.subschema_for::<crate::$request>()),)?)*]
+        }
 
-// A contract's admins (`contract-admins`): `AddAdmin` -> `AdminList`.
-pub const ADD_ADMIN: Route = Route::admin("POST", "/contracts/{id}/admins", "contract-admins");
-pub const REMOVE_ADMIN: Route = Route::admin(
-    "POST",
-    "/contracts/{id}/admins/{userId}/remove",
-    "contract-admins",
-);
+        /// The JSON Schema of every body the routes answer, by name.
+        #[cfg(feature = "schema")]
+        pub fn response_schemas() -> Vec<(&'static str, SchemaFn)> {
+            vec![$($((stringify!($response), |g| g.subschema_for::<crate::$response>()),)?)*]
+        }
+    };
+    (@public admin) => { false };
+    (@public public) => { true };
+    (@body) => { None };
+    (@body $type:ident) => { Some(Body { name: stringify!($type) }) };
+}
 
-// A contract's mail and reminders (`contract-settings`).
-/// `ContractMail` -> `Contract`.
-pub const SET_MAIL: Route = Route::admin("POST", "/contracts/{id}/mail", "contract-settings");
-/// `ContractMail` -> `TestMailSent`.
-pub const TEST_MAIL: Route = Route::admin("POST", "/contracts/{id}/mail/test", "contract-settings");
-/// `ReminderPlan` -> `Contract`.
-pub const SET_REMINDERS: Route =
-    Route::admin("POST", "/contracts/{id}/reminders", "contract-settings");
+/// Adds a body type's JSON Schema to a generator's definitions (answering its reference).
+#[cfg(feature = "schema")]
+pub type SchemaFn = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
 
-// People (`people`: the only function that changes the user pool).
-/// `NewPerson` -> `PersonAdded`.
-pub const ADD_PERSON: Route = Route::admin("POST", "/users", "people");
-/// `User`.
-pub const GRANT_SYSTEM_ADMIN: Route =
-    Route::admin("POST", "/users/{userId}/system-admin", "people");
-pub const WITHDRAW_SYSTEM_ADMIN: Route =
-    Route::admin("POST", "/users/{userId}/system-admin/remove", "people");
+routes! {
+    // The admin site's reads (`admin-read`: its role allows no write).
+    /// `?q=`.
+    LIST_CONTRACTS = admin "GET" "/contracts" by "admin-read" answers ContractList;
+    GET_CONTRACT = admin "GET" "/contracts/{id}" by "admin-read" answers Contract;
+    /// `?q=`: the directory.
+    SEARCH_USERS = admin "GET" "/users" by "admin-read" answers UserList;
+    /// `?q=&status=&cursor=&limit=`.
+    LIST_INVITATIONS = admin "GET" "/contracts/{id}/invitations" by "admin-read"
+        answers InvitationList;
+    /// `?q=&status=`: how many `LIST_INVITATIONS` would list, over every page.
+    COUNT_INVITATIONS = admin "GET" "/contracts/{id}/invitations/count" by "admin-read"
+        answers InvitationCount;
+    /// `?q=&status=`: a CSV file.
+    EXPORT_INVITATIONS = admin "GET" "/contracts/{id}/invitations/export" by "admin-read";
+    /// `?cursor=`.
+    INVITATION_HISTORY = admin "GET" "/contracts/{id}/invitations/{invitationId}/history"
+        by "admin-read" answers InvitationHistory;
+    LIST_IMPORTS = admin "GET" "/contracts/{id}/imports" by "admin-read" answers ImportList;
+    GET_IMPORT = admin "GET" "/contracts/{id}/imports/{importId}" by "admin-read" answers Import;
+    LIST_ADMINS = admin "GET" "/contracts/{id}/admins" by "admin-read" answers AdminList;
+    FUNNEL = admin "GET" "/contracts/{id}/funnel" by "admin-read" answers Funnel;
 
-// The student's pages (`enrol`), public.
-/// `InvitationQuery` -> `InvitationPage`.
-pub const INVITATION: Route = Route::public("GET", "/invitation", "enrol");
-/// `EnrolRequest` -> `InvitationPage`.
-pub const ENROL: Route = Route::public("POST", "/enrol", "enrol");
+    // Inviting (`add-invitations`).
+    ADD_INVITATIONS = admin "POST" "/contracts/{id}/invitations" by "add-invitations"
+        takes AddInvitations answers AddResult;
+    /// A presigned upload of a CSV file.
+    ANNOUNCE_IMPORT = admin "POST" "/contracts/{id}/imports" by "add-invitations"
+        takes NewImport answers AnnouncedImport;
+    /// "Invite these N" after a check.
+    INVITE_CHECKED = admin "POST" "/contracts/{id}/imports/{importId}/invite"
+        by "add-invitations" answers Import;
 
-/// Every route.
-pub const ROUTES: &[Route] = &[
-    LIST_CONTRACTS,
-    GET_CONTRACT,
-    SEARCH_USERS,
-    LIST_INVITATIONS,
-    EXPORT_INVITATIONS,
-    INVITATION_HISTORY,
-    LIST_IMPORTS,
-    GET_IMPORT,
-    LIST_ADMINS,
-    FUNNEL,
-    ADD_INVITATIONS,
-    ANNOUNCE_IMPORT,
-    INVITE_CHECKED,
-    RESEND,
-    RESEND_MANY,
-    REVOKE,
-    REVOKE_MANY,
-    EXTEND,
-    EXTEND_MANY,
-    CORRECT_ADDRESS,
-    CLEAR_BLOCK,
-    ADD_ADMIN,
-    REMOVE_ADMIN,
-    SET_MAIL,
-    TEST_MAIL,
-    SET_REMINDERS,
-    ADD_PERSON,
-    GRANT_SYSTEM_ADMIN,
-    WITHDRAW_SYSTEM_ADMIN,
-    INVITATION,
-    ENROL,
-];
+    // One invitation, or many.
+    RESEND = admin "POST" "/contracts/{id}/invitations/{invitationId}/resend" by "resend"
+        answers InvitationChange;
+    RESEND_MANY = admin "POST" "/contracts/{id}/invitations/resend" by "resend"
+        takes BulkRequest answers BulkResult;
+    /// Refused once the student has enrolled.
+    REVOKE = admin "POST" "/contracts/{id}/invitations/{invitationId}/revoke" by "revoke"
+        answers InvitationChange;
+    REVOKE_MANY = admin "POST" "/contracts/{id}/invitations/revoke" by "revoke"
+        takes BulkRequest answers BulkResult;
+    EXTEND = admin "POST" "/contracts/{id}/invitations/{invitationId}/extend" by "extend"
+        answers InvitationChange;
+    EXTEND_MANY = admin "POST" "/contracts/{id}/invitations/extend" by "extend"
+        takes BulkRequest answers BulkResult;
+    CORRECT_ADDRESS = admin "POST" "/contracts/{id}/invitations/{invitationId}/correct-address"
+        by "correct-address" takes CorrectAddress answers InvitationChange;
+    CLEAR_BLOCK = admin "POST" "/contracts/{id}/invitations/{invitationId}/clear-block"
+        by "correct-address" answers InvitationChange;
+
+    // A contract's admins (`contract-admins`).
+    ADD_ADMIN = admin "POST" "/contracts/{id}/admins" by "contract-admins"
+        takes NewAdmin answers AdminList;
+    REMOVE_ADMIN = admin "POST" "/contracts/{id}/admins/{userId}/remove" by "contract-admins"
+        answers AdminList;
+
+    // A contract's mail and reminders (`contract-settings`).
+    SET_MAIL = admin "POST" "/contracts/{id}/mail" by "contract-settings"
+        takes MailSettingsRequest answers Contract;
+    TEST_MAIL = admin "POST" "/contracts/{id}/mail/test" by "contract-settings"
+        takes MailSettingsRequest answers TestMailQueued;
+    SET_REMINDERS = admin "POST" "/contracts/{id}/reminders" by "contract-settings"
+        takes ReminderPlan answers Contract;
+
+    // People (`people`: the only function that changes the user pool).
+    ADD_PERSON = admin "POST" "/users" by "people" takes NewPerson answers PersonAdded;
+    GRANT_SYSTEM_ADMIN = admin "POST" "/users/{userId}/system-admin" by "people" answers User;
+    WITHDRAW_SYSTEM_ADMIN = admin "POST" "/users/{userId}/system-admin/remove" by "people"
+        answers User;
+
+    // The student's pages (`enrol`), public.
+    /// `?token=`.
+    INVITATION = public "GET" "/invitation" by "enrol" answers InvitationPage;
+    ENROL = public "POST" "/enrol" by "enrol" takes EnrolRequest answers InvitationPage;
+}
 
 /// The routes `function` serves.
 pub fn of(function: &str) -> impl Iterator<Item = &'static Route> + '_ {

@@ -134,6 +134,7 @@ pub struct BulkSummary {
     pub unchanged: u32,
     pub refused: u32,
     pub not_found: u32,
+    pub not_an_address: u32,
     pub not_changed: Vec<BulkOutcome>,
     pub stopped: Option<String>,
 }
@@ -146,6 +147,7 @@ impl BulkSummary {
             unchanged: 0,
             refused: 0,
             not_found: 0,
+            not_an_address: 0,
             not_changed: Vec::new(),
             stopped: None,
         }
@@ -157,18 +159,21 @@ impl BulkSummary {
         self.unchanged += page.unchanged;
         self.refused += page.refused;
         self.not_found += page.not_found;
+        self.not_an_address += page.not_an_address;
         self.not_changed
             .extend(page.results.into_iter().filter(|r| {
                 matches!(
                     r.outcome,
-                    BulkOutcomeKind::Refused | BulkOutcomeKind::NotFound
+                    BulkOutcomeKind::Refused
+                        | BulkOutcomeKind::NotFound
+                        | BulkOutcomeKind::NotAnAddress
                 )
             }));
     }
 
     /// Every invitation an answer has accounted for so far.
     fn handled(&self) -> u32 {
-        self.done + self.unchanged + self.refused + self.not_found
+        self.done + self.unchanged + self.refused + self.not_found + self.not_an_address
     }
 
     pub fn text(&self) -> String {
@@ -181,6 +186,9 @@ impl BulkSummary {
         }
         if self.not_found > 0 {
             parts.push(format!("not found: {}", self.not_found));
+        }
+        if self.not_an_address > 0 {
+            parts.push(format!("not an address: {}", self.not_an_address));
         }
         parts.join("; ") + "."
     }

@@ -74,13 +74,13 @@ pub enum AdminsAction {
     Added(User, Result<Vec<Admin>, ApiError>),
 }
 
-/// How sentences name an admin: their name, else their email, else their user id.
+/// How sentences name an admin: their name, else their email (never their user id).
 fn who(admin: &Admin) -> &str {
     admin
         .name
         .as_deref()
         .or(admin.email.as_deref())
-        .unwrap_or(&admin.id)
+        .unwrap_or("someone no longer in the directory")
 }
 
 impl Reducible for AdminsState {
@@ -331,7 +331,6 @@ pub fn AdminTable(props: &AdminTableProps) -> Html {
             <tr id={format!("admin-{id}")}>
                 <td data-label="Name">{name}</td>
                 <td data-label="Email" class="email">{email}</td>
-                <td data-label="User id">{id.clone()}</td>
                 if props.can_manage {
                     <td data-label="Actions" class="actions">
                         {actions}
@@ -349,7 +348,6 @@ pub fn AdminTable(props: &AdminTableProps) -> Html {
                 <tr>
                     <th scope="col">{"Name"}</th>
                     <th scope="col">{"Email"}</th>
-                    <th scope="col">{"User id"}</th>
                     if props.can_manage {
                         <th scope="col">{"Actions"}</th>
                     }

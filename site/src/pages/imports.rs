@@ -93,7 +93,7 @@ pub fn ImportList(props: &ImportListProps) -> Html {
                         <h3>{title}</h3>
                         <p class="facts">
                             {format!("Uploaded {}", format::date_time(&import.created_at))}
-                            if let Some(by) = &import.created_by { {format!(" by {by}")} }
+                            if let Some(by) = &import.created_by_name { {format!(" by {by}")} }
                         </p>
                         <p>
                             <strong>{state_text(import)}</strong>

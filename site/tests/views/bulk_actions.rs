@@ -13,6 +13,7 @@ fn a_bulk_summary_counts_and_lists_what_was_not_changed_with_why() {
         unchanged: 2,
         refused: 1,
         not_found: 1,
+        not_an_address: 0,
         not_changed: vec![
             BulkOutcome {
                 invitation_id: Some("x".into()),

@@ -125,7 +125,7 @@ pub fn invitation(id: &str, status: &str, can_act: bool) -> Invitation {
     serde_json::from_value(serde_json::json!({
         "id": id, "email": format!("{id}@example.com"), "name": null, "registered": true,
         "status": status, "activities": [{"id": "a1", "name": "Anatomy"}],
-        "invited_by": "admin-1", "invited_at": "2025-02-03T09:30:00Z",
+        "invited_by": "admin-1", "invited_by_name": "Ann Admin", "invited_at": "2025-02-03T09:30:00Z",
         "expires_at": "2025-02-17T09:30:00Z",
         "delivery": if id == "bounced" { serde_json::json!({"state": "failed", "reason": "mailbox full"}) }
                     else { serde_json::json!({"state": "sent", "reason": null}) },
@@ -194,6 +194,7 @@ pub fn new_import(id: &str, state: ImportState, reason: Option<&str>) -> Import 
         },
         activities: vec![],
         created_by: Some("admin-1".into()),
+        created_by_name: Some("Ann Admin".into()),
         created_at: "2025-02-03T09:30:00Z".into(),
         updated_at: "2025-02-03T09:30:00Z".into(),
         file_name: None,

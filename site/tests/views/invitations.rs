@@ -95,7 +95,9 @@ fn invitation_rows_show_status_delivery_and_only_the_actions_allowed() {
     assert!(!html.contains("id=\"resend-enrolled\""));
     assert!(!html.contains("id=\"revoke-revoked\""));
     assert!(text(&html).contains("Failed: mailbox full"));
-    assert!(text(&html).contains("admin-1 · 3 Feb 2025, 09:30 UTC"));
+    // The inviter by name, never by id (issue 28).
+    assert!(text(&html).contains("Ann Admin · 3 Feb 2025, 09:30 UTC"));
+    assert!(!text(&html).contains("admin-1"));
     assert!(html.contains("aria-label=\"Revoke invitation to pending@example.com\""));
 }
 

@@ -18,10 +18,11 @@ pub const PAGE: usize = 100;
 /// Ids or addresses one request may list (worked through [`PAGE`] at a time).
 pub const MAX_LISTED: usize = 1000;
 
-/// One invitation to act on, or what was asked for and not found.
+/// One invitation to act on, or what was asked for and not found (or not an address).
 enum Target {
     Found(Box<Invitation>),
     Missing { as_sent: String, why: &'static str },
+    NotAnAddress(String),
 }
 
 /// `POST /contracts/{id}/invitations/{resend|extend|revoke}`.
@@ -43,11 +44,13 @@ pub async fn on_many(
         unchanged: 0,
         refused: 0,
         not_found: 0,
+        not_an_address: 0,
         continuation,
     };
     for target in targets {
         let outcome = match target {
             Target::Missing { as_sent, why } => missing(as_sent, why),
+            Target::NotAnAddress(as_sent) => not_an_address(as_sent),
             Target::Found(invitation) => {
                 let done = action.apply(app, call, &invitation.id).await;
                 outcome_of(&invitation, done)
@@ -58,6 +61,7 @@ pub async fn on_many(
             wire::BulkOutcomeKind::Unchanged => result.unchanged += 1,
             wire::BulkOutcomeKind::Refused => result.refused += 1,
             wire::BulkOutcomeKind::NotFound => result.not_found += 1,
+            wire::BulkOutcomeKind::NotAnAddress => result.not_an_address += 1,
         }
         result.results.push(outcome);
     }
@@ -71,6 +75,17 @@ fn missing(as_sent: String, why: &'static str) -> wire::BulkOutcome {
         outcome: wire::BulkOutcomeKind::NotFound,
         code: Some("invitation_not_found".into()),
         detail: Some(why.into()),
+    }
+}
+
+/// A line of a list of addresses that is not one: said so, not "not found" (issue 28).
+fn not_an_address(as_sent: String) -> wire::BulkOutcome {
+    wire::BulkOutcome {
+        invitation_id: None,
+        email: as_sent,
+        outcome: wire::BulkOutcomeKind::NotAnAddress,
+        code: Some("invalid_email".into()),
+        detail: Some("This is not an email address.".into()),
     }
 }
 
@@ -156,10 +171,7 @@ async fn select(
             let targets = parsed
                 .into_iter()
                 .map(|(raw, email)| match email {
-                    None => Target::Missing {
-                        as_sent: raw,
-                        why: "This is not an email address.",
-                    },
+                    None => Target::NotAnAddress(raw),
                     Some(email) => found
                         .iter()
                         .find(|i| i.email.identity() == email.identity())

@@ -7,93 +7,84 @@ use admin_api::functions::{all_routes, FUNCTIONS};
 use chrono::Duration;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
+use invitations_wire::routes::{self, Route};
 use serde_json::{json, Value};
 use testkit::{api_request, read_response, As};
 
 type Call = (&'static str, String, Option<Value>);
 
-/// Every route of contract `c`, as (method, path, body), on its invitation `inv` and its
-/// import `import`, in an order each can be answered in.
+/// Every route of contract `c` (the table's routes under `/contracts/{id}`), as (method, path,
+/// body), on its invitation `inv` and its import `import`, in an order each can be answered
+/// in: a new route is in the matrix without a line here (a body only if it takes one).
 fn contract_routes(c: &str, inv: &str, import: &str) -> Vec<Call> {
+    let mut routes: Vec<&'static Route> = all_routes().filter(|r| r.names_a_contract()).collect();
+    // The changes of the one invitation in an order each can be made in, then the admins.
+    routes.sort_by_key(|r| ORDER.iter().position(|o| o == *r));
+    routes
+        .into_iter()
+        .map(|r| {
+            let params: Vec<&str> = r
+                .param_names()
+                .map(|name| match name {
+                    "id" => c,
+                    "invitationId" => inv,
+                    "importId" => import,
+                    _ => "u1",
+                })
+                .collect();
+            (r.method, r.to(&params), body(r, c, inv))
+        })
+        .collect()
+}
+
+/// Routes whose turn matters, last and in this order: resend before correcting the address
+/// (a corrected address is a new send), both before revoke (they need the invitation
+/// pending); choosing the contract's admins at the end. Any other route comes first.
+const ORDER: [Route; 10] = [
+    routes::RESEND,
+    routes::CORRECT_ADDRESS,
+    routes::CLEAR_BLOCK,
+    routes::EXTEND,
+    routes::EXTEND_MANY,
+    routes::RESEND_MANY,
+    routes::REVOKE,
+    routes::REVOKE_MANY,
+    routes::ADD_ADMIN,
+    routes::REMOVE_ADMIN,
+];
+
+/// The body a route of contract `c` is called with in the matrix, for those that take one.
+fn body(route: &Route, c: &str, inv: &str) -> Option<Value> {
     let activities = if c == "A" { vec!["a1"] } else { vec![] };
-    let at = |action: &str| format!("/contracts/{c}/invitations/{inv}/{action}");
-    vec![
-        (
-            "POST",
-            format!("/contracts/{c}/imports"),
-            Some(json!({"activities": activities, "file_name": "list.csv", "file_size": 120})),
-        ),
-        ("GET", format!("/contracts/{c}/imports"), None),
-        // Not a check: refused (409) for those who may touch the contract.
-        (
-            "POST",
-            format!("/contracts/{c}/imports/{import}/invite"),
-            None,
-        ),
-        ("GET", format!("/contracts/{c}/imports/{import}"), None),
-        ("GET", format!("/contracts/{c}"), None),
-        ("GET", format!("/contracts/{c}/invitations"), None),
-        ("GET", format!("/contracts/{c}/invitations/export"), None),
-        ("GET", at("history"), None),
-        (
-            "POST",
-            format!("/contracts/{c}/invitations"),
-            Some(json!({"emails": ["someone@example.com"], "activities": activities})),
-        ),
-        ("POST", at("resend"), None),
-        // After resend (a corrected address is a new send) and before revoke (it needs the
-        // invitation pending).
-        (
-            "POST",
-            at("correct-address"),
-            Some(json!({"email": format!("corrected.{c}@example.com")})),
-        ),
-        ("POST", at("clear-block"), None),
-        ("POST", at("extend"), None),
-        (
-            "POST",
-            format!("/contracts/{c}/invitations/extend"),
-            Some(json!({"ids": [inv]})),
-        ),
-        (
-            "POST",
-            format!("/contracts/{c}/invitations/resend"),
-            Some(json!({"ids": [inv]})),
-        ),
-        ("POST", at("revoke"), None),
-        (
-            "POST",
-            format!("/contracts/{c}/invitations/revoke"),
-            Some(json!({"emails": ["someone@example.com"]})),
-        ),
-        ("GET", format!("/contracts/{c}/admins"), None),
-        ("GET", format!("/contracts/{c}/funnel"), None),
-        (
-            "POST",
-            format!("/contracts/{c}/mail"),
-            Some(
-                json!({"language": "fr", "subject": "{contract}", "message": "Bienvenue {name}."}),
-            ),
-        ),
-        (
-            "POST",
-            format!("/contracts/{c}/mail/test"),
-            Some(json!({"language": "en", "subject": "Hi {name}", "message": "Join {contract}."})),
-        ),
-        (
-            "POST",
-            format!("/contracts/{c}/reminders"),
-            Some(
-                json!({"enabled": true, "days_after_send": 4, "days_before_expiry": null, "at_most": 1}),
-            ),
-        ),
-        (
-            "POST",
-            format!("/contracts/{c}/admins"),
-            Some(json!({"user_id": "u1"})),
-        ),
-        ("POST", format!("/contracts/{c}/admins/u1/remove"), None),
-    ]
+    Some(match *route {
+        routes::ANNOUNCE_IMPORT => {
+            json!({"activities": activities, "file_name": "list.csv", "file_size": 120})
+        }
+        routes::ADD_INVITATIONS => {
+            json!({"emails": ["someone@example.com"], "activities": activities})
+        }
+        routes::CORRECT_ADDRESS => json!({"email": format!("corrected.{c}@example.com")}),
+        routes::EXTEND_MANY | routes::RESEND_MANY => json!({"ids": [inv]}),
+        routes::REVOKE_MANY => json!({"emails": ["someone@example.com"]}),
+        routes::SET_MAIL => {
+            json!({"language": "fr", "subject": "{contract}", "message": "Bienvenue {name}."})
+        }
+        routes::TEST_MAIL => {
+            json!({"language": "en", "subject": "Hi {name}", "message": "Join {contract}."})
+        }
+        routes::SET_REMINDERS => {
+            json!({"enabled": true, "days_after_send": 4, "days_before_expiry": null, "at_most": 1})
+        }
+        routes::ADD_ADMIN => json!({"user_id": "u1"}),
+        _ => {
+            assert!(
+                route.request.is_none(),
+                "{}: give it a body here",
+                route.key()
+            );
+            return None;
+        }
+    })
 }
 
 /// The routes of no contract, on the person at `email` (to add) and `sub` (to promote): who

@@ -18,7 +18,8 @@ async fn bulk_actions_act_on_a_selection_or_the_filter_and_refuse_row_by_row() {
     w.enrol("A", &invited[1], new_student("Bulk One"), t0())
         .await;
 
-    // Revoke by address: one revoked, the enrolled one refused in its row, two not found.
+    // Revoke by address: one revoked, the enrolled one refused in its row, one not found, and
+    // a line that is not an address said to be so (issue 28).
     let body = json!({"emails": [people[0], people[1], w.env.email("nobody"), "not an address"]});
     let result = w.bulk("A", "revoke", body, &ADMIN_A).await.unwrap();
     let rows: Vec<(K, Option<&str>)> = result
@@ -32,7 +33,7 @@ async fn bulk_actions_act_on_a_selection_or_the_filter_and_refuse_row_by_row() {
             (K::Done, None),
             (K::Refused, Some("already_enrolled")),
             (K::NotFound, Some("invitation_not_found")),
-            (K::NotFound, Some("invitation_not_found")),
+            (K::NotAnAddress, Some("invalid_email")),
         ]
     );
     assert_eq!(
@@ -40,9 +41,10 @@ async fn bulk_actions_act_on_a_selection_or_the_filter_and_refuse_row_by_row() {
             result.done,
             result.refused,
             result.not_found,
+            result.not_an_address,
             &result.continuation
         ),
-        (1, 1, 2, &None)
+        (1, 1, 1, 1, &None)
     );
     assert_eq!(
         w.stored("A", &invited[0]).await.status,

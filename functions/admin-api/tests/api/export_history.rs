@@ -266,6 +266,58 @@ async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain(
     assert!(err.to_string().contains("Narrow them down"), "{err}");
 }
 
+/// Issue 28: a bulk question says how many it acts on, from the count of what the list would
+/// list over every page, by search and status.
+#[tokio::test]
+async fn the_count_is_what_the_list_lists_over_every_page() {
+    let w = World::new().await;
+    let mut addresses = w.addresses(7, |i| format!("cat{i}"));
+    addresses.extend(w.addresses(3, |i| format!("dog{i}")));
+    let invited = ids(&w.invite("A", &addresses, &["a1"], &ADMIN_A).await);
+    w.revoke("A", &invited[0], &ADMIN_A).await.unwrap();
+    w.revoke("A", &invited[8], &ADMIN_A).await.unwrap();
+    let cat = w.env.email("cat");
+    for (query, expected) in [
+        (String::new(), 10),
+        ("?status=revoked".to_owned(), 2),
+        ("?status=pending".to_owned(), 8),
+        ("?status=expired".to_owned(), 0),
+        (format!("?q={}", cat.split('@').next().unwrap()), 7),
+        (
+            format!("?q={}&status=pending", cat.split('@').next().unwrap()),
+            6,
+        ),
+    ] {
+        let counted = w.count("A", &query, &ADMIN_A).await.unwrap();
+        assert_eq!(counted, expected, "{query}");
+        // The same as the list's pages, two at a time.
+        let mut listed = 0;
+        let mut cursor = String::new();
+        loop {
+            let sep = if query.is_empty() { "?" } else { "&" };
+            let page = w
+                .list("A", &format!("{query}{sep}limit=2{cursor}"), &ADMIN_A)
+                .await
+                .unwrap();
+            listed += page.invitations.len() as u64;
+            match page.next_cursor {
+                Some(next) => cursor = format!("&cursor={next}"),
+                None => break,
+            }
+        }
+        assert_eq!(listed, counted, "{query}");
+    }
+    // Once the links expire, the pending ones are counted as expired.
+    w.advance(Duration::days(400));
+    assert_eq!(w.count("A", "?status=expired", &ADMIN_A).await.unwrap(), 8);
+    assert_eq!(w.count("A", "?status=pending", &ADMIN_A).await.unwrap(), 0);
+    // Another contract's admin may not count this one's.
+    let refused = w.count("A", "", &ADMIN_B).await.unwrap_err();
+    assert_eq!(refused.status, 403);
+    let refused = w.count("A", "?status=lost", &ADMIN_A).await.unwrap_err();
+    assert_eq!(refused.code, "invalid_status");
+}
+
 #[tokio::test]
 async fn the_export_and_the_list_take_one_status_they_know() {
     let w = World::new().await;

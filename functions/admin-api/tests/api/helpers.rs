@@ -341,6 +341,14 @@ impl World {
             .await
     }
 
+    /// `GET /contracts/{c}/invitations/count{query}`: how many the list would list.
+    pub async fn count(&self, c: &str, query: &str, who: &As) -> Answer<u64> {
+        let counted: wire::InvitationCount = self
+            .get(&format!("/contracts/{c}/invitations/count{query}"), who)
+            .await?;
+        Ok(counted.count)
+    }
+
     /// `POST /contracts/{c}/invitations/{id}/{action}`: resend, revoke, extend, clear-block.
     pub async fn act(
         &self,

@@ -162,11 +162,13 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
             InvitationsAction::Select(id.clone(), on)
         })
     };
-    let invited = format!(
-        "{} · {}",
-        inv.invited_by,
-        format::date_time(&inv.invited_at)
-    );
+    // Who invited, by name (issue 28): never an id.
+    let inviter = match (&inv.invited_by_name, &inv.import_id) {
+        (Some(name), _) => name.as_str(),
+        (None, Some(_)) => "A CSV file",
+        (None, None) => "Someone no longer in the directory",
+    };
+    let invited = format!("{inviter} · {}", format::date_time(&inv.invited_at));
     html! {
         <>
         <tr id={format!("invitation-{id}")}>

@@ -1,7 +1,7 @@
 //! A contract's CSV imports: announce an upload (the import function takes it from there), and
 //! "Invite these N" after a check.
 
-use crate::shared::{import_id, import_not_found, storage_problem, URL_LIFETIME};
+use crate::shared::{import_id, import_not_found, names_of, storage_problem, URL_LIFETIME};
 use crate::{views, App, Call};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
@@ -67,10 +67,11 @@ pub async fn announce(app: &App, call: &Call<'_>) -> Result<Response<Body>, Prob
         )
         .await
         .map_err(storage_problem)?;
+    let names = names_of(app, [&caller.user_id]).await?;
     Ok(http::json(
         StatusCode::CREATED,
         &wire::AnnouncedImport {
-            import: views::import(&import, now, None),
+            import: views::import(&import, now, None, &names),
             upload: wire::UploadTarget {
                 method: "PUT".into(),
                 url,
@@ -173,5 +174,9 @@ pub async fn invite_checked(app: &App, call: &Call<'_>) -> Result<Response<Body>
             BlobError::Changed => file_changed(),
             other => storage_problem(other),
         })?;
-    Ok(http::json(status, &views::import(&import, now, None)))
+    let names = names_of(app, import.created_by.as_ref()).await?;
+    Ok(http::json(
+        status,
+        &views::import(&import, now, None, &names),
+    ))
 }

@@ -128,6 +128,8 @@ pub async fn write_export(
     // Who invited, by user id: a few admins invite thousands, so each is looked up once.
     let mut inviters: HashMap<UserId, String> = HashMap::new();
     let mut cursor = None;
+    // The file has its own inviter column (name and address).
+    let no_names = views::Names::new();
     loop {
         let page = invitations
             .list_invitations(
@@ -150,7 +152,8 @@ pub async fn write_export(
                 inviters.insert(inv.invited_by.clone(), shown);
             }
             // The file needs no row actions, so no block lookups.
-            let view = views::invitation(inv, contract, now, views::RowAccess::default());
+            let view =
+                views::invitation(inv, contract, now, views::RowAccess::default(), &no_names);
             writer
                 .write_record(row(&view, &inviters[&inv.invited_by]))
                 .expect("writing to memory");

@@ -1,6 +1,6 @@
 //! A contract's CSV imports: the list (newest first), and one import's progress and report.
 
-use crate::shared::{import_id, import_not_found, storage_problem, URL_LIFETIME};
+use crate::shared::{import_id, import_not_found, names_of, storage_problem, URL_LIFETIME};
 use crate::{views, App, Call};
 use invitations_core::http::{self, Problem};
 use invitations_wire as wire;
@@ -10,12 +10,11 @@ use lambda_http::{Body, Response};
 /// `GET /contracts/{id}/imports`: newest first.
 pub async fn list(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
     let now = (app.clock)();
-    let imports = app
-        .imports
-        .list_imports(&call.contract()?.id)
-        .await?
-        .into_iter()
-        .map(|import| views::import(&import, now, None))
+    let imports = app.imports.list_imports(&call.contract()?.id).await?;
+    let names = names_of(app, imports.iter().filter_map(|i| i.created_by.as_ref())).await?;
+    let imports = imports
+        .iter()
+        .map(|import| views::import(import, now, None, &names))
         .collect();
     Ok(http::json(StatusCode::OK, &wire::ImportList { imports }))
 }
@@ -37,8 +36,9 @@ pub async fn get(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> 
         ),
         None => None,
     };
+    let names = names_of(app, import.created_by.as_ref()).await?;
     Ok(http::json(
         StatusCode::OK,
-        &views::import(&import, (app.clock)(), report_url),
+        &views::import(&import, (app.clock)(), report_url, &names),
     ))
 }

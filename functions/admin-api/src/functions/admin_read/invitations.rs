@@ -1,10 +1,11 @@
 //! `GET /contracts/{id}/invitations?q=&status=&cursor=&limit=`: the Invitations tab, a page at
-//! a time.
+//! a time; and `.../count?q=&status=`: how many match, over every page.
 
-use crate::shared::filter;
+use crate::shared::{filter, names_of};
 use crate::{views, App, Call};
 use invitations_core::http::{self, Problem};
 use invitations_core::ports::InvitationQuery;
+use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 
@@ -36,6 +37,7 @@ pub async fn list(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem>
         .into_iter()
         .map(|b| (b.identity, b.kind))
         .collect();
+    let names = names_of(app, page.invitations.iter().map(|i| &i.invited_by)).await?;
     Ok(http::json(
         StatusCode::OK,
         &views::invitation_list(
@@ -45,6 +47,17 @@ pub async fn list(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem>
             now,
             &blocks,
             call.caller.system_admin,
+            &names,
         ),
     ))
+}
+
+/// What "act on all that match" would act on: the number a bulk question says (issue 28).
+pub async fn count(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let (email_prefix, status) = filter(call.req)?;
+    let count = app
+        .invitations
+        .count_invitations(&call.contract()?.id, &email_prefix, status, (app.clock)())
+        .await?;
+    Ok(http::json(StatusCode::OK, &wire::InvitationCount { count }))
 }

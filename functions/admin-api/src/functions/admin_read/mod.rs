@@ -27,6 +27,7 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
             routes::FUNNEL => contracts::funnel(app, &call).await,
             routes::SEARCH_USERS => users::search(app, &call).await,
             routes::LIST_INVITATIONS => invitations::list(app, &call).await,
+            routes::COUNT_INVITATIONS => invitations::count(app, &call).await,
             routes::EXPORT_INVITATIONS => export::export(app, &call).await,
             routes::INVITATION_HISTORY => history::get(app, &call).await,
             routes::LIST_IMPORTS => imports::list(app, &call).await,

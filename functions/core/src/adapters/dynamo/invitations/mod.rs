@@ -14,8 +14,9 @@ use super::{db_error, DynamoStore};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{
-    Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
+    Put, ReturnValuesOnConditionCheckFailure, Select, TransactWriteItem, Update,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -257,6 +258,55 @@ impl DynamoStore {
     }
 }
 
+impl DynamoStore {
+    /// The query of a contract's invitations by address prefix and shown status, from its
+    /// first item: the table's contract partition without a status, else the status index
+    /// (pending and expired are both stored pending, told apart by their expiry at `now`).
+    fn invitation_query(
+        &self,
+        contract: &ContractId,
+        prefix: &str,
+        status: Option<ShownStatus>,
+        now: DateTime<Utc>,
+    ) -> QueryFluentBuilder {
+        let q = self.client().query().table_name(self.table());
+        let Some(shown) = status else {
+            return q
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":pk", s(contract_pk(contract)))
+                .expression_attribute_values(":prefix", s(format!("{INVITE_SK_PREFIX}{prefix}")));
+        };
+        let q = q
+            .index_name(GSI1)
+            .expression_attribute_values(":g", s(invites_gsi1pk(contract, stored(shown))));
+        // DynamoDB refuses an empty begins_with on a key.
+        let q = if prefix.is_empty() {
+            q.key_condition_expression("gsi1pk = :g")
+        } else {
+            q.key_condition_expression("gsi1pk = :g AND begins_with(gsi1sk, :prefix)")
+                .expression_attribute_values(":prefix", s(prefix))
+        };
+        match shown {
+            ShownStatus::Pending => q
+                .filter_expression("expires_at > :now")
+                .expression_attribute_values(":now", ms(now)),
+            ShownStatus::Expired => q
+                .filter_expression("expires_at <= :now")
+                .expression_attribute_values(":now", ms(now)),
+            _ => q,
+        }
+    }
+}
+
+/// The stored status of a shown one: expired invitations are stored pending.
+fn stored(shown: ShownStatus) -> InvitationStatus {
+    match shown {
+        ShownStatus::Pending | ShownStatus::Expired => InvitationStatus::Pending,
+        ShownStatus::Enrolled => InvitationStatus::Enrolled,
+        ShownStatus::Revoked => InvitationStatus::Revoked,
+    }
+}
+
 /// The invite an invitation item stands for, as a history entry (the item is the record of its
 /// current invite: a batch of 98 invitations leaves no room in its transaction for 98 history
 /// items).
@@ -372,55 +422,14 @@ impl InvitationStore for DynamoStore {
         };
         let mut invitations = Vec::new();
         for _ in 0..MAX_PAGES_PER_LIST {
-            let mut q = self.client().query().table_name(self.table());
-            let mut filter: Option<&str> = None;
-            match query.status {
-                None => {
-                    q = q
-                        .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                        .expression_attribute_values(":pk", s(contract_pk(contract)))
-                        .expression_attribute_values(
-                            ":prefix",
-                            s(format!("{INVITE_SK_PREFIX}{prefix}")),
-                        );
-                    if let Some(after) = &start_after {
-                        q = q.set_exclusive_start_key(Some(invitation_key(contract, after)));
-                    }
+            let mut q = self.invitation_query(contract, &prefix, query.status, now);
+            if let Some(after) = &start_after {
+                let mut k = invitation_key(contract, after);
+                if let Some(shown) = query.status {
+                    k.insert("gsi1pk".into(), s(invites_gsi1pk(contract, stored(shown))));
+                    k.insert("gsi1sk".into(), s(after));
                 }
-                Some(shown) => {
-                    let stored = match shown {
-                        ShownStatus::Pending | ShownStatus::Expired => InvitationStatus::Pending,
-                        ShownStatus::Enrolled => InvitationStatus::Enrolled,
-                        ShownStatus::Revoked => InvitationStatus::Revoked,
-                    };
-                    q = q
-                        .index_name(GSI1)
-                        .expression_attribute_values(":g", s(invites_gsi1pk(contract, stored)));
-                    // DynamoDB refuses an empty begins_with on a key.
-                    q = if prefix.is_empty() {
-                        q.key_condition_expression("gsi1pk = :g")
-                    } else {
-                        q.key_condition_expression("gsi1pk = :g AND begins_with(gsi1sk, :prefix)")
-                            .expression_attribute_values(":prefix", s(&prefix))
-                    };
-                    match shown {
-                        ShownStatus::Pending => filter = Some("expires_at > :now"),
-                        ShownStatus::Expired => filter = Some("expires_at <= :now"),
-                        _ => {}
-                    }
-                    if filter.is_some() {
-                        q = q.expression_attribute_values(":now", ms(now));
-                    }
-                    if let Some(after) = &start_after {
-                        let mut k = invitation_key(contract, after);
-                        k.insert("gsi1pk".into(), s(invites_gsi1pk(contract, stored)));
-                        k.insert("gsi1sk".into(), s(after));
-                        q = q.set_exclusive_start_key(Some(k));
-                    }
-                }
-            }
-            if let Some(f) = filter {
-                q = q.filter_expression(f);
+                q = q.set_exclusive_start_key(Some(k));
             }
             // One more than needed, to know whether another page exists.
             let out = q
@@ -459,6 +468,33 @@ impl InvitationStore for DynamoStore {
             invitations,
             next_cursor,
         })
+    }
+
+    async fn count_invitations(
+        &self,
+        contract: &ContractId,
+        email_prefix: &str,
+        status: Option<ShownStatus>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let prefix = email_prefix.trim().to_lowercase();
+        let mut count = 0u64;
+        let mut start = None;
+        loop {
+            // Counted by DynamoDB (Select COUNT): the items are read, not sent here.
+            let out = self
+                .invitation_query(contract, &prefix, status, now)
+                .select(Select::Count)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(db_error)?;
+            count += out.count() as u64;
+            match out.last_evaluated_key() {
+                Some(last) => start = Some(last.clone()),
+                None => return Ok(count),
+            }
+        }
     }
 
     async fn list_audit(
