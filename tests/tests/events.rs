@@ -56,16 +56,21 @@ fn every_route_of_every_http_function_has_an_event_that_reaches_it() {
             let request = lambda_http::request::from_str(&read(&file))
                 .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
             let path = request.raw_http_path().to_owned();
-            let route = routes
-                .iter()
-                .position(|r| r.matches(request.method().as_str(), &path).is_some())
-                .unwrap_or_else(|| {
-                    panic!(
-                        "{}: {} {path} is not a route of {function}",
-                        file.display(),
-                        request.method()
-                    )
-                });
+            // The route API Gateway would pick: the most specific that matches.
+            let route = invitations_wire::routes::find(
+                routes.iter().copied(),
+                request.method().as_str(),
+                &path,
+            )
+            .ok()
+            .and_then(|(found, _)| routes.iter().position(|r| *r == found))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: {} {path} is not a route of {function}",
+                    file.display(),
+                    request.method()
+                )
+            });
             reached[route] = true;
         }
         for (route, reached) in routes.iter().zip(reached) {

@@ -94,9 +94,12 @@ impl Functions {
         let (path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
+        // As API Gateway picks: the most specific route that matches (fewest parameters), so
+        // `.../invitations/export` is not an invitation called "export".
         let (route, params) = routes
             .iter()
-            .find_map(|r| r.matches(method, path).map(|p| (r, p)))
+            .filter_map(|r| r.matches(method, path).map(|p| (r, p)))
+            .min_by_key(|(_, params)| params.len())
             .ok_or_else(|| InvokeError::NoRoute(format!("{method} {path}")))?;
         if route.needs_jwt && claims.is_none() {
             return Err(InvokeError::Unauthorized);

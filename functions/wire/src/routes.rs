@@ -247,11 +247,20 @@ pub fn find<'r>(
     path: &str,
 ) -> Result<(&'r Route, PathParams), Unrouted> {
     let mut other_method = false;
+    let mut best: Option<(&'r Route, PathParams)> = None;
     for route in routes {
         if let Some(params) = route.matches(method, path) {
-            return Ok((route, params));
+            // As API Gateway picks: the most specific route, the one with fewer parameters
+            // (`.../invitations/count` before `.../invitations/{invitationId}`), whatever the
+            // table's order.
+            if best.as_ref().is_none_or(|(_, b)| params.len() < b.len()) {
+                best = Some((route, params));
+            }
         }
         other_method |= route.matches(route.method, path).is_some();
+    }
+    if let Some(found) = best {
+        return Ok(found);
     }
     Err(if other_method {
         Unrouted::MethodNotAllowed
@@ -307,6 +316,18 @@ mod tests {
         assert_eq!(
             find(ROUTES, "GET", "/contracts/A/invitations/export").map(|(r, _)| *r),
             Ok(EXPORT_INVITATIONS)
+        );
+        // Whatever the order of the routes looked through: the most specific wins, as in API
+        // Gateway.
+        for path in ["export", "count"] {
+            let path = format!("/contracts/A/invitations/{path}");
+            let reversed: Vec<Route> = ROUTES.iter().rev().copied().collect();
+            let found = find(&reversed, "GET", &path).map(|(r, _)| *r).unwrap();
+            assert_eq!(found.path, path.replace("/A/", "/{id}/"), "{path}");
+        }
+        assert_eq!(
+            find(ROUTES, "POST", "/contracts/A/invitations/i-1/revoke").map(|(r, _)| *r),
+            Ok(REVOKE)
         );
         assert_eq!(
             find(ROUTES, "DELETE", "/contracts/A").err(),

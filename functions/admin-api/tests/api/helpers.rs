@@ -88,9 +88,8 @@ impl World {
     /// then routing's 404 or 405).
     fn app_for(&self, req: &lambda_http::Request) -> &App {
         let path = lambda_http::RequestExt::raw_http_path(req).to_owned();
-        let binary = all_routes()
-            .find(|r| r.matches(req.method().as_str(), &path).is_some())
-            .map_or("admin-read", |r| r.function);
+        let binary = invitations_wire::routes::find(all_routes(), req.method().as_str(), &path)
+            .map_or("admin-read", |(r, _)| r.function);
         self.app(binary)
     }
 
