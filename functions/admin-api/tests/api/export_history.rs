@@ -266,6 +266,27 @@ async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain(
     assert!(err.to_string().contains("Narrow them down"), "{err}");
 }
 
+/// Issue 28: a row reads itself again after a change (its mail queued, then sent): the same
+/// row the list shows, with the inviter by name; another contract's admin gets nothing.
+#[tokio::test]
+async fn one_invitation_reads_as_its_row_in_the_list() {
+    let w = World::new().await;
+    let ada = testkit::user("admin-a", &w.env.email("ada"), "Ada Admin");
+    assert!(w.env.store.put_user(&ada).await.unwrap());
+    let id = w.invite_one("row").await;
+    let listed = w.list("A", "", &ADMIN_A).await.unwrap().invitations;
+    let one = w.one("A", &id, &ADMIN_A).await.unwrap();
+    assert_eq!(listed.iter().find(|i| i.id == id), Some(&one));
+    assert_eq!(one.invited_by_name.as_deref(), Some("Ada Admin"));
+    w.advance(Duration::minutes(2));
+    w.revoke("A", &id, &ADMIN_A).await.unwrap();
+    let revoked = w.one("A", &id, &ADMIN_A).await.unwrap();
+    assert_eq!(revoked.status, wire::InvitationStatus::Revoked);
+    assert_eq!(w.one("A", &id, &ADMIN_B).await.unwrap_err().status, 403);
+    assert_eq!(w.one("A", "nope", &ADMIN_A).await.unwrap_err().status, 404);
+    assert_eq!(w.one("B", &id, &SYSADMIN).await.unwrap_err().status, 404);
+}
+
 /// Issue 28: a bulk question says how many it acts on, from the count of what the list would
 /// list over every page, by search and status.
 #[tokio::test]

@@ -340,6 +340,12 @@ impl World {
             .await
     }
 
+    /// `GET /contracts/{c}/invitations/{id}`: one invitation as its row shows it.
+    pub async fn one(&self, c: &str, id: &str, who: &As) -> Answer<wire::Invitation> {
+        self.get(&format!("/contracts/{c}/invitations/{id}"), who)
+            .await
+    }
+
     /// `GET /contracts/{c}/invitations/count{query}`: how many the list would list.
     pub async fn count(&self, c: &str, query: &str, who: &As) -> Answer<u64> {
         let counted: wire::InvitationCount = self

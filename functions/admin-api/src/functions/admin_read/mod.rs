@@ -10,10 +10,11 @@ mod invitations;
 mod users;
 
 use crate::functions::not_served;
-use crate::shared::admin_list;
+use crate::shared::{admin_list, invitation_id, shown_now};
 use crate::{accept, App};
-use invitations_core::http::respond_with;
+use invitations_core::http::{self, respond_with};
 use invitations_wire::routes;
+use lambda_http::http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
 
 pub const BINARY: &str = "admin-read";
@@ -28,6 +29,10 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
             routes::SEARCH_USERS => users::search(app, &call).await,
             routes::LIST_INVITATIONS => invitations::list(app, &call).await,
             routes::COUNT_INVITATIONS => invitations::count(app, &call).await,
+            routes::GET_INVITATION => {
+                let invitation = shown_now(app, &call, &invitation_id(&call)?).await?;
+                Ok(http::json(StatusCode::OK, &invitation))
+            }
             routes::EXPORT_INVITATIONS => export::export(app, &call).await,
             routes::INVITATION_HISTORY => history::get(app, &call).await,
             routes::LIST_IMPORTS => imports::list(app, &call).await,
