@@ -558,8 +558,14 @@ impl Merge<'_> {
 
 /// Renders one mail: the contract's text with the values merged, in the fixed frame of its
 /// language. Every value and every character the admin typed is escaped in the HTML.
+///
+/// The standard text comes with a greeting and the list of activities; a contract's own text
+/// stands alone (its admin greets with `{name}` and names `{activities}` where they want:
+/// issue 28, no double greeting). Either way the frame adds what every mail needs: the button
+/// and the link to copy, until when it works, and what to do if it was not meant for them.
 pub fn render(mail: &ContractMail, kind: MailKind, values: &MailValues<'_>) -> RenderedMail {
     let template = mail.template();
+    let standard = mail.custom.is_none();
     let w = words(mail.language);
     let name = values
         .recipient_name
@@ -600,9 +606,11 @@ pub fn render(mail: &ContractMail, kind: MailKind, values: &MailValues<'_>) -> R
     if let Some(banner) = &banner {
         let _ = writeln!(text, "{banner}\n");
     }
-    let _ = writeln!(text, "{greeting}\n");
+    if standard {
+        let _ = writeln!(text, "{greeting}\n");
+    }
     let _ = writeln!(text, "{}", message_text.trim_end());
-    if !values.activities.is_empty() {
+    if standard && !values.activities.is_empty() {
         let _ = writeln!(text, "\n{}", w.access);
         for activity in values.activities {
             let _ = writeln!(text, "  - {activity}");
@@ -630,11 +638,13 @@ pub fn render(mail: &ContractMail, kind: MailKind, values: &MailValues<'_>) -> R
             escape_html(banner)
         );
     }
-    let _ = writeln!(html, "<p>{}</p>", escape_html(&greeting));
+    if standard {
+        let _ = writeln!(html, "<p>{}</p>", escape_html(&greeting));
+    }
     for paragraph in message_html.split("\n\n").filter(|p| !p.trim().is_empty()) {
         let _ = writeln!(html, "<p>{}</p>", paragraph.trim().replace('\n', "<br>\n"));
     }
-    if !values.activities.is_empty() {
+    if standard && !values.activities.is_empty() {
         let _ = writeln!(html, "<p>{}</p>\n<ul>", escape_html(w.access));
         for activity in values.activities {
             let _ = writeln!(html, "<li>{}</li>", escape_html(activity));
@@ -732,6 +742,32 @@ mod tests {
         ));
         // Two paragraphs in HTML.
         assert!(out.html.contains("<p>Ada Admin has a place"));
+    }
+
+    /// Issue 28: the admin's own text stands alone: no fixed greeting before their "Hi {name},"
+    /// and no fixed list of activities after theirs; the link, the button and the expiry are
+    /// still there.
+    #[test]
+    fn a_contracts_own_text_stands_alone_in_the_frame() {
+        let activities = vec!["Safety basics".to_owned()];
+        let mail = custom(
+            "Join {contract}",
+            "Hi {name},\n\nYou may start {activities} now.",
+            Language::En,
+        );
+        let out = render(&mail, MailKind::Invitation, &values(&activities));
+        for body in [&out.text, &out.html] {
+            assert!(!body.contains("Hello"), "{body}");
+            assert_eq!(body.matches("Safety basics").count(), 1, "{body}");
+            assert!(body.contains("16 March 2026 at 09:00 UTC"), "{body}");
+        }
+        assert!(out.text.starts_with("Hi Ann Lee,\n"), "{}", out.text);
+        assert!(out.html.contains("<p>Hi Ann Lee,</p>"), "{}", out.html);
+        assert!(out
+            .text
+            .lines()
+            .any(|l| l == "https://learn.example.com/enrol#token=abc-_123"));
+        assert!(out.html.contains(BUTTON_STYLE), "{}", out.html);
     }
 
     /// Issue 26: a subject is one header line, and the personal link never goes in it.

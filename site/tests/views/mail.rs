@@ -202,6 +202,41 @@ fn the_mail_reducer_follows_the_language_saves_and_tests() {
         .contains("Could not send the test. Wait a minute before the next test."));
 }
 
+/// Issue 28: the admin's own text stands alone in the preview (no fixed "Hello" before their
+/// "Hi {name}," nor the fixed list after their activities), the editor says what every mail
+/// adds, and "Use the standard text" says what it did.
+#[test]
+fn the_contracts_own_text_stands_alone_and_the_editor_says_what_is_added() {
+    let c = contract("voucher", 2, "active");
+    let state = Rc::new(mail_state(&c));
+    let standard = mail_view(state.as_ref().clone(), c.clone());
+    assert!(text(&standard)
+        .contains("The standard text comes with a greeting before it and the list of activities"));
+    let own = state.clone().reduce(MailAction::Message(
+        "Hi {name},\n\nStart {activities} today.".into(),
+    ));
+    let html = mail_view(own.as_ref().clone(), c.clone());
+    let t = text(&html);
+    assert!(
+        t.contains("Your text stands alone: greet with {name}"),
+        "{t}"
+    );
+    assert!(t.contains("Every mail then adds the button with the personal link"));
+    let preview = &t[t.find("Preview").unwrap()..];
+    assert!(preview.contains("Hi Alex Example,"), "{preview}");
+    assert!(!preview.contains("Hello"), "{preview}");
+    assert!(preview.contains("Start Activity 1, Activity 2 today."));
+    assert!(!preview.contains("  - Activity 1"), "{preview}");
+    assert!(!html.contains("id=\"mail-restored\""));
+    let restored = own.reduce(MailAction::Standard);
+    let html = mail_view(restored.as_ref().clone(), c.clone());
+    assert!(tag(&html, "mail-restored").contains("role=\"status\""));
+    assert!(text(&html).contains("The standard text is back in the fields. Save to use it."));
+    // Typing again: that line no longer describes the fields.
+    let typed = restored.reduce(MailAction::Subject("Join us".into()));
+    assert!(!mail_view(typed.as_ref().clone(), c).contains("id=\"mail-restored\""));
+}
+
 #[test]
 fn the_reminder_plan_is_said_in_words_and_checked_at_its_fields() {
     let plan = |enabled, after, before, at_most| ReminderPlan {

@@ -224,6 +224,10 @@ pub async fn the_preview_merges_the_text(page: &Page, tag: &str) {
         .text_with("#preview-text", "Ada Lovelace has kept you a place in")
         .await;
     assert!(text.contains("/enrol#preview"), "{text}");
+    // Issue 28: the admin's own text stands alone: no fixed greeting before it, and the
+    // editor says what every mail adds.
+    assert!(!text.contains("Hello"), "{text}");
+    page.text_with("#mail-frame", "Your text stands alone").await;
     assert!(!page.present("#mail-subject-error").await);
     page.id("preview-html").await;
     let mut button = Value::Null;

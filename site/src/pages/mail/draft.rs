@@ -104,10 +104,11 @@ pub fn preview(
         expires_at: now + Duration::days(i64::from(contract.invitation_lifetime_days)),
         link: &link,
     };
-    let mail = ContractMail {
-        language: language(draft.language),
-        custom: Some(template),
-    };
+    // As the server keeps it: the language's standard text means "standard" (framed by a
+    // greeting and the activities); any other text is the contract's own and stands alone.
+    let language = language(draft.language);
+    let custom = (template != MailTemplate::standard(language)).then_some(template);
+    let mail = ContractMail { language, custom };
     Ok(render(&mail, MailKind::Invitation, &values))
 }
 

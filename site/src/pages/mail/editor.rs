@@ -6,6 +6,9 @@ use super::*;
 pub struct MailEditorProps {
     pub draft: MailDraft,
     pub custom: bool,
+    /// "Use the standard text" refilled the fields, not yet saved.
+    #[prop_or_default]
+    pub restored: bool,
     pub save: Request<()>,
     pub test: Request<String>,
     pub contract: Contract,
@@ -40,6 +43,9 @@ pub fn MailEditor(props: &MailEditorProps) -> Html {
     let draft = &props.draft;
     let checked = draft.check();
     let invalid = checked.is_err();
+    // What the frame adds depends on this: the standard text gets a greeting and the list of
+    // activities, the contract's own text stands alone.
+    let is_standard = *draft == MailDraft::standard(draft.language);
     // The live check's refusal at its field; else a refusal from the server, at the field it names.
     let (subject_error, message_error) = match (&checked, &props.save) {
         (Err(e), _) => match part_of(e) {
@@ -119,7 +125,7 @@ pub fn MailEditor(props: &MailEditorProps) -> Html {
                             <option value={l.code()} selected={l == draft.language} lang={l.code()}>{l.label()}</option>
                         }) }
                     </select>
-                    <p class="hint" id="mail-language-hint">{"The greeting, the button and the lines about the link are in this language."}</p>
+                    <p class="hint" id="mail-language-hint">{"The button and the lines about the link are in this language, and the standard text's greeting."}</p>
                     <label for="mail-subject">{"Subject"}</label>
                     <input id="mail-subject" type="text" value={draft.subject.clone()} oninput={on_subject.reform(Event::from)} onchange={on_subject}
                         aria-invalid={subject_invalid} aria-describedby={subject_described} autocomplete="off" />
@@ -128,6 +134,14 @@ pub fn MailEditor(props: &MailEditorProps) -> Html {
                     <textarea id="mail-message" rows="8" value={draft.message.clone()} oninput={on_message.reform(Event::from)} onchange={on_message}
                         aria-invalid={message_invalid} aria-describedby={message_described} />
                     {message_error}
+                    <p class="hint" id="mail-frame">
+                        {if is_standard {
+                            "The standard text comes with a greeting before it and the list of activities after it."
+                        } else {
+                            "Your text stands alone: greet with {name} and name the {activities} where you want them."
+                        }}
+                        {" Every mail then adds the button with the personal link, the link to copy, until when it works, and what to do if it was not meant for them."}
+                    </p>
                     <div class="buttons">
                         <button type="submit" id="mail-save" class="primary" disabled={invalid || props.save.working()}>
                             {if props.save.working() { "Saving…" } else { "Save" }}
@@ -137,6 +151,11 @@ pub fn MailEditor(props: &MailEditorProps) -> Html {
                         </button>
                         <button type="button" id="mail-standard" onclick={on_standard}>{"Use the standard text"}</button>
                     </div>
+                    if props.restored {
+                        <p class="outcome ok" role="status" id="mail-restored">
+                            {"The standard text is back in the fields. Save to use it."}
+                        </p>
+                    }
                     {match &props.save {
                         Request::Done(()) => html! {
                             <p class="outcome ok" role="status" id="mail-saved">{"Saved. New invitations, resends and reminders use this mail."}</p>

@@ -140,7 +140,7 @@ pub fn MailView(props: &MailViewProps) -> Html {
     };
     html! {
         <>
-            <MailEditor draft={draft.clone()} custom={s.custom} save={s.save.clone()} test={s.test.clone()}
+            <MailEditor draft={draft.clone()} custom={s.custom} restored={s.restored} save={s.save.clone()} test={s.test.clone()}
                 contract={props.contract.clone()} inviter={props.inviter.clone()} now={props.now}
                 origin={props.origin.clone()} dispatch={props.dispatch.clone()}
                 on_save={props.on_save.clone()} on_test={props.on_test.clone()} />

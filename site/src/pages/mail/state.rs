@@ -14,6 +14,8 @@ pub struct MailState {
     pub test: Request<String>,
     pub plan: Option<PlanDraft>,
     pub plan_save: Request<()>,
+    /// "Use the standard text" put it back in the fields, not yet saved: said so.
+    pub restored: bool,
 }
 
 pub enum MailAction {
@@ -35,6 +37,7 @@ pub enum MailAction {
 impl MailState {
     /// An edit of the text: earlier outcomes no longer describe it.
     fn edited(&mut self) {
+        self.restored = false;
         if !self.save.working() {
             self.save = Request::Idle;
         }
@@ -90,6 +93,7 @@ impl Reducible for MailState {
                 };
                 *draft = MailDraft::standard(draft.language);
                 s.edited();
+                s.restored = true;
             }
             MailAction::Saving => s.save = Request::Working,
             MailAction::Saved(Ok(c)) => {
