@@ -466,9 +466,17 @@ impl Api {
     }
 
     pub async fn users(&self, q: &str) -> Result<Vec<User>, ApiError> {
-        let query = query_string(&[("q", Some(q.trim())), ("limit", Some("50"))]);
-        let list: UserList = self.call(&routes::SEARCH_USERS, &[], &query, None).await?;
-        Ok(list.users)
+        Ok(self.users_page(q, None).await?.users)
+    }
+
+    /// A page of the directory (50 people), from `cursor` (the previous page's `next_cursor`).
+    pub async fn users_page(&self, q: &str, cursor: Option<&str>) -> Result<UserList, ApiError> {
+        let query = query_string(&[
+            ("q", Some(q.trim())),
+            ("limit", Some("50")),
+            ("cursor", cursor),
+        ]);
+        self.call(&routes::SEARCH_USERS, &[], &query, None).await
     }
 
     /// Adds a person to the directory: the sign-in service mails them a temporary password

@@ -64,6 +64,14 @@ pub struct InvitationPage {
     pub next_cursor: Option<String>,
 }
 
+/// One page of the directory, by address.
+#[derive(Debug, Clone)]
+pub struct UserPage {
+    pub users: Vec<User>,
+    /// Where the next page starts; `None` on the last one.
+    pub next_cursor: Option<String>,
+}
+
 /// One page of an invitation's history, newest first.
 #[derive(Debug, Clone)]
 pub struct HistoryPage {
@@ -248,7 +256,17 @@ pub trait PeopleStore: Send + Sync {
     async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError>;
     async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError>;
     /// Directory search: email prefix or a part of the name, case-insensitive.
-    async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError>;
+    async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError> {
+        Ok(self.search_users_page(query, limit, None).await?.users)
+    }
+    /// The people whose address starts with, or whose name holds, `query`, by address, a page
+    /// at a time from `cursor` (a previous page's `next_cursor`; `BadCursor` for another).
+    async fn search_users_page(
+        &self,
+        query: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<UserPage, StoreError>;
 }
 
 /// Contracts and people together, for code that needs both.

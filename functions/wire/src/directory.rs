@@ -51,6 +51,8 @@ pub struct PersonAdded {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UserList {
     pub users: Vec<User>,
+    /// `?cursor=` for the next page (system administrators); `None` on the last one.
+    pub next_cursor: Option<String>,
 }
 
 /// Someone who administers a contract.

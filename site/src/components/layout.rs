@@ -1,6 +1,8 @@
-//! The admin header and a contract's tabs.
+//! The admin header, a contract's tabs, each page's title, and the page for a contract that
+//! cannot be opened.
 
-use crate::api::Contract;
+use crate::api::{ApiError, Contract};
+use crate::components::error::ErrorMessage;
 use crate::format;
 use crate::Route;
 use yew::prelude::*;
@@ -45,6 +47,78 @@ pub fn Header(props: &HeaderProps) -> Html {
     }
 }
 
+thread_local! {
+    /// Whether a page has set the title before: the first page of a visit keeps the browser's
+    /// own focus; every later one moves it to its heading (issue 28).
+    static NAVIGATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The browser's title for this page ("Invitations · Nursing voucher · Learning Contracts"),
+/// and, after a navigation inside the site, the focus on the page's heading, so that a screen
+/// reader says where the person now is.
+#[hook]
+pub fn use_title(title: String) {
+    use_effect_with(title, |title| {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        document.set_title(&if title.is_empty() {
+            "Learning Contracts".to_owned()
+        } else {
+            format!("{title} · Learning Contracts")
+        });
+        if NAVIGATED.with(|n| n.replace(true)) {
+            if let Ok(Some(heading)) = document.query_selector("main h1") {
+                // A heading is not focusable by default; -1 keeps it out of the tab order.
+                let _ = heading.set_attribute("tabindex", "-1");
+                if let Ok(heading) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(heading)
+                {
+                    let _ = heading.focus();
+                }
+            }
+        }
+    });
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ContractUnavailableProps {
+    pub error: ApiError,
+}
+
+/// A contract tab that cannot open its contract: a heading that says why, what to do, and the
+/// way back (issue 28: no dead end).
+#[component]
+pub fn ContractUnavailable(props: &ContractUnavailableProps) -> Html {
+    let e = &props.error;
+    let (title, advice) = match e.status {
+        403 => (
+            "You do not manage this learning contract",
+            "Only its admins and the system administrators can open it. If you should be one of its admins, ask a system administrator to add you on its Admins tab.",
+        ),
+        404 => (
+            "There is no such learning contract",
+            "The link may be mistyped, or the contract may have been removed.",
+        ),
+        _ => (
+            "This learning contract could not be opened",
+            "Try again in a moment.",
+        ),
+    };
+    use_title(title.to_owned());
+    html! {
+        <section class="unavailable" id="contract-unavailable">
+            <h1>{title}</h1>
+            if e.status == 403 || e.status == 404 {
+                <p>{advice}</p>
+            } else {
+                <ErrorMessage error={e.clone()} context="Could not load the learning contract" />
+                <p>{advice}</p>
+            }
+            <p><Link<Route> to={Route::Contracts}>{"Back to your learning contracts"}</Link<Route>></p>
+        </section>
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Invitations,
@@ -60,11 +134,26 @@ pub struct ContractHeaderProps {
     pub current: Tab,
 }
 
+impl Tab {
+    /// Its name, as its tab and the page's title say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Invitations => "Invitations",
+            Tab::Add => "Add Invitations",
+            Tab::Imports => "Imports",
+            Tab::Admins => "Admins",
+            Tab::Mail => "Mail and reminders",
+        }
+    }
+}
+
 /// The contract's name, kind, dates and seats, then its tabs.
 #[component]
 pub fn ContractHeader(props: &ContractHeaderProps) -> Html {
     let c = &props.contract;
-    let tab = |tab: Tab, route: Route, label: &'static str, id: &'static str| {
+    use_title(format!("{} · {}", props.current.label(), c.name));
+    let tab = |tab: Tab, route: Route, id: &'static str| {
+        let label = tab.label();
         let current = (tab == props.current).then_some("page");
         html! {
             <li>
@@ -96,11 +185,11 @@ pub fn ContractHeader(props: &ContractHeaderProps) -> Html {
             </p>
             <nav aria-label="Contract">
                 <ul class="tabs">
-                    {tab(Tab::Invitations, Route::Invitations { id: c.id.clone() }, "Invitations", "tab-invitations")}
-                    {tab(Tab::Add, Route::AddInvitations { id: c.id.clone() }, "Add Invitations", "tab-add")}
-                    {tab(Tab::Imports, Route::Imports { id: c.id.clone() }, "Imports", "tab-imports")}
-                    {tab(Tab::Admins, Route::Admins { id: c.id.clone() }, "Admins", "tab-admins")}
-                    {tab(Tab::Mail, Route::Mail { id: c.id.clone() }, "Mail and reminders", "tab-mail")}
+                    {tab(Tab::Invitations, Route::Invitations { id: c.id.clone() }, "tab-invitations")}
+                    {tab(Tab::Add, Route::AddInvitations { id: c.id.clone() }, "tab-add")}
+                    {tab(Tab::Imports, Route::Imports { id: c.id.clone() }, "tab-imports")}
+                    {tab(Tab::Admins, Route::Admins { id: c.id.clone() }, "tab-admins")}
+                    {tab(Tab::Mail, Route::Mail { id: c.id.clone() }, "tab-mail")}
                 </ul>
             </nav>
         </>

@@ -6,7 +6,7 @@ use crate::api::{Admin, ApiError, User};
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
-use crate::components::layout::{ContractHeader, Tab};
+use crate::components::layout::{ContractHeader, ContractUnavailable, Tab};
 use crate::components::outcome::Outcome;
 use crate::components::unconfirmed::Unconfirmed;
 use crate::pages::use_contract;
@@ -209,7 +209,7 @@ pub fn AdminsPage(props: &AdminsPageProps) -> Html {
     };
     // A contract that cannot be opened (someone else's, or none) gets no list, only why.
     if let Some(Err(e)) = &contract {
-        return html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> };
+        return html! { <ContractUnavailable error={e.clone()} /> };
     }
     html! {
         <>

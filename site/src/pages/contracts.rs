@@ -3,6 +3,7 @@
 
 use crate::api::{ApiError, Contract, ContractKind, Phase};
 use crate::components::error::ErrorMessage;
+use crate::components::layout::use_title;
 use crate::components::seat_chart::SeatChart;
 use crate::format;
 use crate::{AppContext, Route};
@@ -58,6 +59,7 @@ pub fn ContractsPage() -> Html {
         let filter = filter.clone();
         Callback::from(move |f: ContractFilter| filter.set(f))
     };
+    use_title(String::new());
     html! {
         <>
             <h1>{"Learning Contracts"}</h1>

@@ -157,6 +157,7 @@ pub fn EnrolView(props: &EnrolViewProps) -> Html {
                 <h1>{"You are enrolled"}</h1>
                 <p role="status" id="enrolled">{format!("{} is enrolled in {}.", page.email, page.contract.name)}</p>
                 <ContractFacts page={page.clone()} />
+                <WhatNext page={page.clone()} />
             </section>
         },
         EnrolState::Ready(page) | EnrolState::Enrolling(page) | EnrolState::Refused(page, _) => {
@@ -200,7 +201,23 @@ pub fn EnrolView(props: &EnrolViewProps) -> Html {
             }
         }
     };
-    html! { <main id="main" class="page narrow student">{body}</main> }
+    let title = match &props.state {
+        EnrolState::Loading => "Your invitation",
+        EnrolState::BadLink(e) => bad_link_text(e).0,
+        EnrolState::Enrolled(_) => "You are enrolled",
+        _ => "You are invited",
+    };
+    crate::components::layout::use_title(title.to_owned());
+    // The product's header on the student's pages too (issue 28): where they are.
+    html! {
+        <>
+            <header class="top student-top">
+                <a class="skip" href="#main">{"Skip to content"}</a>
+                <span class="brand">{"Learning Contracts"}</span>
+            </header>
+            <main id="main" class="page narrow student">{body}</main>
+        </>
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -222,5 +239,30 @@ fn ContractFacts(props: &ContractFactsProps) -> Html {
                 <ul>{ for p.activities.iter().map(|a| html! { <li>{a.clone()}</li> }) }</ul>
             }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WhatNextProps {
+    page: InvitationPage,
+}
+
+/// After enrolling: what happens now, so the page is not a dead end (issue 28).
+#[component]
+fn WhatNext(props: &WhatNextProps) -> Html {
+    let page = &props.page;
+    html! {
+        <section aria-labelledby="next-heading" id="what-next">
+            <h2 id="next-heading">{"What comes next"}</h2>
+            <ul>
+                if page.activities.is_empty() {
+                    <li>{format!("Your place in {} is kept: its learning activities are open to you.", page.contract.name)}</li>
+                } else {
+                    <li>{format!("These learning activities are open to you: {}.", page.activities.join(", "))}</li>
+                }
+                <li>{format!("You sign in to them with {}. If you have not signed in before, the sign-in service mails you how to, at this address.", page.email)}</li>
+                <li>{format!("Questions about the programme go to {}, who invited you.", page.invited_by)}</li>
+            </ul>
+        </section>
     }
 }

@@ -4,6 +4,7 @@ use yew_router::prelude::*;
 
 #[component]
 pub fn NotFound() -> Html {
+    crate::components::layout::use_title("There is no page here".to_owned());
     html! {
         <main id="main" class="page narrow">
             <h1>{"There is no page here"}</h1>

@@ -15,6 +15,7 @@ pub fn Home() -> Html {
     if ctx.session.session.is_some() {
         return html! { <Redirect<Route> to={Route::Contracts} /> };
     }
+    crate::components::layout::use_title("Sign in".to_owned());
     let body = match &ctx.config.sign_in {
         SignIn::Local => html! { <LocalSignIn /> },
         SignIn::Cognito(_) => html! { <CognitoSignIn /> },

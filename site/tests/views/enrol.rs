@@ -32,6 +32,16 @@ fn the_student_page_shows_the_contract_and_asks_a_name_only_of_unregistered_addr
     let done = enrol_view(EnrolState::Enrolled(student_page(true, "enrolled")));
     assert!(text(&done).contains("You are enrolled"));
     assert!(text(&done).contains("new@example.com is enrolled in Nursing 2025."));
+    // Issue 28: no dead end: what comes next, under the product's header.
+    let next = text(&done);
+    assert!(next.contains("What comes next"), "{next}");
+    assert!(next.contains("These learning activities are open to you: Anatomy, Ethics."));
+    assert!(next.contains("You sign in to them with new@example.com."));
+    assert!(next.contains("Questions about the programme go to Ann Admin, who invited you."));
+    for html in [&done, &html] {
+        assert!(html.contains("<span class=\"brand\">Learning Contracts</span>"));
+        assert!(html.contains("href=\"#main\""));
+    }
 }
 
 #[test]

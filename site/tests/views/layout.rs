@@ -1,7 +1,7 @@
 //! The layout: the main navigation and a contract's tabs.
 
 use crate::helpers::*;
-use site::components::layout::{ContractHeader, Header, Tab};
+use site::components::layout::{ContractHeader, ContractUnavailable, Header, Tab};
 use yew::prelude::*;
 
 #[test]
@@ -33,4 +33,37 @@ fn the_contract_tabs_lead_to_mail_and_reminders() {
             .is_some(),
         "the current tab is marked"
     );
+}
+
+/// Issue 28: a contract one may not open is a page with a heading that says why, what to do,
+/// and the way back; never an error line alone.
+#[test]
+fn a_contract_that_cannot_be_opened_says_why_and_leads_back() {
+    for (status, code, heading, advice) in [
+        (
+            403,
+            "forbidden",
+            "You do not manage this learning contract",
+            "ask a system administrator to add you",
+        ),
+        (
+            404,
+            "contract_not_found",
+            "There is no such learning contract",
+            "may have been removed",
+        ),
+        (
+            500,
+            "internal",
+            "This learning contract could not be opened",
+            "Try again in a moment.",
+        ),
+    ] {
+        let error = problem(status, code, "Something went wrong.");
+        let html = render(move || html! { <ContractUnavailable {error} /> });
+        assert!(html.contains(&format!("<h1>{heading}</h1>")), "{html}");
+        assert!(text(&html).contains(advice), "{html}");
+        assert!(html.contains("href=\"/contracts\""), "{html}");
+        assert!(text(&html).contains("Back to your learning contracts"));
+    }
 }

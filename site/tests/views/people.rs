@@ -16,6 +16,13 @@ fn found(people: Vec<User>) -> PeopleState {
     }
 }
 
+fn page(users: Vec<User>, next_cursor: Option<&str>) -> UserList {
+    UserList {
+        users,
+        next_cursor: next_cursor.map(str::to_owned),
+    }
+}
+
 fn people_page(state: PeopleState, system_admin: bool, me: Option<&str>) -> String {
     let me = me.map(str::to_owned);
     render(move || {
@@ -257,7 +264,7 @@ fn the_add_form_is_labelled_and_shows_each_refusal_at_its_field() {
 fn the_people_reducer_adds_shows_and_changes_people() {
     let state = Rc::new(PeopleState::default())
         .reduce(PeopleAction::Search(String::new()))
-        .reduce(PeopleAction::Found(String::new(), Ok(people())))
+        .reduce(PeopleAction::Found(String::new(), Ok(page(people(), None))))
         .reduce(PeopleAction::EditName("Nia New".into()))
         .reduce(PeopleAction::EditEmail("nia@example.com".into()))
         .reduce(PeopleAction::Adding);
@@ -367,7 +374,7 @@ fn the_people_reducer_adds_shows_and_changes_people() {
     let state = state
         .reduce(PeopleAction::Search("ni".into()))
         .reduce(PeopleAction::Search("nia".into()))
-        .reduce(PeopleAction::Found("ni".into(), Ok(vec![])));
+        .reduce(PeopleAction::Found("ni".into(), Ok(page(vec![], None))));
     assert_eq!(state.people, None);
     assert!(state.rows.is_empty());
 }
@@ -377,4 +384,56 @@ fn only_system_administrators_get_the_people_page() {
     let html = people_page(found(people()), false, None);
     assert!(text(&html).contains("Only system administrators can manage people."));
     assert!(!html.contains("person-name") && !html.contains("person-ann-lee"));
+}
+
+/// Issue 28: the People page is not stuck at its first 50: "Show more people" adds the next
+/// page below, while more match, and says so.
+#[test]
+fn more_people_come_page_after_page() {
+    let all = people();
+    let state = Rc::new(PeopleState::default())
+        .reduce(PeopleAction::Search(String::new()))
+        .reduce(PeopleAction::Found(
+            String::new(),
+            Ok(page(all[..2].to_vec(), Some("c1"))),
+        ));
+    assert_eq!(state.more.as_deref(), Some("c1"));
+    let html = people_view(state.as_ref().clone(), None);
+    assert!(text(&html).contains("so far; more below"), "{html}");
+    assert!(text(&html).contains("Show more people"));
+    let loading = state.reduce(PeopleAction::LoadingMore);
+    let html = people_view(loading.as_ref().clone(), None);
+    assert!(tag(&html, "people-more").contains("disabled"));
+    // An answer for another search is dropped; this one's is added below, once each.
+    let stale = loading.clone().reduce(PeopleAction::FoundMore(
+        "x".into(),
+        Ok(page(all.clone(), None)),
+    ));
+    assert_eq!(stale.people.as_ref().unwrap().as_ref().unwrap().len(), 2);
+    let more = loading.reduce(PeopleAction::FoundMore(
+        String::new(),
+        Ok(page(all.clone(), None)),
+    ));
+    assert_eq!(
+        more.people.as_ref().unwrap().as_ref().unwrap().len(),
+        all.len()
+    );
+    assert_eq!(more.more, None);
+    let html = people_view(more.as_ref().clone(), None);
+    assert!(!html.contains("people-more") && !text(&html).contains("more below"));
+    // A failed page says so and can be tried again.
+    let failed = Rc::new(PeopleState::default())
+        .reduce(PeopleAction::Search(String::new()))
+        .reduce(PeopleAction::Found(
+            String::new(),
+            Ok(page(all[..1].to_vec(), Some("c1"))),
+        ))
+        .reduce(PeopleAction::LoadingMore)
+        .reduce(PeopleAction::FoundMore(
+            String::new(),
+            Err(problem(503, "busy", "The service is busy.")),
+        ));
+    let html = people_view(failed.as_ref().clone(), None);
+    assert!(text(&html).contains("Could not load more people"));
+    assert!(!tag(&html, "people-more").contains("disabled"));
 }

@@ -227,7 +227,8 @@ pub async fn the_preview_merges_the_text(page: &Page, tag: &str) {
     // Issue 28: the admin's own text stands alone: no fixed greeting before it, and the
     // editor says what every mail adds.
     assert!(!text.contains("Hello"), "{text}");
-    page.text_with("#mail-frame", "Your text stands alone").await;
+    page.text_with("#mail-frame", "Your text stands alone")
+        .await;
     assert!(!page.present("#mail-subject-error").await);
     page.id("preview-html").await;
     let mut button = Value::Null;

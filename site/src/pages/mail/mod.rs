@@ -17,7 +17,7 @@ use crate::api::{
     TestMailQueued,
 };
 use crate::components::error::ErrorMessage;
-use crate::components::layout::{ContractHeader, Tab};
+use crate::components::layout::{ContractHeader, ContractUnavailable, Tab};
 use crate::pages::use_contract;
 use crate::AppContext;
 use chrono::{DateTime, Duration, Utc};
@@ -96,9 +96,7 @@ pub fn MailPage(props: &MailPageProps) -> Html {
     };
     let contract = match &contract {
         None => return html! { <p role="status">{"Loading the contract…"}</p> },
-        Some(Err(e)) => {
-            return html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> }
-        }
+        Some(Err(e)) => return html! { <ContractUnavailable error={e.clone()} /> },
         Some(Ok(c)) => c.clone(),
     };
     let inviter = ctx

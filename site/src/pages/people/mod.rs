@@ -12,7 +12,7 @@ pub use add::*;
 pub use state::*;
 pub use view::*;
 
-use crate::api::{ApiError, NewPerson, PersonAdded, User};
+use crate::api::{ApiError, NewPerson, PersonAdded, User, UserList};
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
@@ -38,8 +38,23 @@ pub fn PeoplePage() -> Html {
             state.dispatch(PeopleAction::Search(q.clone()));
             let query = q.clone();
             ctx.call(
-                move |api| async move { api.users(&query).await },
+                move |api| async move { api.users_page(&query, None).await },
                 move |result| state.dispatch(PeopleAction::Found(q, result)),
+            );
+        })
+    };
+    let on_more = {
+        let (ctx, state) = (ctx.clone(), state.clone());
+        Callback::from(move |_: ()| {
+            let (ctx, state) = (ctx.clone(), state.clone());
+            let (q, Some(cursor)) = (state.query.clone(), state.more.clone()) else {
+                return;
+            };
+            state.dispatch(PeopleAction::LoadingMore);
+            let query = q.clone();
+            ctx.call(
+                move |api| async move { api.users_page(&query, Some(&cursor)).await },
+                move |result| state.dispatch(PeopleAction::FoundMore(q, result)),
             );
         })
     };
@@ -86,6 +101,6 @@ pub fn PeoplePage() -> Html {
     };
     let me = ctx.session.session.as_ref().and_then(|s| s.user_id.clone());
     html! {
-        <PeopleView state={(*state).clone()} {system_admin} {me} {dispatch} {on_search} {on_add} {on_change} />
+        <PeopleView state={(*state).clone()} {system_admin} {me} {dispatch} {on_search} {on_more} {on_add} {on_change} />
     }
 }

@@ -2,9 +2,6 @@
 
 use super::*;
 
-/// How many people one search shows.
-pub const SEARCH_LIMIT: u32 = 50;
-
 /// A change of a person's system administration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -158,6 +155,11 @@ pub struct PeopleState {
     pub query: String,
     /// `None` while the search runs.
     pub people: Option<Result<Vec<User>, ApiError>>,
+    /// Where the next page of this search starts, when more people match (issue 28: "Show
+    /// more" instead of the first 50 only).
+    pub more: Option<String>,
+    /// The next page is being fetched, or failed.
+    pub more_state: Option<Result<(), ApiError>>,
     /// By user id.
     pub rows: BTreeMap<String, RowState>,
     pub form: AddForm,
@@ -168,7 +170,11 @@ pub struct PeopleState {
 pub enum PeopleAction {
     Search(String),
     /// Results for the query they were asked with (answers to older queries are dropped).
-    Found(String, Result<Vec<User>, ApiError>),
+    Found(String, Result<UserList, ApiError>),
+    /// "Show more": the next page is asked for.
+    LoadingMore,
+    /// The next page of the search `query`, added below the others.
+    FoundMore(String, Result<UserList, ApiError>),
     EditName(String),
     EditEmail(String),
     Adding,
@@ -216,13 +222,41 @@ impl Reducible for PeopleState {
             PeopleAction::Search(q) => {
                 s.query = q;
                 s.people = None;
+                s.more = None;
+                s.more_state = None;
                 s.rows.clear();
             }
             PeopleAction::Found(q, result) => {
                 if q != s.query || s.people.is_some() {
                     return self;
                 }
-                s.people = Some(result);
+                match result {
+                    Ok(page) => {
+                        s.people = Some(Ok(page.users));
+                        s.more = page.next_cursor;
+                    }
+                    Err(e) => s.people = Some(Err(e)),
+                }
+            }
+            PeopleAction::LoadingMore => s.more_state = Some(Ok(())),
+            PeopleAction::FoundMore(q, result) => {
+                if q != s.query || s.more_state != Some(Ok(())) {
+                    return self;
+                }
+                match (result, &mut s.people) {
+                    (Ok(page), Some(Ok(list))) => {
+                        // Someone added or changed meanwhile is shown once.
+                        for user in page.users {
+                            if !list.iter().any(|u| u.id == user.id) {
+                                list.push(user);
+                            }
+                        }
+                        s.more = page.next_cursor;
+                        s.more_state = None;
+                    }
+                    (Err(e), _) => s.more_state = Some(Err(e)),
+                    _ => return self,
+                }
             }
             PeopleAction::EditName(name) => s.form.name = name,
             PeopleAction::EditEmail(email) => s.form.email = email,

@@ -12,12 +12,16 @@ pub struct PeopleViewProps {
     pub me: Option<String>,
     pub dispatch: Callback<PeopleAction>,
     pub on_search: Callback<String>,
+    /// "Show more": the next page of the search.
+    #[prop_or_default]
+    pub on_more: Callback<()>,
     pub on_add: Callback<NewPerson>,
     pub on_change: Callback<(User, Change)>,
 }
 
 #[component]
 pub fn PeopleView(props: &PeopleViewProps) -> Html {
+    crate::components::layout::use_title("People".to_owned());
     if !props.system_admin {
         return html! {
             <>
@@ -46,9 +50,10 @@ pub fn PeopleView(props: &PeopleViewProps) -> Html {
                     },
                     Some(Ok(people)) => html! {
                         <>
-                            <p class="hint" role="status" id="people-count">{count_text(people.len(), &s.query)}</p>
+                            <p class="hint" role="status" id="people-count">{count_text(people.len(), &s.query, s.more.is_some())}</p>
                             <PeopleTable people={people.clone()} rows={s.rows.clone()} me={props.me.clone()}
                                 dispatch={props.dispatch.clone()} on_change={props.on_change.clone()} />
+                            {more_button(s, &props.on_more)}
                         </>
                     },
                 }}
@@ -57,13 +62,28 @@ pub fn PeopleView(props: &PeopleViewProps) -> Html {
     }
 }
 
-pub(super) fn count_text(n: usize, query: &str) -> String {
+/// "Show more people" while more match, with what became of the last try.
+fn more_button(s: &PeopleState, on_more: &Callback<()>) -> Html {
+    if s.more.is_none() {
+        return html! {};
+    }
+    let loading = s.more_state == Some(Ok(()));
+    let onclick = on_more.reform(|_: MouseEvent| ());
+    html! {
+        <p class="more">
+            <button type="button" id="people-more" disabled={loading} {onclick}>
+                {if loading { "Loading more people…" } else { "Show more people" }}
+            </button>
+            if let Some(Err(e)) = &s.more_state {
+                <ErrorMessage error={e.clone()} context="Could not load more people" />
+            }
+        </p>
+    }
+}
+
+pub(super) fn count_text(n: usize, query: &str, more: bool) -> String {
     let people = format::people(n as u64);
-    let more = if n as u32 >= SEARCH_LIMIT {
-        " (the first ones; search to narrow them down)"
-    } else {
-        ""
-    };
+    let more = if more { " so far; more below" } else { "" };
     let verb = if n == 1 { "matches" } else { "match" };
     if query.is_empty() {
         format!("{people} shown{more}.")

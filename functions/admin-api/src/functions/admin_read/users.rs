@@ -44,7 +44,20 @@ pub async fn search(app: &App, call: &Call<'_>) -> Result<Response<Body>, Proble
         }
         limit = limit.min(SEARCH_MAX_PEOPLE);
     }
-    let users = app.people.search_users(&q, limit).await?;
+    // System administrators page through everyone (the People page); contract admins get one
+    // short page to pick from (issue 26).
+    let cursor = match caller.system_admin {
+        true => http::query(req, "cursor").filter(|c| !c.is_empty()),
+        false => None,
+    };
+    let page = app
+        .people
+        .search_users_page(&q, limit, cursor.as_deref())
+        .await?;
+    let (users, next_cursor) = match caller.system_admin {
+        true => (page.users, page.next_cursor),
+        false => (page.users, None),
+    };
     let shown = if caller.system_admin {
         views::user
     } else {
@@ -54,6 +67,7 @@ pub async fn search(app: &App, call: &Call<'_>) -> Result<Response<Body>, Proble
         StatusCode::OK,
         &wire::UserList {
             users: users.iter().map(shown).collect(),
+            next_cursor,
         },
     ))
 }

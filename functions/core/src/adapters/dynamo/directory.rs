@@ -8,6 +8,8 @@ use crate::ports::*;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use chrono::{DateTime, Utc};
 
 /// Pages a directory search reads at most; the USERS partition is searched by prefix first.
@@ -509,11 +511,20 @@ impl PeopleStore for DynamoStore {
             .filter(|u| u.email_verified && u.email.identity() == identity))
     }
 
-    async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<User>, StoreError> {
+    async fn search_users_page(
+        &self,
+        query: &str,
+        limit: usize,
+        cursor: Option<&str>,
+    ) -> Result<UserPage, StoreError> {
         let q = query.trim().to_lowercase();
         let limit = limit.clamp(1, 200);
-        let mut users = Vec::new();
-        let mut start = None;
+        // A cursor names the last person of the previous page: their id and address.
+        let mut start = match cursor {
+            None => None,
+            Some(c) => Some(user_cursor_key(c).ok_or(StoreError::BadCursor)?),
+        };
+        let mut users: Vec<User> = Vec::new();
         for _ in 0..MAX_SEARCH_PAGES {
             let mut request = self
                 .client()
@@ -529,18 +540,36 @@ impl PeopleStore for DynamoStore {
                     .expression_attribute_values(":q", s(&q));
             }
             let out = request.send().await.map_err(db_error)?;
-            for item in out.items() {
+            let mut items = out.items().iter();
+            for item in items.by_ref() {
                 users.push(user_from(item)?);
                 if users.len() == limit {
-                    return Ok(users);
+                    break;
                 }
             }
             start = out.last_evaluated_key().cloned();
+            if users.len() == limit {
+                // More may follow: from this page's last person (the rest of the query page
+                // is read again by the next call).
+                let more = items.next().is_some() || start.is_some();
+                let last = users.last().expect("limit is at least 1");
+                let next_cursor = more.then(|| user_cursor(last));
+                return Ok(UserPage { users, next_cursor });
+            }
             if start.is_none() {
-                break;
+                return Ok(UserPage {
+                    users,
+                    next_cursor: None,
+                });
             }
         }
-        Ok(users)
+        // Read as many pages as one call may: hand back where to go on from.
+        let next_cursor = start.as_ref().and_then(|key| {
+            let (pk, identity) = (key.get("pk")?.as_s().ok()?, key.get("gsi1sk")?.as_s().ok()?);
+            let id = UserId::parse(pk.strip_prefix("USER#")?).ok()?;
+            Some(URL_SAFE_NO_PAD.encode(format!("{id}\n{identity}")))
+        });
+        Ok(UserPage { users, next_cursor })
     }
 }
 
@@ -741,4 +770,23 @@ impl ImportStore for DynamoStore {
             .map(import_from)
             .collect::<Result<_, _>>()?)
     }
+}
+
+/// The cursor after `user`: their id and address, which make the index position.
+fn user_cursor(user: &User) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}\n{}", user.id, user.email.identity()))
+}
+
+/// The index position a cursor names; `None` for a cursor this store did not make.
+fn user_cursor_key(cursor: &str) -> Option<Item> {
+    let text = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
+    let (id, identity) = text.split_once('\n')?;
+    let id = UserId::parse(id).ok()?;
+    let identity = EmailAddress::parse(identity).ok()?;
+    Some(Item::from([
+        ("pk".into(), s(user_pk(&id))),
+        ("sk".into(), s(USER_SK)),
+        ("gsi1pk".into(), s(USERS_GSI1PK)),
+        ("gsi1sk".into(), s(identity.identity())),
+    ]))
 }
