@@ -263,12 +263,14 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
     }
 }
 
-/// The addresses typed for "Revoke by email address": one a line (commas and semicolons also
-/// separate them), blanks skipped.
-fn addresses_in(text: &str) -> Vec<String> {
+/// Addresses typed or pasted (for "Revoke by email address", and "Paste addresses" on the Add
+/// tab), as Canvas takes them: one a line, or separated by commas or semicolons; trimmed, blanks
+/// skipped, each once whatever its case (the first spelling kept).
+pub fn addresses_in(text: &str) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
     text.split(['\n', ',', ';'])
         .map(str::trim)
-        .filter(|s| !s.is_empty())
+        .filter(|s| !s.is_empty() && seen.insert(s.to_lowercase()))
         .map(str::to_owned)
         .collect()
 }

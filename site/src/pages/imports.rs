@@ -1,7 +1,8 @@
 //! `/contracts/:id/imports`: the contract's CSV imports, newest first, each with its status and
-//! counts; "Show report" loads one import's first bad rows and the link to its full report.
+//! counts (a check's as what would be); "Show report" loads one import's first bad rows and the
+//! link to its full report.
 
-use crate::api::{ApiError, Import};
+use crate::api::{ApiError, Import, ImportMode};
 use crate::components::error::ErrorMessage;
 use crate::components::import_report::{state_text, ImportReport};
 use crate::components::layout::{ContractHeader, Tab};
@@ -65,6 +66,15 @@ pub fn ImportsPage(props: &ImportsPageProps) -> Html {
     }
 }
 
+/// " · 2 invited · 3 not invited"; a check invited nobody, so it says what would be.
+fn counts_line(mode: ImportMode, invited: u64, not_invited: u64) -> String {
+    let (invited, not_invited) = (format::count(invited), format::count(not_invited));
+    match mode {
+        ImportMode::Invite => format!(" · {invited} invited · {not_invited} not invited"),
+        ImportMode::Check => format!(" · {invited} would be invited · {not_invited} would not be"),
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ImportListProps {
     pub imports: Vec<Import>,
@@ -95,9 +105,9 @@ pub fn ImportList(props: &ImportListProps) -> Html {
                             {format!("Uploaded {}", format::date_time(&import.created_at))}
                             if let Some(by) = &import.created_by_name { {format!(" by {by}")} }
                         </p>
-                        <p>
+                        <p id={format!("import-counts-{}", import.id)}>
                             <strong>{state_text(import)}</strong>
-                            {format!(" · {} invited · {} not invited", format::count(invited), format::count(not_invited))}
+                            {counts_line(import.mode, invited, not_invited)}
                         </p>
                         {match props.reports.get(&import.id) {
                             Some(Ok(full)) => html! { <ImportReport import={full.clone()} /> },

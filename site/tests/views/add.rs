@@ -1,11 +1,12 @@
-//! The Add page: the two ways to add people, picking users, Step 2 of 2 (activities), and a CSV
-//! upload's progress, import and check; what the send did and what next; the page's reducer.
+//! The Add page: the three ways to add people, picking users, pasting addresses, Step 2 of 2
+//! (activities), a check that says nothing is sent, and a CSV upload's progress, import and
+//! check; what the send did and what next; the page's reducer.
 
 use crate::helpers::*;
 use site::api::*;
 use site::pages::add::{
     method_panel, sent_view, what_next, AddAction, AddState, AddStep, CsvProgress, CsvProgressView,
-    Method, MethodTabs, Sent, UserPicker,
+    Method, MethodTabs, Sent, UserPicker, EXAMPLE_CSV,
 };
 use std::rc::Rc;
 use yew::prelude::*;
@@ -65,14 +66,128 @@ fn step_2_of_2_appears_only_for_a_voucher_with_several_activities() {
     assert!(!text(&add_step(contract("voucher", 3, "active"), None, vec![])).contains("Add Users"));
 }
 
+/// The step for a file that is only checked (issue 28): it says so, and sends nothing.
+fn check_step(c: Contract, chosen: Vec<String>) -> String {
+    let people = Some("the addresses in check.csv".to_owned());
+    render(move || {
+        html! {
+            <AddStep contract={c} {people} {chosen} check=true on_toggle_activity={Callback::noop()}
+                on_all={Callback::noop()} on_add={Callback::noop()} />
+        }
+    })
+}
+
 #[test]
-fn the_two_ways_to_add_people_are_labelled() {
+fn a_file_only_checked_says_that_nothing_is_sent() {
+    let one = check_step(contract("voucher", 1, "active"), vec![]);
+    let t = text(&one);
+    assert!(
+        text_between(&one, "<h3", "</h3>").contains("Check the addresses in check.csv"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Nothing is sent: you see what would happen first."),
+        "{t}"
+    );
+    assert!(text_between(&one, "id=\"add-users\"", "</button>").contains("Check the file"));
+    assert!(
+        !t.contains("Add Users") && !t.contains("Invite the addresses"),
+        "{t}"
+    );
+
+    let several = check_step(contract("voucher", 3, "active"), vec!["a1".into()]);
+    let t = text(&several);
+    assert!(
+        t.contains("Step 2 of 2: check the addresses in check.csv"),
+        "{t}"
+    );
+    assert!(t.contains("Nothing is sent: you see what would happen first."));
+    assert!(text_between(&several, "id=\"add-users\"", "</button>").contains("Check the file"));
+    assert!(!t.contains("Add Users"), "{t}");
+
+    // Only a CSV file with "Check the file first" ticked is a check.
+    let ticked = Rc::new(AddState::new(false)).reduce(AddAction::CheckFirst(true));
+    assert!(ticked.checking());
+    let pasting = ticked.reduce(AddAction::ChooseMethod(Method::Paste));
+    assert!(!pasting.checking());
+}
+
+#[test]
+fn the_three_ways_to_add_people_are_labelled() {
     let html =
         render(|| html! { <MethodTabs method={Method::Directory} on_change={Callback::noop()} /> });
     assert!(text(&html).contains("Upload CSV"));
+    assert!(text(&html).contains("Paste addresses"));
     assert!(text(&html).contains("Select individual users"));
     assert!(tag(&html, "method-users").contains("aria-selected=\"true\""));
     assert!(tag(&html, "method-csv").contains("aria-selected=\"false\""));
+    assert!(tag(&html, "method-paste").contains("aria-controls=\"method-panel\""));
+}
+
+/// Addresses pasted as Canvas takes them: one a line, or separated by commas or semicolons.
+#[test]
+fn pasted_addresses_are_split_trimmed_and_each_invited_once() {
+    let pasted = |text: &str| {
+        Rc::new(AddState::new(false))
+            .reduce(AddAction::ChooseMethod(Method::Paste))
+            .reduce(AddAction::Paste(text.into()))
+    };
+    let s = pasted(" ann@example.com, bo@example.com;\r\n\n ANN@example.com ;cy@example.com,,\n");
+    assert_eq!(
+        s.pasted_addresses(),
+        ["ann@example.com", "bo@example.com", "cy@example.com"]
+    );
+    assert_eq!(s.people().as_deref(), Some("the 3 addresses pasted"));
+    let html = panel((*s).clone(), 3);
+    assert!(tag(&html, "method-panel").contains("aria-labelledby=\"method-paste\""));
+    assert!(html.contains("<label for=\"paste-addresses\">Paste addresses</label>"));
+    assert!(tag(&html, "paste-addresses").contains("aria-describedby=\"paste-help paste-found\""));
+    let t = text(&html);
+    assert!(
+        t.contains("3 addresses found.") && t.contains("separated by commas or semicolons"),
+        "{t}"
+    );
+    assert!(!html.contains("csv-file") && !html.contains("user-search"));
+
+    assert_eq!(
+        pasted("ann@example.com").people().as_deref(),
+        Some("the address pasted")
+    );
+    assert_eq!(pasted(" ;\n, ").people(), None, "nothing to invite yet");
+
+    // Over a request's limit: refused here, nothing offered to send.
+    let many: Vec<String> = (0..1001).map(|i| format!("p{i}@example.com")).collect();
+    let s = pasted(&many.join("\n"));
+    assert_eq!(s.people(), None);
+    let t = text(&panel((*s).clone(), 3));
+    assert!(
+        t.contains("That is 1,001 addresses: at most 1,000 can be invited at a time."),
+        "{t}"
+    );
+
+    // Add more people starts with an empty box.
+    assert!(s.reduce(AddAction::AddMore).pasted.is_empty());
+}
+
+#[test]
+fn the_csv_picker_offers_an_example_file() {
+    let csv = panel(AddState::new(false), 3);
+    let link = tag(&csv, "example-csv");
+    assert!(link.contains("download=\"example.csv\""), "{link}");
+    assert!(link.contains(&format!("href=\"{EXAMPLE_CSV}\"")), "{link}");
+    assert!(text(&csv).contains("Download an example CSV"));
+    // Three addresses, one a line, no header row.
+    let file = EXAMPLE_CSV
+        .strip_prefix("data:text/csv;charset=utf-8,")
+        .unwrap()
+        .replace("%40", "@")
+        .replace("%0A", "\n");
+    let lines: Vec<&str> = file.lines().collect();
+    assert_eq!(lines.len(), 3, "{file}");
+    assert!(
+        lines.iter().all(|l| l.contains('@') && !l.contains(',')),
+        "{file}"
+    );
 }
 
 fn user_picker(found: Vec<User>, selected: Vec<User>, min_query: usize) -> String {

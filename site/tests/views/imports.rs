@@ -59,3 +59,34 @@ fn a_stalled_import_says_why_and_what_to_do() {
     };
     assert!(!running.is_finished());
 }
+
+/// A check invited nobody: the list says what would be (issue 28).
+#[test]
+fn a_check_in_the_imports_list_says_what_would_be() {
+    let check = Import {
+        file_name: Some("check.csv".into()),
+        rows_read: 5,
+        mode: ImportMode::Check,
+        counts: ImportCounts {
+            invited: 2,
+            already_enrolled: 2,
+            address_blocked: 1,
+            ..ImportCounts::default()
+        },
+        ..new_import("chk", ImportState::Done, None)
+    };
+    let html = import_list(vec![check, done_import()]);
+    let checked = text_between(&html, "id=\"import-counts-chk\"", "</p>");
+    assert!(
+        checked.contains(
+            "Checked: 5 rows read; nothing was sent · 2 would be invited · 3 would not be"
+        ),
+        "{checked}"
+    );
+    assert!(!checked.contains("not invited"), "{checked}");
+    let imported = text_between(&html, "id=\"import-counts-imp1\"", "</p>");
+    assert!(
+        imported.contains("Done: 2,000 rows read · 1,990 invited · 10 not invited"),
+        "{imported}"
+    );
+}

@@ -1,5 +1,5 @@
 //! What the tab's buttons do beyond changing its state: search the directory, invite the people
-//! picked, import (or check) a CSV file, invite the people a check found.
+//! picked or the addresses pasted, import (or check) a CSV file, invite the people a check found.
 
 use super::*;
 
@@ -30,8 +30,8 @@ pub(super) fn all_activities(
     })
 }
 
-/// Add Users: invites the people picked from the directory, or imports the CSV file (only
-/// checks it, when asked to check first), for the activities chosen.
+/// Add Users: invites the people picked from the directory or the addresses pasted, or imports
+/// the CSV file (only checks it, when asked to check first), for the activities chosen.
 pub(super) fn add_users(
     ctx: &AppContext,
     contract: &Contract,
@@ -44,6 +44,15 @@ pub(super) fn add_users(
         Method::Directory => {
             let people = api::AddInvitations {
                 user_ids: state.selected.iter().map(|u| u.id.clone()).collect(),
+                activities,
+                ..Default::default()
+            };
+            invite_people(ctx, &contract.id, people, dispatch)
+        }
+        // The way the directory's people go: each address's outcome comes back per person.
+        Method::Paste => {
+            let people = api::AddInvitations {
+                emails: state.pasted_addresses(),
                 activities,
                 ..Default::default()
             };

@@ -1,5 +1,5 @@
 //! `/contracts/:id/add`: Add Invitations. Step 1 chooses the people, by CSV file (picker or
-//! drag-and-drop) or from the directory (search, tick, Submit). A voucher with several
+//! drag-and-drop), by addresses pasted, or from the directory (search, tick, Submit). A voucher with several
 //! activities then asks for them ("Step 2 of 2"). Add Users sends; the results per person (or the
 //! import's progress and report, for a file) are shown here.
 
@@ -18,6 +18,7 @@ pub use step::*;
 use crate::api::{
     self, AddResult, ApiError, Contract, Import, ImportMode, ImportState, Phase, User,
 };
+use crate::components::bulk_actions::addresses_in;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
 use crate::components::import_report::ImportReport;
@@ -31,7 +32,7 @@ use crate::{AppContext, Route};
 use invitations_domain::user::{SEARCH_MAX_PEOPLE, SEARCH_MIN_LETTERS};
 use std::cell::Cell;
 use std::rc::Rc;
-use web_sys::{DragEvent, File, HtmlInputElement};
+use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -97,7 +98,7 @@ pub(super) fn AddInvitations(props: &AddInvitationsProps) -> Html {
             if !finished {
                 <MethodTabs method={state.method} on_change={dispatch.reform(AddAction::ChooseMethod)} disabled={state.busy()} />
                 {method_panel(&state, &dispatch, if everyone { 0 } else { SEARCH_MIN_LETTERS }, search)}
-                <AddStep contract={contract.clone()} people={state.people()} chosen={state.chosen.clone()} busy={state.busy()}
+                <AddStep contract={contract.clone()} people={state.people()} chosen={state.chosen.clone()} busy={state.busy()} check={state.checking()}
                     on_toggle_activity={dispatch.reform(AddAction::ToggleActivity)}
                     on_all={all_activities(contract, &dispatch)} {on_add} />
             }

@@ -1,5 +1,5 @@
-//! The ways to add people: the tabs, the chosen way's panel (the CSV picker, or the directory's
-//! user picker).
+//! The ways to add people: the tabs, the chosen way's panel (the CSV picker, the addresses
+//! pasted, or the directory's user picker).
 
 use super::*;
 
@@ -26,13 +26,15 @@ pub fn MethodTabs(props: &MethodTabsProps) -> Html {
     html! {
         <div class="method-tabs" role="tablist" aria-label="How to add people">
             {tab(Method::Csv, "method-csv", "Upload CSV")}
+            {tab(Method::Paste, "method-paste", "Paste addresses")}
             {tab(Method::Directory, "method-users", "Select individual users")}
         </div>
     }
 }
 
-/// The chosen way's tab panel: a CSV file (and whether to check it first), or people from the
-/// directory, who need `min_query` letters to search for (see `UserPickerProps::min_query`).
+/// The chosen way's tab panel: a CSV file (and whether to check it first), addresses pasted, or
+/// people from the directory, who need `min_query` letters to search for (see
+/// `UserPickerProps::min_query`).
 pub fn method_panel(
     state: &AddState,
     dispatch: &Callback<AddAction>,
@@ -40,8 +42,13 @@ pub fn method_panel(
     on_search: Callback<String>,
 ) -> Html {
     let busy = state.busy();
+    let tab = match state.method {
+        Method::Csv => "method-csv",
+        Method::Paste => "method-paste",
+        Method::Directory => "method-users",
+    };
     html! {
-        <div role="tabpanel" id="method-panel" aria-labelledby={if state.method == Method::Csv { "method-csv" } else { "method-users" }}>
+        <div role="tabpanel" id="method-panel" aria-labelledby={tab}>
             {match state.method {
                 Method::Csv => html! {
                     <>
@@ -49,6 +56,7 @@ pub fn method_panel(
                         {check_first(state.check_first, busy, dispatch)}
                     </>
                 },
+                Method::Paste => paste_addresses(state, busy, dispatch),
                 Method::Directory => html! {
                     <UserPicker found={state.found.clone()} selected={state.selected.clone()} submitted={state.submitted}
                         {min_query} {on_search} on_toggle={dispatch.reform(AddAction::ToggleUser)}
@@ -76,6 +84,43 @@ fn check_first(checked: bool, disabled: bool, dispatch: &Callback<AddAction>) ->
         </p>
     }
 }
+
+/// "Paste addresses": a list copied from anywhere, read as Canvas reads one; how many were found
+/// is said as they are pasted, and a list over a request's limit is refused here.
+fn paste_addresses(state: &AddState, disabled: bool, dispatch: &Callback<AddAction>) -> Html {
+    let oninput = dispatch.reform(|e: InputEvent| {
+        AddAction::Paste(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+    });
+    let found = state.pasted_addresses().len();
+    let (class, said) = match found {
+        0 => ("hint", String::new()),
+        n if n > MAX_PASTED => (
+            "error",
+            format!(
+                "That is {} addresses: at most {} can be invited at a time. Paste fewer, or upload them as a CSV file.",
+                format::count(n as u64),
+                format::count(MAX_PASTED as u64)
+            ),
+        ),
+        1 => ("hint", "1 address found.".into()),
+        n => ("hint", format!("{} addresses found.", format::count(n as u64))),
+    };
+    html! {
+        <div class="paste">
+            <label for="paste-addresses">{"Paste addresses"}</label>
+            <textarea id="paste-addresses" rows="6" value={state.pasted.clone()} {disabled} {oninput}
+                autocomplete="off" spellcheck="false" aria-describedby="paste-help paste-found" />
+            <p id="paste-help" class="hint">
+                {"One per line, or separated by commas or semicolons; each address is invited once. At most 1,000 at a time."}
+            </p>
+            <p id="paste-found" {class} role="status">{said}</p>
+        </div>
+    }
+}
+
+/// A file to start from: three made-up addresses, one a line, no header row.
+pub const EXAMPLE_CSV: &str =
+    "data:text/csv;charset=utf-8,ada%40example.com%0Abrook%40example.com%0Achen%40example.com%0A";
 
 #[derive(Properties, PartialEq)]
 pub struct CsvPickerProps {
@@ -132,7 +177,8 @@ pub fn CsvPicker(props: &CsvPickerProps) -> Html {
             <input id="csv-file" type="file" accept=".csv,text/csv" disabled={props.disabled} {onchange}
                 aria-describedby="csv-help" />
             <p id="csv-help" class="hint">
-                {"or drop it here. One email address per row in the first column, no header row. Registered and unregistered addresses both work."}
+                {"or drop it here. One email address per row in the first column, no header row. Registered and unregistered addresses both work. "}
+                <a id="example-csv" href={EXAMPLE_CSV} download="example.csv">{"Download an example CSV"}</a>
             </p>
             if let Some(name) = &props.file_name {
                 <p class="chosen" role="status">{"Chosen: "}<strong>{name.clone()}</strong></p>

@@ -1,13 +1,19 @@
 //! What the Add Invitations tab holds, and its reducer: the way of adding, the people picked
-//! from the directory or the CSV file chosen, a voucher's activities, the send and the import.
+//! from the directory, the addresses pasted or the CSV file chosen, a voucher's activities, the
+//! send and the import.
 
 use super::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     Csv,
+    Paste,
     Directory,
 }
+
+/// The most people one request may invite (the API's limit): more pasted addresses are refused
+/// here, before anything is sent.
+pub const MAX_PASTED: usize = 1000;
 
 /// A CSV file's way from the browser to a finished import.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +51,8 @@ pub struct AddState {
     pub progress: CsvProgress,
     /// Check the file first: nothing is written until "Invite these".
     pub check_first: bool,
+    /// The text in "Paste addresses", as typed.
+    pub pasted: String,
     /// The activities chosen in Step 2 (a voucher with several).
     pub chosen: Vec<String>,
     pub sent: Sent,
@@ -60,6 +68,8 @@ pub enum AddAction {
     SubmitPeople,
     ChooseFile(File),
     CheckFirst(bool),
+    /// "Paste addresses" now holds this text.
+    Paste(String),
     /// Ticks an activity not ticked, else unticks it.
     ToggleActivity(String),
     /// "All activities": every one of them, or none.
@@ -87,6 +97,7 @@ impl AddState {
             file_name: None,
             progress: CsvProgress::Idle,
             check_first: false,
+            pasted: String::new(),
             chosen: Vec::new(),
             sent: Sent::Nothing,
         }
@@ -106,7 +117,8 @@ impl AddState {
             )
     }
 
-    /// Who will be invited, once chosen: "3 people selected", "the addresses in list.csv".
+    /// Who will be invited, once chosen: "3 people selected", "the addresses in list.csv", "the
+    /// 4 addresses pasted" (none over the limit of a request).
     pub fn people(&self) -> Option<String> {
         match self.method {
             Method::Directory if self.submitted && !self.selected.is_empty() => Some(format!(
@@ -117,8 +129,26 @@ impl AddState {
                 .file_name
                 .clone()
                 .map(|name| format!("the addresses in {name}")),
+            Method::Paste => match self.pasted_addresses().len() {
+                0 => None,
+                1 => Some("the address pasted".into()),
+                n if n <= MAX_PASTED => {
+                    Some(format!("the {} addresses pasted", format::count(n as u64)))
+                }
+                _ => None,
+            },
             _ => None,
         }
+    }
+
+    /// The addresses pasted: split, trimmed, each once.
+    pub fn pasted_addresses(&self) -> Vec<String> {
+        addresses_in(&self.pasted)
+    }
+
+    /// A CSV file to be checked only: the step says that nothing is sent.
+    pub fn checking(&self) -> bool {
+        self.method == Method::Csv && self.check_first
     }
 
     /// The activities to invite to: only a contract that asks for them gets any.
@@ -161,6 +191,7 @@ impl AddState {
         self.submitted = false;
         self.file = None;
         self.file_name = None;
+        self.pasted.clear();
         self.progress = CsvProgress::Idle;
         self.sent = Sent::Nothing;
     }
@@ -179,6 +210,7 @@ impl Reducible for AddState {
             AddAction::SubmitPeople => s.submitted = true,
             AddAction::ChooseFile(file) => s.choose_file(file),
             AddAction::CheckFirst(on) => s.check_first = on,
+            AddAction::Paste(text) => s.pasted = text,
             AddAction::ToggleActivity(id) => s.toggle_activity(id),
             AddAction::ChooseActivities(ids) => s.chosen = ids,
             AddAction::Progress(progress) => s.progress = *progress,

@@ -11,13 +11,16 @@ pub struct AddStepProps {
     pub chosen: Vec<String>,
     #[prop_or_default]
     pub busy: bool,
+    /// The file is only checked: the step says that nothing is sent.
+    #[prop_or_default]
+    pub check: bool,
     pub on_toggle_activity: Callback<String>,
     pub on_all: Callback<bool>,
     pub on_add: Callback<()>,
 }
 
 /// The last step: which activities (only a voucher with several asks: "Step 2 of 2"), then
-/// Add Users.
+/// Add Users; or, for a file only checked, Check the file, saying that nothing is sent.
 #[component]
 pub fn AddStep(props: &AddStepProps) -> Html {
     let Some(people) = &props.people else {
@@ -25,19 +28,40 @@ pub fn AddStep(props: &AddStepProps) -> Html {
     };
     let c = &props.contract;
     let onclick = props.on_add.reform(|_: MouseEvent| ());
+    let (nothing_sent, button) = if props.check {
+        (
+            html! { <p id="nothing-sent">{"Nothing is sent: you see what would happen first."}</p> },
+            "Check the file",
+        )
+    } else {
+        (html! {}, "Add Users")
+    };
     if !c.needs_activity_choice {
         let what = match c.kind {
             crate::api::ContractKind::Subscription => format!("the subscription {}", c.name),
             crate::api::ContractKind::Voucher => c.name.clone(),
         };
+        let heading = if props.check {
+            format!("Check {people}")
+        } else {
+            "Invite".into()
+        };
         return html! {
             <section class="step" aria-labelledby="step-add">
-                <h3 id="step-add">{"Invite"}</h3>
-                <p>{format!("Invite {people} to {what}.")}</p>
-                <button type="button" id="add-users" class="primary" disabled={props.busy} {onclick}>{"Add Users"}</button>
+                <h3 id="step-add">{heading}</h3>
+                if !props.check {
+                    <p>{format!("Invite {people} to {what}.")}</p>
+                }
+                {nothing_sent}
+                <button type="button" id="add-users" class="primary" disabled={props.busy} {onclick}>{button}</button>
             </section>
         };
     }
+    let heading = if props.check {
+        format!("Step 2 of 2: check {people}")
+    } else {
+        "Step 2 of 2".into()
+    };
     let all = c.activities.iter().all(|a| props.chosen.contains(&a.id));
     let on_all = {
         let on_all = props.on_all.clone();
@@ -45,8 +69,9 @@ pub fn AddStep(props: &AddStepProps) -> Html {
     };
     html! {
         <section class="step" aria-labelledby="step-2">
-            <h3 id="step-2">{"Step 2 of 2"}</h3>
+            <h3 id="step-2">{heading}</h3>
             <p>{format!("Choose the activities for {people}.")}</p>
+            {nothing_sent}
             <fieldset id="activity-picker">
                 <legend>{"Activities"}</legend>
                 <ul class="checklist">
@@ -73,7 +98,7 @@ pub fn AddStep(props: &AddStepProps) -> Html {
                 <p class="hint" id="activity-hint">{"Choose at least one activity."}</p>
             }
             <button type="button" id="add-users" class="primary" disabled={props.busy || props.chosen.is_empty()} {onclick}>
-                {"Add Users"}
+                {button}
             </button>
         </section>
     }
