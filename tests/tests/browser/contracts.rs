@@ -30,6 +30,15 @@ pub async fn open_the_voucher(page: &Page) {
         .await
         .expect("click");
     page.text_with("h1", "Data Skills Voucher").await;
+    // Issue 28: the page has its own title, and after the navigation the focus is on its
+    // heading, so that a screen reader says where the person now is.
+    let (title, focused) = (
+        page.js("return document.title;").await,
+        page.js("return document.activeElement && document.activeElement.tagName;")
+            .await,
+    );
+    assert_eq!(title, "Invitations · Data Skills Voucher · Learning Contracts");
+    assert_eq!(focused, "H1");
     page.id("add-invitations").await;
     page.text_with("section[aria-label='Invitations']", "pending")
         .await;

@@ -33,5 +33,14 @@ pub async fn robin_enrols_through_the_mailed_link(page: &Page, stack: &Stack, ta
         enrolled,
         format!("{robin} is enrolled in Data Skills Voucher.")
     );
+    // Issue 28: no dead end: what comes next, under the product's header.
+    let next = page.text_with("#what-next", "What comes next").await;
+    assert!(next.contains(&format!("You sign in to them with {robin}")), "{next}");
+    page.text_with("header .brand", "Learning Contracts").await;
+    assert_eq!(
+        page.js("return document.title;").await,
+        "You are enrolled · Learning Contracts"
+    );
     page.snapshot("10-enrolled.png").await;
+    page.audit("the enrolled page").await;
 }
