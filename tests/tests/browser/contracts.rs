@@ -37,7 +37,10 @@ pub async fn open_the_voucher(page: &Page) {
         page.js("return document.activeElement && document.activeElement.tagName;")
             .await,
     );
-    assert_eq!(title, "Invitations · Data Skills Voucher · Learning Contracts");
+    assert_eq!(
+        title,
+        "Invitations · Data Skills Voucher · Learning Contracts"
+    );
     assert_eq!(focused, "H1");
     page.id("add-invitations").await;
     page.text_with("section[aria-label='Invitations']", "pending")

@@ -35,7 +35,10 @@ pub async fn robin_enrols_through_the_mailed_link(page: &Page, stack: &Stack, ta
     );
     // Issue 28: no dead end: what comes next, under the product's header.
     let next = page.text_with("#what-next", "What comes next").await;
-    assert!(next.contains(&format!("You sign in to them with {robin}")), "{next}");
+    assert!(
+        next.contains(&format!("You sign in to them with {robin}")),
+        "{next}"
+    );
     page.text_with("header .brand", "Learning Contracts").await;
     assert_eq!(
         page.js("return document.title;").await,
