@@ -51,7 +51,7 @@ pub enum CreateError {
 
 #[derive(Debug, Clone, Default)]
 pub struct InvitationQuery {
-    /// Lower-cased email prefix.
+    /// Lower-cased search text: a part of the address or of the name (issue 28; empty: all).
     pub email_prefix: String,
     pub status: Option<ShownStatus>,
     pub cursor: Option<String>,

@@ -185,3 +185,67 @@ async fn search_filter_and_page_through_invitations() {
         assert_eq!(refused.refusal(), (400, code), "{query}");
     }
 }
+
+/// Issue 28: the Invitations tab finds people as people search: by any part of the address
+/// and by name, in any case, with the status as well, page by page.
+#[tokio::test]
+async fn search_finds_any_part_of_the_address_and_the_name() {
+    let w = World::new().await;
+    let body = json!({
+        "emails": [
+            w.env.email("ann.lee"),
+            w.env.email("bob.smith"),
+            w.env.email("carla"),
+        ],
+        "activities": ["a1"],
+    });
+    w.add("A", body, &ADMIN_A).await.unwrap();
+    // A directory user, named, invited by picking them.
+    let grace = testkit::user("u-grace", &w.env.email("gh"), "Grace Hopper");
+    assert!(w.env.store.put_user(&grace).await.unwrap());
+    let picked = json!({"user_ids": ["u-grace"], "activities": ["a1"]});
+    w.add("A", picked, &ADMIN_A).await.unwrap();
+    let found = |query: &'static str| {
+        let w = &w;
+        async move {
+            let mut emails = Vec::new();
+            let mut cursor = String::new();
+            loop {
+                let page = w
+                    .list("A", &format!("{query}&limit=1{cursor}"), &ADMIN_A)
+                    .await
+                    .unwrap();
+                emails.extend(page.invitations.into_iter().map(|i| i.email));
+                match page.next_cursor {
+                    Some(next) => cursor = format!("&cursor={next}"),
+                    None => break emails,
+                }
+            }
+        }
+    };
+    let local = |e: &String| e.split('@').next().unwrap().to_owned();
+    // The middle of an address, in another case.
+    let by_part: Vec<String> = found("?q=SMITH").await.iter().map(local).collect();
+    assert_eq!(by_part, ["bob.smith"]);
+    // A name, in another case; the status with it.
+    let by_name: Vec<String> = found("?q=hopper").await.iter().map(local).collect();
+    assert_eq!(by_name, ["gh"]);
+    let pending: Vec<String> = found("?q=hopper&status=pending")
+        .await
+        .iter()
+        .map(local)
+        .collect();
+    assert_eq!(pending, ["gh"]);
+    assert!(found("?q=hopper&status=revoked").await.is_empty());
+    // The count says the same.
+    assert_eq!(w.count("A", "?q=lee", &ADMIN_A).await.unwrap(), 1);
+    assert_eq!(w.count("A", "?q=ARL", &ADMIN_A).await.unwrap(), 1, "carla");
+    // Every address of the test has its domain: all four.
+    let domain = w.env.email("x").split('@').nth(1).unwrap().to_owned();
+    assert_eq!(
+        w.count("A", &format!("?q={domain}"), &ADMIN_A)
+            .await
+            .unwrap(),
+        4
+    );
+}

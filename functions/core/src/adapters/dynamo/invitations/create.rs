@@ -114,12 +114,18 @@ impl DynamoStore {
             }
             None => remove.push("user_id"),
         }
+        // The name as typed, and lower-cased for the Invitations tab's search (issue 28).
         match &who.name {
             Some(name) => {
                 set.push("#name = :name");
+                set.push("name_lc = :name_lc");
                 values.insert(":name".into(), s(name));
+                values.insert(":name_lc".into(), s(name.to_lowercase()));
             }
-            None => remove.push("#name"),
+            None => {
+                remove.push("#name");
+                remove.push("name_lc");
+            }
         }
         match &who.source {
             Source::Import { import_id, line } => {

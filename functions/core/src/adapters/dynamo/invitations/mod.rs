@@ -22,6 +22,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 
+/// Items a search reads per query page (its filter keeps few of them).
+const SEARCH_STEP: usize = 1000;
+
 /// Query pages read at most per list call, so a sparse filter cannot run away.
 const MAX_PAGES_PER_LIST: usize = 20;
 
@@ -259,41 +262,63 @@ impl DynamoStore {
 }
 
 impl DynamoStore {
-    /// The query of a contract's invitations by address prefix and shown status, from its
-    /// first item: the table's contract partition without a status, else the status index
-    /// (pending and expired are both stored pending, told apart by their expiry at `now`).
+    /// The query of a contract's invitations by search text and shown status, from its first
+    /// item. Without a search: the table's contract partition, or the status index (pending
+    /// and expired are both stored pending, told apart by their expiry at `now`). With one:
+    /// the contract partition, filtered to the invitations whose address holds the text
+    /// anywhere or whose name does (issue 28; the index's own key cannot be filtered on). A
+    /// name is matched in any case when the invitation was written with `name_lc`, as typed
+    /// otherwise (written before the search by name).
     fn invitation_query(
         &self,
         contract: &ContractId,
-        prefix: &str,
+        search: &str,
         status: Option<ShownStatus>,
         now: DateTime<Utc>,
     ) -> QueryFluentBuilder {
         let q = self.client().query().table_name(self.table());
+        let expiry = |shown: ShownStatus| match shown {
+            ShownStatus::Pending => Some("expires_at > :now"),
+            ShownStatus::Expired => Some("expires_at <= :now"),
+            _ => None,
+        };
+        if !search.is_empty() {
+            let mut filter =
+                "(contains(gsi1sk, :q) OR contains(name_lc, :q) OR contains(#name, :q))".to_owned();
+            let mut q = q
+                .key_condition_expression("pk = :pk AND begins_with(sk, :invite)")
+                .expression_attribute_values(":pk", s(contract_pk(contract)))
+                .expression_attribute_values(":invite", s(INVITE_SK_PREFIX))
+                .expression_attribute_values(":q", s(search))
+                .expression_attribute_names("#name", "name");
+            if let Some(shown) = status {
+                filter.push_str(" AND #status = :st");
+                q = q
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":st", s(stored(shown).as_str()));
+                if let Some(by_expiry) = expiry(shown) {
+                    filter.push_str(" AND ");
+                    filter.push_str(by_expiry);
+                    q = q.expression_attribute_values(":now", ms(now));
+                }
+            }
+            return q.filter_expression(filter);
+        }
         let Some(shown) = status else {
             return q
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .key_condition_expression("pk = :pk AND begins_with(sk, :invite)")
                 .expression_attribute_values(":pk", s(contract_pk(contract)))
-                .expression_attribute_values(":prefix", s(format!("{INVITE_SK_PREFIX}{prefix}")));
+                .expression_attribute_values(":invite", s(INVITE_SK_PREFIX));
         };
         let q = q
             .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :g")
             .expression_attribute_values(":g", s(invites_gsi1pk(contract, stored(shown))));
-        // DynamoDB refuses an empty begins_with on a key.
-        let q = if prefix.is_empty() {
-            q.key_condition_expression("gsi1pk = :g")
-        } else {
-            q.key_condition_expression("gsi1pk = :g AND begins_with(gsi1sk, :prefix)")
-                .expression_attribute_values(":prefix", s(prefix))
-        };
-        match shown {
-            ShownStatus::Pending => q
-                .filter_expression("expires_at > :now")
+        match expiry(shown) {
+            Some(by_expiry) => q
+                .filter_expression(by_expiry)
                 .expression_attribute_values(":now", ms(now)),
-            ShownStatus::Expired => q
-                .filter_expression("expires_at <= :now")
-                .expression_attribute_values(":now", ms(now)),
-            _ => q,
+            None => q,
         }
     }
 }
@@ -425,18 +450,23 @@ impl InvitationStore for DynamoStore {
             let mut q = self.invitation_query(contract, &prefix, query.status, now);
             if let Some(after) = &start_after {
                 let mut k = invitation_key(contract, after);
-                if let Some(shown) = query.status {
-                    k.insert("gsi1pk".into(), s(invites_gsi1pk(contract, stored(shown))));
-                    k.insert("gsi1sk".into(), s(after));
+                match query.status {
+                    // The status index, without a search.
+                    Some(shown) if prefix.is_empty() => {
+                        k.insert("gsi1pk".into(), s(invites_gsi1pk(contract, stored(shown))));
+                        k.insert("gsi1sk".into(), s(after));
+                    }
+                    _ => {}
                 }
                 q = q.set_exclusive_start_key(Some(k));
             }
-            // One more than needed, to know whether another page exists.
-            let out = q
-                .limit((limit - invitations.len() + 1) as i32)
-                .send()
-                .await
-                .map_err(db_error)?;
+            // One more than needed, to know whether another page exists; a search reads on in
+            // bigger steps, as most items it reads are filtered out.
+            let step = match prefix.is_empty() {
+                true => limit - invitations.len() + 1,
+                false => SEARCH_STEP,
+            };
+            let out = q.limit(step as i32).send().await.map_err(db_error)?;
             for item in out.items() {
                 if invitations.len() == limit {
                     let last: &Invitation = invitations.last().expect("limit is at least 1");

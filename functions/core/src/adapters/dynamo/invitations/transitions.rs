@@ -323,8 +323,9 @@ impl DynamoStore {
         let remove = " REMOVE send_shard, send_due_at, remind_shard, remind_at";
         let mut names = vec![("#status", "status")];
         if let Some(name) = enrolled_name {
-            set.push_str(", #name = :name");
+            set.push_str(", #name = :name, name_lc = :name_lc");
             values.insert(":name".into(), s(name));
+            values.insert(":name_lc".into(), s(name.to_lowercase()));
             names.push(("#name", "name"));
         }
         let mut items = vec![
@@ -412,12 +413,14 @@ impl DynamoStore {
                 // invitation belongs to the new address's person, if the directory has one.
                 "user_id",
                 "name",
+                "name_lc",
             ] {
                 item.remove(gone);
             }
             if let Some(person) = self.find_user_by_email(to.identity()).await? {
                 item.insert("user_id".into(), s(person.id.as_str()));
                 item.insert("name".into(), s(&person.name));
+                item.insert("name_lc".into(), s(person.name.to_lowercase()));
             }
             let version = current.token_version + 1;
             item.insert("sk".into(), s(invite_sk(to.identity())));
