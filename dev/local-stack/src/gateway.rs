@@ -129,6 +129,9 @@ impl Gateway {
             .route("/api", any(api))
             .route("/api/{*rest}", any(api))
             .fallback(site)
+            // As CloudFront (`Compress: true` in the template): what the browser accepts,
+            // gzip or brotli, so the site's first load is measured as people get it.
+            .layer(tower_http::compression::CompressionLayer::new())
             .layer(axum::middleware::from_fn(log_request))
             .with_state(self)
     }

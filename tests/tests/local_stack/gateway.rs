@@ -179,4 +179,22 @@ async fn the_site_is_served_with_the_templates_security_headers() {
     );
     assert_eq!(header("x-frame-options"), "DENY");
     assert_eq!(header("referrer-policy"), "same-origin");
+    // Compressed as CloudFront compresses it (issue 28: the first load), for a browser that
+    // says it takes it; as it is for one that does not.
+    let client = reqwest::Client::builder().no_gzip().no_brotli().build().unwrap();
+    for (accepts, encoding) in [("gzip, br", "br"), ("gzip", "gzip"), ("identity", "")] {
+        let response = client
+            .get(format!("{}/style.css", stack.url))
+            .header("accept-encoding", accepts)
+            .send()
+            .await
+            .expect("the gateway answers");
+        let got = response
+            .headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        assert_eq!(got, encoding, "{accepts}");
+    }
 }
