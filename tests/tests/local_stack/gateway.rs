@@ -181,7 +181,11 @@ async fn the_site_is_served_with_the_templates_security_headers() {
     assert_eq!(header("referrer-policy"), "same-origin");
     // Compressed as CloudFront compresses it (issue 28: the first load), for a browser that
     // says it takes it; as it is for one that does not.
-    let client = reqwest::Client::builder().no_gzip().no_brotli().build().unwrap();
+    let client = reqwest::Client::builder()
+        .no_gzip()
+        .no_brotli()
+        .build()
+        .unwrap();
     for (accepts, encoding) in [("gzip, br", "br"), ("gzip", "gzip"), ("identity", "")] {
         let response = client
             .get(format!("{}/style.css", stack.url))
