@@ -315,6 +315,31 @@ impl Api {
         self.get(&invitations_path(contract_id, query)).await
     }
 
+    /// How many invitations the filter (the tab's search and status) matches over every page:
+    /// what acting on all that match acts on.
+    pub async fn count_invitations(
+        &self,
+        contract_id: &str,
+        filter: &InvitationFilter,
+    ) -> Result<InvitationCount, ApiError> {
+        let query = query_string(&[
+            ("q", filter.q.as_deref().map(str::trim)),
+            ("status", filter.status.map(InvitationStatus::code)),
+        ]);
+        self.call(&routes::COUNT_INVITATIONS, &[contract_id], &query, None)
+            .await
+    }
+
+    /// One invitation as its row shows it: a row read again while its mail goes out.
+    pub async fn invitation(
+        &self,
+        contract_id: &str,
+        invitation_id: &str,
+    ) -> Result<Invitation, ApiError> {
+        let params = [contract_id, invitation_id];
+        self.call(&routes::GET_INVITATION, &params, "", None).await
+    }
+
     pub async fn history(
         &self,
         contract_id: &str,

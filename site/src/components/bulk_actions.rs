@@ -1,13 +1,18 @@
 //! Act on many invitations at once: the ones selected on the page, everything the search and
-//! status filter match, or (to revoke) a list of addresses. The API handles a page per request
-//! and answers where to go on; this follows the continuation to the end, then shows what
-//! happened, with every invitation that was not changed and why.
+//! status filter match, or (to revoke) a list of addresses. The question says how many first
+//! (the filter's are counted by the API; all of a contract's must be typed to confirm). The API
+//! handles a page per request and answers where to go on; this follows the continuation to the
+//! end, then shows what happened, with every invitation that was not changed and why.
 
-use crate::api::{BulkOutcome, BulkOutcomeKind, BulkRequest, BulkResult, InvitationFilter};
+use crate::api::{
+    ApiError, BulkOutcome, BulkOutcomeKind, BulkRequest, BulkResult, InvitationFilter,
+};
 use crate::components::confirm::Confirm;
+use crate::components::countdown::with_countdown;
+use crate::components::error::ErrorMessage;
 use crate::format;
 use crate::AppContext;
-use web_sys::HtmlTextAreaElement;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,21 +59,28 @@ impl BulkVerb {
         }
     }
 
-    /// Asked before it runs, saying what it does to these invitations.
-    fn question(self, scope: &Scope) -> String {
+    /// Asked before it runs, saying what it does to these invitations (`which`: how many, and
+    /// how they were chosen).
+    fn question(self, which: &str) -> String {
         match self {
-            Self::Resend => format!(
-                "Send {} again, each with a new link? Old links stop working.",
-                scope.words()
-            ),
+            Self::Resend => {
+                format!("Send {which} again, each with a new link? Old links stop working.")
+            }
             Self::Extend => format!(
-                "Make the links of {} last as long as a new invitation's? Nothing is mailed.",
-                scope.words()
+                "Make the links of {which} last as long as a new invitation's? Nothing is mailed."
             ),
             Self::Revoke => format!(
-                "Revoke {}? Their links stop working; students who have enrolled stay enrolled.",
-                scope.words()
+                "Revoke {which}? Their links stop working; students who have enrolled stay enrolled."
             ),
+        }
+    }
+
+    /// Its Yes: revoking cannot be undone from here; sending again and extending can be lived
+    /// with, so they look like the main action they are.
+    fn yes_class(self) -> &'static str {
+        match self {
+            Self::Revoke => "danger",
+            Self::Resend | Self::Extend => "primary",
         }
     }
 }
@@ -99,19 +111,90 @@ impl Scope {
         }
     }
 
-    fn words(&self) -> String {
-        match self {
-            Self::Selected(ids) if ids.len() == 1 => "the selected invitation".into(),
-            Self::Selected(ids) => format!(
-                "the {} selected invitations",
-                format::count(ids.len() as u64)
-            ),
-            Self::Filter(_) => "every invitation that matches the search and status".into(),
-            Self::Emails(emails) => format!(
-                "the invitations of {} addresses",
-                format::count(emails.len() as u64)
-            ),
+    /// Every invitation of the contract: no search, no status.
+    fn is_whole_contract(&self) -> bool {
+        matches!(self, Self::Filter(f)
+            if f.status.is_none() && f.q.as_deref().unwrap_or("").trim().is_empty())
+    }
+
+    /// The invitations it names, in words with how many (`count`: the API's count for a
+    /// filter; the list's length otherwise).
+    fn words(&self, count: u64) -> String {
+        let n = format::count(count);
+        match (self, count) {
+            (Self::Selected(_), 1) => "the selected invitation".into(),
+            (Self::Selected(_), _) => format!("the {n} selected invitations"),
+            (Self::Filter(_), 1) if self.is_whole_contract() => {
+                "the one invitation of this learning contract".into()
+            }
+            (Self::Filter(_), _) if self.is_whole_contract() => {
+                format!("all {n} invitations of this learning contract")
+            }
+            (Self::Filter(_), 1) => "the invitation that matches the search and status".into(),
+            (Self::Filter(_), _) => format!("the {n} invitations that match the search and status"),
+            (Self::Emails(_), 1) => "the invitation of 1 address".into(),
+            (Self::Emails(_), _) => format!("the invitations of {n} addresses"),
         }
+    }
+
+    /// The opener of its question: focus goes back there on Cancel.
+    fn opener(&self, verb: BulkVerb) -> String {
+        match self {
+            Self::Emails(_) => "revoke-by-email".into(),
+            _ => format!("bulk-{}", verb.word()),
+        }
+    }
+}
+
+/// The question before a bulk action: what, on which invitations, how many, and what the admin
+/// has typed to confirm (all of a contract's invitations: its number).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub verb: BulkVerb,
+    pub scope: Scope,
+    pub count: u64,
+    pub typed: String,
+}
+
+impl Question {
+    pub fn new(verb: BulkVerb, scope: Scope, count: u64) -> Self {
+        Self {
+            verb,
+            scope,
+            count,
+            typed: String::new(),
+        }
+    }
+
+    /// What is asked, with how many; with nothing to act on, says so instead.
+    pub fn text(&self) -> String {
+        match self.count {
+            0 if self.scope.is_whole_contract() => format!(
+                "This learning contract has no invitations: there is nothing to {}.",
+                self.verb.word()
+            ),
+            0 => format!(
+                "No invitation matches the search and status: there is nothing to {}.",
+                self.verb.word()
+            ),
+            n => self.verb.question(&self.scope.words(n)),
+        }
+    }
+
+    /// All of a contract's invitations: its number must be typed before Yes.
+    pub fn needs_typing(&self) -> bool {
+        self.count > 0 && self.scope.is_whole_contract()
+    }
+
+    /// Yes may be pressed: something to act on, and the number typed where it must be (with
+    /// or without separators: "1,234", "1 234" and "1234" all do).
+    pub fn ready(&self) -> bool {
+        let typed: String = self
+            .typed
+            .chars()
+            .filter(|c| !matches!(c, ',' | '.' | '\'' | '_') && !c.is_whitespace())
+            .collect();
+        self.count > 0 && (!self.needs_typing() || typed.parse() == Ok(self.count))
     }
 }
 
@@ -120,7 +203,11 @@ impl Scope {
 pub enum BulkStage {
     #[default]
     Idle,
-    Asking(BulkVerb, Scope),
+    /// The API counts what the search and status match, before the question.
+    Counting(BulkVerb),
+    Asking(Question),
+    /// The count could not be read, so nothing was asked.
+    CountFailed(ApiError),
     Working(BulkVerb, u32),
     Finished(BulkSummary),
 }
@@ -210,9 +297,10 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let stage = use_state(BulkStage::default);
     let emails = use_node_ref();
-    let ask = |verb: BulkVerb, scope: Scope| {
-        let stage = stage.clone();
-        Callback::from(move |_: MouseEvent| stage.set(BulkStage::Asking(verb, scope.clone())))
+    let ask = ask_how_many(&ctx, &stage, &props.contract_id);
+    let ask_for = |verb: BulkVerb, scope: Scope| {
+        let ask = ask.clone();
+        Callback::from(move |_: MouseEvent| ask.emit((verb, scope.clone())))
     };
     let scope = if props.selected.is_empty() {
         Scope::Filter(props.filter.clone())
@@ -221,17 +309,21 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
     };
     let run = run_on_confirm(&ctx, &stage, props);
     let revoke_by_email = {
-        let (stage, emails) = (stage.clone(), emails.clone());
+        let (ask, emails) = (ask.clone(), emails.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let text = emails.cast::<HtmlTextAreaElement>().map(|t| t.value());
             let list = addresses_in(&text.unwrap_or_default());
             if !list.is_empty() {
-                stage.set(BulkStage::Asking(BulkVerb::Revoke, Scope::Emails(list)));
+                ask.emit((BulkVerb::Revoke, Scope::Emails(list)));
             }
         })
     };
-    let busy = matches!(*stage, BulkStage::Working(..));
+    let busy = matches!(*stage, BulkStage::Working(..) | BulkStage::Counting(_));
+    let set_stage = {
+        let stage = stage.clone();
+        Callback::from(move |next| stage.set(next))
+    };
     html! {
         <section class="bulk" aria-labelledby="bulk-heading">
             <h3 id="bulk-heading">{"Act on many"}</h3>
@@ -244,11 +336,11 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
             </p>
             <div class="toolbar">
                 <button type="button" id="bulk-resend" disabled={busy} aria-describedby="bulk-scope"
-                    onclick={ask(BulkVerb::Resend, scope.clone())}>{"Resend"}</button>
+                    onclick={ask_for(BulkVerb::Resend, scope.clone())}>{"Resend"}</button>
                 <button type="button" id="bulk-extend" disabled={busy} aria-describedby="bulk-scope"
-                    onclick={ask(BulkVerb::Extend, scope.clone())}>{"Extend"}</button>
+                    onclick={ask_for(BulkVerb::Extend, scope.clone())}>{"Extend"}</button>
                 <button type="button" id="bulk-revoke" class="danger" disabled={busy} aria-describedby="bulk-scope"
-                    onclick={ask(BulkVerb::Revoke, scope)}>{"Revoke"}</button>
+                    onclick={ask_for(BulkVerb::Revoke, scope)}>{"Revoke"}</button>
             </div>
             <details>
                 <summary>{"Revoke by email address"}</summary>
@@ -258,21 +350,53 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
                     <button type="submit" id="revoke-by-email" disabled={busy}>{"Revoke these"}</button>
                 </form>
             </details>
-            {stage_view(&stage, &run)}
+            {stage_view(&stage, &set_stage, &run)}
         </section>
     }
+}
+
+/// Asks before acting, saying how many: a list's length, or what the API counts for the search
+/// and status ("Counting…" meanwhile).
+fn ask_how_many(
+    ctx: &AppContext,
+    stage: &UseStateHandle<BulkStage>,
+    contract_id: &str,
+) -> Callback<(BulkVerb, Scope)> {
+    let (ctx, stage, id) = (ctx.clone(), stage.clone(), contract_id.to_owned());
+    Callback::from(move |(verb, scope): (BulkVerb, Scope)| {
+        let count = match &scope {
+            Scope::Selected(ids) => ids.len(),
+            Scope::Emails(emails) => emails.len(),
+            Scope::Filter(filter) => {
+                let (stage, id, filter) = (stage.clone(), id.clone(), filter.clone());
+                stage.set(BulkStage::Counting(verb));
+                ctx.call(
+                    move |api| async move { api.count_invitations(&id, &filter).await },
+                    move |counted| {
+                        stage.set(match counted {
+                            Ok(c) => BulkStage::Asking(Question::new(verb, scope, c.count)),
+                            Err(e) => BulkStage::CountFailed(e),
+                        })
+                    },
+                );
+                return;
+            }
+        };
+        stage.set(BulkStage::Asking(Question::new(verb, scope, count as u64)));
+    })
 }
 
 /// Addresses typed or pasted (for "Revoke by email address", and "Paste addresses" on the Add
 /// tab), as Canvas takes them: one a line, or separated by commas or semicolons; trimmed, blanks
 /// skipped, each once whatever its case (the first spelling kept).
 pub fn addresses_in(text: &str) -> Vec<String> {
-    let mut seen = std::collections::BTreeSet::new();
-    text.split(['\n', ',', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty() && seen.insert(s.to_lowercase()))
-        .map(str::to_owned)
-        .collect()
+    let mut found: Vec<String> = Vec::new();
+    for address in text.split(['\n', ',', ';']).map(str::trim) {
+        if !address.is_empty() && !found.iter().any(|a| a.eq_ignore_ascii_case(address)) {
+            found.push(address.to_owned());
+        }
+    }
+    found
 }
 
 /// Runs the action the admin confirmed, shows how far it got, and tells the list to reload.
@@ -333,31 +457,66 @@ async fn run_bulk(
     }
 }
 
-/// Under the buttons: the question, the progress, or the summary.
-fn stage_view(stage: &UseStateHandle<BulkStage>, run: &Callback<(BulkVerb, Scope)>) -> Html {
-    match &**stage {
+/// Under the buttons: the count under way, the question, the progress, or the summary.
+/// `set_stage` moves it on (the question's typing and Cancel); `run` acts once Yes is pressed.
+pub fn stage_view(
+    stage: &BulkStage,
+    set_stage: &Callback<BulkStage>,
+    run: &Callback<(BulkVerb, Scope)>,
+) -> Html {
+    match stage {
         BulkStage::Idle => html! {},
-        BulkStage::Asking(verb, scope) => {
-            let question = verb.question(scope);
-            let confirm = {
-                let (run, verb, scope) = (run.clone(), *verb, scope.clone());
-                Callback::from(move |_: ()| run.emit((verb, scope.clone())))
-            };
-            let cancel = {
-                let stage = stage.clone();
-                Callback::from(move |_: ()| stage.set(BulkStage::Idle))
-            };
-            html! {
-                <Confirm id="bulk-question" yes_id="bulk-confirm" cancel_id="bulk-cancel"
-                    yes_label={format!("Yes, {}", verb.word())} {question} {confirm} {cancel} />
-            }
-        }
+        BulkStage::Counting(_) => html! { <p role="status" id="bulk-progress">{"Counting…"}</p> },
+        BulkStage::CountFailed(e) => html! {
+            <ErrorMessage error={e.clone()} context="Could not count the invitations, so nothing was done" />
+        },
+        BulkStage::Asking(question) => question_view(question, set_stage, run),
         BulkStage::Working(verb, handled) => html! {
             <p role="status" id="bulk-progress">
                 {format!("{}… {} handled so far.", verb.working_word(), handled)}
             </p>
         },
         BulkStage::Finished(summary) => html! { <BulkSummaryView summary={summary.clone()} /> },
+    }
+}
+
+/// The question, with how many; all of a contract's invitations wait for their number to be
+/// typed, and nothing to act on offers no Yes.
+fn question_view(
+    question: &Question,
+    set_stage: &Callback<BulkStage>,
+    run: &Callback<(BulkVerb, Scope)>,
+) -> Html {
+    let verb = question.verb;
+    let confirm = {
+        let (run, scope) = (run.clone(), question.scope.clone());
+        Callback::from(move |_: ()| run.emit((verb, scope.clone())))
+    };
+    let cancel = set_stage.reform(|_: ()| BulkStage::Idle);
+    let typing = question.needs_typing().then(|| {
+        let asked = question.clone();
+        let oninput = set_stage.reform(move |e: InputEvent| {
+            let typed = e.target_unchecked_into::<HtmlInputElement>().value();
+            BulkStage::Asking(Question {
+                typed,
+                ..asked.clone()
+            })
+        });
+        html! {
+            <p>
+                <label for="bulk-type-count">{format!("Type {} to confirm", format::count(question.count))}</label>
+                <input type="text" id="bulk-type-count" inputmode="numeric" autocomplete="off"
+                    value={question.typed.clone()} {oninput} />
+            </p>
+        }
+    });
+    html! {
+        <Confirm id="bulk-question" yes_id="bulk-confirm" cancel_id="bulk-cancel"
+            yes_label={format!("Yes, {}", verb.word())} yes_class={verb.yes_class()}
+            yes_disabled={!question.ready()} offer_yes={question.count > 0}
+            opener={question.scope.opener(verb)} question={question.text()} {confirm} {cancel}>
+            {typing}
+        </Confirm>
     }
 }
 
@@ -393,13 +552,24 @@ pub fn BulkSummaryView(props: &BulkSummaryProps) -> Html {
                     <tbody>
                         { for s.not_changed.iter().map(|r| html! {
                             <tr>
-                                <td>{r.email.clone()}</td>
-                                <td>{r.detail.clone().unwrap_or_else(|| "Not found.".into())}</td>
+                                <td data-label="Invitation">{r.email.clone()}</td>
+                                <td data-label="Why">{why_not_changed(r)}</td>
                             </tr>
                         }) }
                     </tbody>
                 </table>
             }
         </div>
+    }
+}
+
+/// Why an invitation was not changed: the API's sentence (a wait it names counted down), or its
+/// kind in words; a line that is not an address says so, never "not found".
+fn why_not_changed(r: &BulkOutcome) -> Html {
+    match (r.outcome, &r.detail) {
+        (BulkOutcomeKind::NotAnAddress, _) => html! { "Not an address." },
+        (_, Some(detail)) => with_countdown(detail),
+        (BulkOutcomeKind::NotFound, None) => html! { "Not found." },
+        (_, None) => html! { "Refused." },
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod bulk_actions;
 pub mod confirm;
+pub mod countdown;
 pub mod error;
 pub mod form;
 pub mod funnel;

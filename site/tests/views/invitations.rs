@@ -4,8 +4,8 @@
 use crate::helpers::*;
 use site::api::*;
 use site::pages::invitations::{
-    ExportButton, ExportState, HistoryPanel, InvitationTable, InvitationsAction, InvitationsState,
-    InvitationsView, RowAction, RowState, Search,
+    mail_on_its_way, ExportButton, ExportState, HistoryPanel, InvitationTable, InvitationsAction,
+    InvitationsState, InvitationsView, RowAction, RowState, Search,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -298,6 +298,79 @@ fn clear_block_asks_first_and_outcomes_are_in_the_row() {
     // A Resend refused because the address is blocked says so, in the row.
     assert!(tag(&html, "outcome-y").contains("role=\"alert\""));
     assert!(t.contains("Correct the address, or clear the block, then send again."));
+}
+
+/// After a change the row and the counts say what is true (issue 28): a resent invitation is
+/// read again while its mail waits to go out, and the contract's counts come with the re-read.
+#[test]
+fn a_row_read_again_shows_its_mail_leaving_and_the_counts_follow() {
+    let (state, _) = loaded(invitation_list(
+        vec![
+            invitation("a", "pending", true),
+            invitation("b", "pending", true),
+        ],
+        None,
+    ));
+    let mut queued = invitation("a", "pending", true);
+    queued.delivery = Delivery {
+        state: DeliveryState::Queued,
+        reason: None,
+        report: None,
+    };
+    assert!(mail_on_its_way(&queued));
+    let state = state.reduce(finished("a", RowAction::Resend, queued));
+    let mut sent = invitation("a", "pending", true);
+    sent.last_sent_at = Some("2025-02-05T10:00:00Z".into());
+    sent.send_count = 2;
+    assert!(!mail_on_its_way(&sent), "sent: nothing more to wait for");
+    let state = state.reduce(InvitationsAction::RowRead(Box::new(sent)));
+    let row = &shown(&state).invitations[0];
+    assert_eq!(row.delivery.state, DeliveryState::Sent);
+    assert_eq!(row.last_sent_at.as_deref(), Some("2025-02-05T10:00:00Z"));
+    // The outcome stays while the row changes under it.
+    assert_eq!(
+        state.rows["a"],
+        RowState::Done("Sent again: a new link is on its way to a@example.com.".into())
+    );
+    // A row no longer on the page is not brought back.
+    let gone = state.reduce(InvitationsAction::RowRead(Box::new(invitation(
+        "z", "pending", true,
+    ))));
+    assert_eq!(shown(&gone).invitations.len(), 2);
+    let counts = StatusCounts {
+        pending: 4,
+        enrolled: 3,
+        revoked: 3,
+    };
+    let state = gone.reduce(InvitationsAction::CountsRead(counts));
+    assert_eq!(shown(&state).counts, counts);
+    let t = text(&invitations_view((*state).clone()));
+    assert!(
+        t.contains("4 pending, 3 enrolled, 3 revoked in this contract"),
+        "{t}"
+    );
+    assert!(t.contains("5 Feb 2025, 10:00 UTC"), "{t}");
+}
+
+/// A resend too soon names its wait; the row counts it down under why (issue 28).
+#[test]
+fn a_resend_too_soon_counts_down_in_its_row() {
+    let rows = by_id([(
+        "a",
+        RowState::Failed(
+            "The invitation was sent less than a minute ago. Try again in 40 seconds.".into(),
+        ),
+    )]);
+    let html = table(vec![invitation("a", "pending", true)], rows);
+    let outcome = text_between(&html, "id=\"outcome-a\"", "</p>");
+    assert!(
+        outcome.ends_with("The invitation was sent less than a minute ago."),
+        "{outcome}"
+    );
+    assert!(tag(&html, "outcome-a").contains("role=\"alert\""));
+    let retry = text_between(&html, "id=\"retry-a\"", "</p>");
+    assert!(retry.ends_with("Try again in 40 s."), "{retry}");
+    assert!(html.contains("role=\"timer\""));
 }
 
 #[test]

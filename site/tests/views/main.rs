@@ -19,6 +19,7 @@ mod sign_in;
 
 // Components (src/components/).
 mod bulk_actions;
+mod countdown;
 mod error;
 mod funnel;
 mod import_report;

@@ -111,9 +111,9 @@ pub(super) fn AddInvitations(props: &AddInvitationsProps) -> Html {
     }
 }
 
-/// True until the page goes: polling an import stops when the admin leaves.
+/// True until the page goes: polling an import (or a row's mail) stops when the admin leaves.
 #[hook]
-fn use_alive() -> Rc<Cell<bool>> {
+pub(crate) fn use_alive() -> Rc<Cell<bool>> {
     let alive = use_memo((), |_| Cell::new(true));
     {
         let alive = alive.clone();

@@ -20,19 +20,22 @@ pub use table::*;
 
 use crate::api::InvitationFilter;
 use crate::api::{
-    ApiError, Download, HistoryEntry, Invitation, InvitationChange, InvitationHistory,
-    InvitationList, InvitationQuery, InvitationStatus,
+    ApiError, Contract, DeliveryState, Download, HistoryEntry, Invitation, InvitationChange,
+    InvitationHistory, InvitationList, InvitationQuery, InvitationStatus, StatusCounts,
 };
 use crate::components::bulk_actions::BulkActions;
 use crate::components::confirm::Confirm;
+use crate::components::countdown::{retry_after, RetryCountdown};
 use crate::components::error::ErrorMessage;
 use crate::components::funnel::FunnelSection;
 use crate::components::layout::{ContractHeader, Tab};
 use crate::components::outcome::Outcome;
 use crate::components::status::{delivery_text, StatusBadge};
 use crate::format;
+use crate::pages::add::use_alive;
 use crate::pages::use_contract;
 use crate::{AppContext, Route};
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -49,6 +52,16 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let contract = use_contract(&props.id);
     let state = use_reducer(InvitationsState::default);
+    // The contract read again after a change (its seats and counts), over the one first read.
+    let fresh = use_state(|| None::<Contract>);
+    let alive = use_alive();
+    let changes = Changes {
+        ctx: ctx.clone(),
+        contract_id: props.id.clone(),
+        state: state.clone(),
+        fresh: fresh.clone(),
+        alive,
+    };
     {
         let (ctx, state_handle, id) = (ctx.clone(), state.clone(), props.id.clone());
         use_effect_with(
@@ -64,47 +77,18 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
         );
     }
     let act = {
-        let (ctx, state, id) = (ctx.clone(), state.clone(), props.id.clone());
+        let changes = changes.clone();
         Callback::from(move |(invitation_id, action): (String, RowAction)| {
-            let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
-            state.dispatch(InvitationsAction::Started(invitation_id.clone(), action));
-            yew::platform::spawn_local(async move {
-                let api = ctx.api();
-                let result = match action {
-                    RowAction::Resend => api.resend(&id, &invitation_id).await,
-                    RowAction::Revoke => api.revoke(&id, &invitation_id).await,
-                    RowAction::ClearBlock => api.clear_block(&id, &invitation_id).await,
-                    // Saved through `correct` below, which has the address.
-                    RowAction::CorrectAddress => return,
-                };
-                let result = result.map_err(|e| ctx.check(e));
-                state.dispatch(InvitationsAction::Finished(
-                    invitation_id,
-                    action,
-                    Box::new(result),
-                ));
-            });
+            // Correct address is saved through `correct` below, which has the address.
+            if action != RowAction::CorrectAddress {
+                changes.make(invitation_id, action, None);
+            }
         })
     };
     let correct = {
-        let (ctx, state, id) = (ctx.clone(), state.clone(), props.id.clone());
+        let changes = changes.clone();
         Callback::from(move |(invitation_id, email): (String, String)| {
-            let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
-            state.dispatch(InvitationsAction::CorrectSubmitted(
-                invitation_id.clone(),
-                email.clone(),
-            ));
-            let invitation = invitation_id.clone();
-            ctx.call(
-                move |api| async move { api.correct_address(&id, &invitation, &email).await },
-                move |result| {
-                    state.dispatch(InvitationsAction::Finished(
-                        invitation_id,
-                        RowAction::CorrectAddress,
-                        Box::new(result),
-                    ))
-                },
-            );
+            changes.make(invitation_id, RowAction::CorrectAddress, Some(email));
         })
     };
     let history = {
@@ -156,11 +140,13 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
     if let Some(Err(e)) = &contract {
         return html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> };
     }
+    let fresh = fresh.as_ref().filter(|c| c.id == props.id);
+    let contract = fresh.or(contract.as_ref().and_then(|c| c.as_ref().ok()));
     html! {
         <>
-            {match &contract {
-                Some(Ok(c)) => html! { <ContractHeader contract={c.clone()} current={Tab::Invitations} /> },
-                _ => html! { <p role="status">{"Loading the contract…"}</p> },
+            {match contract {
+                Some(c) => html! { <ContractHeader contract={c.clone()} current={Tab::Invitations} /> },
+                None => html! { <p role="status">{"Loading the contract…"}</p> },
             }}
             <FunnelSection contract_id={props.id.clone()} />
             <h2 class="visually-hidden">{"Invitations"}</h2>
@@ -173,10 +159,100 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
             <BulkActions contract_id={props.id.clone()} selected={state.selected.iter().cloned().collect::<Vec<_>>()}
                 filter={state.filter()} on_finished={{
                     let (dispatch, search) = (dispatch.clone(), state.search.clone());
-                    Callback::from(move |_: ()| dispatch.emit(InvitationsAction::Search(search.clone())))
+                    Callback::from(move |_: ()| {
+                        dispatch.emit(InvitationsAction::Search(search.clone()));
+                        changes.reread(None);
+                    })
                 }} />
             <ExportButton search={state.search.clone()} state={state.export.clone()} on_export={export} />
             <InvitationsView state={(*state).clone()} on_action={act} on_correct={correct} on_history={history} {dispatch} />
         </>
+    }
+}
+
+/// What a row's change needs beyond the row: the API, the tab's state, the contract read again,
+/// and whether the page is still shown (following a mail stops when it goes).
+#[derive(Clone)]
+struct Changes {
+    ctx: AppContext,
+    contract_id: String,
+    state: UseReducerHandle<InvitationsState>,
+    fresh: UseStateHandle<Option<Contract>>,
+    alive: Rc<Cell<bool>>,
+}
+
+impl Changes {
+    /// Resends, revokes, clears the block on or moves (`email`) an invitation; its row shows the
+    /// answer, then what follows from it (`reread`).
+    fn make(&self, invitation_id: String, action: RowAction, email: Option<String>) {
+        let this = self.clone();
+        self.state.dispatch(match &email {
+            Some(email) => {
+                InvitationsAction::CorrectSubmitted(invitation_id.clone(), email.clone())
+            }
+            None => InvitationsAction::Started(invitation_id.clone(), action),
+        });
+        yew::platform::spawn_local(async move {
+            let (api, id, inv) = (this.ctx.api(), &this.contract_id, &invitation_id);
+            let result = match (action, email) {
+                (RowAction::Resend, _) => api.resend(id, inv).await,
+                (RowAction::Revoke, _) => api.revoke(id, inv).await,
+                (RowAction::ClearBlock, _) => api.clear_block(id, inv).await,
+                (RowAction::CorrectAddress, email) => {
+                    api.correct_address(id, inv, &email.unwrap_or_default())
+                        .await
+                }
+            };
+            let result = result.map_err(|e| this.ctx.check(e));
+            let changed = result.as_ref().ok().map(|c| c.invitation.clone());
+            this.state.dispatch(InvitationsAction::Finished(
+                invitation_id,
+                action,
+                Box::new(result),
+            ));
+            if let Some(invitation) = changed {
+                this.follow(Some(invitation)).await;
+            }
+        });
+    }
+
+    /// After a change: the contract's counts (and seats) read again; see `follow`.
+    fn reread(&self, invitation: Option<Invitation>) {
+        let this = self.clone();
+        yew::platform::spawn_local(async move { this.follow(invitation).await });
+    }
+
+    /// Reads the contract again for its counts line and header, then, while the invitation's
+    /// mail waits to go out, its row every 2 s (for about 30 s, while the page is shown), so
+    /// Delivery and Last sent show when it leaves.
+    async fn follow(&self, invitation: Option<Invitation>) {
+        let api = self.ctx.api();
+        if let Ok(contract) = api.contract(&self.contract_id).await {
+            self.state
+                .dispatch(InvitationsAction::CountsRead(contract.counts));
+            self.fresh.set(Some(contract));
+        }
+        let Some(mut row) = invitation else { return };
+        for _ in 0..15 {
+            if !mail_on_its_way(&row) || !self.alive.get() {
+                return;
+            }
+            gloo_timers::future::TimeoutFuture::new(2_000).await;
+            match api.invitation(&self.contract_id, &row.id).await {
+                Ok(read) if self.alive.get() => {
+                    row = read.clone();
+                    self.state
+                        .dispatch(InvitationsAction::RowRead(Box::new(read)));
+                }
+                Ok(_) => return,
+                // A read that failed is tried again at the next tick; a session that ended
+                // ends it.
+                Err(e) if e.is_unauthenticated() => {
+                    self.ctx.check(e);
+                    return;
+                }
+                Err(_) => {}
+            }
+        }
     }
 }

@@ -144,6 +144,10 @@ pub enum InvitationsAction {
     Started(String, RowAction),
     /// Boxed: an invitation is large next to the other actions.
     Finished(String, RowAction, Box<Result<InvitationChange, ApiError>>),
+    /// An invitation read again (its mail on its way): its row shows it, whatever it says.
+    RowRead(Box<Invitation>),
+    /// The contract's counts read again after a change.
+    CountsRead(StatusCounts),
     /// A page of a history was asked for (the first one opens the panel).
     HistoryRequested(String),
     HistoryLoaded(String, Result<InvitationHistory, ApiError>),
@@ -169,6 +173,15 @@ pub(super) fn outcome_text(action: RowAction, change: &InvitationChange) -> Stri
         }
         (RowAction::ClearBlock, false) => format!("{email} was not blocked."),
     }
+}
+
+/// The invitation's mail waits to go out (queued, or being sent): its row is read again until
+/// it has left, so Delivery and Last sent say what happened.
+pub fn mail_on_its_way(invitation: &Invitation) -> bool {
+    matches!(
+        invitation.delivery.state,
+        DeliveryState::Queued | DeliveryState::Sending
+    )
 }
 
 /// The reducer's work, by concern.
@@ -289,6 +302,15 @@ impl InvitationsState {
         self.set_row(id, form);
     }
 
+    /// The invitation's row, if it is on the page, shows it as it is now.
+    fn replace_row(&mut self, invitation: Invitation) {
+        if let Some(Ok(list)) = &mut self.page {
+            if let Some(row) = list.invitations.iter_mut().find(|i| i.id == invitation.id) {
+                *row = invitation;
+            }
+        }
+    }
+
     fn finished(
         &mut self,
         id: String,
@@ -299,12 +321,8 @@ impl InvitationsState {
             Ok(change) => {
                 // What the history showed is now out of date: closed, to be opened afresh.
                 self.histories.remove(&id);
-                self.set_row(id.clone(), RowState::Done(outcome_text(action, &change)));
-                if let Some(Ok(list)) = &mut self.page {
-                    if let Some(row) = list.invitations.iter_mut().find(|i| i.id == id) {
-                        *row = change.invitation;
-                    }
-                }
+                self.set_row(id, RowState::Done(outcome_text(action, &change)));
+                self.replace_row(change.invitation);
             }
             // A refused correction keeps its form open, with why, to try another address.
             Err(e) => match self.rows.get(&id) {
@@ -354,6 +372,12 @@ impl Reducible for InvitationsState {
             A::CorrectSubmitted(id, email) => s.correcting(id, email, true),
             A::Started(id, action) => s.set_row(id, RowState::Working(action)),
             A::Finished(id, action, result) => s.finished(id, action, *result),
+            A::RowRead(invitation) => s.replace_row(*invitation),
+            A::CountsRead(counts) => {
+                if let Some(Ok(list)) = &mut s.page {
+                    list.counts = counts;
+                }
+            }
         }
         Rc::new(s)
     }

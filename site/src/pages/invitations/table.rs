@@ -280,6 +280,7 @@ fn confirm_revoke(props: &InvitationRowProps) -> Html {
     html! {
         <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-revoke-{id}")}
             cancel_id={format!("cancel-revoke-{id}")} yes_label="Yes, revoke" {confirm} {cancel}
+            opener={format!("revoke-{id}")}
             question={format!("Revoke the invitation to {}? Their link will stop working.", inv.email)} />
     }
 }
@@ -292,16 +293,28 @@ fn confirm_clear_block(props: &InvitationRowProps) -> Html {
     html! {
         <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-clear-block-{id}")}
             cancel_id={format!("cancel-clear-block-{id}")} yes_label="Yes, clear the block" {confirm} {cancel}
+            opener={format!("clear-block-{id}")}
             question={format!("Clear the block on {}? Mail to it bounced or was marked as spam; clear it only if the mailbox has been fixed.", inv.email)} />
     }
 }
 
 /// What the row's last action did. Focus moves to it: the question or form that had it is gone.
+/// A refusal that names a wait ("try again in 40 s") counts it down under it.
 fn row_outcome(props: &InvitationRowProps) -> Html {
     let id = format!("outcome-{}", props.invitation.id);
     match &props.state {
         Some(RowState::Done(text)) => html! { <Outcome text={text.clone()} {id} /> },
-        Some(RowState::Failed(text)) => html! { <Outcome text={text.clone()} {id} failed=true /> },
+        Some(RowState::Failed(text)) => match retry_after(text) {
+            Some((why, seconds)) => html! {
+                <>
+                    <Outcome text={why.to_owned()} {id} failed=true />
+                    <p class="outcome" id={format!("retry-{}", props.invitation.id)}>
+                        <RetryCountdown key={text.as_str()} {seconds} />
+                    </p>
+                </>
+            },
+            None => html! { <Outcome text={text.clone()} {id} failed=true /> },
+        },
         _ => html! {},
     }
 }
