@@ -297,6 +297,17 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let stage = use_state(BulkStage::default);
     let emails = use_node_ref();
+    let outcome = use_node_ref();
+    {
+        // Focus moves to the outcome once shown: the question that had it is gone.
+        let outcome = outcome.clone();
+        let finished = matches!(*stage, BulkStage::Finished(_));
+        use_effect_with(finished, move |&finished| {
+            if let (true, Some(p)) = (finished, outcome.cast::<web_sys::HtmlElement>()) {
+                let _ = p.focus();
+            }
+        });
+    }
     let ask = ask_how_many(&ctx, &stage, &props.contract_id);
     let ask_for = |verb: BulkVerb, scope: Scope| {
         let ask = ask.clone();
@@ -350,7 +361,7 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
                     <button type="submit" id="revoke-by-email" disabled={busy}>{"Revoke these"}</button>
                 </form>
             </details>
-            {stage_view(&stage, &set_stage, &run)}
+            {stage_view(&stage, &set_stage, &run, &outcome)}
         </section>
     }
 }
@@ -458,11 +469,13 @@ async fn run_bulk(
 }
 
 /// Under the buttons: the count under way, the question, the progress, or the summary.
-/// `set_stage` moves it on (the question's typing and Cancel); `run` acts once Yes is pressed.
+/// `set_stage` moves it on (the question's typing and Cancel); `run` acts once Yes is pressed;
+/// `outcome` is the summary's sentence.
 pub fn stage_view(
     stage: &BulkStage,
     set_stage: &Callback<BulkStage>,
     run: &Callback<(BulkVerb, Scope)>,
+    outcome: &NodeRef,
 ) -> Html {
     match stage {
         BulkStage::Idle => html! {},
@@ -476,7 +489,7 @@ pub fn stage_view(
                 {format!("{}… {} handled so far.", verb.working_word(), handled)}
             </p>
         },
-        BulkStage::Finished(summary) => html! { <BulkSummaryView summary={summary.clone()} /> },
+        BulkStage::Finished(summary) => bulk_summary(summary, outcome),
     }
 }
 
@@ -520,28 +533,12 @@ fn question_view(
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct BulkSummaryProps {
-    pub summary: BulkSummary,
-}
-
-/// The outcome in one sentence, then every invitation that was not changed and why.
-#[component]
-pub fn BulkSummaryView(props: &BulkSummaryProps) -> Html {
-    let s = &props.summary;
-    // Focus moves to the outcome: the question that had it is gone.
-    let outcome = use_node_ref();
-    {
-        let outcome = outcome.clone();
-        use_effect_with(s.text(), move |_| {
-            if let Some(p) = outcome.cast::<web_sys::HtmlElement>() {
-                let _ = p.focus();
-            }
-        });
-    }
+/// The outcome in one sentence, then every invitation that was not changed and why. The
+/// outcome takes the focus once shown (`BulkActions`): the question that had it is gone.
+pub fn bulk_summary(s: &BulkSummary, outcome: &NodeRef) -> Html {
     html! {
         <div class="bulk-result" id="bulk-result">
-            <p role="status" id="bulk-outcome" tabindex="-1" ref={outcome}>{s.text()}</p>
+            <p role="status" id="bulk-outcome" tabindex="-1" ref={outcome.clone()}>{s.text()}</p>
             if let Some(why) = &s.stopped {
                 <p role="alert">{format!("Stopped part way: {why} What was done stays done; run it again for the rest.")}</p>
             }

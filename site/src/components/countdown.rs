@@ -5,15 +5,13 @@ use yew::prelude::*;
 /// Where a sentence of the API's ends with how long to wait ("try again in 40 s", "Try again
 /// in 40 seconds."): the sentence before it, and the seconds.
 pub fn retry_after(text: &str) -> Option<(&str, u32)> {
-    const TRY: &str = "try again in ";
-    let at = text.to_ascii_lowercase().rfind(TRY)?;
-    let rest = &text[at + TRY.len()..];
-    let digits = rest
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len());
-    let seconds = rest[..digits].parse().ok()?;
-    let unit = rest[digits..].trim().trim_end_matches('.');
-    matches!(unit, "s" | "sec" | "second" | "seconds").then_some((text[..at].trim_end(), seconds))
+    // "Try" or "try": found by what follows its first letter.
+    let at = text.rfind("ry again in ")?.checked_sub(1)?;
+    let (seconds, unit) = text[at + 13..].trim_end_matches('.').split_once(' ')?;
+    if !matches!(unit, "s" | "second" | "seconds") {
+        return None;
+    }
+    Some((text[..at].trim_end(), seconds.parse().ok()?))
 }
 
 #[derive(Properties, PartialEq)]

@@ -4,11 +4,6 @@ use crate::api::{Import, ImportMode, ImportState, Stall};
 use crate::format;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ImportReportProps {
-    pub import: Import,
-}
-
 pub fn state_text(import: &Import) -> String {
     match import.stalled {
         Some(Stall::UploadNeverArrived) => {
@@ -44,9 +39,8 @@ pub fn state_text(import: &Import) -> String {
     }
 }
 
-#[component]
-pub fn ImportReport(props: &ImportReportProps) -> Html {
-    let import = &props.import;
+/// The import's state, each count with its label, the first bad rows and the full report's link.
+pub fn import_report(import: &Import) -> Html {
     html! {
         <div class="import-report">
             <p role="status" class={classes!("import-state", format!("{:?}", import.status.state).to_lowercase())}>

@@ -4,7 +4,7 @@
 
 use crate::api::{ApiError, Import, ImportMode};
 use crate::components::error::ErrorMessage;
-use crate::components::import_report::{state_text, ImportReport};
+use crate::components::import_report::{import_report, state_text};
 use crate::components::layout::{ContractHeader, Tab};
 use crate::format;
 use crate::pages::use_contract;
@@ -60,7 +60,7 @@ pub fn ImportsPage(props: &ImportsPageProps) -> Html {
             {match &*imports {
                 None => html! { <p role="status">{"Loading the imports…"}</p> },
                 Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the imports" /> },
-                Some(Ok(list)) => html! { <ImportList imports={list.clone()} reports={(*reports).clone()} {on_open} /> },
+                Some(Ok(list)) => import_list(list, &reports, &on_open),
             }}
         </>
     }
@@ -75,26 +75,23 @@ fn counts_line(mode: ImportMode, invited: u64, not_invited: u64) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ImportListProps {
-    pub imports: Vec<Import>,
-    #[prop_or_default]
-    pub reports: BTreeMap<String, Result<Import, ApiError>>,
-    pub on_open: Callback<String>,
-}
-
-#[component]
-pub fn ImportList(props: &ImportListProps) -> Html {
-    if props.imports.is_empty() {
+/// The imports, each with its state and counts, and its report once opened (`reports`, by
+/// import id; `on_open`: Show report).
+pub fn import_list(
+    imports: &[Import],
+    reports: &BTreeMap<String, Result<Import, ApiError>>,
+    on_open: &Callback<String>,
+) -> Html {
+    if imports.is_empty() {
         return html! { <p class="empty">{"No CSV files have been imported for this contract yet."}</p> };
     }
     html! {
         <ul class="imports">
-            { for props.imports.iter().map(|import| {
+            { for imports.iter().map(|import| {
                 let invited = import.counts.invited + import.counts.reinvited;
                 let not_invited = import.counts.labelled(import.mode).iter().skip(2).map(|(_, n)| n).sum::<u64>();
                 let onclick = {
-                    let (on_open, id) = (props.on_open.clone(), import.id.clone());
+                    let (on_open, id) = (on_open.clone(), import.id.clone());
                     Callback::from(move |_: MouseEvent| on_open.emit(id.clone()))
                 };
                 let title = import.file_name.clone().unwrap_or_else(|| "CSV file".into());
@@ -109,8 +106,8 @@ pub fn ImportList(props: &ImportListProps) -> Html {
                             <strong>{state_text(import)}</strong>
                             {counts_line(import.mode, invited, not_invited)}
                         </p>
-                        {match props.reports.get(&import.id) {
-                            Some(Ok(full)) => html! { <ImportReport import={full.clone()} /> },
+                        {match reports.get(&import.id) {
+                            Some(Ok(full)) => import_report(full),
                             Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the report" /> },
                             None => html! {
                                 <button type="button" id={format!("show-report-{}", import.id)} {onclick}

@@ -5,25 +5,36 @@
 use crate::helpers::*;
 use site::api::*;
 use site::pages::add::{
-    method_panel, sent_view, what_next, AddAction, AddState, AddStep, CsvProgress, CsvProgressView,
-    Method, MethodTabs, Sent, UserPicker, EXAMPLE_CSV,
+    add_step, csv_progress, method_panel, method_tabs, sent_view, what_next, AddAction, AddState,
+    AddStepProps, CsvProgress, Method, Sent, UserPicker, EXAMPLE_CSV,
 };
 use std::rc::Rc;
 use yew::prelude::*;
 
-fn add_step(c: Contract, people: Option<&str>, chosen: Vec<String>) -> String {
+/// The last step for these people (`check`: a file only checked).
+fn step(c: Contract, people: Option<&str>, chosen: Vec<String>, check: bool) -> String {
     let people = people.map(String::from);
     render(move || {
-        html! {
-            <AddStep contract={c} {people} {chosen} on_toggle_activity={Callback::noop()}
-                on_all={Callback::noop()} on_add={Callback::noop()} />
-        }
+        add_step(&AddStepProps {
+            contract: &c,
+            people,
+            chosen: &chosen,
+            busy: false,
+            check,
+            on_toggle_activity: Callback::noop(),
+            on_all: Callback::noop(),
+            on_add: Callback::noop(),
+        })
     })
+}
+
+fn add_step_for(c: Contract, people: Option<&str>, chosen: Vec<String>) -> String {
+    step(c, people, chosen, false)
 }
 
 #[test]
 fn step_2_of_2_appears_only_for_a_voucher_with_several_activities() {
-    let multi = add_step(
+    let multi = add_step_for(
         contract("voucher", 3, "active"),
         Some("2 people selected"),
         vec![],
@@ -36,7 +47,7 @@ fn step_2_of_2_appears_only_for_a_voucher_with_several_activities() {
         "no activity chosen yet"
     );
 
-    let chosen = add_step(
+    let chosen = add_step_for(
         contract("voucher", 3, "active"),
         Some("2 people selected"),
         vec!["a2".into()],
@@ -49,12 +60,12 @@ fn step_2_of_2_appears_only_for_a_voucher_with_several_activities() {
         contract("subscription", 2, "active"),
         contract("voucher", 1, "active"),
     ] {
-        let html = add_step(c, Some("2 people selected"), vec![]);
+        let html = add_step_for(c, Some("2 people selected"), vec![]);
         assert!(!text(&html).contains("Step 2 of 2"));
         assert!(!html.contains("activity-picker"));
         assert!(text(&html).contains("Add Users"));
     }
-    let sub = add_step(
+    let sub = add_step_for(
         contract("subscription", 2, "active"),
         Some("2 people selected"),
         vec![],
@@ -63,18 +74,17 @@ fn step_2_of_2_appears_only_for_a_voucher_with_several_activities() {
         text(&sub).contains("Invite 2 people selected to the subscription Nursing subscription.")
     );
     // Nothing to add until people are chosen.
-    assert!(!text(&add_step(contract("voucher", 3, "active"), None, vec![])).contains("Add Users"));
+    assert!(!text(&add_step_for(
+        contract("voucher", 3, "active"),
+        None,
+        vec![]
+    ))
+    .contains("Add Users"));
 }
 
 /// The step for a file that is only checked (issue 28): it says so, and sends nothing.
 fn check_step(c: Contract, chosen: Vec<String>) -> String {
-    let people = Some("the addresses in check.csv".to_owned());
-    render(move || {
-        html! {
-            <AddStep contract={c} {people} {chosen} check=true on_toggle_activity={Callback::noop()}
-                on_all={Callback::noop()} on_add={Callback::noop()} />
-        }
-    })
+    step(c, Some("the addresses in check.csv"), chosen, true)
 }
 
 #[test]
@@ -114,8 +124,7 @@ fn a_file_only_checked_says_that_nothing_is_sent() {
 
 #[test]
 fn the_three_ways_to_add_people_are_labelled() {
-    let html =
-        render(|| html! { <MethodTabs method={Method::Directory} on_change={Callback::noop()} /> });
+    let html = render(|| method_tabs(Method::Directory, &Callback::noop(), false));
     assert!(text(&html).contains("Upload CSV"));
     assert!(text(&html).contains("Paste addresses"));
     assert!(text(&html).contains("Select individual users"));
@@ -199,8 +208,8 @@ fn user_picker(found: Vec<User>, selected: Vec<User>, min_query: usize) -> Strin
     })
 }
 
-fn csv_progress(progress: CsvProgress) -> String {
-    render(move || html! { <CsvProgressView {progress} /> })
+fn progress_view(progress: CsvProgress) -> String {
+    render(move || csv_progress(&progress, &Callback::noop()))
 }
 
 #[test]
@@ -253,14 +262,14 @@ fn the_user_picker_says_how_many_letters_a_search_needs() {
 
 #[test]
 fn an_upload_shows_its_progress() {
-    let html = csv_progress(CsvProgress::Uploading(45));
+    let html = progress_view(CsvProgress::Uploading(45));
     assert!(html.contains("<progress id=\"upload-progress\" max=\"100\" value=\"45\">"));
     assert!(text(&html).contains("Uploading the file: 45%"));
 }
 
 #[test]
 fn a_finished_import_shows_its_report() {
-    let html = csv_progress(CsvProgress::Finished(done_import()));
+    let html = progress_view(CsvProgress::Finished(done_import()));
     let t = text(&html);
     assert!(t.contains("Import finished") && t.contains("Done: 2,000 rows read"));
     assert!(t.contains("Invited1,990"));
@@ -277,7 +286,7 @@ fn a_finished_check_says_what_would_happen_and_offers_to_invite_those_people() {
     check.counts.invited = 2;
     check.counts.address_blocked = 1;
     check.counts.already_enrolled = 2;
-    let html = csv_progress(CsvProgress::Finished(check.clone()));
+    let html = progress_view(CsvProgress::Finished(check.clone()));
     let t = text(&html);
     assert!(
         t.contains("Check finished") && t.contains("Checked: 5 rows read; nothing was sent"),
@@ -294,7 +303,7 @@ fn a_finished_check_says_what_would_happen_and_offers_to_invite_those_people() {
     );
 
     check.counts.invited = 0;
-    let html = csv_progress(CsvProgress::Finished(check));
+    let html = progress_view(CsvProgress::Finished(check));
     let t = text(&html);
     assert!(
         !html.contains("invite-checked") && t.contains("Nobody in this file would be invited."),

@@ -4,7 +4,7 @@
 use crate::helpers::*;
 use site::api::*;
 use site::components::bulk_actions::{
-    stage_view, BulkStage, BulkSummary, BulkSummaryView, BulkVerb, Question, Scope,
+    bulk_summary, stage_view, BulkStage, BulkSummary, BulkVerb, Question, Scope,
 };
 use yew::prelude::*;
 
@@ -39,7 +39,7 @@ fn a_bulk_summary_counts_and_lists_what_was_not_changed_with_why() {
         summary.text(),
         "Revoked: 12; nothing to do for 2; refused for 1; not found: 1."
     );
-    let html = render(move || html! { <BulkSummaryView {summary} /> });
+    let html = render(move || bulk_summary(&summary, &NodeRef::default()));
     let t = text(&html);
     assert!(t.contains("pat@example.com has already enrolled"), "{t}");
     assert!(t.contains("nobody@example.com"), "{t}");
@@ -48,7 +48,14 @@ fn a_bulk_summary_counts_and_lists_what_was_not_changed_with_why() {
 
 /// The stage under the bulk buttons, as shown.
 fn stage(stage: BulkStage) -> String {
-    render(move || stage_view(&stage, &Callback::noop(), &Callback::noop()))
+    render(move || {
+        stage_view(
+            &stage,
+            &Callback::noop(),
+            &Callback::noop(),
+            &NodeRef::default(),
+        )
+    })
 }
 
 fn asking(verb: BulkVerb, scope: Scope, count: u64, typed: &str) -> String {
@@ -225,7 +232,7 @@ fn a_line_that_is_not_an_address_says_so() {
         summary.text(),
         "Revoked: 1; not found: 1; not an address: 1."
     );
-    let html = render(move || html! { <BulkSummaryView {summary} /> });
+    let html = render(move || bulk_summary(&summary, &NodeRef::default()));
     let rows = text_between(&html, "<tbody>", "</tbody>");
     assert!(rows.contains("not-an-addressNot an address."), "{rows}");
     assert!(rows.contains("gone@example.comNot found."), "{rows}");
@@ -253,7 +260,7 @@ fn a_refused_resend_counts_down_its_wait() {
         stopped: None,
     };
     summary.not_changed[0].invitation_id = Some("a".into());
-    let html = render(move || html! { <BulkSummaryView {summary} /> });
+    let html = render(move || bulk_summary(&summary, &NodeRef::default()));
     let rows = text_between(&html, "<tbody>", "</tbody>");
     assert!(
         rows.ends_with("The invitation was sent less than a minute ago. Try again in 12 s."),

@@ -2,11 +2,11 @@
 
 use crate::helpers::*;
 use site::api::*;
-use site::pages::imports::ImportList;
+use site::pages::imports::import_list;
 use yew::prelude::*;
 
-fn import_list(imports: Vec<Import>) -> String {
-    render(move || html! { <ImportList {imports} on_open={Callback::noop()} /> })
+fn imports_shown(imports: Vec<Import>) -> String {
+    render(move || import_list(&imports, &Default::default(), &Callback::noop()))
 }
 
 #[test]
@@ -19,13 +19,13 @@ fn the_imports_tab_lists_each_import_with_status_and_counts() {
             Some("The file is not a CSV file."),
         )
     };
-    let html = import_list(vec![import]);
+    let html = imports_shown(vec![import]);
     let t = text(&html);
     assert!(t.contains("photo.png"));
     assert!(t.contains("Failed: The file is not a CSV file."));
     assert!(t.contains("0 invited · 0 not invited"));
     assert!(html.contains("id=\"show-report-imp2\""));
-    let empty = import_list(vec![]);
+    let empty = imports_shown(vec![]);
     assert!(text(&empty).contains("No CSV files have been imported"));
 }
 
@@ -43,7 +43,7 @@ fn a_stalled_import_says_why_and_what_to_do() {
         never.is_finished() && quiet.is_finished(),
         "nothing to wait for"
     );
-    let html = import_list(vec![never, quiet]);
+    let html = imports_shown(vec![never, quiet]);
     let t = text(&html);
     assert!(
         t.contains("Stalled: the file never arrived and its upload link has expired. Upload the file again."),
@@ -75,7 +75,7 @@ fn a_check_in_the_imports_list_says_what_would_be() {
         },
         ..new_import("chk", ImportState::Done, None)
     };
-    let html = import_list(vec![check, done_import()]);
+    let html = imports_shown(vec![check, done_import()]);
     let checked = text_between(&html, "id=\"import-counts-chk\"", "</p>");
     assert!(
         checked.contains(

@@ -4,35 +4,33 @@
 use crate::helpers::*;
 use site::api::*;
 use site::pages::invitations::{
-    mail_on_its_way, ExportButton, ExportState, HistoryPanel, InvitationTable, InvitationsAction,
-    InvitationsState, InvitationsView, RowAction, RowState, Search,
+    export_button, invitation_table, invitations_view, mail_on_its_way, ExportState, HistoryPanel,
+    InvitationsAction, InvitationsState, RowAction, RowCalls, RowState, Search,
 };
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// The table with these rows' actions under way or done.
 fn table(invitations: Vec<Invitation>, rows: BTreeMap<String, RowState>) -> String {
-    render(move || {
-        html! {
-            <InvitationTable {invitations} {rows} on_action={Callback::noop()} dispatch={Callback::noop()} />
-        }
-    })
+    let state = InvitationsState {
+        rows,
+        ..Default::default()
+    };
+    render(move || invitation_table(&invitations, &state, &RowCalls::default()))
 }
 
-fn invitations_view(state: InvitationsState) -> String {
-    render(move || {
-        html! { <InvitationsView {state} on_action={Callback::noop()} dispatch={Callback::noop()} /> }
-    })
+fn page_view(state: InvitationsState) -> String {
+    render(move || invitations_view(&state, &RowCalls::default()))
 }
 
 /// The table with the history of row "a" open under it.
 fn history_table(invitations: Vec<Invitation>, open: HistoryPanel) -> String {
-    let histories = by_id([("a", open)]);
-    render(move || {
-        html! {
-            <InvitationTable {invitations} {histories} on_action={Callback::noop()} dispatch={Callback::noop()} />
-        }
-    })
+    let state = InvitationsState {
+        histories: by_id([("a", open)]),
+        ..Default::default()
+    };
+    render(move || invitation_table(&invitations, &state, &RowCalls::default()))
 }
 
 /// A history panel showing these entries, loaded.
@@ -171,7 +169,7 @@ fn invitation_list_errors_read_as_words_not_codes() {
         ))),
         ..Default::default()
     };
-    let html = invitations_view(state);
+    let html = page_view(state);
     let t = text(&html);
     assert!(
         t.contains("Could not load the invitations. You do not administer this learning contract.")
@@ -192,7 +190,7 @@ fn invitation_view_pages_through_results() {
         })),
         ..Default::default()
     };
-    let html = invitations_view(state);
+    let html = page_view(state);
     let t = text(&html);
     assert!(t.contains("1,200 pending, 30 enrolled, 4 revoked in this contract"));
     assert!(t.contains("Page 1"));
@@ -344,7 +342,7 @@ fn a_row_read_again_shows_its_mail_leaving_and_the_counts_follow() {
     };
     let state = gone.reduce(InvitationsAction::CountsRead(counts));
     assert_eq!(shown(&state).counts, counts);
-    let t = text(&invitations_view((*state).clone()));
+    let t = text(&page_view((*state).clone()));
     assert!(
         t.contains("4 pending, 3 enrolled, 3 revoked in this contract"),
         "{t}"
@@ -453,10 +451,7 @@ fn rows_are_selected_one_by_one_or_by_page_and_a_new_page_clears_the_selection()
     assert_eq!(state.selected.iter().collect::<Vec<_>>(), ["b"]);
     let state = state.reduce(InvitationsAction::SelectPage(true));
     assert_eq!(state.selected.len(), 2);
-    let page = (*state).clone();
-    let html = render(move || {
-        html! { <InvitationsView state={page} on_action={Callback::noop()} dispatch={Callback::noop()} /> }
-    });
+    let html = page_view((*state).clone());
     assert!(tag(&html, "select-page").contains(" checked"), "{html}");
     assert!(
         tag(&html, "select-a").contains("aria-label=\"Select a@example.com\""),
@@ -631,7 +626,7 @@ fn a_history_says_reminders_and_expired_links() {
 #[test]
 fn export_says_what_it_takes_and_announces_the_outcome() {
     let render_export = |search: Search, state: Option<ExportState>| {
-        render(move || html! { <ExportButton {search} {state} on_export={Callback::noop()} /> })
+        render(move || export_button(&search, state.as_ref(), Callback::noop()))
     };
     let html = render_export(Search::default(), None);
     let button = tag(&html, "export-invitations");

@@ -21,7 +21,7 @@ use crate::api::{
 use crate::components::bulk_actions::addresses_in;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
-use crate::components::import_report::ImportReport;
+use crate::components::import_report::import_report;
 use crate::components::layout::{ContractHeader, Tab};
 use crate::components::person_results::PersonResults;
 use crate::components::unconfirmed::Unconfirmed;
@@ -41,34 +41,12 @@ pub struct AddInvitationsPageProps {
     pub id: String,
 }
 
+/// The tab: its state and its calls live here for as long as the page is shown (one component:
+/// each one more adds to what every visitor downloads); the form comes once the contract has.
 #[component]
 pub fn AddInvitationsPage(props: &AddInvitationsPageProps) -> Html {
     let contract = use_contract(&props.id);
-    html! {
-        <>
-            {match &contract {
-                None => html! { <p role="status">{"Loading the contract…"}</p> },
-                Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> },
-                Some(Ok(c)) => html! {
-                    <>
-                        <ContractHeader contract={c.clone()} current={Tab::Add} />
-                        <AddInvitations contract={c.clone()} />
-                    </>
-                },
-            }}
-        </>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct AddInvitationsProps {
-    pub contract: Contract,
-}
-
-#[component]
-pub(super) fn AddInvitations(props: &AddInvitationsProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
-    let contract = &props.contract;
     // A system administrator sees everyone at once; a contract admin searches by a few letters
     // first (the API lists the directory to them no other way).
     let everyone = ctx.is_system_admin();
@@ -84,26 +62,61 @@ pub(super) fn AddInvitations(props: &AddInvitationsProps) -> Html {
             }
         });
     }
-    if contract.phase == Phase::Expired {
-        return html! {
+    let contract = match &contract {
+        None => return html! { <p role="status">{"Loading the contract…"}</p> },
+        Some(Err(e)) => {
+            return html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> }
+        }
+        Some(Ok(c)) => c,
+    };
+    let form = if contract.phase == Phase::Expired {
+        html! {
             <p class="notice" role="status">{"This learning contract has expired, so no more invitations can be added."}</p>
-        };
+        }
+    } else {
+        let min_query = if everyone { 0 } else { SEARCH_MIN_LETTERS };
+        add_invitations(&ctx, contract, &state, &alive, min_query, search)
+    };
+    html! {
+        <>
+            <ContractHeader contract={contract.clone()} current={Tab::Add} />
+            {form}
+        </>
     }
-    let on_add = add_users(&ctx, contract, &state, &dispatch, &alive);
-    let on_invite_checked = invite_checked_people(&ctx, &contract.id, &dispatch, &alive);
+}
+
+/// Step 1 (the way, and who), the last step, then what happened and what next.
+fn add_invitations(
+    ctx: &AppContext,
+    contract: &Contract,
+    state: &UseReducerHandle<AddState>,
+    alive: &Rc<Cell<bool>>,
+    min_query: usize,
+    search: Callback<String>,
+) -> Html {
+    let dispatch = state.dispatcher().to_callback();
+    let on_add = add_users(ctx, contract, state, &dispatch, alive);
+    let on_invite_checked = invite_checked_people(ctx, &contract.id, &dispatch, alive);
     let finished = state.finished();
     html! {
         <section aria-labelledby="add-heading">
             <h2 id="add-heading">{"Add Invitations"}</h2>
             if !finished {
-                <MethodTabs method={state.method} on_change={dispatch.reform(AddAction::ChooseMethod)} disabled={state.busy()} />
-                {method_panel(&state, &dispatch, if everyone { 0 } else { SEARCH_MIN_LETTERS }, search)}
-                <AddStep contract={contract.clone()} people={state.people()} chosen={state.chosen.clone()} busy={state.busy()} check={state.checking()}
-                    on_toggle_activity={dispatch.reform(AddAction::ToggleActivity)}
-                    on_all={all_activities(contract, &dispatch)} {on_add} />
+                {method_tabs(state.method, &dispatch.reform(AddAction::ChooseMethod), state.busy())}
+                {method_panel(state, &dispatch, min_query, search)}
+                {add_step(&AddStepProps {
+                    contract,
+                    people: state.people(),
+                    chosen: &state.chosen,
+                    busy: state.busy(),
+                    check: state.checking(),
+                    on_toggle_activity: dispatch.reform(AddAction::ToggleActivity),
+                    on_all: all_activities(contract, &dispatch),
+                    on_add,
+                })}
             }
             {sent_view(&state.sent)}
-            <CsvProgressView progress={state.progress.clone()} {on_invite_checked} />
+            {csv_progress(&state.progress, &on_invite_checked)}
             if finished {
                 {what_next(&contract.id, dispatch.reform(|_: MouseEvent| AddAction::AddMore))}
             }

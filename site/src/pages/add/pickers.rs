@@ -3,22 +3,14 @@
 
 use super::*;
 
-#[derive(Properties, PartialEq)]
-pub struct MethodTabsProps {
-    pub method: Method,
-    pub on_change: Callback<Method>,
-    #[prop_or_default]
-    pub disabled: bool,
-}
-
-#[component]
-pub fn MethodTabs(props: &MethodTabsProps) -> Html {
+/// The ways to add people, as tabs (`disabled` while something is being sent).
+pub fn method_tabs(method: Method, on_change: &Callback<Method>, disabled: bool) -> Html {
     let tab = |m: Method, id: &'static str, label: &'static str| {
-        let selected = props.method == m;
-        let onclick = props.on_change.reform(move |_: MouseEvent| m);
+        let selected = method == m;
+        let onclick = on_change.reform(move |_: MouseEvent| m);
         html! {
             <button type="button" role="tab" {id} aria-selected={selected.to_string()} aria-controls="method-panel"
-                class={classes!("tab", selected.then_some("current"))} disabled={props.disabled} {onclick}>
+                class={classes!("tab", selected.then_some("current"))} {disabled} {onclick}>
                 {label}
             </button>
         }
@@ -52,7 +44,7 @@ pub fn method_panel(
             {match state.method {
                 Method::Csv => html! {
                     <>
-                        <CsvPicker file_name={state.file_name.clone()} on_file={dispatch.reform(AddAction::ChooseFile)} disabled={busy} />
+                        {csv_picker(state.file_name.as_ref(), &dispatch.reform(AddAction::ChooseFile), busy)}
                         {check_first(state.check_first, busy, dispatch)}
                     </>
                 },
@@ -122,20 +114,11 @@ fn paste_addresses(state: &AddState, disabled: bool, dispatch: &Callback<AddActi
 pub const EXAMPLE_CSV: &str =
     "data:text/csv;charset=utf-8,ada%40example.com%0Abrook%40example.com%0Achen%40example.com%0A";
 
-#[derive(Properties, PartialEq)]
-pub struct CsvPickerProps {
-    pub file_name: Option<String>,
-    pub on_file: Callback<File>,
-    #[prop_or_default]
-    pub disabled: bool,
-}
-
-/// A file input inside a drop zone: the input keeps it usable with the keyboard.
-#[component]
-pub fn CsvPicker(props: &CsvPickerProps) -> Html {
-    let over = use_state(|| false);
+/// A file input inside a drop zone: the input keeps it usable with the keyboard. The zone is
+/// marked while a file is dragged over it straight on the page (no state to keep for it).
+fn csv_picker(file_name: Option<&String>, on_file: &Callback<File>, disabled: bool) -> Html {
     let onchange = {
-        let on_file = props.on_file.clone();
+        let on_file = on_file.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             if let Some(f) = input.files().and_then(|files| files.get(0)) {
@@ -143,44 +126,40 @@ pub fn CsvPicker(props: &CsvPickerProps) -> Html {
             }
         })
     };
-    let ondragover = {
-        let over = over.clone();
-        Callback::from(move |e: DragEvent| {
+    let mark = |over: bool| {
+        move |e: &DragEvent| {
             e.prevent_default();
-            over.set(true);
-        })
-    };
-    let ondragleave = {
-        let over = over.clone();
-        Callback::from(move |_: DragEvent| over.set(false))
-    };
-    let ondrop = {
-        let (over, on_file, disabled) = (over.clone(), props.on_file.clone(), props.disabled);
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            over.set(false);
-            if disabled {
-                return;
+            if let Some(zone) = e.current_target() {
+                wasm_bindgen::JsCast::unchecked_into::<web_sys::Element>(zone)
+                    .set_class_name(if over { "drop over" } else { "drop" });
             }
-            if let Some(f) = e
+        }
+    };
+    let ondragover = Callback::from(move |e: DragEvent| mark(true)(&e));
+    let ondragleave = Callback::from(move |e: DragEvent| mark(false)(&e));
+    let ondrop = {
+        let on_file = on_file.clone();
+        Callback::from(move |e: DragEvent| {
+            mark(false)(&e);
+            let file = e
                 .data_transfer()
                 .and_then(|d| d.files())
-                .and_then(|files| files.get(0))
-            {
+                .and_then(|files| files.get(0));
+            if let (false, Some(f)) = (disabled, file) {
                 on_file.emit(f);
             }
         })
     };
     html! {
-        <div class={classes!("drop", over.then_some("over"))} {ondragover} {ondragleave} {ondrop}>
+        <div class="drop" {ondragover} {ondragleave} {ondrop}>
             <label for="csv-file">{"Choose a CSV file"}</label>
-            <input id="csv-file" type="file" accept=".csv,text/csv" disabled={props.disabled} {onchange}
+            <input id="csv-file" type="file" accept=".csv,text/csv" {disabled} {onchange}
                 aria-describedby="csv-help" />
             <p id="csv-help" class="hint">
                 {"or drop it here. One email address per row in the first column, no header row. Registered and unregistered addresses both work. "}
                 <a id="example-csv" href={EXAMPLE_CSV} download="example.csv">{"Download an example CSV"}</a>
             </p>
-            if let Some(name) = &props.file_name {
+            if let Some(name) = file_name {
                 <p class="chosen" role="status">{"Chosen: "}<strong>{name.clone()}</strong></p>
             }
         </div>

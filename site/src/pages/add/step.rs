@@ -3,16 +3,14 @@
 
 use super::*;
 
-#[derive(Properties, PartialEq)]
-pub struct AddStepProps {
-    pub contract: Contract,
+/// The last step's parts: what it is for and what its controls call.
+pub struct AddStepProps<'a> {
+    pub contract: &'a Contract,
     /// Who will be invited, once chosen ("3 people selected", "the addresses in list.csv").
     pub people: Option<String>,
-    pub chosen: Vec<String>,
-    #[prop_or_default]
+    pub chosen: &'a [String],
     pub busy: bool,
     /// The file is only checked: the step says that nothing is sent.
-    #[prop_or_default]
     pub check: bool,
     pub on_toggle_activity: Callback<String>,
     pub on_all: Callback<bool>,
@@ -21,12 +19,11 @@ pub struct AddStepProps {
 
 /// The last step: which activities (only a voucher with several asks: "Step 2 of 2"), then
 /// Add Users; or, for a file only checked, Check the file, saying that nothing is sent.
-#[component]
-pub fn AddStep(props: &AddStepProps) -> Html {
+pub fn add_step(props: &AddStepProps) -> Html {
     let Some(people) = &props.people else {
         return html! {};
     };
-    let c = &props.contract;
+    let c = props.contract;
     let onclick = props.on_add.reform(|_: MouseEvent| ());
     let (nothing_sent, button) = if props.check {
         (
@@ -127,17 +124,10 @@ pub fn what_next(contract_id: &str, on_add_more: Callback<MouseEvent>) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct CsvProgressViewProps {
-    pub progress: CsvProgress,
-    /// "Invite these N" on a finished check: the check's id.
-    #[prop_or_default]
-    pub on_invite_checked: Callback<String>,
-}
-
-#[component]
-pub fn CsvProgressView(props: &CsvProgressViewProps) -> Html {
-    match &props.progress {
+/// Where a CSV file stands: its upload, the import (or check) under way, its report; a finished
+/// check offers "Invite these N" (`on_invite_checked`: the check's id).
+pub fn csv_progress(progress: &CsvProgress, on_invite_checked: &Callback<String>) -> Html {
+    match progress {
         CsvProgress::Idle => html! {},
         CsvProgress::Announcing => html! { <p role="status">{"Preparing the upload…"}</p> },
         CsvProgress::Uploading(percent) => html! {
@@ -150,19 +140,19 @@ pub fn CsvProgressView(props: &CsvProgressViewProps) -> Html {
             <section class="import" aria-labelledby="import-heading">
                 <h3 id="import-heading">{if import.mode == ImportMode::Check { "Checking" } else { "Importing" }}</h3>
                 <progress aria-label="Import in progress"></progress>
-                <ImportReport import={import.clone()} />
+                {import_report(import)}
             </section>
         },
         CsvProgress::Finished(import) if import.mode == ImportMode::Check => {
             let would = import.counts.would_invite();
             let invite = {
-                let (on_invite, id) = (props.on_invite_checked.clone(), import.id.clone());
+                let (on_invite, id) = (on_invite_checked.clone(), import.id.clone());
                 Callback::from(move |_: MouseEvent| on_invite.emit(id.clone()))
             };
             html! {
                 <section class="import" aria-labelledby="import-heading">
                     <h3 id="import-heading">{"Check finished"}</h3>
-                    <ImportReport import={import.clone()} />
+                    {import_report(import)}
                     if import.status.state == ImportState::Done && would > 0 {
                         <p>
                             <button type="button" class="primary" id="invite-checked" onclick={invite}>
@@ -182,7 +172,7 @@ pub fn CsvProgressView(props: &CsvProgressViewProps) -> Html {
         CsvProgress::Finished(import) => html! {
             <section class="import" aria-labelledby="import-heading">
                 <h3 id="import-heading">{"Import finished"}</h3>
-                <ImportReport import={import.clone()} />
+                {import_report(import)}
             </section>
         },
         CsvProgress::Failed(message) => {

@@ -164,8 +164,8 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                         changes.reread(None);
                     })
                 }} />
-            <ExportButton search={state.search.clone()} state={state.export.clone()} on_export={export} />
-            <InvitationsView state={(*state).clone()} on_action={act} on_correct={correct} on_history={history} {dispatch} />
+            {export_button(&state.search, state.export.as_ref(), export)}
+            {invitations_view(&state, &RowCalls { on_action: act, on_correct: correct, on_history: history, dispatch })}
         </>
     }
 }

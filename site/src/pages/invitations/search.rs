@@ -86,19 +86,15 @@ pub(super) fn save_file(name: &str, text: &str) -> Result<(), wasm_bindgen::JsVa
     Ok(())
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ExportButtonProps {
-    pub search: Search,
-    pub state: Option<ExportState>,
-    pub on_export: Callback<MouseEvent>,
-}
-
 /// Export: a CSV file of every invitation the search and status filter match (not only this
 /// page). The button says what it takes; the outcome is announced.
-#[component]
-pub fn ExportButton(props: &ExportButtonProps) -> Html {
-    let working = props.state == Some(ExportState::Working);
-    let scope = match (props.search.status, props.search.q.trim()) {
+pub fn export_button(
+    search: &Search,
+    state: Option<&ExportState>,
+    on_export: Callback<MouseEvent>,
+) -> Html {
+    let working = state == Some(&ExportState::Working);
+    let scope = match (search.status, search.q.trim()) {
         (None, "") => "All invitations of this contract.".to_owned(),
         (Some(st), "") => format!("The {} invitations.", st.label().to_lowercase()),
         (None, q) => format!("The invitations whose address starts with “{q}”."),
@@ -110,18 +106,18 @@ pub fn ExportButton(props: &ExportButtonProps) -> Html {
     html! {
         <div class="export">
             <button type="button" id="export-invitations" disabled={working}
-                aria-describedby="export-scope" onclick={props.on_export.clone()}>
+                aria-describedby="export-scope" onclick={on_export}>
                 {if working { "Exporting…" } else { "Export as CSV" }}
             </button>
             <span class="hint" id="export-scope">{scope}</span>
             <div role="status" id="export-outcome">
-                {match &props.state {
+                {match state {
                     Some(ExportState::Done(text)) => html! { <p class="outcome ok">{text.clone()}</p> },
                     Some(ExportState::Working) => html! { <p class="outcome">{"Preparing the file…"}</p> },
                     _ => html! {},
                 }}
             </div>
-            if let Some(ExportState::Failed(text)) = &props.state {
+            if let Some(ExportState::Failed(text)) = state {
                 <p class="outcome error" role="alert" id="export-error">{text.clone()}</p>
             }
         </div>

@@ -1,24 +1,22 @@
 //! The list: its pages, its table and each invitation's row with the actions the API allows.
+//! Plain functions, not components: the page renders them again whenever its state changes, and
+//! components would only add to what every visitor downloads.
 
 use super::*;
 
-#[derive(Properties, PartialEq)]
-pub struct InvitationsViewProps {
-    pub state: InvitationsState,
+/// What the rows' controls call: a row's action, Correct address's save (invitation id, new
+/// address), a page of a row's history (invitation id, cursor of older entries), and the tab's
+/// reducer.
+#[derive(Clone, Default, PartialEq)]
+pub struct RowCalls {
     pub on_action: Callback<(String, RowAction)>,
-    /// Saves a row's Correct address form: (invitation id, new address).
-    #[prop_or_default]
     pub on_correct: Callback<(String, String)>,
-    /// Reads a page of a row's history: (invitation id, cursor of older entries).
-    #[prop_or_default]
     pub on_history: Callback<(String, Option<String>)>,
     pub dispatch: Callback<InvitationsAction>,
 }
 
 /// The current page of invitations with paging, or why there is none.
-#[component]
-pub fn InvitationsView(props: &InvitationsViewProps) -> Html {
-    let s = &props.state;
+pub fn invitations_view(s: &InvitationsState, calls: &RowCalls) -> Html {
     let list = match &s.page {
         None => return html! { <p role="status">{"Loading the invitations…"}</p> },
         Some(Err(e)) => {
@@ -34,10 +32,10 @@ pub fn InvitationsView(props: &InvitationsViewProps) -> Html {
         format::count(counts.revoked)
     );
     let pager = {
-        let previous = props
+        let previous = calls
             .dispatch
             .reform(|_: MouseEvent| InvitationsAction::PreviousPage);
-        let next = props
+        let next = calls
             .dispatch
             .reform(|_: MouseEvent| InvitationsAction::NextPage);
         html! {
@@ -50,46 +48,26 @@ pub fn InvitationsView(props: &InvitationsViewProps) -> Html {
     };
     html! {
         <section aria-label="Invitations">
-            <p class="hint">{summary}</p>
+            <p class="hint" id="invitation-counts">{summary}</p>
             if list.invitations.is_empty() {
                 <p class="empty" role="status">{"No invitations match."}</p>
             } else {
-                <InvitationTable invitations={list.invitations.clone()} rows={s.rows.clone()}
-                    selected={s.selected.clone()}
-                    histories={s.histories.clone()}
-                    on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
-                    on_history={props.on_history.clone()} dispatch={props.dispatch.clone()} />
+                {invitation_table(&list.invitations, s, calls)}
             }
             {pager}
         </section>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct InvitationTableProps {
-    pub invitations: Vec<Invitation>,
-    #[prop_or_default]
-    pub rows: BTreeMap<String, RowState>,
-    #[prop_or_default]
-    pub selected: BTreeSet<String>,
-    #[prop_or_default]
-    pub histories: BTreeMap<String, HistoryPanel>,
-    pub on_action: Callback<(String, RowAction)>,
-    #[prop_or_default]
-    pub on_correct: Callback<(String, String)>,
-    #[prop_or_default]
-    pub on_history: Callback<(String, Option<String>)>,
-    pub dispatch: Callback<InvitationsAction>,
-}
-
-#[component]
-pub fn InvitationTable(props: &InvitationTableProps) -> Html {
-    let all_selected = !props.invitations.is_empty()
-        && props
-            .invitations
-            .iter()
-            .all(|i| props.selected.contains(&i.id));
-    let select_page = props.dispatch.reform(|e: Event| {
+/// These invitations' rows, each with its action's state, selection and history from `s`.
+pub fn invitation_table(
+    invitations: &[Invitation],
+    s: &InvitationsState,
+    calls: &RowCalls,
+) -> Html {
+    let all_selected =
+        !invitations.is_empty() && invitations.iter().all(|i| s.selected.contains(&i.id));
+    let select_page = calls.dispatch.reform(|e: Event| {
         let on = e
             .target_dyn_into::<HtmlInputElement>()
             .is_some_and(|i| i.checked());
@@ -114,38 +92,30 @@ pub fn InvitationTable(props: &InvitationTableProps) -> Html {
                 </tr>
             </thead>
             <tbody>
-                { for props.invitations.iter().map(|inv| html! {
-                    <InvitationRow invitation={inv.clone()} state={props.rows.get(&inv.id).cloned()}
-                        selected={props.selected.contains(&inv.id)}
-                        history={props.histories.get(&inv.id).cloned()}
-                        on_action={props.on_action.clone()} on_correct={props.on_correct.clone()}
-                        on_history={props.on_history.clone()} dispatch={props.dispatch.clone()} />
-                }) }
+                { for invitations.iter().map(|invitation| invitation_row(&Row {
+                    invitation,
+                    state: s.rows.get(&invitation.id),
+                    selected: s.selected.contains(&invitation.id),
+                    history: s.histories.get(&invitation.id),
+                    calls,
+                })) }
             </tbody>
         </table>
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct InvitationRowProps {
-    pub invitation: Invitation,
-    pub state: Option<RowState>,
-    #[prop_or_default]
-    pub selected: bool,
-    /// The invitation's history, when it is open.
-    #[prop_or_default]
-    pub history: Option<HistoryPanel>,
-    pub on_action: Callback<(String, RowAction)>,
-    #[prop_or_default]
-    pub on_correct: Callback<(String, String)>,
-    #[prop_or_default]
-    pub on_history: Callback<(String, Option<String>)>,
-    pub dispatch: Callback<InvitationsAction>,
+/// One row as it is drawn: the invitation, its action's state, whether it is selected, its
+/// history when open.
+struct Row<'a> {
+    invitation: &'a Invitation,
+    state: Option<&'a RowState>,
+    selected: bool,
+    history: Option<&'a HistoryPanel>,
+    calls: &'a RowCalls,
 }
 
-#[component]
-pub fn InvitationRow(props: &InvitationRowProps) -> Html {
-    let inv = &props.invitation;
+fn invitation_row(row: &Row) -> Html {
+    let inv = row.invitation;
     let id = inv.id.clone();
     let activities = inv
         .activities
@@ -155,7 +125,7 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
         .join(", ");
     let select = {
         let id = id.clone();
-        props.dispatch.reform(move |e: Event| {
+        row.calls.dispatch.reform(move |e: Event| {
             let on = e
                 .target_dyn_into::<HtmlInputElement>()
                 .is_some_and(|i| i.checked());
@@ -173,7 +143,7 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
         <>
         <tr id={format!("invitation-{id}")}>
             <td data-label="Select" class="select">
-                <input type="checkbox" id={format!("select-{id}")} checked={props.selected} onchange={select}
+                <input type="checkbox" id={format!("select-{id}")} checked={row.selected} onchange={select}
                     aria-label={format!("Select {}", inv.email)} />
             </td>
             <td data-label="Email" class="email">{inv.email.clone()}</td>
@@ -183,13 +153,13 @@ pub fn InvitationRow(props: &InvitationRowProps) -> Html {
             <td data-label="Invited">{invited}</td>
             <td data-label="Delivery" class={classes!("delivery", format!("{:?}", inv.delivery.state).to_lowercase())}>{delivery_text(&inv.delivery)}</td>
             <td data-label="Last sent">{inv.last_sent_at.as_deref().map(format::date_time).unwrap_or_else(|| "Not yet".into())}</td>
-            <td data-label="Actions" class="actions">{history_button(props)}{row_actions(props)}{row_outcome(props)}</td>
+            <td data-label="Actions" class="actions">{history_button(row)}{row_actions(row)}{row_outcome(row)}</td>
         </tr>
-        if let Some(panel) = &props.history {
+        if let Some(panel) = row.history {
             <tr class="history" id={history_panel_id(&id)}>
                 <td colspan="9">
                     <HistoryView id={id.clone()} email={inv.email.clone()} panel={panel.clone()}
-                        on_more={props.on_history.clone()} />
+                        on_more={row.calls.on_history.clone()} />
                 </td>
             </tr>
         }
@@ -203,13 +173,16 @@ fn history_panel_id(invitation_id: &str) -> String {
 
 /// Opens or closes the invitation's history under its row. Shown in every state of the row:
 /// the history is there whatever is being done.
-fn history_button(props: &InvitationRowProps) -> Html {
-    let inv = &props.invitation;
+fn history_button(row: &Row) -> Html {
+    let inv = row.invitation;
     let id = inv.id.clone();
-    let open = props.history.is_some();
+    let open = row.history.is_some();
     let onclick = {
-        let (id, on_history, dispatch) =
-            (id.clone(), props.on_history.clone(), props.dispatch.clone());
+        let (id, on_history, dispatch) = (
+            id.clone(),
+            row.calls.on_history.clone(),
+            row.calls.dispatch.clone(),
+        );
         Callback::from(move |_: MouseEvent| {
             if open {
                 dispatch.emit(InvitationsAction::CloseHistory(id.clone()));
@@ -229,51 +202,48 @@ fn history_button(props: &InvitationRowProps) -> Html {
 }
 
 /// The row's actions: a question to confirm, the Correct address form, or the buttons.
-fn row_actions(props: &InvitationRowProps) -> Html {
-    match &props.state {
-        Some(RowState::ConfirmRevoke) => confirm_revoke(props),
-        Some(RowState::ConfirmClearBlock) => confirm_clear_block(props),
+fn row_actions(row: &Row) -> Html {
+    match row.state {
+        Some(RowState::ConfirmRevoke) => confirm_revoke(row),
+        Some(RowState::ConfirmClearBlock) => confirm_clear_block(row),
         Some(RowState::Correcting {
             email,
             working,
             refusal,
         }) => {
-            let (on_correct, id) = (props.on_correct.clone(), props.invitation.id.clone());
+            let (on_correct, id) = (row.calls.on_correct.clone(), row.invitation.id.clone());
             let on_save = Callback::from(move |email: String| on_correct.emit((id.clone(), email)));
             html! {
-                <CorrectAddressForm id={props.invitation.id.clone()} old={props.invitation.email.clone()}
+                <CorrectAddressForm id={row.invitation.id.clone()} old={row.invitation.email.clone()}
                     value={email.clone()} working={*working} refusal={refusal.clone()} {on_save}
-                    on_cancel={close_question(props)} />
+                    on_cancel={close_question(row)} />
             }
         }
-        _ => html! {
-            <RowButtons invitation={props.invitation.clone()} state={props.state.clone()}
-                on_action={props.on_action.clone()} dispatch={props.dispatch.clone()} />
-        },
+        _ => row_buttons(row),
     }
 }
 
 /// Runs `action` on the row's invitation (once the admin has said yes).
-fn act(props: &InvitationRowProps, action: RowAction) -> Callback<()> {
-    let (on_action, id) = (props.on_action.clone(), props.invitation.id.clone());
+fn act(row: &Row, action: RowAction) -> Callback<()> {
+    let (on_action, id) = (row.calls.on_action.clone(), row.invitation.id.clone());
     Callback::from(move |_: ()| on_action.emit((id.clone(), action)))
 }
 
 /// Closes the row's question or form.
-fn close_question(props: &InvitationRowProps) -> Callback<()> {
-    let id = props.invitation.id.clone();
-    props
+fn close_question(row: &Row) -> Callback<()> {
+    let id = row.invitation.id.clone();
+    row.calls
         .dispatch
         .reform(move |_: ()| InvitationsAction::Cancel(id.clone()))
 }
 
-fn confirm_revoke(props: &InvitationRowProps) -> Html {
-    let inv = &props.invitation;
+fn confirm_revoke(row: &Row) -> Html {
+    let inv = row.invitation;
     let id = &inv.id;
-    let confirm = act(props, RowAction::Revoke);
+    let confirm = act(row, RowAction::Revoke);
     let cancel = {
         let id = id.clone();
-        props
+        row.calls
             .dispatch
             .reform(move |_: ()| InvitationsAction::CancelRevoke(id.clone()))
     };
@@ -285,11 +255,11 @@ fn confirm_revoke(props: &InvitationRowProps) -> Html {
     }
 }
 
-fn confirm_clear_block(props: &InvitationRowProps) -> Html {
-    let inv = &props.invitation;
+fn confirm_clear_block(row: &Row) -> Html {
+    let inv = row.invitation;
     let id = &inv.id;
-    let confirm = act(props, RowAction::ClearBlock);
-    let cancel = close_question(props);
+    let confirm = act(row, RowAction::ClearBlock);
+    let cancel = close_question(row);
     html! {
         <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-clear-block-{id}")}
             cancel_id={format!("cancel-clear-block-{id}")} yes_label="Yes, clear the block" {confirm} {cancel}
@@ -300,15 +270,15 @@ fn confirm_clear_block(props: &InvitationRowProps) -> Html {
 
 /// What the row's last action did. Focus moves to it: the question or form that had it is gone.
 /// A refusal that names a wait ("try again in 40 s") counts it down under it.
-fn row_outcome(props: &InvitationRowProps) -> Html {
-    let id = format!("outcome-{}", props.invitation.id);
-    match &props.state {
+fn row_outcome(row: &Row) -> Html {
+    let id = format!("outcome-{}", row.invitation.id);
+    match row.state {
         Some(RowState::Done(text)) => html! { <Outcome text={text.clone()} {id} /> },
         Some(RowState::Failed(text)) => match retry_after(text) {
             Some((why, seconds)) => html! {
                 <>
                     <Outcome text={why.to_owned()} {id} failed=true />
-                    <p class="outcome" id={format!("retry-{}", props.invitation.id)}>
+                    <p class="outcome" id={format!("retry-{}", row.invitation.id)}>
                         <RetryCountdown key={text.as_str()} {seconds} />
                     </p>
                 </>
@@ -319,35 +289,26 @@ fn row_outcome(props: &InvitationRowProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct RowButtonsProps {
-    pub invitation: Invitation,
-    pub state: Option<RowState>,
-    pub on_action: Callback<(String, RowAction)>,
-    pub dispatch: Callback<InvitationsAction>,
-}
-
 /// The actions the API allows on an invitation at rest (`can_resend`, `can_correct_address`,
 /// `can_clear_block`, `can_revoke`), each saying so while it is under way.
-#[component]
-pub fn RowButtons(props: &RowButtonsProps) -> Html {
-    let inv = &props.invitation;
+fn row_buttons(row: &Row) -> Html {
+    let inv = row.invitation;
     let id = inv.id.clone();
-    let working = matches!(props.state, Some(RowState::Working(_)));
+    let working = matches!(row.state, Some(RowState::Working(_)));
     let label = |action: RowAction, idle: &'static str, busy: &'static str| {
-        if props.state == Some(RowState::Working(action)) {
+        if row.state == Some(&RowState::Working(action)) {
             busy
         } else {
             idle
         }
     };
     let resend = {
-        let (on_action, id) = (props.on_action.clone(), id.clone());
+        let (on_action, id) = (row.calls.on_action.clone(), id.clone());
         Callback::from(move |_: MouseEvent| on_action.emit((id.clone(), RowAction::Resend)))
     };
     let ask = |action: fn(String) -> InvitationsAction| {
         let id = id.clone();
-        props
+        row.calls
             .dispatch
             .reform(move |_: MouseEvent| action(id.clone()))
     };
@@ -357,7 +318,7 @@ pub fn RowButtons(props: &RowButtonsProps) -> Html {
     );
     let open_correct = {
         let (id, email) = (id.clone(), inv.email.clone());
-        props
+        row.calls
             .dispatch
             .reform(move |_: MouseEvent| InvitationsAction::OpenCorrect(id.clone(), email.clone()))
     };
