@@ -13,8 +13,10 @@ source scripts/cargo-env.sh
 target_dir="$CARGO_TARGET_DIR"
 dist="$root/site/dist"
 tools="$root/.tools"
-# Raised from 350 KB when bulk actions, histories, export and the check came (BENCHMARKS.md).
-budget_kb=400
+# Raised from 350 KB when bulk actions, histories, export and the check came (BENCHMARKS.md),
+# and from 400 KB for issue 28 (the site at 415,547 B gzip; its Add, Imports and Invitations
+# work made up for what it added by turning stateless components into plain functions).
+budget_kb=410
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown

@@ -356,6 +356,45 @@ impl Page {
         panic!("the invitation list never showed only {email}; the page shows:\n{body}");
     }
 
+    /// How many invitations the tab lists for the search `q` (any status), once every row shown
+    /// holds it; 0 once it says none match. Fewer than a page (50): the tests' own addresses.
+    pub async fn invitations_matching(&self, q: &str) -> usize {
+        let needle = q.to_lowercase();
+        for _ in 0..5 {
+            self.type_into("invitation-search", q).await;
+            self.click("invitation-search-submit").await;
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                let shown = self
+                    .js(
+                        "const i = document.getElementById('invitation-search');
+                         const rows = [...document.querySelectorAll(\"tr[id^='invitation-']\")];
+                         return { searched: i ? i.value : '',
+                                  none: !!document.querySelector('section[aria-label=Invitations] .empty'),
+                                  rows: rows.map(r => r.textContent.toLowerCase()) };",
+                    )
+                    .await;
+                if shown["searched"] != q {
+                    break;
+                }
+                if shown["none"] == true {
+                    return 0;
+                }
+                let rows = shown["rows"].as_array().cloned().unwrap_or_default();
+                if !rows.is_empty()
+                    && rows
+                        .iter()
+                        .all(|r| r.as_str().is_some_and(|r| r.contains(&needle)))
+                {
+                    return rows.len();
+                }
+                tokio::time::sleep(POLL).await;
+            }
+        }
+        let body = self.body_text().await;
+        panic!("the invitation list never settled on {q}; the page shows:\n{body}");
+    }
+
     /// The People page's row (its user id and text) showing `email`, after searching for it.
     pub async fn person_row(&self, email: &str) -> (String, String) {
         self.type_into("people-search", email).await;

@@ -1,6 +1,7 @@
-//! Invitations to people from the directory: searched, ticked, and invited together.
+//! Invitations to people from the directory (searched, ticked, and invited together) and to
+//! addresses pasted.
 
-use crate::helpers::Page;
+use crate::helpers::{address, Page};
 use local_stack::Stack;
 
 /// Two users selected individually: search the directory, tick, Submit, Add Users; both are
@@ -50,4 +51,45 @@ pub async fn invite_two_directory_users(page: &Page, stack: &Stack) {
         );
     }
     page.snapshot("06-user-results.png").await;
+}
+
+/// Addresses pasted (issue 28), as Canvas takes them: commas, semicolons and lines separate them,
+/// each is invited once whatever its case, and each address's outcome is listed. Pia and Paz
+/// are invited to SQL Basics; the line that is no address is said so.
+pub async fn invite_by_pasting_addresses(page: &Page, tag: &str) {
+    let (pia, paz) = (address("pia", tag), address("paz", tag));
+    page.click("add-more").await;
+    page.click("method-paste").await;
+    page.type_into(
+        "paste-addresses",
+        &format!("{pia}, {paz};\n{}\nnot-an-address\n", pia.to_uppercase()),
+    )
+    .await;
+    page.text_with("#paste-found", "3 addresses found.").await;
+    page.text_with("#step-2", "Step 2 of 2").await;
+    page.text_with(".step", "Choose the activities for the 3 addresses pasted.")
+        .await;
+    page.set_checked("activity-sql-basics", true).await;
+    page.set_checked("activity-python-data", false).await;
+    page.set_checked("activity-dashboards", false).await;
+    page.snapshot("06b-paste-addresses.png").await;
+    page.click("add-users").await;
+    let results = page.text_with("#results-heading", "invited").await;
+    assert!(results.starts_with("2 people invited, 1 not"), "{results}");
+    let rows = page.cells("section.results tbody tr").await;
+    let rows: Vec<(String, String)> = rows
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| (r[0].as_str().unwrap().into(), r[1].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (pia, "Invited".into()),
+            (paz, "Invited".into()),
+            ("not-an-address".into(), "Invalid email".into()),
+        ]
+    );
+    page.snapshot("06c-pasted-results.png").await;
 }

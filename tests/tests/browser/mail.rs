@@ -65,8 +65,8 @@ pub async fn a_bounced_invitation_offers_no_resend(
     bounced_id
 }
 
-/// Clear block, by keyboard: the question takes focus on its Yes, Enter answers it, and focus
-/// moves to the outcome; Resend is offered again.
+/// Clear block, by keyboard: the question takes focus on its Cancel (the safe choice), Enter on
+/// Yes answers it, and focus moves to the outcome; Resend is offered again.
 pub async fn clear_the_block_by_keyboard(page: &Page, tag: &str, bounced_id: &str) {
     let bounce = bounce_address(tag);
     page.press(&format!("clear-block-{bounced_id}"), Key::Enter)
@@ -77,7 +77,11 @@ pub async fn clear_the_block_by_keyboard(page: &Page, tag: &str, bounced_id: &st
     )
     .await;
     let yes = format!("confirm-clear-block-{bounced_id}");
-    page.until_focused("Yes to have focus", &yes).await;
+    page.until_focused(
+        "Cancel to have focus",
+        &format!("cancel-clear-block-{bounced_id}"),
+    )
+    .await;
     page.snapshot("24-clear-block-confirm.png").await;
     page.press(&yes, Key::Enter).await;
     let cleared = page.outcome(bounced_id, "The block on").await;
@@ -144,7 +148,7 @@ pub async fn correct_the_bounced_address(page: &Page, stack: &Stack, tag: &str, 
         .await
         .expect("the delivery");
     assert!(
-        ["Queued", "Sending", "Sent"]
+        ["Queued", "Sending", "Sent", "Delivered"]
             .iter()
             .any(|d| delivery.ends_with(d)),
         "{row}"

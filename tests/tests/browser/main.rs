@@ -6,10 +6,13 @@
 //! Revoke button, and check that another contract admin cannot open the contract. Then the
 //! system administrator manages a contract's admins, adds a person on the People page, makes
 //! them a system administrator and withdraws it, makes them an admin of one contract, and that
-//! person signs in and sees that contract only. On the way, the admin opens an invitation's
-//! history and exports the invitations the tab's search matches. Last, an invitation to an address SES's mailbox
-//! simulator bounces shows Bounced and offers no Resend; the admin clears the block by keyboard and
-//! corrects the address in the row. Then the admin writes the contract's own invitation mail
+//! person signs in and sees that contract only. On the way, the admin invites addresses pasted,
+//! opens an invitation's history and exports the invitations the tab's search matches. Last, an
+//! invitation to an address SES's mailbox simulator bounces shows Bounced and offers no Resend;
+//! the admin clears the block by keyboard and corrects the address in the row; bulk questions
+//! say how many (all of a contract's typed to confirm), a row follows its resent mail and the
+//! counts follow a revoke, a resend too soon counts down, and a file checked first says nothing
+//! is sent, here and on the Imports tab. Then the admin writes the contract's own invitation mail
 //! (a wrong merge field named, the live preview, save, a test to herself), changes the reminder
 //! plan, and reads the contract's funnel pictures.
 //!
@@ -59,6 +62,8 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         open_the_voucher(page).await;
         upload_a_csv_with_bad_rows(page, tag).await;
         invite_two_directory_users(page, stack).await;
+        invite_by_pasting_addresses(page, tag).await;
+        the_example_csv_has_three_addresses(page).await;
         let robin_id = revoke_a_pending_invitation(page, tag).await;
         a_revoked_link_says_withdrawn(page, stack, tag).await;
         robin_enrols_through_the_mailed_link(page, stack, tag).await;
@@ -79,7 +84,15 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         correct_the_bounced_address(page, stack, tag, &bounced_id).await;
         a_bulk_revoke_is_refused_in_its_row(page, tag).await;
         revoke_by_email_address(page, tag).await;
+        bulk_questions_say_how_many(page, tag).await;
+        all_of_a_contract_must_be_typed(page, tag).await;
+        a_revoke_updates_the_counts(page, tag).await;
+        let pia_id = a_resend_shows_its_mail_leaving(page, tag).await;
+        a_resend_too_soon_counts_down(page, &pia_id).await;
+        let checked = a_check_says_nothing_is_sent(page, tag).await;
         check_a_file_first(page, stack, tag).await;
+        drop(checked);
+        the_imports_tab_says_what_a_check_would_do(page, tag).await;
         an_unknown_merge_field_is_named(page, tag).await;
         the_preview_merges_the_text(page, tag).await;
         save_and_send_a_test(page, stack, tag).await;
