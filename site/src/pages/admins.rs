@@ -308,6 +308,7 @@ pub fn AdminTable(props: &AdminTableProps) -> Html {
                 html! {
                     <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-remove-{id}")}
                         cancel_id={format!("cancel-remove-{id}")} yes_label="Yes, remove" {confirm} {cancel}
+                        opener={AttrValue::from(format!("remove-admin-{id}"))}
                         question={format!("Remove {} as an admin of this contract?", who(admin))} />
                 }
             }

@@ -5,7 +5,7 @@
 use crate::api::{ApiError, Import, ImportMode};
 use crate::components::error::ErrorMessage;
 use crate::components::import_report::{import_report, state_text};
-use crate::components::layout::{ContractHeader, Tab};
+use crate::components::layout::{ContractHeader, ContractUnavailable, Tab};
 use crate::format;
 use crate::pages::use_contract;
 use crate::AppContext;
@@ -49,12 +49,15 @@ pub fn ImportsPage(props: &ImportsPageProps) -> Html {
             );
         })
     };
+    // A contract that cannot be opened gets no imports, only why.
+    if let Some(Err(e)) = &contract {
+        return html! { <ContractUnavailable error={e.clone()} /> };
+    }
     html! {
         <>
             {match &contract {
-                None => html! { <p role="status">{"Loading the contract…"}</p> },
-                Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> },
                 Some(Ok(c)) => html! { <ContractHeader contract={c.clone()} current={Tab::Imports} /> },
+                _ => html! { <p role="status">{"Loading the contract…"}</p> },
             }}
             <h2>{"Imports"}</h2>
             {match &*imports {

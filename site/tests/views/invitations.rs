@@ -647,7 +647,7 @@ fn export_says_what_it_takes_and_announces_the_outcome() {
     );
     let t = text(&html);
     assert!(
-        t.contains("The revoked invitations whose address starts with “ann”."),
+        t.contains("The revoked invitations whose name or address holds “ann”."),
         "{t}"
     );
     assert!(t.contains("Downloaded invitations-A-revoked-2025-02-03.csv: 2 invitations."));

@@ -59,16 +59,19 @@ pub async fn another_admin_cannot_open_the_contract(page: &Page, stack: &Stack) 
     );
     page.snapshot("12-other-admin-contracts.png").await;
     page.open_contract(DATA_SKILLS).await;
-    let error = page
+    // Issue 28: no dead end: a page that says why, what to do, and the way back.
+    let refused = page
         .text_with(
-            "main .error[role='alert']",
-            "Could not load the learning contract",
+            "#contract-unavailable",
+            "You do not manage this learning contract",
         )
         .await;
+    assert!(refused.contains("ask a system administrator"), "{refused}");
     assert!(
-        error.contains("You are not an administrator of this learning contract."),
-        "{error}"
+        refused.contains("Back to your learning contracts"),
+        "{refused}"
     );
+    page.audit("a contract one may not open").await;
     // Only the refusal: no tools, none of Ada's invitations.
     assert!(
         !page.present("#add-invitations").await && !page.present("tr[id^='invitation-']").await,

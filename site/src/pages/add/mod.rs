@@ -22,7 +22,7 @@ use crate::components::bulk_actions::addresses_in;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
 use crate::components::import_report::import_report;
-use crate::components::layout::{ContractHeader, Tab};
+use crate::components::layout::{ContractHeader, ContractUnavailable, Tab};
 use crate::components::person_results::PersonResults;
 use crate::components::unconfirmed::Unconfirmed;
 use crate::format;
@@ -64,9 +64,7 @@ pub fn AddInvitationsPage(props: &AddInvitationsPageProps) -> Html {
     }
     let contract = match &contract {
         None => return html! { <p role="status">{"Loading the contract…"}</p> },
-        Some(Err(e)) => {
-            return html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> }
-        }
+        Some(Err(e)) => return html! { <ContractUnavailable error={e.clone()} /> },
         Some(Ok(c)) => c,
     };
     let form = if contract.phase == Phase::Expired {

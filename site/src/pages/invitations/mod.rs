@@ -1,4 +1,4 @@
-//! `/contracts/:id`: a contract's Invitations tab. Search by email, filter by status, page
+//! `/contracts/:id`: a contract's Invitations tab. Search by name or any part of an address, filter by status, page
 //! through thousands (the API pages by cursor), and Resend or Revoke each invitation with the
 //! outcome shown in its row. A pending invitation whose mail bounced, was marked as spam or could
 //! not be sent offers Correct address (an in-row form) and Clear block (asked first). Rows can be
@@ -28,7 +28,7 @@ use crate::components::confirm::Confirm;
 use crate::components::countdown::{retry_after, RetryCountdown};
 use crate::components::error::ErrorMessage;
 use crate::components::funnel::FunnelSection;
-use crate::components::layout::{ContractHeader, Tab};
+use crate::components::layout::{ContractHeader, ContractUnavailable, Tab};
 use crate::components::outcome::Outcome;
 use crate::components::status::{delivery_text, StatusBadge};
 use crate::format;
@@ -138,7 +138,7 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
     };
     // A contract that cannot be opened (someone else's, or none) gets no tools, only why.
     if let Some(Err(e)) = &contract {
-        return html! { <ErrorMessage error={e.clone()} context="Could not load the learning contract" /> };
+        return html! { <ContractUnavailable error={e.clone()} /> };
     }
     let fresh = fresh.as_ref().filter(|c| c.id == props.id);
     let contract = fresh.or(contract.as_ref().and_then(|c| c.as_ref().ok()));

@@ -8,7 +8,8 @@ pub struct InvitationSearchProps {
     pub on_search: Callback<Search>,
 }
 
-/// Search by email and filter by status; the status applies at once, the email on Search.
+/// Search by name or any part of the address and filter by status; the status applies at once,
+/// the text on Search.
 #[component]
 pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
     let email = use_node_ref();
@@ -45,12 +46,12 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
     };
     html! {
         <div class="toolbar" role="search">
-            <label for="invitation-search">{"Search by email"}</label>
+            <label for="invitation-search">{"Search by name or email"}</label>
             // Uncontrolled (defaultvalue): a value bound to the state would be written back into
             // the box whenever the page re-renders (a list or the contract arriving), wiping
             // what is being typed.
             <input id="invitation-search" type="search" ref={email} defaultvalue={props.search.q.clone()}
-                placeholder="Start of an email address" autocomplete="off" {onkeydown} />
+                placeholder="Name or part of an address" autocomplete="off" {onkeydown} />
             <label for="invitation-status">{"Status"}</label>
             <select id="invitation-status" ref={status} {onchange}>
                 <option value="" selected={props.search.status.is_none()}>{"All"}</option>
@@ -97,9 +98,9 @@ pub fn export_button(
     let scope = match (search.status, search.q.trim()) {
         (None, "") => "All invitations of this contract.".to_owned(),
         (Some(st), "") => format!("The {} invitations.", st.label().to_lowercase()),
-        (None, q) => format!("The invitations whose address starts with “{q}”."),
+        (None, q) => format!("The invitations whose name or address holds “{q}”."),
         (Some(st), q) => format!(
-            "The {} invitations whose address starts with “{q}”.",
+            "The {} invitations whose name or address holds “{q}”.",
             st.label().to_lowercase()
         ),
     };

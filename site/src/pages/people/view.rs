@@ -191,9 +191,15 @@ pub fn PersonRow(props: &PersonRowProps) -> Html {
                     .dispatch
                     .reform(move |_: ()| PeopleAction::Cancel(id.clone()))
             };
+            // Cancel gives the focus back to the button the question replaced.
+            let opener = match change {
+                Change::Grant => format!("grant-sysadmin-{id}"),
+                Change::Withdraw => format!("withdraw-sysadmin-{id}"),
+            };
             html! {
                 <Confirm id={format!("confirm-{id}")} yes_id={format!("confirm-sysadmin-{id}")}
                     cancel_id={format!("cancel-sysadmin-{id}")} yes_label={change.yes()} {confirm} {cancel}
+                    opener={AttrValue::from(opener)} yes_class={if change == Change::Withdraw { "danger" } else { "primary" }}
                     question={change.question(&user.name)} />
             }
         }
