@@ -134,14 +134,7 @@ pub fn MailEditor(props: &MailEditorProps) -> Html {
                     <textarea id="mail-message" rows="8" value={draft.message.clone()} oninput={on_message.reform(Event::from)} onchange={on_message}
                         aria-invalid={message_invalid} aria-describedby={message_described} />
                     {message_error}
-                    <p class="hint" id="mail-frame">
-                        {if is_standard {
-                            "The standard text comes with a greeting before it and the list of activities after it."
-                        } else {
-                            "Your text stands alone: greet with {name} and name the {activities} where you want them."
-                        }}
-                        {" Every mail then adds the button with the personal link, the link to copy, until when it works, and what to do if it was not meant for them."}
-                    </p>
+                    {frame_hint(is_standard)}
                     <div class="buttons">
                         <button type="submit" id="mail-save" class="primary" disabled={invalid || props.save.working()}>
                             {if props.save.working() { "Saving…" } else { "Save" }}
@@ -151,27 +144,7 @@ pub fn MailEditor(props: &MailEditorProps) -> Html {
                         </button>
                         <button type="button" id="mail-standard" onclick={on_standard}>{"Use the standard text"}</button>
                     </div>
-                    if props.restored {
-                        <p class="outcome ok" role="status" id="mail-restored">
-                            {"The standard text is back in the fields. Save to use it."}
-                        </p>
-                    }
-                    {match &props.save {
-                        Request::Done(()) => html! {
-                            <p class="outcome ok" role="status" id="mail-saved">{"Saved. New invitations, resends and reminders use this mail."}</p>
-                        },
-                        Request::Failed(e) => html! { <ErrorMessage error={e.clone()} context="Could not save the mail" /> },
-                        _ => html! {},
-                    }}
-                    {match &props.test {
-                        Request::Done(to) => html! {
-                            <p class="outcome ok" role="status" id="mail-test-outcome">
-                                {format!("A test of this mail is on its way to {to}. Its link enrols nobody.")}
-                            </p>
-                        },
-                        Request::Failed(e) => html! { <ErrorMessage error={e.clone()} context="Could not send the test" /> },
-                        _ => html! {},
-                    }}
+                    {outcomes(props)}
                 </form>
                 <section class="merge-fields" aria-labelledby="merge-fields-heading">
                     <h3 id="merge-fields-heading">{"Merge fields"}</h3>
@@ -185,6 +158,50 @@ pub fn MailEditor(props: &MailEditorProps) -> Html {
             </div>
             <MailPreview {preview} />
         </section>
+    }
+}
+
+/// What the mail's fixed frame adds around the text: the standard text gets a greeting and the
+/// list of activities, the contract's own text stands alone (issue 28).
+fn frame_hint(is_standard: bool) -> Html {
+    html! {
+        <p class="hint" id="mail-frame">
+            {if is_standard {
+                "The standard text comes with a greeting before it and the list of activities after it."
+            } else {
+                "Your text stands alone: greet with {name} and name the {activities} where you want them."
+            }}
+            {" Every mail then adds the button with the personal link, the link to copy, until when it works, and what to do if it was not meant for them."}
+        </p>
+    }
+}
+
+/// What the last Use the standard text, Save and Send me a test did, in words.
+fn outcomes(props: &MailEditorProps) -> Html {
+    html! {
+        <>
+            if props.restored {
+                <p class="outcome ok" role="status" id="mail-restored">
+                    {"The standard text is back in the fields. Save to use it."}
+                </p>
+            }
+            {match &props.save {
+                Request::Done(()) => html! {
+                    <p class="outcome ok" role="status" id="mail-saved">{"Saved. New invitations, resends and reminders use this mail."}</p>
+                },
+                Request::Failed(e) => html! { <ErrorMessage error={e.clone()} context="Could not save the mail" /> },
+                _ => html! {},
+            }}
+            {match &props.test {
+                Request::Done(to) => html! {
+                    <p class="outcome ok" role="status" id="mail-test-outcome">
+                        {format!("A test of this mail is on its way to {to}. Its link enrols nobody.")}
+                    </p>
+                },
+                Request::Failed(e) => html! { <ErrorMessage error={e.clone()} context="Could not send the test" /> },
+                _ => html! {},
+            }}
+        </>
     }
 }
 
