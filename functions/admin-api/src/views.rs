@@ -107,10 +107,11 @@ pub fn funnel(c: &Contract, f: &Funnel) -> wire::Funnel {
     }
 }
 
-/// A page of the list; `blocks` holds the blocked addresses among the page's (by identity).
 /// People's names by user id: the directory's, for showing who did what (never an id).
 pub type Names = std::collections::HashMap<UserId, String>;
 
+/// A page of the list; `blocks` holds the blocked addresses among the page's (by identity),
+/// `names` the inviters'.
 pub fn invitation_list(
     page: &[Invitation],
     contract: &Contract,
