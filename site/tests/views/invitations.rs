@@ -661,3 +661,22 @@ fn export_says_what_it_takes_and_announces_the_outcome() {
     );
     assert!(tag(&html, "export-error").contains("role=\"alert\""));
 }
+
+/// Issue 28: the search and status live in the page's address, so a reload or a shared link
+/// opens the tab on the same search; what the address does not say is left out.
+#[test]
+fn the_search_lives_in_the_address() {
+    use site::pages::invitations::search::{search_from_url, url_of};
+    let search = Search {
+        q: "ann lee&co".into(),
+        status: Some(InvitationStatus::Revoked),
+    };
+    let url = url_of(&search);
+    assert_eq!(url, "?q=ann%20lee%26co&status=revoked");
+    assert_eq!(search_from_url(&url), search);
+    assert_eq!(url_of(&Search::default()), "");
+    assert_eq!(search_from_url(""), Search::default());
+    // A link typed by hand: "+" for a space, an unknown status and key ignored.
+    let typed = search_from_url("?q=ann+lee&status=lost&page=3");
+    assert_eq!((typed.q.as_str(), typed.status), ("ann lee", None));
+}

@@ -459,3 +459,23 @@ async fn until_sendable(page: &Page, id: &str) {
     })
     .await;
 }
+
+/// Issue 28: the tab's search lives in its address (a reload or a shared link keeps it), and
+/// it finds people by name as well as by any part of the address.
+pub async fn the_search_survives_a_reload_and_finds_names(page: &Page, tag: &str) {
+    let robin = address("robin", tag);
+    // The export step left the search on Robin's address.
+    let at = page.js("return location.pathname + location.search;").await;
+    let at = at.as_str().unwrap_or_default().to_owned();
+    assert!(at.contains("?q="), "{at}");
+    page.goto(&at).await;
+    page.until("the search read back from the address", WAIT, async || {
+        (page.value("invitation-search").await.as_deref() == Some(robin.as_str())).then_some(())
+    })
+    .await;
+    let (_, row) = page.invitation_row(&robin).await;
+    assert!(row.contains("Robin External"), "{row}");
+    // By name, in another case: Robin enrolled as "Robin External".
+    assert_eq!(page.invitations_matching("ROBIN EXT").await, 1);
+    page.audit("the invitations searched by name").await;
+}

@@ -70,6 +70,7 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         the_admin_sees_robin_enrolled(page, tag, &robin_id).await;
         robin_history_by_keyboard(page, tag, &robin_id).await;
         export_what_the_tab_shows(page, tag).await;
+        the_search_survives_a_reload_and_finds_names(page, tag).await;
         another_admin_cannot_open_the_contract(page, stack).await;
         a_contract_admin_cannot_change_the_admins(page, stack).await;
         the_sysadmin_adds_and_removes_an_admin(page, stack).await;

@@ -8,7 +8,7 @@
 
 mod correct;
 mod history;
-mod search;
+pub mod search;
 mod state;
 mod table;
 
@@ -51,7 +51,11 @@ pub struct InvitationsPageProps {
 pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let contract = use_contract(&props.id);
-    let state = use_reducer(InvitationsState::default);
+    // Opened on the search its address names (a reload, a shared link).
+    let state = use_reducer(|| InvitationsState {
+        search: search::search_in_url(),
+        ..InvitationsState::default()
+    });
     // The contract read again after a change (its seats and counts), over the one first read.
     let fresh = use_state(|| None::<Contract>);
     let alive = use_alive();
@@ -155,7 +159,10 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                     <span id="add-invitations">{"Add Invitations"}</span>
                 </Link<Route>>
             </p>
-            <InvitationSearch search={state.search.clone()} on_search={dispatch.reform(InvitationsAction::Search)} />
+            <InvitationSearch search={state.search.clone()} on_search={dispatch.reform(|search: Search| {
+                search::show_in_url(&search);
+                InvitationsAction::Search(search)
+            })} />
             <BulkActions contract_id={props.id.clone()} selected={state.selected.iter().cloned().collect::<Vec<_>>()}
                 filter={state.filter()} on_finished={{
                     let (dispatch, search) = (dispatch.clone(), state.search.clone());

@@ -64,6 +64,56 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
     }
 }
 
+/// The search a page's address carries (`?q=…&status=…`): a reload or a shared link opens the
+/// tab on the same search (issue 28). Anything it does not know is left out.
+pub fn search_from_url(query: &str) -> Search {
+    let mut search = Search::default();
+    for pair in query.trim_start_matches('?').split('&') {
+        let Some((key, value)) = pair.split_once('=') else {
+            continue;
+        };
+        let value = urlencoding::decode(&value.replace('+', " "))
+            .map(|v| v.into_owned())
+            .unwrap_or_default();
+        match key {
+            "q" => search.q = value,
+            "status" => search.status = InvitationStatus::parse(&value),
+            _ => {}
+        }
+    }
+    search
+}
+
+/// The address query of a search ("" for none), as [`search_from_url`] reads it.
+pub fn url_of(search: &Search) -> String {
+    crate::api::query_string(&[
+        ("q", Some(search.q.trim())),
+        ("status", search.status.map(InvitationStatus::code)),
+    ])
+}
+
+/// The page's address follows its search, without a new history entry (Back leaves the tab).
+pub(super) fn show_in_url(search: &Search) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(path) = window.location().pathname() else {
+        return;
+    };
+    if let Ok(history) = window.history() {
+        let url = format!("{path}{}", url_of(search));
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The search the page was opened with.
+pub(super) fn search_in_url() -> Search {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .map(|q| search_from_url(&q))
+        .unwrap_or_default()
+}
+
 /// Hands a file to the browser to save (a link to it, clicked).
 pub(super) fn save_file(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;
