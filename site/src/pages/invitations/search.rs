@@ -14,6 +14,18 @@ pub struct InvitationSearchProps {
 pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
     let email = use_node_ref();
     let status = use_node_ref();
+    // The box shows the search the page was opened with (its address) and each new one; only
+    // when the search changes, so what is being typed is never overwritten.
+    {
+        let email = email.clone();
+        use_effect_with(props.search.q.clone(), move |q| {
+            if let Some(input) = email.cast::<HtmlInputElement>() {
+                if input.value() != *q {
+                    input.set_value(q);
+                }
+            }
+        });
+    }
     let read = {
         let (email, status) = (email.clone(), status.clone());
         move || Search {
