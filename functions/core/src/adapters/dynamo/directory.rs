@@ -566,8 +566,8 @@ impl PeopleStore for DynamoStore {
         // Read as many pages as one call may: hand back where to go on from.
         let next_cursor = start.as_ref().and_then(|key| {
             let (pk, identity) = (key.get("pk")?.as_s().ok()?, key.get("gsi1sk")?.as_s().ok()?);
-            let id = UserId::parse(pk.strip_prefix("USER#")?).ok()?;
-            Some(URL_SAFE_NO_PAD.encode(format!("{id}\n{identity}")))
+            let id = UserId::parse(pk.strip_prefix(USER_PK_PREFIX)?).ok()?;
+            Some(cursor_at(&id, identity))
         });
         Ok(UserPage { users, next_cursor })
     }
@@ -774,7 +774,11 @@ impl ImportStore for DynamoStore {
 
 /// The cursor after `user`: their id and address, which make the index position.
 fn user_cursor(user: &User) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}\n{}", user.id, user.email.identity()))
+    cursor_at(&user.id, user.email.identity())
+}
+
+fn cursor_at(id: &UserId, identity: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{id}\n{identity}"))
 }
 
 /// The index position a cursor names; `None` for a cursor this store did not make.

@@ -149,8 +149,9 @@ pub fn history_sk_invite(invitation: &InvitationId, invited_at: DateTime<Utc>) -
         invited_at.timestamp_millis()
     )
 }
+pub const USER_PK_PREFIX: &str = "USER#";
 pub fn user_pk(id: &UserId) -> String {
-    format!("USER#{id}")
+    format!("{USER_PK_PREFIX}{id}")
 }
 pub const USER_SK: &str = "USER";
 pub const USERS_GSI1PK: &str = "USERS";
