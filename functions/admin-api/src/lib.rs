@@ -185,9 +185,46 @@ async fn managed_contract(app: &App, caller: &Caller, id: &str) -> Result<Contra
         .await?
         .ok_or_else(contract_not_found)?;
     if !caller.may_manage(&contract) {
-        return Err(Problem::forbidden(
-            "You are not an administrator of this learning contract.",
-        ));
+        return Err(not_your_contract(app, &contract).await);
     }
     Ok(contract)
+}
+
+/// 403 for someone else's contract, naming (by name only, a few at most) whom to ask, so the
+/// page that shows it is no dead end (issue 28).
+async fn not_your_contract(app: &App, contract: &Contract) -> Problem {
+    const NAMED: usize = 3;
+    let names = match shared::names_of(app, contract.admins.iter().take(NAMED)).await {
+        Ok(names) => names,
+        Err(problem) => return problem,
+    };
+    let mut named: Vec<&str> = contract
+        .admins
+        .iter()
+        .take(NAMED)
+        .filter_map(|id| names.get(id).map(String::as_str))
+        .collect();
+    named.sort_unstable();
+    let more = contract.admins.len() > named.len();
+    let ask = match (named.as_slice(), more) {
+        ([], _) => "Ask a system administrator to add you on its Admins tab.".to_owned(),
+        ([one], false) => format!(
+            "Its admin is {one}: ask them, or a system administrator, to add you on its Admins tab."
+        ),
+        (names, more) => {
+            let (last, first) = names.split_last().expect("at least one name");
+            let list = match (first.is_empty(), more) {
+                (true, _) => format!("include {last}"),
+                (false, true) => format!("include {}, {last}", first.join(", ")),
+                (false, false) => format!("are {} and {last}", first.join(", ")),
+            };
+            format!(
+                "Its admins {list}: ask one of them, or a system administrator, to add you on \
+                 its Admins tab."
+            )
+        }
+    };
+    Problem::forbidden(format!(
+        "You are not an administrator of this learning contract. {ask}"
+    ))
 }

@@ -172,8 +172,10 @@ pub fn FunnelChart(props: &FunnelChartProps) -> Html {
         n(f.pending)
     );
     let scale = rows.iter().map(|r| r.2).max().unwrap_or(0).max(1) as f64;
-    const LEFT: f64 = 120.0;
-    const WIDTH: f64 = 300.0;
+    // Room on the left for "Pending now" and on the right for "10,000" at a phone's larger
+    // type (style.css: at least 12 px as drawn at 320 px).
+    const LEFT: f64 = 150.0;
+    const WIDTH: f64 = 250.0;
     const ROW: f64 = 26.0;
     // The side figures sit below a gap.
     let y = |i: usize| i as f64 * ROW + if i >= 3 { 14.0 } else { 0.0 };

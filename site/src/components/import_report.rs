@@ -21,8 +21,17 @@ pub fn state_text(import: &Import) -> String {
         }
         None => {}
     }
+    let doing = match import.mode {
+        ImportMode::Check => "Checking",
+        ImportMode::Invite => "Importing",
+    };
     match (&import.status.state, &import.status.reason) {
         (ImportState::Queued, _) => "Waiting for the file".into(),
+        // The first rows are counted when their first round is written: until then, say what
+        // is happening rather than "0 rows read".
+        (ImportState::Running, _) if import.rows_read == 0 => {
+            format!("{doing}: reading the first rows of the file")
+        }
         (ImportState::Running, _) if import.mode == ImportMode::Check => {
             format!("Checking: {} rows read", format::count(import.rows_read))
         }

@@ -108,7 +108,10 @@ pub fn ContractUnavailable(props: &ContractUnavailableProps) -> Html {
     html! {
         <section class="unavailable" id="contract-unavailable">
             <h1>{title}</h1>
-            if e.status == 403 || e.status == 404 {
+            if e.status == 403 && !e.detail.is_empty() {
+                // The API's sentence names the contract's admins to ask.
+                <p id="unavailable-why">{e.detail.clone()}</p>
+            } else if e.status == 403 || e.status == 404 {
                 <p>{advice}</p>
             } else {
                 <ErrorMessage error={e.clone()} context="Could not load the learning contract" />

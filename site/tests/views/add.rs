@@ -268,6 +268,25 @@ fn an_upload_shows_its_progress() {
 }
 
 #[test]
+fn an_import_starting_never_reads_zero_rows() {
+    let mut check = new_import("chk", ImportState::Queued, None);
+    check.mode = ImportMode::Check;
+    let t = text(&progress_view(CsvProgress::Importing(check.clone())));
+    assert!(t.contains("The file has arrived; starting on it"), "{t}");
+    assert!(!t.contains("Waiting for the file"), "{t}");
+    check.status.state = ImportState::Running;
+    let t = text(&progress_view(CsvProgress::Importing(check.clone())));
+    assert!(
+        t.contains("Checking: reading the first rows of the file"),
+        "{t}"
+    );
+    assert!(!t.contains("0 rows read"), "{t}");
+    check.rows_read = 1000;
+    let t = text(&progress_view(CsvProgress::Importing(check)));
+    assert!(t.contains("Checking: 1,000 rows read"), "{t}");
+}
+
+#[test]
 fn a_finished_import_shows_its_report() {
     let html = progress_view(CsvProgress::Finished(done_import()));
     let t = text(&html);

@@ -39,27 +39,39 @@ fn the_contract_tabs_lead_to_mail_and_reminders() {
 /// and the way back; never an error line alone.
 #[test]
 fn a_contract_that_cannot_be_opened_says_why_and_leads_back() {
-    for (status, code, heading, advice) in [
+    let named = "You are not an administrator of this learning contract. Its admin is Ada \
+                 Lovelace: ask them, or a system administrator, to add you on its Admins tab.";
+    for (status, code, detail, heading, advice) in [
         (
             403,
             "forbidden",
+            named,
+            "You do not manage this learning contract",
+            "Its admin is Ada Lovelace: ask them",
+        ),
+        (
+            403,
+            "forbidden",
+            "",
             "You do not manage this learning contract",
             "ask a system administrator to add you",
         ),
         (
             404,
             "contract_not_found",
+            "Something went wrong.",
             "There is no such learning contract",
             "may have been removed",
         ),
         (
             500,
             "internal",
+            "Something went wrong.",
             "This learning contract could not be opened",
             "Try again in a moment.",
         ),
     ] {
-        let error = problem(status, code, "Something went wrong.");
+        let error = problem(status, code, detail);
         let html = render(move || html! { <ContractUnavailable {error} /> });
         assert!(html.contains(&format!("<h1>{heading}</h1>")), "{html}");
         assert!(text(&html).contains(advice), "{html}");

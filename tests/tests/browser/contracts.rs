@@ -66,7 +66,11 @@ pub async fn another_admin_cannot_open_the_contract(page: &Page, stack: &Stack) 
             "You do not manage this learning contract",
         )
         .await;
-    assert!(refused.contains("ask a system administrator"), "{refused}");
+    // It names whom to ask: the contract's admin, Ada.
+    assert!(
+        refused.contains("Its admin is Ada Lovelace: ask them, or a system administrator"),
+        "{refused}"
+    );
     assert!(
         refused.contains("Back to your learning contracts"),
         "{refused}"

@@ -21,9 +21,81 @@ pub const POLL: Duration = Duration::from_millis(150);
 /// The window sizes every page is audited at; the screenshots are at the desktop size.
 const DESKTOP: (u32, u32) = (1280, 900);
 const PHONE: (u32, u32) = (390, 844);
+/// The narrowest phone the layout is held to (an iPhone SE's first generation).
+const SMALL_PHONE: (u32, u32) = (320, 640);
+/// Text smaller than this (CSS px, as it is drawn: an SVG's scale counted) is too small to read.
+const SMALLEST_TEXT_PX: f64 = 12.0;
+
+/// What the layout check finds on the page at the window's width: the page or a box in it
+/// scrolling sideways, an element past the window's right edge, text drawn under
+/// SMALLEST_TEXT_PX. Elements hidden on purpose (visually-hidden, the skip link, a table's
+/// head moved away on phones) and form fields' own contents are not held to it.
+const LAYOUT_CHECK: &str = r#"
+const min = arguments[0], width = document.documentElement.clientWidth, found = [];
+const label = el => {
+  const parts = [];
+  for (let e = el; e && e !== document.body && parts.length < 3; e = e.parentElement) {
+    let n = e.tagName.toLowerCase();
+    if (e.id) n += '#' + e.id;
+    else if (typeof e.className === 'string' && e.className.trim()) n += '.' + e.className.trim().split(/\s+/).join('.');
+    parts.unshift(n);
+  }
+  return parts.join(' > ');
+};
+const hidden = el => el.closest('.visually-hidden, .skip:not(:focus), template, iframe');
+if (document.documentElement.scrollWidth > width + 1)
+  found.push('the page scrolls sideways: ' + document.documentElement.scrollWidth + 'px of content in ' + width + 'px');
+for (const el of document.body.querySelectorAll('*')) {
+  if (hidden(el)) continue;
+  const cs = getComputedStyle(el);
+  if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) continue;
+  if (r.left >= 0 && r.left < width && r.right > width + 1)
+    found.push(label(el) + ' reaches ' + Math.round(r.right) + 'px, past the window (' + width + 'px)');
+  const field = ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+  if (!field && ['auto', 'scroll'].includes(cs.overflowX) && el.scrollWidth > el.clientWidth + 1)
+    found.push(label(el) + ' scrolls sideways (' + el.scrollWidth + 'px in ' + el.clientWidth + 'px)');
+  const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+  if (!text || r.left < 0) continue;
+  let size = parseFloat(cs.fontSize);
+  if (el instanceof SVGElement && el.getScreenCTM()) {
+    const m = el.getScreenCTM();
+    size *= Math.hypot(m.a, m.b);
+  }
+  if (size < min - 0.05)
+    found.push(label(el) + ' "' + text.slice(0, 30) + '" is drawn at ' + size.toFixed(1) + 'px');
+}
+return found.slice(0, 12);
+"#;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A DevTools command as chromedriver takes it (`POST /session/{id}/goog/cdp/execute`).
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (lambda_http::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (lambda_http::http::Method::POST, Some(body.to_string()))
+    }
+}
 
 /// chromedriver (and the Chromium it starts) in a process group of their own, with a fresh
 /// profile: killed and removed on drop, also when the test fails.
@@ -171,6 +243,15 @@ impl Page {
         }
     }
 
+    /// A Chrome DevTools Protocol command (say, `Network.setBlockedURLs`), through
+    /// chromedriver's `goog/cdp/execute`.
+    pub async fn devtools(&self, cmd: &'static str, params: Value) -> Value {
+        self.client
+            .issue_cmd(DevTools { cmd, params })
+            .await
+            .unwrap_or_else(|e| panic!("DevTools {cmd}: {e}"))
+    }
+
     pub async fn goto(&self, path: &str) {
         let url = if path.starts_with("http") {
             path.to_owned()
@@ -271,7 +352,8 @@ impl Page {
     }
 
     /// Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now, at a desktop and a
-    /// phone width (where tables become cards), and fails naming every violation and where.
+    /// phone width (where tables become cards), and the layout check at those and the smallest
+    /// phone's width, and fails naming every violation and where.
     pub async fn audit(&self, what: &str) {
         let loaded = self
             .client
@@ -283,11 +365,15 @@ impl Page {
             .expect("injecting axe-core");
         assert_eq!(loaded, "object", "axe-core did not load");
         let mut found = Vec::new();
-        for (width, height) in [PHONE, DESKTOP] {
+        for (width, height) in [SMALL_PHONE, PHONE, DESKTOP] {
             self.client
                 .set_window_size(width, height)
                 .await
                 .expect("resizing the window");
+            found.extend(self.layout_problems(width).await);
+            if (width, height) == SMALL_PHONE {
+                continue;
+            }
             let answer = self
                 .client
                 .execute_async(
@@ -311,9 +397,40 @@ impl Page {
         }
         assert!(
             found.is_empty(),
-            "axe-core finds accessibility violations on {what}:\n{}",
+            "axe-core or the layout check finds problems on {what}:\n{}",
             found.join("\n")
         );
+    }
+
+    /// LAYOUT_CHECK at the window's width, each finding prefixed by the width asked for (the
+    /// window's own width is checked too: a window that would not shrink is a finding).
+    async fn layout_problems(&self, width: u32) -> Vec<String> {
+        let inner = self
+            .js("return document.documentElement.clientWidth;")
+            .await
+            .as_u64()
+            .unwrap_or_default();
+        let mut found = Vec::new();
+        if inner + 20 < u64::from(width) || inner > u64::from(width) {
+            found.push(format!("at {width}px: the window is {inner}px wide inside"));
+        }
+        let answer = self
+            .client
+            .execute(LAYOUT_CHECK, vec![json!(SMALLEST_TEXT_PX)])
+            .await
+            .expect("running the layout check");
+        for problem in answer.as_array().expect("the layout check's findings") {
+            found.push(format!(
+                "at {width}px: {}",
+                problem.as_str().unwrap_or_default()
+            ));
+        }
+        if std::env::var_os("LAYOUT_REPORT_ONLY").is_some() {
+            for problem in found.drain(..) {
+                eprintln!("LAYOUT: {problem}");
+            }
+        }
+        found
     }
 
     /// The row (its invitation id and text) of `email`, after searching for it: the list shows

@@ -33,6 +33,7 @@
 mod common;
 mod contracts;
 mod enrol;
+mod first_load;
 mod helpers;
 mod imports;
 mod invitations;
@@ -42,6 +43,7 @@ mod people;
 
 use contracts::*;
 use enrol::*;
+use first_load::*;
 use futures::FutureExt;
 use helpers::Session;
 use imports::*;
@@ -58,6 +60,7 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
     let (page, stack, tag) = (&session.page, &session.stack, session.tag.as_str());
     let started = Instant::now();
     let outcome = AssertUnwindSafe(async {
+        the_shell_shows_while_the_code_arrives(page).await;
         sign_in_as_admin(page, stack).await;
         open_the_voucher(page).await;
         upload_a_csv_with_bad_rows(page, tag).await;
@@ -74,6 +77,7 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         another_admin_cannot_open_the_contract(page, stack).await;
         a_contract_admin_cannot_change_the_admins(page, stack).await;
         the_sysadmin_adds_and_removes_an_admin(page, stack).await;
+        the_people_page_pages_through_the_directory(page).await;
         the_sysadmins_own_row_offers_no_withdraw(page, stack).await;
         let pat_id = add_a_person(page, tag).await;
         a_known_or_bad_address_is_refused(page, tag).await;

@@ -9,6 +9,47 @@ use serde_json::json;
 
 const PAT: &str = "Pat Newcomer";
 
+/// People, from the main navigation, pages through the whole directory (issue 28: 50 of 300
+/// and no way on): "Show more people" adds the next page below, by keyboard, and the count says
+/// how many are shown and that more follow until the last page.
+pub async fn the_people_page_pages_through_the_directory(page: &Page) {
+    page.click("nav-people").await;
+    page.text_with("h1", "People").await;
+    let rows = async || {
+        page.js("return document.querySelectorAll('tr[id^=\"person-\"]').length;")
+            .await
+            .as_u64()
+            .unwrap_or_default()
+    };
+    let first = page
+        .until("the first page of people", WAIT, async || {
+            Some(rows().await).filter(|n| *n > 0)
+        })
+        .await;
+    let count = page.text_with("#people-count", "more below").await;
+    assert!(
+        count.contains(&format!("{first} people shown so far")),
+        "{count}"
+    );
+    page.snapshot("16-people-first-page.png").await;
+    let mut shown = first;
+    while page.present("#people-more").await {
+        page.press("people-more", fantoccini::key::Key::Enter).await;
+        shown = page
+            .until("the next page of people", WAIT, async || {
+                Some(rows().await).filter(|n| *n > shown)
+            })
+            .await;
+    }
+    assert!(
+        shown >= local_stack::seed::DIRECTORY_SIZE as u64,
+        "the directory's {} people are all reachable; {shown} shown",
+        local_stack::seed::DIRECTORY_SIZE
+    );
+    let count = page.text_with("#people-count", "shown").await;
+    assert!(!count.contains("more below"), "{count}");
+}
+
 /// People, from the main navigation: the system administrator's own row (found by searching
 /// the directory) offers no Withdraw.
 pub async fn the_sysadmins_own_row_offers_no_withdraw(page: &Page, stack: &Stack) {

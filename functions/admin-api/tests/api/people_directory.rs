@@ -20,8 +20,15 @@ fn admins(list: &wire::AdminList) -> Vec<(String, Option<String>)> {
 async fn system_admins_choose_a_contracts_admins_and_access_follows_at_once() {
     let w = World::new().await;
     let ursula = As::User("u1");
-    // Ursula is in the directory but manages nothing yet.
-    assert_eq!(w.contract("A", &ursula).await.refusal().0, 403);
+    // Ursula is in the directory but manages nothing yet; A's one admin is not in the
+    // directory, so the refusal names nobody and sends her to a system administrator.
+    let refused = w.contract("A", &ursula).await;
+    assert_eq!(refused.refusal().0, 403);
+    assert_eq!(
+        refused.detail(),
+        "You are not an administrator of this learning contract. Ask a system administrator to \
+         add you on its Admins tab."
+    );
 
     let added = w.add_admin("A", "u1", &SYSADMIN).await.unwrap();
     assert_eq!(
@@ -42,6 +49,13 @@ async fn system_admins_choose_a_contracts_admins_and_access_follows_at_once() {
     assert_eq!(admins(&listed), admins(&added));
     let refused = w.remove_admin("A", "admin-a", &ursula).await;
     assert_eq!(refused.refusal(), (403, "forbidden"));
+    // Victor, refused A, is told whom to ask, by name (the admin outside the directory has none).
+    let refused = w.contract("A", &As::User("u2")).await;
+    assert_eq!(
+        refused.detail(),
+        "You are not an administrator of this learning contract. Its admin is Ursula Le Guin: \
+         ask them, or a system administrator, to add you on its Admins tab."
+    );
 
     // Refusals, each with its reason, and nothing changed.
     for (body, code, status) in [

@@ -98,8 +98,12 @@ pub(super) fn follow_import(
 ) {
     yew::platform::spawn_local(async move {
         let mut failures = 0;
+        // Quick polls while the import starts (so no line stays old for a second), then one a
+        // second.
+        let mut polls = 0u32;
         while alive.get() {
-            gloo_timers::future::TimeoutFuture::new(1_000).await;
+            polls += 1;
+            gloo_timers::future::TimeoutFuture::new(if polls <= 4 { 250 } else { 1_000 }).await;
             match ctx.api().import(&contract_id, &import_id).await {
                 Ok(import) if import.is_finished() => {
                     progress.emit(CsvProgress::Finished(import));

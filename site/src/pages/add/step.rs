@@ -136,6 +136,15 @@ pub fn csv_progress(progress: &CsvProgress, on_invite_checked: &Callback<String>
                 <progress id="upload-progress" max="100" value={percent.to_string()}>{format!("{percent}%")}</progress>
             </div>
         },
+        // Here the file has been sent: a queued import waits only for the bucket's event, so it
+        // says so (the Imports tab's "Waiting for the file" is also for uploads never made).
+        CsvProgress::Importing(import) if import.status.state == ImportState::Queued => html! {
+            <section class="import" aria-labelledby="import-heading">
+                <h3 id="import-heading">{if import.mode == ImportMode::Check { "Checking" } else { "Importing" }}</h3>
+                <progress aria-label="Import in progress"></progress>
+                <p role="status" class="import-state queued">{"The file has arrived; starting on it…"}</p>
+            </section>
+        },
         CsvProgress::Importing(import) => html! {
             <section class="import" aria-labelledby="import-heading">
                 <h3 id="import-heading">{if import.mode == ImportMode::Check { "Checking" } else { "Importing" }}</h3>
