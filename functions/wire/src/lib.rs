@@ -13,6 +13,7 @@
 
 mod contract;
 mod directory;
+pub mod events;
 mod import;
 mod invitation;
 mod problem;

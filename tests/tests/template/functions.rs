@@ -210,8 +210,10 @@ fn every_environment_variable_a_function_reads_is_set_on_it() {
                 .expect("origin.rs");
             reads.extend(literal_reads(&origin));
         }
+        // The scan works: a function that builds the store reads the table's name (the events
+        // function reads only the stream, which its trigger hands it).
         assert!(
-            reads.contains("TABLE_NAME"),
+            reads.contains("TABLE_NAME") || !source.contains("DynamoStore"),
             "{binary}: scan found {reads:?}"
         );
 
