@@ -507,7 +507,26 @@ pub enum WakeOutcome {
     Moved,
 }
 
-/// The reminder run's side of the table.
+/// What one contract's funnel backfill did (see [`ReminderStore::backfill_funnel`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FunnelBackfill {
+    /// Done: its counters backfilled and the contract marked (or marked already, or gone).
+    /// Not done: the writes allowed ran out; the next run goes on from what is left.
+    pub finished: bool,
+    /// Invitation writes made (at most the ones allowed).
+    pub writes: usize,
+    /// Pending invitations put on the reminder index at their link's expiry (where the
+    /// reminder run counts them as expired once they run out).
+    pub to_expire: usize,
+    /// Invitations counted as delivered, and as bounced, from their last mail report.
+    pub delivered: usize,
+    pub bounced: usize,
+    /// Enrolments added to the time-to-enrol buckets.
+    pub enrolments_timed: u64,
+}
+
+/// The reminder run's side of the table (and the funnel's one-time backfill, which the same
+/// run does a bounded part of each time).
 #[async_trait]
 pub trait ReminderStore: Send + Sync {
     /// The contract's reminder plan; `None` when there is no such contract.
@@ -533,6 +552,19 @@ pub trait ReminderStore: Send + Sync {
         plan: &ReminderPlan,
         now: DateTime<Utc>,
     ) -> Result<WakeOutcome, StoreError>;
+    /// Contracts whose funnel is not backfilled yet (no completion mark), at most `limit`.
+    async fn funnels_to_backfill(&self, limit: usize) -> Result<Vec<ContractId>, StoreError>;
+    /// Backfills what one contract's funnel counters miss of the invitations written before
+    /// them (issue 28), making at most `writes` invitation writes: every write is conditional
+    /// on the invitation's state as read and on its own flag, so runs that repeat, overlap or
+    /// race a transition count each thing once; the time-to-enrol buckets and the contract's
+    /// completion mark are one conditional write at the end.
+    async fn backfill_funnel(
+        &self,
+        contract: &ContractId,
+        writes: usize,
+        now: DateTime<Utc>,
+    ) -> Result<FunnelBackfill, StoreError>;
 }
 
 #[async_trait]

@@ -69,9 +69,10 @@ pub struct SeatsOnDay {
 /// A contract's funnel counters.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Funnel {
-    /// Invitations made (a re-invite counts again).
+    /// People invited: the contract's invitations, whatever their status now (pending, enrolled
+    /// or revoked; a re-invite is the same invitation again and does not count twice).
     pub invited: u64,
-    /// Invitations with at least one mail the mail service delivered.
+    /// Invitations with at least one mail the mail service delivered (a re-invite keeps it).
     pub delivered: u64,
     /// Invitations with at least one mail that bounced.
     pub bounced: u64,
@@ -108,6 +109,28 @@ impl Funnel {
     pub fn enrolments_timed(&self) -> u64 {
         self.enrol_after.iter().map(|(_, n)| n).sum()
     }
+}
+
+/// The time-to-enrol buckets of enrolments the buckets do not hold yet (the one-time backfill,
+/// issue 28): the buckets started with the funnel's version and every enrolment since counted
+/// itself in the same transaction as the contract's `enrolled` counter, so the `missing` ones
+/// (`enrolled` less the enrolments the buckets hold) are the earliest enrolments.
+/// `enrolments`: (invited at, enrolled at) of each enrolled invitation of the contract.
+pub fn earliest_enrolments(
+    missing: u64,
+    mut enrolments: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Vec<(EnrolAfter, u64)> {
+    enrolments.sort_by_key(|(invited, enrolled)| (*enrolled, *invited));
+    let mut buckets = std::collections::BTreeMap::new();
+    for (invited, enrolled) in enrolments
+        .into_iter()
+        .take(usize::try_from(missing).unwrap_or(usize::MAX))
+    {
+        *buckets
+            .entry(EnrolAfter::of(enrolled - invited))
+            .or_insert(0) += 1;
+    }
+    buckets.into_iter().collect()
 }
 
 /// The day key of a seats snapshot: `20260316`.
@@ -158,5 +181,30 @@ mod tests {
         // h2, h2, h30, d5, long x3 -> the 4th is d5.
         assert_eq!(funnel.median_enrol_seconds(), Some(5 * 86_400 + 43_200));
         assert_eq!(funnel.enrolments_timed(), 7);
+    }
+
+    #[test]
+    fn the_backfill_buckets_the_earliest_enrolments_only() {
+        let day = |d: i64| DateTime::<Utc>::UNIX_EPOCH + Duration::days(20_000 + d);
+        let enrolments = vec![
+            // Enrolled last: counted by its own enrolment already.
+            (day(9), day(9) + Duration::hours(1)),
+            (day(0), day(0) + Duration::hours(3)),
+            (day(1), day(6)),
+            (day(2), day(2) + Duration::hours(3)),
+        ];
+        assert_eq!(
+            earliest_enrolments(3, enrolments.clone()),
+            [(EnrolAfter::Hours(3), 2), (EnrolAfter::Days(5), 1)]
+        );
+        assert_eq!(earliest_enrolments(0, enrolments.clone()), []);
+        // More missing than found (counters off): every enrolment found, no more.
+        assert_eq!(
+            earliest_enrolments(9, enrolments)
+                .iter()
+                .map(|(_, n)| n)
+                .sum::<u64>(),
+            4
+        );
     }
 }

@@ -9,6 +9,12 @@
 //!
 //! At most `per_run` reminders are queued per run (the send rate times the schedule's period):
 //! the rest stay due and the next run takes them.
+//!
+//! Each run then does a bounded part of the funnel's one-time backfill (`backfill.rs`).
+
+mod backfill;
+
+pub use backfill::{backfill_funnels, BackfillCounts, CONTRACTS_PER_RUN, WRITES_PER_RUN};
 
 use chrono::{DateTime, Utc};
 use invitations_core::adapters::dynamo::items::remind_shards;
@@ -106,10 +112,19 @@ pub async fn run(
     Ok(counts)
 }
 
-/// The Lambda handler: any event (the schedule's) starts one run.
+/// The Lambda handler: any event (the schedule's) starts one run, then a part of the funnel's
+/// backfill (its counts and failures are logged; the answer stays the run's counts).
 pub async fn handle(
     app: &App,
     _event: lambda_runtime::LambdaEvent<serde_json::Value>,
 ) -> Result<RunCounts, lambda_runtime::Error> {
-    Ok(run(app.store.as_ref(), (app.clock)(), app.per_run).await?)
+    let now = (app.clock)();
+    let counts = run(app.store.as_ref(), now, app.per_run).await?;
+    // The reminders are done: a failed backfill is for the next run to try again.
+    if let Err(e) =
+        backfill_funnels(app.store.as_ref(), now, CONTRACTS_PER_RUN, WRITES_PER_RUN).await
+    {
+        tracing::warn!(error = %e, "the funnel backfill failed; the next run goes on");
+    }
+    Ok(counts)
 }

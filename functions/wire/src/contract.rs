@@ -180,9 +180,11 @@ pub struct SeatsOnDay {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Funnel {
-    /// Invitations made (a re-invite counts again).
+    /// People invited: the contract's invitations, pending, enrolled or revoked (the sum of
+    /// the three; a revoked invitation invited again is the same person and counts once).
     pub invited: u64,
-    /// Invitations at least one of whose mails the mail service delivered.
+    /// Invitations at least one of whose mails the mail service delivered (over all of the
+    /// person's invites).
     pub delivered: u64,
     pub enrolled: u64,
     /// Invitations with a mail that bounced.

@@ -184,7 +184,8 @@ fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
         .collect()
     );
     // The reminder run: the contract and invitation reads, the conditional transactions
-    // (invitation, contract counter, audit and history items), and Query on its index only.
+    // (invitation, contract counter, audit and history items), Query on its index, and for the
+    // funnel's one-time backfill on a contract's partition and the contracts' index.
     assert_eq!(
         role_actions(&template, "reminders"),
         [
@@ -201,16 +202,32 @@ fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
     );
     let role = &template.resources()["RemindersRole"]["Properties"]["Policies"][0]
         ["PolicyDocument"]["Statement"];
-    let query = role
-        .as_array()
-        .expect("statements")
+    let statements = role.as_array().expect("statements");
+    let query = statements
         .iter()
         .find(|st| st["Action"] == "dynamodb:Query")
-        .expect("a Query statement");
+        .expect("a Query statement on indexes");
+    let indexes: Vec<&str> = query["Resource"]
+        .as_array()
+        .expect("index resources")
+        .iter()
+        .map(|r| r["Fn::Sub"].as_str().expect("an index"))
+        .collect();
     assert_eq!(
-        query["Resource"]["Fn::Sub"],
-        "${Table.Arn}/index/by_remind_at"
+        indexes,
+        ["${Table.Arn}/index/by_remind_at", "${Table.Arn}/index/gsi1"]
     );
+    // On the table, the contracts' partitions only.
+    for st in statements
+        .iter()
+        .filter(|st| st["Resource"]["Fn::GetAtt"][0] == "Table")
+    {
+        assert_eq!(
+            st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"],
+            json!(["CONTRACT#*"]),
+            "{st}"
+        );
+    }
 }
 
 /// SES's reports reach the delivery-events function: the configuration set the mailer sends

@@ -347,11 +347,18 @@ pub const ENROL_AFTER_PREFIX: &str = "enrol_after_";
 pub const SEATS_ON_PREFIX: &str = "seats_on_";
 pub const ENROLLED_ON_PREFIX: &str = "enrolled_on_";
 
-/// The funnel counters of a contract item (see `funnel.rs` in the domain).
+/// The contract item's mark of its funnel's one-time backfill (epoch ms; issue 28): the
+/// reminder run backfills the contracts without it.
+pub const FUNNEL_BACKFILLED: &str = "funnel_backfilled";
+
+/// The funnel counters of a contract item (see `funnel.rs` in the domain). "Invited" is the
+/// people invited: the status counters' sum, kept since the first version (the funnel's own
+/// `invited_total`, written from its version on and counting a re-invite again, is not read).
 pub fn funnel_from(item: &Item) -> Result<Funnel, CorruptItem> {
     let r = Reader(item);
+    let status = |name: &str| -> Result<u64, CorruptItem> { Ok(r.opt_n(name)?.unwrap_or(0)) };
     let mut funnel = Funnel {
-        invited: r.opt_n("invited_total")?.unwrap_or(0),
+        invited: status("pending")? + status("enrolled")? + status("revoked")?,
         delivered: r.opt_n("delivered_total")?.unwrap_or(0),
         bounced: r.opt_n("bounced_total")?.unwrap_or(0),
         expired: r.opt_n("expired_total")?.unwrap_or(0),

@@ -63,8 +63,8 @@ impl DynamoStore {
             "send_reminder",
             "reminder_version",
             "expiry_counted",
-            "counted_delivered",
-            "counted_bounced",
+            // counted_delivered and counted_bounced stay: the funnel counts people, and a
+            // re-invite is the same person's invitation again.
         ];
         let (condition, version, fresh_id) = match plan {
             Plan::Create(id) => ("attribute_not_exists(pk)", 1, id.clone()),
@@ -194,7 +194,6 @@ impl DynamoStore {
                     pending: count,
                     enrolled: 0,
                     revoked: -reinvites,
-                    invited: count,
                     enrolled_after: None,
                     now: new.now,
                 },

@@ -1,7 +1,9 @@
 //! Invitations on DynamoDB, by job: creation in batches (`create.rs`), the conditional
 //! transitions resend, revoke and enrol (`transitions.rs`), the mailer's claim and record
-//! (`delivery.rs`), the reminder run's wake-ups (`reminders.rs`), and here the reads and the helpers they share.
+//! (`delivery.rs`), the reminder run's wake-ups (`reminders.rs`) and the funnel's one-time
+//! backfill (`backfill.rs`), and here the reads and the helpers they share.
 
+mod backfill;
 mod create;
 mod delivery;
 mod reminders;
@@ -130,8 +132,9 @@ impl DynamoStore {
     }
 
     /// Adds `change` to the contract's counters in the same transaction as the invitations it
-    /// counts: the status counts and seats, and the funnel's (invitations made, the time to
-    /// enrol, and today's seats and enrolments as they stand after the change).
+    /// counts: the status counts and seats (whose sum is the funnel's "invited"), and the
+    /// funnel's own (the time to enrol, and today's seats and enrolments as they stand after
+    /// the change).
     pub(super) fn count_change(
         &self,
         contract: &ContractId,
@@ -142,7 +145,6 @@ impl DynamoStore {
             pending,
             enrolled,
             revoked,
-            invited,
             enrolled_after,
             now,
         } = change;
@@ -152,7 +154,6 @@ impl DynamoStore {
             (":e".into(), n(enrolled)),
             (":r".into(), n(revoked)),
             (":seats".into(), n(pending + enrolled)),
-            (":inv".into(), n(invited)),
             (":zero".into(), n(0)),
         ]);
         let mut names = vec![
@@ -162,7 +163,7 @@ impl DynamoStore {
         // The operands are read before the update: these are the counts after it.
         let mut expression = "SET #seats_today = if_not_exists(seats_used, :zero) + :seats, \
              #enrolled_today = if_not_exists(enrolled, :zero) + :e \
-             ADD pending :p, enrolled :e, revoked :r, seats_used :seats, invited_total :inv"
+             ADD pending :p, enrolled :e, revoked :r, seats_used :seats"
             .to_owned();
         if let Some(bucket) = enrolled_after {
             names.push(("#after", format!("{ENROL_AFTER_PREFIX}{}", bucket.key())));
@@ -192,8 +193,6 @@ pub(super) struct CountChange {
     pub pending: i64,
     pub enrolled: i64,
     pub revoked: i64,
-    /// Invitations made (new and re-invited).
-    pub invited: i64,
     /// For an enrolment: how long after its invitation.
     pub enrolled_after: Option<EnrolAfter>,
     pub now: DateTime<Utc>,

@@ -23,6 +23,19 @@ pub const IN_FLIGHT_RETRY: Duration = Duration::hours(1);
 
 #[async_trait]
 impl ReminderStore for DynamoStore {
+    async fn funnels_to_backfill(&self, limit: usize) -> Result<Vec<ContractId>, StoreError> {
+        self.contracts_without_backfill(limit).await
+    }
+
+    async fn backfill_funnel(
+        &self,
+        contract: &ContractId,
+        writes: usize,
+        now: DateTime<Utc>,
+    ) -> Result<FunnelBackfill, StoreError> {
+        self.backfill_contract(contract, writes, now).await
+    }
+
     async fn reminder_plan(
         &self,
         contract: &ContractId,
