@@ -15,8 +15,10 @@ dist="$root/site/dist"
 tools="$root/.tools"
 # Raised from 350 KB when bulk actions, histories, export and the check came (BENCHMARKS.md),
 # and from 400 KB for issue 28 (the site at 415,547 B gzip; its Add, Imports and Invitations
-# work made up for what it added by turning stateless components into plain functions).
-budget_kb=410
+# work made up for what it added by turning stateless components into plain functions), and to
+# 416 KB for its filters and sort (the filter bar, the contract's admins and imports it offers,
+# the order in the address: 425,052 B, about 8.4 KB over 416,634 B).
+budget_kb=416
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown

@@ -152,36 +152,43 @@ pub fn query_string(pairs: &[(&str, Option<&str>)]) -> String {
 /// One page of a contract's invitations.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InvitationQuery {
-    pub q: String,
-    pub status: Option<InvitationStatus>,
+    /// The tab's filter: search, status, inviter, import, days.
+    pub filter: InvitationFilter,
+    /// Addresses z to a (else a to z).
+    pub descending: bool,
     pub cursor: Option<String>,
     pub limit: u32,
 }
 
+/// The `sort` parameter: only z to a is said (a to z is the API's own order).
+fn sort_of(descending: bool) -> Option<&'static str> {
+    descending.then_some("-email")
+}
+
 pub fn invitations_path(contract_id: &str, query: &InvitationQuery) -> String {
     let limit = query.limit.to_string();
+    let mut pairs = query.filter.pairs().to_vec();
+    pairs.extend([
+        ("sort", sort_of(query.descending)),
+        ("cursor", query.cursor.as_deref()),
+        ("limit", (query.limit > 0).then_some(limit.as_str())),
+    ]);
     format!(
         "{}{}",
         routes::LIST_INVITATIONS.to(&[contract_id]),
-        query_string(&[
-            ("q", Some(query.q.trim())),
-            ("status", query.status.map(InvitationStatus::code)),
-            ("cursor", query.cursor.as_deref()),
-            ("limit", (query.limit > 0).then_some(limit.as_str())),
-        ])
+        query_string(&pairs)
     )
 }
 
-/// `GET /contracts/{id}/invitations/export`: the CSV of the invitations the tab's filter
-/// (search and status, not the page) matches.
-pub fn export_path(contract_id: &str, q: &str, status: Option<InvitationStatus>) -> String {
+/// `GET /contracts/{id}/invitations/export`: the CSV of the invitations the tab's filter (not
+/// the page) matches, in its order.
+pub fn export_path(contract_id: &str, filter: &InvitationFilter, descending: bool) -> String {
+    let mut pairs = filter.pairs().to_vec();
+    pairs.push(("sort", sort_of(descending)));
     format!(
         "{}{}",
         routes::EXPORT_INVITATIONS.to(&[contract_id]),
-        query_string(&[
-            ("q", Some(q.trim())),
-            ("status", status.map(InvitationStatus::code)),
-        ])
+        query_string(&pairs)
     )
 }
 
@@ -322,10 +329,7 @@ impl Api {
         contract_id: &str,
         filter: &InvitationFilter,
     ) -> Result<InvitationCount, ApiError> {
-        let query = query_string(&[
-            ("q", filter.q.as_deref().map(str::trim)),
-            ("status", filter.status.map(InvitationStatus::code)),
-        ]);
+        let query = query_string(&filter.pairs());
         self.call(&routes::COUNT_INVITATIONS, &[contract_id], &query, None)
             .await
     }
@@ -356,16 +360,16 @@ impl Api {
         .await
     }
 
-    /// The CSV export of the invitations the filter matches.
+    /// The CSV export of the invitations the filter matches, in the list's order.
     pub async fn export(
         &self,
         contract_id: &str,
-        q: &str,
-        status: Option<InvitationStatus>,
+        filter: &InvitationFilter,
+        descending: bool,
     ) -> Result<Download, ApiError> {
         use gloo_net::http::Request;
-        let mut req = Request::get(&self.url(&export_path(contract_id, q, status)))
-            .header("Accept", "text/csv");
+        let path = export_path(contract_id, filter, descending);
+        let mut req = Request::get(&self.url(&path)).header("Accept", "text/csv");
         if let Some(token) = &self.token {
             req = req.header("Authorization", &format!("Bearer {token}"));
         }
@@ -650,14 +654,34 @@ mod tests {
     #[test]
     fn invitation_paths_carry_only_the_filters_in_use() {
         let q = InvitationQuery {
-            q: " Ann@Example ".into(),
-            status: Some(InvitationStatus::Pending),
+            filter: InvitationFilter {
+                q: Some(" Ann@Example ".into()),
+                status: Some(InvitationStatus::Pending),
+                ..InvitationFilter::default()
+            },
+            descending: false,
             cursor: Some("a+b/c".into()),
             limit: 50,
         };
         assert_eq!(
             invitations_path("c-1", &q),
             "/contracts/c-1/invitations?q=Ann%40Example&status=pending&cursor=a%2Bb%2Fc&limit=50"
+        );
+        let narrowed = InvitationQuery {
+            filter: InvitationFilter {
+                invited_by: Some("u-1".into()),
+                import: Some("imp-1".into()),
+                invited_from: Some("2026-03-01".into()),
+                invited_to: Some("2026-03-31".into()),
+                ..InvitationFilter::default()
+            },
+            descending: true,
+            ..InvitationQuery::default()
+        };
+        assert_eq!(
+            invitations_path("c-1", &narrowed),
+            "/contracts/c-1/invitations?invited_by=u-1&import=imp-1&invited_from=2026-03-01\
+             &invited_to=2026-03-31&sort=-email"
         );
         assert_eq!(
             invitations_path("c-1", &InvitationQuery::default()),
@@ -675,9 +699,14 @@ mod tests {
             routes::CORRECT_ADDRESS.to(&["c 1", "i/2"]),
             "/contracts/c%201/invitations/i%2F2/correct-address"
         );
+        let filter = InvitationFilter {
+            q: Some(" x ".into()),
+            status: Some(InvitationStatus::Revoked),
+            ..InvitationFilter::default()
+        };
         assert_eq!(
-            export_path("c 1", " x ", Some(InvitationStatus::Revoked)),
-            "/contracts/c%201/invitations/export?q=x&status=revoked"
+            export_path("c 1", &filter, true),
+            "/contracts/c%201/invitations/export?q=x&status=revoked&sort=-email"
         );
     }
 

@@ -54,8 +54,30 @@ pub struct InvitationQuery {
     /// Lower-cased search text: a part of the address or of the name (issue 28; empty: all).
     pub email_prefix: String,
     pub status: Option<ShownStatus>,
+    /// Who invited, from which import, on which days (issue 28).
+    pub narrow: Narrowing,
+    /// Addresses from z to a: the partition's key order read backwards (else a to z).
+    pub descending: bool,
     pub cursor: Option<String>,
     pub limit: usize,
+}
+
+/// What narrows the Invitations tab besides its search and status (issue 28): each set field
+/// must hold; none set, nothing is left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Narrowing {
+    pub invited_by: Option<UserId>,
+    pub import: Option<ImportId>,
+    /// Invited at or after this.
+    pub invited_from: Option<DateTime<Utc>>,
+    /// Invited before this.
+    pub invited_before: Option<DateTime<Utc>>,
+}
+
+impl Narrowing {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -300,13 +322,13 @@ pub trait InvitationStore: Send + Sync {
         query: &InvitationQuery,
         now: DateTime<Utc>,
     ) -> Result<InvitationPage, StoreError>;
-    /// How many invitations `list_invitations` would list for this address prefix and status,
-    /// over every page (what a bulk action on "all that match" would act on).
+    /// How many invitations `list_invitations` would list for this query's search, status and
+    /// narrowing, over every page (what a bulk action on "all that match" would act on; the
+    /// query's order, cursor and limit do not count).
     async fn count_invitations(
         &self,
         contract: &ContractId,
-        email_prefix: &str,
-        status: Option<ShownStatus>,
+        query: &InvitationQuery,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError>;
     async fn list_audit(

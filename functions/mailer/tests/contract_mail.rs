@@ -117,10 +117,8 @@ async fn a_test_mail_goes_once_to_the_admin_marked_and_enrolling_nobody() {
         .list_invitations(
             &c.id,
             &InvitationQuery {
-                email_prefix: String::new(),
-                status: None,
-                cursor: None,
                 limit: 10,
+                ..Default::default()
             },
             now(),
         )

@@ -370,7 +370,9 @@ pub struct BulkRequest {
     pub continuation: Option<String>,
 }
 
-/// The Invitations tab's filter: the `status` and `q` of `GET /contracts/{id}/invitations`.
+/// The Invitations tab's filter: the `status`, `q`, `invited_by`, `import`, `invited_from` and
+/// `invited_to` of `GET /contracts/{id}/invitations`, read alike (the days `YYYY-MM-DD`, UTC,
+/// both included).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -379,6 +381,52 @@ pub struct InvitationFilter {
     pub status: Option<InvitationStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub q: Option<String>,
+    /// The user id of who invited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited_by: Option<String>,
+    /// The id of the import the invitations came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<String>,
+    /// Invited on this day (UTC) or later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited_from: Option<String>,
+    /// Invited on this day (UTC) or earlier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited_to: Option<String>,
+}
+
+impl InvitationFilter {
+    /// Narrowed by who invited, the import or the days (not only the search and status).
+    pub fn is_narrowed(&self) -> bool {
+        [
+            &self.invited_by,
+            &self.import,
+            &self.invited_from,
+            &self.invited_to,
+        ]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
+    }
+
+    /// Nothing left out: every invitation of the contract.
+    pub fn is_everything(&self) -> bool {
+        self.status.is_none()
+            && self.q.as_deref().unwrap_or("").trim().is_empty()
+            && !self.is_narrowed()
+    }
+
+    /// The query parameters of the filter, as the list, its count and the export take them
+    /// (empty ones left out).
+    pub fn pairs(&self) -> [(&'static str, Option<&str>); 6] {
+        [
+            ("q", self.q.as_deref().map(str::trim)),
+            ("status", self.status.map(InvitationStatus::code)),
+            ("invited_by", self.invited_by.as_deref()),
+            ("import", self.import.as_deref()),
+            ("invited_from", self.invited_from.as_deref()),
+            ("invited_to", self.invited_to.as_deref()),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -163,17 +163,18 @@ routes! {
     GET_CONTRACT = admin "GET" "/contracts/{id}" by "admin-read" answers Contract;
     /// `?q=`: the directory.
     SEARCH_USERS = admin "GET" "/users" by "admin-read" answers UserList;
-    /// `?q=&status=&cursor=&limit=`.
+    /// `?q=&status=&invited_by=&import=&invited_from=&invited_to=&sort=&cursor=&limit=`.
     LIST_INVITATIONS = admin "GET" "/contracts/{id}/invitations" by "admin-read"
         answers InvitationList;
-    /// `?q=&status=`: how many `LIST_INVITATIONS` would list, over every page.
+    /// The list's filter (`?q=&status=&invited_by=...`): how many `LIST_INVITATIONS` would
+    /// list, over every page.
     COUNT_INVITATIONS = admin "GET" "/contracts/{id}/invitations/count" by "admin-read"
         answers InvitationCount;
     /// One invitation as its row shows it: what a row reads again after a change, until its
     /// mail is sent.
     GET_INVITATION = admin "GET" "/contracts/{id}/invitations/{invitationId}" by "admin-read"
         answers Invitation;
-    /// `?q=&status=`: a CSV file.
+    /// The list's filter and `sort`: a CSV file.
     EXPORT_INVITATIONS = admin "GET" "/contracts/{id}/invitations/export" by "admin-read";
     /// `?cursor=`.
     INVITATION_HISTORY = admin "GET" "/contracts/{id}/invitations/{invitationId}/history"

@@ -111,10 +111,18 @@ impl Scope {
         }
     }
 
-    /// Every invitation of the contract: no search, no status.
+    /// Every invitation of the contract: no search, no status, no filter.
     fn is_whole_contract(&self) -> bool {
-        matches!(self, Self::Filter(f)
-            if f.status.is_none() && f.q.as_deref().unwrap_or("").trim().is_empty())
+        matches!(self, Self::Filter(f) if f.is_everything())
+    }
+
+    /// What a filter's invitations match, in words: "the search and status", or with the
+    /// filters (who invited, the import, the days) when they narrow it.
+    fn matched(&self) -> &'static str {
+        match self {
+            Self::Filter(f) if f.is_narrowed() => "the search, status and filters",
+            _ => "the search and status",
+        }
     }
 
     /// The invitations it names, in words with how many (`count`: the API's count for a
@@ -130,8 +138,8 @@ impl Scope {
             (Self::Filter(_), _) if self.is_whole_contract() => {
                 format!("all {n} invitations of this learning contract")
             }
-            (Self::Filter(_), 1) => "the invitation that matches the search and status".into(),
-            (Self::Filter(_), _) => format!("the {n} invitations that match the search and status"),
+            (Self::Filter(_), 1) => format!("the invitation that matches {}", self.matched()),
+            (Self::Filter(_), _) => format!("the {n} invitations that match {}", self.matched()),
             (Self::Emails(_), 1) => "the invitation of 1 address".into(),
             (Self::Emails(_), _) => format!("the invitations of {n} addresses"),
         }
@@ -174,7 +182,8 @@ impl Question {
                 self.verb.word()
             ),
             0 => format!(
-                "No invitation matches the search and status: there is nothing to {}.",
+                "No invitation matches {}: there is nothing to {}.",
+                self.scope.matched(),
                 self.verb.word()
             ),
             n => self.verb.question(&self.scope.words(n)),
@@ -340,7 +349,8 @@ pub fn BulkActions(props: &BulkActionsProps) -> Html {
             <h3 id="bulk-heading">{"Act on many"}</h3>
             <p class="hint" id="bulk-scope">
                 {if props.selected.is_empty() {
-                    "Nothing is selected: the buttons act on every invitation that matches the search and status.".to_owned()
+                    format!("Nothing is selected: the buttons act on every invitation that matches {}.",
+                        Scope::Filter(props.filter.clone()).matched())
                 } else {
                     format!("The buttons act on the {} selected on this page.", props.selected.len())
                 }}

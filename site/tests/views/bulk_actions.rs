@@ -69,8 +69,8 @@ fn asking(verb: BulkVerb, scope: Scope, count: u64, typed: &str) -> String {
 /// A search for "ann": not the whole contract.
 fn searched() -> Scope {
     Scope::Filter(InvitationFilter {
-        status: None,
         q: Some("ann".into()),
+        ..InvitationFilter::default()
     })
 }
 
@@ -267,4 +267,23 @@ fn a_refused_resend_counts_down_its_wait() {
         "{rows}"
     );
     assert!(html.contains("role=\"timer\""));
+}
+
+/// Issue 28: a filter narrowed only by who invited, the import or the days is not the whole
+/// contract (no number to type), and the question says the filters count.
+#[test]
+fn a_narrowed_filter_is_not_the_whole_contract() {
+    let by_ada = Scope::Filter(InvitationFilter {
+        invited_by: Some("u-ada".into()),
+        ..InvitationFilter::default()
+    });
+    let question = Question::new(BulkVerb::Revoke, by_ada.clone(), 12);
+    assert!(!question.needs_typing());
+    assert!(question
+        .text()
+        .starts_with("Revoke the 12 invitations that match the search, status and filters?"));
+    assert_eq!(
+        Question::new(BulkVerb::Resend, by_ada, 0).text(),
+        "No invitation matches the search, status and filters: there is nothing to resend."
+    );
 }

@@ -466,6 +466,7 @@ fn rows_are_selected_one_by_one_or_by_page_and_a_new_page_clears_the_selection()
         site::pages::invitations::Search {
             q: " ann".into(),
             status: Some(InvitationStatus::Expired),
+            ..Default::default()
         },
     ));
     let filter = state.filter();
@@ -640,6 +641,7 @@ fn export_says_what_it_takes_and_announces_the_outcome() {
         Search {
             q: "ann".into(),
             status: Some(InvitationStatus::Revoked),
+            ..Default::default()
         },
         Some(ExportState::Done(
             "Downloaded invitations-A-revoked-2025-02-03.csv: 2 invitations.".into(),
@@ -670,6 +672,7 @@ fn the_search_lives_in_the_address() {
     let search = Search {
         q: "ann lee&co".into(),
         status: Some(InvitationStatus::Revoked),
+        ..Default::default()
     };
     let url = url_of(&search);
     assert_eq!(url, "?q=ann%20lee%26co&status=revoked");

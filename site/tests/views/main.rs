@@ -11,6 +11,7 @@ mod add;
 mod admins;
 mod contracts;
 mod enrol;
+mod filters;
 mod imports;
 mod invitations;
 mod mail;

@@ -33,6 +33,7 @@
 mod common;
 mod contracts;
 mod enrol;
+mod filters;
 mod first_load;
 mod helpers;
 mod imports;
@@ -43,6 +44,7 @@ mod people;
 
 use contracts::*;
 use enrol::*;
+use filters::*;
 use first_load::*;
 use futures::FutureExt;
 use helpers::Session;
@@ -74,6 +76,7 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         robin_history_by_keyboard(page, tag, &robin_id).await;
         export_what_the_tab_shows(page, tag).await;
         the_search_survives_a_reload_and_finds_names(page, tag).await;
+        filter_by_inviter_and_import_and_sort(page, tag).await;
         another_admin_cannot_open_the_contract(page, stack).await;
         a_contract_admin_cannot_change_the_admins(page, stack).await;
         the_sysadmin_adds_and_removes_an_admin(page, stack).await;

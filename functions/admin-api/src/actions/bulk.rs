@@ -4,7 +4,7 @@
 //! handles at most [`PAGE`] invitations and answers where to go on.
 
 use super::Action;
-use crate::shared::search_too_long;
+use crate::shared::body_filter;
 use crate::{App, Call};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
@@ -185,18 +185,8 @@ async fn select(
             Ok((targets, next))
         }
         (None, None, Some(filter)) => {
-            let q = filter.q.as_deref().unwrap_or("").trim().to_lowercase();
-            if q.chars().count() > email::MAX_LENGTH {
-                return Err(search_too_long());
-            }
-            let query = InvitationQuery {
-                email_prefix: q,
-                status: filter
-                    .status
-                    .map(|s| ShownStatus::parse(s.code()).expect("the wire's statuses")),
-                cursor: body.continuation.clone().filter(|c| !c.is_empty()),
-                limit: PAGE,
-            };
+            let continuation = body.continuation.clone().filter(|c| !c.is_empty());
+            let query = body_filter(filter)?.query(false, continuation, PAGE);
             let page = app
                 .invitations
                 .list_invitations(&contract.id, &query, now)

@@ -138,7 +138,7 @@ async fn a_bulk_action_pages_through_any_number_with_a_continuation() {
         let request = wire::BulkRequest {
             filter: Some(wire::InvitationFilter {
                 status: Some(wire::InvitationStatus::Pending),
-                q: None,
+                ..Default::default()
             }),
             continuation,
             ..wire::BulkRequest::default()

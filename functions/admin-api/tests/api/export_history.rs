@@ -256,8 +256,7 @@ async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain(
         &w.env.store,
         &w.env.store,
         &c,
-        "",
-        None,
+        &InvitationQuery::default(),
         t0(),
         50_000,
     )

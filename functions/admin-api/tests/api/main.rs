@@ -5,6 +5,7 @@ mod authorization;
 mod bulk;
 mod correct_address;
 mod export_history;
+mod filters;
 mod helpers;
 mod imports;
 mod invite;

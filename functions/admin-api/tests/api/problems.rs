@@ -163,7 +163,7 @@ impl<'w> Sentences<'w> {
             ),
             (
                 json!({"filter": {"state": "pending"}}),
-                "The field `filter.state` is not one this request takes: use `status` or `q`.",
+                "The field `filter.state` is not one this request takes: use `status`, `q`, `invited_by`, `import`, `invited_from` or `invited_to`.",
             ),
             (json!({"ids": [1]}), "Item 1 of `ids` must be text, not the number 1."),
         ] {

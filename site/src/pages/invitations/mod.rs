@@ -7,12 +7,14 @@
 //! invitations the search and status filter match as a CSV file.
 
 mod correct;
+mod filters;
 mod history;
 pub mod search;
 mod state;
 mod table;
 
 pub use correct::*;
+pub use filters::*;
 pub use history::*;
 pub use search::*;
 pub use state::*;
@@ -58,6 +60,22 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
     });
     // The contract read again after a change (its seats and counts), over the one first read.
     let fresh = use_state(|| None::<Contract>);
+    // Its admins and imports: whom and what the filters offer (none when they cannot be read).
+    let offered = use_state(<(Vec<crate::api::Admin>, Vec<crate::api::Import>)>::default);
+    {
+        let (ctx, offered) = (ctx.clone(), offered.clone());
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.clone();
+            ctx.call(
+                move |api| async move { Ok((api.admins(&id).await, api.imports(&id).await)) },
+                move |result: Result<_, ApiError>| {
+                    if let Ok((admins, imports)) = result {
+                        offered.set((admins.unwrap_or_default(), imports.unwrap_or_default()));
+                    }
+                },
+            );
+        });
+    }
     let alive = use_alive();
     let changes = Changes {
         ctx: ctx.clone(),
@@ -118,7 +136,7 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
             yew::platform::spawn_local(async move {
                 let result = ctx
                     .api()
-                    .export(&id, &search.q, search.status)
+                    .export(&id, &search.filter(), search.descending)
                     .await
                     .map_err(|e| ctx.check(e))
                     .and_then(|download| {
@@ -144,6 +162,16 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
     if let Some(Err(e)) = &contract {
         return html! { <ContractUnavailable error={e.clone()} /> };
     }
+    // A new search, filter or order: the page's address follows it (a reload, a shared link).
+    let searched = dispatch.reform(|search: Search| {
+        search::show_in_url(&search);
+        InvitationsAction::Search(search)
+    });
+    let rows = match &state.page {
+        Some(Ok(list)) => list.invitations.as_slice(),
+        _ => &[],
+    };
+    let choices = filter_choices(&offered.0, &offered.1, rows, &state.search);
     let fresh = fresh.as_ref().filter(|c| c.id == props.id);
     let contract = fresh.or(contract.as_ref().and_then(|c| c.as_ref().ok()));
     html! {
@@ -159,10 +187,8 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                     <span id="add-invitations">{"Add Invitations"}</span>
                 </Link<Route>>
             </p>
-            <InvitationSearch search={state.search.clone()} on_search={dispatch.reform(|search: Search| {
-                search::show_in_url(&search);
-                InvitationsAction::Search(search)
-            })} />
+            <InvitationSearch search={state.search.clone()} on_search={searched.clone()} />
+            {invitation_filters(&state.search, &choices, &searched)}
             <BulkActions contract_id={props.id.clone()} selected={state.selected.iter().cloned().collect::<Vec<_>>()}
                 filter={state.filter()} on_finished={{
                     let (dispatch, search) = (dispatch.clone(), state.search.clone());

@@ -1,4 +1,5 @@
-//! The search and status filter, and the Export button (the CSV of what they match).
+//! The search and status filter, the search's place in the page's address (with the filters and
+//! the order, filters.rs), and the Export button (the CSV of what they match).
 
 use super::*;
 
@@ -27,7 +28,8 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
         });
     }
     let read = {
-        let (email, status) = (email.clone(), status.clone());
+        let (email, status, search) = (email.clone(), status.clone(), props.search.clone());
+        // The filters and the order stay as they are.
         move || Search {
             q: email
                 .cast::<HtmlInputElement>()
@@ -36,6 +38,7 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
             status: status
                 .cast::<HtmlSelectElement>()
                 .and_then(|s| InvitationStatus::parse(&s.value())),
+            ..search.clone()
         }
     };
     // Enter in the box and the button both search.
@@ -76,8 +79,9 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
     }
 }
 
-/// The search a page's address carries (`?q=…&status=…`): a reload or a shared link opens the
-/// tab on the same search (issue 28). Anything it does not know is left out.
+/// The search a page's address carries (`?q=…&status=…&invited_by=…&import=…&invited_from=…
+/// &invited_to=…&sort=-email`): a reload or a shared link opens the tab on the same search, filters
+/// and order (issue 28). Anything it does not know is left out.
 pub fn search_from_url(query: &str) -> Search {
     let mut search = Search::default();
     for pair in query.trim_start_matches('?').split('&') {
@@ -90,18 +94,40 @@ pub fn search_from_url(query: &str) -> Search {
         match key {
             "q" => search.q = value,
             "status" => search.status = InvitationStatus::parse(&value),
+            "invited_by" => search.invited_by = Some(value).filter(|v| is_id(v)),
+            "import" => search.import = Some(value).filter(|v| is_id(v)),
+            "invited_from" => search.invited_from = Some(value).filter(|v| is_day(v)),
+            "invited_to" => search.invited_to = Some(value).filter(|v| is_day(v)),
+            "sort" => search.descending = value == "-email",
             _ => {}
         }
     }
     search
 }
 
+/// An id the API could take (a user's, an import's): 1 to 64 letters, digits, '-' or '_'.
+fn is_id(value: &str) -> bool {
+    (1..=64).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A day as a date field gives it: `YYYY-MM-DD`.
+pub fn is_day(value: &str) -> bool {
+    value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
 /// The address query of a search ("" for none), as [`search_from_url`] reads it.
 pub fn url_of(search: &Search) -> String {
-    crate::api::query_string(&[
-        ("q", Some(search.q.trim())),
-        ("status", search.status.map(InvitationStatus::code)),
-    ])
+    let filter = search.filter();
+    let mut pairs = filter.pairs().to_vec();
+    pairs.push(("sort", search.descending.then_some("-email")));
+    crate::api::query_string(&pairs)
 }
 
 /// The page's address follows its search, without a new history entry (Back leaves the tab).
@@ -158,6 +184,7 @@ pub fn export_button(
 ) -> Html {
     let working = state == Some(&ExportState::Working);
     let scope = match (search.status, search.q.trim()) {
+        (None, "") if search.is_narrowed() => "The invitations of this contract.".to_owned(),
         (None, "") => "All invitations of this contract.".to_owned(),
         (Some(st), "") => format!("The {} invitations.", st.label().to_lowercase()),
         (None, q) => format!("The invitations whose name or address holds “{q}”."),
@@ -165,6 +192,10 @@ pub fn export_button(
             "The {} invitations whose name or address holds “{q}”.",
             st.label().to_lowercase()
         ),
+    };
+    let scope = match filters_in_words(search) {
+        Some(kept) => format!("{scope} {kept}"),
+        None => scope,
     };
     html! {
         <div class="export">
@@ -184,5 +215,27 @@ pub fn export_button(
                 <p class="outcome error" role="alert" id="export-error">{text.clone()}</p>
             }
         </div>
+    }
+}
+
+/// Which filters narrow the search, in words ("Only those the inviter and days filters keep.");
+/// `None` when none does.
+pub fn filters_in_words(search: &Search) -> Option<String> {
+    let set = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty());
+    let kinds: Vec<&str> = [
+        (set(&search.invited_by), "inviter"),
+        (set(&search.import), "import"),
+        (set(&search.invited_from) || set(&search.invited_to), "days"),
+    ]
+    .into_iter()
+    .filter_map(|(on, kind)| on.then_some(kind))
+    .collect();
+    match kinds.as_slice() {
+        [] => None,
+        [one] => Some(format!("Only those the {one} filter keeps.")),
+        [first @ .., last] => Some(format!(
+            "Only those the {} and {last} filters keep.",
+            first.join(", ")
+        )),
     }
 }

@@ -32,10 +32,37 @@ pub enum RowState {
     Failed(String),
 }
 
+/// What the tab lists and in which order: the search, the status, the filters (issue 28: who
+/// invited, by user id; the import, by id; the first and last day, `YYYY-MM-DD` in UTC) and
+/// whether addresses go z to a. All of it lives in the page's address (search.rs).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Search {
     pub q: String,
     pub status: Option<InvitationStatus>,
+    pub invited_by: Option<String>,
+    pub import: Option<String>,
+    pub invited_from: Option<String>,
+    pub invited_to: Option<String>,
+    pub descending: bool,
+}
+
+impl Search {
+    /// The search as the API's filter (what is listed, counted, exported and acted on).
+    pub fn filter(&self) -> InvitationFilter {
+        InvitationFilter {
+            status: self.status,
+            q: Some(self.q.clone()).filter(|q| !q.trim().is_empty()),
+            invited_by: self.invited_by.clone(),
+            import: self.import.clone(),
+            invited_from: self.invited_from.clone(),
+            invited_to: self.invited_to.clone(),
+        }
+    }
+
+    /// Narrowed by who invited, the import or the days.
+    pub fn is_narrowed(&self) -> bool {
+        self.filter().is_narrowed()
+    }
 }
 
 /// An invitation's history, opened under its row: the entries read so far (newest first),
@@ -95,8 +122,8 @@ impl Default for InvitationsState {
 impl InvitationsState {
     pub fn query(&self) -> InvitationQuery {
         InvitationQuery {
-            q: self.search.q.clone(),
-            status: self.search.status,
+            filter: self.search.filter(),
+            descending: self.search.descending,
             cursor: self.cursors.last().cloned().flatten(),
             limit: PAGE_SIZE,
         }
@@ -104,10 +131,7 @@ impl InvitationsState {
 
     /// The search as the bulk actions' filter.
     pub fn filter(&self) -> InvitationFilter {
-        InvitationFilter {
-            status: self.search.status,
-            q: Some(self.search.q.clone()).filter(|q| !q.trim().is_empty()),
-        }
+        self.search.filter()
     }
 
     pub fn page_number(&self) -> usize {

@@ -77,11 +77,11 @@ pub fn invitation_table(
         <table class="cards invitations">
             <thead>
                 <tr>
-                    <th scope="col">
+                    <th scope="col" class="select">
                         <input type="checkbox" id="select-page" checked={all_selected} onchange={select_page}
                             aria-label="Select every invitation on this page" />
                     </th>
-                    <th scope="col">{"Email"}</th>
+                    {email_header(s, calls)}
                     <th scope="col">{"Name"}</th>
                     <th scope="col">{"Status"}</th>
                     <th scope="col">{"Activities"}</th>
@@ -101,6 +101,38 @@ pub fn invitation_table(
                 })) }
             </tbody>
         </table>
+    }
+}
+
+/// The Email column's header: the list's order (WAI-ARIA's sortable table: `aria-sort` on the
+/// header, a button in it). Addresses are the key the API reads the list in, so the order holds
+/// over every page, not only this one; the other columns have no order the API can keep.
+fn email_header(s: &InvitationsState, calls: &RowCalls) -> Html {
+    let descending = s.search.descending;
+    let onclick = {
+        let search = s.search.clone();
+        calls.dispatch.reform(move |_: MouseEvent| {
+            let sorted = Search {
+                descending: !descending,
+                ..search.clone()
+            };
+            // The page's address keeps the order (a reload, a shared link).
+            search::show_in_url(&sorted);
+            InvitationsAction::Search(sorted)
+        })
+    };
+    let (sort, arrow, next) = match descending {
+        false => ("ascending", "▲", "Z to A"),
+        true => ("descending", "▼", "A to Z"),
+    };
+    html! {
+        <th scope="col" aria-sort={sort} class="sorted">
+            <button type="button" id="sort-email" class="sort" {onclick}
+                aria-describedby="sort-email-next">
+                {"Email"}<span aria-hidden="true" class="arrow">{arrow}</span>
+            </button>
+            <span id="sort-email-next" class="visually-hidden">{format!("Press to sort {next}.")}</span>
+        </th>
     }
 }
 

@@ -1,11 +1,12 @@
-//! `GET /contracts/{id}/invitations/export?status=&q=`: the invitations the Invitations tab's
-//! filter matches, as a CSV file to download.
+//! `GET /contracts/{id}/invitations/export?status=&q=&invited_by=&import=&invited_from=
+//! &invited_to=&sort=`: the invitations the Invitations tab's filter matches, in its order, as
+//! a CSV file to download.
 //!
 //! A Lambda answer is buffered (at most 6 MB through API Gateway), so the file is built from the
 //! store's pages of 500, one page in hand at a time, and refused in words once it would pass
 //! [`MAX_EXPORT_BYTES`]. ARCHITECTURE.md says why this is not an S3 object with a link.
 
-use crate::shared::filter;
+use crate::shared::{descending, filter};
 use crate::{views, App, Call};
 use chrono::{DateTime, Utc};
 use invitations_core::domain::import::neutralise;
@@ -45,7 +46,7 @@ const PAGE: usize = 500;
 pub enum ExportError {
     #[error(
         "These invitations make a file larger than {} MB, more than one download can carry. \
-         Narrow them down with the status filter or a search, and export each part.",
+         Narrow them down with a search or the filters, and export each part.",
         max / 1_000_000
     )]
     TooLarge { max: usize },
@@ -66,19 +67,18 @@ impl From<ExportError> for Problem {
 
 pub async fn export(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
     let contract = call.contract()?;
-    let (email_prefix, status) = filter(call.req)?;
+    let filter = filter(call.req)?;
     let now = (app.clock)();
     let file = write_export(
         app.invitations.as_ref(),
         app.people.as_ref(),
         contract,
-        &email_prefix,
-        status,
+        &filter.query(descending(call.req)?, None, PAGE),
         now,
         MAX_EXPORT_BYTES,
     )
     .await?;
-    let name = file_name(&contract.id, status, now);
+    let name = file_name(&contract.id, filter.status, now);
     Ok(Response::builder()
         .status(StatusCode::OK)
         .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
@@ -112,14 +112,13 @@ fn file_name(contract: &ContractId, status: Option<ShownStatus>, now: DateTime<U
     format!("invitations-{safe}{status}-{}.csv", now.format("%Y-%m-%d"))
 }
 
-/// The CSV of every invitation matching the filter, sorted by address, page by page; refused
-/// once it grows past `max_bytes`.
+/// The CSV of every invitation `query` matches (from its first page on), in its order by
+/// address, page by page; refused once it grows past `max_bytes`.
 pub async fn write_export(
     invitations: &dyn InvitationStore,
     people: &dyn PeopleStore,
     contract: &Contract,
-    email_prefix: &str,
-    status: Option<ShownStatus>,
+    query: &InvitationQuery,
     now: DateTime<Utc>,
     max_bytes: usize,
 ) -> Result<Vec<u8>, ExportError> {
@@ -127,21 +126,16 @@ pub async fn write_export(
     writer.write_record(HEADER).expect("writing to memory");
     // Who invited, by user id: a few admins invite thousands, so each is looked up once.
     let mut inviters: HashMap<UserId, String> = HashMap::new();
-    let mut cursor = None;
+    let mut query = InvitationQuery {
+        cursor: None,
+        limit: PAGE,
+        ..query.clone()
+    };
     // The file has its own inviter column (name and address).
     let no_names = views::Names::new();
     loop {
         let page = invitations
-            .list_invitations(
-                &contract.id,
-                &InvitationQuery {
-                    email_prefix: email_prefix.to_owned(),
-                    status,
-                    cursor,
-                    limit: PAGE,
-                },
-                now,
-            )
+            .list_invitations(&contract.id, &query, now)
             .await?;
         for inv in &page.invitations {
             if !inviters.contains_key(&inv.invited_by) {
@@ -163,7 +157,7 @@ pub async fn write_export(
             return Err(ExportError::TooLarge { max: max_bytes });
         }
         match page.next_cursor {
-            Some(next) => cursor = Some(next),
+            Some(next) => query.cursor = Some(next),
             None => break,
         }
     }

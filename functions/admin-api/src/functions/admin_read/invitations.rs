@@ -1,24 +1,21 @@
-//! `GET /contracts/{id}/invitations?q=&status=&cursor=&limit=`: the Invitations tab, a page at
-//! a time; and `.../count?q=&status=`: how many match, over every page.
+//! `GET /contracts/{id}/invitations?q=&status=&invited_by=&import=&invited_from=&invited_to=
+//! &sort=&cursor=&limit=`: the Invitations tab, a page at a time; and `.../count` with the same
+//! filter: how many match, over every page.
 
-use crate::shared::{filter, names_of};
+use crate::shared::{descending, filter, names_of};
 use crate::{views, App, Call};
 use invitations_core::http::{self, Problem};
-use invitations_core::ports::InvitationQuery;
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 
 pub async fn list(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
     let contract = call.contract()?;
-    let (email_prefix, status) = filter(call.req)?;
-    let limit = http::page_limit(call.req)?;
-    let query = InvitationQuery {
-        email_prefix,
-        status,
-        cursor: http::query(call.req, "cursor").filter(|c| !c.is_empty()),
-        limit,
-    };
+    let query = filter(call.req)?.query(
+        descending(call.req)?,
+        http::query(call.req, "cursor").filter(|c| !c.is_empty()),
+        http::page_limit(call.req)?,
+    );
     let now = (app.clock)();
     let page = app
         .invitations
@@ -54,10 +51,10 @@ pub async fn list(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem>
 
 /// What "act on all that match" would act on: the number a bulk question says (issue 28).
 pub async fn count(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
-    let (email_prefix, status) = filter(call.req)?;
+    let query = filter(call.req)?.query(false, None, 0);
     let count = app
         .invitations
-        .count_invitations(&call.contract()?.id, &email_prefix, status, (app.clock)())
+        .count_invitations(&call.contract()?.id, &query, (app.clock)())
         .await?;
     Ok(http::json(StatusCode::OK, &wire::InvitationCount { count }))
 }

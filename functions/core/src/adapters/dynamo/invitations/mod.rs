@@ -261,63 +261,83 @@ impl DynamoStore {
 }
 
 impl DynamoStore {
-    /// The query of a contract's invitations by search text and shown status, from its first
-    /// item. Without a search: the table's contract partition, or the status index (pending
-    /// and expired are both stored pending, told apart by their expiry at `now`). With one:
-    /// the contract partition, filtered to the invitations whose address holds the text
-    /// anywhere or whose name does (issue 28; the index's own key cannot be filtered on). A
-    /// name is matched in any case when the invitation was written with `name_lc`, as typed
-    /// otherwise (written before the search by name).
+    /// The query of a contract's invitations by search text, shown status and narrowing, from
+    /// its first item, addresses a to z (`descending`: z to a). Without a search: the table's
+    /// contract partition, or the status index (pending and expired are both stored pending,
+    /// told apart by their expiry at `now`); both are keyed by address. With one: the contract
+    /// partition, filtered to the invitations whose address holds the text anywhere or whose
+    /// name does (issue 28; the index's own key cannot be filtered on). A name is matched in
+    /// any case when the invitation was written with `name_lc`, as typed otherwise (written
+    /// before the search by name). Who invited, the import and the days are filters on the
+    /// item's own attributes (issue 28).
     fn invitation_query(
         &self,
+        query: &InvitationQuery,
         contract: &ContractId,
-        search: &str,
-        status: Option<ShownStatus>,
         now: DateTime<Utc>,
     ) -> QueryFluentBuilder {
-        let q = self.client().query().table_name(self.table());
-        let expiry = |shown: ShownStatus| match shown {
-            ShownStatus::Pending => Some("expires_at > :now"),
-            ShownStatus::Expired => Some("expires_at <= :now"),
-            _ => None,
-        };
-        if !search.is_empty() {
-            let mut filter =
-                "(contains(gsi1sk, :q) OR contains(name_lc, :q) OR contains(#name, :q))".to_owned();
-            let mut q = q
-                .key_condition_expression("pk = :pk AND begins_with(sk, :invite)")
-                .expression_attribute_values(":pk", s(contract_pk(contract)))
-                .expression_attribute_values(":invite", s(INVITE_SK_PREFIX))
-                .expression_attribute_values(":q", s(search))
-                .expression_attribute_names("#name", "name");
-            if let Some(shown) = status {
-                filter.push_str(" AND #status = :st");
+        let search = query.email_prefix.as_str();
+        let mut q = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .scan_index_forward(!query.descending);
+        let mut filter: Vec<&str> = Vec::new();
+        match query.status {
+            Some(shown) if search.is_empty() => {
                 q = q
-                    .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":st", s(stored(shown).as_str()));
-                if let Some(by_expiry) = expiry(shown) {
-                    filter.push_str(" AND ");
-                    filter.push_str(by_expiry);
-                    q = q.expression_attribute_values(":now", ms(now));
+                    .index_name(GSI1)
+                    .key_condition_expression("gsi1pk = :g")
+                    .expression_attribute_values(":g", s(invites_gsi1pk(contract, stored(shown))));
+            }
+            _ => {
+                q = q
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :invite)")
+                    .expression_attribute_values(":pk", s(contract_pk(contract)))
+                    .expression_attribute_values(":invite", s(INVITE_SK_PREFIX));
+                if let Some(shown) = query.status {
+                    filter.push("#status = :st");
+                    q = q
+                        .expression_attribute_names("#status", "status")
+                        .expression_attribute_values(":st", s(stored(shown).as_str()));
                 }
             }
-            return q.filter_expression(filter);
         }
-        let Some(shown) = status else {
-            return q
-                .key_condition_expression("pk = :pk AND begins_with(sk, :invite)")
-                .expression_attribute_values(":pk", s(contract_pk(contract)))
-                .expression_attribute_values(":invite", s(INVITE_SK_PREFIX));
+        if !search.is_empty() {
+            filter.push("(contains(gsi1sk, :q) OR contains(name_lc, :q) OR contains(#name, :q))");
+            q = q
+                .expression_attribute_values(":q", s(search))
+                .expression_attribute_names("#name", "name");
+        }
+        let by_expiry = match query.status {
+            Some(ShownStatus::Pending) => Some("expires_at > :now"),
+            Some(ShownStatus::Expired) => Some("expires_at <= :now"),
+            _ => None,
         };
-        let q = q
-            .index_name(GSI1)
-            .key_condition_expression("gsi1pk = :g")
-            .expression_attribute_values(":g", s(invites_gsi1pk(contract, stored(shown))));
-        match expiry(shown) {
-            Some(by_expiry) => q
-                .filter_expression(by_expiry)
-                .expression_attribute_values(":now", ms(now)),
-            None => q,
+        if let Some(by_expiry) = by_expiry {
+            filter.push(by_expiry);
+            q = q.expression_attribute_values(":now", ms(now));
+        }
+        let narrow = &query.narrow;
+        if let Some(by) = &narrow.invited_by {
+            filter.push("invited_by = :by");
+            q = q.expression_attribute_values(":by", s(by.as_str()));
+        }
+        if let Some(import) = &narrow.import {
+            filter.push("import_id = :import");
+            q = q.expression_attribute_values(":import", s(import.as_str()));
+        }
+        if let Some(from) = narrow.invited_from {
+            filter.push("invited_at >= :from");
+            q = q.expression_attribute_values(":from", ms(from));
+        }
+        if let Some(before) = narrow.invited_before {
+            filter.push("invited_at < :before");
+            q = q.expression_attribute_values(":before", ms(before));
+        }
+        match filter.is_empty() {
+            true => q,
+            false => q.filter_expression(filter.join(" AND ")),
         }
     }
 }
@@ -438,7 +458,11 @@ impl InvitationStore for DynamoStore {
         now: DateTime<Utc>,
     ) -> Result<InvitationPage, StoreError> {
         let limit = query.limit.clamp(1, 500);
-        let prefix = query.email_prefix.trim().to_lowercase();
+        let query = &InvitationQuery {
+            email_prefix: query.email_prefix.trim().to_lowercase(),
+            ..query.clone()
+        };
+        let prefix = &query.email_prefix;
         // A cursor only ever names a position inside this contract's own key range.
         let mut start_after = match &query.cursor {
             Some(c) => Some(decode_cursor(c).ok_or(StoreError::BadCursor)?),
@@ -446,7 +470,7 @@ impl InvitationStore for DynamoStore {
         };
         let mut invitations = Vec::new();
         for _ in 0..MAX_PAGES_PER_LIST {
-            let mut q = self.invitation_query(contract, &prefix, query.status, now);
+            let mut q = self.invitation_query(query, contract, now);
             if let Some(after) = &start_after {
                 let mut k = invitation_key(contract, after);
                 match query.status {
@@ -459,9 +483,9 @@ impl InvitationStore for DynamoStore {
                 }
                 q = q.set_exclusive_start_key(Some(k));
             }
-            // One more than needed, to know whether another page exists; a search reads on in
-            // bigger steps, as most items it reads are filtered out.
-            let step = match prefix.is_empty() {
+            // One more than needed, to know whether another page exists; a search or a
+            // narrowing reads on in bigger steps, as most items it reads are filtered out.
+            let step = match prefix.is_empty() && query.narrow.is_empty() {
                 true => limit - invitations.len() + 1,
                 false => SEARCH_STEP,
             };
@@ -502,17 +526,19 @@ impl InvitationStore for DynamoStore {
     async fn count_invitations(
         &self,
         contract: &ContractId,
-        email_prefix: &str,
-        status: Option<ShownStatus>,
+        query: &InvitationQuery,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        let prefix = email_prefix.trim().to_lowercase();
+        let query = &InvitationQuery {
+            email_prefix: query.email_prefix.trim().to_lowercase(),
+            ..query.clone()
+        };
         let mut count = 0u64;
         let mut start = None;
         loop {
             // Counted by DynamoDB (Select COUNT): the items are read, not sent here.
             let out = self
-                .invitation_query(contract, &prefix, status, now)
+                .invitation_query(query, contract, now)
                 .select(Select::Count)
                 .set_exclusive_start_key(start)
                 .send()
