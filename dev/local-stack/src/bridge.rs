@@ -8,9 +8,14 @@
 //!   batches of up to 25. Each batch becomes the DynamoDB stream event JSON and goes to the
 //!   mailer. Records it reports as failed are delivered again from the first failure on, up to
 //!   10 retries, then logged and parked on the failure queue and skipped.
+//! - Events: the `events` function reads the same stream from a position of its own (its
+//!   trigger's filters), and puts the product's events on the stack's bus on moto; the rule on
+//!   the bus fills a queue, which this reads for the local targets (`/local/events` shows what
+//!   arrived).
 
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use aws_lambda_events::event::s3::S3Event;
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
 use std::sync::Arc;
@@ -39,6 +44,30 @@ pub struct Bridge {
     /// The mailer trigger's FilterCriteria patterns from infra/template.yaml: records that
     /// match none never reach the mailer, as in AWS.
     pub stream_filters: Vec<serde_json::Value>,
+    /// The events function and what a rule on the stack's bus delivers (`None`: not run).
+    pub events: Option<ProductEvents>,
+}
+
+/// The `events` function on the stream (its trigger's filters), and the local targets of the
+/// bus: the queue its rule fills, read into `received` (the newest last, at most
+/// RECEIVED_KEPT), which the gateway shows at `/local/events`.
+pub struct ProductEvents {
+    pub app: Arc<::events::App>,
+    pub filters: Vec<serde_json::Value>,
+    pub queue_url: String,
+    pub received: Received,
+}
+
+/// The product events the local targets received, as EventBridge delivered them.
+pub type Received = Arc<std::sync::Mutex<std::collections::VecDeque<serde_json::Value>>>;
+/// How many received events the local stack keeps to show.
+pub const RECEIVED_KEPT: usize = 500;
+
+/// Who reads the stream: each has its own position, as each event source mapping does in AWS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Consumer {
+    Mailer,
+    Events,
 }
 
 impl Bridge {
@@ -47,8 +76,82 @@ impl Bridge {
     pub async fn start(self: Arc<Self>) -> Result<Vec<JoinHandle<()>>, BoxError> {
         let shards = self.stream_shards_at_latest().await?;
         let imports = tokio::spawn(self.clone().poll_imports());
-        let mail = tokio::spawn(self.clone().poll_stream(shards));
-        Ok(vec![imports, mail])
+        let mail = tokio::spawn(self.clone().poll_stream(Consumer::Mailer, shards));
+        let mut tasks = vec![imports, mail];
+        if self.events.is_some() {
+            let shards = self.stream_shards_at_latest().await?;
+            tasks.push(tokio::spawn(
+                self.clone().poll_stream(Consumer::Events, shards),
+            ));
+            tasks.push(tokio::spawn(self.clone().poll_product_events()));
+        }
+        Ok(tasks)
+    }
+
+    /// The local targets: what the bus's rule put on its queue, kept to show.
+    async fn poll_product_events(self: Arc<Self>) {
+        let Some(events) = &self.events else { return };
+        loop {
+            let got = self
+                .sqs
+                .receive_message()
+                .queue_url(&events.queue_url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(0)
+                .send()
+                .await;
+            let messages = match got {
+                Ok(got) => got.messages.unwrap_or_default(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the product events failed; trying again");
+                    Vec::new()
+                }
+            };
+            for message in &messages {
+                if let Some(Ok(event)) = message
+                    .body()
+                    .map(serde_json::from_str::<serde_json::Value>)
+                {
+                    tracing::info!(kind = %event["detail-type"], id = %event["detail"]["id"], "product event on the bus");
+                    let mut received = events.received.lock().expect("the received events");
+                    received.push_back(event);
+                    while received.len() > RECEIVED_KEPT {
+                        received.pop_front();
+                    }
+                }
+                if let Some(receipt) = message.receipt_handle() {
+                    let _ = self
+                        .sqs
+                        .delete_message()
+                        .queue_url(&events.queue_url)
+                        .receipt_handle(receipt)
+                        .send()
+                        .await;
+                }
+            }
+            if messages.is_empty() {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+        }
+    }
+
+    fn filters(&self, consumer: Consumer) -> &[serde_json::Value] {
+        match (consumer, &self.events) {
+            (Consumer::Events, Some(events)) => &events.filters,
+            _ => &self.stream_filters,
+        }
+    }
+
+    /// One batch to a consumer's handler.
+    async fn invoke(
+        &self,
+        consumer: Consumer,
+        event: StreamEvent,
+    ) -> Result<DynamoDbEventResponse, lambda_runtime::Error> {
+        match (consumer, &self.events) {
+            (Consumer::Events, Some(events)) => ::events::handle(&events.app, event).await,
+            _ => self.mailer.handle(event).await,
+        }
     }
 
     async fn poll_imports(self: Arc<Self>) {
@@ -192,11 +295,11 @@ impl Bridge {
         Ok(shards)
     }
 
-    async fn poll_stream(self: Arc<Self>, mut shards: Vec<Shard>) {
+    async fn poll_stream(self: Arc<Self>, consumer: Consumer, mut shards: Vec<Shard>) {
         loop {
             let mut idle = true;
             for shard in &mut shards {
-                match self.stream_round(shard).await {
+                match self.stream_round(consumer, shard).await {
                     Ok(worked) => idle &= !worked,
                     Err(e) => {
                         tracing::warn!(shard = %shard.id, error = %e, "reading the stream failed; trying again")
@@ -210,9 +313,9 @@ impl Bridge {
         }
     }
 
-    /// Reads what is new on one shard and hands it to the mailer in batches. True when it did
-    /// any work.
-    async fn stream_round(&self, shard: &mut Shard) -> Result<bool, BoxError> {
+    /// Reads what is new on one shard and hands it to the consumer in batches. True when it
+    /// did any work.
+    async fn stream_round(&self, consumer: Consumer, shard: &mut Shard) -> Result<bool, BoxError> {
         if let Some(iterator) = shard.iterator.clone() {
             let page = self
                 .streams
@@ -225,9 +328,9 @@ impl Bridge {
                     .iter()
                     .filter(|record| {
                         let shaped = testkit::lambda_stream_record(&shard.arn, record);
-                        self.stream_filters.is_empty()
-                            || self
-                                .stream_filters
+                        let filters = self.filters(consumer);
+                        filters.is_empty()
+                            || filters
                                 .iter()
                                 .any(|p| crate::template::pattern_matches(p, &shaped))
                     })
@@ -241,17 +344,22 @@ impl Bridge {
         while !shard.pending.is_empty() {
             let take = shard.pending.len().min(STREAM_BATCH);
             let batch: Vec<Record> = shard.pending.drain(..take).collect();
-            self.deliver(&shard.arn, batch).await?;
+            self.deliver(consumer, &shard.arn, batch).await?;
         }
         Ok(true)
     }
 
-    /// One batch to the mailer, with Lambda's stream retry rules.
-    async fn deliver(&self, arn: &str, mut batch: Vec<Record>) -> Result<(), BoxError> {
+    /// One batch to a consumer, with Lambda's stream retry rules.
+    async fn deliver(
+        &self,
+        consumer: Consumer,
+        arn: &str,
+        mut batch: Vec<Record>,
+    ) -> Result<(), BoxError> {
         let mut retries = 0;
         loop {
             let event: StreamEvent = serde_json::from_value(lambda_stream_event(arn, &batch))?;
-            let failed_from = match self.mailer.handle(event).await {
+            let failed_from = match self.invoke(consumer, event).await {
                 Ok(response) => {
                     let failed: Vec<String> = response
                         .batch_item_failures
@@ -266,12 +374,12 @@ impl Bridge {
                     })
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, "mailer failed the whole batch");
+                    tracing::warn!(?consumer, error = %e, "a stream consumer failed the whole batch");
                     Some(0)
                 }
             };
             let Some(from) = failed_from else {
-                tracing::debug!(records = batch.len(), "mailer batch done");
+                tracing::debug!(?consumer, records = batch.len(), "stream batch done");
                 return Ok(());
             };
             batch.drain(..from);
@@ -288,9 +396,10 @@ impl Bridge {
             }
             retries += 1;
             tracing::warn!(
+                ?consumer,
                 records = batch.len(),
                 retries,
-                "mailer asked for records again"
+                "a stream consumer asked for records again"
             );
             tokio::time::sleep(Duration::from_millis(100 * u64::from(retries))).await;
         }

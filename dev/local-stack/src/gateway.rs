@@ -11,7 +11,7 @@ use crate::authorizer::{as_authorizer_claims, JwtAuthorizer};
 use crate::sign_in::{LocalSignIn, SignInError};
 use crate::template::ApiRoute;
 use axum::body::{to_bytes, Body as AxumBody, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
@@ -65,6 +65,8 @@ pub struct Gateway {
     pub site_dir: PathBuf,
     /// The Content-Security-Policy the template's CloudFront puts on the site's responses.
     pub site_csp: String,
+    /// What the local targets of the events bus received (`GET /local/events`).
+    pub events_received: crate::bridge::Received,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,6 +128,7 @@ impl Gateway {
             .route("/config.json", get(config))
             .route("/local/users", get(people))
             .route("/local/sign-in", post(sign_in))
+            .route("/local/events", get(events_received))
             .route("/api", any(api))
             .route("/api/{*rest}", any(api))
             .fallback(site)
@@ -333,6 +336,27 @@ async fn people(State(gw): State<Arc<Gateway>>) -> Response {
             gateway_message(StatusCode::BAD_GATEWAY, "The user pool did not answer")
         }
     }
+}
+
+/// The product events the bus delivered to the local targets, newest first, as EventBridge
+/// delivered them (`detail` is the event); `?type=` keeps one type. Local only: no such route
+/// exists in AWS, where a rule's targets are the operator's own.
+async fn events_received(
+    State(gw): State<Arc<Gateway>>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let received = gw
+        .events_received
+        .lock()
+        .expect("the received events")
+        .clone();
+    let wanted = query.get("type");
+    let events: Vec<&serde_json::Value> = received
+        .iter()
+        .rev()
+        .filter(|e| wanted.is_none_or(|t| e["detail-type"] == t.as_str()))
+        .collect();
+    Json(events).into_response()
 }
 
 #[derive(serde::Deserialize)]

@@ -18,7 +18,7 @@ pub mod sign_in;
 pub mod template;
 
 use crate::authorizer::JwtAuthorizer;
-use crate::bridge::Bridge;
+use crate::bridge::{Bridge, ProductEvents};
 use crate::gateway::{Functions, Gateway};
 use crate::provision::{BoxError, Names, Resources, UserPool};
 use crate::sign_in::{LocalSignIn, LocalUser};
@@ -170,6 +170,8 @@ pub struct Stack {
     /// without the demo data).
     pub directory: std::collections::BTreeMap<usize, String>,
     pub store: DynamoStore,
+    /// The product events the bus's rule delivered to the local targets (`/local/events`).
+    pub events_received: bridge::Received,
     sync: directory_sync::App,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -195,7 +197,8 @@ impl Stack {
             tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], options.port))).await?;
         let url = format!("http://{}", listener.local_addr()?);
 
-        let resources = provision::create(&dynamodb, &s3, &sqs, &options.names, &url).await?;
+        let bus = aws_sdk_eventbridge::Client::new(&sdk);
+        let resources = provision::create(&dynamodb, &s3, &sqs, &bus, &options.names, &url).await?;
         let store = DynamoStore::new(dynamodb.clone(), &resources.names.table);
         let shared: Arc<dyn Store> = Arc::new(store.clone());
         let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
@@ -239,6 +242,7 @@ impl Stack {
             max_file_bytes: import::MAX_FILE_BYTES,
         };
 
+        let received = bridge::Received::default();
         let bridge = Arc::new(Bridge {
             sqs,
             dynamodb: dynamodb.clone(),
@@ -249,6 +253,15 @@ impl Stack {
             import: Arc::new(import),
             mailer: Arc::new(mailer),
             stream_filters: Template::load().stream_filters("mailer"),
+            events: Some(ProductEvents {
+                app: Arc::new(::events::App {
+                    bridge: bus,
+                    bus: resources.names.event_bus.clone(),
+                }),
+                filters: Template::load().stream_filters("events"),
+                queue_url: resources.product_events_queue_url.clone(),
+                received: received.clone(),
+            }),
         });
         // Before seeding, so the seeded invitations are mailed like any others.
         let mut tasks = bridge.start().await?;
@@ -286,6 +299,7 @@ impl Stack {
         }
 
         let gateway = Arc::new(Gateway {
+            events_received: received.clone(),
             routes,
             functions,
             authorizer,
@@ -313,6 +327,7 @@ impl Stack {
             people: people.sign_in,
             directory: people.directory,
             store,
+            events_received: received,
             sync,
             tasks,
         })

@@ -23,6 +23,9 @@ pub struct Names {
     pub failure_queue: String,
     pub user_pool: String,
     pub link_key_secret: String,
+    /// The product's events bus, and the queue a rule on it fills (the local target).
+    pub event_bus: String,
+    pub product_events_queue: String,
 }
 
 impl Names {
@@ -34,6 +37,8 @@ impl Names {
             failure_queue: format!("{prefix}-failed-events"),
             user_pool: format!("{prefix}-people"),
             link_key_secret: format!("{prefix}-link-signing-key"),
+            event_bus: format!("{prefix}-events"),
+            product_events_queue: format!("{prefix}-product-events"),
         }
     }
 }
@@ -43,6 +48,8 @@ pub struct Resources {
     pub names: Names,
     pub import_queue_url: String,
     pub failure_queue_url: String,
+    /// What the rule on the events bus delivered, for the local targets (the bridge reads it).
+    pub product_events_queue_url: String,
 }
 
 /// Creates the resources, or finds them when they already exist.
@@ -50,6 +57,7 @@ pub async fn create(
     dynamodb: &aws_sdk_dynamodb::Client,
     s3: &aws_sdk_s3::Client,
     sqs: &aws_sdk_sqs::Client,
+    bus: &aws_sdk_eventbridge::Client,
     names: &Names,
     site_origin: &str,
 ) -> Result<Resources, BoxError> {
@@ -136,11 +144,71 @@ pub async fn create(
         )
         .send()
         .await?;
+    let product_events_queue_url = product_events(sqs, bus, names).await?;
     Ok(Resources {
         names: names.clone(),
         import_queue_url,
         failure_queue_url,
+        product_events_queue_url,
     })
+}
+
+/// The stack's events bus (the template's `EventBus`) with one rule for the product's events,
+/// whose target is a queue: the bridge reads it and hands each event to the local targets, as
+/// EventBridge hands them to a rule's targets in AWS. Answers the queue's URL.
+async fn product_events(
+    sqs: &aws_sdk_sqs::Client,
+    bus: &aws_sdk_eventbridge::Client,
+    names: &Names,
+) -> Result<String, BoxError> {
+    let queue_url = sqs
+        .create_queue()
+        .queue_name(&names.product_events_queue)
+        .send()
+        .await?
+        .queue_url()
+        .ok_or("no queue url")?
+        .to_owned();
+    let queue_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&queue_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await?
+        .attributes()
+        .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+        .ok_or("the queue has no ARN")?;
+    let buses = bus
+        .list_event_buses()
+        .name_prefix(&names.event_bus)
+        .send()
+        .await?;
+    if !buses
+        .event_buses()
+        .iter()
+        .any(|b| b.name() == Some(names.event_bus.as_str()))
+    {
+        bus.create_event_bus().name(&names.event_bus).send().await?;
+    }
+    let pattern = serde_json::json!({ "source": [invitations_wire::events::EVENT_SOURCE] });
+    bus.put_rule()
+        .name("product-events")
+        .event_bus_name(&names.event_bus)
+        .event_pattern(pattern.to_string())
+        .send()
+        .await?;
+    bus.put_targets()
+        .rule("product-events")
+        .event_bus_name(&names.event_bus)
+        .targets(
+            aws_sdk_eventbridge::types::Target::builder()
+                .id("local-targets")
+                .arn(queue_arn)
+                .build()?,
+        )
+        .send()
+        .await?;
+    Ok(queue_url)
 }
 
 /// The user pool as infra/template.yaml makes it (testkit::create_user_pool: sign-in by email

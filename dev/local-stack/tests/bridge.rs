@@ -37,7 +37,8 @@ impl World {
         let sqs = aws_sdk_sqs::Client::new(&sdk);
         let tag = uuid::Uuid::new_v4().simple().to_string()[..10].to_owned();
         let names = Names::with_prefix(&format!("bridge-{tag}"));
-        let resources = provision::create(&dynamodb, &s3, &sqs, &names, "http://127.0.0.1:1")
+        let bus = aws_sdk_eventbridge::Client::new(&sdk);
+        let resources = provision::create(&dynamodb, &s3, &sqs, &bus, &names, "http://127.0.0.1:1")
             .await
             .expect("resources");
         let store = DynamoStore::new(dynamodb, &names.table);
@@ -87,6 +88,7 @@ impl World {
             failure_queue_url: self.resources.failure_queue_url.clone(),
             import: Arc::new(import),
             mailer: Arc::new(mailer),
+            events: None,
         })
     }
 

@@ -11,9 +11,11 @@
 //!   address make one account; the gateway refuses tampered, foreign, expired and access tokens;
 //!   a system administrator adds a person (the people function), who signs in at once, and
 //!   grants and withdraws their system administration (in force from their next token).
+//! - Events: an enrolment reaches the stack's bus and the local targets (`/local/events`).
 
 #[path = "../common/mod.rs"]
 mod common;
+mod events;
 mod flows;
 mod gateway;
 mod helpers;

@@ -49,12 +49,13 @@ async fn system_admins_choose_a_contracts_admins_and_access_follows_at_once() {
     assert_eq!(admins(&listed), admins(&added));
     let refused = w.remove_admin("A", "admin-a", &ursula).await;
     assert_eq!(refused.refusal(), (403, "forbidden"));
-    // Victor, refused A, is told whom to ask, by name (the admin outside the directory has none).
+    // Victor, refused A, is told whom to ask, by name (the admin outside the directory has none,
+    // so the list is said to be partial).
     let refused = w.contract("A", &As::User("u2")).await;
     assert_eq!(
         refused.detail(),
-        "You are not an administrator of this learning contract. Its admin is Ursula Le Guin: \
-         ask them, or a system administrator, to add you on its Admins tab."
+        "You are not an administrator of this learning contract. Its admins include Ursula Le \
+         Guin: ask one of them, or a system administrator, to add you on its Admins tab."
     );
 
     // Refusals, each with its reason, and nothing changed.

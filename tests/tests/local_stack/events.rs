@@ -1,0 +1,95 @@
+//! The product's events on the local stack: an enrolment made through the API reaches the
+//! stack's bus on moto's EventBridge (the `events` function on the table's stream, as in AWS),
+//! and the bus's rule hands it to the local targets, shown at `/local/events`.
+
+use crate::helpers::*;
+use local_stack::seed::contracts::LEADERSHIP;
+use local_stack::Stack;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+/// The events the local targets received about `email`, once `want` types are all in.
+async fn events_about(stack: &Stack, email: &str, want: &[&str]) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let received: Vec<Value> = reqwest::get(format!("{}/local/events", stack.url))
+            .await
+            .expect("the gateway answers")
+            .json()
+            .await
+            .expect("a JSON list");
+        let about: Vec<Value> = received
+            .into_iter()
+            .filter(|e| e["detail"]["data"]["email"] == email)
+            .collect();
+        let kinds: BTreeSet<&str> = about
+            .iter()
+            .filter_map(|e| e["detail-type"].as_str())
+            .collect();
+        if want.iter().all(|k| kinds.contains(k)) {
+            return about;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "events so far about {email}: {kinds:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_enrolment_reaches_the_bus_and_its_local_targets() {
+    let (stack, tag) = stack_with_contracts("events").await;
+    let ada = stack.person("contract-admin", 0).user_id.clone();
+    let admin = Client::signed_in(&stack.url, &ada).await;
+    let email = format!("eve-{tag}@example.com");
+    let (status, body) = admin
+        .call(
+            "POST",
+            &format!("/api/contracts/{LEADERSHIP}/invitations"),
+            Some(json!({"emails": [&email], "activities": []})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let token = mailed_token(&stack, &email, 1, 0).await;
+    let (status, enrolled) = anonymous(&stack)
+        .call(
+            "POST",
+            "/api/enrol",
+            Some(json!({"token": token, "name": "Eve Events"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{enrolled}");
+
+    let about = events_about(
+        &stack,
+        &email,
+        &["invitation.created", "invitation.sent", "enrolment.created"],
+    )
+    .await;
+    for event in &about {
+        assert_eq!(event["source"], "learning-contracts.invitations", "{event}");
+        let detail = &event["detail"];
+        assert_eq!(detail["type"], event["detail-type"], "{event}");
+        assert_eq!(detail["data"]["contract_id"], LEADERSHIP, "{event}");
+        assert!(
+            detail["id"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("evt_")),
+            "{event}"
+        );
+        // Thin: never the link or its token.
+        assert!(!event.to_string().contains(&token), "{event}");
+    }
+    let created = about
+        .iter()
+        .find(|e| e["detail-type"] == "invitation.created")
+        .unwrap();
+    assert_eq!(created["detail"]["data"]["actor_id"], ada.as_str());
+    let ids: BTreeSet<&str> = about
+        .iter()
+        .filter_map(|e| e["detail"]["id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), about.len(), "one id per event: {about:?}");
+}
