@@ -1,7 +1,7 @@
 //! The events function over the wire: real changes in a table on moto, the table's real stream
 //! as Lambda delivers it, PutEvents to a bus on moto's EventBridge, and what a rule on that bus
 //! hands its SQS target read back. Each event is read as the wire type its JSON Schema is made
-//! from (unknown fields refused), so what is emitted is what the published schemas say.
+//! from (unknown fields refused), so what is emitted is what functions/asyncapi.yaml says.
 
 use aws_lambda_events::event::dynamodb::Event;
 use chrono::{DateTime, TimeZone, Utc};

@@ -1,6 +1,7 @@
 //! The product's events: what the `events` function puts on the stack's EventBridge bus (and,
-//! later, what webhooks carry), one per change of state. Their JSON Schemas come from these
-//! types (the `schema` feature); an AsyncAPI document made from them is still to come.
+//! later, what webhooks carry), one per change of state. functions/asyncapi.yaml documents them,
+//! made from these types' JSON Schemas by tests/tests/asyncapi.rs, which fails when the two
+//! differ.
 //!
 //! Thin by design: ids, the contract, the address, who acted and when; never a link or its
 //! token, never a mail's text. A consumer that wants more reads the admin API.
