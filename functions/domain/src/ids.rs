@@ -76,6 +76,7 @@ id_type!(ActivityId, "an activity id");
 id_type!(UserId, "a user id");
 id_type!(InvitationId, "an invitation id");
 id_type!(ImportId, "an import id");
+id_type!(EndpointId, "a webhook endpoint id");
 
 impl InvitationId {
     /// A fresh random id (122 bits): invitation ids appear in links, so they must not be guessable.
@@ -107,6 +108,13 @@ impl UserId {
     }
 }
 
+impl EndpointId {
+    /// A fresh random id: `ep_` and 32 hex digits.
+    pub fn random() -> Self {
+        Self(format!("ep_{}", uuid::Uuid::new_v4().simple()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,3 +141,4 @@ mod tests {
             .is_none());
     }
 }
+

@@ -12,6 +12,7 @@ pub mod mail;
 pub mod reminder;
 pub mod token;
 pub mod user;
+pub mod webhook;
 
 pub use audit::{AuditAction, AuditRecord};
 pub use caller::{Caller, SYSTEM_ADMIN_GROUP};
@@ -20,7 +21,7 @@ pub use contract::{
 };
 pub use email::{EmailAddress, EmailError};
 pub use funnel::{EnrolAfter, Funnel, SeatsOnDay};
-pub use ids::{ActivityId, ContractId, ImportId, InvalidId, InvitationId, UserId};
+pub use ids::{ActivityId, ContractId, EndpointId, ImportId, InvalidId, InvitationId, UserId};
 pub use import::{BadRow, CheckOutcome, Import, ImportCounts, ImportMode, ImportStatus, Stall};
 pub use invitation::{
     decide_invite, import_replay, AddressBlock, ClearBlockRefused, CorrectRefused, Delivery,
@@ -34,3 +35,4 @@ pub use mail::{
 pub use reminder::{PlanError, ReminderPlan, Wake};
 pub use token::{LinkKey, LinkToken, TokenError};
 pub use user::User;
+pub use webhook::{DeliveryAttempt, Endpoint, EndpointScope, Message, MessageState, SealedSecret};

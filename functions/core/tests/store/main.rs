@@ -7,3 +7,4 @@ mod directory;
 mod invite;
 mod search;
 mod transitions;
+mod webhooks;
