@@ -23,10 +23,7 @@ fn from_the_types() -> Value {
     generator.subschema_for::<InvitationEvent>();
     generator.subschema_for::<ImportEvent>();
     generator.subschema_for::<ContractEvent>();
-    let schemas: Map<String, Value> = generator
-        .take_definitions(true)
-        .into_iter()
-        .collect();
+    let schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
     let mut messages = Map::new();
     for kind in EventType::ALL {
         let data = match kind.data_kind() {
@@ -132,6 +129,12 @@ fn every_event_type_has_its_message_and_every_message_a_type() {
             .clone()
     };
     assert_eq!(data("import.finished"), "#/components/schemas/ImportEvent");
-    assert_eq!(data("enrolment.created"), "#/components/schemas/InvitationEvent");
-    assert_eq!(data("contract.seats_exhausted"), "#/components/schemas/ContractEvent");
+    assert_eq!(
+        data("enrolment.created"),
+        "#/components/schemas/InvitationEvent"
+    );
+    assert_eq!(
+        data("contract.seats_exhausted"),
+        "#/components/schemas/ContractEvent"
+    );
 }
