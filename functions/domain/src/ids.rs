@@ -141,4 +141,3 @@ mod tests {
             .is_none());
     }
 }
-
