@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the tests and the local stack need into ignored folders of the repo:
-# the Rust components, moto server + cfn-lint + the SAM translator + cargo-lambda in .venv,
+# the Rust components, moto server + cfn-lint + standardwebhooks + the SAM translator + cargo-lambda in .venv,
 # aws-ses-v2-local and axe-core in .tools.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
@@ -15,13 +15,16 @@ SES_LOCAL_VERSION=2.10.2
 AXE_CORE_VERSION=4.14.1
 # cargo-lambda from PyPI brings its own zig (the cross linker for `cargo lambda build --arm64`).
 CARGO_LAMBDA_VERSION=1.9.2
+# The webhooks tests verify our signatures with the Standard Webhooks project's own library.
+STANDARDWEBHOOKS_VERSION=1.1.0
 
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 
-if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import moto, cfnlint" 2>/dev/null; then
-  echo "setup: installing moto server and cfn-lint into .venv"
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import moto, cfnlint, standardwebhooks" 2>/dev/null; then
+  echo "setup: installing moto server, cfn-lint and standardwebhooks into .venv"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}" "cfn-lint==${CFN_LINT_VERSION}"
+  .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==${MOTO_VERSION}" "cfn-lint==${CFN_LINT_VERSION}" \
+    "standardwebhooks==${STANDARDWEBHOOKS_VERSION}"
 fi
 
 if ! .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(m.version('aws-sam-translator') != '${SAM_TRANSLATOR_VERSION}')" 2>/dev/null; then

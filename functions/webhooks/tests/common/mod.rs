@@ -1,0 +1,134 @@
+//! A webhook receiver on loopback for the tests: it records each request (headers and body)
+//! and answers from a script of replies, the last one repeated.
+
+#![allow(dead_code)]
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use webhooks::{check, Policy, Target};
+
+/// One scripted answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub delay: Duration,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn status(status: u16) -> Self {
+        Reply {
+            status,
+            headers: Vec::new(),
+            delay: Duration::ZERO,
+            body: format!("answer {status}"),
+        }
+    }
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+    pub fn after(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+    pub fn body(mut self, body: impl Into<String>) -> Self {
+        self.body = body.into();
+        self
+    }
+}
+
+/// What the receiver got.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+#[derive(Default)]
+struct Inner {
+    script: Vec<Reply>,
+    answered: usize,
+    received: Vec<Received>,
+}
+
+#[derive(Clone)]
+pub struct Receiver {
+    pub addr: SocketAddr,
+    inner: Arc<Mutex<Inner>>,
+}
+
+impl Receiver {
+    /// A receiver on 127.0.0.1 at a free port.
+    pub async fn start(script: Vec<Reply>) -> Receiver {
+        Self::start_on("127.0.0.1:0".parse().unwrap(), script)
+            .await
+            .unwrap()
+    }
+
+    /// A receiver on a given address (a port of 0 picks a free one).
+    pub async fn start_on(addr: SocketAddr, script: Vec<Reply>) -> std::io::Result<Receiver> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let inner = Arc::new(Mutex::new(Inner {
+            script,
+            ..Inner::default()
+        }));
+        let app = Router::new().fallback(receive).with_state(inner.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok(Receiver { addr, inner })
+    }
+
+    /// `http://127.0.0.1:<port>/hook`.
+    pub fn url(&self) -> String {
+        format!("http://{}/hook", self.addr)
+    }
+
+    /// The target for this receiver, checked under the local stack's policy.
+    pub async fn target(&self) -> Target {
+        check(&self.url(), &LOCAL).await.unwrap()
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.inner.lock().unwrap().received.clone()
+    }
+}
+
+/// The local stack's policy: plain http to loopback allowed.
+pub const LOCAL: Policy = Policy {
+    allow_loopback_http: true,
+};
+
+async fn receive(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let reply = {
+        let mut inner = inner.lock().unwrap();
+        inner.received.push(Received {
+            headers,
+            body: body.to_vec(),
+        });
+        let at = inner.answered.min(inner.script.len().saturating_sub(1));
+        inner.answered += 1;
+        inner
+            .script
+            .get(at)
+            .cloned()
+            .unwrap_or_else(|| Reply::status(200))
+    };
+    tokio::time::sleep(reply.delay).await;
+    let mut response = (StatusCode::from_u16(reply.status).unwrap(), reply.body).into_response();
+    for (name, value) in reply.headers {
+        response.headers_mut().insert(name, value.parse().unwrap());
+    }
+    response
+}
