@@ -16,7 +16,7 @@ use invitations_core::domain::{Caller, Contract, ContractId};
 use invitations_core::http::{self, param, PathParams, Problem, Route};
 use invitations_core::ports::{
     self, Accounts, Blobs, BlockStore, Clock, ContractStore, ImportStore, InvitationStore,
-    PeopleStore, Store, TransitionStore,
+    PeopleStore, Store, TransitionStore, WebhookStore,
 };
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
@@ -46,7 +46,32 @@ pub struct App {
     /// The user pool: adding people and granting system administration. Only the `people`
     /// function has it (and `USER_POOL_ID` in its environment).
     pub accounts: Option<Arc<dyn Accounts>>,
+    /// Webhook endpoints, their sealing key and the address guard: only the
+    /// `webhook-endpoints` function has them (`WEBHOOK_SEALING_SECRET` in its environment).
+    pub webhooks: Option<Webhooks>,
     pub clock: Clock,
+}
+
+/// What the webhook routes need beside the table's endpoints and messages.
+#[derive(Clone)]
+pub struct Webhooks {
+    pub store: Arc<dyn WebhookStore>,
+    pub key: Arc<webhooks::SealingKey>,
+    pub policy: webhooks::Policy,
+}
+
+impl Webhooks {
+    /// The sealing key is SHA-256 of the secret's text (64 generated letters and digits).
+    pub fn new(store: Arc<dyn WebhookStore>, material: &str, policy: webhooks::Policy) -> Self {
+        use sha2::Digest;
+        let key = webhooks::SealingKey::from_bytes(&sha2::Sha256::digest(material.as_bytes()))
+            .expect("SHA-256 is 32 bytes, an AES-256 key");
+        Self {
+            store,
+            key: Arc::new(key),
+            policy,
+        }
+    }
 }
 
 impl App {
@@ -68,6 +93,7 @@ impl App {
             imports: store,
             blobs: None,
             accounts: None,
+            webhooks: None,
             clock,
         }
     }
@@ -94,6 +120,18 @@ impl App {
     pub fn with_accounts(mut self, accounts: Arc<dyn Accounts>) -> Self {
         self.accounts = Some(accounts);
         self
+    }
+
+    pub fn with_webhooks(mut self, webhooks: Webhooks) -> Self {
+        self.webhooks = Some(webhooks);
+        self
+    }
+
+    /// The webhook endpoints; only for the function deployed with them.
+    pub fn webhook_endpoints(&self) -> Result<&Webhooks, Problem> {
+        self.webhooks
+            .as_ref()
+            .ok_or_else(|| Problem::internal(&"this function has no webhook endpoints configured"))
     }
 
     /// The user pool; like [`App::imports_bucket`], only for the function deployed with it.

@@ -37,6 +37,18 @@ pub async fn link_key(sdk: &SdkConfig) -> Result<LinkKey, ConfigError> {
         })
 }
 
+/// The webhook endpoints' sealing key material, from the secret named by
+/// `WEBHOOK_SEALING_SECRET` (never the key itself in the environment).
+pub async fn webhook_sealing_material(sdk: &SdkConfig) -> Result<String, ConfigError> {
+    let secret = required("WEBHOOK_SEALING_SECRET")?;
+    crate::adapters::secrets::sealing_material(&aws_sdk_secretsmanager::Client::new(sdk), &secret)
+        .await
+        .map_err(|reason| ConfigError::Invalid {
+            name: "WEBHOOK_SEALING_SECRET",
+            reason,
+        })
+}
+
 /// The shared SDK configuration: region, credentials and endpoints from the environment.
 pub async fn aws() -> SdkConfig {
     aws_config::load_from_env().await

@@ -916,6 +916,13 @@ pub trait WebhookStore: Send + Sync {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<(Vec<Message>, Option<String>), StoreError>;
+    /// Sends a message again from the start of the schedule (replay; the same event id):
+    /// false when it is pending already or changed meanwhile.
+    async fn requeue_message(
+        &self,
+        message: &Message,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     /// Messages whose next attempt is due at `now` (the sweeper's), at most `limit`.
     async fn due_messages(
         &self,

@@ -122,4 +122,13 @@ pub struct Message {
     pub state: MessageState,
     pub attempts: Vec<DeliveryAttempt>,
     pub next_attempt_at: Option<DateTime<Utc>>,
+    /// How many of `attempts` came before the last replay: the schedule counts from there.
+    pub round_from: usize,
+}
+
+impl Message {
+    /// Attempts made since the message was last queued (the schedule's position).
+    pub fn attempts_this_round(&self) -> usize {
+        self.attempts.len().saturating_sub(self.round_from)
+    }
 }

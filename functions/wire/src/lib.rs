@@ -19,6 +19,7 @@ mod invitation;
 mod problem;
 pub mod routes;
 mod student;
+mod webhook;
 
 pub use contract::*;
 pub use directory::*;
@@ -26,6 +27,7 @@ pub use import::*;
 pub use invitation::*;
 pub use problem::*;
 pub use student::*;
+pub use webhook::*;
 
 /// A point in time as RFC 3339 in UTC, e.g. `2025-01-31T09:30:00Z` (what chrono writes), so that
 /// the site needs no date library to read one.

@@ -233,6 +233,32 @@ routes! {
     WITHDRAW_SYSTEM_ADMIN = admin "POST" "/users/{userId}/system-admin/remove" by "people"
         answers User;
 
+    // Webhook endpoints (`webhook-endpoints`): every contract's for system administrators,
+    // one contract's for its admins.
+    LIST_WEBHOOKS = admin "GET" "/webhooks" by "webhook-endpoints" answers WebhookEndpointList;
+    ADD_WEBHOOK = admin "POST" "/webhooks" by "webhook-endpoints"
+        takes NewWebhookEndpoint answers WebhookSecretShown;
+    LIST_CONTRACT_WEBHOOKS = admin "GET" "/contracts/{id}/webhooks" by "webhook-endpoints"
+        answers WebhookEndpointList;
+    ADD_CONTRACT_WEBHOOK = admin "POST" "/contracts/{id}/webhooks" by "webhook-endpoints"
+        takes NewWebhookEndpoint answers WebhookSecretShown;
+    /// A new secret, shown once; the previous one signs too for a day.
+    ROTATE_WEBHOOK_SECRET = admin "POST" "/webhooks/{endpointId}/rotate" by "webhook-endpoints"
+        answers WebhookSecretShown;
+    DISABLE_WEBHOOK = admin "POST" "/webhooks/{endpointId}/disable" by "webhook-endpoints"
+        answers WebhookEndpoint;
+    ENABLE_WEBHOOK = admin "POST" "/webhooks/{endpointId}/enable" by "webhook-endpoints"
+        answers WebhookEndpoint;
+    /// A `webhook.test` event, queued for the next delivery round.
+    TEST_WEBHOOK = admin "POST" "/webhooks/{endpointId}/test" by "webhook-endpoints"
+        answers WebhookQueued;
+    /// `?cursor=`: newest first, each with its attempts.
+    WEBHOOK_MESSAGES = admin "GET" "/webhooks/{endpointId}/messages" by "webhook-endpoints"
+        answers WebhookMessageList;
+    /// Every failed message since a time, again.
+    REPLAY_WEBHOOK = admin "POST" "/webhooks/{endpointId}/replay" by "webhook-endpoints"
+        takes WebhookReplay answers WebhookQueued;
+
     // The student's pages (`enrol`), public.
     /// `?token=`.
     INVITATION = public "GET" "/invitation" by "enrol" answers InvitationPage;

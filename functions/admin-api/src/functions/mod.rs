@@ -13,6 +13,7 @@ pub mod extend;
 pub mod people;
 pub mod resend;
 pub mod revoke;
+pub mod webhook_endpoints;
 
 use crate::App;
 use futures::future::BoxFuture;
@@ -58,6 +59,7 @@ pub const FUNCTIONS: &[Function] = &[
     function!(correct_address),
     function!(contract_settings),
     function!(people),
+    function!(webhook_endpoints),
 ];
 
 /// Every admin route, whichever function serves it.

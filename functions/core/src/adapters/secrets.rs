@@ -43,3 +43,16 @@ async fn version(client: &Client, secret: &str, stage: &str) -> Result<Option<St
         Err(e) => Err(DisplayErrorContext(&e).to_string()),
     }
 }
+
+/// The webhook sealing key's material: the secret's current text (the template generates 64
+/// letters and digits), which `webhooks::SealingKey` hashes to an AES-256 key. Not rotated:
+/// a rotation would need every sealed secret sealed again (see README, "Webhooks").
+pub async fn sealing_material(client: &Client, secret: &str) -> Result<String, String> {
+    let current = version(client, secret, "AWSCURRENT")
+        .await?
+        .ok_or_else(|| format!("secret {secret} has no current value"))?;
+    match current.len() >= 32 {
+        true => Ok(current),
+        false => Err(format!("secret {secret} is shorter than 32 characters")),
+    }
+}

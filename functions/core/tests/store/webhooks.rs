@@ -38,6 +38,7 @@ fn message(endpoint: &EndpointId, event_id: &str) -> Message {
         state: MessageState::Pending,
         attempts: vec![],
         next_attempt_at: Some(at),
+        round_from: 0,
     }
 }
 
@@ -158,6 +159,25 @@ async fn an_event_is_one_message_and_each_attempt_one_writers() {
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].state, MessageState::Delivered);
     assert_eq!(page[0].attempts.len(), 2);
+
+    // Replayed: pending again from the start of the schedule, the same event id.
+    let delivered = page[0].clone();
+    let later = retry_at + Duration::hours(1);
+    assert!(env.store.requeue_message(&delivered, later).await.unwrap());
+    assert!(
+        !env.store.requeue_message(&delivered, later).await.unwrap(),
+        "once"
+    );
+    let again = env.store.get_message(&e.id, &key).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            again.state,
+            again.attempts_this_round(),
+            again.next_attempt_at
+        ),
+        (MessageState::Pending, 0, Some(later))
+    );
+    assert_eq!(env.store.due_messages(later, 10).await.unwrap().len(), 1);
 }
 
 #[tokio::test]

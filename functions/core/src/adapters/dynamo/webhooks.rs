@@ -199,6 +199,7 @@ fn message_from(item: &Item) -> Result<Message, CorruptItem> {
             .ok_or_else(|| CorruptItem("state: not a message state".into()))?,
         attempts,
         next_attempt_at: r.opt_time("next_attempt_at")?,
+        round_from: r.opt_n("round_from")?.unwrap_or(0),
     })
 }
 
@@ -460,6 +461,34 @@ impl WebhookStore for DynamoStore {
             last_sk = Some(sk.to_owned());
         }
         Ok((page, None))
+    }
+
+    async fn requeue_message(&self, m: &Message, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let sk = message_sk(&key_of(m));
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("pk", s(webhook_pk(&m.endpoint_id)))
+            .key("sk", s(&sk))
+            .update_expression(
+                "SET #state = :pending, next_attempt_at = :now, gsi1pk = :due, gsi1sk = :due_sk, \
+                 round_from = :count",
+            )
+            .condition_expression("#state <> :pending AND attempt_count = :count")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":pending", s(MessageState::Pending.as_str()))
+            .expression_attribute_values(":now", ms(now))
+            .expression_attribute_values(":due", s(DUE_GSI1PK))
+            .expression_attribute_values(":due_sk", s(due_sk(&m.endpoint_id, &sk, now)))
+            .expression_attribute_values(":count", n(m.attempts.len()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition::<UpdateItemError>(&e) => Ok(false),
+            Err(e) => Err(db_error(e)),
+        }
     }
 
     async fn due_messages(
