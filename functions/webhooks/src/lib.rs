@@ -16,6 +16,7 @@
 
 pub mod attempt;
 pub mod guard;
+pub mod run;
 pub mod schedule;
 pub mod secret;
 pub mod sign;

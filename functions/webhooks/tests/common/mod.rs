@@ -9,9 +9,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use webhooks::{check, Policy, Target};
+use webhooks::{check, Policy, Secret, Target};
 
 /// One scripted answer.
 #[derive(Clone, Debug)]
@@ -131,4 +133,52 @@ async fn receive(
         response.headers_mut().insert(name, value.parse().unwrap());
     }
     response
+}
+
+// ---- the Standard Webhooks reference library (Python), the judge of our signatures ----
+
+const VERIFY: &str = r#"
+import json, sys
+from standardwebhooks.webhooks import Webhook
+request = json.load(sys.stdin)
+Webhook(request["secret"]).verify(request["body"].encode(), request["headers"])
+"#;
+
+pub fn python() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let python = root.join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run `bash scripts/setup.sh`",
+        python.display()
+    );
+    python
+}
+
+/// Whether the reference library accepts what the receiver got, with this secret.
+pub fn reference_verifies(secret: &Secret, got: &Received) -> bool {
+    let headers: serde_json::Map<String, serde_json::Value> = got
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap().into()))
+        .collect();
+    let request = serde_json::json!({
+        "secret": secret.expose(),
+        "body": String::from_utf8(got.body.clone()).unwrap(),
+        "headers": headers,
+    });
+    let mut child = Command::new(python())
+        .args(["-c", VERIFY])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    serde_json::to_writer(child.stdin.take().unwrap(), &request).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() || stderr.contains("WebhookVerificationError"),
+        "the verifier itself failed: {stderr}"
+    );
+    out.status.success()
 }

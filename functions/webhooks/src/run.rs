@@ -1,0 +1,268 @@
+//! The `webhooks` Lambda function's work: each product event (an EventBridge rule hands it
+//! over) kept once per endpoint that hears it and tried at once; the schedule's later tries
+//! made by the sweep (every minute), which also finds a try a crashed delivery left claimed.
+//!
+//! Every try is claimed first (`claim_message`, conditional on the message as read), so two
+//! deliveries never make the same try; a crash after sending and before recording leaves the
+//! claim to run out, and the sweep sends again with the same `webhook-id`, which the receiver
+//! uses to drop the repeat (at least once, as the convention says).
+
+use crate::{check, deliver_within, headers, next_attempt_at, random_jitter, Policy, SealingKey};
+use crate::{Secret, Verdict};
+use chrono::{DateTime, Duration, Utc};
+use invitations_core::domain::*;
+use invitations_core::ports::{Clock, MessageKey, StoreError, WebhookStore};
+use invitations_wire::events::{EventData, ProductEvent};
+use std::sync::Arc;
+
+/// How long a claimed try may take before the sweep may take it over (the 15 s request and
+/// the records around it, with room).
+const CLAIM: Duration = Duration::seconds(60);
+/// Tries one sweep makes at most.
+pub const SWEEP_AT_MOST: usize = 200;
+
+pub struct App {
+    pub store: Arc<dyn WebhookStore>,
+    pub key: Arc<SealingKey>,
+    pub policy: Policy,
+    pub clock: Clock,
+    pub timeout: std::time::Duration,
+}
+
+/// What one run did, for the log and the tests.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Ran {
+    pub kept: usize,
+    pub delivered: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+/// The contract an event is about, if any.
+fn contract_of(event: &ProductEvent) -> Option<ContractId> {
+    let id = match &event.data {
+        EventData::Invitation(d) => &d.contract_id,
+        EventData::Import(d) => &d.contract_id,
+        EventData::Contract(d) => &d.contract_id,
+    };
+    ContractId::parse(id).ok()
+}
+
+/// An event from the bus: a message for each endpoint that hears it, each tried now.
+pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, StoreError> {
+    let at = DateTime::parse_from_rfc3339(&event.timestamp)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|_| (app.clock)());
+    let body = serde_json::to_string(event).expect("an event serialises");
+    let mut endpoints = app.store.endpoints(&EndpointScope::AllContracts).await?;
+    if let Some(contract) = contract_of(event) {
+        endpoints.extend(
+            app.store
+                .endpoints(&EndpointScope::Contract(contract))
+                .await?,
+        );
+    }
+    let mut ran = Ran::default();
+    for endpoint in endpoints.iter().filter(|e| e.hears(event.kind.as_str())) {
+        let message = Message {
+            endpoint_id: endpoint.id.clone(),
+            event_id: event.id.clone(),
+            event_type: event.kind.as_str().to_owned(),
+            body: body.clone(),
+            created_at: at,
+            state: MessageState::Pending,
+            attempts: Vec::new(),
+            next_attempt_at: Some(at),
+            round_from: 0,
+        };
+        // A second delivery of the event finds the message kept: the sweep owns it then.
+        if app.store.put_message(&message).await? {
+            ran.kept += 1;
+            try_once(app, &message, &mut ran).await?;
+        }
+    }
+    Ok(ran)
+}
+
+/// The sweep: every message whose try is due.
+pub async fn sweep(app: &App) -> Result<Ran, StoreError> {
+    let mut ran = Ran::default();
+    for (endpoint, key) in app.store.due_messages((app.clock)(), SWEEP_AT_MOST).await? {
+        if let Some(message) = app.store.get_message(&endpoint, &key).await? {
+            if message.state == MessageState::Pending {
+                try_once(app, &message, &mut ran).await?;
+            }
+        }
+    }
+    Ok(ran)
+}
+
+/// The endpoint's secrets that sign now, opened.
+fn signing_secrets(app: &App, endpoint: &Endpoint, now: DateTime<Utc>) -> Vec<Secret> {
+    endpoint
+        .signing_secrets(now)
+        .filter_map(|s| match app.key.unseal(&s.sealed) {
+            Ok(secret) => Some(secret),
+            Err(e) => {
+                tracing::error!(endpoint = %endpoint.id, error = %e, "a sealed webhook secret does not open");
+                None
+            }
+        })
+        .collect()
+}
+
+fn no_answer(at: DateTime<Utc>, error: String) -> DeliveryAttempt {
+    DeliveryAttempt {
+        at,
+        status: None,
+        duration_ms: 0,
+        response_start: String::new(),
+        error: Some(error),
+    }
+}
+
+/// One try of one message, claimed first; records it and what follows for the endpoint.
+async fn try_once(app: &App, message: &Message, ran: &mut Ran) -> Result<(), StoreError> {
+    let now = (app.clock)();
+    if !app.store.claim_message(message, now + CLAIM).await? {
+        return Ok(());
+    }
+    let claimed = Message {
+        next_attempt_at: Some(now + CLAIM),
+        ..message.clone()
+    };
+    let endpoint = app.store.get_endpoint(&message.endpoint_id).await?;
+    let Some(endpoint) = endpoint.filter(|e| e.enabled) else {
+        let why = "The endpoint is disabled or gone; nothing was sent.".to_owned();
+        app.store
+            .record_attempt(&claimed, &no_answer(now, why), MessageState::Failed, None)
+            .await?;
+        ran.failed += 1;
+        return Ok(());
+    };
+    let secrets = signing_secrets(app, &endpoint, now);
+    let attempt = match check(&endpoint.url, &app.policy).await {
+        Err(refused) => no_answer(now, refused.to_string()),
+        Ok(target) => match headers(
+            &secrets,
+            &message.event_id,
+            now.timestamp(),
+            message.body.as_bytes(),
+        ) {
+            Err(e) => no_answer(now, format!("Could not sign the message: {e}")),
+            Ok(headers) => {
+                let a =
+                    deliver_within(&target, &headers, message.body.as_bytes(), app.timeout).await;
+                let verdict = a.verdict();
+                let attempt = DeliveryAttempt {
+                    at: now,
+                    status: a.status,
+                    duration_ms: a.duration_ms,
+                    response_start: a.response_start.clone(),
+                    error: a.error.clone(),
+                };
+                return finish(
+                    app,
+                    &endpoint,
+                    &claimed,
+                    attempt,
+                    verdict,
+                    a.retry_after,
+                    ran,
+                )
+                .await;
+            }
+        },
+    };
+    finish(app, &endpoint, &claimed, attempt, Verdict::Retry, None, ran).await
+}
+
+async fn finish(
+    app: &App,
+    endpoint: &Endpoint,
+    claimed: &Message,
+    attempt: DeliveryAttempt,
+    verdict: Verdict,
+    retry_after: Option<std::time::Duration>,
+    ran: &mut Ran,
+) -> Result<(), StoreError> {
+    let now = attempt.at;
+    let (state, next) = match verdict {
+        Verdict::Delivered => (MessageState::Delivered, None),
+        Verdict::Gone => (MessageState::Failed, None),
+        Verdict::Retry => {
+            match next_attempt_at(
+                claimed.attempts_this_round() + 1,
+                now,
+                retry_after,
+                random_jitter(),
+            ) {
+                Some(next) => (MessageState::Pending, Some(next)),
+                None => (MessageState::Failed, None),
+            }
+        }
+    };
+    if !app
+        .store
+        .record_attempt(claimed, &attempt, state, next)
+        .await?
+    {
+        return Ok(()); // another delivery took over after our claim ran out
+    }
+    match state {
+        MessageState::Delivered => ran.delivered += 1,
+        MessageState::Pending => ran.retrying += 1,
+        MessageState::Failed => ran.failed += 1,
+    }
+    endpoint_follows(app, endpoint, verdict, now).await
+}
+
+/// A success clears the endpoint's failing time; a 410 disables it; failing for 5 days
+/// disables it too.
+async fn endpoint_follows(
+    app: &App,
+    endpoint: &Endpoint,
+    verdict: Verdict,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut changed = endpoint.clone();
+    match verdict {
+        Verdict::Delivered if endpoint.failing_since.is_some() => changed.failing_since = None,
+        Verdict::Gone => {
+            changed.enabled = false;
+            changed.disabled_reason = Some(format!(
+                "The receiver answered 410 Gone on {}: it asked not to be sent more.",
+                now.format("%Y-%m-%d")
+            ));
+        }
+        Verdict::Retry => match endpoint.failing_since {
+            None => changed.failing_since = Some(now),
+            Some(since)
+                if now - since
+                    >= Duration::from_std(crate::FAILING_DISABLE_AFTER)
+                        .unwrap_or(Duration::days(5)) =>
+            {
+                changed.enabled = false;
+                changed.disabled_reason = Some(format!(
+                    "Every delivery failed from {} to {}: disabled after 5 days.",
+                    since.format("%Y-%m-%d"),
+                    now.format("%Y-%m-%d")
+                ));
+            }
+            Some(_) => return Ok(()),
+        },
+        Verdict::Delivered => return Ok(()),
+    }
+    // A concurrent change wins; the next result updates it again.
+    app.store.save_endpoint(&changed).await?;
+    Ok(())
+}
+
+/// The message key of an event for an endpoint (for the tests and replay).
+pub fn key_of(event: &ProductEvent) -> Option<MessageKey> {
+    let at = DateTime::parse_from_rfc3339(&event.timestamp).ok()?;
+    Some(MessageKey {
+        at: at.with_timezone(&Utc),
+        event_id: event.id.clone(),
+    })
+}

@@ -1,0 +1,263 @@
+//! The `webhooks` function's work over the wire: endpoints and messages in a table on moto, a
+//! receiver on loopback, the clock moved along the schedule. An event kept once however often
+//! it comes; a receiver that fails 3 times then succeeds gets the event 4 times with one id and
+//! the reference library verifies the last; 410 disables the endpoint; a crash between sending
+//! and recording sends again, with the same id, once the claim runs out; an endpoint hears only
+//! its contract's events (and the types it asked for).
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::{Receiver, Reply};
+use invitations_core::domain::*;
+use invitations_core::ports::WebhookStore;
+use invitations_wire::events::{EventData, EventType, InvitationEvent, ProductEvent};
+use std::sync::{Arc, Mutex};
+use testkit::TestEnv;
+use webhooks::run::{on_event, sweep, App};
+use webhooks::{new_secret, Policy, SealingKey, Secret};
+
+struct World {
+    env: TestEnv,
+    app: App,
+    now: Arc<Mutex<DateTime<Utc>>>,
+    key: Arc<SealingKey>,
+}
+
+impl World {
+    async fn new() -> Self {
+        let env = TestEnv::new().await;
+        // From the real time: the reference library checks a signature's time against its own
+        // clock (5 minutes either way).
+        let now = Arc::new(Mutex::new(Utc::now()));
+        let key = Arc::new(SealingKey::from_bytes(&[7; 32]).unwrap());
+        let clock = {
+            let now = now.clone();
+            Arc::new(move || *now.lock().unwrap())
+        };
+        let app = App {
+            store: Arc::new(env.store.clone()),
+            key: key.clone(),
+            policy: Policy {
+                allow_loopback_http: true,
+            },
+            clock,
+            timeout: std::time::Duration::from_secs(2),
+        };
+        Self { env, app, now, key }
+    }
+
+    fn later(&self, by: Duration) {
+        *self.now.lock().unwrap() += by;
+    }
+
+    async fn endpoint(
+        &self,
+        receiver: &Receiver,
+        scope: EndpointScope,
+        types: &[&str],
+    ) -> (Endpoint, Secret) {
+        let secret = new_secret();
+        let now = *self.now.lock().unwrap();
+        let endpoint = Endpoint {
+            id: EndpointId::random(),
+            scope,
+            url: receiver.url(),
+            description: "test receiver".into(),
+            event_types: types.iter().map(|t| t.to_string()).collect(),
+            enabled: true,
+            disabled_reason: None,
+            secrets: vec![SealedSecret {
+                sealed: self.key.seal(&secret),
+                created_at: now,
+                expires_at: None,
+            }],
+            created_by: UserId::parse("admin-a").unwrap(),
+            created_at: now,
+            failing_since: None,
+            version: 1,
+        };
+        self.env.store.create_endpoint(&endpoint).await.unwrap();
+        (endpoint, secret)
+    }
+
+    fn event(&self, contract: &str, kind: EventType) -> ProductEvent {
+        ProductEvent {
+            id: format!("evt_{}", uuid_hex()),
+            kind,
+            timestamp: self.now.lock().unwrap().to_rfc3339(),
+            data: EventData::Invitation(InvitationEvent {
+                contract_id: contract.into(),
+                invitation_id: "inv1".into(),
+                email: "ann@example.org".into(),
+                actor_id: Some("admin-a".into()),
+                detail: None,
+            }),
+        }
+    }
+}
+
+fn uuid_hex() -> String {
+    EndpointId::random()
+        .as_str()
+        .trim_start_matches("ep_")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_receiver_failing_three_times_gets_the_event_again_with_the_same_id() {
+    let w = World::new().await;
+    let receiver = Receiver::start(vec![
+        Reply::status(500),
+        Reply::status(503),
+        Reply::status(502),
+        Reply::status(204),
+    ])
+    .await;
+    let (endpoint, secret) = w
+        .endpoint(&receiver, EndpointScope::AllContracts, &[])
+        .await;
+    let event = w.event("c1", EventType::EnrolmentCreated);
+    let ran = on_event(&w.app, &event).await.unwrap();
+    assert_eq!((ran.kept, ran.retrying), (1, 1));
+    // Delivered again by the bus: kept once, not sent again.
+    assert_eq!(on_event(&w.app, &event).await.unwrap().kept, 0);
+    assert_eq!(receiver.received().len(), 1);
+
+    // Along the schedule: 5 s, 5 min, 30 min (with up to 10% jitter each).
+    for wait in [
+        Duration::seconds(6),
+        Duration::minutes(6),
+        Duration::minutes(34),
+    ] {
+        assert_eq!(
+            sweep(&w.app).await.unwrap().retrying + sweep(&w.app).await.unwrap().delivered,
+            0,
+            "not due yet"
+        );
+        w.later(wait);
+        sweep(&w.app).await.unwrap();
+    }
+    let got = receiver.received();
+    assert_eq!(got.len(), 4, "three failures and the success");
+    assert!(got
+        .iter()
+        .all(|r| r.headers["webhook-id"] == event.id.as_str()));
+    assert!(got.iter().all(|r| r.body == got[0].body));
+    // The first try was signed at the real time; the later ones at the moved clock's.
+    assert!(common::reference_verifies(&secret, &got[0]));
+    let key = webhooks::run::key_of(&event).unwrap();
+    let message = w
+        .env
+        .store
+        .get_message(&endpoint.id, &key)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(message.state, MessageState::Delivered);
+    let statuses: Vec<Option<u16>> = message.attempts.iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [Some(500), Some(503), Some(502), Some(204)]);
+    // The endpoint was failing, and is not after the success.
+    let after = w
+        .env
+        .store
+        .get_endpoint(&endpoint.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.failing_since, None);
+}
+
+#[tokio::test]
+async fn a_receiver_answering_410_disables_its_endpoint() {
+    let w = World::new().await;
+    let receiver = Receiver::start(vec![Reply::status(410)]).await;
+    let (endpoint, _) = w
+        .endpoint(&receiver, EndpointScope::AllContracts, &[])
+        .await;
+    let ran = on_event(&w.app, &w.event("c1", EventType::InvitationRevoked))
+        .await
+        .unwrap();
+    assert_eq!(ran.failed, 1);
+    let after = w
+        .env
+        .store
+        .get_endpoint(&endpoint.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!after.enabled);
+    assert!(after.disabled_reason.unwrap().contains("410 Gone"));
+    // Disabled, it hears nothing more.
+    on_event(&w.app, &w.event("c1", EventType::InvitationRevoked))
+        .await
+        .unwrap();
+    assert_eq!(receiver.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_crash_between_sending_and_recording_sends_again_with_the_same_id() {
+    let w = World::new().await;
+    let receiver = Receiver::start(vec![Reply::status(200)]).await;
+    let (endpoint, _) = w
+        .endpoint(&receiver, EndpointScope::AllContracts, &[])
+        .await;
+    let event = w.event("c1", EventType::InvitationCreated);
+    // The function keeps the message and claims its first try, then dies before sending or
+    // recording anything (the table is as a crash leaves it).
+    let key = webhooks::run::key_of(&event).unwrap();
+    let now = *w.now.lock().unwrap();
+    let message = Message {
+        endpoint_id: endpoint.id.clone(),
+        event_id: event.id.clone(),
+        event_type: event.kind.as_str().into(),
+        body: serde_json::to_string(&event).unwrap(),
+        created_at: key.at,
+        state: MessageState::Pending,
+        attempts: vec![],
+        next_attempt_at: Some(key.at),
+        round_from: 0,
+    };
+    assert!(w.env.store.put_message(&message).await.unwrap());
+    assert!(w
+        .env
+        .store
+        .claim_message(&message, now + Duration::seconds(60))
+        .await
+        .unwrap());
+    // While the claim holds, the sweep leaves it; after, it sends it, with the event's id.
+    sweep(&w.app).await.unwrap();
+    assert!(receiver.received().is_empty());
+    w.later(Duration::seconds(61));
+    assert_eq!(sweep(&w.app).await.unwrap().delivered, 1);
+    let got = receiver.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].headers["webhook-id"], event.id.as_str());
+}
+
+#[tokio::test]
+async fn an_endpoint_hears_its_contract_and_its_types_only() {
+    let w = World::new().await;
+    let receiver = Receiver::start(vec![Reply::status(200)]).await;
+    let c1 = ContractId::parse("c1").unwrap();
+    w.endpoint(
+        &receiver,
+        EndpointScope::Contract(c1),
+        &["enrolment.created"],
+    )
+    .await;
+    on_event(&w.app, &w.event("c2", EventType::EnrolmentCreated))
+        .await
+        .unwrap();
+    on_event(&w.app, &w.event("c1", EventType::InvitationCreated))
+        .await
+        .unwrap();
+    assert!(
+        receiver.received().is_empty(),
+        "another contract's, or another type"
+    );
+    on_event(&w.app, &w.event("c1", EventType::EnrolmentCreated))
+        .await
+        .unwrap();
+    assert_eq!(receiver.received().len(), 1);
+}
