@@ -78,6 +78,7 @@ pub const PARTITION_KINDS: &[&str] = &[
     "USEREMAIL#*",
     "BLOCK#*",
     "TESTMAILS#*",
+    "WEBHOOK#*",
 ];
 
 pub fn contract_pk(id: &ContractId) -> String {
