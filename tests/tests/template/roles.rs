@@ -220,7 +220,12 @@ fn the_link_signing_key_comes_from_secrets_manager_in_a_shape_the_code_accepts()
         // secret only); the test below holds the link key to the same rule.
         let sealing = vars.get("WEBHOOK_SEALING_SECRET").cloned();
         if let Some(sealing) = &sealing {
-            assert_eq!(sealing, &json!({"Ref": "WebhookSealingSecret"}), "{}", f.logical_id);
+            assert_eq!(
+                sealing,
+                &json!({"Ref": "WebhookSealingSecret"}),
+                "{}",
+                f.logical_id
+            );
         }
         let secret_reads = |binary: &str| -> Vec<Value> {
             role_statements(&template, binary)

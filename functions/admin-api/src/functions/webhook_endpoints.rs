@@ -170,7 +170,12 @@ async fn checked_url(hooks: &Webhooks, url: &str) -> Result<String, Problem> {
     }
     webhooks::check(url, &hooks.policy)
         .await
-        .map_err(|refused| Problem::bad_request("invalid_url", format!("{refused} (url)")))?;
+        .map_err(|refused| {
+            Problem::bad_request(
+                "invalid_url",
+                format!("The address (url) is refused: {refused}"),
+            )
+        })?;
     Ok(url.trim().to_owned())
 }
 

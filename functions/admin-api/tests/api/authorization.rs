@@ -76,6 +76,9 @@ fn body(route: &Route, c: &str, inv: &str) -> Option<Value> {
             json!({"enabled": true, "days_after_send": 4, "days_before_expiry": null, "at_most": 1})
         }
         routes::ADD_ADMIN => json!({"user_id": "u1"}),
+        routes::ADD_CONTRACT_WEBHOOK => {
+            json!({"url": "http://127.0.0.1:9/hook", "description": "matrix", "event_types": []})
+        }
         _ => {
             assert!(
                 route.request.is_none(),
@@ -112,7 +115,7 @@ fn people_routes(email: &str, sub: &str) -> Vec<(&'static str, String, Option<Va
 
 /// What a caller allowed on the contract is answered on each of its routes.
 fn expected(method: &str, path: &str) -> u16 {
-    if method == "POST" && path.ends_with("/imports") {
+    if method == "POST" && (path.ends_with("/imports") || path.ends_with("/webhooks")) {
         201
     } else if path.ends_with("/invite") || path.ends_with("/correct-address") {
         // Past the caller check, refused for what the invitation is: not a finished check; no
@@ -177,7 +180,10 @@ type Answer = (u16, Value);
 #[test]
 fn every_route_is_in_the_matrix() {
     assert_eq!(
-        contract_routes("A", "x", "m").len() + people_routes("p@example.com", "x").len(),
+        contract_routes("A", "x", "m").len()
+            + people_routes("p@example.com", "x").len()
+            + crate::webhooks::webhook_routes("x").len()
+            + crate::webhooks::system_routes().len(),
         all_routes().count(),
         "every route is in this matrix"
     );

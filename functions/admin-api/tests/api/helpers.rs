@@ -2,7 +2,7 @@
 //! contracts and people below, and the calls, each answer read as its route's wire type.
 
 use admin_api::functions::{all_routes, FUNCTIONS};
-use admin_api::{handle, App};
+use admin_api::{handle, App, Webhooks};
 use chrono::{DateTime, Duration, Utc};
 use invitations_core::adapters::S3Blobs;
 use invitations_core::domain::*;
@@ -62,7 +62,15 @@ impl World {
                     Arc::new(move || *clock_time.lock().unwrap()),
                 )
                 .with_blobs(Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket)))
-                .with_accounts(Arc::new(env.accounts.clone()));
+                .with_accounts(Arc::new(env.accounts.clone()))
+                .with_webhooks(Webhooks::new(
+                    Arc::new(env.store_as(f.binary)),
+                    "a test sealing key's material, 32+ characters",
+                    // The tests' endpoints are on loopback (no DNS here); AWS allows none.
+                    webhooks::Policy {
+                        allow_loopback_http: true,
+                    },
+                ));
                 (f.binary, app)
             })
             .collect();

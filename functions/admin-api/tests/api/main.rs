@@ -13,3 +13,4 @@ mod lifecycle;
 mod mail_settings;
 mod people_directory;
 mod problems;
+mod webhooks;
