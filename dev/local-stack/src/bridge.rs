@@ -53,6 +53,8 @@ pub struct Bridge {
 /// RECEIVED_KEPT), which the gateway shows at `/local/events`.
 pub struct ProductEvents {
     pub app: Arc<::events::App>,
+    /// The `webhooks` function, a target of the bus's rule as in AWS.
+    pub webhooks: Option<Arc<::webhooks::run::App>>,
     pub filters: Vec<serde_json::Value>,
     pub queue_url: String,
     pub received: Received,
@@ -113,6 +115,16 @@ impl Bridge {
                     .map(serde_json::from_str::<serde_json::Value>)
                 {
                     tracing::info!(kind = %event["detail-type"], id = %event["detail"]["id"], "product event on the bus");
+                    if let (Some(hooks), Ok(product)) = (
+                        &events.webhooks,
+                        serde_json::from_value::<invitations_wire::events::ProductEvent>(
+                            event["detail"].clone(),
+                        ),
+                    ) {
+                        if let Err(e) = ::webhooks::run::on_event(hooks, &product).await {
+                            tracing::warn!(error = %e, "webhooks failed on an event; the sweep tries its messages again");
+                        }
+                    }
                     let mut received = events.received.lock().expect("the received events");
                     received.push_back(event);
                     while received.len() > RECEIVED_KEPT {

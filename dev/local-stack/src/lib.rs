@@ -16,6 +16,7 @@ pub mod provision;
 pub mod seed;
 pub mod sign_in;
 pub mod template;
+pub mod webhooks;
 
 use crate::authorizer::JwtAuthorizer;
 use crate::bridge::{Bridge, ProductEvents};
@@ -90,6 +91,63 @@ async fn fresh_link_key(
             .await
             .map_err(|e| format!("the link key secret: {e}"))?,
     )
+}
+
+/// Webhooks, locally: the sealing key from its secret (as the functions read it), the
+/// receiver, the admin routes' part and the `webhooks` function, both allowed to send over
+/// http to loopback (the receiver), which AWS never allows.
+struct LocalWebhooks {
+    admin: admin_api::Webhooks,
+    delivery: Arc<::webhooks::run::App>,
+    receiver: crate::webhooks::Receiver,
+}
+
+async fn local_webhooks(
+    secrets: &aws_sdk_secretsmanager::Client,
+    names: &Names,
+    store: &DynamoStore,
+    clock: &ports::Clock,
+) -> Result<LocalWebhooks, BoxError> {
+    use sha2::Digest;
+    let material: String = random_bytes(32)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let name = provision::webhook_sealing_secret(secrets, &names.webhook_sealing_secret, &material)
+        .await?;
+    let material = invitations_core::adapters::secrets::sealing_material(secrets, &name)
+        .await
+        .map_err(|e| format!("the webhook sealing key: {e}"))?;
+    let policy = ::webhooks::Policy {
+        allow_loopback_http: true,
+    };
+    let admin = admin_api::Webhooks::new(Arc::new(store.clone()), &material, policy);
+    let key = ::webhooks::SealingKey::from_bytes(&sha2::Sha256::digest(material.as_bytes()))?;
+    Ok(LocalWebhooks {
+        admin,
+        delivery: Arc::new(::webhooks::run::App {
+            store: Arc::new(store.clone()),
+            key: Arc::new(key),
+            policy,
+            clock: clock.clone(),
+            timeout: ::webhooks::attempt::TIMEOUT,
+        }),
+        receiver: crate::webhooks::Receiver::start(::webhooks::new_secret()).await?,
+    })
+}
+
+/// The `webhooks` function's schedule: the tries that are due, every SWEEP_EVERY.
+async fn sweep_webhooks(app: Arc<::webhooks::run::App>) {
+    loop {
+        tokio::time::sleep(crate::webhooks::SWEEP_EVERY).await;
+        match ::webhooks::run::sweep(&app).await {
+            Ok(ran) if ran != ::webhooks::run::Ran::default() => {
+                tracing::info!(?ran, "webhook sweep")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "the webhook sweep failed; it runs again shortly"),
+        }
+    }
 }
 
 /// What runs on its own in AWS, run here as tasks: SES's reports, and the template's
@@ -172,6 +230,8 @@ pub struct Stack {
     pub store: DynamoStore,
     /// The product events the bus's rule delivered to the local targets (`/local/events`).
     pub events_received: bridge::Received,
+    /// The local webhook receiver, which the seeded endpoint points at.
+    pub webhook_receiver: crate::webhooks::Receiver,
     sync: directory_sync::App,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -216,11 +276,13 @@ impl Stack {
         let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
         let link_key = fresh_link_key(&secrets, &resources.names.link_key_secret).await?;
         let clock = ports::system_clock();
+        let hooks = local_webhooks(&secrets, &resources.names, &store, &clock).await?;
 
         let functions = Functions {
             admin: admin_api::App::on(shared.clone(), clock.clone())
                 .with_blobs(blobs.clone())
-                .with_accounts(accounts.clone()),
+                .with_accounts(accounts.clone())
+                .with_webhooks(hooks.admin.clone()),
             enrol: enrol_api::App {
                 store: shared.clone(),
                 accounts: accounts.clone(),
@@ -259,6 +321,7 @@ impl Stack {
                     bus: resources.names.event_bus.clone(),
                 }),
                 filters: Template::load().stream_filters("events"),
+                webhooks: Some(hooks.delivery.clone()),
                 queue_url: resources.product_events_queue_url.clone(),
                 received: received.clone(),
             }),
@@ -271,6 +334,19 @@ impl Stack {
         // through the sync, as in AWS.
         let people = seed::create_people(&cognito, &pool.id, options.seed).await?;
         directory_sync::run(&sync).await?;
+        // Always, demo data or not: the receiver is part of the local stack.
+        {
+            let sam = people.sign_in.iter().find(|p| p.role == "system-admin");
+            if let Some(sam) = sam {
+                crate::webhooks::seed_endpoint(
+                    &store,
+                    &hooks.delivery.key,
+                    &hooks.receiver,
+                    &invitations_core::domain::UserId::parse(&sam.user_id)?,
+                )
+                .await?;
+            }
+        }
         if options.seed {
             let seeder = seed::Seeder {
                 store: shared.clone(),
@@ -296,6 +372,7 @@ impl Stack {
         }
         if options.triggers {
             tasks.extend(schedules(&options, &store, &sync, &link_key, &clock));
+            tasks.push(tokio::spawn(sweep_webhooks(hooks.delivery.clone())));
         }
 
         let gateway = Arc::new(Gateway {
@@ -328,6 +405,7 @@ impl Stack {
             directory: people.directory,
             store,
             events_received: received,
+            webhook_receiver: hooks.receiver,
             sync,
             tasks,
         })

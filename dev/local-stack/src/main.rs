@@ -118,6 +118,14 @@ async fn main() -> ExitCode {
     );
     println!("  Mail inbox     {}", stack.inbox_url());
     println!(
+        "  Events         {}/local/events   (what the events bus delivered)",
+        stack.url
+    );
+    println!(
+        "  Webhooks       {}   (the seeded endpoint's receiver: every event, signed and checked)",
+        stack.webhook_receiver.url
+    );
+    println!(
         "  AWS emulator   {}   (table {}, bucket {})",
         stack.emulators.aws, stack.resources.names.table, stack.resources.names.bucket
     );

@@ -23,6 +23,9 @@ pub struct Names {
     pub failure_queue: String,
     pub user_pool: String,
     pub link_key_secret: String,
+    /// The key material that seals webhook endpoints' secrets (the template's
+    /// `WebhookSealingSecret`).
+    pub webhook_sealing_secret: String,
     /// The product's events bus, and the queue a rule on it fills (the local target).
     pub event_bus: String,
     pub product_events_queue: String,
@@ -37,6 +40,7 @@ impl Names {
             failure_queue: format!("{prefix}-failed-events"),
             user_pool: format!("{prefix}-people"),
             link_key_secret: format!("{prefix}-link-signing-key"),
+            webhook_sealing_secret: format!("{prefix}-webhook-sealing-key"),
             event_bus: format!("{prefix}-events"),
             product_events_queue: format!("{prefix}-product-events"),
         }
@@ -286,6 +290,32 @@ pub async fn link_key_secret(
                 .secret_string(&text)
                 .send()
                 .await?;
+            Ok(name.to_owned())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The webhook sealing key's secret, made once with 64 random letters and digits as the
+/// template's `GenerateSecretString` makes it; kept on a restart (sealed secrets must still
+/// open). Answers its name.
+pub async fn webhook_sealing_secret(
+    client: &aws_sdk_secretsmanager::Client,
+    name: &str,
+    material: &str,
+) -> Result<String, BoxError> {
+    match client
+        .create_secret()
+        .name(name)
+        .secret_string(material)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(name.to_owned()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_resource_exists_exception()) =>
+        {
             Ok(name.to_owned())
         }
         Err(e) => Err(e.into()),

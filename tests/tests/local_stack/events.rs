@@ -93,3 +93,114 @@ async fn an_enrolment_reaches_the_bus_and_its_local_targets() {
         .collect();
     assert_eq!(ids.len(), about.len(), "one id per event: {about:?}");
 }
+
+/// What the Standard Webhooks project's own Python library (`standardwebhooks` in .venv, see
+/// scripts/setup.sh) says of a webhook the receiver got: whether it verifies with `secret`.
+fn reference_verifies(secret: &str, got: &local_stack::webhooks::Received) -> bool {
+    const VERIFY: &str = r#"
+import json, sys
+from standardwebhooks.webhooks import Webhook
+r = json.load(sys.stdin)
+Webhook(r["secret"]).verify(r["body"].encode(), r["headers"])
+"#;
+    let python = testkit::repo_root().join(".venv/bin/python");
+    let mut child = std::process::Command::new(&python)
+        .args(["-c", VERIFY])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e} (run scripts/setup.sh)", python.display()));
+    let request = json!({
+        "secret": secret,
+        "body": got.body,
+        "headers": {
+            "webhook-id": got.webhook_id,
+            "webhook-timestamp": got.webhook_timestamp,
+            "webhook-signature": got.webhook_signature,
+        },
+    });
+    serde_json::to_writer(child.stdin.take().unwrap(), &request).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() || stderr.contains("WebhookVerificationError"),
+        "the verifier itself failed: {stderr}"
+    );
+    out.status.success()
+}
+
+/// The seeded endpoint (every contract's events) points at the stack's receiver: an enrolment
+/// arrives there as a webhook within seconds, its signature verified by the reference library,
+/// its `webhook-id` the event's id on the bus.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_enrolment_reaches_the_seeded_webhook_signed() {
+    let (stack, tag) = stack_with_contracts("webhooks").await;
+    let ada = stack.person("contract-admin", 0).user_id.clone();
+    let admin = Client::signed_in(&stack.url, &ada).await;
+    let email = format!("wendy-{tag}@example.com");
+    let (status, body) = admin
+        .call(
+            "POST",
+            &format!("/api/contracts/{LEADERSHIP}/invitations"),
+            Some(json!({"emails": [&email], "activities": []})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let token = mailed_token(&stack, &email, 1, 0).await;
+    let (status, enrolled) = anonymous(&stack)
+        .call(
+            "POST",
+            "/api/enrol",
+            Some(json!({"token": token, "name": "Wendy Hook"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{enrolled}");
+    let on_the_bus = events_about(&stack, &email, &["enrolment.created"]).await;
+    let bus_id = on_the_bus
+        .iter()
+        .find(|e| e["detail-type"] == "enrolment.created")
+        .unwrap()["detail"]["id"]
+        .clone();
+
+    let receiver = &stack.webhook_receiver;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let got = loop {
+        let found = receiver.received().into_iter().find(|w| {
+            w.event["type"] == "enrolment.created" && w.event["data"]["email"] == email.as_str()
+        });
+        if let Some(found) = found {
+            break found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no webhook yet: {:?}",
+            receiver.received()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert_eq!(
+        got.webhook_id,
+        bus_id.as_str().unwrap(),
+        "the webhook's id is the event's"
+    );
+    assert!(got.verified, "the receiver's own check");
+    assert!(
+        reference_verifies(&receiver.secret, &got),
+        "the reference library's check"
+    );
+    assert!(
+        !reference_verifies("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", &got),
+        "a wrong secret fails"
+    );
+    // The receiver's page lists it.
+    let page = reqwest::get(&receiver.url)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("enrolment.created") && page.contains("verified"),
+        "{page}"
+    );
+}
