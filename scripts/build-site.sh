@@ -17,8 +17,10 @@ tools="$root/.tools"
 # and from 400 KB for issue 28 (the site at 415,547 B gzip; its Add, Imports and Invitations
 # work made up for what it added by turning stateless components into plain functions), and to
 # 416 KB for its filters and sort (the filter bar, the contract's admins and imports it offers,
-# the order in the address: 425,052 B, about 8.4 KB over 416,634 B).
-budget_kb=416
+# the order in the address: 425,052 B, about 8.4 KB over 416,634 B), and to 450 KB for the
+# Integrations page (issue 29: webhook endpoints, their secret shown once, deliveries and replay:
+# 460,157 B, about 34 KB over 425,052 B).
+budget_kb=450
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown

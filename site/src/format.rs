@@ -85,6 +85,81 @@ pub fn date_time_at(rfc3339: &str, offset: i32) -> String {
     )
 }
 
+/// The browser's time zone now, as the times say it: `UTC`, `UTC+13`, `UTC-3:30`.
+pub fn zone() -> String {
+    // Any time will do for its shape: the offset is the browser's now.
+    let now = now().timestamp();
+    let shown = date_time_at("1970-01-01T00:00:00Z", local_offset_at_millis(now * 1000));
+    shown.rsplit(' ').next().unwrap_or("UTC").to_owned()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn local_offset_at_millis(millis: i64) -> i32 {
+    let west =
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis as f64)).get_timezone_offset();
+    if west.is_finite() {
+        -(west as i32)
+    } else {
+        0
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn local_offset_at_millis(_millis: i64) -> i32 {
+    0
+}
+
+/// A `datetime-local` field's value (`2026-03-01T09:00`, the admin's own time) as UTC RFC 3339
+/// (`2026-03-01T08:00:00Z` in Paris in winter); `None` unless it is a date and time.
+pub fn local_to_utc(value: &str) -> Option<String> {
+    let value = value.trim();
+    #[cfg(target_arch = "wasm32")]
+    let offset = {
+        // Without an offset, a date and time is read in the browser's zone (daylight saving
+        // as it is on that day); its offset is checked below.
+        let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value));
+        let west = at.get_timezone_offset();
+        if !west.is_finite() {
+            return None;
+        }
+        -(west as i32)
+    };
+    #[cfg(not(target_arch = "wasm32"))]
+    let offset = 0;
+    local_to_utc_at(value, offset)
+}
+
+/// A `datetime-local` value at `offset` minutes east of UTC, as UTC RFC 3339.
+pub fn local_to_utc_at(value: &str, offset: i32) -> Option<String> {
+    let field = |range: std::ops::Range<usize>| value.get(range)?.parse::<i64>().ok();
+    let separators = (
+        value.get(4..5),
+        value.get(7..8),
+        value.get(10..11),
+        value.get(13..14),
+    );
+    if separators != (Some("-"), Some("-"), Some("T"), Some(":")) {
+        return None;
+    }
+    let (year, month @ 1..=12, day @ 1..=31, hour @ 0..=23, minute @ 0..=59) = (
+        field(0..4)?,
+        field(5..7)?,
+        field(8..10)?,
+        field(11..13)?,
+        field(14..16)?,
+    ) else {
+        return None;
+    };
+    let minutes = days_from_civil(year, month, day) * 1440 + hour * 60 + minute - i64::from(offset);
+    let (year, month, day) = civil_from_days(minutes.div_euclid(1440));
+    let of_day = minutes.rem_euclid(1440);
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:00Z",
+        of_day / 60,
+        of_day % 60
+    ))
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let year = if month <= 2 { year - 1 } else { year };
@@ -169,6 +244,37 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(civil_from_days(0), (1970, 1, 1));
+    }
+
+    #[test]
+    fn a_local_date_and_time_is_sent_in_utc() {
+        let at = |v, offset| local_to_utc_at(v, offset);
+        assert_eq!(
+            at("2026-03-01T09:00", 60).as_deref(),
+            Some("2026-03-01T08:00:00Z")
+        );
+        assert_eq!(
+            at("2026-01-01T05:29", 5 * 60 + 30).as_deref(),
+            Some("2025-12-31T23:59:00Z")
+        );
+        assert_eq!(
+            at("2024-02-28T23:00", -3 * 60).as_deref(),
+            Some("2024-02-29T02:00:00Z")
+        );
+        assert_eq!(
+            local_to_utc(" 2026-03-01T09:00 ").as_deref(),
+            Some("2026-03-01T09:00:00Z")
+        );
+        for wrong in [
+            "",
+            "2026-03-01",
+            "2026-13-01T09:00",
+            "yesterday",
+            "2026-03-01 09:00",
+        ] {
+            assert_eq!(local_to_utc(wrong), None, "{wrong}");
+        }
+        assert_eq!(zone(), "UTC");
     }
 
     #[test]

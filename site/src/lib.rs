@@ -1,5 +1,5 @@
 //! The Learning Contract invitations site: admin screens (sign in, contracts, a contract's
-//! invitations, adding invitations, imports, admins, mail and reminders, people) and the student's enrol page.
+//! invitations, adding invitations, imports, admins, mail and reminders, integrations, people) and the student's enrol page.
 //!
 //! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
 //! `pages/` (one file per screen: a component that loads data, and pure views it renders),
@@ -40,6 +40,12 @@ pub enum Route {
     /// The contract's invitation mail (language, text, live preview, test) and reminder plan.
     #[at("/contracts/:id/mail")]
     Mail { id: String },
+    /// The contract's webhook endpoints.
+    #[at("/contracts/:id/integrations")]
+    ContractIntegrations { id: String },
+    /// The webhook endpoints that hear every contract (system administrators only).
+    #[at("/integrations")]
+    Integrations,
     /// The directory: adding people and system administration (system administrators only).
     #[at("/people")]
     People,
@@ -196,6 +202,12 @@ fn switch(route: Route) -> Html {
         },
         Route::Mail { id } => html! {
             <AdminPage><mail::MailPage {id} /></AdminPage>
+        },
+        Route::ContractIntegrations { id } => html! {
+            <AdminPage><integrations::IntegrationsPage scope={integrations::Scope::Contract(id)} /></AdminPage>
+        },
+        Route::Integrations => html! {
+            <AdminPage><integrations::IntegrationsPage scope={integrations::Scope::Every} /></AdminPage>
         },
         Route::People => html! {
             <AdminPage><people::PeoplePage /></AdminPage>

@@ -12,7 +12,7 @@ use yew_router::prelude::*;
 pub struct HeaderProps {
     pub name: AttrValue,
     pub role: AttrValue,
-    /// Whether the People page is offered (system administrators only; the API decides).
+    /// Whether the People and Integrations pages are offered (system administrators only; the API decides).
     #[prop_or_default]
     pub system_admin: bool,
     pub on_sign_out: Callback<()>,
@@ -35,6 +35,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                         </span></li>
                         <li><span aria-current={current(Route::People)}>
                             <Link<Route> to={Route::People}><span id="nav-people">{"People"}</span></Link<Route>>
+                        </span></li>
+                        <li><span aria-current={current(Route::Integrations)}>
+                            <Link<Route> to={Route::Integrations}><span id="nav-integrations">{"Integrations"}</span></Link<Route>>
                         </span></li>
                     </ul>
                 }
@@ -129,6 +132,7 @@ pub enum Tab {
     Imports,
     Admins,
     Mail,
+    Integrations,
 }
 
 #[derive(Properties, PartialEq)]
@@ -146,6 +150,7 @@ impl Tab {
             Tab::Imports => "Imports",
             Tab::Admins => "Admins",
             Tab::Mail => "Mail and reminders",
+            Tab::Integrations => "Integrations",
         }
     }
 }
@@ -193,6 +198,7 @@ pub fn ContractHeader(props: &ContractHeaderProps) -> Html {
                     {tab(Tab::Imports, Route::Imports { id: c.id.clone() }, "tab-imports")}
                     {tab(Tab::Admins, Route::Admins { id: c.id.clone() }, "tab-admins")}
                     {tab(Tab::Mail, Route::Mail { id: c.id.clone() }, "tab-mail")}
+                    {tab(Tab::Integrations, Route::ContractIntegrations { id: c.id.clone() }, "tab-integrations")}
                 </ul>
             </nav>
         </>

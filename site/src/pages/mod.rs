@@ -6,6 +6,7 @@ pub mod admins;
 pub mod contracts;
 pub mod enrol;
 pub mod imports;
+pub mod integrations;
 pub mod invitations;
 pub mod mail;
 pub mod not_found;

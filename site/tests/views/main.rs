@@ -13,6 +13,7 @@ mod contracts;
 mod enrol;
 mod filters;
 mod imports;
+mod integrations;
 mod invitations;
 mod mail;
 mod people;

@@ -37,6 +37,7 @@ mod filters;
 mod first_load;
 mod helpers;
 mod imports;
+mod integrations;
 mod invitations;
 mod invite;
 mod mail;
@@ -49,6 +50,7 @@ use first_load::*;
 use futures::FutureExt;
 use helpers::Session;
 use imports::*;
+use integrations::*;
 use invitations::*;
 use invite::*;
 use mail::*;
@@ -106,6 +108,7 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         save_and_send_a_test(page, stack, tag).await;
         change_the_reminder_plan(page, tag).await;
         the_funnel_pictures(page).await;
+        add_an_endpoint_and_send_a_test(page, stack).await;
     })
     .catch_unwind()
     .await;

@@ -1,0 +1,78 @@
+//! Integrations (issue 29): Ada adds a webhook endpoint to the voucher, sees its signing secret
+//! once, sends it a test event and reads its deliveries; opened again, the secret is gone.
+
+use crate::helpers::Page;
+use local_stack::Stack;
+
+/// The local stack's webhook receiver.
+// TODO(webhooks): `stack.webhook_receiver` once the local stack has it.
+fn receiver(stack: &Stack) -> String {
+    format!("{}/local/webhooks/receive", stack.url.trim_end_matches('/'))
+}
+
+/// On the voucher's Integrations tab, Ada adds an endpoint hearing every event: its secret is
+/// shown with Copy and the warning; Send a test event says it is queued, and the test is in
+/// its Deliveries. Left and opened again, the endpoint is listed and its secret is not.
+pub async fn add_an_endpoint_and_send_a_test(page: &Page, stack: &Stack) {
+    page.click("tab-integrations").await;
+    page.id("webhook-url").await;
+    assert_eq!(
+        page.js("return document.title;").await,
+        "Integrations · Data Skills Voucher · Learning Contracts"
+    );
+    page.text_with("#event-types-hint", "None ticked: every event is sent")
+        .await;
+    let url = receiver(stack);
+    page.type_into("webhook-url", &url).await;
+    page.type_into("webhook-description", "The browser test's receiver")
+        .await;
+    page.click("add-endpoint").await;
+
+    let field = page.css("tr.panel .secret input[readonly]").await;
+    let secret = field
+        .prop("value")
+        .await
+        .expect("value")
+        .unwrap_or_default();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    let endpoint_id = field
+        .attr("id")
+        .await
+        .expect("id")
+        .unwrap_or_default()
+        .trim_start_matches("secret-")
+        .to_owned();
+    page.text_with(
+        &format!("#secret-warning-{endpoint_id}"),
+        "Copy this secret now: it is not shown again.",
+    )
+    .await;
+    page.id(&format!("copy-secret-{endpoint_id}")).await;
+    let row = page
+        .text_with(&format!("#endpoint-{endpoint_id}"), &url)
+        .await;
+    assert!(
+        row.contains("Every event") && row.contains("Enabled") && row.contains("Ada Lovelace"),
+        "{row}"
+    );
+
+    page.click(&format!("test-{endpoint_id}")).await;
+    page.text_with(
+        &format!("#endpoint-outcome-{endpoint_id}"),
+        "Queued: it arrives within a minute.",
+    )
+    .await;
+    page.click(&format!("deliveries-{endpoint_id}")).await;
+    page.text_with(&format!("#messages-{endpoint_id}"), "webhook.test")
+        .await;
+    page.id(&format!("replay-since-{endpoint_id}")).await;
+    page.snapshot("38-integrations.png").await;
+
+    // The secret was shown once: the tab opened again lists the endpoint, without it.
+    page.click("tab-invitations").await;
+    page.id("add-invitations").await;
+    page.click("tab-integrations").await;
+    page.id(&format!("endpoint-{endpoint_id}")).await;
+    assert!(!page.present(".secret").await, "the secret is shown again");
+    assert!(!page.body_text().await.contains(&secret));
+}
