@@ -5,9 +5,10 @@ use crate::helpers::Page;
 use local_stack::Stack;
 
 /// The local stack's webhook receiver.
-// TODO(webhooks): `stack.webhook_receiver` once the local stack has it.
+/// The local stack's webhook receiver (it records what it gets; this endpoint's secret is not
+/// the one it checks with, so it is not held to verify here: the local stack test does that).
 fn receiver(stack: &Stack) -> String {
-    format!("{}/local/webhooks/receive", stack.url.trim_end_matches('/'))
+    format!("{}/hooks", stack.webhook_receiver.url)
 }
 
 /// On the voucher's Integrations tab, Ada adds an endpoint hearing every event: its secret is
@@ -67,6 +68,29 @@ pub async fn add_an_endpoint_and_send_a_test(page: &Page, stack: &Stack) {
         .await;
     page.id(&format!("replay-since-{endpoint_id}")).await;
     page.snapshot("38-integrations.png").await;
+    // The local sweep sends the test within seconds, signed with this endpoint's secret.
+    let got = page
+        .until("the test webhook at the receiver", crate::helpers::WAIT, async || {
+            stack
+                .webhook_receiver
+                .received()
+                .into_iter()
+                .find(|w| w.event["type"] == "webhook.test" && w.event["data"]["endpoint_id"] == endpoint_id.as_str())
+        })
+        .await;
+    let hook = standardwebhooks::Webhook::new(&secret).expect("the shown secret");
+    let mut headers = lambda_http::http::HeaderMap::new();
+    for (name, value) in [
+        ("webhook-id", &got.webhook_id),
+        ("webhook-timestamp", &got.webhook_timestamp),
+        ("webhook-signature", &got.webhook_signature),
+    ] {
+        headers.insert(name, value.parse().unwrap());
+    }
+    assert!(
+        hook.verify(got.body.as_bytes(), &headers).is_ok(),
+        "the test webhook verifies with the secret the page showed"
+    );
 
     // The secret was shown once: the tab opened again lists the endpoint, without it.
     page.click("tab-invitations").await;
