@@ -70,13 +70,16 @@ pub async fn add_an_endpoint_and_send_a_test(page: &Page, stack: &Stack) {
     page.snapshot("38-integrations.png").await;
     // The local sweep sends the test within seconds, signed with this endpoint's secret.
     let got = page
-        .until("the test webhook at the receiver", crate::helpers::WAIT, async || {
-            stack
-                .webhook_receiver
-                .received()
-                .into_iter()
-                .find(|w| w.event["type"] == "webhook.test" && w.event["data"]["endpoint_id"] == endpoint_id.as_str())
-        })
+        .until(
+            "the test webhook at the receiver",
+            crate::helpers::WAIT,
+            async || {
+                stack.webhook_receiver.received().into_iter().find(|w| {
+                    w.event["type"] == "webhook.test"
+                        && w.event["data"]["endpoint_id"] == endpoint_id.as_str()
+                })
+            },
+        )
         .await;
     let hook = standardwebhooks::Webhook::new(&secret).expect("the shown secret");
     let mut headers = lambda_http::http::HeaderMap::new();
