@@ -5,6 +5,11 @@ use crate::domain::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+mod reminders;
+mod webhooks;
+pub use reminders::{DueReminder, FunnelBackfill, ReminderStore, WakeOutcome};
+pub use webhooks::{MessageKey, WebhookStore};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the database call failed: {0}")]
@@ -503,92 +508,6 @@ pub trait BlockStore: Send + Sync {
 pub trait DeliveryStore: SendStore + SweepStore + ReportStore + BlockStore {}
 impl<T: SendStore + SweepStore + ReportStore + BlockStore + ?Sized> DeliveryStore for T {}
 
-/// An invitation the reminder run found due on the `by_remind_at` index: where it is, and the
-/// wake-up time it was found with (every write of the run is conditional on it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DueReminder {
-    /// Its `by_remind_at` partition.
-    pub shard: String,
-    pub contract: ContractId,
-    pub identity: String,
-    pub remind_at: DateTime<Utc>,
-}
-
-/// What the reminder run did with one due invitation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WakeOutcome {
-    /// Reminder `n` queued for the mailer (and in the invitation's history).
-    Reminded(u32),
-    /// Nothing due yet (or a send in flight, or the last one failed): it wakes again later.
-    Rescheduled,
-    /// Its link ran out unused: counted as expired once (funnel and history).
-    Expired,
-    /// Needs no more wake-ups (revoked, enrolled, expiry already counted): off the index.
-    Cleared,
-    /// It changed since it was found (another run, the mailer, an admin): left alone.
-    Moved,
-}
-
-/// What one contract's funnel backfill did (see [`ReminderStore::backfill_funnel`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FunnelBackfill {
-    /// Done: its counters backfilled and the contract marked (or marked already, or gone).
-    /// Not done: the writes allowed ran out; the next run goes on from what is left.
-    pub finished: bool,
-    /// Invitation writes made (at most the ones allowed).
-    pub writes: usize,
-    /// Pending invitations put on the reminder index at their link's expiry (where the
-    /// reminder run counts them as expired once they run out).
-    pub to_expire: usize,
-    /// Invitations counted as delivered, and as bounced, from their last mail report.
-    pub delivered: usize,
-    pub bounced: usize,
-    /// Enrolments added to the time-to-enrol buckets.
-    pub enrolments_timed: u64,
-}
-
-/// The reminder run's side of the table (and the funnel's one-time backfill, which the same
-/// run does a bounded part of each time).
-#[async_trait]
-pub trait ReminderStore: Send + Sync {
-    /// The contract's reminder plan; `None` when there is no such contract.
-    async fn reminder_plan(
-        &self,
-        contract: &ContractId,
-    ) -> Result<Option<ReminderPlan>, StoreError>;
-    /// Invitations due (wake-up at or before `now`) in one partition of `by_remind_at`, oldest
-    /// first, at most `limit`, after `after` (the previous page's last) when given.
-    async fn due_reminders(
-        &self,
-        shard: &str,
-        now: DateTime<Utc>,
-        limit: usize,
-        after: Option<&DueReminder>,
-    ) -> Result<Vec<DueReminder>, StoreError>;
-    /// Deals with one due invitation under `plan`, conditional on it being as it was found:
-    /// queues its next reminder, counts its expiry, sets its next wake-up, or takes it off the
-    /// index. Each due reminder is queued at most once however many runs race for it.
-    async fn wake_invitation(
-        &self,
-        due: &DueReminder,
-        plan: &ReminderPlan,
-        now: DateTime<Utc>,
-    ) -> Result<WakeOutcome, StoreError>;
-    /// Contracts whose funnel is not backfilled yet (no completion mark), at most `limit`.
-    async fn funnels_to_backfill(&self, limit: usize) -> Result<Vec<ContractId>, StoreError>;
-    /// Backfills what one contract's funnel counters miss of the invitations written before
-    /// them (issue 28), making at most `writes` invitation writes: every write is conditional
-    /// on the invitation's state as read and on its own flag, so runs that repeat, overlap or
-    /// race a transition count each thing once; the time-to-enrol buckets and the contract's
-    /// completion mark are one conditional write at the end.
-    async fn backfill_funnel(
-        &self,
-        contract: &ContractId,
-        writes: usize,
-        now: DateTime<Utc>,
-    ) -> Result<FunnelBackfill, StoreError>;
-}
-
 #[async_trait]
 pub trait ImportStore: Send + Sync {
     /// Creates the import record; false when one with this id exists already.
@@ -873,68 +792,4 @@ impl StreamingUpload {
     pub async fn abort(self) -> Result<(), BlobError> {
         self.blobs.abort_upload(&self.key, &self.upload_id).await
     }
-}
-
-/// Webhook endpoints and their messages (functions/webhooks delivers them; `webhook-endpoints`
-/// manages them). Every change is conditional on what was read.
-#[async_trait]
-pub trait WebhookStore: Send + Sync {
-    /// A new endpoint (its id is fresh; refused if it exists).
-    async fn create_endpoint(&self, endpoint: &Endpoint) -> Result<(), StoreError>;
-    async fn get_endpoint(&self, id: &EndpointId) -> Result<Option<Endpoint>, StoreError>;
-    /// Replaces the endpoint as it was read (`endpoint.version` is the version read; it is
-    /// written as the next). False when it changed meanwhile (read again and redo).
-    async fn save_endpoint(&self, endpoint: &Endpoint) -> Result<bool, StoreError>;
-    /// The endpoints of a scope, oldest first.
-    async fn endpoints(&self, scope: &EndpointScope) -> Result<Vec<Endpoint>, StoreError>;
-    /// Keeps a message, once: false when this event was already kept for this endpoint.
-    async fn put_message(&self, message: &Message) -> Result<bool, StoreError>;
-    async fn get_message(
-        &self,
-        endpoint: &EndpointId,
-        key: &MessageKey,
-    ) -> Result<Option<Message>, StoreError>;
-    /// Takes the message's next attempt until `until` (a crash leaves it to the sweeper then):
-    /// false when another delivery took it or it moved on.
-    async fn claim_message(
-        &self,
-        message: &Message,
-        until: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    /// Records the attempt a claim allowed, the message's new state and its next attempt.
-    async fn record_attempt(
-        &self,
-        message: &Message,
-        attempt: &DeliveryAttempt,
-        state: MessageState,
-        next_attempt_at: Option<DateTime<Utc>>,
-    ) -> Result<bool, StoreError>;
-    /// An endpoint's messages, newest first, a page at a time.
-    async fn messages(
-        &self,
-        endpoint: &EndpointId,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<(Vec<Message>, Option<String>), StoreError>;
-    /// Sends a message again from the start of the schedule (replay; the same event id):
-    /// false when it is pending already or changed meanwhile.
-    async fn requeue_message(
-        &self,
-        message: &Message,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    /// Messages whose next attempt is due at `now` (the sweeper's), at most `limit`.
-    async fn due_messages(
-        &self,
-        now: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<(EndpointId, MessageKey)>, StoreError>;
-}
-
-/// Where a message is kept: the event's time and id (both fixed by the event, so a second
-/// delivery of the event finds the first's message).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageKey {
-    pub at: DateTime<Utc>,
-    pub event_id: String,
 }
