@@ -38,29 +38,36 @@ async fn events_about(stack: &Stack, email: &str, want: &[&str]) -> Vec<Value> {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn an_enrolment_reaches_the_bus_and_its_local_targets() {
-    let (stack, tag) = stack_with_contracts("events").await;
+/// Ada invites `email` to the Leadership contract and the person enrols through the mailed
+/// link as `name`; answers Ada's user id and the link's token.
+async fn invited_and_enrolled(stack: &Stack, email: &str, name: &str) -> (String, String) {
     let ada = stack.person("contract-admin", 0).user_id.clone();
     let admin = Client::signed_in(&stack.url, &ada).await;
-    let email = format!("eve-{tag}@example.com");
     let (status, body) = admin
         .call(
             "POST",
             &format!("/api/contracts/{LEADERSHIP}/invitations"),
-            Some(json!({"emails": [&email], "activities": []})),
+            Some(json!({"emails": [email], "activities": []})),
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    let token = mailed_token(&stack, &email, 1, 0).await;
-    let (status, enrolled) = anonymous(&stack)
+    let token = mailed_token(stack, email, 1, 0).await;
+    let (status, enrolled) = anonymous(stack)
         .call(
             "POST",
             "/api/enrol",
-            Some(json!({"token": token, "name": "Eve Events"})),
+            Some(json!({"token": token, "name": name})),
         )
         .await;
     assert_eq!(status, 200, "{enrolled}");
+    (ada, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_enrolment_reaches_the_bus_and_its_local_targets() {
+    let (stack, tag) = stack_with_contracts("events").await;
+    let email = format!("eve-{tag}@example.com");
+    let (ada, token) = invited_and_enrolled(&stack, &email, "Eve Events").await;
 
     let about = events_about(
         &stack,
@@ -135,26 +142,8 @@ Webhook(r["secret"]).verify(r["body"].encode(), r["headers"])
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_enrolment_reaches_the_seeded_webhook_signed() {
     let (stack, tag) = stack_with_contracts("webhooks").await;
-    let ada = stack.person("contract-admin", 0).user_id.clone();
-    let admin = Client::signed_in(&stack.url, &ada).await;
     let email = format!("wendy-{tag}@example.com");
-    let (status, body) = admin
-        .call(
-            "POST",
-            &format!("/api/contracts/{LEADERSHIP}/invitations"),
-            Some(json!({"emails": [&email], "activities": []})),
-        )
-        .await;
-    assert_eq!(status, 200, "{body}");
-    let token = mailed_token(&stack, &email, 1, 0).await;
-    let (status, enrolled) = anonymous(&stack)
-        .call(
-            "POST",
-            "/api/enrol",
-            Some(json!({"token": token, "name": "Wendy Hook"})),
-        )
-        .await;
-    assert_eq!(status, 200, "{enrolled}");
+    invited_and_enrolled(&stack, &email, "Wendy Hook").await;
     let on_the_bus = events_about(&stack, &email, &["enrolment.created"]).await;
     let bus_id = on_the_bus
         .iter()
