@@ -15,8 +15,6 @@ use crate::domain::*;
 use crate::ports::{CorruptItem, MessageKey, StoreError, WebhookStore};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -50,11 +48,21 @@ fn due_sk(endpoint: &EndpointId, sk: &str, at: DateTime<Utc>) -> String {
     format!("{:013}#{endpoint}#{sk}", at.timestamp_millis())
 }
 
-fn is_condition<E>(err: &SdkError<E>) -> bool
+/// A conditional write's answer: written (true), its condition failed (false), or an error.
+fn written<O, E, R>(result: Result<O, SdkError<E, R>>) -> Result<bool, StoreError>
 where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
 {
-    matches!(err, SdkError::ServiceError(e) if e.err().code() == Some("ConditionalCheckFailedException"))
+    match result {
+        Ok(_) => Ok(true),
+        Err(SdkError::ServiceError(e))
+            if e.err().code() == Some("ConditionalCheckFailedException") =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(db_error(e)),
+    }
 }
 
 // ---- endpoints ----
@@ -258,11 +266,7 @@ impl WebhookStore for DynamoStore {
             .expression_attribute_values(":read", n(endpoint.version))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if is_condition::<PutItemError>(&e) => Ok(false),
-            Err(e) => Err(db_error(e)),
-        }
+        written(result)
     }
 
     async fn endpoints(&self, scope: &EndpointScope) -> Result<Vec<Endpoint>, StoreError> {
@@ -326,11 +330,7 @@ impl WebhookStore for DynamoStore {
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if is_condition::<PutItemError>(&e) => Ok(false),
-            Err(e) => Err(db_error(e)),
-        }
+        written(result)
     }
 
     async fn get_message(
@@ -366,11 +366,7 @@ impl WebhookStore for DynamoStore {
             .expression_attribute_values(":read", read_next)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if is_condition::<UpdateItemError>(&e) => Ok(false),
-            Err(e) => Err(db_error(e)),
-        }
+        written(result)
     }
 
     async fn record_attempt(
@@ -411,11 +407,7 @@ impl WebhookStore for DynamoStore {
                  REMOVE next_attempt_at, gsi1pk, gsi1sk ADD attempt_count :one",
             ),
         };
-        match update.send().await {
-            Ok(_) => Ok(true),
-            Err(e) if is_condition::<UpdateItemError>(&e) => Ok(false),
-            Err(e) => Err(db_error(e)),
-        }
+        written(update.send().await)
     }
 
     async fn messages(
@@ -484,11 +476,7 @@ impl WebhookStore for DynamoStore {
             .expression_attribute_values(":count", n(m.attempts.len()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if is_condition::<UpdateItemError>(&e) => Ok(false),
-            Err(e) => Err(db_error(e)),
-        }
+        written(result)
     }
 
     async fn due_messages(
