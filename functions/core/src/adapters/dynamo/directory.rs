@@ -40,7 +40,8 @@ impl DynamoStore {
         }
     }
 
-    async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
+    /// One item by its key, read consistently.
+    pub(super) async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
         let out = self
             .client()
             .get_item()

@@ -219,22 +219,6 @@ pub fn key_of(m: &Message) -> MessageKey {
     }
 }
 
-impl DynamoStore {
-    async fn get_item(&self, pk: String, sk: String) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .client()
-            .get_item()
-            .table_name(self.table())
-            .key("pk", s(pk))
-            .key("sk", s(sk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(db_error)?;
-        Ok(out.item().cloned())
-    }
-}
-
 #[async_trait]
 impl WebhookStore for DynamoStore {
     async fn create_endpoint(&self, endpoint: &Endpoint) -> Result<(), StoreError> {
@@ -250,7 +234,7 @@ impl WebhookStore for DynamoStore {
     }
 
     async fn get_endpoint(&self, id: &EndpointId) -> Result<Option<Endpoint>, StoreError> {
-        self.get_item(webhook_pk(id), ENDPOINT_SK.into())
+        self.get(webhook_pk(id), ENDPOINT_SK)
             .await?
             .map(|item| endpoint_from(&item).map_err(StoreError::from))
             .transpose()
@@ -338,7 +322,7 @@ impl WebhookStore for DynamoStore {
         endpoint: &EndpointId,
         key: &MessageKey,
     ) -> Result<Option<Message>, StoreError> {
-        self.get_item(webhook_pk(endpoint), message_sk(key))
+        self.get(webhook_pk(endpoint), &message_sk(key))
             .await?
             .map(|item| message_from(&item).map_err(StoreError::from))
             .transpose()
