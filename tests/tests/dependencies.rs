@@ -217,3 +217,43 @@ fn the_workspace_hack_is_only_for_the_development_platform() {
         );
     }
 }
+
+/// One crypto library: the SDK's aws-lc-rs also carries the webhooks' https (issue 29). ring
+/// would double the crypto in a binary and, through the workspace-hack's union of features,
+/// be compiled for every package (and again by `cargo lambda watch`). Asked of `cargo tree`:
+/// `cargo metadata` lists an optional dependency named by a weak feature (`ring?/alloc`) as
+/// if it were built.
+#[test]
+fn nothing_is_built_with_ring() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let tree = |package: &str| {
+        let out = Command::new(&cargo)
+            .args([
+                "tree",
+                "--offline",
+                "--locked",
+                "--target",
+                "all",
+                "-e",
+                "all",
+            ])
+            .args(["--prefix", "none", "-i", package])
+            .current_dir(&root)
+            .output()
+            .expect("cargo tree runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let ring = tree("ring");
+    assert!(ring.trim().is_empty(), "built with ring:\n{ring}");
+    let aws_lc = tree("aws-lc-rs");
+    assert!(
+        aws_lc.contains("webhooks"),
+        "the check sees the webhooks' crypto:\n{aws_lc}"
+    );
+}

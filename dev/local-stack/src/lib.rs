@@ -130,7 +130,7 @@ async fn local_webhooks(
             key: Arc::new(key),
             policy,
             clock: clock.clone(),
-            timeout: ::webhooks::attempt::TIMEOUT,
+            sender: ::webhooks::Sender::with_system_roots()?,
         }),
         receiver: crate::webhooks::Receiver::start(::webhooks::new_secret()).await?,
     })

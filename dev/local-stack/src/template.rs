@@ -332,9 +332,9 @@ mod filter_tests {
     }
 
     #[test]
-    fn the_mailers_filter_passes_queued_invitation_writes_and_new_test_mails_only() {
+    fn the_mailers_filter_passes_queued_invitation_writes_new_test_mails_and_owner_notices_only() {
         let filters = Template::load().stream_filters("mailer");
-        assert_eq!(filters.len(), 2);
+        assert_eq!(filters.len(), 3);
         let record = |event: &str, kind: &str, delivery: &str| {
             json!({"eventName": event, "dynamodb": {"NewImage": {
                 "type": {"S": kind}, "delivery": {"S": delivery}, "pk": {"S": "CONTRACT#c"}}}})
@@ -349,5 +349,12 @@ mod filter_tests {
         assert!(passes(&record("INSERT", "test_mail", "queued")));
         assert!(!passes(&record("MODIFY", "test_mail", "queued")));
         assert!(!passes(&record("MODIFY", "test_mail", "sent")));
+        // A webhook endpoint the deliveries disabled: its owner's notice, not the claim of it.
+        let endpoint = |notice: &str| {
+            json!({"eventName": "MODIFY", "dynamodb": {"NewImage": {
+                "type": {"S": "webhook_endpoint"}, "owner_notice": {"S": notice}}}})
+        };
+        assert!(passes(&endpoint("queued")));
+        assert!(!passes(&endpoint("sent")));
     }
 }

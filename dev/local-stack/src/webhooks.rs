@@ -171,6 +171,7 @@ pub async fn seed_endpoint(
             created_by: by.clone(),
             created_at: now,
             failing_since: None,
+            owner_notice_queued: false,
             version: 1,
         })
         .await?;

@@ -48,6 +48,9 @@ pub struct Endpoint {
     pub created_at: DateTime<Utc>,
     /// Since when every delivery failed (cleared by a success); 5 days of it disables it.
     pub failing_since: Option<DateTime<Utc>>,
+    /// Disabled by the deliveries (410, or 5 days failing) and its owner not mailed yet: the
+    /// mailer sees it on the table's stream, claims the notice and sends it.
+    pub owner_notice_queued: bool,
     /// Bumped by every change: each write is conditional on the version it read.
     pub version: u64,
 }

@@ -1,4 +1,6 @@
-//! The mailer: the table's DynamoDB stream handler, and the only place invitation mail is sent.
+//! The mailer: the table's DynamoDB stream handler, and the only place the product's mail is
+//! sent (invitations, reminders, admins' tests, and the notice to a webhook endpoint's owner
+//! in [`owner_notice`]).
 //!
 //! Every invite, re-invite and resend writes the invitation with `delivery = queued` and a new
 //! token version. For each such stream record, in order, the mailer
@@ -21,6 +23,7 @@
 //! right after SES accepted the mail.
 
 pub mod limit;
+pub mod owner_notice;
 pub mod render;
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
@@ -34,7 +37,7 @@ use invitations_core::domain::token::enrol_link;
 use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
 use invitations_core::ports::{
     DeliveryResult, DeliveryStore, DirectoryStore, InvitationStore, MailError, Mailer, StoreError,
-    TestMail,
+    TestMail, WebhookStore,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -54,9 +57,9 @@ pub const VERSION_TAG: &str = "version";
 /// Tries at recording a mail SES accepted (waits double from the retry policy's first delay).
 const RECORD_ATTEMPTS: u32 = 5;
 
-/// What the mailer needs of the table.
-pub trait MailStore: InvitationStore + DeliveryStore + DirectoryStore {}
-impl<T: InvitationStore + DeliveryStore + DirectoryStore + ?Sized> MailStore for T {}
+/// What the mailer needs of the table (webhooks: the notice to an endpoint's owner).
+pub trait MailStore: InvitationStore + DeliveryStore + DirectoryStore + WebhookStore {}
+impl<T: InvitationStore + DeliveryStore + DirectoryStore + WebhookStore + ?Sized> MailStore for T {}
 
 pub use invitations_core::ports::Clock;
 
@@ -207,6 +210,9 @@ impl App {
         record: &EventRecord,
         cache: &mut Cache,
     ) -> Result<Outcome, RecordError> {
+        if let Some(endpoint) = owner_notice::queued_owner_notice(record) {
+            return self.send_owner_notice(&endpoint).await;
+        }
         if let Some(test) = queued_test_mail(record) {
             return match test {
                 Ok(test) => self.send_test(&test, cache).await,

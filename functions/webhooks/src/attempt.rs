@@ -5,6 +5,10 @@
 //! failure), ignores proxy settings from the environment, and gives up after 15 s, the
 //! convention's timeout. Only the first 256 bytes of the answer are read: enough to show the
 //! endpoint's owner why it failed, never a receiver's whole page in our table.
+//!
+//! https runs on rustls with the SDK's own crypto (aws-lc-rs) and the system's root
+//! certificates, loaded once per cold start into a [`Sender`]; the certificate must name the
+//! URL's host, whatever address the guard pinned it to.
 
 use crate::guard::Target;
 use http::header::{HeaderMap, RETRY_AFTER};
@@ -53,89 +57,134 @@ impl Attempt {
     }
 }
 
-/// [`deliver_within`] the convention's 15 s.
-pub async fn deliver(target: &Target, headers: &HeaderMap, body: &[u8]) -> Attempt {
-    deliver_within(target, headers, body, TIMEOUT).await
+/// What every attempt is made with: the roots https trusts and the time limit. Built once per
+/// cold start (loading the system's roots takes a few milliseconds), cloned into each attempt's
+/// client.
+#[derive(Debug, Clone)]
+pub struct Sender {
+    tls: rustls::ClientConfig,
+    timeout: Duration,
 }
 
-/// POSTs `body` with `headers` to the target's checked addresses, within `timeout`.
-pub async fn deliver_within(
-    target: &Target,
-    headers: &HeaderMap,
-    body: &[u8],
-    timeout: Duration,
-) -> Attempt {
-    let started = Instant::now();
-    let outcome = post(target, headers, body, timeout).await;
-    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    match outcome {
-        Ok((status, retry_after, response_start)) => Attempt {
-            status: Some(status),
-            duration_ms,
-            response_start,
-            retry_after,
-            error: (300..400)
-                .contains(&status)
-                .then(|| format!("The endpoint answered {status}, a redirect; redirects are not followed, so register the final address.")),
-        },
-        Err(error) => Attempt {
-            status: None,
-            duration_ms,
-            response_start: String::new(),
-            retry_after: None,
-            error: Some(describe(&error, timeout)),
-        },
+/// The system has no root certificate to trust: no https delivery could succeed.
+#[derive(Debug, thiserror::Error)]
+#[error("No root certificates could be loaded from this system ({0}); https deliveries need them.")]
+pub struct NoRoots(String);
+
+impl Sender {
+    /// Trusts the system's root certificates, with the convention's 15 s limit.
+    pub fn with_system_roots() -> Result<Self, NoRoots> {
+        let found = rustls_native_certs::load_native_certs();
+        let mut roots = rustls::RootCertStore::empty();
+        let (added, _unparsable) = roots.add_parsable_certificates(found.certs);
+        if added == 0 {
+            let errors: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
+            return Err(NoRoots(errors.join("; ")));
+        }
+        Ok(Self::with_roots(roots))
     }
-}
 
-async fn post(
-    target: &Target,
-    headers: &HeaderMap,
-    body: &[u8],
-    timeout: Duration,
-) -> Result<(u16, Option<Duration>, String), reqwest::Error> {
-    let client = client(target, timeout)?;
-    let mut response = client
-        .post(target.url().clone())
-        .headers(headers.clone())
-        .body(body.to_vec())
-        .send()
-        .await?;
-    let status = response.status().as_u16();
-    let retry_after = response
-        .headers()
-        .get(RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
-    let mut start = Vec::new();
-    while start.len() < RESPONSE_START_BYTES {
-        match response.chunk().await {
-            Ok(Some(chunk)) => start.extend_from_slice(&chunk),
-            // The status is what counts: a body cut short or too slow leaves the start we have.
-            Ok(None) | Err(_) => break,
+    /// Trusts these roots only (the tests' own certificate authority).
+    pub fn with_roots(roots: rustls::RootCertStore) -> Self {
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("aws-lc-rs supports the default TLS versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Sender {
+            tls,
+            timeout: TIMEOUT,
         }
     }
-    start.truncate(RESPONSE_START_BYTES);
-    Ok((
-        status,
-        retry_after,
-        String::from_utf8_lossy(&start).into_owned(),
-    ))
-}
 
-/// A client for this target alone: its name pinned to the checked addresses, every other name
-/// unresolvable, no redirects, no proxy, no pooled connection reused for another target.
-fn client(target: &Target, timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
-    let mut builder = reqwest::Client::builder()
-        .redirect(redirect::Policy::none())
-        .no_proxy()
-        .timeout(timeout)
-        .pool_max_idle_per_host(0)
-        .dns_resolver(Arc::new(NoDns));
-    if let Some(domain) = target.domain() {
-        builder = builder.resolve_to_addrs(domain, target.addresses());
+    /// The same roots with another time limit (tests, and the local stack's quick retries).
+    pub fn within(self, timeout: Duration) -> Self {
+        Sender { timeout, ..self }
     }
-    builder.build()
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// POSTs `body` with `headers` to the target's checked addresses, within the time limit.
+    pub async fn deliver(&self, target: &Target, headers: &HeaderMap, body: &[u8]) -> Attempt {
+        let started = Instant::now();
+        let outcome = self.post(target, headers, body).await;
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        match outcome {
+            Ok((status, retry_after, response_start)) => Attempt {
+                status: Some(status),
+                duration_ms,
+                response_start,
+                retry_after,
+                error: (300..400).contains(&status).then(|| {
+                    format!(
+                        "The endpoint answered {status}, a redirect; redirects are not \
+                         followed, so register the final address."
+                    )
+                }),
+            },
+            Err(error) => Attempt {
+                status: None,
+                duration_ms,
+                response_start: String::new(),
+                retry_after: None,
+                error: Some(describe(&error, self.timeout)),
+            },
+        }
+    }
+
+    async fn post(
+        &self,
+        target: &Target,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<(u16, Option<Duration>, String), reqwest::Error> {
+        let mut response = self
+            .client(target)?
+            .post(target.url().clone())
+            .headers(headers.clone())
+            .body(body.to_vec())
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+        let mut start = Vec::new();
+        while start.len() < RESPONSE_START_BYTES {
+            match response.chunk().await {
+                Ok(Some(chunk)) => start.extend_from_slice(&chunk),
+                // The status is what counts: a body cut short or too slow leaves the start we have.
+                Ok(None) | Err(_) => break,
+            }
+        }
+        start.truncate(RESPONSE_START_BYTES);
+        Ok((
+            status,
+            retry_after,
+            String::from_utf8_lossy(&start).into_owned(),
+        ))
+    }
+
+    /// A client for this target alone: its name pinned to the checked addresses, every other
+    /// name unresolvable, no redirects, no proxy, no pooled connection reused for another target.
+    fn client(&self, target: &Target) -> Result<reqwest::Client, reqwest::Error> {
+        let mut builder = reqwest::Client::builder()
+            .use_preconfigured_tls(self.tls.clone())
+            .redirect(redirect::Policy::none())
+            .no_proxy()
+            .timeout(self.timeout)
+            .pool_max_idle_per_host(0)
+            .dns_resolver(Arc::new(NoDns));
+        if let Some(domain) = target.domain() {
+            builder = builder.resolve_to_addrs(domain, target.addresses());
+        }
+        builder.build()
+    }
 }
 
 /// The resolver behind the pinned name: any lookup that reaches it is a name the guard never

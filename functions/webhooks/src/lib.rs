@@ -7,7 +7,8 @@
 //!   active secret (two during a rotation, so receivers can switch at their own pace);
 //! - [`guard`]: the SSRF guard, run at registration and again before every delivery, which pins
 //!   the addresses it checked so DNS cannot change them between the check and the connection;
-//! - [`attempt`]: one POST with a 15 s limit, no redirects and no proxy, and what it means
+//! - [`attempt`]: one POST (https on the SDK's crypto and the system's roots, held by a
+//!   [`Sender`] built once per cold start) with a 15 s limit, no redirects and no proxy, and what it means
 //!   ([`Verdict`]): delivered, gone (410: disable the endpoint) or retry;
 //! - [`schedule`]: when the next attempt happens, with jitter and the receiver's `Retry-After`.
 //!
@@ -21,7 +22,7 @@ pub mod schedule;
 pub mod secret;
 pub mod sign;
 
-pub use attempt::{deliver, deliver_within, Attempt, Verdict};
+pub use attempt::{Attempt, NoRoots, Sender, Verdict};
 pub use guard::{check, check_with, Policy, Refused, Resolver, SystemResolver, Target};
 pub use schedule::{next_attempt_at, random_jitter, FAILING_DISABLE_AFTER, SCHEDULE};
 pub use secret::{new_secret, SealError, SealingKey, Secret, SecretError};

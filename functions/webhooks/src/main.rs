@@ -1,5 +1,5 @@
-//! Lambda entry point of `webhooks`: builds the table client and the sealing key once per cold
-//! start; an event from the bus's rule is delivered to the endpoints that hear it, the
+//! Lambda entry point of `webhooks`: builds the table client, the sealing key and the https
+//! roots once per cold start; an event from the bus's rule is delivered to the endpoints that hear it, the
 //! schedule's tick (every minute) sweeps the tries that are due.
 
 use invitations_core::adapters::DynamoStore;
@@ -10,7 +10,7 @@ use serde_json::Value;
 use sha2::Digest;
 use std::sync::Arc;
 use webhooks::run::{on_event, sweep, App};
-use webhooks::{Policy, SealingKey};
+use webhooks::{Policy, SealingKey, Sender};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -27,7 +27,7 @@ async fn main() -> Result<(), Error> {
         ))?),
         policy: Policy::default(),
         clock: ports::system_clock(),
-        timeout: webhooks::attempt::TIMEOUT,
+        sender: Sender::with_system_roots()?,
     };
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
         handle(&app, event.payload)

@@ -7,7 +7,7 @@
 //! claim to run out, and the sweep sends again with the same `webhook-id`, which the receiver
 //! uses to drop the repeat (at least once, as the convention says).
 
-use crate::{check, deliver_within, headers, next_attempt_at, random_jitter, Policy, SealingKey};
+use crate::{check, headers, next_attempt_at, random_jitter, Policy, SealingKey, Sender};
 use crate::{Secret, Verdict};
 use chrono::{DateTime, Duration, Utc};
 use invitations_core::domain::*;
@@ -26,7 +26,8 @@ pub struct App {
     pub key: Arc<SealingKey>,
     pub policy: Policy,
     pub clock: Clock,
-    pub timeout: std::time::Duration,
+    /// The roots https trusts and the time limit of one attempt.
+    pub sender: Sender,
 }
 
 /// What one run did, for the log and the tests.
@@ -151,8 +152,10 @@ async fn try_once(app: &App, message: &Message, ran: &mut Ran) -> Result<(), Sto
         ) {
             Err(e) => no_answer(now, format!("Could not sign the message: {e}")),
             Ok(headers) => {
-                let a =
-                    deliver_within(&target, &headers, message.body.as_bytes(), app.timeout).await;
+                let a = app
+                    .sender
+                    .deliver(&target, &headers, message.body.as_bytes())
+                    .await;
                 let verdict = a.verdict();
                 let attempt = DeliveryAttempt {
                     at: now,
@@ -218,7 +221,8 @@ async fn finish(
 }
 
 /// A success clears the endpoint's failing time; a 410 disables it; failing for 5 days
-/// disables it too.
+/// disables it too. A disabling queues a mail to the endpoint's owner in the same write (the
+/// mailer sends it from the table's stream), so neither happens without the other.
 async fn endpoint_follows(
     app: &App,
     endpoint: &Endpoint,
@@ -230,6 +234,7 @@ async fn endpoint_follows(
         Verdict::Delivered if endpoint.failing_since.is_some() => changed.failing_since = None,
         Verdict::Gone => {
             changed.enabled = false;
+            changed.owner_notice_queued = true;
             changed.disabled_reason = Some(format!(
                 "The receiver answered 410 Gone on {}: it asked not to be sent more.",
                 now.format("%Y-%m-%d")
@@ -243,6 +248,7 @@ async fn endpoint_follows(
                         .unwrap_or(Duration::days(5)) =>
             {
                 changed.enabled = false;
+                changed.owner_notice_queued = true;
                 changed.disabled_reason = Some(format!(
                     "Every delivery failed from {} to {}: disabled after 5 days.",
                     since.format("%Y-%m-%d"),

@@ -6,9 +6,7 @@ mod common;
 
 use common::{Receiver, Reply};
 use std::time::Duration;
-use webhooks::{
-    deliver, deliver_within, headers, new_secret, next_attempt_at, random_jitter, Verdict, SCHEDULE,
-};
+use webhooks::{headers, new_secret, next_attempt_at, random_jitter, Verdict, SCHEDULE};
 
 const BODY: &[u8] = br#"{"id":"evt_1","type":"enrolment.created","data":{}}"#;
 
@@ -41,7 +39,7 @@ async fn fails_three_times_then_delivered_once_more_with_the_same_id_and_body() 
         );
         now = at;
         let headers = headers(&secret, "evt_1", now.timestamp(), BODY).unwrap();
-        let attempt = deliver(&target, &headers, BODY).await;
+        let attempt = common::sender().deliver(&target, &headers, BODY).await;
         made += 1;
         verdicts.push(attempt.verdict());
         if attempt.verdict() == Verdict::Delivered {
@@ -79,7 +77,9 @@ async fn fails_three_times_then_delivered_once_more_with_the_same_id_and_body() 
 #[tokio::test]
 async fn a_410_is_gone() {
     let receiver = Receiver::start(vec![Reply::status(410)]).await;
-    let attempt = deliver(&receiver.target().await, &signed(1), BODY).await;
+    let attempt = common::sender()
+        .deliver(&receiver.target().await, &signed(1), BODY)
+        .await;
     assert_eq!(attempt.status, Some(410));
     assert_eq!(attempt.verdict(), Verdict::Gone);
     assert_eq!(attempt.response_start, "answer 410");
@@ -88,7 +88,9 @@ async fn a_410_is_gone() {
 #[tokio::test]
 async fn a_429_with_retry_after_waits_at_least_that_long() {
     let receiver = Receiver::start(vec![Reply::status(429).header("retry-after", "120")]).await;
-    let attempt = deliver(&receiver.target().await, &signed(1), BODY).await;
+    let attempt = common::sender()
+        .deliver(&receiver.target().await, &signed(1), BODY)
+        .await;
     assert_eq!(attempt.verdict(), Verdict::Retry);
     assert_eq!(attempt.retry_after, Some(Duration::from_secs(120)));
     let now = chrono::Utc::now();
@@ -104,7 +106,9 @@ async fn a_redirect_is_a_failure_and_is_not_followed() {
     let elsewhere = Receiver::start(vec![Reply::status(200)]).await;
     let receiver =
         Receiver::start(vec![Reply::status(302).header("location", elsewhere.url())]).await;
-    let attempt = deliver(&receiver.target().await, &signed(1), BODY).await;
+    let attempt = common::sender()
+        .deliver(&receiver.target().await, &signed(1), BODY)
+        .await;
     assert_eq!(attempt.status, Some(302));
     assert_eq!(attempt.verdict(), Verdict::Retry);
     assert!(attempt
@@ -119,7 +123,10 @@ async fn a_redirect_is_a_failure_and_is_not_followed() {
 async fn a_receiver_slower_than_the_timeout_is_an_attempt_with_an_error() {
     let receiver = Receiver::start(vec![Reply::status(200).after(Duration::from_secs(5))]).await;
     let timeout = Duration::from_secs(1);
-    let attempt = deliver_within(&receiver.target().await, &signed(1), BODY, timeout).await;
+    let attempt = common::sender()
+        .within(timeout)
+        .deliver(&receiver.target().await, &signed(1), BODY)
+        .await;
     assert_eq!(attempt.status, None);
     assert_eq!(attempt.verdict(), Verdict::Retry);
     assert!((1000..3000).contains(&attempt.duration_ms), "{attempt:?}");
@@ -136,7 +143,7 @@ async fn a_refused_connection_is_an_attempt_with_an_error() {
         .port();
     let url = format!("http://127.0.0.1:{port}/hook");
     let target = webhooks::check(&url, &common::LOCAL).await.unwrap();
-    let attempt = deliver(&target, &signed(1), BODY).await;
+    let attempt = common::sender().deliver(&target, &signed(1), BODY).await;
     assert_eq!(attempt.status, None);
     assert_eq!(attempt.verdict(), Verdict::Retry);
     let error = attempt.error.unwrap();
@@ -147,7 +154,9 @@ async fn a_refused_connection_is_an_attempt_with_an_error() {
 async fn only_the_start_of_a_long_answer_is_kept() {
     let long = "é".repeat(1000);
     let receiver = Receiver::start(vec![Reply::status(500).body(long)]).await;
-    let attempt = deliver(&receiver.target().await, &signed(1), BODY).await;
+    let attempt = common::sender()
+        .deliver(&receiver.target().await, &signed(1), BODY)
+        .await;
     assert_eq!(attempt.response_start.len(), 256, "128 two-byte characters");
     assert!(attempt.response_start.chars().all(|c| c == 'é'));
 }

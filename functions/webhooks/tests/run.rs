@@ -42,7 +42,7 @@ impl World {
                 allow_loopback_http: true,
             },
             clock,
-            timeout: std::time::Duration::from_secs(2),
+            sender: common::sender().within(std::time::Duration::from_secs(2)),
         };
         Self { env, app, now, key }
     }
@@ -75,6 +75,7 @@ impl World {
             created_by: UserId::parse("admin-a").unwrap(),
             created_at: now,
             failing_since: None,
+            owner_notice_queued: false,
             version: 1,
         };
         self.env.store.create_endpoint(&endpoint).await.unwrap();
@@ -188,6 +189,8 @@ async fn a_receiver_answering_410_disables_its_endpoint() {
         .unwrap();
     assert!(!after.enabled);
     assert!(after.disabled_reason.unwrap().contains("410 Gone"));
+    // Its owner's mail is queued in the same write (the mailer sends it: mailer/tests).
+    assert!(after.owner_notice_queued);
     // Disabled, it hears nothing more.
     on_event(&w.app, &w.event("c1", EventType::InvitationRevoked))
         .await

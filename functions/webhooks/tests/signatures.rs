@@ -6,7 +6,7 @@
 mod common;
 
 use common::{reference_verifies, Received, Receiver, Reply};
-use webhooks::{deliver, headers, new_secret, Secret, Verdict};
+use webhooks::{headers, new_secret, Secret, Verdict};
 
 /// Delivers one event signed with `secrets` and returns what the receiver got.
 async fn received_with(secrets: &[Secret]) -> Received {
@@ -14,7 +14,9 @@ async fn received_with(secrets: &[Secret]) -> Received {
     let body = br#"{"id":"evt_7f3a","type":"invitation.created","timestamp":"2025-05-01T09:00:00Z","data":{"contract_id":"c1","email":"ann@example.org"}}"#;
     let now = chrono::Utc::now().timestamp();
     let signed = headers(secrets, "evt_7f3a", now, body).unwrap();
-    let attempt = deliver(&receiver.target().await, &signed, body).await;
+    let attempt = common::sender()
+        .deliver(&receiver.target().await, &signed, body)
+        .await;
     assert_eq!(attempt.verdict(), Verdict::Delivered, "{attempt:?}");
     let got = receiver.received();
     assert_eq!(got.len(), 1);

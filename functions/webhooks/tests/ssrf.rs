@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
-use webhooks::{check, check_with, deliver, headers, new_secret, Policy, Refused, Resolver};
+use webhooks::{check, check_with, headers, new_secret, Policy, Refused, Resolver};
 
 const AWS: Policy = Policy {
     allow_loopback_http: false,
@@ -135,7 +135,7 @@ async fn a_delivery_connects_only_to_the_checked_address() {
     assert_eq!(target.addresses(), [checked.addr]);
     let body = br#"{"id":"evt_1"}"#;
     let signed = headers(&[new_secret()], "evt_1", 1, body).unwrap();
-    let attempt = deliver(&target, &signed, body).await;
+    let attempt = common::sender().deliver(&target, &signed, body).await;
     assert_eq!(attempt.status, Some(200), "{attempt:?}");
     assert_eq!(checked.received().len(), 1);
     assert!(

@@ -93,7 +93,7 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
     let filters = s["FilterCriteria"]["Filters"]
         .as_array()
         .expect("a stream filter");
-    assert_eq!(filters.len(), 2);
+    assert_eq!(filters.len(), 3);
     let pattern = |i: usize| -> Value {
         serde_json::from_str(filters[i]["Pattern"].as_str().expect("a pattern")).expect("JSON")
     };
@@ -108,6 +108,12 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
         json!({"type": {"S": ["test_mail"]}, "delivery": {"S": ["queued"]}})
     );
     assert_eq!(pattern(1)["eventName"], json!(["INSERT"]));
+    // The deliveries disabled a webhook endpoint: the mail to its owner, queued.
+    assert_eq!(
+        pattern(2)["dynamodb"]["NewImage"],
+        json!({"type": {"S": ["webhook_endpoint"]}, "owner_notice": {"S": ["queued"]}})
+    );
+    assert_eq!(pattern(2)["eventName"], json!(["MODIFY"]));
     assert!(s["MaximumRetryAttempts"].is_u64());
     let queue = s["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
         .as_str()

@@ -219,6 +219,7 @@ async fn add(
         created_by: call.caller.user_id.clone(),
         created_at: now,
         failing_since: None,
+        owner_notice_queued: false,
         version: 1,
     };
     hooks.store.create_endpoint(&endpoint).await?;
@@ -270,6 +271,8 @@ async fn set_enabled(
         let who = names_of(app, [&call.caller.user_id]).await?;
         endpoint.enabled = enabled;
         endpoint.failing_since = None;
+        // An admin acted: a mail about the deliveries' disabling not sent yet is moot.
+        endpoint.owner_notice_queued = false;
         endpoint.disabled_reason = (!enabled).then(|| {
             format!(
                 "Disabled by {} on {}.",

@@ -15,6 +15,13 @@ pub trait WebhookStore: Send + Sync {
     /// Replaces the endpoint as it was read (`endpoint.version` is the version read; it is
     /// written as the next). False when it changed meanwhile (read again and redo).
     async fn save_endpoint(&self, endpoint: &Endpoint) -> Result<bool, StoreError>;
+    /// Takes the queued mail to an endpoint's owner about its disabling (`queued -> sent`,
+    /// bumping the version so a save from an older read fails): false when there is none
+    /// queued (sent already, or a duplicate stream record).
+    async fn claim_owner_notice(&self, endpoint: &EndpointId) -> Result<bool, StoreError>;
+    /// Gives a claimed notice back (`sent -> queued`) after the mail service failed, for the
+    /// stream's next delivery of the record.
+    async fn release_owner_notice(&self, endpoint: &EndpointId) -> Result<bool, StoreError>;
     /// The endpoints of a scope, oldest first.
     async fn endpoints(&self, scope: &EndpointScope) -> Result<Vec<Endpoint>, StoreError>;
     /// Keeps a message, once: false when this event was already kept for this endpoint.

@@ -23,6 +23,7 @@ fn endpoint(scope: EndpointScope) -> Endpoint {
         created_by: UserId::parse("admin-a").unwrap(),
         created_at: Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap(),
         failing_since: None,
+        owner_notice_queued: false,
         version: 1,
     }
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use webhooks::{check, Policy, Secret, Target};
+use webhooks::{check, Policy, Secret, Sender, Target};
 
 /// One scripted answer.
 #[derive(Clone, Debug)]
@@ -65,6 +65,7 @@ struct Inner {
 pub struct Receiver {
     pub addr: SocketAddr,
     inner: Arc<Mutex<Inner>>,
+    scheme: &'static str,
 }
 
 impl Receiver {
@@ -85,12 +86,46 @@ impl Receiver {
         }));
         let app = Router::new().fallback(receive).with_state(inner.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Ok(Receiver { addr, inner })
+        Ok(Receiver {
+            addr,
+            inner,
+            scheme: "http",
+        })
     }
 
-    /// `http://127.0.0.1:<port>/hook`.
+    /// A receiver on 127.0.0.1 over https, with a certificate for `localhost` issued by a
+    /// certificate authority made for it; the authority is returned, to be trusted or not.
+    pub async fn start_https(script: Vec<Reply>) -> (Receiver, rustls::RootCertStore) {
+        let (server, authority) = tls::server_for_localhost();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let inner = Arc::new(Mutex::new(Inner {
+            script,
+            ..Inner::default()
+        }));
+        let app = Router::new().fallback(receive).with_state(inner.clone());
+        let listener = tls::Listener::new(listener, server);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let receiver = Receiver {
+            addr,
+            inner,
+            scheme: "https",
+        };
+        (receiver, authority)
+    }
+
+    /// The handshakes that failed on an https receiver (a client that did not trust it).
+    pub fn refused_handshakes(&self) -> usize {
+        tls::REFUSED.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// `http://127.0.0.1:<port>/hook`, or `https://localhost:<port>/hook` (the name its
+    /// certificate is for).
     pub fn url(&self) -> String {
-        format!("http://{}/hook", self.addr)
+        match self.scheme {
+            "https" => format!("https://localhost:{}/hook", self.addr.port()),
+            _ => format!("http://{}/hook", self.addr),
+        }
     }
 
     /// The target for this receiver, checked under the local stack's policy.
@@ -101,6 +136,11 @@ impl Receiver {
     pub fn received(&self) -> Vec<Received> {
         self.inner.lock().unwrap().received.clone()
     }
+}
+
+/// What the function builds at its cold start: the system's roots, the convention's 15 s.
+pub fn sender() -> Sender {
+    Sender::with_system_roots().expect("this machine has root certificates")
 }
 
 /// The local stack's policy: plain http to loopback allowed.
@@ -181,4 +221,86 @@ pub fn reference_verifies(secret: &Secret, got: &Received) -> bool {
         "the verifier itself failed: {stderr}"
     );
     out.status.success()
+}
+
+// ---- https: a certificate authority of the test's own, and a listener that speaks TLS ----
+
+mod tls {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
+    use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio_rustls::server::TlsStream;
+    use tokio_rustls::TlsAcceptor;
+
+    /// Handshakes refused by any https receiver of this test binary.
+    pub static REFUSED: AtomicUsize = AtomicUsize::new(0);
+
+    fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+        Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+    }
+
+    /// A server config for `localhost`, and the roots that trust it.
+    pub fn server_for_localhost() -> (Arc<rustls::ServerConfig>, rustls::RootCertStore) {
+        let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let authority = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let leaf = CertificateParams::new(vec!["localhost".to_owned()])
+            .unwrap()
+            .signed_by(&key, &authority)
+            .unwrap();
+        let server = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![leaf.der().clone()],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            )
+            .unwrap();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(authority.der().clone()).unwrap();
+        (Arc::new(server), roots)
+    }
+
+    /// Accepts TCP connections and completes the TLS handshake before axum sees them; a
+    /// refused handshake is counted and the next connection awaited.
+    pub struct Listener {
+        tcp: TcpListener,
+        acceptor: TlsAcceptor,
+    }
+
+    impl Listener {
+        pub fn new(tcp: TcpListener, config: Arc<rustls::ServerConfig>) -> Self {
+            Listener {
+                tcp,
+                acceptor: TlsAcceptor::from(config),
+            }
+        }
+    }
+
+    impl axum::serve::Listener for Listener {
+        type Io = TlsStream<TcpStream>;
+        type Addr = std::net::SocketAddr;
+
+        async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+            loop {
+                let Ok((stream, addr)) = self.tcp.accept().await else {
+                    continue;
+                };
+                match self.acceptor.accept(stream).await {
+                    Ok(tls) => return (tls, addr),
+                    Err(_) => {
+                        REFUSED.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            }
+        }
+
+        fn local_addr(&self) -> std::io::Result<Self::Addr> {
+            self.tcp.local_addr()
+        }
+    }
 }

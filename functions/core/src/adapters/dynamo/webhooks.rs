@@ -24,6 +24,9 @@ use std::collections::HashMap;
 const ENDPOINT_SK: &str = "ENDPOINT";
 const MSG_PREFIX: &str = "MSG#";
 const DUE_GSI1PK: &str = "WEBHOOKDUE";
+/// `owner_notice` while the mail about a disabling waits for the mailer, then `sent`.
+pub const OWNER_NOTICE_QUEUED: &str = "queued";
+const OWNER_NOTICE_SENT: &str = "sent";
 
 pub fn webhook_pk(id: &EndpointId) -> String {
     format!("WEBHOOK#{id}")
@@ -112,6 +115,9 @@ fn endpoint_item(e: &Endpoint, version: u64) -> Item {
     if let Some(why) = &e.disabled_reason {
         item.insert("disabled_reason".into(), s(why));
     }
+    if e.owner_notice_queued {
+        item.insert("owner_notice".into(), s(OWNER_NOTICE_QUEUED));
+    }
     if let Some(since) = e.failing_since {
         item.insert("failing_since".into(), ms(since));
     }
@@ -154,6 +160,7 @@ fn endpoint_from(item: &Item) -> Result<Endpoint, CorruptItem> {
         created_by: r.id("created_by", UserId::parse)?,
         created_at: r.time("created_at")?,
         failing_since: r.opt_time("failing_since")?,
+        owner_notice_queued: r.opt_s("owner_notice") == Some(OWNER_NOTICE_QUEUED),
         version: r.n("version")?,
     })
 }
@@ -251,6 +258,16 @@ impl WebhookStore for DynamoStore {
             .send()
             .await;
         written(result)
+    }
+
+    async fn claim_owner_notice(&self, endpoint: &EndpointId) -> Result<bool, StoreError> {
+        self.move_owner_notice(endpoint, OWNER_NOTICE_QUEUED, OWNER_NOTICE_SENT)
+            .await
+    }
+
+    async fn release_owner_notice(&self, endpoint: &EndpointId) -> Result<bool, StoreError> {
+        self.move_owner_notice(endpoint, OWNER_NOTICE_SENT, OWNER_NOTICE_QUEUED)
+            .await
     }
 
     async fn endpoints(&self, scope: &EndpointScope) -> Result<Vec<Endpoint>, StoreError> {
@@ -508,5 +525,30 @@ impl WebhookStore for DynamoStore {
             ));
         }
         Ok(due)
+    }
+}
+
+impl DynamoStore {
+    /// `owner_notice` from one state to the other, conditional on the first.
+    async fn move_owner_notice(
+        &self,
+        endpoint: &EndpointId,
+        from: &str,
+        to: &str,
+    ) -> Result<bool, StoreError> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .key("pk", s(webhook_pk(endpoint)))
+            .key("sk", s(ENDPOINT_SK))
+            .update_expression("SET owner_notice = :to, version = version + :one")
+            .condition_expression("owner_notice = :from")
+            .expression_attribute_values(":from", s(from))
+            .expression_attribute_values(":to", s(to))
+            .expression_attribute_values(":one", n(1u64))
+            .send()
+            .await;
+        written(result)
     }
 }
