@@ -258,6 +258,9 @@ routes! {
     /// Every failed message since a time, again.
     REPLAY_WEBHOOK = admin "POST" "/webhooks/{endpointId}/replay" by "webhook-endpoints"
         takes WebhookReplay answers WebhookQueued;
+    /// One message again, delivered or failed (the same id), from the start of the schedule.
+    REPLAY_WEBHOOK_MESSAGE = admin "POST" "/webhooks/{endpointId}/messages/{messageId}/replay"
+        by "webhook-endpoints" answers WebhookMessage;
 
     // The student's pages (`enrol`), public.
     /// `?token=`.

@@ -78,6 +78,8 @@ pub struct WebhookAttempt {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WebhookMessage {
+    /// The message's id, for sending it alone again (`.../messages/{id}/replay`).
+    pub id: String,
     /// The event's id: `webhook-id` on every attempt.
     pub event_id: String,
     pub event_type: String,

@@ -78,4 +78,19 @@ impl Api {
         self.call(&routes::REPLAY_WEBHOOK, &[endpoint_id], "", Some(&body))
             .await
     }
+
+    /// Sends one message again (delivered or failed), with the same event id.
+    pub async fn replay_webhook_message(
+        &self,
+        endpoint_id: &str,
+        message_id: &str,
+    ) -> Result<WebhookMessage, ApiError> {
+        self.call(
+            &routes::REPLAY_WEBHOOK_MESSAGE,
+            &[endpoint_id, message_id],
+            "",
+            None,
+        )
+        .await
+    }
 }

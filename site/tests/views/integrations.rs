@@ -426,6 +426,7 @@ fn message(
     attempts: Vec<WebhookAttempt>,
 ) -> WebhookMessage {
     WebhookMessage {
+        id: format!("1772445600000.{id}"),
         event_id: id.into(),
         event_type: kind.into(),
         created_at: "2026-03-02T10:00:00Z".into(),
@@ -566,8 +567,47 @@ fn deliveries_show_each_attempt_page_on_and_replay() {
         text(&html).contains("3 failed deliveries are sent again: they arrive within a minute.")
     );
 
+    // Send again: on the delivered and the failed, not on the pending; the row shows it
+    // pending after, and the outcome names the event.
+    let again: Vec<&str> = html.matches("aria-label=\"Send again: ").collect();
+    assert_eq!(again.len(), 2, "evt_1 and evt_0, not the pending evt_2");
+    assert!(!html.contains("Send again: evt_2"));
+    let one = Command::ReplayOne("ep_lms".into(), "1772445600000.evt_0".into());
+    let working = replayed.reduce(A::Started(one.clone()));
+    let html = page(working.as_ref().clone());
+    assert!(
+        tag(&html, "resend-ep_lms-evt_0").contains("disabled"),
+        "one at a time"
+    );
+    let pending_again = message(
+        "evt_0",
+        "invitation.created",
+        WebhookMessageState::Pending,
+        vec![],
+    );
+    let resent = working.reduce(A::finished(
+        scope(),
+        one.clone(),
+        Ok(Answer::Message(pending_again)),
+    ));
+    let html = page(resent.as_ref().clone());
+    assert!(text(&html).contains("evt_0 is sent again: it arrives within a minute."));
+    assert!(!html.contains("Send again: evt_0"), "pending now: {html}");
+    let refused = resent.clone().reduce(A::finished(
+        scope(),
+        one,
+        Err(problem(
+            409,
+            "webhook_message_pending",
+            "This message is waiting for its next try already; it is sent then.",
+        )),
+    ));
+    assert!(text(&page(refused.as_ref().clone())).contains(
+        "Could not send it again. This message is waiting for its next try already; it is sent then."
+    ));
+
     // Closed: gone, and the button says so.
-    let closed = replayed.reduce(A::Close("ep_lms".into()));
+    let closed = resent.reduce(A::Close("ep_lms".into()));
     let html = page(closed.as_ref().clone());
     assert!(!html.contains("deliveries-panel-ep_lms"));
     assert!(tag(&html, "deliveries-ep_lms").contains("aria-expanded=\"false\""));

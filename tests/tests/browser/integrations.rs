@@ -95,6 +95,31 @@ pub async fn add_an_endpoint_and_send_a_test(page: &Page, stack: &Stack) {
         "the test webhook verifies with the secret the page showed"
     );
 
+    // Delivered, it can be sent again alone (a receiver that lost it), with the same id.
+    page.click(&format!("deliveries-{endpoint_id}")).await; // closes the panel
+    page.click(&format!("deliveries-{endpoint_id}")).await; // opens it on the fresh list
+    page.text_with(&format!("#messages-{endpoint_id}"), "Delivered")
+        .await;
+    page.click(&format!("resend-{endpoint_id}-{}", got.webhook_id))
+        .await;
+    page.text_with(&format!("#resent-{endpoint_id}"), "is sent again")
+        .await;
+    page.audit("integrations, a delivery sent again").await;
+    page.until(
+        "the same event at the receiver a second time",
+        crate::helpers::WAIT,
+        async || {
+            let same = stack
+                .webhook_receiver
+                .received()
+                .into_iter()
+                .filter(|w| w.webhook_id == got.webhook_id)
+                .count();
+            (same >= 2).then_some(())
+        },
+    )
+    .await;
+
     // The secret was shown once: the tab opened again lists the endpoint, without it.
     page.click("tab-invitations").await;
     page.id("add-invitations").await;

@@ -10,6 +10,7 @@ use crate::{accept, App, Call, Webhooks};
 use chrono::{DateTime, Utc};
 use invitations_core::domain::*;
 use invitations_core::http::{self, respond_with, Problem};
+use invitations_core::ports::MessageKey;
 use invitations_core::to_wire::timestamp;
 use invitations_wire::events::EventType;
 use invitations_wire::{self as wire, routes};
@@ -50,6 +51,7 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
             routes::TEST_WEBHOOK => test(app, hooks, &call).await,
             routes::WEBHOOK_MESSAGES => messages(app, hooks, &call).await,
             routes::REPLAY_WEBHOOK => replay(app, hooks, &call).await,
+            routes::REPLAY_WEBHOOK_MESSAGE => replay_one(app, hooks, &call).await,
             _ => Err(not_served(call.route)),
         }
     })
@@ -322,8 +324,23 @@ async fn test(app: &App, hooks: &Webhooks, call: &Call<'_>) -> Result<Response<B
     ))
 }
 
+/// A message's id on the wire: its key, `<created ms>.<event id>`.
+fn message_id(m: &Message) -> String {
+    format!("{}.{}", m.created_at.timestamp_millis(), m.event_id)
+}
+
+fn message_key(id: &str) -> Option<MessageKey> {
+    let (ms, event_id) = id.split_once('.')?;
+    let at = DateTime::from_timestamp_millis(ms.parse().ok()?)?;
+    (!event_id.is_empty()).then(|| MessageKey {
+        at,
+        event_id: event_id.to_owned(),
+    })
+}
+
 fn message_view(m: &Message) -> wire::WebhookMessage {
     wire::WebhookMessage {
+        id: message_id(m),
         event_id: m.event_id.clone(),
         event_type: m.event_type.clone(),
         created_at: timestamp(m.created_at),
@@ -399,4 +416,44 @@ async fn replay(app: &App, hooks: &Webhooks, call: &Call<'_>) -> Result<Response
         StatusCode::ACCEPTED,
         &wire::WebhookQueued { queued },
     ))
+}
+
+/// One message again from the start of the schedule, with the same id: a failed one, or a
+/// delivered one its receiver lost.
+async fn replay_one(
+    app: &App,
+    hooks: &Webhooks,
+    call: &Call<'_>,
+) -> Result<Response<Body>, Problem> {
+    let endpoint = endpoint_of(app, hooks, call).await?;
+    let not_found = || {
+        Problem::not_found(
+            "webhook_message_not_found",
+            "This endpoint has no such message.",
+        )
+    };
+    let key = message_key(call.param("messageId")).ok_or_else(not_found)?;
+    let message = hooks
+        .store
+        .get_message(&endpoint.id, &key)
+        .await?
+        .ok_or_else(not_found)?;
+    if message.state == MessageState::Pending {
+        return Err(Problem::conflict(
+            "webhook_message_pending",
+            "This message is waiting for its next try already; it is sent then.",
+        ));
+    }
+    if !hooks.store.requeue_message(&message, (app.clock)()).await? {
+        return Err(Problem::conflict(
+            "webhook_message_changed",
+            "This message changed while it was being queued again; look at it again.",
+        ));
+    }
+    let queued = hooks
+        .store
+        .get_message(&endpoint.id, &key)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(http::json(StatusCode::ACCEPTED, &message_view(&queued)))
 }

@@ -225,3 +225,97 @@ async fn disable_says_who_and_a_test_event_is_queued_for_the_endpoint() {
         .await;
     assert_eq!(missing.refusal(), (404, "webhook_not_found"));
 }
+
+/// The endpoint's newest message, as the Deliveries list shows it.
+async fn first_message(w: &World, endpoint: &str) -> Value {
+    let path = format!("/webhooks/{endpoint}/messages");
+    w.call("GET", &path, None, &ADMIN_A).await.1["messages"][0].clone()
+}
+
+/// The deliveries' record of a failed try, as the webhooks function writes it.
+async fn fail_every_message(w: &World, endpoint: &str) {
+    use invitations_core::domain::{DeliveryAttempt, EndpointId, Message, MessageState};
+    use invitations_core::ports::WebhookStore;
+    let id = EndpointId::parse(endpoint).unwrap();
+    let (messages, _) = w.env.store.messages(&id, None, 10).await.unwrap();
+    let now = chrono::Utc::now();
+    for m in messages {
+        let until = now + chrono::Duration::seconds(60);
+        assert!(w.env.store.claim_message(&m, until).await.unwrap());
+        let claimed = Message {
+            next_attempt_at: Some(until),
+            ..m
+        };
+        let attempt = DeliveryAttempt {
+            at: now,
+            status: Some(500),
+            duration_ms: 12,
+            response_start: "down".into(),
+            error: None,
+        };
+        let recorded = w
+            .env
+            .store
+            .record_attempt(&claimed, &attempt, MessageState::Failed, None)
+            .await
+            .unwrap();
+        assert!(recorded);
+    }
+}
+
+#[tokio::test]
+async fn one_message_is_sent_again_by_its_endpoints_managers_with_the_same_event_id() {
+    let w = World::new().await;
+    let (id, _) = add(&w, "/contracts/A/webhooks", &ADMIN_A).await;
+    w.call("POST", &format!("/webhooks/{id}/test"), None, &ADMIN_A)
+        .await;
+    let message = first_message(&w, &id).await;
+    let replay = format!(
+        "/webhooks/{id}/messages/{}/replay",
+        message["id"].as_str().unwrap()
+    );
+    // Waiting for its first try: nothing to send again yet.
+    let pending = w.call("POST", &replay, None, &ADMIN_A).await;
+    assert_eq!(pending.refusal(), (409, "webhook_message_pending"));
+
+    fail_every_message(&w, &id).await;
+    assert_eq!(first_message(&w, &id).await["state"], "failed");
+    let other = w.call("POST", &replay, None, &ADMIN_B).await;
+    assert_eq!(other.refusal().0, 403);
+    let unknown = w
+        .call(
+            "POST",
+            &format!("/webhooks/{id}/messages/1795694400000.evt_nope/replay"),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(unknown.refusal(), (404, "webhook_message_not_found"));
+    let garbled = w
+        .call(
+            "POST",
+            &format!("/webhooks/{id}/messages/not-an-id/replay"),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(garbled.refusal(), (404, "webhook_message_not_found"));
+
+    let (status, again) = w.call("POST", &replay, None, &SYSADMIN).await;
+    assert_eq!(status, 202, "{again}");
+    assert_eq!(again["state"], "pending");
+    assert_eq!(
+        again["event_id"], message["event_id"],
+        "the same webhook-id"
+    );
+    assert_eq!(again["id"], message["id"]);
+    assert!(again["next_attempt_at"].is_string());
+    assert_eq!(
+        again["attempts"].as_array().unwrap().len(),
+        1,
+        "the history stays"
+    );
+    // Pending again: a second click changes nothing.
+    let twice = w.call("POST", &replay, None, &ADMIN_A).await;
+    assert_eq!(twice.refusal(), (409, "webhook_message_pending"));
+}

@@ -32,7 +32,12 @@ pub fn deliveries_panel(
                 Some(Ok(list)) if list.is_empty() => html! {
                     <p class="empty" id={format!("no-deliveries-{id}")}>{"Nothing has been sent to this endpoint yet."}</p>
                 },
-                Some(Ok(list)) => messages_table(&id, list),
+                Some(Ok(list)) => messages_table(&id, list, d, run),
+            }}
+            {match &d.resent {
+                Request::Done(event) => html! { <Outcome text={format!("{event} is sent again: it arrives within a minute.")} id={format!("resent-{id}")} /> },
+                Request::Failed(e) => html! { <Outcome text={format!("Could not send it again. {e}")} id={format!("resent-{id}")} failed=true /> },
+                _ => html! {},
             }}
             if d.next_cursor.is_some() {
                 <p class="more">
@@ -49,7 +54,21 @@ pub fn deliveries_panel(
     }
 }
 
-fn messages_table(id: &str, list: &[WebhookMessage]) -> Html {
+fn messages_table(
+    id: &str,
+    list: &[WebhookMessage],
+    d: &Deliveries,
+    run: &Callback<Command>,
+) -> Html {
+    let working = d.resent == Request::Working;
+    let again = |m: &WebhookMessage| {
+        let (run, command) = (run.clone(), Command::ReplayOne(id.to_owned(), m.id.clone()));
+        let onclick = Callback::from(move |_: MouseEvent| run.emit(command.clone()));
+        html! {
+            <button type="button" class="link" id={format!("resend-{id}-{}", m.event_id)} disabled={working} {onclick}
+                aria-label={format!("Send again: {}", m.event_id)}>{"Send again"}</button>
+        }
+    };
     html! {
         <table class="cards messages" id={format!("messages-{id}")}>
             <thead>
@@ -71,6 +90,9 @@ fn messages_table(id: &str, list: &[WebhookMessage]) -> Html {
                             <span class="message-state">{state_label(m.state)}</span>
                             if let Some(next) = &m.next_attempt_at {
                                 <span class="note">{"Next try "}{format::date_time(next)}</span>
+                            }
+                            if m.state != WebhookMessageState::Pending {
+                                {again(m)}
                             }
                         </td>
                         <td data-label="Attempts">{attempts(m)}</td>

@@ -69,6 +69,8 @@ pub enum Command {
     Messages(String, Option<String>),
     /// The failed deliveries since a time (UTC, RFC 3339), sent again.
     Replay(String, String),
+    /// One message (endpoint, message id) sent again.
+    ReplayOne(String, String),
 }
 
 /// What the API answered.
@@ -79,6 +81,7 @@ pub enum Answer {
     Endpoint(WebhookEndpoint),
     Queued(u64),
     Messages(WebhookMessageList),
+    Message(WebhookMessage),
 }
 
 impl Command {
@@ -98,6 +101,9 @@ impl Command {
             }
             Self::Replay(id, since) => {
                 Answer::Queued(api.replay_webhook(&id, &since).await?.queued)
+            }
+            Self::ReplayOne(id, message) => {
+                Answer::Message(api.replay_webhook_message(&id, &message).await?)
             }
         })
     }
@@ -136,6 +142,8 @@ pub struct Deliveries {
     pub since: String,
     /// Done: how many were queued again.
     pub replay: Request<u64>,
+    /// Send again of one message: done with its event id.
+    pub resent: Request<String>,
 }
 
 /// The Add an endpoint form.
@@ -292,6 +300,16 @@ impl IntegrationsState {
                     d.replay = Request::Done(n);
                 }
             }
+            (Command::ReplayOne(id, _), Ok(Answer::Message(m))) => {
+                if let Some(d) = self.panel(&id) {
+                    d.resent = Request::Done(m.event_id.clone());
+                    if let Some(Ok(list)) = &mut d.messages {
+                        list.iter_mut()
+                            .filter(|o| o.id == m.id)
+                            .for_each(|o| *o = m.clone());
+                    }
+                }
+            }
             (_, Ok(_)) => {}
             (Command::Load, Err(e)) => self.endpoints = Some(Err(e)),
             (Command::Add(_), Err(e)) => {
@@ -312,6 +330,11 @@ impl IntegrationsState {
             (Command::Replay(id, _), Err(e)) => {
                 if let Some(d) = self.panel(&id) {
                     d.replay = Request::Failed(e);
+                }
+            }
+            (Command::ReplayOne(id, _), Err(e)) => {
+                if let Some(d) = self.panel(&id) {
+                    d.resent = Request::Failed(e);
                 }
             }
         }
@@ -395,6 +418,11 @@ impl Reducible for IntegrationsState {
                 Command::Replay(id, _) => {
                     if let Some(d) = s.panel(&id) {
                         d.replay = Request::Working;
+                    }
+                }
+                Command::ReplayOne(id, _) => {
+                    if let Some(d) = s.panel(&id) {
+                        d.resent = Request::Working;
                     }
                 }
             },
