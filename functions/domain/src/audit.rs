@@ -1,6 +1,6 @@
 //! Audit records: who did what, to whom, when. Written in the same transaction as the change.
 
-use super::ids::{InvitationId, UserId};
+use super::ids::{ActivityId, InvitationId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,9 @@ pub struct AuditRecord {
     /// What happened, in words, where the action alone does not say (a mail report's kind and
     /// reason).
     pub detail: Option<String>,
+    /// The invitation's activities, for a record about one (its event carries them); empty
+    /// otherwise.
+    pub activities: Vec<ActivityId>,
 }
 
 impl AuditRecord {
@@ -69,6 +72,7 @@ impl AuditRecord {
             subjects: vec![invitation.email.identity().to_owned()],
             invitation_id: Some(invitation.id.clone()),
             detail: None,
+            activities: invitation.activities.clone(),
         }
     }
 

@@ -25,10 +25,10 @@ pub fn event_of(record: &EventRecord) -> Result<Option<ProductEvent>, CorruptIte
         // add); a revoke later copies it into the history under `#invite`, which is no event.
         ("INSERT" | "MODIFY", "invitation") => {
             let old: Item = record.change.old_image.clone().into();
-            invited(&new, (!old.is_empty()).then_some(&old))
+            invited(record, &new, (!old.is_empty()).then_some(&old))
         }
         ("INSERT", "history") if sk_of(&new).ends_with("#invite") => Ok(None),
-        ("INSERT", "history") => Ok(invitation_event(&new, &audit_from(&new)?)),
+        ("INSERT", "history") => Ok(invitation_event(record, &new, &audit_from(&new)?)),
         ("INSERT", "audit") if !new.contains_key("about_invitation") => {
             Ok(contract_event(&new, &audit_from(&new)?))
         }
@@ -111,7 +111,20 @@ fn invitation_type(record: &AuditRecord) -> Option<EventType> {
     })
 }
 
-fn invitation_event(item: &Item, record: &AuditRecord) -> Option<ProductEvent> {
+/// The stream record's sequence number: the order of the contract's changes.
+fn sequence_of(record: &EventRecord) -> String {
+    record.change.sequence_number.clone().unwrap_or_default()
+}
+
+fn ids<T: ToString>(ids: &[T]) -> Vec<String> {
+    ids.iter().map(ToString::to_string).collect()
+}
+
+fn invitation_event(
+    stream: &EventRecord,
+    item: &Item,
+    record: &AuditRecord,
+) -> Option<ProductEvent> {
     let kind = invitation_type(record)?;
     let invitation_id = record.invitation_id.as_ref()?;
     // A correction's subjects are the old address, then the new one.
@@ -127,6 +140,8 @@ fn invitation_event(item: &Item, record: &AuditRecord) -> Option<ProductEvent> {
             email,
             actor_id: record.actor.as_ref().map(ToString::to_string),
             detail,
+            activities: ids(&record.activities),
+            sequence: sequence_of(stream),
         }),
     })
 }
@@ -174,7 +189,11 @@ fn contract_event(item: &Item, record: &AuditRecord) -> Option<ProductEvent> {
 /// `invitation.created`: an invitation item written pending where there was none, or where it
 /// was revoked (a re-invite). The id names the invite's time, which the item keeps until the
 /// next invite, so a redelivery is the same event.
-fn invited(new: &Item, old: Option<&Item>) -> Result<Option<ProductEvent>, CorruptItem> {
+fn invited(
+    stream: &EventRecord,
+    new: &Item,
+    old: Option<&Item>,
+) -> Result<Option<ProductEvent>, CorruptItem> {
     let now = invitation_from(new)?;
     let before = old.map(invitation_from).transpose()?;
     let reinvited = match before.map(|b| b.status) {
@@ -198,6 +217,8 @@ fn invited(new: &Item, old: Option<&Item>) -> Result<Option<ProductEvent>, Corru
             email: now.email.identity().to_owned(),
             actor_id: Some(now.invited_by.to_string()),
             detail: reinvited.then(|| "invited again after a revoke".to_owned()),
+            activities: ids(&now.activities),
+            sequence: sequence_of(stream),
         }),
     }))
 }

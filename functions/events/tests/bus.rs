@@ -236,8 +236,35 @@ async fn each_change_is_one_event_on_the_bus_however_often_the_stream_delivers_i
                 EventType::EnrolmentCreated => assert!(i.actor_id.is_some()),
                 _ => {}
             }
+            // The invitation's activities, and the order of the change.
+            let invited = if i.email == env.email("ann") {
+                &ann
+            } else {
+                &bob
+            };
+            let activities: Vec<String> =
+                invited.activities.iter().map(|a| a.to_string()).collect();
+            assert!(!activities.is_empty());
+            assert_eq!(i.activities, activities, "{e:?}");
+            assert!(
+                !i.sequence.is_empty() && i.sequence.bytes().all(|b| b.is_ascii_digit()),
+                "{e:?}"
+            );
         }
     }
+    // A consumer orders an invitation's events by their sequence: the enrolment after the invite.
+    let sequence_of = |kind: EventType| -> u128 {
+        by_id
+            .values()
+            .find_map(|e| match &e.data {
+                EventData::Invitation(i) if e.kind == kind && i.email == env.email("ann") => {
+                    Some(i.sequence.parse().unwrap())
+                }
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert!(sequence_of(EventType::InvitationCreated) < sequence_of(EventType::EnrolmentCreated));
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@
 use crate::{check, headers, next_attempt_at, random_jitter, Policy, SealingKey, Sender};
 use crate::{Secret, Verdict};
 use chrono::{DateTime, Duration, Utc};
+use futures::stream::{self, StreamExt};
 use invitations_core::domain::*;
 use invitations_core::ports::{Clock, MessageKey, StoreError, WebhookStore};
 use invitations_wire::events::{EventData, ProductEvent};
@@ -18,8 +19,14 @@ use std::sync::Arc;
 /// How long a claimed try may take before the sweep may take it over (the 15 s request and
 /// the records around it, with room).
 const CLAIM: Duration = Duration::seconds(60);
-/// Tries one sweep makes at most.
-pub const SWEEP_AT_MOST: usize = 200;
+/// Due tries a sweep reads at a time (one query of the due index).
+pub const SWEEP_PAGE: usize = 200;
+/// Tries in flight at once: each waits mostly on its receiver (up to 15 s), so one slow
+/// receiver does not hold up the rest of a backlog.
+pub const SWEEP_CONCURRENCY: usize = 16;
+/// A sweep takes no new page after this long: the schedule starts the next one a minute after
+/// (the function's timeout is 5 minutes, and overlapping sweeps only meet each other's claims).
+pub const SWEEP_FOR: std::time::Duration = std::time::Duration::from_secs(50);
 
 pub struct App {
     pub store: Arc<dyn WebhookStore>,
@@ -37,6 +44,15 @@ pub struct Ran {
     pub delivered: usize,
     pub retrying: usize,
     pub failed: usize,
+}
+
+impl Ran {
+    fn add(&mut self, other: &Ran) {
+        self.kept += other.kept;
+        self.delivered += other.delivered;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+    }
 }
 
 /// The contract an event is about, if any.
@@ -85,17 +101,36 @@ pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, StoreError
     Ok(ran)
 }
 
-/// The sweep: every message whose try is due.
+/// The sweep: every message whose try is due, a page at a time, [`SWEEP_CONCURRENCY`] tries
+/// at once, until none is due or [`SWEEP_FOR`] has passed.
 pub async fn sweep(app: &App) -> Result<Ran, StoreError> {
+    let started = std::time::Instant::now();
     let mut ran = Ran::default();
-    for (endpoint, key) in app.store.due_messages((app.clock)(), SWEEP_AT_MOST).await? {
-        if let Some(message) = app.store.get_message(&endpoint, &key).await? {
-            if message.state == MessageState::Pending {
-                try_once(app, &message, &mut ran).await?;
-            }
+    loop {
+        let due = app.store.due_messages((app.clock)(), SWEEP_PAGE).await?;
+        let full_page = due.len() == SWEEP_PAGE;
+        let tries: Vec<Result<Ran, StoreError>> = stream::iter(due)
+            .map(|(endpoint, key)| async move {
+                let mut ran = Ran::default();
+                if let Some(message) = app.store.get_message(&endpoint, &key).await? {
+                    if message.state == MessageState::Pending {
+                        try_once(app, &message, &mut ran).await?;
+                    }
+                }
+                Ok(ran)
+            })
+            .buffer_unordered(SWEEP_CONCURRENCY)
+            .collect()
+            .await;
+        for one in tries {
+            ran.add(&one?);
+        }
+        // A short page was all that was due; a try just made is due again 5 s later at the
+        // soonest, so the loop ends.
+        if !full_page || started.elapsed() >= SWEEP_FOR {
+            return Ok(ran);
         }
     }
-    Ok(ran)
 }
 
 /// The endpoint's secrets that sign now, opened.

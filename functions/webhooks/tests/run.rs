@@ -93,6 +93,8 @@ impl World {
                 email: "ann@example.org".into(),
                 actor_id: Some("admin-a".into()),
                 detail: None,
+                activities: vec!["a1".into()],
+                sequence: "4100000000000000001".into(),
             }),
         }
     }
@@ -263,4 +265,43 @@ async fn an_endpoint_hears_its_contract_and_its_types_only() {
         .await
         .unwrap();
     assert_eq!(receiver.received().len(), 1);
+}
+
+/// A backlog longer than one page of the due index: one sweep sends all of it, each message
+/// once, several at a time.
+#[tokio::test]
+async fn one_sweep_drains_a_backlog_of_more_than_a_page() {
+    let w = World::new().await;
+    let receiver = Receiver::start(vec![Reply::status(204)]).await;
+    let (endpoint, _) = w
+        .endpoint(&receiver, EndpointScope::AllContracts, &[])
+        .await;
+    let backlog = webhooks::run::SWEEP_PAGE + 30;
+    let start = *w.now.lock().unwrap() - Duration::minutes(10);
+    for i in 0..backlog {
+        let at = start + Duration::milliseconds(i as i64);
+        let message = Message {
+            endpoint_id: endpoint.id.clone(),
+            event_id: format!("evt_{i:032x}"),
+            event_type: "enrolment.created".into(),
+            body: format!(r#"{{"id":"evt_{i:032x}","type":"enrolment.created","data":{{}}}}"#),
+            created_at: at,
+            state: MessageState::Pending,
+            attempts: Vec::new(),
+            next_attempt_at: Some(at),
+            round_from: 0,
+        };
+        assert!(w.env.store.put_message(&message).await.unwrap());
+    }
+    let ran = sweep(&w.app).await.unwrap();
+    assert_eq!(ran.delivered, backlog, "{ran:?}");
+    let ids: std::collections::BTreeSet<String> = receiver
+        .received()
+        .iter()
+        .map(|r| r.headers["webhook-id"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), backlog, "each message once");
+    assert_eq!(receiver.received().len(), backlog);
+    // Nothing is left due.
+    assert_eq!(sweep(&w.app).await.unwrap(), webhooks::run::Ran::default());
 }

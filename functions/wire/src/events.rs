@@ -186,6 +186,12 @@ pub struct InvitationEvent {
     /// What happened, in words, where the type alone does not say (a report's reason, a
     /// reminder's number, an extension's new end).
     pub detail: Option<String>,
+    /// The activities the invitation covers (ids, as in the admin API).
+    pub activities: Vec<String>,
+    /// Where this change stands among the contract's changes: the table stream's sequence
+    /// number of the write (decimal digits, up to 40). Compare as integers: an event whose
+    /// sequence is not above the last one applied for this invitation is stale; drop it.
+    pub sequence: String,
 }
 
 /// An import's start or end.

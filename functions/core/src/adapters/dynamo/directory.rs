@@ -122,6 +122,7 @@ impl DynamoStore {
             .build()
             .expect("update is complete");
         let audit = AuditRecord {
+            activities: Vec::new(),
             at,
             actor: Some(by.clone()),
             action: AuditAction::ContractSettings,
@@ -148,6 +149,7 @@ impl DynamoStore {
 
 fn admin_audit(action: AuditAction, admin: &UserId, by: &UserId, at: DateTime<Utc>) -> AuditRecord {
     AuditRecord {
+        activities: Vec::new(),
         at,
         actor: Some(by.clone()),
         action,
@@ -261,6 +263,7 @@ impl ContractStore for DynamoStore {
         let mut item = test_mail_item(test);
         item.insert("delivery".into(), s("queued"));
         let audit = AuditRecord {
+            activities: Vec::new(),
             at: test.queued_at,
             actor: Some(test.requested_by.clone()),
             action: AuditAction::TestMail,
@@ -689,6 +692,7 @@ impl ImportStore for DynamoStore {
         let mut item = audit_item(
             &import.contract_id,
             &AuditRecord {
+                activities: Vec::new(),
                 at,
                 actor: import.created_by.clone(),
                 action: AuditAction::Import,

@@ -671,6 +671,10 @@ pub fn audit_item(contract: &ContractId, record: &AuditRecord) -> Item {
     if let Some(id) = &record.invitation_id {
         item.insert("about_invitation".into(), s(id.as_str()));
     }
+    if !record.activities.is_empty() {
+        let ids: Vec<&str> = record.activities.iter().map(|a| a.as_str()).collect();
+        item.insert("activities".into(), list_s(&ids));
+    }
     item
 }
 
@@ -693,5 +697,6 @@ pub fn audit_from(item: &Item) -> Result<AuditRecord, CorruptItem> {
         subjects: r.strings("subjects"),
         detail: r.opt_s("detail").map(str::to_owned),
         invitation_id: r.opt_id("about_invitation", InvitationId::parse)?,
+        activities: r.ids("activities", ActivityId::parse)?,
     })
 }

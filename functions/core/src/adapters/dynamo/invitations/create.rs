@@ -203,6 +203,7 @@ impl DynamoStore {
                 self.put_audit(
                     &new.contract.id,
                     AuditRecord {
+                        activities: Vec::new(),
                         at: new.now,
                         actor: Some(new.invited_by.clone()),
                         action: AuditAction::Invite,

@@ -35,6 +35,7 @@ fn written<O, R: std::fmt::Debug>(
 /// recorded, one entry).
 fn sent_record(inv: &Invitation, at: DateTime<Utc>, message_id: &str) -> (AuditRecord, String) {
     let record = AuditRecord {
+        activities: inv.activities.clone(),
         at,
         actor: None,
         action: AuditAction::Sent,
@@ -188,6 +189,7 @@ impl SendStore for DynamoStore {
                 values.insert(":failed".into(), s("failed"));
                 values.insert(":reason".into(), s(&reason));
                 let record = AuditRecord {
+                    activities: invitation.activities.clone(),
                     at: now,
                     actor: None,
                     action: AuditAction::SendFailed,
@@ -327,6 +329,7 @@ impl SweepStore for DynamoStore {
             // Giving up is a send that failed: in the invitation's history, with the record.
             let id = r.id("invitation_id", InvitationId::parse)?;
             let record = AuditRecord {
+                activities: Vec::new(),
                 at: now,
                 actor: None,
                 action: AuditAction::SendFailed,
@@ -388,6 +391,7 @@ impl ReportStore for DynamoStore {
         let mut audit = audit_item(
             contract,
             &AuditRecord {
+                activities: invitation.activities.clone(),
                 at: report.at,
                 actor: None,
                 action: AuditAction::MailReport,

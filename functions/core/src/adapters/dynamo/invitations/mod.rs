@@ -356,6 +356,7 @@ fn stored(shown: ShownStatus) -> InvitationStatus {
 /// items).
 pub(super) fn invite_record(inv: &Invitation) -> AuditRecord {
     AuditRecord {
+        activities: inv.activities.clone(),
         at: inv.invited_at,
         actor: Some(inv.invited_by.clone()),
         action: if inv.reinvited {

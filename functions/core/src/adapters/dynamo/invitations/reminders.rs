@@ -232,6 +232,7 @@ impl DynamoStore {
         items.extend(self.audit_with_history(
             &inv.contract_id,
             AuditRecord {
+                activities: inv.activities.clone(),
                 at: now,
                 actor: None,
                 action: AuditAction::Remind,
@@ -282,6 +283,7 @@ impl DynamoStore {
         items.extend(self.audit_with_history(
             &inv.contract_id,
             AuditRecord {
+                activities: inv.activities.clone(),
                 at: now,
                 actor: None,
                 action: AuditAction::Expire,

@@ -470,6 +470,7 @@ impl DynamoStore {
             items.extend(self.audit_with_history(
                 &contract.id,
                 AuditRecord {
+                    activities: current.activities.clone(),
                     at: now,
                     actor: Some(by.clone()),
                     action: AuditAction::CorrectAddress,
