@@ -1,7 +1,9 @@
 //! Integrations (issue 29): Ada adds a webhook endpoint to the voucher, sees its signing secret
 //! once, sends it a test event and reads its deliveries; opened again, the secret is gone.
 
-use crate::helpers::Page;
+use crate::common::{enrol_link, mail_for};
+use crate::helpers::{address, Page};
+use local_stack::seed::contracts::DATA_SKILLS;
 use local_stack::Stack;
 
 /// The local stack's webhook receiver.
@@ -14,7 +16,7 @@ fn receiver(stack: &Stack) -> String {
 /// On the voucher's Integrations tab, Ada adds an endpoint hearing every event: its secret is
 /// shown with Copy and the warning; Send a test event says it is queued, and the test is in
 /// its Deliveries. Left and opened again, the endpoint is listed and its secret is not.
-pub async fn add_an_endpoint_and_send_a_test(page: &Page, stack: &Stack) {
+pub async fn add_an_endpoint_and_send_a_test(page: &Page, stack: &Stack) -> String {
     page.click("tab-integrations").await;
     page.id("webhook-url").await;
     assert_eq!(
@@ -127,4 +129,71 @@ pub async fn add_an_endpoint_and_send_a_test(page: &Page, stack: &Stack) {
     page.id(&format!("endpoint-{endpoint_id}")).await;
     assert!(!page.present(".secret").await, "the secret is shown again");
     assert!(!page.body_text().await.contains(&secret));
+    endpoint_id
+}
+
+/// Pia enrols through her last mail (the resend's link); back on the voucher's Integrations
+/// tab, the endpoint's Deliveries show her `enrolment.created`, delivered, and the receiver
+/// got it.
+pub async fn an_enrolment_reaches_the_endpoint(
+    page: &Page,
+    stack: &Stack,
+    tag: &str,
+    endpoint_id: &str,
+) {
+    let pia = address("pia", tag);
+    let mails = mail_for(&stack.emulators.ses, &pia, 2).await;
+    page.goto(&enrol_link(mails.last().expect("a mail"), &stack.url))
+        .await;
+    page.text_with("main.student", "Data Skills Voucher").await;
+    if page.present("#enrol-name").await {
+        page.type_into("enrol-name", "Pia Webhooks").await;
+    }
+    page.click("enrol").await;
+    page.text_with("#enrolled", "is enrolled").await;
+    let received = page
+        .until(
+            "Pia's enrolment at the receiver",
+            crate::helpers::WAIT,
+            async || {
+                stack.webhook_receiver.received().into_iter().find(|w| {
+                    w.event["type"] == "enrolment.created"
+                        && w.event["data"]["email"] == pia.as_str()
+                })
+            },
+        )
+        .await;
+    page.goto(&format!("/contracts/{DATA_SKILLS}/integrations"))
+        .await;
+    // The attempt is recorded just after the receiver answers: open the list until it shows it.
+    let toggle = format!("deliveries-{endpoint_id}");
+    let rows = format!("#messages-{endpoint_id} tr");
+    let row = page
+        .until(
+            "the enrolment delivered in Deliveries",
+            crate::helpers::WAIT,
+            async || {
+                page.click(&toggle).await; // opens the panel on a fresh list
+                page.id(&format!("messages-{endpoint_id}")).await;
+                let mut found = None;
+                for tr in page
+                    .client
+                    .find_all(fantoccini::Locator::Css(&rows))
+                    .await
+                    .ok()?
+                {
+                    let text = tr.text().await.ok()?;
+                    if text.contains(&received.webhook_id) && text.contains("Delivered") {
+                        found = Some(text);
+                    }
+                }
+                if found.is_none() {
+                    page.click(&toggle).await; // closes it, to open it again
+                }
+                found
+            },
+        )
+        .await;
+    assert!(row.contains("enrolment.created"), "{row}");
+    page.audit("integrations, an enrolment delivered").await;
 }

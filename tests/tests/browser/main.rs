@@ -108,7 +108,8 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         save_and_send_a_test(page, stack, tag).await;
         change_the_reminder_plan(page, tag).await;
         the_funnel_pictures(page).await;
-        add_an_endpoint_and_send_a_test(page, stack).await;
+        let endpoint_id = add_an_endpoint_and_send_a_test(page, stack).await;
+        an_enrolment_reaches_the_endpoint(page, stack, tag, &endpoint_id).await;
     })
     .catch_unwind()
     .await;
