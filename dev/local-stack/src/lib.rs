@@ -282,7 +282,11 @@ impl Stack {
             admin: admin_api::App::on(shared.clone(), clock.clone())
                 .with_blobs(blobs.clone())
                 .with_accounts(accounts.clone())
-                .with_webhooks(hooks.admin.clone()),
+                .with_webhooks(hooks.admin.clone())
+                .with_join_links(admin_api::JoinLinks {
+                    store: Arc::new(store.clone()),
+                    key: link_key.clone(),
+                }),
             enrol: enrol_api::App {
                 store: shared.clone(),
                 accounts: accounts.clone(),

@@ -12,11 +12,11 @@ pub mod views;
 
 use invitations_core::adapters::{CognitoAccounts, DynamoStore, S3Blobs};
 use invitations_core::config::{self, SdkConfig};
-use invitations_core::domain::{Caller, Contract, ContractId};
+use invitations_core::domain::{Caller, Contract, ContractId, LinkKey};
 use invitations_core::http::{self, param, PathParams, Problem, Route};
 use invitations_core::ports::{
     self, Accounts, Blobs, BlockStore, Clock, ContractStore, ImportStore, InvitationStore,
-    PeopleStore, Store, TransitionStore, WebhookStore,
+    JoinLinkStore, PeopleStore, Store, TransitionStore, WebhookStore,
 };
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
@@ -49,7 +49,17 @@ pub struct App {
     /// Webhook endpoints, their sealing key and the address guard: only the
     /// `webhook-endpoints` function has them (`WEBHOOK_SEALING_SECRET` in its environment).
     pub webhooks: Option<Webhooks>,
+    /// Join links and the key that makes their codes: only the `join-links` function has
+    /// them (its main reads the link signing key).
+    pub join_links: Option<JoinLinks>,
     pub clock: Clock,
+}
+
+/// What the join link routes need: the links, and the key their codes are made with.
+#[derive(Clone)]
+pub struct JoinLinks {
+    pub store: Arc<dyn JoinLinkStore>,
+    pub key: LinkKey,
 }
 
 /// What the webhook routes need beside the table's endpoints and messages.
@@ -94,6 +104,7 @@ impl App {
             blobs: None,
             accounts: None,
             webhooks: None,
+            join_links: None,
             clock,
         }
     }
@@ -125,6 +136,18 @@ impl App {
     pub fn with_webhooks(mut self, webhooks: Webhooks) -> Self {
         self.webhooks = Some(webhooks);
         self
+    }
+
+    pub fn with_join_links(mut self, join_links: JoinLinks) -> Self {
+        self.join_links = Some(join_links);
+        self
+    }
+
+    /// The join links; only for the function deployed with them.
+    pub fn join_links(&self) -> Result<&JoinLinks, Problem> {
+        self.join_links
+            .as_ref()
+            .ok_or_else(|| Problem::internal(&"this function has no join links configured"))
     }
 
     /// The webhook endpoints; only for the function deployed with them.

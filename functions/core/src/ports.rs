@@ -5,8 +5,10 @@ use crate::domain::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+mod join_links;
 mod reminders;
 mod webhooks;
+pub use join_links::JoinLinkStore;
 pub use reminders::{DueReminder, FunnelBackfill, ReminderStore, WakeOutcome};
 pub use webhooks::{MessageKey, WebhookStore};
 

@@ -77,6 +77,16 @@ id_type!(UserId, "a user id");
 id_type!(InvitationId, "an invitation id");
 id_type!(ImportId, "an import id");
 id_type!(EndpointId, "a webhook endpoint id");
+id_type!(JoinLinkId, "a join link id");
+
+/// The 16 bytes of an id made from a random UUID (links carry them).
+fn uuid_bytes(id: &str) -> Option<[u8; 16]> {
+    uuid::Uuid::parse_str(id).ok().map(|u| *u.as_bytes())
+}
+
+fn uuid_text(bytes: [u8; 16]) -> String {
+    uuid::Uuid::from_bytes(bytes).simple().to_string()
+}
 
 impl InvitationId {
     /// A fresh random id (122 bits): invitation ids appear in links, so they must not be guessable.
@@ -86,11 +96,11 @@ impl InvitationId {
 
     /// The 16 bytes behind the id, when it is one this system generated.
     pub fn to_bytes(&self) -> Option<[u8; 16]> {
-        uuid::Uuid::parse_str(&self.0).ok().map(|u| *u.as_bytes())
+        uuid_bytes(&self.0)
     }
 
     pub fn from_bytes(bytes: [u8; 16]) -> Self {
-        Self(uuid::Uuid::from_bytes(bytes).simple().to_string())
+        Self(uuid_text(bytes))
     }
 }
 
@@ -105,6 +115,22 @@ impl ImportId {
 impl UserId {
     pub fn random() -> Self {
         Self(uuid::Uuid::new_v4().simple().to_string())
+    }
+}
+
+impl JoinLinkId {
+    /// A fresh random id (32 hex digits): it is inside the link's code.
+    pub fn random() -> Self {
+        Self(uuid::Uuid::new_v4().simple().to_string())
+    }
+
+    /// The 16 bytes behind the id, when it is one this system generated.
+    pub fn to_bytes(&self) -> Option<[u8; 16]> {
+        uuid_bytes(&self.0)
+    }
+
+    pub fn from_bytes(bytes: [u8; 16]) -> Self {
+        Self(uuid_text(bytes))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod funnel;
 pub mod ids;
 pub mod import;
 pub mod invitation;
+pub mod join;
 pub mod mail;
 pub mod reminder;
 pub mod token;
@@ -21,7 +22,9 @@ pub use contract::{
 };
 pub use email::{EmailAddress, EmailError};
 pub use funnel::{EnrolAfter, Funnel, SeatsOnDay};
-pub use ids::{ActivityId, ContractId, EndpointId, ImportId, InvalidId, InvitationId, UserId};
+pub use ids::{
+    ActivityId, ContractId, EndpointId, ImportId, InvalidId, InvitationId, JoinLinkId, UserId,
+};
 pub use import::{BadRow, CheckOutcome, Import, ImportCounts, ImportMode, ImportStatus, Stall};
 pub use invitation::{
     decide_invite, import_replay, AddressBlock, ClearBlockRefused, CorrectRefused, Delivery,
@@ -29,10 +32,11 @@ pub use invitation::{
     InvitationStatus, InviteDecision, InviteOutcome, ReportKind, ResendRefused, RevokeDecision,
     RevokeRefused, ShownStatus, Source,
 };
+pub use join::{DomainsError, JoinLink, JoinRefused};
 pub use mail::{
     ContractMail, Language, MailKind, MailTemplate, MailValues, RenderedMail, TemplateError,
 };
 pub use reminder::{PlanError, ReminderPlan, Wake};
-pub use token::{LinkKey, LinkToken, TokenError};
+pub use token::{JoinCode, LinkKey, LinkToken, TokenError};
 pub use user::User;
 pub use webhook::{DeliveryAttempt, Endpoint, EndpointScope, Message, MessageState, SealedSecret};

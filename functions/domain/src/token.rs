@@ -5,7 +5,7 @@
 //! the mailer recomputes the link from it. Every resend bumps the version, so older links stop
 //! working. The MAC is checked, in constant time, before the table is ever asked.
 
-use super::ids::InvitationId;
+use super::ids::{InvitationId, JoinLinkId};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -15,6 +15,9 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// Domain separation: a MAC made for links can never be mistaken for one made for anything else.
 const PURPOSE: &[u8] = b"learning-contract-invitation-link/v1";
+/// The join links' codes (issue 30): the same shape, another purpose, so an invitation's token
+/// is never a join code nor the other way round.
+const JOIN_PURPOSE: &[u8] = b"learning-contract-join-link/v1";
 const MAC_LEN: usize = 16;
 const TOKEN_LEN: usize = 16 + 4 + MAC_LEN;
 /// Keys shorter than this are refused: a guessable key makes every link forgeable.
@@ -51,6 +54,13 @@ pub enum TokenError {
     Unknown,
 }
 
+/// What a verified join code says: the link, and the generation the code was made for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinCode {
+    pub link_id: JoinLinkId,
+    pub generation: u32,
+}
+
 /// What a verified link says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkToken {
@@ -78,30 +88,29 @@ impl LinkKey {
         Self::from_bytes(bytes)
     }
 
-    fn mac(&self, id: &[u8; 16], version: u32) -> HmacSha256 {
-        Self::mac_with(&self.0, id, version)
-    }
-
-    fn mac_with(key: &[u8], id: &[u8; 16], version: u32) -> HmacSha256 {
+    fn mac_with(key: &[u8], purpose: &[u8], id: &[u8; 16], version: u32) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
-        mac.update(PURPOSE);
+        mac.update(purpose);
         mac.update(id);
         mac.update(&version.to_be_bytes());
         mac
     }
 
-    /// The token for a link to `id` at `version`. Ids this system did not generate have no token.
-    pub fn sign(&self, id: &InvitationId, version: u32) -> Option<String> {
-        let id_bytes = id.to_bytes()?;
-        let tag = self.mac(&id_bytes, version).finalize().into_bytes();
+    /// `id | version | MAC` under `purpose`, base64url.
+    fn sign_for(&self, purpose: &[u8], id: [u8; 16], version: u32) -> String {
+        let tag = Self::mac_with(&self.0, purpose, &id, version)
+            .finalize()
+            .into_bytes();
         let mut raw = Vec::with_capacity(TOKEN_LEN);
-        raw.extend_from_slice(&id_bytes);
+        raw.extend_from_slice(&id);
         raw.extend_from_slice(&version.to_be_bytes());
         raw.extend_from_slice(&tag[..MAC_LEN]);
-        Some(URL_SAFE_NO_PAD.encode(raw))
+        URL_SAFE_NO_PAD.encode(raw)
     }
 
-    pub fn verify(&self, token: &str) -> Result<LinkToken, TokenError> {
+    /// The id and version a token made under `purpose` carries, its MAC checked (current key,
+    /// then the previous one) in constant time.
+    fn verify_for(&self, purpose: &[u8], token: &str) -> Result<([u8; 16], u32), TokenError> {
         let raw = URL_SAFE_NO_PAD
             .decode(token.trim())
             .map_err(|_| TokenError::Malformed)?;
@@ -111,20 +120,40 @@ impl LinkKey {
         let id: [u8; 16] = raw[..16].try_into().expect("length checked");
         let version = u32::from_be_bytes(raw[16..20].try_into().expect("length checked"));
         // verify_truncated_left compares in constant time.
-        let current = self.mac(&id, version).verify_truncated_left(&raw[20..]);
-        let previous = || {
-            self.1.as_ref().is_some_and(|key| {
-                Self::mac_with(key, &id, version)
-                    .verify_truncated_left(&raw[20..])
-                    .is_ok()
-            })
+        let verifies = |key: &[u8]| {
+            Self::mac_with(key, purpose, &id, version)
+                .verify_truncated_left(&raw[20..])
+                .is_ok()
         };
-        if current.is_err() && !previous() {
+        if !verifies(&self.0) && !self.1.as_deref().is_some_and(verifies) {
             return Err(TokenError::Unknown);
         }
+        Ok((id, version))
+    }
+
+    /// The token for a link to `id` at `version`. Ids this system did not generate have no token.
+    pub fn sign(&self, id: &InvitationId, version: u32) -> Option<String> {
+        Some(self.sign_for(PURPOSE, id.to_bytes()?, version))
+    }
+
+    pub fn verify(&self, token: &str) -> Result<LinkToken, TokenError> {
+        let (id, version) = self.verify_for(PURPOSE, token)?;
         Ok(LinkToken {
             invitation_id: InvitationId::from_bytes(id),
             version,
+        })
+    }
+
+    /// The code of a join link at `generation`: recomputed whenever it is shown, never stored.
+    pub fn sign_join(&self, id: &JoinLinkId, generation: u32) -> Option<String> {
+        Some(self.sign_for(JOIN_PURPOSE, id.to_bytes()?, generation))
+    }
+
+    pub fn verify_join(&self, code: &str) -> Result<JoinCode, TokenError> {
+        let (id, generation) = self.verify_for(JOIN_PURPOSE, code)?;
+        Ok(JoinCode {
+            link_id: JoinLinkId::from_bytes(id),
+            generation,
         })
     }
 }
@@ -219,5 +248,26 @@ mod tests {
             LinkKey::from_base64(&base64::engine::general_purpose::STANDARD.encode([9u8; 32]))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn a_join_code_is_no_invitation_token_and_the_other_way_round() {
+        let link = JoinLinkId::random();
+        let code = key(7).sign_join(&link, 2).unwrap();
+        assert_eq!(
+            key(7).verify_join(&code),
+            Ok(JoinCode {
+                link_id: link.clone(),
+                generation: 2
+            })
+        );
+        assert_eq!(key(7).verify(&code), Err(TokenError::Unknown));
+        let invitation = InvitationId::random();
+        let token = key(7).sign(&invitation, 2).unwrap();
+        assert_eq!(key(7).verify_join(&token), Err(TokenError::Unknown));
+        assert_eq!(key(8).verify_join(&code), Err(TokenError::Unknown));
+        // After a key rotation the code made with the previous key still opens the link.
+        let rotated = key(8).with_previous(key(7));
+        assert!(rotated.verify_join(&code).is_ok());
     }
 }

@@ -227,6 +227,19 @@ routes! {
     SET_REMINDERS = admin "POST" "/contracts/{id}/reminders" by "contract-settings"
         takes ReminderPlan answers Contract;
 
+    // A contract's join links (`join-links`, issue 30).
+    LIST_JOIN_LINKS = admin "GET" "/contracts/{id}/join-links" by "join-links"
+        answers JoinLinkList;
+    ADD_JOIN_LINK = admin "POST" "/contracts/{id}/join-links" by "join-links"
+        takes NewJoinLink answers JoinLink;
+    /// A new code: the old one stops at once.
+    REGENERATE_JOIN_LINK = admin "POST" "/contracts/{id}/join-links/{linkId}/regenerate"
+        by "join-links" answers JoinLink;
+    DISABLE_JOIN_LINK = admin "POST" "/contracts/{id}/join-links/{linkId}/disable"
+        by "join-links" answers JoinLink;
+    ENABLE_JOIN_LINK = admin "POST" "/contracts/{id}/join-links/{linkId}/enable"
+        by "join-links" answers JoinLink;
+
     // People (`people`: the only function that changes the user pool).
     ADD_PERSON = admin "POST" "/users" by "people" takes NewPerson answers PersonAdded;
     GRANT_SYSTEM_ADMIN = admin "POST" "/users/{userId}/system-admin" by "people" answers User;

@@ -76,7 +76,7 @@ fn with_a_domain_only_cloudfront_reaches_the_api_functions() {
             f.binary
         );
     }
-    assert_eq!(guarded, 11, "ten admin functions and enrol");
+    assert_eq!(guarded, 12, "eleven admin functions and enrol");
 }
 
 /// Per-client limits (issue 15, item 4): with its own domain the API is reachable only through

@@ -10,6 +10,7 @@ pub mod contract_admins;
 pub mod contract_settings;
 pub mod correct_address;
 pub mod extend;
+pub mod join_links;
 pub mod people;
 pub mod resend;
 pub mod revoke;
@@ -60,6 +61,7 @@ pub const FUNCTIONS: &[Function] = &[
     function!(contract_settings),
     function!(people),
     function!(webhook_endpoints),
+    function!(join_links),
 ];
 
 /// Every admin route, whichever function serves it.

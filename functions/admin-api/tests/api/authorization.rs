@@ -16,7 +16,7 @@ type Call = (&'static str, String, Option<Value>);
 /// Every route of contract `c` (the table's routes under `/contracts/{id}`), as (method, path,
 /// body), on its invitation `inv` and its import `import`, in an order each can be answered
 /// in: a new route is in the matrix without a line here (a body only if it takes one).
-fn contract_routes(c: &str, inv: &str, import: &str) -> Vec<Call> {
+fn contract_routes(c: &str, inv: &str, import: &str, link: &str) -> Vec<Call> {
     let mut routes: Vec<&'static Route> = all_routes().filter(|r| r.names_a_contract()).collect();
     // The changes of the one invitation in an order each can be made in, then the admins.
     routes.sort_by_key(|r| ORDER.iter().position(|o| o == *r));
@@ -29,6 +29,7 @@ fn contract_routes(c: &str, inv: &str, import: &str) -> Vec<Call> {
                     "id" => c,
                     "invitationId" => inv,
                     "importId" => import,
+                    "linkId" => link,
                     _ => "u1",
                 })
                 .collect();
@@ -79,6 +80,7 @@ fn body(route: &Route, c: &str, inv: &str) -> Option<Value> {
         routes::ADD_CONTRACT_WEBHOOK => {
             json!({"url": "http://127.0.0.1:9/hook", "description": "matrix", "event_types": []})
         }
+        routes::ADD_JOIN_LINK => json!({"audience": "matrix", "activities": activities}),
         _ => {
             assert!(
                 route.request.is_none(),
@@ -115,7 +117,11 @@ fn people_routes(email: &str, sub: &str) -> Vec<(&'static str, String, Option<Va
 
 /// What a caller allowed on the contract is answered on each of its routes.
 fn expected(method: &str, path: &str) -> u16 {
-    if method == "POST" && (path.ends_with("/imports") || path.ends_with("/webhooks")) {
+    if method == "POST"
+        && (path.ends_with("/imports")
+            || path.ends_with("/webhooks")
+            || path.ends_with("/join-links"))
+    {
         201
     } else if path.ends_with("/invite") || path.ends_with("/correct-address") {
         // Past the caller check, refused for what the invitation is: not a finished check; no
@@ -136,8 +142,8 @@ fn chooses_admins(method: &str, path: &str) -> bool {
 /// One pending invitation and one import in each of A and B, each made by its contract's own
 /// admin two minutes ago (so that a resend is not too soon).
 struct Matrix {
-    a: (String, String),
-    b: (String, String),
+    a: (String, String, String),
+    b: (String, String, String),
 }
 
 impl Matrix {
@@ -152,16 +158,30 @@ impl Matrix {
         let a_import = a_import.await.unwrap().import.id;
         let b_import = w.announce("B", json!({"file_size": 120}), &ADMIN_B);
         let b_import = b_import.await.unwrap().import.id;
+        let link = |c: &'static str, who: &'static As| async move {
+            let body = json!({"audience": "matrix", "activities": if c == "A" { vec!["a1"] } else { vec![] }});
+            let (status, link) = w
+                .call(
+                    "POST",
+                    &format!("/contracts/{c}/join-links"),
+                    Some(body),
+                    who,
+                )
+                .await;
+            assert_eq!(status, 201, "{link}");
+            link["id"].as_str().unwrap().to_owned()
+        };
+        let (a_link, b_link) = (link("A", &ADMIN_A).await, link("B", &ADMIN_B).await);
         w.advance(Duration::minutes(2));
         Self {
-            a: (a_inv, a_import),
-            b: (b_inv, b_import),
+            a: (a_inv, a_import, a_link),
+            b: (b_inv, b_import, b_link),
         }
     }
 
     fn routes(&self, c: &str) -> Vec<Call> {
-        let (inv, import) = if c == "A" { &self.a } else { &self.b };
-        contract_routes(c, inv, import)
+        let (inv, import, link) = if c == "A" { &self.a } else { &self.b };
+        contract_routes(c, inv, import, link)
     }
 }
 
@@ -180,10 +200,14 @@ type Answer = (u16, Value);
 #[test]
 fn every_route_is_in_the_matrix() {
     assert_eq!(
-        contract_routes("A", "x", "m").len()
+        contract_routes("A", "x", "m", "l").len()
             + people_routes("p@example.com", "x").len()
             + crate::webhooks::webhook_routes("x").len()
-            + crate::webhooks::system_routes().len(),
+            + crate::webhooks::system_routes().len()
+            // Sending one message again needs a delivered or failed message: its own test
+            // (webhooks::one_message_is_sent_again_by_its_endpoints_managers...) calls it as
+            // each kind of caller.
+            + 1,
         all_routes().count(),
         "every route is in this matrix"
     );

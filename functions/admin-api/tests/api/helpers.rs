@@ -70,7 +70,11 @@ impl World {
                     webhooks::Policy {
                         allow_loopback_http: true,
                     },
-                ));
+                ))
+                .with_join_links(admin_api::JoinLinks {
+                    store: Arc::new(env.store_as(f.binary)),
+                    key: env.link_key.clone(),
+                });
                 (f.binary, app)
             })
             .collect();

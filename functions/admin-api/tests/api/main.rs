@@ -9,6 +9,7 @@ mod filters;
 mod helpers;
 mod imports;
 mod invite;
+mod join_links;
 mod lifecycle;
 mod mail_settings;
 mod people_directory;

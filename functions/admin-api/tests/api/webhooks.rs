@@ -282,6 +282,8 @@ async fn one_message_is_sent_again_by_its_endpoints_managers_with_the_same_event
     assert_eq!(first_message(&w, &id).await["state"], "failed");
     let other = w.call("POST", &replay, None, &ADMIN_B).await;
     assert_eq!(other.refusal().0, 403);
+    let anonymous = w.call("POST", &replay, None, &As::Anonymous).await;
+    assert_eq!(anonymous.0, 401);
     let unknown = w
         .call(
             "POST",

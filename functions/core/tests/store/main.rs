@@ -5,6 +5,7 @@ mod common;
 mod delivery;
 mod directory;
 mod invite;
+mod join_links;
 mod search;
 mod transitions;
 mod webhooks;

@@ -16,8 +16,8 @@ use chrono::{DateTime, Utc};
 const MAX_SEARCH_PAGES: usize = 20;
 
 impl DynamoStore {
-    /// All items of a GSI1 partition, page by page.
-    async fn gsi1_all(&self, partition: &str) -> Result<Vec<Item>, StoreError> {
+    /// All items of a GSI1 partition, page by page, in `gsi1sk` order.
+    pub(super) async fn gsi1_all(&self, partition: &str) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
@@ -53,6 +53,19 @@ impl DynamoStore {
             .await
             .map_err(db_error)?;
         Ok(out.item().cloned())
+    }
+
+    /// Puts an item that must not exist yet (a fresh id).
+    pub(super) async fn put_new(&self, item: Item) -> Result<(), StoreError> {
+        self.client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await
+            .map_err(db_error)?;
+        Ok(())
     }
 }
 

@@ -79,6 +79,7 @@ pub const PARTITION_KINDS: &[&str] = &[
     "BLOCK#*",
     "TESTMAILS#*",
     "WEBHOOK#*",
+    "JOINLINK#*",
 ];
 
 pub fn contract_pk(id: &ContractId) -> String {

@@ -4,6 +4,7 @@
 mod directory;
 mod invitations;
 pub mod items;
+pub mod join_links;
 pub mod webhooks;
 
 pub use items::CorruptItem;

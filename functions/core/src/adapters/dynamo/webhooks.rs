@@ -52,7 +52,7 @@ fn due_sk(endpoint: &EndpointId, sk: &str, at: DateTime<Utc>) -> String {
 }
 
 /// A conditional write's answer: written (true), its condition failed (false), or an error.
-fn written<O, E, R>(result: Result<O, SdkError<E, R>>) -> Result<bool, StoreError>
+pub(super) fn written<O, E, R>(result: Result<O, SdkError<E, R>>) -> Result<bool, StoreError>
 where
     E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
@@ -229,15 +229,7 @@ pub fn key_of(m: &Message) -> MessageKey {
 #[async_trait]
 impl WebhookStore for DynamoStore {
     async fn create_endpoint(&self, endpoint: &Endpoint) -> Result<(), StoreError> {
-        self.client()
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(endpoint_item(endpoint, 1)))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .map_err(db_error)?;
-        Ok(())
+        self.put_new(endpoint_item(endpoint, 1)).await
     }
 
     async fn get_endpoint(&self, id: &EndpointId) -> Result<Option<Endpoint>, StoreError> {
@@ -272,33 +264,16 @@ impl WebhookStore for DynamoStore {
 
     async fn endpoints(&self, scope: &EndpointScope) -> Result<Vec<Endpoint>, StoreError> {
         let mut found = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client()
-                .query()
-                .table_name(self.table())
-                .index_name(GSI1)
-                .key_condition_expression("gsi1pk = :pk")
-                .expression_attribute_values(":pk", s(scope_gsi1pk(scope)))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(db_error)?;
-            // The index may lag a write by a moment; each endpoint is read from the table.
-            for item in out.items() {
-                let id = Reader(item).s("pk")?.trim_start_matches("WEBHOOK#");
-                if let Ok(id) = EndpointId::parse(id) {
-                    if let Some(endpoint) = self.get_endpoint(&id).await? {
-                        found.push(endpoint);
-                    }
+        // The index may lag a write by a moment; each endpoint is read from the table.
+        for item in self.gsi1_all(&scope_gsi1pk(scope)).await? {
+            let id = Reader(&item).s("pk")?.trim_start_matches("WEBHOOK#");
+            if let Ok(id) = EndpointId::parse(id) {
+                if let Some(endpoint) = self.get_endpoint(&id).await? {
+                    found.push(endpoint);
                 }
             }
-            start = out.last_evaluated_key().cloned();
-            if start.is_none() {
-                return Ok(found);
-            }
         }
+        Ok(found)
     }
 
     async fn put_message(&self, m: &Message) -> Result<bool, StoreError> {

@@ -1,0 +1,20 @@
+//! The `join-links` function: a contract's join links (GET/POST /contracts/{id}/join-links, and
+//! a link's regenerate, disable and enable). It reads the link signing key, which makes each
+//! link's code.
+
+use admin_api::{functions::join_links, App, JoinLinks};
+use invitations_core::adapters::DynamoStore;
+use invitations_core::{config, origin, telemetry};
+use lambda_http::Error;
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init();
+    let sdk = config::aws().await;
+    let table = config::required("TABLE_NAME")?;
+    let key = config::link_key(&sdk).await?;
+    let store = Arc::new(DynamoStore::new(config::dynamodb(&sdk), table.clone()));
+    let app = App::new(&sdk, table).with_join_links(JoinLinks { store, key });
+    origin::serve(&sdk, |req| join_links::handle(&app, req)).await
+}

@@ -1,0 +1,20 @@
+//! The port of join links (issue 30).
+
+use super::StoreError;
+use crate::domain::*;
+use async_trait::async_trait;
+
+/// A contract's join links. The admins' changes are conditional on the version they read and
+/// never touch `uses`, which only a join changes (in the join's own transaction), so a join and
+/// an admin's change at the same moment both count.
+#[async_trait]
+pub trait JoinLinkStore: Send + Sync {
+    /// A new link (its id is fresh; refused if it exists).
+    async fn create_join_link(&self, link: &JoinLink) -> Result<(), StoreError>;
+    async fn get_join_link(&self, id: &JoinLinkId) -> Result<Option<JoinLink>, StoreError>;
+    /// Writes what an admin may change (audience, limits, window, domains, approval, enabled,
+    /// generation) as read at `link.version`: false when it changed meanwhile (read again).
+    async fn save_join_link(&self, link: &JoinLink) -> Result<bool, StoreError>;
+    /// A contract's links, newest first.
+    async fn join_links(&self, contract: &ContractId) -> Result<Vec<JoinLink>, StoreError>;
+}
