@@ -14,6 +14,7 @@ use futures::stream::{self, StreamExt};
 use invitations_core::domain::*;
 use invitations_core::ports::{Clock, MessageKey, StoreError, WebhookStore};
 use invitations_wire::events::{EventData, ProductEvent};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// How long a claimed try may take before the sweep may take it over (the 15 s request and
@@ -95,7 +96,7 @@ pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, StoreError
         // A second delivery of the event finds the message kept: the sweep owns it then.
         if app.store.put_message(&message).await? {
             ran.kept += 1;
-            try_once(app, &message, &mut ran).await?;
+            try_once(app, &message, Some(endpoint.clone()), &mut ran).await?;
         }
     }
     Ok(ran)
@@ -109,12 +110,22 @@ pub async fn sweep(app: &App) -> Result<Ran, StoreError> {
     loop {
         let due = app.store.due_messages((app.clock)(), SWEEP_PAGE).await?;
         let full_page = due.len() == SWEEP_PAGE;
+        // Each endpoint of the page read once (a backlog is mostly one endpoint's), fresh for
+        // every page: a change an admin makes is seen within a page's tries.
+        let mut endpoints: HashMap<EndpointId, Option<Endpoint>> = HashMap::new();
+        for (id, _) in &due {
+            if !endpoints.contains_key(id) {
+                endpoints.insert(id.clone(), app.store.get_endpoint(id).await?);
+            }
+        }
+        let endpoints = &endpoints;
         let tries: Vec<Result<Ran, StoreError>> = stream::iter(due)
             .map(|(endpoint, key)| async move {
                 let mut ran = Ran::default();
                 if let Some(message) = app.store.get_message(&endpoint, &key).await? {
                     if message.state == MessageState::Pending {
-                        try_once(app, &message, &mut ran).await?;
+                        let read = endpoints.get(&endpoint).cloned().flatten();
+                        try_once(app, &message, read, &mut ran).await?;
                     }
                 }
                 Ok(ran)
@@ -157,8 +168,14 @@ fn no_answer(at: DateTime<Utc>, error: String) -> DeliveryAttempt {
     }
 }
 
-/// One try of one message, claimed first; records it and what follows for the endpoint.
-async fn try_once(app: &App, message: &Message, ran: &mut Ran) -> Result<(), StoreError> {
+/// One try of one message to its endpoint as read (`None`: gone), claimed first; records it
+/// and what follows for the endpoint.
+async fn try_once(
+    app: &App,
+    message: &Message,
+    endpoint: Option<Endpoint>,
+    ran: &mut Ran,
+) -> Result<(), StoreError> {
     let now = (app.clock)();
     if !app.store.claim_message(message, now + CLAIM).await? {
         return Ok(());
@@ -167,7 +184,6 @@ async fn try_once(app: &App, message: &Message, ran: &mut Ran) -> Result<(), Sto
         next_attempt_at: Some(now + CLAIM),
         ..message.clone()
     };
-    let endpoint = app.store.get_endpoint(&message.endpoint_id).await?;
     let Some(endpoint) = endpoint.filter(|e| e.enabled) else {
         let why = "The endpoint is disabled or gone; nothing was sent.".to_owned();
         app.store
