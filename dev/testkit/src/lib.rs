@@ -8,6 +8,7 @@
 
 pub mod fixtures;
 pub mod leading_keys;
+pub mod memory;
 
 pub use fixtures::{contract, t0, user, ContractBuilder};
 mod api;

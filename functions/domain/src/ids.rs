@@ -79,30 +79,28 @@ id_type!(ImportId, "an import id");
 id_type!(EndpointId, "a webhook endpoint id");
 id_type!(JoinLinkId, "a join link id");
 
-/// The 16 bytes of an id made from a random UUID (links carry them).
-fn uuid_bytes(id: &str) -> Option<[u8; 16]> {
-    uuid::Uuid::parse_str(id).ok().map(|u| *u.as_bytes())
+/// Ids that a link or a code carries: a random UUID (122 bits, not guessable), as 32 hex
+/// digits, and its 16 bytes.
+macro_rules! uuid_id {
+    ($($name:ident),*) => {$(
+        impl $name {
+            pub fn random() -> Self {
+                Self(uuid::Uuid::new_v4().simple().to_string())
+            }
+
+            /// The 16 bytes behind the id, when it is one this system generated.
+            pub fn to_bytes(&self) -> Option<[u8; 16]> {
+                uuid::Uuid::parse_str(&self.0).ok().map(|u| *u.as_bytes())
+            }
+
+            pub fn from_bytes(bytes: [u8; 16]) -> Self {
+                Self(uuid::Uuid::from_bytes(bytes).simple().to_string())
+            }
+        }
+    )*};
 }
 
-fn uuid_text(bytes: [u8; 16]) -> String {
-    uuid::Uuid::from_bytes(bytes).simple().to_string()
-}
-
-impl InvitationId {
-    /// A fresh random id (122 bits): invitation ids appear in links, so they must not be guessable.
-    pub fn random() -> Self {
-        Self(uuid::Uuid::new_v4().simple().to_string())
-    }
-
-    /// The 16 bytes behind the id, when it is one this system generated.
-    pub fn to_bytes(&self) -> Option<[u8; 16]> {
-        uuid_bytes(&self.0)
-    }
-
-    pub fn from_bytes(bytes: [u8; 16]) -> Self {
-        Self(uuid_text(bytes))
-    }
-}
+uuid_id!(InvitationId, JoinLinkId);
 
 impl ImportId {
     /// Import ids sort by creation time, so a contract's imports list newest first without an index.
@@ -115,22 +113,6 @@ impl ImportId {
 impl UserId {
     pub fn random() -> Self {
         Self(uuid::Uuid::new_v4().simple().to_string())
-    }
-}
-
-impl JoinLinkId {
-    /// A fresh random id (32 hex digits): it is inside the link's code.
-    pub fn random() -> Self {
-        Self(uuid::Uuid::new_v4().simple().to_string())
-    }
-
-    /// The 16 bytes behind the id, when it is one this system generated.
-    pub fn to_bytes(&self) -> Option<[u8; 16]> {
-        uuid_bytes(&self.0)
-    }
-
-    pub fn from_bytes(bytes: [u8; 16]) -> Self {
-        Self(uuid_text(bytes))
     }
 }
 

@@ -31,21 +31,6 @@ const WRITES: [&str; 5] = [
     "TransactWriteItems",
 ];
 
-/// Peak resident memory since the last reset (Linux: VmHWM, reset through clear_refs).
-fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 fn generate(rows: usize, tag: &str) -> Vec<u8> {
     let mut csv = String::with_capacity(rows * 40);
     csv.push_str("Email,Name\r\n");
@@ -113,11 +98,11 @@ async fn run(rows: usize, check: bool) -> Figures {
         serde_json::from_value(testkit::s3_event_as_aws_sends_it(&notification.to_string()))
             .unwrap();
     counter.reset();
-    reset_peak_memory();
+    testkit::memory::reset_peak();
     let started = Instant::now();
     handle(&app, event).await.unwrap();
     let seconds = started.elapsed().as_secs_f64();
-    let peak_mb = peak_memory_mb();
+    let peak_mb = testkit::memory::peak_mb();
     let import = &app.store.list_imports(&contract.id).await.unwrap()[0];
     assert_eq!(import.status, ImportStatus::Done, "{import:?}");
     assert_eq!(import.mode == ImportMode::Check, check, "{import:?}");

@@ -25,21 +25,6 @@ use testkit::TestEnv;
 use webhooks::run::{sweep, App, Ran};
 use webhooks::{new_secret, Policy, SealingKey, Sender};
 
-/// Peak resident memory since the last reset (Linux: VmHWM, reset through clear_refs).
-fn reset_peak_memory() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-fn peak_memory_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
 /// A receiver that answers 204 to everything and counts what it got.
 async fn receiver() -> (String, Arc<AtomicU64>) {
     let got = Arc::new(AtomicU64::new(0));
@@ -139,7 +124,7 @@ async fn run(events: usize) -> Figures {
         sender: Sender::with_system_roots().unwrap(),
     };
     counter.reset();
-    reset_peak_memory();
+    testkit::memory::reset_peak();
     let started = Instant::now();
     let (mut total, mut sweeps) = (Ran::default(), 0);
     while total.delivered < events {
@@ -155,7 +140,7 @@ async fn run(events: usize) -> Figures {
         seconds,
         sweeps,
         requests: counter.counts(),
-        peak_mb: peak_memory_mb(),
+        peak_mb: testkit::memory::peak_mb(),
     }
 }
 
