@@ -188,7 +188,7 @@ pub fn invitation(
 ) -> wire::Invitation {
     let (import_id, import_line) = match &inv.source {
         Source::Import { import_id, line } => (Some(import_id.to_string()), Some(*line)),
-        Source::Manual => (None, None),
+        Source::Manual | Source::JoinLink { .. } => (None, None),
     };
     let names = contract.activity_names(&inv.activities);
     // Resend and revoke act on stored Pending invitations, including those shown as Expired.

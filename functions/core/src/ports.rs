@@ -52,6 +52,10 @@ pub struct NewInvitations<'a> {
 pub enum CreateError {
     #[error("the contract does not exist")]
     ContractNotFound,
+    /// Through a join link: the link moved on meanwhile (turned off, regenerated, used up, or
+    /// out of its window); read it again to say why.
+    #[error("the join link no longer admits this")]
+    LinkRefused,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

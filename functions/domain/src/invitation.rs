@@ -5,7 +5,7 @@
 //! tell the caller *why* it was refused. One rule book, used twice.
 
 use super::email::EmailAddress;
-use super::ids::{ActivityId, ContractId, ImportId, InvitationId, UserId};
+use super::ids::{ActivityId, ContractId, ImportId, InvitationId, JoinLinkId, UserId};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +88,8 @@ pub enum Source {
     Manual,
     /// A row of an imported CSV file.
     Import { import_id: ImportId, line: u64 },
+    /// The person joined through a join link (issue 30).
+    JoinLink { link_id: JoinLinkId },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

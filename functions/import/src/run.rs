@@ -482,6 +482,8 @@ async fn invite_round(
                 Stop::Failed(ImportFailure::ContractNotFound(contract.id.clone()))
             }
             CreateError::Store(e) => e.into(),
+            // An import names no join link.
+            CreateError::LinkRefused => StoreError::Contended.into(),
         })?;
     for (row_index, outcome) in invitee_rows.into_iter().zip(created) {
         outcomes[row_index] = Some(outcome);

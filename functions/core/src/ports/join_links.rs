@@ -1,6 +1,6 @@
 //! The port of join links (issue 30).
 
-use super::StoreError;
+use super::{CreateError, NewInvitations, StoreError};
 use crate::domain::*;
 use async_trait::async_trait;
 
@@ -17,4 +17,13 @@ pub trait JoinLinkStore: Send + Sync {
     async fn save_join_link(&self, link: &JoinLink) -> Result<bool, StoreError>;
     /// A contract's links, newest first.
     async fn join_links(&self, contract: &ContractId) -> Result<Vec<JoinLink>, StoreError>;
+    /// Invites someone through `link` (their invitee's source names it): the invitation, the
+    /// contract's seat and the link's use in one transaction, so neither the seats nor the
+    /// link's uses are ever passed, however many join at once. `LinkRefused` when the link
+    /// changed since it was read.
+    async fn invite_via_link(
+        &self,
+        new: NewInvitations<'_>,
+        link: &JoinLink,
+    ) -> Result<Vec<InviteOutcome>, CreateError>;
 }

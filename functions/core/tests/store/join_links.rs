@@ -122,3 +122,149 @@ async fn an_admins_save_is_refused_after_another_change_and_keeps_the_joins() {
             .enabled
     );
 }
+
+// ---- joining through a link: the invitation, the seat and the use in one transaction ----
+
+mod joining {
+    use super::*;
+    use invitations_core::ports::{
+        ContractStore, CreateError, InvitationStore, Invitee, NewInvitations,
+    };
+
+    fn contract(seats: Option<u64>) -> Contract {
+        testkit::contract("c1")
+            .subscription(&["a1"])
+            .seat_limit(seats)
+            .around(now())
+            .build()
+    }
+
+    fn now() -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 3, 5, 9, 0, 0).unwrap()
+    }
+
+    fn open_link(max_uses: Option<u32>) -> JoinLink {
+        JoinLink {
+            max_uses,
+            opens_at: None,
+            closes_at: None,
+            allowed_domains: Vec::new(),
+            ..link("c1", 0)
+        }
+    }
+
+    async fn join(
+        env: &TestEnv,
+        c: &Contract,
+        link: &JoinLink,
+        who: &str,
+    ) -> Result<InviteOutcome, CreateError> {
+        let invitee = Invitee {
+            email: EmailAddress::parse(&env.email(who)).unwrap(),
+            user_id: None,
+            name: Some(who.to_owned()),
+            source: Source::JoinLink {
+                link_id: link.id.clone(),
+            },
+        };
+        let mut outcomes = env
+            .store
+            .invite_via_link(
+                NewInvitations {
+                    contract: c,
+                    activities: &link.activities,
+                    invited_by: &link.created_by,
+                    now: now(),
+                    invitees: std::slice::from_ref(&invitee),
+                },
+                link,
+            )
+            .await?;
+        Ok(outcomes.remove(0))
+    }
+
+    #[tokio::test]
+    async fn two_joiners_for_the_last_seat_get_one_seat_and_one_clear_answer() {
+        let env = TestEnv::new().await;
+        let c = contract(Some(1));
+        env.store.put_contract(&c).await.unwrap();
+        let l = open_link(None);
+        env.store.create_join_link(&l).await.unwrap();
+        let (a, b) = tokio::join!(join(&env, &c, &l, "ann"), join(&env, &c, &l, "bob"));
+        let mut outcomes = [a.unwrap(), b.unwrap()];
+        outcomes.sort_by_key(|o| matches!(o, InviteOutcome::Invited { .. }));
+        assert!(
+            matches!(
+                outcomes,
+                [InviteOutcome::OverSeatLimit, InviteOutcome::Invited { .. }]
+            ),
+            "{outcomes:?}"
+        );
+        let stored = env.store.get_join_link(&l.id).await.unwrap().unwrap();
+        assert_eq!(stored.uses, 1, "the refused joiner used nothing");
+        let after = env.store.get_contract(&c.id).await.unwrap().unwrap();
+        assert_eq!(after.counts.seats_used(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_joiners_uses_the_link_exactly_up_to_its_limit() {
+        let env = TestEnv::new().await;
+        let c = contract(None);
+        env.store.put_contract(&c).await.unwrap();
+        let l = open_link(Some(3));
+        env.store.create_join_link(&l).await.unwrap();
+        let names: Vec<String> = (0..8).map(|i| format!("joiner{i}")).collect();
+        let outcomes = futures::future::join_all(names.iter().map(|n| join(&env, &c, &l, n))).await;
+        let joined = outcomes
+            .iter()
+            .filter(|o| matches!(o, Ok(InviteOutcome::Invited { .. })))
+            .count();
+        let refused = outcomes
+            .iter()
+            .filter(|o| matches!(o, Err(CreateError::LinkRefused)))
+            .count();
+        assert_eq!((joined, refused), (3, 5), "{outcomes:?}");
+        let stored = env.store.get_join_link(&l.id).await.unwrap().unwrap();
+        assert_eq!(stored.uses, 3);
+        let after = env.store.get_contract(&c.id).await.unwrap().unwrap();
+        assert_eq!(after.counts.pending, 3, "only the joined hold seats");
+    }
+
+    #[tokio::test]
+    async fn a_code_of_a_regenerated_link_joins_nobody_and_the_source_is_kept() {
+        let env = TestEnv::new().await;
+        let c = contract(None);
+        env.store.put_contract(&c).await.unwrap();
+        let l = open_link(None);
+        env.store.create_join_link(&l).await.unwrap();
+        let joined = join(&env, &c, &l, "ann").await.unwrap();
+        let InviteOutcome::Invited { invitation_id } = joined else {
+            panic!("{joined:?}")
+        };
+        let ann = env
+            .store
+            .get_invitation(&c.id, &invitation_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            ann.source,
+            Source::JoinLink {
+                link_id: l.id.clone()
+            }
+        );
+        // An admin regenerates it; a joiner who read the old generation is refused.
+        let regenerated = JoinLink {
+            generation: 2,
+            uses: 1,
+            ..l.clone()
+        };
+        assert!(env.store.save_join_link(&regenerated).await.unwrap());
+        assert!(matches!(
+            join(&env, &c, &l, "bob").await,
+            Err(CreateError::LinkRefused)
+        ));
+        let stored = env.store.get_join_link(&l.id).await.unwrap().unwrap();
+        assert_eq!(stored.uses, 1);
+    }
+}

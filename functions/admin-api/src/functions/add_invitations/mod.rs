@@ -97,6 +97,9 @@ async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
         .map_err(|e| match e {
             CreateError::ContractNotFound => crate::contract_not_found(),
             CreateError::Store(e) => e.into(),
+            CreateError::LinkRefused => {
+                Problem::internal(&"an invitation by an admin used a join link")
+            }
         })?;
     for (result, index) in results.iter_mut().zip(invitee_of_result) {
         if let Some(i) = index {

@@ -555,12 +555,15 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, CorruptItem> {
     let r = Reader(item);
     let status =
         InvitationStatus::parse(r.s("status")?).ok_or_else(|| CorruptItem("status".into()))?;
-    let source = match r.opt_s("import_id") {
-        Some(import) => Source::Import {
+    let source = match (r.opt_s("import_id"), r.opt_s("join_link")) {
+        (Some(import), _) => Source::Import {
             import_id: ImportId::parse(import).map_err(|e| CorruptItem(e.to_string()))?,
             line: r.opt_n("import_line")?.unwrap_or(0),
         },
-        None => Source::Manual,
+        (None, Some(link)) => Source::JoinLink {
+            link_id: JoinLinkId::parse(link).map_err(|e| CorruptItem(e.to_string()))?,
+        },
+        (None, None) => Source::Manual,
     };
     let delivery = match r.s("delivery")? {
         "queued" => Delivery::Queued,

@@ -12,7 +12,7 @@ use super::items::{list_s, ms, n, s, Item, Reader};
 use super::webhooks::written;
 use super::DynamoStore;
 use crate::domain::*;
-use crate::ports::{CorruptItem, JoinLinkStore, StoreError};
+use crate::ports::{CorruptItem, CreateError, JoinLinkStore, NewInvitations, StoreError};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -21,6 +21,13 @@ const PK_PREFIX: &str = "JOINLINK#";
 
 pub fn join_link_pk(id: &JoinLinkId) -> String {
     format!("{PK_PREFIX}{id}")
+}
+
+pub fn join_link_key(id: &JoinLinkId) -> Item {
+    Item::from([
+        ("pk".into(), s(join_link_pk(id))),
+        ("sk".into(), s(LINK_SK)),
+    ])
 }
 
 fn contract_gsi1pk(contract: &ContractId) -> String {
@@ -139,6 +146,14 @@ impl JoinLinkStore for DynamoStore {
             update = update.expression_attribute_names(format!("#{name}"), name);
         }
         written(update.send().await)
+    }
+
+    async fn invite_via_link(
+        &self,
+        new: NewInvitations<'_>,
+        link: &JoinLink,
+    ) -> Result<Vec<InviteOutcome>, CreateError> {
+        self.create_via_link(new, link).await
     }
 
     async fn join_links(&self, contract: &ContractId) -> Result<Vec<JoinLink>, StoreError> {

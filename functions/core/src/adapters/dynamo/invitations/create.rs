@@ -133,10 +133,15 @@ impl DynamoStore {
                 set.push("import_line = :line");
                 values.insert(":imp".into(), s(import_id.as_str()));
                 values.insert(":line".into(), n(line));
+                remove.push("join_link");
+            }
+            Source::JoinLink { link_id } => {
+                set.push("join_link = :link");
+                values.insert(":link".into(), s(link_id.as_str()));
+                remove.extend(["import_id", "import_line"]);
             }
             Source::Manual => {
-                remove.push("import_id");
-                remove.push("import_line");
+                remove.extend(["import_id", "import_line", "join_link"]);
             }
         }
         let expression = format!("SET {} REMOVE {}", set.join(", "), remove.join(", "));
@@ -154,6 +159,41 @@ impl DynamoStore {
         )
     }
 
+    /// `count` more uses of a join link, as read: still on, at its generation, within its
+    /// uses and its window (the same transaction as the invitations it counts).
+    fn link_use(&self, link: &JoinLink, count: i64, now: chrono::DateTime<chrono::Utc>) -> Update {
+        let mut condition = vec![
+            "#enabled = :true",
+            "#generation = :generation",
+            "(attribute_not_exists(#closes) OR #closes > :now)",
+            "(attribute_not_exists(#opens) OR #opens <= :now)",
+        ];
+        let mut values = Item::from([
+            (":true".into(), AttributeValue::Bool(true)),
+            (":generation".into(), n(link.generation)),
+            (":now".into(), ms(now)),
+            (":count".into(), n(count)),
+        ]);
+        if let Some(max) = link.max_uses {
+            condition.push("#uses <= :room");
+            values.insert(":room".into(), n(i64::from(max) - count));
+        }
+        update(
+            crate::adapters::dynamo::join_links::join_link_key(&link.id),
+            "ADD #uses :count",
+            &condition.join(" AND "),
+            &[
+                ("#enabled", "enabled"),
+                ("#generation", "generation"),
+                ("#closes", "closes_at"),
+                ("#opens", "opens_at"),
+                ("#uses", "uses"),
+            ],
+            values,
+            self.table(),
+        )
+    }
+
     /// One transaction's worth of invitees. `seats_left` is this call's running estimate of free
     /// seats; the contract's condition is what actually guards the limit.
     pub(super) async fn create_chunk(
@@ -162,6 +202,7 @@ impl DynamoStore {
         indexes: std::ops::Range<usize>,
         outcomes: &mut [Option<InviteOutcome>],
         seats_left: &mut Option<u64>,
+        via: Option<&JoinLink>,
     ) -> Result<(), CreateError> {
         let mut todo: Vec<(usize, Plan)> = indexes
             .map(|i| (i, Plan::Create(InvitationId::random())))
@@ -188,6 +229,7 @@ impl DynamoStore {
                 .iter()
                 .map(|(i, plan)| tx_update(self.invite_update(new, &new.invitees[*i], plan)))
                 .collect();
+            let contract_at = items.len();
             items.push(self.count_change(
                 &new.contract.id,
                 CountChange {
@@ -218,6 +260,9 @@ impl DynamoStore {
                 ),
             );
 
+            if let Some(link) = via {
+                items.push(tx_update(self.link_use(link, count, new.now)));
+            }
             let reasons = match self.transact(items).await? {
                 TxOutcome::Done => {
                     for (i, plan) in todo {
@@ -277,7 +322,12 @@ impl DynamoStore {
             }
             todo = still;
 
-            let contract_reason = reasons.get(reasons.len().saturating_sub(2));
+            // The link moved on (turned off, regenerated, used up, its window changed): nothing
+            // of this try happened; the caller reads the link again to say why.
+            if via.is_some() && failed_condition(reasons.last()) {
+                return Err(CreateError::LinkRefused);
+            }
+            let contract_reason = reasons.get(contract_at);
             if failed_condition(contract_reason) {
                 let Some(current) = contract_reason.and_then(|r| r.item()) else {
                     return Err(CreateError::ContractNotFound);

@@ -369,6 +369,7 @@ pub(super) fn invite_record(inv: &Invitation) -> AuditRecord {
             Source::Import { import_id, line } => {
                 Some(format!("from import {import_id}, line {line}"))
             }
+            Source::JoinLink { link_id } => Some(format!("joined through join link {link_id}")),
             Source::Manual => None,
         },
         invitation_id: Some(inv.id.clone()),
@@ -409,7 +410,7 @@ impl InvitationStore for DynamoStore {
         let mut start = 0;
         while start < new.invitees.len() {
             let end = (start + INVITATIONS_PER_TRANSACTION).min(new.invitees.len());
-            self.create_chunk(&new, start..end, &mut outcomes, &mut seats_left)
+            self.create_chunk(&new, start..end, &mut outcomes, &mut seats_left, None)
                 .await?;
             start = end;
         }
@@ -648,4 +649,28 @@ fn decode_cursor_raw(cursor: &str) -> Option<String> {
         .decode(cursor)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())
+}
+
+impl DynamoStore {
+    /// Invitations through a join link: as `create_invitations`, one transaction for all of
+    /// them (at most one transaction's worth), with the link's uses in it.
+    pub(crate) async fn create_via_link(
+        &self,
+        new: NewInvitations<'_>,
+        link: &JoinLink,
+    ) -> Result<Vec<InviteOutcome>, CreateError> {
+        assert!(
+            new.invitees.len() <= INVITATIONS_PER_TRANSACTION,
+            "one transaction's worth through a link"
+        );
+        let mut outcomes: Vec<Option<InviteOutcome>> = vec![None; new.invitees.len()];
+        let mut seats_left = new.contract.seats_left();
+        let all = 0..new.invitees.len();
+        self.create_chunk(&new, all, &mut outcomes, &mut seats_left, Some(link))
+            .await?;
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.expect("every invitee gets an outcome"))
+            .collect())
+    }
 }
