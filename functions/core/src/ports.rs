@@ -5,9 +5,11 @@ use crate::domain::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+mod create;
 mod join_links;
 mod reminders;
 mod webhooks;
+pub use create::{CreateError, Invitee, NewInvitations};
 pub use join_links::JoinLinkStore;
 pub use reminders::{DueReminder, FunnelBackfill, ReminderStore, WakeOutcome};
 pub use webhooks::{MessageKey, WebhookStore};
@@ -29,36 +31,6 @@ pub enum StoreError {
 #[derive(Debug, thiserror::Error)]
 #[error("stored item is not valid: {0}")]
 pub struct CorruptItem(pub String);
-
-/// One person to invite: already parsed, already unique within the request.
-#[derive(Debug, Clone)]
-pub struct Invitee {
-    pub email: EmailAddress,
-    pub user_id: Option<UserId>,
-    pub name: Option<String>,
-    pub source: Source,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewInvitations<'a> {
-    pub contract: &'a Contract,
-    pub activities: &'a [ActivityId],
-    pub invited_by: &'a UserId,
-    pub now: DateTime<Utc>,
-    pub invitees: &'a [Invitee],
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum CreateError {
-    #[error("the contract does not exist")]
-    ContractNotFound,
-    /// Through a join link: the link moved on meanwhile (turned off, regenerated, used up, or
-    /// out of its window); read it again to say why.
-    #[error("the join link no longer admits this")]
-    LinkRefused,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct InvitationQuery {

@@ -15,60 +15,6 @@ use chrono::{DateTime, Utc};
 /// Pages a directory search reads at most; the USERS partition is searched by prefix first.
 const MAX_SEARCH_PAGES: usize = 20;
 
-impl DynamoStore {
-    /// All items of a GSI1 partition, page by page, in `gsi1sk` order.
-    pub(super) async fn gsi1_all(&self, partition: &str) -> Result<Vec<Item>, StoreError> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client()
-                .query()
-                .table_name(self.table())
-                .index_name(GSI1)
-                .key_condition_expression("gsi1pk = :p")
-                .expression_attribute_values(":p", s(partition))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(db_error)?;
-            items.extend(out.items().iter().cloned());
-            start = out.last_evaluated_key().cloned();
-            if start.is_none() {
-                return Ok(items);
-            }
-        }
-    }
-
-    /// One item by its key, read consistently.
-    pub(super) async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
-        let out = self
-            .client()
-            .get_item()
-            .table_name(self.table())
-            .key("pk", s(pk))
-            .key("sk", s(sk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(db_error)?;
-        Ok(out.item().cloned())
-    }
-
-    /// Puts an item that must not exist yet (a fresh id).
-    pub(super) async fn put_new(&self, item: Item) -> Result<(), StoreError> {
-        self.client()
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .map_err(db_error)?;
-        Ok(())
-    }
-}
-
 /// A conditional put whose condition names attributes and values.
 fn put_with<const N: usize>(
     table: &str,
