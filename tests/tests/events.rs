@@ -45,11 +45,18 @@ fn every_route_of_every_http_function_has_an_event_that_reaches_it() {
             f.routes(),
         )
     });
-    let student = [(
-        "enrol-api/events".to_owned(),
-        enrol_api::BINARY,
-        enrol_api::routes().collect::<Vec<_>>(),
-    )];
+    let student = [
+        (
+            "enrol-api/events".to_owned(),
+            enrol_api::BINARY,
+            enrol_api::routes().collect::<Vec<_>>(),
+        ),
+        (
+            "enrol-api/events/join".to_owned(),
+            enrol_api::join::BINARY,
+            enrol_api::join::routes().collect::<Vec<_>>(),
+        ),
+    ];
     for (dir, function, routes) in admin.chain(student) {
         let mut reached = vec![false; routes.len()];
         for file in event_files(&dir) {

@@ -34,7 +34,7 @@ fn the_document_lists_exactly_the_served_routes() {
 }
 
 #[test]
-fn only_the_student_routes_are_public() {
+fn only_the_student_and_joiner_routes_are_public() {
     let doc = document();
     let public: BTreeSet<String> =
         served(invitations_wire::routes::ROUTES.iter().filter(|r| r.public));

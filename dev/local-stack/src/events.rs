@@ -11,6 +11,8 @@
 //! | `{{link:CONTRACT:EMAIL}}` | the token of that invitation's current link |
 //! | `{{message:CONTRACT:EMAIL}}` | SES's message id of that invitation's last mail |
 //! | `"{{stream-image:CONTRACT:EMAIL}}"` | that invitation's item as a stream record's image |
+//! | `{{join-code:LINK}}` | the code of join link LINK at its generation now |
+//! | `{{join-proof:EMAIL}}` | the proof mailed for EMAIL's newest request to join |
 //! | `{{import:CONTRACT}}` | the id of CONTRACT's newest import |
 //! | `{{etag:KEY}}` | the ETag of the object at KEY in the imports bucket (S3 events carry it; the import reads that version only) |
 //! | `{{bucket}}`, `{{table}}` | the stack's imports bucket and table |
@@ -22,7 +24,9 @@ use crate::provision::{BoxError, Names};
 use aws_sdk_dynamodb::types::AttributeValue;
 use invitations_core::adapters::dynamo::items::{contract_pk, invite_sk};
 use invitations_core::adapters::DynamoStore;
-use invitations_core::domain::{ContractId, EmailAddress, InvitationId, LinkKey};
+use invitations_core::domain::{
+    ContractId, EmailAddress, InvitationId, JoinLinkId, JoinProofId, LinkKey,
+};
 use invitations_core::ports::ImportStore;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -126,6 +130,17 @@ impl EventTarget {
                         .ok_or("cannot sign a link")?,
                 )
             }
+            ["join-code", link] => {
+                let id = JoinLinkId::parse(link)?;
+                let item = self.item(&format!("JOINLINK#{id}"), "LINK").await?;
+                let generation: u32 = number(&item, "generation")?;
+                Filled::Text(
+                    self.link_key
+                        .sign_join(&id, generation)
+                        .ok_or("cannot sign a join code")?,
+                )
+            }
+            ["join-proof", email] => Filled::Text(self.join_proof(email).await?),
             ["message", contract, email] => {
                 let item = self.invitation(contract, email).await?;
                 Filled::Text(text(&item, "message_id").map_err(|_| {
@@ -195,21 +210,58 @@ impl EventTarget {
         email: &str,
     ) -> Result<HashMap<String, AttributeValue>, BoxError> {
         let identity = EmailAddress::parse(email)?.identity().to_owned();
+        let pk = contract_pk(&ContractId::parse(contract)?);
+        self.item(&pk, &invite_sk(&identity))
+            .await
+            .map_err(|_| format!("{contract} has no invitation for {email}").into())
+    }
+
+    /// The item at `pk`, `sk`, read consistently.
+    async fn item(&self, pk: &str, sk: &str) -> Result<HashMap<String, AttributeValue>, BoxError> {
         let item = self
             .dynamodb
             .get_item()
             .table_name(&self.names.table)
-            .key(
-                "pk",
-                AttributeValue::S(contract_pk(&ContractId::parse(contract)?)),
-            )
-            .key("sk", AttributeValue::S(invite_sk(&identity)))
+            .key("pk", AttributeValue::S(pk.to_owned()))
+            .key("sk", AttributeValue::S(sk.to_owned()))
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| format!("reading {email}'s invitation: {}", e.into_service_error()))?;
+            .map_err(|e| format!("reading {pk} {sk}: {}", e.into_service_error()))?;
         item.item
-            .ok_or_else(|| format!("{contract} has no invitation for {email}").into())
+            .ok_or_else(|| format!("the table has no item {pk} {sk}").into())
+    }
+
+    /// The proof of EMAIL's newest join request, signed as its mail's link carries it.
+    async fn join_proof(&self, email: &str) -> Result<String, BoxError> {
+        let items = self
+            .dynamodb
+            .scan()
+            .table_name(&self.names.table)
+            .filter_expression("#type = :type AND email = :email")
+            .expression_attribute_names("#type", "type")
+            .expression_attribute_values(":type", AttributeValue::S("join_proof".into()))
+            .expression_attribute_values(":email", AttributeValue::S(email.into()))
+            .send()
+            .await
+            .map_err(|e| {
+                format!(
+                    "looking for {email}'s join proof: {}",
+                    e.into_service_error()
+                )
+            })?
+            .items
+            .unwrap_or_default();
+        let newest = items
+            .iter()
+            .max_by_key(|item| number::<i64>(item, "requested_at").unwrap_or(0))
+            .ok_or_else(|| format!("nobody asked to join with {email}"))?;
+        let id = text(newest, "pk")?;
+        let id = JoinProofId::parse(id.trim_start_matches("JOINPROOF#"))?;
+        Ok(self
+            .link_key
+            .sign_join_proof(&id)
+            .ok_or("cannot sign a join proof")?)
     }
 }
 
@@ -275,6 +327,14 @@ pub fn sample(placeholder: &str) -> Result<Filled, BoxError> {
             ContractId::parse(contract)?;
             EmailAddress::parse(email)?;
             Filled::Text(hex)
+        }
+        ["join-code", link] => {
+            JoinLinkId::parse(link)?;
+            Filled::Text("DzwqnltH1J-KbDsi0eD5qLAAAAAB6Z3Bd9kZkXa7pmLr1Q".into())
+        }
+        ["join-proof", email] => {
+            EmailAddress::parse(email)?;
+            Filled::Text("m2hV3Bq1TnSLaJ8Kk0yXhwAAAAAbUfYq0vWbH6T3aRk_pQ".into())
         }
         ["stream-image", contract, email] => {
             ContractId::parse(contract)?;

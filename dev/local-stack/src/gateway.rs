@@ -34,6 +34,7 @@ const MAX_BODY: usize = 10 * 1024 * 1024;
 pub struct Functions {
     pub admin: admin_api::App,
     pub enrol: enrol_api::App,
+    pub join: enrol_api::join::App,
 }
 
 impl Functions {
@@ -48,8 +49,12 @@ impl Functions {
                 ..self.admin.clone()
             },
             enrol: enrol_api::App {
-                clock: past,
+                clock: past.clone(),
                 ..self.enrol.clone()
+            },
+            join: enrol_api::join::App {
+                clock: past,
+                ..self.join.clone()
             },
         }
     }
@@ -115,6 +120,8 @@ impl Functions {
             (function.handle)(&self.admin, request).await
         } else if route.binary == enrol_api::BINARY {
             enrol_api::handle(&self.enrol, request).await
+        } else if route.binary == enrol_api::join::BINARY {
+            enrol_api::join::handle(&self.join, request).await
         } else {
             return Err(InvokeError::UnknownFunction(route.binary.clone()));
         };

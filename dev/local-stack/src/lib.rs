@@ -293,6 +293,11 @@ impl Stack {
                 link_key: link_key.clone(),
                 clock: clock.clone(),
             },
+            join: enrol_api::join::App {
+                store: Arc::new(store.clone()),
+                link_key: link_key.clone(),
+                clock: clock.clone(),
+            },
         };
         let mailer = mailer::App::new(
             Arc::new(store.clone()),

@@ -12,7 +12,10 @@ use crate::template::ApiRoute;
 use aws_sdk_cognitoidentityprovider::error::DisplayErrorContext;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use chrono::{DateTime, Duration, Utc};
-use invitations_core::domain::{Contract, ContractKind, InvitationId, LinkKey, SYSTEM_ADMIN_GROUP};
+use invitations_core::domain::{
+    ActivityId, Contract, ContractId, ContractKind, InvitationId, JoinLink, JoinLinkId, LinkKey,
+    UserId, SYSTEM_ADMIN_GROUP,
+};
 use invitations_core::ports::Store;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -23,6 +26,8 @@ type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub const DIRECTORY_SIZE: usize = 300;
 /// Where seeded people's mail goes (the SES emulator keeps it all).
 pub const DOMAIN: &str = "learners.example";
+/// The id of the seeded join link, as the event files name it.
+pub const SEEDED_JOIN_LINK: &str = "0f3c2a9e5b7d4e1f8a6c3b2d1e0f9a8b";
 
 const FIRST: &[&str] = &[
     "Amara", "Bruno", "Chen", "Dalia", "Emil", "Farah", "Goran", "Hana", "Ivo", "Jana", "Kofi",
@@ -419,7 +424,33 @@ impl Seeder<'_> {
         // Two onboarding invitations were mailed four days ago: their first reminder (3 days
         // after the mail, the default plan) is due, so the reminder run mails them at once.
         self.mailed_days_ago(&onboarding[1..3], 4, now).await?;
+        self.join_link(now, &self.people.ada().user_id).await?;
         Ok(())
+    }
+
+    /// The data skills voucher's join link for the data team (issue 30), with the id the
+    /// event files name (functions/*/events/join*): a code to share, for learners.example
+    /// addresses, 25 places, SQL Basics.
+    async fn join_link(&self, now: DateTime<Utc>, ada: &str) -> Result<(), BoxError> {
+        let link = JoinLink {
+            id: JoinLinkId::parse(SEEDED_JOIN_LINK)?,
+            contract_id: ContractId::parse(contracts::DATA_SKILLS)?,
+            audience: "Data team, spring intake".into(),
+            generation: 1,
+            activities: vec![ActivityId::parse("sql-basics")?],
+            max_uses: Some(25),
+            uses: 0,
+            opens_at: None,
+            closes_at: Some(now + Duration::days(90)),
+            allowed_domains: vec![DOMAIN.into()],
+            needs_approval: false,
+            enabled: true,
+            created_by: UserId::parse(ada)?,
+            created_at: now,
+            version: 1,
+        };
+        let store = invitations_core::adapters::DynamoStore::new(self.dynamodb.clone(), self.table);
+        Ok(invitations_core::ports::JoinLinkStore::create_join_link(&store, &link).await?)
     }
 
     /// Makes the last mail of each invitation `days` old, with the wake-up the mailer would

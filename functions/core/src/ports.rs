@@ -10,7 +10,7 @@ mod join_links;
 mod reminders;
 mod webhooks;
 pub use create::{CreateError, Invitee, NewInvitations};
-pub use join_links::JoinLinkStore;
+pub use join_links::{JoinLinkStore, JoinProofStore, ProofQueued};
 pub use reminders::{DueReminder, FunnelBackfill, ReminderStore, WakeOutcome};
 pub use webhooks::{MessageKey, WebhookStore};
 

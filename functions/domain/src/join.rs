@@ -107,6 +107,19 @@ impl JoinLink {
     /// Whether `email` may join through this link at `now` (the contract's own rules, seats
     /// among them, are checked with the join itself).
     pub fn admits(&self, email: &EmailAddress, now: DateTime<Utc>) -> Result<(), JoinRefused> {
+        self.open_now(now)?;
+        let domain = domain_of(email);
+        if !self.allowed_domains.is_empty() && !self.allowed_domains.contains(&domain) {
+            return Err(JoinRefused::DomainNotAllowed(
+                self.allowed_domains.clone(),
+                domain,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the link admits anyone at `now` (on, in its window, places left on it).
+    pub fn open_now(&self, now: DateTime<Utc>) -> Result<(), JoinRefused> {
         if !self.enabled {
             return Err(JoinRefused::Disabled);
         }
@@ -118,13 +131,6 @@ impl JoinLink {
         }
         if let Some(max) = self.max_uses.filter(|&m| self.uses >= m) {
             return Err(JoinRefused::UsedUp(max));
-        }
-        let domain = domain_of(email);
-        if !self.allowed_domains.is_empty() && !self.allowed_domains.contains(&domain) {
-            return Err(JoinRefused::DomainNotAllowed(
-                self.allowed_domains.clone(),
-                domain,
-            ));
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod import;
 pub mod invitation;
 pub mod join;
+pub mod join_proof;
 pub mod mail;
 pub mod reminder;
 pub mod token;
@@ -23,7 +24,8 @@ pub use contract::{
 pub use email::{EmailAddress, EmailError};
 pub use funnel::{EnrolAfter, Funnel, SeatsOnDay};
 pub use ids::{
-    ActivityId, ContractId, EndpointId, ImportId, InvalidId, InvitationId, JoinLinkId, UserId,
+    ActivityId, ContractId, EndpointId, ImportId, InvalidId, InvitationId, JoinLinkId, JoinProofId,
+    UserId,
 };
 pub use import::{BadRow, CheckOutcome, Import, ImportCounts, ImportMode, ImportStatus, Stall};
 pub use invitation::{
@@ -33,6 +35,7 @@ pub use invitation::{
     RevokeRefused, ShownStatus, Source,
 };
 pub use join::{DomainsError, JoinLink, JoinRefused};
+pub use join_proof::{JoinProof, ProofRefused};
 pub use mail::{
     ContractMail, Language, MailKind, MailTemplate, MailValues, RenderedMail, TemplateError,
 };

@@ -5,7 +5,7 @@
 //! the mailer recomputes the link from it. Every resend bumps the version, so older links stop
 //! working. The MAC is checked, in constant time, before the table is ever asked.
 
-use super::ids::{InvitationId, JoinLinkId};
+use super::ids::{InvitationId, JoinLinkId, JoinProofId};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -18,6 +18,8 @@ const PURPOSE: &[u8] = b"learning-contract-invitation-link/v1";
 /// The join links' codes (issue 30): the same shape, another purpose, so an invitation's token
 /// is never a join code nor the other way round.
 const JOIN_PURPOSE: &[u8] = b"learning-contract-join-link/v1";
+/// The proof mailed to a joiner's address (issue 30).
+const JOIN_PROOF_PURPOSE: &[u8] = b"learning-contract-join-proof/v1";
 const MAC_LEN: usize = 16;
 const TOKEN_LEN: usize = 16 + 4 + MAC_LEN;
 /// Keys shorter than this are refused: a guessable key makes every link forgeable.
@@ -158,6 +160,18 @@ impl LinkKey {
     }
 }
 
+impl LinkKey {
+    /// The proof mailed for `id`: recomputed by the mailer, never stored.
+    pub fn sign_join_proof(&self, id: &JoinProofId) -> Option<String> {
+        Some(self.sign_for(JOIN_PROOF_PURPOSE, id.to_bytes()?, 0))
+    }
+
+    pub fn verify_join_proof(&self, proof: &str) -> Result<JoinProofId, TokenError> {
+        let (id, _) = self.verify_for(JOIN_PROOF_PURPOSE, proof)?;
+        Ok(JoinProofId::from_bytes(id))
+    }
+}
+
 /// The student's link to `token` on the site at `site_url`: the token goes in the fragment,
 /// so it never reaches a server log (the enrol page reads it and posts it).
 pub fn enrol_link(site_url: &str, token: &str) -> String {
@@ -269,5 +283,21 @@ mod tests {
         // After a key rotation the code made with the previous key still opens the link.
         let rotated = key(8).with_previous(key(7));
         assert!(rotated.verify_join(&code).is_ok());
+    }
+
+    #[test]
+    fn a_join_proof_is_neither_a_code_nor_a_token() {
+        let proof_id = JoinProofId::random();
+        let proof = key(7).sign_join_proof(&proof_id).unwrap();
+        assert_eq!(key(7).verify_join_proof(&proof), Ok(proof_id.clone()));
+        assert_eq!(key(7).verify_join(&proof), Err(TokenError::Unknown));
+        assert_eq!(key(7).verify(&proof), Err(TokenError::Unknown));
+        let code = key(7).sign_join(&JoinLinkId::random(), 0).unwrap();
+        assert_eq!(key(7).verify_join_proof(&code), Err(TokenError::Unknown));
+        assert_eq!(key(8).verify_join_proof(&proof), Err(TokenError::Unknown));
+        assert_eq!(
+            key(7).verify_join_proof(&proof[..proof.len() - 2]),
+            Err(TokenError::Malformed)
+        );
     }
 }

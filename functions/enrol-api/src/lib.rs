@@ -4,6 +4,8 @@
 //! directory does not know yet gets a sign-in account for the address the link proved (or is
 //! matched to the one they have), and their directory record under that account's subject.
 
+pub mod join;
+
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem, Route};
 use invitations_core::ports::{

@@ -22,6 +22,7 @@
 //! finds it, so a send is lost in no case and doubled only when the table fails for minutes
 //! right after SES accepted the mail.
 
+pub mod join_proof;
 pub mod limit;
 pub mod owner_notice;
 pub mod render;
@@ -36,8 +37,8 @@ use invitations_core::domain::reminder::{wake, Wake};
 use invitations_core::domain::token::enrol_link;
 use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
 use invitations_core::ports::{
-    DeliveryResult, DeliveryStore, DirectoryStore, InvitationStore, MailError, Mailer, StoreError,
-    TestMail, WebhookStore,
+    DeliveryResult, DeliveryStore, DirectoryStore, InvitationStore, JoinProofStore, MailError,
+    Mailer, OutgoingMail, StoreError, TestMail, WebhookStore,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -58,8 +59,14 @@ pub const VERSION_TAG: &str = "version";
 const RECORD_ATTEMPTS: u32 = 5;
 
 /// What the mailer needs of the table (webhooks: the notice to an endpoint's owner).
-pub trait MailStore: InvitationStore + DeliveryStore + DirectoryStore + WebhookStore {}
-impl<T: InvitationStore + DeliveryStore + DirectoryStore + WebhookStore + ?Sized> MailStore for T {}
+pub trait MailStore:
+    InvitationStore + DeliveryStore + DirectoryStore + WebhookStore + JoinProofStore
+{
+}
+impl<T> MailStore for T where
+    T: InvitationStore + DeliveryStore + DirectoryStore + WebhookStore + JoinProofStore + ?Sized
+{
+}
 
 pub use invitations_core::ports::Clock;
 
@@ -212,6 +219,15 @@ impl App {
     ) -> Result<Outcome, RecordError> {
         if let Some(endpoint) = owner_notice::queued_owner_notice(record) {
             return self.send_owner_notice(&endpoint).await;
+        }
+        if let Some(proof) = join_proof::queued_join_proof(record) {
+            return match proof {
+                Ok(proof) => self.send_join_proof(&proof, cache).await,
+                Err(err) => {
+                    tracing::error!(error = %err, "queued join proof cannot be read; skipped");
+                    Ok(Outcome::Ignored)
+                }
+            };
         }
         if let Some(test) = queued_test_mail(record) {
             return match test {
@@ -369,22 +385,7 @@ impl App {
         mail.tags
             .push((VERSION_TAG.to_owned(), inv.token_version.to_string()));
 
-        let mut attempt = 0;
-        let result = loop {
-            if attempt > 0 {
-                self.limiter.acquire().await;
-            }
-            match self.mailer.send(&mail).await {
-                // The service's words are not logged: they may quote the address.
-                Err(MailError::Transient(_)) if attempt + 1 < self.retry.attempts => {
-                    let wait = self.retry.first_delay * 2u32.pow(attempt.min(16));
-                    tracing::warn!(invitation = %inv.id, attempt, ?wait, "mail service busy; retrying");
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                }
-                other => break other,
-            }
-        };
+        let result = self.send_retrying(&mail, &inv.id).await;
         match result {
             Ok(message_id) => {
                 // The reminder run looks again when the next reminder is due, or at expiry.
@@ -464,6 +465,31 @@ impl App {
             )
             .await?;
         Ok(Outcome::Rejected(reason))
+    }
+
+    /// Sends `mail` (for `what`, as logs name it), trying a busy mail service again with
+    /// exponential backoff, within the rate, up to the retry policy's attempts.
+    async fn send_retrying(
+        &self,
+        mail: &OutgoingMail,
+        what: &(dyn std::fmt::Display + Sync),
+    ) -> Result<String, MailError> {
+        let mut attempt = 0;
+        loop {
+            if attempt > 0 {
+                self.limiter.acquire().await;
+            }
+            match self.mailer.send(mail).await {
+                // The service's words are not logged: they may quote the address.
+                Err(MailError::Transient(_)) if attempt + 1 < self.retry.attempts => {
+                    let wait = self.retry.first_delay * 2u32.pow(attempt.min(16));
+                    tracing::warn!(mail = %what, attempt, ?wait, "mail service busy; retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 
     async fn contract(

@@ -71,3 +71,71 @@ pub struct NewJoinLink {
     #[serde(default)]
     pub needs_approval: bool,
 }
+
+/// `GET /join?code=`: what a join link is for, to the person who opened it. A link that does
+/// not admit anyone now answers a problem in words instead (`link_disabled`,
+/// `link_not_yet_open`, `link_closed`, `link_used_up`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JoinPage {
+    pub contract: crate::ContractSummary,
+    /// Who the link is for, in the admins' words.
+    pub audience: String,
+    /// The names of the activities a joiner gets.
+    pub activities: Vec<String>,
+    /// Places left: the fewer of the link's own and the contract's seats; `None`: no limit.
+    pub places_left: Option<u32>,
+    /// Until when the link admits people (`None`: while the contract runs).
+    pub closes_at: Option<Timestamp>,
+    /// Lower-case domains a joiner's address must be at; empty: any address.
+    pub allowed_domains: Vec<String>,
+    pub needs_approval: bool,
+}
+
+/// `POST /join`: the joiner's address, to be proved by a mail with a one-time link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct JoinRequest {
+    pub code: String,
+    pub email: String,
+}
+
+/// The answer to `POST /join`: the same whether or not the address is in the contract
+/// already, so it tells nobody who is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JoinProofSent {
+    pub email: String,
+    /// How long the mail's link works.
+    pub valid_hours: u32,
+}
+
+/// `POST /join/confirm`: the proof from the mail's link (`<site>/join#proof=<proof>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct JoinConfirm {
+    pub proof: String,
+}
+
+/// Where a proved joiner stands in the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JoinOutcome {
+    /// A place is theirs: an invitation, pending until they enrol.
+    Invited,
+    /// They had a pending invitation already: the same place.
+    AlreadyInvited,
+    AlreadyEnrolled,
+}
+
+/// The answer to `POST /join/confirm`: the invitation's own link token, so the site goes on
+/// to the enrol page (`/enrol#token=<token>`) as from an invitation mail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JoinConfirmed {
+    pub outcome: JoinOutcome,
+    pub token: String,
+}

@@ -279,6 +279,14 @@ routes! {
     /// `?token=`.
     INVITATION = public "GET" "/invitation" by "enrol" answers InvitationPage;
     ENROL = public "POST" "/enrol" by "enrol" takes EnrolRequest answers InvitationPage;
+
+    // The joiner's pages (`join`, issue 30), public: the code is their credential.
+    /// `?code=`.
+    JOIN_PAGE = public "GET" "/join" by "join" answers JoinPage;
+    /// Mails the address a one-time link that proves it (202).
+    REQUEST_JOIN = public "POST" "/join" by "join" takes JoinRequest answers JoinProofSent;
+    /// The proof from that mail: a place, and the invitation's token to enrol with.
+    CONFIRM_JOIN = public "POST" "/join/confirm" by "join" takes JoinConfirm answers JoinConfirmed;
 }
 
 /// The routes `function` serves.

@@ -12,6 +12,8 @@
 //!   a system administrator adds a person (the people function), who signs in at once, and
 //!   grants and withdraws their system administration (in force from their next token).
 //! - Events: an enrolment reaches the stack's bus and the local targets (`/local/events`).
+//! - Join links: a shared link lets a proved address join and enrol, refuses another domain in
+//!   words, and gives a burst of joiners for its last place one place.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -20,4 +22,5 @@ mod flows;
 mod gateway;
 mod helpers;
 mod identity;
+mod join;
 mod mail;

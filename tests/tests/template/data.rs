@@ -93,7 +93,7 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
     let filters = s["FilterCriteria"]["Filters"]
         .as_array()
         .expect("a stream filter");
-    assert_eq!(filters.len(), 3);
+    assert_eq!(filters.len(), 4);
     let pattern = |i: usize| -> Value {
         serde_json::from_str(filters[i]["Pattern"].as_str().expect("a pattern")).expect("JSON")
     };
@@ -114,6 +114,12 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
         json!({"type": {"S": ["webhook_endpoint"]}, "owner_notice": {"S": ["queued"]}})
     );
     assert_eq!(pattern(2)["eventName"], json!(["MODIFY"]));
+    // A joiner asked to prove their address: a new proof, queued (issue 30).
+    assert_eq!(
+        pattern(3)["dynamodb"]["NewImage"],
+        json!({"type": {"S": ["join_proof"]}, "delivery": {"S": ["queued"]}})
+    );
+    assert_eq!(pattern(3)["eventName"], json!(["INSERT"]));
     assert!(s["MaximumRetryAttempts"].is_u64());
     let queue = s["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
         .as_str()

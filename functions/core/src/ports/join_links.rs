@@ -27,3 +27,35 @@ pub trait JoinLinkStore: Send + Sync {
         link: &JoinLink,
     ) -> Result<Vec<InviteOutcome>, CreateError>;
 }
+
+/// What asking for a proof mail came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofQueued {
+    Queued,
+    /// The address had its day's proof mails already; nothing was written.
+    TooMany,
+}
+
+/// Joiners' proofs of address (issue 30): queued by the `join` function, mailed by the
+/// mailer, read back when the joiner opens the mail's link.
+#[async_trait]
+pub trait JoinProofStore: Send + Sync {
+    /// Counts the proof in its address's day and writes it queued for the mailer, in one
+    /// transaction: at most `per_day` for an address, however many ask at once.
+    async fn queue_join_proof(
+        &self,
+        proof: &JoinProof,
+        per_day: u32,
+    ) -> Result<ProofQueued, StoreError>;
+    async fn get_join_proof(&self, id: &JoinProofId) -> Result<Option<JoinProof>, StoreError>;
+    /// Takes a queued proof for mailing (`queued -> sending`); false when it was taken already.
+    async fn claim_join_proof(&self, id: &JoinProofId) -> Result<bool, StoreError>;
+    /// Gives a claim back (the mail service was busy), so the record's next delivery mails it.
+    async fn release_join_proof(&self, id: &JoinProofId) -> Result<(), StoreError>;
+    /// Records the mail sent (its message id) or refused for good (why).
+    async fn record_join_proof(
+        &self,
+        id: &JoinProofId,
+        result: &super::DeliveryResult,
+    ) -> Result<(), StoreError>;
+}

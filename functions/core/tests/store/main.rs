@@ -6,6 +6,7 @@ mod delivery;
 mod directory;
 mod invite;
 mod join_links;
+mod join_proofs;
 mod search;
 mod transitions;
 mod webhooks;

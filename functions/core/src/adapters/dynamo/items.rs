@@ -80,6 +80,8 @@ pub const PARTITION_KINDS: &[&str] = &[
     "TESTMAILS#*",
     "WEBHOOK#*",
     "JOINLINK#*",
+    "JOINPROOF#*",
+    "JOINMAILS#*",
 ];
 
 pub fn contract_pk(id: &ContractId) -> String {

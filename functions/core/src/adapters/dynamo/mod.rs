@@ -5,6 +5,7 @@ mod directory;
 mod invitations;
 pub mod items;
 pub mod join_links;
+pub mod join_proofs;
 pub mod webhooks;
 
 pub use items::CorruptItem;
