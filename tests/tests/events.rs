@@ -102,6 +102,19 @@ fn s3_and_stream_events_deserialize_as_the_runtime_would() {
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert!(!event.records.is_empty(), "{}", file.display());
     }
+    // A contract with people waiting changed: the waiting-list function looks at its line.
+    for file in event_files("waiting-list/events") {
+        let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_str(&read(&file))
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(
+            event
+                .records
+                .iter()
+                .all(|r| waiting_list::marked_contract(r).is_some()),
+            "{}",
+            file.display()
+        );
+    }
     // SES reports as EventBridge delivers them: each one a report of an invitation mail.
     for file in event_files("delivery-events/events") {
         let event: delivery_events::Envelope = serde_json::from_str(&read(&file))

@@ -12,6 +12,9 @@
 //!   trigger's filters), and puts the product's events on the stack's bus on moto; the rule on
 //!   the bus fills a queue, which this reads for the local targets (`/local/events` shows what
 //!   arrived).
+//! - Waiting lists: the `waiting-list` function reads the stream from a position of its own
+//!   (its trigger's filter: contracts marked as having people waiting) and invites the first in
+//!   line when a seat frees.
 
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use aws_lambda_events::event::s3::S3Event;
@@ -46,6 +49,8 @@ pub struct Bridge {
     pub stream_filters: Vec<serde_json::Value>,
     /// The events function and what a rule on the stack's bus delivers (`None`: not run).
     pub events: Option<ProductEvents>,
+    /// The waiting-list function and its trigger's filters (`None`: not run).
+    pub waiting_list: Option<(Arc<::waiting_list::App>, Vec<serde_json::Value>)>,
 }
 
 /// The `events` function on the stream (its trigger's filters), and the local targets of the
@@ -70,6 +75,7 @@ pub const RECEIVED_KEPT: usize = 500;
 enum Consumer {
     Mailer,
     Events,
+    WaitingList,
 }
 
 impl Bridge {
@@ -86,6 +92,12 @@ impl Bridge {
                 self.clone().poll_stream(Consumer::Events, shards),
             ));
             tasks.push(tokio::spawn(self.clone().poll_product_events()));
+        }
+        if self.waiting_list.is_some() {
+            let shards = self.stream_shards_at_latest().await?;
+            tasks.push(tokio::spawn(
+                self.clone().poll_stream(Consumer::WaitingList, shards),
+            ));
         }
         Ok(tasks)
     }
@@ -148,8 +160,9 @@ impl Bridge {
     }
 
     fn filters(&self, consumer: Consumer) -> &[serde_json::Value] {
-        match (consumer, &self.events) {
-            (Consumer::Events, Some(events)) => &events.filters,
+        match (consumer, &self.events, &self.waiting_list) {
+            (Consumer::Events, Some(events), _) => &events.filters,
+            (Consumer::WaitingList, _, Some((_, filters))) => filters,
             _ => &self.stream_filters,
         }
     }
@@ -160,8 +173,9 @@ impl Bridge {
         consumer: Consumer,
         event: StreamEvent,
     ) -> Result<DynamoDbEventResponse, lambda_runtime::Error> {
-        match (consumer, &self.events) {
-            (Consumer::Events, Some(events)) => ::events::handle(&events.app, event).await,
+        match (consumer, &self.events, &self.waiting_list) {
+            (Consumer::Events, Some(events), _) => ::events::handle(&events.app, event).await,
+            (Consumer::WaitingList, _, Some((app, _))) => ::waiting_list::handle(app, event).await,
             _ => self.mailer.handle(event).await,
         }
     }

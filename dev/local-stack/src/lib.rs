@@ -334,6 +334,13 @@ impl Stack {
                 queue_url: resources.product_events_queue_url.clone(),
                 received: received.clone(),
             }),
+            waiting_list: Some((
+                Arc::new(::waiting_list::App {
+                    store: Arc::new(store.clone()),
+                    clock: clock.clone(),
+                }),
+                Template::load().stream_filters("waiting-list"),
+            )),
         });
         // Before seeding, so the seeded invitations are mailed like any others.
         let mut tasks = bridge.start().await?;

@@ -89,6 +89,7 @@ impl World {
             import: Arc::new(import),
             mailer: Arc::new(mailer),
             events: None,
+            waiting_list: None,
         })
     }
 

@@ -186,6 +186,7 @@ impl ContractBuilder {
             counts: StatusCounts::default(),
             mail: Default::default(),
             reminders: Default::default(),
+            waiting: Default::default(),
         }
     }
 }

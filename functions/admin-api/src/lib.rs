@@ -16,7 +16,7 @@ use invitations_core::domain::{Caller, Contract, ContractId, LinkKey};
 use invitations_core::http::{self, param, PathParams, Problem, Route};
 use invitations_core::ports::{
     self, Accounts, Blobs, BlockStore, Clock, ContractStore, ImportStore, InvitationStore,
-    JoinLinkStore, PeopleStore, Store, TransitionStore, WebhookStore,
+    JoinLinkStore, PeopleStore, Store, TransitionStore, WaitingListStore, WebhookStore,
 };
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
@@ -55,10 +55,14 @@ pub struct App {
     pub clock: Clock,
 }
 
+/// What the join link routes need of the table: the links, and the contracts' waiting lists.
+pub trait JoinLinksStore: JoinLinkStore + WaitingListStore {}
+impl<T: JoinLinkStore + WaitingListStore + ?Sized> JoinLinksStore for T {}
+
 /// What the join link routes need: the links, and the key their codes are made with.
 #[derive(Clone)]
 pub struct JoinLinks {
-    pub store: Arc<dyn JoinLinkStore>,
+    pub store: Arc<dyn JoinLinksStore>,
     pub key: LinkKey,
 }
 

@@ -8,10 +8,12 @@ use chrono::{DateTime, Utc};
 mod create;
 mod join_links;
 mod reminders;
+mod waiting;
 mod webhooks;
 pub use create::{CreateError, Invitee, NewInvitations};
 pub use join_links::{JoinLinkStore, JoinProofStore, ProofQueued};
 pub use reminders::{DueReminder, FunnelBackfill, ReminderStore, WakeOutcome};
+pub use waiting::WaitingListStore;
 pub use webhooks::{MessageKey, WebhookStore};
 
 #[derive(Debug, thiserror::Error)]

@@ -63,6 +63,19 @@ pub struct Contract {
     pub mail: crate::mail::ContractMail,
     #[serde(default)]
     pub reminders: crate::reminder::ReminderPlan,
+    /// Its waiting list (issue 30), as the contract item keeps it for the function that
+    /// promotes from it.
+    #[serde(default)]
+    pub waiting: WaitingMark,
+}
+
+/// Whether anyone may be on a contract's waiting list, and how many joined it so far. Set by
+/// every join of the list; cleared only by a run that found the list empty with the count it
+/// read, so a join at that moment keeps it set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingMark {
+    pub anyone: bool,
+    pub joins: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -246,6 +259,7 @@ pub(crate) mod tests {
             counts: StatusCounts::default(),
             mail: Default::default(),
             reminders: Default::default(),
+            waiting: Default::default(),
         }
     }
 

@@ -79,6 +79,7 @@ id_type!(ImportId, "an import id");
 id_type!(EndpointId, "a webhook endpoint id");
 id_type!(JoinLinkId, "a join link id");
 id_type!(JoinProofId, "a join proof id");
+id_type!(WaitingId, "a waiting list entry id");
 
 /// Ids that a link or a code carries: a random UUID (122 bits, not guessable), as 32 hex
 /// digits, and its 16 bytes.
@@ -101,7 +102,7 @@ macro_rules! uuid_id {
     )*};
 }
 
-uuid_id!(InvitationId, JoinLinkId, JoinProofId);
+uuid_id!(InvitationId, JoinLinkId, JoinProofId, WaitingId);
 
 impl ImportId {
     /// Import ids sort by creation time, so a contract's imports list newest first without an index.

@@ -14,18 +14,20 @@ pub mod mail;
 pub mod reminder;
 pub mod token;
 pub mod user;
+pub mod waiting;
 pub mod webhook;
 
 pub use audit::{AuditAction, AuditRecord};
 pub use caller::{Caller, SYSTEM_ADMIN_GROUP};
 pub use contract::{
     Activity, ActivityChoiceError, Contract, ContractKind, InvitationsRefused, Phase, StatusCounts,
+    WaitingMark,
 };
 pub use email::{EmailAddress, EmailError};
 pub use funnel::{EnrolAfter, Funnel, SeatsOnDay};
 pub use ids::{
     ActivityId, ContractId, EndpointId, ImportId, InvalidId, InvitationId, JoinLinkId, JoinProofId,
-    UserId,
+    UserId, WaitingId,
 };
 pub use import::{BadRow, CheckOutcome, Import, ImportCounts, ImportMode, ImportStatus, Stall};
 pub use invitation::{
@@ -42,4 +44,5 @@ pub use mail::{
 pub use reminder::{PlanError, ReminderPlan, Wake};
 pub use token::{JoinCode, LinkKey, LinkToken, TokenError};
 pub use user::User;
+pub use waiting::WaitingEntry;
 pub use webhook::{DeliveryAttempt, Endpoint, EndpointScope, Message, MessageState, SealedSecret};

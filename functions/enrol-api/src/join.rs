@@ -15,7 +15,7 @@ use invitations_core::domain::*;
 use invitations_core::http::{self, Problem, Route};
 use invitations_core::ports::{
     Clock, ContractStore, CreateError, DirectoryStore, InvitationStore, Invitee, JoinLinkStore,
-    JoinProofStore, NewInvitations, ProofQueued,
+    JoinProofStore, NewInvitations, ProofQueued, WaitingListStore,
 };
 use invitations_core::to_wire;
 use invitations_wire::routes;
@@ -26,11 +26,17 @@ use std::sync::Arc;
 
 /// What the `join` function needs of the table.
 pub trait JoinStore:
-    ContractStore + DirectoryStore + InvitationStore + JoinLinkStore + JoinProofStore
+    ContractStore + DirectoryStore + InvitationStore + JoinLinkStore + JoinProofStore + WaitingListStore
 {
 }
 impl<T> JoinStore for T where
-    T: ContractStore + DirectoryStore + InvitationStore + JoinLinkStore + JoinProofStore + ?Sized
+    T: ContractStore
+        + DirectoryStore
+        + InvitationStore
+        + JoinLinkStore
+        + JoinProofStore
+        + WaitingListStore
+        + ?Sized
 {
 }
 
@@ -79,10 +85,6 @@ pub enum JoinError {
     Refused(#[from] JoinRefused),
     #[error("This programme ended on {}, so nobody can join it any more.", .0.format("%-d %B %Y"))]
     ContractEnded(chrono::DateTime<chrono::Utc>),
-    #[error(
-        "All places in this programme are taken. Ask its administrators whether more will open."
-    )]
-    Full,
     #[error("This confirmation link is incomplete or damaged. Open it straight from the mail, or copy all of it.")]
     MalformedProof,
     #[error("This confirmation link is not one we sent, or it is too old. Open the join link again and ask for a new one.")]
@@ -110,7 +112,6 @@ impl From<JoinError> for Problem {
                 JoinRefused::DomainNotAllowed(..) => (StatusCode::FORBIDDEN, "domain_not_allowed"),
             },
             JoinError::ContractEnded(_) => (StatusCode::GONE, "contract_ended"),
-            JoinError::Full => (StatusCode::CONFLICT, "contract_full"),
             JoinError::MalformedProof => (StatusCode::BAD_REQUEST, "malformed_proof"),
             JoinError::UnknownProof => (StatusCode::NOT_FOUND, "unknown_proof"),
             JoinError::Proof(ProofRefused::Expired) => (StatusCode::GONE, "proof_expired"),
@@ -195,14 +196,12 @@ async fn show(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
 /// `POST /join`: mails the address a proof, if the link admits it.
 async fn request(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
     let body: wire::JoinRequest = http::body(req)?;
-    let Opened { link, contract } = open(app, &body.code).await?;
+    let Opened { link, .. } = open(app, &body.code).await?;
     let email = EmailAddress::parse(&body.email)
         .map_err(|e| Problem::bad_request("invalid_email", e.sentence("your address")))?;
     let now = (app.clock)();
     link.admits(&email, now).map_err(JoinError::from)?;
-    if places_left(&link, &contract) == Some(0) {
-        return Err(JoinError::Full.into());
-    }
+    // A full contract still takes the request: the proved joiner waits for a seat.
     let proof = JoinProof::new(&link, email, now);
     match app
         .store
@@ -253,7 +252,18 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         };
         return confirmed(app, &inv, outcome);
     }
+    if let Some(waiting) = app
+        .store
+        .waiting_entry(&contract.id, proof.email.identity())
+        .await?
+    {
+        return waiting_answer(app, &waiting).await;
+    }
     link.admits(&proof.email, now).map_err(JoinError::from)?;
+    // Nobody passes those in line: while anyone may be waiting, a joiner waits too.
+    if contract.waiting.anyone || contract.seats_left() == Some(0) {
+        return wait(app, &link, &proof).await;
+    }
     let user_id = app
         .store
         .find_user_by_email(proof.email.identity())
@@ -277,7 +287,9 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
     let outcomes = match app.store.invite_via_link(new, &link).await {
         Ok(outcomes) => outcomes,
         Err(CreateError::LinkRefused) => return Err(refused_meanwhile(app, &link, &proof).await),
-        Err(CreateError::ContractNotFound) => return Err(JoinError::UnknownCode.into()),
+        Err(CreateError::ContractNotFound | CreateError::NoLongerWaiting) => {
+            return Err(JoinError::UnknownCode.into())
+        }
         Err(CreateError::Store(e)) => return Err(e.into()),
     };
     let (id, outcome) = match outcomes.into_iter().next() {
@@ -294,7 +306,7 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         Some(InviteOutcome::AlreadyEnrolled { invitation_id }) => {
             (invitation_id, JoinOutcome::AlreadyEnrolled)
         }
-        Some(InviteOutcome::OverSeatLimit) => return Err(JoinError::Full.into()),
+        Some(InviteOutcome::OverSeatLimit) => return wait(app, &link, &proof).await,
         other => return Err(Problem::internal(&format!("a join came to {other:?}"))),
     };
     let inv = app
@@ -303,6 +315,45 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         .await?
         .ok_or_else(|| Problem::internal(&"a joined invitation cannot be read back"))?;
     confirmed(app, &inv, outcome)
+}
+
+/// Puts the proved joiner on the contract's waiting list through the link (a use of it), or
+/// finds them there already.
+async fn wait(app: &App, link: &JoinLink, proof: &JoinProof) -> Result<Response<Body>, Problem> {
+    let entry = WaitingEntry::new(link, proof.email.clone(), (app.clock)());
+    match app.store.wait_via_link(&entry, link).await {
+        Ok(true) => tracing::info!(link = %link.id, entry = %entry.id, "joined the waiting list"),
+        Ok(false) => {}
+        Err(CreateError::LinkRefused) => return Err(refused_meanwhile(app, link, proof).await),
+        Err(CreateError::ContractNotFound | CreateError::NoLongerWaiting) => {
+            return Err(JoinError::UnknownCode.into())
+        }
+        Err(CreateError::Store(e)) => return Err(e.into()),
+    }
+    let waiting = app
+        .store
+        .waiting_entry(&link.contract_id, proof.email.identity())
+        .await?
+        // Promoted in the moment between: their place is an invitation now.
+        .ok_or_else(Problem::busy)?;
+    waiting_answer(app, &waiting).await
+}
+
+/// Where someone on the waiting list stands: their place in line, from 1.
+async fn waiting_answer(app: &App, entry: &WaitingEntry) -> Result<Response<Body>, Problem> {
+    let line = app.store.waiting_list(&entry.contract_id).await?;
+    let position = line
+        .iter()
+        .position(|e| e.id == entry.id)
+        .map_or(line.len(), |i| i + 1);
+    Ok(http::json(
+        StatusCode::OK,
+        &wire::JoinConfirmed {
+            outcome: JoinOutcome::Waiting,
+            token: None,
+            waiting_position: Some(u32::try_from(position).unwrap_or(u32::MAX)),
+        },
+    ))
 }
 
 /// The link moved on between its read and the join: say how it stands now, in words.
@@ -345,6 +396,10 @@ fn confirmed(app: &App, inv: &Invitation, outcome: JoinOutcome) -> Result<Respon
         .ok_or_else(|| Problem::internal(&"an invitation id this system did not make"))?;
     Ok(http::json(
         StatusCode::OK,
-        &wire::JoinConfirmed { outcome, token },
+        &wire::JoinConfirmed {
+            outcome,
+            token: Some(token),
+            waiting_position: None,
+        },
     ))
 }

@@ -428,7 +428,7 @@ async fn a_proof_stops_after_a_day_with_its_links_code_and_for_a_withdrawn_place
 }
 
 #[tokio::test]
-async fn a_full_contract_is_said_so_and_a_burst_of_joiners_never_overfills_it() {
+async fn a_burst_of_joiners_never_overfills_and_the_rest_wait_in_line() {
     let w = World::with_seats(Some(3)).await;
     let (link, code) = w.link(None).await;
     // Eight people ask and prove their address; then all confirm at the same moment.
@@ -439,13 +439,19 @@ async fn a_full_contract_is_said_so_and_a_burst_of_joiners_never_overfills_it() 
         proofs.push(w.proofs(email).await.pop().unwrap());
     }
     let answers = futures::future::join_all(proofs.iter().map(|p| w.confirm(p))).await;
-    let invited = answers.iter().filter(|(s, _)| *s == 200).count();
-    let full = answers
+    let invited = answers
         .iter()
-        .filter(|(s, b)| *s == 409 && b["code"] == "contract_full")
+        .filter(|(s, b)| *s == 200 && b["outcome"] == "invited")
         .count();
-    assert_eq!((invited, full), (3, 5), "{answers:?}");
-    assert_eq!(w.uses(&link.id).await, 3);
+    let mut positions: Vec<u64> = answers
+        .iter()
+        .filter(|(s, b)| *s == 200 && b["outcome"] == "waiting")
+        .map(|(_, b)| b["waiting_position"].as_u64().unwrap())
+        .collect();
+    positions.sort();
+    assert_eq!(invited, 3, "{answers:?}");
+    assert_eq!(positions.len(), 5, "{answers:?}");
+    assert_eq!(*positions.last().unwrap(), 5, "{answers:?}");
     let contract = w
         .env
         .store
@@ -454,11 +460,30 @@ async fn a_full_contract_is_said_so_and_a_burst_of_joiners_never_overfills_it() 
         .unwrap()
         .unwrap();
     assert_eq!(contract.counts.pending, 3);
-    // Now the page and a new ask say it is full.
-    assert_eq!(w.page(&code).await.1["places_left"], 0);
-    let (status, body) = w.ask(&code, "late@corp.example").await;
+    // Every joiner used the link once, the waiting ones too.
+    assert_eq!(w.uses(&link.id).await, 8);
     assert_eq!(
-        (status, body["code"].as_str()),
-        (409, Some("contract_full"))
+        w.env
+            .store
+            .waiting_list(&w.contract.id)
+            .await
+            .unwrap()
+            .len(),
+        5
     );
+    // The page says no place is free; asking still works (the asker would wait).
+    assert_eq!(w.page(&code).await.1["places_left"], 0);
+    assert_eq!(w.ask(&code, "late@corp.example").await.0, 202);
+    // A waiting person's mail opened again: the same place in line.
+    let first_waiting = answers
+        .iter()
+        .position(|(_, b)| b["outcome"] == "waiting")
+        .unwrap();
+    let (status, again) = w.confirm(&proofs[first_waiting]).await;
+    assert_eq!((status, again["outcome"].as_str()), (200, Some("waiting")));
+    assert_eq!(
+        again["waiting_position"],
+        answers[first_waiting].1["waiting_position"]
+    );
+    assert_eq!(w.uses(&link.id).await, 8);
 }

@@ -483,7 +483,9 @@ async fn invite_round(
             }
             CreateError::Store(e) => e.into(),
             // An import names no join link.
-            CreateError::LinkRefused => StoreError::Contended.into(),
+            CreateError::LinkRefused | CreateError::NoLongerWaiting => {
+                StoreError::Contended.into()
+            }
         })?;
     for (row_index, outcome) in invitee_rows.into_iter().zip(created) {
         outcomes[row_index] = Some(outcome);

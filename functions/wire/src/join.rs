@@ -129,13 +129,58 @@ pub enum JoinOutcome {
     /// They had a pending invitation already: the same place.
     AlreadyInvited,
     AlreadyEnrolled,
+    /// The contract is full: they are on its waiting list, and are invited (and mailed) when a
+    /// seat frees and their turn comes.
+    Waiting,
 }
 
 /// The answer to `POST /join/confirm`: the invitation's own link token, so the site goes on
-/// to the enrol page (`/enrol#token=<token>`) as from an invitation mail.
+/// to the enrol page (`/enrol#token=<token>`) as from an invitation mail; or, when the
+/// contract is full, the joiner's place on its waiting list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JoinConfirmed {
     pub outcome: JoinOutcome,
-    pub token: String,
+    /// The invitation's token (not while waiting).
+    pub token: Option<String>,
+    /// Their place in the waiting list, from 1 (only while waiting).
+    pub waiting_position: Option<u32>,
+}
+
+/// One person on a contract's waiting list, as its admins see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WaitingEntry {
+    pub id: String,
+    /// Their place in line, from 1.
+    pub position: u32,
+    pub email: String,
+    pub joined_at: Timestamp,
+    /// The join link they came through, and who it is for (`None`: a link since removed).
+    pub link_id: String,
+    pub link_audience: Option<String>,
+}
+
+/// `GET /contracts/{id}/waiting-list` (also the answer to a move or a removal): first first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WaitingList {
+    pub entries: Vec<WaitingEntry>,
+}
+
+/// Where `POST /contracts/{id}/waiting-list/{entryId}/move` moves someone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WaitingMoveTo {
+    First,
+    Up,
+    Down,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WaitingMove {
+    pub to: WaitingMoveTo,
 }

@@ -239,6 +239,14 @@ routes! {
         by "join-links" answers JoinLink;
     ENABLE_JOIN_LINK = admin "POST" "/contracts/{id}/join-links/{linkId}/enable"
         by "join-links" answers JoinLink;
+    /// The contract's waiting list, first first (issue 30).
+    LIST_WAITING = admin "GET" "/contracts/{id}/waiting-list" by "join-links"
+        answers WaitingList;
+    /// Moves someone to the front, up or down; answers the list as it is then.
+    MOVE_WAITING = admin "POST" "/contracts/{id}/waiting-list/{entryId}/move" by "join-links"
+        takes WaitingMove answers WaitingList;
+    REMOVE_WAITING = admin "POST" "/contracts/{id}/waiting-list/{entryId}/remove"
+        by "join-links" answers WaitingList;
 
     // People (`people`: the only function that changes the user pool).
     ADD_PERSON = admin "POST" "/users" by "people" takes NewPerson answers PersonAdded;

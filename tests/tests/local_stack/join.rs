@@ -6,6 +6,7 @@
 use crate::common::mail_for;
 use crate::helpers::{anonymous, stack_with_contracts, Client};
 use local_stack::seed::contracts::DATA_SKILLS;
+use invitations_core::ports::ContractStore;
 use local_stack::Stack;
 use serde_json::{json, Value};
 
@@ -147,5 +148,78 @@ async fn a_shared_link_lets_a_proved_address_join_and_never_overfills() {
         .await;
     assert_eq!(links["links"][0]["uses"], 2, "{links}");
     assert_eq!(links["links"][0]["state"], "used_up", "{links}");
+    stack.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_programme_keeps_joiners_waiting_and_a_revoked_place_goes_to_the_first() {
+    let (stack, tag) = stack_with_contracts("wait").await;
+    let ada = Client::signed_in(&stack.url, &stack.person("contract-admin", 0).user_id).await;
+    let joiner = anonymous(&stack);
+    // One seat in the programme.
+    let id = invitations_core::domain::ContractId::parse(DATA_SKILLS).unwrap();
+    let mut contract = stack.store.get_contract(&id).await.unwrap().unwrap();
+    contract.seat_limit = Some(1);
+    stack.store.put_contract(&contract).await.unwrap();
+    let (_, link) = ada
+        .call(
+            "POST",
+            &format!("/api/contracts/{DATA_SKILLS}/join-links"),
+            Some(json!({"audience": "Everyone", "activities": ["sql-basics"]})),
+        )
+        .await;
+    let code = link["code"].as_str().unwrap().to_owned();
+    let domain = format!("{tag}.corp.example");
+    let (ann, bo) = (format!("ann@{domain}"), format!("bo@{domain}"));
+
+    let proof = ask_and_read_the_mail(&stack, &joiner, &code, &ann).await;
+    let (_, joined) = joiner
+        .call("POST", "/api/join/confirm", Some(json!({ "proof": proof })))
+        .await;
+    assert_eq!(joined["outcome"], "invited", "{joined}");
+    let proof = ask_and_read_the_mail(&stack, &joiner, &code, &bo).await;
+    let (status, waiting) = joiner
+        .call("POST", "/api/join/confirm", Some(json!({ "proof": proof })))
+        .await;
+    assert_eq!(
+        (status, waiting["outcome"].as_str()),
+        (200, Some("waiting")),
+        "{waiting}"
+    );
+    assert_eq!(waiting["waiting_position"], 1);
+
+    // Ada revokes Ann's place: the waiting-list function invites Bo, and the mailer mails him.
+    let invitations = format!("/api/contracts/{DATA_SKILLS}/invitations");
+    let (_, found) = ada
+        .call(
+            "GET",
+            &format!("{invitations}?q={}", ann.replace('@', "%40")),
+            None,
+        )
+        .await;
+    let ann_id = found["invitations"][0]["id"].as_str().unwrap().to_owned();
+    let (status, revoked) = ada
+        .call(
+            "POST",
+            &format!("{invitations}/{ann_id}/revoke"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, 200, "{revoked}");
+    let mail = mail_for(&stack.emulators.ses, &bo, 2).await;
+    assert_eq!(mail.len(), 2, "the proof, then his invitation");
+    let token = crate::helpers::token_of(&crate::common::enrol_link(&mail[1], &stack.url));
+    let (status, enrolled) = joiner
+        .call(
+            "POST",
+            "/api/enrol",
+            Some(json!({"token": token, "name": "Bo Waiting"})),
+        )
+        .await;
+    assert_eq!(
+        (status, enrolled["status"].as_str()),
+        (200, Some("enrolled")),
+        "{enrolled}"
+    );
     stack.stop();
 }

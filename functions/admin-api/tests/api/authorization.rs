@@ -16,7 +16,7 @@ type Call = (&'static str, String, Option<Value>);
 /// Every route of contract `c` (the table's routes under `/contracts/{id}`), as (method, path,
 /// body), on its invitation `inv` and its import `import`, in an order each can be answered
 /// in: a new route is in the matrix without a line here (a body only if it takes one).
-fn contract_routes(c: &str, inv: &str, import: &str, link: &str) -> Vec<Call> {
+fn contract_routes(c: &str, inv: &str, import: &str, link: &str, waiting: &str) -> Vec<Call> {
     let mut routes: Vec<&'static Route> = all_routes().filter(|r| r.names_a_contract()).collect();
     // The changes of the one invitation in an order each can be made in, then the admins.
     routes.sort_by_key(|r| ORDER.iter().position(|o| o == *r));
@@ -30,6 +30,7 @@ fn contract_routes(c: &str, inv: &str, import: &str, link: &str) -> Vec<Call> {
                     "invitationId" => inv,
                     "importId" => import,
                     "linkId" => link,
+                    "entryId" => waiting,
                     _ => "u1",
                 })
                 .collect();
@@ -41,7 +42,7 @@ fn contract_routes(c: &str, inv: &str, import: &str, link: &str) -> Vec<Call> {
 /// Routes whose turn matters, last and in this order: resend before correcting the address
 /// (a corrected address is a new send), both before revoke (they need the invitation
 /// pending); choosing the contract's admins at the end. Any other route comes first.
-const ORDER: [Route; 10] = [
+const ORDER: [Route; 12] = [
     routes::RESEND,
     routes::CORRECT_ADDRESS,
     routes::CLEAR_BLOCK,
@@ -52,6 +53,8 @@ const ORDER: [Route; 10] = [
     routes::REVOKE_MANY,
     routes::ADD_ADMIN,
     routes::REMOVE_ADMIN,
+    routes::MOVE_WAITING,
+    routes::REMOVE_WAITING,
 ];
 
 /// The body a route of contract `c` is called with in the matrix, for those that take one.
@@ -81,6 +84,7 @@ fn body(route: &Route, c: &str, inv: &str) -> Option<Value> {
             json!({"url": "http://127.0.0.1:9/hook", "description": "matrix", "event_types": []})
         }
         routes::ADD_JOIN_LINK => json!({"audience": "matrix", "activities": activities}),
+        routes::MOVE_WAITING => json!({"to": "first"}),
         _ => {
             assert!(
                 route.request.is_none(),
@@ -142,8 +146,8 @@ fn chooses_admins(method: &str, path: &str) -> bool {
 /// One pending invitation and one import in each of A and B, each made by its contract's own
 /// admin two minutes ago (so that a resend is not too soon).
 struct Matrix {
-    a: (String, String, String),
-    b: (String, String, String),
+    a: (String, String, String, String),
+    b: (String, String, String, String),
 }
 
 impl Matrix {
@@ -172,16 +176,31 @@ impl Matrix {
             link["id"].as_str().unwrap().to_owned()
         };
         let (a_link, b_link) = (link("A", &ADMIN_A).await, link("B", &ADMIN_B).await);
+        // Someone waiting through each contract's link.
+        let waiting = |link: String| async move {
+            let link = w
+                .env
+                .store
+                .get_join_link(&JoinLinkId::parse(&link).unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+            let email = EmailAddress::parse(&w.env.email("waiting")).unwrap();
+            let entry = WaitingEntry::new(&link, email, w.now());
+            assert!(w.env.store.wait_via_link(&entry, &link).await.unwrap());
+            entry.id.to_string()
+        };
+        let (a_wait, b_wait) = (waiting(a_link.clone()).await, waiting(b_link.clone()).await);
         w.advance(Duration::minutes(2));
         Self {
-            a: (a_inv, a_import, a_link),
-            b: (b_inv, b_import, b_link),
+            a: (a_inv, a_import, a_link, a_wait),
+            b: (b_inv, b_import, b_link, b_wait),
         }
     }
 
     fn routes(&self, c: &str) -> Vec<Call> {
-        let (inv, import, link) = if c == "A" { &self.a } else { &self.b };
-        contract_routes(c, inv, import, link)
+        let (inv, import, link, waiting) = if c == "A" { &self.a } else { &self.b };
+        contract_routes(c, inv, import, link, waiting)
     }
 }
 
@@ -200,7 +219,7 @@ type Answer = (u16, Value);
 #[test]
 fn every_route_is_in_the_matrix() {
     assert_eq!(
-        contract_routes("A", "x", "m", "l").len()
+        contract_routes("A", "x", "m", "l", "w").len()
             + people_routes("p@example.com", "x").len()
             + crate::webhooks::webhook_routes("x").len()
             + crate::webhooks::system_routes().len()

@@ -14,4 +14,5 @@ mod lifecycle;
 mod mail_settings;
 mod people_directory;
 mod problems;
+mod waiting;
 mod webhooks;

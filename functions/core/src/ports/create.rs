@@ -31,6 +31,9 @@ pub enum CreateError {
     /// out of its window); read it again to say why.
     #[error("the join link no longer admits this")]
     LinkRefused,
+    /// Promoting from the waiting list: the entry was removed or promoted meanwhile.
+    #[error("the person is no longer on the waiting list")]
+    NoLongerWaiting,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

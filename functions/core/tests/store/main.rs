@@ -9,4 +9,5 @@ mod join_links;
 mod join_proofs;
 mod search;
 mod transitions;
+mod waiting;
 mod webhooks;

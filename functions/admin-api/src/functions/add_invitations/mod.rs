@@ -97,7 +97,7 @@ async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
         .map_err(|e| match e {
             CreateError::ContractNotFound => crate::contract_not_found(),
             CreateError::Store(e) => e.into(),
-            CreateError::LinkRefused => {
+            CreateError::LinkRefused | CreateError::NoLongerWaiting => {
                 Problem::internal(&"an invitation by an admin used a join link")
             }
         })?;

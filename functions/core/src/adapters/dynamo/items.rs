@@ -82,6 +82,7 @@ pub const PARTITION_KINDS: &[&str] = &[
     "JOINLINK#*",
     "JOINPROOF#*",
     "JOINMAILS#*",
+    "WAITLIST#*",
 ];
 
 pub fn contract_pk(id: &ContractId) -> String {
@@ -190,6 +191,11 @@ pub use crate::ports::CorruptItem;
 pub struct Reader<'a>(pub &'a Item);
 
 impl<'a> Reader<'a> {
+    /// A boolean attribute: true only when present and true.
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.0.get(name), Some(AttributeValue::Bool(true)))
+    }
+
     pub fn opt_s(&self, name: &str) -> Option<&'a str> {
         match self.0.get(name) {
             Some(AttributeValue::S(v)) => Some(v.as_str()),
@@ -308,6 +314,10 @@ pub fn contract_item(c: &Contract) -> Item {
     if let Some(limit) = c.seat_limit {
         item.insert("seat_limit".into(), n(limit));
     }
+    if c.waiting.anyone {
+        item.insert(WAITING_LIST.into(), AttributeValue::Bool(true));
+    }
+    item.insert(WAITING_JOINS.into(), n(c.waiting.joins));
     item.extend(contract_settings(c));
     item
 }
@@ -425,8 +435,17 @@ pub fn contract_from(item: &Item) -> Result<Contract, CorruptItem> {
             Some(_) => r.json("reminders")?,
             None => ReminderPlan::default(),
         },
+        waiting: WaitingMark {
+            anyone: matches!(item.get(WAITING_LIST), Some(AttributeValue::Bool(true))),
+            joins: r.opt_n(WAITING_JOINS)?.unwrap_or(0),
+        },
     })
 }
+
+/// The contract item's mark that its waiting list may not be empty (the waiting-list
+/// function's stream filter, infra/template.yaml), and the count of joins to the list.
+pub const WAITING_LIST: &str = "waiting_list";
+pub const WAITING_JOINS: &str = "waiting_joins";
 
 // ---- test mails ----
 

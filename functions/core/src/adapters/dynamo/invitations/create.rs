@@ -12,6 +12,15 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 /// Invitations per transaction: 100 items, less the contract's counters and the audit record.
 pub const INVITATIONS_PER_TRANSACTION: usize = 98;
 
+/// What else an invite's transaction takes with it: a join link's use, or a waiting list
+/// entry's removal (the person it promotes).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Via<'a> {
+    Direct,
+    Link(&'a JoinLink),
+    Waiting(&'a WaitingEntry),
+}
+
 #[derive(Debug, Clone)]
 enum Plan {
     /// A new invitation; its id is generated here and written under `attribute_not_exists`.
@@ -161,7 +170,12 @@ impl DynamoStore {
 
     /// `count` more uses of a join link, as read: still on, at its generation, within its
     /// uses and its window (the same transaction as the invitations it counts).
-    fn link_use(&self, link: &JoinLink, count: i64, now: chrono::DateTime<chrono::Utc>) -> Update {
+    pub(crate) fn link_use(
+        &self,
+        link: &JoinLink,
+        count: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Update {
         let mut condition = vec![
             "#enabled = :true",
             "#generation = :generation",
@@ -196,13 +210,13 @@ impl DynamoStore {
 
     /// One transaction's worth of invitees. `seats_left` is this call's running estimate of free
     /// seats; the contract's condition is what actually guards the limit.
-    pub(super) async fn create_chunk(
+    pub(crate) async fn create_chunk(
         &self,
         new: &NewInvitations<'_>,
         indexes: std::ops::Range<usize>,
         outcomes: &mut [Option<InviteOutcome>],
         seats_left: &mut Option<u64>,
-        via: Option<&JoinLink>,
+        via: Via<'_>,
     ) -> Result<(), CreateError> {
         let mut todo: Vec<(usize, Plan)> = indexes
             .map(|i| (i, Plan::Create(InvitationId::random())))
@@ -260,8 +274,10 @@ impl DynamoStore {
                 ),
             );
 
-            if let Some(link) = via {
-                items.push(tx_update(self.link_use(link, count, new.now)));
+            match via {
+                Via::Direct => {}
+                Via::Link(link) => items.push(tx_update(self.link_use(link, count, new.now))),
+                Via::Waiting(entry) => items.push(self.leave_waiting_list(entry)),
             }
             let reasons = match self.transact(items).await? {
                 TxOutcome::Done => {
@@ -324,8 +340,15 @@ impl DynamoStore {
 
             // The link moved on (turned off, regenerated, used up, its window changed): nothing
             // of this try happened; the caller reads the link again to say why.
-            if via.is_some() && failed_condition(reasons.last()) {
-                return Err(CreateError::LinkRefused);
+            match via {
+                Via::Link(_) if failed_condition(reasons.last()) => {
+                    return Err(CreateError::LinkRefused)
+                }
+                // Removed by an admin, or promoted by another run, meanwhile.
+                Via::Waiting(_) if failed_condition(reasons.last()) => {
+                    return Err(CreateError::NoLongerWaiting)
+                }
+                _ => {}
             }
             let contract_reason = reasons.get(contract_at);
             if failed_condition(contract_reason) {

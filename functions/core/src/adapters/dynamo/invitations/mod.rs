@@ -4,7 +4,7 @@
 //! backfill (`backfill.rs`), and here the reads and the helpers they share.
 
 mod backfill;
-mod create;
+pub(crate) mod create;
 mod delivery;
 mod reminders;
 mod transitions;
@@ -410,8 +410,14 @@ impl InvitationStore for DynamoStore {
         let mut start = 0;
         while start < new.invitees.len() {
             let end = (start + INVITATIONS_PER_TRANSACTION).min(new.invitees.len());
-            self.create_chunk(&new, start..end, &mut outcomes, &mut seats_left, None)
-                .await?;
+            self.create_chunk(
+                &new,
+                start..end,
+                &mut outcomes,
+                &mut seats_left,
+                create::Via::Direct,
+            )
+            .await?;
             start = end;
         }
         Ok(outcomes
@@ -666,8 +672,14 @@ impl DynamoStore {
         let mut outcomes: Vec<Option<InviteOutcome>> = vec![None; new.invitees.len()];
         let mut seats_left = new.contract.seats_left();
         let all = 0..new.invitees.len();
-        self.create_chunk(&new, all, &mut outcomes, &mut seats_left, Some(link))
-            .await?;
+        self.create_chunk(
+            &new,
+            all,
+            &mut outcomes,
+            &mut seats_left,
+            create::Via::Link(link),
+        )
+        .await?;
         Ok(outcomes
             .into_iter()
             .map(|o| o.expect("every invitee gets an outcome"))

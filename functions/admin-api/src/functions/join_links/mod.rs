@@ -1,7 +1,10 @@
 //! `join-links` (issue 30): a contract's join links, made and managed by its admins (list,
-//! add, regenerate, disable, enable). The code of a link is recomputed from the link signing
-//! key whenever it is shown, never stored; Regenerate bumps its generation, so the old code
-//! stops at once. Joining through a link is the student function's (not built yet: README).
+//! add, regenerate, disable, enable), and its waiting list ([`waiting`]). The code of a link is
+//! recomputed from the link signing key whenever it is shown, never stored; Regenerate bumps
+//! its generation, so the old code stops at once. Joining through a link is the public `join`
+//! function's (functions/enrol-api/src/join.rs).
+
+mod waiting;
 
 use crate::functions::not_served;
 use crate::shared::names_of;
@@ -31,6 +34,9 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
             routes::REGENERATE_JOIN_LINK => change(app, links, &call, Change::Regenerate).await,
             routes::DISABLE_JOIN_LINK => change(app, links, &call, Change::Enabled(false)).await,
             routes::ENABLE_JOIN_LINK => change(app, links, &call, Change::Enabled(true)).await,
+            routes::LIST_WAITING => waiting::list(links, &call).await,
+            routes::MOVE_WAITING => waiting::move_entry(links, &call).await,
+            routes::REMOVE_WAITING => waiting::remove(links, &call).await,
             _ => Err(not_served(call.route)),
         }
     })

@@ -1,0 +1,101 @@
+//! A contract's waiting list (issue 30): people who proved their address through a join link
+//! when the contract had no seat left. They wait in order; when a seat frees (a place revoked,
+//! the seat limit raised) the first in line is invited, as anyone else, and mailed. Admins see
+//! the list, move people in it and remove them.
+//!
+//! The order is each entry's `position` (its joining time in microseconds at first, so later
+//! joiners come after): moving someone up swaps two positions, to the front takes one below
+//! the first. A person waits once per contract (the entry's key is their address).
+
+use crate::{ActivityId, ContractId, EmailAddress, JoinLinkId};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingEntry {
+    /// Names the entry in the admins' routes without putting an address in a URL.
+    pub id: crate::WaitingId,
+    pub contract_id: ContractId,
+    pub email: EmailAddress,
+    pub link_id: JoinLinkId,
+    /// Who the invitation will name as its inviter: the link's maker.
+    pub invited_by: crate::UserId,
+    /// What the place will cover: the link's activities when the person joined.
+    pub activities: Vec<ActivityId>,
+    pub joined_at: DateTime<Utc>,
+    pub position: i64,
+}
+
+impl WaitingEntry {
+    /// At the back of the line: positions grow with the time of joining.
+    pub fn new(link: &crate::JoinLink, email: EmailAddress, now: DateTime<Utc>) -> Self {
+        Self {
+            id: crate::WaitingId::random(),
+            contract_id: link.contract_id.clone(),
+            email,
+            link_id: link.id.clone(),
+            invited_by: link.created_by.clone(),
+            activities: link.activities.clone(),
+            joined_at: now,
+            position: now.timestamp_micros(),
+        }
+    }
+}
+
+/// Where an admin moves someone in the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    First,
+    Up,
+    Down,
+}
+
+/// The new positions a move takes, as (entry index, position) pairs, for `list` in order; `None`
+/// when the move changes nothing (first moved up, last moved down).
+pub fn plan_move(list: &[WaitingEntry], at: usize, to: Move) -> Option<Vec<(usize, i64)>> {
+    match to {
+        Move::First if at > 0 => Some(vec![(at, list[0].position - 1)]),
+        Move::Up if at > 0 => Some(vec![
+            (at, list[at - 1].position),
+            (at - 1, list[at].position),
+        ]),
+        Move::Down if at + 1 < list.len() => Some(vec![
+            (at, list[at + 1].position),
+            (at + 1, list[at].position),
+        ]),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::WaitingId;
+    use chrono::TimeZone;
+
+    fn entry(position: i64) -> WaitingEntry {
+        WaitingEntry {
+            id: WaitingId::random(),
+            contract_id: ContractId::parse("c1").unwrap(),
+            email: EmailAddress::parse(&format!("p{position}@corp.example")).unwrap(),
+            link_id: JoinLinkId::random(),
+            invited_by: crate::UserId::parse("admin").unwrap(),
+            activities: vec![],
+            joined_at: Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap(),
+            position,
+        }
+    }
+
+    #[test]
+    fn moves_swap_neighbours_or_go_before_the_first() {
+        let list = [entry(10), entry(20), entry(30)];
+        assert_eq!(plan_move(&list, 2, Move::First), Some(vec![(2, 9)]));
+        assert_eq!(plan_move(&list, 1, Move::Up), Some(vec![(1, 10), (0, 20)]));
+        assert_eq!(
+            plan_move(&list, 1, Move::Down),
+            Some(vec![(1, 30), (2, 20)])
+        );
+        assert_eq!(plan_move(&list, 0, Move::Up), None);
+        assert_eq!(plan_move(&list, 0, Move::First), None);
+        assert_eq!(plan_move(&list, 2, Move::Down), None);
+    }
+}
