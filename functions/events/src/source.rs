@@ -7,7 +7,7 @@ use invitations_core::adapters::dynamo::items::{
 };
 use invitations_core::adapters::dynamo::CorruptItem;
 use invitations_core::domain::import::{ImportMode, ImportStatus};
-use invitations_core::domain::{AuditAction, AuditRecord, InvitationStatus};
+use invitations_core::domain::{AuditAction, AuditRecord, InvitationStatus, Source};
 use invitations_wire::events::{
     ContractEvent, EventData, EventType, ImportEvent, InvitationEvent, ProductEvent,
 };
@@ -216,7 +216,13 @@ fn invited(
             invitation_id: now.id.to_string(),
             email: now.email.identity().to_owned(),
             actor_id: Some(now.invited_by.to_string()),
-            detail: reinvited.then(|| "invited again after a revoke".to_owned()),
+            detail: match (&now.source, reinvited) {
+                (_, true) => Some("invited again after a revoke".to_owned()),
+                (Source::JoinLink { link_id }, false) => {
+                    Some(format!("joined through join link {link_id}"))
+                }
+                _ => None,
+            },
             activities: ids(&now.activities),
             sequence: sequence_of(stream),
         }),

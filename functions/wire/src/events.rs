@@ -184,7 +184,7 @@ pub struct InvitationEvent {
     /// (mail sent, reports, reminders, expiry).
     pub actor_id: Option<String>,
     /// What happened, in words, where the type alone does not say (a report's reason, a
-    /// reminder's number, an extension's new end).
+    /// reminder's number, an extension's new end, the join link someone joined through).
     pub detail: Option<String>,
     /// The activities the invitation covers (ids, as in the admin API).
     pub activities: Vec<String>,

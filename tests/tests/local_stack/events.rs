@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 /// The events the local targets received about `email`, once `want` types are all in.
-async fn events_about(stack: &Stack, email: &str, want: &[&str]) -> Vec<Value> {
+pub(crate) async fn events_about(stack: &Stack, email: &str, want: &[&str]) -> Vec<Value> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let received: Vec<Value> = reqwest::get(format!("{}/local/events", stack.url))

@@ -5,8 +5,8 @@
 
 use crate::common::mail_for;
 use crate::helpers::{anonymous, stack_with_contracts, Client};
-use local_stack::seed::contracts::DATA_SKILLS;
 use invitations_core::ports::ContractStore;
+use local_stack::seed::contracts::DATA_SKILLS;
 use local_stack::Stack;
 use serde_json::{json, Value};
 
@@ -221,5 +221,16 @@ async fn a_full_programme_keeps_joiners_waiting_and_a_revoked_place_goes_to_the_
         (200, Some("enrolled")),
         "{enrolled}"
     );
+    // The bus heard of his place as of any invitation, naming the link he came through.
+    let want = ["invitation.created", "enrolment.created"];
+    let events = crate::events::events_about(&stack, &bo, &want).await;
+    let created = events
+        .iter()
+        .find(|e| e["detail-type"] == "invitation.created")
+        .unwrap();
+    let detail = created["detail"]["data"]["detail"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(detail.starts_with("joined through join link "), "{created}");
     stack.stop();
 }
