@@ -332,9 +332,10 @@ mod filter_tests {
     }
 
     #[test]
-    fn the_mailers_filter_passes_queued_invitation_writes_new_test_mails_and_owner_notices_only() {
+    fn the_mailers_filter_passes_queued_invitation_writes_new_test_mails_owner_notices_and_proofs()
+    {
         let filters = Template::load().stream_filters("mailer");
-        assert_eq!(filters.len(), 3);
+        assert_eq!(filters.len(), 4);
         let record = |event: &str, kind: &str, delivery: &str| {
             json!({"eventName": event, "dynamodb": {"NewImage": {
                 "type": {"S": kind}, "delivery": {"S": delivery}, "pk": {"S": "CONTRACT#c"}}}})
@@ -356,5 +357,28 @@ mod filter_tests {
         };
         assert!(passes(&endpoint("queued")));
         assert!(!passes(&endpoint("sent")));
+        // A joiner's proof of address: the new proof, not the mailer's claim of it.
+        assert!(passes(&record("INSERT", "join_proof", "queued")));
+        assert!(!passes(&record("MODIFY", "join_proof", "sending")));
+    }
+
+    #[test]
+    fn the_waiting_list_filter_passes_marked_contracts_only() {
+        let filters = Template::load().stream_filters("waiting-list");
+        let contract = |marked: bool| {
+            json!({"eventName": "MODIFY", "dynamodb": {"NewImage": {
+                "type": {"S": "contract"}, "waiting_list": {"BOOL": marked}}}})
+        };
+        let passes = |r: &Value| filters.iter().any(|f| pattern_matches(f, r));
+        assert!(passes(&contract(true)));
+        assert!(!passes(&contract(false)));
+        assert!(!passes(
+            &json!({"eventName": "MODIFY", "dynamodb": {"NewImage": {
+            "type": {"S": "contract"}}}})
+        ));
+        assert!(!passes(
+            &json!({"eventName": "MODIFY", "dynamodb": {"NewImage": {
+            "type": {"S": "invitation"}, "waiting_list": {"BOOL": true}}}})
+        ));
     }
 }
