@@ -360,6 +360,8 @@ mod filter_tests {
         // A joiner's proof of address: the new proof, not the mailer's claim of it.
         assert!(passes(&record("INSERT", "join_proof", "queued")));
         assert!(!passes(&record("MODIFY", "join_proof", "sending")));
+        assert!(passes(&record("INSERT", "join_refusal", "queued")));
+        assert!(!passes(&record("MODIFY", "join_refusal", "sent")));
     }
 
     #[test]

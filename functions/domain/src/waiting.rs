@@ -3,6 +3,11 @@
 //! the seat limit raised) the first in line is invited, as anyone else, and mailed. Admins see
 //! the list, move people in it and remove them.
 //!
+//! A link that needs an admin's yes puts proved joiners in another line of the same shape, the
+//! contract's join requests ([`Line::Approval`]): an admin approves (a place, or the waiting
+//! list when the contract is full) or refuses (a mail says so); nothing there is promoted on
+//! its own.
+//!
 //! The order is each entry's `position` (its joining time in microseconds at first, so later
 //! joiners come after): moving someone up swaps two positions, to the front takes one below
 //! the first. A person waits once per contract (the entry's key is their address).
@@ -10,8 +15,18 @@
 use crate::{ActivityId, ContractId, EmailAddress, JoinLinkId};
 use chrono::{DateTime, Utc};
 
+/// Which of a contract's two lines an entry is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Line {
+    /// Waiting for a seat: the first in line is invited when one frees.
+    Waiting,
+    /// Waiting for an admin's yes (a link that needs approval).
+    Approval,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WaitingEntry {
+    pub line: Line,
     /// Names the entry in the admins' routes without putting an address in a URL.
     pub id: crate::WaitingId,
     pub contract_id: ContractId,
@@ -29,6 +44,7 @@ impl WaitingEntry {
     /// At the back of the line: positions grow with the time of joining.
     pub fn new(link: &crate::JoinLink, email: EmailAddress, now: DateTime<Utc>) -> Self {
         Self {
+            line: Line::Waiting,
             id: crate::WaitingId::random(),
             contract_id: link.contract_id.clone(),
             email,
@@ -37,6 +53,25 @@ impl WaitingEntry {
             activities: link.activities.clone(),
             joined_at: now,
             position: now.timestamp_micros(),
+        }
+    }
+
+    /// A request for an admin's yes, through a link that needs one.
+    pub fn request(link: &crate::JoinLink, email: EmailAddress, now: DateTime<Utc>) -> Self {
+        Self {
+            line: Line::Approval,
+            ..Self::new(link, email, now)
+        }
+    }
+
+    /// The same person, approved while the contract is full: at the back of the waiting line.
+    pub fn approved_to_wait(&self, now: DateTime<Utc>) -> Self {
+        Self {
+            line: Line::Waiting,
+            id: crate::WaitingId::random(),
+            joined_at: now,
+            position: now.timestamp_micros(),
+            ..self.clone()
         }
     }
 }
@@ -74,6 +109,7 @@ mod tests {
 
     fn entry(position: i64) -> WaitingEntry {
         WaitingEntry {
+            line: Line::Waiting,
             id: WaitingId::random(),
             contract_id: ContractId::parse("c1").unwrap(),
             email: EmailAddress::parse(&format!("p{position}@corp.example")).unwrap(),

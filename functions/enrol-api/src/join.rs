@@ -11,6 +11,7 @@
 //! mail's owner learns where they stand.
 
 use invitations_core::domain::join_proof::{PROOF_LIFETIME_HOURS, PROOF_MAILS_PER_DAY};
+use invitations_core::domain::waiting::Line;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem, Route};
 use invitations_core::ports::{
@@ -252,17 +253,23 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         };
         return confirmed(app, &inv, outcome);
     }
-    if let Some(waiting) = app
-        .store
-        .waiting_entry(&contract.id, proof.email.identity())
-        .await?
-    {
-        return waiting_answer(app, &waiting).await;
+    for line in [Line::Waiting, Line::Approval] {
+        let identity = proof.email.identity();
+        if let Some(entry) = app
+            .store
+            .waiting_entry(line, &contract.id, identity)
+            .await?
+        {
+            return waiting_answer(app, &entry).await;
+        }
     }
     link.admits(&proof.email, now).map_err(JoinError::from)?;
+    if link.needs_approval {
+        return wait(app, &link, &proof, Line::Approval).await;
+    }
     // Nobody passes those in line: while anyone may be waiting, a joiner waits too.
     if contract.waiting.anyone || contract.seats_left() == Some(0) {
-        return wait(app, &link, &proof).await;
+        return wait(app, &link, &proof, Line::Waiting).await;
     }
     let user_id = app
         .store
@@ -306,7 +313,7 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         Some(InviteOutcome::AlreadyEnrolled { invitation_id }) => {
             (invitation_id, JoinOutcome::AlreadyEnrolled)
         }
-        Some(InviteOutcome::OverSeatLimit) => return wait(app, &link, &proof).await,
+        Some(InviteOutcome::OverSeatLimit) => return wait(app, &link, &proof, Line::Waiting).await,
         other => return Err(Problem::internal(&format!("a join came to {other:?}"))),
     };
     let inv = app
@@ -317,12 +324,21 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
     confirmed(app, &inv, outcome)
 }
 
-/// Puts the proved joiner on the contract's waiting list through the link (a use of it), or
-/// finds them there already.
-async fn wait(app: &App, link: &JoinLink, proof: &JoinProof) -> Result<Response<Body>, Problem> {
-    let entry = WaitingEntry::new(link, proof.email.clone(), (app.clock)());
+/// Puts the proved joiner in one of the contract's lines through the link (a use of it): the
+/// waiting list, or the requests an admin approves; or finds them there already.
+async fn wait(
+    app: &App,
+    link: &JoinLink,
+    proof: &JoinProof,
+    line: Line,
+) -> Result<Response<Body>, Problem> {
+    let (email, now) = (proof.email.clone(), (app.clock)());
+    let entry = match line {
+        Line::Waiting => WaitingEntry::new(link, email, now),
+        Line::Approval => WaitingEntry::request(link, email, now),
+    };
     match app.store.wait_via_link(&entry, link).await {
-        Ok(true) => tracing::info!(link = %link.id, entry = %entry.id, "joined the waiting list"),
+        Ok(true) => tracing::info!(link = %link.id, entry = %entry.id, ?line, "joined a line"),
         Ok(false) => {}
         Err(CreateError::LinkRefused) => return Err(refused_meanwhile(app, link, proof).await),
         Err(CreateError::ContractNotFound | CreateError::NoLongerWaiting) => {
@@ -332,16 +348,26 @@ async fn wait(app: &App, link: &JoinLink, proof: &JoinProof) -> Result<Response<
     }
     let waiting = app
         .store
-        .waiting_entry(&link.contract_id, proof.email.identity())
+        .waiting_entry(line, &link.contract_id, proof.email.identity())
         .await?
         // Promoted in the moment between: their place is an invitation now.
         .ok_or_else(Problem::busy)?;
     waiting_answer(app, &waiting).await
 }
 
-/// Where someone on the waiting list stands: their place in line, from 1.
+/// Where someone in a line stands: their place in it, from 1 (the waiting list), or waiting
+/// for an admin's yes.
 async fn waiting_answer(app: &App, entry: &WaitingEntry) -> Result<Response<Body>, Problem> {
-    let line = app.store.waiting_list(&entry.contract_id).await?;
+    let (outcome, line) = match entry.line {
+        Line::Waiting => (
+            JoinOutcome::Waiting,
+            app.store.waiting_list(&entry.contract_id).await?,
+        ),
+        Line::Approval => (
+            JoinOutcome::AwaitingApproval,
+            app.store.join_requests(&entry.contract_id).await?,
+        ),
+    };
     let position = line
         .iter()
         .position(|e| e.id == entry.id)
@@ -349,7 +375,7 @@ async fn waiting_answer(app: &App, entry: &WaitingEntry) -> Result<Response<Body
     Ok(http::json(
         StatusCode::OK,
         &wire::JoinConfirmed {
-            outcome: JoinOutcome::Waiting,
+            outcome,
             token: None,
             waiting_position: Some(u32::try_from(position).unwrap_or(u32::MAX)),
         },

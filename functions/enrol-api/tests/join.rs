@@ -487,3 +487,57 @@ async fn a_burst_of_joiners_never_overfills_and_the_rest_wait_in_line() {
     );
     assert_eq!(w.uses(&link.id).await, 8);
 }
+
+#[tokio::test]
+async fn a_link_that_needs_approval_puts_proved_joiners_in_the_requests() {
+    let w = World::new().await;
+    let (link, code) = w.link(Some(5)).await;
+    w.change(&link.id, |l| l.needs_approval = true).await;
+    assert_eq!(w.page(&code).await.1["needs_approval"], true);
+    let (status, first) = w.join(&code, "ann@corp.example").await;
+    assert_eq!(
+        (status, first["outcome"].as_str()),
+        (200, Some("awaiting_approval")),
+        "{first}"
+    );
+    assert_eq!(first["waiting_position"], 1);
+    assert!(first["token"].is_null(), "no place before an admin's yes");
+    let (_, second) = w.join(&code, "bo@corp.example").await;
+    assert_eq!(second["waiting_position"], 2);
+    // The same mail opened again: the same request, the link counted once each.
+    let proof = w.proofs("ann@corp.example").await.pop().unwrap();
+    let (_, again) = w.confirm(&proof).await;
+    assert_eq!(
+        (
+            again["outcome"].as_str(),
+            again["waiting_position"].as_u64()
+        ),
+        (Some("awaiting_approval"), Some(1))
+    );
+    assert_eq!(w.uses(&link.id).await, 2);
+    assert_eq!(
+        w.env
+            .store
+            .join_requests(&w.contract.id)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(w
+        .env
+        .store
+        .waiting_list(&w.contract.id)
+        .await
+        .unwrap()
+        .is_empty());
+    let contract = w
+        .env
+        .store
+        .get_contract(&w.contract.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(contract.counts.pending, 0);
+    assert!(!contract.waiting.anyone, "requests wake no promotion");
+}

@@ -23,6 +23,7 @@
 //! right after SES accepted the mail.
 
 pub mod join_proof;
+pub mod join_refusal;
 pub mod limit;
 pub mod owner_notice;
 pub mod render;
@@ -219,6 +220,15 @@ impl App {
     ) -> Result<Outcome, RecordError> {
         if let Some(endpoint) = owner_notice::queued_owner_notice(record) {
             return self.send_owner_notice(&endpoint).await;
+        }
+        if let Some(refusal) = join_refusal::queued_join_refusal(record) {
+            return match refusal {
+                Ok(refusal) => self.send_join_refusal(&refusal, cache).await,
+                Err(err) => {
+                    tracing::error!(error = %err, "queued join refusal cannot be read; skipped");
+                    Ok(Outcome::Ignored)
+                }
+            };
         }
         if let Some(proof) = join_proof::queued_join_proof(record) {
             return match proof {

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use invitations_core::domain::join_proof::PROOF_MAILS_PER_DAY;
 use invitations_core::domain::*;
-use invitations_core::ports::{BlockStore, JoinProofStore};
+use invitations_core::ports::{BlockStore, JoinLinkStore, JoinProofStore};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use testkit::TestEnv;
@@ -150,4 +150,34 @@ async fn a_blocked_address_gets_no_proof_mail() {
     let app = app(&env, ses(&env), &TestClock::at(now()));
     app.handle(stream_event(&env).await).await.unwrap();
     assert!(mail_to(&env, &address).is_empty());
+}
+
+#[tokio::test]
+async fn a_refused_request_is_mailed_once_in_the_contracts_language() {
+    use invitations_core::ports::WaitingListStore;
+    let (env, c) = setup().await;
+    let link = link(&c);
+    let request = WaitingEntry::request(
+        &link,
+        EmailAddress::parse(&env.email("refused")).unwrap(),
+        now(),
+    );
+    env.store.create_join_link(&link).await.unwrap();
+    assert!(env.store.wait_via_link(&request, &link).await.unwrap());
+    assert!(env.store.refuse_request(&request, now()).await.unwrap());
+    assert!(
+        !env.store.refuse_request(&request, now()).await.unwrap(),
+        "once"
+    );
+    let app = Arc::new(app(&env, ses(&env), &TestClock::at(now())));
+    let event = stream_event(&env).await;
+    let (a, b) = tokio::join!(app.handle(event.clone()), app.handle(event.clone()));
+    assert!(a.unwrap().batch_item_failures.is_empty());
+    assert!(b.unwrap().batch_item_failures.is_empty());
+    app.handle(stream_event(&env).await).await.unwrap();
+    let mail = mail_to(&env, &env.email("refused"));
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert_eq!(mail[0].subject, format!("Your request to join {}", c.name));
+    let text = mail[0].body.text.as_deref().unwrap();
+    assert!(text.contains("did not accept your request"), "{text}");
 }

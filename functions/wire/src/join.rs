@@ -132,6 +132,8 @@ pub enum JoinOutcome {
     /// The contract is full: they are on its waiting list, and are invited (and mailed) when a
     /// seat frees and their turn comes.
     Waiting,
+    /// The link needs an admin's yes: they are mailed when an admin approves or refuses.
+    AwaitingApproval,
 }
 
 /// The answer to `POST /join/confirm`: the invitation's own link token, so the site goes on
@@ -143,7 +145,8 @@ pub struct JoinConfirmed {
     pub outcome: JoinOutcome,
     /// The invitation's token (not while waiting).
     pub token: Option<String>,
-    /// Their place in the waiting list, from 1 (only while waiting).
+    /// Their place in the waiting list, or among the requests an admin approves, from 1
+    /// (only while waiting).
     pub waiting_position: Option<u32>,
 }
 

@@ -247,6 +247,15 @@ routes! {
         takes WaitingMove answers WaitingList;
     REMOVE_WAITING = admin "POST" "/contracts/{id}/waiting-list/{entryId}/remove"
         by "join-links" answers WaitingList;
+    /// Joiners through links that need approval, waiting for an admin's yes (oldest first).
+    LIST_JOIN_REQUESTS = admin "GET" "/contracts/{id}/join-requests" by "join-links"
+        answers WaitingList;
+    /// A place (or the waiting list when the contract is full); answers the requests left.
+    APPROVE_JOIN_REQUEST = admin "POST" "/contracts/{id}/join-requests/{entryId}/approve"
+        by "join-links" answers WaitingList;
+    /// Off the requests, and a mail tells the person; answers the requests left.
+    REFUSE_JOIN_REQUEST = admin "POST" "/contracts/{id}/join-requests/{entryId}/refuse"
+        by "join-links" answers WaitingList;
 
     // People (`people`: the only function that changes the user pool).
     ADD_PERSON = admin "POST" "/users" by "people" takes NewPerson answers PersonAdded;

@@ -114,10 +114,11 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
         json!({"type": {"S": ["webhook_endpoint"]}, "owner_notice": {"S": ["queued"]}})
     );
     assert_eq!(pattern(2)["eventName"], json!(["MODIFY"]));
-    // A joiner asked to prove their address: a new proof, queued (issue 30).
+    // A joiner asked to prove their address, or an admin refused a request: a new mail item,
+    // queued (issue 30).
     assert_eq!(
         pattern(3)["dynamodb"]["NewImage"],
-        json!({"type": {"S": ["join_proof"]}, "delivery": {"S": ["queued"]}})
+        json!({"type": {"S": ["join_proof", "join_refusal"]}, "delivery": {"S": ["queued"]}})
     );
     assert_eq!(pattern(3)["eventName"], json!(["INSERT"]));
     assert!(s["MaximumRetryAttempts"].is_u64());

@@ -16,7 +16,7 @@ type Call = (&'static str, String, Option<Value>);
 /// Every route of contract `c` (the table's routes under `/contracts/{id}`), as (method, path,
 /// body), on its invitation `inv` and its import `import`, in an order each can be answered
 /// in: a new route is in the matrix without a line here (a body only if it takes one).
-fn contract_routes(c: &str, inv: &str, import: &str, link: &str, waiting: &str) -> Vec<Call> {
+fn contract_routes(c: &str, inv: &str, import: &str, link: &str, lines: &Lines) -> Vec<Call> {
     let mut routes: Vec<&'static Route> = all_routes().filter(|r| r.names_a_contract()).collect();
     // The changes of the one invitation in an order each can be made in, then the admins.
     routes.sort_by_key(|r| ORDER.iter().position(|o| o == *r));
@@ -30,7 +30,9 @@ fn contract_routes(c: &str, inv: &str, import: &str, link: &str, waiting: &str) 
                     "invitationId" => inv,
                     "importId" => import,
                     "linkId" => link,
-                    "entryId" => waiting,
+                    "entryId" if r.path.ends_with("/refuse") => &lines.refused,
+                    "entryId" if r.path.contains("/join-requests/") => &lines.request,
+                    "entryId" => &lines.waiting,
                     _ => "u1",
                 })
                 .collect();
@@ -42,7 +44,7 @@ fn contract_routes(c: &str, inv: &str, import: &str, link: &str, waiting: &str) 
 /// Routes whose turn matters, last and in this order: resend before correcting the address
 /// (a corrected address is a new send), both before revoke (they need the invitation
 /// pending); choosing the contract's admins at the end. Any other route comes first.
-const ORDER: [Route; 12] = [
+const ORDER: [Route; 14] = [
     routes::RESEND,
     routes::CORRECT_ADDRESS,
     routes::CLEAR_BLOCK,
@@ -55,6 +57,8 @@ const ORDER: [Route; 12] = [
     routes::REMOVE_ADMIN,
     routes::MOVE_WAITING,
     routes::REMOVE_WAITING,
+    routes::APPROVE_JOIN_REQUEST,
+    routes::REFUSE_JOIN_REQUEST,
 ];
 
 /// The body a route of contract `c` is called with in the matrix, for those that take one.
@@ -145,9 +149,16 @@ fn chooses_admins(method: &str, path: &str) -> bool {
 
 /// One pending invitation and one import in each of A and B, each made by its contract's own
 /// admin two minutes ago (so that a resend is not too soon).
+/// Someone on a contract's waiting list, and two asking to join it (one approved, one refused).
+struct Lines {
+    waiting: String,
+    request: String,
+    refused: String,
+}
+
 struct Matrix {
-    a: (String, String, String, String),
-    b: (String, String, String, String),
+    a: (String, String, String, Lines),
+    b: (String, String, String, Lines),
 }
 
 impl Matrix {
@@ -188,7 +199,18 @@ impl Matrix {
             let email = EmailAddress::parse(&w.env.email("waiting")).unwrap();
             let entry = WaitingEntry::new(&link, email, w.now());
             assert!(w.env.store.wait_via_link(&entry, &link).await.unwrap());
-            entry.id.to_string()
+            let mut requests = Vec::new();
+            for who in ["asking", "refused"] {
+                let email = EmailAddress::parse(&w.env.email(who)).unwrap();
+                let request = WaitingEntry::request(&link, email, w.now());
+                assert!(w.env.store.wait_via_link(&request, &link).await.unwrap());
+                requests.push(request.id.to_string());
+            }
+            Lines {
+                waiting: entry.id.to_string(),
+                refused: requests.pop().unwrap(),
+                request: requests.pop().unwrap(),
+            }
         };
         let (a_wait, b_wait) = (waiting(a_link.clone()).await, waiting(b_link.clone()).await);
         w.advance(Duration::minutes(2));
@@ -199,8 +221,8 @@ impl Matrix {
     }
 
     fn routes(&self, c: &str) -> Vec<Call> {
-        let (inv, import, link, waiting) = if c == "A" { &self.a } else { &self.b };
-        contract_routes(c, inv, import, link, waiting)
+        let (inv, import, link, lines) = if c == "A" { &self.a } else { &self.b };
+        contract_routes(c, inv, import, link, lines)
     }
 }
 
@@ -219,7 +241,18 @@ type Answer = (u16, Value);
 #[test]
 fn every_route_is_in_the_matrix() {
     assert_eq!(
-        contract_routes("A", "x", "m", "l", "w").len()
+        contract_routes(
+            "A",
+            "x",
+            "m",
+            "l",
+            &Lines {
+                waiting: "w".into(),
+                request: "r".into(),
+                refused: "f".into(),
+            },
+        )
+        .len()
             + people_routes("p@example.com", "x").len()
             + crate::webhooks::webhook_routes("x").len()
             + crate::webhooks::system_routes().len()

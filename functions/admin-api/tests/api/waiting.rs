@@ -5,7 +5,7 @@
 use crate::helpers::*;
 use invitations_core::domain::waiting::{plan_move, Move};
 use invitations_core::domain::*;
-use invitations_core::ports::{JoinLinkStore, WaitingListStore};
+use invitations_core::ports::{ContractStore, InvitationStore, JoinLinkStore, WaitingListStore};
 use serde_json::{json, Value};
 
 /// Ann, Bo and Cy waiting on contract A through a link for "Sales", in that order.
@@ -157,5 +157,168 @@ async fn a_move_on_a_line_that_changed_meanwhile_is_refused_and_other_admins_see
             .unwrap()
             .len(),
         3
+    );
+}
+
+/// Ann and Bo asking to join contract A through a link that needs approval.
+async fn two_requests(w: &World) -> (JoinLink, Value) {
+    let (status, made) = w
+        .call(
+            "POST",
+            "/contracts/A/join-links",
+            Some(json!({"audience": "Partners", "activities": ["a1"], "needs_approval": true})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, made["needs_approval"].as_bool()),
+        (201, Some(true)),
+        "{made}"
+    );
+    let id = JoinLinkId::parse(made["id"].as_str().unwrap()).unwrap();
+    let link = w.env.store.get_join_link(&id).await.unwrap().unwrap();
+    for who in ["ann", "bo"] {
+        let email = EmailAddress::parse(&w.env.email(who)).unwrap();
+        let request = WaitingEntry::request(&link, email, w.now());
+        assert!(w.env.store.wait_via_link(&request, &link).await.unwrap());
+    }
+    let (status, list) = w
+        .call("GET", "/contracts/A/join-requests", None, &ADMIN_A)
+        .await;
+    assert_eq!(status, 200, "{list}");
+    (link, list)
+}
+
+#[tokio::test]
+async fn an_approved_request_gets_a_place_and_a_refused_one_a_mail() {
+    let w = World::new().await;
+    let (link, list) = two_requests(&w).await;
+    let ids = ids(&list);
+    assert_eq!(list["entries"][0]["email"], w.env.email("ann"));
+    assert_eq!(list["entries"][0]["link_audience"], "Partners");
+
+    let (status, left) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/join-requests/{}/approve", ids[0]),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200, "{left}");
+    assert_eq!(left["entries"].as_array().unwrap().len(), 1);
+    let ann = w
+        .env
+        .store
+        .find_invitations_by_email(&link.contract_id, &[&w.env.email("ann")])
+        .await
+        .unwrap()
+        .pop()
+        .expect("Ann is invited");
+    assert_eq!(ann.status, InvitationStatus::Pending);
+    assert_eq!(
+        ann.delivery,
+        Delivery::Queued,
+        "her invitation is mailed as any"
+    );
+    assert_eq!(
+        ann.source,
+        Source::JoinLink {
+            link_id: link.id.clone()
+        }
+    );
+    // Approved twice (another admin's click): said so, nothing more made.
+    let again = w
+        .call(
+            "POST",
+            &format!("/contracts/A/join-requests/{}/approve", ids[0]),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(again.refusal(), (404, "waiting_entry_not_found"));
+
+    let (status, left) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/join-requests/{}/refuse", ids[1]),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, left["entries"].as_array().unwrap().len()),
+        (200, 0)
+    );
+    // The refusal mail waits for the mailer; Bo has no invitation.
+    let mails = w
+        .env
+        .dynamodb
+        .scan()
+        .table_name(&w.env.table)
+        .filter_expression("#type = :type")
+        .expression_attribute_names("#type", "type")
+        .expression_attribute_values(
+            ":type",
+            aws_sdk_dynamodb::types::AttributeValue::S("join_refusal".into()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .items
+        .unwrap_or_default();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0]["email"].as_s().unwrap(), &w.env.email("bo"));
+    assert_eq!(mails[0]["delivery"].as_s().unwrap(), "queued");
+    assert!(w
+        .env
+        .store
+        .find_invitations_by_email(&link.contract_id, &[&w.env.email("bo")])
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn a_request_approved_while_the_contract_is_full_goes_to_the_waiting_list() {
+    let w = World::new().await;
+    let (link, list) = two_requests(&w).await;
+    let mut contract = w
+        .env
+        .store
+        .get_contract(&link.contract_id)
+        .await
+        .unwrap()
+        .unwrap();
+    contract.seat_limit = Some(contract.counts.seats_used());
+    w.env.store.put_contract(&contract).await.unwrap();
+    let ann = ids(&list)[0].clone();
+    let (status, _) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/join-requests/{ann}/approve"),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, waiting) = w
+        .call("GET", "/contracts/A/waiting-list", None, &ADMIN_A)
+        .await;
+    assert_eq!(
+        waiting["entries"][0]["email"],
+        w.env.email("ann"),
+        "{waiting}"
+    );
+    let contract = w
+        .env
+        .store
+        .get_contract(&link.contract_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        contract.waiting.anyone,
+        "the waiting-list function will see the next seat"
     );
 }

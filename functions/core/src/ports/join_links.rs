@@ -58,4 +58,13 @@ pub trait JoinProofStore: Send + Sync {
         id: &JoinProofId,
         result: &super::DeliveryResult,
     ) -> Result<(), StoreError>;
+    /// The mail that tells someone their join request was refused: claimed, given back and
+    /// recorded as a proof's mail is (the request's id names it).
+    async fn claim_join_refusal(&self, id: &WaitingId) -> Result<bool, StoreError>;
+    async fn release_join_refusal(&self, id: &WaitingId) -> Result<(), StoreError>;
+    async fn record_join_refusal(
+        &self,
+        id: &WaitingId,
+        result: &super::DeliveryResult,
+    ) -> Result<(), StoreError>;
 }

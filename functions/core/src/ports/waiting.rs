@@ -1,6 +1,7 @@
 //! The port of contracts' waiting lists (issue 30).
 
 use super::{CreateError, StoreError};
+use crate::domain::waiting::Line;
 use crate::domain::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -17,9 +18,12 @@ pub trait WaitingListStore: Send + Sync {
     ) -> Result<bool, CreateError>;
     /// A contract's line, first first.
     async fn waiting_list(&self, contract: &ContractId) -> Result<Vec<WaitingEntry>, StoreError>;
-    /// The entry `identity` has in the contract's line, if any.
+    /// A contract's join requests (links that need approval), oldest first.
+    async fn join_requests(&self, contract: &ContractId) -> Result<Vec<WaitingEntry>, StoreError>;
+    /// The entry `identity` has in one of the contract's lines, if any.
     async fn waiting_entry(
         &self,
+        line: Line,
         contract: &ContractId,
         identity: &str,
     ) -> Result<Option<WaitingEntry>, StoreError>;
@@ -36,6 +40,20 @@ pub trait WaitingListStore: Send + Sync {
         entry: &WaitingEntry,
         now: DateTime<Utc>,
     ) -> Result<InviteOutcome, CreateError>;
+    /// An approved request while the contract is full: off the requests, at the back of the
+    /// waiting line, in one transaction. False when the request went meanwhile.
+    async fn approve_to_waiting(
+        &self,
+        request: &WaitingEntry,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// A refused request: off the line, and its refusal mail queued, in one transaction. False
+    /// when the request went meanwhile.
+    async fn refuse_request(
+        &self,
+        request: &WaitingEntry,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     /// Clears the contract's mark when nobody joined the line since `joins_seen` (the count
     /// read before finding it empty); false when someone did.
     async fn waiting_list_emptied(

@@ -3,7 +3,7 @@
 //! together, so a freed seat goes to exactly one person however many runs promote at once.
 
 use chrono::{Duration, TimeZone, Utc};
-use invitations_core::domain::waiting::{plan_move, Move};
+use invitations_core::domain::waiting::{plan_move, Line, Move};
 use invitations_core::domain::*;
 use invitations_core::ports::{ContractStore, CreateError, JoinLinkStore, WaitingListStore};
 use testkit::TestEnv;
@@ -93,7 +93,7 @@ async fn people_wait_once_in_order_and_each_join_counts_on_the_link() {
     );
     assert_eq!(
         env.store
-            .waiting_entry(&contract.id, "ann@corp.example")
+            .waiting_entry(Line::Waiting, &contract.id, "ann@corp.example")
             .await
             .unwrap(),
         Some(ann)

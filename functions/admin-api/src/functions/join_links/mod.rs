@@ -11,6 +11,7 @@ use crate::shared::names_of;
 use crate::{accept, App, Call, JoinLinks};
 use chrono::{DateTime, Utc};
 use invitations_core::domain::join::parse_domains;
+use invitations_core::domain::waiting::Line;
 use invitations_core::domain::*;
 use invitations_core::http::{self, respond_with, Problem};
 use invitations_core::to_wire::timestamp;
@@ -34,7 +35,10 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
             routes::REGENERATE_JOIN_LINK => change(app, links, &call, Change::Regenerate).await,
             routes::DISABLE_JOIN_LINK => change(app, links, &call, Change::Enabled(false)).await,
             routes::ENABLE_JOIN_LINK => change(app, links, &call, Change::Enabled(true)).await,
-            routes::LIST_WAITING => waiting::list(links, &call).await,
+            routes::LIST_WAITING => waiting::list(links, &call, Line::Waiting).await,
+            routes::LIST_JOIN_REQUESTS => waiting::list(links, &call, Line::Approval).await,
+            routes::APPROVE_JOIN_REQUEST => waiting::approve(app, links, &call).await,
+            routes::REFUSE_JOIN_REQUEST => waiting::refuse(app, links, &call).await,
             routes::MOVE_WAITING => waiting::move_entry(links, &call).await,
             routes::REMOVE_WAITING => waiting::remove(links, &call).await,
             _ => Err(not_served(call.route)),
@@ -169,15 +173,6 @@ async fn add(app: &App, links: &JoinLinks, call: &Call<'_>) -> Result<Response<B
         return Err(Problem::bad_request(
             "invalid_max_uses",
             "A link for 0 people admits nobody: give at least 1, or no limit.",
-        ));
-    }
-    if body.needs_approval {
-        // Issue 30's approval queue is not built yet (README, Known gaps): a link that promised
-        // it would let joiners in without anyone's yes.
-        return Err(Problem::bad_request(
-            "approval_not_available",
-            "Links that need an administrator's approval are not available yet: make the link \
-             without approval, or limit it by domain and places.",
         ));
     }
     let allowed_domains = parse_domains(&body.allowed_domains)

@@ -1,12 +1,15 @@
 //! A contract's waiting list for its admins (issue 30): who waits, in what order, through which
-//! link; move someone to the front, up or down; take someone off. Every change applies to the
-//! line as read and answers the line as it is after; a change made meanwhile by another admin
-//! (or a promotion by the waiting-list function) is refused in words, never overwritten.
+//! link; move someone to the front, up or down; take someone off. And its join requests (links
+//! that need approval): approve (a place, or the waiting list when the contract is full) or
+//! refuse (a mail says so). Every change applies to the line as read and answers the line as
+//! it is after; a change made meanwhile by another admin (or a promotion by the waiting-list
+//! function) is refused in words, never overwritten.
 
-use crate::{Call, JoinLinks};
-use invitations_core::domain::waiting::{plan_move, Move};
+use crate::{App, Call, JoinLinks};
+use invitations_core::domain::waiting::{plan_move, Line, Move};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
+use invitations_core::ports::CreateError;
 use invitations_core::to_wire::timestamp;
 use invitations_wire as wire;
 use lambda_http::http::StatusCode;
@@ -16,7 +19,7 @@ use std::collections::HashMap;
 fn entry_not_found() -> Problem {
     Problem::not_found(
         "waiting_entry_not_found",
-        "This person is not on the contract's waiting list any more; it may have been invited.",
+        "This person is not in that line any more; they may have been invited or taken off it.",
     )
 }
 
@@ -27,9 +30,24 @@ fn changed() -> Problem {
     )
 }
 
+async fn entries(
+    links: &JoinLinks,
+    line: Line,
+    contract: &ContractId,
+) -> Result<Vec<WaitingEntry>, Problem> {
+    Ok(match line {
+        Line::Waiting => links.store.waiting_list(contract).await?,
+        Line::Approval => links.store.join_requests(contract).await?,
+    })
+}
+
 /// The line as the admins see it.
-async fn view(links: &JoinLinks, contract: &ContractId) -> Result<wire::WaitingList, Problem> {
-    let line = links.store.waiting_list(contract).await?;
+async fn view(
+    links: &JoinLinks,
+    line: Line,
+    contract: &ContractId,
+) -> Result<Response<Body>, Problem> {
+    let line = entries(links, line, contract).await?;
     let mut audiences: HashMap<JoinLinkId, Option<String>> = HashMap::new();
     for entry in &line {
         if !audiences.contains_key(&entry.link_id) {
@@ -37,7 +55,7 @@ async fn view(links: &JoinLinks, contract: &ContractId) -> Result<wire::WaitingL
             audiences.insert(entry.link_id.clone(), link.map(|l| l.audience));
         }
     }
-    Ok(wire::WaitingList {
+    let list = wire::WaitingList {
         entries: line
             .iter()
             .enumerate()
@@ -50,26 +68,28 @@ async fn view(links: &JoinLinks, contract: &ContractId) -> Result<wire::WaitingL
                 link_audience: audiences.get(&e.link_id).cloned().flatten(),
             })
             .collect(),
-    })
+    };
+    Ok(http::json(StatusCode::OK, &list))
 }
 
-/// `GET /contracts/{id}/waiting-list`.
-pub(super) async fn list(links: &JoinLinks, call: &Call<'_>) -> Result<Response<Body>, Problem> {
-    let contract = call.contract()?;
-    Ok(http::json(
-        StatusCode::OK,
-        &view(links, &contract.id).await?,
-    ))
+/// `GET /contracts/{id}/waiting-list` and `GET /contracts/{id}/join-requests`.
+pub(super) async fn list(
+    links: &JoinLinks,
+    call: &Call<'_>,
+    line: Line,
+) -> Result<Response<Body>, Problem> {
+    view(links, line, &call.contract()?.id).await
 }
 
 /// The line as read, and where the entry the route names is in it.
 async fn find(
     links: &JoinLinks,
     call: &Call<'_>,
+    line: Line,
 ) -> Result<(ContractId, Vec<WaitingEntry>, usize), Problem> {
     let contract = call.contract()?.id.clone();
     let id = WaitingId::parse(call.param("entryId")).map_err(|_| entry_not_found())?;
-    let line = links.store.waiting_list(&contract).await?;
+    let line = entries(links, line, &contract).await?;
     let at = line
         .iter()
         .position(|e| e.id == id)
@@ -83,7 +103,7 @@ pub(super) async fn move_entry(
     call: &Call<'_>,
 ) -> Result<Response<Body>, Problem> {
     let body: wire::WaitingMove = http::body(call.req)?;
-    let (contract, line, at) = find(links, call).await?;
+    let (contract, line, at) = find(links, call, Line::Waiting).await?;
     let to = match body.to {
         wire::WaitingMoveTo::First => Move::First,
         wire::WaitingMoveTo::Up => Move::Up,
@@ -96,15 +116,65 @@ pub(super) async fn move_entry(
         }
         tracing::info!(contract = %contract, by = %call.caller.user_id, "waiting list reordered");
     }
-    Ok(http::json(StatusCode::OK, &view(links, &contract).await?))
+    view(links, Line::Waiting, &contract).await
 }
 
 /// `POST .../waiting-list/{entryId}/remove`: off the line (their use of the link stays counted).
 pub(super) async fn remove(links: &JoinLinks, call: &Call<'_>) -> Result<Response<Body>, Problem> {
-    let (contract, line, at) = find(links, call).await?;
+    let (contract, line, at) = find(links, call, Line::Waiting).await?;
     if !links.store.remove_waiting(&line[at]).await? {
         return Err(entry_not_found());
     }
     tracing::info!(contract = %contract, by = %call.caller.user_id, "taken off the waiting list");
-    Ok(http::json(StatusCode::OK, &view(links, &contract).await?))
+    view(links, Line::Waiting, &contract).await
+}
+
+/// `POST .../join-requests/{entryId}/approve`: a place as any joiner gets one (an invitation
+/// with its seat, mailed as any; or the waiting list when no seat is free or others wait).
+pub(super) async fn approve(
+    app: &App,
+    links: &JoinLinks,
+    call: &Call<'_>,
+) -> Result<Response<Body>, Problem> {
+    let (contract_id, line, at) = find(links, call, Line::Approval).await?;
+    let (contract, request, now) = (call.contract()?, &line[at], (app.clock)());
+    contract.accept_sends(now)?;
+    let to_waiting = contract.waiting.anyone || contract.seats_left() == Some(0);
+    let done = if to_waiting {
+        links.store.approve_to_waiting(request, now).await?
+    } else {
+        match links.store.promote(contract, request, now).await {
+            Ok(InviteOutcome::Invited { .. } | InviteOutcome::Reinvited { .. }) => true,
+            Ok(InviteOutcome::OverSeatLimit) => {
+                links.store.approve_to_waiting(request, now).await?
+            }
+            // A place already (invited some other way): the request only goes.
+            Ok(_) => links.store.remove_waiting(request).await?,
+            Err(CreateError::NoLongerWaiting) => false,
+            Err(CreateError::ContractNotFound) => return Err(crate::contract_not_found()),
+            Err(CreateError::LinkRefused) => {
+                return Err(Problem::internal(&"an approval used a join link"))
+            }
+            Err(CreateError::Store(e)) => return Err(e.into()),
+        }
+    };
+    if !done {
+        return Err(entry_not_found());
+    }
+    tracing::info!(contract = %contract_id, by = %call.caller.user_id, "join request approved");
+    view(links, Line::Approval, &contract_id).await
+}
+
+/// `POST .../join-requests/{entryId}/refuse`: off the requests, and a mail tells the person.
+pub(super) async fn refuse(
+    app: &App,
+    links: &JoinLinks,
+    call: &Call<'_>,
+) -> Result<Response<Body>, Problem> {
+    let (contract, line, at) = find(links, call, Line::Approval).await?;
+    if !links.store.refuse_request(&line[at], (app.clock)()).await? {
+        return Err(entry_not_found());
+    }
+    tracing::info!(contract = %contract, by = %call.caller.user_id, "join request refused");
+    view(links, Line::Approval, &contract).await
 }

@@ -83,6 +83,8 @@ pub const PARTITION_KINDS: &[&str] = &[
     "JOINPROOF#*",
     "JOINMAILS#*",
     "WAITLIST#*",
+    "JOINREQ#*",
+    "JOINREFUSAL#*",
 ];
 
 pub fn contract_pk(id: &ContractId) -> String {

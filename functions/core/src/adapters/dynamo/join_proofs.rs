@@ -121,11 +121,13 @@ impl JoinProofStore for DynamoStore {
     }
 
     async fn claim_join_proof(&self, id: &JoinProofId) -> Result<bool, StoreError> {
-        self.move_proof(id, "queued", "sending", None).await
+        self.move_delivery(proof_key(id), "queued", "sending", None)
+            .await
     }
 
     async fn release_join_proof(&self, id: &JoinProofId) -> Result<(), StoreError> {
-        self.move_proof(id, "sending", "queued", None).await?;
+        self.move_delivery(proof_key(id), "sending", "queued", None)
+            .await?;
         Ok(())
     }
 
@@ -134,20 +136,57 @@ impl JoinProofStore for DynamoStore {
         id: &JoinProofId,
         result: &DeliveryResult,
     ) -> Result<(), StoreError> {
+        self.record_delivery_of(proof_key(id), result).await
+    }
+
+    async fn claim_join_refusal(&self, id: &WaitingId) -> Result<bool, StoreError> {
+        self.move_delivery(refusal_key(id), "queued", "sending", None)
+            .await
+    }
+
+    async fn release_join_refusal(&self, id: &WaitingId) -> Result<(), StoreError> {
+        self.move_delivery(refusal_key(id), "sending", "queued", None)
+            .await?;
+        Ok(())
+    }
+
+    async fn record_join_refusal(
+        &self,
+        id: &WaitingId,
+        result: &DeliveryResult,
+    ) -> Result<(), StoreError> {
+        self.record_delivery_of(refusal_key(id), result).await
+    }
+}
+
+fn refusal_key(id: &WaitingId) -> Item {
+    Item::from([
+        (
+            "pk".into(),
+            s(format!("{}{id}", super::waiting::REFUSAL_PREFIX)),
+        ),
+        ("sk".into(), s("MAIL")),
+    ])
+}
+
+impl DynamoStore {
+    async fn record_delivery_of(
+        &self,
+        key: Item,
+        result: &DeliveryResult,
+    ) -> Result<(), StoreError> {
         let (to, detail) = match result {
             DeliveryResult::Sent { message_id, .. } => ("sent", message_id.as_str()),
             DeliveryResult::Failed { reason } => ("failed", reason.as_str()),
         };
-        self.move_proof(id, "sending", to, Some(detail)).await?;
+        self.move_delivery(key, "sending", to, Some(detail)).await?;
         Ok(())
     }
-}
 
-impl DynamoStore {
     /// `delivery: from -> to` (with SES's message id or the refusal), if it is `from`.
-    async fn move_proof(
+    async fn move_delivery(
         &self,
-        id: &JoinProofId,
+        key: Item,
         from: &str,
         to: &str,
         detail: Option<&str>,
@@ -156,7 +195,7 @@ impl DynamoStore {
             .client()
             .update_item()
             .table_name(self.table())
-            .set_key(Some(proof_key(id)))
+            .set_key(Some(key))
             .update_expression(if detail.is_some() {
                 "SET delivery = :to, delivery_detail = :detail"
             } else {
