@@ -10,7 +10,10 @@ use std::fmt;
 
 pub use invitations_wire::*;
 
+mod join_links;
 mod webhooks;
+
+pub use join_links::join_url;
 
 // ---------------------------------------------------------------------------------------------
 // The local stack's sign-in (tests/local-stack): development only, not part of the API

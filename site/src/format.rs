@@ -197,6 +197,15 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     }
 }
 
+/// `a`, `a or b`, `a, b or c`.
+pub fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// `12345` → `12,345`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();
@@ -222,6 +231,16 @@ pub fn people(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn choices_are_listed_with_or() {
+        let list =
+            |items: &[&str]| or_list(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["corp.example"]), "corp.example");
+        assert_eq!(list(&["a.example", "b.example"]), "a.example or b.example");
+        assert_eq!(list(&["a", "b", "c"]), "a, b or c");
+    }
 
     #[test]
     fn times_are_shown_at_the_browsers_offset_across_days_months_and_years() {

@@ -1,5 +1,6 @@
 //! The Learning Contract invitations site: admin screens (sign in, contracts, a contract's
-//! invitations, adding invitations, imports, admins, mail and reminders, integrations, people) and the student's enrol page.
+//! invitations, adding invitations, imports, join links, admins, mail and reminders, integrations,
+//! people), the student's enrol page and the joiner's page.
 //!
 //! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
 //! `pages/` (one file per screen: a component that loads data, and pure views it renders),
@@ -35,6 +36,9 @@ pub enum Route {
     AddInvitations { id: String },
     #[at("/contracts/:id/imports")]
     Imports { id: String },
+    /// The contract's join links (issue 30): links people use to join it themselves.
+    #[at("/contracts/:id/join-links")]
+    JoinLinks { id: String },
     #[at("/contracts/:id/admins")]
     Admins { id: String },
     /// The contract's invitation mail (language, text, live preview, test) and reminder plan.
@@ -51,6 +55,9 @@ pub enum Route {
     People,
     #[at("/enrol")]
     Enrol,
+    /// A join link's page (`#code=`) and its mail's link (`#proof=`): public, like Enrol.
+    #[at("/join")]
+    Join,
     #[at("/signed-in")]
     SignedIn,
     #[not_found]
@@ -185,6 +192,7 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <sign_in::Home /> },
         Route::SignedIn => html! { <signed_in::SignedIn /> },
         Route::Enrol => html! { <enrol::EnrolPage /> },
+        Route::Join => html! { <join::JoinerPage /> },
         Route::Contracts => html! {
             <AdminPage><contracts::ContractsPage /></AdminPage>
         },
@@ -196,6 +204,9 @@ fn switch(route: Route) -> Html {
         },
         Route::Imports { id } => html! {
             <AdminPage><imports::ImportsPage {id} /></AdminPage>
+        },
+        Route::JoinLinks { id } => html! {
+            <AdminPage><join_links::JoinLinksPage {id} /></AdminPage>
         },
         Route::Admins { id } => html! {
             <AdminPage><admins::AdminsPage {id} /></AdminPage>

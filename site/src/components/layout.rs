@@ -130,6 +130,7 @@ pub enum Tab {
     Invitations,
     Add,
     Imports,
+    JoinLinks,
     Admins,
     Mail,
     Integrations,
@@ -148,6 +149,7 @@ impl Tab {
             Tab::Invitations => "Invitations",
             Tab::Add => "Add Invitations",
             Tab::Imports => "Imports",
+            Tab::JoinLinks => "Join links",
             Tab::Admins => "Admins",
             Tab::Mail => "Mail and reminders",
             Tab::Integrations => "Integrations",
@@ -196,6 +198,7 @@ pub fn ContractHeader(props: &ContractHeaderProps) -> Html {
                     {tab(Tab::Invitations, Route::Invitations { id: c.id.clone() }, "tab-invitations")}
                     {tab(Tab::Add, Route::AddInvitations { id: c.id.clone() }, "tab-add")}
                     {tab(Tab::Imports, Route::Imports { id: c.id.clone() }, "tab-imports")}
+                    {tab(Tab::JoinLinks, Route::JoinLinks { id: c.id.clone() }, "tab-join-links")}
                     {tab(Tab::Admins, Route::Admins { id: c.id.clone() }, "tab-admins")}
                     {tab(Tab::Mail, Route::Mail { id: c.id.clone() }, "tab-mail")}
                     {tab(Tab::Integrations, Route::ContractIntegrations { id: c.id.clone() }, "tab-integrations")}

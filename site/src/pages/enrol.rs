@@ -31,27 +31,10 @@ pub fn EnrolPage() -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext");
     let state = use_state(|| EnrolState::Loading);
     let token = use_state(String::new);
-    // Another link opened in the same tab changes only the fragment (no page load): follow it.
-    let hash = use_state(current_hash);
-    {
-        let hash = hash.clone();
-        use_effect_with((), move |_| {
-            let listener = Closure::<dyn Fn()>::new(move || hash.set(current_hash()));
-            let window = web_sys::window();
-            if let Some(w) = &window {
-                w.set_onhashchange(Some(listener.as_ref().unchecked_ref()));
-            }
-            move || {
-                if let Some(w) = &window {
-                    w.set_onhashchange(None);
-                }
-                drop(listener);
-            }
-        });
-    }
+    let hash = use_hash();
     {
         let (ctx, state, token) = (ctx.clone(), state.clone(), token.clone());
-        use_effect_with((*hash).clone(), move |hash| {
+        use_effect_with(hash, move |hash| {
             let hash = hash.clone();
             let t = query_param(&hash, "token").unwrap_or_default();
             token.set(t.clone());
@@ -105,7 +88,31 @@ pub fn EnrolPage() -> Html {
     html! { <EnrolView state={(*state).clone()} {on_enrol} /> }
 }
 
-fn current_hash() -> String {
+/// The page's fragment (`#token=…`), followed as it changes: another link opened in the same
+/// tab changes only the fragment (no page load).
+#[hook]
+pub fn use_hash() -> String {
+    let hash = use_state(current_hash);
+    {
+        let hash = hash.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || hash.set(current_hash()));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                w.set_onhashchange(Some(listener.as_ref().unchecked_ref()));
+            }
+            move || {
+                if let Some(w) = &window {
+                    w.set_onhashchange(None);
+                }
+                drop(listener);
+            }
+        });
+    }
+    (*hash).clone()
+}
+
+pub fn current_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
@@ -208,7 +215,11 @@ pub fn EnrolView(props: &EnrolViewProps) -> Html {
         _ => "You are invited",
     };
     crate::components::layout::use_title(title.to_owned());
-    // The product's header on the student's pages too (issue 28): where they are.
+    student_frame(body)
+}
+
+/// The product's header on the student's and joiner's pages too (issue 28): where they are.
+pub fn student_frame(body: Html) -> Html {
     html! {
         <>
             <header class="top student-top">

@@ -8,6 +8,8 @@ pub mod enrol;
 pub mod imports;
 pub mod integrations;
 pub mod invitations;
+pub mod join;
+pub mod join_links;
 pub mod mail;
 pub mod not_found;
 pub mod people;

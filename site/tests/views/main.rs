@@ -15,6 +15,8 @@ mod filters;
 mod imports;
 mod integrations;
 mod invitations;
+mod join;
+mod join_links;
 mod mail;
 mod people;
 mod sign_in;

@@ -14,7 +14,9 @@
 //! counts follow a revoke, a resend too soon counts down, and a file checked first says nothing
 //! is sent, here and on the Imports tab. Then the admin writes the contract's own invitation mail
 //! (a wrong merge field named, the live preview, save, a test to herself), changes the reminder
-//! plan, and reads the contract's funnel pictures.
+//! plan, and reads the contract's funnel pictures. Last, Ada makes a join link for the voucher and
+//! manages it (Copy, its QR code, Regenerate, Disable and Enable), and a joiner uses it: the
+//! programme, check your mail, and the mailed link on to the enrol page.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -26,7 +28,8 @@
 //! later steps read what earlier ones made. Each step is a function named for what it does,
 //! grouped by topic: contracts.rs (the contracts and their admins), imports.rs (CSV files),
 //! invite.rs (directory users), invitations.rs (the Invitations tab), enrol.rs (the student's
-//! page), people.rs (the People page), mail.rs (bounces, the contract's mail and reminders);
+//! page), people.rs (the People page), mail.rs (bounces, the contract's mail and reminders),
+//! join_links.rs (join links and the joiner's page);
 //! helpers.rs drives the page and runs the session.
 
 #[path = "../common/mod.rs"]
@@ -40,6 +43,7 @@ mod imports;
 mod integrations;
 mod invitations;
 mod invite;
+mod join_links;
 mod mail;
 mod people;
 
@@ -53,6 +57,7 @@ use imports::*;
 use integrations::*;
 use invitations::*;
 use invite::*;
+use join_links::*;
 use mail::*;
 use people::*;
 use std::panic::AssertUnwindSafe;
@@ -110,6 +115,8 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         the_funnel_pictures(page).await;
         let endpoint_id = add_an_endpoint_and_send_a_test(page, stack).await;
         an_enrolment_reaches_the_endpoint(page, stack, tag, &endpoint_id).await;
+        let join_link = make_and_manage_a_join_link(page, tag).await;
+        a_joiner_joins_through_the_link(page, stack, tag, &join_link).await;
     })
     .catch_unwind()
     .await;

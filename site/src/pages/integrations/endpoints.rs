@@ -2,6 +2,7 @@
 //! it, when there is one, the secret just made and the open Deliveries panel.
 
 use super::*;
+use crate::components::form::copy_text;
 
 pub fn endpoints_table(
     list: &[WebhookEndpoint],
@@ -217,32 +218,5 @@ fn secret_box(id: &str, secret: &Secret, dispatch: &Callback<IntegrationsAction>
                 }}
             </p>
         </div>
-    }
-}
-
-/// `navigator.clipboard.writeText(text)`, through JavaScript's own names (no more web-sys).
-async fn copy_text(text: &str) -> bool {
-    use js_sys::{Function, Promise, Reflect};
-    use wasm_bindgen::{JsCast, JsValue};
-    let written = (|| {
-        let navigator = Reflect::get(
-            &JsValue::from(web_sys::window()?),
-            &JsValue::from_str("navigator"),
-        )
-        .ok()?;
-        let clipboard = Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok()?;
-        let write: Function = Reflect::get(&clipboard, &JsValue::from_str("writeText"))
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        write
-            .call1(&clipboard, &JsValue::from_str(text))
-            .ok()?
-            .dyn_into::<Promise>()
-            .ok()
-    })();
-    match written {
-        Some(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
-        None => false,
     }
 }
