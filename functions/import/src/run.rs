@@ -483,9 +483,7 @@ async fn invite_round(
             }
             CreateError::Store(e) => e.into(),
             // An import names no join link.
-            CreateError::LinkRefused | CreateError::NoLongerWaiting => {
-                StoreError::Contended.into()
-            }
+            CreateError::LinkRefused | CreateError::NoLongerWaiting => StoreError::Contended.into(),
         })?;
     for (row_index, outcome) in invitee_rows.into_iter().zip(created) {
         outcomes[row_index] = Some(outcome);
