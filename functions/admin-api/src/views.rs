@@ -91,6 +91,7 @@ pub fn funnel(c: &Contract, f: &Funnel) -> wire::Funnel {
         bounced: f.bounced,
         revoked: c.counts.revoked,
         expired: f.expired,
+        joined: f.joined,
         pending: c.counts.pending,
         median_enrol_seconds: f.median_enrol_seconds(),
         enrolments_timed: f.enrolments_timed(),

@@ -78,6 +78,9 @@ pub struct Funnel {
     pub bounced: u64,
     /// Invitations whose link ran out unused (counted once, when the reminder run sees it).
     pub expired: u64,
+    /// Invitations made through a join link: a joiner's own place, one promoted from the
+    /// waiting list, or one an admin approved (issue 30).
+    pub joined: u64,
     /// Enrolments by time from invitation to enrolment.
     pub enrol_after: Vec<(EnrolAfter, u64)>,
     /// One entry per day on which something changed, oldest first.

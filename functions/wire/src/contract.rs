@@ -192,6 +192,9 @@ pub struct Funnel {
     pub revoked: u64,
     /// Links that ran out unused.
     pub expired: u64,
+    /// Of those invited, the people who came through a join link (their own place, promoted
+    /// from the waiting list, or approved).
+    pub joined: u64,
     /// Pending now (invited, neither enrolled nor revoked).
     pub pending: u64,
     /// Median time from invitation to enrolment, in seconds (to the half hour in the first

@@ -161,8 +161,14 @@ pub fn FunnelChart(props: &FunnelChartProps) -> Html {
         ("Pending now", "pending", f.pending),
     ];
     let n = format::count;
+    // People who came through a join link are among those invited, not a bar of their own.
+    let joined = match f.joined {
+        0 => String::new(),
+        1 => " 1 of them came through a join link.".to_owned(),
+        many => format!(" {} of them came through a join link.", n(many)),
+    };
     let aria = format!(
-        "Invitation funnel: {} invited, {} delivered, {} enrolled. Beside it: {} bounced, {} revoked, {} expired, {} pending now.",
+        "Invitation funnel: {} invited, {} delivered, {} enrolled.{joined} Beside it: {} bounced, {} revoked, {} expired, {} pending now.",
         n(f.invited),
         n(f.delivered),
         n(f.enrolled),
@@ -196,7 +202,7 @@ pub fn FunnelChart(props: &FunnelChartProps) -> Html {
                 }) }
                 <line class="divider" x1="0" x2="480" y1={format!("{:.1}", y(3) - 5.0)} y2={format!("{:.1}", y(3) - 5.0)} />
             </svg>
-            <figcaption>{"Of the invitations made: how many mails arrived and how many people enrolled; below, the ones that did not get there."}</figcaption>
+            <figcaption>{format!("Of the invitations made: how many mails arrived and how many people enrolled; below, the ones that did not get there.{joined}")}</figcaption>
         </figure>
     }
 }

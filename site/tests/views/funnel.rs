@@ -36,6 +36,16 @@ fn the_funnel_is_drawn_and_said_in_words() {
     // The figures behind the line, in a table on demand.
     let t = text(&html);
     assert!(t.contains("The figures day by day") && t.contains("4 Mar 2026"));
+    // People who came through join links are said among those invited, in words too.
+    let mut f = funnel(vec![], None);
+    f.joined = 7;
+    let html = render(move || html! { <FunnelView funnel={f} /> });
+    assert!(
+        tag(&html, "funnel-chart")
+            .contains("12 enrolled. 7 of them came through a join link. Beside it"),
+        "{html}"
+    );
+    assert!(text(&html).contains("7 of them came through a join link."));
     // Without a seat limit or any seats yet.
     let f = funnel(vec![], None);
     let html = render(move || html! { <FunnelView funnel={f} /> });

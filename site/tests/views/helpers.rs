@@ -309,6 +309,7 @@ pub fn funnel(seats: Vec<(&str, u64, u64)>, seat_limit: Option<u64>) -> Funnel {
         bounced: 3,
         revoked: 2,
         expired: 1,
+        joined: 0,
         pending: 25,
         median_enrol_seconds: Some(5 * 3600 + 1800),
         enrolments_timed: 12,

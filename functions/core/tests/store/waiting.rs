@@ -180,6 +180,14 @@ async fn a_freed_seat_goes_to_exactly_one_person_however_many_runs_promote() {
     // Bo is next, but no seat is left for him.
     let after = env.store.get_contract(&contract.id).await.unwrap().unwrap();
     assert_eq!(after.counts.pending, 2);
+    // The funnel counts Ann among those who came through a join link, once.
+    let (_, funnel) = env
+        .store
+        .contract_funnel(&contract.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(funnel.joined, 1);
     assert_eq!(
         env.store.promote(&after, &bo, t0()).await.unwrap(),
         InviteOutcome::OverSeatLimit

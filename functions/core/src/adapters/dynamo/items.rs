@@ -378,6 +378,7 @@ pub fn funnel_from(item: &Item) -> Result<Funnel, CorruptItem> {
         delivered: r.opt_n("delivered_total")?.unwrap_or(0),
         bounced: r.opt_n("bounced_total")?.unwrap_or(0),
         expired: r.opt_n("expired_total")?.unwrap_or(0),
+        joined: r.opt_n("joined_total")?.unwrap_or(0),
         ..Funnel::default()
     };
     let mut days: std::collections::BTreeMap<chrono::NaiveDate, SeatsOnDay> = Default::default();

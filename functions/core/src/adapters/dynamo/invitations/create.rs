@@ -251,6 +251,8 @@ impl DynamoStore {
                     enrolled: 0,
                     revoked: -reinvites,
                     enrolled_after: None,
+                    // Through a join link (its own, a promotion, an approval): the funnel's joins.
+                    joined: if matches!(via, Via::Direct) { 0 } else { count },
                     now: new.now,
                 },
                 max_before,

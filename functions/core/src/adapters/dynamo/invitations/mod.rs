@@ -146,6 +146,7 @@ impl DynamoStore {
             enrolled,
             revoked,
             enrolled_after,
+            joined,
             now,
         } = change;
         let day = funnel::day_key(now);
@@ -165,6 +166,10 @@ impl DynamoStore {
              #enrolled_today = if_not_exists(enrolled, :zero) + :e \
              ADD pending :p, enrolled :e, revoked :r, seats_used :seats"
             .to_owned();
+        if joined != 0 {
+            values.insert(":joined".into(), n(joined));
+            expression.push_str(", joined_total :joined");
+        }
         if let Some(bucket) = enrolled_after {
             names.push(("#after", format!("{ENROL_AFTER_PREFIX}{}", bucket.key())));
             values.insert(":one".into(), n(1));
@@ -195,6 +200,8 @@ pub(super) struct CountChange {
     pub revoked: i64,
     /// For an enrolment: how long after its invitation.
     pub enrolled_after: Option<EnrolAfter>,
+    /// Invitations made through a join link (the funnel's `joined_total`).
+    pub joined: i64,
     pub now: DateTime<Utc>,
 }
 
