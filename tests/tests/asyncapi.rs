@@ -5,7 +5,8 @@
 //! fails when the document and the types differ; `UPDATE_ASYNCAPI=1` rewrites the document.
 
 use invitations_wire::events::{
-    ContractEvent, DataKind, EventType, ImportEvent, InvitationEvent, ProductEvent, EVENT_SOURCE,
+    ContractEvent, DataKind, EventType, ImportEvent, InvitationEvent, JoinEvent, ProductEvent,
+    EVENT_SOURCE,
 };
 use schemars::generate::SchemaSettings;
 use serde_json::{json, Map, Value};
@@ -23,6 +24,7 @@ fn from_the_types() -> Value {
     generator.subschema_for::<InvitationEvent>();
     generator.subschema_for::<ImportEvent>();
     generator.subschema_for::<ContractEvent>();
+    generator.subschema_for::<JoinEvent>();
     let schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
     let mut messages = Map::new();
     for kind in EventType::ALL {
@@ -30,6 +32,7 @@ fn from_the_types() -> Value {
             DataKind::Invitation => "InvitationEvent",
             DataKind::Import => "ImportEvent",
             DataKind::Contract => "ContractEvent",
+            DataKind::Join => "JoinEvent",
         };
         messages.insert(
             kind.as_str().to_owned(),

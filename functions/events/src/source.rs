@@ -5,11 +5,13 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use invitations_core::adapters::dynamo::items::{
     audit_from, contract_from, import_from, invitation_from, Item,
 };
+use invitations_core::adapters::dynamo::waiting::{join_refusal_from, waiting_entry_from};
 use invitations_core::adapters::dynamo::CorruptItem;
 use invitations_core::domain::import::{ImportMode, ImportStatus};
+use invitations_core::domain::waiting::Line;
 use invitations_core::domain::{AuditAction, AuditRecord, InvitationStatus, Source};
 use invitations_wire::events::{
-    ContractEvent, EventData, EventType, ImportEvent, InvitationEvent, ProductEvent,
+    ContractEvent, EventData, EventType, ImportEvent, InvitationEvent, JoinEvent, ProductEvent,
 };
 use sha2::{Digest, Sha256};
 
@@ -36,6 +38,10 @@ pub fn event_of(record: &EventRecord) -> Result<Option<ProductEvent>, CorruptIte
             let old: Item = record.change.old_image.clone().into();
             import_finished(&new, &old)
         }
+        // Someone joined a line (the waiting list, or the requests an admin approves), or an
+        // admin refused a request: the line's entry, or the refusal's mail item, is new.
+        ("INSERT", "waiting") => joined_a_line(&new).map(Some),
+        ("INSERT", "join_refusal") => refused(&new).map(Some),
         ("MODIFY", "contract") => {
             let old: Item = record.change.old_image.clone().into();
             seats_exhausted(record, &new, &old)
@@ -227,6 +233,45 @@ fn invited(
             sequence: sequence_of(stream),
         }),
     }))
+}
+
+fn joined_a_line(new: &Item) -> Result<ProductEvent, CorruptItem> {
+    let entry = waiting_entry_from(new)?;
+    let kind = match entry.line {
+        Line::Waiting => EventType::WaitingListJoined,
+        Line::Approval => EventType::JoinRequestCreated,
+    };
+    Ok(ProductEvent {
+        id: event_id(new, &format!("{}|{}", kind.as_str(), entry.id)),
+        kind,
+        timestamp: at(entry.joined_at),
+        data: EventData::Join(JoinEvent {
+            contract_id: entry.contract_id.to_string(),
+            entry_id: entry.id.to_string(),
+            email: entry.email.identity().to_owned(),
+            link_id: entry.link_id.to_string(),
+        }),
+    })
+}
+
+fn refused(new: &Item) -> Result<ProductEvent, CorruptItem> {
+    let refusal = join_refusal_from(new)?;
+    let refused_at = invitations_core::adapters::dynamo::items::Reader(new).time("refused_at")?;
+    let link = invitations_core::adapters::dynamo::items::Reader(new)
+        .opt_s("link")
+        .unwrap_or_default()
+        .to_owned();
+    Ok(ProductEvent {
+        id: event_id(new, "refused"),
+        kind: EventType::JoinRequestRefused,
+        timestamp: at(refused_at),
+        data: EventData::Join(JoinEvent {
+            contract_id: refusal.contract_id.to_string(),
+            entry_id: refusal.id.to_string(),
+            email: refusal.email.identity().to_owned(),
+            link_id: link,
+        }),
+    })
 }
 
 /// An import item that leaves `running` (or `queued`) for `done` or `failed`: once, because only

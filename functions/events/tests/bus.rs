@@ -201,6 +201,7 @@ async fn each_change_is_one_event_on_the_bus_however_often_the_stream_delivers_i
             EventData::Invitation(i) => (e.kind, i.email.clone()),
             EventData::Contract(c) => (e.kind, format!("{:?}/{:?}", c.seats_used, c.seat_limit)),
             EventData::Import(i) => (e.kind, i.import_id.clone()),
+            EventData::Join(j) => (e.kind, j.email.clone()),
         })
         .collect();
     let expected: BTreeSet<(EventType, String)> = [
@@ -298,4 +299,83 @@ async fn a_bus_that_refuses_leaves_every_record_for_lambda_to_deliver_again() {
     assert_eq!(invitation_records, 1);
     assert_eq!(answer.batch_item_failures.len(), 1, "{answer:?}");
     assert!(bus.received().await.is_empty());
+}
+
+/// Issue 30: someone waiting for a seat, someone asking for an admin's yes, and a refusal are
+/// each one event, with the link they came through; the entries' own later changes make none.
+#[tokio::test]
+async fn joining_a_line_and_a_refusal_are_events_once() {
+    let env = TestEnv::new().await;
+    let bus = Bus::new(&env).await;
+    let c = testkit::contract("c1")
+        .admin(admin().as_str())
+        .around(now())
+        .build();
+    env.store.put_contract(&c).await.unwrap();
+    let link = JoinLink {
+        id: JoinLinkId::random(),
+        contract_id: c.id.clone(),
+        audience: "Sales".into(),
+        generation: 1,
+        activities: vec![],
+        max_uses: None,
+        uses: 0,
+        opens_at: None,
+        closes_at: None,
+        allowed_domains: vec![],
+        needs_approval: false,
+        enabled: true,
+        created_by: admin(),
+        created_at: now(),
+        version: 1,
+    };
+    env.store.create_join_link(&link).await.unwrap();
+    let address = |who: &str| EmailAddress::parse(&env.email(who)).unwrap();
+    let waiting = WaitingEntry::new(&link, address("wanda"), now());
+    let asking = WaitingEntry::request(&link, address("ravi"), now());
+    assert!(env.store.wait_via_link(&waiting, &link).await.unwrap());
+    assert!(env.store.wait_via_link(&asking, &link).await.unwrap());
+    assert!(env.store.refuse_request(&asking, now()).await.unwrap());
+    // Moved in line: no event.
+    assert!(env
+        .store
+        .reposition(&[(&waiting, waiting.position - 5)])
+        .await
+        .unwrap());
+
+    let event = stream_event(env.stream_event().await);
+    handle(&bus.app, event.clone()).await.unwrap();
+    handle(&bus.app, event).await.unwrap();
+    let mut got: BTreeMap<EventType, Vec<ProductEvent>> = BTreeMap::new();
+    for e in bus.received().await {
+        got.entry(e.kind).or_default().push(e);
+    }
+    let ids = |kind: EventType| -> BTreeSet<String> {
+        got.get(&kind)
+            .map(|v| v.iter().map(|e| e.id.clone()).collect())
+            .unwrap_or_default()
+    };
+    for kind in [
+        EventType::WaitingListJoined,
+        EventType::JoinRequestCreated,
+        EventType::JoinRequestRefused,
+    ] {
+        assert_eq!(ids(kind).len(), 1, "{kind:?} once: {got:?}");
+    }
+    let joined = &got[&EventType::WaitingListJoined][0];
+    let EventData::Join(data) = &joined.data else {
+        panic!("{joined:?}")
+    };
+    assert_eq!(data.email, env.email("wanda"));
+    assert_eq!(data.link_id, link.id.to_string());
+    assert_eq!(data.entry_id, waiting.id.to_string());
+    let refused = &got[&EventType::JoinRequestRefused][0];
+    let EventData::Join(data) = &refused.data else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(
+        (data.email.as_str(), data.entry_id.as_str()),
+        (env.email("ravi").as_str(), asking.id.as_str())
+    );
+    assert_eq!(data.link_id, link.id.to_string());
 }

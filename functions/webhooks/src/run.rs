@@ -62,6 +62,7 @@ fn contract_of(event: &ProductEvent) -> Option<ContractId> {
         EventData::Invitation(d) => &d.contract_id,
         EventData::Import(d) => &d.contract_id,
         EventData::Contract(d) => &d.contract_id,
+        EventData::Join(d) => &d.contract_id,
     };
     ContractId::parse(id).ok()
 }

@@ -86,10 +86,21 @@ pub enum EventType {
     /// The contract's mail or reminder plan changed.
     #[serde(rename = "contract.settings_changed")]
     ContractSettingsChanged,
+    /// Someone proved their address through a join link while the contract was full: they
+    /// wait in line (their invitation, when a seat frees, is an `invitation.created`).
+    #[serde(rename = "waiting_list.joined")]
+    WaitingListJoined,
+    /// Someone proved their address through a link that needs an admin's yes.
+    #[serde(rename = "join_request.created")]
+    JoinRequestCreated,
+    /// An admin refused a join request (the person is mailed; an approval is an
+    /// `invitation.created`, or a `waiting_list.joined` when the contract is full).
+    #[serde(rename = "join_request.refused")]
+    JoinRequestRefused,
 }
 
 impl EventType {
-    pub const ALL: [EventType; 21] = [
+    pub const ALL: [EventType; 24] = [
         Self::InvitationCreated,
         Self::InvitationSent,
         Self::InvitationSendFailed,
@@ -111,6 +122,9 @@ impl EventType {
         Self::ContractAdminAdded,
         Self::ContractAdminRemoved,
         Self::ContractSettingsChanged,
+        Self::WaitingListJoined,
+        Self::JoinRequestCreated,
+        Self::JoinRequestRefused,
     ];
 
     /// Its name on the wire (`invitation.created`; the serde names say the same, tested).
@@ -137,6 +151,9 @@ impl EventType {
             Self::ContractAdminAdded => "contract.admin_added",
             Self::ContractAdminRemoved => "contract.admin_removed",
             Self::ContractSettingsChanged => "contract.settings_changed",
+            Self::WaitingListJoined => "waiting_list.joined",
+            Self::JoinRequestCreated => "join_request.created",
+            Self::JoinRequestRefused => "join_request.refused",
         }
     }
 
@@ -148,6 +165,9 @@ impl EventType {
             | Self::ContractAdminAdded
             | Self::ContractAdminRemoved
             | Self::ContractSettingsChanged => DataKind::Contract,
+            Self::WaitingListJoined | Self::JoinRequestCreated | Self::JoinRequestRefused => {
+                DataKind::Join
+            }
             _ => DataKind::Invitation,
         }
     }
@@ -159,9 +179,10 @@ pub enum DataKind {
     Invitation,
     Import,
     Contract,
+    Join,
 }
 
-/// An event's `data`: one of three shapes, told apart by the event's type.
+/// An event's `data`: one of four shapes, told apart by the event's type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
@@ -169,6 +190,7 @@ pub enum EventData {
     Invitation(InvitationEvent),
     Import(ImportEvent),
     Contract(ContractEvent),
+    Join(JoinEvent),
 }
 
 /// What happened to one invitation.
@@ -211,6 +233,19 @@ pub struct ImportEvent {
     pub invited: u64,
     /// Why it failed, for a failed import.
     pub reason: Option<String>,
+}
+
+/// Someone in one of a contract's lines (its waiting list, or its join requests): who, through
+/// which join link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct JoinEvent {
+    pub contract_id: String,
+    /// The entry's id in the admin API (`/contracts/{id}/waiting-list`, `.../join-requests`).
+    pub entry_id: String,
+    pub email: String,
+    pub link_id: String,
 }
 
 /// A change of the contract itself.

@@ -87,6 +87,11 @@ pub fn join_refusal_from(item: &Item) -> Result<JoinRefusal, CorruptItem> {
     })
 }
 
+/// An entry from its item (the table's, or a stream record's image).
+pub fn waiting_entry_from(item: &Item) -> Result<WaitingEntry, CorruptItem> {
+    entry_from(item)
+}
+
 fn entry_from(item: &Item) -> Result<WaitingEntry, CorruptItem> {
     let r = Reader(item);
     let line = if r.s("pk")?.starts_with(prefix(Line::Approval)) {
@@ -345,6 +350,7 @@ impl WaitingListStore for DynamoStore {
             ("type".into(), s(REFUSAL_TYPE)),
             ("contract".into(), s(request.contract_id.as_str())),
             ("email".into(), s(request.email.as_entered())),
+            ("link".into(), s(request.link_id.as_str())),
             ("refused_at".into(), ms(now)),
             ("delivery".into(), s("queued")),
             (TTL.into(), ttl_at(now + chrono::Duration::days(2))),
