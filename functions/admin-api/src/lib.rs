@@ -40,6 +40,8 @@ pub struct App {
     pub blocks: Arc<dyn BlockStore>,
     /// CSV imports and their reports.
     pub imports: Arc<dyn ImportStore>,
+    /// The contracts' waiting lists: people invited over the seat limit, when asked, wait there.
+    pub waiting: Arc<dyn WaitingListStore>,
     /// The imports bucket: upload URLs for CSV files, download URLs for reports. Only the
     /// functions that serve import routes have it (and `IMPORTS_BUCKET` in their environment).
     pub blobs: Option<Arc<dyn Blobs>>,
@@ -104,6 +106,7 @@ impl App {
             invitations: store.clone(),
             transitions: store.clone(),
             blocks: store.clone(),
+            waiting: store.clone(),
             imports: store,
             blobs: None,
             accounts: None,

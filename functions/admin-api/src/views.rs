@@ -295,6 +295,7 @@ pub fn outcome(outcome: &InviteOutcome) -> wire::InviteOutcome {
         InviteOutcome::InvalidEmail { .. } => wire::InviteOutcome::InvalidEmail,
         InviteOutcome::Duplicate { .. } => wire::InviteOutcome::Duplicate,
         InviteOutcome::OverSeatLimit => wire::InviteOutcome::OverSeatLimit,
+        InviteOutcome::Waiting => wire::InviteOutcome::Waiting,
         InviteOutcome::UnknownUser => wire::InviteOutcome::UnknownUser,
     }
 }
@@ -313,6 +314,7 @@ pub fn person_result(
         InviteOutcome::InvalidEmail { .. }
         | InviteOutcome::Duplicate { .. }
         | InviteOutcome::OverSeatLimit
+        | InviteOutcome::Waiting
         | InviteOutcome::UnknownUser => None,
     };
     wire::PersonResult {

@@ -532,11 +532,16 @@ pub enum FromCheck {
 
 /// Everything the functions ask of the table.
 pub trait Store:
-    DirectoryStore + InvitationStore + TransitionStore + DeliveryStore + ImportStore
+    DirectoryStore + InvitationStore + TransitionStore + DeliveryStore + ImportStore + WaitingListStore
 {
 }
 impl<T> Store for T where
-    T: DirectoryStore + InvitationStore + TransitionStore + DeliveryStore + ImportStore
+    T: DirectoryStore
+        + InvitationStore
+        + TransitionStore
+        + DeliveryStore
+        + ImportStore
+        + WaitingListStore
 {
 }
 

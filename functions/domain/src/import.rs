@@ -147,7 +147,8 @@ impl ImportCounts {
                 self.invalid_email += 1
             }
             InviteOutcome::Duplicate { .. } => self.duplicate += 1,
-            InviteOutcome::OverSeatLimit => self.over_seat_limit += 1,
+            // Imports put nobody on the waiting list; were one to, it is still over the limit.
+            InviteOutcome::OverSeatLimit | InviteOutcome::Waiting => self.over_seat_limit += 1,
         }
     }
 

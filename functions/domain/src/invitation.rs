@@ -257,6 +257,9 @@ pub enum InviteOutcome {
         first_line: Option<u64>,
     },
     OverSeatLimit,
+    /// Over the seat limit, and put on the contract's waiting list as the inviter asked: invited
+    /// when a seat frees and their turn comes.
+    Waiting,
     UnknownUser,
 }
 
@@ -270,6 +273,7 @@ impl InviteOutcome {
             Self::InvalidEmail { .. } => "invalid_email",
             Self::Duplicate { .. } => "duplicate",
             Self::OverSeatLimit => "over_seat_limit",
+            Self::Waiting => "waiting",
             Self::UnknownUser => "unknown_user",
         }
     }
@@ -298,6 +302,7 @@ impl InviteOutcome {
             Self::OverSeatLimit => {
                 "Not invited: the contract has no seat left for this person.".into()
             }
+            Self::Waiting => "No seat left: on the waiting list, invited when a seat frees.".into(),
             Self::UnknownUser => {
                 "There is no such person in the directory: pick them again, or give their address."
                     .into()

@@ -31,7 +31,8 @@ pub struct WaitingEntry {
     pub id: crate::WaitingId,
     pub contract_id: ContractId,
     pub email: EmailAddress,
-    pub link_id: JoinLinkId,
+    /// The join link they came through (`None`: an admin invited them over the seat limit).
+    pub link_id: Option<JoinLinkId>,
     /// Who the invitation will name as its inviter: the link's maker.
     pub invited_by: crate::UserId,
     /// What the place will cover: the link's activities when the person joined.
@@ -48,9 +49,30 @@ impl WaitingEntry {
             id: crate::WaitingId::random(),
             contract_id: link.contract_id.clone(),
             email,
-            link_id: link.id.clone(),
+            link_id: Some(link.id.clone()),
             invited_by: link.created_by.clone(),
             activities: link.activities.clone(),
+            joined_at: now,
+            position: now.timestamp_micros(),
+        }
+    }
+
+    /// Someone an admin invited while no seat was left, put in line as the admin asked.
+    pub fn over_limit(
+        contract: &ContractId,
+        email: EmailAddress,
+        activities: &[ActivityId],
+        invited_by: &crate::UserId,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            line: Line::Waiting,
+            id: crate::WaitingId::random(),
+            contract_id: contract.clone(),
+            email,
+            link_id: None,
+            invited_by: invited_by.clone(),
+            activities: activities.to_vec(),
             joined_at: now,
             position: now.timestamp_micros(),
         }
@@ -113,7 +135,7 @@ mod tests {
             id: WaitingId::random(),
             contract_id: ContractId::parse("c1").unwrap(),
             email: EmailAddress::parse(&format!("p{position}@corp.example")).unwrap(),
-            link_id: JoinLinkId::random(),
+            link_id: Some(JoinLinkId::random()),
             invited_by: crate::UserId::parse("admin").unwrap(),
             activities: vec![],
             joined_at: Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap(),

@@ -249,7 +249,7 @@ fn joined_a_line(new: &Item) -> Result<ProductEvent, CorruptItem> {
             contract_id: entry.contract_id.to_string(),
             entry_id: entry.id.to_string(),
             email: entry.email.identity().to_owned(),
-            link_id: entry.link_id.to_string(),
+            link_id: entry.link_id.as_ref().map(ToString::to_string),
         }),
     })
 }
@@ -259,8 +259,8 @@ fn refused(new: &Item) -> Result<ProductEvent, CorruptItem> {
     let refused_at = invitations_core::adapters::dynamo::items::Reader(new).time("refused_at")?;
     let link = invitations_core::adapters::dynamo::items::Reader(new)
         .opt_s("link")
-        .unwrap_or_default()
-        .to_owned();
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned);
     Ok(ProductEvent {
         id: event_id(new, "refused"),
         kind: EventType::JoinRequestRefused,

@@ -367,7 +367,7 @@ async fn joining_a_line_and_a_refusal_are_events_once() {
         panic!("{joined:?}")
     };
     assert_eq!(data.email, env.email("wanda"));
-    assert_eq!(data.link_id, link.id.to_string());
+    assert_eq!(data.link_id, Some(link.id.to_string()));
     assert_eq!(data.entry_id, waiting.id.to_string());
     let refused = &got[&EventType::JoinRequestRefused][0];
     let EventData::Join(data) = &refused.data else {
@@ -377,5 +377,5 @@ async fn joining_a_line_and_a_refusal_are_events_once() {
         (data.email.as_str(), data.entry_id.as_str()),
         (env.email("ravi").as_str(), asking.id.as_str())
     );
-    assert_eq!(data.link_id, link.id.to_string());
+    assert_eq!(data.link_id, Some(link.id.to_string()));
 }

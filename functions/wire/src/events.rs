@@ -245,7 +245,8 @@ pub struct JoinEvent {
     /// The entry's id in the admin API (`/contracts/{id}/waiting-list`, `.../join-requests`).
     pub entry_id: String,
     pub email: String,
-    pub link_id: String,
+    /// The join link they came through (`None`: an admin invited them over the seat limit).
+    pub link_id: Option<String>,
 }
 
 /// A change of the contract itself.

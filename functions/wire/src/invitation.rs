@@ -283,6 +283,10 @@ pub struct AddInvitations {
     /// Activity ids: needed for a voucher with several activities, refused for a subscription.
     #[serde(default)]
     pub activities: Vec<String>,
+    /// Those over the seat limit wait on the contract's waiting list (invited when a seat
+    /// frees) instead of being refused.
+    #[serde(default)]
+    pub over_limit_wait: bool,
 }
 
 /// What happened for one person of an add request (and for one row of an import).
@@ -299,6 +303,8 @@ pub enum InviteOutcome {
     /// The same address earlier in the same request.
     Duplicate,
     OverSeatLimit,
+    /// Over the seat limit, on the waiting list as asked.
+    Waiting,
     UnknownUser,
 }
 
@@ -312,6 +318,7 @@ impl InviteOutcome {
             Self::InvalidEmail => "Invalid email",
             Self::Duplicate => "Duplicate",
             Self::OverSeatLimit => "Over the seat limit",
+            Self::Waiting => "On the waiting list",
             Self::UnknownUser => "Unknown user",
         }
     }

@@ -159,8 +159,9 @@ pub struct WaitingEntry {
     pub position: u32,
     pub email: String,
     pub joined_at: Timestamp,
-    /// The join link they came through, and who it is for (`None`: a link since removed).
-    pub link_id: String,
+    /// The join link they came through (`None`: an admin invited them over the seat limit),
+    /// and who it is for (`None` also for a link since removed).
+    pub link_id: Option<String>,
     pub link_audience: Option<String>,
 }
 

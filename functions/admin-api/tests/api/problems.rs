@@ -129,7 +129,7 @@ impl<'w> Sentences<'w> {
             (r#"{"emails": ["a@b.co", 2]}"#, "Item 2 of `emails` must be text, not the number 2."),
             (
                 r#"{"mails": ["a@b.co"]}"#,
-                "The field `mails` is not one this request takes: use `emails`, `user_ids` or `activities`.",
+                "The field `mails` is not one this request takes: use `emails`, `user_ids`, `activities` or `over_limit_wait`.",
             ),
         ] {
             let answer = self.w.call_raw("POST", ADD, raw, &ADMIN_A).await;

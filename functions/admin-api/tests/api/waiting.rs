@@ -322,3 +322,72 @@ async fn a_request_approved_while_the_contract_is_full_goes_to_the_waiting_list(
         "the waiting-list function will see the next seat"
     );
 }
+
+#[tokio::test]
+async fn invitations_over_the_seat_limit_wait_when_the_admin_asks() {
+    let w = World::new().await;
+    let id = ContractId::parse("A").unwrap();
+    let mut contract = w.env.store.get_contract(&id).await.unwrap().unwrap();
+    contract.seat_limit = Some(contract.counts.seats_used() + 1);
+    w.env.store.put_contract(&contract).await.unwrap();
+    let emails = [
+        w.env.email("first"),
+        w.env.email("second"),
+        w.env.email("third"),
+    ];
+    // Without asking: the ones over the limit are refused, as before.
+    let (status, refused) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations",
+            Some(json!({"emails": [emails[0].clone(), emails[1].clone()], "activities": ["a1"]})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200, "{refused}");
+    assert_eq!(
+        refused["results"][1]["outcome"], "over_seat_limit",
+        "{refused}"
+    );
+    let (status, added) = w
+        .call(
+            "POST",
+            "/contracts/A/invitations",
+            Some(json!({
+                "emails": [emails[1].clone(), emails[2].clone()],
+                "activities": ["a1"],
+                "over_limit_wait": true,
+            })),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 200, "{added}");
+    assert_eq!(added["results"][0]["outcome"], "waiting", "{added}");
+    assert_eq!(added["results"][1]["outcome"], "waiting", "{added}");
+    assert_sentence_of(&added["results"][0]["detail"]);
+    let (_, line) = w
+        .call("GET", "/contracts/A/waiting-list", None, &ADMIN_A)
+        .await;
+    let entries = line["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{line}");
+    assert_eq!(entries[0]["email"], emails[1].as_str());
+    assert!(entries[0]["link_id"].is_null(), "an admin's, not a link's");
+    // Asked again: still once in line.
+    w.call(
+        "POST",
+        "/contracts/A/invitations",
+        Some(json!({"emails": [emails[1].clone()], "activities": ["a1"], "over_limit_wait": true})),
+        &ADMIN_A,
+    )
+    .await;
+    let (_, line) = w
+        .call("GET", "/contracts/A/waiting-list", None, &ADMIN_A)
+        .await;
+    assert_eq!(line["entries"].as_array().unwrap().len(), 2);
+    let contract = w.env.store.get_contract(&id).await.unwrap().unwrap();
+    assert!(contract.waiting.anyone, "a freed seat will go to them");
+}
+
+fn assert_sentence_of(detail: &Value) {
+    testkit::assert_sentence(detail.as_str().expect("a detail"));
+}

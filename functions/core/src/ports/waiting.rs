@@ -16,6 +16,9 @@ pub trait WaitingListStore: Send + Sync {
         entry: &WaitingEntry,
         link: &JoinLink,
     ) -> Result<bool, CreateError>;
+    /// Puts someone an admin invited over the seat limit at the back of the waiting line (and
+    /// marks the contract), as the admin asked. False when they wait already.
+    async fn wait_over_limit(&self, entry: &WaitingEntry) -> Result<bool, CreateError>;
     /// A contract's line, first first.
     async fn waiting_list(&self, contract: &ContractId) -> Result<Vec<WaitingEntry>, StoreError>;
     /// A contract's join requests (links that need approval), oldest first.

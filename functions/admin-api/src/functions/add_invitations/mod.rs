@@ -104,6 +104,24 @@ async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
     for (result, index) in results.iter_mut().zip(invitee_of_result) {
         if let Some(i) = index {
             result.outcome = outcomes[i].clone();
+            if body.over_limit_wait && result.outcome == InviteOutcome::OverSeatLimit {
+                let who = &invitees[i];
+                let entry = WaitingEntry::over_limit(
+                    &contract.id,
+                    who.email.clone(),
+                    &activities,
+                    &caller.user_id,
+                    now,
+                );
+                app.waiting
+                    .wait_over_limit(&entry)
+                    .await
+                    .map_err(|e| match e {
+                        CreateError::Store(e) => Problem::from(e),
+                        _ => crate::contract_not_found(),
+                    })?;
+                result.outcome = InviteOutcome::Waiting;
+            }
         }
     }
     let results = results

@@ -49,10 +49,10 @@ async fn view(
 ) -> Result<Response<Body>, Problem> {
     let line = entries(links, line, contract).await?;
     let mut audiences: HashMap<JoinLinkId, Option<String>> = HashMap::new();
-    for entry in &line {
-        if !audiences.contains_key(&entry.link_id) {
-            let link = links.store.get_join_link(&entry.link_id).await?;
-            audiences.insert(entry.link_id.clone(), link.map(|l| l.audience));
+    for link_id in line.iter().filter_map(|e| e.link_id.as_ref()) {
+        if !audiences.contains_key(link_id) {
+            let link = links.store.get_join_link(link_id).await?;
+            audiences.insert(link_id.clone(), link.map(|l| l.audience));
         }
     }
     let list = wire::WaitingList {
@@ -64,8 +64,11 @@ async fn view(
                 position: u32::try_from(i + 1).unwrap_or(u32::MAX),
                 email: e.email.as_entered().to_owned(),
                 joined_at: timestamp(e.joined_at),
-                link_id: e.link_id.to_string(),
-                link_audience: audiences.get(&e.link_id).cloned().flatten(),
+                link_id: e.link_id.as_ref().map(ToString::to_string),
+                link_audience: e
+                    .link_id
+                    .as_ref()
+                    .and_then(|l| audiences.get(l).cloned().flatten()),
             })
             .collect(),
     };

@@ -58,12 +58,14 @@ fn entry_item(e: &WaitingEntry) -> Item {
         ("entry_id".into(), s(e.id.as_str())),
         ("contract".into(), s(e.contract_id.as_str())),
         ("email".into(), s(e.email.as_entered())),
-        ("link".into(), s(e.link_id.as_str())),
         ("invited_by".into(), s(e.invited_by.as_str())),
         ("activities".into(), list_s(&e.activities)),
         ("joined_at".into(), ms(e.joined_at)),
         ("position".into(), n(e.position)),
     ]);
+    if let Some(link) = &e.link_id {
+        item.insert("link".into(), s(link.as_str()));
+    }
     item
 }
 
@@ -105,7 +107,7 @@ fn entry_from(item: &Item) -> Result<WaitingEntry, CorruptItem> {
         contract_id: r.id("contract", ContractId::parse)?,
         email: EmailAddress::parse(r.s("email")?)
             .map_err(|e| CorruptItem(format!("email: {e}")))?,
-        link_id: r.id("link", JoinLinkId::parse)?,
+        link_id: r.opt_id("link", JoinLinkId::parse)?,
         invited_by: r.id("invited_by", UserId::parse)?,
         activities: r.ids("activities", ActivityId::parse)?,
         joined_at: r.time("joined_at")?,
@@ -220,6 +222,20 @@ impl WaitingListStore for DynamoStore {
         self.line(Line::Waiting, contract).await
     }
 
+    async fn wait_over_limit(&self, entry: &WaitingEntry) -> Result<bool, CreateError> {
+        match self.transact(self.enter(entry)).await? {
+            TxOutcome::Done => Ok(true),
+            TxOutcome::Cancelled(reasons) if failed_condition(reasons.first()) => Ok(false),
+            TxOutcome::Cancelled(reasons) if failed_condition(reasons.get(1)) => {
+                Err(CreateError::ContractNotFound)
+            }
+            TxOutcome::Cancelled(reasons) => Err(StoreError::Database(format!(
+                "joining a waiting list was cancelled: {reasons:?}"
+            ))
+            .into()),
+        }
+    }
+
     async fn join_requests(&self, contract: &ContractId) -> Result<Vec<WaitingEntry>, StoreError> {
         self.line(Line::Approval, contract).await
     }
@@ -291,8 +307,11 @@ impl WaitingListStore for DynamoStore {
                 .await?
                 .map(|u| u.id),
             name: None,
-            source: Source::JoinLink {
-                link_id: entry.link_id.clone(),
+            source: match &entry.link_id {
+                Some(link_id) => Source::JoinLink {
+                    link_id: link_id.clone(),
+                },
+                None => Source::Manual,
             },
         };
         let new = NewInvitations {
@@ -350,7 +369,10 @@ impl WaitingListStore for DynamoStore {
             ("type".into(), s(REFUSAL_TYPE)),
             ("contract".into(), s(request.contract_id.as_str())),
             ("email".into(), s(request.email.as_entered())),
-            ("link".into(), s(request.link_id.as_str())),
+            (
+                "link".into(),
+                s(request.link_id.as_ref().map_or("", |l| l.as_str())),
+            ),
             ("refused_at".into(), ms(now)),
             ("delivery".into(), s("queued")),
             (TTL.into(), ttl_at(now + chrono::Duration::days(2))),
