@@ -37,6 +37,24 @@ impl Api {
         self.call(route, &[contract_id, link_id], "", None).await
     }
 
+    /// The contract's join requests or its waiting list, first first (`route`:
+    /// `LIST_JOIN_REQUESTS`, `LIST_WAITING`; `ids`: the contract's); or a change of one person
+    /// in it, answering the line as it now is (`APPROVE_JOIN_REQUEST`, `REFUSE_JOIN_REQUEST`,
+    /// `MOVE_WAITING` with `to`, `REMOVE_WAITING`; `ids`: the contract's and the entry's). A
+    /// line changed meanwhile is refused (`waiting_list_changed`, `waiting_entry_not_found`).
+    /// One function for both: each is more code in the wasm.
+    pub async fn join_queue(
+        &self,
+        route: &Route,
+        ids: &[&str],
+        to: Option<WaitingMoveTo>,
+    ) -> Result<Vec<WaitingEntry>, ApiError> {
+        let body = to.map(|to| WaitingMove { to });
+        let body = body.as_ref().map(|b| b as &dyn super::erased::Body);
+        let list: WaitingList = self.call(route, ids, "", body).await?;
+        Ok(list.entries)
+    }
+
     /// What the link with this code is for, or why it admits nobody now.
     pub async fn join_page(&self, code: &str) -> Result<JoinPage, ApiError> {
         let query = query_string(&[("code", Some(code))]);

@@ -1,10 +1,11 @@
 //! `/join`: the joiner's page (issue 30), public. With `#code=` (a join link an admin shared) it
 //! shows the programme and asks for an address, to which a one-time link is mailed; with
 //! `#proof=` (that mail's link) it confirms the address and goes on to the enrol page with the
-//! invitation it got. Both stay in the fragment so that no server log sees them. A link that
-//! admits nobody says why in words, with a way forward.
+//! invitation it got, or says what the joiner waits for (a seat, or an admin's approval). Both
+//! stay in the fragment so that no server log sees them. A link that admits nobody says why in
+//! words, with a way forward.
 
-use crate::api::{Api, ApiError, JoinPage, JoinProofSent};
+use crate::api::{Api, ApiError, JoinOutcome, JoinPage, JoinProofSent};
 use crate::auth::query_param;
 use crate::components::layout::use_title;
 use crate::format;
@@ -32,6 +33,9 @@ pub enum JoinState {
     Confirming,
     /// The programme is full: the joiner is on its waiting list, at this place (from 1).
     Waiting(u32),
+    /// The link needs an admin's yes: the joiner's request waits, at this place among the
+    /// requests (from 1), and a mail tells them what the admins decide.
+    AwaitingApproval(Option<u32>),
     /// The link, or the mail's link, admits nobody: the problem says why.
     Refused(ApiError),
 }
@@ -119,13 +123,16 @@ async fn open(api: Api, hash: &str, state: &UseStateHandle<JoinState>) -> Option
             (Some(proof), _) => {
                 state.set(JoinState::Confirming);
                 match api.confirm_join(&proof).await {
-                    Ok(done) => match (done.token, done.waiting_position) {
-                        (Some(token), _) => {
+                    Ok(done) => match (done.outcome, done.token, done.waiting_position) {
+                        (_, Some(token), _) => {
                             go_enrol(&token);
                             return None;
                         }
-                        (None, Some(place)) => JoinState::Waiting(place),
-                        (None, None) => JoinState::Refused(ApiError::unreadable()),
+                        (JoinOutcome::AwaitingApproval, None, place) => {
+                            JoinState::AwaitingApproval(place)
+                        }
+                        (_, None, Some(place)) => JoinState::Waiting(place),
+                        (_, None, None) => JoinState::Refused(ApiError::unreadable()),
                     },
                     Err(e) => JoinState::Refused(e),
                 }
@@ -226,6 +233,7 @@ impl JoinView<'_> {
                 },
             ),
             JoinState::Waiting(position) => waiting(*position),
+            JoinState::AwaitingApproval(position) => awaiting_approval(*position),
             JoinState::Refused(e) => refused(e, self.on_retry),
             JoinState::Sent(page, sent) => sent_view(page, sent, self.on_again),
             JoinState::Ready {
@@ -268,6 +276,22 @@ fn waiting(place: u32) -> (String, Html) {
     ("You are on the waiting list".to_owned(), html)
 }
 
+fn awaiting_approval(place: Option<u32>) -> (String, Html) {
+    const TITLE: &str = "Your request is with the administrators";
+    let place = place.map(|n| format!(" Yours is number {n} among the requests."));
+    let html = html! {
+        <section id="join-awaiting-approval">
+            <h1>{TITLE}</h1>
+            <p role="status">
+                {"Your address is confirmed. Your request is with the programme's administrators: they approve each person who joins through this link."}
+                {place.unwrap_or_default()}
+            </p>
+            <p>{"You will get a mail when they decide: if they approve, it is your invitation, and its link enrols you. Nothing else to do until then."}</p>
+        </section>
+    };
+    (TITLE.to_owned(), html)
+}
+
 fn sent_view(page: &JoinPage, sent: &JoinProofSent, on_again: &Callback<()>) -> (String, Html) {
     let hours = match sent.valid_hours {
         1 => "1 hour".to_owned(),
@@ -277,7 +301,8 @@ fn sent_view(page: &JoinPage, sent: &JoinProofSent, on_again: &Callback<()>) -> 
         <section>
             <h1>{"Check your mail"}</h1>
             <p role="status" id="join-sent">{format!("We sent a link to {}. It works for {hours}.", sent.email)}</p>
-            <p>{format!("Open it to confirm the address is yours and take your place in {}.", page.contract.name)}</p>
+            <p>{format!("Open it to confirm the address is yours and {} {}.",
+                if page.needs_approval { "ask for a place in" } else { "take your place in" }, page.contract.name)}</p>
             <p class="hint">{"No mail within a few minutes? Look in your spam folder, or send it again."}</p>
             <button type="button" id="join-again" onclick={on_again.reform(|_: MouseEvent| ())}>
                 {"Send it again, or to another address"}
@@ -328,6 +353,9 @@ fn ready(
                     }
                     if !page.allowed_domains.is_empty() {
                         <li>{format!("Open to addresses at {}", format::or_list(&page.allowed_domains))}</li>
+                    }
+                    if page.needs_approval {
+                        <li>{"An administrator approves each person who joins"}</li>
                     }
                 </ul>
             </div>

@@ -1,6 +1,6 @@
 //! The joiner's page (issue 30): the programme a join link offers and the address field, the
-//! address refused at its field, "check your mail", and a refused link's heading and way
-//! forward in words, never its code.
+//! address refused at its field, "check your mail", a refused link's heading and way forward in
+//! words (never its code), and what a confirmed joiner waits for: a seat, or an admin's yes.
 
 use crate::helpers::*;
 use site::api::*;
@@ -239,4 +239,53 @@ fn a_failure_that_is_not_the_links_offers_to_try_again() {
     assert!(text_between(&html, "id=\"join-retry\"", "</button>").ends_with("Try again"));
     let (html, _) = view(JoinState::Loading);
     assert!(text(&html).contains("Opening the join link…"));
+}
+
+#[test]
+fn a_request_to_a_link_that_needs_approval_waits_for_the_administrators() {
+    let (html, title) = view(JoinState::AwaitingApproval(Some(2)));
+    assert_eq!(title, "Your request is with the administrators");
+    assert!(
+        html.contains("<h1>Your request is with the administrators</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("id=\"join-awaiting-approval\""));
+    let said = text(&html);
+    for part in [
+        "Your address is confirmed. Your request is with the programme's administrators",
+        "Yours is number 2 among the requests.",
+        "You will get a mail when they decide",
+    ] {
+        assert!(said.contains(part), "{part}: {said}");
+    }
+    assert!(
+        !said.contains("waiting list"),
+        "not the seats' line: {said}"
+    );
+    let (html, _) = view(JoinState::AwaitingApproval(None));
+    assert!(!text(&html).contains("among the requests"));
+}
+
+#[test]
+fn a_link_that_needs_approval_says_so_before_and_after_the_mail() {
+    let mut page = join_page();
+    page.needs_approval = true;
+    let (html, _) = view(JoinState::Ready {
+        page: page.clone(),
+        sending: false,
+        refused: None,
+    });
+    let facts = text_between(&html, "id=\"join-facts\"", "</ul>");
+    assert!(
+        facts.contains("An administrator approves each person who joins"),
+        "{facts}"
+    );
+    let sent = JoinProofSent {
+        email: "sam@corp.example".into(),
+        valid_hours: 24,
+    };
+    let (html, _) = view(JoinState::Sent(page, sent));
+    assert!(text(&html).contains("ask for a place in Nursing 2025"));
+    let (html, _) = view(ready(None));
+    assert!(!text(&html).contains("An administrator approves"));
 }

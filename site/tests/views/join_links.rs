@@ -1,7 +1,9 @@
 //! A contract's Join links tab (issue 30): each link's audience, state, uses, window, domains and
-//! maker; the form (a voucher's activities only where it asks; no approval box yet) with its
+//! maker; the form (a voucher's activities only where it asks, the approval box) with its
 //! refusals at their fields; Copy, the QR code, Regenerate's question, Disable and Enable;
-//! driven through the tab's reducer.
+//! driven through the tab's reducer. The join requests and the waiting list are in `lines`.
+
+mod lines;
 
 use crate::helpers::*;
 use site::api::*;
@@ -35,7 +37,8 @@ fn link(id: &str, audience: &str) -> JoinLink {
     }
 }
 
-/// Sales: 3 of 10 used, two domains, closing at the end of March. Managers: disabled, no limit,
+/// Sales: 3 of 10 used, two domains, closing at the end of March, each joiner approved by an
+/// admin. Managers: disabled, no limit,
 /// any address, opening in April.
 fn links() -> Vec<JoinLink> {
     let mut sales = link("jl_sales", "Sales team, spring intake");
@@ -44,6 +47,7 @@ fn links() -> Vec<JoinLink> {
     sales.places_left = Some(7);
     sales.closes_at = Some("2026-03-31T18:00:00Z".into());
     sales.allowed_domains = vec!["corp.example".into(), "eu.corp.example".into()];
+    sales.needs_approval = true;
     let mut managers = link("jl_managers", "Managers");
     managers.uses = 5;
     managers.enabled = false;
@@ -125,6 +129,7 @@ fn each_link_says_who_it_is_for_where_it_stands_and_how_many_used_it() {
         "7 places left",
         "At corp.example or eu.corp.example",
         "1 Mar 2026, 09:30 UTC by Ada Lovelace",
+        "Needs an administrator's approval",
     ] {
         assert!(sales.contains(said), "{said}: {sales}");
     }
@@ -172,6 +177,7 @@ fn each_link_says_who_it_is_for_where_it_stands_and_how_many_used_it() {
         "{managers}"
     );
     assert!(!managers.contains(" by "), "nobody named: {managers}");
+    assert!(!managers.contains("approval"), "{managers}");
     assert!(
         html.contains("id=\"enable-jl_managers\"") && !html.contains("id=\"disable-jl_managers\"")
     );
@@ -231,7 +237,7 @@ fn a_late_answer_for_another_contract_is_dropped() {
 }
 
 #[test]
-fn the_form_asks_a_vouchers_activities_only_and_no_approval_yet() {
+fn the_form_asks_a_vouchers_activities_only_and_whether_joiners_need_approval() {
     let html = tab(after(vec![loaded(vec![])]));
     for (id, label) in [
         ("join-audience", "Who it is for"),
@@ -253,9 +259,22 @@ fn the_form_asks_a_vouchers_activities_only_and_no_approval_yet() {
             "<label for=\"join-activity-a{a}\">Activity {a}</label>"
         )));
     }
+    let approval = tag(&html, "join-needs-approval");
     assert!(
-        !text(&html).to_lowercase().contains("approv"),
-        "the approval queue is not built yet"
+        approval.contains("type=\"checkbox\"")
+            && approval.contains("aria-describedby=\"join-needs-approval-hint\"")
+            && !approval.contains("checked"),
+        "{approval}"
+    );
+    assert!(text_between(
+        &html,
+        "<label for=\"join-needs-approval\" class=\"check\"",
+        "</label>"
+    )
+    .ends_with("Needs an administrator's approval"));
+    assert!(
+        text_between(&html, "id=\"join-needs-approval-hint\"", "</p>")
+            .contains("waits under Join requests")
     );
     assert!(text_between(&html, "id=\"add-join-link\"", "</button>").ends_with("Make the link"));
 
@@ -314,6 +333,13 @@ fn the_form_sends_days_in_the_admins_time_and_the_domains_as_a_list() {
         (0, None, None, None)
     );
     assert!(sent.allowed_domains.is_empty());
+    assert!(!sent.needs_approval);
+    let approved = after(vec![
+        A::Type(Field::Audience, "Everyone".into()),
+        A::Approval(true),
+    ]);
+    assert!(approved.form.request(false).unwrap().needs_approval);
+    assert!(tag(&tab(approved), "join-needs-approval").contains("checked"));
 }
 
 #[test]

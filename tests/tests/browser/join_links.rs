@@ -1,8 +1,12 @@
 //! Join links (issue 30): Ada makes a join link for the voucher (5 places, one domain), copies
 //! it, shows its QR code, regenerates it, disables and enables it; then a joiner opens it, gives
 //! an address at the domain, and through the mailed link lands on the enrol page and enrols.
+//! Then Ada makes a link that needs approval: two joiners confirm their addresses through it
+//! and are told their request is with the administrators; Ada approves one (an invitation
+//! comes by mail) and refuses the other after the question (a mail says so). The waiting list
+//! (a full contract) is covered by the view tests: no seeded contract is full.
 
-use crate::common::mail_for;
+use crate::common::{enrol_link, mail_for};
 use crate::helpers::{address, Page};
 use fantoccini::key::Key;
 use fantoccini::Locator;
@@ -24,19 +28,22 @@ pub struct MadeLink {
 
 /// The id of the join link row whose text holds `audience`.
 async fn link_row(page: &Page, audience: &str) -> String {
+    row_holding(page, "join-link", audience).await
+}
+
+/// The id (after `<prefix>-`) of the first table row with that prefix whose text holds
+/// `needle`: a join link (`join-link`), a join request (`request`).
+async fn row_holding(page: &Page, prefix: &str, needle: &str) -> String {
     let client = &page.client;
+    let css = format!("tr[id^='{prefix}-']");
     page.until(
-        &format!("a join link row for {audience}"),
+        &format!("a {prefix} row for {needle}"),
         crate::helpers::WAIT,
         async || {
-            for row in client
-                .find_all(Locator::Css("tr[id^='join-link-']"))
-                .await
-                .ok()?
-            {
-                if row.text().await.ok()?.contains(audience) {
+            for row in client.find_all(Locator::Css(&css)).await.ok()? {
+                if row.text().await.ok()?.contains(needle) {
                     let id = row.attr("id").await.ok()??;
-                    return Some(id.trim_start_matches("join-link-").to_owned());
+                    return Some(id[prefix.len() + 1..].to_owned());
                 }
             }
             None
@@ -222,4 +229,129 @@ pub async fn a_joiner_joins_through_the_link(
         .await;
     page.text_with(&format!("#join-link-{}", link.id), "1 of 5 used")
         .await;
+}
+
+/// Ada makes a link for the voucher that needs an administrator's approval (its row says so).
+/// Ines and Otto open it (the page says an administrator approves each person), confirm their
+/// addresses through the mailed links, and each is told the request is with the
+/// administrators. Answers the link's audience.
+pub async fn joiners_through_a_link_that_needs_approval_wait(
+    page: &Page,
+    stack: &Stack,
+    tag: &str,
+) -> String {
+    page.goto(&format!("/contracts/{DATA_SKILLS}/join-links"))
+        .await;
+    let audience = format!("Approved joiners {tag}");
+    page.type_into("join-audience", &audience).await;
+    page.set_checked("join-activity-sql-basics", true).await;
+    page.set_checked("join-needs-approval", true).await;
+    page.click("add-join-link").await;
+    let id = link_row(page, &audience).await;
+    page.text_with(
+        &format!("#join-link-{id}"),
+        "Needs an administrator's approval",
+    )
+    .await;
+    let url = page
+        .value(&format!("join-link-url-{id}"))
+        .await
+        .unwrap_or_default();
+
+    for name in ["ines", "otto"] {
+        let who = address(name, tag);
+        page.goto(&url).await;
+        page.text_with(
+            "#join-facts",
+            "An administrator approves each person who joins",
+        )
+        .await;
+        page.type_into("join-email", &who).await;
+        page.click("join-send").await;
+        page.text_with("#join-sent", &who).await;
+        let mail = mail_for(&stack.emulators.ses, &who, 1).await;
+        page.goto(&proof_link(mail.last().expect("a mail"), &stack.url))
+            .await;
+        page.text_with("main h1", "Your request is with the administrators")
+            .await;
+        let said = page
+            .text_with("#join-awaiting-approval", "when they decide")
+            .await;
+        assert!(said.contains("Your address is confirmed."), "{said}");
+        if name == "ines" {
+            assert_eq!(
+                page.js("return document.title;").await,
+                "Your request is with the administrators · Learning Contracts"
+            );
+            page.snapshot("43-join-awaiting-approval.png").await;
+        }
+    }
+    audience
+}
+
+/// On the tab, the join requests list Ines and Otto with the link they came through. Ada
+/// approves Ines: the row goes, the focus is on the section's heading, and Ines's invitation
+/// comes by mail. She refuses Otto by keyboard: the question says Otto will be told by mail,
+/// with the focus on Cancel; Yes empties the list, and Otto's mail says the request was not
+/// accepted.
+pub async fn approve_one_join_request_and_refuse_another(
+    page: &Page,
+    stack: &Stack,
+    tag: &str,
+    audience: &str,
+) {
+    let (ines, otto) = (address("ines", tag), address("otto", tag));
+    page.goto(&format!("/contracts/{DATA_SKILLS}/join-links"))
+        .await;
+    let ines_id = row_holding(page, "request", &ines).await;
+    let otto_id = row_holding(page, "request", &otto).await;
+    page.text_with(&format!("#request-{ines_id}"), audience)
+        .await;
+    page.snapshot("44-join-requests.png").await;
+
+    page.click(&format!("approve-request-{ines_id}")).await;
+    page.text_with("#request-outcome", &format!("{ines} is approved"))
+        .await;
+    page.until_focused(
+        "the requests' heading has the focus",
+        "join-requests-heading",
+    )
+    .await;
+    assert!(!page.present(&format!("#request-{ines_id}")).await);
+    let mail = mail_for(&stack.emulators.ses, &ines, 2).await;
+    let invitation = mail
+        .iter()
+        .find(|m| {
+            m.body
+                .text
+                .as_deref()
+                .unwrap_or_default()
+                .contains("/enrol#token=")
+        })
+        .unwrap_or_else(|| panic!("no invitation for {ines} in {mail:?}"));
+    assert!(enrol_link(invitation, &stack.url).contains("/enrol#token="));
+
+    let refuse = format!("refuse-request-{otto_id}");
+    page.press(&refuse, Key::Enter).await;
+    page.text_with(
+        &format!("#question-{refuse}"),
+        &format!("{otto} will be told by mail that their request was not accepted."),
+    )
+    .await;
+    page.until_focused("Cancel has the focus", &format!("cancel-{refuse}"))
+        .await;
+    page.audit("join requests, the question before Refuse")
+        .await;
+    page.click(&format!("confirm-{refuse}")).await;
+    page.text_with("#request-outcome", &format!("{otto}'s request is refused"))
+        .await;
+    page.text_with("#request-empty", "Nobody waits for approval now.")
+        .await;
+    page.audit("join requests, all answered").await;
+    let mail = mail_for(&stack.emulators.ses, &otto, 2).await;
+    assert!(
+        mail.iter()
+            .any(|m| m.subject == "Your request to join Data Skills Voucher"),
+        "{mail:?}"
+    );
 }

@@ -16,7 +16,8 @@
 //! (a wrong merge field named, the live preview, save, a test to herself), changes the reminder
 //! plan, and reads the contract's funnel pictures. Last, Ada makes a join link for the voucher and
 //! manages it (Copy, its QR code, Regenerate, Disable and Enable), and a joiner uses it: the
-//! programme, check your mail, and the mailed link on to the enrol page.
+//! programme, check your mail, and the mailed link on to the enrol page; two more join through a
+//! link that needs approval, and Ada approves one and refuses the other.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -117,6 +118,8 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         an_enrolment_reaches_the_endpoint(page, stack, tag, &endpoint_id).await;
         let join_link = make_and_manage_a_join_link(page, tag).await;
         a_joiner_joins_through_the_link(page, stack, tag, &join_link).await;
+        let approved = joiners_through_a_link_that_needs_approval_wait(page, stack, tag).await;
+        approve_one_join_request_and_refuse_another(page, stack, tag, &approved).await;
     })
     .catch_unwind()
     .await;

@@ -1,6 +1,6 @@
 //! Make a join link: who it is for, a voucher's activities, how many it admits, the days it is
-//! open (in the admin's time), the domains it admits. A refusal is shown at its field, in the
-//! API's words.
+//! open (in the admin's time), the domains it admits, whether each joiner needs an admin's yes.
+//! A refusal is shown at its field, in the API's words.
 
 use super::*;
 
@@ -68,6 +68,14 @@ pub fn link_form(
                 </fieldset>
                 {field(("domains", "Only addresses at (optional)", "text"), &f.domains, on(Field::Domains), at,
                     ("corp.example, eu.corp.example", "Domains separated by commas or spaces. Empty: any address. Free mail services such as gmail.com cannot be used."), f.error.as_ref())}
+                <div class="field">
+                    <label class="check" for="join-needs-approval">
+                        <input type="checkbox" id="join-needs-approval" checked={f.needs_approval} aria-describedby="join-needs-approval-hint"
+                            onchange={dispatch.reform(|e: Event| JoinLinksAction::Approval(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
+                        {"Needs an administrator's approval"}
+                    </label>
+                    <p class="hint" id="join-needs-approval-hint">{"Each person who confirms their address waits under Join requests, below, until an administrator approves or refuses them."}</p>
+                </div>
                 // One live region for every refusal; shown here only when it is about no field.
                 <div role="alert" id="add-join-link-alert">
                     if let Some(e) = &f.error {

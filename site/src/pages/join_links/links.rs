@@ -1,5 +1,6 @@
-//! The links: one row each (who it is for, the link, where it stands, how many used it, the
-//! addresses it admits, who made it, its actions), and under it, when asked, its QR code.
+//! The links: one row each (who it is for, the link, where it stands and whether it needs
+//! approval, how many used it, the addresses it admits, who made it, its actions), and under
+//! it, when asked, its QR code.
 
 use super::*;
 use crate::components::form::copy_text;
@@ -99,6 +100,9 @@ fn link_rows(l: &JoinLink, props: &JoinLinksView) -> Html {
                 <td data-label="State">
                     <span class={classes!("badge", class)}>{state}</span>
                     { for window_text(l).into_iter().map(|t| html! { <span class="note">{t}</span> }) }
+                    if l.needs_approval {
+                        <span class="note" id={format!("join-link-approval-{id}")}>{"Needs an administrator's approval"}</span>
+                    }
                 </td>
                 <td data-label="Used">
                     <span id={format!("join-link-uses-{id}")}>{uses_text(l)}</span>

@@ -2,20 +2,29 @@
 //! audience (`<site>/join#code=…`) that people with an allowed address use to join the
 //! contract themselves: how many it admits, when, from which domains. Per link: Copy link, its
 //! QR code for print, Regenerate (after a question: the old link stops at once), Disable or
-//! Enable.
+//! Enable. Under the links, the contract's join requests (Approve, or Refuse after a question)
+//! and its waiting list (Move to front, Up, Down, or Remove after a question), when anyone is
+//! in them.
 
 mod form;
+mod lines;
 mod links;
 mod qr;
+mod queues;
 mod state;
 
 pub use form::*;
+pub use lines::*;
 pub use links::*;
 pub use qr::*;
+pub use queues::*;
 pub use state::*;
 
 use crate::api::routes::{self, Route};
-use crate::api::{join_url, Api, ApiError, Contract, JoinLink, JoinLinkState, NewJoinLink};
+use crate::api::{
+    join_url, Api, ApiError, Contract, JoinLink, JoinLinkState, NewJoinLink, WaitingEntry,
+    WaitingMoveTo,
+};
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::layout::{ContractHeader, ContractUnavailable, Tab};
@@ -24,6 +33,7 @@ use crate::format;
 use crate::pages::use_contract;
 use crate::AppContext;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -44,7 +54,13 @@ pub fn JoinLinksPage(props: &JoinLinksPageProps) -> Html {
             let (asked, of) = (command.clone(), id.clone());
             ctx.call(
                 move |api| command.run(api, of),
-                move |result| state.dispatch(JoinLinksAction::finished(id, asked, result)),
+                move |result| {
+                    let focus = focus_after(&asked, &result);
+                    state.dispatch(JoinLinksAction::finished(id, asked, result));
+                    if let Some(ids) = focus {
+                        focus_first(ids);
+                    }
+                },
             );
         })
     };
@@ -53,6 +69,8 @@ pub fn JoinLinksPage(props: &JoinLinksPageProps) -> Html {
         use_effect_with(props.id.clone(), move |id| {
             state.dispatch(JoinLinksAction::Reset(id.clone()));
             run.emit(Command::Load);
+            run.emit(Command::LoadQueue(Queue::Requests));
+            run.emit(Command::LoadQueue(Queue::Waiting));
         });
     }
     let dispatch = {
@@ -95,7 +113,7 @@ pub struct JoinLinksView<'a> {
 }
 
 impl JoinLinksView<'_> {
-    /// What join links are, the form for a new one, then the links.
+    /// What join links are, the form for a new one, the links, then who waits.
     pub fn html(&self) -> Html {
         let s = self.state;
         html! {
@@ -113,6 +131,8 @@ impl JoinLinksView<'_> {
                         Some(Ok(list)) => links_table(list, self),
                     }}
                 </section>
+                {queue_section(Queue::Requests, self)}
+                {queue_section(Queue::Waiting, self)}
             </>
         }
     }

@@ -59,6 +59,9 @@ pub enum Command {
     Load,
     Add(NewJoinLink),
     Act(String, Act),
+    LoadQueue(Queue),
+    /// A change of the person with this entry id.
+    Queue(String, QueueAct),
 }
 
 /// What the API answered.
@@ -67,6 +70,11 @@ pub enum Answer {
     Links(Vec<JoinLink>),
     /// Boxed: the answer stays small.
     Link(Box<JoinLink>),
+    /// A line as it now is; after an approval, the waiting list read again too.
+    Line(Vec<WaitingEntry>, Option<Vec<WaitingEntry>>),
+    /// A change refused because the line changed meanwhile: the problem, and the line read
+    /// again.
+    Stale(Box<ApiError>, Option<Vec<WaitingEntry>>),
 }
 
 impl Command {
@@ -78,6 +86,8 @@ impl Command {
             Self::Act(id, act) => Answer::Link(Box::new(
                 api.change_join_link(&contract, &id, act.route()).await?,
             )),
+            Self::LoadQueue(q) => Answer::Line(load_queue(&api, &contract, q).await?, None),
+            Self::Queue(id, act) => change_queue(api, &contract, (&id, act)).await?,
         })
     }
 }
@@ -125,6 +135,8 @@ pub struct LinkForm {
     pub closes: String,
     /// Domains separated by commas or spaces.
     pub domains: String,
+    /// Each joiner waits for an admin's yes.
+    pub needs_approval: bool,
     pub working: bool,
     /// The last refusal; its code says which field it is about.
     pub error: Option<ApiError>,
@@ -198,7 +210,7 @@ impl LinkForm {
                 .filter(|d| !d.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            needs_approval: false,
+            needs_approval: self.needs_approval,
         })
     }
 }
@@ -213,6 +225,8 @@ pub struct JoinLinksState {
     /// By link id (a list, not a map: a map of another kind is more code in the wasm, and a
     /// contract has a few dozen links at most).
     pub shown: Vec<(String, Shown)>,
+    pub requests: QueueState,
+    pub waiting: QueueState,
 }
 
 pub enum JoinLinksAction {
@@ -220,6 +234,8 @@ pub enum JoinLinksAction {
     Reset(String),
     Type(Field, String),
     Activity(String, bool),
+    /// The form's "needs an administrator's approval" box.
+    Approval(bool),
     /// The form's own check, before asking.
     Refused(ApiError),
     /// Regenerate: the question.
@@ -228,6 +244,9 @@ pub enum JoinLinksAction {
     /// Show or hide the link's QR code.
     Qr(String),
     Copied(String, bool),
+    /// Refuse or Remove: the question, about the person with this entry id.
+    QueueAsk(String, QueueAct),
+    QueueCancel(Queue),
     Started(Command),
     /// An answer (boxed: the action stays small); made by [`JoinLinksAction::finished`].
     Finished(String, Command, Box<Result<Answer, ApiError>>),
@@ -254,6 +273,20 @@ impl JoinLinksState {
             }
         };
         &mut self.shown[at].1
+    }
+
+    pub fn queue(&self, queue: Queue) -> &QueueState {
+        match queue {
+            Queue::Requests => &self.requests,
+            Queue::Waiting => &self.waiting,
+        }
+    }
+
+    fn queue_mut(&mut self, queue: Queue) -> &mut QueueState {
+        match queue {
+            Queue::Requests => &mut self.requests,
+            Queue::Waiting => &mut self.waiting,
+        }
     }
 
     /// The link as the API now answers it, in its place (a new one first); its id.
@@ -289,8 +322,27 @@ impl JoinLinksState {
                 // A new link is not on the clipboard yet.
                 shown.copied = None;
             }
+            (Command::LoadQueue(q), Ok(Answer::Line(line, _))) => {
+                self.queue_mut(q).entries = Some(Ok(line));
+            }
+            (Command::Queue(id, act), Ok(Answer::Line(line, waiting))) => {
+                self.queue_mut(act.queue())
+                    .changed((&id, act), Some(line), None);
+                if let Some(waiting) = waiting {
+                    self.waiting.entries = Some(Ok(waiting));
+                }
+            }
+            (Command::Queue(id, act), Ok(Answer::Stale(e, line))) => {
+                self.queue_mut(act.queue())
+                    .changed((&id, act), line, Some(*e));
+            }
             (_, Ok(_)) => {}
             (Command::Load, Err(e)) => self.links = Some(Err(e)),
+            (Command::LoadQueue(q), Err(e)) => self.queue_mut(q).entries = Some(Err(e)),
+            (Command::Queue(id, act), Err(e)) => {
+                self.queue_mut(act.queue())
+                    .changed((&id, act), None, Some(e));
+            }
             (Command::Add(_), Err(e)) => {
                 self.form.working = false;
                 self.form.error = Some(e);
@@ -329,6 +381,7 @@ impl Reducible for JoinLinksState {
                     s.form.activities.push(id);
                 }
             }
+            A::Approval(on) => s.form.needs_approval = on,
             A::Refused(e) => s.form.error = Some(e),
             A::Ask(id) => s.of(id).row = Some(RowState::Asking),
             A::Cancel(id) => s.of(id).row = None,
@@ -337,6 +390,10 @@ impl Reducible for JoinLinksState {
                 shown.qr = !shown.qr;
             }
             A::Copied(id, ok) => s.of(id).copied = Some(ok),
+            A::QueueAsk(id, act) => {
+                s.queue_mut(act.queue()).row = Some((id, QueueRow::Asking(act)));
+            }
+            A::QueueCancel(q) => s.queue_mut(q).row = None,
             A::Started(command) => match command {
                 Command::Load => s.links = None,
                 Command::Add(_) => {
@@ -344,6 +401,12 @@ impl Reducible for JoinLinksState {
                     s.form.error = None;
                 }
                 Command::Act(id, act) => s.of(id).row = Some(RowState::Working(act)),
+                // A line read again stays shown meanwhile.
+                Command::LoadQueue(_) => {}
+                Command::Queue(id, act) => {
+                    let q = s.queue_mut(act.queue());
+                    (q.row, q.said) = (Some((id, QueueRow::Working(act))), None);
+                }
             },
             A::Finished(contract, command, result) => {
                 if s.contract.as_ref() != Some(&contract) {
