@@ -24,8 +24,10 @@ tools="$root/.tools"
 # form, Copy, the QR code drawn by qrcodegen and Regenerate's question, and the joiner's public
 # /join page: 498,961 B, about 36 KB over 462,037 B), and to 497 KB for its join requests and
 # waiting list (the approval box, Approve and Refuse, the moves and Remove with their questions,
-# the joiner's wait for approval: 508,733 B, about 9.4 KB over 499,137 B).
-budget_kb=497
+# the joiner's wait for approval: 508,733 B, about 9.4 KB over 499,137 B), and to 498 KB for the
+# Add page's "over the seat limit on the waiting list" box (509,109 B). Issue 33 is to bring it
+# to 350 KB.
+budget_kb=498
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown

@@ -5,8 +5,8 @@
 use crate::helpers::*;
 use site::api::*;
 use site::pages::add::{
-    add_step, csv_progress, method_panel, method_tabs, sent_view, what_next, AddAction, AddState,
-    AddStepProps, CsvProgress, Method, Sent, UserPicker, EXAMPLE_CSV,
+    add_step, csv_progress, method_panel, method_tabs, over_limit_wait, sent_view, what_next,
+    AddAction, AddState, AddStepProps, CsvProgress, Method, Sent, UserPicker, EXAMPLE_CSV,
 };
 use std::rc::Rc;
 use yew::prelude::*;
@@ -131,6 +131,28 @@ fn the_three_ways_to_add_people_are_labelled() {
     assert!(tag(&html, "method-users").contains("aria-selected=\"true\""));
     assert!(tag(&html, "method-csv").contains("aria-selected=\"false\""));
     assert!(tag(&html, "method-paste").contains("aria-controls=\"method-panel\""));
+}
+
+/// Those over the seat limit may wait in line instead (issue 30): a labelled checkbox that says
+/// what follows, and the reducer keeps the choice for the request.
+#[test]
+fn people_over_the_seat_limit_can_be_put_on_the_waiting_list() {
+    let html = render(|| over_limit_wait(true, false, &Callback::noop()));
+    let input = tag(&html, "over-limit-wait");
+    assert!(
+        input.contains("type=\"checkbox\"") && input.contains("checked"),
+        "{input}"
+    );
+    assert!(
+        input.contains("aria-describedby=\"over-limit-wait-help\""),
+        "{input}"
+    );
+    assert!(text(&html).contains("Put people over the seat limit on the waiting list"));
+    assert!(text(&html).contains("When a seat frees, the first in line is invited and mailed."));
+    let state = Rc::new(AddState::new(false));
+    assert!(!state.over_limit_wait);
+    let state = state.reduce(AddAction::OverLimitWait(true));
+    assert!(state.over_limit_wait);
 }
 
 /// Addresses pasted as Canvas takes them: one a line, or separated by commas or semicolons.

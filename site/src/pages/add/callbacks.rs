@@ -45,6 +45,7 @@ pub(super) fn add_users(
             let people = api::AddInvitations {
                 user_ids: state.selected.iter().map(|u| u.id.clone()).collect(),
                 activities,
+                over_limit_wait: state.over_limit_wait,
                 ..Default::default()
             };
             invite_people(ctx, &contract.id, people, dispatch)
@@ -54,6 +55,7 @@ pub(super) fn add_users(
             let people = api::AddInvitations {
                 emails: state.pasted_addresses(),
                 activities,
+                over_limit_wait: state.over_limit_wait,
                 ..Default::default()
             };
             invite_people(ctx, &contract.id, people, dispatch)

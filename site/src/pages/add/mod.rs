@@ -102,6 +102,9 @@ fn add_invitations(
             if !finished {
                 {method_tabs(state.method, &dispatch.reform(AddAction::ChooseMethod), state.busy())}
                 {method_panel(state, &dispatch, min_query, search)}
+                if contract.seat_limit.is_some() && state.method != Method::Csv {
+                    {over_limit_wait(state.over_limit_wait, state.busy(), &dispatch)}
+                }
                 {add_step(&AddStepProps {
                     contract,
                     people: state.people(),

@@ -59,6 +59,24 @@ pub fn method_panel(
     }
 }
 
+/// "When no seat is left": those over the contract's seat limit wait in line instead of being
+/// refused (issue 30); a freed seat invites the first in line.
+pub fn over_limit_wait(checked: bool, disabled: bool, dispatch: &Callback<AddAction>) -> Html {
+    let onchange = dispatch.reform(|e: Event| {
+        AddAction::OverLimitWait(e.target_unchecked_into::<HtmlInputElement>().checked())
+    });
+    html! {
+        <p class="check-first">
+            <input type="checkbox" id="over-limit-wait" {checked} {disabled}
+                aria-describedby="over-limit-wait-help" {onchange} />
+            <label for="over-limit-wait">{"Put people over the seat limit on the waiting list"}</label>
+            <span id="over-limit-wait-help" class="hint">
+                {" When a seat frees, the first in line is invited and mailed."}
+            </span>
+        </p>
+    }
+}
+
 /// "Check the file first": the import then only says what it would do.
 fn check_first(checked: bool, disabled: bool, dispatch: &Callback<AddAction>) -> Html {
     let onchange = dispatch.reform(|e: Event| {

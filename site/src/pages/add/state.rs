@@ -51,6 +51,8 @@ pub struct AddState {
     pub progress: CsvProgress,
     /// Check the file first: nothing is written until "Invite these".
     pub check_first: bool,
+    /// People over the seat limit go on the waiting list instead of being refused.
+    pub over_limit_wait: bool,
     /// The text in "Paste addresses", as typed.
     pub pasted: String,
     /// The activities chosen in Step 2 (a voucher with several).
@@ -68,6 +70,7 @@ pub enum AddAction {
     SubmitPeople,
     ChooseFile(File),
     CheckFirst(bool),
+    OverLimitWait(bool),
     /// "Paste addresses" now holds this text.
     Paste(String),
     /// Ticks an activity not ticked, else unticks it.
@@ -97,6 +100,7 @@ impl AddState {
             file_name: None,
             progress: CsvProgress::Idle,
             check_first: false,
+            over_limit_wait: false,
             pasted: String::new(),
             chosen: Vec::new(),
             sent: Sent::Nothing,
@@ -210,6 +214,7 @@ impl Reducible for AddState {
             AddAction::SubmitPeople => s.submitted = true,
             AddAction::ChooseFile(file) => s.choose_file(file),
             AddAction::CheckFirst(on) => s.check_first = on,
+            AddAction::OverLimitWait(on) => s.over_limit_wait = on,
             AddAction::Paste(text) => s.pasted = text,
             AddAction::ToggleActivity(id) => s.toggle_activity(id),
             AddAction::ChooseActivities(ids) => s.chosen = ids,
