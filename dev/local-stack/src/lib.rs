@@ -102,6 +102,83 @@ struct LocalWebhooks {
     receiver: crate::webhooks::Receiver,
 }
 
+/// The emulators' clients: moto's (S3 with path-style addresses), and the SES emulator's.
+fn clients(
+    emulators: &Emulators,
+) -> (
+    aws_config::SdkConfig,
+    aws_sdk_dynamodb::Client,
+    aws_sdk_s3::Client,
+    aws_sdk_sqs::Client,
+    aws_sdk_sesv2::Client,
+) {
+    let sdk = sdk_config(&emulators.aws);
+    let s3 = aws_sdk_s3::config::Builder::from(&sdk)
+        .force_path_style(true)
+        .build();
+    let ses = aws_sdk_sesv2::config::Builder::from(&sdk)
+        .endpoint_url(&emulators.ses)
+        .build();
+    (
+        sdk.clone(),
+        aws_sdk_dynamodb::Client::new(&sdk),
+        aws_sdk_s3::Client::from_conf(s3),
+        aws_sdk_sqs::Client::new(&sdk),
+        aws_sdk_sesv2::Client::from_conf(ses),
+    )
+}
+
+/// The functions behind the local gateway, over the stack's one table.
+fn functions(
+    store: &DynamoStore,
+    blobs: Arc<S3Blobs>,
+    accounts: &Arc<dyn ports::Accounts>,
+    hooks: &LocalWebhooks,
+    link_key: &LinkKey,
+    clock: &ports::Clock,
+) -> Functions {
+    let shared: Arc<dyn Store> = Arc::new(store.clone());
+    Functions {
+        admin: admin_api::App::on(shared.clone(), clock.clone())
+            .with_blobs(blobs)
+            .with_accounts(accounts.clone())
+            .with_webhooks(hooks.admin.clone())
+            .with_join_links(admin_api::JoinLinks {
+                store: Arc::new(store.clone()),
+                key: link_key.clone(),
+            }),
+        enrol: enrol_api::App {
+            store: shared,
+            accounts: accounts.clone(),
+            link_key: link_key.clone(),
+            clock: clock.clone(),
+        },
+        join: enrol_api::join::App {
+            store: Arc::new(store.clone()),
+            link_key: link_key.clone(),
+            clock: clock.clone(),
+        },
+    }
+}
+
+/// The local webhook receiver, registered by the system administrator for every contract.
+async fn seed_receiver(
+    store: &DynamoStore,
+    hooks: &LocalWebhooks,
+    people: &seed::People,
+) -> Result<(), BoxError> {
+    if let Some(sam) = people.sign_in.iter().find(|p| p.role == "system-admin") {
+        crate::webhooks::seed_endpoint(
+            store,
+            &hooks.delivery.key,
+            &hooks.receiver,
+            &invitations_core::domain::UserId::parse(&sam.user_id)?,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 async fn local_webhooks(
     secrets: &aws_sdk_secretsmanager::Client,
     names: &Names,
@@ -238,19 +315,7 @@ pub struct Stack {
 
 impl Stack {
     pub async fn start(options: Options) -> Result<Self, BoxError> {
-        let sdk = sdk_config(&options.emulators.aws);
-        let dynamodb = aws_sdk_dynamodb::Client::new(&sdk);
-        let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::config::Builder::from(&sdk)
-                .force_path_style(true)
-                .build(),
-        );
-        let sqs = aws_sdk_sqs::Client::new(&sdk);
-        let sesv2 = aws_sdk_sesv2::Client::from_conf(
-            aws_sdk_sesv2::config::Builder::from(&sdk)
-                .endpoint_url(&options.emulators.ses)
-                .build(),
-        );
+        let (sdk, dynamodb, s3, sqs, sesv2) = clients(&options.emulators);
 
         // Bound first: the site's address goes into the mailed links and the bucket's CORS.
         let listener =
@@ -278,27 +343,7 @@ impl Stack {
         let clock = ports::system_clock();
         let hooks = local_webhooks(&secrets, &resources.names, &store, &clock).await?;
 
-        let functions = Functions {
-            admin: admin_api::App::on(shared.clone(), clock.clone())
-                .with_blobs(blobs.clone())
-                .with_accounts(accounts.clone())
-                .with_webhooks(hooks.admin.clone())
-                .with_join_links(admin_api::JoinLinks {
-                    store: Arc::new(store.clone()),
-                    key: link_key.clone(),
-                }),
-            enrol: enrol_api::App {
-                store: shared.clone(),
-                accounts: accounts.clone(),
-                link_key: link_key.clone(),
-                clock: clock.clone(),
-            },
-            join: enrol_api::join::App {
-                store: Arc::new(store.clone()),
-                link_key: link_key.clone(),
-                clock: clock.clone(),
-            },
-        };
+        let functions = functions(&store, blobs.clone(), &accounts, &hooks, &link_key, &clock);
         let mailer = mailer::App::new(
             Arc::new(store.clone()),
             Arc::new(SesMailer::new(sesv2, MAIL_FROM, None)),
@@ -351,18 +396,7 @@ impl Stack {
         let people = seed::create_people(&cognito, &pool.id, options.seed).await?;
         directory_sync::run(&sync).await?;
         // Always, demo data or not: the receiver is part of the local stack.
-        {
-            let sam = people.sign_in.iter().find(|p| p.role == "system-admin");
-            if let Some(sam) = sam {
-                crate::webhooks::seed_endpoint(
-                    &store,
-                    &hooks.delivery.key,
-                    &hooks.receiver,
-                    &invitations_core::domain::UserId::parse(&sam.user_id)?,
-                )
-                .await?;
-            }
-        }
+        seed_receiver(&store, &hooks, &people).await?;
         if options.seed {
             let seeder = seed::Seeder {
                 store: shared.clone(),

@@ -7,7 +7,7 @@ use crate::adapters::dynamo::items::*;
 use crate::adapters::dynamo::{failed_condition, DynamoStore, TxOutcome, MAX_ATTEMPTS};
 use crate::domain::*;
 use crate::ports::*;
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, CancellationReason, TransactWriteItem, Update};
 
 /// Invitations per transaction: 100 items, less the contract's counters and the audit record.
 pub const INVITATIONS_PER_TRANSACTION: usize = 98;
@@ -299,45 +299,7 @@ impl DynamoStore {
                 TxOutcome::Cancelled(reasons) => reasons,
             };
 
-            let mut invitation_conflict = false;
-            let mut still = Vec::with_capacity(todo.len());
-            for (k, (i, plan)) in todo.into_iter().enumerate() {
-                let reason = reasons.get(k);
-                if !failed_condition(reason) {
-                    still.push((i, plan));
-                    continue;
-                }
-                invitation_conflict = true;
-                let Some(old) = reason.and_then(|r| r.item()) else {
-                    still.push((i, plan));
-                    continue;
-                };
-                let old = invitation_from(old).map_err(StoreError::from)?;
-                if let Some(outcome) = import_replay(&old, &new.invitees[i].source) {
-                    outcomes[i] = Some(outcome);
-                    continue;
-                }
-                match decide_invite(Some(&old)) {
-                    InviteDecision::AlreadyInvited => {
-                        outcomes[i] = Some(InviteOutcome::AlreadyInvited {
-                            invitation_id: old.id,
-                        })
-                    }
-                    InviteDecision::AlreadyEnrolled => {
-                        outcomes[i] = Some(InviteOutcome::AlreadyEnrolled {
-                            invitation_id: old.id,
-                        })
-                    }
-                    InviteDecision::Reinvite { seen_version } => still.push((
-                        i,
-                        Plan::Reinvite {
-                            seen_version,
-                            id: old.id,
-                        },
-                    )),
-                    InviteDecision::Create => still.push((i, Plan::Create(InvitationId::random()))),
-                }
-            }
+            let (still, invitation_conflict) = answer_conflicts(new, todo, &reasons, outcomes)?;
             todo = still;
 
             // The link moved on (turned off, regenerated, used up, its window changed): nothing
@@ -370,4 +332,55 @@ impl DynamoStore {
         }
         Err(CreateError::Store(StoreError::Contended))
     }
+}
+
+/// The invitations a cancelled transaction's conditions name: each answered from what exists
+/// (already invited or enrolled, an import's own row again) or planned again (a re-invite, or
+/// a new try); and whether any invitation's condition failed.
+fn answer_conflicts(
+    new: &NewInvitations<'_>,
+    todo: Vec<(usize, Plan)>,
+    reasons: &[CancellationReason],
+    outcomes: &mut [Option<InviteOutcome>],
+) -> Result<(Vec<(usize, Plan)>, bool), CreateError> {
+    let mut invitation_conflict = false;
+    let mut still = Vec::with_capacity(todo.len());
+    for (k, (i, plan)) in todo.into_iter().enumerate() {
+        let reason = reasons.get(k);
+        if !failed_condition(reason) {
+            still.push((i, plan));
+            continue;
+        }
+        invitation_conflict = true;
+        let Some(old) = reason.and_then(|r| r.item()) else {
+            still.push((i, plan));
+            continue;
+        };
+        let old = invitation_from(old).map_err(StoreError::from)?;
+        if let Some(outcome) = import_replay(&old, &new.invitees[i].source) {
+            outcomes[i] = Some(outcome);
+            continue;
+        }
+        match decide_invite(Some(&old)) {
+            InviteDecision::AlreadyInvited => {
+                outcomes[i] = Some(InviteOutcome::AlreadyInvited {
+                    invitation_id: old.id,
+                })
+            }
+            InviteDecision::AlreadyEnrolled => {
+                outcomes[i] = Some(InviteOutcome::AlreadyEnrolled {
+                    invitation_id: old.id,
+                })
+            }
+            InviteDecision::Reinvite { seen_version } => still.push((
+                i,
+                Plan::Reinvite {
+                    seen_version,
+                    id: old.id,
+                },
+            )),
+            InviteDecision::Create => still.push((i, Plan::Create(InvitationId::random()))),
+        }
+    }
+    Ok((still, invitation_conflict))
 }
