@@ -8,8 +8,9 @@
 //! list when the contract is full) or refuses (a mail says so); nothing there is promoted on
 //! its own.
 //!
-//! The order is each entry's `position` (its joining time in microseconds at first, so later
-//! joiners come after): moving someone up swaps two positions, to the front takes one below
+//! The order is each entry's `position` (its joining time in microseconds, times 1,000, plus a
+//! tie-breaker from its id, so later joiners come after and no two share a place): moving
+//! someone up swaps two positions, to the front takes one below
 //! the first. A person waits once per contract (the entry's key is their address).
 
 use crate::{ActivityId, ContractId, EmailAddress, JoinLinkId};
@@ -44,16 +45,17 @@ pub struct WaitingEntry {
 impl WaitingEntry {
     /// At the back of the line: positions grow with the time of joining.
     pub fn new(link: &crate::JoinLink, email: EmailAddress, now: DateTime<Utc>) -> Self {
+        let id = crate::WaitingId::random();
         Self {
             line: Line::Waiting,
-            id: crate::WaitingId::random(),
+            position: position_at(now, &id),
+            id,
             contract_id: link.contract_id.clone(),
             email,
             link_id: Some(link.id.clone()),
             invited_by: link.created_by.clone(),
             activities: link.activities.clone(),
             joined_at: now,
-            position: now.timestamp_micros(),
         }
     }
 
@@ -65,16 +67,17 @@ impl WaitingEntry {
         invited_by: &crate::UserId,
         now: DateTime<Utc>,
     ) -> Self {
+        let id = crate::WaitingId::random();
         Self {
             line: Line::Waiting,
-            id: crate::WaitingId::random(),
+            position: position_at(now, &id),
+            id,
             contract_id: contract.clone(),
             email,
             link_id: None,
             invited_by: invited_by.clone(),
             activities: activities.to_vec(),
             joined_at: now,
-            position: now.timestamp_micros(),
         }
     }
 
@@ -88,14 +91,24 @@ impl WaitingEntry {
 
     /// The same person, approved while the contract is full: at the back of the waiting line.
     pub fn approved_to_wait(&self, now: DateTime<Utc>) -> Self {
+        let id = crate::WaitingId::random();
         Self {
             line: Line::Waiting,
-            id: crate::WaitingId::random(),
+            position: position_at(now, &id),
+            id,
             joined_at: now,
-            position: now.timestamp_micros(),
             ..self.clone()
         }
     }
+}
+
+/// A new entry's place: its time in microseconds, times 1,000, plus 0 to 999 from its id, so
+/// two joining in the same microsecond still have places of their own.
+fn position_at(now: DateTime<Utc>, id: &crate::WaitingId) -> i64 {
+    let tie = id
+        .to_bytes()
+        .map_or(0, |b| i64::from(u16::from_be_bytes([b[0], b[1]]) % 1000));
+    now.timestamp_micros() * 1000 + tie
 }
 
 /// Where an admin moves someone in the line.
@@ -111,10 +124,17 @@ pub enum Move {
 pub fn plan_move(list: &[WaitingEntry], at: usize, to: Move) -> Option<Vec<(usize, i64)>> {
     match to {
         Move::First if at > 0 => Some(vec![(at, list[0].position - 1)]),
+        // Two with one place (written before places were made distinct): step past it.
+        Move::Up if at > 0 && list[at - 1].position == list[at].position => {
+            Some(vec![(at, list[at].position - 1)])
+        }
         Move::Up if at > 0 => Some(vec![
             (at, list[at - 1].position),
             (at - 1, list[at].position),
         ]),
+        Move::Down if at + 1 < list.len() && list[at + 1].position == list[at].position => {
+            Some(vec![(at, list[at].position + 1)])
+        }
         Move::Down if at + 1 < list.len() => Some(vec![
             (at, list[at + 1].position),
             (at + 1, list[at].position),
@@ -155,5 +175,28 @@ mod tests {
         assert_eq!(plan_move(&list, 0, Move::Up), None);
         assert_eq!(plan_move(&list, 0, Move::First), None);
         assert_eq!(plan_move(&list, 2, Move::Down), None);
+        // Two sharing a place still move.
+        let tied = [entry(10), entry(20), entry(20)];
+        assert_eq!(plan_move(&tied, 2, Move::Up), Some(vec![(2, 19)]));
+        assert_eq!(plan_move(&tied, 1, Move::Down), Some(vec![(1, 21)]));
+    }
+
+    #[test]
+    fn entries_made_at_the_same_moment_have_places_of_their_own_in_time_order() {
+        let link_entry = |at: DateTime<Utc>| {
+            WaitingEntry::over_limit(
+                &ContractId::parse("c1").unwrap(),
+                EmailAddress::parse("a@corp.example").unwrap(),
+                &[],
+                &crate::UserId::parse("admin").unwrap(),
+                at,
+            )
+        };
+        let at = Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap();
+        let same: Vec<i64> = (0..50).map(|_| link_entry(at).position).collect();
+        let distinct: std::collections::BTreeSet<i64> = same.iter().copied().collect();
+        assert!(distinct.len() > 40, "ties are rare: {distinct:?}");
+        let later = link_entry(at + chrono::Duration::microseconds(1)).position;
+        assert!(same.iter().all(|p| *p < later));
     }
 }

@@ -101,18 +101,21 @@ async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
                 Problem::internal(&"an invitation by an admin used a join link")
             }
         })?;
+    let mut waiting = 0;
     for (result, index) in results.iter_mut().zip(invitee_of_result) {
         if let Some(i) = index {
             result.outcome = outcomes[i].clone();
             if body.over_limit_wait && result.outcome == InviteOutcome::OverSeatLimit {
                 let who = &invitees[i];
+                // A microsecond apart: they wait in the order they were given.
                 let entry = WaitingEntry::over_limit(
                     &contract.id,
                     who.email.clone(),
                     &activities,
                     &caller.user_id,
-                    now,
+                    now + chrono::Duration::microseconds(waiting),
                 );
+                waiting += 1;
                 app.waiting
                     .wait_over_limit(&entry)
                     .await
