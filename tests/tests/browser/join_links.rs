@@ -3,16 +3,19 @@
 //! an address at the domain, and through the mailed link lands on the enrol page and enrols.
 //! Then Ada makes a link that needs approval: two joiners confirm their addresses through it
 //! and are told their request is with the administrators; Ada approves one (an invitation
-//! comes by mail) and refuses the other after the question (a mail says so). The waiting list
-//! (a full contract) is covered by the view tests: no seeded contract is full.
+//! comes by mail) and refuses the other after the question (a mail says so). Last, the waiting
+//! list: with the voucher made full, Ada puts two people pasted on it, moves the second up, a
+//! revoked place goes to the first in line by mail, and she removes the last.
 
 use crate::common::{enrol_link, mail_for};
 use crate::helpers::{address, Page};
 use fantoccini::key::Key;
 use fantoccini::Locator;
+use invitations_core::domain::{Contract, ContractId};
+use invitations_core::ports::ContractStore;
 use local_stack::seed::contracts::DATA_SKILLS;
 use local_stack::Stack;
-use serde_json::json;
+use serde_json::{json, Value};
 use testkit::SentMail;
 
 /// The domain the test's link admits: the test's own addresses are there.
@@ -354,4 +357,177 @@ pub async fn approve_one_join_request_and_refuse_another(
             .any(|m| m.subject == "Your request to join Data Skills Voucher"),
         "{mail:?}"
     );
+}
+
+/// Sets the voucher's seat limit in the table (no page sets one) to what `limit` makes of the
+/// contract as it is now; answers the limit it had.
+async fn set_the_voucher_seat_limit(
+    stack: &Stack,
+    limit: impl FnOnce(&Contract) -> Option<u64>,
+) -> Option<u64> {
+    let id = ContractId::parse(DATA_SKILLS).expect("the voucher's id");
+    let mut contract = stack
+        .store
+        .get_contract(&id)
+        .await
+        .expect("reading the voucher")
+        .expect("the seeded voucher");
+    let had = contract.seat_limit;
+    contract.seat_limit = limit(&contract);
+    stack
+        .store
+        .put_contract(&contract)
+        .await
+        .expect("writing the voucher");
+    had
+}
+
+/// The waiting list's rows as the tab shows them: (place, who, through the link).
+async fn waiting_rows(page: &Page) -> Vec<(String, String, String)> {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let rows = page.cells("tr[id^='waiting-']").await;
+    rows.as_array()
+        .expect("the waiting list's rows")
+        .iter()
+        .map(|r| (text(&r[0]), text(&r[1]), text(&r[2])))
+        .collect()
+}
+
+/// Every seat of the voucher is taken (its limit set to the seats used: no seeded contract is
+/// full). Ada pastes Uma's and Vic's addresses on the Add page, ticks "Put people over the seat
+/// limit on the waiting list" and invites: both are "On the waiting list". Answers the seat
+/// limit the voucher had, to put back.
+pub async fn over_the_seat_limit_onto_the_waiting_list(
+    page: &Page,
+    stack: &Stack,
+    tag: &str,
+) -> Option<u64> {
+    let had = set_the_voucher_seat_limit(stack, |c| Some(c.counts.seats_used())).await;
+    let (uma, vic) = (address("uma", tag), address("vic", tag));
+    page.open_contract(DATA_SKILLS).await;
+    page.click("add-invitations").await;
+    page.click("method-paste").await;
+    page.type_into("paste-addresses", &format!("{uma}\n{vic}\n"))
+        .await;
+    page.text_with("#paste-found", "2 addresses found.").await;
+    page.set_checked("activity-sql-basics", true).await;
+    page.set_checked("activity-python-data", false).await;
+    page.set_checked("activity-dashboards", false).await;
+    page.set_checked("over-limit-wait", true).await;
+    page.click("add-users").await;
+    let results = page.text_with("#results-heading", "invited").await;
+    assert_eq!(results, "0 people invited, 2 not");
+    let rows = page.cells("section.results tbody tr").await;
+    let outcomes: Vec<(&str, &str)> = rows
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| (r[0].as_str().unwrap(), r[1].as_str().unwrap()))
+        .collect();
+    let waiting = "On the waiting list";
+    assert_eq!(
+        outcomes,
+        vec![(uma.as_str(), waiting), (vic.as_str(), waiting)]
+    );
+    page.snapshot("45-over-the-seat-limit-waiting.png").await;
+    had
+}
+
+/// On the Join links tab the waiting list has Uma then Vic, "Invited by an administrator over
+/// the seat limit"; Ada moves Vic up by keyboard. She revokes Ines's place: Vic, now first, is
+/// invited by mail and the list keeps Uma only; she removes Uma after the question, and the
+/// list is empty. The voucher's seat limit is put back (`had`).
+pub async fn a_freed_seat_goes_to_the_first_in_line(
+    page: &Page,
+    stack: &Stack,
+    tag: &str,
+    had: Option<u64>,
+) {
+    let (uma, vic) = (address("uma", tag), address("vic", tag));
+    let tab = format!("/contracts/{DATA_SKILLS}/join-links");
+    page.goto(&tab).await;
+    let uma_id = row_holding(page, "waiting", &uma).await;
+    let vic_id = row_holding(page, "waiting", &vic).await;
+    let by_admin = "Invited by an administrator over the seat limit".to_owned();
+    assert_eq!(
+        waiting_rows(page).await,
+        vec![
+            ("1".into(), uma.clone(), by_admin.clone()),
+            ("2".into(), vic.clone(), by_admin.clone()),
+        ]
+    );
+    page.press(&format!("up-waiting-{vic_id}"), Key::Enter)
+        .await;
+    page.text_with(
+        "#waiting-outcome",
+        &format!("{vic} is now number 1 in line."),
+    )
+    .await;
+    // First in line, Vic has no Up: the focus stays in the row, on Down.
+    page.until_focused(
+        "Vic's Down has the focus",
+        &format!("down-waiting-{vic_id}"),
+    )
+    .await;
+    let order: Vec<_> = waiting_rows(page).await.into_iter().map(|r| r.1).collect();
+    assert_eq!(order, vec![vic.clone(), uma.clone()]);
+    page.snapshot("46-waiting-list.png").await;
+
+    revoke_ines(page, tag).await;
+    let mail = mail_for(&stack.emulators.ses, &vic, 1).await;
+    assert!(enrol_link(&mail[0], &stack.url).contains("/enrol#token="));
+    let invited = |m: &SentMail| {
+        m.body
+            .text
+            .as_deref()
+            .unwrap_or_default()
+            .contains("/enrol#")
+    };
+    let uma_mail = mail_for(&stack.emulators.ses, &uma, 0).await;
+    assert!(
+        !uma_mail.iter().any(invited),
+        "Uma still waits: {uma_mail:?}"
+    );
+    // The promotion took Vic off the line in the transaction that invited him, so the mail
+    // having come, the tab read again shows Uma alone.
+    page.goto(&tab).await;
+    page.text_with(&format!("#waiting-{uma_id}"), &uma).await;
+    assert_eq!(
+        waiting_rows(page).await,
+        vec![("1".into(), uma.clone(), by_admin)]
+    );
+    remove_from_the_waiting_list(page, &uma, &uma_id).await;
+    set_the_voucher_seat_limit(stack, |_| had).await;
+}
+
+/// On the Invitations tab, Ada revokes Ines's invitation (approved through the link that needs
+/// approval): her seat frees.
+async fn revoke_ines(page: &Page, tag: &str) {
+    let ines = address("ines", tag);
+    page.click("tab-invitations").await;
+    let (id, row) = page.invitation_row(&ines).await;
+    assert!(row.contains("Pending"), "{row}");
+    page.click(&format!("revoke-{id}")).await;
+    page.click(&format!("confirm-revoke-{id}")).await;
+    page.outcome(&id, "Revoked").await;
+}
+
+/// Remove asks first (they are not told); Yes takes `who` off, and the list says it is empty.
+async fn remove_from_the_waiting_list(page: &Page, who: &str, entry: &str) {
+    let remove = format!("remove-waiting-{entry}");
+    page.click(&remove).await;
+    page.text_with(
+        &format!("#question-{remove}"),
+        &format!("Remove {who} from the waiting list?"),
+    )
+    .await;
+    page.click(&format!("confirm-{remove}")).await;
+    page.text_with(
+        "#waiting-outcome",
+        &format!("{who} is off the waiting list."),
+    )
+    .await;
+    page.text_with("#waiting-empty", "Nobody is on the waiting list now.")
+        .await;
+    page.snapshot("47-waiting-list-emptied.png").await;
 }

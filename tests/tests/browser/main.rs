@@ -17,7 +17,9 @@
 //! plan, and reads the contract's funnel pictures. Last, Ada makes a join link for the voucher and
 //! manages it (Copy, its QR code, Regenerate, Disable and Enable), and a joiner uses it: the
 //! programme, check your mail, and the mailed link on to the enrol page; two more join through a
-//! link that needs approval, and Ada approves one and refuses the other.
+//! link that needs approval, and Ada approves one and refuses the other. With the voucher made
+//! full, she puts two people pasted on its waiting list, moves the second up, revokes a place
+//! that then goes by mail to the first in line, and removes the last.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -120,6 +122,8 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         a_joiner_joins_through_the_link(page, stack, tag, &join_link).await;
         let approved = joiners_through_a_link_that_needs_approval_wait(page, stack, tag).await;
         approve_one_join_request_and_refuse_another(page, stack, tag, &approved).await;
+        let seat_limit = over_the_seat_limit_onto_the_waiting_list(page, stack, tag).await;
+        a_freed_seat_goes_to_the_first_in_line(page, stack, tag, seat_limit).await;
     })
     .catch_unwind()
     .await;
