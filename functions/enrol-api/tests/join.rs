@@ -451,7 +451,8 @@ async fn a_burst_of_joiners_never_overfills_and_the_rest_wait_in_line() {
     positions.sort();
     assert_eq!(invited, 3, "{answers:?}");
     assert_eq!(positions.len(), 5, "{answers:?}");
-    assert_eq!(*positions.last().unwrap(), 5, "{answers:?}");
+    // Each is told a place in a line of at most five (they joined at the same instant).
+    assert!(positions.iter().all(|p| (1..=5).contains(p)), "{answers:?}");
     let contract = w
         .env
         .store
@@ -502,6 +503,8 @@ async fn a_link_that_needs_approval_puts_proved_joiners_in_the_requests() {
     );
     assert_eq!(first["waiting_position"], 1);
     assert!(first["token"].is_null(), "no place before an admin's yes");
+    // Bo asks a minute later: he stands behind Ann.
+    w.advance(Duration::minutes(1));
     let (_, second) = w.join(&code, "bo@corp.example").await;
     assert_eq!(second["waiting_position"], 2);
     // The same mail opened again: the same request, the link counted once each.

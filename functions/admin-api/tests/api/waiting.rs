@@ -177,9 +177,11 @@ async fn two_requests(w: &World) -> (JoinLink, Value) {
     );
     let id = JoinLinkId::parse(made["id"].as_str().unwrap()).unwrap();
     let link = w.env.store.get_join_link(&id).await.unwrap().unwrap();
-    for who in ["ann", "bo"] {
+    // A second apart: they stand in the order they asked.
+    for (i, who) in ["ann", "bo"].iter().enumerate() {
         let email = EmailAddress::parse(&w.env.email(who)).unwrap();
-        let request = WaitingEntry::request(&link, email, w.now());
+        let at = w.now() + chrono::Duration::seconds(i as i64);
+        let request = WaitingEntry::request(&link, email, at);
         assert!(w.env.store.wait_via_link(&request, &link).await.unwrap());
     }
     let (status, list) = w
