@@ -197,6 +197,7 @@ async fn mail_that_keeps_failing_is_retried_then_parked_and_the_send_stays_queue
                 user_id: None,
                 name: None,
                 source: Source::Manual,
+                options: Default::default(),
             }],
         })
         .await

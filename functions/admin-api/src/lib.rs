@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod functions;
+pub mod options;
 pub mod shared;
 pub mod views;
 

@@ -151,6 +151,7 @@ fn delivery(d: &Delivery, report: Option<&DeliveryReport>) -> wire::Delivery {
         Delivery::Sending { .. } => (wire::DeliveryState::Sending, None),
         Delivery::Sent { .. } => (wire::DeliveryState::Sent, None),
         Delivery::Failed { reason } => (wire::DeliveryState::Failed, Some(reason.clone())),
+        Delivery::Scheduled => (wire::DeliveryState::Scheduled, None),
     };
     let report = report.map(|r| wire::MailReport {
         kind: match r.kind {
@@ -231,6 +232,15 @@ pub fn invitation(
         can_revoke: pending,
         // The domain's rule, so that the site offers what the API allows.
         can_correct_address: pending && inv.mail_failed(),
+        schedule: match (&inv.delivery, inv.options.schedule) {
+            (Delivery::Scheduled, Some(s)) if pending => Some(wire::ScheduledSend {
+                at: timestamp(s.due(contract)),
+                at_contract_start: s == Schedule::ContractStart,
+            }),
+            _ => None,
+        },
+        group: inv.options.group.as_ref().map(ToString::to_string),
+        language: inv.options.language.map(language),
     }
 }
 
@@ -504,6 +514,7 @@ mod tests {
             reminder: None,
             remind_at: None,
             expiry_counted: false,
+            options: Default::default(),
         };
         let sent = invitation_list(
             std::slice::from_ref(&inv),

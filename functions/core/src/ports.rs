@@ -12,7 +12,7 @@ mod waiting;
 mod webhooks;
 pub use create::{CreateError, Invitee, NewInvitations};
 pub use join_links::{JoinLinkStore, JoinProofStore, ProofQueued};
-pub use reminders::{DueReminder, FunnelBackfill, ReminderStore, WakeOutcome};
+pub use reminders::{DueKind, DueReminder, FunnelBackfill, ReminderStore, StartWake, WakeOutcome};
 pub use waiting::WaitingListStore;
 pub use webhooks::{MessageKey, WebhookStore};
 

@@ -79,6 +79,9 @@ pub enum Delivery {
     Failed {
         reason: String,
     },
+    /// Made, holding its seat, and mailed later (issue 31): the invitation's `options.schedule`
+    /// says when. Resend ("send now") mails it at once.
+    Scheduled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +132,8 @@ pub struct Invitation {
     pub remind_at: Option<DateTime<Utc>>,
     /// The funnel has counted this invite's link as run out.
     pub expiry_counted: bool,
+    /// Its schedule (while the mail waits), group and mail language (issue 31).
+    pub options: crate::schedule::InviteOptions,
 }
 
 /// What the mail service (SES, through its configuration set's events) reported about a mail
@@ -504,6 +509,8 @@ impl Invitation {
                 Err(ResendRefused::AlreadyEnrolled(self.email.to_string()))
             }
             InvitationStatus::Revoked => Err(ResendRefused::Revoked(self.email.to_string())),
+            // Nothing went yet: "send now" is never too soon.
+            InvitationStatus::Pending if self.delivery == Delivery::Scheduled => Ok(()),
             InvitationStatus::Pending => {
                 let next_allowed = self.last_queued_at + RESEND_MIN_INTERVAL;
                 if now < next_allowed {
@@ -592,6 +599,7 @@ pub(crate) mod tests {
             reminder: None,
             remind_at: None,
             expiry_counted: false,
+            options: Default::default(),
         }
     }
 

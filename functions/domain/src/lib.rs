@@ -12,6 +12,7 @@ pub mod join;
 pub mod join_proof;
 pub mod mail;
 pub mod reminder;
+pub mod schedule;
 pub mod token;
 pub mod user;
 pub mod waiting;
@@ -42,6 +43,7 @@ pub use mail::{
     ContractMail, Language, MailKind, MailTemplate, MailValues, RenderedMail, TemplateError,
 };
 pub use reminder::{PlanError, ReminderPlan, Wake};
+pub use schedule::{Group, GroupError, InviteOptions, Release, Schedule, ScheduleRefused, SendAt};
 pub use token::{JoinCode, LinkKey, LinkToken, TokenError};
 pub use user::User;
 pub use waiting::WaitingEntry;

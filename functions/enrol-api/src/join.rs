@@ -283,6 +283,7 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         source: Source::JoinLink {
             link_id: link.id.clone(),
         },
+        options: Default::default(),
     };
     let new = NewInvitations {
         contract: &contract,

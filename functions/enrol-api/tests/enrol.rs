@@ -61,6 +61,7 @@ impl World {
             user_id: None,
             name: None,
             source: Source::Manual,
+            options: Default::default(),
         };
         let outcomes = self
             .env

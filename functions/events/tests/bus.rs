@@ -133,6 +133,7 @@ async fn invite(env: &TestEnv, c: &Contract, local: &str) -> Invitation {
                 user_id: None,
                 name: None,
                 source: Source::Manual,
+                options: Default::default(),
             }],
         })
         .await

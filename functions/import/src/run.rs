@@ -442,6 +442,7 @@ async fn invite_round(
                         import_id: import.id.clone(),
                         line: row.line,
                     },
+                    options: InviteOptions::default(),
                 });
                 invitee_rows.push(i);
             }

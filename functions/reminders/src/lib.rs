@@ -7,7 +7,11 @@
 //! set the next wake-up. Every write is conditional on the wake-up it was found with, so runs
 //! that race or overlap queue each due reminder once.
 //!
-//! At most `per_run` reminders are queued per run (the send rate times the schedule's period):
+//! Scheduled mails (issue 31) wait on the same index: a scheduled invitation at its send time,
+//! and a contract whose invitations wait for its start at that start (so a start moved earlier
+//! brings them forward); the store releases each through the domain's `schedule::release`.
+//!
+//! At most `per_run` reminders and scheduled mails are queued per run (the send rate times the schedule's period):
 //! the rest stay due and the next run takes them.
 //!
 //! Each run then does a bounded part of the funnel's one-time backfill (`backfill.rs`).
@@ -18,8 +22,10 @@ pub use backfill::{backfill_funnels, BackfillCounts, CONTRACTS_PER_RUN, WRITES_P
 
 use chrono::{DateTime, Utc};
 use invitations_core::adapters::dynamo::items::remind_shards;
-use invitations_core::domain::{ContractId, ReminderPlan};
-use invitations_core::ports::{Clock, DueReminder, ReminderStore, StoreError, WakeOutcome};
+use invitations_core::domain::{Contract, ContractId};
+use invitations_core::ports::{
+    Clock, DueKind, DueReminder, ReminderStore, StoreError, WakeOutcome,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -49,6 +55,17 @@ pub struct RunCounts {
     pub expired: usize,
     /// Taken off the index (revoked, enrolled, done) or changed by someone else meanwhile.
     pub skipped: usize,
+    /// Scheduled mails that came due, queued for the mailer (issue 31).
+    pub released: usize,
+    /// Scheduled mails that will never go: their contract ended or is gone.
+    pub cancelled: usize,
+}
+
+impl RunCounts {
+    /// Mails queued so far (reminders and scheduled mails): what the run's limit counts.
+    fn queued(&self) -> usize {
+        self.reminded + self.released
+    }
 }
 
 /// One run at `now`, queuing at most `limit` reminders.
@@ -58,40 +75,47 @@ pub async fn run(
     limit: usize,
 ) -> Result<RunCounts, StoreError> {
     let mut counts = RunCounts::default();
-    // Each contract's plan is read once per run.
-    let mut plans: HashMap<ContractId, ReminderPlan> = HashMap::new();
+    // Each contract (its plan, its dates) is read once per run.
+    let mut contracts: HashMap<ContractId, Option<Contract>> = HashMap::new();
     'shards: for shard in remind_shards() {
         let mut after: Option<DueReminder> = None;
         loop {
-            if counts.reminded >= limit {
+            if counts.queued() >= limit {
                 break 'shards;
             }
             let due = store
                 .due_reminders(&shard, now, PAGE, after.as_ref())
                 .await?;
-            for invitation in &due {
-                if counts.reminded >= limit {
+            for woken in &due {
+                if counts.queued() >= limit {
                     break 'shards;
                 }
-                let plan = match plans.get(&invitation.contract) {
-                    Some(plan) => *plan,
-                    None => {
-                        // No such contract: no reminders (its expiry is still counted).
-                        let plan = store.reminder_plan(&invitation.contract).await?.unwrap_or(
-                            ReminderPlan {
-                                enabled: false,
-                                ..ReminderPlan::default()
-                            },
-                        );
-                        plans.insert(invitation.contract.clone(), plan);
-                        plan
+                if !contracts.contains_key(&woken.contract) {
+                    let contract = store.woken_contract(&woken.contract).await?;
+                    contracts.insert(woken.contract.clone(), contract);
+                }
+                let contract = contracts[&woken.contract].as_ref();
+                match (woken.kind, contract) {
+                    (DueKind::ContractStart, Some(contract)) => {
+                        let left = limit - counts.queued();
+                        let start = store
+                            .wake_contract_start(woken, contract, now, left)
+                            .await?;
+                        counts.released += start.released;
+                        counts.cancelled += start.cancelled;
                     }
-                };
-                match store.wake_invitation(invitation, &plan, now).await? {
-                    WakeOutcome::Reminded(_) => counts.reminded += 1,
-                    WakeOutcome::Rescheduled => counts.rescheduled += 1,
-                    WakeOutcome::Expired => counts.expired += 1,
-                    WakeOutcome::Cleared | WakeOutcome::Moved => counts.skipped += 1,
+                    // A contract item is read with it: it cannot be gone.
+                    (DueKind::ContractStart, None) => counts.skipped += 1,
+                    (DueKind::Invitation, contract) => {
+                        match store.wake_invitation(woken, contract, now).await? {
+                            WakeOutcome::Reminded(_) => counts.reminded += 1,
+                            WakeOutcome::Rescheduled => counts.rescheduled += 1,
+                            WakeOutcome::Expired => counts.expired += 1,
+                            WakeOutcome::Released => counts.released += 1,
+                            WakeOutcome::Cancelled => counts.cancelled += 1,
+                            WakeOutcome::Cleared | WakeOutcome::Moved => counts.skipped += 1,
+                        }
+                    }
                 }
             }
             // A short page is the partition's last.
@@ -106,6 +130,8 @@ pub async fn run(
         rescheduled = counts.rescheduled,
         expired = counts.expired,
         skipped = counts.skipped,
+        released = counts.released,
+        cancelled = counts.cancelled,
         limit,
         "reminder run done"
     );

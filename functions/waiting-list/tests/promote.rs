@@ -36,6 +36,7 @@ impl World {
             user_id: None,
             name: None,
             source: Source::Manual,
+            options: Default::default(),
         };
         env.store
             .create_invitations(NewInvitations {
@@ -192,6 +193,7 @@ async fn a_raised_seat_limit_takes_the_rest_and_an_empty_line_clears_the_mark() 
                 user_id: None,
                 name: None,
                 source: Source::Manual,
+                options: Default::default(),
             }],
         })
         .await

@@ -206,3 +206,71 @@ pub struct Funnel {
     /// Oldest first; a day appears when something changed on it.
     pub seats: Vec<SeatsOnDay>,
 }
+
+/// `POST /contracts/{id}/dates` (system administrators): the contract's validity window.
+/// Mails waiting for the start follow a moved start; a contract that ends cancels them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContractDates {
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+}
+
+/// How an admin hears of a contract's enrolments.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EnrolmentNotices {
+    /// A mail for each enrolment.
+    Each,
+    /// One mail a day at most, listing who enrolled.
+    Daily,
+    #[default]
+    Off,
+}
+
+impl EnrolmentNotices {
+    pub const ALL: [Self; 3] = [Self::Each, Self::Daily, Self::Off];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Each => "A mail for each enrolment",
+            Self::Daily => "A daily digest (one mail a day at most)",
+            Self::Off => "No mail",
+        }
+    }
+}
+
+/// `GET`/`POST /contracts/{id}/notifications`: what the caller hears about this contract by
+/// mail (their own choice; each admin chooses for themselves).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NotificationSettings {
+    pub enrolments: EnrolmentNotices,
+    /// A mail when the seats reach 90% and when they run out (once each).
+    pub seat_alerts: bool,
+}
+
+/// One group (cohort) of a contract's invitations, with its figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct GroupFigures {
+    pub name: String,
+    pub pending: u64,
+    /// Pending, and the mail not sent yet (scheduled).
+    pub scheduled: u64,
+    pub expired: u64,
+    pub enrolled: u64,
+    pub revoked: u64,
+}
+
+/// `GET /contracts/{id}/groups`: the contract's groups by name, and those invited in none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct GroupList {
+    pub groups: Vec<GroupFigures>,
+    /// Invitations in no group, counted the same way (`name` empty).
+    pub ungrouped: GroupFigures,
+}

@@ -51,6 +51,8 @@ pub enum DeliveryState {
     Sending,
     Sent,
     Failed,
+    /// Made and holding its seat; mailed later (the invitation's `schedule` says when).
+    Scheduled,
 }
 
 /// Where the invitation email is.
@@ -83,6 +85,7 @@ impl Delivery {
                 format!("Failed: {reason}")
             }
             (DeliveryState::Failed, _) => "Failed".into(),
+            (DeliveryState::Scheduled, _) => "Scheduled".into(),
         }
     }
 }
@@ -158,6 +161,33 @@ pub struct Invitation {
     /// Whether "Clear block" is offered: pending, its address is blocked, and the caller may
     /// clear that block (a complaint's: system administrators only).
     pub can_clear_block: bool,
+    /// While the mail waits (delivery `scheduled`): when it goes.
+    pub schedule: Option<ScheduledSend>,
+    /// The group (cohort) the person was invited in.
+    pub group: Option<String>,
+    /// The language of this person's mail when it is not the contract's.
+    pub language: Option<crate::MailLanguage>,
+}
+
+/// When a scheduled invitation's mail goes, as of now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ScheduledSend {
+    pub at: Timestamp,
+    /// At the contract's start: moves when the start moves.
+    pub at_contract_start: bool,
+}
+
+/// When an add request's (or an upload's) mails go: `{"when": "now"}`,
+/// `{"when": "contract_start"}` or `{"when": "at", "at": "2027-03-01T08:00:00Z"}`. Left out: at
+/// the contract's start for a contract that has not started, else now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "when", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SendAt {
+    Now,
+    ContractStart,
+    At { at: Timestamp },
 }
 
 /// `POST .../invitations/{invitationId}/correct-address`: the address the invitation should
@@ -287,6 +317,15 @@ pub struct AddInvitations {
     /// frees) instead of being refused.
     #[serde(default)]
     pub over_limit_wait: bool,
+    /// When the mails go (issue 31).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_at: Option<SendAt>,
+    /// The group (cohort) these people are invited in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Their mails' language, when not the contract's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::MailLanguage>,
 }
 
 /// What happened for one person of an add request (and for one row of an import).
@@ -400,6 +439,9 @@ pub struct InvitationFilter {
     /// Invited on this day (UTC) or earlier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invited_to: Option<String>,
+    /// Invited in this group (cohort), exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 impl InvitationFilter {
@@ -410,6 +452,7 @@ impl InvitationFilter {
             &self.import,
             &self.invited_from,
             &self.invited_to,
+            &self.group,
         ]
         .iter()
         .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
@@ -424,7 +467,7 @@ impl InvitationFilter {
 
     /// The query parameters of the filter, as the list, its count and the export take them
     /// (empty ones left out).
-    pub fn pairs(&self) -> [(&'static str, Option<&str>); 6] {
+    pub fn pairs(&self) -> [(&'static str, Option<&str>); 7] {
         [
             ("q", self.q.as_deref().map(str::trim)),
             ("status", self.status.map(InvitationStatus::code)),
@@ -432,6 +475,7 @@ impl InvitationFilter {
             ("import", self.import.as_deref()),
             ("invited_from", self.invited_from.as_deref()),
             ("invited_to", self.invited_to.as_deref()),
+            ("group", self.group.as_deref()),
         ]
     }
 }

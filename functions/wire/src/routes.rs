@@ -183,6 +183,8 @@ routes! {
     GET_IMPORT = admin "GET" "/contracts/{id}/imports/{importId}" by "admin-read" answers Import;
     LIST_ADMINS = admin "GET" "/contracts/{id}/admins" by "admin-read" answers AdminList;
     FUNNEL = admin "GET" "/contracts/{id}/funnel" by "admin-read" answers Funnel;
+    /// The contract's groups (cohorts), each with its figures (issue 31).
+    LIST_GROUPS = admin "GET" "/contracts/{id}/groups" by "admin-read" answers GroupList;
 
     // Inviting (`add-invitations`).
     ADD_INVITATIONS = admin "POST" "/contracts/{id}/invitations" by "add-invitations"
@@ -226,6 +228,14 @@ routes! {
         takes MailSettingsRequest answers TestMailQueued;
     SET_REMINDERS = admin "POST" "/contracts/{id}/reminders" by "contract-settings"
         takes ReminderPlan answers Contract;
+    /// System administrators: the contract's dates (scheduled mails follow its start).
+    SET_DATES = admin "POST" "/contracts/{id}/dates" by "contract-settings"
+        takes ContractDates answers Contract;
+    /// The caller's own mail about this contract: enrolments (each, daily, off), seat alerts.
+    GET_NOTIFICATIONS = admin "GET" "/contracts/{id}/notifications" by "contract-settings"
+        answers NotificationSettings;
+    SET_NOTIFICATIONS = admin "POST" "/contracts/{id}/notifications" by "contract-settings"
+        takes NotificationSettings answers NotificationSettings;
 
     // A contract's join links (`join-links`, issue 30).
     LIST_JOIN_LINKS = admin "GET" "/contracts/{id}/join-links" by "join-links"

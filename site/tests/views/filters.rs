@@ -153,6 +153,7 @@ fn the_filters_and_order_live_in_the_address() {
         invited_from: Some("2025-02-01".into()),
         invited_to: Some("2025-02-28".into()),
         descending: true,
+        group: None,
     };
     let url = url_of(&search);
     assert_eq!(

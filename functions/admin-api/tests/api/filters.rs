@@ -24,6 +24,7 @@ async fn invite_from_file(w: &World, import: &str, emails: &[String]) {
                 import_id: import_id.clone(),
                 line,
             },
+            options: Default::default(),
         })
         .collect();
     w.env

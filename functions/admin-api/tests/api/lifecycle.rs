@@ -110,6 +110,7 @@ async fn no_new_mail_goes_out_for_an_expired_contract() {
                 user_id: None,
                 name: None,
                 source: Source::Manual,
+                options: Default::default(),
             }],
         })
         .await

@@ -12,6 +12,8 @@ pub struct Invitee {
     pub user_id: Option<UserId>,
     pub name: Option<String>,
     pub source: Source,
+    /// When to mail, the group, the mail's language (issue 31).
+    pub options: InviteOptions,
 }
 
 #[derive(Debug, Clone)]

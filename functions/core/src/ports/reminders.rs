@@ -9,8 +9,17 @@ pub struct DueReminder {
     /// Its `by_remind_at` partition.
     pub shard: String,
     pub contract: ContractId,
+    /// The invitation's email identity; empty for [`DueKind::ContractStart`].
     pub identity: String,
     pub remind_at: DateTime<Utc>,
+    pub kind: DueKind,
+}
+
+/// What woke: an invitation, or a contract whose start has mails waiting for it (issue 31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueKind {
+    Invitation,
+    ContractStart,
 }
 
 /// What the reminder run did with one due invitation.
@@ -26,6 +35,20 @@ pub enum WakeOutcome {
     Cleared,
     /// It changed since it was found (another run, the mailer, an admin): left alone.
     Moved,
+    /// Its scheduled mail is due: queued for the mailer (issue 31).
+    Released,
+    /// Its scheduled mail will never go (the contract ended or is gone): marked as not sent.
+    Cancelled,
+}
+
+/// What waking a contract at its start did: its invitations waiting for the start, released.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StartWake {
+    pub released: usize,
+    pub cancelled: usize,
+    /// Every one found was dealt with (the contract looks once more later, for stragglers of
+    /// the index, then leaves it); `false`: the run's limit came first.
+    pub finished: bool,
 }
 
 /// What one contract's funnel backfill did (see [`ReminderStore::backfill_funnel`]).
@@ -50,11 +73,8 @@ pub struct FunnelBackfill {
 /// run does a bounded part of each time).
 #[async_trait]
 pub trait ReminderStore: Send + Sync {
-    /// The contract's reminder plan; `None` when there is no such contract.
-    async fn reminder_plan(
-        &self,
-        contract: &ContractId,
-    ) -> Result<Option<ReminderPlan>, StoreError>;
+    /// The contract as it is now (its reminder plan, its dates); `None` when there is none.
+    async fn woken_contract(&self, contract: &ContractId) -> Result<Option<Contract>, StoreError>;
     /// Invitations due (wake-up at or before `now`) in one partition of `by_remind_at`, oldest
     /// first, at most `limit`, after `after` (the previous page's last) when given.
     async fn due_reminders(
@@ -67,12 +87,23 @@ pub trait ReminderStore: Send + Sync {
     /// Deals with one due invitation under `plan`, conditional on it being as it was found:
     /// queues its next reminder, counts its expiry, sets its next wake-up, or takes it off the
     /// index. Each due reminder is queued at most once however many runs race for it.
+    /// A scheduled invitation (`Delivery::Scheduled`) is released, put off or cancelled by the
+    /// domain's `schedule::release` against `contract` as it is now.
     async fn wake_invitation(
         &self,
         due: &DueReminder,
-        plan: &ReminderPlan,
+        contract: Option<&Contract>,
         now: DateTime<Utc>,
     ) -> Result<WakeOutcome, StoreError>;
+    /// A contract woken at its start: its invitations scheduled for the start are released
+    /// (at most `limit`), wherever their own wake-ups are (the start may have moved earlier).
+    async fn wake_contract_start(
+        &self,
+        due: &DueReminder,
+        contract: &Contract,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<StartWake, StoreError>;
     /// Contracts whose funnel is not backfilled yet (no completion mark), at most `limit`.
     async fn funnels_to_backfill(&self, limit: usize) -> Result<Vec<ContractId>, StoreError>;
     /// Backfills what one contract's funnel counters miss of the invitations written before

@@ -32,6 +32,7 @@ pub fn invitee(email: &str) -> Invitee {
         user_id: None,
         name: None,
         source: Source::Manual,
+        options: Default::default(),
     }
 }
 

@@ -166,6 +166,7 @@ mod joining {
             source: Source::JoinLink {
                 link_id: link.id.clone(),
             },
+            options: Default::default(),
         };
         let mut outcomes = env
             .store

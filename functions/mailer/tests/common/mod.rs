@@ -60,6 +60,7 @@ pub async fn invite(
             user_id: None,
             name: None,
             source: Source::Manual,
+            options: Default::default(),
         })
         .collect();
     let activities = vec![

@@ -43,6 +43,7 @@ pub struct Search {
     pub import: Option<String>,
     pub invited_from: Option<String>,
     pub invited_to: Option<String>,
+    pub group: Option<String>,
     pub descending: bool,
 }
 
@@ -56,6 +57,7 @@ impl Search {
             import: self.import.clone(),
             invited_from: self.invited_from.clone(),
             invited_to: self.invited_to.clone(),
+            group: self.group.clone(),
         }
     }
 

@@ -78,10 +78,17 @@ async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
         .accept_invitations(now, &body.activities)
         .map_err(AddError::from)?;
 
+    let options = crate::options::invite_options(
+        body.send_at.as_ref(),
+        body.group.as_deref(),
+        body.language,
+        contract,
+        now,
+    )?;
     let users = directory_users(app, &body.user_ids).await?;
 
     let (mut results, mut invitees, invitee_of_result) =
-        each_once(people, &body.emails, users, &body.user_ids);
+        each_once(people, &body.emails, users, &body.user_ids, &options);
     link_to_directory(app, &mut invitees).await?;
 
     let outcomes = app
@@ -141,6 +148,7 @@ fn each_once(
     emails: &[String],
     users: Vec<Option<User>>,
     user_ids: &[String],
+    options: &InviteOptions,
 ) -> (Vec<Person>, Vec<Invitee>, Vec<Option<usize>>) {
     let mut results: Vec<Person> = Vec::with_capacity(people);
     let mut invitees: Vec<Invitee> = Vec::new();
@@ -188,6 +196,7 @@ fn each_once(
                         user_id,
                         name,
                         source: Source::Manual,
+                        options: options.clone(),
                     };
                     (None, Some(shown), Some(invitee))
                 }

@@ -600,6 +600,7 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, CorruptItem> {
         "failed" => Delivery::Failed {
             reason: r.opt_s("delivery_error").unwrap_or("unknown").to_owned(),
         },
+        "scheduled" => Delivery::Scheduled,
         other => return Err(CorruptItem(format!("delivery {other}"))),
     };
     let delivery_report = match r.opt_s("report_kind") {
@@ -645,6 +646,32 @@ pub fn invitation_from(item: &Item) -> Result<Invitation, CorruptItem> {
         },
         remind_at: r.opt_time("remind_at")?,
         expiry_counted: matches!(item.get("expiry_counted"), Some(AttributeValue::Bool(true))),
+        options: invite_options_from(&r)?,
+    })
+}
+
+/// An invitation's schedule (`send_at`), group (`cohort`) and mail language (`language`).
+fn invite_options_from(r: &Reader<'_>) -> Result<InviteOptions, CorruptItem> {
+    Ok(InviteOptions {
+        schedule: match r.opt_s("send_at") {
+            None => None,
+            Some(text) => Some(
+                Schedule::from_stored(text)
+                    .ok_or_else(|| CorruptItem(format!("send_at {text}")))?,
+            ),
+        },
+        group: match r.opt_s("cohort") {
+            None => None,
+            Some(text) => {
+                Some(Group::parse(text).map_err(|e| CorruptItem(format!("cohort: {e}")))?)
+            }
+        },
+        language: match r.opt_s("language") {
+            None => None,
+            Some(code) => {
+                Some(Language::parse(code).ok_or_else(|| CorruptItem(format!("language {code}")))?)
+            }
+        },
     })
 }
 

@@ -313,6 +313,7 @@ impl WaitingListStore for DynamoStore {
                 },
                 None => Source::Manual,
             },
+            options: InviteOptions::default(),
         };
         let new = NewInvitations {
             contract,

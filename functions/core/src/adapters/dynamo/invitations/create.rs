@@ -48,16 +48,25 @@ impl DynamoStore {
             "expires_at = :exp",
             "send_count = if_not_exists(send_count, :zero) + :one",
             "last_queued_at = :now",
-            "delivery = :queued",
-            "send_shard = :shard",
-            "send_due_at = :due",
-            // The reminder run first looks at the link's expiry; the record of the mail sets
-            // the first reminder.
+            "delivery = :delivery",
             "remind_shard = :rshard",
-            "remind_at = :exp",
             "reminders_sent = :zero",
             "#type = :type",
         ];
+        let schedule = who.options.schedule;
+        if schedule.is_some() {
+            // Mailed later: the reminder run wakes it when due (schedule.rs), and only then is
+            // it a queued send (the mailer's and the sweeper's).
+            set.extend(["remind_at = :wake", "send_at = :send_at"]);
+        } else {
+            // The reminder run first looks at the link's expiry; the record of the mail sets
+            // the first reminder.
+            set.extend([
+                "send_shard = :shard",
+                "send_due_at = :due",
+                "remind_at = :exp",
+            ]);
+        }
         let mut remove = vec![
             "revoked_at",
             "revoked_by",
@@ -72,6 +81,7 @@ impl DynamoStore {
             "send_reminder",
             "reminder_version",
             "expiry_counted",
+            "send_at",
             // counted_delivered and counted_bounced stay: the funnel counts people, and a
             // re-invite is the same person's invitation again.
         ];
@@ -97,18 +107,47 @@ impl DynamoStore {
             (":by".into(), s(new.invited_by.as_str())),
             (":now".into(), ms(new.now)),
             (":ver".into(), n(version)),
-            (":exp".into(), ms(c.invitation_expiry(new.now))),
             (":zero".into(), n(0)),
             (":one".into(), n(1)),
-            (":queued".into(), s("queued")),
-            (":shard".into(), s(send_shard(&c.id, who.email.identity()))),
             (
                 ":rshard".into(),
                 s(remind_shard(&c.id, who.email.identity())),
             ),
-            (":due".into(), ms(new.now + super::delivery::QUEUED_LIMIT)),
             (":type".into(), s("invitation")),
         ]);
+        match schedule {
+            Some(schedule) => {
+                let due = schedule.due(c);
+                values.insert(":delivery".into(), s("scheduled"));
+                values.insert(":wake".into(), ms(due));
+                values.insert(":send_at".into(), s(schedule.to_stored()));
+                // Counted from the mail; the release sets it again from then.
+                values.insert(":exp".into(), ms(c.invitation_expiry(due)));
+                remove.retain(|a| *a != "send_at");
+                remove.extend(["send_shard", "send_due_at"]);
+            }
+            None => {
+                values.insert(":delivery".into(), s("queued"));
+                values.insert(":exp".into(), ms(c.invitation_expiry(new.now)));
+                values.insert(":shard".into(), s(send_shard(&c.id, who.email.identity())));
+                values.insert(":due".into(), ms(new.now + super::delivery::QUEUED_LIMIT));
+            }
+        }
+        // The group and the mail's language (issue 31).
+        match &who.options.group {
+            Some(group) => {
+                set.push("cohort = :cohort");
+                values.insert(":cohort".into(), s(group.as_str()));
+            }
+            None => remove.push("cohort"),
+        }
+        match who.options.language {
+            Some(language) => {
+                set.push("#language = :language");
+                values.insert(":language".into(), s(language.code()));
+            }
+            None => remove.push("#language"),
+        }
         if let Plan::Reinvite { seen_version, .. } = plan {
             values.insert(":revoked".into(), s(InvitationStatus::Revoked.as_str()));
             values.insert(":seen".into(), n(seen_version));
@@ -154,7 +193,11 @@ impl DynamoStore {
             }
         }
         let expression = format!("SET {} REMOVE {}", set.join(", "), remove.join(", "));
-        let mut names = vec![("#status", "status"), ("#type", "type")];
+        let mut names = vec![
+            ("#status", "status"),
+            ("#type", "type"),
+            ("#language", "language"),
+        ];
         if expression.contains("#name") {
             names.push(("#name", "name"));
         }
@@ -244,19 +287,27 @@ impl DynamoStore {
                 .map(|(i, plan)| tx_update(self.invite_update(new, &new.invitees[*i], plan)))
                 .collect();
             let contract_at = items.len();
-            items.push(self.count_change(
-                &new.contract.id,
-                CountChange {
-                    pending: count,
-                    enrolled: 0,
-                    revoked: -reinvites,
-                    enrolled_after: None,
-                    // Through a join link (its own, a promotion, an approval): the funnel's joins.
-                    joined: if matches!(via, Via::Direct) { 0 } else { count },
-                    now: new.now,
-                },
-                max_before,
-            ));
+            items.push(
+                self.count_change(
+                    &new.contract.id,
+                    CountChange {
+                        pending: count,
+                        enrolled: 0,
+                        revoked: -reinvites,
+                        enrolled_after: None,
+                        // Through a join link (its own, a promotion, an approval): the funnel's joins.
+                        joined: if matches!(via, Via::Direct) { 0 } else { count },
+                        now: new.now,
+                        start_sends: todo
+                            .iter()
+                            .any(|(i, _)| {
+                                new.invitees[*i].options.schedule == Some(Schedule::ContractStart)
+                            })
+                            .then_some(new.contract.starts_at),
+                    },
+                    max_before,
+                ),
+            );
             items.push(
                 self.put_audit(
                     &new.contract.id,

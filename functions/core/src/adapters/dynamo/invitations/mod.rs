@@ -7,6 +7,7 @@ mod backfill;
 pub(crate) mod create;
 mod delivery;
 mod reminders;
+mod scheduled;
 mod transitions;
 
 use create::INVITATIONS_PER_TRANSACTION;
@@ -148,6 +149,7 @@ impl DynamoStore {
             enrolled_after,
             joined,
             now,
+            start_sends,
         } = change;
         let day = funnel::day_key(now);
         let mut values = Item::from([
@@ -176,6 +178,23 @@ impl DynamoStore {
             expression.push_str(", #after :one");
         }
         let mut condition = "attribute_exists(pk)".to_owned();
+        if let Some(start) = start_sends {
+            // Mails waiting for the start: the contract wakes the reminder run at its start
+            // (moved with it), which brings those mails forward (see reminders.rs). The start
+            // must be the one the schedule was made for.
+            expression = expression.replacen(
+                "SET ",
+                "SET remind_shard = :cshard, remind_at = :start, start_sends = :yes, ",
+                1,
+            );
+            values.insert(":cshard".into(), s(remind_shard(contract, CONTRACT_SK)));
+            values.insert(":start".into(), ms(start));
+            values.insert(
+                ":yes".into(),
+                aws_sdk_dynamodb::types::AttributeValue::Bool(true),
+            );
+            condition.push_str(" AND starts_at = :start");
+        }
         if let Some(max) = seats_at_most_before {
             condition.push_str(" AND seats_used <= :max");
             values.insert(":max".into(), n(max));
@@ -203,6 +222,8 @@ pub(super) struct CountChange {
     /// Invitations made through a join link (the funnel's `joined_total`).
     pub joined: i64,
     pub now: DateTime<Utc>,
+    /// Some of the invitations are mailed at the contract's start, which is this (issue 31).
+    pub start_sends: Option<DateTime<Utc>>,
 }
 
 impl DynamoStore {

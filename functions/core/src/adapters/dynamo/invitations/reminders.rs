@@ -36,11 +36,18 @@ impl ReminderStore for DynamoStore {
         self.backfill_contract(contract, writes, now).await
     }
 
-    async fn reminder_plan(
+    async fn woken_contract(&self, contract: &ContractId) -> Result<Option<Contract>, StoreError> {
+        self.get_contract(contract).await
+    }
+
+    async fn wake_contract_start(
         &self,
-        contract: &ContractId,
-    ) -> Result<Option<ReminderPlan>, StoreError> {
-        Ok(self.get_contract(contract).await?.map(|c| c.reminders))
+        due: &DueReminder,
+        contract: &Contract,
+        now: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<StartWake, StoreError> {
+        self.release_at_start(due, contract, now, limit).await
     }
 
     async fn due_reminders(
@@ -62,7 +69,10 @@ impl ReminderStore for DynamoStore {
         if let Some(last) = after {
             // The index's key and the table's key of the last item seen: the next page starts
             // after it.
-            let mut start = invitation_key(&last.contract, &last.identity);
+            let mut start = match last.kind {
+                DueKind::Invitation => invitation_key(&last.contract, &last.identity),
+                DueKind::ContractStart => key(contract_pk(&last.contract), CONTRACT_SK.into()),
+            };
             start.insert("remind_shard".into(), s(&last.shard));
             start.insert("remind_at".into(), ms(last.remind_at));
             query = query.set_exclusive_start_key(Some(start));
@@ -72,12 +82,28 @@ impl ReminderStore for DynamoStore {
             .iter()
             .map(|item| {
                 let r = Reader(item);
+                // A contract item is here while mails wait for its start (issue 31).
+                if r.s("sk")? == CONTRACT_SK {
+                    return Ok(DueReminder {
+                        shard: r.s("remind_shard")?.to_owned(),
+                        // The index holds keys and `contract_id`, which a contract item has
+                        // not: its id is its key's.
+                        contract: ContractId::parse(
+                            r.s("pk")?.strip_prefix("CONTRACT#").unwrap_or_default(),
+                        )
+                        .map_err(|e| CorruptItem(format!("pk: {e}")))?,
+                        identity: String::new(),
+                        remind_at: r.time("remind_at")?,
+                        kind: DueKind::ContractStart,
+                    });
+                }
                 let identity = invite_identity(item)?;
                 Ok(DueReminder {
                     shard: r.s("remind_shard")?.to_owned(),
                     contract: r.id("contract_id", ContractId::parse)?,
                     identity,
                     remind_at: r.time("remind_at")?,
+                    kind: DueKind::Invitation,
                 })
             })
             .collect::<Result<_, CorruptItem>>()
@@ -87,9 +113,15 @@ impl ReminderStore for DynamoStore {
     async fn wake_invitation(
         &self,
         due: &DueReminder,
-        plan: &ReminderPlan,
+        contract: Option<&Contract>,
         now: DateTime<Utc>,
     ) -> Result<WakeOutcome, StoreError> {
+        // No such contract: no reminders (its expiry is still counted).
+        let off = ReminderPlan {
+            enabled: false,
+            ..ReminderPlan::default()
+        };
+        let plan = contract.map_or(&off, |c| &c.reminders);
         // The read only chooses which write to try; each write is conditional on the wake-up
         // time it was found with.
         let key = invitation_key(&due.contract, &due.identity);
@@ -113,6 +145,9 @@ impl ReminderStore for DynamoStore {
                 .await;
         }
         let inv = invitation_from(&item)?;
+        if inv.delivery == Delivery::Scheduled {
+            return self.release_scheduled(&inv, due, contract, now).await;
+        }
         let last_sent = match inv.delivery {
             Delivery::Sent { at } => Some(at),
             _ => None,
