@@ -43,6 +43,8 @@ pub struct App {
     pub imports: Arc<dyn ImportStore>,
     /// The contracts' waiting lists: people invited over the seat limit, when asked, wait there.
     pub waiting: Arc<dyn WaitingListStore>,
+    /// Each admin's own mail about a contract (issue 31).
+    pub notices: Arc<dyn invitations_core::ports::NoticeStore>,
     /// The imports bucket: upload URLs for CSV files, download URLs for reports. Only the
     /// functions that serve import routes have it (and `IMPORTS_BUCKET` in their environment).
     pub blobs: Option<Arc<dyn Blobs>>,
@@ -108,6 +110,7 @@ impl App {
             transitions: store.clone(),
             blocks: store.clone(),
             waiting: store.clone(),
+            notices: store.clone(),
             imports: store,
             blobs: None,
             accounts: None,

@@ -105,17 +105,18 @@ impl TabFilter {
 }
 
 /// The query parameters a filter reads, each given once at most.
-const FILTER_PARAMETERS: [&str; 6] = [
+const FILTER_PARAMETERS: [&str; 7] = [
     "q",
     "status",
     "invited_by",
     "import",
     "invited_from",
     "invited_to",
+    "group",
 ];
 
 /// The Invitations tab's filter from the query (`q`, `status`, `invited_by`, `import`,
-/// `invited_from`, `invited_to`), each refused in words when it cannot be read.
+/// `invited_from`, `invited_to`, `group`), each refused in words when it cannot be read.
 pub fn filter(req: &Request) -> Result<TabFilter, Problem> {
     for name in FILTER_PARAMETERS {
         http::once(req, name)?;
@@ -133,6 +134,7 @@ pub fn filter(req: &Request) -> Result<TabFilter, Problem> {
             given("import").as_deref(),
             given("invited_from").as_deref(),
             given("invited_to").as_deref(),
+            given("group").as_deref(),
         )?,
     })
 }
@@ -150,6 +152,7 @@ pub fn body_filter(f: &wire::InvitationFilter) -> Result<TabFilter, Problem> {
             given(&f.import).as_deref(),
             given(&f.invited_from).as_deref(),
             given(&f.invited_to).as_deref(),
+            given(&f.group).as_deref(),
         )?,
     })
 }
@@ -171,13 +174,21 @@ fn status(s: &str) -> Result<ShownStatus, Problem> {
     })
 }
 
-/// Who invited, the import, and the days (`YYYY-MM-DD`, UTC, both included).
+/// Who invited, the import, the days (`YYYY-MM-DD`, UTC, both included) and the group.
 pub fn narrowing(
     invited_by: Option<&str>,
     import: Option<&str>,
     invited_from: Option<&str>,
     invited_to: Option<&str>,
+    group: Option<&str>,
 ) -> Result<Narrowing, Problem> {
+    let group = group
+        .map(|g| {
+            Group::parse(g).map_err(|e| {
+                Problem::bad_request("invalid_group", format!("The group (group): {e}"))
+            })
+        })
+        .transpose()?;
     let invited_by = invited_by
         .map(|v| {
             UserId::parse(v.trim()).map_err(|_| {
@@ -224,6 +235,7 @@ pub fn narrowing(
         invited_from: from.map(midnight),
         // The last day is included: up to the next midnight.
         invited_before: to.and_then(|d| d.succ_opt()).map(midnight),
+        group,
     })
 }
 

@@ -409,6 +409,7 @@ pub fn import(
             duplicate: c.duplicate,
             over_seat_limit: c.over_seat_limit,
             address_blocked: c.address_blocked,
+            invalid_value: c.invalid_value,
         },
         first_bad_rows: i
             .first_bad_rows
@@ -431,6 +432,25 @@ pub fn import(
         },
         checked_by: i.checked_by.as_ref().map(ToString::to_string),
         report_url,
+        columns: i.columns.iter().map(import_column).collect(),
+        ignored_columns: i.ignored_columns.clone(),
+    }
+}
+
+fn import_column(c: &domain::import::ImportColumn) -> wire::ImportColumn {
+    use domain::import::ColumnKind as K;
+    wire::ImportColumn {
+        column: c.column,
+        header: c.header.clone(),
+        read_as: match c.read_as {
+            K::Email => wire::ImportColumnKind::Email,
+            K::Name => wire::ImportColumnKind::Name,
+            K::FirstName => wire::ImportColumnKind::FirstName,
+            K::LastName => wire::ImportColumnKind::LastName,
+            K::Language => wire::ImportColumnKind::Language,
+            K::Group => wire::ImportColumnKind::Group,
+            K::SendAt => wire::ImportColumnKind::SendAt,
+        },
     }
 }
 

@@ -7,11 +7,13 @@ use chrono::{DateTime, Utc};
 
 mod create;
 mod join_links;
+mod notices;
 mod reminders;
 mod waiting;
 mod webhooks;
 pub use create::{CreateError, Invitee, NewInvitations};
 pub use join_links::{JoinLinkStore, JoinProofStore, ProofQueued};
+pub use notices::{NoticeStore, NoticeWake, QueuedNotice};
 pub use reminders::{DueKind, DueReminder, FunnelBackfill, ReminderStore, StartWake, WakeOutcome};
 pub use waiting::WaitingListStore;
 pub use webhooks::{MessageKey, WebhookStore};
@@ -57,12 +59,26 @@ pub struct Narrowing {
     pub invited_from: Option<DateTime<Utc>>,
     /// Invited before this.
     pub invited_before: Option<DateTime<Utc>>,
+    /// Invited in this group (issue 31).
+    pub group: Option<Group>,
 }
 
 impl Narrowing {
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
     }
+}
+
+/// One group's invitations by what the Invitations tab shows (issue 31).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupCounts {
+    /// Pending and not expired (the scheduled among them).
+    pub pending: u64,
+    /// Pending, the mail not sent yet.
+    pub scheduled: u64,
+    pub expired: u64,
+    pub enrolled: u64,
+    pub revoked: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +232,16 @@ pub trait ContractStore: Send + Sync {
         by: &UserId,
         at: DateTime<Utc>,
     ) -> Result<Option<Contract>, StoreError>;
+    /// Sets the contract's dates, with an audit record; mails waiting for its start follow
+    /// the start (issue 31). `None` when there is no such contract.
+    async fn set_contract_dates(
+        &self,
+        contract: &ContractId,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError>;
     /// The contract and its funnel counters, in one read.
     async fn contract_funnel(
         &self,
@@ -316,6 +342,13 @@ pub trait InvitationStore: Send + Sync {
         query: &InvitationQuery,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError>;
+    /// The contract's invitations counted by group (issue 31; `None`: in no group), each by
+    /// what the Invitations tab shows: one read of every invitation, only the fields counted.
+    async fn group_figures(
+        &self,
+        contract: &ContractId,
+        now: DateTime<Utc>,
+    ) -> Result<std::collections::BTreeMap<Option<Group>, GroupCounts>, StoreError>;
     async fn list_audit(
         &self,
         contract: &ContractId,
@@ -532,7 +565,13 @@ pub enum FromCheck {
 
 /// Everything the functions ask of the table.
 pub trait Store:
-    DirectoryStore + InvitationStore + TransitionStore + DeliveryStore + ImportStore + WaitingListStore
+    DirectoryStore
+    + InvitationStore
+    + TransitionStore
+    + DeliveryStore
+    + ImportStore
+    + WaitingListStore
+    + NoticeStore
 {
 }
 impl<T> Store for T where
@@ -542,6 +581,7 @@ impl<T> Store for T where
         + DeliveryStore
         + ImportStore
         + WaitingListStore
+        + NoticeStore
 {
 }
 

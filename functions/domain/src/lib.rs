@@ -11,6 +11,7 @@ pub mod invitation;
 pub mod join;
 pub mod join_proof;
 pub mod mail;
+pub mod notice;
 pub mod reminder;
 pub mod schedule;
 pub mod token;

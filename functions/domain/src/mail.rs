@@ -321,6 +321,19 @@ impl ContractMail {
             .clone()
             .unwrap_or_else(|| MailTemplate::standard(self.language))
     }
+
+    /// The mail of one person whose language may not be the contract's (issue 31): the
+    /// contract's own mail in its language, else the standard text in theirs (a contract's
+    /// own text is written in one language; it is not translated).
+    pub fn for_person(&self, language: Option<Language>) -> std::borrow::Cow<'_, ContractMail> {
+        match language {
+            Some(language) if language != self.language => std::borrow::Cow::Owned(ContractMail {
+                language,
+                custom: None,
+            }),
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
 }
 
 /// Which mail of an invitation this is.

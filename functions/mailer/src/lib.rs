@@ -22,6 +22,7 @@
 //! finds it, so a send is lost in no case and doubled only when the table fails for minutes
 //! right after SES accepted the mail.
 
+pub mod admin_notice;
 pub mod join_proof;
 pub mod join_refusal;
 pub mod limit;
@@ -39,7 +40,7 @@ use invitations_core::domain::token::enrol_link;
 use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
 use invitations_core::ports::{
     DeliveryResult, DeliveryStore, DirectoryStore, InvitationStore, JoinProofStore, MailError,
-    Mailer, OutgoingMail, StoreError, TestMail, WebhookStore,
+    Mailer, NoticeStore, OutgoingMail, StoreError, TestMail, WebhookStore,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -61,11 +62,17 @@ const RECORD_ATTEMPTS: u32 = 5;
 
 /// What the mailer needs of the table (webhooks: the notice to an endpoint's owner).
 pub trait MailStore:
-    InvitationStore + DeliveryStore + DirectoryStore + WebhookStore + JoinProofStore
+    InvitationStore + DeliveryStore + DirectoryStore + WebhookStore + JoinProofStore + NoticeStore
 {
 }
 impl<T> MailStore for T where
-    T: InvitationStore + DeliveryStore + DirectoryStore + WebhookStore + JoinProofStore + ?Sized
+    T: InvitationStore
+        + DeliveryStore
+        + DirectoryStore
+        + WebhookStore
+        + JoinProofStore
+        + NoticeStore
+        + ?Sized
 {
 }
 
@@ -230,6 +237,15 @@ impl App {
                 }
             };
         }
+        if let Some(notice) = admin_notice::queued_notice(record) {
+            return match notice {
+                Ok(notice) => self.send_notice(&notice).await,
+                Err(err) => {
+                    tracing::error!(error = %err, "queued admin notice cannot be read; skipped");
+                    Ok(Outcome::Ignored)
+                }
+            };
+        }
         if let Some(proof) = join_proof::queued_join_proof(record) {
             return match proof {
                 Ok(proof) => self.send_join_proof(&proof, cache).await,
@@ -378,7 +394,7 @@ impl App {
         };
         let mut mail = render::outgoing(
             inv.email.as_entered(),
-            &contract.mail,
+            &contract.mail.for_person(inv.options.language),
             kind,
             &MailValues {
                 recipient_name: inv.name.as_deref(),

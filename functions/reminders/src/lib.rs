@@ -7,6 +7,9 @@
 //! set the next wake-up. Every write is conditional on the wake-up it was found with, so runs
 //! that race or overlap queue each due reminder once.
 //!
+//! Admins' choices of mail about a contract (issue 31: each enrolment, a daily digest, seat
+//! alerts) wait there too; the store tells what the domain's `notice::plan` says.
+//!
 //! Scheduled mails (issue 31) wait on the same index: a scheduled invitation at its send time,
 //! and a contract whose invitations wait for its start at that start (so a start moved earlier
 //! brings them forward); the store releases each through the domain's `schedule::release`.
@@ -24,7 +27,7 @@ use chrono::{DateTime, Utc};
 use invitations_core::adapters::dynamo::items::remind_shards;
 use invitations_core::domain::{Contract, ContractId};
 use invitations_core::ports::{
-    Clock, DueKind, DueReminder, ReminderStore, StoreError, WakeOutcome,
+    Clock, DueKind, DueReminder, NoticeWake, ReminderStore, StoreError, WakeOutcome,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -59,6 +62,8 @@ pub struct RunCounts {
     pub released: usize,
     /// Scheduled mails that will never go: their contract ended or is gone.
     pub cancelled: usize,
+    /// Mails to admins about their contracts (enrolments, seats) queued.
+    pub notices: usize,
 }
 
 impl RunCounts {
@@ -106,6 +111,12 @@ pub async fn run(
                     }
                     // A contract item is read with it: it cannot be gone.
                     (DueKind::ContractStart, None) => counts.skipped += 1,
+                    (DueKind::Notices, contract) => {
+                        match store.wake_notices(woken, contract, now).await? {
+                            NoticeWake::Queued(n) => counts.notices += n,
+                            NoticeWake::Cleared | NoticeWake::Moved => counts.skipped += 1,
+                        }
+                    }
                     (DueKind::Invitation, contract) => {
                         match store.wake_invitation(woken, contract, now).await? {
                             WakeOutcome::Reminded(_) => counts.reminded += 1,
@@ -132,6 +143,7 @@ pub async fn run(
         skipped = counts.skipped,
         released = counts.released,
         cancelled = counts.cancelled,
+        notices = counts.notices,
         limit,
         "reminder run done"
     );

@@ -115,10 +115,10 @@ fn the_table_is_the_one_the_store_expects_and_feeds_the_mailer() {
     );
     assert_eq!(pattern(2)["eventName"], json!(["MODIFY"]));
     // A joiner asked to prove their address, or an admin refused a request: a new mail item,
-    // queued (issue 30).
+    // queued (issue 30); an admin's notice about their contract (issue 31).
     assert_eq!(
         pattern(3)["dynamodb"]["NewImage"],
-        json!({"type": {"S": ["join_proof", "join_refusal"]}, "delivery": {"S": ["queued"]}})
+        json!({"type": {"S": ["join_proof", "join_refusal", "admin_notice"]}, "delivery": {"S": ["queued"]}})
     );
     assert_eq!(pattern(3)["eventName"], json!(["INSERT"]));
     assert!(s["MaximumRetryAttempts"].is_u64());

@@ -20,6 +20,8 @@ pub struct DueReminder {
 pub enum DueKind {
     Invitation,
     ContractStart,
+    /// An admin's choice of mail about the contract (`identity` is their user id).
+    Notices,
 }
 
 /// What the reminder run did with one due invitation.
@@ -104,6 +106,14 @@ pub trait ReminderStore: Send + Sync {
         now: DateTime<Utc>,
         limit: usize,
     ) -> Result<StartWake, StoreError>;
+    /// An admin's choice of mail about the contract woken: its enrolments told, its seat
+    /// alerts checked, the notices queued for the mailer (issue 31).
+    async fn wake_notices(
+        &self,
+        due: &DueReminder,
+        contract: Option<&Contract>,
+        now: DateTime<Utc>,
+    ) -> Result<NoticeWake, StoreError>;
     /// Contracts whose funnel is not backfilled yet (no completion mark), at most `limit`.
     async fn funnels_to_backfill(&self, limit: usize) -> Result<Vec<ContractId>, StoreError>;
     /// Backfills what one contract's funnel counters miss of the invitations written before

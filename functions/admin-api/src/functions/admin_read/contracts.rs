@@ -59,3 +59,30 @@ pub async fn funnel(app: &App, call: &Call<'_>) -> Result<Response<Body>, Proble
         &views::funnel(&contract, &funnel),
     ))
 }
+
+/// `GET /contracts/{id}/groups` (issue 31): each group's invitations by what the Invitations
+/// tab shows, by name; those in no group apart.
+pub async fn groups(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
+    let contract = call.contract()?;
+    let mut tally = app
+        .invitations
+        .group_figures(&contract.id, (app.clock)())
+        .await?;
+    let figures = |name: String, c: invitations_core::ports::GroupCounts| wire::GroupFigures {
+        name,
+        pending: c.pending,
+        scheduled: c.scheduled,
+        expired: c.expired,
+        enrolled: c.enrolled,
+        revoked: c.revoked,
+    };
+    let ungrouped = figures(String::new(), tally.remove(&None).unwrap_or_default());
+    let groups = tally
+        .into_iter()
+        .filter_map(|(g, c)| g.map(|g| figures(g.to_string(), c)))
+        .collect();
+    Ok(http::json(
+        StatusCode::OK,
+        &wire::GroupList { groups, ungrouped },
+    ))
+}

@@ -19,7 +19,7 @@ use lambda_http::{Body, Response};
 use std::collections::HashMap;
 
 /// The file's columns, in order.
-pub const HEADER: [&str; 13] = [
+pub const HEADER: [&str; 15] = [
     "status",
     "email",
     "name",
@@ -33,6 +33,8 @@ pub const HEADER: [&str; 13] = [
     "inviter",
     "import",
     "line",
+    "group",
+    "scheduled for",
 ];
 
 /// The largest file one answer carries: Lambda's 6 MB response limit, less room for the JSON
@@ -166,7 +168,7 @@ pub async fn write_export(
 
 /// One invitation's line: the words and times the Invitations tab shows; every cell a person
 /// or a file wrote is made safe for a spreadsheet.
-fn row(inv: &wire::Invitation, inviter: &str) -> [String; 13] {
+fn row(inv: &wire::Invitation, inviter: &str) -> [String; 15] {
     let time = |t: &Option<String>| t.clone().unwrap_or_default();
     [
         inv.status.label().to_owned(),
@@ -188,5 +190,10 @@ fn row(inv: &wire::Invitation, inviter: &str) -> [String; 13] {
         neutralise(inviter),
         inv.import_id.clone().unwrap_or_default(),
         inv.import_line.map(|l| l.to_string()).unwrap_or_default(),
+        neutralise(inv.group.as_deref().unwrap_or_default()),
+        inv.schedule
+            .as_ref()
+            .map(|s| s.at.clone())
+            .unwrap_or_default(),
     ]
 }

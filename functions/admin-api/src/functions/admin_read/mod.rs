@@ -26,6 +26,7 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
             routes::LIST_CONTRACTS => contracts::list(app, &call).await,
             routes::GET_CONTRACT => contracts::get(app, &call).await,
             routes::FUNNEL => contracts::funnel(app, &call).await,
+            routes::LIST_GROUPS => contracts::groups(app, &call).await,
             routes::SEARCH_USERS => users::search(app, &call).await,
             routes::LIST_INVITATIONS => invitations::list(app, &call).await,
             routes::COUNT_INVITATIONS => invitations::count(app, &call).await,

@@ -175,6 +175,41 @@ impl ContractStore for DynamoStore {
             .await
     }
 
+    async fn set_contract_dates(
+        &self,
+        contract: &ContractId,
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        by: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Contract>, StoreError> {
+        let values = Item::from([
+            (":starts".into(), ms(starts_at)),
+            (":ends".into(), ms(ends_at)),
+        ]);
+        let detail = format!(
+            "dates: from {} to {}",
+            starts_at.format("%Y-%m-%d %H:%M UTC"),
+            ends_at.format("%Y-%m-%d %H:%M UTC")
+        );
+        let after = self
+            .change_settings(
+                contract,
+                "SET starts_at = :starts, ends_at = :ends",
+                values,
+                detail,
+                by,
+                at,
+            )
+            .await?;
+        if after.is_some() {
+            // Should this second write not happen, the contract still wakes at its old start
+            // and moves itself to the new one (scheduled.rs).
+            self.follow_start(contract, starts_at).await?;
+        }
+        Ok(after)
+    }
+
     async fn set_reminder_plan(
         &self,
         contract: &ContractId,

@@ -96,6 +96,8 @@ pub fn invite_sk(identity: &str) -> String {
     format!("INVITE#{identity}")
 }
 pub const INVITE_SK_PREFIX: &str = "INVITE#";
+/// An admin's choice of mail about the contract (`notices.rs`).
+pub const NOTIFY_SK_PREFIX: &str = "NOTIFY#";
 /// The email identity of an invitation item (or an index entry of one), from its key.
 pub fn invite_identity(item: &Item) -> Result<String, CorruptItem> {
     Reader(item)

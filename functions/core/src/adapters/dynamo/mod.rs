@@ -6,6 +6,7 @@ mod invitations;
 pub mod items;
 pub mod join_links;
 pub mod join_proofs;
+pub mod notices;
 pub mod waiting;
 pub mod webhooks;
 

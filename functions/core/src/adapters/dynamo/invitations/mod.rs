@@ -363,6 +363,10 @@ impl DynamoStore {
             filter.push("invited_at < :before");
             q = q.expression_attribute_values(":before", ms(before));
         }
+        if let Some(group) = &narrow.group {
+            filter.push("cohort = :group");
+            q = q.expression_attribute_values(":group", s(group.as_str()));
+        }
         match filter.is_empty() {
             true => q,
             false => q.filter_expression(filter.join(" AND ")),
@@ -584,6 +588,50 @@ impl InvitationStore for DynamoStore {
             match out.last_evaluated_key() {
                 Some(last) => start = Some(last.clone()),
                 None => return Ok(count),
+            }
+        }
+    }
+
+    async fn group_figures(
+        &self,
+        contract: &ContractId,
+        now: DateTime<Utc>,
+    ) -> Result<std::collections::BTreeMap<Option<Group>, GroupCounts>, StoreError> {
+        let mut groups: std::collections::BTreeMap<Option<Group>, GroupCounts> = Default::default();
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                .expression_attribute_values(":pk", s(contract_pk(contract)))
+                .expression_attribute_values(":p", s(INVITE_SK_PREFIX))
+                .projection_expression("cohort, #status, delivery, expires_at")
+                .expression_attribute_names("#status", "status")
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(db_error)?;
+            for item in out.items() {
+                let r = Reader(item);
+                let group = r.opt_s("cohort").and_then(|g| Group::parse(g).ok());
+                let counts = groups.entry(group).or_default();
+                match InvitationStatus::parse(r.s("status")?) {
+                    Some(InvitationStatus::Enrolled) => counts.enrolled += 1,
+                    Some(InvitationStatus::Revoked) => counts.revoked += 1,
+                    _ if r.time("expires_at")? <= now => counts.expired += 1,
+                    _ => {
+                        counts.pending += 1;
+                        if r.opt_s("delivery") == Some("scheduled") {
+                            counts.scheduled += 1;
+                        }
+                    }
+                }
+            }
+            match out.last_evaluated_key() {
+                Some(last) => start = Some(last.clone()),
+                None => return Ok(groups),
             }
         }
     }

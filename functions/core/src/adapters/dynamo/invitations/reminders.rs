@@ -40,6 +40,15 @@ impl ReminderStore for DynamoStore {
         self.get_contract(contract).await
     }
 
+    async fn wake_notices(
+        &self,
+        due: &DueReminder,
+        contract: Option<&Contract>,
+        now: DateTime<Utc>,
+    ) -> Result<NoticeWake, StoreError> {
+        self.wake_notice_setting(due, contract, now).await
+    }
+
     async fn wake_contract_start(
         &self,
         due: &DueReminder,
@@ -72,6 +81,10 @@ impl ReminderStore for DynamoStore {
             let mut start = match last.kind {
                 DueKind::Invitation => invitation_key(&last.contract, &last.identity),
                 DueKind::ContractStart => key(contract_pk(&last.contract), CONTRACT_SK.into()),
+                DueKind::Notices => key(
+                    contract_pk(&last.contract),
+                    format!("{NOTIFY_SK_PREFIX}{}", last.identity),
+                ),
             };
             start.insert("remind_shard".into(), s(&last.shard));
             start.insert("remind_at".into(), ms(last.remind_at));
@@ -82,8 +95,16 @@ impl ReminderStore for DynamoStore {
             .iter()
             .map(|item| {
                 let r = Reader(item);
-                // A contract item is here while mails wait for its start (issue 31).
-                if r.s("sk")? == CONTRACT_SK {
+                // A contract item is here while mails wait for its start, an admin's choice
+                // of mail while it asks for some (issue 31).
+                let sk = r.s("sk")?;
+                let other = if sk == CONTRACT_SK {
+                    Some((DueKind::ContractStart, String::new()))
+                } else {
+                    sk.strip_prefix(NOTIFY_SK_PREFIX)
+                        .map(|admin| (DueKind::Notices, admin.to_owned()))
+                };
+                if let Some((kind, identity)) = other {
                     return Ok(DueReminder {
                         shard: r.s("remind_shard")?.to_owned(),
                         // The index holds keys and `contract_id`, which a contract item has
@@ -92,9 +113,9 @@ impl ReminderStore for DynamoStore {
                             r.s("pk")?.strip_prefix("CONTRACT#").unwrap_or_default(),
                         )
                         .map_err(|e| CorruptItem(format!("pk: {e}")))?,
-                        identity: String::new(),
+                        identity,
                         remind_at: r.time("remind_at")?,
-                        kind: DueKind::ContractStart,
+                        kind,
                     });
                 }
                 let identity = invite_identity(item)?;

@@ -41,15 +41,28 @@ impl TransitionStore for DynamoStore {
                 ),
                 (":due".into(), ms(now + super::delivery::QUEUED_LIMIT)),
             ]);
+            // A scheduled mail sent now ("send now", issue 31): never too soon, and its first
+            // mail, not another one.
+            let scheduled = current.delivery == Delivery::Scheduled;
+            let mut values = values;
+            let condition = if scheduled {
+                values.insert(":one".into(), n(0));
+                values.insert(":scheduled".into(), s("scheduled"));
+                values.remove(":cutoff");
+                "invitation_id = :id AND #status = :pending AND token_version = :seen \
+                     AND delivery = :scheduled"
+            } else {
+                "invitation_id = :id AND #status = :pending AND token_version = :seen \
+                     AND last_queued_at <= :cutoff"
+            };
             let mut items = vec![tx_update(update(
                 invitation_key(&contract.id, current.email.identity()),
                 "SET token_version = :ver, expires_at = :exp, delivery = :queued, \
                      last_queued_at = :now, send_count = send_count + :one, \
                      send_shard = :shard, send_due_at = :due \
                      REMOVE delivery_since, delivery_error, message_id, sweeps, \
-                     report_kind, report_at, report_detail",
-                "invitation_id = :id AND #status = :pending AND token_version = :seen \
-                     AND last_queued_at <= :cutoff",
+                     report_kind, report_at, report_detail, send_at",
+                condition,
                 &[("#status", "status")],
                 values,
                 self.table(),
@@ -63,7 +76,8 @@ impl TransitionStore for DynamoStore {
                 current.expires_at = expires_at;
                 current.delivery = Delivery::Queued;
                 current.last_queued_at = now;
-                current.send_count += 1;
+                current.send_count += u32::from(!scheduled);
+                current.options.schedule = None;
                 current
             }))
         })

@@ -1,5 +1,9 @@
 //! `contract-settings`: the settings a contract's admins edit: the invitation mail (language,
-//! own text) with a test send, and the reminder plan; audited.
+//! own text) with a test send, and the reminder plan; audited. Also the contract's dates
+//! (system administrators, `dates.rs`) and each admin's own mail about it (`notifications.rs`).
+
+mod dates;
+mod notifications;
 
 use crate::functions::not_served;
 use crate::{accept, contract_not_found, views, App, Call};
@@ -20,6 +24,9 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
             routes::SET_MAIL => set_mail(app, &call).await,
             routes::TEST_MAIL => test_mail(app, &call).await,
             routes::SET_REMINDERS => set_reminders(app, &call).await,
+            routes::SET_DATES => dates::set_dates(app, &call).await,
+            routes::GET_NOTIFICATIONS => notifications::get(app, &call).await,
+            routes::SET_NOTIFICATIONS => notifications::set(app, &call).await,
             _ => Err(not_served(call.route)),
         }
     })
