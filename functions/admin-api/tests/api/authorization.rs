@@ -89,6 +89,11 @@ fn body(route: &Route, c: &str, inv: &str) -> Option<Value> {
         }
         routes::ADD_JOIN_LINK => json!({"audience": "matrix", "activities": activities}),
         routes::MOVE_WAITING => json!({"to": "first"}),
+        // A window wide enough for every other route of the matrix.
+        routes::SET_DATES => {
+            json!({"starts_at": "2020-01-01T00:00:00Z", "ends_at": "2099-01-01T00:00:00Z"})
+        }
+        routes::SET_NOTIFICATIONS => json!({"enrolments": "off", "seat_alerts": false}),
         _ => {
             assert!(
                 route.request.is_none(),
@@ -142,9 +147,10 @@ fn expected(method: &str, path: &str) -> u16 {
     }
 }
 
-/// Choosing a contract's admins is for system administrators, not for its admins.
+/// Choosing a contract's admins, and its dates, is for system administrators, not for its
+/// admins.
 fn chooses_admins(method: &str, path: &str) -> bool {
-    method == "POST" && path.contains("/admins")
+    method == "POST" && (path.contains("/admins") || path.ends_with("/dates"))
 }
 
 /// One pending invitation and one import in each of A and B, each made by its contract's own

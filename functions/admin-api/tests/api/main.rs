@@ -14,5 +14,6 @@ mod lifecycle;
 mod mail_settings;
 mod people_directory;
 mod problems;
+mod programmes;
 mod waiting;
 mod webhooks;
