@@ -9,6 +9,59 @@ use invitations_core::domain::mail::{ContractMail, Language, MailTemplate};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
 
+/// Issue 31: a person's own language (a headed CSV's `language`, the add form's): the standard
+/// text in it when it is not the contract's; the contract's own text (one language) otherwise.
+#[tokio::test]
+async fn each_person_gets_the_mail_in_their_own_language() {
+    let (env, mut c) = setup().await;
+    c.mail = ContractMail {
+        language: Language::En,
+        custom: Some(MailTemplate::parse("Join {contract}", "Dear {name}, welcome.").unwrap()),
+    };
+    env.store.put_contract(&c).await.unwrap();
+    let (fr, en) = (env.email("lectrice"), env.email("reader"));
+    let invitee = |email: &str, language| Invitee {
+        email: EmailAddress::parse(email).unwrap(),
+        user_id: None,
+        name: Some("Camille".into()),
+        source: Source::Manual,
+        options: InviteOptions {
+            language,
+            ..Default::default()
+        },
+    };
+    env.store
+        .create_invitations(NewInvitations {
+            contract: &c,
+            activities: &[ActivityId::parse("a1").unwrap()],
+            invited_by: &admin(),
+            now: now(),
+            invitees: &[
+                invitee(&fr, Some(Language::Fr)),
+                invitee(&en, Some(Language::En)),
+            ],
+        })
+        .await
+        .unwrap();
+    let clock = TestClock::at(now() + Duration::seconds(3));
+    app(&env, ses(&env), &clock)
+        .handle(stream_event(&env).await)
+        .await
+        .unwrap();
+    let french = mail_to(&env, &fr).remove(0);
+    let text = french.body.text.as_deref().unwrap();
+    assert!(text.contains("Bonjour Camille"), "{text}");
+    assert!(!french.subject.starts_with("Join"), "{}", french.subject);
+    let english = mail_to(&env, &en).remove(0);
+    assert_eq!(english.subject, "Join Leadership & Safety 2026");
+    assert!(english
+        .body
+        .text
+        .as_deref()
+        .unwrap()
+        .starts_with("Dear Camille, welcome."));
+}
+
 #[tokio::test]
 async fn invitation_mail_says_what_the_contract_says_in_its_language() {
     let (env, mut c) = setup().await;
