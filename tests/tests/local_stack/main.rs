@@ -24,3 +24,4 @@ mod helpers;
 mod identity;
 mod join;
 mod mail;
+mod programmes;
