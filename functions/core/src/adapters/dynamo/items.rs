@@ -12,6 +12,13 @@
 //! | mail block  | `BLOCK#<eid>`     | `BLOCK`               |                            |                 |
 //! | test mail   | `CONTRACT#<id>`   | `TESTMAIL#<ms>#<id>`  |                            |                 |
 //! | test count  | `TESTMAILS#<uid>` | `HOUR#<yyyy-mm-ddThh>`|                            |                 |
+//! | notify      | `CONTRACT#<id>`   | `NOTIFY#<user id>`    |                            |                 |
+//! | notice      | `CONTRACT#<id>`   | `NOTICE#<hash>`       |                            |                 |
+//!
+//! Issue 31: an invitation may carry `send_at` (`start` or a time, while `delivery =
+//! scheduled`), `cohort` (its group) and `language` (its person's mail language); a contract
+//! whose invitations wait for its start carries `start_sends` and sits on `by_remind_at` at its
+//! start; admins' choices of mail and their notices are documented in `notices.rs`.
 //!
 //! A user email item points an address at its person only while the person has proved it
 //! (`User::email_verified`). Test mails and their counters carry `ttl` (epoch seconds, the
