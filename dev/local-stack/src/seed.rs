@@ -412,6 +412,23 @@ impl Seeder<'_> {
             )
             .await?;
 
+        // Spring cohort (Grace's, starts in four months): two groups invited today, mailed at
+        // the contract's start (issue 31), one group in French.
+        self.invite(
+            self.now,
+            grace,
+            SPRING_COHORT,
+            json!({"user_ids": users(120..=127), "group": "Cohort A"}),
+        )
+        .await?;
+        self.invite(
+            self.now,
+            grace,
+            SPRING_COHORT,
+            json!({"user_ids": users(128..=131), "group": "Cohorte Lyon", "language": "fr"}),
+        )
+        .await?;
+
         // People enrol after their mail arrives: let the mailer catch up first, so the demo
         // shows enrolled invitations as sent, not as still queued.
         let mailed: Vec<String> = [&lead[..7], &data[..8], &onboarding[..3]].concat();

@@ -313,7 +313,13 @@ impl WaitingListStore for DynamoStore {
                 },
                 None => Source::Manual,
             },
-            options: InviteOptions::default(),
+            // Promoted before the contract starts: mailed at its start, as any invite is.
+            options: InviteOptions {
+                schedule: SendAt::default_for(contract, now)
+                    .resolve(contract, now)
+                    .unwrap_or(None),
+                ..InviteOptions::default()
+            },
         };
         let new = NewInvitations {
             contract,
