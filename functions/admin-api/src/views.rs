@@ -612,6 +612,11 @@ mod tests {
             checked_by: None,
             file_key: None,
             file_etag: None,
+            send_at: None,
+            group: None,
+            language: None,
+            columns: vec![],
+            ignored_columns: vec![],
         };
         let sent = import(&stored, at() + Duration::hours(1), None, &Names::new());
         assert_eq!(round_trip(&sent), sent);

@@ -196,7 +196,7 @@ async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain(
     );
     assert_eq!(
         text.lines().next().unwrap(),
-        "status,email,name,delivery,invited at,last sent,enrolled at,revoked at,expires at,activities,inviter,import,line"
+        "status,email,name,delivery,invited at,last sent,enrolled at,revoked at,expires at,activities,inviter,import,line,group,scheduled for"
     );
     let rows = read_csv(&text);
     assert_eq!(rows.len(), 1001, "every invitation, across pages");
@@ -221,7 +221,7 @@ async fn the_export_is_the_filtered_invitations_as_csv_with_formulas_made_plain(
         sly_row[10], "admin-a",
         "an inviter the directory does not know"
     );
-    assert_eq!(sly_row[11..], ["", ""]);
+    assert_eq!(sly_row[11..], ["", "", "", ""]);
 
     // The tab's filter: status and the start of the address.
     let (status, disposition, text) = w

@@ -129,7 +129,7 @@ impl<'w> Sentences<'w> {
             (r#"{"emails": ["a@b.co", 2]}"#, "Item 2 of `emails` must be text, not the number 2."),
             (
                 r#"{"mails": ["a@b.co"]}"#,
-                "The field `mails` is not one this request takes: use `emails`, `user_ids`, `activities` or `over_limit_wait`.",
+                "The field `mails` is not one this request takes: use `emails`, `user_ids`, `activities`, `over_limit_wait`, `send_at`, `group` or `language`.",
             ),
         ] {
             let answer = self.w.call_raw("POST", ADD, raw, &ADMIN_A).await;
@@ -163,7 +163,7 @@ impl<'w> Sentences<'w> {
             ),
             (
                 json!({"filter": {"state": "pending"}}),
-                "The field `filter.state` is not one this request takes: use `status`, `q`, `invited_by`, `import`, `invited_from` or `invited_to`.",
+                "The field `filter.state` is not one this request takes: use `status`, `q`, `invited_by`, `import`, `invited_from`, `invited_to` or `group`.",
             ),
             (json!({"ids": [1]}), "Item 1 of `ids` must be text, not the number 1."),
         ] {

@@ -83,6 +83,11 @@ async fn contracts_and_imports_round_trip() {
         checked_by: None,
         file_key: None,
         file_etag: None,
+        send_at: None,
+        group: None,
+        language: None,
+        columns: vec![],
+        ignored_columns: vec![],
     };
     assert!(env.store.create_import(&import).await.unwrap());
     assert!(!env.store.create_import(&import).await.unwrap());
