@@ -2,6 +2,8 @@
 
 use super::ids::{ActivityId, ContractId, ImportId, UserId};
 use super::invitation::InviteOutcome;
+use super::mail::Language;
+use super::schedule::{Group, SendAt};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +60,10 @@ pub struct ImportCounts {
     pub over_seat_limit: u64,
     #[serde(default)]
     pub address_blocked: u64,
+    /// Rows whose address is fine but whose name, language, group or send time is not (issue
+    /// 31): not invited, each reported with its reason.
+    #[serde(default)]
+    pub invalid_value: u64,
 }
 
 /// What importing a row would do, found without writing anything.
@@ -80,6 +86,10 @@ pub enum CheckOutcome {
     },
     /// Beyond the seats left now.
     OverSeatLimit,
+    /// The address is fine, another cell of the row is not (a sentence saying which and why).
+    InvalidValue {
+        reason: String,
+    },
 }
 
 impl CheckOutcome {
@@ -93,6 +103,7 @@ impl CheckOutcome {
             Self::Duplicate { .. } => "duplicate",
             Self::AddressBlocked { .. } => "address_blocked",
             Self::OverSeatLimit => "over_seat_limit",
+            Self::InvalidValue { .. } => INVALID_VALUE,
         }
     }
 
@@ -105,7 +116,7 @@ impl CheckOutcome {
             }
             Self::AlreadyInvited => "Already invited: nothing would be sent again.".into(),
             Self::AlreadyEnrolled => "Already enrolled: nothing would be sent.".into(),
-            Self::InvalidEmail { reason } => reason.clone(),
+            Self::InvalidEmail { reason } | Self::InvalidValue { reason } => reason.clone(),
             Self::Duplicate { first_line } => {
                 format!("The same address is on line {first_line}, so it would be invited once.")
             }
@@ -134,6 +145,7 @@ impl ImportCounts {
             CheckOutcome::Duplicate { .. } => self.duplicate += 1,
             CheckOutcome::AddressBlocked { .. } => self.address_blocked += 1,
             CheckOutcome::OverSeatLimit => self.over_seat_limit += 1,
+            CheckOutcome::InvalidValue { .. } => self.invalid_value += 1,
         }
     }
 
@@ -161,7 +173,40 @@ impl ImportCounts {
             + self.duplicate
             + self.over_seat_limit
             + self.address_blocked
+            + self.invalid_value
     }
+}
+
+/// The report's outcome code of a row whose address is fine but another cell is not (an
+/// import's and a check's alike).
+pub const INVALID_VALUE: &str = "invalid_value";
+
+/// What a column of a file is read as (issue 31: files with a header naming their columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    Email,
+    /// The whole name ("Ann Lee").
+    Name,
+    FirstName,
+    LastName,
+    /// The language of the person's mail (en, fr).
+    Language,
+    /// The group (cohort) the person is invited in.
+    Group,
+    /// When the person's mail goes (a time without an offset is UTC).
+    SendAt,
+}
+
+/// A column of a file the import read, and what it read it as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportColumn {
+    /// 1-based, as a spreadsheet counts columns (A = 1).
+    pub column: u32,
+    /// The header as written; `None` for a file without a header row (the column of addresses
+    /// is then the one holding the most `@`s).
+    pub header: Option<String>,
+    pub read_as: ColumnKind,
 }
 
 /// A row that was not invited, as the report shows it.
@@ -214,6 +259,22 @@ pub struct Import {
     /// file (issue 26: a second PUT of the same length cannot slip in between).
     #[serde(default)]
     pub file_etag: Option<String>,
+    /// When the mails go for rows that do not say (issue 31); `None`: the contract's default
+    /// when the import runs (at its start while it has not started, else at once).
+    #[serde(default)]
+    pub send_at: Option<SendAt>,
+    /// The group of rows that name none.
+    #[serde(default)]
+    pub group: Option<Group>,
+    /// The mails' language for rows that name none; `None`: the contract's.
+    #[serde(default)]
+    pub language: Option<Language>,
+    /// The file's columns the import read, in file order (set once it has read the header).
+    #[serde(default)]
+    pub columns: Vec<ImportColumn>,
+    /// The header's columns it did not read, as written (reported once, not on every row).
+    #[serde(default)]
+    pub ignored_columns: Vec<String>,
 }
 
 /// An announced upload's URL lasts 15 minutes, and a running import saves its progress after
@@ -262,6 +323,11 @@ impl Import {
             checked_by: None,
             file_key: None,
             file_etag: None,
+            send_at: None,
+            group: None,
+            language: None,
+            columns: Vec::new(),
+            ignored_columns: Vec::new(),
         }
     }
 
@@ -337,6 +403,11 @@ mod tests {
             checked_by: None,
             file_key: None,
             file_etag: None,
+            send_at: None,
+            group: None,
+            language: None,
+            columns: vec![],
+            ignored_columns: vec![],
         };
         let quiet = at + STALL_AFTER + Duration::seconds(1);
         assert_eq!(import(ImportStatus::Queued).stall(at + STALL_AFTER), None);
@@ -353,6 +424,34 @@ mod tests {
             reason: "no".into(),
         };
         assert_eq!(import(failed).stall(quiet), None);
+    }
+
+    #[test]
+    fn an_import_stored_before_columns_and_defaults_reads_without_them() {
+        let at = DateTime::from_timestamp(1_770_000_000, 0).unwrap();
+        let mut stored = serde_json::to_value(Import::queued(
+            ImportId::new(at),
+            ContractId::parse("c1").unwrap(),
+            vec![],
+            None,
+            None,
+            at,
+        ))
+        .unwrap();
+        let fields = stored.as_object_mut().unwrap();
+        for newer in ["send_at", "group", "language", "columns", "ignored_columns"] {
+            assert!(fields.remove(newer).is_some(), "{newer}");
+        }
+        fields["counts"]
+            .as_object_mut()
+            .unwrap()
+            .remove("invalid_value");
+        let read: Import = serde_json::from_value(stored).unwrap();
+        assert_eq!(
+            (read.send_at, read.group, read.language),
+            (None, None, None)
+        );
+        assert!(read.columns.is_empty() && read.ignored_columns.is_empty());
     }
 
     #[test]

@@ -1,15 +1,20 @@
 //! The import function: a CSV file of email addresses lands under `imports/<contract id>/`, S3
-//! announces it, and everyone in it is invited, with a report of every row.
+//! announces it, and everyone in it is invited, with a report of every row. A header may name
+//! each person's name, mail language, group and send time besides the address (issue 31).
 //!
 //! Safe under at-least-once delivery: an import's id comes from the object (announced uploads
 //! are `<import id>.csv`; files dropped straight into the bucket get an id from their key and
 //! the event's sequencer), invitations are conditional writes that recognise a row already
 //! written by the same import, and a finished import is never run again.
 
+pub mod header;
+mod outcomes;
+pub mod person;
 pub mod report;
 pub mod round;
 pub mod rows;
 mod run;
+pub mod settings;
 
 pub use run::{run_import, ImportFailure, MAX_FILE_BYTES};
 

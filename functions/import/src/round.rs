@@ -4,7 +4,8 @@
 //! appears again in a later round is found by the table (the invitation already written by
 //! this import, see `domain::import_replay`), so memory stays flat however long the file is.
 
-use crate::rows::{AddressRow, FileError, RowReader};
+use crate::person::Person;
+use crate::rows::{AddressRow, Details, FileError, RowReader};
 use invitations_core::domain::{EmailAddress, EmailError};
 use std::collections::hash_map::{Entry, HashMap};
 use std::io::Read;
@@ -35,16 +36,25 @@ pub fn next_round<R: Read>(rows: &mut RowReader<R>) -> Option<Result<Vec<Address
 #[derive(Debug, Clone, PartialEq)]
 pub enum Checked<'a> {
     Invalid(&'a EmailError),
+    /// The address is fine, another cell of the row is not: why, in a sentence.
+    InvalidValue(String),
     /// The same address (in any case) on an earlier line of the round.
     Duplicate {
         first_line: u64,
     },
-    /// To invite, unless the table knows the address already.
-    Invitee(&'a EmailAddress),
+    /// To invite, unless the table knows the address already; with the person its other cells
+    /// make (`None`, for a row without any: the import's defaults alone). Boxed, as few rows
+    /// have one: the round's list stays small.
+    Invitee(&'a EmailAddress, Option<Box<Person>>),
 }
 
-/// Each row of a round, in order: invalid, a duplicate of an earlier row, or to invite.
-pub fn check_round(round: &[AddressRow]) -> Vec<Checked<'_>> {
+/// Each row of a round, in order: invalid, refused for another cell (`person` reads the person
+/// of a row with other cells, or says why not), a duplicate of an earlier row, or to invite. A
+/// refused row does not take its address: a later row with the same address is invited.
+pub fn check_round<'a>(
+    round: &'a [AddressRow],
+    mut person: impl FnMut(&Details) -> Result<Person, String>,
+) -> Vec<Checked<'a>> {
     let mut first_line: HashMap<&str, u64, IdentityHasher> =
         HashMap::with_capacity_and_hasher(round.len(), IdentityHasher::default());
     round
@@ -55,10 +65,13 @@ pub fn check_round(round: &[AddressRow]) -> Vec<Checked<'_>> {
                 Entry::Occupied(first) => Checked::Duplicate {
                     first_line: *first.get(),
                 },
-                Entry::Vacant(slot) => {
-                    slot.insert(row.line);
-                    Checked::Invitee(email)
-                }
+                Entry::Vacant(slot) => match row.details.as_deref().map(&mut person).transpose() {
+                    Err(reason) => Checked::InvalidValue(reason),
+                    Ok(person) => {
+                        slot.insert(row.line);
+                        Checked::Invitee(email, person.map(Box::new))
+                    }
+                },
             },
         })
         .collect()
@@ -93,13 +106,14 @@ mod tests {
         while let Some(row) = reader.next_row() {
             round.push(row.unwrap());
         }
-        let checked = check_round(&round);
+        let checked = check_round(&round, |_| Ok(Person::default()));
         let kinds: Vec<String> = checked
             .iter()
             .map(|c| match c {
                 Checked::Invalid(reason) => format!("invalid: {reason}"),
+                Checked::InvalidValue(reason) => format!("refused: {reason}"),
                 Checked::Duplicate { first_line } => format!("duplicate of {first_line}"),
-                Checked::Invitee(email) => format!("invite {}", email.as_entered()),
+                Checked::Invitee(email, _) => format!("invite {}", email.as_entered()),
             })
             .collect();
         assert_eq!(
@@ -112,5 +126,19 @@ mod tests {
                 "duplicate of 2",
             ]
         );
+    }
+
+    #[test]
+    fn a_row_refused_for_another_cell_does_not_take_its_address() {
+        let file = b"Email,Group\nann@example.com,no\nann@example.com,ok\nann@example.com,ok\n";
+        let mut reader = read_rows(&file[..]).unwrap();
+        let round = next_round(&mut reader).unwrap().unwrap();
+        let checked = check_round(&round, |details| match &details.group {
+            Some(group) if group == "ok" => Ok(Person::default()),
+            _ => Err("No group.".to_owned()),
+        });
+        assert_eq!(checked[0], Checked::InvalidValue("No group.".into()));
+        assert!(matches!(checked[1], Checked::Invitee(..)));
+        assert_eq!(checked[2], Checked::Duplicate { first_line: 3 });
     }
 }

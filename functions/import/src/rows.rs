@@ -17,12 +17,25 @@
 //! - **Delimiter.** `,`, `;` or tab: the one whose split of the first rows gives the most rows
 //!   holding a valid address, then the largest share of rows with the usual number of cells,
 //!   then the most cells (ties go to `,`).
-//! - **Header.** A first row with no `@` and a cell naming an address column ("Email",
-//!   "E-mail address", "email_address", "Work email", "Address", ...) is skipped.
+//! - **Header.** A first row with no `@` and a cell naming a column the import reads is the
+//!   header, and is not a row. Header cells are compared in any case, without spaces,
+//!   underscores, hyphens or French accents, in English or French
+//!   ([`crate::header::header_kind`]):
+//!   - the address: "Email", "E-mail address", "email_address", "Work email", "Courriel",
+//!     "Address", "Login", ...;
+//!   - "Name" ("Full name", "Nom complet"), or "First name" ("firstname", "Given name",
+//!     "Prénom") and "Last name" ("Surname", "Family name", "Nom");
+//!   - "Language" ("Lang", "Langue"), "Group" ("Cohort", "Groupe"), "Send at" ("send_at",
+//!     "Send date", "Date d'envoi").
+//!
+//!   Any other header cell (and a second column of the same kind) is an ignored column: listed
+//!   once in [`crate::header::Columns::ignored`], never per row.
 //! - **Address column.** The header's column if it names one that holds `@`s, else the column in
 //!   which most of the first rows' cells contain `@`.
 //! - **Values.** A row's value is its address cell trimmed of spaces; the address is parsed from
 //!   it without one layer of surrounding quotes, and from `Name <address>` or `mailto:` forms.
+//!   The cells of the header's other columns are kept trimmed, as written ([`Details`]); what
+//!   they mean (a name, a language, a group, a time) is read by [`crate::person`].
 //!   Blank rows (every cell empty) are skipped; the same address twice gives two rows (the caller
 //!   dedupes).
 //! - **No address.** An empty file, or one whose first 64 KiB hold no cell with `@`:
@@ -33,10 +46,13 @@
 //! and a quote that is still open after 100 lines or 64 KiB is taken as a stray character: it is
 //! dropped and the lines after it are read again as ordinary lines.
 
+use crate::header::{find_column, read_header, Columns};
 use csv::{ByteRecord, Terminator};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+use invitations_core::domain::import::ColumnKind;
 use invitations_core::domain::{EmailAddress, EmailError};
+use std::borrow::Cow;
 use std::io::{self, Chain, Cursor, Read};
 
 /// How much of the file decides its encoding, delimiter, header and address column.
@@ -53,7 +69,6 @@ const MAX_QUOTED_BYTES: usize = 64 * 1024;
 const MAX_QUOTED_LINES: usize = 100;
 /// The size of the chunks read from the input.
 const CHUNK: usize = 32 * 1024;
-
 /// One row of the file that is not blank and not the header.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -62,6 +77,34 @@ pub struct Row {
     /// The address cell as found, trimmed of spaces (empty when the row has no such cell).
     pub value: String,
     pub email: Result<EmailAddress, EmailError>,
+    /// The row's other cells, when the header names columns besides the address.
+    pub details: Option<Details>,
+}
+
+/// A row's cells besides its address, for a file whose header names them: trimmed, as
+/// written; an empty cell is `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Details {
+    pub name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub language: Option<String>,
+    pub group: Option<String>,
+    pub send_at: Option<String>,
+}
+
+impl Details {
+    fn cell(&mut self, kind: ColumnKind) -> Option<&mut Option<String>> {
+        Some(match kind {
+            ColumnKind::Email => return None,
+            ColumnKind::Name => &mut self.name,
+            ColumnKind::FirstName => &mut self.first_name,
+            ColumnKind::LastName => &mut self.last_name,
+            ColumnKind::Language => &mut self.language,
+            ColumnKind::Group => &mut self.group,
+            ColumnKind::SendAt => &mut self.send_at,
+        })
+    }
 }
 
 /// A [`Row`] as the import reads it ([`RowReader::next_row`]): its value is not copied when it is
@@ -73,6 +116,9 @@ pub struct AddressRow {
     pub email: Result<EmailAddress, EmailError>,
     /// The value when it is not the address as entered (and not empty).
     other_value: Option<Box<str>>,
+    /// The row's other cells, when the header names columns besides the address (boxed: most
+    /// files have none, and their rows stay small).
+    pub details: Option<Box<Details>>,
 }
 
 impl AddressRow {
@@ -97,6 +143,7 @@ impl AddressRow {
             line,
             email: Ok(EmailAddress::parse_plain_bytes(bare)?),
             other_value: None,
+            details: None,
         })
     }
 
@@ -112,6 +159,7 @@ impl AddressRow {
             line,
             email,
             other_value: (!same).then(|| value.into()),
+            details: None,
         }
     }
 }
@@ -122,6 +170,7 @@ impl From<AddressRow> for Row {
             line: row.line,
             value: row.value().to_owned(),
             email: row.email,
+            details: row.details.map(|d| *d),
         }
     }
 }
@@ -166,6 +215,9 @@ pub struct RowReader<R: Read> {
     csv: csv::Reader<LineEnds<Decoded<R>>>,
     record: ByteRecord,
     shape: Shape,
+    columns: Columns,
+    /// The columns read besides the address, and as what.
+    extra: Vec<(usize, ColumnKind)>,
     header_pending: bool,
     last_line: u64,
     done: bool,
@@ -213,6 +265,7 @@ pub fn read_rows<R: Read>(mut input: R) -> Result<RowReader<R>, FileError> {
     let (delimiter, records) = sniff_delimiter(&sample);
     drop(sample);
     let (header, column) = find_column(&records)?;
+    let (columns, extra) = read_header(header.then(|| &records[0][..]), column);
 
     let lines = LineEnds::new(Cursor::new(text).chain(decoder), Some(delimiter)).passing_crlf();
     let csv = reader_builder(delimiter)
@@ -227,6 +280,8 @@ pub fn read_rows<R: Read>(mut input: R) -> Result<RowReader<R>, FileError> {
             header,
             column,
         },
+        columns,
+        extra,
         header_pending: header,
         last_line: 0,
         done: false,
@@ -237,6 +292,32 @@ impl<R: Read> RowReader<R> {
     /// How the file is written.
     pub fn shape(&self) -> Shape {
         self.shape
+    }
+
+    /// The columns it reads, and the header's columns it ignores.
+    pub fn columns(&self) -> &Columns {
+        &self.columns
+    }
+
+    /// The current record's cells besides the address, if any is not empty.
+    fn details(&self) -> Option<Box<Details>> {
+        let mut details = Details::default();
+        let mut any = false;
+        for &(index, kind) in &self.extra {
+            let Some(cell) = self.record.get(index) else {
+                continue;
+            };
+            let text = match std::str::from_utf8(cell) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(cell),
+            };
+            let value = clean(&text);
+            if let (false, Some(slot)) = (value.is_empty(), details.cell(kind)) {
+                *slot = Some(value.to_owned());
+                any = true;
+            }
+        }
+        any.then(|| Box::new(details))
     }
 }
 
@@ -274,13 +355,17 @@ impl<R: Read> RowReader<R> {
             // Most cells are a bare address of printable ASCII (with the CR that CRLF
             // pass-through leaves on a line's last cell): parsed from the bytes, nothing to clean
             // or unwrap, the same row the general path below would give.
-            if let Some(row) = AddressRow::plain(line, cell) {
-                return Some(Ok(row));
+            let mut row = match AddressRow::plain(line, cell) {
+                Some(row) => row,
+                None => match std::str::from_utf8(cell) {
+                    Ok(text) => AddressRow::new(line, clean(text)),
+                    Err(_) => AddressRow::new(line, clean(&String::from_utf8_lossy(cell))),
+                },
+            };
+            if !self.extra.is_empty() {
+                row.details = self.details();
             }
-            return Some(Ok(match std::str::from_utf8(cell) {
-                Ok(text) => AddressRow::new(line, clean(text)),
-                Err(_) => AddressRow::new(line, clean(&String::from_utf8_lossy(cell))),
-            }));
+            return Some(Ok(row));
         }
         None
     }
@@ -464,69 +549,6 @@ fn mode(sorted: &[usize]) -> (usize, usize) {
         }
     }
     best
-}
-
-/// How surely a header cell names the address column: 2 for "...mail...", 1 for words such as
-/// "Address" or "Login", 0 for anything else (or anything that looks like a value).
-fn header_rank(cell: &str) -> u8 {
-    if cell.is_empty() || cell.len() > 40 || cell.contains(['@', '.']) {
-        return 0;
-    }
-    let name: String = cell
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    if name.contains("mail") || name.contains("courriel") {
-        2
-    } else if matches!(
-        name.as_str(),
-        "address"
-            | "addresses"
-            | "recipient"
-            | "recipients"
-            | "login"
-            | "username"
-            | "user"
-            | "contact"
-    ) {
-        1
-    } else {
-        0
-    }
-}
-
-/// Whether the first record is a header, and the address column.
-fn find_column(records: &[Vec<String>]) -> Result<(bool, usize), FileError> {
-    let Some(first) = records.first() else {
-        return Err(FileError::NoAddresses);
-    };
-    let header = first.iter().all(|c| !c.contains('@')) && first.iter().any(|c| header_rank(c) > 0);
-    let data = &records[usize::from(header)..];
-    let width = data.iter().map(Vec::len).max().unwrap_or(0);
-    let mut ats = vec![0usize; width];
-    for record in data {
-        for (count, cell) in ats.iter_mut().zip(record) {
-            *count += usize::from(cell.contains('@'));
-        }
-    }
-    // The leftmost of the columns with the most `@`s.
-    let by_ats = (0..width)
-        .rev()
-        .max_by_key(|&i| ats[i])
-        .filter(|&i| ats[i] > 0);
-    let Some(by_ats) = by_ats else {
-        return Err(FileError::NoAddresses);
-    };
-    let named = header
-        .then(|| {
-            (0..first.len())
-                .rev()
-                .filter(|&i| header_rank(&first[i]) > 0 && ats.get(i).is_some_and(|&n| n > 0))
-                .max_by_key(|&i| (header_rank(&first[i]), ats[i]))
-        })
-        .flatten();
-    Ok((header, named.unwrap_or(by_ats)))
 }
 
 /// A reader that ends every line with `\n` (CRLF and lone CR become LF), ends the input with one,
@@ -896,20 +918,24 @@ mod tests {
     }
 
     #[test]
-    fn header_cells_are_recognised_but_values_are_not() {
-        for name in [
-            "Email",
-            "E-mail address",
-            "email_address",
-            "Work email",
-            "EMAIL",
-            "Courriel",
-            "Address",
-        ] {
-            assert!(header_rank(name) > 0, "{name}");
-        }
-        for value in ["ann.gmail.com", "a@b.co", "Name", "", "Phone"] {
-            assert_eq!(header_rank(value), 0, "{value}");
-        }
+    fn a_headed_files_rows_carry_their_other_cells() {
+        let file = "Name;Group;E-mail;Send at\nAnn Lee; Spring ;ann@b.co;\n;;bob@b.co;\n";
+        let rows: Vec<Row> = read_rows(file.as_bytes())
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            rows[0].details,
+            Some(Details {
+                name: Some("Ann Lee".into()),
+                group: Some("Spring".into()),
+                ..Details::default()
+            })
+        );
+        assert_eq!(rows[1].details, None, "every other cell empty");
+        // A header of other columns alone is a header too, once a column holds addresses.
+        let reader = read_rows("First name,Who\nAnn,ann@b.co\n".as_bytes()).unwrap();
+        assert!(reader.shape().header);
+        assert_eq!(reader.columns().read[1].header.as_deref(), Some("Who"));
     }
 }

@@ -1,15 +1,15 @@
 //! One import, start to finish.
 
-use crate::round::{check_round, next_round, Checked};
+use crate::header::Columns;
+use crate::outcomes::{classify_round, invite_round, Check, RoundContext};
+use crate::round::next_round;
 use crate::rows::{self, AddressRow, FileError};
-use crate::{report, report_key, App, ImportObject};
+use crate::{report, report_key, settings, App, ImportObject};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use invitations_core::domain::import::FIRST_BAD_ROWS;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use std::collections::HashMap;
 use std::io::Read;
 use tokio::sync::mpsc;
 
@@ -42,12 +42,24 @@ pub enum ImportFailure {
     Replaced,
     #[error("The file's mode metadata is \"{0}\", but it must be \"check\" or \"invite\".")]
     BadMode(String),
+    #[error(
+        "The file's send-at metadata is \"{0}\", but it must be \"now\", \"start\" (the \
+         contract's start) or a date and time such as 2027-03-01T09:00:00Z."
+    )]
+    BadSendAt(String),
+    #[error("The file's group metadata {0}")]
+    BadGroup(String),
+    #[error("The file's language metadata is \"{0}\", but it must be \"en\" or \"fr\".")]
+    BadLanguage(String),
+    /// The import's own send time does not suit the contract.
+    #[error("{0}")]
+    Schedule(#[from] ScheduleRefused),
     #[error("{0}")]
     File(FileError),
 }
 
 /// What stops a run: a failure to record, or a fault worth retrying (the whole event again).
-enum Stop {
+pub(crate) enum Stop {
     Failed(ImportFailure),
     Retry(lambda_runtime::Error),
 }
@@ -157,6 +169,7 @@ async fn invite_everyone(
     deadline: Option<DateTime<Utc>>,
 ) -> Result<(), Stop> {
     let (contract, activities) = accept_file(app, object, import).await?;
+    let defaults = settings::defaults(import, &contract, crate::now(app)).map_err(Stop::Failed)?;
     let mut rounds = Rounds::open(app, object, import).await?;
     let report_key = report_key(&contract.id, &import.id);
     let mut upload =
@@ -177,9 +190,12 @@ async fn invite_everyone(
     import.counts = ImportCounts::default();
     import.first_bad_rows.clear();
     let run = RoundRun {
-        app,
-        contract: &contract,
-        activities: &activities,
+        cx: RoundContext {
+            app,
+            contract: &contract,
+            activities: &activities,
+            defaults: &defaults,
+        },
         replay_until,
         deadline,
     };
@@ -251,6 +267,7 @@ async fn accept_file(
             Some(mode) => ImportMode::parse(mode)
                 .ok_or_else(|| Stop::Failed(ImportFailure::BadMode(mode.clone())))?,
         };
+        settings::from_metadata(&info.metadata, import).map_err(Stop::Failed)?;
     }
     // The same rule as the add and upload routes: not for an expired contract, and activities
     // that suit it.
@@ -265,10 +282,16 @@ async fn accept_file(
     Ok((contract, activities))
 }
 
+/// What the reader hands over: the file's columns once, then its rounds.
+enum Piece {
+    Columns(Columns),
+    Round(Vec<AddressRow>),
+}
+
 /// The file's rows in rounds: S3 chunks -> a blocking CSV reader -> rounds, with bounded
 /// channels so memory stays flat.
 struct Rounds {
-    rounds: mpsc::Receiver<Result<Vec<AddressRow>, FileError>>,
+    rounds: mpsc::Receiver<Result<Piece, FileError>>,
     feeder: tokio::task::JoinHandle<()>,
     reader: tokio::task::JoinHandle<()>,
 }
@@ -295,7 +318,7 @@ impl Rounds {
             }
         });
         // Whole rounds cross to the async side: one message per 980 rows, at most two waiting.
-        let (round_tx, round_rx) = mpsc::channel::<Result<Vec<AddressRow>, FileError>>(2);
+        let (round_tx, round_rx) = mpsc::channel::<Result<Piece, FileError>>(2);
         let reader = tokio::task::spawn_blocking(move || {
             let input = ChannelReader {
                 chunks: chunk_rx,
@@ -306,9 +329,13 @@ impl Rounds {
                     let _ = round_tx.blocking_send(Err(err));
                 }
                 Ok(mut rows) => {
+                    let columns = Piece::Columns(rows.columns().clone());
+                    if round_tx.blocking_send(Ok(columns)).is_err() {
+                        return;
+                    }
                     while let Some(round) = next_round(&mut rows) {
                         let failed = round.is_err();
-                        if round_tx.blocking_send(round).is_err() || failed {
+                        if round_tx.blocking_send(round.map(Piece::Round)).is_err() || failed {
                             break;
                         }
                     }
@@ -332,9 +359,7 @@ impl Rounds {
 
 /// One run through the rounds of a file.
 struct RoundRun<'a> {
-    app: &'a App,
-    contract: &'a Contract,
-    activities: &'a [ActivityId],
+    cx: RoundContext<'a>,
     /// Rows an earlier run got through: read back, not written again.
     replay_until: u64,
     deadline: Option<DateTime<Utc>>,
@@ -349,16 +374,17 @@ impl RoundRun<'_> {
         rounds: &mut Rounds,
         upload: &mut StreamingUpload,
     ) -> Result<(), Stop> {
-        let (app, contract) = (self.app, self.contract);
-        let mut check = Check {
-            first_lines: HashMap::new(),
-            keys: Default::default(),
-            seats_left: contract.seats_left(),
-        };
+        let app = self.cx.app;
+        let mut check = Check::new(self.cx.contract);
         loop {
             match rounds.rounds.recv().await {
                 None => return Ok(()),
-                Some(Ok(round)) => {
+                // Known before the first round: saved with it (or at the end).
+                Some(Ok(Piece::Columns(columns))) => {
+                    import.columns = columns.read;
+                    import.ignored_columns = columns.ignored;
+                }
+                Some(Ok(Piece::Round(round))) => {
                     if self.out_of_time() {
                         return Err(Stop::Retry(
                             format!(
@@ -372,19 +398,10 @@ impl RoundRun<'_> {
                     let mut writer = csv::Writer::from_writer(Vec::new());
                     match import.mode {
                         ImportMode::Invite => {
-                            invite_round(
-                                app,
-                                contract,
-                                self.activities,
-                                import,
-                                &round,
-                                replay,
-                                &mut writer,
-                            )
-                            .await?
+                            invite_round(&self.cx, import, &round, replay, &mut writer).await?
                         }
                         ImportMode::Check => {
-                            classify_round(app, contract, import, &round, &mut check, &mut writer)
+                            classify_round(&self.cx, import, &round, &mut check, &mut writer)
                                 .await?
                         }
                     }
@@ -404,232 +421,8 @@ impl RoundRun<'_> {
 
     fn out_of_time(&self) -> bool {
         self.deadline
-            .is_some_and(|d| d - crate::now(self.app) < STOP_BEFORE_DEADLINE)
+            .is_some_and(|d| d - crate::now(self.cx.app) < STOP_BEFORE_DEADLINE)
     }
-}
-
-/// Invites one round of rows and writes their report lines, in file order.
-async fn invite_round(
-    app: &App,
-    contract: &Contract,
-    activities: &[ActivityId],
-    import: &mut Import,
-    round: &[AddressRow],
-    replay: bool,
-    writer: &mut csv::Writer<Vec<u8>>,
-) -> Result<(), Stop> {
-    let mut outcomes: Vec<Option<InviteOutcome>> = vec![None; round.len()];
-    let mut invitees = Vec::new();
-    let mut invitee_rows = Vec::new();
-    for (i, (row, checked)) in round.iter().zip(check_round(round)).enumerate() {
-        match checked {
-            Checked::Invalid(reason) => {
-                outcomes[i] = Some(InviteOutcome::InvalidEmail {
-                    reason: reason.sentence("the address"),
-                })
-            }
-            Checked::Duplicate { first_line } => {
-                outcomes[i] = Some(InviteOutcome::Duplicate {
-                    first_line: Some(first_line),
-                })
-            }
-            Checked::Invitee(email) => {
-                invitees.push(Invitee {
-                    email: email.clone(),
-                    user_id: None,
-                    name: None,
-                    source: Source::Import {
-                        import_id: import.id.clone(),
-                        line: row.line,
-                    },
-                    options: InviteOptions::default(),
-                });
-                invitee_rows.push(i);
-            }
-        }
-    }
-    if replay {
-        // The rows this import already wrote are its own, whatever happened to them since.
-        let identities: Vec<&str> = invitees.iter().map(|i| i.email.identity()).collect();
-        let written: HashMap<String, Invitation> = app
-            .store
-            .find_invitations_by_email(&contract.id, &identities)
-            .await?
-            .into_iter()
-            .map(|inv| (inv.email.identity().to_owned(), inv))
-            .collect();
-        for (invitee, &row) in invitees.iter().zip(&invitee_rows) {
-            outcomes[row] = written
-                .get(invitee.email.identity())
-                .and_then(|inv| import_replay(inv, &invitee.source));
-        }
-        // Only the rows still without an outcome are written.
-        let mut replayed = invitee_rows.iter().map(|&row| outcomes[row].is_some());
-        invitees.retain(|_| !replayed.next().unwrap_or(false));
-        invitee_rows.retain(|&row| outcomes[row].is_none());
-    }
-    let created = app
-        .store
-        .create_invitations(NewInvitations {
-            contract,
-            activities,
-            invited_by: import.created_by.as_ref().unwrap_or(&import_actor()),
-            now: crate::now(app),
-            invitees: &invitees,
-        })
-        .await
-        .map_err(|e| match e {
-            CreateError::ContractNotFound => {
-                Stop::Failed(ImportFailure::ContractNotFound(contract.id.clone()))
-            }
-            CreateError::Store(e) => e.into(),
-            // An import names no join link.
-            CreateError::LinkRefused | CreateError::NoLongerWaiting => StoreError::Contended.into(),
-        })?;
-    for (row_index, outcome) in invitee_rows.into_iter().zip(created) {
-        outcomes[row_index] = Some(outcome);
-    }
-    for (row, outcome) in round.iter().zip(outcomes) {
-        let outcome = outcome.expect("every row has an outcome");
-        import.counts.add(&outcome);
-        let fine = outcome.is_new_invitation();
-        report_row(
-            import,
-            writer,
-            row,
-            outcome.code(),
-            outcome.describe(),
-            fine,
-        );
-    }
-    import.rows_read += round.len() as u64;
-    Ok(())
-}
-
-/// What a check keeps across rounds: the first line of every address (a check writes nothing,
-/// so the table cannot catch a duplicate from an earlier round), and the seats left after the
-/// rows that would be invited so far. Addresses are kept as 64-bit hashes with keys random per
-/// run (issue 26): 16 bytes an address instead of the address itself, so a file at the upload
-/// limit (~1.7 million addresses) needs tens of MB, not hundreds. Two different addresses of
-/// one file would have to collide (about 1 in 10 million for a full file, not choosable by
-/// whoever writes the file) for a row to be reported a duplicate wrongly.
-struct Check {
-    first_lines: HashMap<u64, u64>,
-    keys: std::collections::hash_map::RandomState,
-    seats_left: Option<u64>,
-}
-
-impl Check {
-    fn key(&self, identity: &str) -> u64 {
-        use std::hash::BuildHasher;
-        self.keys.hash_one(identity)
-    }
-}
-
-/// Classifies one round of a check against the table as it is, writing nothing but the
-/// report lines, in file order.
-async fn classify_round(
-    app: &App,
-    contract: &Contract,
-    import: &mut Import,
-    round: &[AddressRow],
-    check: &mut Check,
-    writer: &mut csv::Writer<Vec<u8>>,
-) -> Result<(), Stop> {
-    let checked = check_round(round);
-    let identities: Vec<&str> = checked
-        .iter()
-        .filter_map(|c| match c {
-            Checked::Invitee(email) => Some(email.identity()),
-            _ => None,
-        })
-        .collect();
-    let existing: HashMap<String, Invitation> = app
-        .store
-        .find_invitations_by_email(&contract.id, &identities)
-        .await?
-        .into_iter()
-        .map(|inv| (inv.email.identity().to_owned(), inv))
-        .collect();
-    let blocks: HashMap<String, AddressBlock> = app
-        .store
-        .address_blocks(&identities)
-        .await?
-        .into_iter()
-        .map(|block| (block.identity.clone(), block))
-        .collect();
-    for (row, checked) in round.iter().zip(checked) {
-        let outcome = match checked {
-            Checked::Invalid(reason) => CheckOutcome::InvalidEmail {
-                reason: reason.sentence("the address"),
-            },
-            Checked::Duplicate { first_line } => CheckOutcome::Duplicate { first_line },
-            Checked::Invitee(email) => {
-                let identity = email.identity();
-                let key = check.key(identity);
-                match check.first_lines.get(&key) {
-                    Some(&first_line) => CheckOutcome::Duplicate { first_line },
-                    None => {
-                        check.first_lines.insert(key, row.line);
-                        let would = match decide_invite(existing.get(identity)) {
-                            InviteDecision::Create => CheckOutcome::WouldInvite,
-                            InviteDecision::Reinvite { .. } => CheckOutcome::WouldReinvite,
-                            InviteDecision::AlreadyInvited => CheckOutcome::AlreadyInvited,
-                            InviteDecision::AlreadyEnrolled => CheckOutcome::AlreadyEnrolled,
-                        };
-                        match (would.would_invite(), blocks.get(identity), check.seats_left) {
-                            (true, Some(block), _) => CheckOutcome::AddressBlocked {
-                                why: block.explain(),
-                            },
-                            (true, None, Some(0)) => CheckOutcome::OverSeatLimit,
-                            (true, None, Some(left)) => {
-                                check.seats_left = Some(left - 1);
-                                would
-                            }
-                            _ => would,
-                        }
-                    }
-                }
-            }
-        };
-        import.counts.add_check(&outcome);
-        let fine = outcome.would_invite();
-        report_row(
-            import,
-            writer,
-            row,
-            outcome.code(),
-            outcome.describe(),
-            fine,
-        );
-    }
-    import.rows_read += round.len() as u64;
-    Ok(())
-}
-
-/// One row's line of the report, and (unless it went as asked: `fine`) one of the first bad
-/// rows the Imports page shows; an invite and a check keep their report alike.
-fn report_row(
-    import: &mut Import,
-    writer: &mut csv::Writer<Vec<u8>>,
-    row: &AddressRow,
-    code: &str,
-    detail: String,
-    fine: bool,
-) {
-    report::line(writer, row.line, row.value(), code, &detail);
-    if !fine && import.first_bad_rows.len() < FIRST_BAD_ROWS {
-        import.first_bad_rows.push(BadRow {
-            line: row.line,
-            value: import::shorten(row.value(), 80),
-            reason: detail,
-        });
-    }
-}
-
-/// Files dropped straight into the bucket have no admin behind them in the request.
-fn import_actor() -> UserId {
-    UserId::parse("bucket-import").expect("a valid id")
 }
 
 /// Reads the S3 chunks the feeder task sends, from a blocking thread.

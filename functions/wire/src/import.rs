@@ -47,6 +47,9 @@ pub struct ImportCounts {
     /// A check's rows whose address is blocked (bounced for good or complained).
     #[serde(default)]
     pub address_blocked: u64,
+    /// Rows whose address is fine but whose name, language, group or send time is not: not
+    /// invited, each with its reason in the report.
+    pub invalid_value: u64,
 }
 
 impl ImportCounts {
@@ -68,6 +71,13 @@ impl ImportCounts {
         if mode == ImportMode::Check {
             counts.push(("Address blocked", self.address_blocked));
         }
+        // Only files with such columns have them: listed when there are some.
+        if self.invalid_value > 0 {
+            counts.push((
+                "Invalid name, language, group or send time",
+                self.invalid_value,
+            ));
+        }
         counts
     }
 
@@ -85,6 +95,59 @@ pub struct BadRow {
     /// The cell as found, cut to a readable length.
     pub value: String,
     pub reason: String,
+}
+
+/// What the import read a column of the file as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ImportColumnKind {
+    Email,
+    /// The whole name.
+    Name,
+    FirstName,
+    LastName,
+    /// The language of the person's mail.
+    Language,
+    /// The group (cohort) the person is invited in.
+    Group,
+    /// When the person's mail goes: RFC 3339 with its offset or `Z`, or `YYYY-MM-DD HH:MM`,
+    /// `YYYY-MM-DDTHH:MM` or `YYYY-MM-DD` without one, meaning UTC.
+    SendAt,
+}
+
+impl ImportColumnKind {
+    /// What the import reads from such a column, in a sentence (the check shows it by each
+    /// column it understood).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Email => "The person's email address.",
+            Self::Name => "The person's name.",
+            Self::FirstName => "The person's first name, put before the last name.",
+            Self::LastName => "The person's last name, put after the first name.",
+            Self::Language => {
+                "The language of the person's mail: en or fr (English or French); empty, the \
+                 contract's."
+            }
+            Self::Group => "The group the person is invited in; empty, the file's group.",
+            Self::SendAt => {
+                "When the person's mail goes: a date and time with its offset \
+                 (2027-03-01T09:00:00+01:00), or without one in UTC (2027-03-01 09:00, or \
+                 2027-03-01 for midnight UTC); empty, the file's send time."
+            }
+        }
+    }
+}
+
+/// A column of the file that the import read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportColumn {
+    /// 1-based, as a spreadsheet counts columns (A = 1).
+    pub column: u32,
+    /// The header as written; `None` for a file without a header row.
+    pub header: Option<String>,
+    pub read_as: ImportColumnKind,
 }
 
 /// Why an import that is not finished will not finish by itself.
@@ -130,6 +193,11 @@ pub struct Import {
     /// For an import made from a check ("Invite these"): the check's id.
     #[serde(default)]
     pub checked_by: Option<String>,
+    /// The file's columns the import read, in file order (empty until it has read the file's
+    /// first rows).
+    pub columns: Vec<ImportColumn>,
+    /// The header's columns it did not read, as written.
+    pub ignored_columns: Vec<String>,
 }
 
 impl Import {
@@ -149,7 +217,8 @@ pub struct ImportList {
 
 /// `POST /contracts/{id}/imports`: a CSV upload to come.
 ///
-/// `activities` may be left out (`default`); a misspelt field is refused as unknown.
+/// `activities` and the defaults for the file's rows may be left out (`default`); a misspelt
+/// field is refused as unknown.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -163,6 +232,16 @@ pub struct NewImport {
     /// `check`: only check what inviting would do (then `POST .../imports/{importId}/invite`).
     #[serde(default)]
     pub mode: ImportMode,
+    /// When the mails go for rows without a send time of their own. Left out: at the
+    /// contract's start for a contract that has not started when the file is read, else now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_at: Option<crate::SendAt>,
+    /// The group of rows that name none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The mails' language for rows that name none; left out: the contract's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::MailLanguage>,
 }
 
 /// Where and how the browser uploads the file.

@@ -192,3 +192,68 @@ async fn a_checked_file_replaced_after_the_check_is_not_invited() {
         "nothing invited from the replaced file"
     );
 }
+
+/// Issue 31: an upload names the defaults of its file's rows (send time, group, language): kept
+/// on the import, refused in words when they do not suit the contract, and carried from a check
+/// to the import "Invite these N" makes.
+#[tokio::test]
+async fn an_upload_names_its_rows_defaults_and_invite_these_keeps_them() {
+    let w = World::new().await;
+    let contract = ContractId::parse("A").unwrap();
+    let check = |defaults: Value| {
+        let mut body = json!({"activities": ["a2"], "file_name": "team.csv", "file_size": 30, "mode": "check"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(defaults.as_object().unwrap().clone());
+        w.announce("A", body, &ADMIN_A)
+    };
+    let long = check(json!({"group": "x".repeat(61)})).await;
+    assert_eq!(long.refusal(), (400, "invalid_group"), "{long:?}");
+    assert_eq!(
+        long.detail(),
+        "The group: A group name is at most 60 characters."
+    );
+    let after_end = (w.now() + Duration::days(400)).to_rfc3339();
+    let late = check(json!({"send_at": {"when": "at", "at": after_end}})).await;
+    assert_eq!(late.refusal(), (422, "invalid_send_at"), "{late:?}");
+    assert!(late.detail().contains("after the learning contract ends"));
+
+    let at = w.now() + Duration::days(5);
+    let asked = json!({
+        "send_at": {"when": "at", "at": at.to_rfc3339()},
+        "group": "  Spring   2026 ",
+        "language": "fr",
+    });
+    let check_id = ImportId::parse(&check(asked).await.unwrap().import.id).unwrap();
+    let stored = |id: ImportId| {
+        let contract = contract.clone();
+        let store = &w.env.store;
+        async move { store.get_import(&contract, &id).await.unwrap().unwrap() }
+    };
+    let checked = stored(check_id.clone()).await;
+    assert_eq!(checked.send_at, Some(SendAt::At(at)));
+    assert_eq!(
+        checked.group.as_ref().map(Group::as_str),
+        Some("Spring 2026")
+    );
+    assert_eq!(checked.language, Some(Language::Fr));
+
+    let file = format!("{}\n", w.env.email("d1"));
+    w.finish_check(&check_id, &file, true).await;
+    let (status, import) = w.invite_checked("A", &check_id, &ADMIN_A).await.unwrap();
+    assert_eq!(status, 201, "{import:?}");
+    let invite = stored(ImportId::parse(&import.id).unwrap()).await;
+    assert_eq!(
+        (invite.send_at, invite.group, invite.language),
+        (checked.send_at, checked.group, checked.language),
+        "the check's defaults, carried over"
+    );
+
+    // Left out: nothing stored, so the import takes the contract's default when it runs.
+    let plain = ImportId::parse(&check(json!({})).await.unwrap().import.id).unwrap();
+    let plain = stored(plain).await;
+    assert_eq!(
+        (plain.send_at, plain.group, plain.language),
+        (None, None, None)
+    );
+}

@@ -116,26 +116,8 @@ async fn a_file_of_another_size_than_announced_fails_and_invites_nobody() {
     let id = ImportId::new(t0());
     let list = format!("{}\n{}\n", w.env.email("one"), w.env.email("two"));
     let announced = Import {
-        id: id.clone(),
-        contract_id: contract.clone(),
-        status: ImportStatus::Queued,
-        activities: vec![ActivityId::parse("a1").unwrap()],
-        created_by: Some(UserId::parse("admin-1").unwrap()),
-        created_at: t0(),
-        updated_at: t0(),
-        file_name: Some("list.csv".into()),
-        rows_read: 0,
-        counts: ImportCounts::default(),
-        first_bad_rows: vec![],
-        report_key: None,
-        upload: None,
-        refused_uploads: 0,
-        put_by: None,
         announced_size: Some(list.len() as u64 - 1),
-        mode: ImportMode::Invite,
-        checked_by: None,
-        file_key: None,
-        file_etag: None,
+        ..announced_import(&id, &contract)
     };
     assert!(w.env.store.create_import(&announced).await.unwrap());
     let key = format!("imports/V1/{id}.csv");

@@ -24,6 +24,18 @@ pub fn voucher(id: &str, activities: &[&str], seat_limit: Option<u64>) -> Contra
         .build()
 }
 
+/// An upload the API announced: queued for `list.csv`, activity a1, by admin-1.
+pub fn announced_import(id: &ImportId, contract: &ContractId) -> Import {
+    Import::queued(
+        id.clone(),
+        contract.clone(),
+        vec![ActivityId::parse("a1").unwrap()],
+        Some(UserId::parse("admin-1").unwrap()),
+        Some("list.csv".into()),
+        t0(),
+    )
+}
+
 pub struct World {
     pub env: TestEnv,
     pub app: App,
@@ -49,6 +61,12 @@ impl World {
     }
 
     pub async fn put(&self, key: &str, body: Vec<u8>, activities: Option<&str>) {
+        let metadata: Vec<_> = activities.map(|a| ("activities", a)).into_iter().collect();
+        self.put_with(key, body, &metadata).await;
+    }
+
+    /// Puts a file with these object metadata (`x-amz-meta-<name>`).
+    pub async fn put_with(&self, key: &str, body: Vec<u8>, metadata: &[(&str, &str)]) {
         let mut put = self
             .env
             .s3
@@ -56,10 +74,45 @@ impl World {
             .bucket(&self.env.bucket)
             .key(key)
             .body(body.into());
-        if let Some(a) = activities {
-            put = put.metadata("activities", a);
+        for (name, value) in metadata {
+            put = put.metadata(*name, *value);
         }
         put.send().await.unwrap();
+    }
+
+    /// Drops a file with these metadata and handles its event; answers its import.
+    pub async fn drop_file(&self, key: &str, body: Vec<u8>, metadata: &[(&str, &str)]) -> Import {
+        self.put_with(key, body, metadata).await;
+        ::import::handle(&self.app, self.event(key, "0C1").await)
+            .await
+            .unwrap();
+        let contract = key.split('/').nth(1).expect("imports/<contract>/<file>");
+        self.imports(contract)
+            .await
+            .into_iter()
+            .find(|i| i.file_key.as_deref() == Some(key))
+            .expect("the file's import")
+    }
+
+    /// The invitations of `contract` for these addresses, by address as entered.
+    pub async fn invitations(
+        &self,
+        contract: &str,
+        addresses: &[&str],
+    ) -> std::collections::HashMap<String, Invitation> {
+        let parsed: Vec<EmailAddress> = addresses
+            .iter()
+            .map(|a| EmailAddress::parse(a).unwrap())
+            .collect();
+        let identities: Vec<&str> = parsed.iter().map(EmailAddress::identity).collect();
+        self.env
+            .store
+            .find_invitations_by_email(&ContractId::parse(contract).unwrap(), &identities)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|inv| (inv.email.identity().to_owned(), inv))
+            .collect()
     }
 
     /// The event S3 sends for `key` (URL-encoded as S3 does), with a given sequencer and the

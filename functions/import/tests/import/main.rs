@@ -2,6 +2,7 @@
 //! JSON, the real table; mail counted by running the mailer over the table's stream.
 
 mod check;
+mod columns;
 mod files;
 mod helpers;
 mod runs;

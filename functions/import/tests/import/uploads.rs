@@ -109,26 +109,8 @@ async fn an_announced_upload_takes_its_first_file_and_refuses_a_later_one() {
     let contract = ContractId::parse("V1").unwrap();
     let id = ImportId::new(t0());
     let announced = Import {
-        id: id.clone(),
-        contract_id: contract.clone(),
-        status: ImportStatus::Queued,
-        activities: vec![ActivityId::parse("a1").unwrap()],
-        created_by: Some(UserId::parse("admin-1").unwrap()),
-        created_at: t0(),
-        updated_at: t0(),
-        file_name: Some("list.csv".into()),
-        rows_read: 0,
-        counts: ImportCounts::default(),
-        first_bad_rows: vec![],
-        report_key: None,
-        upload: None,
-        refused_uploads: 0,
-        put_by: None,
         announced_size: None,
-        mode: ImportMode::Invite,
-        checked_by: None,
-        file_key: None,
-        file_etag: None,
+        ..announced_import(&id, &contract)
     };
     assert!(w.env.store.create_import(&announced).await.unwrap());
     let key = format!("imports/V1/{id}.csv");

@@ -2,7 +2,7 @@
 //! "Invite these N" after a check.
 
 use crate::shared::{import_id, import_not_found, names_of, storage_problem, URL_LIFETIME};
-use crate::{views, App, Call};
+use crate::{options, views, App, Call};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
 use invitations_core::ports::{BlobError, FromCheck};
@@ -35,6 +35,7 @@ pub async fn announce(app: &App, call: &Call<'_>) -> Result<Response<Body>, Prob
     }
     let now = (app.clock)();
     let activities = contract.accept_invitations(now, &body.activities)?;
+    let (send_at, group) = row_defaults(&body, contract, now)?;
     let file_name = body
         .file_name
         .map(|f| import::shorten(f.trim(), 200))
@@ -45,6 +46,9 @@ pub async fn announce(app: &App, call: &Call<'_>) -> Result<Response<Body>, Prob
             wire::ImportMode::Invite => ImportMode::Invite,
             wire::ImportMode::Check => ImportMode::Check,
         },
+        send_at,
+        group,
+        language: body.language.map(views::language_from),
         ..Import::queued(
             ImportId::new(now),
             contract.id.clone(),
@@ -82,9 +86,47 @@ pub async fn announce(app: &App, call: &Call<'_>) -> Result<Response<Body>, Prob
     ))
 }
 
+/// The send time and group asked for the file's rows that name none. A send time is refused now
+/// when it does not suit the contract (the import checks it again when it reads the file); none
+/// asked is the contract's default then.
+fn row_defaults(
+    body: &wire::NewImport,
+    contract: &Contract,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(Option<SendAt>, Option<Group>), Problem> {
+    let send_at = match &body.send_at {
+        None => None,
+        Some(asked) => {
+            let send_at = options::send_at(Some(asked), contract, now)?;
+            send_at.resolve(contract, now).map_err(|e| {
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_send_at",
+                    e.to_string(),
+                )
+            })?;
+            Some(send_at)
+        }
+    };
+    let group = match body
+        .group
+        .as_deref()
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+    {
+        None => None,
+        Some(g) => Some(
+            Group::parse(g)
+                .map_err(|e| Problem::bad_request("invalid_group", format!("The group: {e}")))?,
+        ),
+    };
+    Ok((send_at, group))
+}
+
 /// `POST /contracts/{id}/imports/{importId}/invite`: "Invite these N" after a check. A new
 /// import of the same stored file (copied to the new import's key, which starts it; nobody
-/// uploads it again) with the check's activities. Answers the new import.
+/// uploads it again) with the check's activities and defaults for its rows (send time, group,
+/// language). Answers the new import.
 pub async fn invite_checked(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
     let bucket = app.imports_bucket()?;
     let (contract, caller) = (call.contract()?, &call.caller);
@@ -126,6 +168,9 @@ pub async fn invite_checked(app: &App, call: &Call<'_>) -> Result<Response<Body>
     }
     let import = Import {
         checked_by: Some(check.id.clone()),
+        send_at: check.send_at,
+        group: check.group.clone(),
+        language: check.language,
         ..Import::queued(
             ImportId::new(now),
             contract.id.clone(),
