@@ -123,3 +123,77 @@ async fn an_admin_on_the_daily_digest_hears_who_enrolled() {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     }
 }
+
+/// A headed CSV with names, groups and languages, uploaded as the site does: each person's
+/// mail in their language, each in their group, a bad language reported with its line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_headed_csv_mails_each_person_in_their_own_language() {
+    let (stack, tag) = stack_with_contracts("headed").await;
+    let grace = Client::signed_in(&stack.url, &stack.person("contract-admin", 1).user_id).await;
+    let (amelie, ben, cleo) = (
+        format!("amelie+{tag}@example.com"),
+        format!("ben+{tag}@example.com"),
+        format!("cleo+{tag}@example.com"),
+    );
+    let csv = format!(
+        "\u{feff}Prénom;Nom;Courriel;Langue;Groupe;Notes\n\
+         Amélie;Durand;{amelie};fr;Lyon;vue au salon\n\
+         Ben;Okafor;{ben};en;London;\n\
+         Cléo;Martin;{cleo};klingon;Lyon;\n"
+    );
+    let (status, announced) = grace
+        .call(
+            "POST",
+            &format!("/api/contracts/{ONBOARDING}/imports"),
+            Some(json!({"activities": [], "file_name": "people.csv", "file_size": csv.len()})),
+        )
+        .await;
+    assert_eq!(status, 201, "{announced}");
+    let upload = &announced["upload"];
+    let put = reqwest::Client::new()
+        .put(upload["url"].as_str().expect("upload url"))
+        .header(
+            "content-type",
+            upload["content_type"].as_str().unwrap_or("text/csv"),
+        )
+        .body(csv)
+        .send()
+        .await
+        .expect("the bucket takes the upload");
+    assert!(put.status().is_success(), "upload: {}", put.status());
+    let path = format!(
+        "/api/contracts/{ONBOARDING}/imports/{}",
+        announced["import"]["id"].as_str().expect("import id")
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let import = loop {
+        let (_, import) = grace.call("GET", &path, None).await;
+        if import["status"]["state"] == "done" || import["status"]["state"] == "failed" {
+            break import;
+        }
+        assert!(std::time::Instant::now() < deadline, "{import}");
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    };
+    assert_eq!(import["status"]["state"], "done", "{import}");
+    assert_eq!(import["counts"]["invited"], 2, "{import}");
+    assert_eq!(import["counts"]["invalid_value"], 1, "{import}");
+    assert_eq!(import["first_bad_rows"][0]["line"], 4, "{import}");
+    assert_eq!(import["ignored_columns"], json!(["Notes"]), "{import}");
+
+    let french = this_stacks_mail(&stack, &amelie, 1).await.remove(0);
+    let text = french.body.text.as_deref().unwrap();
+    assert!(text.contains("Bonjour Amélie Durand"), "{text}");
+    let english = this_stacks_mail(&stack, &ben, 1).await.remove(0);
+    let text = english.body.text.as_deref().unwrap();
+    assert!(text.contains("Hello Ben Okafor"), "{text}");
+    let (_, lyon) = grace
+        .call(
+            "GET",
+            &format!("/api/contracts/{ONBOARDING}/invitations?group=Lyon"),
+            None,
+        )
+        .await;
+    let rows = lyon["invitations"].as_array().expect("rows");
+    assert_eq!(rows.len(), 1, "{lyon}");
+    assert_eq!(rows[0]["language"], "fr");
+}
