@@ -8,12 +8,14 @@ use chrono::{DateTime, Utc};
 mod create;
 mod join_links;
 mod notices;
+mod query;
 mod reminders;
 mod waiting;
 mod webhooks;
 pub use create::{CreateError, Invitee, NewInvitations};
 pub use join_links::{JoinLinkStore, JoinProofStore, ProofQueued};
 pub use notices::{NoticeStore, NoticeWake, QueuedNotice};
+pub use query::{GroupCounts, InvitationPage, InvitationQuery, Narrowing};
 pub use reminders::{DueKind, DueReminder, FunnelBackfill, ReminderStore, StartWake, WakeOutcome};
 pub use waiting::WaitingListStore;
 pub use webhooks::{MessageKey, WebhookStore};
@@ -35,57 +37,6 @@ pub enum StoreError {
 #[derive(Debug, thiserror::Error)]
 #[error("stored item is not valid: {0}")]
 pub struct CorruptItem(pub String);
-
-#[derive(Debug, Clone, Default)]
-pub struct InvitationQuery {
-    /// Lower-cased search text: a part of the address or of the name (issue 28; empty: all).
-    pub email_prefix: String,
-    pub status: Option<ShownStatus>,
-    /// Who invited, from which import, on which days (issue 28).
-    pub narrow: Narrowing,
-    /// Addresses from z to a: the partition's key order read backwards (else a to z).
-    pub descending: bool,
-    pub cursor: Option<String>,
-    pub limit: usize,
-}
-
-/// What narrows the Invitations tab besides its search and status (issue 28): each set field
-/// must hold; none set, nothing is left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Narrowing {
-    pub invited_by: Option<UserId>,
-    pub import: Option<ImportId>,
-    /// Invited at or after this.
-    pub invited_from: Option<DateTime<Utc>>,
-    /// Invited before this.
-    pub invited_before: Option<DateTime<Utc>>,
-    /// Invited in this group (issue 31).
-    pub group: Option<Group>,
-}
-
-impl Narrowing {
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
-    }
-}
-
-/// One group's invitations by what the Invitations tab shows (issue 31).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct GroupCounts {
-    /// Pending and not expired (the scheduled among them).
-    pub pending: u64,
-    /// Pending, the mail not sent yet.
-    pub scheduled: u64,
-    pub expired: u64,
-    pub enrolled: u64,
-    pub revoked: u64,
-}
-
-#[derive(Debug, Clone)]
-pub struct InvitationPage {
-    pub invitations: Vec<Invitation>,
-    pub next_cursor: Option<String>,
-}
 
 /// One page of the directory, by address.
 #[derive(Debug, Clone)]

@@ -115,39 +115,7 @@ impl DynamoStore {
             ),
             (":type".into(), s("invitation")),
         ]);
-        match schedule {
-            Some(schedule) => {
-                let due = schedule.due(c);
-                values.insert(":delivery".into(), s("scheduled"));
-                values.insert(":wake".into(), ms(due));
-                values.insert(":send_at".into(), s(schedule.to_stored()));
-                // Counted from the mail; the release sets it again from then.
-                values.insert(":exp".into(), ms(c.invitation_expiry(due)));
-                remove.retain(|a| *a != "send_at");
-                remove.extend(["send_shard", "send_due_at"]);
-            }
-            None => {
-                values.insert(":delivery".into(), s("queued"));
-                values.insert(":exp".into(), ms(c.invitation_expiry(new.now)));
-                values.insert(":shard".into(), s(send_shard(&c.id, who.email.identity())));
-                values.insert(":due".into(), ms(new.now + super::delivery::QUEUED_LIMIT));
-            }
-        }
-        // The group and the mail's language (issue 31).
-        match &who.options.group {
-            Some(group) => {
-                set.push("cohort = :cohort");
-                values.insert(":cohort".into(), s(group.as_str()));
-            }
-            None => remove.push("cohort"),
-        }
-        match who.options.language {
-            Some(language) => {
-                set.push("#language = :language");
-                values.insert(":language".into(), s(language.code()));
-            }
-            None => remove.push("#language"),
-        }
+        invite_options(who, c, new.now, &mut set, &mut remove, &mut values);
         if let Plan::Reinvite { seen_version, .. } = plan {
             values.insert(":revoked".into(), s(InvitationStatus::Revoked.as_str()));
             values.insert(":seen".into(), n(seen_version));
@@ -434,4 +402,49 @@ fn answer_conflicts(
         }
     }
     Ok((still, invitation_conflict))
+}
+
+/// The parts of an invite its options decide (issue 31): a scheduled mail (delivery, wake-up,
+/// the link's expiry from the send) or one queued now, the group and the mail's language.
+fn invite_options(
+    who: &Invitee,
+    c: &Contract,
+    now: chrono::DateTime<chrono::Utc>,
+    set: &mut Vec<&'static str>,
+    remove: &mut Vec<&'static str>,
+    values: &mut Item,
+) {
+    match who.options.schedule {
+        Some(schedule) => {
+            let due = schedule.due(c);
+            values.insert(":delivery".into(), s("scheduled"));
+            values.insert(":wake".into(), ms(due));
+            values.insert(":send_at".into(), s(schedule.to_stored()));
+            // Counted from the mail; the release sets it again from then.
+            values.insert(":exp".into(), ms(c.invitation_expiry(due)));
+            remove.retain(|a| *a != "send_at");
+            remove.extend(["send_shard", "send_due_at"]);
+        }
+        None => {
+            values.insert(":delivery".into(), s("queued"));
+            values.insert(":exp".into(), ms(c.invitation_expiry(now)));
+            values.insert(":shard".into(), s(send_shard(&c.id, who.email.identity())));
+            values.insert(":due".into(), ms(now + super::delivery::QUEUED_LIMIT));
+        }
+    }
+    // The group and the mail's language (issue 31).
+    match &who.options.group {
+        Some(group) => {
+            set.push("cohort = :cohort");
+            values.insert(":cohort".into(), s(group.as_str()));
+        }
+        None => remove.push("cohort"),
+    }
+    match who.options.language {
+        Some(language) => {
+            set.push("#language = :language");
+            values.insert(":language".into(), s(language.code()));
+        }
+        None => remove.push("#language"),
+    }
 }
