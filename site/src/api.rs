@@ -11,6 +11,7 @@ use std::fmt;
 pub use invitations_wire::*;
 
 mod join_links;
+mod programmes;
 mod webhooks;
 
 pub use join_links::join_url;
@@ -568,19 +569,19 @@ impl Api {
         Ok(list.admins)
     }
 
+    /// A CSV upload to come (`import`: its activities, mode and the defaults for its rows; the
+    /// file's name and size are `file`'s).
     pub async fn announce_import(
         &self,
         contract_id: &str,
         file_name: &str,
         file_size: u64,
-        activities: &[String],
-        mode: ImportMode,
+        import: NewImport,
     ) -> Result<AnnouncedImport, ApiError> {
         let body = NewImport {
-            activities: activities.to_vec(),
             file_name: Some(file_name.to_owned()),
             file_size,
-            mode,
+            ..import
         };
         self.call(&routes::ANNOUNCE_IMPORT, &[contract_id], "", Some(&body))
             .await
@@ -646,8 +647,13 @@ pub mod local {
     }
 
     pub async fn sign_in(origin: &str, user_id: &str) -> Result<SignedToken, ApiError> {
+        // A struct, not `json!`: serde_json's Value and its map would add to the wasm.
+        #[derive(Serialize)]
+        struct SignIn<'a> {
+            user_id: &'a str,
+        }
         Api::new(origin, None)
-            .post("/local/sign-in", &serde_json::json!({ "user_id": user_id }))
+            .post("/local/sign-in", &SignIn { user_id })
             .await
     }
 }

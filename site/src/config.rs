@@ -11,7 +11,7 @@ pub struct Config {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(try_from = "SignInFile")]
 pub enum SignIn {
     /// The local stack: pick a seeded user.
     Local,
@@ -19,7 +19,7 @@ pub enum SignIn {
     Cognito(Cognito),
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cognito {
     /// e.g. `https://xyz.auth.eu-west-1.amazoncognito.com`
     pub domain: String,
@@ -28,10 +28,49 @@ pub struct Cognito {
     pub redirect_uri: String,
     /// Where Cognito sends the browser after signing out, one of the app client's LogoutURLs.
     /// Without it, signing out ends only the site's session.
-    #[serde(default)]
     pub logout_uri: Option<String>,
-    #[serde(default = "default_scopes")]
     pub scopes: Vec<String>,
+}
+
+/// `sign_in` as the file writes it: `{"kind": "local"}` or `{"kind": "cognito", "domain": …}`.
+/// Read flat and then checked, rather than as a tagged enum: serde's tagged enums buffer their
+/// input, which costs the wasm some 10 KB.
+#[derive(Deserialize)]
+struct SignInFile {
+    kind: String,
+    #[serde(default)]
+    domain: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    redirect_uri: Option<String>,
+    #[serde(default)]
+    logout_uri: Option<String>,
+    #[serde(default)]
+    scopes: Option<Vec<String>>,
+}
+
+impl TryFrom<SignInFile> for SignIn {
+    type Error = String;
+
+    fn try_from(f: SignInFile) -> Result<Self, String> {
+        match f.kind.as_str() {
+            "local" => Ok(Self::Local),
+            "cognito" => match (f.domain, f.client_id, f.redirect_uri) {
+                (Some(domain), Some(client_id), Some(redirect_uri)) => Ok(Self::Cognito(Cognito {
+                    domain,
+                    client_id,
+                    redirect_uri,
+                    logout_uri: f.logout_uri,
+                    scopes: f.scopes.unwrap_or_else(default_scopes),
+                })),
+                _ => Err("a cognito sign_in needs domain, client_id and redirect_uri".into()),
+            },
+            other => Err(format!(
+                "unknown sign_in kind `{other}`, expected `local` or `cognito`"
+            )),
+        }
+    }
 }
 
 fn default_scopes() -> Vec<String> {
@@ -106,5 +145,27 @@ mod tests {
         )
         .unwrap();
         assert_eq!(with_path.api_origin(), "http://127.0.0.1:8080");
+        // What is missing or unknown is named.
+        for (file, says) in [
+            (
+                r#"{"kind": "cognito", "domain": "https://x"}"#,
+                "needs domain, client_id",
+            ),
+            (r#"{"kind": "saml"}"#, "unknown sign_in kind `saml`"),
+        ] {
+            let json = format!(r#"{{"api_base": "/api", "sign_in": {file}}}"#);
+            let err = Config::parse(&json).unwrap_err();
+            assert!(err.contains(says), "{err}");
+        }
+        let cognito = Config::parse(
+            r#"{"api_base": "/api", "sign_in": {"kind": "cognito", "domain": "d",
+                "client_id": "c", "redirect_uri": "r", "logout_uri": "l"}}"#,
+        )
+        .unwrap();
+        let SignIn::Cognito(c) = cognito.sign_in else {
+            panic!("cognito")
+        };
+        assert_eq!(c.scopes, ["openid", "email", "profile"]);
+        assert_eq!(c.logout_uri.as_deref(), Some("l"));
     }
 }

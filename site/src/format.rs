@@ -43,29 +43,38 @@ fn local_offset_minutes(_rfc3339: &str) -> i32 {
     0
 }
 
-/// A UTC time shown at `offset` minutes east of UTC. Anything unexpected is shown as given.
-pub fn date_time_at(rfc3339: &str, offset: i32) -> String {
-    let field =
-        |range: std::ops::Range<usize>| rfc3339.get(range).and_then(|t| t.parse::<i64>().ok());
-    let (
-        Some(year),
-        Some(month @ 1..=12),
-        Some(day @ 1..=31),
-        Some(hour @ 0..=23),
-        Some(minute @ 0..=59),
-    ) = (
-        field(0..4),
-        field(5..7),
-        field(8..10),
-        field(11..13),
-        field(14..16),
-    )
-    else {
-        return date(rfc3339);
+/// `YYYY-MM-DDTHH:MM...` moved by `offset` minutes: (year, month, day, minute of the day);
+/// `None` unless it starts with a date and time.
+fn shifted(value: &str, offset: i32) -> Option<(i64, i64, i64, i64)> {
+    let field = |range: std::ops::Range<usize>| value.get(range)?.parse::<i64>().ok();
+    let separators = (
+        value.get(4..5),
+        value.get(7..8),
+        value.get(10..11),
+        value.get(13..14),
+    );
+    if separators != (Some("-"), Some("-"), Some("T"), Some(":")) {
+        return None;
+    }
+    let (year, month @ 1..=12, day @ 1..=31, hour @ 0..=23, minute @ 0..=59) = (
+        field(0..4)?,
+        field(5..7)?,
+        field(8..10)?,
+        field(11..13)?,
+        field(14..16)?,
+    ) else {
+        return None;
     };
     let minutes = days_from_civil(year, month, day) * 1440 + hour * 60 + minute + i64::from(offset);
     let (year, month, day) = civil_from_days(minutes.div_euclid(1440));
-    let of_day = minutes.rem_euclid(1440);
+    Some((year, month, day, minutes.rem_euclid(1440)))
+}
+
+/// A UTC time shown at `offset` minutes east of UTC. Anything unexpected is shown as given.
+pub fn date_time_at(rfc3339: &str, offset: i32) -> String {
+    let Some((year, month, day, of_day)) = shifted(rfc3339, offset) else {
+        return date(rfc3339);
+    };
     let zone = match offset {
         0 => "UTC".to_owned(),
         _ => {
@@ -83,6 +92,21 @@ pub fn date_time_at(rfc3339: &str, offset: i32) -> String {
         of_day / 60,
         of_day % 60
     )
+}
+
+/// A UTC time as a `datetime-local` field holds it in the browser's zone
+/// (`2026-03-01T08:00:00Z` → `2026-03-01T09:00` in Paris in winter); "" for anything else.
+pub fn local_input(rfc3339: &str) -> String {
+    local_input_at(rfc3339, local_offset_minutes(rfc3339))
+}
+
+/// A UTC time as a `datetime-local` value at `offset` minutes east of UTC.
+pub fn local_input_at(rfc3339: &str, offset: i32) -> String {
+    shifted(rfc3339, offset)
+        .map(|(y, m, d, of_day)| {
+            format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}", of_day / 60, of_day % 60)
+        })
+        .unwrap_or_default()
 }
 
 /// The browser's time zone now, as the times say it: `UTC`, `UTC+13`, `UTC-3:30`.
@@ -131,28 +155,7 @@ pub fn local_to_utc(value: &str) -> Option<String> {
 
 /// A `datetime-local` value at `offset` minutes east of UTC, as UTC RFC 3339.
 pub fn local_to_utc_at(value: &str, offset: i32) -> Option<String> {
-    let field = |range: std::ops::Range<usize>| value.get(range)?.parse::<i64>().ok();
-    let separators = (
-        value.get(4..5),
-        value.get(7..8),
-        value.get(10..11),
-        value.get(13..14),
-    );
-    if separators != (Some("-"), Some("-"), Some("T"), Some(":")) {
-        return None;
-    }
-    let (year, month @ 1..=12, day @ 1..=31, hour @ 0..=23, minute @ 0..=59) = (
-        field(0..4)?,
-        field(5..7)?,
-        field(8..10)?,
-        field(11..13)?,
-        field(14..16)?,
-    ) else {
-        return None;
-    };
-    let minutes = days_from_civil(year, month, day) * 1440 + hour * 60 + minute - i64::from(offset);
-    let (year, month, day) = civil_from_days(minutes.div_euclid(1440));
-    let of_day = minutes.rem_euclid(1440);
+    let (year, month, day, of_day) = shifted(value, -offset)?;
     Some(format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:00Z",
         of_day / 60,
@@ -194,6 +197,22 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         chrono::Utc::now()
+    }
+}
+
+/// A number of at least 0 with `places` decimals (`12.5` at 1), rounded half up: for drawings'
+/// coordinates, without the float formatting code (several kilobytes of wasm).
+pub fn fixed(value: f64, places: u32) -> String {
+    let scale = 10i64.pow(places);
+    let n = (value.max(0.0) * scale as f64 + 0.5) as i64;
+    match places {
+        0 => n.to_string(),
+        _ => format!(
+            "{}.{:0width$}",
+            n / scale,
+            n % scale,
+            width = places as usize
+        ),
     }
 }
 
@@ -294,6 +313,26 @@ mod tests {
             assert_eq!(local_to_utc(wrong), None, "{wrong}");
         }
         assert_eq!(zone(), "UTC");
+        // And back: a UTC time as the field shows it in the admin's zone.
+        assert_eq!(
+            local_input_at("2026-03-01T08:00:00Z", 60),
+            "2026-03-01T09:00"
+        );
+        assert_eq!(
+            local_input_at("2025-12-31T23:59:59.5Z", 5 * 60 + 30),
+            "2026-01-01T05:29"
+        );
+        assert_eq!(local_input_at("soon", 0), "");
+    }
+
+    #[test]
+    fn drawings_coordinates_have_fixed_decimals() {
+        assert_eq!(fixed(12.25, 1), "12.3");
+        assert_eq!(fixed(3.0, 2), "3.00");
+        assert_eq!(fixed(0.004, 2), "0.00");
+        assert_eq!(fixed(99.999, 1), "100.0");
+        assert_eq!(fixed(141.6, 0), "142");
+        assert_eq!(fixed(-1.0, 1), "0.0");
     }
 
     #[test]

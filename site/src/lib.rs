@@ -4,11 +4,13 @@
 //!
 //! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
 //! `pages/` (one file per screen: a component that loads data, and pure views it renders),
-//! `components/` (pieces several pages share). Views take plain data as props so that
+//! `components/` (pieces several pages share), `by_id` (the small maps a page keeps per row: a
+//! `BTreeMap` per value type costs the wasm kilobytes). Views take plain data as props so that
 //! tests/views/ can render them natively with yew's ServerRenderer.
 
 pub mod api;
 pub mod auth;
+pub mod by_id;
 pub mod components;
 pub mod config;
 pub mod format;

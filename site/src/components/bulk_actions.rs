@@ -64,7 +64,7 @@ impl BulkVerb {
     fn question(self, which: &str) -> String {
         match self {
             Self::Resend => {
-                format!("Send {which} again, each with a new link? Old links stop working.")
+                format!("Send {which} again, each with a new link? Old links stop working; a scheduled mail goes now.")
             }
             Self::Extend => format!(
                 "Make the links of {which} last as long as a new invitation's? Nothing is mailed."

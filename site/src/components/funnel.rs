@@ -188,19 +188,19 @@ pub fn FunnelChart(props: &FunnelChartProps) -> Html {
     let height = y(rows.len()) + 4.0;
     html! {
         <figure class="chart funnel-chart">
-            <svg id="funnel-chart" viewBox={format!("0 0 480 {height:.0}")} role="img" aria-label={aria} focusable="false">
+            <svg id="funnel-chart" viewBox={format!("0 0 480 {}", format::fixed(height, 0))} role="img" aria-label={aria} focusable="false">
                 { for rows.iter().enumerate().map(|(i, (label, class, value))| {
                     let w = (*value as f64 * WIDTH / scale).max(if *value > 0 { 2.0 } else { 0.0 });
                     let top = y(i);
                     html! {
                         <g class={*class}>
-                            <text x={format!("{:.0}", LEFT - 8.0)} y={format!("{:.1}", top + 15.0)} text-anchor="end">{*label}</text>
-                            <rect x={format!("{LEFT:.0}")} y={format!("{:.1}", top + 3.0)} width={format!("{w:.1}")} height="18" rx="2" />
-                            <text x={format!("{:.1}", LEFT + w + 6.0)} y={format!("{:.1}", top + 15.0)}>{n(*value)}</text>
+                            <text x={format::fixed(LEFT - 8.0, 0)} y={format::fixed(top + 15.0, 1)} text-anchor="end">{*label}</text>
+                            <rect x={format::fixed(LEFT, 0)} y={format::fixed(top + 3.0, 1)} width={format::fixed(w, 1)} height="18" rx="2" />
+                            <text x={format::fixed(LEFT + w + 6.0, 1)} y={format::fixed(top + 15.0, 1)}>{n(*value)}</text>
                         </g>
                     }
                 }) }
-                <line class="divider" x1="0" x2="480" y1={format!("{:.1}", y(3) - 5.0)} y2={format!("{:.1}", y(3) - 5.0)} />
+                <line class="divider" x1="0" x2="480" y1={format::fixed(y(3) - 5.0, 1)} y2={format::fixed(y(3) - 5.0, 1)} />
             </svg>
             <figcaption>{format!("Of the invitations made: how many mails arrived and how many people enrolled; below, the ones that did not get there.{joined}")}</figcaption>
         </figure>
@@ -245,7 +245,13 @@ pub fn SeatsChart(props: &SeatsChartProps) -> Html {
     let line = |pick: fn(&(i64, u64, u64)) -> u64| {
         days.iter()
             .enumerate()
-            .map(|(i, d)| format!("{:.1},{:.1}", x(i), y(pick(d))))
+            .map(|(i, d)| {
+                format!(
+                    "{},{}",
+                    format::fixed(x(i), 1),
+                    format::fixed(y(pick(d)), 1)
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -276,13 +282,13 @@ pub fn SeatsChart(props: &SeatsChartProps) -> Html {
                 }
                 if let Some(limit) = props.seat_limit {
                     <line class="limit" x1="44" x2="470"
-                        y1={format!("{:.1}", y(limit))} y2={format!("{:.1}", y(limit))} />
+                        y1={format::fixed(y(limit), 1)} y2={format::fixed(y(limit), 1)} />
                 }
                 <polyline class="used" points={line(|d| d.1)} />
                 <polyline class="enrolled" points={line(|d| d.2)} />
                 if days.len() == 1 {
-                    <circle class="used" cx={format!("{:.1}", x(0))} cy={format!("{:.1}", y(used_now))} r="3" />
-                    <circle class="enrolled" cx={format!("{:.1}", x(0))} cy={format!("{:.1}", y(enrolled_now))} r="3" />
+                    <circle class="used" cx={format::fixed(x(0), 1)} cy={format::fixed(y(used_now), 1)} r="3" />
+                    <circle class="enrolled" cx={format::fixed(x(0), 1)} cy={format::fixed(y(enrolled_now), 1)} r="3" />
                 }
             </svg>
             <figcaption aria-hidden="true">

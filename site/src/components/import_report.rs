@@ -1,6 +1,6 @@
 //! One import: its status, counts, the first bad rows and the full report.
 
-use crate::api::{Import, ImportMode, ImportState, Stall};
+use crate::api::{Import, ImportColumnKind, ImportMode, ImportState, Stall};
 use crate::format;
 use yew::prelude::*;
 
@@ -48,7 +48,45 @@ pub fn state_text(import: &Import) -> String {
     }
 }
 
-/// The import's state, each count with its label, the first bad rows and the full report's link.
+/// The columns the import read (issue 31), in words: "A, “E-mail”, as the address; C as the
+/// group"; `None` before it has read any.
+pub fn columns_read(import: &Import) -> Option<String> {
+    let read: Vec<String> = import
+        .columns
+        .iter()
+        .map(|c| {
+            let letter = column_letters(c.column);
+            let what = match c.read_as {
+                ImportColumnKind::Email => "the address",
+                ImportColumnKind::Name => "the name",
+                ImportColumnKind::FirstName => "the first name",
+                ImportColumnKind::LastName => "the last name",
+                ImportColumnKind::Language => "the mail's language",
+                ImportColumnKind::Group => "the group",
+                ImportColumnKind::SendAt => "the time the mail goes",
+            };
+            match &c.header {
+                Some(header) => format!("{letter}, “{header}”, as {what}"),
+                None => format!("{letter} as {what}"),
+            }
+        })
+        .collect();
+    (!read.is_empty()).then(|| format!("Columns read: {}.", read.join("; ")))
+}
+
+/// A spreadsheet's name for a column: 1 is A, 27 is AA.
+pub fn column_letters(mut n: u32) -> String {
+    let mut letters = Vec::new();
+    while n > 0 {
+        n -= 1;
+        letters.insert(0, b'A' + (n % 26) as u8);
+        n /= 26;
+    }
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// The import's state, each count with its label, the columns read and not read, the first bad
+/// rows and the full report's link.
 pub fn import_report(import: &Import) -> Html {
     html! {
         <div class="import-report">
@@ -60,6 +98,15 @@ pub fn import_report(import: &Import) -> Html {
                     <div><dt>{label}</dt><dd>{format::count(n)}</dd></div>
                 }) }
             </dl>
+            if let Some(read) = columns_read(import) {
+                <p class="columns" id={format!("columns-{}", import.id)}>{read}</p>
+            }
+            if !import.ignored_columns.is_empty() {
+                <p class="columns" id={format!("ignored-columns-{}", import.id)}>
+                    {"Columns not read (their headers are not ones the import knows): "}
+                    {import.ignored_columns.iter().map(|h| format!("“{h}”")).collect::<Vec<_>>().join(", ")}{"."}
+                </p>
+            }
             if !import.first_bad_rows.is_empty() {
                 <table class="cards bad-rows">
                     <caption>{if import.mode == ImportMode::Check {

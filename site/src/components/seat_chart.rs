@@ -39,7 +39,7 @@ pub fn SeatChart(props: &SeatChartProps) -> Html {
     }
     let aria = format!("Seats of {}: {summary}", props.label);
     let rect = |class: &'static str, x: f64, w: f64| {
-        html! { <rect class={class} x={format!("{x:.2}")} y="0" width={format!("{w:.2}")} height="12" /> }
+        html! { <rect class={class} x={format::fixed(x, 2)} y="0" width={format::fixed(w, 2)} height="12" /> }
     };
     html! {
         <figure class="seat-chart">

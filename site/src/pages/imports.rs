@@ -3,13 +3,13 @@
 //! link to its full report.
 
 use crate::api::{ApiError, Import, ImportMode};
+use crate::by_id::ById;
 use crate::components::error::ErrorMessage;
 use crate::components::import_report::{import_report, state_text};
 use crate::components::layout::{ContractHeader, ContractUnavailable, Tab};
 use crate::format;
 use crate::pages::use_contract;
 use crate::AppContext;
-use std::collections::BTreeMap;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -23,7 +23,7 @@ pub fn ImportsPage(props: &ImportsPageProps) -> Html {
     let contract = use_contract(&props.id);
     let imports = use_state(|| None::<Result<Vec<Import>, ApiError>>);
     // Reports opened so far, by import id.
-    let reports = use_state(BTreeMap::<String, Result<Import, ApiError>>::new);
+    let reports = use_state(ById::<Result<Import, ApiError>>::new);
     {
         let (ctx, imports) = (ctx.clone(), imports.clone());
         use_effect_with(props.id.clone(), move |id| {
@@ -82,7 +82,7 @@ fn counts_line(mode: ImportMode, invited: u64, not_invited: u64) -> String {
 /// import id; `on_open`: Show report).
 pub fn import_list(
     imports: &[Import],
-    reports: &BTreeMap<String, Result<Import, ApiError>>,
+    reports: &ById<Result<Import, ApiError>>,
     on_open: &Callback<String>,
 ) -> Html {
     if imports.is_empty() {

@@ -231,7 +231,7 @@ fn user_picker(found: Vec<User>, selected: Vec<User>, min_query: usize) -> Strin
 }
 
 fn progress_view(progress: CsvProgress) -> String {
-    render(move || csv_progress(&progress, &Callback::noop()))
+    render(move || csv_progress(&progress, &Callback::noop(), None))
 }
 
 #[test]
@@ -391,7 +391,7 @@ fn the_method_panel_shows_the_chosen_way() {
 
 #[test]
 fn sending_says_so_then_the_results_and_what_next() {
-    let sent = |sent: Sent| render(move || sent_view(&sent));
+    let sent = |sent: Sent| render(move || sent_view(&sent, None));
     assert!(!text(&sent(Sent::Nothing)).contains("Sending"));
     assert!(text(&sent(Sent::Sending)).contains("Sending the invitations…"));
     let failed = sent(Sent::Failed(problem(

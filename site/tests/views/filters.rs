@@ -22,6 +22,7 @@ fn choices() -> FilterChoices {
             ("u-bob".into(), "Bob Builder".into()),
         ],
         imports: vec![("imp1".into(), "spring.csv, 3 Feb 2025, 09:30 UTC".into())],
+        groups: vec![],
     }
 }
 
@@ -88,7 +89,7 @@ fn the_inviters_are_the_admins_the_importers_and_who_the_rows_name() {
         invited_by: Some("u-elsewhere".into()),
         ..Search::default()
     };
-    let got = filter_choices(&admins(), &[import, check], &rows, &search);
+    let got = filter_choices(&admins(), &[import, check], None, &rows, &search);
     let names: Vec<&str> = got.inviters.iter().map(|(_, n)| n.as_str()).collect();
     assert_eq!(
         names,

@@ -3,7 +3,6 @@
 //! (contracts, invitations, imports, people, admins, the student's page, the funnel).
 
 use site::api::*;
-use std::collections::BTreeMap;
 use yew::prelude::*;
 use yew::ServerRenderer;
 use yew_router::history::{AnyHistory, MemoryHistory};
@@ -78,7 +77,7 @@ pub fn text_between(html: &str, start: &str, end: &str) -> String {
 }
 
 /// A map by id (a table's row states, its open history panels, an admin's removals).
-pub fn by_id<T, const N: usize>(entries: [(&str, T); N]) -> BTreeMap<String, T> {
+pub fn by_id<T, const N: usize>(entries: [(&str, T); N]) -> site::by_id::ById<T> {
     entries
         .into_iter()
         .map(|(id, value)| (id.to_owned(), value))
@@ -207,6 +206,8 @@ pub fn new_import(id: &str, state: ImportState, reason: Option<&str>) -> Import 
         put_by: None,
         mode: ImportMode::Invite,
         checked_by: None,
+        columns: vec![],
+        ignored_columns: vec![],
     }
 }
 

@@ -3,16 +3,16 @@
 
 use crate::helpers::*;
 use site::api::*;
+use site::by_id::ById;
 use site::pages::invitations::{
     export_button, invitation_table, invitations_view, mail_on_its_way, ExportState, HistoryPanel,
     InvitationsAction, InvitationsState, RowAction, RowCalls, RowState, Search,
 };
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
 /// The table with these rows' actions under way or done.
-fn table(invitations: Vec<Invitation>, rows: BTreeMap<String, RowState>) -> String {
+fn table(invitations: Vec<Invitation>, rows: ById<RowState>) -> String {
     let state = InvitationsState {
         rows,
         ..Default::default()
@@ -81,7 +81,7 @@ fn invitation_rows_show_status_delivery_and_only_the_actions_allowed() {
             invitation("revoked", "revoked", false),
             invitation("bounced", "expired", true),
         ],
-        BTreeMap::new(),
+        ById::new(),
     );
     for status in ["Pending", "Enrolled", "Revoked", "Expired"] {
         assert!(text(&html).contains(status), "{status} shown");
@@ -203,7 +203,7 @@ fn invitation_view_pages_through_results() {
 fn a_bounced_row_offers_correct_address_and_clear_block() {
     let html = table(
         vec![bounced("x"), invitation("fine", "pending", true)],
-        BTreeMap::new(),
+        ById::new(),
     );
     let t = text(&html);
     assert!(t.contains("Bounced: Permanent (General): smtp; 550 5.1.1 user unknown"));
@@ -224,7 +224,7 @@ fn a_bounced_row_offers_correct_address_and_clear_block() {
     let mut complained = bounced("c");
     complained.can_correct_address = false;
     complained.can_clear_block = false;
-    let html = table(vec![complained], BTreeMap::new());
+    let html = table(vec![complained], ById::new());
     for action in ["resend-c", "correct-address-c", "clear-block-c"] {
         assert!(!html.contains(&format!("id=\"{action}\"")), "{action}");
     }
@@ -448,7 +448,7 @@ fn rows_are_selected_one_by_one_or_by_page_and_a_new_page_clears_the_selection()
         Some("c2"),
     ));
     let state = state.reduce(InvitationsAction::Select("b".into(), true));
-    assert_eq!(state.selected.iter().collect::<Vec<_>>(), ["b"]);
+    assert_eq!(state.selected.ids().collect::<Vec<_>>(), ["b"]);
     let state = state.reduce(InvitationsAction::SelectPage(true));
     assert_eq!(state.selected.len(), 2);
     let html = page_view((*state).clone());
@@ -458,7 +458,7 @@ fn rows_are_selected_one_by_one_or_by_page_and_a_new_page_clears_the_selection()
         "{html}"
     );
     let state = state.reduce(InvitationsAction::Select("a".into(), false));
-    assert_eq!(state.selected.iter().collect::<Vec<_>>(), ["b"]);
+    assert_eq!(state.selected.ids().collect::<Vec<_>>(), ["b"]);
     let state = state.reduce(InvitationsAction::NextPage);
     assert!(state.selected.is_empty(), "a selection is of one page");
     // The bulk actions' filter is the search as it is.
@@ -682,4 +682,60 @@ fn the_search_lives_in_the_address() {
     // A link typed by hand: "+" for a space, an unknown status and key ignored.
     let typed = search_from_url("?q=ann+lee&status=lost&page=3");
     assert_eq!((typed.q.as_str(), typed.status), ("ann lee", None));
+}
+
+/// A pending invitation whose mail waits for the contract's start (issue 31), in Spring A.
+fn scheduled(id: &str) -> Invitation {
+    let mut inv = invitation(id, "pending", true);
+    inv.delivery = Delivery {
+        state: DeliveryState::Scheduled,
+        reason: None,
+        report: None,
+    };
+    inv.schedule = Some(ScheduledSend {
+        at: "2027-03-01T08:00:00Z".into(),
+        at_contract_start: true,
+    });
+    inv.last_sent_at = None;
+    inv.group = Some("Spring A".into());
+    inv
+}
+
+#[test]
+fn a_scheduled_row_says_when_its_mail_goes_and_offers_to_send_it_now() {
+    let html = table(
+        vec![scheduled("s"), invitation("p", "pending", true)],
+        ById::new(),
+    );
+    let row = row_text(&html, "invitation-s");
+    assert!(
+        row.contains("Scheduled for 1 Mar 2027, 08:00 UTC, at the contract's start"),
+        "{row}"
+    );
+    // The group where the status is.
+    assert!(row.contains("PendingGroup: Spring A"), "{row}");
+    assert!(!row_text(&html, "invitation-p").contains("Group:"));
+    // Resend sends a scheduled mail now (the same route), and says so.
+    let send = text_between(&html, "id=\"resend-s\"", "</button>");
+    assert!(send.contains("Send now"), "{send}");
+    assert!(
+        tag(&html, "resend-s").contains("aria-label=\"Send now: the invitation to s@example.com\"")
+    );
+    assert!(text_between(&html, "id=\"resend-p\"", "</button>").contains("Resend"));
+    let working = table(
+        vec![scheduled("s")],
+        by_id([("s", RowState::Working(RowAction::SendNow))]),
+    );
+    assert!(text_between(&working, "id=\"resend-s\"", "</button>").contains("Sending…"));
+
+    // Its answer, in words; and a scheduled mail is not followed as if on its way.
+    let (state, _) = loaded(invitation_list(vec![scheduled("s")], None));
+    assert!(!mail_on_its_way(&scheduled("s")));
+    let mut sent = scheduled("s");
+    sent.delivery.state = DeliveryState::Queued;
+    let state = state.reduce(finished("s", RowAction::SendNow, sent));
+    assert_eq!(
+        state.rows["s"],
+        RowState::Done("Sent now: the invitation is on its way to s@example.com.".into())
+    );
 }

@@ -10,15 +10,19 @@ mod helpers;
 mod add;
 mod admins;
 mod contracts;
+mod dates;
 mod enrol;
 mod filters;
+mod groups;
 mod imports;
 mod integrations;
 mod invitations;
 mod join;
 mod join_links;
 mod mail;
+mod notices;
 mod people;
+mod schedule;
 mod sign_in;
 
 // Components (src/components/).

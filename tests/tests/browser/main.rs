@@ -19,7 +19,11 @@
 //! programme, check your mail, and the mailed link on to the enrol page; two more join through a
 //! link that needs approval, and Ada approves one and refuses the other. With the voucher made
 //! full, she puts two people pasted on its waiting list, moves the second up, revokes a place
-//! that then goes by mail to the first in line, and removes the last.
+//! that then goes by mail to the first in line, and removes the last. Last, programmes on dates
+//! and groups (issue 31): Grace invites a group of the Spring Cohort in French for its start, the
+//! tab says when each mail goes and filters by the group, one is sent now, she chooses a daily
+//! digest, the system administrator moves the start and the waiting mail goes then, and a
+//! headed CSV file's check names its columns.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -32,7 +36,8 @@
 //! grouped by topic: contracts.rs (the contracts and their admins), imports.rs (CSV files),
 //! invite.rs (directory users), invitations.rs (the Invitations tab), enrol.rs (the student's
 //! page), people.rs (the People page), mail.rs (bounces, the contract's mail and reminders),
-//! join_links.rs (join links and the joiner's page);
+//! join_links.rs (join links and the joiner's page), programmes.rs (schedules, groups, dates,
+//! notifications, a headed file's columns);
 //! helpers.rs drives the page and runs the session.
 
 #[path = "../common/mod.rs"]
@@ -49,6 +54,7 @@ mod invite;
 mod join_links;
 mod mail;
 mod people;
+mod programmes;
 
 use contracts::*;
 use enrol::*;
@@ -63,6 +69,7 @@ use invite::*;
 use join_links::*;
 use mail::*;
 use people::*;
+use programmes::*;
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
@@ -124,6 +131,11 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         approve_one_join_request_and_refuse_another(page, stack, tag, &approved).await;
         let seat_limit = over_the_seat_limit_onto_the_waiting_list(page, stack, tag).await;
         a_freed_seat_goes_to_the_first_in_line(page, stack, tag, seat_limit).await;
+        let (cora, cy) = grace_invites_the_cohort_for_its_start(page, stack, tag).await;
+        the_cohort_waits_in_its_group(page, stack, &cora, &cy).await;
+        grace_chooses_a_daily_digest(page).await;
+        the_sysadmin_moves_the_cohorts_start(page, stack, &cy).await;
+        a_headed_csv_check_names_its_columns(page, tag).await;
     })
     .catch_unwind()
     .await;

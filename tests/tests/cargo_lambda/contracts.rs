@@ -75,4 +75,30 @@ pub async fn mail_and_reminder_settings(lambda: &Lambda<'_>, stack: &Stack) {
         (changed.reminders.days_after_send, changed.reminders.at_most),
         (Some(4), 3)
     );
+    // Issue 31: Sam moves the spring cohort's dates (its invitations wait for the start);
+    // Ada chooses a daily digest and reads her choice back; the groups of a contract.
+    let moved: wire::Contract = lambda.call(
+        "contract-settings",
+        "admin-api/events/contract-settings/set-dates.json",
+        200,
+    );
+    assert_eq!(moved.starts_at, "2027-04-01T08:00:00Z");
+    let chosen: wire::NotificationSettings = lambda.call(
+        "contract-settings",
+        "admin-api/events/contract-settings/set-notifications.json",
+        200,
+    );
+    assert_eq!(chosen.enrolments, wire::EnrolmentNotices::Daily);
+    let read: wire::NotificationSettings = lambda.call(
+        "contract-settings",
+        "admin-api/events/contract-settings/get-notifications.json",
+        200,
+    );
+    assert_eq!(read, chosen);
+    let groups: wire::GroupList = lambda.call(
+        "admin-read",
+        "admin-api/events/admin-read/list-groups.json",
+        200,
+    );
+    assert!(groups.ungrouped.pending > 0, "{groups:?}");
 }

@@ -39,26 +39,21 @@ pub(super) fn add_users(
     dispatch: &Callback<AddAction>,
     alive: &Rc<Cell<bool>>,
 ) -> Callback<()> {
-    let activities = state.activities_to_send(contract);
     match state.method {
         Method::Directory => {
             let people = api::AddInvitations {
                 user_ids: state.selected.iter().map(|u| u.id.clone()).collect(),
-                activities,
-                over_limit_wait: state.over_limit_wait,
                 ..Default::default()
             };
-            invite_people(ctx, &contract.id, people, dispatch)
+            invite_people(ctx, &contract.id, state.request(contract, people), dispatch)
         }
         // The way the directory's people go: each address's outcome comes back per person.
         Method::Paste => {
             let people = api::AddInvitations {
                 emails: state.pasted_addresses(),
-                activities,
-                over_limit_wait: state.over_limit_wait,
                 ..Default::default()
             };
-            invite_people(ctx, &contract.id, people, dispatch)
+            invite_people(ctx, &contract.id, state.request(contract, people), dispatch)
         }
         Method::Csv => {
             let mode = if state.check_first {
@@ -66,21 +61,14 @@ pub(super) fn add_users(
             } else {
                 ImportMode::Invite
             };
+            let import = state.new_import(contract, mode);
             let progress = report_progress(dispatch);
             let (ctx, id, file) = (ctx.clone(), contract.id.clone(), state.file.clone());
             let alive = alive.clone();
             Callback::from(move |_| {
                 if let Some(f) = file.clone() {
                     let (ctx, id, progress) = (ctx.clone(), id.clone(), progress.clone());
-                    start_import(
-                        ctx,
-                        id,
-                        f,
-                        activities.clone(),
-                        mode,
-                        progress,
-                        alive.clone(),
-                    );
+                    start_import(ctx, id, f, import.clone(), progress, alive.clone());
                 }
             })
         }

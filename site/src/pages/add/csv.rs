@@ -28,8 +28,7 @@ pub(super) fn start_import(
     ctx: AppContext,
     contract_id: String,
     file: File,
-    activities: Vec<String>,
-    mode: ImportMode,
+    import: api::NewImport,
     progress: Callback<CsvProgress>,
     alive: Rc<Cell<bool>>,
 ) {
@@ -37,13 +36,7 @@ pub(super) fn start_import(
     yew::platform::spawn_local(async move {
         let announced = match ctx
             .api()
-            .announce_import(
-                &contract_id,
-                &file.name(),
-                file.size() as u64,
-                &activities,
-                mode,
-            )
+            .announce_import(&contract_id, &file.name(), file.size() as u64, import)
             .await
         {
             Ok(a) => a,

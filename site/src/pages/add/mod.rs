@@ -6,17 +6,20 @@
 mod callbacks;
 mod csv;
 mod pickers;
+mod schedule;
 mod state;
 mod step;
 
 use callbacks::*;
 use csv::*;
 pub use pickers::*;
+pub use schedule::*;
 pub use state::*;
 pub use step::*;
 
 use crate::api::{
-    self, AddResult, ApiError, Contract, Import, ImportMode, ImportState, Phase, User,
+    self, AddResult, ApiError, Contract, Import, ImportMode, ImportState, MailLanguage, Phase,
+    SendAt, User,
 };
 use crate::components::bulk_actions::addresses_in;
 use crate::components::error::ErrorMessage;
@@ -32,7 +35,7 @@ use crate::{AppContext, Route};
 use invitations_domain::user::{SEARCH_MAX_PEOPLE, SEARCH_MIN_LETTERS};
 use std::cell::Cell;
 use std::rc::Rc;
-use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{DragEvent, File, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -60,6 +63,22 @@ pub fn AddInvitationsPage(props: &AddInvitationsPageProps) -> Html {
             if everyone {
                 search.emit(String::new())
             }
+        });
+    }
+    {
+        // The contract's groups, offered in the Group field (none when they cannot be read).
+        let (ctx, dispatch) = (ctx.clone(), dispatch.clone());
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.clone();
+            ctx.call(
+                move |api| async move { api.groups(&id).await },
+                move |result| {
+                    if let Ok(list) = result {
+                        let names = list.groups.into_iter().map(|g| g.name).collect();
+                        dispatch.emit(AddAction::Groups(names));
+                    }
+                },
+            );
         });
     }
     let contract = match &contract {
@@ -105,19 +124,21 @@ fn add_invitations(
                 if contract.seat_limit.is_some() && state.method != Method::Csv {
                     {over_limit_wait(state.over_limit_wait, state.busy(), &dispatch)}
                 }
+                {mail_options(state, contract, &dispatch)}
                 {add_step(&AddStepProps {
                     contract,
                     people: state.people(),
                     chosen: &state.chosen,
-                    busy: state.busy(),
+                    // A time the mails cannot go at is refused at its field first.
+                    busy: state.busy() || state.send_at(contract).is_err(),
                     check: state.checking(),
                     on_toggle_activity: dispatch.reform(AddAction::ToggleActivity),
                     on_all: all_activities(contract, &dispatch),
                     on_add,
                 })}
             }
-            {sent_view(&state.sent)}
-            {csv_progress(&state.progress, &on_invite_checked)}
+            {sent_view(&state.sent, state.scheduled(contract))}
+            {csv_progress(&state.progress, &on_invite_checked, state.scheduled(contract))}
             if finished {
                 {what_next(&contract.id, dispatch.reform(|_: MouseEvent| AddAction::AddMore))}
             }

@@ -174,7 +174,7 @@ fn csv_picker(file_name: Option<&String>, on_file: &Callback<File>, disabled: bo
             <input id="csv-file" type="file" accept=".csv,text/csv" {disabled} {onchange}
                 aria-describedby="csv-help" />
             <p id="csv-help" class="hint">
-                {"or drop it here. One email address per row in the first column, no header row. Registered and unregistered addresses both work. "}
+                {"or drop it here. One email address per row in the first column, no header row; or a header row naming its columns: email, name (or first name and last name), language (en or fr), group, send at (a date and time in UTC, such as 2027-03-01 09:00). Registered and unregistered addresses both work. "}
                 <a id="example-csv" href={EXAMPLE_CSV} download="example.csv">{"Download an example CSV"}</a>
             </p>
             if let Some(name) = file_name {

@@ -27,6 +27,16 @@ pub enum CsvProgress {
     Failed(String),
 }
 
+/// When the mails of an add go (issue 31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Now,
+    /// At the contract's start: only for a contract that has not started.
+    ContractStart,
+    /// At the date and time typed, in the admin's own zone.
+    At,
+}
+
 /// What Add Users did for people picked from the directory.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sent {
@@ -58,6 +68,17 @@ pub struct AddState {
     /// The activities chosen in Step 2 (a voucher with several).
     pub chosen: Vec<String>,
     pub sent: Sent,
+    /// When the mails go, as chosen; `None`: the contract's default (at its start for a
+    /// contract that has not started, else now).
+    pub when: Option<When>,
+    /// "At a date and time": the field's value (`datetime-local`, the admin's own time).
+    pub send_at: String,
+    /// The group typed or picked; empty: none.
+    pub group: String,
+    /// The mails' language; `None`: the contract's.
+    pub language: Option<MailLanguage>,
+    /// The contract's groups, offered in the Group field.
+    pub groups: Vec<String>,
 }
 
 pub enum AddAction {
@@ -83,8 +104,17 @@ pub enum AddAction {
     /// Add Users was pressed for people from the directory; the answer comes as `Invited`.
     Inviting,
     Invited(Result<AddResult, ApiError>),
-    /// "Add more people": back to choosing, keeping the way and the activities.
+    /// "Add more people": back to choosing, keeping the way, the activities and the mails'
+    /// options.
     AddMore,
+    /// When the mails go.
+    When(When),
+    /// The "At a date and time" field now holds this.
+    SendAt(String),
+    Group(String),
+    Language(Option<MailLanguage>),
+    /// The contract's groups arrived.
+    Groups(Vec<String>),
 }
 
 impl AddState {
@@ -104,6 +134,82 @@ impl AddState {
             pasted: String::new(),
             chosen: Vec::new(),
             sent: Sent::Nothing,
+            when: None,
+            send_at: String::new(),
+            group: String::new(),
+            language: None,
+            groups: Vec::new(),
+        }
+    }
+
+    /// When the mails go: as chosen, else at the start of a contract that has not started, else
+    /// now.
+    pub fn when(&self, contract: &Contract) -> When {
+        match self.when {
+            Some(When::ContractStart) if contract.phase != Phase::Future => When::Now,
+            Some(when) => when,
+            None if contract.phase == Phase::Future => When::ContractStart,
+            None => When::Now,
+        }
+    }
+
+    /// When the mails go, as the API takes it, or why the time typed cannot be, in words.
+    pub fn send_at(&self, contract: &Contract) -> Result<SendAt, String> {
+        match self.when(contract) {
+            When::Now => Ok(SendAt::Now),
+            When::ContractStart => Ok(SendAt::ContractStart),
+            When::At => {
+                let Some(at) = format::local_to_utc(&self.send_at) else {
+                    return Err("Choose the day and time the mails go.".into());
+                };
+                // Both UTC, written alike to the second.
+                if at.get(..19) > contract.ends_at.get(..19) {
+                    return Err(format!(
+                        "The contract ends on {}: choose a time before it.",
+                        format::date_time(&contract.ends_at)
+                    ));
+                }
+                Ok(SendAt::At { at })
+            }
+        }
+    }
+
+    /// "Scheduled for …" in the admin's zone, when the mails do not go now.
+    pub fn scheduled(&self, contract: &Contract) -> Option<String> {
+        match self.send_at(contract).ok()? {
+            SendAt::Now => None,
+            SendAt::ContractStart => Some(format!(
+                "Scheduled for {}, the contract's start",
+                format::date_time(&contract.starts_at)
+            )),
+            SendAt::At { at } => Some(format!("Scheduled for {}", format::date_time(&at))),
+        }
+    }
+
+    /// A CSV file's import (or check), with the activities and the defaults for its rows: when
+    /// the mails go, the group and the language.
+    pub fn new_import(&self, contract: &Contract, mode: ImportMode) -> api::NewImport {
+        let options = self.request(contract, api::AddInvitations::default());
+        api::NewImport {
+            activities: options.activities,
+            mode,
+            send_at: options.send_at,
+            group: options.group,
+            language: options.language,
+            ..api::NewImport::default()
+        }
+    }
+
+    /// The request for these people, with the activities, when the mails go, the group and the
+    /// language.
+    pub fn request(&self, contract: &Contract, people: api::AddInvitations) -> api::AddInvitations {
+        api::AddInvitations {
+            activities: self.activities_to_send(contract),
+            over_limit_wait: self.over_limit_wait,
+            send_at: self.send_at(contract).ok(),
+            group: Some(self.group.trim().to_owned()).filter(|g| !g.is_empty()),
+            language: self.language,
+            ..people
         }
     }
 
@@ -223,6 +329,11 @@ impl Reducible for AddState {
             AddAction::Invited(Ok(result)) => s.sent = Sent::Done(result),
             AddAction::Invited(Err(e)) => s.sent = Sent::Failed(e),
             AddAction::AddMore => s.add_more(),
+            AddAction::When(when) => s.when = Some(when),
+            AddAction::SendAt(value) => s.send_at = value,
+            AddAction::Group(group) => s.group = group,
+            AddAction::Language(language) => s.language = language,
+            AddAction::Groups(groups) => s.groups = groups,
         }
         Rc::new(s)
     }

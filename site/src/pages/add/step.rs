@@ -101,15 +101,25 @@ pub fn add_step(props: &AddStepProps) -> Html {
     }
 }
 
-/// Add Users for people from the directory: under way, refused, or the result per person.
-pub fn sent_view(sent: &Sent) -> Html {
+/// Add Users for people from the directory: under way, refused, or the result per person,
+/// with when their mails go when that is not now (`scheduled`: "Scheduled for …").
+pub fn sent_view(sent: &Sent, scheduled: Option<String>) -> Html {
     match sent {
         Sent::Nothing => html! {},
         Sent::Sending => html! { <p role="status">{"Sending the invitations…"}</p> },
         Sent::Failed(e) => {
             html! { <ErrorMessage error={e.clone()} context="The invitations were not sent" /> }
         }
-        Sent::Done(result) => html! { <PersonResults result={result.clone()} /> },
+        Sent::Done(result) => html! {
+            <>
+                <PersonResults result={result.clone()} />
+                if let (Some(when), true) = (scheduled, result.results.iter().any(|r| r.is_invited())) {
+                    <p class="notice" id="scheduled-note">
+                        {when}{": nothing is mailed until then, and the invitations hold their seats meanwhile."}
+                    </p>
+                }
+            </>
+        },
     }
 }
 
@@ -125,8 +135,13 @@ pub fn what_next(contract_id: &str, on_add_more: Callback<MouseEvent>) -> Html {
 }
 
 /// Where a CSV file stands: its upload, the import (or check) under way, its report; a finished
-/// check offers "Invite these N" (`on_invite_checked`: the check's id).
-pub fn csv_progress(progress: &CsvProgress, on_invite_checked: &Callback<String>) -> Html {
+/// check offers "Invite these N" (`on_invite_checked`: the check's id), and a finished import
+/// says when the mails go when that is not now (`scheduled`).
+pub fn csv_progress(
+    progress: &CsvProgress,
+    on_invite_checked: &Callback<String>,
+    scheduled: Option<String>,
+) -> Html {
     match progress {
         CsvProgress::Idle => html! {},
         CsvProgress::Announcing => html! { <p role="status">{"Preparing the upload…"}</p> },
@@ -182,6 +197,11 @@ pub fn csv_progress(progress: &CsvProgress, on_invite_checked: &Callback<String>
             <section class="import" aria-labelledby="import-heading">
                 <h3 id="import-heading">{"Import finished"}</h3>
                 {import_report(import)}
+                if let (Some(when), true) = (scheduled, import.counts.would_invite() > 0) {
+                    <p class="notice" id="scheduled-note">
+                        {when}{" (a row with a send time of its own goes at its own): nothing is mailed until then, and the invitations hold their seats meanwhile."}
+                    </p>
+                }
             </section>
         },
         CsvProgress::Failed(message) => {

@@ -1,8 +1,14 @@
 //! `/contracts/:id/admins`: a contract's Admins tab. Whoever can open the contract sees who
 //! administers it; a system administrator also removes admins (after a question) and adds people
-//! found in the directory. Each outcome or error is shown in words where it happened.
+//! found in the directory, and changes the contract's dates (dates.rs). Each outcome or error is
+//! shown in words where it happened.
+
+mod dates;
+
+pub use dates::*;
 
 use crate::api::{Admin, ApiError, User};
+use crate::by_id::ById;
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
@@ -11,7 +17,6 @@ use crate::components::outcome::Outcome;
 use crate::components::unconfirmed::Unconfirmed;
 use crate::pages::use_contract;
 use crate::AppContext;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -48,7 +53,7 @@ pub struct AdminsState {
     /// `None` while the list loads.
     pub admins: Option<Result<Vec<Admin>, ApiError>>,
     /// By user id.
-    pub removals: BTreeMap<String, RemoveState>,
+    pub removals: ById<RemoveState>,
     pub directory: Directory,
     pub adding: Adding,
     /// The last change that worked, in words.
@@ -167,6 +172,8 @@ pub fn AdminsPage(props: &AdminsPageProps) -> Html {
             );
         });
     }
+    // The contract as Change dates answered it, over the one first read.
+    let dates = use_dates(&props.id);
     let on_remove = {
         let (ctx, state, id) = (ctx.clone(), state.clone(), props.id.clone());
         Callback::from(move |admin: Admin| {
@@ -211,14 +218,22 @@ pub fn AdminsPage(props: &AdminsPageProps) -> Html {
     if let Some(Err(e)) = &contract {
         return html! { <ContractUnavailable error={e.clone()} /> };
     }
+    let contract = dates
+        .fresh
+        .as_ref()
+        .filter(|c| c.id == props.id)
+        .or(contract.as_ref().and_then(|c| c.as_ref().ok()));
     html! {
         <>
-            {match &contract {
-                Some(Ok(c)) => html! { <ContractHeader contract={c.clone()} current={Tab::Admins} /> },
+            {match contract {
+                Some(c) => html! { <ContractHeader contract={c.clone()} current={Tab::Admins} /> },
                 _ => html! { <p role="status">{"Loading the contract…"}</p> },
             }}
             <AdminsView state={(*state).clone()} can_manage={ctx.is_system_admin()}
                 {dispatch} {on_remove} {on_add} {on_search} />
+            if let Some(c) = contract {
+                {dates_form(ctx.is_system_admin(), c, &dates.state, &dates.on_submit)}
+            }
         </>
     }
 }
@@ -275,7 +290,7 @@ pub struct AdminTableProps {
     pub admins: Vec<Admin>,
     pub can_manage: bool,
     #[prop_or_default]
-    pub removals: BTreeMap<String, RemoveState>,
+    pub removals: ById<RemoveState>,
     pub dispatch: Callback<AdminsAction>,
     pub on_remove: Callback<Admin>,
 }

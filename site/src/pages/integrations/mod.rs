@@ -21,6 +21,7 @@ use crate::api::{
     Api, ApiError, NewWebhookEndpoint, WebhookEndpoint, WebhookMessage, WebhookMessageList,
     WebhookMessageState, WebhookSecretShown,
 };
+use crate::by_id::ById;
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::layout::{use_title, ContractHeader, ContractUnavailable, Tab};
@@ -29,7 +30,6 @@ use crate::format;
 use crate::pages::mail::Request;
 use crate::pages::use_contract;
 use crate::AppContext;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

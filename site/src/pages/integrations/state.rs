@@ -198,7 +198,7 @@ pub struct IntegrationsState {
     pub form: AddForm,
     /// What the page shows of each endpoint beyond the API's answer, by endpoint id (one map:
     /// each kind of map is more code in the wasm).
-    pub shown: BTreeMap<String, Shown>,
+    pub shown: ById<Shown>,
 }
 
 /// An endpoint's change, the secret made on this visit, its open Deliveries.
@@ -238,7 +238,7 @@ impl IntegrationsAction {
 
 impl IntegrationsState {
     fn of(&mut self, id: String) -> &mut Shown {
-        self.shown.entry(id).or_default()
+        self.shown.or_default(id)
     }
 
     fn panel(&mut self, id: &str) -> Option<&mut Deliveries> {

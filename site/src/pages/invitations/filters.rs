@@ -1,9 +1,9 @@
 //! The filters of the Invitations tab (issue 28): who invited, the import, the first and last
-//! day invited. Each applies as soon as it changes, and lives in the page's address with the
+//! day invited; and the group (issue 31). Each applies as soon as it changes, and lives in the page's address with the
 //! search (search.rs). The order is the Email column's (table.rs).
 
 use super::*;
-use crate::api::{Admin, Import, ImportMode};
+use crate::api::{Admin, GroupList, Import, ImportMode};
 
 /// What the filters offer: the people who may have invited (the contract's admins, whoever
 /// started one of its imports, the inviters on the page) and the imports that invited.
@@ -13,13 +13,16 @@ pub struct FilterChoices {
     pub inviters: Vec<(String, String)>,
     /// (import id, file name and when), newest first.
     pub imports: Vec<(String, String)>,
+    /// The contract's groups (name, name), by name.
+    pub groups: Vec<(String, String)>,
 }
 
-/// The choices from the contract's admins and imports and the page's rows; the search's own
-/// inviter and import are always among them (named as well as they can be).
+/// The choices from the contract's admins, imports and groups and the page's rows; the
+/// search's own inviter, import and group are always among them (named as well as they can be).
 pub fn filter_choices(
     admins: &[Admin],
     imports: &[Import],
+    groups: Option<&GroupList>,
     rows: &[Invitation],
     search: &Search,
 ) -> FilterChoices {
@@ -87,7 +90,24 @@ pub fn filter_choices(
             imports.push((chosen.clone(), format!("Import {chosen}")));
         }
     }
-    FilterChoices { inviters, imports }
+    let mut groups: Vec<(String, String)> = groups
+        .map(|list| {
+            list.groups
+                .iter()
+                .map(|g| (g.name.clone(), g.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(chosen) = &search.group {
+        if !groups.iter().any(|(name, _)| name == chosen) {
+            groups.push((chosen.clone(), chosen.clone()));
+        }
+    }
+    FilterChoices {
+        inviters,
+        imports,
+        groups,
+    }
 }
 
 /// Invited by, Import, Invited from and to; Clear filters once any is set. A plain function,
@@ -123,6 +143,7 @@ pub fn invitation_filters(
                 import: None,
                 invited_from: None,
                 invited_to: None,
+                group: None,
                 ..search.clone()
             })
         })
@@ -134,6 +155,10 @@ pub fn invitation_filters(
                 &search.invited_by, change(|s, v| s.invited_by = v))}
             {choice_field(("filter-import", "Import", "All, imported or not"), &choices.imports,
                 &search.import, change(|s, v| s.import = v))}
+            if !choices.groups.is_empty() {
+                {choice_field(("filter-group", "Group", "Any group"), &choices.groups,
+                    &search.group, change(|s, v| s.group = v))}
+            }
             {day_field(("filter-from", "Invited from"), days.0, (&None, days.1),
                 change(|s, v| s.invited_from = v))}
             {day_field(("filter-to", "Invited to"), days.1, (days.0, &None),

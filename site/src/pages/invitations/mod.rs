@@ -8,6 +8,7 @@
 
 mod correct;
 mod filters;
+mod groups;
 mod history;
 pub mod search;
 mod state;
@@ -15,6 +16,7 @@ mod table;
 
 pub use correct::*;
 pub use filters::*;
+pub use groups::*;
 pub use history::*;
 pub use search::*;
 pub use state::*;
@@ -25,6 +27,7 @@ use crate::api::{
     ApiError, Contract, DeliveryState, Download, HistoryEntry, Invitation, InvitationChange,
     InvitationHistory, InvitationList, InvitationQuery, InvitationStatus, StatusCounts,
 };
+use crate::by_id::ById;
 use crate::components::bulk_actions::BulkActions;
 use crate::components::confirm::Confirm;
 use crate::components::countdown::{retry_after, RetryCountdown};
@@ -38,7 +41,6 @@ use crate::pages::add::use_alive;
 use crate::pages::use_contract;
 use crate::{AppContext, Route};
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -60,22 +62,7 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
     });
     // The contract read again after a change (its seats and counts), over the one first read.
     let fresh = use_state(|| None::<Contract>);
-    // Its admins and imports: whom and what the filters offer (none when they cannot be read).
-    let offered = use_state(<(Vec<crate::api::Admin>, Vec<crate::api::Import>)>::default);
-    {
-        let (ctx, offered) = (ctx.clone(), offered.clone());
-        use_effect_with(props.id.clone(), move |id| {
-            let id = id.clone();
-            ctx.call(
-                move |api| async move { Ok((api.admins(&id).await, api.imports(&id).await)) },
-                move |result: Result<_, ApiError>| {
-                    if let Ok((admins, imports)) = result {
-                        offered.set((admins.unwrap_or_default(), imports.unwrap_or_default()));
-                    }
-                },
-            );
-        });
-    }
+    let (offered, reread_groups) = use_offered(&props.id);
     let alive = use_alive();
     let changes = Changes {
         ctx: ctx.clone(),
@@ -171,7 +158,14 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
         Some(Ok(list)) => list.invitations.as_slice(),
         _ => &[],
     };
-    let choices = filter_choices(&offered.0, &offered.1, rows, &state.search);
+    let groups = offered.groups.as_ref();
+    let choices = filter_choices(
+        &offered.admins,
+        &offered.imports,
+        groups,
+        rows,
+        &state.search,
+    );
     let fresh = fresh.as_ref().filter(|c| c.id == props.id);
     let contract = fresh.or(contract.as_ref().and_then(|c| c.as_ref().ok()));
     html! {
@@ -187,20 +181,67 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                     <span id="add-invitations">{"Add Invitations"}</span>
                 </Link<Route>>
             </p>
+            if let Some(groups) = groups {
+                {groups_view(groups, &state.search, &searched)}
+            }
             <InvitationSearch search={state.search.clone()} on_search={searched.clone()} />
             {invitation_filters(&state.search, &choices, &searched)}
-            <BulkActions contract_id={props.id.clone()} selected={state.selected.iter().cloned().collect::<Vec<_>>()}
+            <BulkActions contract_id={props.id.clone()} selected={state.selected.ids().cloned().collect::<Vec<_>>()}
                 filter={state.filter()} on_finished={{
                     let (dispatch, search) = (dispatch.clone(), state.search.clone());
                     Callback::from(move |_: ()| {
                         dispatch.emit(InvitationsAction::Search(search.clone()));
                         changes.reread(None);
+                        reread_groups.emit(());
                     })
                 }} />
             {export_button(&state.search, state.export.as_ref(), export)}
             {invitations_view(&state, &RowCalls { on_action: act, on_correct: correct, on_history: history, dispatch })}
         </>
     }
+}
+
+/// What the filters offer, read once the page opens: the contract's admins, imports and groups.
+#[derive(Default, PartialEq)]
+struct Offered {
+    admins: Vec<crate::api::Admin>,
+    imports: Vec<crate::api::Import>,
+    groups: Option<crate::api::GroupList>,
+}
+
+/// The contract's admins, imports and groups (none when they cannot be read), and a callback
+/// that reads them again (the groups' figures after a bulk action).
+#[hook]
+fn use_offered(id: &str) -> (UseStateHandle<Offered>, Callback<()>) {
+    let ctx = use_context::<AppContext>().expect("AppContext");
+    let offered = use_state(Offered::default);
+    let reads = use_state(|| 0u32);
+    {
+        let offered = offered.clone();
+        use_effect_with((id.to_owned(), *reads), move |(id, _)| {
+            let id = id.clone();
+            ctx.call(
+                move |api| async move {
+                    Ok((
+                        api.admins(&id).await,
+                        api.imports(&id).await,
+                        api.groups(&id).await,
+                    ))
+                },
+                move |result: Result<_, ApiError>| {
+                    if let Ok((admins, imports, groups)) = result {
+                        offered.set(Offered {
+                            admins: admins.unwrap_or_default(),
+                            imports: imports.unwrap_or_default(),
+                            groups: groups.ok(),
+                        });
+                    }
+                },
+            );
+        });
+    }
+    let reread = Callback::from(move |_: ()| reads.set(*reads + 1));
+    (offered, reread)
 }
 
 /// What a row's change needs beyond the row: the API, the tab's state, the contract read again,
@@ -228,7 +269,7 @@ impl Changes {
         yew::platform::spawn_local(async move {
             let (api, id, inv) = (this.ctx.api(), &this.contract_id, &invitation_id);
             let result = match (action, email) {
-                (RowAction::Resend, _) => api.resend(id, inv).await,
+                (RowAction::Resend | RowAction::SendNow, _) => api.resend(id, inv).await,
                 (RowAction::Revoke, _) => api.revoke(id, inv).await,
                 (RowAction::ClearBlock, _) => api.clear_block(id, inv).await,
                 (RowAction::CorrectAddress, email) => {

@@ -80,7 +80,7 @@ pub fn InvitationSearch(props: &InvitationSearchProps) -> Html {
 }
 
 /// The search a page's address carries (`?q=…&status=…&invited_by=…&import=…&invited_from=…
-/// &invited_to=…&sort=-email`): a reload or a shared link opens the tab on the same search, filters
+/// &invited_to=…&group=…&sort=-email`): a reload or a shared link opens the tab on the same search, filters
 /// and order (issue 28). Anything it does not know is left out.
 pub fn search_from_url(query: &str) -> Search {
     let mut search = Search::default();
@@ -98,6 +98,7 @@ pub fn search_from_url(query: &str) -> Search {
             "import" => search.import = Some(value).filter(|v| is_id(v)),
             "invited_from" => search.invited_from = Some(value).filter(|v| is_day(v)),
             "invited_to" => search.invited_to = Some(value).filter(|v| is_day(v)),
+            "group" => search.group = Some(value).filter(|v| !v.trim().is_empty()),
             "sort" => search.descending = value == "-email",
             _ => {}
         }
@@ -226,6 +227,7 @@ pub fn filters_in_words(search: &Search) -> Option<String> {
         (set(&search.invited_by), "inviter"),
         (set(&search.import), "import"),
         (set(&search.invited_from) || set(&search.invited_to), "days"),
+        (set(&search.group), "group"),
     ]
     .into_iter()
     .filter_map(|(on, kind)| on.then_some(kind))

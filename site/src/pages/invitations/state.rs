@@ -8,6 +8,8 @@ pub const PAGE_SIZE: u32 = 50;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowAction {
     Resend,
+    /// A scheduled mail sent at once (the Resend route).
+    SendNow,
     Revoke,
     CorrectAddress,
     ClearBlock,
@@ -33,8 +35,8 @@ pub enum RowState {
 }
 
 /// What the tab lists and in which order: the search, the status, the filters (issue 28: who
-/// invited, by user id; the import, by id; the first and last day, `YYYY-MM-DD` in UTC) and
-/// whether addresses go z to a. All of it lives in the page's address (search.rs).
+/// invited, by user id; the import, by id; the first and last day, `YYYY-MM-DD` in UTC; issue
+/// 31: the group, by name) and whether addresses go z to a. All of it lives in the page's address (search.rs).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Search {
     pub q: String,
@@ -61,7 +63,7 @@ impl Search {
         }
     }
 
-    /// Narrowed by who invited, the import or the days.
+    /// Narrowed by who invited, the import, the days or the group.
     pub fn is_narrowed(&self) -> bool {
         self.filter().is_narrowed()
     }
@@ -96,11 +98,11 @@ pub struct InvitationsState {
     pub cursors: Vec<Option<String>>,
     /// `None` while the page loads.
     pub page: Option<Result<InvitationList, ApiError>>,
-    pub rows: BTreeMap<String, RowState>,
+    pub rows: ById<RowState>,
     /// Invitations selected on the current page, for the bulk actions.
-    pub selected: BTreeSet<String>,
+    pub selected: ById<()>,
     /// The histories open on this page, by invitation id.
-    pub histories: BTreeMap<String, HistoryPanel>,
+    pub histories: ById<HistoryPanel>,
     pub export: Option<ExportState>,
     /// Bumped by every search, so searching again for the same thing reloads.
     pub generation: u32,
@@ -112,9 +114,9 @@ impl Default for InvitationsState {
             search: Search::default(),
             cursors: vec![None],
             page: None,
-            rows: BTreeMap::new(),
-            selected: BTreeSet::new(),
-            histories: BTreeMap::new(),
+            rows: ById::new(),
+            selected: ById::new(),
+            histories: ById::new(),
             export: None,
             generation: 0,
         }
@@ -188,6 +190,8 @@ pub(super) fn outcome_text(action: RowAction, change: &InvitationChange) -> Stri
     match (action, change.changed) {
         (RowAction::Resend, true) => format!("Sent again: a new link is on its way to {email}."),
         (RowAction::Resend, false) => format!("A new link for {email} is already queued."),
+        (RowAction::SendNow, true) => format!("Sent now: the invitation is on its way to {email}."),
+        (RowAction::SendNow, false) => format!("The invitation to {email} is already on its way."),
         (RowAction::Revoke, true) => format!("Revoked: the link sent to {email} no longer works."),
         (RowAction::Revoke, false) => "This invitation was already revoked.".into(),
         (RowAction::CorrectAddress, true) => {
@@ -259,7 +263,7 @@ impl InvitationsState {
 
     fn select(&mut self, id: String, on: bool) {
         if on {
-            self.selected.insert(id);
+            self.selected.insert(id, ());
         } else {
             self.selected.remove(&id);
         }
@@ -268,7 +272,11 @@ impl InvitationsState {
     fn select_page(&mut self, on: bool) {
         self.selected.clear();
         if let (true, Some(Ok(list))) = (on, &self.page) {
-            self.selected = list.invitations.iter().map(|i| i.id.clone()).collect();
+            self.selected = list
+                .invitations
+                .iter()
+                .map(|i| (i.id.clone(), ()))
+                .collect();
         }
         self.histories.clear();
     }
@@ -276,7 +284,7 @@ impl InvitationsState {
     // The history panels.
 
     fn history_requested(&mut self, id: String) {
-        let panel = self.histories.entry(id).or_default();
+        let panel = self.histories.or_default(id);
         panel.loading = true;
         panel.error = None;
     }

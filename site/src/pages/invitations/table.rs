@@ -66,7 +66,7 @@ pub fn invitation_table(
     calls: &RowCalls,
 ) -> Html {
     let all_selected =
-        !invitations.is_empty() && invitations.iter().all(|i| s.selected.contains(&i.id));
+        !invitations.is_empty() && invitations.iter().all(|i| s.selected.contains_key(&i.id));
     let select_page = calls.dispatch.reform(|e: Event| {
         let on = e
             .target_dyn_into::<HtmlInputElement>()
@@ -95,7 +95,7 @@ pub fn invitation_table(
                 { for invitations.iter().map(|invitation| invitation_row(&Row {
                     invitation,
                     state: s.rows.get(&invitation.id),
-                    selected: s.selected.contains(&invitation.id),
+                    selected: s.selected.contains_key(&invitation.id),
                     history: s.histories.get(&invitation.id),
                     calls,
                 })) }
@@ -180,10 +180,15 @@ fn invitation_row(row: &Row) -> Html {
             </td>
             <td data-label="Email" class="email">{inv.email.clone()}</td>
             <td data-label="Name">{inv.name.clone().unwrap_or_else(|| "—".into())}</td>
-            <td data-label="Status"><StatusBadge status={inv.status} /></td>
+            <td data-label="Status">
+                <StatusBadge status={inv.status} />
+                if let Some(group) = &inv.group {
+                    <span class="group">{"Group: "}{group.clone()}</span>
+                }
+            </td>
             <td data-label="Activities">{if activities.is_empty() { "All".to_owned() } else { activities }}</td>
             <td data-label="Invited">{invited}</td>
-            <td data-label="Delivery" class={classes!("delivery", format!("{:?}", inv.delivery.state).to_lowercase())}>{delivery_text(&inv.delivery)}</td>
+            <td data-label="Delivery" class={classes!("delivery", format!("{:?}", inv.delivery.state).to_lowercase())}>{delivery_text(&inv.delivery, inv.schedule.as_ref())}</td>
             <td data-label="Last sent">{inv.last_sent_at.as_deref().map(format::date_time).unwrap_or_else(|| "Not yet".into())}</td>
             <td data-label="Actions" class="actions">{history_button(row)}{row_actions(row)}{row_outcome(row)}</td>
         </tr>
@@ -334,9 +339,24 @@ fn row_buttons(row: &Row) -> Html {
             idle
         }
     };
+    // A scheduled mail's Resend sends it now (the same route).
+    let (resend_action, resend_label, resend_busy, resend_aria) = match inv.delivery.state {
+        DeliveryState::Scheduled => (
+            RowAction::SendNow,
+            "Send now",
+            "Sending…",
+            format!("Send now: the invitation to {}", inv.email),
+        ),
+        _ => (
+            RowAction::Resend,
+            "Resend",
+            "Resending…",
+            format!("Resend invitation to {}", inv.email),
+        ),
+    };
     let resend = {
         let (on_action, id) = (row.calls.on_action.clone(), id.clone());
-        Callback::from(move |_: MouseEvent| on_action.emit((id.clone(), RowAction::Resend)))
+        Callback::from(move |_: MouseEvent| on_action.emit((id.clone(), resend_action)))
     };
     let ask = |action: fn(String) -> InvitationsAction| {
         let id = id.clone();
@@ -358,8 +378,8 @@ fn row_buttons(row: &Row) -> Html {
             <>
             if inv.can_resend {
                 <button type="button" id={format!("resend-{id}")} disabled={working} onclick={resend}
-                    aria-label={format!("Resend invitation to {}", inv.email)}>
-                    {label(RowAction::Resend, "Resend", "Resending…")}
+                    aria-label={resend_aria}>
+                    {label(resend_action, resend_label, resend_busy)}
                 </button>
             }
             if inv.can_correct_address {

@@ -3,18 +3,21 @@
 //! and a live preview made by the mailer's own renderer (`invitations_domain::mail::render`), so
 //! the preview is what people get; a test to oneself; and the reminder plan, said in words.
 //! Mistakes in the text are found as it is typed (the domain's own check) and shown at the field.
+//! Last, the admin's own notifications about the contract (issue 31).
 
 mod draft;
 mod editor;
+mod notices;
 mod state;
 
 pub use draft::*;
 pub use editor::*;
+pub use notices::*;
 pub use state::*;
 
 use crate::api::{
-    ApiError, Contract, MailLanguage, MailSettings, MailSettingsRequest, ReminderPlan,
-    TestMailQueued,
+    ApiError, Contract, EnrolmentNotices, MailLanguage, MailSettings, MailSettingsRequest,
+    NotificationSettings, ReminderPlan, TestMailQueued,
 };
 use crate::components::error::ErrorMessage;
 use crate::components::layout::{ContractHeader, ContractUnavailable, Tab};
@@ -79,6 +82,27 @@ pub fn MailPage(props: &MailPageProps) -> Html {
             );
         })
     };
+    {
+        let (ctx, state) = (ctx.clone(), state.clone());
+        use_effect_with(props.id.clone(), move |id| {
+            let id = id.clone();
+            ctx.call(
+                move |api| async move { api.notifications(&id, None).await },
+                move |result| state.dispatch(MailAction::NoticesLoaded(result)),
+            );
+        });
+    }
+    let on_save_notices = {
+        let (ctx, state, id) = (ctx.clone(), state.clone(), props.id.clone());
+        Callback::from(move |notices: NotificationSettings| {
+            let (ctx, state, id) = (ctx.clone(), state.clone(), id.clone());
+            state.dispatch(MailAction::NoticesSaving);
+            ctx.call(
+                move |api| async move { api.notifications(&id, Some(&notices)).await },
+                move |result| state.dispatch(MailAction::NoticesSaved(result)),
+            );
+        })
+    };
     let on_save_plan = {
         let (ctx, state, id) = (ctx.clone(), state.clone(), props.id.clone());
         Callback::from(move |plan: ReminderPlan| {
@@ -109,7 +133,7 @@ pub fn MailPage(props: &MailPageProps) -> Html {
         <>
             <ContractHeader contract={contract.clone()} current={Tab::Mail} />
             <MailView state={(*state).clone()} {contract} inviter={inviter} now={crate::format::now()} origin={origin()}
-                {dispatch} {on_save} {on_test} {on_save_plan} />
+                {dispatch} {on_save} {on_test} {on_save_plan} {on_save_notices} />
         </>
     }
 }
@@ -127,6 +151,8 @@ pub struct MailViewProps {
     pub on_save: Callback<MailSettingsRequest>,
     pub on_test: Callback<MailSettingsRequest>,
     pub on_save_plan: Callback<ReminderPlan>,
+    #[prop_or_default]
+    pub on_save_notices: Callback<NotificationSettings>,
 }
 
 /// The mail editor with its preview, then the reminder plan.
@@ -144,6 +170,7 @@ pub fn MailView(props: &MailViewProps) -> Html {
                 on_save={props.on_save.clone()} on_test={props.on_test.clone()} />
             <ReminderForm plan={plan.clone()} save={s.plan_save.clone()} dispatch={props.dispatch.clone()}
                 on_save={props.on_save_plan.clone()} />
+            {notices_form(s, &props.contract, &props.dispatch, &props.on_save_notices)}
         </>
     }
 }

@@ -16,6 +16,10 @@ pub struct MailState {
     pub plan_save: Request<()>,
     /// "Use the standard text" put it back in the fields, not yet saved: said so.
     pub restored: bool,
+    /// The caller's own notifications about this contract, as shown (issue 31); `None` while
+    /// they load.
+    pub notices: Option<Result<NotificationSettings, ApiError>>,
+    pub notices_save: Request<()>,
 }
 
 pub enum MailAction {
@@ -32,6 +36,12 @@ pub enum MailAction {
     Plan(PlanDraft),
     PlanSaving,
     PlanSaved(Result<Contract, ApiError>),
+    /// The caller's notifications as read (or why not).
+    NoticesLoaded(Result<NotificationSettings, ApiError>),
+    /// A choice changed, not yet saved.
+    Notices(NotificationSettings),
+    NoticesSaving,
+    NoticesSaved(Result<NotificationSettings, ApiError>),
 }
 
 impl MailState {
@@ -53,14 +63,30 @@ impl Reducible for MailState {
     fn reduce(self: Rc<Self>, action: MailAction) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
+            // The notifications are the caller's, read on their own: they stay.
             MailAction::Loaded(c) => {
                 s = Self {
                     draft: Some(MailDraft::from_settings(&c.mail)),
                     custom: c.mail.custom,
                     plan: Some(PlanDraft::from_plan(&c.reminders)),
+                    notices: s.notices,
+                    notices_save: s.notices_save,
                     ..Self::default()
                 };
             }
+            MailAction::NoticesLoaded(result) => s.notices = Some(result),
+            MailAction::Notices(n) => {
+                s.notices = Some(Ok(n));
+                if !s.notices_save.working() {
+                    s.notices_save = Request::Idle;
+                }
+            }
+            MailAction::NoticesSaving => s.notices_save = Request::Working,
+            MailAction::NoticesSaved(Ok(n)) => {
+                s.notices = Some(Ok(n));
+                s.notices_save = Request::Done(());
+            }
+            MailAction::NoticesSaved(Err(e)) => s.notices_save = Request::Failed(e),
             MailAction::Language(l) => {
                 let Some(draft) = &mut s.draft else {
                     return self;

@@ -13,6 +13,7 @@ pub use state::*;
 pub use view::*;
 
 use crate::api::{ApiError, NewPerson, PersonAdded, User, UserList};
+use crate::by_id::ById;
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
@@ -20,7 +21,6 @@ use crate::components::outcome::Outcome;
 use crate::components::unconfirmed::Unconfirmed;
 use crate::format;
 use crate::AppContext;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

@@ -161,7 +161,7 @@ pub struct PeopleState {
     /// The next page is being fetched, or failed.
     pub more_state: Option<Result<(), ApiError>>,
     /// By user id.
-    pub rows: BTreeMap<String, RowState>,
+    pub rows: ById<RowState>,
     pub form: AddForm,
     /// What the last "Add" did, in words.
     pub added: Option<String>,

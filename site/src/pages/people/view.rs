@@ -116,7 +116,7 @@ pub(super) fn PeopleSearch(props: &PeopleSearchProps) -> Html {
 pub struct PeopleTableProps {
     pub people: Vec<User>,
     #[prop_or_default]
-    pub rows: BTreeMap<String, RowState>,
+    pub rows: ById<RowState>,
     #[prop_or_default]
     pub me: Option<String>,
     pub dispatch: Callback<PeopleAction>,
