@@ -240,7 +240,7 @@ pub fn narrowing(
 }
 
 /// A day written `YYYY-MM-DD` (`name`: the field, as a sentence starts with it).
-fn day(name: &str, value: &str) -> Result<NaiveDate, Problem> {
+pub fn day(name: &str, value: &str) -> Result<NaiveDate, Problem> {
     let value = value.trim();
     let shaped = value.len() == 10
         && value.bytes().enumerate().all(|(i, b)| match i {

@@ -15,7 +15,9 @@ mod webhooks;
 pub use create::{CreateError, Invitee, NewInvitations};
 pub use join_links::{JoinLinkStore, JoinProofStore, ProofQueued};
 pub use notices::{NoticeStore, NoticeWake, QueuedNotice};
-pub use query::{GroupCounts, InvitationPage, InvitationQuery, Narrowing};
+pub use query::{
+    AuditQuery, AuditRecordPage, GroupCounts, InvitationPage, InvitationQuery, Narrowing,
+};
 pub use reminders::{DueKind, DueReminder, FunnelBackfill, ReminderStore, StartWake, WakeOutcome};
 pub use waiting::WaitingListStore;
 pub use webhooks::{MessageKey, WebhookStore};
@@ -305,6 +307,15 @@ pub trait InvitationStore: Send + Sync {
         contract: &ContractId,
         limit: usize,
     ) -> Result<Vec<AuditRecord>, StoreError>;
+    /// A page of the contract's audit as `query` narrows it, newest first, `limit` records at
+    /// most from `cursor` on (a narrow filter may answer a short page that has a next one).
+    async fn audit_page(
+        &self,
+        contract: &ContractId,
+        query: &AuditQuery,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AuditRecordPage, StoreError>;
     /// One invitation's history, newest first, `limit` entries from `cursor` on: what was done
     /// to it (and by whom) and what the mail service reported; `None` when the contract has no
     /// such invitation.

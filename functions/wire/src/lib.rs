@@ -11,6 +11,7 @@
 //! - what the server decides (e.g. whether an invitation may be resent) is sent as a field, so
 //!   the site does not decide it again.
 
+mod audit;
 mod contract;
 mod directory;
 pub mod events;
@@ -22,6 +23,7 @@ pub mod routes;
 mod student;
 mod webhook;
 
+pub use audit::*;
 pub use contract::*;
 pub use directory::*;
 pub use import::*;

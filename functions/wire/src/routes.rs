@@ -183,6 +183,10 @@ routes! {
     GET_IMPORT = admin "GET" "/contracts/{id}/imports/{importId}" by "admin-read" answers Import;
     LIST_ADMINS = admin "GET" "/contracts/{id}/admins" by "admin-read" answers AdminList;
     FUNNEL = admin "GET" "/contracts/{id}/funnel" by "admin-read" answers Funnel;
+    /// `?actor=&action=&from=&to=&cursor=&limit=`: the contract's audit, newest first (issue 32).
+    CONTRACT_AUDIT = admin "GET" "/contracts/{id}/audit" by "admin-read" answers AuditPage;
+    /// The audit's filter and `format=csv|json`: a file.
+    EXPORT_AUDIT = admin "GET" "/contracts/{id}/audit/export" by "admin-read";
     /// The contract's groups (cohorts), each with its figures (issue 31).
     LIST_GROUPS = admin "GET" "/contracts/{id}/groups" by "admin-read" answers GroupList;
 

@@ -155,7 +155,7 @@ impl World {
                 "{body}"
             );
             assert_sentence(body["detail"].as_str().unwrap());
-        } else if path.contains("/invitations/export") {
+        } else if path.contains("/invitations/export") || path.contains("/audit/export") {
             assert_eq!(content_type, "text/csv; charset=utf-8", "{path}");
         } else {
             assert_eq!(content_type, "application/json");

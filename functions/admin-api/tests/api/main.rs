@@ -1,6 +1,7 @@
 //! The admin API in-process, with real API Gateway v2 events, against the emulators: one
 //! module a topic, all on the World of `helpers`.
 
+mod audit;
 mod authorization;
 mod bulk;
 mod correct_address;

@@ -53,3 +53,23 @@ pub struct InvitationPage {
     pub invitations: Vec<Invitation>,
     pub next_cursor: Option<String>,
 }
+
+/// What narrows a contract's audit (issue 32): each set field must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Done by this person.
+    pub actor: Option<UserId>,
+    pub action: Option<AuditAction>,
+    /// At or after this.
+    pub from: Option<DateTime<Utc>>,
+    /// Before this.
+    pub before: Option<DateTime<Utc>>,
+}
+
+/// One page of a contract's audit, newest first.
+#[derive(Debug, Clone)]
+pub struct AuditRecordPage {
+    pub records: Vec<AuditRecord>,
+    /// For the next (older) page; `None` on the last one.
+    pub next_cursor: Option<String>,
+}

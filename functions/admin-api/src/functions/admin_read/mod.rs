@@ -2,6 +2,7 @@
 //! search, the CSV export, one invitation's history), imports and their reports, a contract's
 //! admins and its funnel. Its role allows no write.
 
+mod audit;
 mod contracts;
 pub mod export;
 mod history;
@@ -27,6 +28,8 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
             routes::GET_CONTRACT => contracts::get(app, &call).await,
             routes::FUNNEL => contracts::funnel(app, &call).await,
             routes::LIST_GROUPS => contracts::groups(app, &call).await,
+            routes::CONTRACT_AUDIT => audit::list(app, &call).await,
+            routes::EXPORT_AUDIT => audit::export(app, &call).await,
             routes::SEARCH_USERS => users::search(app, &call).await,
             routes::LIST_INVITATIONS => invitations::list(app, &call).await,
             routes::COUNT_INVITATIONS => invitations::count(app, &call).await,

@@ -3,6 +3,7 @@
 //! (`delivery.rs`), the reminder run's wake-ups (`reminders.rs`) and the funnel's one-time
 //! backfill (`backfill.rs`), and here the reads and the helpers they share.
 
+mod audit;
 mod backfill;
 pub(crate) mod create;
 mod delivery;
@@ -658,6 +659,16 @@ impl InvitationStore for DynamoStore {
             .iter()
             .map(audit_from)
             .collect::<Result<_, _>>()?)
+    }
+
+    async fn audit_page(
+        &self,
+        contract: &ContractId,
+        query: &AuditQuery,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<AuditRecordPage, StoreError> {
+        self.read_audit_page(contract, query, cursor, limit).await
     }
 
     async fn invitation_history(
