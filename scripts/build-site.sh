@@ -25,9 +25,11 @@ tools="$root/.tools"
 # /join page: 498,961 B, about 36 KB over 462,037 B), and to 497 KB for its join requests and
 # waiting list (the approval box, Approve and Refuse, the moves and Remove with their questions,
 # the joiner's wait for approval: 508,733 B, about 9.4 KB over 499,137 B), and to 498 KB for the
-# Add page's "over the seat limit on the waiting list" box (509,109 B). Issue 33 is to bring it
-# to 350 KB.
-budget_kb=498
+# Add page's "over the seat limit on the waiting list" box (509,109 B); issue 31's pages fitted
+# under it (505,786 B, about 25 KB cut elsewhere), and to 509 KB for issue 32's Audit tab (the
+# contract's audit, its filters, paging and exports: 520,076 B, about 14 KB over 505,786 B).
+# Issue 33 is to bring it to 350 KB.
+budget_kb=509
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown

@@ -10,10 +10,12 @@ use std::fmt;
 
 pub use invitations_wire::*;
 
+mod audit;
 mod join_links;
 mod programmes;
 mod webhooks;
 
+pub use audit::*;
 pub use join_links::join_url;
 
 // ---------------------------------------------------------------------------------------------
@@ -373,9 +375,19 @@ impl Api {
         filter: &InvitationFilter,
         descending: bool,
     ) -> Result<Download, ApiError> {
-        use gloo_net::http::Request;
         let path = export_path(contract_id, filter, descending);
-        let mut req = Request::get(&self.url(&path)).header("Accept", "text/csv");
+        self.download(&path, "text/csv", "invitations.csv").await
+    }
+
+    /// A file the API answers (`Content-Disposition` names it, else `fallback`).
+    async fn download(
+        &self,
+        path: &str,
+        accept: &str,
+        fallback: &str,
+    ) -> Result<Download, ApiError> {
+        use gloo_net::http::Request;
+        let mut req = Request::get(&self.url(path)).header("Accept", accept);
         if let Some(token) = &self.token {
             req = req.header("Authorization", &format!("Bearer {token}"));
         }
@@ -390,7 +402,7 @@ impl Api {
             file_name: disposition
                 .as_deref()
                 .and_then(attachment_name)
-                .unwrap_or_else(|| "invitations.csv".into()),
+                .unwrap_or_else(|| fallback.into()),
             text,
         })
     }

@@ -46,6 +46,9 @@ pub enum Route {
     /// The contract's invitation mail (language, text, live preview, test) and reminder plan.
     #[at("/contracts/:id/mail")]
     Mail { id: String },
+    /// The contract's audit (issue 32): who did what, filtered, exported.
+    #[at("/contracts/:id/audit")]
+    Audit { id: String },
     /// The contract's webhook endpoints.
     #[at("/contracts/:id/integrations")]
     ContractIntegrations { id: String },
@@ -215,6 +218,9 @@ fn switch(route: Route) -> Html {
         },
         Route::Mail { id } => html! {
             <AdminPage><mail::MailPage {id} /></AdminPage>
+        },
+        Route::Audit { id } => html! {
+            <AdminPage><audit::AuditPage {id} /></AdminPage>
         },
         Route::ContractIntegrations { id } => html! {
             <AdminPage><integrations::IntegrationsPage scope={integrations::Scope::Contract(id)} /></AdminPage>

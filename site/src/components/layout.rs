@@ -133,6 +133,7 @@ pub enum Tab {
     JoinLinks,
     Admins,
     Mail,
+    Audit,
     Integrations,
 }
 
@@ -152,6 +153,7 @@ impl Tab {
             Tab::JoinLinks => "Join links",
             Tab::Admins => "Admins",
             Tab::Mail => "Mail and reminders",
+            Tab::Audit => "Audit",
             Tab::Integrations => "Integrations",
         }
     }
@@ -201,6 +203,7 @@ pub fn ContractHeader(props: &ContractHeaderProps) -> Html {
                     {tab(Tab::JoinLinks, Route::JoinLinks { id: c.id.clone() }, "tab-join-links")}
                     {tab(Tab::Admins, Route::Admins { id: c.id.clone() }, "tab-admins")}
                     {tab(Tab::Mail, Route::Mail { id: c.id.clone() }, "tab-mail")}
+                    {tab(Tab::Audit, Route::Audit { id: c.id.clone() }, "tab-audit")}
                     {tab(Tab::Integrations, Route::ContractIntegrations { id: c.id.clone() }, "tab-integrations")}
                 </ul>
             </nav>

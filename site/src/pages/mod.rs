@@ -3,6 +3,7 @@
 
 pub mod add;
 pub mod admins;
+pub mod audit;
 pub mod contracts;
 pub mod enrol;
 pub mod imports;

@@ -182,6 +182,34 @@ pub fn history_entry(
     }
 }
 
+/// One entry of a contract's audit: `actor` (user id) named `name` when the directory knows
+/// them.
+pub fn audit_entry(
+    at: &str,
+    action: AuditAction,
+    actor: Option<&str>,
+    name: Option<&str>,
+    subjects: &[&str],
+) -> AuditEntry {
+    AuditEntry {
+        at: at.into(),
+        action,
+        actor: actor.map(Into::into),
+        actor_name: name.map(Into::into),
+        subjects: subjects.iter().map(|s| (*s).into()).collect(),
+        invitation_id: None,
+        detail: None,
+    }
+}
+
+/// A page of a contract's audit.
+pub fn audit_page(entries: Vec<AuditEntry>, next_cursor: Option<&str>) -> AuditPage {
+    AuditPage {
+        entries,
+        next_cursor: next_cursor.map(Into::into),
+    }
+}
+
 /// An import with nothing read yet.
 pub fn new_import(id: &str, state: ImportState, reason: Option<&str>) -> Import {
     Import {

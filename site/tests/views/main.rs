@@ -9,6 +9,7 @@ mod helpers;
 // Pages (src/pages/).
 mod add;
 mod admins;
+mod audit;
 mod contracts;
 mod dates;
 mod enrol;

@@ -45,7 +45,7 @@ async fn until_rows(page: &Page, what: &str, wanted: &str, rows: &[String]) {
 }
 
 /// Picks the option of select `id` whose text starts with `label`; its value.
-async fn choose(page: &Page, id: &str, label: &str) -> String {
+pub async fn choose(page: &Page, id: &str, label: &str) -> String {
     let select = page.id(id).await;
     let value = page
         .until(&format!("{label} offered in #{id}"), WAIT, async || {
@@ -64,7 +64,7 @@ async fn choose(page: &Page, id: &str, label: &str) -> String {
 }
 
 /// Sets a day field as a date picker would, and says so (a change event).
-async fn set_day(page: &Page, id: &str, day: &str) {
+pub async fn set_day(page: &Page, id: &str, day: &str) {
     page.id(id).await;
     page.js(&format!(
         "const i = document.getElementById('{id}'); i.value = '{day}';

@@ -23,7 +23,9 @@
 //! and groups (issue 31): Grace invites a group of the Spring Cohort in French for its start, the
 //! tab says when each mail goes and filters by the group, one is sent now, she chooses a daily
 //! digest, the system administrator moves the start and the waiting mail goes then, and a
-//! headed CSV file's check names its columns.
+//! headed CSV file's check names its columns. Last (issue 32), the voucher's audit: who did what
+//! by name, older entries, filtered by action and person (kept in the address), exported as CSV
+//! and JSON, and reached by keyboard.
 //!
 //! Needs the built site (`scripts/build-site.sh` writes site/dist) and /usr/bin/chromium +
 //! /usr/bin/chromedriver (`scripts/setup.sh` installs them). Each step leaves a screenshot in
@@ -37,9 +39,10 @@
 //! invite.rs (directory users), invitations.rs (the Invitations tab), enrol.rs (the student's
 //! page), people.rs (the People page), mail.rs (bounces, the contract's mail and reminders),
 //! join_links.rs (join links and the joiner's page), programmes.rs (schedules, groups, dates,
-//! notifications, a headed file's columns);
+//! notifications, a headed file's columns), audit.rs (a contract's audit);
 //! helpers.rs drives the page and runs the session.
 
+mod audit;
 #[path = "../common/mod.rs"]
 mod common;
 mod contracts;
@@ -56,6 +59,7 @@ mod mail;
 mod people;
 mod programmes;
 
+use audit::*;
 use contracts::*;
 use enrol::*;
 use filters::*;
@@ -136,6 +140,9 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         grace_chooses_a_daily_digest(page).await;
         the_sysadmin_moves_the_cohorts_start(page, stack, &cy).await;
         a_headed_csv_check_names_its_columns(page, tag).await;
+        the_audit_says_who_did_what(page).await;
+        filter_and_export_the_audit(page).await;
+        the_audit_by_keyboard(page).await;
     })
     .catch_unwind()
     .await;

@@ -173,7 +173,7 @@ pub fn invitation_filters(
 
 /// A labelled select (`id`, label, the option that filters nothing) of `choices` (value,
 /// label), `chosen` selected.
-fn choice_field(
+pub fn choice_field(
     (id, label, none): (&'static str, &'static str, &'static str),
     choices: &[(String, String)],
     chosen: &Option<String>,
@@ -193,7 +193,7 @@ fn choice_field(
 }
 
 /// A labelled date field (`id`, label) holding `day`, bounded by the other day (min, max).
-fn day_field(
+pub fn day_field(
     (id, label): (&'static str, &'static str),
     day: &Option<String>,
     (min, max): (&Option<String>, &Option<String>),

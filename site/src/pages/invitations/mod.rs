@@ -127,12 +127,7 @@ pub fn InvitationsPage(props: &InvitationsPageProps) -> Html {
                     .await
                     .map_err(|e| ctx.check(e))
                     .and_then(|download| {
-                        save_file(&download.file_name, &download.text).map_err(|_| ApiError {
-                            status: 0,
-                            code: "download".into(),
-                            title: "Download failed".into(),
-                            detail: "The browser did not save the file. Please try again.".into(),
-                        })?;
+                        save_download(&download, "text/csv;charset=utf-8")?;
                         // Lines less the header (no cell holds a line break).
                         let rows = download.text.lines().count().saturating_sub(1);
                         Ok((download, rows))

@@ -107,7 +107,7 @@ pub fn search_from_url(query: &str) -> Search {
 }
 
 /// An id the API could take (a user's, an import's): 1 to 64 letters, digits, '-' or '_'.
-fn is_id(value: &str) -> bool {
+pub fn is_id(value: &str) -> bool {
     (1..=64).contains(&value.len())
         && value
             .bytes()
@@ -133,6 +133,12 @@ pub fn url_of(search: &Search) -> String {
 
 /// The page's address follows its search, without a new history entry (Back leaves the tab).
 pub(super) fn show_in_url(search: &Search) {
+    replace_query(&url_of(search));
+}
+
+/// The page's address with `query` ("" or "?a=b") in place of its own, without a new history
+/// entry: a tab's filters, kept for a reload or a shared link.
+pub fn replace_query(query: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -140,25 +146,29 @@ pub(super) fn show_in_url(search: &Search) {
         return;
     };
     if let Ok(history) = window.history() {
-        let url = format!("{path}{}", url_of(search));
+        let url = format!("{path}{query}");
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }
 
-/// The search the page was opened with.
-pub(super) fn search_in_url() -> Search {
+/// The page's address query ("?a=b", or "").
+pub fn current_query() -> String {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .map(|q| search_from_url(&q))
         .unwrap_or_default()
 }
 
-/// Hands a file to the browser to save (a link to it, clicked).
-pub(super) fn save_file(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+/// The search the page was opened with.
+pub(super) fn search_in_url() -> Search {
+    search_from_url(&current_query())
+}
+
+/// Hands a file to the browser to save (a link to it, clicked); `kind` is its media type.
+pub fn save_file(name: &str, text: &str, kind: &str) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
+    options.set_type(kind);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let document = web_sys::window()
@@ -174,6 +184,16 @@ pub(super) fn save_file(name: &str, text: &str) -> Result<(), wasm_bindgen::JsVa
     })
     .forget();
     Ok(())
+}
+
+/// Saves a downloaded file (`kind`: its media type), or says in words that the browser did not.
+pub fn save_download(download: &Download, kind: &str) -> Result<(), ApiError> {
+    save_file(&download.file_name, &download.text, kind).map_err(|_| ApiError {
+        status: 0,
+        code: "download".into(),
+        title: "Download failed".into(),
+        detail: "The browser did not save the file. Please try again.".into(),
+    })
 }
 
 /// Export: a CSV file of every invitation the search and status filter match (not only this
