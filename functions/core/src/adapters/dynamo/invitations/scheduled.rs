@@ -7,6 +7,7 @@
 use super::delivery::QUEUED_LIMIT;
 use super::{invitation_key, key};
 use crate::adapters::dynamo::items::*;
+use crate::adapters::dynamo::webhooks::written;
 use crate::adapters::dynamo::{db_error, DynamoStore};
 use crate::domain::schedule::{release, Release};
 use crate::domain::*;
@@ -121,17 +122,11 @@ impl DynamoStore {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(outcome),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(WakeOutcome::Moved)
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        Ok(if written(result)? {
+            outcome
+        } else {
+            WakeOutcome::Moved
+        })
     }
 
     /// A contract woken at (what was) its start: each invitation still waiting for the start
@@ -239,17 +234,8 @@ impl DynamoStore {
             .set_expression_attribute_values(Some(values))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        // A failed condition: changed by someone else meanwhile, nothing to do.
+        written(result).map(|_| ())
     }
 
     /// A contract's dates moved (a system administrator): mails waiting for its start follow
@@ -272,16 +258,7 @@ impl DynamoStore {
             .expression_attribute_values(":yes", AttributeValue::Bool(true))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        // A failed condition: changed by someone else meanwhile, nothing to do.
+        written(result).map(|_| ())
     }
 }
