@@ -20,29 +20,18 @@ async fn each_person_gets_the_mail_in_their_own_language() {
     };
     env.store.put_contract(&c).await.unwrap();
     let (fr, en) = (env.email("lectrice"), env.email("reader"));
-    let invitee = |email: &str, language| Invitee {
-        email: EmailAddress::parse(email).unwrap(),
-        user_id: None,
-        name: Some("Camille".into()),
-        source: Source::Manual,
+    let speaking = |email: &str, language| Invitee {
         options: InviteOptions {
             language,
             ..Default::default()
         },
+        ..invitee(email, Some("Camille"))
     };
-    env.store
-        .create_invitations(NewInvitations {
-            contract: &c,
-            activities: &[ActivityId::parse("a1").unwrap()],
-            invited_by: &admin(),
-            now: now(),
-            invitees: &[
-                invitee(&fr, Some(Language::Fr)),
-                invitee(&en, Some(Language::En)),
-            ],
-        })
-        .await
-        .unwrap();
+    let people = vec![
+        speaking(&fr, Some(Language::Fr)),
+        speaking(&en, Some(Language::En)),
+    ];
+    create(&env, &c, &["a1"], people, now()).await;
     let clock = TestClock::at(now() + Duration::seconds(3));
     app(&env, ses(&env), &clock)
         .handle(stream_event(&env).await)

@@ -54,32 +54,11 @@ async fn mailer_runs(env: &TestEnv, at: DateTime<Utc>) {
 
 /// Invites `people` (named as given) at `now()`.
 async fn invite_named(env: &TestEnv, c: &Contract, people: &[(&str, String)]) -> Vec<InvitationId> {
-    let invitees: Vec<Invitee> = people
+    let invitees = people
         .iter()
-        .map(|(name, email)| Invitee {
-            email: EmailAddress::parse(email).unwrap(),
-            user_id: None,
-            name: Some((*name).into()),
-            source: Source::Manual,
-            options: Default::default(),
-        })
+        .map(|(name, email)| invitee(email, Some(name)))
         .collect();
-    env.store
-        .create_invitations(NewInvitations {
-            contract: c,
-            activities: &[ActivityId::parse("a1").unwrap()],
-            invited_by: &admin(),
-            now: now(),
-            invitees: &invitees,
-        })
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|o| match o {
-            InviteOutcome::Invited { invitation_id } => invitation_id,
-            other => panic!("{other:?}"),
-        })
-        .collect()
+    create(env, c, &["a1"], invitees, now()).await
 }
 
 #[tokio::test]

@@ -36,32 +36,14 @@ async fn invite_with(
     emails: &[String],
     options: InviteOptions,
 ) -> Vec<InvitationId> {
-    let invitees: Vec<Invitee> = emails
+    let invitees = emails
         .iter()
         .map(|e| Invitee {
-            email: EmailAddress::parse(e).unwrap(),
-            user_id: None,
-            name: None,
-            source: Source::Manual,
             options: options.clone(),
+            ..invitee(e, None)
         })
         .collect();
-    env.store
-        .create_invitations(NewInvitations {
-            contract: c,
-            activities: &[ActivityId::parse("a1").unwrap()],
-            invited_by: &admin(),
-            now: now(),
-            invitees: &invitees,
-        })
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|o| match o {
-            InviteOutcome::Invited { invitation_id } => invitation_id,
-            other => panic!("expected an invitation, got {other:?}"),
-        })
-        .collect()
+    create(env, c, &["a1"], invitees, now()).await
 }
 
 fn at_start(c: &Contract) -> InviteOptions {

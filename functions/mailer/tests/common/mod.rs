@@ -53,20 +53,34 @@ pub async fn invite(
     emails: &[String],
     at: DateTime<Utc>,
 ) -> Vec<InvitationId> {
-    let invitees: Vec<Invitee> = emails
+    let invitees: Vec<Invitee> = emails.iter().map(|e| invitee(e, None)).collect();
+    create(env, c, &["a1", "a2"], invitees, at).await
+}
+
+/// Someone to invite by hand (no directory user), with a name or not.
+pub fn invitee(email: &str, name: Option<&str>) -> Invitee {
+    Invitee {
+        email: EmailAddress::parse(email).unwrap(),
+        user_id: None,
+        name: name.map(str::to_owned),
+        source: Source::Manual,
+        options: Default::default(),
+    }
+}
+
+/// Invites `invitees` to `activities` at `at`, each of whom must be newly invited; returns
+/// the invitation ids in order.
+pub async fn create(
+    env: &TestEnv,
+    c: &Contract,
+    activities: &[&str],
+    invitees: Vec<Invitee>,
+    at: DateTime<Utc>,
+) -> Vec<InvitationId> {
+    let activities: Vec<ActivityId> = activities
         .iter()
-        .map(|e| Invitee {
-            email: EmailAddress::parse(e).unwrap(),
-            user_id: None,
-            name: None,
-            source: Source::Manual,
-            options: Default::default(),
-        })
+        .map(|a| ActivityId::parse(a).unwrap())
         .collect();
-    let activities = vec![
-        ActivityId::parse("a1").unwrap(),
-        ActivityId::parse("a2").unwrap(),
-    ];
     env.store
         .create_invitations(NewInvitations {
             contract: c,
