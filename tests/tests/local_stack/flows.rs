@@ -5,7 +5,6 @@ use crate::helpers::*;
 use local_stack::seed::contracts::{DATA_SKILLS, LEADERSHIP, ONBOARDING};
 use local_stack::Stack;
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_seeded_flows_work_through_the_gateway() {
@@ -150,43 +149,13 @@ async fn ada_imports_a_csv_through_the_presigned_url(ada: &Client, tag: &str) ->
         "Email\n{external}\nnot-an-address\n{other}\n{}\n",
         external.to_uppercase()
     );
-    let (status, announced) = ada
-        .call(
-            "POST",
-            &format!("/api/contracts/{DATA_SKILLS}/imports"),
-            Some(json!({"activities": ["python-data"], "file_name": "team.csv", "file_size": csv.len()})),
-        )
-        .await;
-    assert_eq!(status, 201, "{announced}");
-    let upload = &announced["upload"];
-    let put = reqwest::Client::new()
-        .put(upload["url"].as_str().expect("upload url"))
-        .header(
-            "content-type",
-            upload["content_type"].as_str().unwrap_or("text/csv"),
-        )
-        .body(csv)
-        .send()
-        .await
-        .expect("the bucket takes the upload");
-    assert!(put.status().is_success(), "upload: {}", put.status());
-    let import_path = format!(
-        "/api/contracts/{DATA_SKILLS}/imports/{}",
-        announced["import"]["id"].as_str().expect("import id")
-    );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let import = loop {
-        let (status, import) = ada.call("GET", &import_path, None).await;
-        assert_eq!(status, 200, "{import}");
-        if import["status"]["state"] == "done" || import["status"]["state"] == "failed" {
-            break import;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the import did not finish: {import}"
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    };
+    let import = upload_and_wait(
+        ada,
+        DATA_SKILLS,
+        csv,
+        json!({"activities": ["python-data"], "file_name": "team.csv"}),
+    )
+    .await;
     assert_eq!(import["status"]["state"], "done", "{import}");
     assert_eq!(import["counts"]["invited"], 2, "{import}");
     assert_eq!(import["counts"]["invalid_email"], 1, "{import}");

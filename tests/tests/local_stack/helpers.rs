@@ -193,3 +193,52 @@ pub fn signed_by_the_emulator(claims: &Value) -> String {
     );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
+
+/// Announces an upload of `csv` to `contract` with `body` (the announce fields besides the
+/// file's size), puts it through the presigned URL as the site does, and waits for the import
+/// to end; answers the import as the API shows it.
+pub async fn upload_and_wait(
+    client: &Client,
+    contract: &str,
+    csv: String,
+    mut body: Value,
+) -> Value {
+    body["file_size"] = serde_json::json!(csv.len());
+    let (status, announced) = client
+        .call(
+            "POST",
+            &format!("/api/contracts/{contract}/imports"),
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, 201, "{announced}");
+    let upload = &announced["upload"];
+    let put = reqwest::Client::new()
+        .put(upload["url"].as_str().expect("upload url"))
+        .header(
+            "content-type",
+            upload["content_type"].as_str().unwrap_or("text/csv"),
+        )
+        .body(csv)
+        .send()
+        .await
+        .expect("the bucket takes the upload");
+    assert!(put.status().is_success(), "upload: {}", put.status());
+    let path = format!(
+        "/api/contracts/{contract}/imports/{}",
+        announced["import"]["id"].as_str().expect("import id")
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (status, import) = client.call("GET", &path, None).await;
+        assert_eq!(status, 200, "{import}");
+        if import["status"]["state"] == "done" || import["status"]["state"] == "failed" {
+            return import;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import did not finish: {import}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}

@@ -141,39 +141,13 @@ async fn a_headed_csv_mails_each_person_in_their_own_language() {
          Ben;Okafor;{ben};en;London;\n\
          Cléo;Martin;{cleo};klingon;Lyon;\n"
     );
-    let (status, announced) = grace
-        .call(
-            "POST",
-            &format!("/api/contracts/{ONBOARDING}/imports"),
-            Some(json!({"activities": [], "file_name": "people.csv", "file_size": csv.len()})),
-        )
-        .await;
-    assert_eq!(status, 201, "{announced}");
-    let upload = &announced["upload"];
-    let put = reqwest::Client::new()
-        .put(upload["url"].as_str().expect("upload url"))
-        .header(
-            "content-type",
-            upload["content_type"].as_str().unwrap_or("text/csv"),
-        )
-        .body(csv)
-        .send()
-        .await
-        .expect("the bucket takes the upload");
-    assert!(put.status().is_success(), "upload: {}", put.status());
-    let path = format!(
-        "/api/contracts/{ONBOARDING}/imports/{}",
-        announced["import"]["id"].as_str().expect("import id")
-    );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let import = loop {
-        let (_, import) = grace.call("GET", &path, None).await;
-        if import["status"]["state"] == "done" || import["status"]["state"] == "failed" {
-            break import;
-        }
-        assert!(std::time::Instant::now() < deadline, "{import}");
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    };
+    let import = upload_and_wait(
+        &grace,
+        ONBOARDING,
+        csv,
+        json!({"activities": [], "file_name": "people.csv"}),
+    )
+    .await;
     assert_eq!(import["status"]["state"], "done", "{import}");
     assert_eq!(import["counts"]["invited"], 2, "{import}");
     assert_eq!(import["counts"]["invalid_value"], 1, "{import}");
