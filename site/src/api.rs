@@ -12,6 +12,7 @@ pub use invitations_wire::*;
 
 mod audit;
 mod join_links;
+mod privacy;
 mod programmes;
 mod webhooks;
 

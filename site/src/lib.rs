@@ -1,6 +1,6 @@
 //! The Learning Contract invitations site: admin screens (sign in, contracts, a contract's
 //! invitations, adding invitations, imports, join links, admins, mail and reminders, integrations,
-//! people), the student's enrol page and the joiner's page.
+//! people, privacy), the student's enrol page and the joiner's page.
 //!
 //! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
 //! `pages/` (one file per screen: a component that loads data, and pure views it renders),
@@ -58,6 +58,9 @@ pub enum Route {
     /// The directory: adding people and system administration (system administrators only).
     #[at("/people")]
     People,
+    /// Privacy requests: forget a person, or what is held about them (system administrators).
+    #[at("/privacy")]
+    Privacy,
     #[at("/enrol")]
     Enrol,
     /// A join link's page (`#code=`) and its mail's link (`#proof=`): public, like Enrol.
@@ -230,6 +233,9 @@ fn switch(route: Route) -> Html {
         },
         Route::People => html! {
             <AdminPage><people::PeoplePage /></AdminPage>
+        },
+        Route::Privacy => html! {
+            <AdminPage><privacy::PrivacyPage /></AdminPage>
         },
         Route::NotFound => html! { <not_found::NotFound /> },
     }

@@ -1,7 +1,7 @@
 //! The whole system on one machine, for people and for end-to-end tests: the emulators, the
 //! resources infra/template.yaml declares, a gateway serving the site and the API, the event
 //! bridge that plays Lambda's S3 and stream triggers, the directory sync's, send sweeper's and
-//! reminder run's schedules, and demo
+//! reminder run's schedules, DynamoDB's TTL and S3's lifecycle (`expiry`), and demo
 //! data. The functions' code runs unchanged, in this process. Identity is the user pool's: people
 //! sign in with the emulator's id tokens and the gateway checks them as API Gateway would.
 //!
@@ -10,6 +10,7 @@
 pub mod authorizer;
 pub mod bridge;
 pub mod events;
+pub mod expiry;
 pub mod gateway;
 pub mod mail_reports;
 pub mod provision;
@@ -20,6 +21,7 @@ pub mod webhooks;
 
 use crate::authorizer::JwtAuthorizer;
 use crate::bridge::{Bridge, ProductEvents};
+use crate::expiry::{Expiry, Retention};
 use crate::gateway::{Functions, Gateway};
 use crate::provision::{BoxError, Names, Resources, UserPool};
 use crate::sign_in::{LocalSignIn, LocalUser};
@@ -62,6 +64,9 @@ pub struct Options {
     /// SES's reports, the schedules. Off, the functions run under `cargo lambda watch` are the
     /// only ones acting on the table after the seed (README, "Functions one by one").
     pub triggers: bool,
+    /// One period for everything that expires (audit and history, import files, reports), to
+    /// watch retention work (`--retention-minutes`); `None`, the template's defaults.
+    pub retention: Option<chrono::Duration>,
 }
 
 impl Options {
@@ -74,6 +79,7 @@ impl Options {
             seed: true,
             send_rate: 50.0,
             triggers: true,
+            retention: None,
         }
     }
 }
@@ -305,6 +311,8 @@ pub struct Stack {
     /// without the demo data).
     pub directory: std::collections::BTreeMap<usize, String>,
     pub store: DynamoStore,
+    /// How long what expires is kept (the expiry task plays DynamoDB's TTL and S3's lifecycle).
+    pub retention: Retention,
     /// The product events the bus's rule delivered to the local targets (`/local/events`).
     pub events_received: bridge::Received,
     /// The local webhook receiver, which the seeded endpoint points at.
@@ -324,7 +332,12 @@ impl Stack {
 
         let bus = aws_sdk_eventbridge::Client::new(&sdk);
         let resources = provision::create(&dynamodb, &s3, &sqs, &bus, &options.names, &url).await?;
-        let store = DynamoStore::new(dynamodb.clone(), &resources.names.table);
+        let retention = match options.retention {
+            Some(period) => Retention::every(&Template::load(), period),
+            None => Retention::template_defaults(&Template::load()),
+        };
+        let store = DynamoStore::new(dynamodb.clone(), &resources.names.table)
+            .with_audit_retention(retention.audit);
         let shared: Arc<dyn Store> = Arc::new(store.clone());
         let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
         let pool = provision::user_pool(&cognito, &options.names.user_pool).await?;
@@ -423,6 +436,14 @@ impl Stack {
         if options.triggers {
             tasks.extend(schedules(&options, &store, &sync, &link_key, &clock));
             tasks.push(tokio::spawn(sweep_webhooks(hooks.delivery.clone())));
+            let expiry = Expiry {
+                dynamodb: dynamodb.clone(),
+                table: resources.names.table.clone(),
+                s3: s3.clone(),
+                bucket: resources.names.bucket.clone(),
+                objects: retention.objects.clone(),
+            };
+            tasks.push(tokio::spawn(expiry.run(expiry::EXPIRE_EVERY)));
         }
 
         let gateway = Arc::new(Gateway {
@@ -454,6 +475,7 @@ impl Stack {
             people: people.sign_in,
             directory: people.directory,
             store,
+            retention,
             events_received: received,
             webhook_receiver: hooks.receiver,
             sync,

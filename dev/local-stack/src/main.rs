@@ -3,8 +3,10 @@
 //! Options: `--port N` (gateway, default 3000), `--moto-port N` (default 4566), `--ses-port N`
 //! (default 8005), `--no-seed` (only the sign-in people: no directory users, contracts or
 //! invitations), `--no-triggers` (after seeding, no stream, S3, SES report or schedule reaches a
-//! function: for the functions run one by one under `cargo lambda watch`). With MOTO_ENDPOINT and SES_ENDPOINT set, it uses those
-//! emulators instead of starting its own.
+//! function: for the functions run one by one under `cargo lambda watch`), `--retention-minutes
+//! N` (audit and history, import files and reports expire after N minutes instead of the
+//! template's defaults, to watch retention work; the seed's month of history goes at once).
+//! With MOTO_ENDPOINT and SES_ENDPOINT set, it uses those emulators instead of starting its own.
 
 use local_stack::{Options, Stack};
 use std::process::ExitCode;
@@ -16,6 +18,7 @@ struct Args {
     ses_port: u16,
     seed: bool,
     triggers: bool,
+    retention_minutes: Option<u32>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -25,6 +28,7 @@ fn parse_args() -> Result<Args, String> {
         ses_port: 8005,
         seed: true,
         triggers: true,
+        retention_minutes: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -39,8 +43,16 @@ fn parse_args() -> Result<Args, String> {
             "--ses-port" => args.ses_port = number("--ses-port")?,
             "--no-seed" => args.seed = false,
             "--no-triggers" => args.triggers = false,
+            "--retention-minutes" => {
+                args.retention_minutes = Some(
+                    it.next()
+                        .and_then(|v| v.parse().ok())
+                        .filter(|m| *m > 0)
+                        .ok_or("--retention-minutes needs a number of minutes above 0")?,
+                )
+            }
             "-h" | "--help" => return Err(
-                "usage: local-stack [--port 3000] [--moto-port 4566] [--ses-port 8005] [--no-seed] [--no-triggers]"
+                "usage: local-stack [--port 3000] [--moto-port 4566] [--ses-port 8005] [--no-seed] [--no-triggers] [--retention-minutes N]"
                     .into(),
             ),
             other => return Err(format!("unknown option {other}; see --help")),
@@ -103,6 +115,9 @@ async fn main() -> ExitCode {
     options.port = args.port;
     options.seed = args.seed;
     options.triggers = args.triggers;
+    options.retention = args
+        .retention_minutes
+        .map(|m| chrono::Duration::minutes(i64::from(m)));
     let site_built = options.site_dir.join("index.html").exists();
     let stack = match Stack::start(options).await {
         Ok(stack) => stack,
@@ -142,6 +157,16 @@ async fn main() -> ExitCode {
             "    {:<14} {:<16} {:<36} {}",
             p.role, p.name, p.user_id, p.email
         );
+    }
+    match args.retention_minutes {
+        Some(m) if args.triggers => println!(
+            "  Retention      {m} minutes: audit and history, import files and reports expire (checked every {}s)",
+            local_stack::expiry::EXPIRE_EVERY.as_secs()
+        ),
+        _ => println!(
+            "  Retention      the template's defaults (audit {} days); --retention-minutes N to watch it",
+            stack.retention.audit.num_days()
+        ),
     }
     if !args.triggers {
         println!("  No triggers: run the functions one by one with scripts/lambda-watch.sh and scripts/lambda-invoke.sh (README).");

@@ -241,6 +241,56 @@ impl Template {
     }
 }
 
+/// A lifecycle rule of a bucket that expires objects under a prefix (issue 32).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiryRule {
+    pub id: String,
+    pub prefix: String,
+    /// The parameter its `ExpirationInDays` refers to, if any.
+    pub parameter: Option<String>,
+    /// Its days as deployed with the parameters' defaults.
+    pub days: i64,
+}
+
+impl Template {
+    /// The default of a whole-number parameter (e.g. `AuditRetentionDays`).
+    pub fn parameter_default(&self, name: &str) -> Option<i64> {
+        let default = &self.doc["Parameters"][name]["Default"];
+        default
+            .as_i64()
+            .or_else(|| default.as_str().and_then(|s| s.trim().parse().ok()))
+    }
+
+    /// The rules of `bucket`'s (a logical id) lifecycle that expire objects under a prefix,
+    /// their days from the parameters' defaults (what S3 deletes, played by the local stack).
+    pub fn expiry_rules(&self, bucket: &str) -> Vec<ExpiryRule> {
+        let rules = &self.resources()[bucket]["Properties"]["LifecycleConfiguration"]["Rules"];
+        rules
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["Status"] == "Enabled")
+            .filter_map(|r| {
+                let days = &r["ExpirationInDays"];
+                let parameter = days["Ref"].as_str().map(str::to_owned);
+                let days = match &parameter {
+                    Some(name) => self.parameter_default(name)?,
+                    None => days.as_i64()?,
+                };
+                let prefix = r["Prefix"]
+                    .as_str()
+                    .or_else(|| r["Filter"]["Prefix"].as_str())?;
+                Some(ExpiryRule {
+                    id: r["Id"].as_str().unwrap_or_default().to_owned(),
+                    prefix: prefix.to_owned(),
+                    parameter,
+                    days,
+                })
+            })
+            .collect()
+    }
+}
+
 impl Template {
     /// The site's Content-Security-Policy as the template's CloudFront response headers policy
     /// makes it in `region`, with or without `ApiDomainName`; the stack's own names

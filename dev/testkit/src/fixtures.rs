@@ -200,5 +200,6 @@ pub fn user(id: &str, email: &str, name: &str) -> User {
         created_at: t0(),
         system_admin: false,
         email_verified: true,
+        standing: invitations_core::domain::Standing::Active,
     }
 }

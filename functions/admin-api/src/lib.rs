@@ -45,6 +45,8 @@ pub struct App {
     pub waiting: Arc<dyn WaitingListStore>,
     /// Each admin's own mail about a contract (issue 31).
     pub notices: Arc<dyn invitations_core::ports::NoticeStore>,
+    /// Privacy requests and the do-not-invite list (issue 32).
+    pub privacy: Arc<dyn invitations_core::ports::PrivacyStore>,
     /// The imports bucket: upload URLs for CSV files, download URLs for reports. Only the
     /// functions that serve import routes have it (and `IMPORTS_BUCKET` in their environment).
     pub blobs: Option<Arc<dyn Blobs>>,
@@ -101,6 +103,14 @@ impl App {
         Self::on(store, ports::system_clock())
     }
 
+    /// As `new`, for a function that writes the contract's audit: its audit records and
+    /// history items are kept `audit_kept` (the binary reads AUDIT_RETENTION_DAYS, issue 32).
+    pub fn auditing(sdk: &SdkConfig, table: String, audit_kept: chrono::Duration) -> Self {
+        let store =
+            DynamoStore::new(config::dynamodb(sdk), table).with_audit_retention(audit_kept);
+        Self::on(Arc::new(store), ports::system_clock())
+    }
+
     /// Over one store (each port a view of it), without a bucket or a user pool.
     pub fn on(store: Arc<dyn Store>, clock: Clock) -> Self {
         Self {
@@ -111,6 +121,7 @@ impl App {
             blocks: store.clone(),
             waiting: store.clone(),
             notices: store.clone(),
+            privacy: store.clone(),
             imports: store,
             blobs: None,
             accounts: None,

@@ -264,7 +264,8 @@ pub fn history_action(action: AuditAction) -> Option<wire::HistoryAction> {
         | AuditAction::AddAdmin
         | AuditAction::RemoveAdmin
         | AuditAction::ContractSettings
-        | AuditAction::TestMail => return None,
+        | AuditAction::TestMail
+        | AuditAction::Forget => return None,
     })
 }
 
@@ -362,6 +363,20 @@ pub fn directory_user(u: &User) -> wire::User {
         name: u.name.clone(),
         system_admin: None,
         email_verified: u.email_verified,
+        standing: standing(u.standing),
+        removed_at: match u.standing {
+            Standing::Removed { noticed_at } => Some(timestamp(noticed_at)),
+            _ => None,
+        },
+    }
+}
+
+/// A person's standing in the sign-in service (issue 32).
+pub fn standing(s: Standing) -> wire::Standing {
+    match s {
+        Standing::Active => wire::Standing::Active,
+        Standing::Disabled => wire::Standing::Disabled,
+        Standing::Removed { .. } => wire::Standing::Removed,
     }
 }
 
@@ -371,6 +386,7 @@ pub fn admin(id: &UserId, user: Option<&User>) -> wire::Admin {
         id: id.to_string(),
         name: user.map(|u| u.name.clone()),
         email: user.map(|u| u.email.as_entered().to_owned()),
+        standing: user.map(|u| standing(u.standing)),
     }
 }
 

@@ -23,6 +23,26 @@ pub fn optional(name: &'static str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// How long audit records and history items are kept (issue 32): `AUDIT_RETENTION_DAYS`, whole
+/// days, at least 1 (the template's `AuditRetentionDays`); unset, the two years of
+/// `items::AUDIT_KEPT_DAYS`. Read once at a cold start and handed to the store
+/// (`DynamoStore::with_audit_retention`) by every function that writes the audit.
+pub fn audit_retention() -> Result<chrono::Duration, ConfigError> {
+    let Some(text) = optional("AUDIT_RETENTION_DAYS") else {
+        return Ok(chrono::Duration::days(
+            crate::adapters::dynamo::items::AUDIT_KEPT_DAYS,
+        ));
+    };
+    match text.trim().parse::<i64>() {
+        // Below 100 years: DynamoDB's TTL is epoch seconds, and the time stays representable.
+        Ok(days) if (1..=36_500).contains(&days) => Ok(chrono::Duration::days(days)),
+        _ => Err(ConfigError::Invalid {
+            name: "AUDIT_RETENTION_DAYS",
+            reason: format!("{text:?} is not a whole number of days from 1 to 36500"),
+        }),
+    }
+}
+
 /// The key that signs invitation links, read once per cold start from the Secrets Manager
 /// secret named by `LINK_SIGNING_SECRET` (its ARN or name): the `AWSCURRENT` version signs,
 /// and the `AWSPREVIOUS` one (what the last rotation replaced) still verifies. The key itself

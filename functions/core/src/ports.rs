@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 mod create;
 mod join_links;
 mod notices;
+mod privacy;
 mod query;
 mod reminders;
 mod waiting;
@@ -15,6 +16,7 @@ mod webhooks;
 pub use create::{CreateError, Invitee, NewInvitations};
 pub use join_links::{JoinLinkStore, JoinProofStore, ProofQueued};
 pub use notices::{NoticeStore, NoticeWake, QueuedNotice};
+pub use privacy::{ErasePass, HeldItem, PrivacyStore};
 pub use query::{
     AuditQuery, AuditRecordPage, GroupCounts, InvitationPage, InvitationQuery, Narrowing,
 };
@@ -236,8 +238,9 @@ pub trait PeopleStore: Send + Sync {
     /// Registers a user; false when the address already belongs to someone.
     async fn put_user(&self, user: &User) -> Result<bool, StoreError>;
     /// Brings a person's directory record in line with their sign-in account (address, name,
-    /// system administration), keyed by the account's subject: creates it, updates it, or leaves
-    /// it alone when it is current. `created_at` is kept from an existing record.
+    /// system administration, standing), keyed by the account's subject: creates it, updates
+    /// it, or leaves it alone when it is current. `created_at` is kept from an existing record.
+    /// A record marked removed holds no address pointer (issue 32).
     async fn sync_user(&self, user: &User) -> Result<SyncOutcome, StoreError>;
     async fn get_user(&self, id: &UserId) -> Result<Option<User>, StoreError>;
     async fn find_user_by_email(&self, identity: &str) -> Result<Option<User>, StoreError>;
@@ -534,6 +537,7 @@ pub trait Store:
     + ImportStore
     + WaitingListStore
     + NoticeStore
+    + PrivacyStore
 {
 }
 impl<T> Store for T where
@@ -544,6 +548,7 @@ impl<T> Store for T where
         + ImportStore
         + WaitingListStore
         + NoticeStore
+        + PrivacyStore
 {
 }
 
@@ -607,6 +612,9 @@ pub trait Blobs: Send + Sync {
         if_match: Option<&str>,
     ) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, BlobError>>, BlobError>;
     async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError>;
+    /// Every key under `prefix` ("" for the whole bucket), with its size.
+    async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, BlobError>;
+    async fn delete(&self, key: &str) -> Result<(), BlobError>;
     /// A URL a browser can GET the object from, valid for `expires_in`.
     async fn presigned_get(
         &self,
@@ -658,7 +666,8 @@ pub struct Account {
 }
 
 impl Account {
-    /// The directory record this account should have.
+    /// The directory record this account should have: active, or disabled when the pool has
+    /// the account disabled (Cognito's `Enabled`).
     pub fn to_user(&self, system_admin: bool) -> User {
         User {
             id: self.subject.clone(),
@@ -667,6 +676,11 @@ impl Account {
             created_at: self.created_at,
             system_admin,
             email_verified: self.email_verified,
+            standing: if self.enabled {
+                crate::domain::Standing::Active
+            } else {
+                crate::domain::Standing::Disabled
+            },
         }
     }
 }
@@ -675,7 +689,8 @@ impl Account {
 #[derive(Debug, Clone, Default)]
 pub struct AccountPage {
     pub accounts: Vec<Account>,
-    /// Accounts the directory cannot hold (no usable email address), with the reason.
+    /// Accounts the directory cannot hold (no usable email address), with the reason; named
+    /// by their subject when it is usable, else by their username.
     pub skipped: Vec<(String, String)>,
     pub next: Option<String>,
 }
@@ -709,8 +724,14 @@ pub trait Accounts: Send + Sync {
     async fn set_system_admin(&self, subject: &UserId, on: bool) -> Result<(), AccountsError>;
     /// One page of every account in the pool, in the provider's order.
     async fn list_accounts(&self, page: Option<String>) -> Result<AccountPage, AccountsError>;
+    /// Whether the pool has an account with this subject, enabled or not (the directory sync
+    /// asks before it marks a record removed).
+    async fn in_pool(&self, subject: &UserId) -> Result<bool, AccountsError>;
     /// Everyone in the system administrators' group.
     async fn system_admins(&self) -> Result<std::collections::HashSet<UserId>, AccountsError>;
+    /// Deletes every account whose address is `email` (issue 32: a person forgotten at their
+    /// request); how many there were.
+    async fn delete_accounts_of(&self, email: &EmailAddress) -> Result<u64, AccountsError>;
 }
 
 /// The time, injected so tests can move it (expiry, resend limits) without waiting.

@@ -11,10 +11,10 @@ async fn main() -> Result<(), Error> {
     invitations_core::telemetry::init();
     let sdk = config::aws().await;
     let app = App {
-        store: Arc::new(DynamoStore::new(
-            config::dynamodb(&sdk),
-            config::required("TABLE_NAME")?,
-        )),
+        store: Arc::new(
+            DynamoStore::new(config::dynamodb(&sdk), config::required("TABLE_NAME")?)
+                .with_audit_retention(config::audit_retention()?),
+        ),
     };
     lambda_runtime::run(service_fn(|event| handle(&app, event))).await
 }

@@ -3,7 +3,11 @@
 
 use aws_sdk_cognitoidentityprovider::types::AttributeType;
 use directory_sync::{run, App};
-use invitations_core::domain::{EmailAddress, SYSTEM_ADMIN_GROUP};
+use invitations_core::domain::{EmailAddress, Standing, UserId, SYSTEM_ADMIN_GROUP};
+use aws_sdk_cognitoidentityprovider::config::interceptors::BeforeTransmitInterceptorContextRef;
+use aws_sdk_cognitoidentityprovider::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_cognitoidentityprovider::error::BoxError;
+use invitations_core::adapters::CognitoAccounts;
 use invitations_core::ports::PeopleStore;
 use std::sync::Arc;
 use testkit::TestEnv;
@@ -229,4 +233,206 @@ async fn names_from_the_pool_follow_the_name_rules() {
         "Ren\u{e9}e"
     );
     assert_eq!(env.store.get_user(&b).await.unwrap().unwrap().name, sneaky);
+}
+
+/// Fails every request of the client it is in whose body holds a pagination token: the
+/// pool's listing breaks after its first page.
+#[derive(Debug)]
+struct SecondPageFails;
+
+impl Intercept for SecondPageFails {
+    fn name(&self) -> &'static str {
+        "SecondPageFails"
+    }
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let needle = b"PaginationToken";
+        let paging = context
+            .request()
+            .body()
+            .bytes()
+            .is_some_and(|body| body.windows(needle.len()).any(|w| w == needle));
+        if paging {
+            Err("the user pool did not answer (a test's outage)".into())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+async fn standing(env: &TestEnv, sub: &UserId) -> Standing {
+    env.store.get_user(sub).await.unwrap().unwrap().standing
+}
+
+/// Issue 32: a person disabled in the pool is marked disabled, a person deleted from it is
+/// marked removed (with when it was noticed; the record stays and their address leads to
+/// nobody), and both are active again when they come back. A second pass writes nothing.
+#[tokio::test]
+async fn disabled_and_removed_people_are_marked_and_come_back() {
+    let env = TestEnv::new().await;
+    let (a, b, c) = (env.email("dora"), env.email("remy"), env.email("stay"));
+    let dora = env.account_in_pool(&a, Some("Dora Disabled"), true).await;
+    let remy = env.account_in_pool(&b, Some("Remy Removed"), true).await;
+    let stay = env.account_in_pool(&c, Some("Stay Active"), true).await;
+    let first = run(&app(&env)).await.unwrap();
+    assert_eq!((first.written, first.removed, first.disabled), (3, 0, 0));
+    for sub in [&dora, &remy, &stay] {
+        assert_eq!(standing(&env, sub).await, Standing::Active);
+    }
+
+    env.cognito
+        .admin_disable_user()
+        .user_pool_id(&env.pool.id)
+        .username(dora.as_str())
+        .send()
+        .await
+        .unwrap();
+    env.cognito
+        .admin_delete_user()
+        .user_pool_id(&env.pool.id)
+        .username(remy.as_str())
+        .send()
+        .await
+        .unwrap();
+    let before = invitations_core::ports::system_clock()();
+    let report = run(&app(&env)).await.unwrap();
+    assert_eq!(
+        (report.accounts, report.disabled, report.written, report.removed),
+        (2, 1, 1, 1),
+        "{report:?}"
+    );
+    assert_eq!(standing(&env, &dora).await, Standing::Disabled);
+    assert_eq!(standing(&env, &stay).await, Standing::Active);
+    let gone = env.store.get_user(&remy).await.unwrap().expect("the record stays");
+    assert_eq!(gone.name, "Remy Removed");
+    match gone.standing {
+        Standing::Removed { noticed_at } => assert!(noticed_at >= before),
+        other => panic!("{other:?}"),
+    }
+    // A removed person's address leads to nobody; a disabled one's still leads to them.
+    assert!(env.store.find_user_by_email(&b).await.unwrap().is_none());
+    assert_eq!(
+        env.store.find_user_by_email(&a).await.unwrap().map(|u| u.id),
+        Some(dora.clone())
+    );
+    // The directory search still lists both, marked.
+    let listed = env.store.search_users("", 200).await.unwrap();
+    assert_eq!(listed.len(), 3);
+
+    // A second pass writes nothing (the removal is not noticed again).
+    let again = run(&app(&env)).await.unwrap();
+    assert_eq!(
+        (again.written, again.unchanged, again.removed),
+        (0, 2, 0),
+        "{again:?}"
+    );
+    assert_eq!(env.store.get_user(&remy).await.unwrap().unwrap(), gone);
+
+    // Enabled again: active again.
+    env.cognito
+        .admin_enable_user()
+        .user_pool_id(&env.pool.id)
+        .username(dora.as_str())
+        .send()
+        .await
+        .unwrap();
+    let back = run(&app(&env)).await.unwrap();
+    assert_eq!((back.written, back.disabled), (1, 0));
+    assert_eq!(standing(&env, &dora).await, Standing::Active);
+}
+
+/// Someone deleted from the pool and made again with the same address gets a new subject:
+/// the old record stays, marked removed, and the address leads to the new account from the
+/// same pass on.
+#[tokio::test]
+async fn an_address_made_again_leads_to_the_new_account() {
+    let env = TestEnv::new().await;
+    let address = env.email("again");
+    let old = env.account_in_pool(&address, Some("Ann Again"), true).await;
+    run(&app(&env)).await.unwrap();
+    env.cognito
+        .admin_delete_user()
+        .user_pool_id(&env.pool.id)
+        .username(old.as_str())
+        .send()
+        .await
+        .unwrap();
+    let new = env.account_in_pool(&address, Some("Ann Again"), true).await;
+    assert_ne!(old, new);
+    let report = run(&app(&env)).await.unwrap();
+    assert_eq!((report.removed, report.written), (1, 1), "{report:?}");
+    assert!(matches!(standing(&env, &old).await, Standing::Removed { .. }));
+    assert_eq!(standing(&env, &new).await, Standing::Active);
+    assert_eq!(
+        env.store.find_user_by_email(&address).await.unwrap().map(|u| u.id),
+        Some(new)
+    );
+    let again = run(&app(&env)).await.unwrap();
+    assert_eq!((again.written, again.removed), (0, 0));
+}
+
+/// A record marked removed whose subject the pool has again (an operator restored it, or
+/// the listing that missed it was wrong) is active again, with its address pointer back.
+#[tokio::test]
+async fn a_removed_record_whose_subject_is_back_is_active_again() {
+    let env = TestEnv::new().await;
+    let address = env.email("back");
+    let sub = env.account_in_pool(&address, Some("Bo Back"), true).await;
+    run(&app(&env)).await.unwrap();
+    // The record as a pass that no longer found the subject left it.
+    let mut user = env.store.get_user(&sub).await.unwrap().unwrap();
+    user.standing = Standing::Removed {
+        noticed_at: invitations_core::ports::system_clock()(),
+    };
+    env.store.sync_user(&user).await.unwrap();
+    assert!(env.store.find_user_by_email(&address).await.unwrap().is_none());
+
+    let report = run(&app(&env)).await.unwrap();
+    assert_eq!((report.written, report.removed), (1, 0));
+    assert_eq!(standing(&env, &sub).await, Standing::Active);
+    assert_eq!(
+        env.store.find_user_by_email(&address).await.unwrap().map(|u| u.id),
+        Some(sub)
+    );
+}
+
+/// A listing that fails after its first page (more than 60 accounts, one deleted: still two pages) ends the pass
+/// in the error: nobody is marked removed, nothing is written.
+#[tokio::test]
+async fn a_failed_listing_marks_nobody_removed() {
+    let env = TestEnv::new().await;
+    let mut subs = Vec::new();
+    for n in 0..62 {
+        let email = env.email(&format!("kept{n:02}"));
+        subs.push(env.account_in_pool(&email, None, true).await);
+    }
+    run(&app(&env)).await.unwrap();
+    let broken = aws_sdk_cognitoidentityprovider::Client::from_conf(
+        env.cognito
+            .config()
+            .to_builder()
+            .interceptor(SecondPageFails)
+            .build(),
+    );
+    let app = App {
+        accounts: Arc::new(CognitoAccounts::new(broken, &env.pool.id)),
+        store: Arc::new(env.store_as("directory-sync")),
+    };
+    // One person gone meanwhile: not noticed by a pass that could not read the whole pool.
+    env.cognito
+        .admin_delete_user()
+        .user_pool_id(&env.pool.id)
+        .username(subs[0].as_str())
+        .send()
+        .await
+        .unwrap();
+    let outcome = run(&app).await;
+    assert!(outcome.is_err(), "{outcome:?}");
+    for sub in &subs {
+        assert_eq!(standing(&env, sub).await, Standing::Active);
+    }
 }

@@ -36,6 +36,8 @@ pub enum AuditAction {
     ContractSettings,
     /// An admin sent themselves a test of the contract's mail.
     TestMail,
+    /// A system administrator had a person forgotten (issue 32): no subject, nobody named.
+    Forget,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

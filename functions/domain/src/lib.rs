@@ -12,6 +12,7 @@ pub mod join;
 pub mod join_proof;
 pub mod mail;
 pub mod notice;
+pub mod privacy;
 pub mod reminder;
 pub mod schedule;
 pub mod token;
@@ -46,6 +47,6 @@ pub use mail::{
 pub use reminder::{PlanError, ReminderPlan, Wake};
 pub use schedule::{Group, GroupError, InviteOptions, Release, Schedule, ScheduleRefused, SendAt};
 pub use token::{JoinCode, LinkKey, LinkToken, TokenError};
-pub use user::User;
+pub use user::{Standing, User};
 pub use waiting::WaitingEntry;
 pub use webhook::{DeliveryAttempt, Endpoint, EndpointScope, Message, MessageState, SealedSecret};

@@ -20,6 +20,40 @@ pub struct User {
     /// An account that merely claims an address is listed, marked as such, and matched by
     /// nothing.
     pub email_verified: bool,
+    /// Whether the person can still sign in, as the directory sync last saw the user pool
+    /// (issue 32).
+    pub standing: Standing,
+}
+
+/// A directory record's standing in the sign-in service (the user pool). The record stays
+/// whatever it is: invitations, a contract's admins and the audit name the person; the mark
+/// says what that name can still do. Nothing here authorizes: every admin route checks the
+/// caller's token, which a disabled or removed account cannot get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// In the pool and enabled.
+    Active,
+    /// In the pool but disabled: cannot sign in until an operator enables the account again.
+    Disabled,
+    /// No longer in the pool (a complete pass of the sync did not find the subject), noticed
+    /// then. Someone re-created in the pool gets a new subject, so a new record; the same
+    /// subject seen again is active again.
+    Removed { noticed_at: DateTime<Utc> },
+}
+
+impl Standing {
+    /// The account can sign in (and so be bound to a new invitation or made an admin).
+    pub fn is_active(self) -> bool {
+        self == Standing::Active
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Standing::Active => "active",
+            Standing::Disabled => "disabled",
+            Standing::Removed { .. } => "removed",
+        }
+    }
 }
 
 /// The fewest letters a contract admin searches the directory by (issue 26: nobody lists the

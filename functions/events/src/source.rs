@@ -113,7 +113,8 @@ fn invitation_type(record: &AuditRecord) -> Option<EventType> {
         | AuditAction::AddAdmin
         | AuditAction::RemoveAdmin
         | AuditAction::ContractSettings
-        | AuditAction::TestMail => return None,
+        | AuditAction::TestMail
+        | AuditAction::Forget => return None,
     })
 }
 

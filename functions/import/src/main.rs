@@ -9,10 +9,10 @@ async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
     let app = App {
-        store: Arc::new(DynamoStore::new(
-            config::dynamodb(&sdk),
-            config::required("TABLE_NAME")?,
-        )),
+        store: Arc::new(
+            DynamoStore::new(config::dynamodb(&sdk), config::required("TABLE_NAME")?)
+                .with_audit_retention(config::audit_retention()?),
+        ),
         blobs: Arc::new(S3Blobs::new(
             config::s3(&sdk),
             config::required("IMPORTS_BUCKET")?,

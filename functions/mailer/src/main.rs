@@ -11,7 +11,8 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     invitations_core::telemetry::init();
     let sdk = config::aws().await;
-    let store = DynamoStore::new(config::dynamodb(&sdk), config::required("TABLE_NAME")?);
+    let store = DynamoStore::new(config::dynamodb(&sdk), config::required("TABLE_NAME")?)
+        .with_audit_retention(config::audit_retention()?);
     let mail = SesMailer::new(
         config::sesv2(&sdk),
         config::required("MAIL_FROM")?,

@@ -20,10 +20,10 @@ async fn main() -> Result<(), Error> {
         })?,
     };
     let app = App {
-        store: Arc::new(DynamoStore::new(
-            config::dynamodb(&sdk),
-            config::required("TABLE_NAME")?,
-        )),
+        store: Arc::new(
+            DynamoStore::new(config::dynamodb(&sdk), config::required("TABLE_NAME")?)
+                .with_audit_retention(config::audit_retention()?),
+        ),
         clock: ports::system_clock(),
         per_run,
     };

@@ -12,10 +12,10 @@ async fn main() -> Result<(), Error> {
     invitations_core::telemetry::init();
     let sdk = config::aws().await;
     let app = App {
-        store: Arc::new(DynamoStore::new(
-            config::dynamodb(&sdk),
-            config::required("TABLE_NAME")?,
-        )),
+        store: Arc::new(
+            DynamoStore::new(config::dynamodb(&sdk), config::required("TABLE_NAME")?)
+                .with_audit_retention(config::audit_retention()?),
+        ),
         clock: ports::system_clock(),
     };
     lambda_runtime::run(service_fn(|event: lambda_runtime::LambdaEvent<_>| {

@@ -26,10 +26,12 @@ pub enum AuditAction {
     Expire,
     ContractSettings,
     TestMail,
+    /// A person was forgotten (issue 32): nobody is named.
+    Forget,
 }
 
 impl AuditAction {
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::Invite,
         Self::Reinvite,
         Self::Resend,
@@ -48,6 +50,7 @@ impl AuditAction {
         Self::Expire,
         Self::ContractSettings,
         Self::TestMail,
+        Self::Forget,
     ];
 
     /// The value on the wire, also the `action` query parameter.
@@ -71,6 +74,7 @@ impl AuditAction {
             Self::Expire => "expire",
             Self::ContractSettings => "contract_settings",
             Self::TestMail => "test_mail",
+            Self::Forget => "forget",
         }
     }
 
@@ -99,6 +103,7 @@ impl AuditAction {
             Self::Expire => "Link expired",
             Self::ContractSettings => "Settings changed",
             Self::TestMail => "Test mail sent",
+            Self::Forget => "A person was forgotten",
         }
     }
 }

@@ -18,6 +18,28 @@ pub struct User {
     /// the address: picking it invites the address, never this account, and it cannot be
     /// given system administration.
     pub email_verified: bool,
+    /// Whether the person can still sign in (issue 32). Only `active` people are picked for an
+    /// invitation bound to their account or made a contract's admin in the site.
+    pub standing: Standing,
+    /// When the directory noticed the person was removed from the sign-in service (RFC 3339);
+    /// absent unless `standing` is `removed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed_at: Option<String>,
+}
+
+/// A directory record's standing in the sign-in service (the user pool), as the directory
+/// sync last saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Standing {
+    /// In the pool and enabled.
+    Active,
+    /// Disabled in the pool: cannot sign in while disabled.
+    Disabled,
+    /// No longer in the pool: can no longer sign in. The record stays, so invitations and
+    /// admin lists still name the person.
+    Removed,
 }
 
 impl User {
@@ -63,6 +85,9 @@ pub struct Admin {
     /// From the directory; `None` for an admin who is not (or no longer) in it.
     pub name: Option<String>,
     pub email: Option<String>,
+    /// From the directory (issue 32); `None` for an admin who is not in it. Being an admin
+    /// does not depend on it: a disabled or removed admin stays listed until removed.
+    pub standing: Option<Standing>,
 }
 
 /// A contract's admins; also the answer to adding or removing one (the list after the change).

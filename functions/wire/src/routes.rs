@@ -276,6 +276,14 @@ routes! {
     GRANT_SYSTEM_ADMIN = admin "POST" "/users/{userId}/system-admin" by "people" answers User;
     WITHDRAW_SYSTEM_ADMIN = admin "POST" "/users/{userId}/system-admin/remove" by "people"
         answers User;
+    /// System administrators (issue 32): forget a person, or everything held about an
+    /// address as one file. Answers 202 with the request; it runs in the background.
+    ADD_PRIVACY_REQUEST = admin "POST" "/privacy/requests" by "people"
+        takes NewPrivacyRequest answers PrivacyRequest;
+    LIST_PRIVACY_REQUESTS = admin "GET" "/privacy/requests" by "people"
+        answers PrivacyRequestList;
+    PRIVACY_REQUEST = admin "GET" "/privacy/requests/{requestId}" by "people"
+        answers PrivacyRequest;
 
     // Webhook endpoints (`webhook-endpoints`): every contract's for system administrators,
     // one contract's for its admins.

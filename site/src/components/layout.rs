@@ -12,7 +12,7 @@ use yew_router::prelude::*;
 pub struct HeaderProps {
     pub name: AttrValue,
     pub role: AttrValue,
-    /// Whether the People and Integrations pages are offered (system administrators only; the API decides).
+    /// Whether the People, Privacy and Integrations pages are offered (system administrators only; the API decides).
     #[prop_or_default]
     pub system_admin: bool,
     pub on_sign_out: Callback<()>,
@@ -35,6 +35,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                         </span></li>
                         <li><span aria-current={current(Route::People)}>
                             <Link<Route> to={Route::People}><span id="nav-people">{"People"}</span></Link<Route>>
+                        </span></li>
+                        <li><span aria-current={current(Route::Privacy)}>
+                            <Link<Route> to={Route::Privacy}><span id="nav-privacy">{"Privacy"}</span></Link<Route>>
                         </span></li>
                         <li><span aria-current={current(Route::Integrations)}>
                             <Link<Route> to={Route::Integrations}><span id="nav-integrations">{"Integrations"}</span></Link<Route>>

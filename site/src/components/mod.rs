@@ -11,5 +11,6 @@ pub mod layout;
 pub mod outcome;
 pub mod person_results;
 pub mod seat_chart;
+pub mod standing;
 pub mod status;
 pub mod unconfirmed;

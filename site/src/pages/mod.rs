@@ -14,6 +14,7 @@ pub mod join_links;
 pub mod mail;
 pub mod not_found;
 pub mod people;
+pub mod privacy;
 pub mod sign_in;
 pub mod signed_in;
 

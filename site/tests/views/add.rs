@@ -264,6 +264,42 @@ fn the_user_picker_ticks_users_and_submits_the_selection() {
     assert!(text(&html).contains("Submit"));
 }
 
+/// Issue 32: someone disabled in or removed from the sign-in service is listed, marked in
+/// words, and cannot be ticked (an earlier tick can still be undone).
+#[test]
+fn the_user_picker_marks_people_who_cannot_sign_in_and_does_not_offer_them() {
+    let users = vec![
+        user_at("u1", "Ann", "ann@example.com"),
+        User {
+            standing: Standing::Disabled,
+            ..user_at("u2", "Dee", "dee@example.com")
+        },
+        User {
+            standing: Standing::Removed,
+            removed_at: Some("2026-12-01T10:00:00Z".into()),
+            ..user_at("u3", "Rob", "rob@example.com")
+        },
+    ];
+    let html = user_picker(users, vec![], 0);
+    let label = |id: &str| text_between(&html, &format!("<label for=\"user-{id}\""), "</label>");
+    assert!(!label("u1").contains("sign-in service"), "{}", label("u1"));
+    assert!(
+        label("u2").contains(
+            "Disabled in the sign-in service: cannot sign in while disabled; cannot be invited from here"
+        ),
+        "{}",
+        label("u2")
+    );
+    assert!(
+        label("u3").contains("Removed from the sign-in service: can no longer sign in; cannot be invited from here: paste the address to invite it for a new account"),
+        "{}",
+        label("u3")
+    );
+    assert!(!tag(&html, "user-u1").contains(" disabled"));
+    assert!(tag(&html, "user-u2").contains(" disabled"));
+    assert!(tag(&html, "user-u3").contains(" disabled"));
+}
+
 #[test]
 fn the_user_picker_submits_nothing_when_nobody_matches() {
     let none = user_picker(vec![], vec![], 0);

@@ -137,6 +137,7 @@ fn the_admins_reducer_says_what_each_change_did_and_drops_late_searches() {
         id: "u001".into(),
         name: Some("Grace Hopper".into()),
         email: Some("u001@example.com".into()),
+        standing: Some(Standing::Active),
     });
     let state = state
         .reduce(AdminsAction::Adding(grace.clone()))
@@ -177,4 +178,47 @@ fn the_admins_reducer_says_what_each_change_did_and_drops_late_searches() {
         .reduce(AdminsAction::Search("grace".into()))
         .reduce(AdminsAction::Found("gr".into(), Ok(vec![])));
     assert_eq!(state.directory, Directory::Searching("grace".into()));
+}
+
+/// Issue 32: an admin disabled in or removed from the sign-in service stays listed, marked
+/// with what follows in words; the directory search offers such people no "Add as admin".
+#[test]
+fn admins_who_cannot_sign_in_are_marked_in_words() {
+    let mut list = admins();
+    list.push(Admin {
+        id: "dee-admin".into(),
+        name: Some("Dee Disabled".into()),
+        email: Some("dee@example.com".into()),
+        standing: Some(Standing::Disabled),
+    });
+    list.push(Admin {
+        id: "rob-admin".into(),
+        name: Some("Rob Removed".into()),
+        email: Some("rob@example.com".into()),
+        standing: Some(Standing::Removed),
+    });
+    for can_manage in [true, false] {
+        let html = admins_view(loaded(list.clone()), can_manage);
+        assert!(
+            row_text(&html, "admin-dee-admin").contains("Disabled in the sign-in service: cannot sign in while disabled; still listed as an admin"),
+            "{html}"
+        );
+        assert!(
+            row_text(&html, "admin-rob-admin").contains("Removed from the sign-in service: can no longer sign in; remove them from the admins"),
+            "{html}"
+        );
+        assert!(!row_text(&html, "admin-ada-admin").contains("sign-in service"));
+    }
+
+    let found = vec![
+        user("u001", "Grace Hopper"),
+        User {
+            standing: Standing::Removed,
+            ..user("u002", "Rob Removed")
+        },
+    ];
+    let html = add_admin(Directory::Found(Ok(found)), admins(), Adding::Idle);
+    assert!(html.contains("id=\"add-admin-u001\""));
+    assert!(!html.contains("id=\"add-admin-u002\""));
+    assert!(text(&html).contains("Removed from the sign-in service: can no longer sign in"));
 }

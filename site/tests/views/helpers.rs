@@ -271,6 +271,8 @@ pub fn user(id: &str, name: &str) -> User {
         name: name.into(),
         system_admin: Some(false),
         email_verified: true,
+        standing: Standing::Active,
+        removed_at: None,
     }
 }
 

@@ -23,6 +23,7 @@ mod join_links;
 mod mail;
 mod notices;
 mod people;
+mod privacy;
 mod schedule;
 mod sign_in;
 

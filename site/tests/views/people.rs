@@ -55,6 +55,39 @@ fn an_unconfirmed_address_is_marked_and_offered_no_grant() {
     assert!(!row_text(&html, "person-sam-sysadmin").contains("not confirmed"));
 }
 
+/// Issue 32: the People page shows who can no longer sign in, in words (a removed person
+/// with when it was noticed), and offers them no system administration.
+#[test]
+fn people_who_cannot_sign_in_are_marked_and_offered_no_grant() {
+    let mut list = people();
+    list[1].standing = Standing::Disabled;
+    list.push(User {
+        standing: Standing::Removed,
+        removed_at: Some("2026-12-01T10:00:00Z".into()),
+        ..person("rob-gone", "Rob Gone", false)
+    });
+    let html = people_view(found(list), Some("sam-sysadmin"));
+    let ann = row_text(&html, "person-ann-lee");
+    assert!(
+        ann.contains("Disabled in the sign-in service: cannot sign in while disabled"),
+        "{ann}"
+    );
+    let rob = row_text(&html, "person-rob-gone");
+    assert!(
+        rob.contains("Removed from the sign-in service: can no longer sign in (noticed 1 Dec 2026)"),
+        "{rob}"
+    );
+    for row in [&ann, &rob] {
+        assert!(
+            row.contains("Cannot be made a system administrator while unable to sign in."),
+            "{row}"
+        );
+    }
+    assert!(!html.contains("id=\"grant-sysadmin-ann-lee\""));
+    assert!(!html.contains("id=\"grant-sysadmin-rob-gone\""));
+    assert!(!row_text(&html, "person-sam-sysadmin").contains("sign-in service"));
+}
+
 #[test]
 fn people_are_listed_with_name_email_and_system_administration() {
     let html = people_view(found(people()), Some("sam-sysadmin"));

@@ -12,4 +12,5 @@ mod edge;
 mod functions;
 mod helpers;
 mod identity;
+mod retention;
 mod roles;

@@ -9,7 +9,11 @@ use lambda_http::Error;
 async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
-    let app = App::new(&sdk, config::required("TABLE_NAME")?)
+    let app = App::auditing(
+        &sdk,
+        config::required("TABLE_NAME")?,
+        config::audit_retention()?,
+    )
         .with_imports_bucket(&sdk, config::required("IMPORTS_BUCKET")?);
     origin::serve(&sdk, |req| add_invitations::handle(&app, req)).await
 }

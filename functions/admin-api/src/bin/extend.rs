@@ -9,6 +9,10 @@ use lambda_http::Error;
 async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
-    let app = App::new(&sdk, config::required("TABLE_NAME")?);
+    let app = App::auditing(
+        &sdk,
+        config::required("TABLE_NAME")?,
+        config::audit_retention()?,
+    );
     origin::serve(&sdk, |req| extend::handle(&app, req)).await
 }

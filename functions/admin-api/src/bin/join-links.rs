@@ -14,7 +14,10 @@ async fn main() -> Result<(), Error> {
     let sdk = config::aws().await;
     let table = config::required("TABLE_NAME")?;
     let key = config::link_key(&sdk).await?;
-    let store = Arc::new(DynamoStore::new(config::dynamodb(&sdk), table.clone()));
-    let app = App::new(&sdk, table).with_join_links(JoinLinks { store, key });
+    let audit_kept = config::audit_retention()?;
+    let store = Arc::new(
+        DynamoStore::new(config::dynamodb(&sdk), table.clone()).with_audit_retention(audit_kept),
+    );
+    let app = App::auditing(&sdk, table, audit_kept).with_join_links(JoinLinks { store, key });
     origin::serve(&sdk, |req| join_links::handle(&app, req)).await
 }

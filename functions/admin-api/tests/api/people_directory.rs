@@ -281,3 +281,83 @@ async fn system_admins_page_through_the_directory() {
         .unwrap_err();
     assert_eq!(refused.status, 400, "{refused:?}");
 }
+
+/// Issue 32: the directory's answers carry each person's standing in the sign-in service
+/// (and when a removal was noticed); a contract's admins carry theirs. Nothing else changes:
+/// a disabled or removed admin stays an admin (their token, which they cannot get, decides).
+#[tokio::test]
+async fn answers_carry_each_persons_standing_in_the_sign_in_service() {
+    let w = World::new().await;
+    let noticed = w.now();
+    for (id, standing) in [
+        ("s-active", Standing::Active),
+        ("s-disabled", Standing::Disabled),
+        (
+            "s-removed",
+            Standing::Removed {
+                noticed_at: noticed,
+            },
+        ),
+    ] {
+        let mut user = testkit::user(id, &w.env.email(id), &format!("Stand {id}"));
+        user.standing = standing;
+        assert!(w.env.store.put_user(&user).await.unwrap());
+    }
+    let standings = |list: &wire::UserList| -> Vec<(String, wire::Standing, Option<String>)> {
+        let mut all: Vec<_> = list
+            .users
+            .iter()
+            .map(|u| (u.id.clone(), u.standing, u.removed_at.clone()))
+            .collect();
+        all.sort();
+        all
+    };
+    let expected = vec![
+        ("s-active".to_owned(), wire::Standing::Active, None),
+        ("s-disabled".to_owned(), wire::Standing::Disabled, None),
+        (
+            "s-removed".to_owned(),
+            wire::Standing::Removed,
+            Some(admin_api::views::timestamp(noticed)),
+        ),
+    ];
+    for who in [&SYSADMIN, &ADMIN_A] {
+        let list = w.users("?q=stand", who).await.unwrap();
+        assert_eq!(standings(&list), expected);
+    }
+    // On the wire: lower-case words, and no `removed_at` unless removed.
+    let (status, body) = w.call("GET", "/users?q=stand", None, &SYSADMIN).await;
+    assert_eq!(status, 200);
+    let raw: Vec<(String, serde_json::Value)> = body["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["standing"].as_str().unwrap().to_owned(), u.clone()))
+        .collect();
+    for (standing, user) in &raw {
+        assert_eq!(user.get("removed_at").is_some(), standing == "removed", "{user}");
+    }
+    let mut words: Vec<&str> = raw.iter().map(|(s, _)| s.as_str()).collect();
+    words.sort();
+    assert_eq!(words, ["active", "disabled", "removed"]);
+
+    // Admins: each with their standing; one outside the directory with none.
+    for id in ["s-disabled", "s-removed"] {
+        w.add_admin("A", id, &SYSADMIN).await.unwrap();
+    }
+    let list = w.admins("A", &SYSADMIN).await.unwrap();
+    let mut got: Vec<(String, Option<wire::Standing>)> = list
+        .admins
+        .iter()
+        .map(|a| (a.id.clone(), a.standing))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("admin-a".to_owned(), None),
+            ("s-disabled".to_owned(), Some(wire::Standing::Disabled)),
+            ("s-removed".to_owned(), Some(wire::Standing::Removed)),
+        ]
+    );
+}

@@ -78,6 +78,9 @@ fn account_from(
     let sub = get("sub").ok_or_else(|| (who.clone(), "the account has no sub".to_owned()))?;
     let subject =
         UserId::parse(sub).map_err(|e| (who.clone(), format!("its sub is not usable: {e}")))?;
+    // From here on the account is named by its subject: the directory sync counts a skipped
+    // account as still in the pool, so its record is not marked removed.
+    let who = subject.to_string();
     let email = get("email").ok_or_else(|| (who.clone(), "the account has no email".to_owned()))?;
     let email = EmailAddress::parse(email)
         .map_err(|e| (who.clone(), format!("its email is not usable: {e}")))?;
@@ -260,6 +263,55 @@ impl Accounts for CognitoAccounts {
             }
         }
         Ok(result)
+    }
+
+    async fn in_pool(&self, subject: &UserId) -> Result<bool, AccountsError> {
+        // ListUsers filtered by `sub` (the sync's role has ListUsers, not AdminGetUser). A
+        // subject is a UUID: no quote can end the filter's string early.
+        let out = self
+            .client
+            .list_users()
+            .user_pool_id(&self.pool_id)
+            .filter(format!("sub = \"{}\"", subject.as_str().replace('"', "")))
+            .limit(1)
+            .send()
+            .await
+            .map_err(provider_error)?;
+        Ok(!out.users().is_empty())
+    }
+
+    async fn delete_accounts_of(&self, email: &EmailAddress) -> Result<u64, AccountsError> {
+        // ListUsers by address finds accounts made by any route (added, signed up,
+        // federated), whatever their username. An identity holds no quote (the parser
+        // refuses one), so the filter's string cannot end early.
+        let out = self
+            .client
+            .list_users()
+            .user_pool_id(&self.pool_id)
+            .filter(format!("email = \"{}\"", email.identity().replace('"', "")))
+            .send()
+            .await
+            .map_err(provider_error)?;
+        let mut deleted = 0;
+        for user in out.users() {
+            let Some(username) = user.username() else {
+                continue;
+            };
+            match self
+                .client
+                .admin_delete_user()
+                .user_pool_id(&self.pool_id)
+                .username(username)
+                .send()
+                .await
+            {
+                Ok(_) => deleted += 1,
+                // Deleted meanwhile (a second run): the same outcome.
+                Err(err) if err.as_service_error().is_some_and(|e| e.is_user_not_found_exception()) => {}
+                Err(err) => return Err(provider_error(err)),
+            }
+        }
+        Ok(deleted)
     }
 
     async fn system_admins(&self) -> Result<HashSet<UserId>, AccountsError> {

@@ -102,6 +102,38 @@ impl Blobs for S3Blobs {
         Ok(())
     }
 
+    async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, BlobError> {
+        let mut keys = Vec::new();
+        let mut pages = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .prefix(prefix)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(storage)?;
+            for object in page.contents() {
+                if let Some(key) = object.key() {
+                    let size = object.size().unwrap_or(0).max(0) as u64;
+                    keys.push((key.to_owned(), size));
+                }
+            }
+        }
+        Ok(keys)
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), BlobError> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(storage)?;
+        Ok(())
+    }
+
     async fn presigned_get(
         &self,
         key: &str,

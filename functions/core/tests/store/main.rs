@@ -7,6 +7,7 @@ mod directory;
 mod invite;
 mod join_links;
 mod join_proofs;
+mod retention;
 mod search;
 mod transitions;
 mod waiting;

@@ -128,6 +128,12 @@ impl Blobs for BreaksOff {
     async fn head(&self, key: &str) -> Result<BlobInfo, BlobError> {
         self.inner.head(key).await
     }
+    async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, BlobError> {
+        self.inner.list(prefix).await
+    }
+    async fn delete(&self, key: &str) -> Result<(), BlobError> {
+        self.inner.delete(key).await
+    }
     async fn read(
         &self,
         key: &str,

@@ -2,6 +2,8 @@
 //! pasted, or the directory's user picker).
 
 use super::*;
+use crate::api::Standing;
+use crate::components::standing::standing_mark;
 
 /// The ways to add people, as tabs (`disabled` while something is being sent).
 pub fn method_tabs(method: Method, on_change: &Callback<Method>, disabled: bool) -> Html {
@@ -211,12 +213,19 @@ pub fn UserPicker(props: &UserPickerProps) -> Html {
             Callback::from(move |_: Event| on_toggle.emit(user.clone()))
         };
         let id = format!("user-{}", u.id);
+        // Issue 32: someone who cannot sign in is not picked at all (rather than picked as an
+        // address): a disabled account's address still leads to it, so the invitation would
+        // be bound to an account that cannot enrol; a removed person's address leads to
+        // nobody, so pasting the address invites it afresh, for a new account.
+        let active = u.standing == Standing::Active;
         html! {
             <li>
-                <input type="checkbox" id={id.clone()} checked={is_selected(u)} {onchange} />
+                <input type="checkbox" id={id.clone()} checked={is_selected(u)} {onchange}
+                    disabled={!active && !is_selected(u)} />
                 <label for={id}>{u.name.clone()}<span class="email">{u.email.clone()}</span>
                     <Unconfirmed confirmed={u.email_verified}
                         consequence="the invitation goes to the address, not to this account" />
+                    {standing_mark(Some(u.standing), ["; cannot be invited from here", "; cannot be invited from here: paste the address to invite it for a new account"])}
                 </label>
             </li>
         }

@@ -7,13 +7,14 @@ mod dates;
 
 pub use dates::*;
 
-use crate::api::{Admin, ApiError, User};
+use crate::api::{Admin, ApiError, Standing, User};
 use crate::by_id::ById;
 use crate::components::confirm::Confirm;
 use crate::components::error::ErrorMessage;
 use crate::components::form::search_on_submit;
 use crate::components::layout::{ContractHeader, ContractUnavailable, Tab};
 use crate::components::outcome::Outcome;
+use crate::components::standing::standing_mark;
 use crate::components::unconfirmed::Unconfirmed;
 use crate::pages::use_contract;
 use crate::AppContext;
@@ -345,7 +346,11 @@ pub fn AdminTable(props: &AdminTableProps) -> Html {
         };
         html! {
             <tr id={format!("admin-{id}")}>
-                <td data-label="Name">{name}</td>
+                <td data-label="Name">{name}
+                    // Issue 32: being an admin does not depend on it (the token decides, and
+                    // these people get none), so the list says what follows in words.
+                    {standing_mark(admin.standing, ["; still listed as an admin", "; remove them from the admins"])}
+                </td>
                 <td data-label="Email" class="email">{email}</td>
                 if props.can_manage {
                     <td data-label="Actions" class="actions">
@@ -394,6 +399,9 @@ pub fn AddAdmin(props: &AddAdminProps) -> Html {
         let id = &user.id;
         let action = if props.admins.iter().any(|a| a.id == *id) {
             html! { <span class="hint" id={format!("already-admin-{id}")}>{"Already an admin"}</span> }
+        } else if user.standing != Standing::Active {
+            // Someone who cannot sign in is not offered (the mark says why).
+            html! {}
         } else {
             let onclick = {
                 let (on_add, user) = (props.on_add.clone(), user.clone());
@@ -411,6 +419,7 @@ pub fn AddAdmin(props: &AddAdminProps) -> Html {
             <li>
                 <span class="person">{user.name.clone()}<span class="email">{user.email.clone()}</span>
                     <Unconfirmed confirmed={user.email_verified} />
+                    {standing_mark(Some(user.standing), ["", ""])}
                 </span>
                 {action}
             </li>

@@ -1,6 +1,8 @@
 //! The directory's list: the search, its count, the table and each person's row.
 
 use super::*;
+use crate::api::Standing;
+use crate::components::standing::standing_mark;
 
 #[derive(Properties, PartialEq)]
 pub struct PeopleViewProps {
@@ -36,7 +38,7 @@ pub fn PeopleView(props: &PeopleViewProps) -> Html {
     html! {
         <>
             <h1>{"People"}</h1>
-            <p class="hint">{"Everyone who can sign in. Add people, and choose who administers the whole system; a learning contract's admins are chosen on its Admins tab."}</p>
+            <p class="hint">{"Everyone who can sign in, and anyone who no longer can (marked). Add people, and choose who administers the whole system; a learning contract's admins are chosen on its Admins tab."}</p>
             <AddPerson form={s.form.clone()} added={s.added.clone()}
                 dispatch={props.dispatch.clone()} on_add={props.on_add.clone()} />
             <section aria-labelledby="directory-heading">
@@ -203,6 +205,10 @@ pub fn PersonRow(props: &PersonRowProps) -> Html {
                     question={change.question(&user.name)} />
             }
         }
+        // Issue 32: someone who cannot sign in is not offered system administration.
+        _ if change == Change::Grant && user.standing != Standing::Active => html! {
+            <p class="hint" id={format!("standing-{id}")}>{"Cannot be made a system administrator while unable to sign in."}</p>
+        },
         // The API refuses it (409 address_unverified): offer what is allowed, not a refusal.
         _ if change == Change::Grant && !user.email_verified => html! {
             <p class="hint" id={format!("unconfirmed-{id}")}>
@@ -259,6 +265,7 @@ pub fn PersonRow(props: &PersonRowProps) -> Html {
             <td data-label="Name">
                 {user.name.clone()}
                 if props.me { <span class="you">{" (you)"}</span> }
+                {standing_mark(Some(user.standing), ["", &user.removed_at.as_deref().map(|t| format!(" (noticed {})", format::date(t))).unwrap_or_default()])}
             </td>
             <td data-label="Email" class="email">{user.email.clone()}
                 <Unconfirmed confirmed={user.email_verified}

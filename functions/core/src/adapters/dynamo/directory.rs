@@ -363,8 +363,9 @@ impl PeopleStore for DynamoStore {
             user_item(user),
             Some("attribute_not_exists(pk)"),
         )];
-        // Only a proved address leads to its person (see `User::email_verified`).
-        if user.email_verified {
+        // Only a proved address leads to its person (see `User::email_verified`), and never
+        // to someone removed from the pool (issue 32).
+        if user.email_verified && !matches!(user.standing, Standing::Removed { .. }) {
             items.push(put(
                 self.table(),
                 user_email_item(user),
@@ -399,13 +400,14 @@ impl PeopleStore for DynamoStore {
                 Some(old) => put_with(
                     self.table(),
                     user_item(&wanted),
-                    "email = :old_email AND #name = :old_name AND (system_admin = :old_admin OR attribute_not_exists(system_admin)) AND (email_verified = :old_verified OR attribute_not_exists(email_verified))",
+                    "email = :old_email AND #name = :old_name AND (system_admin = :old_admin OR attribute_not_exists(system_admin)) AND (email_verified = :old_verified OR attribute_not_exists(email_verified)) AND (standing = :old_standing OR attribute_not_exists(standing))",
                     &[("#name", "name")],
                     [
                         (":old_email", s(old.email.as_entered())),
                         (":old_name", s(&old.name)),
                         (":old_admin", AttributeValue::Bool(old.system_admin)),
                         (":old_verified", AttributeValue::Bool(old.email_verified)),
+                        (":old_standing", s(old.standing.as_str())),
                     ],
                 ),
             };
@@ -417,9 +419,12 @@ impl PeopleStore for DynamoStore {
             // record already holds (two accounts for one address) keeps its first owner, see
             // below. The old address's pointer goes when the address changed or is no longer
             // proved (a record from before the flag may hold one while it reads unproved).
-            let has = wanted
-                .email_verified
-                .then(|| wanted.email.identity().to_owned());
+            // Nor does a person removed from the pool hold it (issue 32): their address may
+            // come back as a new account, which the address must then lead to; the same
+            // subject back again gets it back.
+            let has = (wanted.email_verified
+                && !matches!(wanted.standing, Standing::Removed { .. }))
+            .then(|| wanted.email.identity().to_owned());
             let had = current.as_ref().map(|c| c.email.identity().to_owned());
             if has.is_some() {
                 items.push(put_with(
@@ -465,10 +470,14 @@ impl PeopleStore for DynamoStore {
                             .put_item()
                             .table_name(self.table())
                             .set_item(Some(user_item(&wanted)))
-                            .condition_expression("email = :old_email AND #name = :old_name")
+                            .condition_expression("email = :old_email AND #name = :old_name AND (standing = :old_standing OR attribute_not_exists(standing))")
                             .expression_attribute_names("#name", "name")
                             .expression_attribute_values(":old_email", s(old.email.as_entered()))
-                            .expression_attribute_values(":old_name", s(&old.name)),
+                            .expression_attribute_values(":old_name", s(&old.name))
+                            .expression_attribute_values(
+                                ":old_standing",
+                                s(old.standing.as_str()),
+                            ),
                     };
                     match record.send().await {
                         Ok(_) => return Ok(SyncOutcome::Written),
@@ -502,11 +511,13 @@ impl PeopleStore for DynamoStore {
         };
         let id = Reader(&pointer).id("user_id", UserId::parse)?;
         // The pointer is written with the proved address only; the record is checked too, so
-        // a pointer left from before cannot lead to an account that no longer proves it.
-        Ok(self
-            .get_user(&id)
-            .await?
-            .filter(|u| u.email_verified && u.email.identity() == identity))
+        // a pointer left from before cannot lead to an account that no longer proves it, nor to
+        // one removed from the pool.
+        Ok(self.get_user(&id).await?.filter(|u| {
+            u.email_verified
+                && u.email.identity() == identity
+                && !matches!(u.standing, Standing::Removed { .. })
+        }))
     }
 
     async fn search_users_page(
@@ -694,6 +705,7 @@ impl ImportStore for DynamoStore {
                 detail: Some(detail),
                 invitation_id: None,
             },
+            self.audit_kept(),
         );
         // Once per import and file, however often the event comes.
         item.insert(

@@ -21,8 +21,11 @@
 //! start; admins' choices of mail and their notices are documented in `notices.rs`.
 //!
 //! A user email item points an address at its person only while the person has proved it
-//! (`User::email_verified`). Test mails and their counters carry `ttl` (epoch seconds, the
-//! table's time to live) and are deleted by DynamoDB after it.
+//! (`User::email_verified`) and is still in the user pool (a removed person's pointer goes,
+//! issue 32). Items kept only a while carry `ttl` (epoch seconds, the table's time to live)
+//! and are deleted by DynamoDB after it (up to days late, so reads that must not show them
+//! filter on it): test mails and their counters, and audit and history items (their `at` plus
+//! the store's audit period, `AUDIT_RETENTION_DAYS`, [`AUDIT_KEPT_DAYS`] by default).
 //!
 //! GSI `by_invitation_id` (hash key `invitation_id`, keys only) finds an invitation from a link.
 //! GSI `by_send_due` (hash `send_shard`, range `send_due_at`) is sparse: only an invitation
@@ -539,7 +542,7 @@ pub fn test_mail_from(item: &Item) -> Result<TestMail, CorruptItem> {
 // ---- users ----
 
 pub fn user_item(u: &User) -> Item {
-    Item::from([
+    let mut item = Item::from([
         ("pk".into(), s(user_pk(&u.id))),
         ("sk".into(), s(USER_SK)),
         ("gsi1pk".into(), s(USERS_GSI1PK)),
@@ -555,7 +558,13 @@ pub fn user_item(u: &User) -> Item {
             "email_verified".into(),
             AttributeValue::Bool(u.email_verified),
         ),
-    ])
+        // Issue 32: whether the pool still lets them sign in (see `Standing`).
+        ("standing".into(), s(u.standing.as_str())),
+    ]);
+    if let Standing::Removed { noticed_at } = u.standing {
+        item.insert("removed_at".into(), ms(noticed_at));
+    }
+    item
 }
 
 pub fn user_email_item(u: &User) -> Item {
@@ -579,6 +588,15 @@ pub fn user_from(item: &Item) -> Result<User, CorruptItem> {
         // Records written before the flag existed count as unproved until the directory sync
         // (every 5 minutes) writes what the pool says.
         email_verified: matches!(item.get("email_verified"), Some(AttributeValue::Bool(true))),
+        // Records written before issue 32 have no standing: active until the sync says not.
+        standing: match r.opt_s("standing") {
+            None | Some("active") => Standing::Active,
+            Some("disabled") => Standing::Disabled,
+            Some("removed") => Standing::Removed {
+                noticed_at: r.time("removed_at")?,
+            },
+            Some(other) => return Err(CorruptItem(format!("standing: {other}"))),
+        },
     })
 }
 
@@ -711,12 +729,18 @@ pub fn import_from(item: &Item) -> Result<Import, CorruptItem> {
 
 // ---- audit ----
 
-pub fn audit_item(contract: &ContractId, record: &AuditRecord) -> Item {
+/// How long audit records and their history copies are kept when the operator says nothing
+/// (the template's `AuditRetentionDays` default): two years.
+pub const AUDIT_KEPT_DAYS: i64 = 730;
+
+/// An audit record, kept `kept` after its time (its `ttl`; the store's audit period).
+pub fn audit_item(contract: &ContractId, record: &AuditRecord, kept: chrono::Duration) -> Item {
     let mut item = Item::from([
         ("pk".into(), s(contract_pk(contract))),
         ("sk".into(), s(audit_sk(record.at))),
         ("type".into(), s("audit")),
         ("at".into(), ms(record.at)),
+        (TTL.into(), ttl_at(record.at + kept)),
         (
             "action".into(),
             s(serde_json::to_value(record.action)
@@ -743,9 +767,14 @@ pub fn audit_item(contract: &ContractId, record: &AuditRecord) -> Item {
 }
 
 /// The history item of an audit record about one invitation, under `sk` (one of the
-/// `history_sk*` keys).
-pub fn history_item(contract: &ContractId, record: &AuditRecord, sk: String) -> Item {
-    let mut item = audit_item(contract, record);
+/// `history_sk*` keys), kept as long as the record.
+pub fn history_item(
+    contract: &ContractId,
+    record: &AuditRecord,
+    sk: String,
+    kept: chrono::Duration,
+) -> Item {
+    let mut item = audit_item(contract, record, kept);
     item.insert("sk".into(), s(sk));
     item.insert("type".into(), s("history"));
     item

@@ -7,6 +7,7 @@ pub mod items;
 pub mod join_links;
 pub mod join_proofs;
 pub mod notices;
+mod privacy;
 pub mod waiting;
 pub mod webhooks;
 
@@ -27,6 +28,8 @@ const MAX_ATTEMPTS: u32 = 10;
 pub struct DynamoStore {
     client: Client,
     table: String,
+    /// How long audit records and history items are kept (their `ttl`, after their time).
+    audit_kept: chrono::Duration,
 }
 
 pub(crate) enum TxOutcome {
@@ -60,7 +63,21 @@ impl DynamoStore {
         Self {
             client,
             table: table.into(),
+            audit_kept: chrono::Duration::days(items::AUDIT_KEPT_DAYS),
         }
+    }
+
+    /// The audit period the operator set (`config::audit_retention`, read once at a cold
+    /// start): audit records and history items written through this store expire that long
+    /// after their time. Without it, [`items::AUDIT_KEPT_DAYS`].
+    pub fn with_audit_retention(mut self, kept: chrono::Duration) -> Self {
+        self.audit_kept = kept;
+        self
+    }
+
+    /// How long this store's audit records and history items are kept.
+    pub fn audit_kept(&self) -> chrono::Duration {
+        self.audit_kept
     }
 
     pub fn table(&self) -> &str {

@@ -1,6 +1,7 @@
 //! A contract's audit read back (issue 32): its `AUDIT#<ms>#<rand>` items, newest first, a
 //! time range as the key condition and the person and action as a filter; the cursor is the
-//! last item's sort key.
+//! last item's sort key. A record past its `ttl` (the audit period) is left out: DynamoDB
+//! deletes it up to days later.
 
 use super::decode_cursor_raw;
 use crate::adapters::dynamo::items::*;
@@ -38,6 +39,8 @@ impl DynamoStore {
                 .map(|last| last.min(high))
                 .ok_or(StoreError::BadCursor)?,
         };
+        // TTL is wall-clock time in AWS too: expired is expired, whatever the caller's clock.
+        let now = ttl_at(chrono::Utc::now());
         let mut records = Vec::new();
         let mut start = None;
         let mut last_seen: Option<String> = None;
@@ -53,7 +56,11 @@ impl DynamoStore {
                 .scan_index_forward(false)
                 .limit(i32::try_from(limit).unwrap_or(500))
                 .set_exclusive_start_key(start.take());
-            let mut filter = Vec::new();
+            // Kept: no `ttl` (written before retention), or one still ahead.
+            let mut filter = vec!["(attribute_not_exists(#ttl) OR #ttl > :now)"];
+            q = q
+                .expression_attribute_names("#ttl", TTL)
+                .expression_attribute_values(":now", now.clone());
             if let Some(actor) = &query.actor {
                 filter.push("actor = :actor");
                 q = q.expression_attribute_values(":actor", s(actor.as_str()));
@@ -64,9 +71,7 @@ impl DynamoStore {
                     .expression_attribute_names("#action", "action")
                     .expression_attribute_values(":action", s(action_code(action)));
             }
-            if !filter.is_empty() {
-                q = q.filter_expression(filter.join(" AND "));
-            }
+            q = q.filter_expression(filter.join(" AND "));
             let out = q.send().await.map_err(db_error)?;
             for item in out.items() {
                 let sk = Reader(item).s("sk")?;

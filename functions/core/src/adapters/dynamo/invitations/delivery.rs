@@ -399,6 +399,7 @@ impl ReportStore for DynamoStore {
                 detail: Some(import::shorten(&detail, 500)),
                 invitation_id: Some(id.clone()),
             },
+            self.audit_kept(),
         );
         audit.insert(
             "sk".into(),

@@ -7,6 +7,7 @@ mod audit;
 mod backfill;
 pub(crate) mod create;
 mod delivery;
+pub(crate) mod forget;
 mod reminders;
 mod scheduled;
 mod transitions;
@@ -93,7 +94,7 @@ impl DynamoStore {
             .put(
                 Put::builder()
                     .table_name(self.table())
-                    .set_item(Some(audit_item(contract, &record)))
+                    .set_item(Some(audit_item(contract, &record, self.audit_kept())))
                     .build()
                     .expect("put is complete"),
             )
@@ -112,7 +113,12 @@ impl DynamoStore {
             .put(
                 Put::builder()
                     .table_name(self.table())
-                    .set_item(Some(history_item(contract, record, sk)))
+                    .set_item(Some(history_item(
+                        contract,
+                        record,
+                        sk,
+                        self.audit_kept(),
+                    )))
                     .build()
                     .expect("put is complete"),
             )

@@ -300,6 +300,7 @@ impl DynamoStore {
                             // Enrolment makes or matches only accounts whose address is
                             // proved (enrol-api refuses the others); the link proved it too.
                             email_verified: true,
+                            standing: Standing::Active,
                         };
                         (user.id.clone(), Some(user))
                     }

@@ -2,7 +2,10 @@
 //! sign-in service's invitation, and granting or withdrawing system administration. The user
 //! pool decides (membership of `system-admins` is what the token's `cognito:groups` carries);
 //! the directory record is written at once so the site shows the change without waiting for
-//! the directory sync.
+//! the directory sync. Privacy requests (issue 32, `privacy.rs`): forget a person, or
+//! export what is held about them; the `privacy` function runs them.
+
+mod privacy;
 
 use crate::functions::not_served;
 use crate::{accept, views, App, Call};
@@ -22,6 +25,9 @@ pub async fn handle(app: &App, req: Request) -> Result<Response<Body>, Error> {
             routes::ADD_PERSON => add(app, &call).await,
             routes::GRANT_SYSTEM_ADMIN => set_system_admin(app, &call, true).await,
             routes::WITHDRAW_SYSTEM_ADMIN => set_system_admin(app, &call, false).await,
+            routes::ADD_PRIVACY_REQUEST => privacy::add(app, &call).await,
+            routes::LIST_PRIVACY_REQUESTS => privacy::list(app, &call).await,
+            routes::PRIVACY_REQUEST => privacy::get(app, &call).await,
             _ => Err(not_served(call.route)),
         }
     })
@@ -112,7 +118,7 @@ async fn synced(app: &App, user: User) -> Result<User, Problem> {
     Ok(app.people.get_user(&user.id).await?.unwrap_or(user))
 }
 
-fn system_admins_only<'c>(call: &'c Call<'_>) -> Result<&'c Caller, Problem> {
+pub(super) fn system_admins_only<'c>(call: &'c Call<'_>) -> Result<&'c Caller, Problem> {
     if call.caller.system_admin {
         Ok(&call.caller)
     } else {
