@@ -302,6 +302,8 @@ def check(client, name: str, source: dict, translated: dict, public_routes: set[
         env = (config.get("Environment") or {}).get("Variables") or {}
         for var, given in ((props.get("Environment") or {}).get("Variables") or {}).items():
             value = env.get(var)
+            # Lambda's variables are strings; moto hands a Number parameter's Ref back as a number.
+            value = None if value is None else str(value)
             if (
                 isinstance(given, dict)
                 and "Fn::If" in given

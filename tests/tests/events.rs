@@ -115,6 +115,19 @@ fn s3_and_stream_events_deserialize_as_the_runtime_would() {
             file.display()
         );
     }
+    // A privacy request saved: the privacy function runs it (issue 32).
+    for file in event_files("privacy/events") {
+        let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_str(&read(&file))
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(
+            event
+                .records
+                .iter()
+                .all(|r| privacy::announced_request(r).is_some()),
+            "{}",
+            file.display()
+        );
+    }
     // SES reports as EventBridge delivers them: each one a report of an invitation mail.
     for file in event_files("delivery-events/events") {
         let event: delivery_events::Envelope = serde_json::from_str(&read(&file))

@@ -51,6 +51,8 @@ pub struct Bridge {
     pub events: Option<ProductEvents>,
     /// The waiting-list function and its trigger's filters (`None`: not run).
     pub waiting_list: Option<(Arc<::waiting_list::App>, Vec<serde_json::Value>)>,
+    /// The privacy function and its trigger's filters (`None`: not run).
+    pub privacy: Option<(Arc<::privacy::App>, Vec<serde_json::Value>)>,
 }
 
 /// The `events` function on the stream (its trigger's filters), and the local targets of the
@@ -76,6 +78,7 @@ enum Consumer {
     Mailer,
     Events,
     WaitingList,
+    Privacy,
 }
 
 impl Bridge {
@@ -97,6 +100,12 @@ impl Bridge {
             let shards = self.stream_shards_at_latest().await?;
             tasks.push(tokio::spawn(
                 self.clone().poll_stream(Consumer::WaitingList, shards),
+            ));
+        }
+        if self.privacy.is_some() {
+            let shards = self.stream_shards_at_latest().await?;
+            tasks.push(tokio::spawn(
+                self.clone().poll_stream(Consumer::Privacy, shards),
             ));
         }
         Ok(tasks)
@@ -163,6 +172,10 @@ impl Bridge {
         match (consumer, &self.events, &self.waiting_list) {
             (Consumer::Events, Some(events), _) => &events.filters,
             (Consumer::WaitingList, _, Some((_, filters))) => filters,
+            (Consumer::Privacy, _, _) => match &self.privacy {
+                Some((_, filters)) => filters,
+                None => &self.stream_filters,
+            },
             _ => &self.stream_filters,
         }
     }
@@ -176,6 +189,12 @@ impl Bridge {
         match (consumer, &self.events, &self.waiting_list) {
             (Consumer::Events, Some(events), _) => ::events::handle(&events.app, event).await,
             (Consumer::WaitingList, _, Some((app, _))) => ::waiting_list::handle(app, event).await,
+            (Consumer::Privacy, _, _) => match &self.privacy {
+                Some((app, _)) => ::privacy::handle(app, event)
+                    .await
+                    .map(|()| DynamoDbEventResponse::default()),
+                None => Ok(DynamoDbEventResponse::default()),
+            },
             _ => self.mailer.handle(event).await,
         }
     }

@@ -89,7 +89,10 @@ impl Expiry {
             tokio::time::sleep(every).await;
             match self.pass(Utc::now()).await {
                 Ok(expired) if expired != Expired::default() => {
-                    tracing::info!(?expired, "expired (the table's TTL, the bucket's lifecycle)")
+                    tracing::info!(
+                        ?expired,
+                        "expired (the table's TTL, the bucket's lifecycle)"
+                    )
                 }
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "the expiry failed; it runs again shortly"),

@@ -366,7 +366,7 @@ impl Stack {
         .with_send_rate(options.send_rate)?;
         let import = import::App {
             store: shared.clone(),
-            blobs,
+            blobs: blobs.clone(),
             clock: clock.clone(),
             max_file_bytes: import::MAX_FILE_BYTES,
         };
@@ -398,6 +398,15 @@ impl Stack {
                     clock: clock.clone(),
                 }),
                 Template::load().stream_filters("waiting-list"),
+            )),
+            privacy: Some((
+                Arc::new(::privacy::App {
+                    store: Arc::new(store.clone()),
+                    blobs: blobs.clone(),
+                    accounts: accounts.clone(),
+                    clock: clock.clone(),
+                }),
+                Template::load().stream_filters("privacy"),
             )),
         });
         // Before seeding, so the seeded invitations are mailed like any others.

@@ -90,6 +90,7 @@ impl World {
             mailer: Arc::new(mailer),
             events: None,
             waiting_list: None,
+            privacy: None,
         })
     }
 

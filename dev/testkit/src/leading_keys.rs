@@ -64,6 +64,12 @@ impl LeadingKeys {
                         .collect(),
                     other => panic!("{role}: Action {other:?}"),
                 };
+                // A Scan has no partition key to condition on (only the privacy function's
+                // role has one, tests/tests/template/roles.rs): it stands for every key, `*`.
+                if actions == ["dynamodb:Scan"] {
+                    statements.push((actions, vec!["*".to_owned()]));
+                    continue;
+                }
                 let keys = statement["Condition"]["ForAllValues:StringLike"]
                     ["dynamodb:LeadingKeys"]
                     .as_sequence()
@@ -128,6 +134,8 @@ pub fn partition_keys(operation: &str, body: &Value) -> Vec<(String, String)> {
             each(operation, pk(&body["Key"]).into_iter().collect())
         }
         "PutItem" => each(operation, pk(&body["Item"]).into_iter().collect()),
+        // The whole table: allowed only by a Scan statement (`*`).
+        "Scan" => each(operation, vec!["*".to_owned()]),
         "Query" if body.get("IndexName").is_none() => {
             each(operation, query_key(body).into_iter().collect())
         }

@@ -106,8 +106,7 @@ impl App {
     /// As `new`, for a function that writes the contract's audit: its audit records and
     /// history items are kept `audit_kept` (the binary reads AUDIT_RETENTION_DAYS, issue 32).
     pub fn auditing(sdk: &SdkConfig, table: String, audit_kept: chrono::Duration) -> Self {
-        let store =
-            DynamoStore::new(config::dynamodb(sdk), table).with_audit_retention(audit_kept);
+        let store = DynamoStore::new(config::dynamodb(sdk), table).with_audit_retention(audit_kept);
         Self::on(Arc::new(store), ports::system_clock())
     }
 

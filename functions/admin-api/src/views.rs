@@ -308,6 +308,7 @@ pub fn outcome(outcome: &InviteOutcome) -> wire::InviteOutcome {
         InviteOutcome::OverSeatLimit => wire::InviteOutcome::OverSeatLimit,
         InviteOutcome::Waiting => wire::InviteOutcome::Waiting,
         InviteOutcome::UnknownUser => wire::InviteOutcome::UnknownUser,
+        InviteOutcome::DoNotInvite => wire::InviteOutcome::DoNotInvite,
     }
 }
 
@@ -326,7 +327,8 @@ pub fn person_result(
         | InviteOutcome::Duplicate { .. }
         | InviteOutcome::OverSeatLimit
         | InviteOutcome::Waiting
-        | InviteOutcome::UnknownUser => None,
+        | InviteOutcome::UnknownUser
+        | InviteOutcome::DoNotInvite => None,
     };
     wire::PersonResult {
         input,
@@ -426,6 +428,7 @@ pub fn import(
             over_seat_limit: c.over_seat_limit,
             address_blocked: c.address_blocked,
             invalid_value: c.invalid_value,
+            do_not_invite: c.do_not_invite,
         },
         first_bad_rows: i
             .first_bad_rows

@@ -7,6 +7,7 @@
 
 pub mod adapters;
 pub mod config;
+pub mod do_not_invite;
 pub mod http;
 pub mod origin;
 pub mod ports;

@@ -329,6 +329,16 @@ pub trait InvitationStore: Send + Sync {
         cursor: Option<&str>,
         limit: usize,
     ) -> Result<Option<HistoryPage>, StoreError>;
+    /// Erases the person's invitation in `contract` as forgetting them does (issue 32: a
+    /// counted skeleton, a pending one withdrawn, the audit naming nobody): what an import or
+    /// an add does with an invitation it wrote for an address that went onto the do-not-invite
+    /// list meanwhile (see [`crate::do_not_invite`]). `Ok(false)`: there was none.
+    async fn forget_invitation(
+        &self,
+        contract: &ContractId,
+        identity: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 }
 
 /// The conditional transitions of one invitation. Each decides with the domain's rules from

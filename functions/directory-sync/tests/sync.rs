@@ -1,13 +1,13 @@
 //! The sync against the emulators over the wire: a user pool on moto's cognito-idp, the
 //! directory on its DynamoDB, each test with its own of both.
 
-use aws_sdk_cognitoidentityprovider::types::AttributeType;
-use directory_sync::{run, App};
-use invitations_core::domain::{EmailAddress, Standing, UserId, SYSTEM_ADMIN_GROUP};
 use aws_sdk_cognitoidentityprovider::config::interceptors::BeforeTransmitInterceptorContextRef;
 use aws_sdk_cognitoidentityprovider::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_cognitoidentityprovider::error::BoxError;
+use aws_sdk_cognitoidentityprovider::types::AttributeType;
+use directory_sync::{run, App};
 use invitations_core::adapters::CognitoAccounts;
+use invitations_core::domain::{EmailAddress, Standing, UserId, SYSTEM_ADMIN_GROUP};
 use invitations_core::ports::PeopleStore;
 use std::sync::Arc;
 use testkit::TestEnv;
@@ -301,13 +301,23 @@ async fn disabled_and_removed_people_are_marked_and_come_back() {
     let before = invitations_core::ports::system_clock()();
     let report = run(&app(&env)).await.unwrap();
     assert_eq!(
-        (report.accounts, report.disabled, report.written, report.removed),
+        (
+            report.accounts,
+            report.disabled,
+            report.written,
+            report.removed
+        ),
         (2, 1, 1, 1),
         "{report:?}"
     );
     assert_eq!(standing(&env, &dora).await, Standing::Disabled);
     assert_eq!(standing(&env, &stay).await, Standing::Active);
-    let gone = env.store.get_user(&remy).await.unwrap().expect("the record stays");
+    let gone = env
+        .store
+        .get_user(&remy)
+        .await
+        .unwrap()
+        .expect("the record stays");
     assert_eq!(gone.name, "Remy Removed");
     match gone.standing {
         Standing::Removed { noticed_at } => assert!(noticed_at >= before),
@@ -316,7 +326,11 @@ async fn disabled_and_removed_people_are_marked_and_come_back() {
     // A removed person's address leads to nobody; a disabled one's still leads to them.
     assert!(env.store.find_user_by_email(&b).await.unwrap().is_none());
     assert_eq!(
-        env.store.find_user_by_email(&a).await.unwrap().map(|u| u.id),
+        env.store
+            .find_user_by_email(&a)
+            .await
+            .unwrap()
+            .map(|u| u.id),
         Some(dora.clone())
     );
     // The directory search still lists both, marked.
@@ -365,10 +379,17 @@ async fn an_address_made_again_leads_to_the_new_account() {
     assert_ne!(old, new);
     let report = run(&app(&env)).await.unwrap();
     assert_eq!((report.removed, report.written), (1, 1), "{report:?}");
-    assert!(matches!(standing(&env, &old).await, Standing::Removed { .. }));
+    assert!(matches!(
+        standing(&env, &old).await,
+        Standing::Removed { .. }
+    ));
     assert_eq!(standing(&env, &new).await, Standing::Active);
     assert_eq!(
-        env.store.find_user_by_email(&address).await.unwrap().map(|u| u.id),
+        env.store
+            .find_user_by_email(&address)
+            .await
+            .unwrap()
+            .map(|u| u.id),
         Some(new)
     );
     let again = run(&app(&env)).await.unwrap();
@@ -389,13 +410,22 @@ async fn a_removed_record_whose_subject_is_back_is_active_again() {
         noticed_at: invitations_core::ports::system_clock()(),
     };
     env.store.sync_user(&user).await.unwrap();
-    assert!(env.store.find_user_by_email(&address).await.unwrap().is_none());
+    assert!(env
+        .store
+        .find_user_by_email(&address)
+        .await
+        .unwrap()
+        .is_none());
 
     let report = run(&app(&env)).await.unwrap();
     assert_eq!((report.written, report.removed), (1, 0));
     assert_eq!(standing(&env, &sub).await, Standing::Active);
     assert_eq!(
-        env.store.find_user_by_email(&address).await.unwrap().map(|u| u.id),
+        env.store
+            .find_user_by_email(&address)
+            .await
+            .unwrap()
+            .map(|u| u.id),
         Some(sub)
     );
 }
@@ -435,4 +465,11 @@ async fn a_failed_listing_marks_nobody_removed() {
     for sub in &subs {
         assert_eq!(standing(&env, sub).await, Standing::Active);
     }
+    // The next complete pass notices it.
+    let report = run(&self::app(&env)).await.unwrap();
+    assert_eq!((report.removed, report.written), (1, 0), "{report:?}");
+    assert!(matches!(
+        standing(&env, &subs[0]).await,
+        Standing::Removed { .. }
+    ));
 }

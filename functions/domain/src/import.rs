@@ -1,7 +1,7 @@
 //! Imports: one CSV file of addresses becoming invitations.
 
 use super::ids::{ActivityId, ContractId, ImportId, UserId};
-use super::invitation::InviteOutcome;
+use super::invitation::{InviteOutcome, DO_NOT_INVITE};
 use super::mail::Language;
 use super::schedule::{Group, SendAt};
 use chrono::{DateTime, Duration, Utc};
@@ -64,6 +64,10 @@ pub struct ImportCounts {
     /// 31): not invited, each reported with its reason.
     #[serde(default)]
     pub invalid_value: u64,
+    /// Rows whose address is on the do-not-invite list (issue 32): not invited, reported
+    /// without the address.
+    #[serde(default)]
+    pub do_not_invite: u64,
 }
 
 /// What importing a row would do, found without writing anything.
@@ -90,6 +94,8 @@ pub enum CheckOutcome {
     InvalidValue {
         reason: String,
     },
+    /// The address is on the do-not-invite list (issue 32).
+    DoNotInvite,
 }
 
 impl CheckOutcome {
@@ -104,6 +110,7 @@ impl CheckOutcome {
             Self::AddressBlocked { .. } => "address_blocked",
             Self::OverSeatLimit => "over_seat_limit",
             Self::InvalidValue { .. } => INVALID_VALUE,
+            Self::DoNotInvite => DO_NOT_INVITE,
         }
     }
 
@@ -126,6 +133,9 @@ impl CheckOutcome {
                  against the seats left now)."
                     .into()
             }
+            Self::DoNotInvite => {
+                "Would not be invited: this person asked not to be invited again.".into()
+            }
         }
     }
 
@@ -146,6 +156,7 @@ impl ImportCounts {
             CheckOutcome::AddressBlocked { .. } => self.address_blocked += 1,
             CheckOutcome::OverSeatLimit => self.over_seat_limit += 1,
             CheckOutcome::InvalidValue { .. } => self.invalid_value += 1,
+            CheckOutcome::DoNotInvite => self.do_not_invite += 1,
         }
     }
 
@@ -161,6 +172,7 @@ impl ImportCounts {
             InviteOutcome::Duplicate { .. } => self.duplicate += 1,
             // Imports put nobody on the waiting list; were one to, it is still over the limit.
             InviteOutcome::OverSeatLimit | InviteOutcome::Waiting => self.over_seat_limit += 1,
+            InviteOutcome::DoNotInvite => self.do_not_invite += 1,
         }
     }
 
@@ -174,6 +186,7 @@ impl ImportCounts {
             + self.over_seat_limit
             + self.address_blocked
             + self.invalid_value
+            + self.do_not_invite
     }
 }
 
@@ -208,6 +221,11 @@ pub struct ImportColumn {
     pub header: Option<String>,
     pub read_as: ColumnKind,
 }
+
+/// What a report and an import's bad rows show in place of an address on the do-not-invite
+/// list (issue 32): the report lives in the bucket, and must not keep an address its owner
+/// asked to be forgotten.
+pub const WITHHELD: &str = "(withheld)";
 
 /// A row that was not invited, as the report shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -237,6 +237,11 @@ impl AddressBlock {
     }
 }
 
+/// The code of a person refused because they asked not to be invited again (issue 32).
+pub const DO_NOT_INVITE: &str = "do_not_invite";
+/// Why, in words: the same sentence in the add route's answer, an import's report and rows.
+pub const DO_NOT_INVITE_SENTENCE: &str = "Not invited: this person asked not to be invited again.";
+
 /// The answer for one person of an invite request or an imported row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -266,6 +271,9 @@ pub enum InviteOutcome {
     /// when a seat frees and their turn comes.
     Waiting,
     UnknownUser,
+    /// The address is on the do-not-invite list (issue 32): its owner asked not to be invited
+    /// again. Nothing is written and nothing said about the address beyond that.
+    DoNotInvite,
 }
 
 impl InviteOutcome {
@@ -280,6 +288,7 @@ impl InviteOutcome {
             Self::OverSeatLimit => "over_seat_limit",
             Self::Waiting => "waiting",
             Self::UnknownUser => "unknown_user",
+            Self::DoNotInvite => DO_NOT_INVITE,
         }
     }
 
@@ -312,6 +321,7 @@ impl InviteOutcome {
                 "There is no such person in the directory: pick them again, or give their address."
                     .into()
             }
+            Self::DoNotInvite => DO_NOT_INVITE_SENTENCE.into(),
         }
     }
 }

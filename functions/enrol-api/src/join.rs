@@ -10,13 +10,14 @@
 //! proof answers the same whether or not the address is in the contract already; only the
 //! mail's owner learns where they stand.
 
+use invitations_core::do_not_invite;
 use invitations_core::domain::join_proof::{PROOF_LIFETIME_HOURS, PROOF_MAILS_PER_DAY};
 use invitations_core::domain::waiting::Line;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem, Route};
 use invitations_core::ports::{
     Clock, ContractStore, CreateError, DirectoryStore, InvitationStore, Invitee, JoinLinkStore,
-    JoinProofStore, NewInvitations, ProofQueued, WaitingListStore,
+    JoinProofStore, NewInvitations, PrivacyStore, ProofQueued, WaitingListStore,
 };
 use invitations_core::to_wire;
 use invitations_wire::routes;
@@ -27,7 +28,13 @@ use std::sync::Arc;
 
 /// What the `join` function needs of the table.
 pub trait JoinStore:
-    ContractStore + DirectoryStore + InvitationStore + JoinLinkStore + JoinProofStore + WaitingListStore
+    ContractStore
+    + DirectoryStore
+    + InvitationStore
+    + JoinLinkStore
+    + JoinProofStore
+    + WaitingListStore
+    + PrivacyStore
 {
 }
 impl<T> JoinStore for T where
@@ -37,6 +44,7 @@ impl<T> JoinStore for T where
         + JoinLinkStore
         + JoinProofStore
         + WaitingListStore
+        + PrivacyStore
         + ?Sized
 {
 }
@@ -96,6 +104,10 @@ pub enum JoinError {
     Withdrawn,
     #[error("We have sent {PROOF_MAILS_PER_DAY} confirmation mails to this address today. Use the newest one, or ask again tomorrow.")]
     TooManyMails,
+    /// On the do-not-invite list (issue 32). Said without telling whether the address is known
+    /// anywhere else.
+    #[error("This address cannot join. Ask the programme's administrators if you think this is a mistake.")]
+    CannotJoin,
 }
 
 impl From<JoinError> for Problem {
@@ -119,6 +131,7 @@ impl From<JoinError> for Problem {
             JoinError::Proof(ProofRefused::LinkRegenerated) => (StatusCode::GONE, "link_replaced"),
             JoinError::Withdrawn => (StatusCode::CONFLICT, "place_withdrawn"),
             JoinError::TooManyMails => (StatusCode::TOO_MANY_REQUESTS, "too_many_proof_mails"),
+            JoinError::CannotJoin => (StatusCode::FORBIDDEN, "cannot_join"),
         };
         Problem::new(status, code, detail)
     }
@@ -202,6 +215,7 @@ async fn request(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         .map_err(|e| Problem::bad_request("invalid_email", e.sentence("your address")))?;
     let now = (app.clock)();
     link.admits(&email, now).map_err(JoinError::from)?;
+    refuse_listed(app, &email).await?;
     // A full contract still takes the request: the proved joiner waits for a seat.
     let proof = JoinProof::new(&link, email, now);
     match app
@@ -244,6 +258,8 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         .await?
         .ok_or(JoinError::UnknownCode)?;
     proof.check(&link, now).map_err(JoinError::from)?;
+    // A proof mailed before its address went onto the do-not-invite list makes no place.
+    refuse_listed(app, &proof.email).await?;
     let contract = contract_of(app, &link).await?;
     // Someone who has a place keeps it, whatever the link says now.
     if let Some(inv) = place_held(app, &contract, &proof.email).await? {
@@ -304,6 +320,16 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         Some(
             InviteOutcome::Invited { invitation_id } | InviteOutcome::Reinvited { invitation_id },
         ) => {
+            // The check after the write (see `invitations_core::do_not_invite`): forgotten
+            // while this ran, the place just made is taken back.
+            let store = &*app.store;
+            let written = [&proof.email];
+            if !do_not_invite::take_back_listed(store, store, &contract.id, &written, now)
+                .await?
+                .is_empty()
+            {
+                return Err(JoinError::CannotJoin.into());
+            }
             tracing::info!(link = %link.id, invitation = %invitation_id, "joined through a link");
             (invitation_id, JoinOutcome::Invited)
         }
@@ -323,6 +349,17 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         .await?
         .ok_or_else(|| Problem::internal(&"a joined invitation cannot be read back"))?;
     confirmed(app, &inv, outcome)
+}
+
+/// An address on the do-not-invite list joins nothing (issue 32).
+async fn refuse_listed(app: &App, email: &EmailAddress) -> Result<(), Problem> {
+    match do_not_invite::listed(&*app.store, &[email])
+        .await?
+        .is_empty()
+    {
+        true => Ok(()),
+        false => Err(JoinError::CannotJoin.into()),
+    }
 }
 
 /// Puts the proved joiner in one of the contract's lines through the link (a use of it): the

@@ -544,3 +544,44 @@ async fn a_link_that_needs_approval_puts_proved_joiners_in_the_requests() {
     assert_eq!(contract.counts.pending, 0);
     assert!(!contract.waiting.anyone, "requests wake no promotion");
 }
+
+/// Issue 32: an address on the do-not-invite list is refused in words that say nothing of
+/// whether it is known anywhere else; a proof mailed before it went onto the list makes no
+/// place.
+#[tokio::test]
+async fn an_address_on_the_do_not_invite_list_cannot_join() {
+    let w = World::new().await;
+    let (link, code) = w.link(None).await;
+    let (status, _) = w.ask(&code, "ann@corp.example").await;
+    assert_eq!(status, 202);
+    let proof = w.proofs("ann@corp.example").await.pop().unwrap();
+    let ann = EmailAddress::parse("Ann@corp.example").unwrap();
+    w.env.store.add_do_not_invite(&ann, t0()).await.unwrap();
+
+    let (status, refused) = w.ask(&code, "ANN@corp.example").await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (403, Some("cannot_join"))
+    );
+    assert_eq!(
+        refused["detail"],
+        "This address cannot join. Ask the programme's administrators if you think this is a mistake."
+    );
+    assert_eq!(w.proofs("ann@corp.example").await.len(), 1, "no new proof");
+    let (status, refused) = w.confirm(&proof).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (403, Some("cannot_join"))
+    );
+    assert_eq!(w.uses(&link.id).await, 0);
+    let found = w
+        .env
+        .store
+        .find_invitations_by_email(&w.contract.id, &[ann.identity()])
+        .await
+        .unwrap();
+    assert!(found.is_empty());
+    // Anyone else still joins.
+    let (_, joined) = w.join(&code, "bo@corp.example").await;
+    assert_eq!(joined["outcome"], "invited");
+}

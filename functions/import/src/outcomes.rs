@@ -7,7 +7,9 @@ use crate::round::{check_round, Checked};
 use crate::rows::AddressRow;
 use crate::run::{ImportFailure, Stop};
 use crate::{report, App};
-use invitations_core::domain::import::{FIRST_BAD_ROWS, INVALID_VALUE};
+use invitations_core::do_not_invite;
+use invitations_core::domain::import::{FIRST_BAD_ROWS, INVALID_VALUE, WITHHELD};
+use invitations_core::domain::invitation::DO_NOT_INVITE;
 use invitations_core::domain::*;
 use invitations_core::ports::*;
 use std::collections::HashMap;
@@ -45,7 +47,10 @@ pub async fn invite_round(
     let mut outcomes: Vec<Option<RowOutcome>> = Vec::with_capacity(round.len());
     let mut invitees = Vec::new();
     let mut invitee_rows = Vec::new();
-    for (i, (row, checked)) in round.iter().zip(checked(round, cx.defaults)).enumerate() {
+    let checked = checked(round, cx.defaults);
+    // Who asked not to be invited again is refused before anything is written (issue 32).
+    let listed = do_not_invite::listed(&*app.store, &invitee_emails(&checked)).await?;
+    for (i, (row, checked)) in round.iter().zip(checked).enumerate() {
         outcomes.push(match checked {
             Checked::Invalid(reason) => Some(RowOutcome::Invite(InviteOutcome::InvalidEmail {
                 reason: reason.sentence("the address"),
@@ -55,6 +60,9 @@ pub async fn invite_round(
                 Some(RowOutcome::Invite(InviteOutcome::Duplicate {
                     first_line: Some(first_line),
                 }))
+            }
+            Checked::Invitee(email, _) if listed.contains(email.identity()) => {
+                Some(RowOutcome::Invite(InviteOutcome::DoNotInvite))
             }
             Checked::Invitee(email, person) => {
                 let Person { name, options } = match person {
@@ -118,6 +126,7 @@ pub async fn invite_round(
     for (row_index, outcome) in invitee_rows.into_iter().zip(created) {
         outcomes[row_index] = Some(RowOutcome::Invite(outcome));
     }
+    take_back_listed(cx, round, &mut outcomes).await?;
     for (row, outcome) in round.iter().zip(outcomes) {
         match outcome.expect("every row has an outcome") {
             RowOutcome::Invite(outcome) => {
@@ -139,6 +148,47 @@ pub async fn invite_round(
         }
     }
     import.rows_read += round.len() as u64;
+    Ok(())
+}
+
+/// The addresses of the rows to invite.
+fn invitee_emails<'r>(checked: &[Checked<'r>]) -> Vec<&'r EmailAddress> {
+    checked
+        .iter()
+        .filter_map(|c| match c {
+            Checked::Invitee(email, _) => Some(*email),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The check after the round's write (see `invitations_core::do_not_invite`): the rows whose
+/// person went onto the do-not-invite list while the round was written lose the invitation
+/// just written (or, run again, written by the earlier run), and say so.
+async fn take_back_listed(
+    cx: &RoundContext<'_>,
+    round: &[AddressRow],
+    outcomes: &mut [Option<RowOutcome>],
+) -> Result<(), Stop> {
+    let written: Vec<(usize, &EmailAddress)> = round
+        .iter()
+        .zip(outcomes.iter())
+        .enumerate()
+        .filter_map(|(i, (row, outcome))| match (outcome, &row.email) {
+            (Some(RowOutcome::Invite(o)), Ok(email)) if o.is_new_invitation() => Some((i, email)),
+            _ => None,
+        })
+        .collect();
+    let emails: Vec<&EmailAddress> = written.iter().map(|(_, e)| *e).collect();
+    let store = &*cx.app.store;
+    let now = crate::now(cx.app);
+    let taken_back =
+        do_not_invite::take_back_listed(store, store, &cx.contract.id, &emails, now).await?;
+    for (i, email) in written {
+        if taken_back.contains(email.identity()) {
+            outcomes[i] = Some(RowOutcome::Invite(InviteOutcome::DoNotInvite));
+        }
+    }
     Ok(())
 }
 
@@ -202,6 +252,7 @@ pub async fn classify_round(
         .into_iter()
         .map(|block| (block.identity.clone(), block))
         .collect();
+    let listed = do_not_invite::listed(&*app.store, &invitee_emails(&checked)).await?;
     for (row, checked) in round.iter().zip(checked) {
         let outcome = match checked {
             Checked::Invalid(reason) => CheckOutcome::InvalidEmail {
@@ -209,6 +260,9 @@ pub async fn classify_round(
             },
             Checked::InvalidValue(reason) => CheckOutcome::InvalidValue { reason },
             Checked::Duplicate { first_line } => CheckOutcome::Duplicate { first_line },
+            Checked::Invitee(email, _) if listed.contains(email.identity()) => {
+                CheckOutcome::DoNotInvite
+            }
             Checked::Invitee(email, _) => {
                 let identity = email.identity();
                 let key = check.key(identity);
@@ -262,11 +316,17 @@ fn report_row(
     detail: String,
     fine: bool,
 ) {
-    report::line(writer, row.line, row.value(), code, &detail);
+    // An address on the do-not-invite list is kept nowhere, the report (a file in the bucket)
+    // and the import's bad rows included (issue 32).
+    let value = match code == DO_NOT_INVITE {
+        true => WITHHELD,
+        false => row.value(),
+    };
+    report::line(writer, row.line, value, code, &detail);
     if !fine && import.first_bad_rows.len() < FIRST_BAD_ROWS {
         import.first_bad_rows.push(BadRow {
             line: row.line,
-            value: import::shorten(row.value(), 80),
+            value: import::shorten(value, 80),
             reason: detail,
         });
     }

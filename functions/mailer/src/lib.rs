@@ -34,13 +34,14 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use chrono::Utc;
 use invitations_core::adapters::dynamo::items::{invitation_from, test_mail_from, Item, Reader};
 use invitations_core::adapters::dynamo::CorruptItem;
+use invitations_core::do_not_invite;
 use invitations_core::domain::mail::{MailKind, MailValues};
 use invitations_core::domain::reminder::{wake, Wake};
 use invitations_core::domain::token::enrol_link;
 use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
 use invitations_core::ports::{
     DeliveryResult, DeliveryStore, DirectoryStore, InvitationStore, JoinProofStore, MailError,
-    Mailer, NoticeStore, OutgoingMail, StoreError, TestMail, WebhookStore,
+    Mailer, NoticeStore, OutgoingMail, PrivacyStore, StoreError, TestMail, WebhookStore,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -57,12 +58,21 @@ pub const INVITATION_TAG: &str = "invitation";
 /// mailer could not record itself (functions/delivery-events).
 pub const VERSION_TAG: &str = "version";
 
+/// Why an invitation mail to an address on the do-not-invite list was not sent.
+pub const DO_NOT_INVITE_NOT_SENT: &str = "Not sent: this person asked not to be invited again.";
+
 /// Tries at recording a mail SES accepted (waits double from the retry policy's first delay).
 const RECORD_ATTEMPTS: u32 = 5;
 
 /// What the mailer needs of the table (webhooks: the notice to an endpoint's owner).
 pub trait MailStore:
-    InvitationStore + DeliveryStore + DirectoryStore + WebhookStore + JoinProofStore + NoticeStore
+    InvitationStore
+    + DeliveryStore
+    + DirectoryStore
+    + WebhookStore
+    + JoinProofStore
+    + NoticeStore
+    + PrivacyStore
 {
 }
 impl<T> MailStore for T where
@@ -72,6 +82,7 @@ impl<T> MailStore for T where
         + WebhookStore
         + JoinProofStore
         + NoticeStore
+        + PrivacyStore
         + ?Sized
 {
 }
@@ -371,6 +382,16 @@ impl App {
         // An address that bounced for good or complained gets no more mail from us.
         if let Some(block) = self.store.address_block(inv.email.identity()).await? {
             return self.refused(inv, block.explain()).await;
+        }
+        // Nor does an address on the do-not-invite list (issue 32): an invitation written just
+        // before its owner was forgotten is taken back by its writer or by the erasure, and
+        // mailed by nobody meanwhile (see `invitations_core::do_not_invite`).
+        let store = &*self.store;
+        if !do_not_invite::listed(store, &[&inv.email])
+            .await?
+            .is_empty()
+        {
+            return self.refused(inv, DO_NOT_INVITE_NOT_SENT.into()).await;
         }
         let Some(contract) = self.contract(&inv.contract_id, cache).await? else {
             return self

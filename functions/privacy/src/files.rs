@@ -1,6 +1,8 @@
-//! The bucket's part of a person: uploaded CSV files and import reports, line by line. A line
-//! naming the person keeps its place (line numbers in reports still point at the right row)
-//! with the address and their names replaced; an export of the same person is deleted.
+//! The bucket's part of a person: uploaded CSV files and import reports, line by line. In a
+//! report, a line naming the person keeps its place with the address and their names replaced.
+//! An uploaded file naming them is deleted, not rewritten: a new object under `imports/` is a
+//! new import (its S3 notification), and the file's invitations exist already. An export that
+//! names them is deleted too.
 //!
 //! Files are read whole: the import's limits keep them to tens of megabytes, and the function
 //! has the memory for that. A file that is not UTF-8 (Windows-1252) is handled as bytes: the
@@ -74,9 +76,12 @@ fn content_type(key: &str) -> &'static str {
     }
 }
 
-/// Erases the person from every file of the bucket; how many files changed. Exports about
-/// anyone (they are a day old at most) that name the person are deleted, except
-/// `keep_request`'s own.
+/// Where uploads land (and are imported from).
+pub const UPLOAD_PREFIX: &str = "imports/";
+
+/// Erases the person from every file of the bucket; how many files changed or went. Uploads
+/// and exports naming them are deleted (except `keep_request`'s own export), reports
+/// rewritten.
 pub async fn erase(blobs: &dyn Blobs, person: &Person, keep_request: &str) -> Result<u64, BlobError> {
     let mut changed = 0;
     for (key, _) in blobs.list("").await? {
@@ -92,7 +97,7 @@ pub async fn erase(blobs: &dyn Blobs, person: &Person, keep_request: &str) -> Re
         let Some(erased) = erase_lines(&body, person) else {
             continue;
         };
-        if key.starts_with(EXPORT_PREFIX) {
+        if key.starts_with(EXPORT_PREFIX) || key.starts_with(UPLOAD_PREFIX) {
             blobs.delete(&key).await?;
         } else {
             blobs.put(&key, erased, content_type(&key)).await?;

@@ -12,10 +12,11 @@ async fn main() -> Result<(), Error> {
     invitations_core::telemetry::init();
     let sdk = config::aws().await;
     let app = App {
-        store: Arc::new(DynamoStore::new(
-            config::dynamodb(&sdk),
-            config::required("TABLE_NAME")?,
-        )),
+        // It writes each contract's "a person was forgotten" audit entry.
+        store: Arc::new(
+            DynamoStore::new(config::dynamodb(&sdk), config::required("TABLE_NAME")?)
+                .with_audit_retention(config::audit_retention()?),
+        ),
         blobs: Arc::new(S3Blobs::new(
             config::s3(&sdk),
             config::required("IMPORTS_BUCKET")?,

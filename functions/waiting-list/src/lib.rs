@@ -13,13 +13,20 @@
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use invitations_core::adapters::dynamo::items::{Item, Reader, WAITING_LIST};
+use invitations_core::do_not_invite;
 use invitations_core::domain::{ContractId, InviteOutcome, Phase};
-use invitations_core::ports::{Clock, ContractStore, CreateError, StoreError, WaitingListStore};
+use invitations_core::ports::{
+    Clock, ContractStore, CreateError, InvitationStore, PrivacyStore, StoreError, WaitingListStore,
+};
 use std::sync::Arc;
 
-/// What the function needs of the table.
-pub trait PromoteStore: ContractStore + WaitingListStore {}
-impl<T: ContractStore + WaitingListStore + ?Sized> PromoteStore for T {}
+/// What the function needs of the table (the do-not-invite list and taking back an invitation
+/// of a person on it, issue 32).
+pub trait PromoteStore: ContractStore + WaitingListStore + InvitationStore + PrivacyStore {}
+impl<T: ContractStore + WaitingListStore + InvitationStore + PrivacyStore + ?Sized> PromoteStore
+    for T
+{
+}
 
 /// Promotions one contract gets in one run at most (a seat limit raised by thousands is
 /// worked through by the rounds its own writes start).
@@ -38,6 +45,9 @@ pub struct Promoted {
     pub had_a_place: usize,
     /// The list was found empty and the contract's mark cleared.
     pub emptied: bool,
+    /// Entries whose person asked not to be invited again (issue 32): taken off the line, and
+    /// an invitation written for them as the entry went onto the list taken back.
+    pub do_not_invite: usize,
 }
 
 /// The contract a stream record names, when it is a contract item marked as having a line.
@@ -109,9 +119,28 @@ impl App {
             if contract.seats_left() == Some(0) || contract.phase(now) == Phase::Expired {
                 return Ok(promoted);
             }
+            let store = &*self.store;
+            if !do_not_invite::listed(store, &[&first.email])
+                .await?
+                .is_empty()
+            {
+                // Forgetting them deletes the entry too; this only gets there first.
+                self.store.remove_waiting(first).await?;
+                promoted.do_not_invite += 1;
+                continue;
+            }
             match self.store.promote(&contract, first, now).await {
                 Ok(InviteOutcome::Invited { invitation_id })
                 | Ok(InviteOutcome::Reinvited { invitation_id }) => {
+                    // The check after the write (see `invitations_core::do_not_invite`).
+                    let written = [&first.email];
+                    if !do_not_invite::take_back_listed(store, store, id, &written, now)
+                        .await?
+                        .is_empty()
+                    {
+                        promoted.do_not_invite += 1;
+                        continue;
+                    }
                     tracing::info!(%id, invitation = %invitation_id, "invited from the waiting list");
                     promoted.invited += 1;
                 }

@@ -214,7 +214,8 @@ async fn a_raised_seat_limit_takes_the_rest_and_an_empty_line_clears_the_mark() 
         waiting_list::Promoted {
             invited: 2,
             had_a_place: 1,
-            emptied: true
+            emptied: true,
+            do_not_invite: 0,
         }
     );
     assert!(w.invitation("ann").await.is_some());
@@ -243,4 +244,21 @@ async fn a_raised_seat_limit_takes_the_rest_and_an_empty_line_clears_the_mark() 
             .pending,
         4
     );
+}
+
+/// Issue 32: someone in line who asked not to be invited again (forgetting them deletes their
+/// entry; this is the promotion reaching them first) is taken off the line, not invited, and
+/// the seat goes to the next in line.
+#[tokio::test]
+async fn a_person_on_the_do_not_invite_list_is_taken_off_the_line_not_invited() {
+    let w = World::new(&["ann", "bo"]).await;
+    let ann = EmailAddress::parse("Ann@corp.example").unwrap();
+    w.env.store.add_do_not_invite(&ann, t0()).await.unwrap();
+    w.revoke("seated").await;
+
+    let promoted = w.app.promote(&w.contract).await.unwrap();
+    assert_eq!((promoted.invited, promoted.do_not_invite), (1, 1));
+    assert!(w.invitation("ann").await.is_none());
+    assert!(w.invitation("bo").await.is_some());
+    assert!(w.line().await.is_empty());
 }

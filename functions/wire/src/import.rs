@@ -50,6 +50,10 @@ pub struct ImportCounts {
     /// Rows whose address is fine but whose name, language, group or send time is not: not
     /// invited, each with its reason in the report.
     pub invalid_value: u64,
+    /// Rows whose address is on the do-not-invite list: not invited, reported without the
+    /// address.
+    #[serde(default)]
+    pub do_not_invite: u64,
 }
 
 impl ImportCounts {
@@ -77,6 +81,9 @@ impl ImportCounts {
                 "Invalid name, language, group or send time",
                 self.invalid_value,
             ));
+        }
+        if self.do_not_invite > 0 {
+            counts.push(("Asked not to be invited", self.do_not_invite));
         }
         counts
     }

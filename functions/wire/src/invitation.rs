@@ -345,6 +345,8 @@ pub enum InviteOutcome {
     /// Over the seat limit, on the waiting list as asked.
     Waiting,
     UnknownUser,
+    /// The address is on the do-not-invite list: its owner asked not to be invited again.
+    DoNotInvite,
 }
 
 impl InviteOutcome {
@@ -359,6 +361,7 @@ impl InviteOutcome {
             Self::OverSeatLimit => "Over the seat limit",
             Self::Waiting => "On the waiting list",
             Self::UnknownUser => "Unknown user",
+            Self::DoNotInvite => "Asked not to be invited",
         }
     }
 

@@ -74,7 +74,9 @@ fn people_who_cannot_sign_in_are_marked_and_offered_no_grant() {
     );
     let rob = row_text(&html, "person-rob-gone");
     assert!(
-        rob.contains("Removed from the sign-in service: can no longer sign in (noticed 1 Dec 2026)"),
+        rob.contains(
+            "Removed from the sign-in service: can no longer sign in (noticed 1 Dec 2026)"
+        ),
         "{rob}"
     );
     for row in [&ann, &rob] {

@@ -46,7 +46,10 @@ fn request(
 
 /// The form filled in for Ann: what to do, and for a forget both wishes.
 fn filled(kind: PrivacyRequestKind) -> PrivacyState {
-    let state = reduce(PrivacyState::default(), PrivacyMsg::Email(format!(" {ANN} ")));
+    let state = reduce(
+        PrivacyState::default(),
+        PrivacyMsg::Email(format!(" {ANN} ")),
+    );
     let state = reduce(state, PrivacyMsg::Kind(kind));
     let state = reduce(state, PrivacyMsg::DeleteAccount(true));
     reduce(state, PrivacyMsg::DoNotInvite(true))
@@ -116,11 +119,16 @@ fn a_forget_asks_first_in_words_with_cancel_and_the_address_held() {
     let html = form(asking.clone());
     let question = text_between(&html, "id=\"privacy-question\"", "</p>");
     assert!(
-        question.contains(&format!("This erases everything the product holds about {ANN}:")),
+        question.contains(&format!(
+            "This erases everything the product holds about {ANN}:"
+        )),
         "{question}"
     );
     assert!(question.contains("and their sign-in account"), "{question}");
-    assert!(question.contains("kept only as a one-way hash"), "{question}");
+    assert!(
+        question.contains("kept only as a one-way hash"),
+        "{question}"
+    );
     assert!(
         question.ends_with("It cannot be undone. Counts and seats stay as they are."),
         "{question}"
@@ -135,7 +143,10 @@ fn a_forget_asks_first_in_words_with_cancel_and_the_address_held() {
     let plain = reduce(asking, PrivacyMsg::DeleteAccount(false));
     let plain = reduce(plain, PrivacyMsg::DoNotInvite(false));
     let question = text_between(&form(plain.clone()), "id=\"privacy-question\"", "</p>");
-    assert!(!question.contains("sign-in account") && !question.contains("hash"), "{question}");
+    assert!(
+        !question.contains("sign-in account") && !question.contains("hash"),
+        "{question}"
+    );
     let cancelled = reduce(plain, PrivacyMsg::Cancel);
     assert!(form(cancelled).contains("id=\"privacy-send\""));
 }
@@ -153,32 +164,50 @@ fn a_refusal_is_said_in_words_at_the_address() {
     let html = form(state.clone());
     let alert = text_between(&html, "id=\"privacy-alert\"", "</div>");
     assert!(
-        alert.contains("Could not send the request. “ann.lee@” is not an email address: no domain."),
+        alert
+            .contains("Could not send the request. “ann.lee@” is not an email address: no domain."),
         "{alert}"
     );
     let field = tag(&html, "privacy-email");
-    assert!(field.contains("aria-invalid=\"true\"") && field.contains("privacy-error"), "{field}");
+    assert!(
+        field.contains("aria-invalid=\"true\"") && field.contains("privacy-error"),
+        "{field}"
+    );
     // The form keeps what was typed; typing again clears the refusal.
     assert_eq!(state.email.trim(), ANN);
-    let html = form(reduce(state, PrivacyMsg::Email("ann.lee@example.com".into())));
+    let html = form(reduce(
+        state,
+        PrivacyMsg::Email("ann.lee@example.com".into()),
+    ));
     assert!(!html.contains("privacy-error"));
     // Someone who is not a system administrator is told so by the API.
     let html = form(reduce(
         PrivacyState::default(),
-        PrivacyMsg::Sent(Err(problem(403, "forbidden", "Only system administrators can do this."))),
+        PrivacyMsg::Sent(Err(problem(
+            403,
+            "forbidden",
+            "Only system administrators can do this.",
+        ))),
     ));
     assert!(text(&html).contains("Only system administrators can do this."));
 }
 
 #[test]
 fn a_request_on_its_way_says_it_is_read_again_and_empties_the_form() {
-    let queued = request(PrivacyRequestKind::Forget, PrivacyRequestStatus::Running, &[]);
+    let queued = request(
+        PrivacyRequestKind::Forget,
+        PrivacyRequestStatus::Running,
+        &[],
+    );
     let state = sent(PrivacyRequestKind::Forget, queued);
     assert!(state.email.is_empty() && !state.delete_account && !state.do_not_invite);
     let html = shown(state);
     assert!(text_between(&html, "<h2", "</h2>").contains(&format!("Forgetting {ANN}")));
     let status = text_between(&html, "id=\"privacy-status\"", "</p>");
-    assert!(status.contains("Running") && status.contains("every few seconds"), "{status}");
+    assert!(
+        status.contains("Running") && status.contains("every few seconds"),
+        "{status}"
+    );
     assert!(!html.contains("privacy-traces"));
     // An answer about another request is not this one.
     let other = PrivacyRequest {
@@ -187,7 +216,11 @@ fn a_request_on_its_way_says_it_is_read_again_and_empties_the_form() {
     };
     let state = sent(
         PrivacyRequestKind::Forget,
-        request(PrivacyRequestKind::Forget, PrivacyRequestStatus::Running, &[]),
+        request(
+            PrivacyRequestKind::Forget,
+            PrivacyRequestStatus::Running,
+            &[],
+        ),
     );
     let after = reduce(state.clone(), PrivacyMsg::Read(other));
     assert_eq!(after, state);
@@ -208,8 +241,14 @@ fn a_done_forget_says_what_was_found_and_erased_by_kind() {
     assert!(finished(&done));
     let html = shown(sent(PrivacyRequestKind::Forget, done));
     let status = text_between(&html, "id=\"privacy-status\"", "</p>");
-    assert!(status.contains("Done. Everything found about this address was erased."), "{status}");
-    assert!(status.contains("Counts and seats stay as they are."), "{status}");
+    assert!(
+        status.contains("Done. Everything found about this address was erased."),
+        "{status}"
+    );
+    assert!(
+        status.contains("Counts and seats stay as they are."),
+        "{status}"
+    );
     let table = text_between(&html, "id=\"privacy-traces\"", "</table>");
     assert!(table.contains("What was found and erased"), "{table}");
     for row in [
@@ -236,7 +275,10 @@ fn a_done_export_offers_its_file_for_15_minutes() {
         ..request(
             PrivacyRequestKind::Export,
             PrivacyRequestStatus::Done,
-            &[(PrivacyTraceKind::Invitation, 3), (PrivacyTraceKind::Audit, 4)],
+            &[
+                (PrivacyTraceKind::Invitation, 3),
+                (PrivacyTraceKind::Audit, 4),
+            ],
         )
     };
     let html = shown(sent(PrivacyRequestKind::Export, done));
@@ -261,16 +303,24 @@ fn a_done_export_offers_its_file_for_15_minutes() {
 fn a_failed_request_says_why() {
     let failed = PrivacyRequest {
         failure: Some("The sign-in service could not be reached; nothing was erased.".into()),
-        ..request(PrivacyRequestKind::Forget, PrivacyRequestStatus::Failed, &[])
+        ..request(
+            PrivacyRequestKind::Forget,
+            PrivacyRequestStatus::Failed,
+            &[],
+        )
     };
     assert!(finished(&failed));
     let html = shown(sent(PrivacyRequestKind::Forget, failed.clone()));
-    assert!(text_between(&html, "id=\"privacy-status\"", "</p>").contains("Failed. It stopped before the end"));
+    assert!(text_between(&html, "id=\"privacy-status\"", "</p>")
+        .contains("Failed. It stopped before the end"));
     let why = tag(&html, "privacy-failure");
     assert!(why.contains("role=\"alert\""), "{why}");
     assert!(text(&html).contains("The sign-in service could not be reached; nothing was erased."));
     assert!(!html.contains("privacy-traces"));
-    assert_eq!(found(&failed), "The sign-in service could not be reached; nothing was erased.");
+    assert_eq!(
+        found(&failed),
+        "The sign-in service could not be reached; nothing was erased."
+    );
 }
 
 #[test]
@@ -292,7 +342,9 @@ fn every_kind_of_trace_is_named_in_words() {
         Other,
     ];
     let mut words: Vec<&str> = all.into_iter().map(trace_label).collect();
-    assert!(words.iter().all(|w| w.contains(|c: char| c.is_ascii_uppercase())));
+    assert!(words
+        .iter()
+        .all(|w| w.contains(|c: char| c.is_ascii_uppercase())));
     words.sort_unstable();
     words.dedup();
     assert_eq!(words.len(), all.len(), "{words:?}");
@@ -303,12 +355,19 @@ fn the_latest_requests_are_a_captioned_table_without_addresses() {
     let forget = request(
         PrivacyRequestKind::Forget,
         PrivacyRequestStatus::Done,
-        &[(PrivacyTraceKind::Invitation, 2), (PrivacyTraceKind::History, 5)],
+        &[
+            (PrivacyTraceKind::Invitation, 2),
+            (PrivacyTraceKind::History, 5),
+        ],
     );
     let export = PrivacyRequest {
         id: "pr-2".into(),
         requested_by: "Max Ops".into(),
-        ..request(PrivacyRequestKind::Export, PrivacyRequestStatus::Running, &[])
+        ..request(
+            PrivacyRequestKind::Export,
+            PrivacyRequestStatus::Running,
+            &[],
+        )
     };
     let state = reduce(
         PrivacyState::default(),
@@ -317,12 +376,22 @@ fn the_latest_requests_are_a_captioned_table_without_addresses() {
     let html = list(state);
     assert!(text_between(&html, "<caption", "</caption>").contains("newest first"));
     for header in ["Asked", "What", "Status", "Asked by", "Found"] {
-        assert!(html.contains(&format!("<th scope=\"col\">{header}</th>")), "{header}");
+        assert!(
+            html.contains(&format!("<th scope=\"col\">{header}</th>")),
+            "{header}"
+        );
     }
     let said = text(&html);
-    assert_eq!(said.matches("Requests keep no address").count(), 1, "{said}");
+    assert_eq!(
+        said.matches("Requests keep no address").count(),
+        1,
+        "{said}"
+    );
     assert!(said.contains("Download what we hold"), "{said}");
-    assert!(said.contains("Max Ops") && said.contains("Running"), "{said}");
+    assert!(
+        said.contains("Max Ops") && said.contains("Running"),
+        "{said}"
+    );
     assert!(
         said.contains("Forget, and the sign-in account, not to be invited again"),
         "{said}"
@@ -335,7 +404,11 @@ fn the_latest_requests_are_a_captioned_table_without_addresses() {
     assert!(text(&list(empty)).contains("No privacy requests yet."));
     let refused = reduce(
         PrivacyState::default(),
-        PrivacyMsg::Listed(Err(problem(403, "forbidden", "Only system administrators can do this."))),
+        PrivacyMsg::Listed(Err(problem(
+            403,
+            "forbidden",
+            "Only system administrators can do this.",
+        ))),
     );
     let said = text(&list(refused));
     assert!(

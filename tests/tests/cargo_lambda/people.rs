@@ -83,3 +83,27 @@ pub async fn directory_sync(lambda: &Lambda<'_>, stack: &Stack, tag: &str) {
         .unwrap()
         .is_some());
 }
+
+/// people: a privacy request saved (an export: it changes nothing), listed without its
+/// address; an unknown request is 404 (its event file names one no stack has).
+pub async fn privacy_requests(lambda: &Lambda<'_>) {
+    let queued: wire::PrivacyRequest = lambda.call(
+        "people",
+        "admin-api/events/people/add-privacy-request.json",
+        202,
+    );
+    assert_eq!(queued.kind, wire::PrivacyRequestKind::Export);
+    assert_eq!(queued.status, wire::PrivacyRequestStatus::Queued);
+    let listed: wire::PrivacyRequestList = lambda.call(
+        "people",
+        "admin-api/events/people/list-privacy-requests.json",
+        200,
+    );
+    assert!(listed.requests.iter().any(|r| r.id == queued.id));
+    let unknown: serde_json::Value = lambda.call(
+        "people",
+        "admin-api/events/people/privacy-request.json",
+        404,
+    );
+    assert_eq!(unknown["code"], "privacy_request_not_found");
+}

@@ -314,3 +314,45 @@ fn ses_reports_of_the_mailers_configuration_set_reach_the_delivery_events_functi
         "{actions:?}"
     );
 }
+
+/// Issue 32: every way in reads the do-not-invite list (by hash, `DONOTINVITE#`) and may take
+/// back an invitation written as its person went onto it; only the privacy function writes
+/// the list.
+#[test]
+fn every_way_in_reads_the_do_not_invite_list_and_only_the_privacy_function_writes_it() {
+    let template = Template::load();
+    let reads_list = |binary: &str| {
+        crate::helpers::role_statements(&template, binary)
+            .iter()
+            .any(|st| {
+                st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+                    == json!(["DONOTINVITE#*"])
+                    && st["Action"] == "dynamodb:BatchGetItem"
+            })
+    };
+    for binary in [
+        "add-invitations",
+        "correct-address",
+        "join",
+        "join-links",
+        "import",
+        "waiting-list",
+        "mailer",
+    ] {
+        assert!(reads_list(binary), "{binary} does not read the list");
+    }
+    for f in template.functions() {
+        for st in crate::helpers::role_statements(&template, &f.binary) {
+            let actions = st["Action"].to_string();
+            let keys =
+                st["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"].to_string();
+            if ["PutItem", "UpdateItem", "DeleteItem"]
+                .iter()
+                .any(|w| actions.contains(w))
+                && keys.contains("DONOTINVITE#")
+            {
+                assert_eq!(f.binary, "privacy", "{st}");
+            }
+        }
+    }
+}

@@ -117,6 +117,13 @@ fn import_files_and_reports_expire_by_their_parameters() {
                 parameter: Some("ReportRetentionDays".into()),
                 days: 90,
             },
+            // Subject access exports (issue 32): a day to download one, not a parameter.
+            ExpiryRule {
+                id: "expire-privacy-exports".into(),
+                prefix: "privacy/".into(),
+                parameter: None,
+                days: 1,
+            },
         ]
     );
 }

@@ -57,10 +57,21 @@ fn each_role_allows_only_what_its_function_does() {
             "AdminRemoveUserFromGroup"
         ])
     );
+    // Forgetting a person (issue 32) deletes their accounts, found by address; nothing else.
+    assert_eq!(
+        pool_actions("privacy"),
+        set(&["ListUsers", "AdminDeleteUser"])
+    );
     for f in template.functions() {
-        if !["enrol", "directory-sync", "people"].contains(&f.binary.as_str()) {
+        if !["enrol", "directory-sync", "people", "privacy"].contains(&f.binary.as_str()) {
             assert!(pool_actions(&f.binary).is_empty(), "{}", f.binary);
         }
+    }
+    // Only the privacy function scans the table: finding a person everywhere has no key to
+    // ask by. Every other role reads by key or index.
+    for f in template.functions() {
+        let scans = role_actions(&template, &f.binary).contains("dynamodb:Scan");
+        assert_eq!(scans, f.binary == "privacy", "{}", f.binary);
     }
     for binary in [
         "resend",
@@ -80,7 +91,9 @@ fn each_role_allows_only_what_its_function_does() {
                 || a.starts_with("dynamodb:")
                 || a.starts_with("cognito-idp:")
                 || (a == "secretsmanager:GetSecretValue"
-                    && (binary == "enrol" || served_by_http(binary)))),
+                    && (binary == "enrol" || served_by_http(binary)))
+                // people presigns the download links of privacy exports (issue 32).
+                || (a == "s3:GetObject" && binary == "people")),
             "{binary}: {actions:?}"
         );
         // Deleting is for the directory's address pointers (a person's address changed).
@@ -114,7 +127,8 @@ fn each_role_allows_only_what_its_function_does() {
         )
     );
     // The mailer claims and records sends (UpdateItem) and puts each send's history item in
-    // the same transaction (PutItem); it deletes nothing.
+    // the same transaction (PutItem); it reads the do-not-invite list before sending
+    // (BatchGetItem, issue 32); it deletes nothing.
     let mailer_table: BTreeSet<String> = role_actions(&template, "mailer")
         .into_iter()
         .filter(|a| {
@@ -127,6 +141,7 @@ fn each_role_allows_only_what_its_function_does() {
     assert_eq!(
         mailer_table,
         [
+            "dynamodb:BatchGetItem",
             "dynamodb:GetItem",
             "dynamodb:PutItem",
             "dynamodb:Query",
@@ -155,7 +170,10 @@ fn each_role_reaches_only_the_item_kinds_its_function_touches() {
     let mut written: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for f in template.functions() {
         for statement in role_statements(&template, &f.binary) {
-            if statement["Resource"] != json!({"Fn::GetAtt": ["Table", "Arn"]}) {
+            // The privacy function's scan (checked above: its role alone has one).
+            if statement["Resource"] != json!({"Fn::GetAtt": ["Table", "Arn"]})
+                || statement["Action"] == "dynamodb:Scan"
+            {
                 continue;
             }
             let keys: BTreeSet<String> = statement["Condition"]["ForAllValues:StringLike"]
@@ -186,13 +204,14 @@ fn each_role_reaches_only_the_item_kinds_its_function_touches() {
     for (binary, keys) in &written {
         if keys.contains("BLOCK#*") {
             assert!(
-                ["delivery-events", "correct-address"].contains(&binary.as_str()),
+                // privacy: a forgotten person's block goes with them.
+                ["delivery-events", "correct-address", "privacy"].contains(&binary.as_str()),
                 "{binary} may write blocks"
             );
         }
         if keys.contains("USER#*") || keys.contains("USEREMAIL#*") {
             assert!(
-                ["enrol", "people", "directory-sync"].contains(&binary.as_str()),
+                ["enrol", "people", "directory-sync", "privacy"].contains(&binary.as_str()),
                 "{binary} may write people"
             );
         }

@@ -14,6 +14,6 @@ async fn main() -> Result<(), Error> {
         config::required("TABLE_NAME")?,
         config::audit_retention()?,
     )
-        .with_imports_bucket(&sdk, config::required("IMPORTS_BUCKET")?);
+    .with_imports_bucket(&sdk, config::required("IMPORTS_BUCKET")?);
     origin::serve(&sdk, |req| add_invitations::handle(&app, req)).await
 }

@@ -4,6 +4,7 @@
 use crate::functions::not_served;
 use crate::shared::{invitation_id, shown, shown_now};
 use crate::{accept, App, Call};
+use invitations_core::do_not_invite;
 use invitations_core::domain::*;
 use invitations_core::http::{self, respond_with, Problem};
 use invitations_wire::{self as wire, routes};
@@ -34,10 +35,24 @@ async fn correct_address(app: &App, call: &Call<'_>) -> Result<Response<Body>, P
         .map_err(|e| Problem::bad_request("invalid_email", e.sentence("the new address")))?;
     let now = (app.clock)();
     contract.accept_sends(now)?;
+    if !do_not_invite::listed(&*app.privacy, &[&to])
+        .await?
+        .is_empty()
+    {
+        return Err(do_not_invite_refused());
+    }
     let inv = app
         .transitions
         .correct_address(contract, &invitation, &to, &call.caller.user_id, now)
         .await?;
+    // The check after the write (see `invitations_core::do_not_invite`): the address forgotten
+    // while this ran, the invitation moved to it is taken back as forgetting would.
+    if !do_not_invite::take_back_listed(&*app.privacy, &*app.invitations, &contract.id, &[&to], now)
+        .await?
+        .is_empty()
+    {
+        return Err(do_not_invite_refused());
+    }
     Ok(http::json(
         StatusCode::OK,
         &wire::InvitationChange {
@@ -45,6 +60,15 @@ async fn correct_address(app: &App, call: &Call<'_>) -> Result<Response<Body>, P
             changed: true,
         },
     ))
+}
+
+/// The corrected address is on the do-not-invite list: its owner asked not to be invited.
+fn do_not_invite_refused() -> Problem {
+    Problem::conflict(
+        "do_not_invite",
+        "The person at this address asked not to be invited again: the invitation cannot move \
+         to it. Check the address with whoever gave it.",
+    )
 }
 
 /// `POST .../clear-block`: the admin knows better than the bounce (the mailbox is fixed);

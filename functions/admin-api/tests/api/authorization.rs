@@ -125,8 +125,25 @@ fn people_routes(email: &str, sub: &str) -> Vec<(&'static str, String, Option<Va
             None,
             false,
         ),
+        // Privacy requests (issue 32): an export changes nothing.
+        (
+            "POST",
+            "/privacy/requests".to_owned(),
+            Some(json!({"email": email, "kind": "export", "delete_account": false, "do_not_invite": false})),
+            false,
+        ),
+        ("GET", "/privacy/requests".to_owned(), None, false),
+        (
+            "GET",
+            format!("/privacy/requests/{UNKNOWN_REQUEST}"),
+            None,
+            false,
+        ),
     ]
 }
+
+/// A well-formed privacy request id that no test makes.
+const UNKNOWN_REQUEST: &str = "20270301T090000-000000000000";
 
 /// What a caller allowed on the contract is answered on each of its routes.
 fn expected(method: &str, path: &str) -> u16 {
@@ -367,9 +384,15 @@ async fn the_people_routes_are_for_system_admins_the_lists_for_contract_admins_t
         .unwrap();
     assert_eq!(status, 201, "{added:?}");
     for (method, path, body, _) in people_routes(&person, &added.user.id) {
-        // POST /users again: the address has an account now, answered as it is (200).
+        // POST /users again: the address has an account now, answered as it is (200). A
+        // privacy request is queued (202); the unknown one is not found.
+        let expected = match (method, path.as_str()) {
+            ("POST", "/privacy/requests") => 202,
+            (_, p) if p.ends_with(UNKNOWN_REQUEST) => 404,
+            _ => 200,
+        };
         let (status, body) = w.call(method, &path, body, &SYSADMIN).await;
-        assert_eq!(status, 200, "system admin on {method} {path}: {body}");
+        assert_eq!(status, expected, "system admin on {method} {path}: {body}");
     }
 }
 

@@ -309,7 +309,7 @@ async fn answers_carry_each_persons_standing_in_the_sign_in_service() {
             .iter()
             .map(|u| (u.id.clone(), u.standing, u.removed_at.clone()))
             .collect();
-        all.sort();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
         all
     };
     let expected = vec![
@@ -335,7 +335,11 @@ async fn answers_carry_each_persons_standing_in_the_sign_in_service() {
         .map(|u| (u["standing"].as_str().unwrap().to_owned(), u.clone()))
         .collect();
     for (standing, user) in &raw {
-        assert_eq!(user.get("removed_at").is_some(), standing == "removed", "{user}");
+        assert_eq!(
+            user.get("removed_at").is_some(),
+            standing == "removed",
+            "{user}"
+        );
     }
     let mut words: Vec<&str> = raw.iter().map(|(s, _)| s.as_str()).collect();
     words.sort();
@@ -351,7 +355,7 @@ async fn answers_carry_each_persons_standing_in_the_sign_in_service() {
         .iter()
         .map(|a| (a.id.clone(), a.standing))
         .collect();
-    got.sort();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
     assert_eq!(
         got,
         [

@@ -307,7 +307,10 @@ impl Accounts for CognitoAccounts {
             {
                 Ok(_) => deleted += 1,
                 // Deleted meanwhile (a second run): the same outcome.
-                Err(err) if err.as_service_error().is_some_and(|e| e.is_user_not_found_exception()) => {}
+                Err(err)
+                    if err
+                        .as_service_error()
+                        .is_some_and(|e| e.is_user_not_found_exception()) => {}
                 Err(err) => return Err(provider_error(err)),
             }
         }

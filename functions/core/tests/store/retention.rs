@@ -70,7 +70,10 @@ async fn audit_records_and_their_history_expire_after_the_store_s_period() {
     let revoked_at = now() + Duration::hours(3);
     let id = invite_with(&store, &c, "kept@example.com", invited_at).await;
     assert_eq!(
-        store.revoke(&c.id, &id, &admin(), revoked_at).await.unwrap(),
+        store
+            .revoke(&c.id, &id, &admin(), revoked_at)
+            .await
+            .unwrap(),
         RevokeDecision::Revoke
     );
 
@@ -127,7 +130,10 @@ async fn the_audit_leaves_out_records_past_their_time_that_are_not_deleted_yet()
     let (env, c) = setup(None).await;
     // Real time: the table's TTL is wall-clock time.
     let wall = Utc::now();
-    let short = env.store.clone().with_audit_retention(Duration::minutes(10));
+    let short = env
+        .store
+        .clone()
+        .with_audit_retention(Duration::minutes(10));
     // Past its ten minutes (DynamoDB may not have deleted it yet: moto never does).
     invite_with(&short, &c, "expired@example.com", wall - Duration::hours(1)).await;
     // Within its ten minutes.
@@ -135,7 +141,13 @@ async fn the_audit_leaves_out_records_past_their_time_that_are_not_deleted_yet()
     // Kept two years.
     invite_with(&env.store, &c, "old@example.com", wall - Duration::days(40)).await;
     // Written before retention existed: no ttl, kept.
-    invite_with(&env.store, &c, "untimed@example.com", wall - Duration::days(50)).await;
+    invite_with(
+        &env.store,
+        &c,
+        "untimed@example.com",
+        wall - Duration::days(50),
+    )
+    .await;
     let audit = items(&env.store, &c.id, "AUDIT#").await;
     let untimed = about(&audit, "untimed@example.com");
     env.store
@@ -163,7 +175,11 @@ async fn the_audit_leaves_out_records_past_their_time_that_are_not_deleted_yet()
         .unwrap();
     assert_eq!(
         shown(&page),
-        vec!["fresh@example.com", "old@example.com", "untimed@example.com"]
+        vec![
+            "fresh@example.com",
+            "old@example.com",
+            "untimed@example.com"
+        ]
     );
     // Filtered by action and paged one by one, the same three.
     let query = AuditQuery {
@@ -186,6 +202,10 @@ async fn the_audit_leaves_out_records_past_their_time_that_are_not_deleted_yet()
     }
     assert_eq!(
         seen,
-        vec!["fresh@example.com", "old@example.com", "untimed@example.com"]
+        vec![
+            "fresh@example.com",
+            "old@example.com",
+            "untimed@example.com"
+        ]
     );
 }

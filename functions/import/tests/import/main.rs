@@ -3,6 +3,7 @@
 
 mod check;
 mod columns;
+mod do_not_invite;
 mod files;
 mod helpers;
 mod runs;

@@ -88,7 +88,8 @@ impl World {
     pub async fn new() -> Self {
         let env = TestEnv::new().await;
         let app = App {
-            store: Arc::new(env.store.clone()),
+            // On its role's table permissions, as in AWS (testkit::leading_keys).
+            store: Arc::new(env.store_as("privacy")),
             blobs: Arc::new(S3Blobs::new(env.s3.clone(), env.bucket.clone())),
             accounts: Arc::new(env.accounts.clone()),
             clock: Arc::new(now),

@@ -126,7 +126,10 @@ pub fn privacy_form(
         let (on_send, request) = (on_send.clone(), state.request());
         Callback::from(move |_: ()| on_send.emit(request.clone()))
     };
-    let invalid = state.error.as_ref().is_some_and(|e| e.code == "invalid_email");
+    let invalid = state
+        .error
+        .as_ref()
+        .is_some_and(|e| e.code == "invalid_email");
     html! {
         <form class="privacy-form" {onsubmit} novalidate=true aria-labelledby="privacy-form-heading">
             <h2 id="privacy-form-heading">{"A person's request"}</h2>
@@ -193,7 +196,11 @@ pub fn privacy_sent(state: &PrivacyState) -> Html {
         PrivacyRequestStatus::Failed => "It stopped before the end, for the reason below.",
         _ => "This page reads it again every few seconds until it is done.",
     };
-    let caption = if forget { "What was found and erased" } else { "What the file holds" };
+    let caption = if forget {
+        "What was found and erased"
+    } else {
+        "What the file holds"
+    };
     html! {
         <section class="privacy-sent" aria-labelledby="privacy-sent-heading">
             <h2 id="privacy-sent-heading" tabindex="-1">{heading}</h2>

@@ -6,6 +6,7 @@ mod imports;
 use crate::functions::not_served;
 use crate::{accept, views, App, Call};
 use futures::StreamExt;
+use invitations_core::do_not_invite;
 use invitations_core::domain::*;
 use invitations_core::http::{self, respond_with, Problem};
 use invitations_core::ports::*;
@@ -87,8 +88,10 @@ async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
     )?;
     let users = directory_users(app, &body.user_ids).await?;
 
-    let (mut results, mut invitees, invitee_of_result) =
+    let (mut results, invitees, invitee_of_result) =
         each_once(people, &body.emails, users, &body.user_ids, &options);
+    let (mut invitees, invitee_of_result) =
+        refuse_listed(app, &mut results, invitees, invitee_of_result).await?;
     link_to_directory(app, &mut invitees).await?;
 
     let outcomes = app
@@ -108,6 +111,30 @@ async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
                 Problem::internal(&"an invitation by an admin used a join link")
             }
         })?;
+    // The check after the write (see `invitations_core::do_not_invite`): someone forgotten
+    // while this request ran loses the invitation it just wrote.
+    let written: Vec<&EmailAddress> = invitees
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| o.is_new_invitation())
+        .map(|(i, _)| &i.email)
+        .collect();
+    let taken_back = do_not_invite::take_back_listed(
+        &*app.privacy,
+        &*app.invitations,
+        &contract.id,
+        &written,
+        now,
+    )
+    .await?;
+    let outcomes: Vec<InviteOutcome> = invitees
+        .iter()
+        .zip(outcomes)
+        .map(|(i, o)| match taken_back.contains(i.email.identity()) {
+            true => InviteOutcome::DoNotInvite,
+            false => o,
+        })
+        .collect();
     let mut waiting = 0;
     for (result, index) in results.iter_mut().zip(invitee_of_result) {
         if let Some(i) = index {
@@ -214,6 +241,43 @@ fn each_once(
         });
     }
     (results, invitees, invitee_of_result)
+}
+
+/// People on the do-not-invite list are refused before anything is written: their rows say so
+/// and they leave the invitees (the list read consistently, by one-way hash).
+async fn refuse_listed(
+    app: &App,
+    results: &mut [Person],
+    invitees: Vec<Invitee>,
+    invitee_of_result: Vec<Option<usize>>,
+) -> Result<(Vec<Invitee>, Vec<Option<usize>>), Problem> {
+    let emails: Vec<&EmailAddress> = invitees.iter().map(|i| &i.email).collect();
+    let listed = do_not_invite::listed(&*app.privacy, &emails).await?;
+    if listed.is_empty() {
+        return Ok((invitees, invitee_of_result));
+    }
+    let mut kept = Vec::with_capacity(invitees.len());
+    let mut new_index: Vec<Option<usize>> = Vec::with_capacity(invitees.len());
+    for invitee in invitees {
+        if listed.contains(invitee.email.identity()) {
+            new_index.push(None);
+        } else {
+            new_index.push(Some(kept.len()));
+            kept.push(invitee);
+        }
+    }
+    let invitee_of_result = results
+        .iter_mut()
+        .zip(invitee_of_result)
+        .map(|(result, index)| {
+            let index = index?;
+            if new_index[index].is_none() {
+                result.outcome = InviteOutcome::DoNotInvite;
+            }
+            new_index[index]
+        })
+        .collect();
+    Ok((kept, invitee_of_result))
 }
 
 /// Directory users by id: their records, looked up a few at a time (`None` for an unknown id).

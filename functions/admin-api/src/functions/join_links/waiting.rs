@@ -6,6 +6,7 @@
 //! function) is refused in words, never overwritten.
 
 use crate::{App, Call, JoinLinks};
+use invitations_core::do_not_invite;
 use invitations_core::domain::waiting::{plan_move, Line, Move};
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem};
@@ -20,6 +21,14 @@ fn entry_not_found() -> Problem {
     Problem::not_found(
         "waiting_entry_not_found",
         "This person is not in that line any more; they may have been invited or taken off it.",
+    )
+}
+
+/// The person asked not to be invited again (issue 32): their request goes, nobody is invited.
+fn do_not_invite() -> Problem {
+    Problem::conflict(
+        "do_not_invite",
+        "This person asked not to be invited again: their request was taken off, and nobody was invited.",
     )
 }
 
@@ -142,12 +151,36 @@ pub(super) async fn approve(
     let (contract_id, line, at) = find(links, call, Line::Approval).await?;
     let (contract, request, now) = (call.contract()?, &line[at], (app.clock)());
     contract.accept_sends(now)?;
+    if !do_not_invite::listed(&*app.privacy, &[&request.email])
+        .await?
+        .is_empty()
+    {
+        links.store.remove_waiting(request).await?;
+        return Err(do_not_invite());
+    }
     let to_waiting = contract.waiting.anyone || contract.seats_left() == Some(0);
     let done = if to_waiting {
         links.store.approve_to_waiting(request, now).await?
     } else {
         match links.store.promote(contract, request, now).await {
-            Ok(InviteOutcome::Invited { .. } | InviteOutcome::Reinvited { .. }) => true,
+            Ok(InviteOutcome::Invited { .. } | InviteOutcome::Reinvited { .. }) => {
+                // The check after the write (see `invitations_core::do_not_invite`).
+                let written = [&request.email];
+                let (privacy, invitations) = (&*app.privacy, &*app.invitations);
+                if !do_not_invite::take_back_listed(
+                    privacy,
+                    invitations,
+                    &contract.id,
+                    &written,
+                    now,
+                )
+                .await?
+                .is_empty()
+                {
+                    return Err(do_not_invite());
+                }
+                true
+            }
             Ok(InviteOutcome::OverSeatLimit) => {
                 links.store.approve_to_waiting(request, now).await?
             }

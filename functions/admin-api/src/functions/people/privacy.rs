@@ -70,7 +70,11 @@ pub async fn get(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> 
     if !PrivacyRequest::valid_id(id) {
         return Err(not_found());
     }
-    let request = app.privacy.privacy_request(id).await?.ok_or_else(not_found)?;
+    let request = app
+        .privacy
+        .privacy_request(id)
+        .await?
+        .ok_or_else(not_found)?;
     Ok(http::json(StatusCode::OK, &view(app, &request).await?))
 }
 
@@ -79,7 +83,11 @@ async fn view(app: &App, request: &PrivacyRequest) -> Result<wire::PrivacyReques
         RequestKind::Forget {
             delete_account,
             do_not_invite,
-        } => (wire::PrivacyRequestKind::Forget, delete_account, do_not_invite),
+        } => (
+            wire::PrivacyRequestKind::Forget,
+            delete_account,
+            do_not_invite,
+        ),
         RequestKind::Export => (wire::PrivacyRequestKind::Export, false, false),
     };
     let requested_by = match app.people.get_user(&request.requested_by).await? {

@@ -95,6 +95,9 @@ pub const PARTITION_KINDS: &[&str] = &[
     "WAITLIST#*",
     "JOINREQ#*",
     "JOINREFUSAL#*",
+    // Issue 32: the do-not-invite list (one-way hashes) and the privacy requests.
+    "DONOTINVITE#*",
+    "PRIVACY",
 ];
 
 pub fn contract_pk(id: &ContractId) -> String {

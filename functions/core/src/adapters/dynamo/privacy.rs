@@ -78,7 +78,10 @@ fn request_item(request: &PrivacyRequest, email: &EmailAddress) -> Item {
     item.extend([
         ("type".into(), s(REQUEST_TYPE)),
         ("kind".into(), s(kind)),
-        ("delete_account".into(), AttributeValue::Bool(delete_account)),
+        (
+            "delete_account".into(),
+            AttributeValue::Bool(delete_account),
+        ),
         ("do_not_invite".into(), AttributeValue::Bool(do_not_invite)),
         ("status".into(), s(status_code(request.status))),
         ("requested_by".into(), s(request.requested_by.as_str())),
@@ -116,10 +119,7 @@ fn request_from(item: &Item) -> Result<PrivacyRequest, CorruptItem> {
         }
     }
     Ok(PrivacyRequest {
-        id: r
-            .s("sk")?
-            .trim_start_matches(REQUEST_SK_PREFIX)
-            .to_owned(),
+        id: r.s("sk")?.trim_start_matches(REQUEST_SK_PREFIX).to_owned(),
         kind,
         status,
         requested_by: r.id("requested_by", UserId::parse)?,
@@ -263,7 +263,40 @@ const STORAGE_KEYS: &[&str] = &[
     "ttl",
 ];
 
-fn held_item(item: &Item, kind: TraceKind) -> HeldItem {
+/// An item's value as the export shows it: what names others is left out (the batch an audit
+/// entry records, the other rows of an import, the other lines of an admin's notice).
+fn held_value(name: &str, value: &AttributeValue, person: &Person) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    match (name, value) {
+        ("subjects", AttributeValue::L(subjects)) => Some(Value::Array(
+            subjects
+                .iter()
+                .filter(|s| value_names(s, person))
+                .map(to_json)
+                .collect(),
+        )),
+        ("import", AttributeValue::S(json)) => {
+            let mut import: Value = serde_json::from_str(json).ok()?;
+            if let Some(rows) = import
+                .get_mut("first_bad_rows")
+                .and_then(Value::as_array_mut)
+            {
+                rows.retain(|row| person.named_in(&row.to_string()));
+            }
+            Some(import)
+        }
+        ("html", _) => None,
+        ("text", AttributeValue::S(text)) => Some(Value::String(
+            text.lines()
+                .filter(|line| person.named_in(line))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )),
+        _ => Some(to_json(value)),
+    }
+}
+
+fn held_item(item: &Item, kind: TraceKind, person: &Person) -> HeldItem {
     let r = Reader(item);
     let pk = r.opt_s("pk").unwrap_or_default();
     let place = match pk.strip_prefix("CONTRACT#") {
@@ -273,7 +306,7 @@ fn held_item(item: &Item, kind: TraceKind) -> HeldItem {
     let data = serde_json::Value::Object(
         item.iter()
             .filter(|(k, _)| !STORAGE_KEYS.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), to_json(v)))
+            .filter_map(|(k, v)| Some((k.clone(), held_value(k, v, person)?)))
             .collect(),
     );
     HeldItem { kind, place, data }
@@ -310,7 +343,10 @@ impl DynamoStore {
     }
 
     /// The items naming the person, with where they are and what to do with them.
-    async fn items_naming(&self, person: &Person) -> Result<Vec<(Item, TraceKind, Act)>, StoreError> {
+    async fn items_naming(
+        &self,
+        person: &Person,
+    ) -> Result<Vec<(Item, TraceKind, Act)>, StoreError> {
         let segments = (0..SCAN_SEGMENTS).map(|segment| async move {
             let mut found = Vec::new();
             self.scan_segment(segment, |item| {
@@ -531,7 +567,12 @@ impl PrivacyStore for DynamoStore {
             .batch_get(keys)
             .await?
             .iter()
-            .filter_map(|item| Reader(item).opt_s("pk").and_then(|pk| by_pk.get(pk)).cloned())
+            .filter_map(|item| {
+                Reader(item)
+                    .opt_s("pk")
+                    .and_then(|pk| by_pk.get(pk))
+                    .cloned()
+            })
             .collect())
     }
 
@@ -598,7 +639,7 @@ impl PrivacyStore for DynamoStore {
             .items_naming(person)
             .await?
             .iter()
-            .map(|(item, kind, _)| held_item(item, *kind))
+            .map(|(item, kind, _)| held_item(item, *kind, person))
             .collect())
     }
 }

@@ -137,8 +137,36 @@ impl DynamoStore {
         Ok(true)
     }
 
+    /// Erases the person's invitation in `contract`, as the erasure does (issue 32): for a
+    /// writer that finds, after writing it, that the address went onto the do-not-invite list
+    /// meanwhile. Read consistently, erased conditionally on what was read, read again if it
+    /// changed in between. `Ok(false)`: there is none (the erasure got there first).
+    pub(crate) async fn forget_invitation_of(
+        &self,
+        contract: &ContractId,
+        identity: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        for _ in 0..8 {
+            let Some(item) = self
+                .get(contract_pk(contract), &invite_sk(identity))
+                .await?
+            else {
+                return Ok(false);
+            };
+            if self.erase_invitation(&item, None, now).await? {
+                return Ok(true);
+            }
+        }
+        Err(StoreError::Contended)
+    }
+
     /// Deletes an invitation's whole history (the invitation is gone).
-    async fn delete_history(&self, contract: &ContractId, id: &InvitationId) -> Result<(), StoreError> {
+    async fn delete_history(
+        &self,
+        contract: &ContractId,
+        id: &InvitationId,
+    ) -> Result<(), StoreError> {
         let mut start = None;
         loop {
             let out = self
@@ -169,4 +197,3 @@ impl DynamoStore {
         }
     }
 }
-

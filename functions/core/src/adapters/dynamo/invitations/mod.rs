@@ -113,12 +113,7 @@ impl DynamoStore {
             .put(
                 Put::builder()
                     .table_name(self.table())
-                    .set_item(Some(history_item(
-                        contract,
-                        record,
-                        sk,
-                        self.audit_kept(),
-                    )))
+                    .set_item(Some(history_item(contract, record, sk, self.audit_kept())))
                     .build()
                     .expect("put is complete"),
             )
@@ -740,6 +735,15 @@ impl InvitationStore for DynamoStore {
             entries: entries.into_iter().map(|(_, r)| r).collect(),
             next_cursor,
         }))
+    }
+
+    async fn forget_invitation(
+        &self,
+        contract: &ContractId,
+        identity: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.forget_invitation_of(contract, identity, now).await
     }
 }
 
