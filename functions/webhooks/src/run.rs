@@ -67,6 +67,17 @@ fn contract_of(event: &ProductEvent) -> Option<ContractId> {
     ContractId::parse(id).ok()
 }
 
+/// The invitation an event is about (its contract and address identity), if it is about one.
+fn invitation_of(event: &ProductEvent) -> Option<(ContractId, String)> {
+    match &event.data {
+        EventData::Invitation(d) => Some((
+            ContractId::parse(&d.contract_id).ok()?,
+            EmailAddress::parse(&d.email).ok()?.identity().to_owned(),
+        )),
+        _ => None,
+    }
+}
+
 /// An event from the bus: a message for each endpoint that hears it, each tried now.
 pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, StoreError> {
     let at = DateTime::parse_from_rfc3339(&event.timestamp)
@@ -94,8 +105,18 @@ pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, StoreError
             next_attempt_at: Some(at),
             round_from: 0,
         };
-        // A second delivery of the event finds the message kept: the sweep owns it then.
-        if app.store.put_message(&message).await? {
+        // A second delivery of the event finds the message kept: the sweep owns it then. An
+        // event about an invitation is kept only while the invitation exists (issue 32: a
+        // person forgotten meanwhile leaves no payload behind).
+        let kept = match invitation_of(event) {
+            Some((contract, identity)) => {
+                app.store
+                    .put_message_about(&message, &contract, &identity)
+                    .await?
+            }
+            None => app.store.put_message(&message).await?,
+        };
+        if kept {
             ran.kept += 1;
             try_once(app, &message, Some(endpoint.clone()), &mut ran).await?;
         }

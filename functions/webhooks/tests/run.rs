@@ -10,7 +10,7 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::{Receiver, Reply};
 use invitations_core::domain::*;
-use invitations_core::ports::WebhookStore;
+use invitations_core::ports::{ContractStore, InvitationStore, Invitee, NewInvitations, WebhookStore};
 use invitations_wire::events::{EventData, EventType, InvitationEvent, ProductEvent};
 use std::sync::{Arc, Mutex};
 use testkit::TestEnv;
@@ -36,7 +36,7 @@ impl World {
             Arc::new(move || *now.lock().unwrap())
         };
         let app = App {
-            store: Arc::new(env.store.clone()),
+            store: Arc::new(env.store_as("webhooks")),
             key: key.clone(),
             policy: Policy {
                 allow_loopback_http: true,
@@ -44,6 +44,28 @@ impl World {
             clock,
             sender: common::sender().within(std::time::Duration::from_secs(2)),
         };
+        // Ann's invitations in c1 and c2: a message about an invitation is kept only while
+        // the invitation exists (issue 32).
+        for contract in ["c1", "c2"] {
+            let contract = testkit::contract(contract).build();
+            env.store.put_contract(&contract).await.unwrap();
+            env.store
+                .create_invitations(NewInvitations {
+                    contract: &contract,
+                    activities: &[],
+                    invited_by: &UserId::parse("admin-a").unwrap(),
+                    now: Utc::now(),
+                    invitees: &[Invitee {
+                        email: EmailAddress::parse("ann@example.org").unwrap(),
+                        user_id: None,
+                        name: None,
+                        source: Source::Manual,
+                        options: Default::default(),
+                    }],
+                })
+                .await
+                .unwrap();
+        }
         Self { env, app, now, key }
     }
 
@@ -105,6 +127,22 @@ fn uuid_hex() -> String {
         .as_str()
         .trim_start_matches("ep_")
         .to_owned()
+}
+
+/// An event about an invitation that is gone (its person forgotten) keeps no message and
+/// calls nobody (issue 32).
+#[tokio::test]
+async fn an_event_about_a_forgotten_invitation_keeps_nothing() {
+    let w = World::new().await;
+    let receiver = Receiver::start(vec![Reply::status(200)]).await;
+    w.endpoint(&receiver, EndpointScope::AllContracts, &[]).await;
+    let mut event = w.event("c1", EventType::InvitationCreated);
+    if let EventData::Invitation(data) = &mut event.data {
+        data.email = "gone@example.org".into();
+    }
+    let ran = on_event(&w.app, &event).await.unwrap();
+    assert_eq!(ran.kept, 0);
+    assert!(receiver.received().is_empty());
 }
 
 #[tokio::test]

@@ -24,4 +24,5 @@ mod helpers;
 mod identity;
 mod join;
 mod mail;
+mod privacy;
 mod programmes;

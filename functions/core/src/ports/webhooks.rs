@@ -26,6 +26,16 @@ pub trait WebhookStore: Send + Sync {
     async fn endpoints(&self, scope: &EndpointScope) -> Result<Vec<Endpoint>, StoreError>;
     /// Keeps a message, once: false when this event was already kept for this endpoint.
     async fn put_message(&self, message: &Message) -> Result<bool, StoreError>;
+    /// As `put_message`, for an event about one invitation (its contract and address identity):
+    /// kept only while the invitation exists, in one transaction, so that a message cannot
+    /// land after its person was forgotten (issue 32: the erasure deletes the invitation and
+    /// then looks again). False when kept already or the invitation is gone.
+    async fn put_message_about(
+        &self,
+        message: &Message,
+        contract: &ContractId,
+        identity: &str,
+    ) -> Result<bool, StoreError>;
     async fn get_message(
         &self,
         endpoint: &EndpointId,

@@ -9,8 +9,8 @@
 //! first delivery kept (`attribute_not_exists`). The due entry on gsi1 is sparse: only pending
 //! messages have it, and a claim moves it to the claim's end (a crashed delivery is found again).
 
-use super::items::{ms, n, s, Item, Reader, GSI1};
-use super::{db_error, DynamoStore};
+use super::items::{contract_pk, invite_sk, ms, n, s, Item, Reader, GSI1};
+use super::{db_error, DynamoStore, TxOutcome};
 use crate::domain::*;
 use crate::ports::{CorruptItem, MessageKey, StoreError, WebhookStore};
 use async_trait::async_trait;
@@ -277,36 +277,42 @@ impl WebhookStore for DynamoStore {
     }
 
     async fn put_message(&self, m: &Message) -> Result<bool, StoreError> {
-        let sk = message_sk(&key_of(m));
-        let mut item = Item::from([
-            ("pk".into(), s(webhook_pk(&m.endpoint_id))),
-            ("sk".into(), s(&sk)),
-            ("type".into(), s("webhook_message")),
-            ("event_id".into(), s(&m.event_id)),
-            ("event_type".into(), s(&m.event_type)),
-            ("body".into(), s(&m.body)),
-            ("created_at".into(), ms(m.created_at)),
-            ("state".into(), s(m.state.as_str())),
-            (
-                "attempts".into(),
-                AttributeValue::L(m.attempts.iter().map(attempt_value).collect()),
-            ),
-            ("attempt_count".into(), n(m.attempts.len())),
-        ]);
-        if let Some(next) = m.next_attempt_at {
-            item.insert("next_attempt_at".into(), ms(next));
-            item.insert("gsi1pk".into(), s(DUE_GSI1PK));
-            item.insert("gsi1sk".into(), s(due_sk(&m.endpoint_id, &sk, next)));
-        }
         let result = self
             .client()
             .put_item()
             .table_name(self.table())
-            .set_item(Some(item))
+            .set_item(Some(message_item(m)))
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
         written(result)
+    }
+
+    async fn put_message_about(
+        &self,
+        m: &Message,
+        contract: &ContractId,
+        identity: &str,
+    ) -> Result<bool, StoreError> {
+        use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
+        let invitation = ConditionCheck::builder()
+            .table_name(self.table())
+            .key("pk", s(contract_pk(contract)))
+            .key("sk", s(invite_sk(identity)))
+            .condition_expression("attribute_exists(pk)")
+            .build()
+            .expect("condition check is complete");
+        let put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(message_item(m)))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .expect("put is complete");
+        let items = vec![
+            TransactWriteItem::builder().condition_check(invitation).build(),
+            TransactWriteItem::builder().put(put).build(),
+        ];
+        Ok(matches!(self.transact(items).await?, TxOutcome::Done))
     }
 
     async fn get_message(
@@ -526,4 +532,30 @@ impl DynamoStore {
             .await;
         written(result)
     }
+}
+
+/// A message as its item: its key, and the due index while a try is due.
+fn message_item(m: &Message) -> Item {
+    let sk = message_sk(&key_of(m));
+    let mut item = Item::from([
+        ("pk".into(), s(webhook_pk(&m.endpoint_id))),
+        ("sk".into(), s(&sk)),
+        ("type".into(), s("webhook_message")),
+        ("event_id".into(), s(&m.event_id)),
+        ("event_type".into(), s(&m.event_type)),
+        ("body".into(), s(&m.body)),
+        ("created_at".into(), ms(m.created_at)),
+        ("state".into(), s(m.state.as_str())),
+        (
+            "attempts".into(),
+            AttributeValue::L(m.attempts.iter().map(attempt_value).collect()),
+        ),
+        ("attempt_count".into(), n(m.attempts.len())),
+    ]);
+    if let Some(next) = m.next_attempt_at {
+        item.insert("next_attempt_at".into(), ms(next));
+        item.insert("gsi1pk".into(), s(DUE_GSI1PK));
+        item.insert("gsi1sk".into(), s(due_sk(&m.endpoint_id, &sk, next)));
+    }
+    item
 }
