@@ -189,6 +189,15 @@ async fn an_import_racing_the_erasure_of_a_person_in_its_file_leaves_nothing_of_
             .await
             .unwrap();
         assert_eq!(left, Vec::new(), "round {round}");
+        // How the round went, for whoever reads the output: refused before writing, taken
+        // back by the import, or erased by the erasure's passes (or the file gone first).
+        let import = w.imports(&contract).await.pop();
+        let way = match import.as_ref().map(|i| (&i.status, i.counts.do_not_invite)) {
+            Some((ImportStatus::Done, 1)) => "refused or taken back by the import",
+            Some((ImportStatus::Done, _)) => "erased by the erasure",
+            _ => "the import stopped (its file went)",
+        };
+        eprintln!("round {round} (erasure after {delay:?}): {way}");
         people.push(person);
     }
     // Nowhere in the table (a scan of every item's key), and never mailed.
