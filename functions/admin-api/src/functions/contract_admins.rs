@@ -33,8 +33,22 @@ async fn add(app: &App, call: &Call<'_>) -> Result<Response<Body>, Problem> {
             format!("{e} Pick the person from the directory."),
         )
     })?;
-    if app.people.get_user(&user).await?.is_none() {
-        return Err(user_not_found());
+    let person = app
+        .people
+        .get_user(&user)
+        .await?
+        .ok_or_else(user_not_found)?;
+    // Someone who cannot sign in (disabled in or removed from the user pool, issue 32) would
+    // be an admin in name only.
+    if !person.standing.is_active() {
+        return Err(Problem::conflict(
+            "cannot_sign_in",
+            format!(
+                "{} is {} in the sign-in service and cannot sign in, so cannot manage the contract.",
+                person.name,
+                person.standing.as_str()
+            ),
+        ));
     }
     let after = app
         .contracts

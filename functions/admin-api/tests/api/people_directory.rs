@@ -345,9 +345,23 @@ async fn answers_carry_each_persons_standing_in_the_sign_in_service() {
     words.sort();
     assert_eq!(words, ["active", "disabled", "removed"]);
 
-    // Admins: each with their standing; one outside the directory with none.
+    // Someone who cannot sign in is not made an admin (refused in words); made one before
+    // they were disabled or removed, they are listed with their standing, and one outside the
+    // directory with none.
     for id in ["s-disabled", "s-removed"] {
-        w.add_admin("A", id, &SYSADMIN).await.unwrap();
+        let refused = w.add_admin("A", id, &SYSADMIN).await;
+        assert_eq!(refused.refusal(), (409, "cannot_sign_in"));
+        assert!(refused.detail().contains("cannot sign in"));
+        w.env
+            .store
+            .add_contract_admin(
+                &ContractId::parse("A").unwrap(),
+                &UserId::parse(id).unwrap(),
+                &UserId::parse("root").unwrap(),
+                t0(),
+            )
+            .await
+            .unwrap();
     }
     let list = w.admins("A", &SYSADMIN).await.unwrap();
     let mut got: Vec<(String, Option<wire::Standing>)> = list
