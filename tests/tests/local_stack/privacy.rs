@@ -142,7 +142,7 @@ async fn a_forgotten_person_leaves_no_trace_in_the_table_the_bucket_or_later_mai
     let after = onboarding(&grace).await;
     assert_eq!(after["counts"], before["counts"]);
     assert_eq!(after["seats_used"], before["seats_used"]);
-    assert_eq!(table_naming(&stack, &ben).await.is_empty(), false);
+    assert!(!table_naming(&stack, &ben).await.is_empty());
     // Her sign-in account went.
     let accounts = stack
         .cognito

@@ -209,3 +209,39 @@ async fn the_audit_leaves_out_records_past_their_time_that_are_not_deleted_yet()
         ]
     );
 }
+
+#[tokio::test]
+async fn an_invitations_history_leaves_out_entries_past_their_time() {
+    let (env, c) = setup(None).await;
+    let wall = Utc::now();
+    let short = env
+        .store
+        .clone()
+        .with_audit_retention(Duration::minutes(10));
+    let id = invite_with(&short, &c, "hist@example.com", wall - Duration::hours(2)).await;
+    // Resent an hour ago (expired by now), extended a minute ago (not yet).
+    short
+        .resend(&c, &id, &admin(), wall - Duration::hours(1))
+        .await
+        .unwrap();
+    short
+        .extend(
+            &c.id,
+            &id,
+            wall + Duration::days(20),
+            &admin(),
+            wall - Duration::minutes(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(items(&short, &c.id, &format!("HISTORY#{id}#")).await.len(), 2);
+
+    let page = short
+        .invitation_history(&c.id, &id, None, 50)
+        .await
+        .unwrap()
+        .expect("the invitation");
+    let actions: Vec<AuditAction> = page.entries.iter().map(|r| r.action).collect();
+    // The current invite comes from the invitation itself, which does not expire.
+    assert_eq!(actions, [AuditAction::Extend, AuditAction::Invite]);
+}

@@ -711,9 +711,13 @@ impl InvitationStore for DynamoStore {
             .await
             .map_err(db_error)?;
         let mut entries: Vec<(String, AuditRecord)> = Vec::with_capacity(limit + 2);
+        // Past its retention but not yet deleted by DynamoDB (TTL lags): not shown, as the
+        // contract's audit does not show it. The oldest expire first, so paging holds.
+        let now = chrono::Utc::now().timestamp();
         for item in out.items() {
             let sk = Reader(item).s("sk")?.to_owned();
-            if sk != below {
+            let expired = Reader(item).opt_n::<i64>(TTL)?.is_some_and(|ttl| ttl <= now);
+            if sk != below && !expired {
                 entries.push((sk, audit_from(item)?));
             }
         }
