@@ -38,7 +38,7 @@ async fn a_person_created_in_the_pool_reaches_the_directory_and_manages_the_cont
     assert_eq!(status, 200, "{found}");
     assert_eq!(
         found["users"],
-        json!([{"id": sub, "email": email, "name": "Noor Console", "system_admin": false, "email_verified": true}])
+        json!([{"id": sub, "email": email, "name": "Noor Console", "system_admin": false, "email_verified": true, "standing": "active"}])
     );
 
     // A system administrator makes them an admin of one contract, by their sub.
