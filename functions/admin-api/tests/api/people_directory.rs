@@ -283,8 +283,9 @@ async fn system_admins_page_through_the_directory() {
 }
 
 /// Issue 32: the directory's answers carry each person's standing in the sign-in service
-/// (and when a removal was noticed); a contract's admins carry theirs. Nothing else changes:
-/// a disabled or removed admin stays an admin (their token, which they cannot get, decides).
+/// (and when a removal was noticed); a contract's admins carry theirs. Someone who cannot sign
+/// in is not made an admin nor bound to a new invitation; one made an admin before stays one
+/// (their token, which they cannot get, decides).
 #[tokio::test]
 async fn answers_carry_each_persons_standing_in_the_sign_in_service() {
     let w = World::new().await;
@@ -378,4 +379,18 @@ async fn answers_carry_each_persons_standing_in_the_sign_in_service() {
             ("s-removed".to_owned(), Some(wire::Standing::Removed)),
         ]
     );
+
+    // Picked from the directory, someone who cannot sign in is invited by address, bound to
+    // no account (their account could not enrol).
+    let body = json!({"user_ids": ["s-disabled"], "activities": ["a1"]});
+    let added = w.add("A", body, &ADMIN_A).await.unwrap();
+    let disabled = w.env.store.get_user(&UserId::parse("s-disabled").unwrap()).await.unwrap().unwrap();
+    let found = w
+        .env
+        .store
+        .find_invitations_by_email(&ContractId::parse("A").unwrap(), &[disabled.email.identity()])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "{added:?}");
+    assert_eq!(found[0].user_id, None, "bound to nobody");
 }

@@ -196,9 +196,10 @@ fn each_once(
         .chain(user_ids.iter().zip(users).map(|(uid, user)| {
             (
                 uid.clone(),
-                // An account that has not proved its address is not the address's owner: the
-                // invitation goes to the address, bound to nobody (issue 26).
-                user.map(|u| match u.email_verified {
+                // An account that has not proved its address is not the address's owner, and
+                // one disabled in or removed from the user pool cannot sign in: the invitation
+                // goes to the address, bound to nobody (issues 26, 32).
+                user.map(|u| match u.email_verified && u.standing.is_active() {
                     true => (u.email, Some(u.id), Some(u.name)),
                     false => (u.email, None, None),
                 })
@@ -321,7 +322,7 @@ async fn link_to_directory(app: &App, invitees: &mut [Invitee]) -> Result<(), Pr
         .into_iter()
         .collect::<Result<_, _>>()?;
     for (invitee, user) in invitees.iter_mut().zip(lookups) {
-        if let Some(user) = user {
+        if let Some(user) = user.filter(|u| u.standing.is_active()) {
             invitee.user_id = Some(user.id);
             invitee.name = Some(user.name);
         }
