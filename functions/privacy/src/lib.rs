@@ -82,9 +82,9 @@ pub async fn run(app: &App, id: &str) -> Result<Option<PrivacyRequest>, RunError
             delete_account,
             do_not_invite,
         } => forget(app, &request, &email, delete_account, do_not_invite, now).await,
-        RequestKind::Export => export(app, &request, &email, now).await.map(|key| {
+        RequestKind::Export => export(app, &request, &email, now).await.map(|(key, found)| {
             request.export_key = Some(key);
-            TraceCounts::new()
+            found
         }),
     };
     request.finished_at = Some((app.clock)());
@@ -189,10 +189,18 @@ async fn export(
     request: &PrivacyRequest,
     email: &EmailAddress,
     now: DateTime<Utc>,
-) -> Result<String, RunError> {
+) -> Result<(String, TraceCounts), RunError> {
     let person = person(app, email).await?;
     let held: Vec<HeldItem> = app.store.held_about(&person).await?;
     let files = files::lines_about(app.blobs.as_ref(), &person).await?;
+    // What was found, by kind, as a forget would count it.
+    let mut found = TraceCounts::new();
+    for h in &held {
+        *found.entry(h.kind).or_default() += 1;
+    }
+    if !files.is_empty() {
+        found.insert(TraceKind::File, files.len() as u64);
+    }
     let document = Export {
         about: email.as_entered(),
         made_at: now.to_rfc3339(),
@@ -213,5 +221,5 @@ async fn export(
     let key = format!("{EXPORT_PREFIX}{}.json", request.id);
     let body = serde_json::to_vec_pretty(&document).unwrap_or_default();
     app.blobs.put(&key, body, "application/json").await?;
-    Ok(key)
+    Ok((key, found))
 }

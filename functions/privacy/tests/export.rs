@@ -41,6 +41,15 @@ async fn the_export_holds_what_the_erasure_then_erases() {
             kinds
         });
     assert_eq!(kinds.get("invitation"), Some(&2), "{kinds:?}");
+    // The request counts what the file holds, by kind.
+    assert_eq!(export.traces.get(&TraceKind::Invitation), Some(&2));
+    assert_eq!(export.traces.get(&TraceKind::File), Some(&2));
+    assert_eq!(
+        export.traces.values().sum::<u64>(),
+        table.len() as u64 + 2,
+        "{:?}",
+        export.traces
+    );
     assert!(kinds.get("audit").is_some_and(|n| *n >= 3), "{kinds:?}");
     assert!(kinds.contains_key("directory_entry"), "{kinds:?}");
     // Her invitations as stored (name, status), no storage keys, nobody else's.

@@ -130,7 +130,9 @@ fn a_forget_asks_first_in_words_with_cancel_and_the_address_held() {
         "{question}"
     );
     assert!(
-        question.ends_with("It cannot be undone. Counts and seats stay as they are."),
+        question.ends_with(
+            "It cannot be undone. Counts and seats stay as they are (a pending invitation is withdrawn, which frees its seat)."
+        ),
         "{question}"
     );
     assert!(html.contains("role=\"group\""));
@@ -147,6 +149,9 @@ fn a_forget_asks_first_in_words_with_cancel_and_the_address_held() {
         !question.contains("sign-in account") && !question.contains("hash"),
         "{question}"
     );
+    // Yes once: while it is sent, the question waits.
+    let sending = form(reduce(plain.clone(), PrivacyMsg::Sending));
+    assert!(tag(&sending, "privacy-confirm").contains("disabled"));
     let cancelled = reduce(plain, PrivacyMsg::Cancel);
     assert!(form(cancelled).contains("id=\"privacy-send\""));
 }
@@ -242,13 +247,10 @@ fn a_done_forget_says_what_was_found_and_erased_by_kind() {
     let html = shown(sent(PrivacyRequestKind::Forget, done));
     let status = text_between(&html, "id=\"privacy-status\"", "</p>");
     assert!(
-        status.contains("Done. Everything found about this address was erased."),
+        status.contains("Done. Everything found about this address was erased;"),
         "{status}"
     );
-    assert!(
-        status.contains("Counts and seats stay as they are."),
-        "{status}"
-    );
+    assert!(status.contains("counted skeletons"), "{status}");
     let table = text_between(&html, "id=\"privacy-traces\"", "</table>");
     assert!(table.contains("What was found and erased"), "{table}");
     for row in [
@@ -297,6 +299,19 @@ fn a_done_export_offers_its_file_for_15_minutes() {
             && table.contains("Audit entries4"),
         "{table}"
     );
+}
+
+/// An export that counts nothing claims nothing: its file says what it holds.
+#[test]
+fn a_done_export_without_counts_leaves_it_to_the_file() {
+    let done = PrivacyRequest {
+        download_url: Some("https://bucket.example/privacy/pr-1.json?sig=1".into()),
+        ..request(PrivacyRequestKind::Export, PrivacyRequestStatus::Done, &[])
+    };
+    assert_eq!(found(&done), "");
+    let html = shown(sent(PrivacyRequestKind::Export, done));
+    assert!(!text(&html).contains("Nothing was found"), "{html}");
+    assert!(html.contains("id=\"privacy-download\""));
 }
 
 #[test]
@@ -369,9 +384,18 @@ fn the_latest_requests_are_a_captioned_table_without_addresses() {
             &[],
         )
     };
+    let done_export = PrivacyRequest {
+        id: "pr-3".into(),
+        download_url: Some("https://bucket.example/privacy/pr-3.json?sig=3".into()),
+        ..request(
+            PrivacyRequestKind::Export,
+            PrivacyRequestStatus::Done,
+            &[(PrivacyTraceKind::Audit, 1)],
+        )
+    };
     let state = reduce(
         PrivacyState::default(),
-        PrivacyMsg::Listed(Ok(vec![export, forget])),
+        PrivacyMsg::Listed(Ok(vec![export, forget, done_export])),
     );
     let html = list(state);
     assert!(text_between(&html, "<caption", "</caption>").contains("newest first"));
@@ -398,6 +422,13 @@ fn the_latest_requests_are_a_captioned_table_without_addresses() {
     );
     assert!(said.contains("Invitations 2, History entries 5"), "{said}");
     assert!(said.contains("2 Mar 2026, 10:05 UTC"), "{said}");
+    // A done download's file, by a link signed again at each reading.
+    assert!(said.contains("Audit entries 1 Download the file"), "{said}");
+    assert!(html.contains("href=\"https://bucket.example/privacy/pr-3.json?sig=3\""));
+    assert!(
+        said.contains("A download's link works for 15 minutes"),
+        "{said}"
+    );
     assert!(!said.contains('@'), "{said}");
 
     let empty = reduce(PrivacyState::default(), PrivacyMsg::Listed(Ok(vec![])));

@@ -57,6 +57,7 @@ mod invite;
 mod join_links;
 mod mail;
 mod people;
+mod privacy;
 mod programmes;
 
 use audit::*;
@@ -143,6 +144,11 @@ async fn an_admin_invites_revokes_and_a_student_enrols_in_the_browser() {
         the_audit_says_who_did_what(page).await;
         filter_and_export_the_audit(page).await;
         the_audit_by_keyboard(page).await;
+        privacy::the_privacy_page_is_for_system_administrators(page, stack).await;
+        privacy::the_privacy_form_by_keyboard(page).await;
+        privacy::forget_an_invitee_with_both_wishes(page).await;
+        privacy::download_what_is_held_about_an_address(page).await;
+        privacy::a_bad_address_is_refused_in_words(page).await;
     })
     .catch_unwind()
     .await;

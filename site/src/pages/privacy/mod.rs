@@ -34,18 +34,16 @@ pub fn PrivacyPage() -> Html {
             }
         });
     }
-    // Once sent, the focus goes to the request's heading (the question that had it is gone).
+    // Once sent, the focus goes to the request's heading (the question that had it is gone);
+    // after a refusal, to the address it is about.
     use_effect_with(state.sent.as_ref().map(|(_, r)| r.id.clone()), |id| {
-        use wasm_bindgen::JsCast;
-        let heading = id.as_ref().and_then(|_| {
-            web_sys::window()?
-                .document()?
-                .get_element_by_id("privacy-sent-heading")?
-                .dyn_into::<web_sys::HtmlElement>()
-                .ok()
-        });
-        if let Some(heading) = heading {
-            let _ = heading.focus();
+        if id.is_some() {
+            focus("privacy-sent-heading");
+        }
+    });
+    use_effect_with(state.error.is_some(), |refused| {
+        if *refused {
+            focus("privacy-email");
         }
     });
     let dispatch = {
@@ -89,6 +87,18 @@ pub fn PrivacyPage() -> Html {
             {privacy_sent(&state)}
             {privacy_list(&state)}
         </>
+    }
+}
+
+/// Moves the focus to the element with this id, when it is shown.
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
     }
 }
 

@@ -60,7 +60,12 @@ pub fn what(r: &PrivacyRequest) -> String {
 /// What a finished request found, in one line ("Invitations 2, History entries 5").
 pub fn found(r: &PrivacyRequest) -> String {
     match r.status {
-        PrivacyRequestStatus::Done if r.traces.is_empty() => "Nothing".into(),
+        // An export's file says what it holds.
+        PrivacyRequestStatus::Done
+            if r.traces.is_empty() && r.kind == PrivacyRequestKind::Forget =>
+        {
+            "Nothing".into()
+        }
         PrivacyRequestStatus::Done => r
             .traces
             .iter()
@@ -118,7 +123,7 @@ pub fn privacy_form(
     };
     let email = state.email.trim();
     let question = format!(
-        "This erases everything the product holds about {email}: their invitations, history and audit entries, import lines, blocks, join requests, webhook messages and test mails{}{}. It cannot be undone. Counts and seats stay as they are.",
+        "This erases everything the product holds about {email}: their invitations, history and audit entries, import lines, blocks, join requests, webhook messages and test mails{}{}. It cannot be undone. Counts and seats stay as they are (a pending invitation is withdrawn, which frees its seat).",
         if state.delete_account { ", and their sign-in account" } else { "" },
         if state.do_not_invite { "; their address is kept only as a one-way hash, and nobody can invite them again" } else { "" },
     );
@@ -161,7 +166,7 @@ pub fn privacy_form(
             </div>
             if state.asking {
                 <Confirm id="privacy-question" question={question} yes_label="Forget them" yes_id="privacy-confirm"
-                    cancel_id="privacy-cancel" opener={AttrValue::Static("privacy-send")} {confirm}
+                    cancel_id="privacy-cancel" opener={AttrValue::Static("privacy-send")} {confirm} yes_disabled={busy}
                     cancel={dispatch.reform(|_: ()| PrivacyMsg::Cancel)} />
             } else {
                 <button type="submit" class="primary" id="privacy-send" disabled={busy}>
@@ -190,7 +195,7 @@ pub fn privacy_sent(state: &PrivacyState) -> Html {
     };
     let status = match r.status {
         PrivacyRequestStatus::Done if forget => {
-            "Everything found about this address was erased. Counts and seats stay as they are."
+            "Everything found about this address was erased; counted skeletons keep the contracts' figures."
         }
         PrivacyRequestStatus::Done => "The file is ready.",
         PrivacyRequestStatus::Failed => "It stopped before the end, for the reason below.",
@@ -207,7 +212,9 @@ pub fn privacy_sent(state: &PrivacyState) -> Html {
             <p role="status" id="privacy-status"><strong>{status_label(r.status)}</strong>{". "}{status}</p>
             if r.status == PrivacyRequestStatus::Done {
                 if r.traces.is_empty() {
-                    <p id="privacy-nothing">{"Nothing was found about this address."}</p>
+                    if forget {
+                        <p id="privacy-nothing">{"Nothing was found about this address."}</p>
+                    }
                 } else {
                     <table id="privacy-traces" class="traces">
                         <caption>{caption}</caption>
@@ -244,14 +251,18 @@ pub fn privacy_list(state: &PrivacyState) -> Html {
                 <td data-label="What">{what(r)}</td>
                 <td data-label="Status">{status_label(r.status)}</td>
                 <td data-label="Asked by">{r.requested_by.clone()}</td>
-                <td data-label="Found">{found(r)}</td>
+                <td data-label="Found">{found(r)}
+                    if let Some(url) = &r.download_url {
+                        {" "}<a href={url.clone()}>{"Download the file"}</a>
+                    }
+                </td>
             </tr>
         }
     };
     html! {
         <section aria-labelledby="privacy-list-heading">
             <h2 id="privacy-list-heading">{"Latest requests"}</h2>
-            <p class="hint">{"Requests keep no address: this list says what was done and who asked, not about whom."}</p>
+            <p class="hint">{"Requests keep no address: this list says what was done and who asked, not about whom. A download's link works for 15 minutes (opening this page again gives new ones); its file is deleted after a day."}</p>
             {match &state.list {
                 None => html! { <p role="status">{"Loading the requests…"}</p> },
                 Some(Err(e)) => html! { <ErrorMessage error={e.clone()} context="Could not load the requests" /> },
