@@ -76,3 +76,55 @@ async fn correct_address_refuses_a_listed_address_in_words() {
         "the invitation stays where it was"
     );
 }
+
+#[tokio::test]
+async fn approving_the_join_request_of_a_listed_person_invites_nobody_and_says_why() {
+    let w = World::new().await;
+    let (status, made) = w
+        .call(
+            "POST",
+            "/contracts/A/join-links",
+            Some(json!({"audience": "Partners", "activities": ["a1"], "needs_approval": true})),
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let id = JoinLinkId::parse(made["id"].as_str().unwrap()).unwrap();
+    let link = w.env.store.get_join_link(&id).await.unwrap().unwrap();
+    let ann = EmailAddress::parse(&w.env.email("ann")).unwrap();
+    let request = WaitingEntry::request(&link, ann.clone(), w.now());
+    assert!(w.env.store.wait_via_link(&request, &link).await.unwrap());
+    list(&w, "ann").await;
+
+    let (status, refused) = w
+        .call(
+            "POST",
+            &format!("/contracts/A/join-requests/{}/approve", request.id),
+            None,
+            &ADMIN_A,
+        )
+        .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (409, Some("do_not_invite"))
+    );
+    assert_eq!(
+        refused["detail"],
+        "This person asked not to be invited again: their request was taken off, and nobody was invited."
+    );
+    let found = w
+        .env
+        .store
+        .find_invitations_by_email(&link.contract_id, &[ann.identity()])
+        .await
+        .unwrap();
+    assert!(found.is_empty());
+    let (_, requests) = w
+        .call("GET", "/contracts/A/join-requests", None, &ADMIN_A)
+        .await;
+    assert_eq!(
+        requests["entries"].as_array().unwrap().len(),
+        0,
+        "{requests}"
+    );
+}
