@@ -21,10 +21,7 @@ pub fn do_not_invite_hash(email: &EmailAddress) -> String {
     let mut hash = Sha256::new();
     hash.update(b"learning-contracts/do-not-invite/v1\0");
     hash.update(email.identity().as_bytes());
-    hash.finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The person a privacy request is about: their address and what else names them.
@@ -101,7 +98,9 @@ fn replace_ignoring_case(text: &str, needle: &str) -> String {
 }
 
 /// The kinds of place a person is found in (the site counts them; the export groups by them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TraceKind {
     Invitation,
@@ -179,8 +178,7 @@ impl PrivacyRequest {
     /// Whether `id` is one this service could have made (a path parameter is checked before
     /// it becomes a key).
     pub fn valid_id(id: &str) -> bool {
-        id.len() == 28
-            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        id.len() == 28 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     }
 }
 

@@ -56,7 +56,9 @@ fn erase_bytes(body: &[u8], needle: &[u8]) -> Option<Vec<u8>> {
     let mut at = 0;
     let mut changed = false;
     while at < body.len() {
-        if body.len() - at >= needle.len() && body[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+        if body.len() - at >= needle.len()
+            && body[at..at + needle.len()].eq_ignore_ascii_case(needle)
+        {
             out.extend_from_slice(FORGOTTEN.as_bytes());
             at += needle.len();
             changed = true;
@@ -82,7 +84,11 @@ pub const UPLOAD_PREFIX: &str = "imports/";
 /// Erases the person from every file of the bucket; how many files changed or went. Uploads
 /// and exports naming them are deleted (except `keep_request`'s own export), reports
 /// rewritten.
-pub async fn erase(blobs: &dyn Blobs, person: &Person, keep_request: &str) -> Result<u64, BlobError> {
+pub async fn erase(
+    blobs: &dyn Blobs,
+    person: &Person,
+    keep_request: &str,
+) -> Result<u64, BlobError> {
     let mut changed = 0;
     for (key, _) in blobs.list("").await? {
         if key.contains(keep_request) {

@@ -56,7 +56,12 @@ pub fn announced_request(record: &EventRecord) -> Option<String> {
     let item: Item = record.change.new_image.clone().into();
     let reader = Reader(&item);
     (reader.opt_s("type") == Some("privacy_request"))
-        .then(|| reader.opt_s("sk")?.strip_prefix("REQUEST#").map(str::to_owned))
+        .then(|| {
+            reader
+                .opt_s("sk")?
+                .strip_prefix("REQUEST#")
+                .map(str::to_owned)
+        })
         .flatten()
 }
 
@@ -82,10 +87,12 @@ pub async fn run(app: &App, id: &str) -> Result<Option<PrivacyRequest>, RunError
             delete_account,
             do_not_invite,
         } => forget(app, &request, &email, delete_account, do_not_invite, now).await,
-        RequestKind::Export => export(app, &request, &email, now).await.map(|(key, found)| {
-            request.export_key = Some(key);
-            found
-        }),
+        RequestKind::Export => export(app, &request, &email, now)
+            .await
+            .map(|(key, found)| {
+                request.export_key = Some(key);
+                found
+            }),
     };
     request.finished_at = Some((app.clock)());
     match outcome {

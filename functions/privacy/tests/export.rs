@@ -37,7 +37,9 @@ async fn the_export_holds_what_the_erasure_then_erases() {
     let table = document["table"].as_array().unwrap();
     let kinds: std::collections::BTreeMap<String, usize> =
         table.iter().fold(Default::default(), |mut kinds, held| {
-            *kinds.entry(held["kind"].as_str().unwrap().to_owned()).or_default() += 1;
+            *kinds
+                .entry(held["kind"].as_str().unwrap().to_owned())
+                .or_default() += 1;
             kinds
         });
     assert_eq!(kinds.get("invitation"), Some(&2), "{kinds:?}");
@@ -66,7 +68,13 @@ async fn the_export_holds_what_the_erasure_then_erases() {
         .unwrap();
     assert_eq!(upload["lines"][0][0], 3);
     // The request keeps no address; the export changed nothing.
-    assert!(world.env.store.privacy_request(&export.id).await.unwrap().is_some());
+    assert!(world
+        .env
+        .store
+        .privacy_request(&export.id)
+        .await
+        .unwrap()
+        .is_some());
     assert_eq!(world.bucket_naming(&world.ann).await.len(), 3);
 
     // Forgetting her afterwards erases the same places, and her export with them.

@@ -54,13 +54,24 @@ async fn a_forgotten_person_leaves_no_trace_and_the_counts_stay() {
     // revoked, its seat freed); the contract still counts everyone it invited.
     let (c1, c2) = (world.counts(&world.c1).await, world.counts(&world.c2).await);
     assert_eq!(c1, before.0);
-    assert_eq!(c2, (before.1 .0 - 1, before.1 .1, before.1 .2 + 1, before.1 .3 - 1));
+    assert_eq!(
+        c2,
+        (
+            before.1 .0 - 1,
+            before.1 .1,
+            before.1 .2 + 1,
+            before.1 .3 - 1
+        )
+    );
     assert_eq!(c2.0 + c2.1 + c2.2, before.1 .0 + before.1 .1 + before.1 .2);
     assert_eq!(request.traces.get(&TraceKind::Invitation), Some(&2));
     assert_eq!(request.traces.get(&TraceKind::Block), Some(&1));
     assert_eq!(request.traces.get(&TraceKind::File), Some(&2));
     assert_eq!(request.traces.get(&TraceKind::Account), Some(&1));
-    assert!(request.traces.get(&TraceKind::Audit).is_some_and(|n| *n >= 3));
+    assert!(request
+        .traces
+        .get(&TraceKind::Audit)
+        .is_some_and(|n| *n >= 3));
     assert!(request.traces.contains_key(&TraceKind::DirectoryEntry));
     // The request keeps no address, and each contract's audit says a person was forgotten.
     assert!(world
@@ -93,7 +104,15 @@ async fn a_forgotten_person_leaves_no_trace_and_the_counts_stay() {
     }
     // The upload naming her went (rewritten, it would be imported again); the report keeps
     // its lines in place.
-    let files: Vec<String> = world.app.blobs.list("").await.unwrap().into_iter().map(|(k, _)| k).collect();
+    let files: Vec<String> = world
+        .app
+        .blobs
+        .list("")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
     assert_eq!(files, ["reports/c1/upload-1.csv"]);
 }
 
@@ -114,7 +133,10 @@ async fn forgetting_twice_is_once_and_the_address_is_refused_after() {
     // One "forgotten" entry per contract: the second run found nothing to erase there.
     let audit = world.env.store.list_audit(&world.c2.id, 100).await.unwrap();
     assert_eq!(
-        audit.iter().filter(|r| r.action == AuditAction::Forget).count(),
+        audit
+            .iter()
+            .filter(|r| r.action == AuditAction::Forget)
+            .count(),
         1
     );
     // The do-not-invite list holds a hash that recognises the address, in any case.
@@ -125,21 +147,36 @@ async fn forgetting_twice_is_once_and_the_address_is_refused_after() {
         .do_not_invite_among(&[&shouted, &world.ben])
         .await
         .unwrap();
-    assert_eq!(listed.into_iter().collect::<Vec<_>>(), [world.ann.identity().to_owned()]);
+    assert_eq!(
+        listed.into_iter().collect::<Vec<_>>(),
+        [world.ann.identity().to_owned()]
+    );
 }
 
 #[tokio::test]
 async fn a_request_delivered_twice_runs_once() {
     let world = World::new().await;
-    let request = invitations_core::domain::privacy::PrivacyRequest::new(FORGET_ALL, system_admin(), now());
-    world.env.store.add_privacy_request(&request, &world.ann).await.unwrap();
+    let request =
+        invitations_core::domain::privacy::PrivacyRequest::new(FORGET_ALL, system_admin(), now());
+    world
+        .env
+        .store
+        .add_privacy_request(&request, &world.ann)
+        .await
+        .unwrap();
     let (a, b) = tokio::join!(
         ::privacy::run(&world.app, &request.id),
         ::privacy::run(&world.app, &request.id)
     );
     let ran: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
     assert_eq!(ran.len(), 1);
-    let stored = world.env.store.privacy_request(&request.id).await.unwrap().unwrap();
+    let stored = world
+        .env
+        .store
+        .privacy_request(&request.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, RequestStatus::Done);
     assert_eq!(stored.traces, ran[0].traces);
 }
@@ -171,7 +208,11 @@ async fn an_enrolment_racing_the_erasure_is_caught_either_way() {
         let (enrolled, request) = tokio::join!(enrolment, world.run(FORGET_ALL));
 
         assert_eq!(request.status, RequestStatus::Done, "round {round}");
-        assert_eq!(world.table_naming(&world.ann).await, Vec::<String>::new(), "round {round}");
+        assert_eq!(
+            world.table_naming(&world.ann).await,
+            Vec::<String>::new(),
+            "round {round}"
+        );
         let after = world.counts(&world.c2).await;
         // Everyone invited is still counted once: enrolled first (then forgotten as enrolled)
         // or withdrawn first (then the enrolment found no invitation).
@@ -202,6 +243,11 @@ async fn keeping_the_account_keeps_the_directory_entry_and_nothing_else() {
         "only the directory names her: {left:?}"
     );
     assert_eq!(request.traces.get(&TraceKind::DirectoryEntry), Some(&2));
-    let listed = world.env.store.do_not_invite_among(&[&world.ann]).await.unwrap();
+    let listed = world
+        .env
+        .store
+        .do_not_invite_among(&[&world.ann])
+        .await
+        .unwrap();
     assert!(listed.is_empty());
 }

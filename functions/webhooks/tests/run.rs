@@ -10,7 +10,9 @@ mod common;
 use chrono::{DateTime, Duration, Utc};
 use common::{Receiver, Reply};
 use invitations_core::domain::*;
-use invitations_core::ports::{ContractStore, InvitationStore, Invitee, NewInvitations, WebhookStore};
+use invitations_core::ports::{
+    ContractStore, InvitationStore, Invitee, NewInvitations, WebhookStore,
+};
 use invitations_wire::events::{EventData, EventType, InvitationEvent, ProductEvent};
 use std::sync::{Arc, Mutex};
 use testkit::TestEnv;
@@ -135,7 +137,8 @@ fn uuid_hex() -> String {
 async fn an_event_about_a_forgotten_invitation_keeps_nothing() {
     let w = World::new().await;
     let receiver = Receiver::start(vec![Reply::status(200)]).await;
-    w.endpoint(&receiver, EndpointScope::AllContracts, &[]).await;
+    w.endpoint(&receiver, EndpointScope::AllContracts, &[])
+        .await;
     let mut event = w.event("c1", EventType::InvitationCreated);
     if let EventData::Invitation(data) = &mut event.data {
         data.email = "gone@example.org".into();

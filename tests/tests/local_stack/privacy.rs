@@ -46,13 +46,27 @@ async fn bucket_naming(stack: &Stack, identity: &str) -> Vec<String> {
             .build(),
     );
     let bucket = &stack.resources.names.bucket;
-    let listed = s3.list_objects_v2().bucket(bucket).send().await.expect("list");
+    let listed = s3
+        .list_objects_v2()
+        .bucket(bucket)
+        .send()
+        .await
+        .expect("list");
     let mut found = Vec::new();
     for object in listed.contents() {
         let key = object.key().unwrap_or_default();
-        let body = s3.get_object().bucket(bucket).key(key).send().await.expect("get");
+        let body = s3
+            .get_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+            .expect("get");
         let bytes = body.body.collect().await.expect("body").into_bytes();
-        if String::from_utf8_lossy(&bytes).to_lowercase().contains(identity) {
+        if String::from_utf8_lossy(&bytes)
+            .to_lowercase()
+            .contains(identity)
+        {
             found.push(key.to_owned());
         }
     }
@@ -96,7 +110,10 @@ async fn a_forgotten_person_leaves_no_trace_in_the_table_the_bucket_or_later_mai
         format!("ben.keep.{tag}@example.com"),
     );
     // A CSV naming her twice (the report names the duplicate), mailed, and she enrols.
-    let csv = format!("email,name\n{ann},Ann Forget\n{ben},Ben Keep\n{},Ann Forget\n", ann.to_uppercase());
+    let csv = format!(
+        "email,name\n{ann},Ann Forget\n{ben},Ben Keep\n{},Ann Forget\n",
+        ann.to_uppercase()
+    );
     let import = upload_and_wait(
         &grace,
         ONBOARDING,
@@ -108,7 +125,11 @@ async fn a_forgotten_person_leaves_no_trace_in_the_table_the_bucket_or_later_mai
     let mail = this_stacks_mail(&stack, &ann, 1).await;
     let token = token_of(&enrol_link(&mail[0], &stack.url));
     let (status, enrolled) = anonymous(&stack)
-        .call("POST", "/api/enrol", Some(json!({"token": token, "name": "Ann Forget"})))
+        .call(
+            "POST",
+            "/api/enrol",
+            Some(json!({"token": token, "name": "Ann Forget"})),
+        )
         .await;
     assert_eq!(status, 200, "{enrolled}");
     let before = onboarding(&grace).await;

@@ -129,7 +129,9 @@ fn people_routes(email: &str, sub: &str) -> Vec<(&'static str, String, Option<Va
         (
             "POST",
             "/privacy/requests".to_owned(),
-            Some(json!({"email": email, "kind": "export", "delete_account": false, "do_not_invite": false})),
+            Some(
+                json!({"email": email, "kind": "export", "delete_account": false, "do_not_invite": false}),
+            ),
             false,
         ),
         ("GET", "/privacy/requests".to_owned(), None, false),

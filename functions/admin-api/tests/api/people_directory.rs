@@ -384,11 +384,20 @@ async fn answers_carry_each_persons_standing_in_the_sign_in_service() {
     // no account (their account could not enrol).
     let body = json!({"user_ids": ["s-disabled"], "activities": ["a1"]});
     let added = w.add("A", body, &ADMIN_A).await.unwrap();
-    let disabled = w.env.store.get_user(&UserId::parse("s-disabled").unwrap()).await.unwrap().unwrap();
+    let disabled = w
+        .env
+        .store
+        .get_user(&UserId::parse("s-disabled").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
     let found = w
         .env
         .store
-        .find_invitations_by_email(&ContractId::parse("A").unwrap(), &[disabled.email.identity()])
+        .find_invitations_by_email(
+            &ContractId::parse("A").unwrap(),
+            &[disabled.email.identity()],
+        )
         .await
         .unwrap();
     assert_eq!(found.len(), 1, "{added:?}");

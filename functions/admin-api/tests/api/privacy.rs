@@ -40,8 +40,10 @@ impl World {
 async fn a_system_administrator_has_a_person_forgotten_and_sees_what_went() {
     let w = World::new().await;
     let ann = w.env.email("Ann.Forget");
-    w.invite("A", std::slice::from_ref(&ann), &["a1"], &ADMIN_A).await;
-    w.invite("B", std::slice::from_ref(&ann), &[], &ADMIN_B).await;
+    w.invite("A", std::slice::from_ref(&ann), &["a1"], &ADMIN_A)
+        .await;
+    w.invite("B", std::slice::from_ref(&ann), &[], &ADMIN_B)
+        .await;
 
     let queued = w
         .ask_privacy(
@@ -55,7 +57,12 @@ async fn a_system_administrator_has_a_person_forgotten_and_sees_what_went() {
     w.run_privacy(&queued.id).await;
 
     let done = w.privacy_request(&queued.id).await;
-    assert_eq!(done.status, wire::PrivacyRequestStatus::Done, "{:?}", done.failure);
+    assert_eq!(
+        done.status,
+        wire::PrivacyRequestStatus::Done,
+        "{:?}",
+        done.failure
+    );
     assert!(done.finished_at.is_some());
     assert!(done.traces.contains(&wire::PrivacyTraceCount {
         kind: wire::PrivacyTraceKind::Invitation,
@@ -68,9 +75,13 @@ async fn a_system_administrator_has_a_person_forgotten_and_sees_what_went() {
     assert!(!text.to_lowercase().contains(&ann.to_lowercase()));
     // The contracts' invitation lists no longer hold her; their audit says a person was
     // forgotten, naming nobody.
-    let (_, page) = w.call("GET", "/contracts/A/invitations", None, &ADMIN_A).await;
+    let (_, page) = w
+        .call("GET", "/contracts/A/invitations", None, &ADMIN_A)
+        .await;
     assert_eq!(page["invitations"].as_array().unwrap().len(), 0, "{page}");
-    let (_, audit) = w.call("GET", "/contracts/A/audit?action=forget", None, &ADMIN_A).await;
+    let (_, audit) = w
+        .call("GET", "/contracts/A/audit?action=forget", None, &ADMIN_A)
+        .await;
     assert_eq!(audit["entries"][0]["action"], "forget", "{audit}");
     assert_eq!(audit["entries"][0]["subjects"], json!([]));
 }
@@ -79,7 +90,8 @@ async fn a_system_administrator_has_a_person_forgotten_and_sees_what_went() {
 async fn an_export_is_downloaded_through_its_link() {
     let w = World::new().await;
     let bo = w.env.email("bo.export");
-    w.invite("A", std::slice::from_ref(&bo), &["a1"], &ADMIN_A).await;
+    w.invite("A", std::slice::from_ref(&bo), &["a1"], &ADMIN_A)
+        .await;
     let queued = w
         .ask_privacy(
             json!({"email": bo, "kind": "export", "delete_account": false, "do_not_invite": false}),
@@ -134,7 +146,10 @@ async fn privacy_requests_are_refused_in_words() {
     let (status, problem) = w
         .call("GET", "/privacy/requests/..%2F..%2Fetc", None, &SYSADMIN)
         .await;
-    assert_eq!((status, problem["code"].as_str()), (404, Some("privacy_request_not_found")));
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (404, Some("privacy_request_not_found"))
+    );
     let (_, list) = w.call("GET", "/privacy/requests", None, &SYSADMIN).await;
     assert_eq!(list["requests"], json!([]), "nothing refused was saved");
 }

@@ -234,7 +234,10 @@ async fn an_invitations_history_leaves_out_entries_past_their_time() {
         )
         .await
         .unwrap();
-    assert_eq!(items(&short, &c.id, &format!("HISTORY#{id}#")).await.len(), 2);
+    assert_eq!(
+        items(&short, &c.id, &format!("HISTORY#{id}#")).await.len(),
+        2
+    );
 
     let page = short
         .invitation_history(&c.id, &id, None, 50)

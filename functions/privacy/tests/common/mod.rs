@@ -3,13 +3,13 @@
 
 #![allow(dead_code)]
 
+use ::privacy::App;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, TimeZone, Utc};
 use invitations_core::adapters::S3Blobs;
 use invitations_core::domain::privacy::{PrivacyRequest, RequestKind};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use ::privacy::App;
 use std::sync::Arc;
 use testkit::TestEnv;
 
@@ -67,7 +67,12 @@ pub async fn invite(env: &TestEnv, contract: &Contract, people: &[Invitee]) -> V
 }
 
 pub async fn enrol(env: &TestEnv, contract: &Contract, id: &InvitationId, name: &str) {
-    let invitation = env.store.get_invitation(&contract.id, id).await.unwrap().unwrap();
+    let invitation = env
+        .store
+        .get_invitation(&contract.id, id)
+        .await
+        .unwrap()
+        .unwrap();
     env.store
         .enrol(
             &LinkToken {
@@ -96,14 +101,27 @@ impl World {
         };
         let ann = EmailAddress::parse(&env.email("Ann.Smith")).unwrap();
         let ben = EmailAddress::parse(&env.email("ben")).unwrap();
-        let c1 = testkit::contract("c1").seat_limit(Some(10)).around(now()).build();
+        let c1 = testkit::contract("c1")
+            .seat_limit(Some(10))
+            .around(now())
+            .build();
         let c2 = testkit::contract("c2").around(now()).build();
         for c in [&c1, &c2] {
             env.store.put_contract(c).await.unwrap();
         }
-        let ids = invite(&env, &c1, &[invitee(&ann, "Ann Smith"), invitee(&ben, "Ben Jones")]).await;
+        let ids = invite(
+            &env,
+            &c1,
+            &[invitee(&ann, "Ann Smith"), invitee(&ben, "Ben Jones")],
+        )
+        .await;
         enrol(&env, &c1, &ids[0], "Ann Smith").await;
-        invite(&env, &c2, &[invitee(&ann, "Ann Smith"), invitee(&ben, "Ben Jones")]).await;
+        invite(
+            &env,
+            &c2,
+            &[invitee(&ann, "Ann Smith"), invitee(&ben, "Ben Jones")],
+        )
+        .await;
         Self {
             env,
             app,
@@ -126,15 +144,31 @@ impl World {
             self.ann.as_entered()
         );
         let blobs = &self.app.blobs;
-        blobs.put("imports/c1/upload-1.csv", upload.into_bytes(), "text/csv").await.unwrap();
-        blobs.put("reports/c1/upload-1.csv", report.into_bytes(), "text/csv").await.unwrap();
+        blobs
+            .put("imports/c1/upload-1.csv", upload.into_bytes(), "text/csv")
+            .await
+            .unwrap();
+        blobs
+            .put("reports/c1/upload-1.csv", report.into_bytes(), "text/csv")
+            .await
+            .unwrap();
     }
 
     /// Asks for `kind` and runs it as the function does.
-    pub async fn run(&self, kind: RequestKind) -> invitations_core::domain::privacy::PrivacyRequest {
+    pub async fn run(
+        &self,
+        kind: RequestKind,
+    ) -> invitations_core::domain::privacy::PrivacyRequest {
         let request = PrivacyRequest::new(kind, system_admin(), now());
-        self.env.store.add_privacy_request(&request, &self.ann).await.unwrap();
-        ::privacy::run(&self.app, &request.id).await.unwrap().expect("the run took it")
+        self.env
+            .store
+            .add_privacy_request(&request, &self.ann)
+            .await
+            .unwrap();
+        ::privacy::run(&self.app, &request.id)
+            .await
+            .unwrap()
+            .expect("the run took it")
     }
 
     /// Every string of every item of the table, with the item's key.
@@ -179,9 +213,20 @@ impl World {
     pub async fn bucket_naming(&self, email: &EmailAddress) -> Vec<String> {
         let mut found = Vec::new();
         for (key, _) in self.app.blobs.list("").await.unwrap() {
-            let body = self.env.s3.get_object().bucket(&self.env.bucket).key(&key).send().await.unwrap();
+            let body = self
+                .env
+                .s3
+                .get_object()
+                .bucket(&self.env.bucket)
+                .key(&key)
+                .send()
+                .await
+                .unwrap();
             let bytes = body.body.collect().await.unwrap().into_bytes();
-            if String::from_utf8_lossy(&bytes).to_lowercase().contains(email.identity()) {
+            if String::from_utf8_lossy(&bytes)
+                .to_lowercase()
+                .contains(email.identity())
+            {
                 found.push(key);
             }
         }
@@ -204,7 +249,13 @@ impl World {
 
     /// A contract's counters: (pending, enrolled, revoked, seats used).
     pub async fn counts(&self, contract: &Contract) -> (u64, u64, u64, u64) {
-        let c = self.env.store.get_contract(&contract.id).await.unwrap().unwrap();
+        let c = self
+            .env
+            .store
+            .get_contract(&contract.id)
+            .await
+            .unwrap()
+            .unwrap();
         (
             c.counts.pending,
             c.counts.enrolled,

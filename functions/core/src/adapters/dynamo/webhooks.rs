@@ -309,7 +309,9 @@ impl WebhookStore for DynamoStore {
             .build()
             .expect("put is complete");
         let items = vec![
-            TransactWriteItem::builder().condition_check(invitation).build(),
+            TransactWriteItem::builder()
+                .condition_check(invitation)
+                .build(),
             TransactWriteItem::builder().put(put).build(),
         ];
         Ok(matches!(self.transact(items).await?, TxOutcome::Done))

@@ -716,7 +716,9 @@ impl InvitationStore for DynamoStore {
         let now = chrono::Utc::now().timestamp();
         for item in out.items() {
             let sk = Reader(item).s("sk")?.to_owned();
-            let expired = Reader(item).opt_n::<i64>(TTL)?.is_some_and(|ttl| ttl <= now);
+            let expired = Reader(item)
+                .opt_n::<i64>(TTL)?
+                .is_some_and(|ttl| ttl <= now);
             if sk != below && !expired {
                 entries.push((sk, audit_from(item)?));
             }
