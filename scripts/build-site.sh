@@ -27,9 +27,10 @@ tools="$root/.tools"
 # the joiner's wait for approval: 508,733 B, about 9.4 KB over 499,137 B), and to 498 KB for the
 # Add page's "over the seat limit on the waiting list" box (509,109 B); issue 31's pages fitted
 # under it (505,786 B, about 25 KB cut elsewhere), and to 509 KB for issue 32's Audit tab (the
-# contract's audit, its filters, paging and exports: 520,076 B, about 14 KB over 505,786 B).
-# Issue 33 is to bring it to 350 KB.
-budget_kb=509
+# contract's audit, its filters, paging and exports: 520,076 B, about 14 KB over 505,786 B),
+# and to 528 KB for the rest of issue 32 (the Privacy page, about 15 KB; the directory's
+# standing, about 1 KB: 536,747 B). Issue 33 is to bring it to 350 KB.
+budget_kb=528
 
 rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown \
   || rustup target add wasm32-unknown-unknown
