@@ -14,6 +14,7 @@
 //! | `{{join-code:LINK}}` | the code of join link LINK at its generation now |
 //! | `{{join-proof:EMAIL}}` | the proof mailed for EMAIL's newest request to join |
 //! | `{{import:CONTRACT}}` | the id of CONTRACT's newest import |
+//! | `{{privacy-request}}` | the id of the newest privacy request |
 //! | `{{etag:KEY}}` | the ETag of the object at KEY in the imports bucket (S3 events carry it; the import reads that version only) |
 //! | `{{bucket}}`, `{{table}}` | the stack's imports bucket and table |
 //!
@@ -27,7 +28,7 @@ use invitations_core::adapters::DynamoStore;
 use invitations_core::domain::{
     ContractId, EmailAddress, InvitationId, JoinLinkId, JoinProofId, LinkKey,
 };
-use invitations_core::ports::ImportStore;
+use invitations_core::ports::{ImportStore, PrivacyStore};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use testkit::{sdk_config, Emulators};
@@ -163,6 +164,12 @@ impl EventTarget {
                     .max_by_key(|i| i.created_at)
                     .ok_or_else(|| format!("{contract} has no import yet"))?;
                 Filled::Text(newest.id.to_string())
+            }
+            ["privacy-request"] => {
+                let store = DynamoStore::new(self.dynamodb.clone(), &self.names.table);
+                let newest = store.privacy_requests(1).await?;
+                let newest = newest.first().ok_or("no privacy request yet")?;
+                Filled::Text(newest.id.clone())
             }
             ["etag", key] => {
                 let head = self
@@ -346,6 +353,7 @@ pub fn sample(placeholder: &str) -> Result<Filled, BoxError> {
             Filled::Text(hex)
         }
         ["etag", key] if key.starts_with("imports/") => Filled::Text(hex),
+        ["privacy-request"] => Filled::Text("20270301T090000-5d1c0bd3a0e5".into()),
         _ => return Err(format!("unknown placeholder {{{{{placeholder}}}}}").into()),
     })
 }

@@ -46,7 +46,7 @@ async fn every_function_answers_its_event_files_under_cargo_lambda_watch() {
     contracts::mail_and_reminder_settings(&lambda, &stack).await;
     people::added_then_system_admin(&lambda, &stack).await;
     people::directory_sync(&lambda, &stack, &tag).await;
-    people::privacy_requests(&lambda).await;
+    people::privacy_requests(&lambda, &stack).await;
     schedules::send_sweeper(&lambda);
     schedules::reminders(&lambda);
 

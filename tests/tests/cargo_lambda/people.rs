@@ -2,7 +2,7 @@
 
 use crate::helpers::*;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
-use invitations_core::ports::PeopleStore;
+use invitations_core::ports::{PeopleStore, PrivacyStore};
 use invitations_wire as wire;
 use local_stack::Stack;
 
@@ -85,8 +85,9 @@ pub async fn directory_sync(lambda: &Lambda<'_>, stack: &Stack, tag: &str) {
 }
 
 /// people: a privacy request saved (an export: it changes nothing), listed without its
-/// address; an unknown request is 404 (its event file names one no stack has).
-pub async fn privacy_requests(lambda: &Lambda<'_>) {
+/// address and read by its id; then privacy: its stream record runs it, and the export's file
+/// is in the bucket.
+pub async fn privacy_requests(lambda: &Lambda<'_>, stack: &Stack) {
     let queued: wire::PrivacyRequest = lambda.call(
         "people",
         "admin-api/events/people/add-privacy-request.json",
@@ -100,10 +101,27 @@ pub async fn privacy_requests(lambda: &Lambda<'_>) {
         200,
     );
     assert!(listed.requests.iter().any(|r| r.id == queued.id));
-    let unknown: serde_json::Value = lambda.call(
+    let read: wire::PrivacyRequest = lambda.call(
         "people",
         "admin-api/events/people/privacy-request.json",
-        404,
+        200,
     );
-    assert_eq!(unknown["code"], "privacy_request_not_found");
+    assert_eq!(read.id, queued.id);
+
+    lambda.run("privacy", "privacy/events/privacy-request.json");
+    let done = stack
+        .store
+        .privacy_request(&queued.id)
+        .await
+        .unwrap()
+        .expect("the request");
+    assert_eq!(
+        done.status,
+        invitations_core::domain::privacy::RequestStatus::Done,
+        "{:?}",
+        done.failure
+    );
+    assert!(done
+        .export_key
+        .is_some_and(|key| key.starts_with("privacy/")));
 }
