@@ -5,8 +5,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use invitations_core::domain::contract::DEFAULT_INVITATION_LIFETIME_DAYS;
 use invitations_core::domain::{
-    Activity, ActivityId, Contract, ContractId, ContractKind, EmailAddress, StatusCounts, User,
-    UserId,
+    Activity, ActivityId, Contract, ContractId, ContractKind, EmailAddress, JoinLink, JoinLinkId,
+    StatusCounts, User, UserId,
 };
 
 /// The moment the tests' clocks start at, unless a test says otherwise: 2026-03-02 09:00 UTC.
@@ -201,5 +201,27 @@ pub fn user(id: &str, email: &str, name: &str) -> User {
         system_admin: false,
         email_verified: true,
         standing: invitations_core::domain::Standing::Active,
+    }
+}
+
+/// A join link of `contract`, made by `admin-a` at `at`: open to anyone, unlimited, enabled,
+/// no activities, no approval, generation 1. Tests change what they need with `..`.
+pub fn join_link(contract: &ContractId, at: DateTime<Utc>) -> JoinLink {
+    JoinLink {
+        id: JoinLinkId::random(),
+        contract_id: contract.clone(),
+        audience: "Sales".into(),
+        generation: 1,
+        activities: vec![],
+        max_uses: None,
+        uses: 0,
+        opens_at: None,
+        closes_at: None,
+        allowed_domains: vec![],
+        needs_approval: false,
+        enabled: true,
+        created_by: UserId::parse("admin-a").expect("an id"),
+        created_at: at,
+        version: 1,
     }
 }

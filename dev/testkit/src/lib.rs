@@ -10,7 +10,7 @@ pub mod fixtures;
 pub mod leading_keys;
 pub mod memory;
 
-pub use fixtures::{contract, t0, user, ContractBuilder};
+pub use fixtures::{contract, join_link, t0, user, ContractBuilder};
 mod api;
 mod emulators;
 mod env;

@@ -62,21 +62,12 @@ impl World {
     /// A link for the sales team at corp.example, for First aid, made by admin-a.
     async fn link(&self, max_uses: Option<u32>) -> (JoinLink, String) {
         let link = JoinLink {
-            id: JoinLinkId::random(),
-            contract_id: self.contract.id.clone(),
             audience: "Sales team".into(),
-            generation: 1,
             activities: vec![ActivityId::parse("a2").unwrap()],
             max_uses,
-            uses: 0,
-            opens_at: None,
             closes_at: Some(t0() + Duration::days(30)),
             allowed_domains: vec!["corp.example".into()],
-            needs_approval: false,
-            enabled: true,
-            created_by: UserId::parse("admin-a").unwrap(),
-            created_at: t0(),
-            version: 1,
+            ..testkit::join_link(&self.contract.id, t0())
         };
         self.env.store.create_join_link(&link).await.unwrap();
         let code = self.env.link_key.sign_join(&link.id, 1).unwrap();

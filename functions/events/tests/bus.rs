@@ -313,23 +313,7 @@ async fn joining_a_line_and_a_refusal_are_events_once() {
         .around(now())
         .build();
     env.store.put_contract(&c).await.unwrap();
-    let link = JoinLink {
-        id: JoinLinkId::random(),
-        contract_id: c.id.clone(),
-        audience: "Sales".into(),
-        generation: 1,
-        activities: vec![],
-        max_uses: None,
-        uses: 0,
-        opens_at: None,
-        closes_at: None,
-        allowed_domains: vec![],
-        needs_approval: false,
-        enabled: true,
-        created_by: admin(),
-        created_at: now(),
-        version: 1,
-    };
+    let link = testkit::join_link(&c.id, now());
     env.store.create_join_link(&link).await.unwrap();
     let address = |who: &str| EmailAddress::parse(&env.email(who)).unwrap();
     let waiting = WaitingEntry::new(&link, address("wanda"), now());

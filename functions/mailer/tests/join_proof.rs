@@ -14,21 +14,8 @@ use testkit::TestEnv;
 
 fn link(c: &Contract) -> JoinLink {
     JoinLink {
-        id: JoinLinkId::random(),
-        contract_id: c.id.clone(),
         audience: "Sales team".into(),
-        generation: 1,
-        activities: vec![],
-        max_uses: None,
-        uses: 0,
-        opens_at: None,
-        closes_at: None,
-        allowed_domains: vec![],
-        needs_approval: false,
-        enabled: true,
-        created_by: admin(),
-        created_at: now(),
-        version: 1,
+        ..testkit::join_link(&c.id, now())
     }
 }
 

@@ -48,23 +48,7 @@ impl World {
             })
             .await
             .unwrap();
-        let link = JoinLink {
-            id: JoinLinkId::random(),
-            contract_id: contract.id.clone(),
-            audience: "Sales".into(),
-            generation: 1,
-            activities: vec![],
-            max_uses: None,
-            uses: 0,
-            opens_at: None,
-            closes_at: None,
-            allowed_domains: vec![],
-            needs_approval: false,
-            enabled: true,
-            created_by: UserId::parse("admin-a").unwrap(),
-            created_at: t0(),
-            version: 1,
-        };
+        let link = testkit::join_link(&contract.id, t0());
         env.store.create_join_link(&link).await.unwrap();
         for (i, who) in waiting.iter().enumerate() {
             let entry = WaitingEntry::new(

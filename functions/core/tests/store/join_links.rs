@@ -11,21 +11,13 @@ use testkit::TestEnv;
 fn link(contract: &str, minutes: i64) -> JoinLink {
     let at = Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap() + Duration::minutes(minutes);
     JoinLink {
-        id: JoinLinkId::random(),
-        contract_id: ContractId::parse(contract).unwrap(),
         audience: "Sales team".into(),
-        generation: 1,
         activities: vec![ActivityId::parse("a1").unwrap()],
         max_uses: Some(150),
-        uses: 0,
         opens_at: Some(at),
         closes_at: Some(at + Duration::days(30)),
         allowed_domains: vec!["corp.example".into()],
-        needs_approval: false,
-        enabled: true,
-        created_by: UserId::parse("admin-a").unwrap(),
-        created_at: at,
-        version: 1,
+        ..testkit::join_link(&ContractId::parse(contract).unwrap(), at)
     }
 }
 

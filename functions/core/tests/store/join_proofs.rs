@@ -11,21 +11,9 @@ use testkit::TestEnv;
 fn link() -> JoinLink {
     let at = Utc.with_ymd_and_hms(2027, 3, 1, 9, 0, 0).unwrap();
     JoinLink {
-        id: JoinLinkId::random(),
-        contract_id: ContractId::parse("c1").unwrap(),
         audience: "Sales team".into(),
         generation: 3,
-        activities: vec![],
-        max_uses: None,
-        uses: 0,
-        opens_at: None,
-        closes_at: None,
-        allowed_domains: vec![],
-        needs_approval: false,
-        enabled: true,
-        created_by: UserId::parse("admin-a").unwrap(),
-        created_at: at,
-        version: 1,
+        ..testkit::join_link(&ContractId::parse("c1").unwrap(), at)
     }
 }
 

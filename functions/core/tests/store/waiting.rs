@@ -24,21 +24,8 @@ async fn full_contract(env: &TestEnv, seats: u64) -> Contract {
 
 async fn link(env: &TestEnv, contract: &Contract, max_uses: Option<u32>) -> JoinLink {
     let link = JoinLink {
-        id: JoinLinkId::random(),
-        contract_id: contract.id.clone(),
-        audience: "Sales".into(),
-        generation: 1,
-        activities: vec![],
         max_uses,
-        uses: 0,
-        opens_at: None,
-        closes_at: None,
-        allowed_domains: vec![],
-        needs_approval: false,
-        enabled: true,
-        created_by: UserId::parse("admin-a").unwrap(),
-        created_at: t0(),
-        version: 1,
+        ..testkit::join_link(&contract.id, t0())
     };
     env.store.create_join_link(&link).await.unwrap();
     link
