@@ -57,6 +57,18 @@ pub async fn link_key(sdk: &SdkConfig) -> Result<LinkKey, ConfigError> {
         })
 }
 
+/// As [`link_key`], the `AWSCURRENT` version only: for the functions that sign links or codes
+/// and never verify one (the mailer, join-links), one Secrets Manager call at cold start.
+pub async fn signing_key(sdk: &SdkConfig) -> Result<LinkKey, ConfigError> {
+    let secret = required("LINK_SIGNING_SECRET")?;
+    crate::adapters::secrets::signing_key(&aws_sdk_secretsmanager::Client::new(sdk), &secret)
+        .await
+        .map_err(|reason| ConfigError::Invalid {
+            name: "LINK_SIGNING_SECRET",
+            reason,
+        })
+}
+
 /// The webhook endpoints' sealing key material, from the secret named by
 /// `WEBHOOK_SEALING_SECRET` (never the key itself in the environment).
 pub async fn webhook_sealing_material(sdk: &SdkConfig) -> Result<String, ConfigError> {

@@ -147,6 +147,15 @@ async fn the_link_key_comes_from_secrets_manager_and_survives_one_rotation() {
     assert!(rotated.verify(&old_link).is_ok());
     let new_link = rotated.sign(&id, 2).unwrap();
     assert!(first.verify(&new_link).is_err(), "signed with the new key");
+    // The signing functions' key (one call): the current version, signing as `rotated` does.
+    let signing = invitations_core::adapters::secrets::signing_key(&client, &name)
+        .await
+        .unwrap();
+    assert_eq!(signing.sign(&id, 2).unwrap(), new_link);
+    assert!(
+        signing.verify(&old_link).is_err(),
+        "it holds the current version only"
+    );
 
     // Rotated again: the first key's links stop working.
     client

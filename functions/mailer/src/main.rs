@@ -28,7 +28,7 @@ async fn main() -> Result<(), Error> {
     let app = App::new(
         Arc::new(store),
         Arc::new(mail),
-        config::link_key(&sdk).await?,
+        config::signing_key(&sdk).await?,
         config::required("SITE_URL")?,
     )
     .with_send_rate(rate)

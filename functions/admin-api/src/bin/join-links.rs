@@ -13,7 +13,7 @@ async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
     let table = config::required("TABLE_NAME")?;
-    let key = config::link_key(&sdk).await?;
+    let key = config::signing_key(&sdk).await?;
     let audit_kept = config::audit_retention()?;
     let store = Arc::new(
         DynamoStore::new(config::dynamodb(&sdk), table.clone()).with_audit_retention(audit_kept),

@@ -7,11 +7,14 @@ use aws_sdk_secretsmanager::Client;
 /// The key of `secret` (base64 text, at least 32 bytes): its current version, which signs,
 /// with its previous version, when there is one, still verifying.
 pub async fn link_key(client: &Client, secret: &str) -> Result<LinkKey, String> {
-    let current = version(client, secret, "AWSCURRENT")
-        .await?
-        .ok_or_else(|| format!("secret {secret} has no current value"))?;
+    // Both versions asked at once: one round trip of the cold start, not two (issue 33).
+    let (current, previous) = tokio::join!(
+        version(client, secret, "AWSCURRENT"),
+        version(client, secret, "AWSPREVIOUS")
+    );
+    let current = current?.ok_or_else(|| format!("secret {secret} has no current value"))?;
     let key = LinkKey::from_base64(&current).map_err(|e| format!("its current value: {e}"))?;
-    match version(client, secret, "AWSPREVIOUS").await? {
+    match previous? {
         Some(previous) => match LinkKey::from_base64(&previous) {
             Ok(previous) => Ok(key.with_previous(previous)),
             Err(e) => {
@@ -21,6 +24,15 @@ pub async fn link_key(client: &Client, secret: &str) -> Result<LinkKey, String> 
         },
         None => Ok(key),
     }
+}
+
+/// The key of `secret` that signs, its current version only: for the functions that make links
+/// and codes and never check one (the mailer, join-links), one call at cold start (issue 33).
+pub async fn signing_key(client: &Client, secret: &str) -> Result<LinkKey, String> {
+    let current = version(client, secret, "AWSCURRENT")
+        .await?
+        .ok_or_else(|| format!("secret {secret} has no current value"))?;
+    LinkKey::from_base64(&current).map_err(|e| format!("its current value: {e}"))
 }
 
 /// The secret's text at a staging label; `None` when no version has that label.
