@@ -297,6 +297,53 @@ fn schedules(
     tasks
 }
 
+/// The template's periods, or `period` for every one (`--retention-minutes`).
+fn retention(period: Option<chrono::Duration>) -> Retention {
+    match period {
+        Some(period) => Retention::every(&Template::load(), period),
+        None => Retention::template_defaults(&Template::load()),
+    }
+}
+
+/// The directory sync, on the pool and the table.
+fn sync_app(accounts: &Arc<dyn ports::Accounts>, store: &DynamoStore) -> directory_sync::App {
+    directory_sync::App {
+        accounts: accounts.clone(),
+        store: Arc::new(store.clone()),
+    }
+}
+
+/// The waiting-list function on the stream, with its trigger's filters.
+fn waiting_list(
+    store: &DynamoStore,
+    clock: &ports::Clock,
+) -> (Arc<::waiting_list::App>, Vec<serde_json::Value>) {
+    let app = ::waiting_list::App {
+        store: Arc::new(store.clone()),
+        clock: clock.clone(),
+    };
+    (
+        Arc::new(app),
+        Template::load().stream_filters("waiting-list"),
+    )
+}
+
+/// The privacy function on the stream (issue 32), with its trigger's filters.
+fn privacy(
+    store: &DynamoStore,
+    blobs: Arc<S3Blobs>,
+    accounts: &Arc<dyn ports::Accounts>,
+    clock: &ports::Clock,
+) -> (Arc<::privacy::App>, Vec<serde_json::Value>) {
+    let app = ::privacy::App {
+        store: Arc::new(store.clone()),
+        blobs,
+        accounts: accounts.clone(),
+        clock: clock.clone(),
+    };
+    (Arc::new(app), Template::load().stream_filters("privacy"))
+}
+
 pub struct Stack {
     /// The gateway: the site at `/`, the API at `/api`.
     pub url: String,
@@ -332,10 +379,7 @@ impl Stack {
 
         let bus = aws_sdk_eventbridge::Client::new(&sdk);
         let resources = provision::create(&dynamodb, &s3, &sqs, &bus, &options.names, &url).await?;
-        let retention = match options.retention {
-            Some(period) => Retention::every(&Template::load(), period),
-            None => Retention::template_defaults(&Template::load()),
-        };
+        let retention = retention(options.retention);
         let store = DynamoStore::new(dynamodb.clone(), &resources.names.table)
             .with_audit_retention(retention.audit);
         let shared: Arc<dyn Store> = Arc::new(store.clone());
@@ -346,10 +390,7 @@ impl Stack {
         let authorizer =
             JwtAuthorizer::fetch(&options.emulators.aws, &pool.id, &pool.client_id).await?;
         let sign_in = LocalSignIn::new(cognito.clone(), pool.clone(), shared.clone());
-        let sync = directory_sync::App {
-            accounts: accounts.clone(),
-            store: Arc::new(store.clone()),
-        };
+        let sync = sync_app(&accounts, &store);
         let blobs = Arc::new(S3Blobs::new(s3.clone(), &resources.names.bucket));
         let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
         let link_key = fresh_link_key(&secrets, &resources.names.link_key_secret).await?;
@@ -392,22 +433,8 @@ impl Stack {
                 queue_url: resources.product_events_queue_url.clone(),
                 received: received.clone(),
             }),
-            waiting_list: Some((
-                Arc::new(::waiting_list::App {
-                    store: Arc::new(store.clone()),
-                    clock: clock.clone(),
-                }),
-                Template::load().stream_filters("waiting-list"),
-            )),
-            privacy: Some((
-                Arc::new(::privacy::App {
-                    store: Arc::new(store.clone()),
-                    blobs: blobs.clone(),
-                    accounts: accounts.clone(),
-                    clock: clock.clone(),
-                }),
-                Template::load().stream_filters("privacy"),
-            )),
+            waiting_list: Some(waiting_list(&store, &clock)),
+            privacy: Some(privacy(&store, blobs.clone(), &accounts, &clock)),
         });
         // Before seeding, so the seeded invitations are mailed like any others.
         let mut tasks = bridge.start().await?;
