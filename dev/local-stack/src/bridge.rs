@@ -4,6 +4,10 @@
 //!   function). Each becomes the S3 event JSON AWS sends and goes to `import::handle`. A failure
 //!   is retried like an asynchronous invocation (3 attempts in all, a few seconds apart), then
 //!   logged and parked on the failure queue, never dropped silently.
+//! - A large import's chunks (issue 33): its chunk queue is read as Lambda's SQS trigger
+//!   reads it, each message an SQS event of one record to `import::handle_chunks`, the
+//!   messages of a receive run at once (the template lets 20 run); a failed one comes back
+//!   after the queue's visibility timeout, and after five deliveries is parked.
 //! - Mail: the table's stream is read from LATEST, like the template's event source mapping, in
 //!   batches of up to 25. Each batch becomes the DynamoDB stream event JSON and goes to the
 //!   mailer. Records it reports as failed are delivered again from the first failure on, up to
@@ -28,6 +32,8 @@ use tokio::task::JoinHandle;
 
 /// Attempts of an asynchronous invocation: the first and Lambda's two retries.
 pub const IMPORT_ATTEMPTS: i64 = 3;
+/// The template's `maxReceiveCount` for the chunk queue.
+pub const CHUNK_ATTEMPTS: i64 = 5;
 /// The template's `MaximumRetryAttempts` for the stream.
 pub const STREAM_RETRIES: u32 = 10;
 /// The template's `BatchSize` for the stream.
@@ -41,6 +47,7 @@ pub struct Bridge {
     pub streams: aws_sdk_dynamodbstreams::Client,
     pub table: String,
     pub import_queue_url: String,
+    pub chunk_queue_url: String,
     pub failure_queue_url: String,
     pub import: Arc<import::App>,
     pub mailer: Arc<mailer::App>,
@@ -87,8 +94,9 @@ impl Bridge {
     pub async fn start(self: Arc<Self>) -> Result<Vec<JoinHandle<()>>, BoxError> {
         let shards = self.stream_shards_at_latest().await?;
         let imports = tokio::spawn(self.clone().poll_imports());
+        let chunks = tokio::spawn(self.clone().poll_chunks());
         let mail = tokio::spawn(self.clone().poll_stream(Consumer::Mailer, shards));
-        let mut tasks = vec![imports, mail];
+        let mut tasks = vec![imports, chunks, mail];
         if self.events.is_some() {
             let shards = self.stream_shards_at_latest().await?;
             tasks.push(tokio::spawn(
@@ -267,10 +275,80 @@ impl Bridge {
         Ok(!got.messages().is_empty())
     }
 
+    async fn poll_chunks(self: Arc<Self>) {
+        loop {
+            match self.chunk_round().await {
+                Ok(true) => {}
+                Ok(false) => tokio::time::sleep(Duration::from_millis(300)).await,
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the chunk queue failed; trying again");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+
+    /// Runs the chunks on the queue now, at once; true when there were any.
+    async fn chunk_round(&self) -> Result<bool, BoxError> {
+        let got = self
+            .sqs
+            .receive_message()
+            .queue_url(&self.chunk_queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(0)
+            .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+            .send()
+            .await?;
+        let runs = got.messages().iter().map(|message| async move {
+            let body = message.body().unwrap_or_default();
+            let attempt: i64 = message
+                .attributes()
+                .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            let event = serde_json::json!({ "Records": [{
+                "messageId": message.message_id(),
+                "receiptHandle": message.receipt_handle(),
+                "body": body,
+                "eventSource": "aws:sqs",
+            }]});
+            let outcome = match serde_json::from_value(event) {
+                Ok(event) => import::handle_chunks(&self.import, event, None)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            (
+                message.receipt_handle().unwrap_or_default(),
+                body,
+                attempt,
+                outcome,
+            )
+        });
+        for (receipt, body, attempt, outcome) in futures::future::join_all(runs).await {
+            match outcome {
+                Ok(()) => self.delete_from(&self.chunk_queue_url, receipt).await?,
+                Err(e) if attempt < CHUNK_ATTEMPTS => {
+                    tracing::warn!(error = %e, attempt, "a chunk failed; SQS delivers it again");
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, attempt, "a chunk failed for good; parked on the failure queue");
+                    self.park("import-chunk", attempt, body).await?;
+                    self.delete_from(&self.chunk_queue_url, receipt).await?;
+                }
+            }
+        }
+        Ok(!got.messages().is_empty())
+    }
+
     async fn delete(&self, receipt: &str) -> Result<(), BoxError> {
+        self.delete_from(&self.import_queue_url, receipt).await
+    }
+
+    async fn delete_from(&self, queue_url: &str, receipt: &str) -> Result<(), BoxError> {
         self.sqs
             .delete_message()
-            .queue_url(&self.import_queue_url)
+            .queue_url(queue_url)
             .receipt_handle(receipt)
             .send()
             .await?;

@@ -67,6 +67,10 @@ pub struct Options {
     /// One period for everything that expires (audit and history, import files, reports), to
     /// watch retention work (`--retention-minutes`); `None`, the template's defaults.
     pub retention: Option<chrono::Duration>,
+    /// Files over this many bytes are read in chunks of `chunk_rows` rows through the stack's
+    /// chunk queue (issue 33); the template's figures by default, smaller in tests.
+    pub split_above_bytes: u64,
+    pub chunk_rows: usize,
 }
 
 impl Options {
@@ -80,6 +84,8 @@ impl Options {
             send_rate: 50.0,
             triggers: true,
             retention: None,
+            split_above_bytes: import::FanOut::SPLIT_ABOVE_BYTES,
+            chunk_rows: import::plan::ROWS_PER_CHUNK,
         }
     }
 }
@@ -410,6 +416,15 @@ impl Stack {
             blobs: blobs.clone(),
             clock: clock.clone(),
             max_file_bytes: import::MAX_FILE_BYTES,
+            // Large files in chunks through the stack's chunk queue, as in AWS.
+            fan_out: Some(import::FanOut {
+                queue: Arc::new(import::queue::SqsChunkQueue::new(
+                    sqs.clone(),
+                    resources.chunk_queue_url.clone(),
+                )),
+                split_above_bytes: options.split_above_bytes,
+                rows_per_chunk: options.chunk_rows,
+            }),
         };
 
         let received = bridge::Received::default();
@@ -419,6 +434,7 @@ impl Stack {
             streams: aws_sdk_dynamodbstreams::Client::new(&sdk),
             table: resources.names.table.clone(),
             import_queue_url: resources.import_queue_url.clone(),
+            chunk_queue_url: resources.chunk_queue_url.clone(),
             failure_queue_url: resources.failure_queue_url.clone(),
             import: Arc::new(import),
             mailer: Arc::new(mailer),

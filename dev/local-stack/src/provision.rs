@@ -20,6 +20,8 @@ pub struct Names {
     pub table: String,
     pub bucket: String,
     pub import_queue: String,
+    /// A large import's chunks (the template's `ImportChunkQueue`).
+    pub chunk_queue: String,
     pub failure_queue: String,
     pub user_pool: String,
     pub link_key_secret: String,
@@ -37,6 +39,7 @@ impl Names {
             table: format!("{prefix}-invitations"),
             bucket: format!("{prefix}-imports"),
             import_queue: format!("{prefix}-import-events"),
+            chunk_queue: format!("{prefix}-import-chunks"),
             failure_queue: format!("{prefix}-failed-events"),
             user_pool: format!("{prefix}-people"),
             link_key_secret: format!("{prefix}-link-signing-key"),
@@ -51,6 +54,7 @@ impl Names {
 pub struct Resources {
     pub names: Names,
     pub import_queue_url: String,
+    pub chunk_queue_url: String,
     pub failure_queue_url: String,
     /// What the rule on the events bus delivered, for the local targets (the bridge reads it).
     pub product_events_queue_url: String,
@@ -74,6 +78,17 @@ pub async fn create(
     let import_queue_url = sqs
         .create_queue()
         .queue_name(&names.import_queue)
+        .attributes(QueueAttributeName::VisibilityTimeout, "3")
+        .send()
+        .await?
+        .queue_url()
+        .ok_or("no queue url")?
+        .to_owned();
+    // A failed chunk comes back after this many seconds (the template's visibility timeout,
+    // shortened as the import queue's is).
+    let chunk_queue_url = sqs
+        .create_queue()
+        .queue_name(&names.chunk_queue)
         .attributes(QueueAttributeName::VisibilityTimeout, "3")
         .send()
         .await?
@@ -152,6 +167,7 @@ pub async fn create(
     Ok(Resources {
         names: names.clone(),
         import_queue_url,
+        chunk_queue_url,
         failure_queue_url,
         product_events_queue_url,
     })

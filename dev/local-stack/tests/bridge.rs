@@ -77,6 +77,7 @@ impl World {
             blobs: Arc::new(S3Blobs::new(self.s3.clone(), &self.resources.names.bucket)),
             clock: ports::system_clock(),
             max_file_bytes: import::MAX_FILE_BYTES,
+            fan_out: None,
         };
         Arc::new(Bridge {
             stream_filters: local_stack::template::Template::load().stream_filters("mailer"),
@@ -85,6 +86,7 @@ impl World {
             streams: aws_sdk_dynamodbstreams::Client::new(&self.sdk),
             table: self.resources.names.table.clone(),
             import_queue_url: self.resources.import_queue_url.clone(),
+            chunk_queue_url: self.resources.chunk_queue_url.clone(),
             failure_queue_url: self.resources.failure_queue_url.clone(),
             import: Arc::new(import),
             mailer: Arc::new(mailer),

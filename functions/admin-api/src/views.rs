@@ -636,6 +636,7 @@ mod tests {
             language: None,
             columns: vec![],
             ignored_columns: vec![],
+            chunks: 0,
         };
         let sent = import(&stored, at() + Duration::hours(1), None, &Names::new());
         assert_eq!(round_trip(&sent), sent);

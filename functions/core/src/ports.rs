@@ -532,6 +532,45 @@ pub trait ImportStore: Send + Sync {
     async fn list_imports(&self, contract: &ContractId) -> Result<Vec<Import>, StoreError>;
 }
 
+/// The chunks of a large import (issue 33), each read and invited by its own invocation.
+#[async_trait]
+pub trait ImportChunkStore: Send + Sync {
+    /// Makes each chunk's record, once: a chunk that exists (an earlier run of the plan made
+    /// it, and it may have run since) is left as it is.
+    async fn create_chunks(&self, chunks: &[ImportChunk]) -> Result<(), StoreError>;
+    async fn get_chunk(
+        &self,
+        contract: &ContractId,
+        import: &ImportId,
+        index: u32,
+    ) -> Result<Option<ImportChunk>, StoreError>;
+    /// Saves a running chunk's progress; [`StoreError::Contended`] once it is done.
+    async fn save_chunk(&self, chunk: &ImportChunk) -> Result<(), StoreError>;
+    /// Marks the chunk done with its counts and counts it on its import, in one transaction:
+    /// false when it was done already (a second delivery), so it is counted once.
+    async fn finish_chunk(&self, chunk: &ImportChunk) -> Result<bool, StoreError>;
+    async fn list_chunks(
+        &self,
+        contract: &ContractId,
+        import: &ImportId,
+    ) -> Result<Vec<ImportChunk>, StoreError>;
+    /// How many of the import's chunks are done.
+    async fn chunks_done(
+        &self,
+        contract: &ContractId,
+        import: &ImportId,
+    ) -> Result<u32, StoreError>;
+    /// Takes the import's last step (its chunks gathered, its report put together) for
+    /// `lease`: false while another run holds it.
+    async fn claim_import_finish(
+        &self,
+        contract: &ContractId,
+        import: &ImportId,
+        now: DateTime<Utc>,
+        lease: chrono::Duration,
+    ) -> Result<bool, StoreError>;
+}
+
 /// What asking to invite from a check did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FromCheck {
@@ -547,6 +586,7 @@ pub trait Store:
     + TransitionStore
     + DeliveryStore
     + ImportStore
+    + ImportChunkStore
     + WaitingListStore
     + NoticeStore
     + PrivacyStore
@@ -558,6 +598,7 @@ impl<T> Store for T where
         + TransitionStore
         + DeliveryStore
         + ImportStore
+        + ImportChunkStore
         + WaitingListStore
         + NoticeStore
         + PrivacyStore

@@ -293,6 +293,85 @@ pub struct Import {
     /// The header's columns it did not read, as written (reported once, not on every row).
     #[serde(default)]
     pub ignored_columns: Vec<String>,
+    /// A large file is read in chunks, each by its own invocation (issue 33): how many; 0 for
+    /// a file read whole by one run. While it runs, its progress is its chunks' (see
+    /// [`ImportChunk`]).
+    #[serde(default)]
+    pub chunks: u32,
+}
+
+/// One chunk of a large import (issue 33): the rows of a byte range of its file, read and
+/// invited by one invocation, its own progress and counts kept here until the last chunk
+/// ends and the import gathers them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportChunk {
+    pub contract_id: ContractId,
+    pub import_id: ImportId,
+    /// 0-based, in file order.
+    pub index: u32,
+    /// The line its first row is on.
+    pub first_line: u64,
+    pub done: bool,
+    pub rows_read: u64,
+    pub counts: ImportCounts,
+    pub first_bad_rows: Vec<BadRow>,
+    pub updated_at: DateTime<Utc>,
+    /// The object holding its lines of the report, once done (each run writes its own: the
+    /// run that marks the chunk done names the one kept).
+    #[serde(default)]
+    pub report_part: Option<String>,
+}
+
+impl ImportChunk {
+    pub fn new(import: &Import, index: u32, first_line: u64, now: DateTime<Utc>) -> Self {
+        ImportChunk {
+            contract_id: import.contract_id.clone(),
+            import_id: import.id.clone(),
+            index,
+            first_line,
+            done: false,
+            rows_read: 0,
+            counts: ImportCounts::default(),
+            first_bad_rows: Vec::new(),
+            updated_at: now,
+            report_part: None,
+        }
+    }
+}
+
+impl Import {
+    /// The import's progress as its chunks stand: rows read and counts summed, the first bad
+    /// rows of the file (chunks in file order), last moved when a chunk last did.
+    pub fn gather(&mut self, chunks: &[ImportChunk]) {
+        let mut chunks: Vec<&ImportChunk> = chunks.iter().collect();
+        chunks.sort_by_key(|c| c.index);
+        self.rows_read = chunks.iter().map(|c| c.rows_read).sum();
+        self.counts = ImportCounts::default();
+        self.first_bad_rows.clear();
+        for chunk in chunks {
+            self.updated_at = self.updated_at.max(chunk.updated_at);
+            self.counts.merge(&chunk.counts);
+            let room = FIRST_BAD_ROWS.saturating_sub(self.first_bad_rows.len());
+            self.first_bad_rows
+                .extend(chunk.first_bad_rows.iter().take(room).cloned());
+        }
+    }
+}
+
+impl ImportCounts {
+    /// Adds another part's counts (a chunk's) to these.
+    pub fn merge(&mut self, other: &ImportCounts) {
+        self.invited += other.invited;
+        self.reinvited += other.reinvited;
+        self.already_invited += other.already_invited;
+        self.already_enrolled += other.already_enrolled;
+        self.invalid_email += other.invalid_email;
+        self.duplicate += other.duplicate;
+        self.over_seat_limit += other.over_seat_limit;
+        self.address_blocked += other.address_blocked;
+        self.invalid_value += other.invalid_value;
+        self.do_not_invite += other.do_not_invite;
+    }
 }
 
 /// An announced upload's URL lasts 15 minutes, and a running import saves its progress after
@@ -346,6 +425,7 @@ impl Import {
             language: None,
             columns: Vec::new(),
             ignored_columns: Vec::new(),
+            chunks: 0,
         }
     }
 
@@ -426,6 +506,7 @@ mod tests {
             language: None,
             columns: vec![],
             ignored_columns: vec![],
+            chunks: 0,
         };
         let quiet = at + STALL_AFTER + Duration::seconds(1);
         assert_eq!(import(ImportStatus::Queued).stall(at + STALL_AFTER), None);

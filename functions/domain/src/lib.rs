@@ -32,7 +32,9 @@ pub use ids::{
     ActivityId, ContractId, EndpointId, ImportId, InvalidId, InvitationId, JoinLinkId, JoinProofId,
     UserId, WaitingId,
 };
-pub use import::{BadRow, CheckOutcome, Import, ImportCounts, ImportMode, ImportStatus, Stall};
+pub use import::{
+    BadRow, CheckOutcome, Import, ImportChunk, ImportCounts, ImportMode, ImportStatus, Stall,
+};
 pub use invitation::{
     decide_invite, import_replay, AddressBlock, ClearBlockRefused, CorrectRefused, Delivery,
     DeliveryReport, EnrolDecision, EnrolRefused, ExtendDecision, ExtendRefused, Invitation,

@@ -89,6 +89,7 @@ async fn run(rows: usize, check: bool) -> Figures {
         blobs: Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket)),
         clock: system_clock(),
         max_file_bytes: ::import::MAX_FILE_BYTES,
+        fan_out: None,
     };
     let notification = serde_json::json!({"Records": [{
         "eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",

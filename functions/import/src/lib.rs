@@ -7,15 +7,21 @@
 //! the event's sequencer), invitations are conditional writes that recognise a row already
 //! written by the same import, and a finished import is never run again.
 
+pub mod chunks;
+pub mod fan_out;
 pub mod header;
 mod outcomes;
 pub mod person;
+pub mod plan;
+pub mod queue;
 pub mod report;
 pub mod round;
 pub mod rows;
 mod run;
 pub mod settings;
 
+pub use chunks::handle_chunks;
+pub use fan_out::FanOut;
 pub use run::{run_import, ImportFailure, MAX_FILE_BYTES};
 
 use aws_lambda_events::event::s3::S3Event;
@@ -35,6 +41,9 @@ pub struct App {
     pub clock: Clock,
     /// Larger files are refused; [`MAX_FILE_BYTES`] in production.
     pub max_file_bytes: u64,
+    /// Large files are read in chunks by invocations of their own (issue 33); `None`: every
+    /// file is read whole by the run of its S3 event.
+    pub fan_out: Option<FanOut>,
 }
 
 /// Where an object is, in the import's terms.
@@ -143,6 +152,22 @@ pub async fn handle_until(
         run_import(app, &object, deadline).await?;
     }
     Ok(())
+}
+
+/// Handles what the function is sent: a file announced by S3, or chunks from its queue.
+pub async fn handle_event(
+    app: &App,
+    event: serde_json::Value,
+    deadline: Option<DateTime<Utc>>,
+) -> Result<(), lambda_runtime::Error> {
+    let source = event["Records"][0]["eventSource"]
+        .as_str()
+        .unwrap_or_default();
+    if source == "aws:sqs" {
+        handle_chunks(app, serde_json::from_value(event)?, deadline).await
+    } else {
+        handle_until(app, serde_json::from_value(event)?, deadline).await
+    }
 }
 
 pub fn now(app: &App) -> DateTime<Utc> {

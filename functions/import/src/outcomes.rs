@@ -21,6 +21,9 @@ pub struct RoundContext<'a> {
     pub activities: &'a [ActivityId],
     /// What rows get when they leave a cell empty.
     pub defaults: &'a Defaults<'a>,
+    /// For a chunk of a large import (issue 33): the rows that repeat an address of an earlier
+    /// line anywhere in the file, with that line (the plan read the whole file).
+    pub duplicates: Option<&'a HashMap<u64, u64>>,
 }
 
 /// A row's outcome in an import: what inviting did, or the row refused for a cell besides its
@@ -47,7 +50,14 @@ pub async fn invite_round(
     let mut outcomes: Vec<Option<RowOutcome>> = Vec::with_capacity(round.len());
     let mut invitees = Vec::new();
     let mut invitee_rows = Vec::new();
-    let checked = checked(round, cx.defaults);
+    let mut checked = checked(round, cx.defaults);
+    if let Some(duplicates) = cx.duplicates {
+        for (row, checked) in round.iter().zip(checked.iter_mut()) {
+            if let Some(&first_line) = duplicates.get(&row.line) {
+                *checked = Checked::Duplicate { first_line };
+            }
+        }
+    }
     // Who asked not to be invited again is refused before anything is written (issue 32).
     let listed = do_not_invite::listed(&*app.store, &invitee_emails(&checked)).await?;
     for (i, (row, checked)) in round.iter().zip(checked).enumerate() {

@@ -219,6 +219,8 @@ pub struct RowReader<R: Read> {
     /// The columns read besides the address, and as what.
     extra: Vec<(usize, ColumnKind)>,
     header_pending: bool,
+    /// The line before the first line read (a chunk's reader starts inside the file).
+    line_base: u64,
     last_line: u64,
     done: bool,
 }
@@ -283,6 +285,7 @@ pub fn read_rows<R: Read>(mut input: R) -> Result<RowReader<R>, FileError> {
         columns,
         extra,
         header_pending: header,
+        line_base: 0,
         last_line: 0,
         done: false,
     })
@@ -347,7 +350,7 @@ impl<R: Read> RowReader<R> {
                 false => 0,
             };
             // (Rows only go down the file, should the count ever be off.)
-            let line = (self.csv.position().line() - 1)
+            let line = (self.csv.position().line() - 1 + self.line_base)
                 .saturating_sub(inside)
                 .max(self.last_line + 1);
             self.last_line = line;
@@ -553,6 +556,8 @@ fn mode(sorted: &[usize]) -> (usize, usize) {
 
 mod lines;
 use lines::*;
+mod split;
+pub use split::*;
 
 #[cfg(test)]
 mod tests;

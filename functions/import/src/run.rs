@@ -4,7 +4,7 @@ use crate::header::Columns;
 use crate::outcomes::{classify_round, invite_round, Check, RoundContext};
 use crate::round::next_round;
 use crate::rows::{self, AddressRow, FileError};
-use crate::{report, report_key, settings, App, ImportObject};
+use crate::{fan_out, report, report_key, settings, App, ImportObject};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -104,6 +104,16 @@ pub async fn run_import(
         tracing::info!(import = %import.id, "import already finished; duplicate delivery ignored");
         return Ok(());
     }
+    if import.chunks > 0
+        && app
+            .store
+            .chunks_done(&import.contract_id, &import.id)
+            .await?
+            > 0
+    {
+        tracing::info!(import = %import.id, "the import's chunks are running; duplicate delivery ignored");
+        return Ok(());
+    }
     let first_run = import.status == ImportStatus::Queued;
     import.status = ImportStatus::Running;
     import
@@ -116,7 +126,9 @@ pub async fn run_import(
     }
 
     match invite_everyone(app, object, &mut import, deadline).await {
-        Ok(()) => import.status = ImportStatus::Done,
+        Ok(Ran::Whole) => import.status = ImportStatus::Done,
+        // Saved as running in chunks: the chunks' runs take it from here.
+        Ok(Ran::InChunks) => return Ok(()),
         Err(Stop::Failed(failure)) => {
             tracing::warn!(import = %import.id, reason = %failure, "import failed");
             import.status = ImportStatus::Failed {
@@ -162,15 +174,36 @@ async fn load_or_create(app: &App, object: &ImportObject) -> Result<Import, Stor
         .unwrap_or(import))
 }
 
+/// How a run read its file.
+enum Ran {
+    /// Read and invited whole.
+    Whole,
+    /// Planned and fanned out: its chunks are on their way (issue 33).
+    InChunks,
+}
+
 async fn invite_everyone(
     app: &App,
     object: &ImportObject,
     import: &mut Import,
     deadline: Option<DateTime<Utc>>,
-) -> Result<(), Stop> {
-    let (contract, activities) = accept_file(app, object, import).await?;
-    let defaults = settings::defaults(import, &contract, crate::now(app)).map_err(Stop::Failed)?;
-    let mut rounds = Rounds::open(app, object, import).await?;
+) -> Result<Ran, Stop> {
+    let (contract, activities, size) = accept_file(app, object, import).await?;
+    let now = crate::now(app);
+    let defaults = settings::defaults(import, &contract, now).map_err(Stop::Failed)?;
+    let fan_out = app
+        .fan_out
+        .as_ref()
+        .filter(|f| import.mode == ImportMode::Invite && size > f.split_above_bytes);
+    if let Some(fan_out) = fan_out {
+        let plan = fan_out::plan(app, fan_out, object, import, &contract, now).await?;
+        if plan.chunks.len() > 1 {
+            fan_out::send(app, fan_out, object, import, plan, &activities, now).await?;
+            return Ok(Ran::InChunks);
+        }
+    }
+    let mut rounds =
+        Rounds::open(app, &object.key, import.file_etag.as_deref(), Source::Whole).await?;
     let report_key = report_key(&contract.id, &import.id);
     let mut upload =
         StreamingUpload::start(app.blobs.clone(), &report_key, "text/csv; charset=utf-8").await?;
@@ -189,15 +222,17 @@ async fn invite_everyone(
     import.rows_read = 0;
     import.counts = ImportCounts::default();
     import.first_bad_rows.clear();
-    let run = RoundRun {
+    let mut run = RoundRun {
         cx: RoundContext {
             app,
             contract: &contract,
             activities: &activities,
             defaults: &defaults,
+            duplicates: None,
         },
         replay_until,
         deadline,
+        chunk: None,
     };
     let result = run.through(import, &mut rounds, &mut upload).await;
     rounds.close().await;
@@ -205,7 +240,7 @@ async fn invite_everyone(
         Ok(()) => {
             upload.finish().await?;
             import.report_key = Some(report_key);
-            Ok(())
+            Ok(Ran::Whole)
         }
         Err(stop) => {
             if let Err(err) = upload.abort().await {
@@ -223,7 +258,7 @@ async fn accept_file(
     app: &App,
     object: &ImportObject,
     import: &mut Import,
-) -> Result<(Contract, Vec<ActivityId>), Stop> {
+) -> Result<(Contract, Vec<ActivityId>, u64), Stop> {
     let contract = app
         .store
         .get_contract(&object.contract_id)
@@ -279,52 +314,62 @@ async fn accept_file(
     }
     .map_err(|e| Stop::Failed(e.into()))?;
 
-    Ok((contract, activities))
+    Ok((contract, activities, info.size))
 }
 
 /// What the reader hands over: the file's columns once, then its rounds.
-enum Piece {
+pub(crate) enum Piece {
     Columns(Columns),
     Round(Vec<AddressRow>),
 }
 
 /// The file's rows in rounds: S3 chunks -> a blocking CSV reader -> rounds, with bounded
 /// channels so memory stays flat.
-struct Rounds {
+pub(crate) struct Rounds {
     rounds: mpsc::Receiver<Result<Piece, FileError>>,
     feeder: tokio::task::JoinHandle<()>,
     reader: tokio::task::JoinHandle<()>,
 }
 
+/// What a run reads: the whole file, or one chunk's byte range of it (issue 33).
+pub(crate) enum Source {
+    Whole,
+    Range {
+        start: u64,
+        end: Option<u64>,
+        first_line: u64,
+        format: crate::rows::FileFormat,
+    },
+}
+
 impl Rounds {
-    async fn open(app: &App, object: &ImportObject, import: &Import) -> Result<Self, Stop> {
-        let body = match app
-            .blobs
-            .read(&object.key, import.file_etag.as_deref())
-            .await
-        {
+    pub(crate) async fn open(
+        app: &App,
+        key: &str,
+        etag: Option<&str>,
+        source: Source,
+    ) -> Result<Self, Stop> {
+        let read = match &source {
+            Source::Whole => app.blobs.read(key, etag).await,
+            Source::Range { start, end, .. } => app.blobs.read_range(key, etag, *start, *end).await,
+        };
+        let body = match read {
             Ok(body) => body,
             Err(BlobError::NotFound) => return Err(Stop::Failed(ImportFailure::Missing)),
             Err(BlobError::Changed) => return Err(Stop::Failed(ImportFailure::Replaced)),
             Err(err) => return Err(err.into()),
         };
-        let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, BlobError>>(4);
-        let feeder = tokio::spawn(async move {
-            let mut body = body;
-            while let Some(chunk) = body.next().await {
-                if chunk_tx.send(chunk).await.is_err() {
-                    break;
-                }
-            }
-        });
+        let (input, feeder) = ChannelReader::feed(body);
         // Whole rounds cross to the async side: one message per 980 rows, at most two waiting.
         let (round_tx, round_rx) = mpsc::channel::<Result<Piece, FileError>>(2);
         let reader = tokio::task::spawn_blocking(move || {
-            let input = ChannelReader {
-                chunks: chunk_rx,
-                current: Bytes::new(),
+            let rows = match source {
+                Source::Whole => rows::read_rows(input),
+                Source::Range {
+                    first_line, format, ..
+                } => Ok(rows::read_range(input, &format, first_line)),
             };
-            match rows::read_rows(input) {
+            match rows {
                 Err(err) => {
                     let _ = round_tx.blocking_send(Err(err));
                 }
@@ -350,26 +395,29 @@ impl Rounds {
     }
 
     /// Stops reading (the run is over, done or not) and waits for the reader to end.
-    async fn close(self) {
+    pub(crate) async fn close(self) {
         self.feeder.abort();
         drop(self.rounds);
         let _ = self.reader.await;
     }
 }
 
-/// One run through the rounds of a file.
-struct RoundRun<'a> {
-    cx: RoundContext<'a>,
+/// One run through the rounds of a file (or of a chunk of it).
+pub(crate) struct RoundRun<'a> {
+    pub cx: RoundContext<'a>,
     /// Rows an earlier run got through: read back, not written again.
-    replay_until: u64,
-    deadline: Option<DateTime<Utc>>,
+    pub replay_until: u64,
+    pub deadline: Option<DateTime<Utc>>,
+    /// Where the progress is saved after each round: the import's record, or (a chunk of a
+    /// large import) the chunk's.
+    pub chunk: Option<&'a mut ImportChunk>,
 }
 
 impl RoundRun<'_> {
     /// Each round invited (or, for a check, classified), its report lines written and the
     /// progress saved, until the file ends, fails or time runs out.
-    async fn through(
-        &self,
+    pub(crate) async fn through(
+        &mut self,
         import: &mut Import,
         rounds: &mut Rounds,
         upload: &mut StreamingUpload,
@@ -407,7 +455,16 @@ impl RoundRun<'_> {
                     }
                     upload.write(&writer.into_inner().expect("memory")).await?;
                     import.updated_at = crate::now(app);
-                    app.store.save_import(import).await?;
+                    match self.chunk.as_deref_mut() {
+                        None => app.store.save_import(import).await?,
+                        Some(chunk) => {
+                            chunk.rows_read = import.rows_read;
+                            chunk.counts = import.counts;
+                            chunk.first_bad_rows = import.first_bad_rows.clone();
+                            chunk.updated_at = import.updated_at;
+                            app.store.save_chunk(chunk).await?;
+                        }
+                    }
                 }
                 Some(Err(FileError::Io(err))) => return Err(Stop::Retry(err.into())),
                 // The file as a whole (not text, no address) is refused before any row.
@@ -426,9 +483,30 @@ impl RoundRun<'_> {
 }
 
 /// Reads the S3 chunks the feeder task sends, from a blocking thread.
-struct ChannelReader {
+pub(crate) struct ChannelReader {
     chunks: mpsc::Receiver<Result<Bytes, BlobError>>,
     current: Bytes,
+}
+
+impl ChannelReader {
+    /// A reader of `body` for a blocking thread, and the task that feeds it.
+    pub(crate) fn feed(
+        mut body: futures::stream::BoxStream<'static, Result<Bytes, BlobError>>,
+    ) -> (Self, tokio::task::JoinHandle<()>) {
+        let (chunk_tx, chunk_rx) = mpsc::channel::<Result<Bytes, BlobError>>(4);
+        let feeder = tokio::spawn(async move {
+            while let Some(chunk) = body.next().await {
+                if chunk_tx.send(chunk).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let reader = ChannelReader {
+            chunks: chunk_rx,
+            current: Bytes::new(),
+        };
+        (reader, feeder)
+    }
 }
 
 impl Read for ChannelReader {

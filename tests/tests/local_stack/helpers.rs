@@ -197,11 +197,17 @@ pub fn signed_by_the_emulator(claims: &Value) -> String {
 /// Announces an upload of `csv` to `contract` with `body` (the announce fields besides the
 /// file's size), puts it through the presigned URL as the site does, and waits for the import
 /// to end; answers the import as the API shows it.
-pub async fn upload_and_wait(
+pub async fn upload_and_wait(client: &Client, contract: &str, csv: String, body: Value) -> Value {
+    upload_and_wait_for(client, contract, csv, body, Duration::from_secs(60)).await
+}
+
+/// [`upload_and_wait`], waiting up to `patience` for the import to end.
+pub async fn upload_and_wait_for(
     client: &Client,
     contract: &str,
     csv: String,
     mut body: Value,
+    patience: Duration,
 ) -> Value {
     body["file_size"] = serde_json::json!(csv.len());
     let (status, announced) = client
@@ -228,7 +234,7 @@ pub async fn upload_and_wait(
         "/api/contracts/{contract}/imports/{}",
         announced["import"]["id"].as_str().expect("import id")
     );
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + patience;
     loop {
         let (status, import) = client.call("GET", &path, None).await;
         assert_eq!(status, 200, "{import}");

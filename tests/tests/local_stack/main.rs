@@ -18,6 +18,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod events;
+mod fan_out;
 mod flows;
 mod gateway;
 mod helpers;

@@ -63,32 +63,26 @@ impl Blobs for S3Blobs {
         key: &str,
         if_match: Option<&str>,
     ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
-        let out = match self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .set_if_match(if_match.map(quoted))
-            .send()
-            .await
-        {
-            Ok(out) => out,
-            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
-                return Err(BlobError::NotFound)
-            }
-            Err(err) if precondition_failed(&err) => return Err(BlobError::Changed),
-            Err(err) => return Err(storage(err)),
-        };
-        let chunks = futures::stream::unfold(out.body, |mut body: ByteStream| async move {
-            match body.try_next().await {
-                Ok(Some(chunk)) => Some((Ok(chunk), body)),
-                Ok(None) => None,
-                Err(err) => Some((Err(BlobError::Storage(err.to_string())), body)),
-            }
-        });
-        Ok(chunks.boxed())
+        self.get(key, if_match, None).await
     }
 
+    async fn read_range(
+        &self,
+        key: &str,
+        if_match: Option<&str>,
+        start: u64,
+        end: Option<u64>,
+    ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
+        if end.is_some_and(|end| end <= start) {
+            return Ok(futures::stream::empty().boxed());
+        }
+        // HTTP ranges name their last byte.
+        let range = match end {
+            Some(end) => format!("bytes={start}-{}", end - 1),
+            None => format!("bytes={start}-"),
+        };
+        self.get(key, if_match, Some(range)).await
+    }
     async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
         self.client
             .put_object()
@@ -296,6 +290,42 @@ fn precondition_failed<E>(
 /// An ETag as S3's conditional headers take it, in quotes (events carry it without).
 fn quoted(etag: &str) -> String {
     format!("\"{}\"", etag.trim_matches('"'))
+}
+
+impl S3Blobs {
+    /// The object (or the `range` of it) as a stream of byte chunks.
+    async fn get(
+        &self,
+        key: &str,
+        if_match: Option<&str>,
+        range: Option<String>,
+    ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
+        let out = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .set_if_match(if_match.map(quoted))
+            .set_range(range)
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(err) if err.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return Err(BlobError::NotFound)
+            }
+            Err(err) if precondition_failed(&err) => return Err(BlobError::Changed),
+            Err(err) => return Err(storage(err)),
+        };
+        let chunks = futures::stream::unfold(out.body, |mut body: ByteStream| async move {
+            match body.try_next().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), body)),
+                Ok(None) => None,
+                Err(err) => Some((Err(BlobError::Storage(err.to_string())), body)),
+            }
+        });
+        Ok(chunks.boxed())
+    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,15 @@ pub trait Blobs: Send + Sync {
         key: &str,
         if_match: Option<&str>,
     ) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, BlobError>>, BlobError>;
+    /// The bytes `start..end` of the object (`end`: its end when `None`), as [`Self::read`]
+    /// streams the whole: a chunk of a large import reads its range of the file (issue 33).
+    async fn read_range(
+        &self,
+        key: &str,
+        if_match: Option<&str>,
+        start: u64,
+        end: Option<u64>,
+    ) -> Result<futures::stream::BoxStream<'static, Result<bytes::Bytes, BlobError>>, BlobError>;
     async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError>;
     /// Every key under `prefix` ("" for the whole bucket), with its size.
     async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, BlobError>;

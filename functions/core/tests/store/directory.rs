@@ -88,6 +88,7 @@ async fn contracts_and_imports_round_trip() {
         language: None,
         columns: vec![],
         ignored_columns: vec![],
+        chunks: 0,
     };
     assert!(env.store.create_import(&import).await.unwrap());
     assert!(!env.store.create_import(&import).await.unwrap());

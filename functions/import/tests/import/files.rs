@@ -29,6 +29,7 @@ async fn files_that_cannot_be_imported_fail_with_a_reason_and_invite_nobody() {
         .await;
     let small = App {
         max_file_bytes: 1000,
+        fan_out: None,
         ..w.app.clone()
     };
     for (key, app) in [

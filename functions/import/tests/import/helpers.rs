@@ -48,6 +48,7 @@ impl World {
             blobs: Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket)),
             clock: Arc::new(t0),
             max_file_bytes: ::import::MAX_FILE_BYTES,
+            fan_out: None,
         };
         env.store
             .put_contract(&voucher("V1", &["a1"], None))

@@ -2,6 +2,7 @@
 //! JSON, the real table; mail counted by running the mailer over the table's stream.
 
 mod check;
+mod chunks;
 mod columns;
 mod do_not_invite;
 mod files;

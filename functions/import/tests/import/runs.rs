@@ -154,6 +154,15 @@ impl Blobs for BreaksOff {
         ])
         .boxed())
     }
+    async fn read_range(
+        &self,
+        key: &str,
+        if_match: Option<&str>,
+        start: u64,
+        end: Option<u64>,
+    ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
+        self.inner.read_range(key, if_match, start, end).await
+    }
     async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
         self.inner.put(key, body, content_type).await
     }

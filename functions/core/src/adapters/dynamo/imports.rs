@@ -183,12 +183,16 @@ impl ImportStore for DynamoStore {
         contract: &ContractId,
         id: &ImportId,
     ) -> Result<Option<Import>, StoreError> {
-        Ok(self
+        let import = self
             .get(contract_pk(contract), &import_sk(id))
             .await?
             .as_ref()
             .map(import_from)
-            .transpose()?)
+            .transpose()?;
+        match import {
+            Some(import) => Ok(Some(self.with_progress(import).await?)),
+            None => Ok(None),
+        }
     }
 
     async fn list_imports(&self, contract: &ContractId) -> Result<Vec<Import>, StoreError> {
@@ -204,10 +208,22 @@ impl ImportStore for DynamoStore {
             .send()
             .await
             .map_err(db_error)?;
-        Ok(out
-            .items()
-            .iter()
-            .map(import_from)
-            .collect::<Result<_, _>>()?)
+        let mut imports = Vec::with_capacity(out.items().len());
+        for item in out.items() {
+            imports.push(self.with_progress(import_from(item)?).await?);
+        }
+        Ok(imports)
+    }
+}
+
+impl DynamoStore {
+    /// A large import running in chunks (issue 33) with its progress as its chunks stand: the
+    /// record itself only learns it when the last chunk ends.
+    async fn with_progress(&self, mut import: Import) -> Result<Import, StoreError> {
+        if import.chunks > 0 && import.status == ImportStatus::Running {
+            let chunks = self.list_chunks(&import.contract_id, &import.id).await?;
+            import.gather(&chunks);
+        }
+        Ok(import)
     }
 }

@@ -126,6 +126,12 @@ pub fn import_sk(id: &ImportId) -> String {
     format!("IMPORT#{id}")
 }
 pub const IMPORT_SK_PREFIX: &str = "IMPORT#";
+/// A chunk of a large import (issue 33), beside its import in the contract's partition (not
+/// under `IMPORT#`, which lists imports).
+pub fn import_chunk_sk(id: &ImportId, index: u32) -> String {
+    format!("{IMPORT_CHUNK_SK_PREFIX}{id}#{index:05}")
+}
+pub const IMPORT_CHUNK_SK_PREFIX: &str = "IMPORTCHUNK#";
 pub fn audit_sk(at: DateTime<Utc>) -> String {
     let rand = &uuid::Uuid::new_v4().simple().to_string()[..8];
     format!("AUDIT#{:013}#{rand}", at.timestamp_millis())

@@ -2,6 +2,7 @@
 //! fails, the item as it was (ALL_OLD) goes back through the domain's rules to say why.
 
 mod directory;
+mod import_chunks;
 mod imports;
 mod invitations;
 pub mod items;
