@@ -5,11 +5,13 @@
 //! Layout: `config` (config.json), `auth` (session, Cognito sign-in), `api` (the one HTTP client),
 //! `pages/` (one file per screen: a component that loads data, and pure views it renders),
 //! `components/` (pieces several pages share), `by_id` (the small maps a page keeps per row: a
-//! `BTreeMap` per value type costs the wasm kilobytes). Views take plain data as props so that
-//! tests/views/ can render them natively with yew's ServerRenderer.
+//! `BTreeMap` per value type costs the wasm kilobytes), `bundles` (the four wasm files the site is
+//! built into, and which pages each has). Views take plain data as props so that tests/views/ can
+//! render them natively with yew's ServerRenderer.
 
 pub mod api;
 pub mod auth;
+pub mod bundles;
 pub mod by_id;
 pub mod components;
 pub mod config;
@@ -145,9 +147,9 @@ impl AppContext {
     }
 }
 
-/// Loads config.json, then runs the site.
+/// Loads config.json, then runs the site: the pages of bundle `B` (see [`bundles`]).
 #[component]
-pub fn App() -> Html {
+pub fn App<B: bundles::Pages>() -> Html {
     let config = use_state(|| None::<Result<Rc<Config>, String>>);
     {
         let config = config.clone();
@@ -167,7 +169,7 @@ pub fn App() -> Html {
                 <p role="alert" class="error">{message.clone()}</p>
             </main>
         },
-        Some(Ok(config)) => html! { <Shell config={config.clone()} /> },
+        Some(Ok(config)) => html! { <Shell<B> config={config.clone()} /> },
     }
 }
 
@@ -177,7 +179,7 @@ struct ShellProps {
 }
 
 #[component]
-fn Shell(props: &ShellProps) -> Html {
+fn Shell<B: bundles::Pages>(props: &ShellProps) -> Html {
     let session = use_reducer(|| SessionState {
         session: Session::load(),
     });
@@ -188,67 +190,20 @@ fn Shell(props: &ShellProps) -> Html {
     html! {
         <ContextProvider<AppContext> context={context}>
             <BrowserRouter>
-                <Switch<Route> render={switch} />
+                <Switch<Route> render={bundles::switch::<B>} />
             </BrowserRouter>
         </ContextProvider<AppContext>>
     }
 }
 
-fn switch(route: Route) -> Html {
-    use pages::*;
-    match route {
-        Route::Home => html! { <sign_in::Home /> },
-        Route::SignedIn => html! { <signed_in::SignedIn /> },
-        Route::Enrol => html! { <enrol::EnrolPage /> },
-        Route::Join => html! { <join::JoinerPage /> },
-        Route::Contracts => html! {
-            <AdminPage><contracts::ContractsPage /></AdminPage>
-        },
-        Route::Invitations { id } => html! {
-            <AdminPage><invitations::InvitationsPage {id} /></AdminPage>
-        },
-        Route::AddInvitations { id } => html! {
-            <AdminPage><add::AddInvitationsPage {id} /></AdminPage>
-        },
-        Route::Imports { id } => html! {
-            <AdminPage><imports::ImportsPage {id} /></AdminPage>
-        },
-        Route::JoinLinks { id } => html! {
-            <AdminPage><join_links::JoinLinksPage {id} /></AdminPage>
-        },
-        Route::Admins { id } => html! {
-            <AdminPage><admins::AdminsPage {id} /></AdminPage>
-        },
-        Route::Mail { id } => html! {
-            <AdminPage><mail::MailPage {id} /></AdminPage>
-        },
-        Route::Audit { id } => html! {
-            <AdminPage><audit::AuditPage {id} /></AdminPage>
-        },
-        Route::ContractIntegrations { id } => html! {
-            <AdminPage><integrations::IntegrationsPage scope={integrations::Scope::Contract(id)} /></AdminPage>
-        },
-        Route::Integrations => html! {
-            <AdminPage><integrations::IntegrationsPage scope={integrations::Scope::Every} /></AdminPage>
-        },
-        Route::People => html! {
-            <AdminPage><people::PeoplePage /></AdminPage>
-        },
-        Route::Privacy => html! {
-            <AdminPage><privacy::PrivacyPage /></AdminPage>
-        },
-        Route::NotFound => html! { <not_found::NotFound /> },
-    }
-}
-
 #[derive(Properties, PartialEq)]
-struct AdminPageProps {
-    children: Html,
+pub struct AdminPageProps {
+    pub children: Html,
 }
 
 /// An admin screen: the header, then the page, or back to sign-in when nobody is signed in.
 #[component]
-fn AdminPage(props: &AdminPageProps) -> Html {
+pub fn AdminPage(props: &AdminPageProps) -> Html {
     let ctx = use_context::<AppContext>().expect("AppContext is provided by Shell");
     let Some(session) = ctx.session.session.clone() else {
         return html! { <Redirect<Route> to={Route::Home} /> };

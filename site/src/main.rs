@@ -1,19 +1,6 @@
-//! The wasm entry point: replaces index.html's loading shell with the site.
+//! The wasm entry point of the `site` bundle (sign-in, contracts, a contract's Invitations and
+//! Add tabs); the other bundles are in src/bin/ (see crate::bundles).
 
-#[cfg(target_arch = "wasm32")]
 fn main() {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a page to run in");
-    if let Some(shell) = document.get_element_by_id("shell") {
-        shell.remove();
-    }
-    match document.get_element_by_id("app") {
-        Some(root) => yew::Renderer::<site::App>::with_root(root).render(),
-        None => yew::Renderer::<site::App>::new().render(),
-    };
+    site::bundles::start::<site::bundles::Site>();
 }
-
-// Native builds (clippy, tests) have no page to mount on.
-#[cfg(not(target_arch = "wasm32"))]
-fn main() {}

@@ -59,6 +59,12 @@ thread_local! {
     static NAVIGATED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// The first page of this load was reached by a link from a page of another of the site's
+/// bundles (crate::bundles): it moves the focus to its heading too.
+pub fn navigated() {
+    NAVIGATED.with(|n| n.set(true));
+}
+
 /// The browser's title for this page ("Invitations · Nursing voucher · Learning Contracts"),
 /// and, after a navigation inside the site, the focus on the page's heading, so that a screen
 /// reader says where the person now is.

@@ -6,6 +6,9 @@
 
 mod helpers;
 
+// The bundles boot.js loads (src/bundles.rs).
+mod bundles;
+
 // Pages (src/pages/).
 mod add;
 mod admins;

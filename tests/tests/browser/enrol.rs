@@ -25,6 +25,11 @@ pub async fn robin_enrols_through_the_mailed_link(page: &Page, stack: &Stack, ta
     let robin_link = enrol_link(&robin_mail[0], &stack.url);
     page.goto(&robin_link).await;
     page.text_with("main.student", "Data Skills Voucher").await;
+    // The student's page brings the student bundle only, none of the admin pages' code.
+    assert_eq!(
+        crate::first_load::wasm_loaded(page).await,
+        ["/site-student_bg.wasm"]
+    );
     page.type_into("enrol-name", "Robin External").await;
     page.snapshot("09-enrol.png").await;
     page.click("enrol").await;
