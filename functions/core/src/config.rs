@@ -81,9 +81,37 @@ pub async fn webhook_sealing_material(sdk: &SdkConfig) -> Result<String, ConfigE
         })
 }
 
-/// The shared SDK configuration: region, credentials and endpoints from the environment.
+/// The shared SDK configuration: region, credentials and endpoints from the environment, and
+/// the SDK's own HTTPS client (hyper, rustls on aws-lc) trusting the roots of AWS's endpoints.
 pub async fn aws() -> SdkConfig {
-    aws_config::load_from_env().await
+    aws_config::from_env()
+        .http_client(https_client())
+        .load()
+        .await
+}
+
+/// The roots that sign every AWS service endpoint: Amazon Trust Services' four roots and the
+/// Starfield root that cross-signs them (`aws-roots.pem`, copied from Debian's ca-certificates,
+/// with their SHA-256 fingerprints). The SDK's default client reads and parses the system's
+/// whole bundle instead (about 145 roots, one file per root here) when the first client is made:
+/// 3.2 ms of every cold start (BENCHMARKS.md, issue 33), for roots no AWS endpoint uses.
+/// The webhooks' own client (functions/webhooks) still trusts the system's roots: it calls
+/// anyone's endpoint.
+pub const AWS_ROOTS: &str = include_str!("aws-roots.pem");
+
+/// The SDK's default HTTPS client, with [`AWS_ROOTS`] as its trust store. (Every SDK crate
+/// names the runtime's `SharedHttpClient` in its `config`; DynamoDB's is as good as any.)
+pub fn https_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+    let roots = TrustStore::empty().with_pem_certificate(AWS_ROOTS.as_bytes());
+    let context = TlsContext::builder()
+        .with_trust_store(roots)
+        .build()
+        .expect("a trust store of PEM roots is a valid TLS context");
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(context)
+        .build_https()
 }
 
 pub fn dynamodb(sdk: &SdkConfig) -> aws_sdk_dynamodb::Client {

@@ -3,7 +3,9 @@
 //! bench: AWS_REGION and credentials set, AWS_ENDPOINT_URL at a closed loopback port,
 //! AWS_MAX_ATTEMPTS=1 (no retries of the refused calls).
 //! PROBE_CONFIG=explicit times a loader given the region and the environment's credentials
-//! (no default provider chains) instead of the functions' `config::aws()`;
+//! (no default provider chains) instead of the functions' `config::aws()`; PROBE_CONFIG=default
+//! times the SDK's own default HTTPS client, which trusts the system's roots (what `config::aws()`
+//! was before issue 33: `aws_config::load_from_env()`);
 //! PROBE_NATIVE_CERTS=1 also times loading the system's root certificates.
 use std::time::Instant;
 
@@ -32,6 +34,8 @@ fn main() {
                 )
                 .load(),
         )
+    } else if std::env::var("PROBE_CONFIG").is_ok_and(|v| v == "default") {
+        rt.block_on(aws_config::load_from_env())
     } else {
         rt.block_on(invitations_core::config::aws())
     };
