@@ -1,10 +1,11 @@
 //! The heat benchmark of issue 33 (a command, not a test):
 //!
-//!     heat-bench [--rows N] [--mails N] [--enrolments N]
+//!     heat-bench [--rows N] [--mails N] [--enrolments N] [--chunk-rows N]
 //!
 //! On moto (DynamoDB, its stream, S3) and aws-ses-v2-local, started on free loopback ports by
 //! testkit unless MOTO_ENDPOINT / SES_ENDPOINT name running ones, it runs the product's code:
-//! the import of an N-row CSV (default 100,000), the mails of the first N invitations (default
+//! the import of an N-row CSV (default 100,000; fanned out as in production, a file over 1 MiB
+//! in chunks of 20,000 rows, or any file in chunks of `--chunk-rows`), the mails of the first N invitations (default
 //! all of them) through the mailer's handler, and N enrolments in the same contract (default
 //! 10,000). It counts every DynamoDB write by partition and by item, for the table and each
 //! index, in write units, and prints the hottest keys with what they take per second at the
@@ -35,6 +36,7 @@ const ENROLMENT_BURST_SECONDS: f64 = 10.0;
 
 struct Args {
     rows: u64,
+    split: steps::Split,
     mails: Option<u64>,
     enrolments: u64,
 }
@@ -42,6 +44,10 @@ struct Args {
 fn args() -> Result<Args, Error> {
     let mut args = Args {
         rows: 100_000,
+        split: steps::Split {
+            rows_per_chunk: import::plan::ROWS_PER_CHUNK as u64,
+            any_size: false,
+        },
         mails: None,
         enrolments: 10_000,
     };
@@ -52,6 +58,12 @@ fn args() -> Result<Args, Error> {
             "--rows" => args.rows = value,
             "--mails" => args.mails = Some(value),
             "--enrolments" => args.enrolments = value,
+            "--chunk-rows" => {
+                args.split = steps::Split {
+                    rows_per_chunk: value.max(1),
+                    any_size: true,
+                }
+            }
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
@@ -90,7 +102,7 @@ async fn main() -> Result<(), Error> {
     let (import, tokens, import_records) = import(&world, &mut cursor, &args).await?;
     report::step(&import);
     // The time for 1,000,000 rows needs the import only: said at once, before the long steps.
-    report::estimate(&import, args.rows);
+    report::estimate(&import, args.rows, args.split.rows_per_chunk);
     let asked = args.mails.unwrap_or(args.rows);
     let mail = mails(&world, &mut cursor, asked, import_records).await?;
     report::step(&mail);
@@ -111,7 +123,7 @@ async fn import(
     args: &Args,
 ) -> Result<(Step, Vec<LinkToken>, u64), Error> {
     let clock = Instant::now();
-    let stages = steps::import(world, args.rows).await?;
+    let stages = steps::import(world, args.rows, args.split).await?;
     let mut account = Account::default();
     let (mut tokens, want) = (Vec::new(), args.enrolments as usize);
     account

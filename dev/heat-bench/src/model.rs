@@ -81,25 +81,52 @@ pub fn depth(stages: &[Stage]) -> u64 {
         .sum()
 }
 
+/// Chunk runs at once: the import function's SQS trigger's `MaximumConcurrency`
+/// (infra/template.yaml).
+pub const CHUNKS_AT_ONCE: u64 = 20;
+
+/// The critical path of 1,000,000 rows in sequential requests, from a run of `rows` whose
+/// stages are as `steps::import` returns them: one invocation (scaled with the rows), or the
+/// planner (scaled with the rows: it reads the whole file) then the chunks, which run
+/// `CHUNKS_AT_ONCE` at a time in waves, a chunk of production's size taking the longest
+/// measured chunk's depth scaled from its `rows_per_chunk`.
+pub fn depth_at_million(stages: &[Stage], rows: u64, rows_per_chunk: u64) -> f64 {
+    let scale = TARGET_ROWS / rows.max(1) as f64;
+    let longest = |s: &Stage| s.branches.iter().copied().max().unwrap_or(0) as f64;
+    match stages {
+        [chunks_not_split] => longest(chunks_not_split) * scale,
+        [planner, chunks, ..] => {
+            let production = import::plan::ROWS_PER_CHUNK as f64;
+            let chunk = longest(chunks) * production / rows_per_chunk.max(1) as f64;
+            let waves = (TARGET_ROWS / production).ceil() / CHUNKS_AT_ONCE as f64;
+            longest(planner) * scale + waves.ceil() * chunk
+        }
+        [] => 0.0,
+    }
+}
+
 /// The time for 1,000,000 rows and what bounds it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
     /// The hottest partition's write units for 1M rows / the partition's rate.
     pub hot_key_seconds: f64,
-    /// Every write unit for 1M rows / a new table's rate.
+    /// The busiest of the table and its indexes: its write units for 1M rows / a new
+    /// on-demand table's (or index's) rate. Each index has its own warm throughput, 4,000
+    /// write units a second when new, as the table has (DynamoDB's "warm throughput").
     pub table_seconds: f64,
     /// The critical path's requests for 1M rows, one after another.
     pub depth_seconds: f64,
 }
 
 impl Estimate {
-    /// From a run of `rows`: the hottest partition's units, all units, and the depth.
-    pub fn million_rows(rows: u64, hot_units: u64, all_units: u64, depth: u64) -> Self {
+    /// From a run of `rows`: the hottest partition's units, the busiest table or index's
+    /// units, and the critical path's depth at 1M rows.
+    pub fn million_rows(rows: u64, hot_units: u64, busiest_units: u64, depth: f64) -> Self {
         let scale = TARGET_ROWS / rows.max(1) as f64;
         Self {
             hot_key_seconds: hot_units as f64 * scale / LIMITS.partition_units,
-            table_seconds: all_units as f64 * scale / LIMITS.new_table_units,
-            depth_seconds: depth as f64 * scale * LIMITS.request_seconds,
+            table_seconds: busiest_units as f64 * scale / LIMITS.new_table_units,
+            depth_seconds: depth * LIMITS.request_seconds,
         }
     }
 
@@ -115,7 +142,7 @@ impl Estimate {
         if s == self.hot_key_seconds {
             "the hottest partition"
         } else if s == self.table_seconds {
-            "the new table's rate"
+            "a new table's (or index's) rate"
         } else {
             "the critical path's depth"
         }
@@ -131,7 +158,7 @@ mod tests {
         // Issue 33 from the code: ~10,205 transactions of ~208 units, all on CONTRACT#<id>.
         let rows = 100_000;
         let hot = 1_020 * 208;
-        let e = Estimate::million_rows(rows, hot, hot * 2, 1_127);
+        let e = Estimate::million_rows(rows, hot, hot * 2, 11_270.0);
         assert!((e.hot_key_seconds - 2_121.6).abs() < 0.1, "{e:?}");
         assert_eq!(e.bound(), "the hottest partition");
         assert!((e.seconds() / 60.0 - 35.4).abs() < 0.1);
@@ -158,5 +185,30 @@ mod tests {
             },
         ];
         assert_eq!(depth(&stages), 62);
+    }
+
+    #[test]
+    fn a_fanned_out_path_runs_its_chunks_in_waves() {
+        let one = [Stage {
+            name: "one invocation".into(),
+            branches: vec![3_179],
+        }];
+        assert!((depth_at_million(&one, 100_000, 20_000) - 31_790.0).abs() < 1e-6);
+        let fanned = [
+            Stage {
+                name: "planner".into(),
+                branches: vec![10],
+            },
+            Stage {
+                name: "chunks".into(),
+                branches: vec![600, 640, 620],
+            },
+        ];
+        // 50 production chunks, 20 at once: 3 waves of the longest chunk, at its own size
+        // (x1) and at a tenth of it (x10), after the planner scaled to 1M rows.
+        assert!((depth_at_million(&fanned, 100_000, 20_000) - (100.0 + 3.0 * 640.0)).abs() < 1e-6);
+        assert!(
+            (depth_at_million(&fanned, 10_000, 2_000) - (1_000.0 + 3.0 * 6_400.0)).abs() < 1e-6
+        );
     }
 }

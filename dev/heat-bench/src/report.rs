@@ -4,7 +4,7 @@
 
 use crate::account::Step;
 use crate::heat::{Tally, INDEXES, TABLE};
-use crate::model::{depth, Estimate, LIMITS};
+use crate::model::{depth, depth_at_million, Estimate, CHUNKS_AT_ONCE, LIMITS};
 use std::collections::BTreeMap;
 
 /// Rows per table of hottest keys.
@@ -56,6 +56,12 @@ pub fn step(s: &Step) {
             stage.name,
             thousands(stage.branches.len() as u64),
             thousands(longest)
+        );
+    }
+    if s.stages.len() > 1 {
+        println!(
+            "critical path of this run, its branches side by side: {} sequential requests",
+            thousands(depth(&s.stages))
         );
     }
     for place in places() {
@@ -128,7 +134,7 @@ fn top(map: BTreeMap<(String, String), f64>) -> Vec<((String, String), f64)> {
 }
 
 /// The time for 1,000,000 rows, from the import step's counts.
-pub fn estimate(import: &Step, rows: u64) {
+pub fn estimate(import: &Step, rows: u64, rows_per_chunk: u64) {
     let mut hottest = (String::new(), Tally::default());
     for place in places() {
         if let Some((key, t)) = hottest_of(import, place) {
@@ -137,9 +143,13 @@ pub fn estimate(import: &Step, rows: u64) {
             }
         }
     }
-    let all = import.heat.total(None);
-    let depth = depth(&import.stages);
-    let e = Estimate::million_rows(rows, hottest.1.units, all.units, depth);
+    // The busiest of the table and its indexes, each with its own warm throughput.
+    let busiest = places()
+        .map(|place| (place, import.heat.total(Some(place)).units))
+        .max_by_key(|(_, units)| *units)
+        .unwrap_or(("table", 0));
+    let depth = depth_at_million(&import.stages, rows, rows_per_chunk);
+    let e = Estimate::million_rows(rows, hottest.1.units, busiest.1, depth);
     let scale = 1_000_000.0 / rows.max(1) as f64;
     println!("\n== 1,000,000 rows from DynamoDB's published limits ==");
     println!(
@@ -149,17 +159,20 @@ pub fn estimate(import: &Step, rows: u64) {
         LIMITS.partition_units,
         e.hot_key_seconds
     );
+    for place in places() {
+        println!(
+            "  {place}: {:.0} units / {:.0} per s (new on-demand, its own warm throughput) = {:.0} s",
+            import.heat.total(Some(place)).units as f64 * scale,
+            LIMITS.new_table_units,
+            import.heat.total(Some(place)).units as f64 * scale / LIMITS.new_table_units
+        );
+    }
     println!(
-        "  every write unit (table and indexes): {:.0} units / {:.0} per s (a new on-demand table) = {:.0} s",
-        all.units as f64 * scale,
-        LIMITS.new_table_units,
-        e.table_seconds
-    );
-    println!(
-        "  critical path: {:.0} sequential requests x {:.0} ms = {:.0} s",
-        depth as f64 * scale,
+        "  critical path: {:.0} sequential requests x {:.0} ms = {:.0} s (the chunks {} at a time)",
+        depth,
         LIMITS.request_seconds * 1000.0,
-        e.depth_seconds
+        e.depth_seconds,
+        CHUNKS_AT_ONCE
     );
     println!(
         "  => {:.0} s = {:.1} minutes, bound by {} (aim: 15 minutes; transactions hold at most {} items)",

@@ -5,6 +5,9 @@
 use crate::model::Stage;
 use crate::probe::Probe;
 use crate::stream::{new_text, Cursor};
+use ::import::fan_out::ChunkMessage;
+use ::import::queue::ChunkQueue;
+use ::import::FanOut;
 use aws_lambda_events::event::dynamodb::Event as StreamEvent;
 use aws_lambda_events::event::s3::S3Event;
 use aws_sdk_dynamodbstreams::types::Record;
@@ -12,12 +15,12 @@ use chrono::Utc;
 use invitations_core::adapters::{DynamoStore, S3Blobs, SesMailer};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use testkit::TestEnv;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
-/// The contract every row is invited to (`CONTRACT#heat`).
+/// The contract every row is invited to (`CONTRACT#heat`, its invitations in `CONTRACT#heat#<k>`).
 pub const CONTRACT: &str = "heat";
 /// The mailer's trigger hands it this many records at a time (infra/template.yaml).
 pub const MAIL_BATCH: usize = 25;
@@ -89,18 +92,32 @@ pub fn csv(rows: u64) -> Vec<u8> {
     csv.into_bytes()
 }
 
-/// Step 1: the import function's handler on the S3 event of a `rows`-row file. Returns the
-/// critical path's stages.
-///
-/// Today's import is one invocation (`fan_out: None`: the file read whole by the run of its
-/// S3 event), so the path is one stage of one branch. To measure the fan-out: give the app
-/// `fan_out: Some(FanOut::new(queue))` with a `ChunkQueue` that keeps the messages' bodies (or
-/// moto's SQS through a client carrying the probe), run the S3 event as the planner's branch,
-/// then each chunk message through `import::handle_chunks` (an SQS event of one record) as a
-/// branch of a "chunks" stage, one after another so each branch counts only its own requests
-/// (`probe.begin_branch()` before, `probe.branch_depth()` after); the last chunk's run also
-/// finishes the import. Depth = the planner + the longest chunk (`model::depth`).
-pub async fn import(world: &World, rows: u64) -> Result<Vec<Stage>, Error> {
+/// The chunk queue of the run: keeps the planner's messages for the bench to run.
+#[derive(Default)]
+struct KeptQueue(Mutex<Vec<String>>);
+
+#[async_trait::async_trait]
+impl ChunkQueue for KeptQueue {
+    async fn send(&self, bodies: Vec<String>) -> Result<(), String> {
+        self.0.lock().expect("not poisoned").extend(bodies);
+        Ok(())
+    }
+}
+
+/// How the import step splits its file: production's (a file over 1 MiB in chunks of 20,000
+/// rows), or chunks of `rows_per_chunk` whatever the file's size (a short run's chunks).
+#[derive(Debug, Clone, Copy)]
+pub struct Split {
+    pub rows_per_chunk: u64,
+    pub any_size: bool,
+}
+
+/// Step 1: the import function on the S3 event of a `rows`-row file, fanned out as in
+/// production (issue 33): the S3 event's run plans the chunks (a stage of one branch), then
+/// each chunk message's run, as the queue's trigger would start it (`run_chunk`), one after
+/// another so that each branch counts only its own requests; the last chunk's run also
+/// finishes the import. In production the chunks run side by side (20 at a time).
+pub async fn import(world: &World, rows: u64, split: Split) -> Result<Vec<Stage>, Error> {
     let key = format!("imports/{CONTRACT}/heat.csv");
     let body = csv(rows);
     let env = &world.env;
@@ -112,14 +129,18 @@ pub async fn import(world: &World, rows: u64) -> Result<Vec<Stage>, Error> {
         .body(body.into())
         .send()
         .await?;
+    let queue = Arc::new(KeptQueue::default());
+    let mut fan_out = FanOut::new(queue.clone());
+    fan_out.rows_per_chunk = split.rows_per_chunk as usize;
+    if split.any_size {
+        fan_out.split_above_bytes = 0;
+    }
     let app = ::import::App {
         store: Arc::new(world.store()),
         blobs: Arc::new(S3Blobs::new(world.s3.clone(), &env.bucket)),
         clock: system_clock(),
         max_file_bytes: ::import::MAX_FILE_BYTES,
-        // Every file read whole by the run of its S3 event (today's import); see above for
-        // measuring the fan-out's planner and chunks.
-        fan_out: None,
+        fan_out: Some(fan_out),
     };
     let notification = serde_json::json!({"Records": [{
         "eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",
@@ -129,17 +150,35 @@ pub async fn import(world: &World, rows: u64) -> Result<Vec<Stage>, Error> {
         serde_json::from_value(testkit::s3_event_as_aws_sends_it(&notification.to_string()))?;
     world.probe.begin_branch();
     ::import::handle(&app, event).await?;
-    let one_invocation = world.probe.branch_depth();
+    let planner = world.probe.branch_depth();
+    let messages = std::mem::take(&mut *queue.0.lock().expect("not poisoned"));
+    let mut chunks = Vec::with_capacity(messages.len());
+    for body in &messages {
+        let message: ChunkMessage = serde_json::from_str(body)?;
+        world.probe.begin_branch();
+        ::import::chunks::run_chunk(&app, &message, None).await?;
+        chunks.push(world.probe.branch_depth());
+    }
     let contract = ContractId::parse(CONTRACT)?;
     let imports = app.store.list_imports(&contract).await?;
     let import = imports.first().ok_or("the import left no record")?;
     if import.status != ImportStatus::Done {
         return Err(format!("the import did not finish: {import:?}").into());
     }
-    Ok(vec![Stage {
-        name: "import (one invocation)".into(),
-        branches: vec![one_invocation],
-    }])
+    let mut stages = vec![Stage {
+        name: match messages.is_empty() {
+            true => "import (one invocation: the file was not split)".into(),
+            false => format!("planner (the S3 event's run: {} chunks)", messages.len()),
+        },
+        branches: vec![planner],
+    }];
+    if !chunks.is_empty() {
+        stages.push(Stage {
+            name: "chunks (each chunk message's run; the last also finishes)".into(),
+            branches: chunks,
+        });
+    }
+    Ok(stages)
 }
 
 /// Step 2: the mailer's handler on the invitations' queued sends, as its trigger delivers

@@ -23,7 +23,7 @@
 
 use crate::provision::{BoxError, Names};
 use aws_sdk_dynamodb::types::AttributeValue;
-use invitations_core::adapters::dynamo::items::{contract_pk, invite_sk};
+use invitations_core::adapters::dynamo::items::{invitation_pk, invite_sk};
 use invitations_core::adapters::DynamoStore;
 use invitations_core::domain::{
     ContractId, EmailAddress, InvitationId, JoinLinkId, JoinProofId, LinkKey,
@@ -217,7 +217,7 @@ impl EventTarget {
         email: &str,
     ) -> Result<HashMap<String, AttributeValue>, BoxError> {
         let identity = EmailAddress::parse(email)?.identity().to_owned();
-        let pk = contract_pk(&ContractId::parse(contract)?);
+        let pk = invitation_pk(&ContractId::parse(contract)?, &identity);
         self.item(&pk, &invite_sk(&identity))
             .await
             .map_err(|_| format!("{contract} has no invitation for {email}").into())

@@ -478,7 +478,7 @@ impl Seeder<'_> {
         days: i64,
         now: DateTime<Utc>,
     ) -> Result<(), BoxError> {
-        use invitations_core::adapters::dynamo::items::{contract_pk, invite_sk, ms, s};
+        use invitations_core::adapters::dynamo::items::{invitation_pk, invite_sk, ms, s};
         for id in ids {
             let id = InvitationId::parse(id)?;
             let Some(invitation) = self.store.find_invitation(&id).await? else {
@@ -496,7 +496,13 @@ impl Seeder<'_> {
                 .dynamodb
                 .update_item()
                 .table_name(self.table)
-                .key("pk", s(contract_pk(&invitation.contract_id)))
+                .key(
+                    "pk",
+                    s(invitation_pk(
+                        &invitation.contract_id,
+                        invitation.email.identity(),
+                    )),
+                )
                 .key("sk", s(invite_sk(invitation.email.identity())))
                 .update_expression("SET last_sent_at = :sent, remind_at = :at")
                 .condition_expression("delivery = :delivered AND attribute_exists(remind_at)")

@@ -87,10 +87,10 @@ async fn with_a_short_period_an_audit_record_and_an_import_file_go() {
         store.revoke(&contract.id, &id, &ada, now).await.unwrap(),
         RevokeDecision::Revoke
     );
-    let kept = |prefix: &'static str| {
+    // The audit is in the contract's partition, the invitation's history in its shard.
+    let kept = |pk: String, prefix: &'static str| {
         let dynamodb = dynamodb.clone();
         let table = names.table.clone();
-        let pk = format!("CONTRACT#{}", contract.id);
         async move {
             dynamodb
                 .query()
@@ -108,8 +108,11 @@ async fn with_a_short_period_an_audit_record_and_an_import_file_go() {
                 .count()
         }
     };
-    assert_eq!(kept("AUDIT#").await, 2);
-    assert_eq!(kept("HISTORY#").await, 2);
+    use invitations_core::adapters::dynamo::items::{contract_pk, history_pk};
+    let audits = || kept(contract_pk(&contract.id), "AUDIT#");
+    let histories = || kept(history_pk(&contract.id, &id), "HISTORY#");
+    assert_eq!(audits().await, 2);
+    assert_eq!(histories().await, 2);
 
     // An import file under the short rule, a report under a rule not yet due.
     for key in ["imports/voucher/list.csv", "reports/voucher/report.csv"] {
@@ -134,7 +137,7 @@ async fn with_a_short_period_an_audit_record_and_an_import_file_go() {
     // Nothing is due yet.
     let first = expiry.pass(Utc::now()).await.unwrap();
     assert_eq!(first.objects, 0);
-    assert_eq!(kept("AUDIT#").await, 2);
+    assert_eq!(audits().await, 2);
 
     let task = tokio::spawn(expiry.clone().run(std::time::Duration::from_millis(500)));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -150,8 +153,8 @@ async fn with_a_short_period_an_audit_record_and_an_import_file_go() {
             .collect::<Vec<_>>()
     };
     loop {
-        let gone = kept("AUDIT#").await == 0
-            && kept("HISTORY#").await == 0
+        let gone = audits().await == 0
+            && histories().await == 0
             && !objects()
                 .await
                 .contains(&"imports/voucher/list.csv".to_owned());
@@ -161,8 +164,8 @@ async fn with_a_short_period_an_audit_record_and_an_import_file_go() {
         assert!(
             std::time::Instant::now() < deadline,
             "still there after 30 s: audit {}, history {}, objects {:?}",
-            kept("AUDIT#").await,
-            kept("HISTORY#").await,
+            audits().await,
+            histories().await,
             objects().await
         );
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;

@@ -9,6 +9,7 @@
 pub mod fixtures;
 pub mod leading_keys;
 pub mod memory;
+pub mod queue;
 
 pub use fixtures::{contract, join_link, t0, user, ContractBuilder};
 mod api;

@@ -22,7 +22,9 @@ pub use privacy::{ErasePass, HeldItem, PrivacyStore};
 pub use query::{
     AuditQuery, AuditRecordPage, GroupCounts, InvitationPage, InvitationQuery, Narrowing,
 };
-pub use reminders::{DueKind, DueReminder, FunnelBackfill, ReminderStore, StartWake, WakeOutcome};
+pub use reminders::{
+    DueKind, DueReminder, FunnelBackfill, ReminderStore, ShardMove, StartWake, WakeOutcome,
+};
 pub use waiting::WaitingListStore;
 pub use webhooks::{MessageKey, WebhookStore};
 

@@ -75,7 +75,7 @@ fn sk_of(item: &Item) -> &str {
 fn contract_id_of(item: &Item) -> String {
     item.get("pk")
         .and_then(|v| v.as_s().ok())
-        .and_then(|pk| pk.strip_prefix("CONTRACT#"))
+        .and_then(|pk| invitations_core::adapters::dynamo::items::contract_of_pk(pk))
         .unwrap_or_default()
         .to_owned()
 }

@@ -52,29 +52,11 @@ fn generate(rows: usize, tag: &str) -> (Vec<u8>, u64, u64) {
 }
 
 async fn take_messages(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<ChunkMessage> {
-    let mut messages = Vec::new();
-    loop {
-        let got = sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .send()
-            .await
-            .unwrap();
-        if got.messages().is_empty() {
-            return messages;
-        }
-        for m in got.messages() {
-            messages.push(serde_json::from_str(m.body().unwrap()).unwrap());
-            let receipt = m.receipt_handle().unwrap();
-            sqs.delete_message()
-                .queue_url(url)
-                .receipt_handle(receipt)
-                .send()
-                .await
-                .unwrap();
-        }
-    }
+    testkit::queue::take_bodies(sqs, url)
+        .await
+        .iter()
+        .map(|body| serde_json::from_str(body).expect("a chunk message"))
+        .collect()
 }
 
 /// Runs every chunk twice at once (each message delivered twice); answers how many runs
@@ -113,15 +95,7 @@ async fn main() {
         .build();
     store.put_contract(&contract).await.unwrap();
     let sqs = aws_sdk_sqs::Client::new(&env.sdk);
-    let url = sqs
-        .create_queue()
-        .queue_name(format!("chunks-{}", env.tag))
-        .send()
-        .await
-        .unwrap()
-        .queue_url()
-        .unwrap()
-        .to_owned();
+    let url = testkit::queue::new_queue(&sqs, "chunks", &env.tag).await;
     let app = App {
         store: Arc::new(store),
         blobs: Arc::new(S3Blobs::new(env.s3.clone(), &env.bucket)),

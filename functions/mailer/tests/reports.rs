@@ -7,7 +7,7 @@ mod common;
 use chrono::Duration;
 use common::*;
 use delivery_events::{record, App as Reports, Envelope};
-use invitations_core::adapters::dynamo::items::{contract_pk, invite_sk, s};
+use invitations_core::adapters::dynamo::items::{invitation_pk, invite_sk, s};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
 use std::sync::Arc;
@@ -46,7 +46,7 @@ async fn message_id(env: &TestEnv, c: &Contract, email: &str) -> String {
         .dynamodb
         .get_item()
         .table_name(&env.table)
-        .key("pk", s(contract_pk(&c.id)))
+        .key("pk", s(invitation_pk(&c.id, identity.identity())))
         .key("sk", s(invite_sk(identity.identity())))
         .consistent_read(true)
         .send()

@@ -17,11 +17,15 @@
 //! At most `per_run` reminders and scheduled mails are queued per run (the send rate times the schedule's period):
 //! the rest stay due and the next run takes them.
 //!
-//! Each run then does a bounded part of the funnel's one-time backfill (`backfill.rs`).
+//! Each run then does a bounded part of two one-time passes (`backfill.rs`): the move of
+//! invitations written before the shards (issue 33), then the funnel's backfill (issue 28).
 
 mod backfill;
 
-pub use backfill::{backfill_funnels, BackfillCounts, CONTRACTS_PER_RUN, WRITES_PER_RUN};
+pub use backfill::{
+    backfill_funnels, move_to_shards, BackfillCounts, ShardMoveCounts, CONTRACTS_PER_RUN,
+    WRITES_PER_RUN,
+};
 
 use chrono::{DateTime, Utc};
 use invitations_core::adapters::dynamo::items::remind_shards;

@@ -6,7 +6,9 @@ mod common;
 
 use chrono::Duration;
 use common::*;
-use invitations_core::adapters::dynamo::items::{contract_pk, invite_sk, s, Item, CONTRACT_SK};
+use invitations_core::adapters::dynamo::items::{
+    contract_pk, invitation_pk, invite_sk, s, Item, CONTRACT_SK,
+};
 use invitations_core::domain::*;
 use invitations_core::ports::*;
 use reminders::{run, RunCounts};
@@ -15,7 +17,12 @@ use testkit::TestEnv;
 /// The raw invitation item: what the store keeps beside the domain's view (index attributes).
 async fn item(env: &TestEnv, c: &Contract, email: &str) -> Item {
     let identity = EmailAddress::parse(email).unwrap();
-    raw(env, contract_pk(&c.id), invite_sk(identity.identity())).await
+    raw(
+        env,
+        invitation_pk(&c.id, identity.identity()),
+        invite_sk(identity.identity()),
+    )
+    .await
 }
 
 async fn raw(env: &TestEnv, pk: String, sk: String) -> Item {

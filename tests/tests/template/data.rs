@@ -218,11 +218,13 @@ fn failure_queues_raise_alarms_and_the_send_sweeper_runs_on_a_schedule() {
     // The reminder run: the contract and invitation reads, the conditional transactions
     // (invitation, contract counter, audit and history items), Query on its index, and for the
     // funnel's one-time backfill on a contract's partition and the contracts' index; the names
-    // of the people an admin's notice tells of (issue 31).
+    // of the people an admin's notice tells of (issue 31); the one-time move of invitations
+    // from before the shards deletes each old copy (issue 33).
     assert_eq!(
         role_actions(&template, "reminders"),
         [
             "dynamodb:BatchGetItem",
+            "dynamodb:DeleteItem",
             "dynamodb:GetItem",
             "dynamodb:PutItem",
             "dynamodb:Query",

@@ -71,6 +71,22 @@ pub struct FunnelBackfill {
     pub enrolments_timed: u64,
 }
 
+/// What one contract's move to the shards did (see [`ReminderStore::move_to_shards`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ShardMove {
+    /// Done for this run: the old partition read to its end (the contract marked unless an
+    /// item changed meanwhile). Not done: the writes allowed ran out.
+    pub finished: bool,
+    /// Items tried (at most the writes allowed).
+    pub writes: usize,
+    /// Invitations and history items moved to their shards.
+    pub moved: usize,
+    /// Invitations left under the old key: one made since at the new key supersedes each.
+    pub left: usize,
+    /// Items that changed while they were read: the contract is moved on by the next run.
+    pub changed: usize,
+}
+
 /// The reminder run's side of the table (and the funnel's one-time backfill, which the same
 /// run does a bounded part of each time).
 #[async_trait]
@@ -114,7 +130,20 @@ pub trait ReminderStore: Send + Sync {
         contract: Option<&Contract>,
         now: DateTime<Utc>,
     ) -> Result<NoticeWake, StoreError>;
-    /// Contracts whose funnel is not backfilled yet (no completion mark), at most `limit`.
+    /// Contracts whose invitations may still be under their old key, from before the shards
+    /// (no mark), at most `limit` (issue 33).
+    async fn contracts_to_shard(&self, limit: usize) -> Result<Vec<ContractId>, StoreError>;
+    /// Moves at most `writes` of a contract's invitations and history items from before the
+    /// shards to their shards, each in one conditional transaction (so runs that repeat or
+    /// overlap move each once); marks the contract when none is left.
+    async fn move_to_shards(
+        &self,
+        contract: &ContractId,
+        writes: usize,
+        now: DateTime<Utc>,
+    ) -> Result<ShardMove, StoreError>;
+    /// Contracts whose funnel is not backfilled yet (no completion mark), at most `limit`;
+    /// only those whose invitations are in their shards.
     async fn funnels_to_backfill(&self, limit: usize) -> Result<Vec<ContractId>, StoreError>;
     /// Backfills what one contract's funnel counters miss of the invitations written before
     /// them (issue 28), making at most `writes` invitation writes: every write is conditional

@@ -16,12 +16,21 @@ async fn items(
     contract: &ContractId,
     prefix: &str,
 ) -> Vec<std::collections::HashMap<String, AttributeValue>> {
+    use invitations_core::adapters::dynamo::items::{contract_pk, history_pk};
+    // An invitation's history is in its shard (issue 33), the audit in the contract's partition.
+    let pk = match prefix.strip_prefix("HISTORY#") {
+        Some(id) => history_pk(
+            contract,
+            &InvitationId::parse(id.trim_end_matches('#')).unwrap(),
+        ),
+        None => contract_pk(contract),
+    };
     store
         .client()
         .query()
         .table_name(store.table())
         .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-        .expression_attribute_values(":pk", AttributeValue::S(format!("CONTRACT#{contract}")))
+        .expression_attribute_values(":pk", AttributeValue::S(pk))
         .expression_attribute_values(":p", AttributeValue::S(prefix.into()))
         .consistent_read(true)
         .send()

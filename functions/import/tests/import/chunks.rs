@@ -14,15 +14,7 @@ use std::sync::Arc;
 async fn fanned_out(rows: usize) -> (World, aws_sdk_sqs::Client, String) {
     let mut world = World::new().await;
     let sqs = aws_sdk_sqs::Client::new(&world.env.sdk);
-    let url = sqs
-        .create_queue()
-        .queue_name(format!("chunks-{}", world.env.tag))
-        .send()
-        .await
-        .unwrap()
-        .queue_url()
-        .unwrap()
-        .to_owned();
+    let url = testkit::queue::new_queue(&sqs, "chunks", &world.env.tag).await;
     world.app.fan_out = Some(FanOut {
         queue: Arc::new(SqsChunkQueue::new(sqs.clone(), url.clone())),
         split_above_bytes: 0,
@@ -33,28 +25,11 @@ async fn fanned_out(rows: usize) -> (World, aws_sdk_sqs::Client, String) {
 
 /// Every chunk message on the queue, taken off it.
 async fn take_messages(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<ChunkMessage> {
-    let mut messages = Vec::new();
-    loop {
-        let got = sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .send()
-            .await
-            .unwrap();
-        if got.messages().is_empty() {
-            return messages;
-        }
-        for m in got.messages() {
-            messages.push(serde_json::from_str(m.body().unwrap()).unwrap());
-            sqs.delete_message()
-                .queue_url(url)
-                .receipt_handle(m.receipt_handle().unwrap())
-                .send()
-                .await
-                .unwrap();
-        }
-    }
+    testkit::queue::take_bodies(sqs, url)
+        .await
+        .iter()
+        .map(|body| serde_json::from_str(body).expect("a chunk message"))
+        .collect()
 }
 
 /// 1,046 rows: p0..p999 once each, a bad row, and 45 repeats of an address 100 addresses back

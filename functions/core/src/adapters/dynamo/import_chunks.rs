@@ -42,20 +42,8 @@ fn is_failed_condition<E: aws_sdk_dynamodb::error::ProvideErrorMetadata>(err: &E
 impl ImportChunkStore for DynamoStore {
     async fn create_chunks(&self, chunks: &[ImportChunk]) -> Result<(), StoreError> {
         for chunk in chunks {
-            let result = self
-                .client()
-                .put_item()
-                .table_name(self.table())
-                .set_item(Some(chunk_item(chunk)))
-                .condition_expression("attribute_not_exists(pk)")
-                .send()
-                .await;
-            match result {
-                Ok(_) => {}
-                // Made by an earlier run of the plan: it may have run since, and is kept.
-                Err(err) if err.as_service_error().is_some_and(is_failed_condition) => {}
-                Err(err) => return Err(db_error(err)),
-            }
+            // One made by an earlier run of the plan may have run since, and is kept.
+            self.put_if_absent(chunk_item(chunk)).await?;
         }
         Ok(())
     }
@@ -136,29 +124,12 @@ impl ImportChunkStore for DynamoStore {
         contract: &ContractId,
         import: &ImportId,
     ) -> Result<Vec<ImportChunk>, StoreError> {
-        let mut chunks = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client()
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-                .expression_attribute_values(":pk", s(contract_pk(contract)))
-                .expression_attribute_values(":p", s(format!("{IMPORT_CHUNK_SK_PREFIX}{import}#")))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(db_error)?;
-            for item in out.items() {
-                chunks.push(chunk_from(item)?);
-            }
-            match out.last_evaluated_key() {
-                Some(last) => start = Some(last.clone()),
-                None => return Ok(chunks),
-            }
-        }
+        let prefix = format!("{IMPORT_CHUNK_SK_PREFIX}{import}#");
+        self.partition_all(&contract_pk(contract), &prefix)
+            .await?
+            .iter()
+            .map(|item| chunk_from(item).map_err(StoreError::from))
+            .collect()
     }
 
     async fn chunks_done(

@@ -7,33 +7,13 @@ use super::{db_error, failed_condition, DynamoStore, TxOutcome};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use chrono::{DateTime, Utc};
 
 #[async_trait]
 impl ImportStore for DynamoStore {
     async fn create_import(&self, import: &Import) -> Result<bool, StoreError> {
-        let result = self
-            .client()
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(import_item(import)))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err)
-                if matches!(
-                    err.as_service_error(),
-                    Some(PutItemError::ConditionalCheckFailedException(_))
-                ) =>
-            {
-                Ok(false)
-            }
-            Err(err) => Err(db_error(err)),
-        }
+        self.put_if_absent(import_item(import)).await
     }
 
     async fn create_import_from_check(

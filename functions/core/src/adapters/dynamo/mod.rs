@@ -114,6 +114,60 @@ impl DynamoStore {
         }
     }
 
+    /// Every item of a partition whose sort key starts with `prefix`, page by page, read
+    /// consistently, in key order.
+    pub(crate) async fn partition_all(
+        &self,
+        pk: &str,
+        prefix: &str,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client()
+                .query()
+                .table_name(self.table())
+                .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
+                .expression_attribute_values(":pk", s(pk))
+                .expression_attribute_values(":p", s(prefix))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(db_error)?;
+            items.extend(out.items().iter().cloned());
+            start = out.last_evaluated_key().cloned();
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// Puts an item unless one is at its key: `false` when there was one (left as it is), for
+    /// writes that a repeated event makes again.
+    pub(crate) async fn put_if_absent(&self, item: Item) -> Result<bool, StoreError> {
+        let result = self
+            .client()
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err)
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(false)
+            }
+            Err(err) => Err(db_error(err)),
+        }
+    }
+
     /// One item by its key, read consistently.
     pub(crate) async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, StoreError> {
         let out = self

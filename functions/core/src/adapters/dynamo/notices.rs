@@ -454,7 +454,7 @@ impl DynamoStore {
             .into_iter()
             .map(|identity| {
                 Item::from([
-                    ("pk".into(), s(contract_pk(contract))),
+                    ("pk".into(), s(invitation_pk(contract, identity))),
                     ("sk".into(), s(invite_sk(identity))),
                 ])
             })

@@ -299,7 +299,7 @@ fn held_value(name: &str, value: &AttributeValue, person: &Person) -> Option<ser
 fn held_item(item: &Item, kind: TraceKind, person: &Person) -> HeldItem {
     let r = Reader(item);
     let pk = r.opt_s("pk").unwrap_or_default();
-    let place = match pk.strip_prefix("CONTRACT#") {
+    let place = match contract_of_pk(pk) {
         Some(contract) => format!("contract {contract}"),
         None => pk.split('#').next().unwrap_or_default().to_lowercase(),
     };
@@ -587,7 +587,7 @@ impl PrivacyStore for DynamoStore {
             .iter()
             .map(|contract| {
                 Item::from([
-                    ("pk".into(), s(contract_pk(&contract.id))),
+                    ("pk".into(), s(invitation_pk(&contract.id, &identity))),
                     ("sk".into(), s(invite_sk(&identity))),
                 ])
             })

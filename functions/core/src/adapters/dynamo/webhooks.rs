@@ -9,7 +9,7 @@
 //! first delivery kept (`attribute_not_exists`). The due entry on gsi1 is sparse: only pending
 //! messages have it, and a claim moves it to the claim's end (a crashed delivery is found again).
 
-use super::items::{contract_pk, invite_sk, ms, n, s, Item, Reader, GSI1};
+use super::items::{invitation_pk, invite_sk, ms, n, s, Item, Reader, GSI1};
 use super::{db_error, DynamoStore, TxOutcome};
 use crate::domain::*;
 use crate::ports::{CorruptItem, MessageKey, StoreError, WebhookStore};
@@ -297,7 +297,7 @@ impl WebhookStore for DynamoStore {
         use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem};
         let invitation = ConditionCheck::builder()
             .table_name(self.table())
-            .key("pk", s(contract_pk(contract)))
+            .key("pk", s(invitation_pk(contract, identity)))
             .key("sk", s(invite_sk(identity)))
             .condition_expression("attribute_exists(pk)")
             .build()

@@ -90,23 +90,40 @@ impl DynamoStore {
         &self,
         limit: usize,
     ) -> Result<Vec<ContractId>, StoreError> {
+        // Its invitations in their shards first (to_shards.rs): the backfill reads there.
+        let marks = [("#sharded", super::to_shards::INVITATIONS_SHARDED)];
+        let filter = "attribute_not_exists(#done) AND attribute_exists(#sharded)";
+        self.contracts_without(FUNNEL_BACKFILLED, filter, &marks, limit)
+            .await
+    }
+
+    /// At most `limit` contracts without the mark `done` (`#done` in `filter`, with `names`),
+    /// from the contracts' list on gsi1: the one-time passes' work lists.
+    pub(super) async fn contracts_without(
+        &self,
+        done: &str,
+        filter: &str,
+        names: &[(&str, &str)],
+        limit: usize,
+    ) -> Result<Vec<ContractId>, StoreError> {
         let mut found = Vec::new();
         let mut start = None;
         loop {
-            let out = self
+            let mut query = self
                 .client()
                 .query()
                 .table_name(self.table())
                 .index_name(GSI1)
                 .key_condition_expression("gsi1pk = :p")
-                .filter_expression("attribute_not_exists(#done)")
-                .expression_attribute_names("#done", FUNNEL_BACKFILLED)
+                .filter_expression(filter)
+                .expression_attribute_names("#done", done)
                 .expression_attribute_values(":p", s(CONTRACTS_GSI1PK))
                 .projection_expression("id")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(db_error)?;
+                .set_exclusive_start_key(start);
+            for (name, attribute) in names {
+                query = query.expression_attribute_names(*name, *attribute);
+            }
+            let out = query.send().await.map_err(db_error)?;
             for item in out.items() {
                 if found.len() == limit {
                     return Ok(found);
@@ -142,47 +159,50 @@ impl DynamoStore {
         let enrolled: u64 = Reader(&item).opt_n("enrolled")?.unwrap_or(0);
         let missing = enrolled.saturating_sub(funnel_from(&item)?.enrolments_timed());
         let mut enrolments = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client()
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("pk = :pk AND begins_with(sk, :invite)")
-                .expression_attribute_values(":pk", s(contract_pk(contract)))
-                .expression_attribute_values(":invite", s(INVITE_SK_PREFIX))
-                .projection_expression(PROJECTION)
-                .expression_attribute_names("#status", "status")
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(db_error)?;
-            for item in out.items() {
-                let r = Reader(item);
-                let row = Row {
-                    identity: invite_identity(item)?,
-                    id: r.s("invitation_id")?,
-                    status: r.s("status")?,
-                    item,
-                };
-                if row.status == InvitationStatus::Enrolled.as_str() {
-                    if let Some(at) = r.opt_time("enrolled_at")? {
-                        enrolments.push((r.time("invited_at")?, at));
+        // Every shard of the contract's invitations (issue 33).
+        for pk in invitation_pks(contract) {
+            let mut start = None;
+            loop {
+                let out = self
+                    .client()
+                    .query()
+                    .table_name(self.table())
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :invite)")
+                    .expression_attribute_values(":pk", s(&pk))
+                    .expression_attribute_values(":invite", s(INVITE_SK_PREFIX))
+                    .projection_expression(PROJECTION)
+                    .expression_attribute_names("#status", "status")
+                    .consistent_read(true)
+                    .set_exclusive_start_key(start)
+                    .send()
+                    .await
+                    .map_err(db_error)?;
+                for item in out.items() {
+                    let r = Reader(item);
+                    let row = Row {
+                        identity: invite_identity(item)?,
+                        id: r.s("invitation_id")?,
+                        status: r.s("status")?,
+                        item,
+                    };
+                    if row.status == InvitationStatus::Enrolled.as_str() {
+                        if let Some(at) = r.opt_time("enrolled_at")? {
+                            enrolments.push((r.time("invited_at")?, at));
+                        }
+                    }
+                    for fix in row.fixes()? {
+                        if done.writes == writes {
+                            // Out of writes: the next run reads again and goes on.
+                            return Ok(done);
+                        }
+                        done.writes += 1;
+                        self.fix(contract, &row, fix, &mut done).await?;
                     }
                 }
-                for fix in row.fixes()? {
-                    if done.writes == writes {
-                        // Out of writes: the next run reads again and goes on.
-                        return Ok(done);
-                    }
-                    done.writes += 1;
-                    self.fix(contract, &row, fix, &mut done).await?;
+                start = out.last_evaluated_key().cloned();
+                if start.is_none() {
+                    break;
                 }
-            }
-            start = out.last_evaluated_key().cloned();
-            if start.is_none() {
-                break;
             }
         }
         let buckets = earliest_enrolments(missing, enrolments);

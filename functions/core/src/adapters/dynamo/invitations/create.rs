@@ -100,7 +100,11 @@ impl DynamoStore {
             (":pending".into(), s(InvitationStatus::Pending.as_str())),
             (
                 ":g1pk".into(),
-                s(invites_gsi1pk(&c.id, InvitationStatus::Pending)),
+                s(invites_gsi1pk(
+                    &c.id,
+                    InvitationStatus::Pending,
+                    who.email.identity(),
+                )),
             ),
             (":g1sk".into(), s(who.email.identity())),
             (":acts".into(), list_s(new.activities)),

@@ -149,7 +149,7 @@ impl DynamoStore {
     ) -> Result<bool, StoreError> {
         for _ in 0..8 {
             let Some(item) = self
-                .get(contract_pk(contract), &invite_sk(identity))
+                .get(invitation_pk(contract, identity), &invite_sk(identity))
                 .await?
             else {
                 return Ok(false);
@@ -174,7 +174,7 @@ impl DynamoStore {
                 .query()
                 .table_name(self.table())
                 .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-                .expression_attribute_values(":pk", s(contract_pk(contract)))
+                .expression_attribute_values(":pk", s(history_pk(contract, id)))
                 .expression_attribute_values(":p", s(history_prefix(id)))
                 .projection_expression("pk, sk")
                 .set_exclusive_start_key(start)

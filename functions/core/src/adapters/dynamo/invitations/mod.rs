@@ -8,8 +8,10 @@ mod backfill;
 pub(crate) mod create;
 mod delivery;
 pub(crate) mod forget;
+mod gather;
 mod reminders;
 mod scheduled;
+mod to_shards;
 mod transitions;
 
 use create::INVITATIONS_PER_TRANSACTION;
@@ -19,19 +21,12 @@ use super::{db_error, DynamoStore};
 use crate::domain::*;
 use crate::ports::*;
 use async_trait::async_trait;
-use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{
-    Put, ReturnValuesOnConditionCheckFailure, Select, TransactWriteItem, Update,
+    Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
-
-/// Items a search reads per query page (its filter keeps few of them).
-const SEARCH_STEP: usize = 1000;
-
-/// Query pages read at most per list call, so a sparse filter cannot run away.
-const MAX_PAGES_PER_LIST: usize = 20;
 
 pub(super) fn update(
     key: Item,
@@ -63,7 +58,7 @@ pub(super) fn key(pk: String, sk: String) -> Item {
 }
 
 pub(super) fn invitation_key(contract: &ContractId, identity: &str) -> Item {
-    key(contract_pk(contract), invite_sk(identity))
+    key(invitation_pk(contract, identity), invite_sk(identity))
 }
 
 pub(super) fn tx_update(u: Update) -> TransactWriteItem {
@@ -282,106 +277,12 @@ impl DynamoStore {
             return Ok(None);
         };
         if let Some(contract) = contract {
-            if key.get("pk").and_then(|v| v.as_s().ok()) != Some(&contract_pk(contract)) {
+            let pk = key.get("pk").and_then(|v| v.as_s().ok());
+            if pk.and_then(|pk| contract_of_pk(pk)) != Some(contract.as_str()) {
                 return Ok(None);
             }
         }
         Ok(self.get_by_key(key).await?.filter(|inv| &inv.id == id))
-    }
-}
-
-impl DynamoStore {
-    /// The query of a contract's invitations by search text, shown status and narrowing, from
-    /// its first item, addresses a to z (`descending`: z to a). Without a search: the table's
-    /// contract partition, or the status index (pending and expired are both stored pending,
-    /// told apart by their expiry at `now`); both are keyed by address. With one: the contract
-    /// partition, filtered to the invitations whose address holds the text anywhere or whose
-    /// name does (issue 28; the index's own key cannot be filtered on). A name is matched in
-    /// any case when the invitation was written with `name_lc`, as typed otherwise (written
-    /// before the search by name). Who invited, the import and the days are filters on the
-    /// item's own attributes (issue 28).
-    fn invitation_query(
-        &self,
-        query: &InvitationQuery,
-        contract: &ContractId,
-        now: DateTime<Utc>,
-    ) -> QueryFluentBuilder {
-        let search = query.email_prefix.as_str();
-        let mut q = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .scan_index_forward(!query.descending);
-        let mut filter: Vec<&str> = Vec::new();
-        match query.status {
-            Some(shown) if search.is_empty() => {
-                q = q
-                    .index_name(GSI1)
-                    .key_condition_expression("gsi1pk = :g")
-                    .expression_attribute_values(":g", s(invites_gsi1pk(contract, stored(shown))));
-            }
-            _ => {
-                q = q
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :invite)")
-                    .expression_attribute_values(":pk", s(contract_pk(contract)))
-                    .expression_attribute_values(":invite", s(INVITE_SK_PREFIX));
-                if let Some(shown) = query.status {
-                    filter.push("#status = :st");
-                    q = q
-                        .expression_attribute_names("#status", "status")
-                        .expression_attribute_values(":st", s(stored(shown).as_str()));
-                }
-            }
-        }
-        if !search.is_empty() {
-            filter.push("(contains(gsi1sk, :q) OR contains(name_lc, :q) OR contains(#name, :q))");
-            q = q
-                .expression_attribute_values(":q", s(search))
-                .expression_attribute_names("#name", "name");
-        }
-        let by_expiry = match query.status {
-            Some(ShownStatus::Pending) => Some("expires_at > :now"),
-            Some(ShownStatus::Expired) => Some("expires_at <= :now"),
-            _ => None,
-        };
-        if let Some(by_expiry) = by_expiry {
-            filter.push(by_expiry);
-            q = q.expression_attribute_values(":now", ms(now));
-        }
-        let narrow = &query.narrow;
-        if let Some(by) = &narrow.invited_by {
-            filter.push("invited_by = :by");
-            q = q.expression_attribute_values(":by", s(by.as_str()));
-        }
-        if let Some(import) = &narrow.import {
-            filter.push("import_id = :import");
-            q = q.expression_attribute_values(":import", s(import.as_str()));
-        }
-        if let Some(from) = narrow.invited_from {
-            filter.push("invited_at >= :from");
-            q = q.expression_attribute_values(":from", ms(from));
-        }
-        if let Some(before) = narrow.invited_before {
-            filter.push("invited_at < :before");
-            q = q.expression_attribute_values(":before", ms(before));
-        }
-        if let Some(group) = &narrow.group {
-            filter.push("cohort = :group");
-            q = q.expression_attribute_values(":group", s(group.as_str()));
-        }
-        match filter.is_empty() {
-            true => q,
-            false => q.filter_expression(filter.join(" AND ")),
-        }
-    }
-}
-
-/// The stored status of a shown one: expired invitations are stored pending.
-fn stored(shown: ShownStatus) -> InvitationStatus {
-    match shown {
-        ShownStatus::Pending | ShownStatus::Expired => InvitationStatus::Pending,
-        ShownStatus::Enrolled => InvitationStatus::Enrolled,
-        ShownStatus::Revoked => InvitationStatus::Revoked,
     }
 }
 
@@ -421,16 +322,8 @@ fn history_cursor_ok(tail: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'#' || b == b'~')
 }
 
-fn encode_cursor(identity: &str) -> String {
+pub(super) fn encode_cursor(identity: &str) -> String {
     URL_SAFE_NO_PAD.encode(identity)
-}
-
-fn decode_cursor(cursor: &str) -> Option<String> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .filter(|s| EmailAddress::parse(s).is_ok())
 }
 
 #[async_trait]
@@ -481,7 +374,7 @@ impl InvitationStore for DynamoStore {
             .iter()
             .map(|identity| {
                 Item::from([
-                    ("pk".into(), s(contract_pk(contract))),
+                    ("pk".into(), s(invitation_pk(contract, identity))),
                     ("sk".into(), s(invite_sk(identity))),
                 ])
             })
@@ -499,70 +392,7 @@ impl InvitationStore for DynamoStore {
         query: &InvitationQuery,
         now: DateTime<Utc>,
     ) -> Result<InvitationPage, StoreError> {
-        let limit = query.limit.clamp(1, 500);
-        let query = &InvitationQuery {
-            email_prefix: query.email_prefix.trim().to_lowercase(),
-            ..query.clone()
-        };
-        let prefix = &query.email_prefix;
-        // A cursor only ever names a position inside this contract's own key range.
-        let mut start_after = match &query.cursor {
-            Some(c) => Some(decode_cursor(c).ok_or(StoreError::BadCursor)?),
-            None => None,
-        };
-        let mut invitations = Vec::new();
-        for _ in 0..MAX_PAGES_PER_LIST {
-            let mut q = self.invitation_query(query, contract, now);
-            if let Some(after) = &start_after {
-                let mut k = invitation_key(contract, after);
-                match query.status {
-                    // The status index, without a search.
-                    Some(shown) if prefix.is_empty() => {
-                        k.insert("gsi1pk".into(), s(invites_gsi1pk(contract, stored(shown))));
-                        k.insert("gsi1sk".into(), s(after));
-                    }
-                    _ => {}
-                }
-                q = q.set_exclusive_start_key(Some(k));
-            }
-            // One more than needed, to know whether another page exists; a search or a
-            // narrowing reads on in bigger steps, as most items it reads are filtered out.
-            let step = match prefix.is_empty() && query.narrow.is_empty() {
-                true => limit - invitations.len() + 1,
-                false => SEARCH_STEP,
-            };
-            let out = q.limit(step as i32).send().await.map_err(db_error)?;
-            for item in out.items() {
-                if invitations.len() == limit {
-                    let last: &Invitation = invitations.last().expect("limit is at least 1");
-                    return Ok(InvitationPage {
-                        next_cursor: Some(encode_cursor(last.email.identity())),
-                        invitations,
-                    });
-                }
-                invitations.push(invitation_from(item)?);
-            }
-            start_after = match out.last_evaluated_key() {
-                Some(last) => Some(
-                    Reader(last)
-                        .s("sk")?
-                        .trim_start_matches(INVITE_SK_PREFIX)
-                        .to_owned(),
-                ),
-                None => {
-                    return Ok(InvitationPage {
-                        invitations,
-                        next_cursor: None,
-                    })
-                }
-            };
-        }
-        // Read as many pages as one call may: hand back where to go on from.
-        let next_cursor = start_after.as_deref().map(encode_cursor);
-        Ok(InvitationPage {
-            invitations,
-            next_cursor,
-        })
+        self.gather_page(contract, query, now).await
     }
 
     async fn count_invitations(
@@ -571,27 +401,7 @@ impl InvitationStore for DynamoStore {
         query: &InvitationQuery,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        let query = &InvitationQuery {
-            email_prefix: query.email_prefix.trim().to_lowercase(),
-            ..query.clone()
-        };
-        let mut count = 0u64;
-        let mut start = None;
-        loop {
-            // Counted by DynamoDB (Select COUNT): the items are read, not sent here.
-            let out = self
-                .invitation_query(query, contract, now)
-                .select(Select::Count)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(db_error)?;
-            count += out.count() as u64;
-            match out.last_evaluated_key() {
-                Some(last) => start = Some(last.clone()),
-                None => return Ok(count),
-            }
-        }
+        self.gather_count(contract, query, now).await
     }
 
     async fn group_figures(
@@ -599,43 +409,7 @@ impl InvitationStore for DynamoStore {
         contract: &ContractId,
         now: DateTime<Utc>,
     ) -> Result<std::collections::BTreeMap<Option<Group>, GroupCounts>, StoreError> {
-        let mut groups: std::collections::BTreeMap<Option<Group>, GroupCounts> = Default::default();
-        let mut start = None;
-        loop {
-            let out = self
-                .client()
-                .query()
-                .table_name(self.table())
-                .key_condition_expression("pk = :pk AND begins_with(sk, :p)")
-                .expression_attribute_values(":pk", s(contract_pk(contract)))
-                .expression_attribute_values(":p", s(INVITE_SK_PREFIX))
-                .projection_expression("cohort, #status, delivery, expires_at")
-                .expression_attribute_names("#status", "status")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(db_error)?;
-            for item in out.items() {
-                let r = Reader(item);
-                let group = r.opt_s("cohort").and_then(|g| Group::parse(g).ok());
-                let counts = groups.entry(group).or_default();
-                match InvitationStatus::parse(r.s("status")?) {
-                    Some(InvitationStatus::Enrolled) => counts.enrolled += 1,
-                    Some(InvitationStatus::Revoked) => counts.revoked += 1,
-                    _ if r.time("expires_at")? <= now => counts.expired += 1,
-                    _ => {
-                        counts.pending += 1;
-                        if r.opt_s("delivery") == Some("scheduled") {
-                            counts.scheduled += 1;
-                        }
-                    }
-                }
-            }
-            match out.last_evaluated_key() {
-                Some(last) => start = Some(last.clone()),
-                None => return Ok(groups),
-            }
-        }
+        self.gather_groups(contract, now).await
     }
 
     async fn list_audit(
@@ -699,7 +473,7 @@ impl InvitationStore for DynamoStore {
             .query()
             .table_name(self.table())
             .key_condition_expression("pk = :pk AND sk BETWEEN :lo AND :hi")
-            .expression_attribute_values(":pk", s(contract_pk(contract)))
+            .expression_attribute_values(":pk", s(history_pk(contract, id)))
             .expression_attribute_values(":lo", s(&prefix))
             .expression_attribute_values(":hi", s(&below))
             .scan_index_forward(false)

@@ -23,6 +23,19 @@ pub const IN_FLIGHT_RETRY: Duration = Duration::hours(1);
 
 #[async_trait]
 impl ReminderStore for DynamoStore {
+    async fn contracts_to_shard(&self, limit: usize) -> Result<Vec<ContractId>, StoreError> {
+        self.contracts_not_sharded(limit).await
+    }
+
+    async fn move_to_shards(
+        &self,
+        contract: &ContractId,
+        writes: usize,
+        now: DateTime<Utc>,
+    ) -> Result<ShardMove, StoreError> {
+        self.move_contract_to_shards(contract, writes, now).await
+    }
+
     async fn funnels_to_backfill(&self, limit: usize) -> Result<Vec<ContractId>, StoreError> {
         self.contracts_without_backfill(limit).await
     }
@@ -109,10 +122,8 @@ impl ReminderStore for DynamoStore {
                         shard: r.s("remind_shard")?.to_owned(),
                         // The index holds keys and `contract_id`, which a contract item has
                         // not: its id is its key's.
-                        contract: ContractId::parse(
-                            r.s("pk")?.strip_prefix("CONTRACT#").unwrap_or_default(),
-                        )
-                        .map_err(|e| CorruptItem(format!("pk: {e}")))?,
+                        contract: ContractId::parse(contract_of_pk(r.s("pk")?).unwrap_or_default())
+                            .map_err(|e| CorruptItem(format!("pk: {e}")))?,
                         identity,
                         remind_at: r.time("remind_at")?,
                         kind,

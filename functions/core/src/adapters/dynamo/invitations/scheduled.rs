@@ -146,12 +146,41 @@ impl DynamoStore {
             done.finished = true;
             return Ok(done);
         }
+        // Shard by shard (issue 33); a run stopped by its limit starts again from the first.
+        for index_pk in invites_gsi1pks(&contract.id, InvitationStatus::Pending) {
+            self.release_shard_at_start(&index_pk, contract, &mut done, limit, now)
+                .await?;
+            if done.released + done.cancelled >= limit {
+                return Ok(done);
+            }
+        }
+        done.finished = true;
+        if now >= contract.starts_at + START_STRAGGLERS {
+            self.contract_wake(due, "REMOVE remind_shard, remind_at, start_sends", None)
+                .await?;
+        } else {
+            self.contract_wake(due, "SET remind_at = :at", Some(now + START_LOOK_AGAIN))
+                .await?;
+        }
+        Ok(done)
+    }
+
+    /// The invitations of one status index shard still waiting for the contract's start,
+    /// woken until `done` reaches `limit`.
+    async fn release_shard_at_start(
+        &self,
+        index_pk: &str,
+        contract: &Contract,
+        done: &mut StartWake,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut cursor = None;
         loop {
-            let (items, next) = self.waiting_for_start(&contract.id, cursor).await?;
+            let (items, next) = self.waiting_for_start(index_pk, cursor).await?;
             for item in items {
                 if done.released + done.cancelled >= limit {
-                    return Ok(done);
+                    return Ok(());
                 }
                 let r = Reader(&item);
                 let woken = DueReminder {
@@ -173,24 +202,15 @@ impl DynamoStore {
             }
             match next {
                 Some(next) => cursor = Some(next),
-                None => break,
+                None => return Ok(()),
             }
         }
-        done.finished = true;
-        if now >= contract.starts_at + START_STRAGGLERS {
-            self.contract_wake(due, "REMOVE remind_shard, remind_at, start_sends", None)
-                .await?;
-        } else {
-            self.contract_wake(due, "SET remind_at = :at", Some(now + START_LOOK_AGAIN))
-                .await?;
-        }
-        Ok(done)
     }
 
     /// A contract's pending invitations still scheduled for its start, a page at a time.
     async fn waiting_for_start(
         &self,
-        contract: &ContractId,
+        index_pk: &str,
         cursor: Option<Item>,
     ) -> Result<(Vec<Item>, Option<Item>), StoreError> {
         let out = self
@@ -200,10 +220,7 @@ impl DynamoStore {
             .index_name(GSI1)
             .key_condition_expression("gsi1pk = :pk")
             .filter_expression("delivery = :scheduled AND send_at = :start")
-            .expression_attribute_values(
-                ":pk",
-                s(invites_gsi1pk(contract, InvitationStatus::Pending)),
-            )
+            .expression_attribute_values(":pk", s(index_pk))
             .expression_attribute_values(":scheduled", s("scheduled"))
             .expression_attribute_values(":start", s(Schedule::ContractStart.to_stored()))
             .set_exclusive_start_key(cursor)

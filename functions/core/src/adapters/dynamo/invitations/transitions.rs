@@ -104,7 +104,11 @@ impl TransitionStore for DynamoStore {
                 (":revoked".into(), s(InvitationStatus::Revoked.as_str())),
                 (
                     ":g1pk".into(),
-                    s(invites_gsi1pk(contract, InvitationStatus::Revoked)),
+                    s(invites_gsi1pk(
+                        contract,
+                        InvitationStatus::Revoked,
+                        current.email.identity(),
+                    )),
                 ),
                 (":by".into(), s(by.as_str())),
                 (":now".into(), ms(now)),
@@ -328,7 +332,11 @@ impl DynamoStore {
             (":enrolled".into(), s(InvitationStatus::Enrolled.as_str())),
             (
                 ":g1pk".into(),
-                s(invites_gsi1pk(contract, InvitationStatus::Enrolled)),
+                s(invites_gsi1pk(
+                    contract,
+                    InvitationStatus::Enrolled,
+                    current.email.identity(),
+                )),
             ),
             (":uid".into(), s(user_id.as_str())),
             (":now".into(), ms(now)),
@@ -440,7 +448,13 @@ impl DynamoStore {
                 item.insert("name_lc".into(), s(person.name.to_lowercase()));
             }
             let version = current.token_version + 1;
+            // The corrected address's own shard (issue 33), on the table and the index.
+            item.insert("pk".into(), s(invitation_pk(&contract.id, to.identity())));
             item.insert("sk".into(), s(invite_sk(to.identity())));
+            item.insert(
+                "gsi1pk".into(),
+                s(invites_gsi1pk(&contract.id, current.status, to.identity())),
+            );
             item.insert("gsi1sk".into(), s(to.identity()));
             item.insert("email".into(), s(to.as_entered()));
             item.insert("token_version".into(), n(version));
