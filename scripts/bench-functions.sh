@@ -36,7 +36,8 @@
 # a record it skips); otherwise its first AWS call is refused at once and the answer says so.
 # AWS_ENDPOINT_URL points at a closed loopback port and AWS_MAX_ATTEMPTS=1, so nothing waits on a
 # network or on retries; only Secrets Manager answers, from a moto server this script starts (the
-# link key and the webhook sealing key are read at cold start, as in AWS).
+# link key and the webhook sealing key; the functions read them on first use since issue 33, and
+# none of these events needs one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -208,7 +209,7 @@ bench_env() {
 secrets_endpoint=""
 start_secrets() {
   if [ ! -x .venv/bin/python ]; then
-    echo "bench: .venv is missing (scripts/setup.sh): the functions that read a key at start cannot" >&2
+    echo "bench: .venv is missing (scripts/setup.sh): no Secrets Manager, so an event that needs a key fails" >&2
     return
   fi
   local port

@@ -7,16 +7,20 @@
 # index, in write units. It prints the hottest keys and items with what they take per second
 # at the target rates, the critical path's depth, and the time for 1,000,000 rows.
 #
-# Usage: scripts/bench-heat.sh [--rows N] [--mails N] [--enrolments N]
-#   --rows N        rows of the imported file (default 100,000)
+# Usage: scripts/bench-heat.sh [--rows N] [--mails N] [--enrolments N] [--chunk-rows N]
+#   --rows N        rows of the imported file (default 100,000), fanned out as in production
+#                   (a file over 1 MiB planned by the S3 event's run, chunks of 20,000 rows,
+#                   each chunk message's run measured as its own branch)
+#   --chunk-rows N  chunks of N rows whatever the file's size (a short run's chunks; the
+#                   estimate scales the longest chunk to production's 20,000 rows)
 #   --mails N       mails sent, the first N invitations (default: all of them); fewer is a
 #                   scale the output names, and the rates are per mail
 #   --enrolments N  enrolments in the contract (default 10,000), among the mailed invitations
-# moto is slow at this size (2 cores): the 100,000-row import takes ~29 minutes, a mail ~50 ms
-# (100,000: ~85 minutes), and an enrolment ~5 s once the table holds 100,000 invitations (moto
+# moto is slow at this size (2 cores): the 100,000-row import takes ~20 minutes, a mail ~40 ms
+# (100,000: ~70 minutes), and an enrolment ~5 s once the table holds 100,000 invitations (moto
 # scans the whole index for each Query). BENCHMARKS.md's figures come from
-# `--mails 10000 --enrolments 1000` and `--rows 2000 --mails 1000 --enrolments 1000`; the
-# output says when a step ran scaled down and multiplies its counts up in the rates.
+# `--mails 5000 --enrolments 100`; the output says when a step ran scaled down and multiplies
+# its counts up in the rates.
 # A dev build in the shared target folder, niced.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -51,7 +51,7 @@ async fn revoke_and_enrol_at_the_same_instant_through_the_apis() {
     let student = enrol_api::App {
         store: store.clone(),
         accounts: Arc::new(env.accounts.clone()),
-        link_key: env.link_key.clone(),
+        link_key: env.link_key.clone().into(),
         clock: clock.clone(),
     };
     let mailer = mailer::App::new(

@@ -157,17 +157,17 @@ fn functions(
             .with_webhooks(hooks.admin.clone())
             .with_join_links(admin_api::JoinLinks {
                 store: Arc::new(store.clone()),
-                key: link_key.clone(),
+                key: link_key.clone().into(),
             }),
         enrol: enrol_api::App {
             store: shared,
             accounts: accounts.clone(),
-            link_key: link_key.clone(),
+            link_key: link_key.clone().into(),
             clock: clock.clone(),
         },
         join: enrol_api::join::App {
             store: Arc::new(store.clone()),
-            link_key: link_key.clone(),
+            link_key: link_key.clone().into(),
             clock: clock.clone(),
         },
     }
@@ -182,7 +182,7 @@ async fn seed_receiver(
     if let Some(sam) = people.sign_in.iter().find(|p| p.role == "system-admin") {
         crate::webhooks::seed_endpoint(
             store,
-            &hooks.delivery.key,
+            hooks.delivery.key.get().await?,
             &hooks.receiver,
             &invitations_core::domain::UserId::parse(&sam.user_id)?,
         )
@@ -197,7 +197,6 @@ async fn local_webhooks(
     store: &DynamoStore,
     clock: &ports::Clock,
 ) -> Result<LocalWebhooks, BoxError> {
-    use sha2::Digest;
     let material: String = random_bytes(32)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -211,15 +210,14 @@ async fn local_webhooks(
         allow_loopback_http: true,
     };
     let admin = admin_api::Webhooks::new(Arc::new(store.clone()), &material, policy);
-    let key = ::webhooks::SealingKey::from_bytes(&sha2::Sha256::digest(material.as_bytes()))?;
     Ok(LocalWebhooks {
         admin,
         delivery: Arc::new(::webhooks::run::App {
             store: Arc::new(store.clone()),
-            key: Arc::new(key),
+            key: ::webhooks::SealingKey::from_material(&material).into(),
             policy,
             clock: clock.clone(),
-            sender: ::webhooks::Sender::with_system_roots()?,
+            sender: ::webhooks::Sender::with_system_roots(),
         }),
         receiver: crate::webhooks::Receiver::start(::webhooks::new_secret()).await?,
     })

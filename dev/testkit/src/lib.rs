@@ -18,6 +18,7 @@ mod env;
 mod events;
 mod intercept;
 mod provision;
+mod secrets;
 
 pub use api::*;
 pub use emulators::*;

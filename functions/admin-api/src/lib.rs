@@ -13,8 +13,9 @@ pub mod views;
 
 use invitations_core::adapters::{CognitoAccounts, DynamoStore, S3Blobs};
 use invitations_core::config::{self, SdkConfig};
-use invitations_core::domain::{Caller, Contract, ContractId, LinkKey};
+use invitations_core::domain::{Caller, Contract, ContractId};
 use invitations_core::http::{self, param, PathParams, Problem, Route};
+use invitations_core::keys::{LinkKeys, OnFirstUse};
 use invitations_core::ports::{
     self, Accounts, Blobs, BlockStore, Clock, ContractStore, ImportStore, InvitationStore,
     JoinLinkStore, PeopleStore, Store, TransitionStore, WaitingListStore, WebhookStore,
@@ -57,7 +58,7 @@ pub struct App {
     /// `webhook-endpoints` function has them (`WEBHOOK_SEALING_SECRET` in its environment).
     pub webhooks: Option<Webhooks>,
     /// Join links and the key that makes their codes: only the `join-links` function has
-    /// them (its main reads the link signing key).
+    /// them (its main names the link signing key's secret; the key is read on first use).
     pub join_links: Option<JoinLinks>,
     pub clock: Clock,
 }
@@ -66,30 +67,29 @@ pub struct App {
 pub trait JoinLinksStore: JoinLinkStore + WaitingListStore {}
 impl<T: JoinLinkStore + WaitingListStore + ?Sized> JoinLinksStore for T {}
 
-/// What the join link routes need: the links, and the key their codes are made with.
+/// What the join link routes need: the links, and the key their codes are made with (read
+/// when a route first shows a code, issue 33).
 #[derive(Clone)]
 pub struct JoinLinks {
     pub store: Arc<dyn JoinLinksStore>,
-    pub key: LinkKey,
+    pub key: LinkKeys,
 }
 
-/// What the webhook routes need beside the table's endpoints and messages.
+/// What the webhook routes need beside the table's endpoints and messages. The sealing key is
+/// read when a route first seals a secret (issue 33: `config::webhook_sealing_key`).
 #[derive(Clone)]
 pub struct Webhooks {
     pub store: Arc<dyn WebhookStore>,
-    pub key: Arc<webhooks::SealingKey>,
+    pub key: OnFirstUse<webhooks::SealingKey>,
     pub policy: webhooks::Policy,
 }
 
 impl Webhooks {
-    /// The sealing key is SHA-256 of the secret's text (64 generated letters and digits).
+    /// With the sealing key's material in hand (tests, the local stack).
     pub fn new(store: Arc<dyn WebhookStore>, material: &str, policy: webhooks::Policy) -> Self {
-        use sha2::Digest;
-        let key = webhooks::SealingKey::from_bytes(&sha2::Sha256::digest(material.as_bytes()))
-            .expect("SHA-256 is 32 bytes, an AES-256 key");
         Self {
             store,
-            key: Arc::new(key),
+            key: OnFirstUse::ready(webhooks::SealingKey::from_material(material)),
             policy,
         }
     }

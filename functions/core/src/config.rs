@@ -1,7 +1,7 @@
 //! Configuration, from environment variables only. Endpoints come from the SDK's own
 //! `AWS_ENDPOINT_URL*` variables, so nothing here knows whether it runs locally.
 
-use crate::domain::LinkKey;
+use crate::keys::{LinkKeys, OnFirstUse};
 pub use aws_config::SdkConfig;
 
 #[derive(Debug, thiserror::Error)]
@@ -43,42 +43,33 @@ pub fn audit_retention() -> Result<chrono::Duration, ConfigError> {
     }
 }
 
-/// The key that signs invitation links, read once per cold start from the Secrets Manager
-/// secret named by `LINK_SIGNING_SECRET` (its ARN or name): the `AWSCURRENT` version signs,
-/// and the `AWSPREVIOUS` one (what the last rotation replaced) still verifies. The key itself
-/// is never in the environment, where `GetFunctionConfiguration` would show it.
-pub async fn link_key(sdk: &SdkConfig) -> Result<LinkKey, ConfigError> {
+/// The key that signs invitation links, from the Secrets Manager secret named by
+/// `LINK_SIGNING_SECRET` (its ARN or name): the `AWSCURRENT` version signs, and the
+/// `AWSPREVIOUS` one (what the last rotation replaced) still verifies. The key itself is never
+/// in the environment, where `GetFunctionConfiguration` would show it. Only the variable is
+/// read here; each version is read on its first use, once per cold start ([`LinkKeys`]): a
+/// call at start made the functions that hold the key start 2.5-3.3x slower than bare (issue 33).
+pub fn link_key(sdk: &SdkConfig) -> Result<LinkKeys, ConfigError> {
     let secret = required("LINK_SIGNING_SECRET")?;
-    crate::adapters::secrets::link_key(&aws_sdk_secretsmanager::Client::new(sdk), &secret)
-        .await
-        .map_err(|reason| ConfigError::Invalid {
-            name: "LINK_SIGNING_SECRET",
-            reason,
-        })
+    Ok(LinkKeys::from_secret(
+        aws_sdk_secretsmanager::Client::new(sdk),
+        secret,
+    ))
 }
 
-/// As [`link_key`], the `AWSCURRENT` version only: for the functions that sign links or codes
-/// and never verify one (the mailer, join-links), one Secrets Manager call at cold start.
-pub async fn signing_key(sdk: &SdkConfig) -> Result<LinkKey, ConfigError> {
-    let secret = required("LINK_SIGNING_SECRET")?;
-    crate::adapters::secrets::signing_key(&aws_sdk_secretsmanager::Client::new(sdk), &secret)
-        .await
-        .map_err(|reason| ConfigError::Invalid {
-            name: "LINK_SIGNING_SECRET",
-            reason,
-        })
-}
-
-/// The webhook endpoints' sealing key material, from the secret named by
-/// `WEBHOOK_SEALING_SECRET` (never the key itself in the environment).
-pub async fn webhook_sealing_material(sdk: &SdkConfig) -> Result<String, ConfigError> {
+/// The webhook endpoints' sealing key, made by `key_of` from the text of the secret named by
+/// `WEBHOOK_SEALING_SECRET` (never the key itself in the environment). Read on first use,
+/// once per cold start, as [`link_key`] is.
+pub fn webhook_sealing_key<K: Send + Sync + 'static>(
+    sdk: &SdkConfig,
+    key_of: fn(&str) -> K,
+) -> Result<OnFirstUse<K>, ConfigError> {
     let secret = required("WEBHOOK_SEALING_SECRET")?;
-    crate::adapters::secrets::sealing_material(&aws_sdk_secretsmanager::Client::new(sdk), &secret)
-        .await
-        .map_err(|reason| ConfigError::Invalid {
-            name: "WEBHOOK_SEALING_SECRET",
-            reason,
-        })
+    Ok(crate::keys::sealing_key(
+        aws_sdk_secretsmanager::Client::new(sdk),
+        secret,
+        key_of,
+    ))
 }
 
 /// The shared SDK configuration: region, credentials and endpoints from the environment, and

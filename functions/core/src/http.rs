@@ -116,6 +116,14 @@ impl From<crate::ports::StoreError> for Problem {
     }
 }
 
+/// A key that could not be read on first use (`crate::keys`): a 500, with the error the
+/// function's start gave before issue 33 in the log.
+impl From<crate::config::ConfigError> for Problem {
+    fn from(err: crate::config::ConfigError) -> Self {
+        Problem::internal(&err)
+    }
+}
+
 pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
     Response::builder()
         .status(status)

@@ -183,6 +183,53 @@ async fn the_link_key_comes_from_secrets_manager_and_survives_one_rotation() {
     assert!(refused.is_err());
 }
 
+/// The link key as the functions hold it since issue 33: nothing read when it is made, the
+/// current version on first use, the previous one only for a link the current one refuses, and
+/// a failed read answered as the start answered it before, then read again on the next use.
+#[tokio::test]
+async fn the_link_key_is_read_on_first_use_and_a_failed_read_is_tried_again() {
+    use invitations_core::domain::{InvitationId, LinkKey};
+    let env = TestEnv::new().await;
+    let keys = env.link_keys();
+    assert_eq!(keys.read(), (false, false), "nothing read when made");
+
+    // No secret yet: the error the function's start gave before, and nothing kept.
+    let error = keys.signing().await.unwrap_err().to_string();
+    assert!(
+        error.starts_with("environment variable LINK_SIGNING_SECRET is not valid: "),
+        "{error}"
+    );
+    assert_eq!(keys.read(), (false, false));
+
+    let old = env.put_link_key(&[1; 48]).await;
+    let new = env.put_link_key(&[2; 48]).await;
+    let id = InvitationId::random();
+    let signed = keys.signing().await.unwrap().sign(&id, 2).unwrap();
+    assert_eq!(
+        signed,
+        new.sign(&id, 2).unwrap(),
+        "the current version signs"
+    );
+    assert!(keys.verify(&signed, LinkKey::verify).await.unwrap().is_ok());
+    assert_eq!(
+        keys.read(),
+        (true, false),
+        "a current link needs no other version"
+    );
+
+    // A link mailed before the rotation: the previous version is read for it.
+    let old_link = old.sign(&id, 1).unwrap();
+    let token = keys.verify(&old_link, LinkKey::verify).await.unwrap();
+    assert_eq!(token.unwrap().version, 1);
+    assert_eq!(keys.read(), (true, true));
+
+    // The sealing key the same way: its text made into the key by the caller's function.
+    let sealing = env.sealing_key(|text| text.len());
+    assert!(sealing.get().await.is_err());
+    env.put_sealing_material(&"k".repeat(64)).await;
+    assert_eq!(*sealing.get().await.unwrap(), 64);
+}
+
 /// Only CloudFront reaches the API (issue 26): with the origin secret (moto's Secrets Manager)
 /// a request passes only with its current or previous value in `x-origin-verify`, and a
 /// rotation reaches a warm function on the next request that presents the new value.

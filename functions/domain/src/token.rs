@@ -113,12 +113,7 @@ impl LinkKey {
     /// The id and version a token made under `purpose` carries, its MAC checked (current key,
     /// then the previous one) in constant time.
     fn verify_for(&self, purpose: &[u8], token: &str) -> Result<([u8; 16], u32), TokenError> {
-        let raw = URL_SAFE_NO_PAD
-            .decode(token.trim())
-            .map_err(|_| TokenError::Malformed)?;
-        if raw.len() != TOKEN_LEN {
-            return Err(TokenError::Malformed);
-        }
+        let raw = decode(token)?;
         let id: [u8; 16] = raw[..16].try_into().expect("length checked");
         let version = u32::from_be_bytes(raw[16..20].try_into().expect("length checked"));
         // verify_truncated_left compares in constant time.
@@ -169,6 +164,20 @@ impl LinkKey {
     pub fn verify_join_proof(&self, proof: &str) -> Result<JoinProofId, TokenError> {
         let (id, _) = self.verify_for(JOIN_PROOF_PURPOSE, proof)?;
         Ok(JoinProofId::from_bytes(id))
+    }
+}
+
+/// Whether `token` has the shape of a link's token, a join code or a proof (all three share
+/// it), before any key is asked: `Err(Malformed)` exactly when every key's `verify*` would say
+/// so. A function that reads its key on first use (issue 33) answers a damaged link without it.
+pub fn well_formed(token: &str) -> Result<(), TokenError> {
+    decode(token).map(|_| ())
+}
+
+fn decode(token: &str) -> Result<Vec<u8>, TokenError> {
+    match URL_SAFE_NO_PAD.decode(token.trim()) {
+        Ok(raw) if raw.len() == TOKEN_LEN => Ok(raw),
+        _ => Err(TokenError::Malformed),
     }
 }
 
@@ -246,6 +255,11 @@ mod tests {
         assert_eq!(key(7).verify(&token[..40]), Err(TokenError::Malformed));
         assert_eq!(key(7).verify("not a token!"), Err(TokenError::Malformed));
         assert_eq!(key(7).verify(""), Err(TokenError::Malformed));
+        // The shape alone says as much, without a key.
+        assert_eq!(well_formed(&token), Ok(()));
+        for damaged in [&token[..40], "not a token!", ""] {
+            assert_eq!(well_formed(damaged), Err(TokenError::Malformed));
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use invitations_core::domain::join_proof::{PROOF_LIFETIME_HOURS, PROOF_MAILS_PER
 use invitations_core::domain::waiting::Line;
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem, Route};
+use invitations_core::keys::LinkKeys;
 use invitations_core::ports::{
     Clock, ContractStore, CreateError, DirectoryStore, InvitationStore, Invitee, JoinLinkStore,
     JoinProofStore, NewInvitations, PrivacyStore, ProofQueued, WaitingListStore,
@@ -52,7 +53,8 @@ impl<T> JoinStore for T where
 #[derive(Clone)]
 pub struct App {
     pub store: Arc<dyn JoinStore>,
-    pub link_key: LinkKey,
+    /// Read on first use (issue 33), as the `enrol` function's.
+    pub link_key: LinkKeys,
     pub clock: Clock,
 }
 
@@ -146,10 +148,14 @@ struct Opened {
 /// The link a code names, if the code is its current one; then its contract, and whether
 /// either turns people away now.
 async fn open(app: &App, code: &str) -> Result<Opened, Problem> {
-    let code = app.link_key.verify_join(code).map_err(|e| match e {
-        TokenError::Malformed => JoinError::MalformedCode,
-        TokenError::Unknown => JoinError::UnknownCode,
-    })?;
+    let code = app
+        .link_key
+        .verify(code, LinkKey::verify_join)
+        .await?
+        .map_err(|e| match e {
+            TokenError::Malformed => JoinError::MalformedCode,
+            TokenError::Unknown => JoinError::UnknownCode,
+        })?;
     let link = app
         .store
         .get_join_link(&code.link_id)
@@ -241,7 +247,8 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
     let body: wire::JoinConfirm = http::body(req)?;
     let id = app
         .link_key
-        .verify_join_proof(&body.proof)
+        .verify(&body.proof, LinkKey::verify_join_proof)
+        .await?
         .map_err(|e| match e {
             TokenError::Malformed => JoinError::MalformedProof,
             TokenError::Unknown => JoinError::UnknownProof,
@@ -267,7 +274,7 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
             InvitationStatus::Enrolled => JoinOutcome::AlreadyEnrolled,
             _ => JoinOutcome::AlreadyInvited,
         };
-        return confirmed(app, &inv, outcome);
+        return confirmed(app, &inv, outcome).await;
     }
     for line in [Line::Waiting, Line::Approval] {
         let identity = proof.email.identity();
@@ -348,7 +355,7 @@ async fn confirm(app: &App, req: &Request) -> Result<Response<Body>, Problem> {
         .find_invitation(&id)
         .await?
         .ok_or_else(|| Problem::internal(&"a joined invitation cannot be read back"))?;
-    confirmed(app, &inv, outcome)
+    confirmed(app, &inv, outcome).await
 }
 
 /// An address on the do-not-invite list joins nothing (issue 32).
@@ -453,9 +460,15 @@ async fn place_held(
 }
 
 /// The answer: where the joiner stands, and their invitation's token for the enrol page.
-fn confirmed(app: &App, inv: &Invitation, outcome: JoinOutcome) -> Result<Response<Body>, Problem> {
+async fn confirmed(
+    app: &App,
+    inv: &Invitation,
+    outcome: JoinOutcome,
+) -> Result<Response<Body>, Problem> {
     let token = app
         .link_key
+        .signing()
+        .await?
         .sign(&inv.id, inv.token_version)
         .ok_or_else(|| Problem::internal(&"an invitation id this system did not make"))?;
     Ok(http::json(

@@ -8,6 +8,7 @@ pub mod join;
 
 use invitations_core::domain::*;
 use invitations_core::http::{self, Problem, Route};
+use invitations_core::keys::LinkKeys;
 use invitations_core::ports::{
     Account, Accounts, AccountsError, Clock, EnrolError, Enrolee, Store,
 };
@@ -23,7 +24,9 @@ pub struct App {
     pub store: Arc<dyn Store>,
     /// The user pool: enrolling makes a sign-in account for someone who has none.
     pub accounts: Arc<dyn Accounts>,
-    pub link_key: LinkKey,
+    /// Read on first use (issue 33): the current version, the previous one only for a link
+    /// the current one refuses.
+    pub link_key: LinkKeys,
     pub clock: Clock,
 }
 
@@ -93,7 +96,11 @@ struct Opened {
 
 /// Verifies the token, loads the invitation and says whether it can be enrolled in now.
 async fn open(app: &App, token: &str) -> Result<Opened, Problem> {
-    let token = app.link_key.verify(token).map_err(LinkError::from)?;
+    let token = app
+        .link_key
+        .verify(token, LinkKey::verify)
+        .await?
+        .map_err(LinkError::from)?;
     let invitation = app
         .store
         .find_invitation(&token.invitation_id)

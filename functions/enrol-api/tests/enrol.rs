@@ -27,7 +27,7 @@ impl World {
         let app = App {
             store: Arc::new(env.store_as("enrol")),
             accounts: Arc::new(env.accounts.clone()),
-            link_key: env.link_key.clone(),
+            link_key: env.link_key.clone().into(),
             clock: Arc::new(move || *t.lock().unwrap()),
         };
         let contract = testkit::contract("V")
@@ -295,6 +295,48 @@ async fn each_kind_of_dead_link_gets_its_own_answer() {
         body["detail"],
         "This invitation has expired. Ask the administrator to send it again."
     );
+}
+
+/// Issue 33: the function reads the link key on first use. Before it can be read, a damaged
+/// link is still answered (no key needed) and a link that needs the key gets a 500 (the error
+/// the start gave before, in the log); the next request reads it again. A link mailed before
+/// a rotation opens its page with the previous version, read for it.
+#[tokio::test]
+async fn the_link_key_is_read_on_first_use_and_links_from_before_a_rotation_work() {
+    let mut w = World::new().await;
+    w.app.link_key = w.env.link_keys();
+    let (inv, _) = w.invite("rita").await;
+
+    let (status, body) = w.show("not-a-token").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("malformed_link"))
+    );
+    assert_eq!(w.app.link_key.read(), (false, false), "no key read for it");
+
+    let old = LinkKey::from_bytes(vec![1; 48]).unwrap();
+    let old_link = old.sign(&inv.id, inv.token_version).unwrap();
+    let (status, body) = w.show(&old_link).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (500, Some("internal_error"))
+    );
+
+    // Made, then rotated: the next request reads the key.
+    w.env.put_link_key(&[1; 48]).await;
+    let new = w.env.put_link_key(&[2; 48]).await;
+    let (status, page) = w.show(&old_link).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(w.app.link_key.read(), (true, true));
+    let new_link = new.sign(&inv.id, inv.token_version).unwrap();
+    let (status, body) = w.enrol(&new_link, Some("Rita Ray")).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("enrolled")));
+    let forged = LinkKey::from_bytes(vec![3; 48])
+        .unwrap()
+        .sign(&inv.id, inv.token_version)
+        .unwrap();
+    let (status, body) = w.show(&forged).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("unknown_link")));
 }
 
 #[tokio::test]

@@ -33,7 +33,7 @@ impl World {
         let t = time.clone();
         let app = App {
             store: Arc::new(env.store_as("join")),
-            link_key: env.link_key.clone(),
+            link_key: env.link_key.clone().into(),
             clock: Arc::new(move || *t.lock().unwrap()),
         };
         let contract = testkit::contract("V")
@@ -72,6 +72,12 @@ impl World {
         self.env.store.create_join_link(&link).await.unwrap();
         let code = self.env.link_key.sign_join(&link.id, 1).unwrap();
         (link, code)
+    }
+
+    /// The key held as the function holds it: read from this test's secret on first use.
+    fn reading_the_key(mut self) -> Self {
+        self.app.link_key = self.env.link_keys();
+        self
     }
 
     async fn change(&self, id: &JoinLinkId, f: impl FnOnce(&mut JoinLink)) {
@@ -466,17 +472,23 @@ async fn a_burst_of_joiners_never_overfills_and_the_rest_wait_in_line() {
     // The page says no place is free; asking still works (the asker would wait).
     assert_eq!(w.page(&code).await.1["places_left"], 0);
     assert_eq!(w.ask(&code, "late@corp.example").await.0, 202);
-    // A waiting person's mail opened again: the same place in line.
-    let first_waiting = answers
-        .iter()
-        .position(|(_, b)| b["outcome"] == "waiting")
-        .unwrap();
-    let (status, again) = w.confirm(&proofs[first_waiting]).await;
-    assert_eq!((status, again["outcome"].as_str()), (200, Some("waiting")));
-    assert_eq!(
-        again["waiting_position"],
-        answers[first_waiting].1["waiting_position"]
-    );
+    // Each waiting person's mail opened again: their place in the line as it stands, no
+    // later than they were first told (the line is ordered by the instant of joining; one who
+    // joined at the same instant but was written a moment later may stand ahead), and no use
+    // of the link more.
+    let line = w.env.store.waiting_list(&w.contract.id).await.unwrap();
+    for (i, (_, first)) in answers.iter().enumerate() {
+        if first["outcome"] != "waiting" {
+            continue;
+        }
+        let (status, again) = w.confirm(&proofs[i]).await;
+        assert_eq!((status, again["outcome"].as_str()), (200, Some("waiting")));
+        let place = again["waiting_position"].as_u64().unwrap();
+        let told = first["waiting_position"].as_u64().unwrap();
+        assert!(place >= told, "told {told}, now {place}");
+        let entry = &line[place as usize - 1];
+        assert_eq!(entry.email.identity(), emails[i], "{line:?}");
+    }
     assert_eq!(w.uses(&link.id).await, 8);
 }
 
@@ -575,4 +587,41 @@ async fn an_address_on_the_do_not_invite_list_cannot_join() {
     // Anyone else still joins.
     let (_, joined) = w.join(&code, "bo@corp.example").await;
     assert_eq!(joined["outcome"], "invited");
+}
+
+/// Issue 33: the key is read on first use; a code made before a rotation still opens its
+/// link (the previous version, read for it), and a failed read is tried again next time.
+#[tokio::test]
+async fn codes_made_before_a_rotation_still_open_their_link() {
+    let w = World::new().await.reading_the_key();
+    let (link, _) = w.link(None).await;
+    let old = LinkKey::from_bytes(vec![1; 48]).unwrap();
+    let old_code = old.sign_join(&link.id, 1).unwrap();
+    let (status, body) = w.page(&old_code).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (500, Some("internal_error")),
+        "no secret yet"
+    );
+    assert_eq!(
+        w.page("garbled").await.1["code"],
+        "malformed_join_link",
+        "a damaged code needs no key"
+    );
+
+    w.env.put_link_key(&[1; 48]).await;
+    let new = w.env.put_link_key(&[2; 48]).await;
+    let (status, page) = w.page(&old_code).await;
+    assert_eq!(status, 200, "{page}");
+    let (status, _) = w.page(&new.sign_join(&link.id, 1).unwrap()).await;
+    assert_eq!(status, 200);
+    let forged = LinkKey::from_bytes(vec![3; 48])
+        .unwrap()
+        .sign_join(&link.id, 1)
+        .unwrap();
+    let (status, body) = w.page(&forged).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (404, Some("unknown_join_link"))
+    );
 }

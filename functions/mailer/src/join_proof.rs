@@ -82,7 +82,15 @@ impl App {
                 .proof_refused(proof, "the learning contract no longer exists".into())
                 .await;
         };
-        let Some(signed) = self.link_key.sign_join_proof(&proof.id) else {
+        let key = match self.link_key.signing().await {
+            Ok(key) => key,
+            Err(err) => {
+                // Given back as for a busy mail service: the record's next delivery sends it.
+                self.store.release_join_proof(&proof.id).await?;
+                return Err(RecordError::Key(err));
+            }
+        };
+        let Some(signed) = key.sign_join_proof(&proof.id) else {
             return self
                 .proof_refused(proof, "the proof id cannot be put in a link".into())
                 .await;

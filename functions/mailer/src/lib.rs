@@ -34,11 +34,13 @@ use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventR
 use chrono::Utc;
 use invitations_core::adapters::dynamo::items::{invitation_from, test_mail_from, Item, Reader};
 use invitations_core::adapters::dynamo::CorruptItem;
+use invitations_core::config::ConfigError;
 use invitations_core::do_not_invite;
 use invitations_core::domain::mail::{MailKind, MailValues};
 use invitations_core::domain::reminder::{wake, Wake};
 use invitations_core::domain::token::enrol_link;
-use invitations_core::domain::{Contract, ContractId, Invitation, LinkKey, UserId};
+use invitations_core::domain::{Contract, ContractId, Invitation, UserId};
+use invitations_core::keys::LinkKeys;
 use invitations_core::ports::{
     DeliveryResult, DeliveryStore, DirectoryStore, InvitationStore, JoinProofStore, MailError,
     Mailer, NoticeStore, OutgoingMail, PrivacyStore, StoreError, TestMail, WebhookStore,
@@ -132,13 +134,19 @@ enum RecordError {
     /// it back would mail again), and the sweeper deals with it if nothing else does.
     #[error("the mail was sent but could not be recorded: {0}")]
     Unrecorded(StoreError),
+    /// The link signing key could not be read (on first use, issue 33); the claim was given
+    /// back, and the next delivery reads it again.
+    #[error(transparent)]
+    Key(ConfigError),
 }
 
 /// The stream handler, built once per cold start.
 pub struct App {
     store: Arc<dyn MailStore>,
     mailer: Arc<dyn Mailer>,
-    link_key: LinkKey,
+    /// Read when a mail first needs a link (issue 33): records with nothing to send never
+    /// wait for it.
+    link_key: LinkKeys,
     site_url: String,
     limiter: RateLimiter,
     retry: RetryPolicy,
@@ -157,13 +165,13 @@ impl App {
     pub fn new(
         store: Arc<dyn MailStore>,
         mailer: Arc<dyn Mailer>,
-        link_key: LinkKey,
+        link_key: impl Into<LinkKeys>,
         site_url: impl Into<String>,
     ) -> Self {
         Self {
             store,
             mailer,
-            link_key,
+            link_key: link_key.into(),
             site_url: site_url.into(),
             limiter: RateLimiter::per_second(DEFAULT_SEND_RATE).expect("the default rate is valid"),
             retry: RetryPolicy::default(),
@@ -213,6 +221,18 @@ impl App {
                         error = %err,
                         remaining = event.records.len() - index - 1,
                         "mail service busy; the rest of the batch will be delivered again"
+                    );
+                    failed.extend(&event.records[index..]);
+                    break;
+                }
+                // As when the start failed on it before issue 33: the rest would need the key
+                // too, and each would read it again.
+                Err(err @ RecordError::Key(_)) => {
+                    tracing::error!(
+                        sequence,
+                        error = %err,
+                        remaining = event.records.len() - index - 1,
+                        "the link signing key could not be read; the rest of the batch will be delivered again"
                     );
                     failed.extend(&event.records[index..]);
                     break;
@@ -398,7 +418,8 @@ impl App {
                 .refused(inv, "the learning contract no longer exists".into())
                 .await;
         };
-        let Some(token) = self.link_key.sign(&inv.id, inv.token_version) else {
+        let key = self.link_key.signing().await.map_err(RecordError::Key)?;
+        let Some(token) = key.sign(&inv.id, inv.token_version) else {
             return self
                 .refused(
                     inv,

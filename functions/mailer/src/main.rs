@@ -28,7 +28,8 @@ async fn main() -> Result<(), Error> {
     let app = App::new(
         Arc::new(store),
         Arc::new(mail),
-        config::signing_key(&sdk).await?,
+        // Only the secret's name; the key is read when a mail first needs a link (issue 33).
+        config::link_key(&sdk)?,
         config::required("SITE_URL")?,
     )
     .with_send_rate(rate)

@@ -293,6 +293,44 @@ async fn a_busy_mail_service_gives_the_send_back_and_a_retry_sends_it() {
     );
 }
 
+/// Issue 33: the link key is read when a mail first needs a link, not at the start. While it
+/// cannot be read, the records before the invitation's (which need none) are done, the
+/// invitation's send is given back and its record and the rest go back to Lambda, as a busy
+/// mail service's do; the next delivery reads the key again and mails a link signed with it.
+#[tokio::test]
+async fn the_link_key_is_read_when_a_mail_first_needs_it_and_a_failed_read_is_retried() {
+    let (env, c) = setup().await;
+    let email = env.email("kai");
+    let id = invite(&env, &c, std::slice::from_ref(&email), now()).await[0].clone();
+    let clock = TestClock::at(now() + Duration::seconds(1));
+    let app = app_with_key(&env, ses(&env), &clock, env.link_keys());
+
+    let event = stream_event(&env).await;
+    let position = event
+        .records
+        .iter()
+        .position(|r| mailer::queued_invitation(r).is_some())
+        .expect("the invitation's record");
+    assert!(position > 0, "records that need no key come first");
+    let response = app.handle(event.clone()).await.unwrap();
+    let expected: Vec<String> = event.records[position..]
+        .iter()
+        .map(|r| r.change.sequence_number.clone().unwrap())
+        .collect();
+    assert_eq!(failed_sequences(&response), expected);
+    let inv = env.store.get_invitation(&c.id, &id).await.unwrap().unwrap();
+    assert_eq!(inv.delivery, Delivery::Queued, "the claim was given back");
+    assert!(env.sent_mail().is_empty());
+
+    let key = env.put_link_key(&[5; 48]).await;
+    let response = app.handle(stream_event(&env).await).await.unwrap();
+    assert!(response.batch_item_failures.is_empty());
+    let mail = mail_to(&env, &email);
+    assert_eq!(mail.len(), 1);
+    let token = token_in(mail[0].body.text.as_deref().unwrap());
+    assert_eq!(key.verify(&token).unwrap().invitation_id, id);
+}
+
 #[tokio::test]
 async fn a_short_busy_spell_is_ridden_out_by_the_retries() {
     let (env, c) = setup().await;

@@ -116,12 +116,12 @@ async fn run(events: usize) -> Figures {
         .await;
     let app = App {
         store: Arc::new(store),
-        key: Arc::new(key),
+        key: key.into(),
         policy: Policy {
             allow_loopback_http: true,
         },
         clock: system_clock(),
-        sender: Sender::with_system_roots().unwrap(),
+        sender: Sender::with_system_roots(),
     };
     counter.reset();
     testkit::memory::reset_peak();

@@ -7,8 +7,8 @@
 //! endpoint's owner why it failed, never a receiver's whole page in our table.
 //!
 //! https runs on rustls with the SDK's own crypto (aws-lc-rs) and the system's root
-//! certificates, loaded once per cold start into a [`Sender`]; the certificate must name the
-//! URL's host, whatever address the guard pinned it to.
+//! certificates, loaded by a [`Sender`]'s first attempt, once per cold start; the certificate
+//! must name the URL's host, whatever address the guard pinned it to.
 
 use crate::guard::Target;
 use http::header::{HeaderMap, RETRY_AFTER};
@@ -16,6 +16,7 @@ use reqwest::dns::{Name, Resolve, Resolving};
 use reqwest::redirect;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
 
 /// The Standard Webhooks timeout for one attempt, connection to last byte read.
 pub const TIMEOUT: Duration = Duration::from_secs(15);
@@ -58,11 +59,12 @@ impl Attempt {
 }
 
 /// What every attempt is made with: the roots https trusts and the time limit. Built once per
-/// cold start (loading the system's roots takes a few milliseconds), cloned into each attempt's
-/// client.
+/// cold start; the system's roots are loaded by the first attempt (clones share them), not at
+/// the start: reading and parsing them took 3-4 ms of every cold start of `webhooks`, whose
+/// sweeps mostly find nothing to send (issue 33). Cloned into each attempt's client.
 #[derive(Debug, Clone)]
 pub struct Sender {
-    tls: rustls::ClientConfig,
+    tls: Arc<OnceCell<rustls::ClientConfig>>,
     timeout: Duration,
 }
 
@@ -72,30 +74,34 @@ pub struct Sender {
 pub struct NoRoots(String);
 
 impl Sender {
-    /// Trusts the system's root certificates, with the convention's 15 s limit.
-    pub fn with_system_roots() -> Result<Self, NoRoots> {
-        let found = rustls_native_certs::load_native_certs();
-        let mut roots = rustls::RootCertStore::empty();
-        let (added, _unparsable) = roots.add_parsable_certificates(found.certs);
-        if added == 0 {
-            let errors: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
-            return Err(NoRoots(errors.join("; ")));
+    /// Trusts the system's root certificates (loaded by the first attempt), with the
+    /// convention's 15 s limit.
+    pub fn with_system_roots() -> Self {
+        Sender {
+            tls: Arc::new(OnceCell::new()),
+            timeout: TIMEOUT,
         }
-        Ok(Self::with_roots(roots))
     }
 
     /// Trusts these roots only (the tests' own certificate authority).
     pub fn with_roots(roots: rustls::RootCertStore) -> Self {
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("aws-lc-rs supports the default TLS versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
         Sender {
-            tls,
+            tls: Arc::new(OnceCell::new_with(Some(tls_trusting(roots)))),
             timeout: TIMEOUT,
         }
+    }
+
+    /// Whether the roots are loaded (or were given).
+    pub fn roots_loaded(&self) -> bool {
+        self.tls.initialized()
+    }
+
+    /// The TLS configuration, the system's roots loaded now if no attempt has yet. A failed
+    /// load is not kept: the next attempt tries again.
+    async fn tls(&self) -> Result<&rustls::ClientConfig, NoRoots> {
+        self.tls
+            .get_or_try_init(|| async { system_roots().map(tls_trusting) })
+            .await
     }
 
     /// The same roots with another time limit (tests, and the local stack's quick retries).
@@ -109,8 +115,21 @@ impl Sender {
 
     /// POSTs `body` with `headers` to the target's checked addresses, within the time limit.
     pub async fn deliver(&self, target: &Target, headers: &HeaderMap, body: &[u8]) -> Attempt {
+        let tls = match self.tls().await {
+            Ok(tls) => tls.clone(),
+            // As an attempt that got no answer: retried on the schedule, the reason in the log.
+            Err(no_roots) => {
+                return Attempt {
+                    status: None,
+                    duration_ms: 0,
+                    response_start: String::new(),
+                    retry_after: None,
+                    error: Some(no_roots.to_string()),
+                }
+            }
+        };
         let started = Instant::now();
-        let outcome = self.post(target, headers, body).await;
+        let outcome = self.post(tls, target, headers, body).await;
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match outcome {
             Ok((status, retry_after, response_start)) => Attempt {
@@ -137,12 +156,13 @@ impl Sender {
 
     async fn post(
         &self,
+        tls: rustls::ClientConfig,
         target: &Target,
         headers: &HeaderMap,
         body: &[u8],
     ) -> Result<(u16, Option<Duration>, String), reqwest::Error> {
         let mut response = self
-            .client(target)?
+            .client(tls, target)?
             .post(target.url().clone())
             .headers(headers.clone())
             .body(body.to_vec())
@@ -172,9 +192,13 @@ impl Sender {
 
     /// A client for this target alone: its name pinned to the checked addresses, every other
     /// name unresolvable, no redirects, no proxy, no pooled connection reused for another target.
-    fn client(&self, target: &Target) -> Result<reqwest::Client, reqwest::Error> {
+    fn client(
+        &self,
+        tls: rustls::ClientConfig,
+        target: &Target,
+    ) -> Result<reqwest::Client, reqwest::Error> {
         let mut builder = reqwest::Client::builder()
-            .use_preconfigured_tls(self.tls.clone())
+            .use_preconfigured_tls(tls)
             .redirect(redirect::Policy::none())
             .no_proxy()
             .timeout(self.timeout)
@@ -185,6 +209,28 @@ impl Sender {
         }
         builder.build()
     }
+}
+
+/// The system's root certificates; none is an error (no https delivery could succeed).
+fn system_roots() -> Result<rustls::RootCertStore, NoRoots> {
+    let found = rustls_native_certs::load_native_certs();
+    let mut roots = rustls::RootCertStore::empty();
+    let (added, _unparsable) = roots.add_parsable_certificates(found.certs);
+    if added == 0 {
+        let errors: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
+        return Err(NoRoots(errors.join("; ")));
+    }
+    Ok(roots)
+}
+
+/// rustls on the SDK's crypto (aws-lc-rs), trusting `roots`.
+fn tls_trusting(roots: rustls::RootCertStore) -> rustls::ClientConfig {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("aws-lc-rs supports the default TLS versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth()
 }
 
 /// The resolver behind the pinned name: any lookup that reaches it is a name the guard never

@@ -8,8 +8,9 @@
 //! - [`guard`]: the SSRF guard, run at registration and again before every delivery, which pins
 //!   the addresses it checked so DNS cannot change them between the check and the connection;
 //! - [`attempt`]: one POST (https on the SDK's crypto and the system's roots, held by a
-//!   [`Sender`] built once per cold start) with a 15 s limit, no redirects and no proxy, and what it means
-//!   ([`Verdict`]): delivered, gone (410: disable the endpoint) or retry;
+//!   [`Sender`] built once per cold start, the roots loaded by its first attempt) with a 15 s
+//!   limit, no redirects and no proxy, and what it means ([`Verdict`]): delivered, gone (410:
+//!   disable the endpoint) or retry;
 //! - [`schedule`]: when the next attempt happens, with jitter and the receiver's `Retry-After`.
 //!
 //! Storage, the admin routes and the Lambda entry points live elsewhere; nothing here touches

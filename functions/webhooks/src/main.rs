@@ -1,13 +1,13 @@
-//! Lambda entry point of `webhooks`: builds the table client, the sealing key and the https
-//! roots once per cold start; an event from the bus's rule is delivered to the endpoints that hear it, the
-//! schedule's tick (every minute) sweeps the tries that are due.
+//! Lambda entry point of `webhooks`: builds the table client and the sender once per cold
+//! start; the sealing key and the system's roots are read by the first run that has a try to
+//! make, not at the start (issue 33). An event from the bus's rule is delivered to the
+//! endpoints that hear it, the schedule's tick (every minute) sweeps the tries that are due.
 
 use invitations_core::adapters::DynamoStore;
 use invitations_core::{config, ports, telemetry};
 use invitations_wire::events::ProductEvent;
 use lambda_runtime::{service_fn, Error, LambdaEvent};
 use serde_json::Value;
-use sha2::Digest;
 use std::sync::Arc;
 use webhooks::run::{on_event, sweep, App};
 use webhooks::{Policy, SealingKey, Sender};
@@ -16,18 +16,16 @@ use webhooks::{Policy, SealingKey, Sender};
 async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
-    let material = config::webhook_sealing_material(&sdk).await?;
     let app = App {
         store: Arc::new(DynamoStore::new(
             config::dynamodb(&sdk),
             config::required("TABLE_NAME")?,
         )),
-        key: Arc::new(SealingKey::from_bytes(&sha2::Sha256::digest(
-            material.as_bytes(),
-        ))?),
+        key: config::webhook_sealing_key(&sdk, SealingKey::from_material)?,
         policy: Policy::default(),
         clock: ports::system_clock(),
-        sender: Sender::with_system_roots()?,
+        // The system's roots are loaded by the first delivery attempt (issue 33).
+        sender: Sender::with_system_roots(),
     };
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| {
         handle(&app, event.payload)

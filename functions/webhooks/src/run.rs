@@ -11,7 +11,9 @@ use crate::{check, headers, next_attempt_at, random_jitter, Policy, SealingKey, 
 use crate::{Secret, Verdict};
 use chrono::{DateTime, Duration, Utc};
 use futures::stream::{self, StreamExt};
+use invitations_core::config::ConfigError;
 use invitations_core::domain::*;
+use invitations_core::keys::OnFirstUse;
 use invitations_core::ports::{Clock, MessageKey, StoreError, WebhookStore};
 use invitations_wire::events::{EventData, ProductEvent};
 use std::collections::HashMap;
@@ -31,11 +33,23 @@ pub const SWEEP_FOR: std::time::Duration = std::time::Duration::from_secs(50);
 
 pub struct App {
     pub store: Arc<dyn WebhookStore>,
-    pub key: Arc<SealingKey>,
+    /// Opens the endpoints' secrets; read by the first run with a try to make, not at the
+    /// start (issue 33).
+    pub key: OnFirstUse<SealingKey>,
     pub policy: Policy,
     pub clock: Clock,
     /// The roots https trusts and the time limit of one attempt.
     pub sender: Sender,
+}
+
+/// Why a run stopped: the table failed, or the sealing key could not be read (no try was
+/// made then; the next run reads it again).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] ConfigError),
 }
 
 /// What one run did, for the log and the tests.
@@ -79,7 +93,7 @@ fn invitation_of(event: &ProductEvent) -> Option<(ContractId, String)> {
 }
 
 /// An event from the bus: a message for each endpoint that hears it, each tried now.
-pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, StoreError> {
+pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, RunError> {
     let at = DateTime::parse_from_rfc3339(&event.timestamp)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|_| (app.clock)());
@@ -93,7 +107,16 @@ pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, StoreError
         );
     }
     let mut ran = Ran::default();
-    for endpoint in endpoints.iter().filter(|e| e.hears(event.kind.as_str())) {
+    let hearing: Vec<&Endpoint> = endpoints
+        .iter()
+        .filter(|e| e.hears(event.kind.as_str()))
+        .collect();
+    if hearing.is_empty() {
+        return Ok(ran);
+    }
+    // Before any message is kept: a failed read leaves nothing for the sweep to find.
+    let sealing = app.key.get().await?;
+    for endpoint in hearing {
         let message = Message {
             endpoint_id: endpoint.id.clone(),
             event_id: event.id.clone(),
@@ -118,7 +141,7 @@ pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, StoreError
         };
         if kept {
             ran.kept += 1;
-            try_once(app, &message, Some(endpoint.clone()), &mut ran).await?;
+            try_once(app, sealing, &message, Some(endpoint.clone()), &mut ran).await?;
         }
     }
     Ok(ran)
@@ -126,11 +149,16 @@ pub async fn on_event(app: &App, event: &ProductEvent) -> Result<Ran, StoreError
 
 /// The sweep: every message whose try is due, a page at a time, [`SWEEP_CONCURRENCY`] tries
 /// at once, until none is due or [`SWEEP_FOR`] has passed.
-pub async fn sweep(app: &App) -> Result<Ran, StoreError> {
+pub async fn sweep(app: &App) -> Result<Ran, RunError> {
     let started = std::time::Instant::now();
     let mut ran = Ran::default();
     loop {
         let due = app.store.due_messages((app.clock)(), SWEEP_PAGE).await?;
+        if due.is_empty() {
+            return Ok(ran);
+        }
+        // Once, before the tries run at once (a failed read would be tried again by each).
+        let sealing = app.key.get().await?;
         let full_page = due.len() == SWEEP_PAGE;
         // Each endpoint of the page read once (a backlog is mostly one endpoint's), fresh for
         // every page: a change an admin makes is seen within a page's tries.
@@ -147,7 +175,7 @@ pub async fn sweep(app: &App) -> Result<Ran, StoreError> {
                 if let Some(message) = app.store.get_message(&endpoint, &key).await? {
                     if message.state == MessageState::Pending {
                         let read = endpoints.get(&endpoint).cloned().flatten();
-                        try_once(app, &message, read, &mut ran).await?;
+                        try_once(app, sealing, &message, read, &mut ran).await?;
                     }
                 }
                 Ok(ran)
@@ -167,10 +195,10 @@ pub async fn sweep(app: &App) -> Result<Ran, StoreError> {
 }
 
 /// The endpoint's secrets that sign now, opened.
-fn signing_secrets(app: &App, endpoint: &Endpoint, now: DateTime<Utc>) -> Vec<Secret> {
+fn signing_secrets(key: &SealingKey, endpoint: &Endpoint, now: DateTime<Utc>) -> Vec<Secret> {
     endpoint
         .signing_secrets(now)
-        .filter_map(|s| match app.key.unseal(&s.sealed) {
+        .filter_map(|s| match key.unseal(&s.sealed) {
             Ok(secret) => Some(secret),
             Err(e) => {
                 tracing::error!(endpoint = %endpoint.id, error = %e, "a sealed webhook secret does not open");
@@ -194,6 +222,7 @@ fn no_answer(at: DateTime<Utc>, error: String) -> DeliveryAttempt {
 /// and what follows for the endpoint.
 async fn try_once(
     app: &App,
+    key: &SealingKey,
     message: &Message,
     endpoint: Option<Endpoint>,
     ran: &mut Ran,
@@ -214,7 +243,7 @@ async fn try_once(
         ran.failed += 1;
         return Ok(());
     };
-    let secrets = signing_secrets(app, &endpoint, now);
+    let secrets = signing_secrets(key, &endpoint, now);
     let attempt = match check(&endpoint.url, &app.policy).await {
         Err(refused) => no_answer(now, refused.to_string()),
         Ok(target) => match headers(

@@ -88,6 +88,14 @@ impl SealingKey {
             .map_err(|_| SealError::KeyLength(bytes.len()))
     }
 
+    /// The key the functions seal with: SHA-256 of the sealing secret's text (the template
+    /// generates 64 letters and digits), so any text makes a 32-byte key.
+    pub fn from_material(material: &str) -> Self {
+        use sha2::Digest;
+        Self::from_bytes(&sha2::Sha256::digest(material.as_bytes()))
+            .expect("SHA-256 is 32 bytes, an AES-256 key")
+    }
+
     /// The key as Secrets Manager keeps it: base64 text (surrounding whitespace ignored).
     pub fn from_base64(text: &str) -> Result<Self, SealError> {
         let bytes = B64

@@ -160,3 +160,18 @@ async fn only_the_start_of_a_long_answer_is_kept() {
     assert_eq!(attempt.response_start.len(), 256, "128 two-byte characters");
     assert!(attempt.response_start.chars().all(|c| c == 'é'));
 }
+
+/// Issue 33: the system's roots are loaded by the first attempt, not when the sender is built
+/// at the function's start, and kept for the next ones (clones share them).
+#[tokio::test]
+async fn the_system_roots_are_loaded_by_the_first_attempt() {
+    let receiver = Receiver::start(vec![Reply::status(204)]).await;
+    let sender = common::sender();
+    let copy = sender.clone();
+    assert!(!sender.roots_loaded(), "built, nothing loaded");
+    let attempt = sender
+        .deliver(&receiver.target().await, &signed(1), BODY)
+        .await;
+    assert_eq!(attempt.verdict(), Verdict::Delivered, "{attempt:?}");
+    assert!(copy.roots_loaded());
+}

@@ -39,7 +39,7 @@ impl World {
         };
         let app = App {
             store: Arc::new(env.store_as("webhooks")),
-            key: key.clone(),
+            key: SealingKey::clone(&key).into(),
             policy: Policy {
                 allow_loopback_http: true,
             },
@@ -345,4 +345,33 @@ async fn one_sweep_drains_a_backlog_of_more_than_a_page() {
     assert_eq!(receiver.received().len(), backlog);
     // Nothing is left due.
     assert_eq!(sweep(&w.app).await.unwrap(), webhooks::run::Ran::default());
+}
+
+/// Issue 33: the sealing key is read by the first run with a try to make, not at the start. A
+/// run with nothing to try reads nothing; a failed read keeps no message and fails the run with
+/// the error the start gave before; the bus's next delivery of the event reads it again.
+#[tokio::test]
+async fn the_sealing_key_is_read_by_the_first_try_and_a_failed_read_is_tried_again() {
+    let mut w = World::new().await;
+    let material = "s".repeat(64);
+    w.key = Arc::new(SealingKey::from_material(&material));
+    w.app.key = w.env.sealing_key(SealingKey::from_material);
+    assert_eq!(sweep(&w.app).await.unwrap(), webhooks::run::Ran::default());
+    assert!(!w.app.key.is_read(), "nothing due, nothing read");
+
+    let receiver = Receiver::start(vec![Reply::status(204)]).await;
+    w.endpoint(&receiver, EndpointScope::AllContracts, &[])
+        .await;
+    let event = w.event("c1", EventType::EnrolmentCreated);
+    let error = on_event(&w.app, &event).await.unwrap_err().to_string();
+    assert!(
+        error.starts_with("environment variable WEBHOOK_SEALING_SECRET is not valid: "),
+        "{error}"
+    );
+    assert!(receiver.received().is_empty());
+
+    w.env.put_sealing_material(&material).await;
+    let ran = on_event(&w.app, &event).await.unwrap();
+    assert_eq!((ran.kept, ran.delivered), (1, 1), "kept only now");
+    assert_eq!(receiver.received().len(), 1);
 }

@@ -1,6 +1,6 @@
 //! The `join-links` function: a contract's join links (GET/POST /contracts/{id}/join-links, and
-//! a link's regenerate, disable and enable). It reads the link signing key, which makes each
-//! link's code.
+//! a link's regenerate, disable and enable). It holds the link signing key, which makes each
+//! link's code, read when a route first shows one (issue 33).
 
 use admin_api::{functions::join_links, App, JoinLinks};
 use invitations_core::adapters::DynamoStore;
@@ -13,7 +13,7 @@ async fn main() -> Result<(), Error> {
     telemetry::init();
     let sdk = config::aws().await;
     let table = config::required("TABLE_NAME")?;
-    let key = config::signing_key(&sdk).await?;
+    let key = config::link_key(&sdk)?;
     let audit_kept = config::audit_retention()?;
     let store = Arc::new(
         DynamoStore::new(config::dynamodb(&sdk), table.clone()).with_audit_retention(audit_kept),

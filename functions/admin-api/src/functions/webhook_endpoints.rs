@@ -214,7 +214,7 @@ async fn add(
         enabled: true,
         disabled_reason: None,
         secrets: vec![SealedSecret {
-            sealed: hooks.key.seal(&secret),
+            sealed: hooks.key.get().await?.seal(&secret),
             created_at: now,
             expires_at: None,
         }],
@@ -251,7 +251,7 @@ async fn rotate(app: &App, hooks: &Webhooks, call: &Call<'_>) -> Result<Response
         ..s
     });
     endpoint.secrets = std::iter::once(SealedSecret {
-        sealed: hooks.key.seal(&secret),
+        sealed: hooks.key.get().await?.seal(&secret),
         created_at: now,
         expires_at: None,
     })

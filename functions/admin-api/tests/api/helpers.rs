@@ -73,7 +73,7 @@ impl World {
                 ))
                 .with_join_links(admin_api::JoinLinks {
                     store: Arc::new(env.store_as(f.binary)),
-                    key: env.link_key.clone(),
+                    key: env.link_key.clone().into(),
                 });
                 (f.binary, app)
             })
@@ -94,6 +94,11 @@ impl World {
     /// The function's own App (`binary`, as in `FUNCTIONS`).
     pub fn app(&self, binary: &str) -> &App {
         &self.apps[binary]
+    }
+
+    /// The function's own App, to change what it holds (its keys, read on first use).
+    pub fn app_mut(&mut self, binary: &str) -> &mut App {
+        self.apps.get_mut(binary).expect("an admin function")
     }
 
     /// The App of the function that serves `req` (admin-read's when none does: the answer is

@@ -232,3 +232,36 @@ async fn regenerate_retires_the_old_code_and_disable_and_enable_say_where_it_sta
         .await;
     assert_eq!(status, 404);
 }
+
+/// Issue 33: the key that makes the codes is read when a route first shows one, not at the
+/// start. While it cannot be read, a new link is refused before it is written (500, the
+/// error the start gave before in the log); the next request reads it again.
+#[tokio::test]
+async fn the_link_key_is_read_when_a_code_is_first_shown() {
+    let mut w = World::new().await;
+    let keys = w.env.link_keys();
+    w.app_mut("join-links").join_links.as_mut().unwrap().key = keys.clone();
+    let body = json!({"audience": "Sales team", "activities": ["a2"]});
+    let refused = add(&w, "A", body.clone()).await;
+    assert_eq!(refused.refusal(), (500, "internal_error"));
+    let (status, list) = w
+        .call("GET", "/contracts/A/join-links", None, &ADMIN_A)
+        .await;
+    assert_eq!(
+        (status, list["links"].clone()),
+        (200, json!([])),
+        "nothing written"
+    );
+    assert_eq!(keys.read(), (false, false));
+
+    let key = w.env.put_link_key(&[4; 48]).await;
+    let (status, link) = add(&w, "A", body).await;
+    assert_eq!(status, 201, "{link}");
+    let code = key.verify_join(link["code"].as_str().unwrap()).unwrap();
+    assert_eq!(code.link_id.as_str(), link["id"].as_str().unwrap());
+    assert_eq!(
+        keys.read(),
+        (true, false),
+        "a signer never reads the previous version"
+    );
+}

@@ -321,3 +321,25 @@ async fn one_message_is_sent_again_by_its_endpoints_managers_with_the_same_event
     let twice = w.call("POST", &replay, None, &ADMIN_A).await;
     assert_eq!(twice.refusal(), (409, "webhook_message_pending"));
 }
+
+/// Issue 33: the sealing key is read when a route first seals a secret, not at the start. The
+/// routes that seal nothing answer while it cannot be read; one that seals answers 500 (the
+/// error the start gave before, in the log), and the next request reads it again.
+#[tokio::test]
+async fn the_sealing_key_is_read_when_a_secret_is_first_sealed() {
+    let mut w = World::new().await;
+    let key = w.env.sealing_key(webhooks::SealingKey::from_material);
+    let hooks = w.app_mut("webhook-endpoints").webhooks.as_mut().unwrap();
+    hooks.key = key.clone();
+    let (status, body) = w.call("GET", "/webhooks", None, &SYSADMIN).await;
+    assert_eq!(status, 200, "{body}");
+    let refused = w
+        .call("POST", "/webhooks", Some(new_endpoint("early")), &SYSADMIN)
+        .await;
+    assert_eq!(refused.refusal(), (500, "internal_error"));
+    assert!(!key.is_read());
+
+    w.env.put_sealing_material(&"m".repeat(64)).await;
+    add(&w, "/webhooks", &SYSADMIN).await;
+    assert!(key.is_read());
+}

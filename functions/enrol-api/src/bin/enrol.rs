@@ -19,7 +19,8 @@ async fn main() -> Result<(), Error> {
             config::cognito(&sdk),
             config::required("USER_POOL_ID")?,
         )),
-        link_key: config::link_key(&sdk).await?,
+        // Only the secret's name now; the key is read by the first link to check (issue 33).
+        link_key: config::link_key(&sdk)?,
         clock: ports::system_clock(),
     };
     origin::serve(&sdk, |req| handle(&app, req)).await

@@ -16,7 +16,8 @@ async fn main() -> Result<(), Error> {
             DynamoStore::new(config::dynamodb(&sdk), config::required("TABLE_NAME")?)
                 .with_audit_retention(config::audit_retention()?),
         ),
-        link_key: config::link_key(&sdk).await?,
+        // Only the secret's name now; the key is read by the first code to check (issue 33).
+        link_key: config::link_key(&sdk)?,
         clock: ports::system_clock(),
     };
     origin::serve(&sdk, |req| handle(&app, req)).await

@@ -123,19 +123,24 @@ pub fn ses(env: &TestEnv) -> Arc<SesMailer> {
 
 /// The mailer on the test's table, fast (no real waiting) and on the test's clock.
 pub fn app(env: &TestEnv, mail: Arc<dyn Mailer>, clock: &TestClock) -> App {
-    App::new(
-        Arc::new(env.store_as("mailer")),
-        mail,
-        env.link_key.clone(),
-        SITE_URL,
-    )
-    .with_send_rate(1000.0)
-    .unwrap()
-    .with_retry(RetryPolicy {
-        attempts: 3,
-        first_delay: std::time::Duration::from_millis(1),
-    })
-    .with_clock(clock.clock())
+    app_with_key(env, mail, clock, env.link_key.clone().into())
+}
+
+/// As [`app`], with the link key held as `key` (read from a secret on first use, or in hand).
+pub fn app_with_key(
+    env: &TestEnv,
+    mail: Arc<dyn Mailer>,
+    clock: &TestClock,
+    key: invitations_core::keys::LinkKeys,
+) -> App {
+    App::new(Arc::new(env.store_as("mailer")), mail, key, SITE_URL)
+        .with_send_rate(1000.0)
+        .unwrap()
+        .with_retry(RetryPolicy {
+            attempts: 3,
+            first_delay: std::time::Duration::from_millis(1),
+        })
+        .with_clock(clock.clock())
 }
 
 /// The table's stream so far, read from moto and shaped as AWS Lambda delivers it.

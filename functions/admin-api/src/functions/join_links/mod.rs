@@ -74,11 +74,15 @@ async fn views(
     links: &JoinLinks,
     all: &[JoinLink],
 ) -> Result<Vec<wire::JoinLink>, Problem> {
+    if all.is_empty() {
+        return Ok(Vec::new()); // no code to show, no key to read
+    }
     let names = names_of(app, all.iter().map(|l| &l.created_by)).await?;
     let now = (app.clock)();
+    let key = links.key.signing().await?;
     all.iter()
         .map(|l| {
-            let code = links.key.sign_join(&l.id, l.generation).ok_or_else(|| {
+            let code = key.sign_join(&l.id, l.generation).ok_or_else(|| {
                 Problem::internal(&format!("join link {} has an id no code can carry", l.id))
             })?;
             Ok(wire::JoinLink {
@@ -200,6 +204,9 @@ async fn add(app: &App, links: &JoinLinks, call: &Call<'_>) -> Result<Response<B
         created_at: now,
         version: 1,
     };
+    // The key before the write (read on first use, issue 33): a link made whose code cannot be
+    // shown would be answered as a failure.
+    links.key.signing().await?;
     links.store.create_join_link(&link).await?;
     Ok(http::json(
         StatusCode::CREATED,
@@ -236,6 +243,8 @@ async fn change(
         }
         Change::Enabled(on) => link.enabled = on,
     }
+    // As in `add`: the key before the write.
+    links.key.signing().await?;
     if !links.store.save_join_link(&link).await? {
         return Err(Problem::conflict(
             "join_link_changed",

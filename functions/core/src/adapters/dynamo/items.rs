@@ -54,40 +54,14 @@ use std::collections::HashMap;
 
 pub type Item = HashMap<String, AttributeValue>;
 
+pub use super::shards::*;
+
 pub const GSI1: &str = "gsi1";
 pub const BY_INVITATION_ID: &str = "by_invitation_id";
 pub const BY_SEND_DUE: &str = "by_send_due";
 /// GSI `by_remind_at` (hash `remind_shard`, range `remind_at`) is sparse: a pending
 /// invitation's next look by the reminder run (its next reminder, or its link's expiry).
 pub const BY_REMIND_AT: &str = "by_remind_at";
-
-/// The `by_remind_at` partition of an invitation (the same hash as its send shard).
-pub fn remind_shard(contract: &ContractId, identity: &str) -> String {
-    send_shard(contract, identity).replacen("SEND#", "REMIND#", 1)
-}
-
-/// Every partition of `by_remind_at`.
-pub fn remind_shards() -> impl Iterator<Item = String> {
-    (0..SEND_SHARDS).map(|n| format!("REMIND#{n}"))
-}
-
-/// Partitions of `by_send_due`, so that a large import's queued sends spread their index writes.
-pub const SEND_SHARDS: u32 = 8;
-
-/// The `by_send_due` partition of an invitation: a stable hash of its key.
-pub fn send_shard(contract: &ContractId, identity: &str) -> String {
-    // FNV-1a: stable across builds and platforms, unlike std's hasher.
-    let mut hash: u32 = 0x811c_9dc5;
-    for byte in contract.as_str().bytes().chain(identity.bytes()) {
-        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
-    }
-    format!("SEND#{}", hash % SEND_SHARDS)
-}
-
-/// Every partition of `by_send_due`.
-pub fn send_shards() -> impl Iterator<Item = String> {
-    (0..SEND_SHARDS).map(|n| format!("SEND#{n}"))
-}
 
 /// Every kind of partition the table holds, as IAM's `dynamodb:LeadingKeys` patterns name them
 /// (infra/template.yaml limits each role to the kinds its function touches).
@@ -113,53 +87,6 @@ pub fn contract_pk(id: &ContractId) -> String {
     format!("CONTRACT#{id}")
 }
 
-/// How many partitions a contract's invitations (and their status index entries, and their
-/// histories) spread over. Changing it moves every invitation: it is part of the layout.
-pub const INVITATION_SHARDS: u32 = 16;
-
-/// The shard of a key within a contract: FNV-1a, stable across builds and platforms.
-pub fn invitation_shard(key: &str) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
-    for byte in key.bytes() {
-        hash = (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193);
-    }
-    hash % INVITATION_SHARDS
-}
-
-/// The partition of shard `shard` of a contract's invitations.
-pub fn shard_pk(contract: &ContractId, shard: u32) -> String {
-    format!("CONTRACT#{contract}#{shard:02}")
-}
-
-/// The partition of the invitation of `identity` (its email identity).
-pub fn invitation_pk(contract: &ContractId, identity: &str) -> String {
-    shard_pk(contract, invitation_shard(identity))
-}
-
-/// Every partition of a contract's invitations and histories, in shard order.
-pub fn invitation_pks(contract: &ContractId) -> Vec<String> {
-    (0..INVITATION_SHARDS)
-        .map(|k| shard_pk(contract, k))
-        .collect()
-}
-
-/// The partition of an invitation's history items.
-pub fn history_pk(contract: &ContractId, invitation: &InvitationId) -> String {
-    shard_pk(contract, invitation_shard(invitation.as_str()))
-}
-
-/// The contract a partition of `CONTRACT#` belongs to (its own, or one of its shards).
-pub fn contract_of_pk(pk: &str) -> Option<&str> {
-    let rest = pk.strip_prefix("CONTRACT#")?;
-    Some(match rest.rsplit_once('#') {
-        Some((contract, shard))
-            if shard.len() == 2 && shard.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            contract
-        }
-        _ => rest,
-    })
-}
 pub const CONTRACT_SK: &str = "CONTRACT";
 pub const CONTRACTS_GSI1PK: &str = "CONTRACTS";
 pub fn invite_sk(identity: &str) -> String {
@@ -175,20 +102,6 @@ pub fn invite_identity(item: &Item) -> Result<String, CorruptItem> {
         .strip_prefix(INVITE_SK_PREFIX)
         .map(str::to_owned)
         .ok_or_else(|| CorruptItem("an index entry that is not an invitation".into()))
-}
-/// The status index partition of the invitation of `identity` in `status`.
-pub fn invites_gsi1pk(id: &ContractId, status: InvitationStatus, identity: &str) -> String {
-    invites_shard_gsi1pk(id, status, invitation_shard(identity))
-}
-/// The status index partition of shard `shard`.
-pub fn invites_shard_gsi1pk(id: &ContractId, status: InvitationStatus, shard: u32) -> String {
-    format!("INVITES#{id}#{}#{shard:02}", status.as_str())
-}
-/// Every status index partition of a contract's invitations in `status`, in shard order.
-pub fn invites_gsi1pks(id: &ContractId, status: InvitationStatus) -> Vec<String> {
-    (0..INVITATION_SHARDS)
-        .map(|k| invites_shard_gsi1pk(id, status, k))
-        .collect()
 }
 pub fn import_sk(id: &ImportId) -> String {
     format!("IMPORT#{id}")

@@ -10,6 +10,7 @@ pub mod join_links;
 pub mod join_proofs;
 pub mod notices;
 mod privacy;
+mod shards;
 pub mod waiting;
 pub mod webhooks;
 

@@ -410,6 +410,8 @@ impl ReportStore for DynamoStore {
         );
         audit.insert("message_id".into(), s(message_id));
         let mut history = audit.clone();
+        // The history in its shard (issue 33), the audit record in the contract's partition.
+        history.insert("pk".into(), s(history_pk(contract, id)));
         history.insert(
             "sk".into(),
             s(history_sk_once(
